@@ -1,0 +1,739 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-network-file.h"
+#include "bsl-reference.h"
+
+static const char *const ref_var_names[BSL_REF_N_VARS] = { "a_in", "u", "v", "spike" };
+
+const char *
+bsl_ref_var_to_string (BslRefVar var)
+{
+  g_return_val_if_fail (var < BSL_REF_N_VARS, NULL);
+  return ref_var_names[var];
+}
+
+gboolean
+bsl_ref_var_from_string (const char *text,
+                         BslRefVar  *var)
+{
+  if (text == NULL)
+    return FALSE;
+  for (guint i = 0; i < BSL_REF_N_VARS; i++)
+    if (g_ascii_strcasecmp (text, ref_var_names[i]) == 0)
+      {
+        *var = i;
+        return TRUE;
+      }
+  /* Lava's OutPort name for spikes. */
+  if (g_ascii_strcasecmp (text, "s_out") == 0 || g_ascii_strcasecmp (text, "spikes") == 0)
+    {
+      *var = BSL_REF_SPIKE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+BslReference *
+bsl_reference_new (gsize       n_steps,
+                   gsize       n_neurons,
+                   const char *display_name)
+{
+  BslReference *ref = g_new0 (BslReference, 1);
+
+  ref->n_steps = n_steps;
+  ref->n_neurons = n_neurons;
+  ref->display_name = g_strdup (display_name != NULL ? display_name : "reference");
+  return ref;
+}
+
+void
+bsl_reference_free (BslReference *ref)
+{
+  if (ref == NULL)
+    return;
+  for (guint i = 0; i < BSL_REF_N_VARS; i++)
+    g_free (ref->data[i]);
+  g_free (ref->display_name);
+  g_free (ref);
+}
+
+BslReference *
+bsl_reference_copy (const BslReference *ref)
+{
+  BslReference *copy = bsl_reference_new (ref->n_steps, ref->n_neurons, ref->display_name);
+  gsize n = ref->n_steps * ref->n_neurons;
+
+  for (guint i = 0; i < BSL_REF_N_VARS; i++)
+    if (ref->data[i] != NULL)
+      copy->data[i] = g_memdup2 (ref->data[i], MAX (n, 1) * sizeof (double));
+  return copy;
+}
+
+gboolean
+bsl_reference_has_var (const BslReference *ref,
+                       BslRefVar           var)
+{
+  return var < BSL_REF_N_VARS && ref->data[var] != NULL;
+}
+
+char *
+bsl_reference_describe (const BslReference *ref)
+{
+  GString *text = g_string_new (NULL);
+  gboolean first = TRUE;
+
+  g_string_append_printf (text, "%" G_GSIZE_FORMAT " steps, %" G_GSIZE_FORMAT " neuron%s:",
+                          ref->n_steps, ref->n_neurons, ref->n_neurons == 1 ? "" : "s");
+  for (guint i = 0; i < BSL_REF_N_VARS; i++)
+    if (ref->data[i] != NULL)
+      {
+        g_string_append_printf (text, "%s %s", first ? "" : ",", ref_var_names[i]);
+        first = FALSE;
+      }
+  if (ref->data[BSL_REF_SPIKE] != NULL)
+    g_string_append_printf (text, " (%" G_GSIZE_FORMAT " spikes)",
+                            bsl_reference_count_spikes (ref, -1));
+  return g_string_free (text, FALSE);
+}
+
+gsize
+bsl_reference_count_spikes (const BslReference *ref,
+                            gssize              neuron)
+{
+  const double *s = ref->data[BSL_REF_SPIKE];
+  gsize count = 0;
+
+  if (s == NULL)
+    return 0;
+  for (gsize t = 0; t < ref->n_steps; t++)
+    for (gsize i = 0; i < ref->n_neurons; i++)
+      if ((neuron < 0 || (gsize) neuron == i) && s[t * ref->n_neurons + i] != 0.0)
+        count++;
+  return count;
+}
+
+gboolean
+bsl_reference_check_neurons (const BslReference *ref,
+                             gsize               n_neurons,
+                             const char         *process,
+                             GError            **error)
+{
+  if (ref->n_neurons == n_neurons)
+    return TRUE;
+  g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+               "%s: wrong neuron count: the reference has %" G_GSIZE_FORMAT " neuron%s but "
+               "process '%s' has %" G_GSIZE_FORMAT,
+               ref->display_name, ref->n_neurons, ref->n_neurons == 1 ? "" : "s",
+               process != NULL ? process : "(fitted)", n_neurons);
+  return FALSE;
+}
+
+gboolean
+bsl_reference_merge (BslReference       *ref,
+                     const BslReference *other,
+                     GError            **error)
+{
+  gsize n = ref->n_steps * ref->n_neurons;
+
+  if (other->n_neurons != ref->n_neurons)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: wrong neuron count: %" G_GSIZE_FORMAT " neurons, but %s has %" G_GSIZE_FORMAT,
+                   other->display_name, other->n_neurons, ref->display_name, ref->n_neurons);
+      return FALSE;
+    }
+  if (other->n_steps != ref->n_steps)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: %" G_GSIZE_FORMAT " steps, but %s has %" G_GSIZE_FORMAT,
+                   other->display_name, other->n_steps, ref->display_name, ref->n_steps);
+      return FALSE;
+    }
+  for (guint i = 0; i < BSL_REF_N_VARS; i++)
+    if (other->data[i] != NULL)
+      {
+        g_free (ref->data[i]);
+        ref->data[i] = g_memdup2 (other->data[i], MAX (n, 1) * sizeof (double));
+      }
+  return TRUE;
+}
+
+/* --- CSV ------------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  const char *display;
+  char       *contents;
+  char       *cursor;
+  guint       line_no;     /* of the line last returned */
+} CsvReader;
+
+static gboolean
+csv_reader_open (CsvReader   *reader,
+                 const char  *path,
+                 GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  gsize length;
+
+  reader->display = path;
+  reader->line_no = 0;
+  if (!g_file_get_contents (path, &reader->contents, &length, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: cannot read the reference: %s", path, local_error->message);
+      return FALSE;
+    }
+  if (memchr (reader->contents, '\0', length) != NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: not a text (CSV) file", path);
+      g_clear_pointer (&reader->contents, g_free);
+      return FALSE;
+    }
+  reader->cursor = reader->contents;
+  return TRUE;
+}
+
+/* Returns the next non-empty line, NUL-terminated in place, with its number in line_no. */
+static char *
+csv_reader_next_line (CsvReader *reader)
+{
+  while (reader->cursor != NULL && *reader->cursor != '\0')
+    {
+      char *line = reader->cursor;
+      char *end = strchr (line, '\n');
+
+      reader->line_no++;
+      if (end != NULL)
+        {
+          *end = '\0';
+          reader->cursor = end + 1;
+        }
+      else
+        reader->cursor = NULL;
+      if (end != NULL && end > line && end[-1] == '\r')
+        end[-1] = '\0';
+      g_strstrip (line);
+      if (*line != '\0' && *line != '#')
+        return line;
+    }
+  return NULL;
+}
+
+/* Splits in place; fields are trimmed. Returns a NULL-terminated array (free with g_free). */
+static char **
+csv_split (char  *line,
+           guint *n_fields)
+{
+  GPtrArray *fields = g_ptr_array_new ();
+  char *p = line;
+
+  for (;;)
+    {
+      char *comma = strchr (p, ',');
+
+      if (comma != NULL)
+        *comma = '\0';
+      g_ptr_array_add (fields, g_strstrip (p));
+      if (comma == NULL)
+        break;
+      p = comma + 1;
+    }
+  *n_fields = fields->len;
+  g_ptr_array_add (fields, NULL);
+  return (char **) g_ptr_array_free (fields, FALSE);
+}
+
+static gboolean
+parse_number (const char *text,
+              double     *value)
+{
+  char *end = NULL;
+
+  if (*text == '\0')
+    return FALSE;
+  errno = 0;
+  *value = g_ascii_strtod (text, &end);
+  return end != NULL && *end == '\0' && errno != ERANGE;
+}
+
+static gboolean
+csv_value (const CsvReader *reader,
+           const char      *text,
+           guint            column,
+           const char      *column_name,
+           double          *value,
+           GError         **error)
+{
+  if (!parse_number (text, value))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: line %u, column %u (%s): '%s' is not a number",
+                   reader->display, reader->line_no, column + 1, column_name, text);
+      return FALSE;
+    }
+  if (!isfinite (*value))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                   "%s: line %u, column %u (%s): '%s' is not a finite number",
+                   reader->display, reader->line_no, column + 1, column_name, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+csv_integer (const CsvReader *reader,
+             const char      *text,
+             guint            column,
+             const char      *column_name,
+             gint64           min,
+             gint64          *value,
+             GError         **error)
+{
+  double d;
+
+  if (!csv_value (reader, text, column, column_name, &d, error))
+    return FALSE;
+  if (d != floor (d) || d < (double) min || d > 1e12)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: line %u, column %u (%s): '%s' is not an integer >= %" G_GINT64_FORMAT,
+                   reader->display, reader->line_no, column + 1, column_name, text, min);
+      return FALSE;
+    }
+  *value = (gint64) d;
+  return TRUE;
+}
+
+static int
+find_column (char      **header,
+             guint       n_fields,
+             const char *name)
+{
+  for (guint i = 0; i < n_fields; i++)
+    if (g_ascii_strcasecmp (header[i], name) == 0)
+      return (int) i;
+  return -1;
+}
+
+typedef struct
+{
+  gint64 step;
+  gint64 neuron;
+  guint  line_no;
+  double values[BSL_REF_N_VARS];
+} LongRow;
+
+BslReference *
+bsl_reference_load_long_csv (const char  *path,
+                             GError     **error)
+{
+  CsvReader reader = { 0 };
+  g_autofree char **header = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(BslReference) ref = NULL;
+  g_autofree guint *seen_line = NULL;
+  int col_step, col_neuron, col_var[BSL_REF_N_VARS];
+  guint n_header;
+  gint64 min_step = G_MAXINT64, max_step = G_MININT64, max_neuron = -1;
+  char *line;
+  gboolean ok = FALSE;
+
+  if (!csv_reader_open (&reader, path, error))
+    return NULL;
+
+  line = csv_reader_next_line (&reader);
+  if (line == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: empty file, expected a header "
+                   "'step,neuron,a_in,u,v,spike'", path);
+      goto out;
+    }
+  header = csv_split (line, &n_header);
+  col_step = find_column (header, n_header, "step");
+  col_neuron = find_column (header, n_header, "neuron");
+  for (guint v = 0; v < BSL_REF_N_VARS; v++)
+    col_var[v] = find_column (header, n_header, ref_var_names[v]);
+  if (col_var[BSL_REF_SPIKE] < 0)
+    col_var[BSL_REF_SPIKE] = find_column (header, n_header, "s_out");
+  if (col_step < 0 || col_neuron < 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: line %u: missing column '%s' (a long reference needs the header "
+                   "'step,neuron,a_in,u,v,spike'; a_in is optional)",
+                   path, reader.line_no, col_step < 0 ? "step" : "neuron");
+      goto out;
+    }
+  if (col_var[BSL_REF_U] < 0 && col_var[BSL_REF_V] < 0 && col_var[BSL_REF_SPIKE] < 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: line %u: missing columns: none of 'u', 'v', 'spike' is in the header",
+                   path, reader.line_no);
+      goto out;
+    }
+  for (guint i = 0; i < n_header; i++)
+    for (guint j = 0; j < i; j++)
+      if (*header[i] != '\0' && g_ascii_strcasecmp (header[i], header[j]) == 0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u, column %u: duplicate column '%s'",
+                       path, reader.line_no, i + 1, header[i]);
+          goto out;
+        }
+
+  rows = g_array_new (FALSE, FALSE, sizeof (LongRow));
+  while ((line = csv_reader_next_line (&reader)) != NULL)
+    {
+      g_autofree char **fields = NULL;
+      guint n_fields;
+      LongRow row = { 0 };
+
+      fields = csv_split (line, &n_fields);
+      if (n_fields != n_header)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u: ragged row: %u fields, the header has %u",
+                       path, reader.line_no, n_fields, n_header);
+          goto out;
+        }
+      row.line_no = reader.line_no;
+      if (!csv_integer (&reader, fields[col_step], col_step, "step", 0, &row.step, error) ||
+          !csv_integer (&reader, fields[col_neuron], col_neuron, "neuron", 0, &row.neuron, error))
+        goto out;
+      for (guint v = 0; v < BSL_REF_N_VARS; v++)
+        if (col_var[v] >= 0 &&
+            !csv_value (&reader, fields[col_var[v]], col_var[v], header[col_var[v]],
+                        &row.values[v], error))
+          goto out;
+      min_step = MIN (min_step, row.step);
+      max_step = MAX (max_step, row.step);
+      max_neuron = MAX (max_neuron, row.neuron);
+      g_array_append_val (rows, row);
+    }
+  if (rows->len == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
+      goto out;
+    }
+  if ((guint64) (max_step - min_step + 1) * (guint64) (max_neuron + 1) != rows->len)
+    {
+      /* Find the first (step, neuron) that is missing or given twice, to name it. */
+      gsize n_steps = max_step - min_step + 1, n_neurons = max_neuron + 1;
+
+      if ((guint64) n_steps * n_neurons > 100000000)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: steps %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " and neurons "
+                       "0..%" G_GINT64_FORMAT " do not fit the %u data rows",
+                       path, min_step, max_step, max_neuron, rows->len);
+          goto out;
+        }
+    }
+  ref = bsl_reference_new (max_step - min_step + 1, max_neuron + 1, path);
+  seen_line = g_new0 (guint, ref->n_steps * ref->n_neurons);
+  for (guint v = 0; v < BSL_REF_N_VARS; v++)
+    if (col_var[v] >= 0)
+      ref->data[v] = g_new0 (double, ref->n_steps * ref->n_neurons);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const LongRow *row = &g_array_index (rows, LongRow, r);
+      gsize k = (row->step - min_step) * ref->n_neurons + row->neuron;
+
+      if (seen_line[k] != 0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u: step %" G_GINT64_FORMAT ", neuron %" G_GINT64_FORMAT
+                       " was already given on line %u",
+                       path, row->line_no, row->step, row->neuron, seen_line[k]);
+          goto out;
+        }
+      seen_line[k] = row->line_no;
+      for (guint v = 0; v < BSL_REF_N_VARS; v++)
+        if (ref->data[v] != NULL)
+          ref->data[v][k] = row->values[v];
+    }
+  for (gsize k = 0; k < ref->n_steps * ref->n_neurons; k++)
+    if (seen_line[k] == 0)
+      {
+        g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                     "%s: wrong neuron count at step %" G_GINT64_FORMAT ": no row for neuron %"
+                     G_GSIZE_FORMAT " (the file has neurons 0..%" G_GSIZE_FORMAT ")",
+                     path, (gint64) (k / ref->n_neurons) + min_step, k % ref->n_neurons,
+                     ref->n_neurons - 1);
+        goto out;
+      }
+  ok = TRUE;
+
+out:
+  g_free (reader.contents);
+  return ok ? g_steal_pointer (&ref) : NULL;
+}
+
+/* "v_0", "v[3]", "lif1.v", "lif1_v.npy" -> v. */
+static gboolean
+guess_var (const char *name,
+           BslRefVar  *var)
+{
+  g_autofree char *base = g_path_get_basename (name);
+  char *dot = strrchr (base, '.');
+  g_auto(GStrv) parts = NULL;
+
+  if (dot != NULL && (g_str_equal (dot, ".npy") || g_str_equal (dot, ".csv")))
+    *dot = '\0';
+  if (bsl_ref_var_from_string (base, var))
+    return TRUE;
+  /* Longest known name at either end, split by '_', '.', '[' or '-'. */
+  parts = g_strsplit_set (base, "_.[]-", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (g_ascii_strcasecmp (parts[i], "a") == 0 && parts[i + 1] != NULL &&
+          g_ascii_strcasecmp (parts[i + 1], "in") == 0)
+        {
+          *var = BSL_REF_A_IN;
+          return TRUE;
+        }
+    }
+  for (int i = (int) g_strv_length (parts) - 1; i >= 0; i--)
+    if (bsl_ref_var_from_string (parts[i], var))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+resolve_var (const char  *path,
+             const char  *var_name,
+             const char  *header_hint,
+             BslRefVar   *var,
+             GError     **error)
+{
+  if (var_name != NULL)
+    {
+      if (bsl_ref_var_from_string (var_name, var))
+        return TRUE;
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
+                   "%s: unknown variable '%s' (expected a_in, u, v or spike)", path, var_name);
+      return FALSE;
+    }
+  if (header_hint != NULL && guess_var (header_hint, var))
+    return TRUE;
+  if (guess_var (path, var))
+    return TRUE;
+  g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+               "%s: cannot tell which variable (a_in, u, v or spike) the file holds: name it "
+               "in the header (v_0, v_1, ...) or in the file name (lif1_v.csv)", path);
+  return FALSE;
+}
+
+BslReference *
+bsl_reference_load_wide_csv (const char  *path,
+                             const char  *var_name,
+                             GError     **error)
+{
+  CsvReader reader = { 0 };
+  g_autoptr(GArray) values = NULL;
+  g_autoptr(BslReference) ref = NULL;
+  g_autofree char **first_fields = NULL;
+  g_autofree char *header_hint = NULL;
+  g_auto(GStrv) header_names = NULL;
+  BslRefVar var;
+  gboolean has_header = FALSE, has_step_col = FALSE, ok = FALSE;
+  guint n_fields_first, n_columns = 0, first_data_col = 0;
+  gsize n_rows = 0;
+  char *line;
+
+  if (!csv_reader_open (&reader, path, error))
+    return NULL;
+  line = csv_reader_next_line (&reader);
+  if (line == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: empty file", path);
+      goto out;
+    }
+  first_fields = csv_split (line, &n_fields_first);
+  for (guint i = 0; i < n_fields_first; i++)
+    {
+      double d;
+
+      if (!parse_number (first_fields[i], &d))
+        has_header = TRUE;
+    }
+  if (has_header)
+    {
+      header_names = g_strdupv (first_fields);
+      if (g_ascii_strcasecmp (first_fields[0], "step") == 0 ||
+          g_ascii_strcasecmp (first_fields[0], "t") == 0 ||
+          g_ascii_strcasecmp (first_fields[0], "time") == 0)
+        has_step_col = TRUE;
+      first_data_col = has_step_col ? 1 : 0;
+      if (first_data_col < n_fields_first)
+        header_hint = g_strdup (first_fields[first_data_col]);
+      n_columns = n_fields_first;
+    }
+  if (!resolve_var (path, var_name, header_hint, &var, error))
+    goto out;
+
+  values = g_array_new (FALSE, FALSE, sizeof (double));
+  if (!has_header)
+    n_columns = n_fields_first;
+  if (n_columns <= first_data_col)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: line %u: no neuron columns",
+                   path, reader.line_no);
+      goto out;
+    }
+  for (gboolean first = !has_header; ; first = FALSE)
+    {
+      g_autofree char **fields = NULL;
+      guint n_fields;
+
+      /* Without a header the first line is already split and is data. */
+      if (first)
+        {
+          fields = g_steal_pointer (&first_fields);
+          n_fields = n_fields_first;
+        }
+      else if ((line = csv_reader_next_line (&reader)) != NULL)
+        fields = csv_split (line, &n_fields);
+      else
+        break;
+      if (n_fields != n_columns)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u: ragged row: %u fields, expected %u (%s)",
+                       path, reader.line_no, n_fields, n_columns,
+                       has_header ? "as in the header" : "as in the first row");
+          goto out;
+        }
+      for (guint c = first_data_col; c < n_fields; c++)
+        {
+          g_autofree char *name = has_header ? g_strdup (header_names[c])
+                                             : g_strdup_printf ("neuron %u", c - first_data_col);
+          double d;
+
+          if (!csv_value (&reader, fields[c], c, name, &d, error))
+            goto out;
+          g_array_append_val (values, d);
+        }
+      n_rows++;
+    }
+  if (n_rows == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows", path);
+      goto out;
+    }
+  ref = bsl_reference_new (n_rows, n_columns - first_data_col, path);
+  ref->data[var] = (double *) g_array_free (g_steal_pointer (&values), FALSE);
+  ok = TRUE;
+
+out:
+  g_free (reader.contents);
+  return ok ? g_steal_pointer (&ref) : NULL;
+}
+
+BslReference *
+bsl_reference_load_npy (const char  *path,
+                        const char  *var_name,
+                        GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BslArray) array = NULL;
+  BslReference *ref;
+  BslRefVar var;
+  gsize n_steps, n_neurons = 1, index;
+
+  if (!resolve_var (path, var_name, NULL, &var, error))
+    return NULL;
+  array = bsl_npy_load (path, &local_error);
+  if (array == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (array->ndim < 1 || array->ndim > 2)
+    {
+      g_autofree char *shape = bsl_shape_to_string (array->ndim, array->dims);
+
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: array of shape %s; a reference needs (steps,) or (steps, neurons)",
+                   path, shape);
+      return NULL;
+    }
+  n_steps = array->dims[0];
+  if (array->ndim == 2)
+    n_neurons = array->dims[1];
+  if (n_steps == 0 || n_neurons == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "%s: the array is empty", path);
+      return NULL;
+    }
+  if (bsl_array_find_nan (array, &index))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                   "%s: step %" G_GSIZE_FORMAT " (row %" G_GSIZE_FORMAT "), neuron %" G_GSIZE_FORMAT
+                   ": %g is not a finite number",
+                   path, index / n_neurons + 1, index / n_neurons, index % n_neurons,
+                   array->data[index]);
+      return NULL;
+    }
+  ref = bsl_reference_new (n_steps, n_neurons, path);
+  ref->data[var] = g_steal_pointer (&array->data);
+  array->data = g_new0 (double, 1);
+  return ref;
+}
+
+BslReference *
+bsl_reference_load (const char  *path,
+                    const char  *var_name,
+                    GError     **error)
+{
+  g_autofree char *head = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) fields = NULL;
+  char *newline;
+
+  if (g_str_has_suffix (path, ".npy") || g_str_has_suffix (path, ".NPY"))
+    return bsl_reference_load_npy (path, var_name, error);
+
+  /* A long reference is told by its header. Reading the whole file twice is cheap next to
+   * parsing it. */
+  if (!g_file_get_contents (path, &head, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "%s: cannot read the reference: %s", path, local_error->message);
+      return NULL;
+    }
+  if (g_str_has_prefix (head, "\x93NUMPY"))
+    return bsl_reference_load_npy (path, var_name, error);
+  newline = strpbrk (head, "\r\n");
+  if (newline != NULL)
+    *newline = '\0';
+  /* A header naming the neuron, or several variables, is a long one (whose loader then says
+   * which column is missing). */
+  fields = g_strsplit (head, ",", -1);
+  {
+    guint n_vars = 0;
+
+    for (guint i = 0; fields[i] != NULL; i++)
+      {
+        BslRefVar var;
+
+        g_strstrip (fields[i]);
+        if (g_ascii_strcasecmp (fields[i], "neuron") == 0)
+          return bsl_reference_load_long_csv (path, error);
+        if (bsl_ref_var_from_string (fields[i], &var))
+          n_vars++;
+      }
+    if (n_vars >= 2)
+      return bsl_reference_load_long_csv (path, error);
+  }
+  return bsl_reference_load_wide_csv (path, var_name, error);
+}
