@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "basalt-cli.h"
+#include "basalt-engine.h"
+
+typedef struct
+{
+  const char *name;
+  BslProbe   *spikes;
+} Population;
+
+int
+basalt_cli_bench (int    argc,
+                  char **argv)
+{
+  char *network = NULL, *tag_text = NULL;
+  gint64 n = 1000, steps = 1000;
+  int threads = 0;
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense", "NAME" },
+    { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default 1000)", "S" },
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt", "TAG" },
+    { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "T" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("[FILE.basalt] - measure the engine");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autoptr(BslRunConfig) config = NULL;
+  g_autoptr(GArray) populations = g_array_new (FALSE, FALSE, sizeof (Population));
+  BslRuntime *runtime;
+  BslTag tag = BSL_TAG_FLOATING_PT;
+  gint64 t0;
+  double compile_s, run_s;
+  guint64 events = 0;
+  const char *label;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return basalt_cli_fail ("bench", error);
+  if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
+    {
+      fprintf (stderr, "basalt bench: --tag must be floating_pt or fixed_pt, not '%s'\n", tag_text);
+      return BASALT_EXIT_BAD_INPUT;
+    }
+  if (steps < 1)
+    {
+      fprintf (stderr, "basalt bench: --steps must be at least 1\n");
+      return BASALT_EXIT_BAD_INPUT;
+    }
+
+  t0 = g_get_monotonic_time ();
+  if (argc == 2)
+    {
+      graph = bsl_graph_load_file (argv[1], &error);
+      if (graph != NULL && tag_text == NULL)
+        tag = graph->run_tag;
+      label = argv[1];
+    }
+  else if (argc == 1 && g_strcmp0 (network, "dense") == 0)
+    {
+      graph = bsl_bench_dense_network ((gsize) MAX (n, 0), tag, &error);
+      label = "dense";
+    }
+  else
+    {
+      fprintf (stderr, "basalt bench: give a network file or --network dense --n N\n");
+      return BASALT_EXIT_BAD_INPUT;
+    }
+  if (graph == NULL)
+    return basalt_cli_fail ("bench", error);
+
+  config = bsl_run_config_new (tag);
+  config->seed = graph->run_seed;
+  config->n_threads = threads > 0 ? (guint) threads : 0;
+  runtime = bsl_runtime_new (graph, config, &error);
+  if (runtime == NULL)
+    return basalt_cli_fail ("bench", error);
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = g_ptr_array_index (graph->processes, i);
+      if (bsl_proc_type_find_port (p->type, "s_out") != NULL)
+        {
+          g_autofree char *target = g_strdup_printf ("%s.s_out", p->name);
+          Population pop = { p->name, bsl_runtime_add_probe (runtime, target, BSL_PROBE_COUNT_NONZERO, 0, NULL) };
+          g_array_append_val (populations, pop);
+        }
+    }
+  compile_s = (g_get_monotonic_time () - t0) / 1e6;
+
+  t0 = g_get_monotonic_time ();
+  bsl_runtime_run (runtime, steps);
+  run_s = MAX ((g_get_monotonic_time () - t0) / 1e6, 1e-9);
+
+  /* A synaptic event is one spike arriving at one synapse: spikes into a connection times its
+   * number of outputs. */
+  for (guint c = 0; c < graph->connections->len; c++)
+    {
+      const BslConnection *conn = g_ptr_array_index (graph->connections, c);
+      const BslProcess *dst = bsl_graph_find_process (graph, conn->to_process);
+      if (dst->type->category != BSL_CATEGORY_CONNECTIONS)
+        continue;
+      for (guint i = 0; i < populations->len; i++)
+        {
+          Population *pop = &g_array_index (populations, Population, i);
+          if (g_str_equal (pop->name, conn->from_process))
+            events += bsl_probe_get_total_count (pop->spikes) * dst->dims[0];
+        }
+    }
+
+  if (json)
+    {
+      printf ("{\"bench\": \"%s\", \"tag\": \"%s\", \"steps\": %" G_GINT64_FORMAT
+              ", \"threads\": %d, \"compile_s\": %.4f, \"run_s\": %.6f, \"steps_per_s\": %.2f"
+              ", \"events_per_s\": %.4g, \"syn_events\": %" G_GUINT64_FORMAT ", \"spikes\": {",
+              label, bsl_tag_to_string (tag), steps, threads, compile_s, run_s, steps / run_s,
+              events / run_s, events);
+      for (guint i = 0; i < populations->len; i++)
+        {
+          Population *pop = &g_array_index (populations, Population, i);
+          printf ("%s\"%s\": %" G_GUINT64_FORMAT, i ? ", " : "", pop->name,
+                  bsl_probe_get_total_count (pop->spikes));
+        }
+      printf ("}}\n");
+    }
+  else
+    {
+      printf ("network %s, %s, %" G_GINT64_FORMAT " steps\n", label, bsl_tag_to_string (tag), steps);
+      printf ("  compile     %.3f s\n", compile_s);
+      printf ("  run         %.4f s\n", run_s);
+      printf ("  steps/s     %.1f\n", steps / run_s);
+      printf ("  events/s    %.4g (%" G_GUINT64_FORMAT " synaptic events)\n", events / run_s, events);
+      for (guint i = 0; i < populations->len; i++)
+        {
+          Population *pop = &g_array_index (populations, Population, i);
+          printf ("  spikes %-6s %" G_GUINT64_FORMAT "\n", pop->name,
+                  bsl_probe_get_total_count (pop->spikes));
+        }
+    }
+  bsl_runtime_free (runtime);
+  g_free (network);
+  g_free (tag_text);
+  return BASALT_EXIT_OK;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Exit statuses of the command-line verbs. */
+#define BASALT_EXIT_OK        0
+#define BASALT_EXIT_FAILURE   1
+#define BASALT_EXIT_BAD_INPUT 2
+
+/* Each verb takes argv without the program name (argv[0] is the verb) and returns an exit status.
+ * They use engine/ only. */
+typedef int (*BasaltCliVerb) (int argc, char **argv);
+
+gboolean basalt_cli_is_verb     (const char *word);
+int      basalt_cli_dispatch    (int argc, char **argv);
+
+int      basalt_cli_run         (int argc, char **argv);
+int      basalt_cli_bench       (int argc, char **argv);
+int      basalt_cli_export      (int argc, char **argv);
+int      basalt_cli_import      (int argc, char **argv);
+int      basalt_cli_fit         (int argc, char **argv);
+
+/* Prints "basalt VERB: message" to stderr and returns the status the error calls for
+ * (2 for bad input, 1 otherwise). */
+int      basalt_cli_fail        (const char   *verb,
+                                 const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+/* The benchmark network of ../shared/bench: A (n LIF driven by a bias) -> Dense (n x n) -> B
+ * (n LIF). Under fixed_pt the same network is expressed in Loihi 2 integers: voltages scaled by
+ * 2^17 (vth = 2048), du = dv = 410, bias with bias_exp 3, weights scaled to 8 bits with the
+ * smallest weight_exp that fits, so its spike counts are close to, not equal to, the float ones. */
+BslGraph *bsl_bench_dense_network (gsize    n,
+                                   BslTag   tag,
+                                   GError **error);
+
+G_END_DECLS

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+/* Integer and range checks of one value for a tag; errors name process and parameter. */
+gboolean _bsl_var_check_value (const BslProcess *process,
+                               const BslVarSpec *spec,
+                               const BslArray   *value,
+                               BslTag            tag,
+                               GError          **error);
+
+G_END_DECLS

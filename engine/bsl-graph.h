@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "bsl-array.h"
+#include "bsl-proc-type.h"
+
+G_BEGIN_DECLS
+
+/* A named process instance: Lava's Process with its parameters (Var initial values). */
+struct _BslProcess
+{
+  char              *name;
+  const BslProcType *type;
+  guint              ndim;
+  gsize              dims[BSL_MAX_DIMS];
+  GHashTable        *params;       /* Var name -> BslArray*, only the ones that are set */
+  BslTag             model;        /* per-process tag override, BSL_TAG_NONE when unset */
+  gboolean           has_position;
+  double             x, y;         /* layout on the canvas ("ui" in the file) */
+  JsonObject        *ui;           /* the whole "ui" object, kept for the keys we do not know */
+  JsonObject        *extra;        /* unknown keys of the process object, preserved on save */
+};
+
+/* An OutPort -> InPort connection. Several connections into one InPort are summed. */
+struct _BslConnection
+{
+  char *from_process;
+  char *from_port;
+  char *to_process;
+  char *to_port;
+};
+
+struct _BslGraph
+{
+  gatomicrefcount  ref_count;
+  GPtrArray       *processes;     /* BslProcess*, in insertion order */
+  GPtrArray       *connections;   /* BslConnection* */
+  /* The file's "run" object: defaults for a run of this network. */
+  BslTag           run_tag;
+  gint64           run_steps;
+  guint64          run_seed;
+  JsonNode        *groups;        /* designer-defined sub-networks, kept verbatim */
+  JsonObject      *extra;         /* unknown top-level keys, preserved on save */
+  char            *base_dir;      /* for initializer files relative to the network file */
+};
+
+BslGraph      *bsl_graph_new                 (void);
+BslGraph      *bsl_graph_ref                 (BslGraph          *graph);
+void           bsl_graph_unref               (BslGraph          *graph);
+BslGraph      *bsl_graph_copy                (const BslGraph    *graph);
+
+BslProcess    *bsl_graph_add_process         (BslGraph          *graph,
+                                              const char        *type_name,
+                                              const char        *name,
+                                              guint              ndim,
+                                              const gsize       *dims,
+                                              GError           **error);
+/* Takes ownership of process (e.g. one detached by bsl_graph_take_process for undo). */
+gboolean       bsl_graph_insert_process      (BslGraph          *graph,
+                                              BslProcess        *process,
+                                              int                position,
+                                              GError           **error);
+/* Removes the process and every connection touching it; returns the process, owned by the caller. */
+BslProcess    *bsl_graph_take_process        (BslGraph          *graph,
+                                              const char        *name);
+gboolean       bsl_graph_remove_process      (BslGraph          *graph,
+                                              const char        *name);
+gboolean       bsl_graph_rename_process      (BslGraph          *graph,
+                                              const char        *old_name,
+                                              const char        *new_name,
+                                              GError           **error);
+BslProcess    *bsl_graph_find_process        (const BslGraph    *graph,
+                                              const char        *name);
+int            bsl_graph_process_index       (const BslGraph    *graph,
+                                              const char        *name);
+/* A name "<prefix><k>" not yet used, e.g. "lif3". Newly allocated. */
+char          *bsl_graph_unique_name         (const BslGraph    *graph,
+                                              const char        *prefix);
+
+/* Checks direction, existence and shape; errors name both ends. endpoints are "proc.port". */
+BslConnection *bsl_graph_connect             (BslGraph          *graph,
+                                              const char        *from,
+                                              const char        *to,
+                                              GError           **error);
+BslConnection *bsl_graph_connect_ports       (BslGraph          *graph,
+                                              const char        *from_process,
+                                              const char        *from_port,
+                                              const char        *to_process,
+                                              const char        *to_port,
+                                              GError           **error);
+/* The check alone (for a canvas refusing a wire while it is dragged). */
+gboolean       bsl_graph_can_connect         (const BslGraph    *graph,
+                                              const char        *from_process,
+                                              const char        *from_port,
+                                              const char        *to_process,
+                                              const char        *to_port,
+                                              GError           **error);
+gboolean       bsl_graph_disconnect          (BslGraph          *graph,
+                                              const char        *from_process,
+                                              const char        *from_port,
+                                              const char        *to_process,
+                                              const char        *to_port);
+/* Checks every process (parameters, shapes) and every connection, as a load or compile would. */
+gboolean       bsl_graph_validate            (const BslGraph    *graph,
+                                              BslTag             tag,
+                                              GError           **error);
+
+BslProcess    *bsl_process_new               (const BslProcType *type,
+                                              const char        *name,
+                                              guint              ndim,
+                                              const gsize       *dims);
+BslProcess    *bsl_process_copy              (const BslProcess  *process);
+void           bsl_process_free              (BslProcess        *process);
+gboolean       bsl_process_set_shape         (BslProcess        *process,
+                                              guint              ndim,
+                                              const gsize       *dims,
+                                              GError           **error);
+/* Takes ownership of value. A scalar given for a population Var is kept as a scalar and broadcast
+ * when the network is compiled. Checks the name and the shape. */
+gboolean       bsl_process_set_param         (BslProcess        *process,
+                                              const char        *name,
+                                              BslArray          *value,
+                                              GError           **error);
+void           bsl_process_unset_param       (BslProcess        *process,
+                                              const char        *name);
+/* The value that is set, or NULL when the Var takes its default. */
+const BslArray *bsl_process_get_param        (const BslProcess  *process,
+                                              const char        *name);
+/* The effective value at full shape (defaults and broadcast applied). */
+BslArray      *bsl_process_dup_param_full    (const BslProcess  *process,
+                                              const char        *name,
+                                              GError           **error);
+/* Checks ranges of every set parameter for the tag; errors name process and parameter. */
+gboolean       bsl_process_validate          (const BslProcess  *process,
+                                              BslTag             tag,
+                                              GError           **error);
+char          *bsl_process_dup_shape_string  (const BslProcess  *process);
+gsize          bsl_process_port_size         (const BslProcess  *process,
+                                              const char        *port);
+
+void           bsl_connection_free           (BslConnection     *connection);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslGraph, bsl_graph_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProcess, bsl_process_free)
+
+G_END_DECLS

@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Parameter initializers. The generators are specified in docs/file-format.md so that the
+ * engine, the C export and a reload produce the same numbers. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-kernel-common.h"
+#include "bsl-network-file.h"
+
+typedef struct
+{
+  guint64 s[4];
+} Xoshiro;
+
+static void
+xoshiro_seed (Xoshiro *rng, guint64 seed)
+{
+  guint64 x = seed;
+
+  for (int k = 0; k < 4; k++)
+    {
+      x = bsl_k_mix64 (x);
+      rng->s[k] = x;
+    }
+}
+
+static inline guint64
+rotl (guint64 x, int k)
+{
+  return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** */
+static guint64
+xoshiro_next (Xoshiro *rng)
+{
+  guint64 *s = rng->s;
+  guint64 result = rotl (s[1] * 5, 7) * 9;
+  guint64 t = s[1] << 17;
+
+  s[2] ^= s[0];
+  s[3] ^= s[1];
+  s[1] ^= s[2];
+  s[0] ^= s[3];
+  s[2] ^= t;
+  s[3] = rotl (s[3], 45);
+  return result;
+}
+
+static double
+xoshiro_uniform (Xoshiro *rng)
+{
+  return (double) (xoshiro_next (rng) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static gboolean
+get_number (JsonObject *object, const char *key, double fallback, double *value, GError **error)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL)
+    {
+      *value = fallback;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) == G_TYPE_STRING)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key '%s' must be a number", key);
+      return FALSE;
+    }
+  *value = json_node_get_double (node);
+  if (!isfinite (*value))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "initializer key '%s' is not finite", key);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static BslArray *
+load_csv_matrix (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  gsize rows = 0, cols = 0;
+  BslArray *array;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint l = 0; lines[l] != NULL; l++)
+    {
+      g_auto(GStrv) fields = NULL;
+      char *line = g_strstrip (lines[l]);
+      guint n;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+      fields = g_strsplit_set (line, ",; \t", -1);
+      n = 0;
+      for (guint f = 0; fields[f] != NULL; f++)
+        {
+          char *end;
+          double x;
+
+          if (*fields[f] == '\0')
+            continue;
+          x = g_ascii_strtod (fields[f], &end);
+          if (*end != '\0' || !isfinite (x))
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                           "%s:%u: '%s' is not a finite number", path, l + 1, fields[f]);
+              return NULL;
+            }
+          g_array_append_val (values, x);
+          n++;
+        }
+      if (rows > 0 && n != cols)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                       "%s:%u: row has %u values, the rows before have %" G_GSIZE_FORMAT,
+                       path, l + 1, n, cols);
+          return NULL;
+        }
+      cols = n;
+      rows++;
+    }
+  array = bsl_array_new_matrix (rows, cols);
+  if (values->len > 0)
+    memcpy (array->data, values->data, values->len * sizeof (double));
+  return array;
+}
+
+BslArray *
+bsl_initializer_expand (JsonNode     *init,
+                        guint         ndim,
+                        const gsize  *dims,
+                        const char   *base_dir,
+                        GError      **error)
+{
+  JsonObject *object;
+  const char *kind;
+  g_autoptr(BslArray) array = NULL;
+  double round_values = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (init))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "an initializer must be a JSON object");
+      return NULL;
+    }
+  object = json_node_get_object (init);
+
+  if (json_object_has_member (object, "file"))
+    {
+      const char *file = json_object_get_string_member_with_default (object, "file", NULL);
+      g_autofree char *path = NULL;
+
+      if (file == NULL)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key 'file' must be a string");
+          return NULL;
+        }
+      path = g_path_is_absolute (file) || base_dir == NULL ? g_strdup (file)
+                                                            : g_build_filename (base_dir, file, NULL);
+      array = g_str_has_suffix (file, ".npy") ? bsl_npy_load (path, error)
+                                              : load_csv_matrix (path, error);
+      if (array == NULL)
+        return NULL;
+      return g_steal_pointer (&array);
+    }
+
+  kind = json_object_get_string_member_with_default (object, "init", NULL);
+  if (kind == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "an initializer needs \"init\" (constant, uniform, normal, one_to_one) or "
+                   "\"file\"");
+      return NULL;
+    }
+  if (!get_number (object, "round", 0, &round_values, error))
+    return NULL;
+  if (json_object_has_member (object, "round") &&
+      json_node_get_value_type (json_object_get_member (object, "round")) == G_TYPE_BOOLEAN)
+    round_values = json_object_get_boolean_member (object, "round");
+
+  array = bsl_array_new (ndim, dims);
+  if (g_str_equal (kind, "constant"))
+    {
+      double value;
+      if (!get_number (object, "value", 0, &value, error))
+        return NULL;
+      for (gsize k = 0; k < array->n; k++)
+        array->data[k] = value;
+    }
+  else if (g_str_equal (kind, "uniform"))
+    {
+      double low, high, seed;
+      Xoshiro rng;
+      if (!get_number (object, "low", 0, &low, error) ||
+          !get_number (object, "high", 1, &high, error) ||
+          !get_number (object, "seed", 0, &seed, error))
+        return NULL;
+      xoshiro_seed (&rng, (guint64) seed);
+      for (gsize k = 0; k < array->n; k++)
+        array->data[k] = low + (high - low) * xoshiro_uniform (&rng);
+    }
+  else if (g_str_equal (kind, "normal"))
+    {
+      double mean, std, seed;
+      Xoshiro rng;
+      if (!get_number (object, "mean", 0, &mean, error) ||
+          !get_number (object, "std", 1, &std, error) ||
+          !get_number (object, "seed", 0, &seed, error))
+        return NULL;
+      xoshiro_seed (&rng, (guint64) seed);
+      for (gsize k = 0; k < array->n; k++)
+        {
+          /* Box-Muller, cosine branch only: one normal from two uniforms. */
+          double u1 = 1.0 - xoshiro_uniform (&rng);
+          double u2 = xoshiro_uniform (&rng);
+          array->data[k] = mean + std * sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
+        }
+    }
+  else if (g_str_equal (kind, "one_to_one"))
+    {
+      double value;
+      if (ndim != 2)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                       "the one_to_one initializer needs a matrix parameter");
+          return NULL;
+        }
+      if (!get_number (object, "value", 1, &value, error))
+        return NULL;
+      for (gsize i = 0; i < MIN (dims[0], dims[1]); i++)
+        array->data[i * dims[1] + i] = value;
+    }
+  else
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "unknown initializer '%s' (use constant, uniform, normal, one_to_one or file)",
+                   kind);
+      return NULL;
+    }
+  if (round_values != 0)
+    for (gsize k = 0; k < array->n; k++)
+      array->data[k] = round (array->data[k]);
+  return g_steal_pointer (&array);
+}

@@ -1,0 +1,618 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The .basalt network file: JSON, versioned, unknown keys preserved. */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-network-file.h"
+
+static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
+                                        "groups", NULL };
+static const char *process_keys[] = { "name", "type", "shape", "params", "model", "ui", NULL };
+
+/* ---------------- reading ---------------- */
+
+static gboolean
+node_is_number (JsonNode *node)
+{
+  GType type;
+
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  return type == G_TYPE_INT64 || type == G_TYPE_DOUBLE || type == G_TYPE_BOOLEAN;
+}
+
+static double
+node_number (JsonNode *node)
+{
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node) ? 1.0 : 0.0;
+  return json_node_get_double (node);
+}
+
+/* Finds the nesting depth and dimensions of a (hopefully rectangular) nested array. */
+static gboolean
+nested_shape (JsonNode *node, guint *ndim, gsize *dims)
+{
+  *ndim = 0;
+  while (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      if (*ndim >= BSL_MAX_DIMS)
+        return FALSE;
+      dims[(*ndim)++] = json_array_get_length (array);
+      if (json_array_get_length (array) == 0)
+        break;
+      node = json_array_get_element (array, 0);
+    }
+  return TRUE;
+}
+
+static gboolean
+fill_nested (JsonNode *node, guint depth, guint ndim, const gsize *dims, double **out,
+             GString *where, GError **error)
+{
+  if (depth == ndim)
+    {
+      if (!node_is_number (node))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "element %s is not a number",
+                       where->len ? where->str : "");
+          return FALSE;
+        }
+      *(*out)++ = node_number (node);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_ARRAY (node) || json_array_get_length (json_node_get_array (node)) != dims[depth])
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "the nested lists are ragged: row %s does not have %" G_GSIZE_FORMAT " elements",
+                   where->len ? where->str : "[]", dims[depth]);
+      return FALSE;
+    }
+  for (gsize k = 0; k < dims[depth]; k++)
+    {
+      gsize len = where->len;
+      g_string_append_printf (where, "[%" G_GSIZE_FORMAT "]", k);
+      if (!fill_nested (json_array_get_element (json_node_get_array (node), k), depth + 1, ndim,
+                        dims, out, where, error))
+        return FALSE;
+      g_string_truncate (where, len);
+    }
+  return TRUE;
+}
+
+static BslArray *
+array_from_json (JsonNode        *node,
+                 const BslProcess *process,
+                 const BslVarSpec *spec,
+                 const char       *base_dir,
+                 GError          **error)
+{
+  if (node_is_number (node))
+    return bsl_array_new_scalar (node_number (node));
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      guint ndim;
+      gsize dims[BSL_MAX_DIMS];
+      g_autoptr(BslArray) array = NULL;
+      g_autoptr(GString) where = g_string_new (NULL);
+      double *out;
+
+      if (!nested_shape (node, &ndim, dims))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "has more than %d dimensions",
+                       BSL_MAX_DIMS);
+          return NULL;
+        }
+      array = bsl_array_new (ndim, dims);
+      out = array->data;
+      if (!fill_nested (node, 0, ndim, dims, &out, where, error))
+        return NULL;
+      return g_steal_pointer (&array);
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      guint ndim = 0;
+      gsize dims[BSL_MAX_DIMS] = { 0 };
+      BslArray *array;
+
+      if (spec->shape == BSL_SHAPE_TIME_SERIES)
+        {
+          ndim = process->ndim + 1;
+          memcpy (dims, process->dims, process->ndim * sizeof (gsize));
+          dims[process->ndim] = 1;
+        }
+      else
+        bsl_var_spec_shape (spec, process->ndim, process->dims, &ndim, dims);
+      array = bsl_initializer_expand (node, ndim, dims, base_dir, error);
+      if (array != NULL)
+        array->init = json_node_copy (node);
+      return array;
+    }
+  g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+               "must be a number, a nested list of numbers or an initializer object");
+  return NULL;
+}
+
+static gboolean
+read_shape (JsonNode *node, guint *ndim, gsize *dims, GError **error)
+{
+  JsonArray *array;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    goto bad;
+  array = json_node_get_array (node);
+  *ndim = json_array_get_length (array);
+  if (*ndim == 0 || *ndim > 2)
+    goto bad;
+  for (guint i = 0; i < *ndim; i++)
+    {
+      JsonNode *d = json_array_get_element (array, i);
+      double x;
+      if (!node_is_number (d))
+        goto bad;
+      x = node_number (d);
+      if (x != floor (x) || x < 1)
+        goto bad;
+      dims[i] = (gsize) x;
+    }
+  return TRUE;
+
+bad:
+  g_set_error_literal (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                       "'shape' must be a list of one or two positive integers, e.g. [3] or "
+                       "[3, 4]");
+  return FALSE;
+}
+
+static JsonObject *
+unknown_members (JsonObject *object, const char **known)
+{
+  JsonObject *extra = NULL;
+  g_autoptr(GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      if (g_strv_contains (known, l->data))
+        continue;
+      if (extra == NULL)
+        extra = json_object_new ();
+      json_object_set_member (extra, l->data,
+                              json_node_copy (json_object_get_member (object, l->data)));
+    }
+  return extra;
+}
+
+static gboolean
+read_process (BslGraph    *graph,
+              JsonNode    *node,
+              guint        index,
+              const char  *base_dir,
+              GError     **error)
+{
+  JsonObject *object;
+  const char *name, *type_name;
+  const BslProcType *type;
+  guint ndim = 0;
+  gsize dims[BSL_MAX_DIMS] = { 0 };
+  BslProcess *process;
+  JsonNode *member;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "processes[%u] must be an object", index);
+      return FALSE;
+    }
+  object = json_node_get_object (node);
+  name = json_object_get_string_member_with_default (object, "name", NULL);
+  type_name = json_object_get_string_member_with_default (object, "type", NULL);
+  if (name == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "processes[%u] has no \"name\" string", index);
+      return FALSE;
+    }
+  if (type_name == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_TYPE,
+                   "process '%s' has no \"type\" string", name);
+      return FALSE;
+    }
+  type = bsl_proc_type_lookup (type_name);
+  if (type == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_TYPE,
+                   "process '%s': unknown type '%s'", name, type_name);
+      return FALSE;
+    }
+  if ((member = json_object_get_member (object, "shape")) != NULL &&
+      !read_shape (member, &ndim, dims, &local_error))
+    {
+      g_set_error (error, BSL_ERROR, local_error->code, "process '%s' (%s): %s", name, type_name,
+                   local_error->message);
+      return FALSE;
+    }
+  process = bsl_graph_add_process (graph, type_name, name, ndim, dims, error);
+  if (process == NULL)
+    return FALSE;
+
+  if ((member = json_object_get_member (object, "params")) != NULL)
+    {
+      JsonObject *params;
+      g_autoptr(GList) names = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (member))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "process '%s' (%s): \"params\" must be an object", name, type_name);
+          return FALSE;
+        }
+      params = json_node_get_object (member);
+      names = json_object_get_members (params);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          const char *param = l->data;
+          const BslVarSpec *spec = bsl_proc_type_find_var (type, param);
+          BslArray *value;
+
+          if (spec == NULL)
+            {
+              GString *known = g_string_new (NULL);
+              for (guint v = 0; v < type->n_vars; v++)
+                g_string_append_printf (known, "%s%s", v ? ", " : "", type->vars[v].name);
+              g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
+                           "process '%s' (%s): unknown parameter '%s' (known: %s)", name,
+                           type_name, param, known->str);
+              g_string_free (known, TRUE);
+              return FALSE;
+            }
+          value = array_from_json (json_object_get_member (params, param), process, spec,
+                                   base_dir, &local_error);
+          if (value == NULL)
+            {
+              g_set_error (error, BSL_ERROR, local_error->code,
+                           "process '%s' (%s): parameter '%s' %s", name, type_name, param,
+                           local_error->message);
+              return FALSE;
+            }
+          if (!bsl_process_set_param (process, param, value, error))
+            return FALSE;
+        }
+    }
+
+  if ((member = json_object_get_member (object, "model")) != NULL)
+    {
+      const char *tag = JSON_NODE_HOLDS_VALUE (member) ? json_node_get_string (member) : NULL;
+      if (!bsl_tag_from_string (tag, &process->model))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "process '%s' (%s): \"model\" must be \"floating_pt\" or \"fixed_pt\"",
+                       name, type_name);
+          return FALSE;
+        }
+    }
+  if ((member = json_object_get_member (object, "ui")) != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    {
+      JsonObject *ui = json_node_get_object (member);
+      process->ui = json_object_ref (ui);
+      if (json_object_has_member (ui, "x") && json_object_has_member (ui, "y"))
+        {
+          process->has_position = TRUE;
+          process->x = json_object_get_double_member (ui, "x");
+          process->y = json_object_get_double_member (ui, "y");
+        }
+    }
+  process->extra = unknown_members (object, process_keys);
+  return TRUE;
+}
+
+static gboolean
+read_graph (BslGraph    *graph,
+            JsonNode    *root,
+            const char  *base_dir,
+            GError     **error)
+{
+  JsonObject *object;
+  JsonNode *member;
+  gint64 version;
+
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "the file must hold a JSON object");
+      return FALSE;
+    }
+  object = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "format", ""), "basalt") != 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "not a Basalt network (\"format\": \"basalt\" is missing)");
+      return FALSE;
+    }
+  member = json_object_get_member (object, "version");
+  if (member == NULL || !node_is_number (member))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"version\" is missing");
+      return FALSE;
+    }
+  version = json_node_get_int (member);
+  if (version > BSL_FILE_FORMAT_VERSION)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_VERSION,
+                   "written by a newer Basalt (file format version %" G_GINT64_FORMAT
+                   "; this Basalt reads up to version %d)", version, BSL_FILE_FORMAT_VERSION);
+      return FALSE;
+    }
+  if (version < 1)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_VERSION,
+                   "unknown file format version %" G_GINT64_FORMAT, version);
+      return FALSE;
+    }
+
+  if ((member = json_object_get_member (object, "run")) != NULL && JSON_NODE_HOLDS_OBJECT (member))
+    {
+      JsonObject *run = json_node_get_object (member);
+      const char *tag = json_object_get_string_member_with_default (run, "tag", NULL);
+      if (tag != NULL && !bsl_tag_from_string (tag, &graph->run_tag))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "run: \"tag\" must be \"floating_pt\" or \"fixed_pt\", not '%s'", tag);
+          return FALSE;
+        }
+      graph->run_steps = json_object_get_int_member_with_default (run, "steps", graph->run_steps);
+      graph->run_seed = json_object_get_int_member_with_default (run, "seed", 0);
+    }
+
+  member = json_object_get_member (object, "processes");
+  if (member != NULL)
+    {
+      JsonArray *processes;
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"processes\" must be a list");
+          return FALSE;
+        }
+      processes = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (processes); i++)
+        if (!read_process (graph, json_array_get_element (processes, i), i, base_dir, error))
+          return FALSE;
+    }
+
+  member = json_object_get_member (object, "connections");
+  if (member != NULL)
+    {
+      JsonArray *connections;
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"connections\" must be a list");
+          return FALSE;
+        }
+      connections = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (connections); i++)
+        {
+          JsonNode *c = json_array_get_element (connections, i);
+          const char *from, *to;
+          if (!JSON_NODE_HOLDS_OBJECT (c))
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "connections[%u] must be an object", i);
+              return FALSE;
+            }
+          from = json_object_get_string_member_with_default (json_node_get_object (c), "from", NULL);
+          to = json_object_get_string_member_with_default (json_node_get_object (c), "to", NULL);
+          if (from == NULL || to == NULL)
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_CONNECTION,
+                           "connections[%u] needs \"from\" and \"to\" strings", i);
+              return FALSE;
+            }
+          if (bsl_graph_connect (graph, from, to, error) == NULL)
+            return FALSE;
+        }
+    }
+
+  if ((member = json_object_get_member (object, "groups")) != NULL)
+    graph->groups = json_node_copy (member);
+  graph->extra = unknown_members (object, top_level_keys);
+  return TRUE;
+}
+
+BslGraph *
+bsl_graph_load_data (const char  *data,
+                     gssize       length,
+                     const char  *display_name,
+                     const char  *base_dir,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+
+  if (display_name == NULL)
+    display_name = "<network>";
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: malformed JSON: %s", display_name,
+                   local_error->message);
+      return NULL;
+    }
+  graph = bsl_graph_new ();
+  graph->base_dir = g_strdup (base_dir);
+  if (!read_graph (graph, json_parser_get_root (parser), base_dir, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", display_name,
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&graph);
+}
+
+BslGraph *
+bsl_graph_load_file (const char  *path,
+                     GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autofree char *base_dir = NULL;
+  gsize length;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      g_set_error (error, G_FILE_ERROR, local_error->code, "%s", local_error->message);
+      return NULL;
+    }
+  base_dir = g_path_get_dirname (path);
+  return bsl_graph_load_data (contents, length, path, base_dir, error);
+}
+
+/* ---------------- writing ---------------- */
+
+static JsonNode *
+number_node (double x)
+{
+  JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+  if (x == floor (x) && fabs (x) < 9007199254740992.0)
+    json_node_set_int (node, (gint64) x);
+  else
+    json_node_set_double (node, x);
+  return node;
+}
+
+static JsonNode *
+nested_node (const BslArray *array, guint depth, gsize *offset)
+{
+  JsonArray *list;
+  JsonNode *node;
+
+  if (depth == array->ndim)
+    return number_node (array->data[(*offset)++]);
+  list = json_array_sized_new (array->dims[depth]);
+  for (gsize k = 0; k < array->dims[depth]; k++)
+    json_array_add_element (list, nested_node (array, depth + 1, offset));
+  node = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (node, list);
+  return node;
+}
+
+static JsonNode *
+array_to_json (const BslArray *array)
+{
+  gsize offset = 0;
+
+  if (array->init != NULL)
+    return json_node_copy (array->init);
+  return nested_node (array, 0, &offset);
+}
+
+static void
+copy_members (JsonObject *to, JsonObject *from)
+{
+  g_autoptr(GList) members = NULL;
+
+  if (from == NULL)
+    return;
+  members = json_object_get_members (from);
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_set_member (to, l->data, json_node_copy (json_object_get_member (from, l->data)));
+}
+
+static JsonNode *
+process_to_json (const BslProcess *process)
+{
+  JsonObject *object = json_object_new ();
+  JsonObject *params = json_object_new ();
+  JsonArray *shape = json_array_new ();
+  JsonNode *node;
+
+  json_object_set_string_member (object, "name", process->name);
+  json_object_set_string_member (object, "type", process->type->name);
+  for (guint i = 0; i < process->ndim; i++)
+    json_array_add_int_element (shape, (gint64) process->dims[i]);
+  json_object_set_array_member (object, "shape", shape);
+  for (guint v = 0; v < process->type->n_vars; v++)
+    {
+      const BslArray *value = bsl_process_get_param (process, process->type->vars[v].name);
+      if (value != NULL)
+        json_object_set_member (params, process->type->vars[v].name, array_to_json (value));
+    }
+  json_object_set_object_member (object, "params", params);
+  if (process->model != BSL_TAG_NONE)
+    json_object_set_string_member (object, "model", bsl_tag_to_string (process->model));
+  if (process->has_position || process->ui != NULL)
+    {
+      JsonObject *ui = json_object_new ();
+      copy_members (ui, process->ui);
+      if (process->has_position)
+        {
+          json_object_set_double_member (ui, "x", process->x);
+          json_object_set_double_member (ui, "y", process->y);
+        }
+      json_object_set_object_member (object, "ui", ui);
+    }
+  copy_members (object, process->extra);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
+}
+
+char *
+bsl_graph_to_data (const BslGraph *graph,
+                   gsize          *length)
+{
+  JsonObject *root = json_object_new ();
+  JsonObject *run = json_object_new ();
+  JsonArray *processes = json_array_new ();
+  JsonArray *connections = json_array_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  char *text;
+
+  json_object_set_string_member (root, "format", "basalt");
+  json_object_set_int_member (root, "version", BSL_FILE_FORMAT_VERSION);
+  json_object_set_string_member (run, "tag", bsl_tag_to_string (graph->run_tag));
+  json_object_set_int_member (run, "steps", graph->run_steps);
+  json_object_set_int_member (run, "seed", (gint64) graph->run_seed);
+  json_object_set_object_member (root, "run", run);
+  for (guint i = 0; i < graph->processes->len; i++)
+    json_array_add_element (processes, process_to_json (g_ptr_array_index (graph->processes, i)));
+  json_object_set_array_member (root, "processes", processes);
+  for (guint i = 0; i < graph->connections->len; i++)
+    {
+      const BslConnection *c = g_ptr_array_index (graph->connections, i);
+      JsonObject *conn = json_object_new ();
+      g_autofree char *from = g_strdup_printf ("%s.%s", c->from_process, c->from_port);
+      g_autofree char *to = g_strdup_printf ("%s.%s", c->to_process, c->to_port);
+      json_object_set_string_member (conn, "from", from);
+      json_object_set_string_member (conn, "to", to);
+      json_array_add_object_element (connections, conn);
+    }
+  json_object_set_array_member (root, "connections", connections);
+  if (graph->groups != NULL)
+    json_object_set_member (root, "groups", json_node_copy (graph->groups));
+  copy_members (root, graph->extra);
+
+  json_node_take_object (node, root);
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  text = json_generator_to_data (generator, length);
+  return text;
+}
+
+gboolean
+bsl_graph_save_file (const BslGraph  *graph,
+                     const char      *path,
+                     GError         **error)
+{
+  gsize length;
+  g_autofree char *data = bsl_graph_to_data (graph, &length);
+
+  /* g_file_set_contents writes a temporary file and renames it over path. */
+  return g_file_set_contents (path, data, length, error);
+}

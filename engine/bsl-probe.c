@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-runtime-private.h"
+
+BslProbe *
+_bsl_probe_new (BslProcRuntime  *pr,
+                const char      *var,
+                BslProbeMode     mode,
+                gsize            capacity,
+                GError         **error)
+{
+  BslProbe *probe;
+  BslRtVar *source_var = NULL;
+  BslRtPort *source_port = NULL;
+
+  for (guint v = 0; v < pr->type->n_vars; v++)
+    if (g_strcmp0 (pr->vars[v].spec->name, var) == 0)
+      source_var = &pr->vars[v];
+  for (guint p = 0; source_var == NULL && p < pr->type->n_ports; p++)
+    if (g_strcmp0 (pr->ports[p].spec->name, var) == 0)
+      source_port = &pr->ports[p];
+
+  if (source_var == NULL && source_port == NULL)
+    {
+      GString *names = g_string_new (NULL);
+      for (guint v = 0; v < pr->type->n_vars; v++)
+        g_string_append_printf (names, "%s%s", names->len ? ", " : "", pr->vars[v].spec->name);
+      for (guint p = 0; p < pr->type->n_ports; p++)
+        if (pr->ports[p].spec->direction == BSL_PORT_OUT)
+          g_string_append_printf (names, ", %s", pr->ports[p].spec->name);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
+                   "probe '%s.%s': %s has no Var or OutPort '%s' (it has: %s)",
+                   pr->name, var, pr->type->name, var, names->str);
+      g_string_free (names, TRUE);
+      return NULL;
+    }
+
+  probe = g_new0 (BslProbe, 1);
+  probe->target = g_strdup_printf ("%s.%s", pr->name, var);
+  probe->process = g_strdup (pr->name);
+  probe->var = g_strdup (var);
+  probe->mode = mode;
+  probe->source_var = source_var;
+  probe->source_port = source_port;
+  probe->size = source_var != NULL ? source_var->n : source_port->n;
+  probe->is_int = source_var != NULL ? source_var->is_int : source_port->is_int;
+  probe->capacity = capacity;
+  probe->first_step = pr->runtime->time + 1;
+  if (mode == BSL_PROBE_COUNT_NONZERO)
+    probe->counts = g_new0 (guint64, MAX (probe->size, 1));
+  else if (capacity == 0)
+    probe->rows = g_array_new (FALSE, FALSE, sizeof (double));
+  else
+    probe->ring = g_new0 (double, capacity * MAX (probe->size, 1));
+  return probe;
+}
+
+void
+_bsl_probe_free (BslProbe *probe)
+{
+  if (probe == NULL)
+    return;
+  g_free (probe->target);
+  g_free (probe->process);
+  g_free (probe->var);
+  if (probe->rows != NULL)
+    g_array_unref (probe->rows);
+  g_free (probe->ring);
+  g_free (probe->counts);
+  g_free (probe);
+}
+
+static inline double
+source_value (const BslProbe *probe, gsize k)
+{
+  if (probe->source_var != NULL)
+    return probe->source_var->is_int ? probe->source_var->i[k] : probe->source_var->f[k];
+  return probe->source_port->is_int ? probe->source_port->i[k] : probe->source_port->f[k];
+}
+
+void
+_bsl_probe_record (BslProbe *probe,
+                   gint64    t)
+{
+  double *row;
+
+  if (probe->mode == BSL_PROBE_COUNT_NONZERO)
+    {
+      for (gsize k = 0; k < probe->size; k++)
+        if (source_value (probe, k) != 0.0)
+          {
+            probe->counts[k]++;
+            probe->total++;
+          }
+      return;
+    }
+
+  if (probe->n_held == 0)
+    probe->first_step = t;
+  if (probe->rows != NULL)
+    {
+      gsize offset = probe->rows->len;
+      g_array_set_size (probe->rows, offset + probe->size);
+      row = &g_array_index (probe->rows, double, offset);
+      probe->n_held++;
+    }
+  else if (probe->n_held < probe->capacity)
+    {
+      row = probe->ring + ((probe->ring_start + probe->n_held) % probe->capacity) * probe->size;
+      probe->n_held++;
+    }
+  else
+    {
+      row = probe->ring + probe->ring_start * probe->size;
+      probe->ring_start = (probe->ring_start + 1) % probe->capacity;
+      probe->first_step++;
+    }
+  for (gsize k = 0; k < probe->size; k++)
+    row[k] = source_value (probe, k);
+}
+
+const char *
+bsl_probe_get_target (const BslProbe *probe)
+{
+  return probe->target;
+}
+
+const char *
+bsl_probe_get_process (const BslProbe *probe)
+{
+  return probe->process;
+}
+
+const char *
+bsl_probe_get_var (const BslProbe *probe)
+{
+  return probe->var;
+}
+
+BslProbeMode
+bsl_probe_get_mode (const BslProbe *probe)
+{
+  return probe->mode;
+}
+
+gsize
+bsl_probe_get_size (const BslProbe *probe)
+{
+  return probe->size;
+}
+
+gboolean
+bsl_probe_is_integer (const BslProbe *probe)
+{
+  return probe->is_int;
+}
+
+gsize
+bsl_probe_get_n_steps (const BslProbe *probe)
+{
+  return probe->n_held;
+}
+
+gint64
+bsl_probe_get_first_step (const BslProbe *probe)
+{
+  return probe->first_step;
+}
+
+const double *
+bsl_probe_get_row (const BslProbe *probe,
+                   gsize           held_index)
+{
+  if (held_index >= probe->n_held)
+    return NULL;
+  if (probe->rows != NULL)
+    return &g_array_index (probe->rows, double, held_index * probe->size);
+  if (probe->ring != NULL)
+    return probe->ring + ((probe->ring_start + held_index) % probe->capacity) * probe->size;
+  return NULL;
+}
+
+const guint64 *
+bsl_probe_get_counts (const BslProbe *probe)
+{
+  return probe->counts;
+}
+
+guint64
+bsl_probe_get_total_count (const BslProbe *probe)
+{
+  return probe->total;
+}
+
+void
+bsl_probe_clear (BslProbe *probe)
+{
+  probe->n_held = 0;
+  probe->ring_start = 0;
+  probe->first_step = 1;
+  probe->total = 0;
+  if (probe->rows != NULL)
+    g_array_set_size (probe->rows, 0);
+  if (probe->counts != NULL)
+    memset (probe->counts, 0, probe->size * sizeof (guint64));
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "basalt-engine.h"
+
+G_BEGIN_DECLS
+
+/* ../shared/reference (BASALT_SHARED_DIR) and data/examples paths for tests. */
+char      *test_shared_path     (const char *first, ...) G_GNUC_NULL_TERMINATED;
+char      *test_examples_path   (const char *name);
+/* Runs the basalt executable; returns the exit status and the captured output. */
+int        test_run_basalt      (char      **out,
+                                 char      **err,
+                                 const char *first_arg,
+                                 ...) G_GNUC_NULL_TERMINATED;
+char      *test_tmp_dir         (void);
+
+G_END_DECLS
