@@ -275,6 +275,10 @@ add_dim (BslFitProblem *problem,
     if (!isfinite (hi))
       hi = start + width;
   }
+  /* Step counts (reset intervals, refractory periods) beyond twice the trace say nothing
+   * more; the search need not wander there. */
+  if (spec->flags & BSL_VAR_COUNT)
+    hi = MIN (hi, MAX (2.0 * problem->n_steps, 2.0 * start + 1.0));
   if (dim.integer)
     {
       lo = ceil (lo);
