@@ -249,5 +249,24 @@ bsl_initializer_expand (JsonNode     *init,
   if (round_values != 0)
     for (gsize k = 0; k < array->n; k++)
       array->data[k] = round (array->data[k]);
+  if (json_object_has_member (object, "p"))
+    {
+      /* Connection probability: a separate stream (seed + 1) keeps element k with probability p,
+       * so changing p does not change the values of the synapses that stay. */
+      double p, seed;
+      Xoshiro rng;
+      if (!get_number (object, "p", 1, &p, error) || !get_number (object, "seed", 0, &seed, error))
+        return NULL;
+      if (p < 0 || p > 1)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                       "initializer key 'p' = %g must be a probability between 0 and 1", p);
+          return NULL;
+        }
+      xoshiro_seed (&rng, (guint64) seed + 1);
+      for (gsize k = 0; k < array->n; k++)
+        if (xoshiro_uniform (&rng) >= p)
+          array->data[k] = 0.0;
+    }
   return g_steal_pointer (&array);
 }

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "test-util.h"
+
+static BslGraph *
+load_string (const char *json, GError **error)
+{
+  return bsl_graph_load_data (json, -1, "net.basalt", NULL, error);
+}
+
+static void
+assert_graphs_equal (const BslGraph *a, const BslGraph *b)
+{
+  g_assert_cmpuint (a->processes->len, ==, b->processes->len);
+  g_assert_cmpuint (a->connections->len, ==, b->connections->len);
+  g_assert_cmpint (a->run_tag, ==, b->run_tag);
+  g_assert_cmpint (a->run_steps, ==, b->run_steps);
+  for (guint i = 0; i < a->processes->len; i++)
+    {
+      const BslProcess *p = g_ptr_array_index (a->processes, i);
+      const BslProcess *q = g_ptr_array_index (b->processes, i);
+      g_assert_cmpstr (p->name, ==, q->name);
+      g_assert_true (p->type == q->type);
+      g_assert_cmpuint (p->ndim, ==, q->ndim);
+      g_assert_cmpint (p->model, ==, q->model);
+      g_assert_cmpfloat (p->x, ==, q->x);
+      g_assert_cmpuint (g_hash_table_size (p->params), ==, g_hash_table_size (q->params));
+      for (guint v = 0; v < p->type->n_vars; v++)
+        g_assert_true (bsl_array_equal (bsl_process_get_param (p, p->type->vars[v].name),
+                                        bsl_process_get_param (q, q->type->vars[v].name)));
+    }
+}
+
+static void
+test_examples_round_trip (void)
+{
+  const char *names[] = { "lif-bias.basalt", "ringbuffer-dense-lif.basalt", "ei-network.basalt" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = test_examples_path (names[i]);
+      g_autofree char *dir = test_tmp_dir ();
+      g_autofree char *saved = g_build_filename (dir, names[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BslGraph) graph = bsl_graph_load_file (path, &error);
+      g_autoptr(BslGraph) again = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (bsl_graph_save_file (graph, saved, &error));
+      g_assert_no_error (error);
+      again = bsl_graph_load_file (saved, &error);
+      g_assert_no_error (error);
+      assert_graphs_equal (graph, again);
+      g_unlink (saved);
+      g_rmdir (dir);
+    }
+}
+
+static void
+test_initializer_kept_and_deterministic (void)
+{
+  g_autofree char *path = test_examples_path ("ei-network.basalt");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) a = bsl_graph_load_file (path, &error);
+  g_autoptr(BslGraph) b = bsl_graph_load_file (path, &error);
+  const BslArray *wa = bsl_process_get_param (bsl_graph_find_process (a, "ee"), "weights");
+  const BslArray *wb = bsl_process_get_param (bsl_graph_find_process (b, "ee"), "weights");
+  g_autofree char *text = NULL;
+  gsize nonzero = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (bsl_array_equal (wa, wb));
+  for (gsize k = 0; k < wa->n; k++)
+    {
+      nonzero += wa->data[k] != 0;
+      g_assert_cmpfloat (wa->data[k], ==, round (wa->data[k]));
+      g_assert_cmpfloat (wa->data[k], >=, 0);
+      g_assert_cmpfloat (wa->data[k], <=, 24);
+    }
+  /* p = 0.05 of 640000 synapses */
+  g_assert_cmpuint (nonzero, >, 28000);
+  g_assert_cmpuint (nonzero, <, 36000);
+  /* saved as the initializer, not 640000 numbers */
+  text = bsl_graph_to_data (a, NULL);
+  g_assert_nonnull (strstr (text, "\"init\" : \"uniform\""));
+  g_assert_cmpuint (strlen (text), <, 20000);
+}
+
+static void
+test_unknown_keys_preserved (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"future\": {\"a\": [1, 2]},"
+    " \"processes\": [{\"name\": \"n\", \"type\": \"LIF\", \"shape\": [2], \"colour\": \"red\","
+    "   \"params\": {\"vth\": 3}, \"ui\": {\"x\": 1.5, \"y\": 2, \"collapsed\": true}}],"
+    " \"groups\": [{\"name\": \"g\", \"members\": [\"n\"]}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = load_string (json, &error);
+  g_autofree char *text = NULL;
+  g_autoptr(BslGraph) again = NULL;
+
+  g_assert_no_error (error);
+  text = bsl_graph_to_data (graph, NULL);
+  g_assert_nonnull (strstr (text, "\"future\""));
+  g_assert_nonnull (strstr (text, "\"colour\" : \"red\""));
+  g_assert_nonnull (strstr (text, "\"collapsed\" : true"));
+  g_assert_nonnull (strstr (text, "\"members\""));
+  again = load_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (((BslProcess *) g_ptr_array_index (again->processes, 0))->x, ==, 1.5);
+}
+
+typedef struct
+{
+  const char *json;
+  int         code;
+  const char *needles[3];
+} BadCase;
+
+static void
+test_bad_files (void)
+{
+  const BadCase cases[] = {
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [", BSL_ERROR_PARSE, { "net.basalt", "malformed JSON" } },
+    { "{\"format\": \"basalt\", \"version\": 9}", BSL_ERROR_VERSION, { "net.basalt", "newer", "version 9" } },
+    { "{\"version\": 1}", BSL_ERROR_PARSE, { "net.basalt", "format" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"x\", \"type\": \"Conv\"}]}",
+      BSL_ERROR_UNKNOWN_TYPE, { "net.basalt", "'x'", "'Conv'" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"x\", \"type\": \"LIF\", \"params\": {\"tau\": 1}}]}",
+      BSL_ERROR_UNKNOWN_PARAM, { "'x'", "'tau'", "vth" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"x\", \"type\": \"LIF\", \"shape\": [3], \"params\": {\"bias_mant\": [1, 2]}}]}",
+      BSL_ERROR_SHAPE, { "'x'", "'bias_mant'", "(3,)" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"d\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": [[1, 2], [3]]}}]}",
+      BSL_ERROR_SHAPE, { "'d'", "'weights'", "ragged" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"x\", \"type\": \"LIF\", \"params\": {\"vth\": \"high\"}}]}",
+      BSL_ERROR_PARSE, { "'x'", "'vth'" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"x\", \"type\": \"LIF\"}], \"connections\": [{\"from\": \"x.s_out\", \"to\": \"y.a_in\"}]}",
+      BSL_ERROR_CONNECTION, { "'y'" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"x\", \"type\": \"LIF\"}, {\"name\": \"x\", \"type\": \"LIF\"}]}",
+      BSL_ERROR_NAME, { "'x'" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"d\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": {\"init\": \"gamma\"}}}]}",
+      BSL_ERROR_PARSE, { "'d'", "'weights'", "gamma" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"d\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": {\"file\": \"missing.npy\"}}}]}",
+      G_FILE_ERROR_NOENT, { "'d'", "missing.npy" } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BslGraph) graph = load_string (cases[i].json, &error);
+
+      g_assert_null (graph);
+      g_assert_nonnull (error);
+      g_assert_true (bsl_error_is_bad_input (error));
+      g_assert_nonnull (strstr (error->message, "net.basalt"));
+      for (guint k = 0; k < 3 && cases[i].needles[k] != NULL; k++)
+        if (strstr (error->message, cases[i].needles[k]) == NULL)
+          g_error ("case %u: '%s' is not in the message: %s", i, cases[i].needles[k], error->message);
+    }
+}
+
+static void
+test_npy_and_csv_initializers (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *npy = g_build_filename (dir, "w.npy", NULL);
+  g_autofree char *csv = g_build_filename (dir, "w.csv", NULL);
+  g_autoptr(BslArray) w = bsl_array_new_matrix (2, 3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autofree char *text = NULL;
+
+  for (gsize k = 0; k < 6; k++)
+    w->data[k] = (double) k - 2.5;
+  g_assert_true (bsl_npy_save (w, npy, &error));
+  g_file_set_contents (csv, "1,2,3\n4,5,6\n", -1, &error);
+  g_assert_no_error (error);
+  graph = bsl_graph_load_data ("{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+                               "{\"name\": \"a\", \"type\": \"Dense\", \"shape\": [2, 3], \"params\": {\"weights\": {\"file\": \"w.npy\"}}},"
+                               "{\"name\": \"b\", \"type\": \"Dense\", \"shape\": [2, 3], \"params\": {\"weights\": {\"file\": \"w.csv\"}}}]}",
+                               -1, "net.basalt", dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_array_equal (bsl_process_get_param (bsl_graph_find_process (graph, "a"), "weights"), w));
+  g_assert_cmpfloat (bsl_process_get_param (bsl_graph_find_process (graph, "b"), "weights")->data[5], ==, 6);
+  text = bsl_graph_to_data (graph, NULL);
+  g_assert_nonnull (strstr (text, "\"file\" : \"w.npy\""));
+  g_unlink (npy);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
+static void
+test_save_is_atomic (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "missing-dir", "net.basalt", NULL);
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (bsl_graph_save_file (graph, path, &error));
+  g_assert_nonnull (error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/file/examples-round-trip", test_examples_round_trip);
+  g_test_add_func ("/file/initializer-kept-and-deterministic", test_initializer_kept_and_deterministic);
+  g_test_add_func ("/file/unknown-keys-preserved", test_unknown_keys_preserved);
+  g_test_add_func ("/file/bad-files", test_bad_files);
+  g_test_add_func ("/file/npy-and-csv-initializers", test_npy_and_csv_initializers);
+  g_test_add_func ("/file/save-is-atomic", test_save_is_atomic);
+  return g_test_run ();
+}
