@@ -90,12 +90,26 @@ _bsl_probe_record (BslProbe *probe,
 
   if (probe->mode == BSL_PROBE_COUNT_NONZERO)
     {
-      for (gsize k = 0; k < probe->size; k++)
-        if (source_value (probe, k) != 0.0)
+      const gint32 *vi = probe->source_var != NULL ? probe->source_var->i : probe->source_port->i;
+      const double *vf = probe->source_var != NULL ? probe->source_var->f : probe->source_port->f;
+      guint64 total = 0;
+
+      /* Branch-free: this runs every step for spike counters. */
+      if (vi != NULL)
+        for (gsize k = 0; k < probe->size; k++)
           {
-            probe->counts[k]++;
-            probe->total++;
+            guint64 hit = vi[k] != 0;
+            probe->counts[k] += hit;
+            total += hit;
           }
+      else
+        for (gsize k = 0; k < probe->size; k++)
+          {
+            guint64 hit = vf[k] != 0.0;
+            probe->counts[k] += hit;
+            total += hit;
+          }
+      probe->total += total;
       return;
     }
 
