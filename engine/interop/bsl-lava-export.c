@@ -1,0 +1,390 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Network -> a Python script for Lava. Names and parameters are Lava's already, so the
+ * mapping is one to one; only Basalt's own sources are replaced by what they send. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-interop-private.h"
+#include "bsl-lava-export.h"
+#include "bsl-runtime.h"
+
+typedef struct
+{
+  GString            *s;
+  const BslRunConfig *config;
+  GHashTable         *generated;   /* process name -> BslArray* (n, steps) */
+  GPtrArray          *notes;
+} Ctx;
+
+#define note(ctx, ...) _bsl_interop_note ((ctx)->notes, __VA_ARGS__)
+
+static void
+py_number (GString *s, double x, gboolean as_int)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (as_int)
+    g_string_append_printf (s, "%" G_GINT64_FORMAT, (gint64) x);   /* Lava's int cast */
+  else if (isinf (x))
+    g_string_append (s, x > 0 ? "np.inf" : "-np.inf");
+  else
+    g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", x));
+}
+
+static void
+py_nested (GString *s, const BslArray *a, guint dim, gsize *offset, gboolean as_int)
+{
+  if (dim >= MIN (a->ndim, BSL_MAX_DIMS))
+    return;
+  g_string_append_c (s, '[');
+  for (gsize i = 0; i < a->dims[dim]; i++)
+    {
+      if (i > 0)
+        g_string_append (s, dim + 1 == a->ndim && i % 16 == 0 ? ",\n        " : ", ");
+      if (dim + 1 == a->ndim)
+        py_number (s, a->data[(*offset)++], as_int);
+      else
+        py_nested (s, a, dim + 1, offset, as_int);
+    }
+  g_string_append_c (s, ']');
+}
+
+/* A value as Python: scalars plain (Lava passes scalar Vars through uncast), arrays as numpy. */
+static void
+py_value (GString *s, const BslArray *a, gboolean as_int)
+{
+  gsize offset = 0;
+
+  if (a->ndim == 0)
+    {
+      py_number (s, a->data[0], as_int);
+      return;
+    }
+  g_string_append (s, "np.array(");
+  py_nested (s, a, 0, &offset, as_int);
+  g_string_append_printf (s, ", dtype=%s)", as_int ? "np.int32" : "np.float64");
+}
+
+static void
+kwarg (Ctx *ctx, const BslProcess *p, BslTag tag, const char *var, const char *as)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslArray) full = bsl_process_dup_param_full (p, var, &error);
+  const BslVarSpec *spec = bsl_proc_type_find_var (p->type, var);
+  gboolean as_int = tag == BSL_TAG_FIXED_PT && spec != NULL && (spec->flags & BSL_VAR_INTEGER);
+
+  if (full == NULL)
+    return;
+  g_string_append_printf (ctx->s, ",\n        %s=", as != NULL ? as : var);
+  if (spec->shape == BSL_SHAPE_SCALAR)
+    py_number (ctx->s, full->data[0], as_int || (spec->flags & BSL_VAR_COUNT));
+  else
+    py_value (ctx->s, full, as_int);
+}
+
+static const char *
+port_attr (const BslProcess *p, const char *port)
+{
+  const BslPortSpec *spec = bsl_proc_type_find_port (p->type, port);
+
+  return spec != NULL && spec->direction == BSL_PORT_OUT ? "out_ports" : "in_ports";
+}
+
+static void
+emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
+{
+  GString *s = ctx->s;
+  const char *t = p->type->name;
+  gsize n = p->dims[0];
+  BslArray *gen = g_hash_table_lookup (ctx->generated, p->name);
+
+  g_string_append_printf (s, "    procs['%s'] = ", p->name);
+  if (gen != NULL)
+    {
+      g_string_append (s, "Source(\n        data=");
+      py_value (s, gen, tag == BSL_TAG_FIXED_PT);
+    }
+  else if (g_str_equal (t, "LIF") || g_str_equal (t, "LIFReset") || g_str_equal (t, "LIFRefractory")
+           || g_str_equal (t, "TernaryLIF"))
+    {
+      g_string_append_printf (s, "%s(\n        shape=(%" G_GSIZE_FORMAT ",)", t, n);
+      kwarg (ctx, p, tag, "u", NULL);
+      kwarg (ctx, p, tag, "v", NULL);
+      kwarg (ctx, p, tag, "du", NULL);
+      kwarg (ctx, p, tag, "dv", NULL);
+      kwarg (ctx, p, tag, "bias_mant", NULL);
+      kwarg (ctx, p, tag, "bias_exp", NULL);
+      if (g_str_equal (t, "TernaryLIF"))
+        {
+          kwarg (ctx, p, tag, "vth_hi", NULL);
+          kwarg (ctx, p, tag, "vth_lo", NULL);
+        }
+      else
+        kwarg (ctx, p, tag, "vth", NULL);
+      if (g_str_equal (t, "LIFReset"))
+        {
+          kwarg (ctx, p, tag, "reset_interval", NULL);
+          kwarg (ctx, p, tag, "reset_offset", NULL);
+        }
+      if (g_str_equal (t, "LIFRefractory"))
+        kwarg (ctx, p, tag, "refractory_period", NULL);
+    }
+  else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse") || g_str_equal (t, "DelayDense"))
+    {
+      static const char *const modes[] = { NULL, "MIXED", "EXCITATORY", "INHIBITORY" };
+      g_autoptr (BslArray) mode = bsl_process_dup_param_full (p, "sign_mode", NULL);
+      int m = mode != NULL ? (int) mode->data[0] : 0;
+
+      g_string_append_printf (s, "%s(\n        weights=", t);
+      {
+        g_autoptr (BslArray) w = bsl_process_dup_param_full (p, "weights", NULL);
+        if (g_str_equal (t, "Sparse"))
+          g_string_append (s, "csr_matrix(");
+        py_value (s, w, tag == BSL_TAG_FIXED_PT);
+        if (g_str_equal (t, "Sparse"))
+          g_string_append (s, ")");
+      }
+      if (g_str_equal (t, "DelayDense"))
+        kwarg (ctx, p, BSL_TAG_FIXED_PT, "delays", NULL);
+      kwarg (ctx, p, tag, "weight_exp", NULL);
+      kwarg (ctx, p, tag, "num_weight_bits", NULL);
+      if (m >= 1 && m <= 3)
+        g_string_append_printf (s, ",\n        sign_mode=SignMode.%s", modes[m]);
+      kwarg (ctx, p, tag, "num_message_bits", NULL);
+    }
+  else if (g_str_equal (t, "RingBuffer"))
+    {
+      g_autoptr (BslArray) data = bsl_process_dup_param_full (p, "data", NULL);
+      g_string_append (s, "Source(\n        data=");
+      py_value (s, data, tag == BSL_TAG_FIXED_PT);
+    }
+  else if (g_str_equal (t, "Monitor"))
+    g_string_append_printf (s, "Sink(\n        shape=(%" G_GSIZE_FORMAT ",), buffer=steps", n);
+  g_string_append_printf (s, ",\n        name='%s')\n", p->name);
+}
+
+/* What the engine's own sources send at each step of the run: they become RingBuffers. */
+static gboolean
+generate_sources (Ctx *ctx, const BslGraph *graph, gint64 steps, GError **error)
+{
+  BslRuntime *rt = bsl_runtime_new (graph, ctx->config, error);
+  g_autoptr (GPtrArray) procs = g_ptr_array_new ();
+
+  if (rt == NULL)
+    return FALSE;
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      const char *t = p->type->name;
+      g_autofree char *target = NULL;
+      if (!g_str_equal (t, "Spiker") && !g_str_equal (t, "PoissonSource")
+          && !g_str_equal (t, "CurrentSource"))
+        continue;
+      target = g_strdup_printf ("%s.%s", p->name, p->type->ports[0].name);
+      if (bsl_runtime_add_probe (rt, target, BSL_PROBE_RECORD, 0, error) == NULL)
+        {
+          bsl_runtime_free (rt);
+          return FALSE;
+        }
+      g_ptr_array_add (procs, (gpointer) p);
+    }
+  if (procs->len > 0)
+    bsl_runtime_run (rt, steps);
+  for (guint k = 0; k < procs->len; k++)
+    {
+      const BslProcess *p = procs->pdata[k];
+      BslProbe *probe = bsl_runtime_get_probe (rt, k);
+      gsize n = bsl_probe_get_size (probe), dims[2] = { n, MAX (steps, 1) };
+      BslArray *data = bsl_array_new (2, dims);
+      for (gint64 t = 0; t < steps; t++)
+        {
+          const double *row = bsl_probe_get_row (probe, t);
+          for (gsize i = 0; i < n; i++)
+            data->data[i * dims[1] + t] = row[i];
+        }
+      g_hash_table_insert (ctx->generated, p->name, data);
+      note (ctx, "%s (%s) has no Lava process: it became a source RingBuffer holding what it "
+            "sends in %" G_GINT64_FORMAT " steps", p->name, p->type->name, steps);
+    }
+  bsl_runtime_free (rt);
+  return TRUE;
+}
+
+char *
+bsl_lava_export_to_string (const BslGraph              *graph,
+                           const BslLavaExportOptions  *options,
+                           GPtrArray                   *notes,
+                           GError                     **error)
+{
+  BslLavaExportOptions defaults = { .tag = BSL_TAG_NONE, .steps = -1 };
+  const BslLavaExportOptions *opt = options != NULL ? options : &defaults;
+  g_autoptr (BslRunConfig) config = NULL;
+  g_autoptr (GHashTable) generated = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            (GDestroyNotify) bsl_array_free);
+  BslRuntime *rt;
+  Ctx ctx = { 0 };
+  GString *s;
+  BslTag tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
+  gint64 steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
+  const char *first = NULL;
+
+  config = bsl_run_config_new (tag);
+  config->seed = graph->run_seed;
+  config->n_threads = 1;
+  rt = bsl_runtime_new (graph, config, error);
+  if (rt == NULL)
+    return NULL;
+  if (opt->probes != NULL)
+    for (guint i = 0; opt->probes[i] != NULL; i++)
+      if (bsl_runtime_add_probe (rt, opt->probes[i], BSL_PROBE_RECORD, 1, error) == NULL)
+        {
+          bsl_runtime_free (rt);
+          return NULL;
+        }
+  bsl_runtime_free (rt);
+
+  ctx.config = config;
+  ctx.generated = generated;
+  ctx.notes = notes;
+  if (!generate_sources (&ctx, graph, steps, error))
+    return NULL;
+
+  s = ctx.s = g_string_new (NULL);
+  g_string_append_printf (s,
+    "#!/usr/bin/env python3\n"
+    "\"\"\"A spiking network exported by Basalt %s for Lava (tag %s).\n\n"
+    "Run:  python3 THIS.py [--steps N] [--out PREFIX]\n"
+    "Builds the network from Lava's process library, runs it with\n"
+    "Loihi2SimCfg(select_tag='%s') and writes what every Monitor received and every\n"
+    "probed Var to PREFIX_<probe>.npy (steps x elements) and PREFIX.csv\n"
+    "(step,probe,index,value, as `basalt run --out` writes it).\n"
+    "\"\"\"\n\n"
+    "import argparse\n\nimport numpy as np\n",
+    PACKAGE_VERSION, bsl_tag_to_string (tag), bsl_tag_to_string (tag));
+  g_string_append (s,
+    "from lava.magma.core.run_conditions import RunSteps\n"
+    "from lava.magma.core.run_configs import Loihi2SimCfg\n"
+    "from lava.proc.dense.process import DelayDense, Dense\n"
+    "from lava.proc.io.sink import RingBuffer as Sink\n"
+    "from lava.proc.io.source import RingBuffer as Source\n"
+    "from lava.proc.lif.process import LIF, LIFRefractory, LIFReset, TernaryLIF\n"
+    "from lava.proc.monitor.process import Monitor\n"
+    "from lava.utils.weightutils import SignMode\n");
+  for (guint i = 0; i < graph->processes->len; i++)
+    if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, "Sparse"))
+      {
+        g_string_append (s, "from lava.proc.sparse.process import Sparse\n"
+                            "from scipy.sparse import csr_matrix\n");
+        break;
+      }
+  g_string_append_printf (s, "\nTAG = '%s'\nSTEPS = %" G_GINT64_FORMAT "\n",
+                          bsl_tag_to_string (tag), steps);
+  g_string_append (s, "# (process name, Var) pairs recorded with lava's Monitor\nPROBES = [");
+  if (opt->probes != NULL)
+    for (guint i = 0; opt->probes[i] != NULL; i++)
+      {
+        const char *dot = strrchr (opt->probes[i], '.');
+        g_autofree char *proc = g_strndup (opt->probes[i], dot - opt->probes[i]);
+        g_string_append_printf (s, "%s('%s', '%s')", i ? ", " : "", proc, dot + 1);
+      }
+  g_string_append (s, "]\n# Basalt Monitors: sink RingBuffers, recorded as '<name>.data'\nSINKS = [");
+  for (guint i = 0, k = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      if (g_str_equal (p->type->name, "Monitor"))
+        g_string_append_printf (s, "%s'%s'", k++ ? ", " : "", p->name);
+    }
+  g_string_append (s, "]\n# Vars printed as integers in the CSV\nINTEGER = {");
+  if (tag == BSL_TAG_FIXED_PT && opt->probes != NULL)
+    for (guint i = 0, k = 0; opt->probes[i] != NULL; i++)
+      {
+        const char *dot = strrchr (opt->probes[i], '.');
+        g_autofree char *proc = g_strndup (opt->probes[i], dot - opt->probes[i]);
+        const BslProcess *p = bsl_graph_find_process (graph, proc);
+        const BslVarSpec *spec = bsl_proc_type_find_var (p->type, dot + 1);
+        const BslPortSpec *port = bsl_proc_type_find_port (p->type, dot + 1);
+        gboolean is_int = spec != NULL ? (spec->flags & BSL_VAR_INTEGER) != 0
+                                       : port != NULL && p->type->category != BSL_CATEGORY_INPUTS;
+        if (is_int)
+          g_string_append_printf (s, "%s'%s'", k++ ? ", " : "", opt->probes[i]);
+      }
+  g_string_append (s, "}\n\n\ndef build(steps):\n    procs = {}\n");
+
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      BslTag ptag = bsl_run_config_tag_for (config, p);
+      if (ptag != tag)
+        note (&ctx, "%s runs %s in Basalt; Loihi2SimCfg(select_tag='%s') applies one tag to "
+              "every process", p->name, bsl_tag_to_string (ptag), bsl_tag_to_string (tag));
+      if (g_str_equal (p->type->name, "PoissonSource"))
+        note (&ctx, "%s: the RingBuffer repeats its %" G_GINT64_FORMAT " columns when run for "
+              "more steps", p->name, steps);
+      emit_process (&ctx, p, tag, steps);
+      if (first == NULL)
+        first = p->name;
+    }
+  for (guint c = 0; c < graph->connections->len; c++)
+    {
+      const BslConnection *conn = graph->connections->pdata[c];
+      const BslProcess *a = bsl_graph_find_process (graph, conn->from_process);
+      const BslProcess *b = bsl_graph_find_process (graph, conn->to_process);
+      g_string_append_printf (s, "    procs['%s'].%s.%s.connect(procs['%s'].%s.%s)\n",
+                              conn->from_process, port_attr (a, conn->from_port), conn->from_port,
+                              conn->to_process, port_attr (b, conn->to_port), conn->to_port);
+    }
+  g_string_append (s, "    return procs\n");
+
+  g_string_append_printf (s,
+    "\n\ndef main():\n"
+    "    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])\n"
+    "    parser.add_argument('--steps', type=int, default=STEPS)\n"
+    "    parser.add_argument('--out', default='%s')\n"
+    "    args = parser.parse_args()\n"
+    "    procs = build(args.steps)\n"
+    "    monitors = []\n"
+    "    for name, var in PROBES:\n"
+    "        monitor = Monitor()\n"
+    "        monitor.probe(getattr(procs[name], var), args.steps)\n"
+    "        monitors.append((name, var, monitor))\n"
+    "    anchor = procs['%s']\n"
+    "    anchor.run(condition=RunSteps(num_steps=args.steps),\n"
+    "               run_cfg=Loihi2SimCfg(select_tag=TAG))\n"
+    "    results = []\n"
+    "    for name in SINKS:\n"
+    "        results.append((name + '.data', np.asarray(procs[name].data.get()).T))\n"
+    "    for name, var, monitor in monitors:\n"
+    "        data = monitor.get_data()[procs[name].name][var]\n"
+    "        results.append((name + '.' + var, np.asarray(data).reshape(args.steps, -1)))\n"
+    "    anchor.stop()\n\n"
+    "    for target, data in results:\n"
+    "        np.save('%%s_%%s.npy' %% (args.out, target), data)\n"
+    "    with open(args.out + '.csv', 'w') as csv:\n"
+    "        csv.write('step,probe,index,value\\n')\n"
+    "        for t in range(args.steps):\n"
+    "            for target, data in results:\n"
+    "                for k, x in enumerate(data[t]):\n"
+    "                    value = '%%d' %% int(x) if target in INTEGER else '%%.17g' %% float(x)\n"
+    "                    csv.write('%%d,%%s,%%d,%%s\\n' %% (t + 1, target, k, value))\n\n\n"
+    "if __name__ == '__main__':\n"
+    "    main()\n",
+    "lava_out", first != NULL ? first : "");
+  if (first == NULL)
+    note (&ctx, "the network is empty: the script builds nothing");
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+bsl_lava_export_file (const BslGraph              *graph,
+                      const char                  *path,
+                      const BslLavaExportOptions  *options,
+                      GPtrArray                   *notes,
+                      GError                     **error)
+{
+  g_autofree char *text = bsl_lava_export_to_string (graph, options, notes, error);
+
+  return text != NULL && _bsl_interop_write_text (path, text, error);
+}

@@ -1,0 +1,737 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Basalt network -> NIR (HDF5), the inverse of the import mapping (docs/interop.md): every LIF
+ * goes out with unit input gain, v_reset 0 and w_in 1, so that importing the file again gives
+ * back the same parameters. */
+#include "config.h"
+
+#include <errno.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+#include <hdf5.h>
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-interop-private.h"
+#include "bsl-kernel-dense.h"
+#include "bsl-nir-export.h"
+#include "bsl-nir-import.h"
+#include "bsl-nir-private.h"
+
+typedef enum
+{
+  ROLE_SKIP,
+  ROLE_NEURON,
+  ROLE_SYNAPSE,
+  ROLE_INPUT,
+  ROLE_OUTPUT,
+  ROLE_MERGED,      /* constant CurrentSource folded into an Affine bias */
+} Role;
+
+typedef struct
+{
+  const BslProcess *proc;
+  Role     role;
+  BslTag   tag;
+  gsize    n;
+  /* neurons, float equivalent */
+  double   du, dv, vth;
+  double  *bias;
+  gboolean spiking;
+  double  *extra_bias;   /* neurons exported as IF/I: bias carried by an incoming Affine */
+  /* synapses, float equivalent, (n_out, n_in) */
+  gsize    n_out, n_in;
+  double  *w;
+  double  *delay;        /* per output row, seconds; NULL when none */
+  double  *affine_bias;  /* n_out, NULL for Linear */
+  /* constant current sources */
+  double  *current;
+} Item;
+
+typedef struct
+{
+  const BslGraph *graph;
+  double          dt;
+  GPtrArray      *notes;
+  GHashTable     *items;   /* name -> Item* */
+  GPtrArray      *order;   /* Item*, graph order */
+} Ctx;
+
+static void
+item_free (gpointer data)
+{
+  Item *it = data;
+
+  g_free (it->bias);
+  g_free (it->extra_bias);
+  g_free (it->w);
+  g_free (it->delay);
+  g_free (it->affine_bias);
+  g_free (it->current);
+  g_free (it);
+}
+
+#define note(ctx, ...) _bsl_interop_note ((ctx)->notes, __VA_ARGS__)
+
+static BslArray *
+full (const BslProcess *p, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  BslArray *a = bsl_process_dup_param_full (p, name, &error);
+
+  if (a == NULL)
+    g_critical ("%s", error->message);
+  return a;
+}
+
+static double
+scalar (const BslProcess *p, const char *name)
+{
+  g_autoptr (BslArray) a = full (p, name);
+
+  return a != NULL && a->n > 0 ? a->data[0] : 0.0;
+}
+
+static gboolean
+is_neuron_type (const char *t)
+{
+  return g_str_equal (t, "LIF") || g_str_equal (t, "LIFReset") || g_str_equal (t, "LIFRefractory");
+}
+
+static void
+prepare_neuron (Ctx *ctx, Item *it)
+{
+  const BslProcess *p = it->proc;
+  g_autoptr (BslArray) bias_mant = full (p, "bias_mant");
+  g_autoptr (BslArray) bias_exp = full (p, "bias_exp");
+  g_autoptr (BslArray) u = full (p, "u");
+  g_autoptr (BslArray) v = full (p, "v");
+  double du = scalar (p, "du"), dv = scalar (p, "dv"), vth = scalar (p, "vth");
+  gboolean fixed = it->tag == BSL_TAG_FIXED_PT;
+
+  it->role = ROLE_NEURON;
+  it->n = bsl_process_port_size (p, "a_in");
+  it->bias = g_new0 (double, it->n);
+  if (fixed)
+    {
+      /* u and v carry a_in << 6; the decays cut (du + 1) / 4096 and dv / 4096 per step. */
+      it->du = (du + 1.0) / 4096.0;
+      it->dv = dv / 4096.0;
+      it->vth = vth;
+      note (ctx, "%s.du = %g (fixed_pt) -> %.17g: (du + 1) / 4096", p->name, du, it->du);
+      note (ctx, "%s.dv = %g (fixed_pt) -> %.17g: dv / 4096", p->name, dv, it->dv);
+      note (ctx, "%s: fixed_pt rounding of the decays toward zero, the 24-bit wrap of u and the "
+            "saturation of v have no float equivalent", p->name);
+      for (gsize i = 0; i < it->n; i++)
+        it->bias[i] = ldexp (bias_mant->data[i], (int) bias_exp->data[i]) / 64.0;
+      if (bias_mant->n > 0)
+        note (ctx, "%s.bias_mant, bias_exp (fixed_pt) -> bias = bias_mant * 2^bias_exp / 64 "
+              "(e.g. %g, %g -> %.17g)", p->name, bias_mant->data[0], bias_exp->data[0],
+              it->bias[0]);
+    }
+  else
+    {
+      it->du = du;
+      it->dv = dv;
+      it->vth = vth;
+      for (gsize i = 0; i < it->n; i++)
+        it->bias[i] = bias_mant->data[i];
+    }
+  it->spiking = it->vth < BSL_NIR_NONSPIKING_VTH;
+  for (gsize i = 0; i < it->n; i++)
+    if (u->data[i] != 0 || v->data[i] != 0)
+      {
+        note (ctx, "%s: initial u and v were dropped (NIR starts every neuron at rest)", p->name);
+        break;
+      }
+  if (g_str_equal (p->type->name, "LIFReset"))
+    note (ctx, "%s (LIFReset): the periodic reset of u and v every %g steps is not representable "
+          "in NIR and was dropped", p->name, scalar (p, "reset_interval"));
+  if (g_str_equal (p->type->name, "LIFRefractory"))
+    note (ctx, "%s (LIFRefractory): the refractory period of %g steps is not representable in "
+          "NIR and was dropped", p->name, scalar (p, "refractory_period"));
+}
+
+static void
+prepare_synapse (Ctx *ctx, Item *it)
+{
+  const BslProcess *p = it->proc;
+  g_autoptr (BslArray) w = full (p, "weights");
+  gboolean fixed = it->tag == BSL_TAG_FIXED_PT;
+  gboolean delayed = g_str_equal (p->type->name, "DelayDense");
+
+  it->role = ROLE_SYNAPSE;
+  it->n_out = p->dims[0];
+  it->n_in = p->dims[1];
+  it->w = g_new0 (double, it->n_out * it->n_in);
+  if (fixed)
+    {
+      gsize n = it->n_out * it->n_in, changed = 0, first = 0;
+      g_autofree int32_t *wi = g_new (int32_t, n);
+      int weight_exp = (int) scalar (p, "weight_exp");
+      int bits = (int) scalar (p, "num_weight_bits");
+      int mode;
+
+      for (gsize k = 0; k < n; k++)
+        wi[k] = (int32_t) w->data[k];   /* Lava's int cast truncates toward zero */
+      mode = bsl_k_dense_sign_mode (wi, n, (int) scalar (p, "sign_mode"));
+      for (gsize k = 0; k < n; k++)
+        {
+          int32_t q = bsl_k_dense_quantize_weight (wi[k], mode, bits);
+          it->w[k] = ldexp ((double) q, weight_exp);
+          if (q != w->data[k] && changed++ == 0)
+            first = k;
+        }
+      if (changed > 0)
+        note (ctx, "%s.weights: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " weights changed by "
+              "Loihi 2's weight precision (sign mode, num_weight_bits) before export, e.g. "
+              "[%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "] %g -> %d", p->name, changed, n,
+              first / it->n_in, first % it->n_in, w->data[first],
+              bsl_k_dense_quantize_weight (wi[first], mode, bits));
+      if (weight_exp != 0)
+        note (ctx, "%s.weights scaled by 2^weight_exp = 2^%d (fixed_pt)", p->name, weight_exp);
+    }
+  else
+    memcpy (it->w, w->data, it->n_out * it->n_in * sizeof (double));
+
+  if (delayed)
+    {
+      g_autoptr (BslArray) d = full (p, "delays");
+      gboolean any = FALSE;
+      it->delay = g_new0 (double, it->n_out);
+      for (gsize r = 0; r < it->n_out; r++)
+        {
+          gboolean set = FALSE, mixed = FALSE;
+          double row = 0;
+          for (gsize c = 0; c < it->n_in; c++)
+            {
+              double x = d->data[r * it->n_in + c];
+              if (it->w[r * it->n_in + c] == 0)
+                continue;
+              if (!set)
+                row = x, set = TRUE;
+              else if (x != row)
+                mixed = TRUE;
+            }
+          if (mixed)
+            note (ctx, "%s.delays: row %" G_GSIZE_FORMAT " mixes delays; NIR's Delay node has "
+                  "one per output, so all of that row's synapses use %g steps", p->name, r, row);
+          it->delay[r] = row * ctx->dt;
+          if (row != 0)
+            any = TRUE;
+        }
+      if (!any)
+        g_clear_pointer (&it->delay, g_free);
+    }
+  if (g_str_equal (p->type->name, "Sparse"))
+    note (ctx, "%s (Sparse) became a Linear node with zeros where there is no synapse", p->name);
+}
+
+/* The value a CurrentSource sends at every step, if it is constant. */
+static gboolean
+constant_current (const BslProcess *p, gsize n, double *out)
+{
+  g_autoptr (BslArray) amp = full (p, "amplitude");
+  g_autoptr (BslArray) base = full (p, "baseline");
+  double start = scalar (p, "start"), stop = scalar (p, "stop");
+  gboolean always_on = start <= 1 && stop <= 0;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      if (!always_on && amp->data[i] != base->data[i])
+        return FALSE;
+      out[i] = always_on ? amp->data[i] : base->data[i];
+    }
+  return TRUE;
+}
+
+static Item *
+lookup (Ctx *ctx, const char *name)
+{
+  return g_hash_table_lookup (ctx->items, name);
+}
+
+/* The first connection process (not a DelayDense) feeding neuron `to`: where an input bias goes. */
+static Item *
+bias_carrier (Ctx *ctx, const char *to)
+{
+  for (guint c = 0; c < ctx->graph->connections->len; c++)
+    {
+      BslConnection *conn = ctx->graph->connections->pdata[c];
+      Item *it;
+      if (!g_str_equal (conn->to_process, to))
+        continue;
+      it = lookup (ctx, conn->from_process);
+      if (it != NULL && it->role == ROLE_SYNAPSE && it->delay == NULL)
+        return it;
+    }
+  return NULL;
+}
+
+static void
+add_bias (Item *syn, const double *b)
+{
+  if (syn->affine_bias == NULL)
+    syn->affine_bias = g_new0 (double, syn->n_out);
+  for (gsize i = 0; i < syn->n_out; i++)
+    syn->affine_bias[i] += b[i];
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* HDF5 writing                                                                               */
+
+static gboolean
+w_string (hid_t loc, const char *name, const char *s)
+{
+  hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate (H5S_SCALAR), d;
+  herr_t st = -1;
+
+  H5Tset_size (t, H5T_VARIABLE);
+  H5Tset_cset (t, H5T_CSET_UTF8);
+  d = H5Dcreate2 (loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (d >= 0)
+    {
+      st = H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
+      H5Dclose (d);
+    }
+  H5Sclose (sp);
+  H5Tclose (t);
+  return st >= 0;
+}
+
+static gboolean
+w_f64 (hid_t loc, const char *name, int rank, const hsize_t *dims, const double *v)
+{
+  hid_t sp = rank == 0 ? H5Screate (H5S_SCALAR) : H5Screate_simple (rank, dims, NULL);
+  hid_t d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t st = -1;
+
+  if (d >= 0)
+    {
+      st = H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+      H5Dclose (d);
+    }
+  H5Sclose (sp);
+  return st >= 0;
+}
+
+static gboolean
+w_vec (hid_t loc, const char *name, gsize n, const double *v)
+{
+  hsize_t dims[1] = { n };
+
+  return w_f64 (loc, name, 1, dims, v);
+}
+
+static gboolean
+w_const (hid_t loc, const char *name, gsize n, double value)
+{
+  g_autofree double *v = g_new (double, n);
+
+  for (gsize i = 0; i < n; i++)
+    v[i] = value;
+  return w_vec (loc, name, n, v);
+}
+
+static gboolean
+w_shape (hid_t loc, gsize n)
+{
+  hsize_t dims[1] = { 1 };
+  long long v = (long long) n;
+  hid_t sp = H5Screate_simple (1, dims, NULL);
+  hid_t d = H5Dcreate2 (loc, "shape", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  herr_t st = -1;
+
+  if (d >= 0)
+    {
+      st = H5Dwrite (d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v);
+      H5Dclose (d);
+    }
+  H5Sclose (sp);
+  return st >= 0;
+}
+
+static hid_t
+new_node (hid_t nodes, const char *name, const char *type)
+{
+  hid_t g = H5Gcreate2 (nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  if (g >= 0 && !w_string (g, "type", type))
+    {
+      H5Gclose (g);
+      return -1;
+    }
+  return g;
+}
+
+/* Neuron parameters with unit gain (see the file comment). */
+static gboolean
+write_neuron (Ctx *ctx, hid_t nodes, Item *it)
+{
+  const char *name = it->proc->name;
+  gsize n = it->n;
+  double du = it->du, dv = it->dv, dt = ctx->dt;
+  g_autofree double *v_leak = g_new0 (double, n);
+  const char *type;
+  gboolean ok = TRUE;
+  hid_t g;
+
+  if (du < 1.0 && (du <= 0.0 || dv <= 0.0))
+    {
+      note (ctx, "%s: du = %g, dv = %g: a synaptic current without %s decay has no CubaLIF "
+            "equivalent; exported with a time constant of 1e9 steps", name, du, dv,
+            du <= 0.0 ? "current" : "voltage");
+      du = du <= 0.0 ? 1e-9 : du;
+      dv = dv <= 0.0 ? 1e-9 : dv;
+    }
+  if (du >= 1.0)
+    type = dv > 0 ? (it->spiking ? "LIF" : "LI") : (it->spiking ? "IF" : "I");
+  else
+    type = it->spiking ? "CubaLIF" : "CubaLI";
+  for (gsize i = 0; i < n; i++)
+    v_leak[i] = dv > 0 ? it->bias[i] / dv : 0.0;
+  if (dv <= 0 && du >= 1.0)
+    {
+      gboolean any = FALSE;
+      for (gsize i = 0; i < n; i++)
+        if (it->bias[i] != 0)
+          any = TRUE;
+      if (any)
+        {
+          Item *syn = bias_carrier (ctx, name);
+          if (syn != NULL)
+            add_bias (syn, it->bias);
+          else
+            note (ctx, "%s: its bias has no place in an %s node without an incoming Affine and "
+                  "was dropped", name, type);
+        }
+    }
+
+  g = new_node (nodes, name, type);
+  if (g < 0)
+    return FALSE;
+  if (du < 1.0)
+    {
+      ok = ok && w_const (g, "tau_syn", n, dt / du);
+      ok = ok && w_const (g, "tau_mem", n, dt / dv);
+      ok = ok && w_const (g, "r", n, 1.0 / (du * dv));
+      ok = ok && w_vec (g, "v_leak", n, v_leak);
+      ok = ok && w_const (g, "w_in", n, 1.0);
+    }
+  else if (dv > 0)
+    {
+      ok = ok && w_const (g, "tau", n, dt / dv);
+      ok = ok && w_const (g, "r", n, 1.0 / dv);
+      ok = ok && w_vec (g, "v_leak", n, v_leak);
+    }
+  else
+    ok = ok && w_const (g, "r", n, 1.0 / dt);
+  if (it->spiking)
+    {
+      ok = ok && w_const (g, "v_threshold", n, it->vth);
+      ok = ok && w_const (g, "v_reset", n, 0.0);
+    }
+  H5Gclose (g);
+  return ok;
+}
+
+static gboolean
+write_synapse (Ctx *ctx, hid_t nodes, Item *it)
+{
+  hsize_t dims[2] = { it->n_out, it->n_in };
+  hid_t g = new_node (nodes, it->proc->name, it->affine_bias != NULL ? "Affine" : "Linear");
+  gboolean ok;
+
+  if (g < 0)
+    return FALSE;
+  ok = w_f64 (g, "weight", 2, dims, it->w);
+  if (ok && it->affine_bias != NULL)
+    ok = w_vec (g, "bias", it->n_out, it->affine_bias);
+  H5Gclose (g);
+  if (ok && it->delay != NULL)
+    {
+      g_autofree char *dname = g_strconcat (it->proc->name, "_delay", NULL);
+      g = new_node (nodes, dname, "Delay");
+      if (g < 0)
+        return FALSE;
+      ok = w_vec (g, "delay", it->n_out, it->delay);
+      H5Gclose (g);
+    }
+  return ok;
+}
+
+static gboolean
+write_port (hid_t nodes, const char *name, const char *type, gsize n)
+{
+  hid_t g = new_node (nodes, name, type);
+  gboolean ok;
+
+  if (g < 0)
+    return FALSE;
+  ok = w_shape (g, n);
+  H5Gclose (g);
+  return ok;
+}
+
+static gboolean
+write_edges (hid_t group, GPtrArray *ends)
+{
+  hsize_t dims[2] = { ends->len / 2, 2 };
+  hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate_simple (2, dims, NULL), d;
+  herr_t st = -1;
+
+  H5Tset_size (t, H5T_VARIABLE);
+  H5Tset_cset (t, H5T_CSET_UTF8);
+  d = H5Dcreate2 (group, "edges", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (d >= 0)
+    {
+      st = ends->len > 0 ? H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ends->pdata) : 0;
+      H5Dclose (d);
+    }
+  H5Sclose (sp);
+  H5Tclose (t);
+  return st >= 0;
+}
+
+static gboolean
+write_metadata (Ctx *ctx, hid_t root, BslTag tag)
+{
+  hid_t meta = H5Gcreate2 (root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t lay;
+  gboolean ok;
+
+  if (meta < 0)
+    return FALSE;
+  ok = w_f64 (meta, "dt", 0, NULL, &ctx->dt);
+  ok = ok && w_string (meta, "source", "Basalt " PACKAGE_VERSION);
+  ok = ok && w_string (meta, "basalt_tag", bsl_tag_to_string (tag));
+  lay = ok ? H5Gcreate2 (meta, BSL_NIR_LAYOUT_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+  if (lay < 0)
+    ok = FALSE;
+  for (guint i = 0; ok && i < ctx->order->len; i++)
+    {
+      Item *it = ctx->order->pdata[i];
+      double xy[2] = { it->proc->x, it->proc->y };
+      hsize_t dims[1] = { 2 };
+      if (it->role == ROLE_SKIP || it->role == ROLE_MERGED || !it->proc->has_position)
+        continue;
+      ok = w_f64 (lay, it->proc->name, 1, dims, xy);
+    }
+  if (lay >= 0)
+    H5Gclose (lay);
+  H5Gclose (meta);
+  return ok;
+}
+
+static const char *
+edge_source_name (Item *it, GPtrArray *keep)
+{
+  char *s;
+
+  if (it->role == ROLE_SYNAPSE && it->delay != NULL)
+    s = g_strconcat (it->proc->name, "_delay", NULL);
+  else
+    s = g_strdup (it->proc->name);
+  g_ptr_array_add (keep, s);
+  return s;
+}
+
+gboolean
+bsl_nir_export_file (const BslGraph            *graph,
+                     const char                *path,
+                     const BslNirExportOptions *options,
+                     GPtrArray                 *notes,
+                     GError                   **error)
+{
+  Ctx ctx = { 0 };
+  BslTag tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
+  g_autoptr (GPtrArray) ends = g_ptr_array_new ();
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmp = NULL;
+  gboolean ok = FALSE;
+  hid_t file = -1, root = -1, nodes = -1;
+  int fd;
+
+  g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
+
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  ctx.graph = graph;
+  ctx.dt = options != NULL && options->dt > 0 ? options->dt : BSL_NIR_DEFAULT_DT;
+  ctx.notes = notes;
+  ctx.items = g_hash_table_new (g_str_hash, g_str_equal);
+  ctx.order = g_ptr_array_new_with_free_func (item_free);
+  if ((int) tag < 0 || tag >= BSL_N_TAGS)
+    tag = BSL_TAG_FLOATING_PT;
+
+  /* Classify every process and compute its float equivalent. */
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      const char *t = p->type->name;
+      Item *it = g_new0 (Item, 1);
+
+      it->proc = p;
+      it->tag = p->model != BSL_TAG_NONE ? p->model : tag;
+      g_ptr_array_add (ctx.order, it);
+      g_hash_table_insert (ctx.items, p->name, it);
+      if (is_neuron_type (t))
+        prepare_neuron (&ctx, it);
+      else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse")
+               || g_str_equal (t, "DelayDense"))
+        prepare_synapse (&ctx, it);
+      else if (p->type->category == BSL_CATEGORY_INPUTS)
+        {
+          it->role = ROLE_INPUT;
+          it->n = bsl_process_port_size (p, p->type->ports[0].name);
+        }
+      else if (g_str_equal (t, "Monitor"))
+        {
+          it->role = ROLE_OUTPUT;
+          it->n = bsl_process_port_size (p, "a_in");
+        }
+      else
+        {
+          it->role = ROLE_SKIP;
+          note (&ctx, "%s (%s) has no NIR equivalent and was left out with its connections",
+                p->name, t);
+        }
+    }
+
+  /* A constant current into one neuron population that also has an incoming synapse is that
+   * synapse's Affine bias (a_in units are NIR input units at unit gain). */
+  for (guint i = 0; i < ctx.order->len; i++)
+    {
+      Item *it = ctx.order->pdata[i];
+      const char *target = NULL;
+      int n_targets = 0;
+      Item *tgt, *syn;
+
+      if (it->role != ROLE_INPUT || !g_str_equal (it->proc->type->name, "CurrentSource"))
+        continue;
+      for (guint c = 0; c < graph->connections->len; c++)
+        {
+          BslConnection *conn = graph->connections->pdata[c];
+          if (g_str_equal (conn->from_process, it->proc->name))
+            {
+              target = conn->to_process;
+              n_targets++;
+            }
+        }
+      it->current = g_new0 (double, it->n);
+      if (n_targets != 1 || !constant_current (it->proc, it->n, it->current))
+        continue;
+      tgt = lookup (&ctx, target);
+      syn = tgt != NULL && tgt->role == ROLE_NEURON ? bias_carrier (&ctx, target) : NULL;
+      if (syn == NULL)
+        continue;
+      add_bias (syn, it->current);
+      it->role = ROLE_MERGED;
+      note (&ctx, "%s (constant CurrentSource) became the bias of Affine '%s'", it->proc->name,
+            syn->proc->name);
+    }
+
+  /* Write beside the destination, then rename. */
+  tmp = g_build_filename (dir, ".nir-export-XXXXXX", NULL);
+  fd = g_mkstemp (tmp);
+  if (fd < 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: cannot create a file in %s: %s",
+                   base, dir, g_strerror (errno));
+      goto out;
+    }
+  close (fd);
+  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (file < 0 || !w_string (file, "version", BSL_NIR_VERSION))
+    goto write_failed;
+  root = H5Gcreate2 (file, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (root < 0 || !w_string (root, "type", "NIRGraph"))
+    goto write_failed;
+  nodes = H5Gcreate2 (root, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (nodes < 0)
+    goto write_failed;
+
+  /* Neurons first: an IF-type neuron may hand its bias to a synapse written after it. */
+  for (guint i = 0; i < ctx.order->len; i++)
+    {
+      Item *it = ctx.order->pdata[i];
+      if (it->role == ROLE_NEURON && !write_neuron (&ctx, nodes, it))
+        goto write_failed;
+    }
+  for (guint i = 0; i < ctx.order->len; i++)
+    {
+      Item *it = ctx.order->pdata[i];
+      gboolean w = TRUE;
+      if (it->role == ROLE_SYNAPSE)
+        w = write_synapse (&ctx, nodes, it);
+      else if (it->role == ROLE_INPUT)
+        {
+          w = write_port (nodes, it->proc->name, "Input", it->n);
+          if (g_str_equal (it->proc->type->name, "CurrentSource"))
+            note (&ctx, "%s (CurrentSource) became a graph Input", it->proc->name);
+        }
+      else if (it->role == ROLE_OUTPUT)
+        w = write_port (nodes, it->proc->name, "Output", it->n);
+      if (!w)
+        goto write_failed;
+    }
+
+  for (guint c = 0; c < graph->connections->len; c++)
+    {
+      BslConnection *conn = graph->connections->pdata[c];
+      Item *a = lookup (&ctx, conn->from_process), *b = lookup (&ctx, conn->to_process);
+      if (a == NULL || b == NULL || a->role == ROLE_SKIP || b->role == ROLE_SKIP
+          || a->role == ROLE_MERGED)
+        continue;
+      g_ptr_array_add (ends, (gpointer) edge_source_name (a, keep));
+      g_ptr_array_add (ends, b->proc->name);
+    }
+  for (guint i = 0; i < ctx.order->len; i++)
+    {
+      Item *it = ctx.order->pdata[i];
+      if (it->role == ROLE_SYNAPSE && it->delay != NULL)
+        {
+          g_ptr_array_add (ends, it->proc->name);
+          g_ptr_array_add (ends, (gpointer) edge_source_name (it, keep));
+        }
+    }
+  if (!write_edges (root, ends) || !write_metadata (&ctx, root, tag))
+    goto write_failed;
+
+  H5Gclose (nodes);
+  nodes = -1;
+  H5Gclose (root);
+  root = -1;
+  if (H5Fclose (file) < 0)
+    {
+      file = -1;
+      goto write_failed;
+    }
+  file = -1;
+  if (g_rename (tmp, path) != 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: cannot write: %s", path,
+                   g_strerror (errno));
+      goto out;
+    }
+  g_clear_pointer (&tmp, g_free);
+  ok = TRUE;
+  goto out;
+
+write_failed:
+  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: writing the HDF5 file failed (disk full "
+               "or a name that HDF5 refuses?)", path);
+out:
+  if (nodes >= 0)
+    H5Gclose (nodes);
+  if (root >= 0)
+    H5Gclose (root);
+  if (file >= 0)
+    H5Fclose (file);
+  if (tmp != NULL)
+    g_unlink (tmp);
+  g_hash_table_unref (ctx.items);
+  g_ptr_array_unref (ctx.order);
+  return ok;
+}

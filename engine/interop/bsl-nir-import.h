@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+/* The time step assumed when a NIR file has no numeric "dt" in its metadata: 1 ms. */
+#define BSL_NIR_DEFAULT_DT 1e-3
+
+/* Threshold given to the LIF that stands for a non-spiking NIR neuron (I, LI, CubaLI): its v is
+ * the node's output and it never spikes. The exporter turns such a LIF back into I/LI/CubaLI. */
+#define BSL_NIR_NONSPIKING_VTH 1e15
+
+typedef struct
+{
+  /* Seconds per Basalt step; <= 0 takes metadata "dt" of the file, else BSL_NIR_DEFAULT_DT. */
+  double dt;
+} BslNirImportOptions;
+
+/* Reads a .nir file (HDF5, as nir.write writes it) into a floating_pt network laid out for the
+ * canvas. notes (may be NULL) receives one line per approximation or remark (char*, owned by the
+ * array). Errors name the file, the node (its path in the graph) and the dataset. The mapping is
+ * documented in docs/interop.md. */
+BslGraph *bsl_nir_import_file (const char                *path,
+                               const BslNirImportOptions *options,
+                               GPtrArray                 *notes,
+                               GError                   **error);
+
+G_END_DECLS
