@@ -48,6 +48,7 @@ struct _BslFitProblem
   /* Direct path. */
   NeuronKind       kind;
   gboolean         use_runtime;
+  gboolean         forcing;
   double          *a_in_f;       /* n_steps * n */
   gint32          *a_in_i;
   int              var_u, var_v, var_du, var_dv, var_vth, var_bias_mant, var_bias_exp;
@@ -538,6 +539,26 @@ bsl_fit_problem_set_use_runtime (BslFitProblem *problem,
   problem->use_runtime = use_runtime;
 }
 
+gboolean
+bsl_fit_problem_can_force (const BslFitProblem *problem)
+{
+  return bsl_fit_problem_is_direct (problem) &&
+         (problem->ref->data[BSL_REF_U] != NULL || problem->ref->data[BSL_REF_V] != NULL);
+}
+
+void
+bsl_fit_problem_set_forcing (BslFitProblem *problem,
+                             gboolean       forcing)
+{
+  problem->forcing = forcing && bsl_fit_problem_can_force (problem);
+}
+
+gboolean
+bsl_fit_problem_get_forcing (const BslFitProblem *problem)
+{
+  return problem->forcing;
+}
+
 guint64
 bsl_fit_problem_get_n_evaluations (const BslFitProblem *problem)
 {
@@ -615,6 +636,8 @@ simulate_direct_fixed (BslFitProblem *problem,
   gint64 reset_offset = (gint64) value_of (problem, problem->var_reset_offset, 0);
   double *out_u = trace->data[BSL_REF_U], *out_v = trace->data[BSL_REF_V];
   double *out_s = trace->data[BSL_REF_SPIKE];
+  const double *forced_u = problem->forcing ? problem->ref->data[BSL_REF_U] : NULL;
+  const double *forced_v = problem->forcing ? problem->ref->data[BSL_REF_V] : NULL;
 
   for (gsize i = 0; i < n; i++)
     {
@@ -626,6 +649,13 @@ simulate_direct_fixed (BslFitProblem *problem,
   for (gsize t = 0; t < problem->n_steps; t++)
     {
       const gint32 *a_in = problem->a_in_i + t * n;
+
+      if (t > 0 && forced_u != NULL)
+        for (gsize i = 0; i < n; i++)
+          u[i] = (gint32) forced_u[(t - 1) * n + i];
+      if (t > 0 && forced_v != NULL)
+        for (gsize i = 0; i < n; i++)
+          v[i] = (gint32) forced_v[(t - 1) * n + i];
 
       switch (problem->kind)
         {
@@ -669,6 +699,8 @@ simulate_direct_float (BslFitProblem *problem,
   gint64 reset_offset = (gint64) value_of (problem, problem->var_reset_offset, 0);
   double *out_u = trace->data[BSL_REF_U], *out_v = trace->data[BSL_REF_V];
   double *out_s = trace->data[BSL_REF_SPIKE];
+  const double *forced_u = problem->forcing ? problem->ref->data[BSL_REF_U] : NULL;
+  const double *forced_v = problem->forcing ? problem->ref->data[BSL_REF_V] : NULL;
 
   for (gsize i = 0; i < n; i++)
     {
@@ -680,6 +712,11 @@ simulate_direct_float (BslFitProblem *problem,
   for (gsize t = 0; t < problem->n_steps; t++)
     {
       const double *a_in = problem->a_in_f + t * n;
+
+      if (t > 0 && forced_u != NULL)
+        memcpy (u, forced_u + (t - 1) * n, n * sizeof (double));
+      if (t > 0 && forced_v != NULL)
+        memcpy (v, forced_v + (t - 1) * n, n * sizeof (double));
 
       switch (problem->kind)
         {
@@ -912,4 +949,38 @@ bsl_fit_problem_dup_process (const BslFitProblem *problem,
         g_warn_if_reached ();
     }
   return process;
+}
+
+double
+bsl_fit_problem_objective (const double *x,
+                           gpointer      problem)
+{
+  return bsl_fit_problem_evaluate (problem, x, FALSE, NULL);
+}
+
+BslOptimizer *
+bsl_fit_problem_new_optimizer (BslFitProblem      *problem,
+                               BslOptimizerMethod  method)
+{
+  guint n = problem->dims->len;
+  g_autofree double *x0 = g_new0 (double, MAX (n, 1));
+  BslOptimizer *opt;
+
+  g_return_val_if_fail (n > 0, NULL);
+
+  if (method >= BSL_N_OPTIMIZERS)
+    method = problem->tag == BSL_TAG_FIXED_PT ? BSL_OPTIMIZER_INTEGER : BSL_OPTIMIZER_CMA_ES;
+  opt = bsl_optimizer_new (method, n);
+  for (guint k = 0; k < n; k++)
+    {
+      const Dim *d = &g_array_index (problem->dims, Dim, k);
+
+      bsl_optimizer_set_bounds (opt, k, d->lower, d->upper, d->integer);
+      bsl_optimizer_set_name (opt, k, d->name);
+    }
+  bsl_fit_problem_get_start (problem, x0);
+  bsl_optimizer_set_start (opt, x0);
+  if (problem->tag == BSL_TAG_FIXED_PT)
+    bsl_optimizer_set_target (opt, 0.0);
+  return opt;
 }

@@ -3,6 +3,7 @@
 
 #include "bsl-graph.h"
 #include "bsl-metrics.h"
+#include "bsl-optimizer.h"
 #include "bsl-reference.h"
 
 G_BEGIN_DECLS
@@ -72,6 +73,16 @@ gboolean        bsl_fit_problem_is_direct        (const BslFitProblem   *problem
 void            bsl_fit_problem_set_use_runtime  (BslFitProblem         *problem,
                                                   gboolean               use_runtime);
 
+/* Teacher forcing: each step starts from the reference's u and v of the step before (where the
+ * reference has them) instead of the model's own, so that an error no longer carries over into
+ * every later step and spike. The objective becomes the one-step prediction error, nearly
+ * separable and with a wide basin around the true parameters; its minimum (0 for a fixed_pt
+ * trace the model can produce) is the same. Kernel path only. */
+gboolean        bsl_fit_problem_can_force        (const BslFitProblem   *problem);
+void            bsl_fit_problem_set_forcing      (BslFitProblem         *problem,
+                                                  gboolean               forcing);
+gboolean        bsl_fit_problem_get_forcing      (const BslFitProblem   *problem);
+
 /* A trace shaped like the reference (u, v, spike, and a_in when known), for simulate(). */
 BslReference   *bsl_fit_problem_new_trace        (const BslFitProblem   *problem);
 /* Simulates the population with the fitted dimensions at x (projected into the bounds). */
@@ -87,6 +98,14 @@ double          bsl_fit_problem_evaluate         (BslFitProblem         *problem
                                                   gboolean               all,
                                                   BslMetricValues       *values);
 guint64         bsl_fit_problem_get_n_evaluations (const BslFitProblem  *problem);
+/* bsl_fit_problem_evaluate() as a BslObjectiveFunc (user_data is the problem). */
+double          bsl_fit_problem_objective        (const double          *x,
+                                                  gpointer               problem);
+/* An optimiser over the problem's dimensions: names, bounds, integer steps and the start set.
+ * BSL_N_OPTIMIZERS picks the integer search under fixed_pt and CMA-ES under floating_pt. Under
+ * fixed_pt the target is 0 (an exact match ends the search). */
+BslOptimizer   *bsl_fit_problem_new_optimizer    (BslFitProblem         *problem,
+                                                  BslOptimizerMethod     method);
 
 /* The full-shape value of a Var of the population with the dimensions at x. */
 BslArray       *bsl_fit_problem_dup_var          (const BslFitProblem   *problem,

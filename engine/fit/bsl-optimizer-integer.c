@@ -12,10 +12,14 @@
  *
  * 1. Coordinate line searches: every value of a dimension when its range is small (du and dv
  *    have 4096), otherwise a grid over the range refined around its best point, plus steps of
- *    +-2^k around the current value. Repeated until a sweep changes nothing.
- * 2. Pair moves: small joint steps in two dimensions at several scales, for parameters that
- *    trade off against each other (a leak against a bias).
- * 3. Kicks: a random jump of a few dimensions from the best point, followed by 1 and 2; kept
+ *    +-2^k around the current value. Later sweeps use the +-2^k steps and a refined bracket.
+ * 2. When no single coordinate helps: joint steps of two dimensions at several scales, then
+ *    "profile" steps (one dimension steps, every other one follows by a line search), for
+ *    parameters that only pay off together (a leak and a bias, a threshold on a plateau and
+ *    the biases of every neuron).
+ * 3. After every successful move, the same displacement again, doubled while it helps
+ *    (a pattern move), to travel along narrow valleys quickly.
+ * 4. Kicks: a random jump of a few dimensions from the best point, followed by 1 to 3; kept
  *    when it ends better. The search stops after many kicks without progress.
  *
  * Only integer points inside the bounds are ever proposed. Real dimensions, if any, get
@@ -135,8 +139,84 @@ line_search_real (Search *s,
   return s->fx < start_f;
 }
 
+/* A quick line search of dimension j from point x (value fx): steps of +-2^k, then a grid over
+ * the bracket around the best step, refined. Updates x and returns the best value. */
+static double
+quick_line_search (Search *s,
+                   double *x,
+                   double  fx,
+                   guint   j)
+{
+  BslOptimizer *opt = s->opt;
+  double lo = opt->lower[j], hi = opt->upper[j];
+  double best_step = 0.0, x0 = x[j];
+  double *trial = s->trial;
+
+  for (double d = 1; d <= hi - lo && !_bsl_optimizer_stopped (opt); d *= 2)
+    for (int sign = -1; sign <= 1; sign += 2)
+      {
+        double v = x0 + sign * d, f;
+
+        if (v < lo || v > hi)
+          continue;
+        memcpy (trial, x, opt->n * sizeof (double));
+        trial[j] = v;
+        f = _bsl_optimizer_evaluate (opt, trial);
+        if (f < fx)
+          {
+            fx = f;
+            best_step = sign * d;
+          }
+      }
+  if (best_step != 0.0)
+    {
+      /* The best lies between half and twice the best step. */
+      double a = x0 + best_step / 2, b = x0 + best_step * 2;
+
+      x[j] = x0 + best_step;
+      if (a > b)
+        {
+          double t = a;
+
+          a = b;
+          b = t;
+        }
+      a = MAX (a, lo);
+      b = MIN (b, hi);
+      while (!_bsl_optimizer_stopped (opt))
+        {
+          double stride = MAX (1.0, floor ((b - a) / 16));
+          double center;
+
+          for (double v = a; v <= b; v += stride)
+            {
+              double f;
+
+              if (v == x[j])
+                continue;
+              memcpy (trial, x, opt->n * sizeof (double));
+              trial[j] = v;
+              f = _bsl_optimizer_evaluate (opt, trial);
+              if (f < fx)
+                {
+                  fx = f;
+                  x[j] = v;
+                }
+            }
+          if (stride <= 1.0)
+            break;
+          center = x[j];
+          a = MAX (lo, center - stride);
+          b = MIN (hi, center + stride);
+        }
+    }
+  return fx;
+}
+
+/* Sweeps until none improves. full: exhaustive or grid line searches, otherwise quick ones. */
 static gboolean
-coordinate_sweeps (Search *s)
+coordinate_sweeps (Search  *s,
+                   gboolean full)
 {
   BslOptimizer *opt = s->opt;
   gboolean any = FALSE, improved = TRUE;
@@ -146,9 +226,15 @@ coordinate_sweeps (Search *s)
       improved = FALSE;
       for (guint i = 0; i < opt->n && !_bsl_optimizer_stopped (opt); i++)
         {
-          gboolean better = opt->integer[i] ? line_search_integer (s, i) : line_search_real (s, i);
+          double before = s->fx;
 
-          improved |= better;
+          if (!opt->integer[i])
+            line_search_real (s, i);
+          else if (full)
+            line_search_integer (s, i);
+          else
+            s->fx = quick_line_search (s, s->x, s->fx, i);
+          improved |= s->fx < before;
         }
       any |= improved;
     }
@@ -190,14 +276,109 @@ pair_moves (Search *s)
   return FALSE;
 }
 
+/* For parameters that only pay off together (a threshold on a plateau and the biases of every
+ * neuron that have to move with it): step dimension i, let every other dimension follow by a
+ * line search, keep the result when it beats the current point. Steps grow as a Fibonacci
+ * sequence. */
+static gboolean
+profile_search (Search *s)
+{
+  BslOptimizer *opt = s->opt;
+  guint n = opt->n;
+  g_autofree double *y = g_new (double, n);
+
+  if (n < 2)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      double range = opt->upper[i] - opt->lower[i];
+
+      if (!opt->integer[i])
+        continue;
+      for (double a = 1, b = 2; a <= MAX (range / 8, 8) && a <= range; )
+        {
+          for (int sign = -1; sign <= 1; sign += 2)
+            {
+              double v = s->x[i] + sign * a, f;
+
+              if (v < opt->lower[i] || v > opt->upper[i] || _bsl_optimizer_stopped (opt))
+                continue;
+              memcpy (y, s->x, n * sizeof (double));
+              y[i] = v;
+              f = _bsl_optimizer_evaluate (opt, y);
+              for (guint j = 0; j < n; j++)
+                if (j != i && opt->integer[j])
+                  f = quick_line_search (s, y, f, j);
+              if (f < s->fx)
+                {
+                  memcpy (s->x, y, n * sizeof (double));
+                  s->fx = f;
+                  return TRUE;
+                }
+            }
+          {
+            double next = a + b;
+
+            a = b;
+            b = next;
+          }
+        }
+    }
+  return FALSE;
+}
+
+/* Repeats the displacement from `from` to the current point, doubling it while that helps. */
+static void
+pattern_move (Search       *s,
+              const double *from)
+{
+  BslOptimizer *opt = s->opt;
+  guint n = opt->n;
+  g_autofree double *d = g_new (double, n);
+  gboolean moved = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      d[i] = s->x[i] - from[i];
+      moved |= d[i] != 0.0;
+    }
+  while (moved && !_bsl_optimizer_stopped (opt))
+    {
+      double f;
+
+      for (guint i = 0; i < n; i++)
+        s->trial[i] = s->x[i] + d[i];
+      _bsl_optimizer_project (opt, s->trial);
+      if (memcmp (s->trial, s->x, n * sizeof (double)) == 0)
+        break;
+      f = _bsl_optimizer_evaluate (opt, s->trial);
+      if (!(f < s->fx))
+        break;
+      memcpy (s->x, s->trial, n * sizeof (double));
+      s->fx = f;
+      for (guint i = 0; i < n; i++)
+        d[i] *= 2.0;
+    }
+}
+
 static void
 local_search (Search *s)
 {
-  while (!_bsl_optimizer_stopped (s->opt))
+  BslOptimizer *opt = s->opt;
+  g_autofree double *before = g_new (double, opt->n);
+  gboolean full = TRUE;
+
+  while (!_bsl_optimizer_stopped (opt))
     {
-      coordinate_sweeps (s);
-      if (!pair_moves (s))
-        break;
+      memcpy (before, s->x, opt->n * sizeof (double));
+      if (!coordinate_sweeps (s, full) && !pair_moves (s) && !profile_search (s))
+        {
+          /* Nothing local helps: a last exhaustive sweep decides. */
+          if (full || !coordinate_sweeps (s, TRUE))
+            break;
+        }
+      full = FALSE;
+      pattern_move (s, before);
     }
 }
 

@@ -11,7 +11,7 @@
  * point: a spike trace makes the objective piecewise smooth, and a fresh simplex steps over the
  * edges a shrunken one is stuck on. */
 
-#define NM_MAX_STALE_RESTARTS 8
+#define NM_MAX_STALE_RESTARTS 12
 
 typedef struct
 {
@@ -226,8 +226,9 @@ _bsl_optimizer_run_nelder_mead (BslOptimizer *opt)
 
       if (_bsl_optimizer_stopped (opt))
         break;
-      /* Restart from the best point found so far, with a smaller simplex each time nothing
-       * improved (down to a millionth of the first), and back to full size after progress. */
+      /* Restart from the best point found so far. Without progress, alternately a full-size
+       * simplex (to step off a plateau, as a spike threshold makes) and ever smaller ones (to
+       * polish a narrow minimum); after progress, full size again. */
       bsl_optimizer_get_best (opt, start);
       if (opt->best_value < best_before)
         {
@@ -237,9 +238,9 @@ _bsl_optimizer_run_nelder_mead (BslOptimizer *opt)
       else
         {
           stale_restarts++;
-          restart_factor = MAX (restart_factor * 0.1, 1e-6);
           if (stale_restarts >= NM_MAX_STALE_RESTARTS)
             break;
+          restart_factor = stale_restarts % 2 ? pow (0.1, (stale_restarts + 1) / 2) : 1.0;
         }
     }
 
