@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "basalt-application.h"
+#include "basalt-window.h"
+
+struct _BasaltApplication
+{
+  GtkApplication  parent_instance;
+
+  gboolean        run_on_open;
+};
+
+G_DEFINE_FINAL_TYPE (BasaltApplication, basalt_application, GTK_TYPE_APPLICATION)
+
+static BasaltWindow *
+new_window (BasaltApplication *self)
+{
+  return basalt_window_new (GTK_APPLICATION (self));
+}
+
+static void
+basalt_application_activate (GApplication *application)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (application));
+
+  if (window == NULL)
+    window = GTK_WINDOW (new_window (BASALT_APPLICATION (application)));
+  gtk_window_present (window);
+}
+
+static void
+basalt_application_open (GApplication  *application,
+                         GFile        **files,
+                         int            n_files,
+                         const char    *hint)
+{
+  BasaltApplication *self = BASALT_APPLICATION (application);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      BasaltWindow *window = new_window (self);
+      g_autoptr(GError) error = NULL;
+
+      gtk_window_present (GTK_WINDOW (window));
+      if (!basalt_window_open_file (window, files[i], &error))
+        {
+          GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (window), GTK_DIALOG_MODAL,
+                                                      GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                                      "Could not open the network");
+          gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
+          g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+          gtk_window_present (GTK_WINDOW (dialog));
+        }
+      else if (self->run_on_open)
+        gtk_widget_activate_action (GTK_WIDGET (window), "sim.run-pause", NULL);
+    }
+}
+
+static int
+basalt_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  BasaltApplication *self = BASALT_APPLICATION (application);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("basalt %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  self->run_on_open = g_variant_dict_contains (options, "run");
+  return -1;
+}
+
+static void
+app_quit (GSimpleAction *action,
+          GVariant      *param,
+          gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (application));
+
+  /* Each window asks about its own unsaved changes. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static void
+app_new_window (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (new_window (user_data)));
+}
+
+static void
+app_about (GSimpleAction *action,
+           GVariant      *param,
+           gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  static const char *authors[] = { "The Basalt developers", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (application),
+                         "program-name", "Basalt",
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", "Design, run and tune spiking neural networks for Loihi 2, "
+                                     "with Lava's process semantics",
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "authors", authors,
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", app_quit },
+  { "new-window", app_new_window },
+  { "about", app_about },
+};
+
+static void
+set_accels (GtkApplication *application,
+            const char     *action,
+            const char     *first,
+            ...)
+{
+  g_autoptr(GPtrArray) accels = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *accel = first; accel != NULL; accel = va_arg (args, const char *))
+    g_ptr_array_add (accels, (gpointer) accel);
+  va_end (args);
+  g_ptr_array_add (accels, NULL);
+
+  gtk_application_set_accels_for_action (application, action, (const char *const *) accels->pdata);
+}
+
+static void
+basalt_application_startup (GApplication *application)
+{
+  GtkApplication *gtk_app = GTK_APPLICATION (application);
+  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+  G_APPLICATION_CLASS (basalt_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_entries, G_N_ELEMENTS (app_entries),
+                                   application);
+
+  set_accels (gtk_app, "app.quit", "<Control>q", NULL);
+  set_accels (gtk_app, "app.new-window", "<Shift><Control>n", NULL);
+  set_accels (gtk_app, "win.new", "<Control>n", NULL);
+  set_accels (gtk_app, "win.open", "<Control>o", NULL);
+  set_accels (gtk_app, "win.save", "<Control>s", NULL);
+  set_accels (gtk_app, "win.save-as", "<Shift><Control>s", NULL);
+  set_accels (gtk_app, "win.undo", "<Control>z", NULL);
+  set_accels (gtk_app, "win.redo", "<Shift><Control>z", "<Control>y", NULL);
+  set_accels (gtk_app, "window.close", "<Control>w", NULL);
+  set_accels (gtk_app, "win.show-page::designer", "<Alt>1", NULL);
+  set_accels (gtk_app, "win.show-page::tuner", "<Alt>2", NULL);
+  set_accels (gtk_app, "graph.zoom-in", "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL);
+  set_accels (gtk_app, "graph.zoom-out", "<Control>minus", "<Control>KP_Subtract", NULL);
+  set_accels (gtk_app, "graph.zoom-fit", "<Control>0", NULL);
+  set_accels (gtk_app, "graph.find-type", "<Control>f", NULL);
+  set_accels (gtk_app, "sim.run-pause", "F5", NULL);
+  set_accels (gtk_app, "sim.step", "F6", NULL);
+  set_accels (gtk_app, "sim.reset", "<Shift>F5", NULL);
+  set_accels (gtk_app, "sim.tag::floating_pt", "<Control>1", NULL);
+  set_accels (gtk_app, "sim.tag::fixed_pt", "<Control>2", NULL);
+
+  gtk_css_provider_load_from_resource (css, "/org/basalt/Basalt/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static void
+basalt_application_class_init (BasaltApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  app_class->activate = basalt_application_activate;
+  app_class->open = basalt_application_open;
+  app_class->startup = basalt_application_startup;
+  app_class->handle_local_options = basalt_application_handle_local_options;
+}
+
+static void
+basalt_application_init (BasaltApplication *self)
+{
+  static const GOptionEntry entries[] = {
+    { "run", 'r', 0, G_OPTION_ARG_NONE, NULL, "Start running the networks once they are open", NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+BasaltApplication *
+basalt_application_new (GApplicationFlags flags)
+{
+  return g_object_new (BASALT_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", flags | G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/org/basalt/Basalt",
+                       NULL);
+}

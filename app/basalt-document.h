@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BASALT_CHANGE_STRUCTURE = 1 << 0,   /* processes, connections, names, shapes, run tag */
+  BASALT_CHANGE_LAYOUT    = 1 << 1,   /* node positions only */
+  BASALT_CHANGE_PARAMS    = 1 << 2,   /* a parameter value */
+  BASALT_CHANGE_GRAPH     = 1 << 3,   /* a different graph object (new or loaded file) */
+} BasaltChangeFlags;
+
+#define BASALT_TYPE_DOCUMENT (basalt_document_get_type ())
+
+G_DECLARE_FINAL_TYPE (BasaltDocument, basalt_document, BASALT, DOCUMENT, GObject)
+
+/* A network being edited: the engine graph, its file, and the undo history. Every edit goes
+ * through one of the functions below, is applied to the graph, and can be undone and redone.
+ * Observers connect to "changed" (guint flags, const char *process, const char *var); process
+ * and var are NULL when the change is not about one of them. */
+
+BasaltDocument *basalt_document_new               (void);
+BslGraph       *basalt_document_get_graph         (BasaltDocument     *self);
+GFile          *basalt_document_get_file          (BasaltDocument     *self);
+gboolean        basalt_document_get_dirty         (BasaltDocument     *self);
+/* The file's base name, or "Untitled network". */
+char           *basalt_document_dup_title         (BasaltDocument     *self);
+
+/* An empty network without a file (and an empty history). */
+void            basalt_document_clear             (BasaltDocument     *self);
+/* On failure the current graph, file and history are left as they were. */
+gboolean        basalt_document_load              (BasaltDocument     *self,
+                                                   GFile              *file,
+                                                   GError            **error);
+/* file NULL saves to the current file. Written to a temporary file, then renamed. */
+gboolean        basalt_document_save              (BasaltDocument     *self,
+                                                   GFile              *file,
+                                                   GError            **error);
+
+/* Edits. Each is one undo step; those returning gboolean/pointer refuse bad input with error. */
+char           *basalt_document_add_process       (BasaltDocument     *self,
+                                                   const char         *type_name,
+                                                   double              x,
+                                                   double              y,
+                                                   GError            **error);
+gboolean        basalt_document_remove_processes  (BasaltDocument     *self,
+                                                   const char *const  *names,
+                                                   GError            **error);
+/* New positions (canvas units) of the named processes. */
+gboolean        basalt_document_move_processes    (BasaltDocument     *self,
+                                                   const char *const  *names,
+                                                   const double       *x,
+                                                   const double       *y,
+                                                   GError            **error);
+gboolean        basalt_document_rename_process    (BasaltDocument     *self,
+                                                   const char         *old_name,
+                                                   const char         *new_name,
+                                                   GError            **error);
+gboolean        basalt_document_connect           (BasaltDocument     *self,
+                                                   const char         *from_process,
+                                                   const char         *from_port,
+                                                   const char         *to_process,
+                                                   const char         *to_port,
+                                                   GError            **error);
+gboolean        basalt_document_disconnect        (BasaltDocument     *self,
+                                                   const char         *from_process,
+                                                   const char         *from_port,
+                                                   const char         *to_process,
+                                                   const char         *to_port,
+                                                   GError            **error);
+/* value NULL returns the parameter to its default. value is copied. */
+gboolean        basalt_document_set_param         (BasaltDocument     *self,
+                                                   const char         *process,
+                                                   const char         *var,
+                                                   const BslArray     *value,
+                                                   GError            **error);
+gboolean        basalt_document_set_shape         (BasaltDocument     *self,
+                                                   const char         *process,
+                                                   guint               ndim,
+                                                   const gsize        *dims,
+                                                   GError            **error);
+/* Copies the processes (and the connections among them), offset by (dx, dy); returns the new
+ * names. */
+char          **basalt_document_duplicate         (BasaltDocument     *self,
+                                                   const char *const  *names,
+                                                   double              dx,
+                                                   double              dy,
+                                                   GError            **error);
+void            basalt_document_set_run_tag       (BasaltDocument     *self,
+                                                   BslTag              tag);
+
+gboolean        basalt_document_can_undo          (BasaltDocument     *self);
+gboolean        basalt_document_can_redo          (BasaltDocument     *self);
+/* What the next undo/redo would do, e.g. "Connect lif1.s_out → dense1.s_in"; NULL if nothing. */
+const char     *basalt_document_get_undo_label    (BasaltDocument     *self);
+const char     *basalt_document_get_redo_label    (BasaltDocument     *self);
+gboolean        basalt_document_undo              (BasaltDocument     *self);
+gboolean        basalt_document_redo              (BasaltDocument     *self);
+
+G_END_DECLS

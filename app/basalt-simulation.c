@@ -1,0 +1,542 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bsl-error.h"
+
+#include "basalt-plot.h"
+#include "basalt-simulation.h"
+
+/* Steps a probe keeps in the engine between two frames; more than any frame needs. */
+#define PROBE_CAPACITY   4096
+#define PLOT_HISTORY     20000
+#define MAX_TRACES       4
+#define DEFAULT_SPEED    200.0
+
+typedef struct
+{
+  char       *target;
+  char       *process;
+  char       *var;
+  gboolean    raster;
+  BslProbe   *probe;      /* owned by the runtime; NULL while nothing is compiled */
+  BasaltPlot *plot;
+  gint64      last_step;  /* Lava step number of the newest row copied into the plot */
+  gsize       indices[MAX_TRACES];
+  guint       n_traces;
+} ProbeView;
+
+struct _BasaltSimulation
+{
+  GObject     parent_instance;
+
+  BslRunner  *runner;
+  GPtrArray  *probes;     /* ProbeView* */
+  double      speed;
+};
+
+G_DEFINE_FINAL_TYPE (BasaltSimulation, basalt_simulation, G_TYPE_OBJECT)
+
+enum {
+  PROBE_ADDED,
+  PROBES_CLEARED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+probe_view_free (gpointer data)
+{
+  ProbeView *view = data;
+
+  g_free (view->target);
+  g_free (view->process);
+  g_free (view->var);
+  g_clear_object (&view->plot);
+  g_free (view);
+}
+
+BasaltSimulationState
+basalt_simulation_get_state (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), BASALT_SIMULATION_STOPPED);
+
+  if (self->runner == NULL)
+    return BASALT_SIMULATION_STOPPED;
+  if (bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING)
+    return BASALT_SIMULATION_RUNNING;
+  return BASALT_SIMULATION_PAUSED;
+}
+
+gint64
+basalt_simulation_get_time (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
+
+  return self->runner ? bsl_runner_get_time (self->runner) : 0;
+}
+
+double
+basalt_simulation_get_rate (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
+
+  return self->runner ? bsl_runner_get_steps_per_second (self->runner) : 0;
+}
+
+gboolean
+basalt_simulation_is_compiled (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+
+  return self->runner != NULL;
+}
+
+static void
+attach_probe (ProbeView  *view,
+              BslRuntime *runtime)
+{
+  g_autoptr(GError) error = NULL;
+  gsize size;
+
+  view->probe = bsl_runtime_add_probe (runtime, view->target, BSL_PROBE_RECORD, PROBE_CAPACITY, &error);
+  view->last_step = 0;
+  if (view->probe == NULL)
+    {
+      g_autofree char *title = g_strdup_printf ("%s (%s)", view->target, error->message);
+
+      basalt_plot_set_title (view->plot, title);
+      return;
+    }
+
+  basalt_plot_set_title (view->plot, view->target);
+  size = bsl_probe_get_size (view->probe);
+  if (view->raster)
+    basalt_plot_set_n_rows (view->plot, size);
+  else
+    {
+      /* Traces of the first few neurons; a plot of a thousand lines shows nothing. */
+      guint wanted = MIN (size, MAX_TRACES);
+
+      while (view->n_traces < wanted)
+        {
+          g_autofree char *label = g_strdup_printf ("%s[%u]", view->var, view->n_traces);
+
+          view->indices[view->n_traces] = view->n_traces;
+          basalt_plot_add_series (view->plot, label);
+          view->n_traces++;
+        }
+    }
+}
+
+void
+basalt_simulation_invalidate (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  g_clear_pointer (&self->runner, bsl_runner_free);
+  for (guint i = 0; i < self->probes->len; i++)
+    ((ProbeView *) g_ptr_array_index (self->probes, i))->probe = NULL;
+}
+
+gboolean
+basalt_simulation_compile (BasaltSimulation  *self,
+                           const BslGraph    *graph,
+                           BslTag             tag,
+                           GError           **error)
+{
+  BslRunConfig *config;
+  BslRuntime *runtime;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+  g_return_val_if_fail (graph != NULL, FALSE);
+
+  basalt_simulation_invalidate (self);
+
+  config = bsl_run_config_new (tag);
+  config->seed = graph->run_seed;
+  runtime = bsl_runtime_new (graph, config, error);
+  bsl_run_config_free (config);
+  if (runtime == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->probes->len; i++)
+    {
+      ProbeView *view = g_ptr_array_index (self->probes, i);
+
+      attach_probe (view, runtime);
+      basalt_plot_clear (view->plot);
+    }
+
+  self->runner = bsl_runner_new (runtime);
+  return TRUE;
+}
+
+void
+basalt_simulation_start (BasaltSimulation *self,
+                         gint64            n_steps)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner != NULL)
+    bsl_runner_start (self->runner, n_steps, self->speed);
+}
+
+void
+basalt_simulation_pause (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner != NULL)
+    bsl_runner_pause (self->runner);
+}
+
+void
+basalt_simulation_step (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner != NULL)
+    bsl_runner_step (self->runner);
+}
+
+void
+basalt_simulation_reset (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner != NULL)
+    {
+      bsl_runner_stop (self->runner);
+      bsl_runner_reset (self->runner);
+      bsl_runner_wait_idle (self->runner);
+    }
+
+  for (guint i = 0; i < self->probes->len; i++)
+    {
+      ProbeView *view = g_ptr_array_index (self->probes, i);
+
+      view->last_step = 0;
+      basalt_plot_clear (view->plot);
+    }
+}
+
+void
+basalt_simulation_wait (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner != NULL)
+    {
+      bsl_runner_wait (self->runner);
+      bsl_runner_wait_idle (self->runner);
+    }
+}
+
+void
+basalt_simulation_set_speed (BasaltSimulation *self,
+                             double            steps_per_second)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  self->speed = MAX (0, steps_per_second);
+  /* A running network picks the new pace up at once. */
+  if (basalt_simulation_get_state (self) == BASALT_SIMULATION_RUNNING)
+    bsl_runner_start (self->runner, -1, self->speed);
+}
+
+double
+basalt_simulation_get_speed (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
+
+  return self->speed;
+}
+
+gboolean
+basalt_simulation_set_var (BasaltSimulation  *self,
+                           const char        *process,
+                           const char        *var,
+                           const BslArray    *value,
+                           GError           **error)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+
+  if (self->runner == NULL)
+    return TRUE;
+  return bsl_runner_set_var (self->runner, process, var, value, error);
+}
+
+static ProbeView *
+find_view (BasaltSimulation *self,
+           const char       *target)
+{
+  for (guint i = 0; i < self->probes->len; i++)
+    {
+      ProbeView *view = g_ptr_array_index (self->probes, i);
+
+      if (g_strcmp0 (view->target, target) == 0)
+        return view;
+    }
+  return NULL;
+}
+
+gboolean
+basalt_simulation_add_probe (BasaltSimulation  *self,
+                             const BslGraph    *graph,
+                             const char        *target,
+                             GError           **error)
+{
+  const BslProcess *process;
+  const BslPortSpec *port = NULL;
+  const char *dot;
+  ProbeView *view;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+  g_return_val_if_fail (target != NULL, FALSE);
+
+  if (find_view (self, target) != NULL)
+    return TRUE;
+
+  dot = strrchr (target, '.');
+  if (dot == NULL || dot == target || dot[1] == '\0')
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "probe '%s' must be written PROCESS.VAR", target);
+      return FALSE;
+    }
+
+  view = g_new0 (ProbeView, 1);
+  view->target = g_strdup (target);
+  view->process = g_strndup (target, dot - target);
+  view->var = g_strdup (dot + 1);
+
+  process = bsl_graph_find_process (graph, view->process);
+  if (process == NULL ||
+      ((port = bsl_proc_type_find_port (process->type, view->var)) == NULL &&
+       bsl_proc_type_find_var (process->type, view->var) == NULL))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "cannot probe '%s': %s", target,
+                   process == NULL ? "there is no such process" : "the process has no such Var or port");
+      probe_view_free (view);
+      return FALSE;
+    }
+
+  /* Spikes (s_out) are shown as a raster; everything else as traces. */
+  view->raster = port != NULL && port->direction == BSL_PORT_OUT && g_str_equal (view->var, "s_out");
+  view->plot = g_object_ref_sink (BASALT_PLOT (basalt_plot_new (view->raster ? BASALT_PLOT_RASTER
+                                                                             : BASALT_PLOT_TRACES)));
+  basalt_plot_set_title (view->plot, target);
+  basalt_plot_set_history (view->plot, PLOT_HISTORY);
+  basalt_plot_set_span (view->plot, 400);
+  if (!view->raster)
+    basalt_plot_set_y_label (view->plot, view->var);
+
+  if (self->runner != NULL)
+    {
+      BslRuntime *runtime = bsl_runner_lock (self->runner);
+
+      attach_probe (view, runtime);
+      /* Recording starts now; earlier steps were not kept. */
+      if (view->probe != NULL)
+        view->last_step = bsl_runtime_get_time (runtime);
+      bsl_runner_unlock (self->runner);
+    }
+
+  g_ptr_array_add (self->probes, view);
+  g_signal_emit (self, signals[PROBE_ADDED], 0, target, view->plot);
+  return TRUE;
+}
+
+gboolean
+basalt_simulation_has_probe (BasaltSimulation *self,
+                             const char       *target)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+
+  return find_view (self, target) != NULL;
+}
+
+guint
+basalt_simulation_get_n_probes (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
+
+  return self->probes->len;
+}
+
+GtkWidget *
+basalt_simulation_get_plot (BasaltSimulation *self,
+                            guint             index)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), NULL);
+  g_return_val_if_fail (index < self->probes->len, NULL);
+
+  return GTK_WIDGET (((ProbeView *) g_ptr_array_index (self->probes, index))->plot);
+}
+
+const char *
+basalt_simulation_get_target (BasaltSimulation *self,
+                              guint             index)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), NULL);
+  g_return_val_if_fail (index < self->probes->len, NULL);
+
+  return ((ProbeView *) g_ptr_array_index (self->probes, index))->target;
+}
+
+void
+basalt_simulation_clear_probes (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  /* Probes live in the runtime; a new compile is needed to drop them there. */
+  basalt_simulation_invalidate (self);
+  g_ptr_array_set_size (self->probes, 0);
+  g_signal_emit (self, signals[PROBES_CLEARED], 0);
+}
+
+char **
+basalt_simulation_dup_probed (BasaltSimulation *self)
+{
+  GStrvBuilder *builder;
+  char **names;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), NULL);
+
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < self->probes->len; i++)
+    g_strv_builder_add (builder, ((ProbeView *) g_ptr_array_index (self->probes, i))->process);
+  names = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return names;
+}
+
+void
+basalt_simulation_sync (BasaltSimulation *self)
+{
+  BslRuntime *runtime;
+
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner == NULL)
+    return;
+
+  /* Copy under the lock, briefly: the worker holds it only while stepping a batch. */
+  runtime = bsl_runner_lock (self->runner);
+  (void) runtime;
+  for (guint i = 0; i < self->probes->len; i++)
+    {
+      ProbeView *view = g_ptr_array_index (self->probes, i);
+      gsize n_held, size, begin;
+      gint64 first;
+
+      if (view->probe == NULL)
+        continue;
+
+      n_held = bsl_probe_get_n_steps (view->probe);
+      first = bsl_probe_get_first_step (view->probe);
+      size = bsl_probe_get_size (view->probe);
+
+      /* After a reset the engine counts from step 1 again. */
+      if (n_held == 0 || first + (gint64) n_held - 1 < view->last_step)
+        {
+          if (n_held == 0)
+            continue;
+          view->last_step = 0;
+          basalt_plot_clear (view->plot);
+        }
+
+      begin = view->last_step >= first ? (gsize) (view->last_step - first + 1) : 0;
+      for (gsize k = begin; k < n_held; k++)
+        {
+          const double *row = bsl_probe_get_row (view->probe, k);
+          double t = (double) (first + (gint64) k);
+
+          if (row == NULL)
+            break;
+          if (view->raster)
+            basalt_plot_append_raster_step (view->plot, t, row, size);
+          else
+            for (guint s = 0; s < view->n_traces; s++)
+              basalt_plot_append_sample (view->plot, s, t, row[view->indices[s]]);
+        }
+      view->last_step = first + (gint64) n_held - 1;
+    }
+  bsl_runner_unlock (self->runner);
+}
+
+gboolean
+basalt_simulation_write_csv (BasaltSimulation  *self,
+                             const char        *path,
+                             GError           **error)
+{
+  BslRuntime *runtime;
+  gboolean ok;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+
+  if (self->runner == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "there is no run to export: press Run first");
+      return FALSE;
+    }
+
+  runtime = bsl_runner_lock (self->runner);
+  ok = bsl_runtime_write_csv (runtime, path, error);
+  bsl_runner_unlock (self->runner);
+  return ok;
+}
+
+static void
+basalt_simulation_dispose (GObject *object)
+{
+  BasaltSimulation *self = (BasaltSimulation *) object;
+
+  g_clear_pointer (&self->runner, bsl_runner_free);
+  if (self->probes != NULL)
+    g_ptr_array_set_size (self->probes, 0);
+
+  G_OBJECT_CLASS (basalt_simulation_parent_class)->dispose (object);
+}
+
+static void
+basalt_simulation_finalize (GObject *object)
+{
+  BasaltSimulation *self = (BasaltSimulation *) object;
+
+  g_clear_pointer (&self->probes, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (basalt_simulation_parent_class)->finalize (object);
+}
+
+static void
+basalt_simulation_class_init (BasaltSimulationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = basalt_simulation_dispose;
+  object_class->finalize = basalt_simulation_finalize;
+
+  signals[PROBE_ADDED] =
+    g_signal_new ("probe-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, BASALT_TYPE_PLOT);
+  signals[PROBES_CLEARED] =
+    g_signal_new ("probes-cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+basalt_simulation_init (BasaltSimulation *self)
+{
+  self->probes = g_ptr_array_new_with_free_func (probe_view_free);
+  self->speed = DEFAULT_SPEED;
+}
+
+BasaltSimulation *
+basalt_simulation_new (void)
+{
+  return g_object_new (BASALT_TYPE_SIMULATION, NULL);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bsl-runner.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BASALT_SIMULATION_STOPPED,   /* nothing compiled, or the network changed since */
+  BASALT_SIMULATION_RUNNING,
+  BASALT_SIMULATION_PAUSED,
+} BasaltSimulationState;
+
+#define BASALT_TYPE_SIMULATION (basalt_simulation_get_type ())
+
+G_DECLARE_FINAL_TYPE (BasaltSimulation, basalt_simulation, BASALT, SIMULATION, GObject)
+
+/* A run of the open network on the engine's worker thread, and the probes it records. Each
+ * probe has a plot widget; basalt_simulation_sync(), called on the frame clock, copies what the
+ * engine recorded since the last call into the plots.
+ *
+ * Signals: "probe-added" (const char *target, BasaltPlot *plot), "probes-cleared" (). */
+
+BasaltSimulation      *basalt_simulation_new            (void);
+BasaltSimulationState  basalt_simulation_get_state      (BasaltSimulation  *self);
+gint64                 basalt_simulation_get_time       (BasaltSimulation  *self);
+double                 basalt_simulation_get_rate       (BasaltSimulation  *self);
+gboolean               basalt_simulation_is_compiled    (BasaltSimulation  *self);
+
+/* Compiles the graph (dropping any earlier run) so that start/step run it. */
+gboolean               basalt_simulation_compile        (BasaltSimulation  *self,
+                                                         const BslGraph    *graph,
+                                                         BslTag             tag,
+                                                         GError           **error);
+/* The network changed shape: the current run can no longer continue. Plots keep their data. */
+void                   basalt_simulation_invalidate     (BasaltSimulation  *self);
+void                   basalt_simulation_start          (BasaltSimulation  *self,
+                                                         gint64             n_steps);
+void                   basalt_simulation_pause          (BasaltSimulation  *self);
+void                   basalt_simulation_step           (BasaltSimulation  *self);
+void                   basalt_simulation_reset          (BasaltSimulation  *self);
+/* Blocks until a run of n_steps has finished (tests, scripts). */
+void                   basalt_simulation_wait           (BasaltSimulation  *self);
+/* 0 = as fast as possible. */
+void                   basalt_simulation_set_speed      (BasaltSimulation  *self,
+                                                         double             steps_per_second);
+double                 basalt_simulation_get_speed      (BasaltSimulation  *self);
+
+/* Queued for the next step of the running network. */
+gboolean               basalt_simulation_set_var        (BasaltSimulation  *self,
+                                                         const char        *process,
+                                                         const char        *var,
+                                                         const BslArray    *value,
+                                                         GError           **error);
+
+/* "proc.s_out" (raster) or "proc.v" (trace). Added to the running network when there is one. */
+gboolean               basalt_simulation_add_probe      (BasaltSimulation  *self,
+                                                         const BslGraph    *graph,
+                                                         const char        *target,
+                                                         GError           **error);
+gboolean               basalt_simulation_has_probe      (BasaltSimulation  *self,
+                                                         const char        *target);
+guint                  basalt_simulation_get_n_probes   (BasaltSimulation  *self);
+GtkWidget             *basalt_simulation_get_plot       (BasaltSimulation  *self,
+                                                         guint              index);
+const char            *basalt_simulation_get_target     (BasaltSimulation  *self,
+                                                         guint              index);
+void                   basalt_simulation_clear_probes   (BasaltSimulation  *self);
+/* Names of the processes that have a probe (NULL-terminated, owned by the caller). */
+char                 **basalt_simulation_dup_probed     (BasaltSimulation  *self);
+
+void                   basalt_simulation_sync           (BasaltSimulation  *self);
+gboolean               basalt_simulation_write_csv      (BasaltSimulation  *self,
+                                                         const char        *path,
+                                                         GError           **error);
+
+G_END_DECLS

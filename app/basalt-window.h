@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "basalt-document.h"
+#include "basalt-graph-canvas.h"
+#include "basalt-inspector.h"
+#include "basalt-palette.h"
+#include "basalt-simulation.h"
+
+G_BEGIN_DECLS
+
+#define BASALT_TYPE_WINDOW (basalt_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (BasaltWindow, basalt_window, BASALT, WINDOW, GtkApplicationWindow)
+
+BasaltWindow      *basalt_window_new             (GtkApplication *application);
+BasaltDocument    *basalt_window_get_document    (BasaltWindow   *self);
+BasaltSimulation  *basalt_window_get_simulation  (BasaltWindow   *self);
+BasaltGraphCanvas *basalt_window_get_canvas      (BasaltWindow   *self);
+BasaltInspector   *basalt_window_get_inspector   (BasaltWindow   *self);
+BasaltPalette     *basalt_window_get_palette     (BasaltWindow   *self);
+GtkStack          *basalt_window_get_stack       (BasaltWindow   *self);
+
+/* Opens a network in this window. On failure nothing changes and error says why. */
+gboolean           basalt_window_open_file       (BasaltWindow   *self,
+                                                  GFile          *file,
+                                                  GError        **error);
+gboolean           basalt_window_save_file       (BasaltWindow   *self,
+                                                  GFile          *file,
+                                                  GError        **error);
+/* The message the window shows at the top (errors, refusals); NULL when none. */
+const char        *basalt_window_get_message     (BasaltWindow   *self);
+/* Compiles if needed and starts the run (n_steps < 0: until paused). */
+gboolean           basalt_window_run             (BasaltWindow   *self,
+                                                  gint64          n_steps,
+                                                  GError        **error);
+
+G_END_DECLS

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+#define BASALT_TYPE_GRAPH_CANVAS (basalt_graph_canvas_get_type ())
+
+G_DECLARE_FINAL_TYPE (BasaltGraphCanvas, basalt_graph_canvas, BASALT, GRAPH_CANVAS, GtkWidget)
+
+/* The canvas shows a graph and turns gestures into requests (signals); it never edits the
+ * graph itself, so the owner can make every edit an undoable command.
+ *
+ * Signals:
+ *   process-dropped (const char *type_name, double x, double y)   canvas units, node centre
+ *   processes-moved (GStrv names, double dx, double dy)            canvas units
+ *   connect-requested (from_process, from_port, to_process, to_port)
+ *   process-activated (const char *name)                           double click
+ *   selection-changed ()
+ *   populate-menu (const char *name, GMenu *menu)                  before a node's menu opens
+ *   connect-refused (const char *reason)                           a wire dropped on a bad port
+ */
+
+GtkWidget  *basalt_graph_canvas_new                (void);
+void        basalt_graph_canvas_set_graph          (BasaltGraphCanvas *self,
+                                                    BslGraph          *graph);
+BslGraph   *basalt_graph_canvas_get_graph          (BasaltGraphCanvas *self);
+/* The graph changed: forget what no longer exists and redraw. */
+void        basalt_graph_canvas_refresh            (BasaltGraphCanvas *self);
+
+/* Selection: processes, or a single connection. */
+char      **basalt_graph_canvas_dup_selection      (BasaltGraphCanvas *self);
+guint       basalt_graph_canvas_get_n_selected     (BasaltGraphCanvas *self);
+void        basalt_graph_canvas_select             (BasaltGraphCanvas *self,
+                                                    const char        *name,
+                                                    gboolean           add);
+void        basalt_graph_canvas_select_all         (BasaltGraphCanvas *self);
+void        basalt_graph_canvas_unselect_all       (BasaltGraphCanvas *self);
+/* Borrowed; NULL when no connection is selected. */
+const BslConnection *basalt_graph_canvas_get_selected_connection (BasaltGraphCanvas *self);
+void        basalt_graph_canvas_select_connection  (BasaltGraphCanvas *self,
+                                                    const BslConnection *connection);
+/* Selects the processes whose nodes meet the rectangle (widget coordinates). */
+void        basalt_graph_canvas_select_rect        (BasaltGraphCanvas *self,
+                                                    double             x0,
+                                                    double             y0,
+                                                    double             x1,
+                                                    double             y1,
+                                                    gboolean           add);
+
+/* Where a node is drawn (canvas units), including the default place of an unplaced one. */
+gboolean    basalt_graph_canvas_get_node_position  (BasaltGraphCanvas *self,
+                                                    const char        *name,
+                                                    double            *x,
+                                                    double            *y);
+/* Widget coordinates of a port's connector. */
+gboolean    basalt_graph_canvas_get_port_point     (BasaltGraphCanvas *self,
+                                                    const char        *process,
+                                                    const char        *port,
+                                                    double            *wx,
+                                                    double            *wy);
+/* The process (and port, when over a connector) at a point in widget coordinates. */
+gboolean    basalt_graph_canvas_pick               (BasaltGraphCanvas *self,
+                                                    double             wx,
+                                                    double             wy,
+                                                    char             **process,
+                                                    char             **port);
+
+/* Wiring, as the drag gesture does it: begin at a port, move, end (connects when valid). */
+gboolean    basalt_graph_canvas_begin_wire         (BasaltGraphCanvas *self,
+                                                    const char        *process,
+                                                    const char        *port);
+/* Returns whether a wire dropped here would be accepted. */
+gboolean    basalt_graph_canvas_update_wire        (BasaltGraphCanvas *self,
+                                                    double             wx,
+                                                    double             wy);
+gboolean    basalt_graph_canvas_end_wire           (BasaltGraphCanvas *self,
+                                                    double             wx,
+                                                    double             wy);
+/* Why the wire under the pointer is refused (or was, at the last drop); NULL when it is not. */
+const char *basalt_graph_canvas_get_message        (BasaltGraphCanvas *self);
+
+/* View */
+double      basalt_graph_canvas_get_zoom           (BasaltGraphCanvas *self);
+/* Zooms about a point in widget coordinates. */
+void        basalt_graph_canvas_set_zoom           (BasaltGraphCanvas *self,
+                                                    double             zoom,
+                                                    double             wx,
+                                                    double             wy);
+void        basalt_graph_canvas_zoom_in            (BasaltGraphCanvas *self);
+void        basalt_graph_canvas_zoom_out           (BasaltGraphCanvas *self);
+void        basalt_graph_canvas_zoom_to_fit        (BasaltGraphCanvas *self);
+void        basalt_graph_canvas_pan                (BasaltGraphCanvas *self,
+                                                    double             dx,
+                                                    double             dy);
+/* Canvas coordinates of the centre of the visible area. */
+void        basalt_graph_canvas_get_center         (BasaltGraphCanvas *self,
+                                                    double            *x,
+                                                    double            *y);
+void        basalt_graph_canvas_widget_to_canvas   (BasaltGraphCanvas *self,
+                                                    double             wx,
+                                                    double             wy,
+                                                    double            *cx,
+                                                    double            *cy);
+void        basalt_graph_canvas_canvas_to_widget   (BasaltGraphCanvas *self,
+                                                    double             cx,
+                                                    double             cy,
+                                                    double            *wx,
+                                                    double            *wy);
+
+/* Processes drawn with a probe marker (e.g. those a run records). */
+void        basalt_graph_canvas_set_probed         (BasaltGraphCanvas *self,
+                                                    const char *const *names);
+
+G_END_DECLS

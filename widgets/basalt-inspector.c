@@ -1,0 +1,1147 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-network-file.h"
+
+#include "basalt-inspector.h"
+
+/* Above this many values an editor shows a summary instead of every number. */
+#define MAX_LISTED_VALUES 64
+#define HEATMAP_CELLS     64
+
+typedef struct
+{
+  BasaltInspector  *self;
+  const BslVarSpec *spec;
+  GtkWidget        *entry;
+  GtkWidget        *dropdown;
+  GtkWidget        *range_label;
+  GtkWidget        *error_label;
+  GtkWidget        *heatmap;
+  GtkWidget        *init_kind;
+  GtkWidget        *init_a;
+  GtkWidget        *init_b;
+  GtkWidget        *init_seed;
+  char             *error;
+  /* Heat-map preview: the full-shape value, reduced to at most HEATMAP_CELLS per side. */
+  guint             map_rows;
+  guint             map_cols;
+  double           *map;
+  double            map_max;
+  gboolean          updating;
+} ParamRow;
+
+struct _BasaltInspector
+{
+  GtkWidget   parent_instance;
+
+  /* Template widgets */
+  GtkStack   *stack;
+  GtkLabel   *type_label;
+  GtkLabel   *description_label;
+  GtkEntry   *name_entry;
+  GtkEntry   *shape_entry;
+  GtkLabel   *header_error;
+  GtkBox     *params_box;
+
+  BslGraph   *graph;
+  char       *process_name;
+  const BslProcType *shown_type;
+  BslTag      tag;
+  GPtrArray  *rows;       /* ParamRow* */
+};
+
+G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
+
+enum {
+  RENAME_REQUESTED,
+  PARAM_CHANGED,
+  SHAPE_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+param_row_free (gpointer data)
+{
+  ParamRow *row = data;
+
+  g_free (row->error);
+  g_free (row->map);
+  g_free (row);
+}
+
+static BslProcess *
+current_process (BasaltInspector *self)
+{
+  if (self->graph == NULL || self->process_name == NULL)
+    return NULL;
+  return bsl_graph_find_process (self->graph, self->process_name);
+}
+
+static BslTag
+effective_tag (BasaltInspector  *self,
+               const BslProcess *process)
+{
+  BslTag tag = process->model != BSL_TAG_NONE ? process->model : self->tag;
+
+  /* A type with one model only is checked against the one it has. */
+  if (!bsl_proc_type_has_model (process->type, tag))
+    tag = tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
+  return tag;
+}
+
+/* Value text */
+
+static void
+append_number (GString *out,
+               double   x)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (x == floor (x) && fabs (x) < 1e15)
+    g_string_append_printf (out, "%.0f", x);
+  else
+    g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.10g", x));
+}
+
+char *
+basalt_inspector_format_value (const BslArray *value)
+{
+  GString *out;
+
+  if (value == NULL)
+    return g_strdup ("");
+
+  if (value->init != NULL)
+    return json_to_string (value->init, FALSE);
+
+  out = g_string_new (NULL);
+  if (value->ndim == 0)
+    append_number (out, value->data[0]);
+  else if (value->n > MAX_LISTED_VALUES)
+    {
+      double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+      g_autofree char *shape = bsl_shape_to_string (value->ndim, value->dims);
+
+      for (gsize i = 0; i < value->n; i++)
+        {
+          lo = MIN (lo, value->data[i]);
+          hi = MAX (hi, value->data[i]);
+        }
+      g_string_append_printf (out, "%s values, ", shape);
+      append_number (out, lo);
+      g_string_append (out, " … ");
+      append_number (out, hi);
+    }
+  else if (value->ndim == 1)
+    for (gsize i = 0; i < value->n; i++)
+      {
+        if (i > 0)
+          g_string_append (out, ", ");
+        append_number (out, value->data[i]);
+      }
+  else
+    {
+      gsize cols = value->n / MAX (value->dims[0], 1);
+
+      g_string_append_c (out, '[');
+      for (gsize r = 0; r < value->dims[0]; r++)
+        {
+          g_string_append (out, r ? ", [" : "[");
+          for (gsize c = 0; c < cols; c++)
+            {
+              if (c > 0)
+                g_string_append (out, ", ");
+              append_number (out, value->data[r * cols + c]);
+            }
+          g_string_append_c (out, ']');
+        }
+      g_string_append_c (out, ']');
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_summary_text (const char *text)
+{
+  return text != NULL && strstr (text, " values, ") != NULL;
+}
+
+/* Nested JSON arrays of numbers -> flat data + dims. */
+static gboolean
+flatten_json (JsonNode  *node,
+              guint      depth,
+              guint     *ndim,
+              gsize     *dims,
+              GArray    *out,
+              GError   **error)
+{
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+      double x;
+
+      if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE && type != G_TYPE_BOOLEAN)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "only numbers are allowed");
+          return FALSE;
+        }
+      if (*ndim == G_MAXUINT)
+        *ndim = depth;
+      else if (*ndim != depth)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the rows are ragged");
+          return FALSE;
+        }
+      x = json_node_get_double (node);
+      g_array_append_val (out, x);
+      return TRUE;
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      guint n = json_array_get_length (array);
+
+      if (depth >= BSL_MAX_DIMS)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "too many dimensions");
+          return FALSE;
+        }
+      if (dims[depth] == 0)
+        dims[depth] = n;
+      else if (dims[depth] != n)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the rows are ragged");
+          return FALSE;
+        }
+      for (guint i = 0; i < n; i++)
+        if (!flatten_json (json_array_get_element (array, i), depth + 1, ndim, dims, out, error))
+          return FALSE;
+      return TRUE;
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "only numbers are allowed");
+  return FALSE;
+}
+
+static BslArray *
+parse_text (const BslProcess *process,
+            const BslVarSpec *spec,
+            const char       *text,
+            const char       *base_dir,
+            GError          **error)
+{
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(GStrv) tokens = NULL;
+  guint want_ndim = 0;
+  gsize want_dims[BSL_MAX_DIMS] = { 0 };
+  gboolean have_shape;
+  BslArray *array;
+
+  have_shape = bsl_var_spec_shape (spec, process->ndim, process->dims, &want_ndim, want_dims);
+
+  if (text[0] == '{' || text[0] == '[')
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) local_error = NULL;
+      JsonNode *root;
+
+      if (!json_parser_load_from_data (parser, text, -1, &local_error))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s': %s",
+                       process->name, spec->name, local_error->message);
+          return NULL;
+        }
+      root = json_parser_get_root (parser);
+
+      if (JSON_NODE_HOLDS_OBJECT (root))
+        {
+          if (!have_shape)
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                           "process '%s': parameter '%s' cannot be given by an initializer",
+                           process->name, spec->name);
+              return NULL;
+            }
+          array = bsl_initializer_expand (root, want_ndim, want_dims, base_dir, error);
+          if (array != NULL && array->init == NULL)
+            array->init = json_node_copy (root);
+          return array;
+        }
+      else
+        {
+          guint ndim = G_MAXUINT;
+          gsize dims[BSL_MAX_DIMS] = { 0 };
+
+          if (!flatten_json (root, 0, &ndim, dims, values, &local_error))
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s': %s",
+                           process->name, spec->name, local_error->message);
+              return NULL;
+            }
+          if (ndim == G_MAXUINT || values->len == 0)
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s' is empty",
+                           process->name, spec->name);
+              return NULL;
+            }
+          array = bsl_array_new (ndim, dims);
+          memcpy (array->data, values->data, sizeof (double) * values->len);
+          return array;
+        }
+    }
+
+  tokens = g_regex_split_simple ("[,;\\s]+", text, 0, 0);
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      const char *token = tokens[i];
+      char *end = NULL;
+      double x;
+
+      if (token[0] == '\0')
+        continue;
+
+      /* Enum Vars take their names as well as their indices. */
+      if (spec->flags & BSL_VAR_ENUM && spec->enum_names != NULL)
+        {
+          gboolean found = FALSE;
+
+          for (guint k = 0; spec->enum_names[k] != NULL; k++)
+            if (g_ascii_strcasecmp (spec->enum_names[k], token) == 0)
+              {
+                x = k;
+                g_array_append_val (values, x);
+                found = TRUE;
+                break;
+              }
+          if (found)
+            continue;
+        }
+
+      x = g_ascii_strtod (token, &end);
+      if (end == token || *end != '\0')
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "process '%s': parameter '%s': '%s' is not a number",
+                       process->name, spec->name, token);
+          return NULL;
+        }
+      g_array_append_val (values, x);
+    }
+
+  if (values->len == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s' is empty",
+                   process->name, spec->name);
+      return NULL;
+    }
+
+  if (values->len == 1)
+    return bsl_array_new_scalar (g_array_index (values, double, 0));
+
+  /* A flat list that fills the Var's shape exactly takes that shape (rows first). */
+  if (have_shape && want_ndim > 1)
+    {
+      gsize n = 1;
+
+      for (guint d = 0; d < want_ndim; d++)
+        n *= want_dims[d];
+      if (n == values->len)
+        {
+          array = bsl_array_new (want_ndim, want_dims);
+          memcpy (array->data, values->data, sizeof (double) * values->len);
+          return array;
+        }
+    }
+
+  return bsl_array_new_vector (values->len, &g_array_index (values, double, 0));
+}
+
+BslArray *
+basalt_inspector_parse_value (const BslProcess *process,
+                              const BslVarSpec *spec,
+                              const char       *text,
+                              BslTag            tag,
+                              const char       *base_dir,
+                              GError          **error)
+{
+  g_autoptr(BslArray) array = NULL;
+  g_autoptr(BslProcess) probe = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (process != NULL, NULL);
+  g_return_val_if_fail (spec != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  stripped = g_strstrip (g_strdup (text));
+  if ((array = parse_text (process, spec, stripped, base_dir, error)) == NULL)
+    return NULL;
+
+  /* Check the value alone, on a process of the same type and shape, as a run would. */
+  probe = bsl_process_new (process->type, process->name, process->ndim, process->dims);
+  if (!bsl_process_set_param (probe, spec->name, bsl_array_copy (array), error) ||
+      !bsl_process_validate (probe, tag, error))
+    return NULL;
+
+  return g_steal_pointer (&array);
+}
+
+/* Rows */
+
+static char *
+range_text (const BslVarSpec *spec,
+            BslTag            tag)
+{
+  GString *out = g_string_new (NULL);
+  gboolean fixed = tag == BSL_TAG_FIXED_PT;
+  double lo = fixed ? spec->fixed_min : spec->float_min;
+  double hi = fixed ? spec->fixed_max : spec->float_max;
+
+  if (fixed && (spec->flags & BSL_VAR_FLOAT_ONLY))
+    g_string_append (out, "not used under fixed_pt");
+  else if (!fixed && (spec->flags & BSL_VAR_FIXED_ONLY))
+    g_string_append (out, "not used under floating_pt");
+  else if (spec->flags & BSL_VAR_ENUM)
+    g_string_append (out, "one of the listed modes");
+  else
+    {
+      if ((fixed && (spec->flags & BSL_VAR_INTEGER)) || (spec->flags & BSL_VAR_COUNT))
+        g_string_append (out, "integer, ");
+      if (isfinite (lo) && isfinite (hi) && lo > -1e300 && hi < 1e300)
+        {
+          g_string_append (out, fixed ? "Loihi 2 range " : "range ");
+          append_number (out, lo);
+          g_string_append (out, " … ");
+          append_number (out, hi);
+        }
+      else if (isfinite (lo) && lo > -1e300)
+        {
+          g_string_append (out, "≥ ");
+          append_number (out, lo);
+        }
+      else
+        g_string_append (out, "any real number");
+    }
+
+  if (spec->unit != NULL && spec->unit[0] != '\0')
+    g_string_append_printf (out, " (%s)", spec->unit);
+  if (!(spec->flags & BSL_VAR_ENUM))
+    {
+      g_string_append (out, "; default ");
+      append_number (out, spec->default_value);
+    }
+  if (spec->flags & BSL_VAR_STATE)
+    g_string_append (out, "; state");
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+row_set_error (ParamRow   *row,
+               const char *message)
+{
+  g_free (row->error);
+  row->error = g_strdup (message);
+  gtk_label_set_text (GTK_LABEL (row->error_label), message ? message : "");
+  gtk_widget_set_visible (row->error_label, message != NULL);
+  if (row->entry != NULL)
+    {
+      if (message)
+        gtk_widget_add_css_class (row->entry, "error");
+      else
+        gtk_widget_remove_css_class (row->entry, "error");
+    }
+}
+
+static void
+row_update_heatmap (ParamRow         *row,
+                    const BslProcess *process)
+{
+  g_autoptr(BslArray) full = NULL;
+  gsize rows, cols;
+
+  if (row->heatmap == NULL)
+    return;
+
+  g_clear_pointer (&row->map, g_free);
+  row->map_rows = row->map_cols = 0;
+  row->map_max = 0;
+
+  full = bsl_process_dup_param_full (process, row->spec->name, NULL);
+  if (full == NULL || full->ndim != 2 || full->n == 0)
+    {
+      gtk_widget_queue_draw (row->heatmap);
+      return;
+    }
+
+  rows = full->dims[0];
+  cols = full->dims[1];
+  row->map_rows = MIN (rows, HEATMAP_CELLS);
+  row->map_cols = MIN (cols, HEATMAP_CELLS);
+  row->map = g_new0 (double, row->map_rows * row->map_cols);
+
+  /* Each cell shows the mean of the block of weights it stands for. */
+  for (guint r = 0; r < row->map_rows; r++)
+    for (guint c = 0; c < row->map_cols; c++)
+      {
+        gsize r0 = r * rows / row->map_rows, r1 = MAX (r0 + 1, (r + 1) * rows / row->map_rows);
+        gsize c0 = c * cols / row->map_cols, c1 = MAX (c0 + 1, (c + 1) * cols / row->map_cols);
+        double sum = 0;
+
+        for (gsize i = r0; i < r1; i++)
+          for (gsize j = c0; j < c1; j++)
+            sum += full->data[i * cols + j];
+        sum /= (double) ((r1 - r0) * (c1 - c0));
+        row->map[r * row->map_cols + c] = sum;
+        row->map_max = MAX (row->map_max, fabs (sum));
+      }
+
+  gtk_widget_queue_draw (row->heatmap);
+}
+
+static void
+draw_heatmap (GtkDrawingArea *area,
+              cairo_t        *cr,
+              int             width,
+              int             height,
+              gpointer        user_data)
+{
+  ParamRow *row = user_data;
+  double cw, ch;
+
+  cairo_set_source_rgb (cr, 0.92, 0.92, 0.92);
+  cairo_paint (cr);
+
+  if (row->map == NULL || row->map_rows == 0 || row->map_cols == 0)
+    return;
+
+  cw = (double) width / row->map_cols;
+  ch = (double) height / row->map_rows;
+
+  /* Diverging: inhibitory blue, zero white, excitatory red. */
+  for (guint r = 0; r < row->map_rows; r++)
+    for (guint c = 0; c < row->map_cols; c++)
+      {
+        double v = row->map_max > 0 ? row->map[r * row->map_cols + c] / row->map_max : 0;
+
+        if (v >= 0)
+          cairo_set_source_rgb (cr, 1, 1 - 0.85 * v, 1 - 0.85 * v);
+        else
+          cairo_set_source_rgb (cr, 1 + 0.85 * v, 1 + 0.85 * v, 1);
+        cairo_rectangle (cr, c * cw, r * ch, ceil (cw), ceil (ch));
+        cairo_fill (cr);
+      }
+}
+
+static void
+row_show_value (ParamRow         *row,
+                const BslProcess *process)
+{
+  const BslArray *value = bsl_process_get_param (process, row->spec->name);
+
+  row->updating = TRUE;
+
+  if (row->dropdown != NULL)
+    {
+      double x = value != NULL && value->n > 0 ? value->data[0] : row->spec->default_value;
+
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (row->dropdown), (guint) MAX (0, x));
+    }
+  else if (row->entry != NULL && !gtk_widget_has_focus (row->entry) &&
+           !gtk_widget_has_focus (gtk_widget_get_first_child (row->entry)))
+    {
+      g_autofree char *text = basalt_inspector_format_value (value);
+      g_autofree char *placeholder = NULL;
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      if (is_summary_text (text))
+        {
+          gtk_editable_set_text (GTK_EDITABLE (row->entry), "");
+          gtk_entry_set_placeholder_text (GTK_ENTRY (row->entry), text);
+        }
+      else
+        {
+          gtk_editable_set_text (GTK_EDITABLE (row->entry), text);
+          placeholder = g_strdup_printf ("default: %s",
+                                         g_ascii_formatd (buf, sizeof buf, "%g", row->spec->default_value));
+          gtk_entry_set_placeholder_text (GTK_ENTRY (row->entry), placeholder);
+        }
+    }
+
+  row_update_heatmap (row, process);
+  row->updating = FALSE;
+}
+
+static void
+row_update_range (ParamRow        *row,
+                  BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+  g_autofree char *text = NULL;
+
+  if (process == NULL)
+    return;
+  text = range_text (row->spec, effective_tag (self, process));
+  gtk_label_set_text (GTK_LABEL (row->range_label), text);
+}
+
+static gboolean
+row_commit_text (ParamRow   *row,
+                 const char *text)
+{
+  BasaltInspector *self = row->self;
+  BslProcess *process = current_process (self);
+  g_autoptr(BslArray) value = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stripped = NULL;
+  g_autofree char *process_name = NULL;
+
+  if (process == NULL)
+    return FALSE;
+
+  stripped = g_strstrip (g_strdup (text));
+  process_name = g_strdup (process->name);
+
+  /* Empty means "back to the default"; nothing typed over a summary means "keep". */
+  if (stripped[0] == '\0')
+    {
+      const char *placeholder = gtk_entry_get_placeholder_text (GTK_ENTRY (row->entry));
+
+      row_set_error (row, NULL);
+      if (is_summary_text (placeholder) || bsl_process_get_param (process, row->spec->name) == NULL)
+        return TRUE;
+      g_signal_emit (self, signals[PARAM_CHANGED], 0, process_name, row->spec->name, NULL);
+      return TRUE;
+    }
+
+  value = basalt_inspector_parse_value (process, row->spec, stripped, effective_tag (self, process),
+                                        self->graph->base_dir, &error);
+  if (value == NULL)
+    {
+      row_set_error (row, error->message);
+      return FALSE;
+    }
+
+  row_set_error (row, NULL);
+  if (!bsl_array_equal (value, bsl_process_get_param (process, row->spec->name)))
+    g_signal_emit (self, signals[PARAM_CHANGED], 0, process_name, row->spec->name, value);
+  return TRUE;
+}
+
+static void
+on_param_activate (GtkEntry *entry,
+                   ParamRow *row)
+{
+  row_commit_text (row, gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+static void
+on_enum_selected (GtkDropDown *dropdown,
+                  GParamSpec  *pspec,
+                  ParamRow    *row)
+{
+  BslProcess *process = current_process (row->self);
+  g_autoptr(BslArray) value = NULL;
+  const BslArray *old;
+  guint selected;
+
+  if (row->updating || process == NULL)
+    return;
+
+  selected = gtk_drop_down_get_selected (dropdown);
+  if (selected == GTK_INVALID_LIST_POSITION)
+    return;
+
+  value = bsl_array_new_scalar (selected);
+  old = bsl_process_get_param (process, row->spec->name);
+  if (old == NULL && selected == (guint) row->spec->default_value)
+    return;
+  if (!bsl_array_equal (value, old))
+    {
+      g_autofree char *process_name = g_strdup (process->name);
+
+      g_signal_emit (row->self, signals[PARAM_CHANGED], 0, process_name, row->spec->name, value);
+    }
+}
+
+static const char *init_kinds[] = { "normal", "uniform", "constant", "one_to_one", NULL };
+
+static void
+on_init_apply (GtkButton *button,
+               ParamRow  *row)
+{
+  guint kind = gtk_drop_down_get_selected (GTK_DROP_DOWN (row->init_kind));
+  const char *a = gtk_editable_get_text (GTK_EDITABLE (row->init_a));
+  const char *b = gtk_editable_get_text (GTK_EDITABLE (row->init_b));
+  const char *seed = gtk_editable_get_text (GTK_EDITABLE (row->init_seed));
+  g_autofree char *json = NULL;
+
+  a = a[0] ? a : "0";
+  b = b[0] ? b : "1";
+  seed = seed[0] ? seed : "0";
+
+  switch (kind)
+    {
+    case 0:
+      json = g_strdup_printf ("{\"init\": \"normal\", \"mean\": %s, \"std\": %s, \"seed\": %s}", a, b, seed);
+      break;
+    case 1:
+      json = g_strdup_printf ("{\"init\": \"uniform\", \"low\": %s, \"high\": %s, \"seed\": %s}", a, b, seed);
+      break;
+    case 2:
+      json = g_strdup_printf ("{\"init\": \"constant\", \"value\": %s}", a);
+      break;
+    default:
+      json = g_strdup_printf ("{\"init\": \"one_to_one\", \"value\": %s}", a);
+      break;
+    }
+
+  if (row_commit_text (row, json))
+    gtk_editable_set_text (GTK_EDITABLE (row->entry), json);
+}
+
+static GtkWidget *
+create_initializer_editor (ParamRow *row)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *apply = gtk_button_new_with_label ("Apply");
+
+  row->init_kind = gtk_drop_down_new_from_strings (init_kinds);
+  row->init_a = gtk_entry_new ();
+  row->init_b = gtk_entry_new ();
+  row->init_seed = gtk_entry_new ();
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_a), "mean/low/value");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_b), "std/high");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_seed), "seed");
+  gtk_editable_set_width_chars (GTK_EDITABLE (row->init_a), 4);
+  gtk_editable_set_width_chars (GTK_EDITABLE (row->init_b), 4);
+  gtk_editable_set_width_chars (GTK_EDITABLE (row->init_seed), 3);
+  gtk_widget_set_hexpand (row->init_a, TRUE);
+  gtk_widget_set_hexpand (row->init_b, TRUE);
+  gtk_widget_set_tooltip_text (box, "Fill the matrix from a documented, seeded generator");
+  g_signal_connect (apply, "clicked", G_CALLBACK (on_init_apply), row);
+
+  gtk_box_append (GTK_BOX (box), row->init_kind);
+  gtk_box_append (GTK_BOX (box), row->init_a);
+  gtk_box_append (GTK_BOX (box), row->init_b);
+  gtk_box_append (GTK_BOX (box), row->init_seed);
+  gtk_box_append (GTK_BOX (box), apply);
+  return box;
+}
+
+static void
+add_param_row (BasaltInspector  *self,
+               const BslProcess *process,
+               const BslVarSpec *spec)
+{
+  ParamRow *row = g_new0 (ParamRow, 1);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new (spec->name);
+  guint ndim = 0;
+  gsize dims[BSL_MAX_DIMS];
+
+  row->self = self;
+  row->spec = spec;
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  if (spec->description)
+    gtk_widget_set_tooltip_text (title, spec->description);
+  gtk_box_append (GTK_BOX (box), title);
+
+  if ((spec->flags & BSL_VAR_ENUM) && spec->enum_names != NULL)
+    {
+      row->dropdown = gtk_drop_down_new_from_strings (spec->enum_names);
+      g_signal_connect (row->dropdown, "notify::selected", G_CALLBACK (on_enum_selected), row);
+      gtk_box_append (GTK_BOX (box), row->dropdown);
+    }
+  else
+    {
+      row->entry = gtk_entry_new ();
+      gtk_widget_set_name (row->entry, spec->name);
+      if (spec->description)
+        gtk_widget_set_tooltip_text (row->entry, spec->description);
+      g_signal_connect (row->entry, "activate", G_CALLBACK (on_param_activate), row);
+      gtk_box_append (GTK_BOX (box), row->entry);
+    }
+
+  row->range_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (row->range_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (row->range_label), TRUE);
+  gtk_widget_add_css_class (row->range_label, "dim-label");
+  gtk_widget_add_css_class (row->range_label, "caption");
+  gtk_box_append (GTK_BOX (box), row->range_label);
+
+  row->error_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (row->error_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (row->error_label), TRUE);
+  gtk_widget_add_css_class (row->error_label, "error");
+  gtk_widget_set_visible (row->error_label, FALSE);
+  gtk_box_append (GTK_BOX (box), row->error_label);
+
+  /* Matrices (Dense weights, delays) get an initializer and a heat-map preview. */
+  if (row->entry != NULL && bsl_var_spec_shape (spec, process->ndim, process->dims, &ndim, dims) && ndim == 2 &&
+      spec->shape == BSL_SHAPE_POPULATION)
+    {
+      gtk_box_append (GTK_BOX (box), create_initializer_editor (row));
+      row->heatmap = gtk_drawing_area_new ();
+      gtk_widget_set_size_request (row->heatmap, -1, 96);
+      gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (row->heatmap), draw_heatmap, row, NULL);
+      gtk_widget_add_css_class (row->heatmap, "heatmap");
+      gtk_box_append (GTK_BOX (box), row->heatmap);
+    }
+
+  gtk_box_append (self->params_box, box);
+  g_ptr_array_add (self->rows, row);
+
+  row_update_range (row, self);
+  row_show_value (row, process);
+}
+
+static void
+clear_rows (BasaltInspector *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->params_box))) != NULL)
+    gtk_box_remove (self->params_box, child);
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+show_header (BasaltInspector  *self,
+             const BslProcess *process)
+{
+  g_autofree char *shape = bsl_process_dup_shape_string (process);
+  g_autofree char *title = g_strdup_printf ("%s · %s", process->type->name,
+                                            bsl_category_to_string (process->type->category));
+
+  gtk_label_set_text (self->type_label, title);
+  gtk_label_set_text (self->description_label, process->type->description);
+  if (!gtk_widget_has_focus (GTK_WIDGET (self->name_entry)) &&
+      !gtk_widget_has_focus (gtk_widget_get_first_child (GTK_WIDGET (self->name_entry))))
+    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), process->name);
+  gtk_editable_set_text (GTK_EDITABLE (self->shape_entry), shape);
+}
+
+static void
+rebuild (BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+
+  clear_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->header_error), FALSE);
+
+  if (process == NULL)
+    {
+      self->shown_type = NULL;
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  self->shown_type = process->type;
+  show_header (self, process);
+  for (guint i = 0; i < process->type->n_vars; i++)
+    if (!(process->type->vars[i].flags & BSL_VAR_HIDDEN))
+      add_param_row (self, process, &process->type->vars[i]);
+  gtk_stack_set_visible_child_name (self->stack, "process");
+}
+
+static void
+show_header_error (BasaltInspector *self,
+                   const char      *message)
+{
+  gtk_label_set_text (self->header_error, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->header_error), message != NULL);
+}
+
+static void
+on_name_activate (GtkEntry        *entry,
+                  BasaltInspector *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  g_autofree char *old_name = g_strdup (self->process_name);
+  g_autofree char *new_name = g_strstrip (g_strdup (text));
+
+  if (old_name == NULL || g_strcmp0 (old_name, new_name) == 0)
+    return;
+
+  if (bsl_graph_find_process (self->graph, new_name) != NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("there is already a process named '%s'", new_name);
+
+      show_header_error (self, message);
+      return;
+    }
+
+  show_header_error (self, NULL);
+  g_signal_emit (self, signals[RENAME_REQUESTED], 0, old_name, new_name);
+}
+
+static void
+on_shape_activate (GtkEntry        *entry,
+                   BasaltInspector *self)
+{
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  g_auto(GStrv) tokens = NULL;
+  g_autoptr(GArray) dims = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(BslArray) value = NULL;
+  BslProcess *process = current_process (self);
+
+  if (process == NULL)
+    return;
+
+  g_strdelimit (text, "()[]", ' ');
+  tokens = g_regex_split_simple ("[,\\s]+", g_strstrip (text), 0, 0);
+  for (guint i = 0; tokens[i]; i++)
+    {
+      char *end = NULL;
+      guint64 n;
+
+      if (tokens[i][0] == '\0')
+        continue;
+      n = g_ascii_strtoull (tokens[i], &end, 10);
+      if (*end != '\0' || n == 0)
+        {
+          g_autofree char *message = g_strdup_printf ("'%s' is not a valid size: sizes are whole numbers ≥ 1",
+                                                      tokens[i]);
+          show_header_error (self, message);
+          return;
+        }
+      {
+        double x = (double) n;
+
+        g_array_append_val (dims, x);
+      }
+    }
+
+  if (dims->len == 0)
+    {
+      show_header_error (self, "the shape is empty");
+      return;
+    }
+
+  show_header_error (self, NULL);
+  value = bsl_array_new_vector (dims->len, &g_array_index (dims, double, 0));
+  {
+    g_autofree char *process_name = g_strdup (process->name);
+
+    g_signal_emit (self, signals[SHAPE_REQUESTED], 0, process_name, value);
+  }
+}
+
+/* GObject */
+
+static void
+basalt_inspector_dispose (GObject *object)
+{
+  BasaltInspector *self = (BasaltInspector *) object;
+
+  if (self->rows != NULL)
+    clear_rows (self);
+  gtk_widget_dispose_template (GTK_WIDGET (object), BASALT_TYPE_INSPECTOR);
+  g_clear_pointer (&self->graph, bsl_graph_unref);
+
+  G_OBJECT_CLASS (basalt_inspector_parent_class)->dispose (object);
+}
+
+static void
+basalt_inspector_finalize (GObject *object)
+{
+  BasaltInspector *self = (BasaltInspector *) object;
+
+  g_clear_pointer (&self->process_name, g_free);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (basalt_inspector_parent_class)->finalize (object);
+}
+
+static void
+basalt_inspector_class_init (BasaltInspectorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = basalt_inspector_dispose;
+  object_class->finalize = basalt_inspector_finalize;
+
+  signals[RENAME_REQUESTED] =
+    g_signal_new ("rename-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[PARAM_CHANGED] =
+    g_signal_new ("param-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_POINTER);
+  signals[SHAPE_REQUESTED] =
+    g_signal_new ("shape-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-inspector.ui");
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, stack);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, type_label);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, description_label);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, name_entry);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, shape_entry);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, header_error);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, params_box);
+  gtk_widget_class_bind_template_callback (widget_class, on_name_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_shape_activate);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "inspector");
+}
+
+static void
+basalt_inspector_init (BasaltInspector *self)
+{
+  self->rows = g_ptr_array_new_with_free_func (param_row_free);
+  self->tag = BSL_TAG_FLOATING_PT;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+basalt_inspector_new (void)
+{
+  return g_object_new (BASALT_TYPE_INSPECTOR, NULL);
+}
+
+void
+basalt_inspector_set_process (BasaltInspector *self,
+                              BslGraph        *graph,
+                              const char      *name)
+{
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  if (graph != self->graph)
+    {
+      if (graph)
+        bsl_graph_ref (graph);
+      g_clear_pointer (&self->graph, bsl_graph_unref);
+      self->graph = graph;
+    }
+
+  g_free (self->process_name);
+  self->process_name = g_strdup (name);
+  show_header_error (self, NULL);
+  rebuild (self);
+}
+
+const char *
+basalt_inspector_get_process (BasaltInspector *self)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  return self->process_name;
+}
+
+void
+basalt_inspector_refresh (BasaltInspector *self)
+{
+  BslProcess *process;
+
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  process = current_process (self);
+  if (process == NULL || process->type != self->shown_type)
+    {
+      rebuild (self);
+      return;
+    }
+
+  show_header (self, process);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *row = g_ptr_array_index (self->rows, i);
+
+      row_update_range (row, self);
+      row_show_value (row, process);
+    }
+}
+
+void
+basalt_inspector_set_tag (BasaltInspector *self,
+                          BslTag           tag)
+{
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  if (self->tag == tag)
+    return;
+  self->tag = tag;
+  for (guint i = 0; i < self->rows->len; i++)
+    row_update_range (g_ptr_array_index (self->rows, i), self);
+}
+
+void
+basalt_inspector_focus_name (BasaltInspector *self)
+{
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  if (current_process (self) != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+}
+
+static ParamRow *
+find_row (BasaltInspector *self,
+          const char      *var)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      ParamRow *row = g_ptr_array_index (self->rows, i);
+
+      if (g_strcmp0 (row->spec->name, var) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+char *
+basalt_inspector_dup_param_text (BasaltInspector *self,
+                                 const char      *var)
+{
+  ParamRow *row;
+
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  if ((row = find_row (self, var)) == NULL)
+    return NULL;
+  if (row->dropdown != NULL)
+    return g_strdup (row->spec->enum_names[gtk_drop_down_get_selected (GTK_DROP_DOWN (row->dropdown))]);
+  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->entry)));
+}
+
+gboolean
+basalt_inspector_enter_param (BasaltInspector *self,
+                              const char      *var,
+                              const char      *text)
+{
+  ParamRow *row;
+
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), FALSE);
+
+  if ((row = find_row (self, var)) == NULL || row->entry == NULL)
+    return FALSE;
+
+  gtk_editable_set_text (GTK_EDITABLE (row->entry), text);
+  g_signal_emit_by_name (row->entry, "activate");
+  return row->error == NULL;
+}
+
+const char *
+basalt_inspector_get_param_error (BasaltInspector *self,
+                                  const char      *var)
+{
+  ParamRow *row;
+
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  row = find_row (self, var);
+  return row ? row->error : NULL;
+}

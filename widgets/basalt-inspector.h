@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+#define BASALT_TYPE_INSPECTOR (basalt_inspector_get_type ())
+
+G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkWidget)
+
+/* Shows one process: its name, shape and a parameter editor per Var. Values are checked here
+ * (under the current tag: integers and Loihi 2 ranges for fixed_pt) and refused with a message;
+ * accepted ones are requested through signals, never written to the graph:
+ *   rename-requested (const char *old_name, const char *new_name)
+ *   param-changed (const char *process, const char *var, gpointer BslArray *value_or_NULL)
+ *   shape-requested (const char *process, gpointer BslArray *dims)
+ */
+
+GtkWidget  *basalt_inspector_new          (void);
+/* graph is borrowed for as long as it is shown; name NULL shows nothing. */
+void        basalt_inspector_set_process  (BasaltInspector *self,
+                                           BslGraph        *graph,
+                                           const char      *name);
+const char *basalt_inspector_get_process  (BasaltInspector *self);
+/* The graph changed: show the current values (entries being edited are left alone). */
+void        basalt_inspector_refresh      (BasaltInspector *self);
+void        basalt_inspector_set_tag      (BasaltInspector *self,
+                                           BslTag           tag);
+void        basalt_inspector_focus_name   (BasaltInspector *self);
+
+/* The text a parameter's editor shows, and typing text into it followed by Enter. Returns
+ * whether the value was accepted; when not, the reason is what the editor shows. */
+char       *basalt_inspector_dup_param_text (BasaltInspector *self,
+                                             const char      *var);
+gboolean    basalt_inspector_enter_param  (BasaltInspector *self,
+                                           const char      *var,
+                                           const char      *text);
+const char *basalt_inspector_get_param_error (BasaltInspector *self,
+                                              const char      *var);
+
+/* Parses "3", "1, 2, 3", "[[1, 2], [3, 4]]" or an initializer object into a value for the Var,
+ * and checks it as a run with the tag would. */
+BslArray   *basalt_inspector_parse_value  (const BslProcess *process,
+                                           const BslVarSpec *spec,
+                                           const char       *text,
+                                           BslTag            tag,
+                                           const char       *base_dir,
+                                           GError          **error);
+char       *basalt_inspector_format_value (const BslArray   *value);
+
+G_END_DECLS

@@ -1,0 +1,1092 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* A time plot drawn by PLplot through its extcairo device. PLplot keeps its state in global
+ * streams and is not thread-safe: each plot owns one stream, selects it around every use and
+ * restores the previous one, and is only ever touched from the GTK main thread. Data are handed
+ * in by the owner (appended per step), never read from the engine here. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <plplot.h>
+
+#include "basalt-plot.h"
+
+#define DEFAULT_SPAN    200.0
+#define DEFAULT_HISTORY 20000
+#define MIN_SPAN        5.0
+
+typedef struct
+{
+  double  t;
+  guint32 row;
+} RasterEvent;
+
+typedef struct
+{
+  char   *label;
+  GArray *t;
+  GArray *y;
+} Series;
+
+struct _BasaltPlot
+{
+  GtkDrawingArea  parent_instance;
+
+  BasaltPlotKind  kind;
+  char           *title;
+  char           *y_label;
+
+  /* Raster */
+  guint           n_rows;
+  GArray         *events;      /* RasterEvent, t ascending */
+
+  /* Traces */
+  GPtrArray      *series;      /* Series* */
+
+  gboolean        have_data;
+  double          t_first;
+  double          t_last;
+  gsize           history;
+
+  gboolean        follow;
+  double          span;
+  double          view_end;    /* when not following */
+
+  /* PLplot stream owned by this widget, -1 until the first render */
+  PLINT           stream;
+  int             page_width;
+  int             page_height;
+
+  GArray         *dec_x;
+  GArray         *dec_y;
+
+  guint           n_draws;
+  double          last_draw_ms;
+};
+
+G_DEFINE_FINAL_TYPE (BasaltPlot, basalt_plot, GTK_TYPE_DRAWING_AREA)
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_FOLLOW,
+  PROP_SPAN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  COLOR_BACKGROUND,
+  COLOR_AXES,
+  COLOR_GRID,
+  COLOR_TEXT_DIM,
+  COLOR_FIRST_SERIES,
+};
+
+static const PLINT palette[][3] = {
+  { 255, 255, 255 },
+  {  46,  52,  54 },
+  { 222, 221, 218 },
+  { 119, 118, 123 },
+  {  28, 113, 216 },
+  { 230,  97,   0 },
+  {  38, 162, 105 },
+  { 145,  65, 172 },
+  { 224,  27,  36 },
+  { 134,  94,  60 },
+  {  33, 144, 164 },
+  { 229, 165,  10 },
+};
+#define N_SERIES_COLORS (G_N_ELEMENTS (palette) - COLOR_FIRST_SERIES)
+
+/* Spikes get a colour of their own, so they can be told from axes and text in rendered pixels. */
+static const guint8 raster_rgb[3] = { 28, 113, 216 };
+
+/* GLib 2.74 has no g_set_str(). */
+static gboolean
+replace_string (char       **slot,
+                const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+static void
+series_free (gpointer data)
+{
+  Series *series = data;
+
+  g_free (series->label);
+  g_array_unref (series->t);
+  g_array_unref (series->y);
+  g_free (series);
+}
+
+/* Without the driver, plinit() prompts on stdin and then exit()s the process; ask first. */
+static gboolean
+have_extcairo (void)
+{
+  static int have = -1;
+
+  if (have < 0)
+    {
+      const char *menu[128], *names[128];
+      const char **pmenu = menu, **pnames = names;
+      int n = G_N_ELEMENTS (names);
+
+      have = FALSE;
+      plgDevs (&pmenu, &pnames, &n);
+      for (int i = 0; i < n; i++)
+        if (g_strcmp0 (names[i], "extcairo") == 0)
+          have = TRUE;
+
+      if (!have)
+        g_warning ("PLplot extcairo driver not found; plots stay empty (install plplot-driver-cairo)");
+    }
+
+  return have;
+}
+
+static void
+plot_abort_handler (PLCHAR_VECTOR message)
+{
+  g_warning ("PLplot: %s", message);
+}
+
+static void
+basalt_plot_destroy_stream (BasaltPlot *self)
+{
+  PLINT previous;
+
+  if (self->stream < 0)
+    return;
+
+  plgstrm (&previous);
+  plsstrm (self->stream);
+  plend1 ();
+  plsstrm (previous == self->stream ? 0 : previous);
+  self->stream = -1;
+}
+
+/* extcairo takes the page size at plinit() only, so a new size means a new stream. */
+static void
+basalt_plot_ensure_stream (BasaltPlot *self,
+                           int         width,
+                           int         height)
+{
+  PLINT previous;
+
+  if (self->stream >= 0 && self->page_width == width && self->page_height == height)
+    return;
+
+  basalt_plot_destroy_stream (self);
+
+  plgstrm (&previous);
+  plmkstrm (&self->stream);
+  plsabort (plot_abort_handler);
+  plsdev ("extcairo");
+  plspage (0.0, 0.0, width, height, 0, 0);
+  plscmap0n (16);
+  for (guint i = 0; i < G_N_ELEMENTS (palette); i++)
+    plscol0 (i, palette[i][0], palette[i][1], palette[i][2]);
+  plsfont (PL_FCI_SANS, PL_FCI_UPRIGHT, PL_FCI_MEDIUM);
+  plinit ();
+  plsstrm (previous);
+
+  self->page_width = width;
+  self->page_height = height;
+}
+
+void
+basalt_plot_get_view (BasaltPlot *self,
+                      double     *t0,
+                      double     *t1)
+{
+  double end;
+
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  if (self->follow || !self->have_data)
+    end = self->have_data ? MAX (self->t_last, self->t_first + self->span) : self->span;
+  else
+    end = self->view_end;
+
+  if (t0)
+    *t0 = end - self->span;
+  if (t1)
+    *t1 = end;
+}
+
+/* First index whose time is >= t in a GArray of doubles (ascending). */
+static gsize
+lower_bound_double (GArray *times,
+                    double  t)
+{
+  gsize lo = 0, hi = times->len;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (times, double, mid) < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+static gsize
+lower_bound_event (GArray *events,
+                   double  t)
+{
+  gsize lo = 0, hi = events->len;
+
+  while (lo < hi)
+    {
+      gsize mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (events, RasterEvent, mid).t < t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  return lo;
+}
+
+/* Reduces the samples inside [begin, end) to a minimum and a maximum per pixel column, in time
+ * order, so 100k points cost as much as a few thousand and look the same. */
+static void
+decimate_minmax (BasaltPlot    *self,
+                 const Series  *series,
+                 gsize          begin,
+                 gsize          end,
+                 double         t0,
+                 double         t1,
+                 guint          n_columns,
+                 const double **out_x,
+                 const double **out_y,
+                 gsize         *out_n)
+{
+  const double *x = &g_array_index (series->t, double, 0);
+  const double *y = &g_array_index (series->y, double, 0);
+  double column_width;
+  gsize i;
+
+  if (end - begin <= 4 * (gsize) n_columns)
+    {
+      *out_x = x + begin;
+      *out_y = y + begin;
+      *out_n = end - begin;
+      return;
+    }
+
+  g_array_set_size (self->dec_x, 0);
+  g_array_set_size (self->dec_y, 0);
+  column_width = (t1 - t0) / n_columns;
+
+  i = begin;
+  while (i < end)
+    {
+      double column_end = t0 + (floor ((x[i] - t0) / column_width) + 1) * column_width;
+      gsize imin = i, imax = i, first = i;
+
+      for (i = i + 1; i < end && x[i] < column_end; i++)
+        {
+          if (y[i] < y[imin])
+            imin = i;
+          if (y[i] > y[imax])
+            imax = i;
+        }
+
+      /* Keep time order so the line does not fold back on itself. */
+      if (imin == imax)
+        {
+          g_array_append_val (self->dec_x, x[first]);
+          g_array_append_val (self->dec_y, y[first]);
+        }
+      else
+        {
+          gsize a = MIN (imin, imax), b = MAX (imin, imax);
+
+          g_array_append_val (self->dec_x, x[a]);
+          g_array_append_val (self->dec_y, y[a]);
+          g_array_append_val (self->dec_x, x[b]);
+          g_array_append_val (self->dec_y, y[b]);
+        }
+    }
+
+  *out_x = &g_array_index (self->dec_x, double, 0);
+  *out_y = &g_array_index (self->dec_y, double, 0);
+  *out_n = self->dec_x->len;
+}
+
+static void
+visible_y_range (BasaltPlot *self,
+                 double      t0,
+                 double      t1,
+                 double     *ymin,
+                 double     *ymax)
+{
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      const Series *series = g_ptr_array_index (self->series, s);
+      gsize begin = lower_bound_double (series->t, t0);
+
+      for (gsize i = begin; i < series->t->len; i++)
+        {
+          double t = g_array_index (series->t, double, i);
+          double y = g_array_index (series->y, double, i);
+
+          if (t > t1)
+            break;
+          if (!isfinite (y))
+            continue;
+          lo = MIN (lo, y);
+          hi = MAX (hi, y);
+        }
+    }
+
+  if (lo > hi)
+    {
+      lo = 0;
+      hi = 1;
+    }
+  else if (hi - lo < 1e-12)
+    {
+      double pad = MAX (1.0, fabs (hi) * 0.1);
+
+      lo -= pad;
+      hi += pad;
+    }
+  else
+    {
+      double pad = (hi - lo) * 0.06;
+
+      lo -= pad;
+      hi += pad;
+    }
+
+  *ymin = lo;
+  *ymax = hi;
+}
+
+void
+basalt_plot_render (BasaltPlot *self,
+                    cairo_t    *cr,
+                    int         width,
+                    int         height)
+{
+  PLFLT vx0, vx1, vy0, vy1;
+  double t0, t1, ymin, ymax;
+  PLINT previous;
+
+  g_return_if_fail (BASALT_IS_PLOT (self));
+  g_return_if_fail (cr != NULL);
+
+  /* GTK hands over a transparent surface and extcairo paints no background. */
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_restore (cr);
+
+  if (width < 80 || height < 60 || !have_extcairo ())
+    return;
+
+  basalt_plot_ensure_stream (self, width, height);
+  basalt_plot_get_view (self, &t0, &t1);
+
+  if (self->kind == BASALT_PLOT_RASTER)
+    {
+      ymin = 0;
+      ymax = MAX (1, self->n_rows);
+    }
+  else
+    visible_y_range (self, t0, t1, &ymin, &ymax);
+
+  plgstrm (&previous);
+  plsstrm (self->stream);
+
+  cairo_save (cr);
+  pl_cmd (PLESC_DEVINIT, cr);
+  pladv (0);
+  plschr (0, 0.72);
+  plvpor (64.0 / width, 1.0 - 14.0 / width, 34.0 / height, 1.0 - 22.0 / height);
+  plwind (t0, t1, ymin, ymax);
+  plcol0 (COLOR_GRID);
+  plbox ("g", 0, 0, "g", 0, 0);
+  plcol0 (COLOR_AXES);
+  plbox ("bcnst", 0, 0, "bcnstv", 0, 0);
+  pllab ("step", self->y_label ? self->y_label : "", "");
+  if (self->title)
+    plmtex ("t", 0.8, 0.0, 0.0, self->title);
+
+  if (self->kind == BASALT_PLOT_TRACES)
+    {
+      guint n_columns = MAX (16, width - 78);
+
+      for (guint s = 0; s < self->series->len; s++)
+        {
+          const Series *series = g_ptr_array_index (self->series, s);
+          gsize begin = lower_bound_double (series->t, t0);
+          gsize end = lower_bound_double (series->t, t1 + 1e-9);
+          const double *px, *py;
+          gsize pn;
+
+          /* One sample before and after the window so the line reaches the edges. */
+          if (begin > 0)
+            begin--;
+          if (end < series->t->len)
+            end++;
+          if (end <= begin)
+            continue;
+
+          decimate_minmax (self, series, begin, end, t0, t1, n_columns, &px, &py, &pn);
+          plcol0 (COLOR_FIRST_SERIES + s % N_SERIES_COLORS);
+          plwidth (1.4);
+          if (pn > 1)
+            plline (pn, px, py);
+          else
+            plpoin (pn, px, py, 1);
+          plwidth (1.0);
+
+          if (series->label)
+            plmtex ("t", 0.8, 1.0 - 0.11 * s, 1.0, series->label);
+        }
+    }
+
+  if (!self->have_data)
+    {
+      plcol0 (COLOR_TEXT_DIM);
+      plptex ((t0 + t1) / 2, (ymin + ymax) / 2, 1, 0, 0.5, "no data yet: press Run");
+    }
+
+  plgvpd (&vx0, &vx1, &vy0, &vy1);
+  plflush ();
+  cairo_restore (cr);
+  plsstrm (previous);
+
+  /* Spikes are drawn with cairo in one path: a PLplot primitive per tick costs microseconds
+   * each, and a raster can hold hundreds of thousands of them. */
+  if (self->kind == BASALT_PLOT_RASTER && self->events->len > 0 && self->n_rows > 0)
+    {
+      double px0 = vx0 * width, px1 = vx1 * width;
+      double py0 = (1.0 - vy1) * height, py1 = (1.0 - vy0) * height;
+      double sx = (px1 - px0) / (t1 - t0);
+      double row_h = (py1 - py0) / self->n_rows;
+      double tick_w = MAX (1.0, MIN (sx * 0.8, 3.0));
+      double tick_h = MAX (1.0, row_h * 0.8);
+      gsize begin = lower_bound_event (self->events, t0 - 1);
+
+      cairo_save (cr);
+      cairo_rectangle (cr, px0, py0, px1 - px0, py1 - py0);
+      cairo_clip (cr);
+      cairo_set_source_rgb (cr, raster_rgb[0] / 255.0, raster_rgb[1] / 255.0, raster_rgb[2] / 255.0);
+      for (gsize i = begin; i < self->events->len; i++)
+        {
+          const RasterEvent *ev = &g_array_index (self->events, RasterEvent, i);
+          double x, y;
+
+          if (ev->t > t1 + 1)
+            break;
+          x = px0 + (ev->t - t0) * sx - tick_w / 2;
+          /* Row 0 at the top, as in Lava's raster plots. */
+          y = py0 + ev->row * row_h + (row_h - tick_h) / 2;
+          cairo_rectangle (cr, round (x), floor (y), tick_w, tick_h);
+        }
+      cairo_fill (cr);
+      cairo_restore (cr);
+    }
+}
+
+static void
+basalt_plot_draw (GtkDrawingArea *area,
+                  cairo_t        *cr,
+                  int             width,
+                  int             height,
+                  gpointer        user_data)
+{
+  BasaltPlot *self = BASALT_PLOT (area);
+  gint64 begin = g_get_monotonic_time ();
+
+  basalt_plot_render (self, cr, width, height);
+
+  self->last_draw_ms = (g_get_monotonic_time () - begin) / 1000.0;
+  self->n_draws++;
+}
+
+static gboolean
+on_scroll (GtkEventControllerScroll *controller,
+           double                    dx,
+           double                    dy,
+           BasaltPlot               *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if (state & GDK_CONTROL_MASK)
+    {
+      basalt_plot_set_span (self, self->span * (dy > 0 ? 1.25 : 0.8));
+      return TRUE;
+    }
+
+  if (!self->have_data)
+    return FALSE;
+
+  basalt_plot_scroll (self, (dx + dy) * self->span * 0.1);
+  return TRUE;
+}
+
+static void
+on_click_pressed (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  BasaltPlot      *self)
+{
+  if (n_press == 2)
+    basalt_plot_set_follow (self, TRUE);
+}
+
+static void
+basalt_plot_dispose (GObject *object)
+{
+  BasaltPlot *self = (BasaltPlot *) object;
+
+  basalt_plot_destroy_stream (self);
+
+  G_OBJECT_CLASS (basalt_plot_parent_class)->dispose (object);
+}
+
+static void
+basalt_plot_finalize (GObject *object)
+{
+  BasaltPlot *self = (BasaltPlot *) object;
+
+  g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->y_label, g_free);
+  g_clear_pointer (&self->events, g_array_unref);
+  g_clear_pointer (&self->series, g_ptr_array_unref);
+  g_clear_pointer (&self->dec_x, g_array_unref);
+  g_clear_pointer (&self->dec_y, g_array_unref);
+
+  G_OBJECT_CLASS (basalt_plot_parent_class)->finalize (object);
+}
+
+static void
+basalt_plot_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  BasaltPlot *self = BASALT_PLOT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+
+    case PROP_FOLLOW:
+      g_value_set_boolean (value, self->follow);
+      break;
+
+    case PROP_SPAN:
+      g_value_set_double (value, self->span);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_plot_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  BasaltPlot *self = BASALT_PLOT (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      basalt_plot_set_title (self, g_value_get_string (value));
+      break;
+
+    case PROP_FOLLOW:
+      basalt_plot_set_follow (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_SPAN:
+      basalt_plot_set_span (self, g_value_get_double (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_plot_class_init (BasaltPlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = basalt_plot_dispose;
+  object_class->finalize = basalt_plot_finalize;
+  object_class->get_property = basalt_plot_get_property;
+  object_class->set_property = basalt_plot_set_property;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FOLLOW] =
+    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SPAN] =
+    g_param_spec_double ("span", NULL, NULL, MIN_SPAN, G_MAXDOUBLE, DEFAULT_SPAN,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "plot");
+}
+
+static void
+basalt_plot_init (BasaltPlot *self)
+{
+  GtkEventController *scroll;
+  GtkGesture *click;
+
+  self->stream = -1;
+  self->follow = TRUE;
+  self->span = DEFAULT_SPAN;
+  self->history = DEFAULT_HISTORY;
+  self->events = g_array_new (FALSE, FALSE, sizeof (RasterEvent));
+  self->series = g_ptr_array_new_with_free_func (series_free);
+  self->dec_x = g_array_new (FALSE, FALSE, sizeof (double));
+  self->dec_y = g_array_new (FALSE, FALSE, sizeof (double));
+
+  gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_size_request (GTK_WIDGET (self), 200, 140);
+  gtk_drawing_area_set_draw_func (GTK_DRAWING_AREA (self), basalt_plot_draw, NULL, NULL);
+
+  scroll = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
+  g_signal_connect (scroll, "scroll", G_CALLBACK (on_scroll), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), scroll);
+
+  click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+}
+
+GtkWidget *
+basalt_plot_new (BasaltPlotKind kind)
+{
+  BasaltPlot *self = g_object_new (BASALT_TYPE_PLOT, NULL);
+
+  self->kind = kind;
+  if (kind == BASALT_PLOT_RASTER)
+    basalt_plot_set_y_label (self, "neuron");
+  return GTK_WIDGET (self);
+}
+
+BasaltPlotKind
+basalt_plot_get_kind (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), BASALT_PLOT_TRACES);
+
+  return self->kind;
+}
+
+void
+basalt_plot_set_title (BasaltPlot *self,
+                       const char *title)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  if (replace_string (&self->title, title))
+    {
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+    }
+}
+
+const char *
+basalt_plot_get_title (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), NULL);
+
+  return self->title;
+}
+
+void
+basalt_plot_set_y_label (BasaltPlot *self,
+                         const char *label)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  if (replace_string (&self->y_label, label))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+basalt_plot_clear (BasaltPlot *self)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  g_array_set_size (self->events, 0);
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      Series *series = g_ptr_array_index (self->series, s);
+
+      g_array_set_size (series->t, 0);
+      g_array_set_size (series->y, 0);
+    }
+  self->have_data = FALSE;
+  self->t_first = self->t_last = 0;
+  basalt_plot_set_follow (self, TRUE);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+basalt_plot_set_history (BasaltPlot *self,
+                         gsize       n_steps)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  self->history = MAX (n_steps, 10);
+}
+
+static void
+note_time (BasaltPlot *self,
+           double      t)
+{
+  if (!self->have_data)
+    {
+      self->have_data = TRUE;
+      self->t_first = self->t_last = t;
+    }
+  else
+    {
+      self->t_first = MIN (self->t_first, t);
+      self->t_last = MAX (self->t_last, t);
+    }
+}
+
+/* Drops old data in chunks, so the cost is amortised over many appends. */
+static void
+trim_history (BasaltPlot *self)
+{
+  double keep_from = self->t_last - (double) self->history;
+
+  if (self->t_first >= keep_from - self->history * 0.1)
+    return;
+
+  if (self->kind == BASALT_PLOT_RASTER)
+    g_array_remove_range (self->events, 0, lower_bound_event (self->events, keep_from));
+
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      Series *series = g_ptr_array_index (self->series, s);
+      gsize n = lower_bound_double (series->t, keep_from);
+
+      g_array_remove_range (series->t, 0, n);
+      g_array_remove_range (series->y, 0, n);
+    }
+
+  self->t_first = keep_from;
+}
+
+void
+basalt_plot_set_n_rows (BasaltPlot *self,
+                        guint       n_rows)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  if (self->n_rows != n_rows)
+    {
+      self->n_rows = n_rows;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+void
+basalt_plot_append_raster_step (BasaltPlot   *self,
+                                double        t,
+                                const double *values,
+                                gsize         n_values)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+  g_return_if_fail (values != NULL || n_values == 0);
+
+  if (n_values > self->n_rows)
+    self->n_rows = n_values;
+
+  for (gsize i = 0; i < n_values; i++)
+    if (values[i] != 0.0)
+      {
+        RasterEvent ev = { t, (guint32) i };
+
+        g_array_append_val (self->events, ev);
+      }
+
+  note_time (self, t);
+  trim_history (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gsize
+basalt_plot_get_n_spikes (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), 0);
+
+  return self->events->len;
+}
+
+guint
+basalt_plot_add_series (BasaltPlot *self,
+                        const char *label)
+{
+  Series *series;
+
+  g_return_val_if_fail (BASALT_IS_PLOT (self), 0);
+
+  series = g_new0 (Series, 1);
+  series->label = g_strdup (label);
+  series->t = g_array_new (FALSE, FALSE, sizeof (double));
+  series->y = g_array_new (FALSE, FALSE, sizeof (double));
+  g_ptr_array_add (self->series, series);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  return self->series->len - 1;
+}
+
+void
+basalt_plot_append_sample (BasaltPlot *self,
+                           guint       series_index,
+                           double      t,
+                           double      y)
+{
+  Series *series;
+
+  g_return_if_fail (BASALT_IS_PLOT (self));
+  g_return_if_fail (series_index < self->series->len);
+
+  series = g_ptr_array_index (self->series, series_index);
+  g_array_append_val (series->t, t);
+  g_array_append_val (series->y, y);
+  note_time (self, t);
+  trim_history (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+basalt_plot_set_series_data (BasaltPlot   *self,
+                             guint         series_index,
+                             const double *t,
+                             const double *y,
+                             gsize         n)
+{
+  Series *series;
+
+  g_return_if_fail (BASALT_IS_PLOT (self));
+  g_return_if_fail (series_index < self->series->len);
+
+  series = g_ptr_array_index (self->series, series_index);
+  g_array_set_size (series->t, 0);
+  g_array_set_size (series->y, 0);
+  g_array_append_vals (series->t, t, n);
+  g_array_append_vals (series->y, y, n);
+
+  /* Recompute the time extent over every series. */
+  self->have_data = FALSE;
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      Series *other = g_ptr_array_index (self->series, s);
+
+      if (other->t->len > 0)
+        {
+          note_time (self, g_array_index (other->t, double, 0));
+          note_time (self, g_array_index (other->t, double, other->t->len - 1));
+        }
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+basalt_plot_get_n_series (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), 0);
+
+  return self->series->len;
+}
+
+void
+basalt_plot_set_follow (BasaltPlot *self,
+                        gboolean    follow)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  follow = !!follow;
+  if (self->follow != follow)
+    {
+      if (!follow)
+        basalt_plot_get_view (self, NULL, &self->view_end);
+      self->follow = follow;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FOLLOW]);
+    }
+}
+
+gboolean
+basalt_plot_get_follow (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), FALSE);
+
+  return self->follow;
+}
+
+void
+basalt_plot_set_span (BasaltPlot *self,
+                      double      span)
+{
+  double end;
+
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  span = CLAMP (span, MIN_SPAN, MAX ((double) self->history, MIN_SPAN));
+  if (self->span == span)
+    return;
+
+  /* Zoom about the right edge of the view, which is what a user watching a run looks at. */
+  basalt_plot_get_view (self, NULL, &end);
+  self->span = span;
+  self->view_end = end;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPAN]);
+}
+
+double
+basalt_plot_get_span (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), 0);
+
+  return self->span;
+}
+
+void
+basalt_plot_scroll (BasaltPlot *self,
+                    double      delta)
+{
+  double t1;
+
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  basalt_plot_get_view (self, NULL, &t1);
+  basalt_plot_set_follow (self, FALSE);
+  /* Stay within what is recorded; scrolling past the newest data follows it again. */
+  t1 = MAX (t1 + delta, self->t_first + self->span);
+  if (t1 >= self->t_last)
+    {
+      basalt_plot_set_follow (self, TRUE);
+      return;
+    }
+  self->view_end = t1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+basalt_plot_export (BasaltPlot  *self,
+                    const char  *path,
+                    int          width,
+                    int          height,
+                    GError     **error)
+{
+  g_autofree char *tmp_path = NULL;
+  g_autofree char *lower = NULL;
+  cairo_surface_t *surface;
+  cairo_status_t status;
+  cairo_t *cr;
+
+  g_return_val_if_fail (BASALT_IS_PLOT (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  lower = g_ascii_strdown (path, -1);
+  tmp_path = g_strdup_printf ("%s.tmp-%u", path, g_random_int ());
+
+  if (g_str_has_suffix (lower, ".svg"))
+    surface = cairo_svg_surface_create (tmp_path, width, height);
+  else if (g_str_has_suffix (lower, ".pdf"))
+    surface = cairo_pdf_surface_create (tmp_path, width, height);
+  else if (g_str_has_suffix (lower, ".png"))
+    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%s: unknown image format (use .png, .svg or .pdf)", path);
+      return FALSE;
+    }
+
+  cr = cairo_create (surface);
+  basalt_plot_render (self, cr, width, height);
+  cairo_destroy (cr);
+
+  if (g_str_has_suffix (lower, ".png"))
+    status = cairo_surface_write_to_png (surface, tmp_path);
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS || g_rename (tmp_path, path) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: could not write the image: %s", path,
+                   status != CAIRO_STATUS_SUCCESS ? cairo_status_to_string (status) : g_strerror (errno));
+      g_unlink (tmp_path);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+guint
+basalt_plot_get_n_draws (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), 0);
+
+  return self->n_draws;
+}
+
+double
+basalt_plot_get_last_draw_ms (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), 0);
+
+  return self->last_draw_ms;
+}
+
+void
+basalt_plot_get_raster_rgb (guint8 *r,
+                            guint8 *g,
+                            guint8 *b)
+{
+  *r = raster_rgb[0];
+  *g = raster_rgb[1];
+  *b = raster_rgb[2];
+}
