@@ -16,7 +16,8 @@ int
 basalt_cli_bench (int    argc,
                   char **argv)
 {
-  char *network = NULL, *tag_text = NULL;
+  g_autofree char *network = NULL;
+  g_autofree char *tag_text = NULL;
   gint64 n = 1000, steps = 1000;
   int threads = 0;
   gboolean json = FALSE;
@@ -144,7 +145,5 @@ basalt_cli_bench (int    argc,
         }
     }
   bsl_runtime_free (runtime);
-  g_free (network);
-  g_free (tag_text);
   return BASALT_EXIT_OK;
 }

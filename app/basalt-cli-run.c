@@ -76,7 +76,8 @@ basalt_cli_run (int    argc,
                 char **argv)
 {
   gint64 steps = -1;
-  char *tag_text = NULL, *out = NULL;
+  g_autofree char *tag_text = NULL;
+  g_autofree char *out = NULL;
   gint64 seed = -1;
   int threads = 0;
   g_auto(GStrv) probes = NULL;
@@ -166,7 +167,5 @@ basalt_cli_run (int    argc,
 
 out:
   bsl_runtime_free (runtime);
-  g_free (tag_text);
-  g_free (out);
   return status;
 }

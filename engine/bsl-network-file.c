@@ -490,7 +490,7 @@ nested_node (const BslArray *array, guint depth, gsize *offset)
   JsonArray *list;
   JsonNode *node;
 
-  if (depth == array->ndim)
+  if (depth >= array->ndim || depth >= BSL_MAX_DIMS)
     return number_node (array->data[(*offset)++]);
   list = json_array_sized_new (array->dims[depth]);
   for (gsize k = 0; k < array->dims[depth]; k++)

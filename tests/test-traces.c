@@ -225,8 +225,8 @@ check_case (gconstpointer data)
     }
   bsl_runtime_run (runtime, steps);
 
-  csv_path = g_strndup (json_path, strlen (json_path) - 4);
-  csv_path = g_strconcat (csv_path, "csv", NULL);
+  csv_path = g_strdup (json_path);
+  strcpy (csv_path + strlen (csv_path) - 4, "csv");
   trace = load_trace_csv (csv_path, steps, n);
   for (gint64 t = 0; t < steps; t++)
     for (int k = 0; k < 4; k++)
