@@ -949,6 +949,9 @@ basalt_inspector_dispose (GObject *object)
   if (self->rows != NULL)
     clear_rows (self);
   gtk_widget_dispose_template (GTK_WIDGET (object), BASALT_TYPE_INSPECTOR);
+  /* The template's top-level child is not a bound one. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->graph, bsl_graph_unref);
 
   G_OBJECT_CLASS (basalt_inspector_parent_class)->dispose (object);
@@ -1144,4 +1147,34 @@ basalt_inspector_get_param_error (BasaltInspector *self,
 
   row = find_row (self, var);
   return row ? row->error : NULL;
+}
+
+void
+basalt_inspector_enter_name (BasaltInspector *self,
+                             const char      *text)
+{
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_entry), text);
+  g_signal_emit_by_name (self->name_entry, "activate");
+}
+
+void
+basalt_inspector_enter_shape (BasaltInspector *self,
+                              const char      *text)
+{
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->shape_entry), text);
+  g_signal_emit_by_name (self->shape_entry, "activate");
+}
+
+const char *
+basalt_inspector_get_header_error (BasaltInspector *self)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->header_error)))
+    return NULL;
+  return gtk_label_get_text (self->header_error);
 }

@@ -38,6 +38,13 @@ char       *basalt_inspector_dup_param_text (BasaltInspector *self,
 gboolean    basalt_inspector_enter_param  (BasaltInspector *self,
                                            const char      *var,
                                            const char      *text);
+/* Typing into the name and shape fields followed by Enter, as a user does. */
+void        basalt_inspector_enter_name   (BasaltInspector *self,
+                                           const char      *text);
+void        basalt_inspector_enter_shape  (BasaltInspector *self,
+                                           const char      *text);
+/* The message shown under the name and shape fields; NULL when none. */
+const char *basalt_inspector_get_header_error (BasaltInspector *self);
 const char *basalt_inspector_get_param_error (BasaltInspector *self,
                                               const char      *var);
 

@@ -161,6 +161,9 @@ static void
 basalt_palette_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), BASALT_TYPE_PALETTE);
+  /* The template's top-level child is not a bound one. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (basalt_palette_parent_class)->dispose (object);
 }
@@ -226,12 +229,17 @@ void
 basalt_palette_set_search_text (BasaltPalette *self,
                                 const char    *text)
 {
+  g_autofree char *copy = g_strdup (text ? text : "");
+
   g_return_if_fail (BASALT_IS_PALETTE (self));
 
+  /* Setting the entry's text passes through "" and may report that at once; the text asked
+   * for is the one that counts. */
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), copy) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), copy);
+
   g_free (self->search);
-  self->search = text && text[0] ? g_utf8_casefold (text, -1) : NULL;
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)), text ? text : "") != 0)
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  self->search = copy[0] ? g_utf8_casefold (copy, -1) : NULL;
   gtk_list_box_invalidate_filter (self->list_box);
 }
 
@@ -254,18 +262,37 @@ basalt_palette_get_n_visible (BasaltPalette *self)
 gboolean
 basalt_palette_activate_first (BasaltPalette *self)
 {
+  const BslProcType *first = NULL;
+
   g_return_val_if_fail (BASALT_IS_PALETTE (self), FALSE);
 
+  /* A type whose name matches beats one whose description does. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box));
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_BOX_ROW (child) && matches (row_get_type (GTK_LIST_BOX_ROW (child)), self->search))
-      {
-        g_signal_emit (self, signals[TYPE_ACTIVATED], 0, row_get_type (GTK_LIST_BOX_ROW (child))->name);
-        return TRUE;
-      }
+    {
+      const BslProcType *type;
+      g_autofree char *folded = NULL;
 
-  return FALSE;
+      if (!GTK_IS_LIST_BOX_ROW (child))
+        continue;
+      type = row_get_type (GTK_LIST_BOX_ROW (child));
+      if (!matches (type, self->search))
+        continue;
+      folded = g_utf8_casefold (type->name, -1);
+      if (self->search == NULL || strstr (folded, self->search) != NULL)
+        {
+          first = type;
+          break;
+        }
+      if (first == NULL)
+        first = type;
+    }
+
+  if (first == NULL)
+    return FALSE;
+  g_signal_emit (self, signals[TYPE_ACTIVATED], 0, first->name);
+  return TRUE;
 }
 
 void

@@ -1,8 +1,376 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The widgets on their own: what the plot draws, what the palette lists, what the inspector
+ * accepts and refuses. */
+
 #include "config.h"
-#include <gtk/gtk.h>
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "bsl-network-file.h"
+#include "bsl-proc-type.h"
+
+#include "basalt-inspector.h"
+#include "basalt-palette.h"
+#include "basalt-plot.h"
+#include "test-gui-util.h"
+
+static gboolean have_display;
+
+static gboolean
+plot_drawn (gpointer data)
+{
+  return basalt_plot_get_n_draws (data) > 0 && gtk_widget_get_width (data) > 100;
+}
+
+static GtkWidget *
+show_in_window (GtkWidget *child,
+                int        width,
+                int        height)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_child (GTK_WINDOW (window), child);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static guint
+raster_pixels (BasaltPlot *plot)
+{
+  g_autofree guchar *pixels = NULL;
+  guint8 r, g, b;
+  int w, h;
+
+  basalt_plot_get_raster_rgb (&r, &g, &b);
+  pixels = gui_render_widget (GTK_WIDGET (plot), &w, &h);
+  return gui_count_color (pixels, w, h, r, g, b);
+}
+
+/* A raster draws a tick per spike, and nothing where there are none. */
+static void
+test_plot_raster (void)
+{
+  GtkWidget *plot, *window;
+  double row[20];
+  guint empty, full;
+
+  REQUIRE_DISPLAY (have_display);
+
+  plot = basalt_plot_new (BASALT_PLOT_RASTER);
+  window = show_in_window (plot, 600, 300);
+  g_assert_true (gui_wait_until (plot_drawn, plot, 5));
+
+  /* 200 silent steps */
+  memset (row, 0, sizeof row);
+  for (int t = 1; t <= 200; t++)
+    basalt_plot_append_raster_step (BASALT_PLOT (plot), t, row, G_N_ELEMENTS (row));
+  gui_spin (0.05);
+  empty = raster_pixels (BASALT_PLOT (plot));
+  g_assert_cmpuint (basalt_plot_get_n_spikes (BASALT_PLOT (plot)), ==, 0);
+
+  /* then every neuron fires every fifth step */
+  basalt_plot_clear (BASALT_PLOT (plot));
+  for (int t = 1; t <= 200; t++)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (row); i++)
+        row[i] = (t + i) % 5 == 0;
+      basalt_plot_append_raster_step (BASALT_PLOT (plot), t, row, G_N_ELEMENTS (row));
+    }
+  gui_spin (0.05);
+  full = raster_pixels (BASALT_PLOT (plot));
+
+  g_test_message ("raster pixels: silent %u, spiking %u", empty, full);
+  g_assert_cmpuint (basalt_plot_get_n_spikes (BASALT_PLOT (plot)), ==, 200 * 20 / 5);
+  g_assert_cmpuint (empty, ==, 0);
+  g_assert_cmpuint (full, >, 500);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* 100k samples reduce to a few per pixel column: drawing stays fast and shows the trace. */
+static void
+test_plot_many_points (void)
+{
+  GtkWidget *plot, *window;
+  g_autofree double *t = g_new (double, 100000);
+  g_autofree double *y = g_new (double, 100000);
+  g_autofree guchar *pixels = NULL;
+  gint64 begin;
+  double ms;
+  guint blue;
+  int w, h;
+
+  REQUIRE_DISPLAY (have_display);
+
+  plot = basalt_plot_new (BASALT_PLOT_TRACES);
+  for (int i = 0; i < 100000; i++)
+    {
+      t[i] = i;
+      y[i] = sin (i / 500.0) + (i % 7) * 0.01;
+    }
+  basalt_plot_add_series (BASALT_PLOT (plot), "v[0]");
+  basalt_plot_set_history (BASALT_PLOT (plot), 200000);
+  basalt_plot_set_span (BASALT_PLOT (plot), 100000);
+  basalt_plot_set_series_data (BASALT_PLOT (plot), 0, t, y, 100000);
+  window = show_in_window (plot, 900, 400);
+  g_assert_true (gui_wait_until (plot_drawn, plot, 5));
+
+  begin = g_get_monotonic_time ();
+  for (int i = 0; i < 20; i++)
+    {
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 400);
+      cairo_t *cr = cairo_create (surface);
+
+      basalt_plot_render (BASALT_PLOT (plot), cr, 900, 400);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+  ms = (g_get_monotonic_time () - begin) / 1000.0 / 20;
+  g_test_message ("100k-point trace: %.2f ms per render (offscreen, 900x400)", ms);
+  /* One frame at 60 fps, with room for a slow machine. */
+  g_assert_cmpfloat (ms, <, 50);
+
+  pixels = gui_render_widget (plot, &w, &h);
+  blue = gui_count_color (pixels, w, h, 28, 113, 216);
+  g_assert_cmpuint (blue, >, 500);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_plot_export (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("basalt-plot-XXXXXX", &error);
+  const char *formats[] = { "png", "svg", "pdf" };
+  GtkWidget *plot;
+  double row[4] = { 1, 0, 1, 0 };
+
+  REQUIRE_DISPLAY (have_display);
+  g_assert_no_error (error);
+
+  plot = g_object_ref_sink (basalt_plot_new (BASALT_PLOT_RASTER));
+  for (int t = 1; t <= 50; t++)
+    basalt_plot_append_raster_step (BASALT_PLOT (plot), t, row, 4);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/raster.%s", dir, formats[i]);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      g_assert_true (basalt_plot_export (BASALT_PLOT (plot), path, 640, 240, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+      g_assert_cmpuint (length, >, 500);
+      g_unlink (path);
+    }
+
+  /* An unknown format is refused and leaves nothing behind. */
+  {
+    g_autofree char *path = g_strdup_printf ("%s/raster.bmp", dir);
+
+    g_assert_false (basalt_plot_export (BASALT_PLOT (plot), path, 640, 240, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "raster.bmp"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    g_clear_error (&error);
+  }
+
+  g_rmdir (dir);
+  g_object_unref (plot);
+}
+
+static guint n_activated;
+static char *last_activated;
+
+static void
+on_type_activated (BasaltPalette *palette,
+                   const char    *name,
+                   gpointer       data)
+{
+  n_activated++;
+  g_free (last_activated);
+  last_activated = g_strdup (name);
+}
+
+static void
+test_palette_search (void)
+{
+  GtkWidget *palette, *window;
+  guint n_types = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  bsl_proc_type_list (&n_types);
+  palette = basalt_palette_new ();
+  g_signal_connect (palette, "type-activated", G_CALLBACK (on_type_activated), NULL);
+  window = show_in_window (palette, 240, 600);
+
+  /* Every type of the registry is listed. */
+  g_assert_cmpuint (basalt_palette_get_n_visible (BASALT_PALETTE (palette)), ==, n_types);
+
+  basalt_palette_set_search_text (BASALT_PALETTE (palette), "dense");
+  g_assert_cmpuint (basalt_palette_get_n_visible (BASALT_PALETTE (palette)), >=, 2);
+  g_assert_cmpuint (basalt_palette_get_n_visible (BASALT_PALETTE (palette)), <, n_types);
+
+  basalt_palette_set_search_text (BASALT_PALETTE (palette), "ringbuf");
+  g_assert_true (basalt_palette_activate_first (BASALT_PALETTE (palette)));
+  g_assert_cmpstr (last_activated, ==, "RingBuffer");
+
+  basalt_palette_set_search_text (BASALT_PALETTE (palette), "no such process");
+  g_assert_cmpuint (basalt_palette_get_n_visible (BASALT_PALETTE (palette)), ==, 0);
+  g_assert_false (basalt_palette_activate_first (BASALT_PALETTE (palette)));
+  g_assert_cmpuint (n_activated, ==, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_pointer (&last_activated, g_free);
+}
+
+typedef struct
+{
+  guint     n;
+  char     *var;
+  BslArray *value;
+} ParamLog;
+
+static void
+on_param_changed (BasaltInspector *inspector,
+                  const char      *process,
+                  const char      *var,
+                  gpointer         value,
+                  ParamLog        *log)
+{
+  log->n++;
+  g_free (log->var);
+  log->var = g_strdup (var);
+  g_clear_pointer (&log->value, bsl_array_free);
+  log->value = value ? bsl_array_copy (value) : NULL;
+}
+
+/* Under fixed_pt the inspector takes only Loihi 2 values, and says why it refuses others. */
+static void
+test_inspector_ranges (void)
+{
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+  ParamLog log = { 0 };
+  GtkWidget *inspector, *window;
+  g_autofree char *text = NULL;
+  const char *message;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_nonnull (bsl_graph_add_process (graph, "LIF", "lif1", 1, (gsize[]) { 3 }, &error));
+  inspector = basalt_inspector_new ();
+  g_signal_connect (inspector, "param-changed", G_CALLBACK (on_param_changed), &log);
+  window = show_in_window (inspector, 320, 700);
+  basalt_inspector_set_process (BASALT_INSPECTOR (inspector), graph, "lif1");
+
+  basalt_inspector_set_tag (BASALT_INSPECTOR (inspector), BSL_TAG_FIXED_PT);
+
+  /* Not an integer */
+  g_assert_false (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "du", "2.5"));
+  message = basalt_inspector_get_param_error (BASALT_INSPECTOR (inspector), "du");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "du"));
+  g_assert_nonnull (strstr (message, "integer"));
+
+  /* Outside the 12-bit range of du */
+  g_assert_false (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "du", "5000"));
+  message = basalt_inspector_get_param_error (BASALT_INSPECTOR (inspector), "du");
+  g_assert_nonnull (strstr (message, "lif1"));
+  g_assert_nonnull (strstr (message, "range"));
+
+  /* Not a number at all */
+  g_assert_false (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "vth", "ten"));
+  g_assert_nonnull (strstr (basalt_inspector_get_param_error (BASALT_INSPECTOR (inspector), "vth"), "ten"));
+  g_assert_cmpuint (log.n, ==, 0);
+
+  /* A valid value is requested, not written: the graph is the owner's to change. */
+  g_assert_true (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "du", "410"));
+  g_assert_null (basalt_inspector_get_param_error (BASALT_INSPECTOR (inspector), "du"));
+  g_assert_cmpuint (log.n, ==, 1);
+  g_assert_cmpstr (log.var, ==, "du");
+  g_assert_cmpfloat (log.value->data[0], ==, 410);
+  g_assert_null (bsl_process_get_param (bsl_graph_find_process (graph, "lif1"), "du"));
+
+  /* Per-neuron values must match the population. */
+  g_assert_false (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "bias_mant", "1, 2"));
+  g_assert_true (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "bias_mant", "1, 2, 3"));
+  g_assert_cmpuint (log.value->n, ==, 3);
+
+  /* Under floating_pt fractions are fine. */
+  basalt_inspector_set_tag (BASALT_INSPECTOR (inspector), BSL_TAG_FLOATING_PT);
+  g_assert_true (basalt_inspector_enter_param (BASALT_INSPECTOR (inspector), "du", "0.25"));
+  g_assert_cmpfloat (log.value->data[0], ==, 0.25);
+
+  /* The editor shows what the graph holds once the owner applied it. */
+  bsl_process_set_param (bsl_graph_find_process (graph, "lif1"), "vth", bsl_array_new_scalar (7), NULL);
+  basalt_inspector_refresh (BASALT_INSPECTOR (inspector));
+  text = basalt_inspector_dup_param_text (BASALT_INSPECTOR (inspector), "vth");
+  g_assert_cmpstr (text, ==, "7");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_free (log.var);
+  g_clear_pointer (&log.value, bsl_array_free);
+}
+
+/* Dense weights from a seeded initializer: the same numbers every time, kept as the initializer. */
+static void
+test_inspector_initializer (void)
+{
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslArray) a = NULL;
+  g_autoptr(BslArray) b = NULL;
+  const BslProcess *dense;
+  const BslVarSpec *spec;
+  const char *init = "{\"init\": \"normal\", \"mean\": 0, \"std\": 20, \"seed\": 3}";
+
+  REQUIRE_DISPLAY (have_display);
+
+  dense = bsl_graph_add_process (graph, "Dense", "dense1", 2, (gsize[]) { 3, 4 }, &error);
+  g_assert_no_error (error);
+  spec = bsl_proc_type_find_var (dense->type, "weights");
+
+  a = basalt_inspector_parse_value (dense, spec, init, BSL_TAG_FLOATING_PT, NULL, &error);
+  g_assert_no_error (error);
+  b = basalt_inspector_parse_value (dense, spec, init, BSL_TAG_FLOATING_PT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->ndim, ==, 2);
+  g_assert_cmpuint (a->n, ==, 12);
+  g_assert_true (bsl_array_equal (a, b));
+  g_assert_nonnull (a->init);
+
+  /* A flat list that fills the matrix takes its shape; one that does not is refused. */
+  g_clear_pointer (&a, bsl_array_free);
+  a = basalt_inspector_parse_value (dense, spec, "1 2 3 4 5 6 7 8 9 10 11 12", BSL_TAG_FIXED_PT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->ndim, ==, 2);
+  g_assert_cmpfloat (a->data[4], ==, 5);
+  g_assert_null (basalt_inspector_parse_value (dense, spec, "1 2 3", BSL_TAG_FIXED_PT, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "weights"));
+}
+
 int
-main (int argc, char **argv)
+main (int   argc,
+      char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+
+  g_test_add_func ("/plot/raster", test_plot_raster);
+  g_test_add_func ("/plot/many-points", test_plot_many_points);
+  g_test_add_func ("/plot/export", test_plot_export);
+  g_test_add_func ("/palette/search", test_palette_search);
+  g_test_add_func ("/inspector/ranges", test_inspector_ranges);
+  g_test_add_func ("/inspector/initializer", test_inspector_initializer);
+
   return g_test_run ();
 }

@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "basalt-cli.h"
+#include "basalt-engine.h"
+#include "fit/bsl-fit.h"
+
+/* basalt fit: fits parameters of one neuron population to a reference trace and writes the
+ * result as JSON. basalt fit --bench: times a 4-parameter fit to a 1000-step trace. */
+
+static int
+fail_message (const char *format,
+              ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail_message (const char *format,
+              ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "basalt fit: %s\n", message);
+  return BASALT_EXIT_BAD_INPUT;
+}
+
+/* A value as JSON: a number for a scalar or a uniform array, otherwise a list. */
+static JsonNode *
+array_to_json (const BslArray *array,
+               gboolean        integer)
+{
+  if (array->n == 1)
+    {
+      JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+      if (integer)
+        json_node_set_int (node, (gint64) array->data[0]);
+      else
+        json_node_set_double (node, array->data[0]);
+      return node;
+    }
+  {
+    JsonArray *list = json_array_sized_new (array->n);
+
+    for (gsize k = 0; k < array->n; k++)
+      if (integer)
+        json_array_add_int_element (list, (gint64) array->data[k]);
+      else
+        json_array_add_double_element (list, array->data[k]);
+    return json_node_init_array (json_node_alloc (), list);
+  }
+}
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static JsonNode *
+parameters_json (BslFitProblem *problem,
+                 const double  *x)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean fixed = bsl_fit_problem_get_tag (problem) == BSL_TAG_FIXED_PT;
+  const char *last = NULL;
+
+  json_builder_begin_object (builder);
+  for (guint k = 0; k < bsl_fit_problem_get_n_dims (problem); k++)
+    {
+      const char *var = bsl_fit_problem_get_dim_var (problem, k);
+      g_autoptr(BslArray) value = NULL;
+      gboolean integer;
+
+      if (last != NULL && g_str_equal (last, var))
+        continue;
+      last = var;
+      bsl_fit_problem_get_bounds (problem, k, NULL, NULL, &integer);
+      value = bsl_fit_problem_dup_var (problem, x, var);
+      json_builder_set_member_name (builder, var);
+      json_builder_add_value (builder, array_to_json (value, integer || fixed));
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+static char *
+result_json (BslFit        *fit,
+             BslFitProblem *problem,
+             const char    *network_path,
+             const char    *reference_path,
+             const char    *type_name,
+             const char    *drive,
+             const double  *start,
+             const double  *best,
+             BslOptimizerStop stop)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *metric = bsl_metric_config_to_string (bsl_fit_problem_get_metric (problem));
+  const BslReference *ref = bsl_fit_problem_get_reference (problem);
+  BslMetricValues values;
+  double seconds = bsl_fit_get_seconds (fit);
+  guint64 evaluations = bsl_fit_get_n_evaluations (fit);
+
+  bsl_fit_get_metrics (fit, &values);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "network");
+  json_builder_add_string_value (builder, network_path);
+  json_builder_set_member_name (builder, "process");
+  json_builder_add_string_value (builder, bsl_fit_problem_get_process_name (problem));
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, type_name);
+  json_builder_set_member_name (builder, "tag");
+  json_builder_add_string_value (builder, bsl_tag_to_string (bsl_fit_problem_get_tag (problem)));
+  json_builder_set_member_name (builder, "reference");
+  json_builder_add_string_value (builder, reference_path);
+  json_builder_set_member_name (builder, "steps");
+  json_builder_add_int_value (builder, ref->n_steps);
+  json_builder_set_member_name (builder, "neurons");
+  json_builder_add_int_value (builder, ref->n_neurons);
+  json_builder_set_member_name (builder, "drive");
+  json_builder_add_string_value (builder, drive);
+  json_builder_set_member_name (builder, "method");
+  json_builder_add_string_value (builder, bsl_optimizer_method_to_string (bsl_fit_get_method (fit)));
+  json_builder_set_member_name (builder, "metric");
+  json_builder_add_string_value (builder, metric);
+  json_builder_set_member_name (builder, "parameters");
+  json_builder_add_value (builder, parameters_json (problem, best));
+  json_builder_set_member_name (builder, "start");
+  json_builder_add_value (builder, parameters_json (problem, start));
+  json_builder_set_member_name (builder, "metrics");
+  json_builder_begin_object (builder);
+  for (guint m = 0; m < BSL_N_METRICS; m++)
+    add_number (builder, bsl_metric_to_string (m), values.values[m]);
+  add_number (builder, "gamma_factor", values.gamma);
+  add_number (builder, "objective", values.total);
+  json_builder_end_object (builder);
+  if (bsl_fit_problem_get_tag (problem) == BSL_TAG_FIXED_PT)
+    {
+      json_builder_set_member_name (builder, "exact");
+      json_builder_add_boolean_value (builder, bsl_fit_is_exact (fit));
+    }
+  json_builder_set_member_name (builder, "stop");
+  json_builder_add_string_value (builder, bsl_optimizer_stop_to_string (stop));
+  json_builder_set_member_name (builder, "evaluations");
+  json_builder_add_int_value (builder, evaluations);
+  add_number (builder, "seconds", seconds);
+  add_number (builder, "evaluations_per_second", seconds > 0 ? evaluations / seconds : 0.0);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* --- the benchmark ---------------------------------------------------------------------------- */
+
+/* A deterministic drive with structure at several time scales: bursts and a slow ramp. */
+static void
+bench_drive (double *a_in,
+             gsize   steps)
+{
+  guint64 state = 12345;
+
+  for (gsize t = 0; t < steps; t++)
+    {
+      state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+      a_in[t] = ((state >> 33) % 100 < 15 ? 40.0 + (double) ((state >> 40) % 60) : 0.0)
+                + (double) ((t / 100) % 3) * 2.0;
+    }
+}
+
+static int
+run_bench (gint64   steps,
+           gboolean json)
+{
+  static const struct { BslTag tag; const char *params; } cases[] = {
+    { BSL_TAG_FIXED_PT, "du,dv,vth,bias_mant" },
+    { BSL_TAG_FLOATING_PT, "du,dv,vth,bias_mant" },
+  };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean all_fast = TRUE;
+
+  if (steps <= 0)
+    steps = 1000;
+  json_builder_begin_array (builder);
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      gboolean fixed = cases[c].tag == BSL_TAG_FIXED_PT;
+      gsize one = 1;
+      g_autoptr(BslProcess) truth = bsl_process_new (bsl_proc_type_lookup ("LIF"), "lif", 1, &one);
+      g_autoptr(BslReference) ref = bsl_reference_new (steps, 1, "bench");
+      g_autoptr(BslReference) trace = NULL;
+      g_autoptr(GError) error = NULL;
+      BslFitProblem *problem;
+      BslFitOptions options;
+      BslFit *fit;
+      double x[4], start[4], best[4];
+      gint64 t0;
+      double eval_seconds, fit_seconds;
+      guint64 evaluations;
+      const guint n_evals = 2000;
+      gboolean exact_or_close;
+
+      bsl_process_set_param (truth, "du", bsl_array_new_scalar (fixed ? 410 : 0.1), NULL);
+      bsl_process_set_param (truth, "dv", bsl_array_new_scalar (fixed ? 205 : 0.05), NULL);
+      bsl_process_set_param (truth, "vth", bsl_array_new_scalar (fixed ? 200 : 12800), NULL);
+      bsl_process_set_param (truth, "bias_mant", bsl_array_new_scalar (fixed ? 30 : 30 * 64), NULL);
+      if (fixed)
+        bsl_process_set_param (truth, "bias_exp", bsl_array_new_scalar (6), NULL);
+      ref->data[BSL_REF_A_IN] = g_new0 (double, steps);
+      bench_drive (ref->data[BSL_REF_A_IN], steps);
+      if (!fixed)
+        for (gint64 t = 0; t < steps; t++)
+          ref->data[BSL_REF_A_IN][t] *= 64.0;
+      ref->data[BSL_REF_U] = g_new0 (double, steps);
+      ref->data[BSL_REF_V] = g_new0 (double, steps);
+      ref->data[BSL_REF_SPIKE] = g_new0 (double, steps);
+
+      /* The reference is the model itself at the true parameters. */
+      problem = bsl_fit_problem_new (truth, cases[c].tag, ref, NULL, &error);
+      if (problem == NULL || !bsl_fit_problem_add_params (problem, cases[c].params, &error))
+        return basalt_cli_fail ("fit", error);
+      bsl_fit_problem_get_start (problem, x);
+      trace = bsl_fit_problem_new_trace (problem);
+      bsl_fit_problem_simulate (problem, x, trace, NULL);
+      for (guint v = BSL_REF_U; v <= BSL_REF_SPIKE; v++)
+        memcpy (ref->data[v], trace->data[v], steps * sizeof (double));
+      bsl_fit_problem_free (problem);
+      problem = bsl_fit_problem_new (truth, cases[c].tag, ref, NULL, &error);
+      bsl_fit_problem_add_params (problem, cases[c].params, NULL);
+
+      /* One evaluation: simulate and score. */
+      t0 = g_get_monotonic_time ();
+      for (guint k = 0; k < n_evals; k++)
+        bsl_fit_problem_evaluate (problem, x, FALSE, NULL);
+      eval_seconds = (g_get_monotonic_time () - t0) / 1e6 / n_evals;
+
+      /* The fit, from 25 % off in every parameter. */
+      for (guint k = 0; k < 4; k++)
+        start[k] = fixed ? nearbyint (x[k] * (k % 2 ? 0.75 : 1.25)) : x[k] * (k % 2 ? 0.75 : 1.25);
+      bsl_fit_options_init (&options);
+      fit = bsl_fit_new (problem, &options);
+      bsl_fit_set_start (fit, start);
+      bsl_fit_run (fit);
+      bsl_fit_get_best (fit, best);
+      fit_seconds = bsl_fit_get_seconds (fit);
+      evaluations = bsl_fit_get_n_evaluations (fit);
+      if (fixed)
+        exact_or_close = bsl_fit_is_exact (fit);
+      else
+        {
+          BslMetricValues values;
+
+          bsl_fit_get_metrics (fit, &values);
+          exact_or_close = values.values[BSL_METRIC_RMSE_V] < 1e-6;
+        }
+      all_fast = all_fast && fit_seconds < 1.0 && exact_or_close;
+
+      if (json)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "tag");
+          json_builder_add_string_value (builder, bsl_tag_to_string (cases[c].tag));
+          json_builder_set_member_name (builder, "steps");
+          json_builder_add_int_value (builder, steps);
+          json_builder_set_member_name (builder, "parameters");
+          json_builder_add_string_value (builder, cases[c].params);
+          json_builder_set_member_name (builder, "method");
+          json_builder_add_string_value (builder, bsl_optimizer_method_to_string (bsl_fit_get_method (fit)));
+          add_number (builder, "evaluation_microseconds", eval_seconds * 1e6);
+          add_number (builder, "fit_seconds", fit_seconds);
+          json_builder_set_member_name (builder, "evaluations");
+          json_builder_add_int_value (builder, evaluations);
+          add_number (builder, "evaluations_per_second", evaluations / MAX (fit_seconds, 1e-9));
+          json_builder_set_member_name (builder, "recovered");
+          json_builder_add_boolean_value (builder, exact_or_close);
+          json_builder_end_object (builder);
+        }
+      else
+        printf ("%-11s %d-step LIF, 4 parameters (%s): one evaluation %.1f us; fit %.3f s, "
+                "%" G_GUINT64_FORMAT " evaluations, %.0f evaluations/s, %s\n",
+                bsl_tag_to_string (cases[c].tag), (int) steps, bsl_optimizer_method_to_string (bsl_fit_get_method (fit)),
+                eval_seconds * 1e6, fit_seconds, evaluations,
+                evaluations / MAX (fit_seconds, 1e-9),
+                exact_or_close ? (fixed ? "recovered exactly" : "recovered (rmse < 1e-6)")
+                               : "NOT recovered");
+      bsl_fit_free (fit);
+      bsl_fit_problem_free (problem);
+    }
+  json_builder_end_array (builder);
+  if (json)
+    {
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autoptr(JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = NULL;
+
+      json_generator_set_root (generator, root);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      printf ("%s\n", text);
+    }
+  return all_fast ? BASALT_EXIT_OK : BASALT_EXIT_FAILURE;
+}
+
+/* --- basalt fit ------------------------------------------------------------------------------- */
+
+int
+basalt_cli_fit (int    argc,
+                char **argv)
+{
+  g_autofree char *process_name = NULL, *params = NULL, *tag_text = NULL, *metric = NULL;
+  g_autofree char *method_text = NULL, *out = NULL, *drive_text = NULL, *var = NULL;
+  g_autofree char *history = NULL, *save = NULL;
+  g_auto(GStrv) references = NULL;
+  gint64 seed = 1, max_evals = 400000, bench_steps = 1000;
+  double tau = 10.0, window = 2.0;
+  gboolean bench = FALSE, json = FALSE, no_forcing = FALSE;
+  GOptionEntry entries[] = {
+    { "process", 0, 0, G_OPTION_ARG_STRING, &process_name, "The neuron population to fit", "NAME" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &references,
+      "Reference trace: long CSV (step,neuron,a_in,u,v,spike), wide CSV or .npy; repeat to combine", "REF" },
+    { "var", 0, 0, G_OPTION_ARG_STRING, &var, "Variable of a wide CSV or .npy reference (a_in, u, v, spike)", "VAR" },
+    { "params", 0, 0, G_OPTION_ARG_STRING, &params, "Parameters to fit, e.g. du,dv,vth,bias_mant[0]", "P1,P2,..." },
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt (default: the process's, else the file's)", "TAG" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric,
+      "rmse_v, rmse_u, spike_count, van_rossum, gamma, latency, or a weighted sum rmse_v=1,gamma=10 "
+      "(default rmse_v=1,rmse_u=1)", "METRIC" },
+    { "tau", 0, 0, G_OPTION_ARG_DOUBLE, &tau, "Van Rossum time constant in steps (default 10)", "STEPS" },
+    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &window, "Coincidence window of gamma in steps (default 2)", "STEPS" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &method_text,
+      "integer, cma-es or nelder-mead (default: integer under fixed_pt, cma-es under floating_pt)", "METHOD" },
+    { "drive", 0, 0, G_OPTION_ARG_STRING, &drive_text,
+      "reference (the reference's a_in column, default when it has one) or network", "DRIVE" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the search (default 1)", "S" },
+    { "max-evals", 0, 0, G_OPTION_ARG_INT64, &max_evals, "Evaluation budget (default 400000)", "N" },
+    { "no-forcing", 0, 0, G_OPTION_ARG_NONE, &no_forcing, "Skip the teacher-forced first stage", NULL },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write every candidate as CSV", "FILE.csv" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write the network with the fitted parameters", "OUT.basalt" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the result as JSON ('-': stdout)", "RESULT.json" },
+    { "bench", 0, 0, G_OPTION_ARG_NONE, &bench, "Time 4-parameter fits to a 1000-step trace", NULL },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &bench_steps, "Trace length of --bench (default 1000)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "--bench: print JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new ("FILE.basalt --process NAME --reference REF.csv --params P1,P2,... - fit neuron parameters to a reference trace");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autoptr(BslReference) ref = NULL;
+  g_autofree double *start = NULL, *best = NULL;
+  g_autofree char *result = NULL;
+  const BslProcess *process;
+  BslFitProblem *problem = NULL;
+  BslFit *fit = NULL;
+  BslFitOptions options;
+  BslMetricConfig metric_config;
+  BslOptimizerMethod method = BSL_N_OPTIMIZERS;
+  BslOptimizerStop stop;
+  BslTag tag;
+  gboolean network_drive;
+  int status = BASALT_EXIT_OK;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return basalt_cli_fail ("fit", error);
+  if (bench)
+    return run_bench (bench_steps, json);
+
+  if (argc != 2)
+    return fail_message ("give exactly one network file (basalt fit FILE.basalt --process NAME "
+                         "--reference REF.csv --params P1,P2,...)");
+  if (process_name == NULL)
+    return fail_message ("%s: --process NAME is required (the neuron population to fit)", argv[1]);
+  if (references == NULL || references[0] == NULL)
+    return fail_message ("%s: --reference REF is required", argv[1]);
+  if (params == NULL)
+    return fail_message ("%s: process '%s': --params P1,P2,... is required (e.g. du,dv,vth)",
+                         argv[1], process_name);
+  if (method_text != NULL && !bsl_optimizer_method_from_string (method_text, &method))
+    return fail_message ("--method must be integer, cma-es or nelder-mead, not '%s'", method_text);
+  if (drive_text != NULL && !g_str_equal (drive_text, "reference") && !g_str_equal (drive_text, "network"))
+    return fail_message ("--drive must be reference or network, not '%s'", drive_text);
+  if (max_evals < 1)
+    return fail_message ("--max-evals must be at least 1");
+  if (!(tau > 0) || !(window >= 0))
+    return fail_message ("--tau must be > 0 and --window >= 0");
+
+  graph = bsl_graph_load_file (argv[1], &error);
+  if (graph == NULL)
+    return basalt_cli_fail ("fit", error);
+  process = bsl_graph_find_process (graph, process_name);
+  if (process == NULL)
+    return fail_message ("%s: no process named '%s'", argv[1], process_name);
+  tag = process->model != BSL_TAG_NONE ? process->model : graph->run_tag;
+  if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
+    return fail_message ("--tag must be floating_pt or fixed_pt, not '%s'", tag_text);
+
+  for (guint r = 0; references[r] != NULL; r++)
+    {
+      g_autoptr(BslReference) part = bsl_reference_load (references[r], var, &error);
+
+      if (part == NULL)
+        return basalt_cli_fail ("fit", error);
+      if (ref == NULL)
+        ref = g_steal_pointer (&part);
+      else if (!bsl_reference_merge (ref, part, &error))
+        return basalt_cli_fail ("fit", error);
+    }
+
+  bsl_metric_config_init (&metric_config);
+  metric_config.van_rossum_tau = tau;
+  metric_config.gamma_window = window;
+  if (metric != NULL && !bsl_metric_config_parse (&metric_config, metric, &error))
+    return basalt_cli_fail ("fit", error);
+  if (!bsl_metric_config_check (&metric_config, ref, metric != NULL, &error))
+    return basalt_cli_fail ("fit", error);
+
+  network_drive = drive_text != NULL ? g_str_equal (drive_text, "network")
+                                     : !bsl_reference_has_var (ref, BSL_REF_A_IN);
+  if (!network_drive && !bsl_reference_has_var (ref, BSL_REF_A_IN))
+    return fail_message ("%s: --drive reference needs an a_in column in the reference", references[0]);
+
+  problem = bsl_fit_problem_new (process, tag, ref, network_drive ? graph : NULL, &error);
+  if (problem == NULL)
+    {
+      g_prefix_error (&error, "%s: ", argv[1]);
+      return basalt_cli_fail ("fit", error);
+    }
+  if (!bsl_fit_problem_add_params (problem, params, &error))
+    {
+      g_prefix_error (&error, "%s: ", argv[1]);
+      status = basalt_cli_fail ("fit", error);
+      goto out;
+    }
+  bsl_fit_problem_set_metric (problem, &metric_config);
+
+  bsl_fit_options_init (&options);
+  options.method = method;
+  options.seed = (guint64) seed;
+  options.max_evaluations = (guint64) max_evals;
+  options.forcing = !no_forcing;
+  options.record_history = history != NULL;
+  fit = bsl_fit_new (problem, &options);
+  start = g_new0 (double, bsl_fit_problem_get_n_dims (problem));
+  best = g_new0 (double, bsl_fit_problem_get_n_dims (problem));
+  bsl_fit_problem_get_start (problem, start);
+
+  stop = bsl_fit_run (fit);
+  bsl_fit_get_best (fit, best);
+
+  result = result_json (fit, problem, argv[1], references[0], process->type->name,
+                        network_drive ? "network" : "reference", start, best, stop);
+  if (out != NULL && g_str_equal (out, "-"))
+    printf ("%s\n", result);
+  else
+    {
+      BslMetricValues values;
+
+      if (out != NULL && !g_file_set_contents (out, result, -1, &error))
+        {
+          status = basalt_cli_fail ("fit", error);
+          goto out;
+        }
+      bsl_fit_get_metrics (fit, &values);
+      printf ("fitted %u parameter%s of %s (%s, %s) in %.3f s, %" G_GUINT64_FORMAT " evaluations: "
+              "rmse v %.6g, rmse u %.6g, spike count diff %.6g%s\n",
+              bsl_fit_problem_get_n_dims (problem), bsl_fit_problem_get_n_dims (problem) == 1 ? "" : "s",
+              process_name, bsl_tag_to_string (tag),
+              bsl_optimizer_method_to_string (bsl_fit_get_method (fit)), bsl_fit_get_seconds (fit),
+              bsl_fit_get_n_evaluations (fit), values.values[BSL_METRIC_RMSE_V],
+              values.values[BSL_METRIC_RMSE_U], values.values[BSL_METRIC_SPIKE_COUNT],
+              tag == BSL_TAG_FIXED_PT ? (bsl_fit_is_exact (fit) ? ", exact" : ", not exact") : "");
+      for (guint k = 0; k < bsl_fit_problem_get_n_dims (problem); k++)
+        printf ("  %-16s %.17g (from %.17g)\n", bsl_fit_problem_get_dim_name (problem, k), best[k], start[k]);
+    }
+  if (history != NULL && !bsl_fit_write_history_csv (fit, history, TRUE, &error))
+    {
+      status = basalt_cli_fail ("fit", error);
+      goto out;
+    }
+  if (save != NULL)
+    {
+      BslProcess *fitted = bsl_fit_problem_dup_process (problem, best);
+      int position = bsl_graph_process_index (graph, process_name);
+      g_autoptr(BslProcess) old = NULL;
+      g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
+
+      /* Taking the process out drops its connections: put them back. */
+      for (guint c = 0; c < graph->connections->len; c++)
+        {
+          const BslConnection *conn = g_ptr_array_index (graph->connections, c);
+          BslConnection *copy = g_new0 (BslConnection, 1);
+
+          copy->from_process = g_strdup (conn->from_process);
+          copy->from_port = g_strdup (conn->from_port);
+          copy->to_process = g_strdup (conn->to_process);
+          copy->to_port = g_strdup (conn->to_port);
+          g_ptr_array_add (connections, copy);
+        }
+      old = bsl_graph_take_process (graph, process_name);
+      if (!bsl_graph_insert_process (graph, fitted, position, &error))
+        {
+          status = basalt_cli_fail ("fit", error);
+          goto out;
+        }
+      for (guint c = 0; c < connections->len; c++)
+        {
+          const BslConnection *conn = g_ptr_array_index (connections, c);
+
+          if ((g_str_equal (conn->from_process, process_name) || g_str_equal (conn->to_process, process_name)) &&
+              bsl_graph_connect_ports (graph, conn->from_process, conn->from_port, conn->to_process,
+                                       conn->to_port, &error) == NULL)
+            {
+              status = basalt_cli_fail ("fit", error);
+              goto out;
+            }
+        }
+      if (!bsl_graph_save_file (graph, save, &error))
+        {
+          status = basalt_cli_fail ("fit", error);
+          goto out;
+        }
+    }
+
+out:
+  bsl_fit_free (fit);
+  bsl_fit_problem_free (problem);
+  return status;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "test-gui-util.h"
+
+gboolean
+gui_wait_until (gboolean (*condition) (gpointer data),
+                gpointer   data,
+                double     seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (seconds * G_USEC_PER_SEC);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+void
+gui_spin (double seconds)
+{
+  gui_wait_until (never, NULL, seconds);
+}
+
+guchar *
+gui_render_widget (GtkWidget *widget,
+                   int       *width,
+                   int       *height)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  GskRenderer *renderer;
+  guchar *pixels;
+  int w = gtk_widget_get_width (widget);
+  int h = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (w, >, 0);
+  g_assert_cmpint (h, >, 0);
+
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
+  pixels = g_malloc ((gsize) w * h * 4);
+  gdk_texture_download (texture, pixels, (gsize) w * 4);
+
+  if (g_getenv ("BASALT_TEST_SAVE_PNG") != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/%s-%p.png", g_getenv ("BASALT_TEST_SAVE_PNG"),
+                                               G_OBJECT_TYPE_NAME (widget), (void *) widget);
+      gdk_texture_save_to_png (texture, path);
+    }
+
+  *width = w;
+  *height = h;
+  return pixels;
+}
+
+guint
+gui_count_color (const guchar *pixels,
+                 int           width,
+                 int           height,
+                 guint8        r,
+                 guint8        g,
+                 guint8        b)
+{
+  guint hits = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + ((gsize) y * width + x) * 4;
+
+        if (abs (p[2] - r) < 24 && abs (p[1] - g) < 24 && abs (p[0] - b) < 24)
+          hits++;
+      }
+
+  return hits;
+}
