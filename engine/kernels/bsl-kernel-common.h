@@ -28,6 +28,17 @@ bsl_k_decay (int64_t x, int64_t factor)
   return y >= 0 ? (y >> 12) : -((-y) >> 12);
 }
 
+/* The same for |x| < 2^31 and 0 <= factor <= 4096 in 32-bit arithmetic only: |x| is split into
+ * 4096 * hi + lo, so nothing overflows and the loop can be vectorised. */
+static inline int32_t
+bsl_k_decay32 (int32_t x, int32_t factor)
+{
+  uint32_t a = x < 0 ? 0u - (uint32_t) x : (uint32_t) x;
+  uint32_t r = (a >> 12) * (uint32_t) factor + (((a & 4095u) * (uint32_t) factor) >> 12);
+
+  return x < 0 ? (int32_t) (0u - r) : (int32_t) r;
+}
+
 /* One conditional wrap into (-2^23, 2^23], as Lava's current update does. */
 static inline int32_t
 bsl_k_wrap24 (int64_t x)

@@ -92,23 +92,73 @@ bsl_k_lif_fixed_bias (int32_t bias_mant, int32_t bias_exp)
   return (int32_t) bsl_k_shift (bias_mant, bias_exp);
 }
 
+/* Lava keeps u, v and the bias in int32 arrays: u += a_in << 6 wraps around in 32 bits before
+ * the 24-bit wrap, which is what the unsigned additions below reproduce. bias is the effective
+ * bias (bias_mant shifted by bias_exp), computed by the caller. */
+static inline void
+bsl_k_lif_fixed_subthreshold_biased (size_t begin, size_t end, int32_t du, int32_t dv,
+                                     const int32_t *restrict bias, const int32_t *restrict a_in,
+                                     int32_t *restrict u, int32_t *restrict v)
+{
+  const int32_t decay_u = BSL_K_DECAY_UNITY - (du + 1);
+  const int32_t decay_v = BSL_K_DECAY_UNITY - dv;
+  const int32_t max24 = (int32_t) BSL_K_STATE_MAX;
+
+  for (size_t i = begin; i < end; i++)
+    {
+      int32_t cur = (int32_t) ((uint32_t) bsl_k_decay32 (u[i], decay_u) +
+                               ((uint32_t) a_in[i] << BSL_K_ACT_SHIFT));
+      cur = cur > max24 ? cur - 2 * max24 : (cur <= -max24 ? cur + 2 * max24 : cur);
+      u[i] = cur;
+
+      int32_t vol = (int32_t) ((uint32_t) bsl_k_decay32 (v[i], decay_v) + (uint32_t) cur +
+                               (uint32_t) bias[i]);
+      vol = vol > max24 - 1 ? max24 - 1 : (vol < -(max24 - 1) ? -(max24 - 1) : vol);
+      v[i] = vol;
+    }
+}
+
+static inline void
+bsl_k_lif_fixed_effective_bias (size_t begin, size_t end, const int32_t *bias_mant,
+                                const int32_t *bias_exp, int32_t *bias)
+{
+  for (size_t i = begin; i < end; i++)
+    bias[i] = bsl_k_lif_fixed_bias (bias_mant[i], bias_exp[i]);
+}
+
+static inline void
+bsl_k_lif_fixed_spikes (size_t begin, size_t end, int32_t vth, int32_t *restrict v,
+                        int32_t *restrict s_out)
+{
+  const int32_t vth_eff = (int32_t) ((uint32_t) vth << BSL_K_ACT_SHIFT);
+
+  for (size_t i = begin; i < end; i++)
+    {
+      int32_t spike = v[i] > vth_eff;
+      v[i] = spike ? 0 : v[i];
+      s_out[i] = spike;
+    }
+}
+
+/* One step of LIF with the effective bias already computed (the engine caches it). */
+static inline void
+bsl_k_lif_fixed_step_biased (size_t begin, size_t end, int32_t du, int32_t dv, int32_t vth,
+                             const int32_t *bias, const int32_t *a_in,
+                             int32_t *u, int32_t *v, int32_t *s_out)
+{
+  bsl_k_lif_fixed_subthreshold_biased (begin, end, du, dv, bias, a_in, u, v);
+  bsl_k_lif_fixed_spikes (begin, end, vth, v, s_out);
+}
+
 static inline void
 bsl_k_lif_fixed_subthreshold (size_t begin, size_t end, int32_t du, int32_t dv,
                               const int32_t *bias_mant, const int32_t *bias_exp,
                               const int32_t *a_in, int32_t *u, int32_t *v)
 {
-  const int64_t decay_u = BSL_K_DECAY_UNITY - ((int64_t) du + 1);
-  const int64_t decay_v = BSL_K_DECAY_UNITY - (int64_t) dv;
-
   for (size_t i = begin; i < end; i++)
     {
-      int64_t cur = (int32_t) bsl_k_decay (u[i], decay_u);
-      cur += (int64_t) a_in[i] * (1 << BSL_K_ACT_SHIFT);
-      u[i] = bsl_k_wrap24 (cur);
-
-      int64_t vol = (int32_t) bsl_k_decay (v[i], decay_v);
-      vol += (int64_t) u[i] + bsl_k_lif_fixed_bias (bias_mant[i], bias_exp[i]);
-      v[i] = bsl_k_saturate24 (vol);
+      int32_t bias = bsl_k_lif_fixed_bias (bias_mant[i], bias_exp[i]);
+      bsl_k_lif_fixed_subthreshold_biased (0, 1, du, dv, &bias, a_in + i, u + i, v + i);
     }
 }
 
@@ -117,16 +167,8 @@ bsl_k_lif_fixed_step (size_t begin, size_t end, int32_t du, int32_t dv, int32_t 
                       const int32_t *bias_mant, const int32_t *bias_exp, const int32_t *a_in,
                       int32_t *u, int32_t *v, int32_t *s_out)
 {
-  const int64_t vth_eff = (int64_t) vth * (1 << BSL_K_ACT_SHIFT);
-
   bsl_k_lif_fixed_subthreshold (begin, end, du, dv, bias_mant, bias_exp, a_in, u, v);
-  for (size_t i = begin; i < end; i++)
-    {
-      int spike = v[i] > vth_eff;
-      if (spike)
-        v[i] = 0;
-      s_out[i] = spike;
-    }
+  bsl_k_lif_fixed_spikes (begin, end, vth, v, s_out);
 }
 
 static inline void

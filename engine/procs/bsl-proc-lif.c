@@ -49,21 +49,45 @@ lif_float_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
                         bsl_pr_f (pr, LIF_V), bsl_pr_port (pr, PORT_S_OUT)->f);
 }
 
+/* fixed_pt: the effective bias (bias_mant << bias_exp) only changes with its Vars, so it is kept
+ * in priv instead of being shifted again every step. */
+static void
+lif_fixed_update_bias (BslProcRuntime *pr)
+{
+  bsl_k_lif_fixed_effective_bias (0, pr->size, bsl_pr_i (pr, LIF_BIAS_MANT),
+                                  bsl_pr_i (pr, LIF_BIAS_EXP), pr->priv);
+}
+
+static gboolean
+lif_fixed_prepare (BslProcRuntime *pr, GError **error)
+{
+  pr->priv = g_new0 (gint32, MAX (pr->size, 1));
+  lif_fixed_update_bias (pr);
+  return TRUE;
+}
+
+static void
+lif_fixed_var_changed (BslProcRuntime *pr, guint var)
+{
+  if (var == LIF_BIAS_MANT || var == LIF_BIAS_EXP)
+    lif_fixed_update_bias (pr);
+}
+
 static void
 lif_fixed_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
-  bsl_k_lif_fixed_step (begin, end, bsl_pr_i (pr, LIF_DU)[0], bsl_pr_i (pr, LIF_DV)[0],
-                        bsl_pr_i (pr, LIF_VTH)[0], bsl_pr_i (pr, LIF_BIAS_MANT),
-                        bsl_pr_i (pr, LIF_BIAS_EXP), bsl_pr_port (pr, PORT_A_IN)->i,
-                        bsl_pr_i (pr, LIF_U), bsl_pr_i (pr, LIF_V),
-                        bsl_pr_port (pr, PORT_S_OUT)->i);
+  bsl_k_lif_fixed_step_biased (begin, end, bsl_pr_i (pr, LIF_DU)[0], bsl_pr_i (pr, LIF_DV)[0],
+                               bsl_pr_i (pr, LIF_VTH)[0], pr->priv,
+                               bsl_pr_port (pr, PORT_A_IN)->i, bsl_pr_i (pr, LIF_U),
+                               bsl_pr_i (pr, LIF_V), bsl_pr_port (pr, PORT_S_OUT)->i);
 }
 
 static const BslModel lif_float_model = {
   .tag = BSL_TAG_FLOATING_PT, .splittable = TRUE, .step = lif_float_step,
 };
 static const BslModel lif_fixed_model = {
-  .tag = BSL_TAG_FIXED_PT, .splittable = TRUE, .step = lif_fixed_step,
+  .tag = BSL_TAG_FIXED_PT, .splittable = TRUE, .prepare = lif_fixed_prepare,
+  .step = lif_fixed_step, .var_changed = lif_fixed_var_changed, .free_priv = g_free,
 };
 
 const BslProcType bsl_proc_type_lif = {
@@ -112,8 +136,9 @@ static const BslModel lif_reset_float_model = {
   .begin_step = lif_reset_float_begin, .step = lif_float_step,
 };
 static const BslModel lif_reset_fixed_model = {
-  .tag = BSL_TAG_FIXED_PT, .splittable = TRUE,
+  .tag = BSL_TAG_FIXED_PT, .splittable = TRUE, .prepare = lif_fixed_prepare,
   .begin_step = lif_reset_fixed_begin, .step = lif_fixed_step,
+  .var_changed = lif_fixed_var_changed, .free_priv = g_free,
 };
 
 const BslProcType bsl_proc_type_lif_reset = {
