@@ -542,8 +542,8 @@ bsl_fit_problem_set_use_runtime (BslFitProblem *problem,
 gboolean
 bsl_fit_problem_can_force (const BslFitProblem *problem)
 {
-  return bsl_fit_problem_is_direct (problem) &&
-         (problem->ref->data[BSL_REF_U] != NULL || problem->ref->data[BSL_REF_V] != NULL);
+  return bsl_fit_problem_is_direct (problem) && problem->kind != KIND_LIF_REFRACTORY &&
+         problem->ref->data[BSL_REF_V] != NULL && problem->ref->data[BSL_REF_SPIKE] != NULL;
 }
 
 void
@@ -876,6 +876,142 @@ bsl_fit_problem_simulate (BslFitProblem *problem,
   return TRUE;
 }
 
+/* The error of one teacher-forced step of neuron i, from the voltage before the spike decision.
+ * Where the reference did not spike: the distance to its voltage, plus how far past the
+ * threshold the model went if it spiked. Where it spiked: 0 if the model spiked the same way,
+ * otherwise how far short of the threshold the model stayed. `slack` is 1 for fixed_pt (strict
+ * integer comparisons) and 0 for floating_pt. Continuous in the parameters, unlike the voltage
+ * after a reset, so that a threshold on a plateau still has a slope. */
+static inline double
+forced_step_error (const BslFitProblem *problem,
+                   double               pre,
+                   double               ref_v,
+                   double               ref_s,
+                   double               vth,
+                   double               vth_hi,
+                   double               vth_lo,
+                   double               slack)
+{
+  double s;
+
+  if (problem->kind == KIND_TERNARY_LIF)
+    s = (double) (pre > vth_hi) - (double) (pre < vth_lo);
+  else
+    s = (double) (pre > vth);
+  if (ref_s == 0.0)
+    {
+      double err = fabs (pre - ref_v);
+
+      if (s > 0)
+        err += pre - (problem->kind == KIND_TERNARY_LIF ? vth_hi : vth) + slack;
+      else if (s < 0)
+        err += vth_lo - pre + slack;
+      return err;
+    }
+  if (s == ref_s)
+    return 0.0;
+  if (ref_s > 0)
+    return (problem->kind == KIND_TERNARY_LIF ? vth_hi : vth) - pre + slack;
+  return pre - vth_lo + slack;
+}
+
+static double
+forced_loss (BslFitProblem *problem)
+{
+  gsize n = problem->n;
+  gboolean fixed = problem->tag == BSL_TAG_FIXED_PT;
+  const double *ru = problem->ref->data[BSL_REF_U];
+  const double *rv = problem->ref->data[BSL_REF_V];
+  const double *rs = problem->ref->data[BSL_REF_SPIKE];
+  gint64 reset_interval = (gint64) value_of (problem, problem->var_reset_interval, 0);
+  gint64 reset_offset = (gint64) value_of (problem, problem->var_reset_offset, 0);
+  double scale = fixed ? (double) (1 << BSL_K_ACT_SHIFT) : 1.0;
+  double vth = value_of (problem, problem->var_vth, 0) * scale;
+  double vth_hi = value_of (problem, problem->var_vth_hi, 0) * scale;
+  double vth_lo = value_of (problem, problem->var_vth_lo, 0) * scale;
+  double w_v = problem->metric.weights[BSL_METRIC_RMSE_V] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_V] : 1.0;
+  double w_u = problem->metric.weights[BSL_METRIC_RMSE_U] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_U] : 1.0;
+  double sum_u = 0.0, sum_v = 0.0;
+  gsize count = MAX (problem->n_steps * n, 1);
+
+  if (fixed)
+    {
+      gint32 *u = problem->work_i, *v = u + n, *bias_mant = v + n, *bias_exp = bias_mant + n;
+      gint32 du = (gint32) value_of (problem, problem->var_du, 0);
+      gint32 dv = (gint32) value_of (problem, problem->var_dv, 0);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          u[i] = (gint32) value_of (problem, problem->var_u, i);
+          v[i] = (gint32) value_of (problem, problem->var_v, i);
+          bias_mant[i] = (gint32) value_of (problem, problem->var_bias_mant, i);
+          bias_exp[i] = (gint32) value_of (problem, problem->var_bias_exp, i);
+        }
+      for (gsize t = 0; t < problem->n_steps; t++)
+        {
+          if (t > 0)
+            for (gsize i = 0; i < n; i++)
+              {
+                if (ru != NULL)
+                  u[i] = (gint32) ru[(t - 1) * n + i];
+                v[i] = (gint32) rv[(t - 1) * n + i];
+              }
+          if (problem->kind == KIND_LIF_RESET &&
+              bsl_k_lif_reset_due ((int64_t) t + 1, reset_interval, reset_offset))
+            for (gsize i = 0; i < n; i++)
+              u[i] = v[i] = 0;
+          bsl_k_lif_fixed_subthreshold (0, n, du, dv, bias_mant, bias_exp,
+                                        problem->a_in_i + t * n, u, v);
+          for (gsize i = 0; i < n; i++)
+            {
+              gsize k = t * n + i;
+              double e = forced_step_error (problem, v[i], rv[k], rs[k], vth, vth_hi, vth_lo, 1.0);
+
+              sum_v += e * e;
+              if (ru != NULL)
+                sum_u += ((double) u[i] - ru[k]) * ((double) u[i] - ru[k]);
+            }
+        }
+    }
+  else
+    {
+      double *u = problem->work_f, *v = u + n, *bias_mant = v + n;
+      double du = value_of (problem, problem->var_du, 0);
+      double dv = value_of (problem, problem->var_dv, 0);
+
+      for (gsize i = 0; i < n; i++)
+        {
+          u[i] = value_of (problem, problem->var_u, i);
+          v[i] = value_of (problem, problem->var_v, i);
+          bias_mant[i] = value_of (problem, problem->var_bias_mant, i);
+        }
+      for (gsize t = 0; t < problem->n_steps; t++)
+        {
+          if (t > 0)
+            {
+              if (ru != NULL)
+                memcpy (u, ru + (t - 1) * n, n * sizeof (double));
+              memcpy (v, rv + (t - 1) * n, n * sizeof (double));
+            }
+          if (problem->kind == KIND_LIF_RESET &&
+              bsl_k_lif_reset_due ((int64_t) t + 1, reset_interval, reset_offset))
+            for (gsize i = 0; i < n; i++)
+              u[i] = v[i] = 0.0;
+          bsl_k_lif_float_subthreshold (0, n, du, dv, bias_mant, problem->a_in_f + t * n, u, v);
+          for (gsize i = 0; i < n; i++)
+            {
+              gsize k = t * n + i;
+              double e = forced_step_error (problem, v[i], rv[k], rs[k], vth, vth_hi, vth_lo, 0.0);
+
+              sum_v += e * e;
+              if (ru != NULL)
+                sum_u += (u[i] - ru[k]) * (u[i] - ru[k]);
+            }
+        }
+    }
+  return w_v * sqrt (sum_v / count) + w_u * sqrt (sum_u / count);
+}
+
 double
 bsl_fit_problem_evaluate (BslFitProblem   *problem,
                           const double    *x,
@@ -885,6 +1021,21 @@ bsl_fit_problem_evaluate (BslFitProblem   *problem,
   BslMetricValues local;
 
   problem->evaluations++;
+  if (problem->forcing)
+    {
+      double loss;
+
+      apply_point (problem, x);
+      loss = forced_loss (problem);
+      if (values != NULL)
+        {
+          for (guint m = 0; m < BSL_N_METRICS; m++)
+            values->values[m] = NAN;
+          values->gamma = NAN;
+          values->total = loss;
+        }
+      return loss;
+    }
   if (!bsl_fit_problem_simulate (problem, x, problem->trace, NULL))
     return INFINITY;
   if (values == NULL)

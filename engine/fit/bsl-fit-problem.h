@@ -73,11 +73,13 @@ gboolean        bsl_fit_problem_is_direct        (const BslFitProblem   *problem
 void            bsl_fit_problem_set_use_runtime  (BslFitProblem         *problem,
                                                   gboolean               use_runtime);
 
-/* Teacher forcing: each step starts from the reference's u and v of the step before (where the
- * reference has them) instead of the model's own, so that an error no longer carries over into
- * every later step and spike. The objective becomes the one-step prediction error, nearly
- * separable and with a wide basin around the true parameters; its minimum (0 for a fixed_pt
- * trace the model can produce) is the same. Kernel path only. */
+/* Teacher forcing: each step starts from the reference's u and v of the step before instead of
+ * the model's own, so that an error no longer carries over into every later step and spike.
+ * evaluate() then returns the one-step prediction error (u, and v before the reset compared
+ * with the reference's voltage or, at the reference's spikes, with the threshold), which is
+ * continuous in the parameters and has a wide basin around the true ones; it is 0 exactly
+ * where the model reproduces every step. Kernel path only, and the reference needs v and
+ * spikes. simulate() steps from the reference's states too. */
 gboolean        bsl_fit_problem_can_force        (const BslFitProblem   *problem);
 void            bsl_fit_problem_set_forcing      (BslFitProblem         *problem,
                                                   gboolean               forcing);

@@ -145,14 +145,15 @@ static double
 quick_line_search (Search *s,
                    double *x,
                    double  fx,
-                   guint   j)
+                   guint   j,
+                   double  max_radius)
 {
   BslOptimizer *opt = s->opt;
   double lo = opt->lower[j], hi = opt->upper[j];
   double best_step = 0.0, x0 = x[j];
   double *trial = s->trial;
 
-  for (double d = 1; d <= hi - lo && !_bsl_optimizer_stopped (opt); d *= 2)
+  for (double d = 1; d <= MIN (hi - lo, max_radius) && !_bsl_optimizer_stopped (opt); d *= 2)
     for (int sign = -1; sign <= 1; sign += 2)
       {
         double v = x0 + sign * d, f;
@@ -183,6 +184,11 @@ quick_line_search (Search *s,
         }
       a = MAX (a, lo);
       b = MIN (b, hi);
+      if (opt->integer[j])
+        {
+          a = ceil (a);
+          b = floor (b);
+        }
       while (!_bsl_optimizer_stopped (opt))
         {
           double stride = MAX (1.0, floor ((b - a) / 16));
@@ -233,9 +239,11 @@ coordinate_sweeps (Search  *s,
           else if (full)
             line_search_integer (s, i);
           else
-            s->fx = quick_line_search (s, s->x, s->fx, i);
+            s->fx = quick_line_search (s, s->x, s->fx, i, INFINITY);
           improved |= s->fx < before;
         }
+      /* One exhaustive pass finds the basin; quick passes follow it down. */
+      full = FALSE;
       any |= improved;
     }
   return any;
@@ -286,17 +294,22 @@ profile_search (Search *s)
   BslOptimizer *opt = s->opt;
   guint n = opt->n;
   g_autofree double *y = g_new (double, n);
+  double max_range = 0.0;
 
   if (n < 2)
     return FALSE;
   for (guint i = 0; i < n; i++)
+    if (opt->integer[i])
+      max_range = MAX (max_range, opt->upper[i] - opt->lower[i]);
+  /* Small steps of every dimension first: the move that helps is usually a small one. */
+  for (double a = 1, b = 2; a <= MAX (max_range / 8, 8); )
     {
-      double range = opt->upper[i] - opt->lower[i];
-
-      if (!opt->integer[i])
-        continue;
-      for (double a = 1, b = 2; a <= MAX (range / 8, 8) && a <= range; )
+      for (guint i = 0; i < n; i++)
         {
+          double range = opt->upper[i] - opt->lower[i];
+
+          if (!opt->integer[i] || a > MAX (range / 8, 8) || a > range)
+            continue;
           for (int sign = -1; sign <= 1; sign += 2)
             {
               double v = s->x[i] + sign * a, f;
@@ -306,9 +319,10 @@ profile_search (Search *s)
               memcpy (y, s->x, n * sizeof (double));
               y[i] = v;
               f = _bsl_optimizer_evaluate (opt, y);
+              /* The others follow, as far as they need to. */
               for (guint j = 0; j < n; j++)
                 if (j != i && opt->integer[j])
-                  f = quick_line_search (s, y, f, j);
+                  f = quick_line_search (s, y, f, j, INFINITY);
               if (f < s->fx)
                 {
                   memcpy (s->x, y, n * sizeof (double));
@@ -316,13 +330,13 @@ profile_search (Search *s)
                   return TRUE;
                 }
             }
-          {
-            double next = a + b;
-
-            a = b;
-            b = next;
-          }
         }
+      {
+        double next = a + b;
+
+        a = b;
+        b = next;
+      }
     }
   return FALSE;
 }

@@ -11,10 +11,11 @@
  * is Lava's, bit for bit under fixed_pt and to RMSE < 1e-6 under floating_pt. */
 
 /* Moves every dimension by at least 20 % of its value (of its range when the value is 0),
- * alternately up and down, staying inside the bounds. */
+ * alternately up and down (down and up when flip is odd), staying inside the bounds. */
 static void
 perturb (BslFitProblem *problem,
-         double        *x)
+         double        *x,
+         guint          flip)
 {
   guint n = bsl_fit_problem_get_n_dims (problem);
 
@@ -28,9 +29,9 @@ perturb (BslFitProblem *problem,
       delta = x[k] != 0.0 ? 0.25 * fabs (x[k]) : 0.2 * (hi - lo);
       if (integer)
         delta = MAX (ceil (delta), 1.0);
-      value = x[k] + ((k % 2) ? -delta : delta);
+      value = x[k] + (((k + flip) % 2) ? -delta : delta);
       if (value < lo || value > hi)
-        value = x[k] + ((k % 2) ? delta : -delta);
+        value = x[k] + (((k + flip) % 2) ? delta : -delta);
       g_assert_cmpfloat (value, >=, lo);
       g_assert_cmpfloat (value, <=, hi);
       g_assert_cmpfloat (fabs (value - x[k]), >=, 0.2 * fabs (x[k]));
@@ -55,9 +56,10 @@ test_fit_cases (gconstpointer data)
       g_test_skip ("BASALT_SHARED_DIR is not set");
       return;
     }
-  for (guint c = 0; c < cases->len; c++)
+  for (guint c = 0; c < 2 * cases->len; c++)
     {
-      const FitCase *fc = g_ptr_array_index (cases, c);
+      const FitCase *fc = g_ptr_array_index (cases, c % cases->len);
+      guint flip = c / cases->len;
       g_autoptr(GError) error = NULL;
       BslFitProblem *problem = bsl_fit_problem_new (fc->neuron, fc->tag, fc->ref, NULL, &error);
       BslFitOptions options;
@@ -73,7 +75,7 @@ test_fit_cases (gconstpointer data)
         g_assert_true (bsl_fit_problem_add_param (problem, g_ptr_array_index (fc->params, i), NULL));
       n = bsl_fit_problem_get_n_dims (problem);
       x = g_new0 (double, n);
-      perturb (problem, x);
+      perturb (problem, x, flip);
       bsl_fit_options_init (&options);
       options.method = ft->method;
       fit = bsl_fit_new (problem, &options);
@@ -85,9 +87,9 @@ test_fit_cases (gconstpointer data)
       trace = bsl_fit_problem_new_trace (problem);
       g_assert_true (bsl_fit_problem_simulate (problem, x, trace, NULL));
       bsl_metrics_compute (bsl_fit_problem_get_metric (problem), fc->ref, trace, TRUE, &values);
-      g_test_message ("%s: %u parameters, %" G_GUINT64_FORMAT " evaluations, %.3f s, "
+      g_test_message ("%s (start %u): %u parameters, %" G_GUINT64_FORMAT " evaluations, %.3f s, "
                       "rmse v %g u %g, spike count diff %g",
-                      fc->name, n, bsl_fit_get_n_evaluations (fit), seconds,
+                      fc->name, flip, n, bsl_fit_get_n_evaluations (fit), seconds,
                       values.values[BSL_METRIC_RMSE_V], values.values[BSL_METRIC_RMSE_U],
                       values.values[BSL_METRIC_SPIKE_COUNT]);
       for (guint k = 0; k < n; k++)
@@ -144,7 +146,7 @@ test_cancel (void)
   problem = bsl_fit_problem_new (fc->neuron, fc->tag, fc->ref, NULL, NULL);
   g_assert_true (bsl_fit_problem_add_params (problem, "du,dv,vth,bias_mant", NULL));
   x = g_new0 (double, bsl_fit_problem_get_n_dims (problem));
-  perturb (problem, x);
+  perturb (problem, x, 0);
   bsl_fit_options_init (&options);
   options.max_evaluations = G_MAXUINT32;
   options.record_history = TRUE;
