@@ -309,6 +309,34 @@ test_mixed_tags (void)
 }
 
 static void
+test_fixed_wraps (void)
+{
+  /* u wraps into (-2^23, 2^23] after a_in << 6 is added in int32, as Lava's int32 arrays do;
+   * v saturates at +-(2^23 - 1). du = 4095 forgets the old u, dv = 4095 keeps 1/4096 of v. */
+  g_autoptr(BslGraph) graph = graph_from (
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [1],"
+    " \"params\": {\"data\": [[131072, 131073, 67108864, -131072, 200000]]}},"
+    "{\"name\": \"n\", \"type\": \"LIF\", \"shape\": [1],"
+    " \"params\": {\"du\": 4095, \"dv\": 4095, \"vth\": 131071}}],"
+    "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"n.a_in\"}]}");
+  g_autoptr(BslRuntime) runtime = compile (graph, BSL_TAG_FIXED_PT, 0);
+  BslProbe *u = probe (runtime, "n.u"), *v = probe (runtime, "n.v");
+  /* step 1: u = 2^23 is kept; v saturates at 2^23 - 1 > vth << 6, spikes and resets.
+   * step 2: 2^23 + 64 wraps to -2^23 + 64. step 3: 2^26 << 6 = 2^32 wraps to 0 in int32;
+   * v = -(8388544 / 4096 toward zero). step 4: -2^23 wraps to +2^23. step 5: 12800000 - 2^24. */
+  const double want_u[] = { 8388608, -8388544, 0, 8388608, -3977216 };
+  const double want_v[] = { 0, -8388544, -2047, 0, -3977216 };
+
+  bsl_runtime_run (runtime, 5);
+  for (gsize s = 0; s < 5; s++)
+    {
+      g_assert_cmpfloat (bsl_probe_get_row (u, s)[0], ==, want_u[s]);
+      g_assert_cmpfloat (bsl_probe_get_row (v, s)[0], ==, want_v[s]);
+    }
+}
+
+static void
 test_runner (void)
 {
   g_autofree char *path = test_examples_path ("ei-network.basalt");
@@ -384,6 +412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/refractory", test_refractory);
   g_test_add_func ("/runtime/probe-window", test_probe_window);
   g_test_add_func ("/runtime/mixed-tags", test_mixed_tags);
+  g_test_add_func ("/runtime/fixed-wraps", test_fixed_wraps);
   g_test_add_func ("/runtime/runner", test_runner);
   return g_test_run ();
 }
