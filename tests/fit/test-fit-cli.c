@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "fit-case.h"
+#include "test-util.h"
+
+/* `basalt fit` as a user runs it: the result JSON, and exit status 2 with a message naming the
+ * file, process and parameter for bad input, leaving no result file behind. */
+
+static char *tmp_dir;
+
+static const FitCase *
+find_case (GPtrArray  *cases,
+           const char *prefix)
+{
+  for (guint c = 0; c < cases->len; c++)
+    {
+      const FitCase *fc = g_ptr_array_index (cases, c);
+
+      if (g_str_has_prefix (fc->name, prefix))
+        return fc;
+    }
+  g_error ("no case %s", prefix);
+  return NULL;
+}
+
+/* The case's network with the population's parameters scaled, saved as a .basalt file. */
+static char *
+write_network (const FitCase *fc,
+               const char    *name,
+               const char    *const *params,
+               const double  *factors)
+{
+  g_autoptr(BslGraph) graph = fit_case_network (fc);
+  g_autoptr(GError) error = NULL;
+  BslProcess *lif = bsl_graph_find_process (graph, "lif");
+  char *path = g_build_filename (tmp_dir, name, NULL);
+
+  for (guint k = 0; params[k] != NULL; k++)
+    {
+      BslArray *value = bsl_array_copy (bsl_process_get_param (lif, params[k]));
+
+      for (gsize e = 0; e < value->n; e++)
+        value->data[e] = (double) (gint64) (value->data[e] * factors[k]);
+      g_assert_true (bsl_process_set_param (lif, params[k], value, &error));
+    }
+  graph->run_tag = fc->tag;
+  g_assert_true (bsl_graph_save_file (graph, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static JsonObject *
+parse_result (JsonParser *parser,
+              const char *path)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_fit_reference_drive (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  static const char *const params[] = { "du", "dv", "vth", NULL };
+  static const double factors[] = { 1.3, 0.7, 1.25 };
+  g_autofree char *network = NULL, *result = NULL, *out = NULL, *err = NULL, *history = NULL;
+  g_autofree char *saved = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(BslGraph) fitted = NULL;
+  const FitCase *fc;
+  JsonObject *root, *parameters;
+  int status;
+
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = find_case (cases, "p05");
+  network = write_network (fc, "p05.basalt", params, factors);
+  result = g_build_filename (tmp_dir, "p05.json", NULL);
+  history = g_build_filename (tmp_dir, "p05-history.csv", NULL);
+  saved = g_build_filename (tmp_dir, "p05-fitted.basalt", NULL);
+  status = test_run_basalt (&out, &err, "fit", network, "--process", "lif", "--reference",
+                            fc->csv_path, "--params", "du,dv,vth", "-o", result,
+                            "--history", history, "--save", saved, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (strstr (out, "exact") != NULL);
+
+  root = parse_result (parser, result);
+  g_assert_true (json_object_get_boolean_member (root, "exact"));
+  g_assert_cmpstr (json_object_get_string_member (root, "process"), ==, "lif");
+  g_assert_cmpstr (json_object_get_string_member (root, "tag"), ==, "fixed_pt");
+  g_assert_cmpstr (json_object_get_string_member (root, "drive"), ==, "reference");
+  g_assert_cmpint (json_object_get_int_member (root, "evaluations"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (root, "seconds"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (root, "metrics"), "rmse_v"), ==, 0.0);
+  parameters = json_object_get_object_member (root, "parameters");
+  g_assert_cmpint (json_object_get_int_member (parameters, "du"), ==, 410);
+  g_assert_cmpint (json_object_get_int_member (parameters, "dv"), ==, 205);
+  g_assert_true (g_file_test (history, G_FILE_TEST_EXISTS));
+
+  /* The saved network runs to the reference (checked through the library, as run would). */
+  fitted = bsl_graph_load_file (saved, NULL);
+  g_assert_nonnull (fitted);
+  g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (bsl_graph_find_process (fitted, "lif"), "du"), 0), ==, 410);
+  g_assert_cmpuint (fitted->connections->len, ==, 2);
+}
+
+static void
+test_fit_network_drive (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  static const char *const params[] = { "du", NULL };
+  static const double factors[] = { 1.25 };
+  g_autofree char *network = NULL, *result = NULL, *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const FitCase *fc;
+  JsonObject *root;
+  int status;
+
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = find_case (cases, "p06");
+  network = write_network (fc, "p06.basalt", params, factors);
+  result = g_build_filename (tmp_dir, "p06.json", NULL);
+  status = test_run_basalt (&out, &err, "fit", network, "--process", "lif", "--reference",
+                            fc->csv_path, "--params", "du", "--drive", "network", "-o", result, NULL);
+  g_assert_cmpint (status, ==, 0);
+  root = parse_result (parser, result);
+  g_assert_cmpstr (json_object_get_string_member (root, "drive"), ==, "network");
+  g_assert_true (json_object_get_boolean_member (root, "exact"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "parameters"), "du"), ==, 820);
+}
+
+static void
+test_fit_float (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  static const char *const params[] = { "du", "dv", NULL };
+  static const double factors[] = { 0.75, 1.3 };
+  g_autofree char *network = NULL, *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const FitCase *fc;
+  JsonObject *root;
+  int status;
+
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = find_case (cases, "f_spikes_exc");
+  network = write_network (fc, "f.basalt", params, factors);
+  status = test_run_basalt (&out, &err, "fit", network, "--process", "lif", "--reference",
+                            fc->csv_path, "--params", "du,dv", "--method", "nelder-mead",
+                            "--metric", "rmse_v=1,van_rossum=0.5", "-o", "-", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (root, "method"), ==, "nelder-mead");
+  g_assert_cmpstr (json_object_get_string_member (root, "metric"), ==, "rmse_v=1,van_rossum=0.5");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (root, "metrics"), "rmse_v"), <, 1e-6);
+}
+
+typedef struct
+{
+  const char *what;
+  const char *args[12];
+  const char *pieces[4];
+} BadCase;
+
+static void
+test_bad_input (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  static const char *const none[] = { NULL };
+  g_autofree char *network = NULL, *nan_ref = NULL, *result = NULL;
+  g_autofree char *three = NULL, *contents = NULL;
+  const FitCase *fc;
+
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = find_case (cases, "p04");     /* 2 neurons */
+  network = write_network (fc, "p04.basalt", none, NULL);
+  result = g_build_filename (tmp_dir, "bad.json", NULL);
+  three = g_strdup (find_case (cases, "p01")->csv_path);     /* 3 neurons */
+  g_assert_true (g_file_get_contents (fc->csv_path, &contents, NULL, NULL));
+  {
+    char *line = strstr (contents, "\n3,1,");
+
+    g_assert_nonnull (line);
+    /* v of step 3, neuron 1 becomes NaN. */
+    line = strchr (line + 1, ',');
+    line = strchr (line + 1, ',');
+    line = strchr (line + 1, ',');
+    line = strchr (line + 1, ',');
+    memcpy (line + 1, "nan", 3);
+  }
+  nan_ref = g_build_filename (tmp_dir, "nan.csv", NULL);
+  g_assert_true (g_file_set_contents (nan_ref, contents, -1, NULL));
+
+  {
+    const BadCase bad[] = {
+      { "missing network", { "/nonexistent/net.basalt", "--process", "lif", "--reference", fc->csv_path, "--params", "du" },
+        { "/nonexistent/net.basalt" } },
+      { "unknown process", { network, "--process", "lif9", "--reference", fc->csv_path, "--params", "du" },
+        { "p04.basalt", "lif9" } },
+      { "unknown parameter", { network, "--process", "lif", "--reference", fc->csv_path, "--params", "du,tau_m" },
+        { "p04.basalt", "'lif'", "tau_m" } },
+      { "not a neuron", { network, "--process", "src", "--reference", fc->csv_path, "--params", "data" },
+        { "'src'", "RingBuffer" } },
+      { "no params", { network, "--process", "lif", "--reference", fc->csv_path },
+        { "'lif'", "--params" } },
+      { "NaN", { network, "--process", "lif", "--reference", nan_ref, "--params", "du" },
+        { "nan.csv", "line", "column 5 (v)" } },
+      { "wrong neuron count", { network, "--process", "lif", "--reference", three, "--params", "du" },
+        { "wrong neuron count", "'lif'", "p01" } },
+      { "bad method", { network, "--process", "lif", "--reference", fc->csv_path, "--params", "du", "--method", "newton" },
+        { "newton" } },
+      { "bad metric", { network, "--process", "lif", "--reference", fc->csv_path, "--params", "du", "--metric", "rmse_q" },
+        { "rmse_q" } },
+      { "missing reference", { network, "--process", "lif", "--reference", "/nonexistent/ref.csv", "--params", "du" },
+        { "/nonexistent/ref.csv" } },
+    };
+
+    for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
+      {
+        g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+        g_autofree char *out = NULL, *err = NULL;
+        g_autoptr(GError) error = NULL;
+        const char *exe = g_getenv ("BASALT_EXE");
+        int status;
+
+        g_ptr_array_add (argv, (gpointer) exe);
+        g_ptr_array_add (argv, (gpointer) "fit");
+        for (guint a = 0; bad[b].args[a] != NULL; a++)
+          g_ptr_array_add (argv, (gpointer) bad[b].args[a]);
+        g_ptr_array_add (argv, (gpointer) "-o");
+        g_ptr_array_add (argv, (gpointer) result);
+        g_ptr_array_add (argv, NULL);
+        g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                     &out, &err, &status, &error));
+        g_assert_true (WIFEXITED (status));
+        if (WEXITSTATUS (status) != 2)
+          g_error ("%s: exit status %d, stderr: %s", bad[b].what, WEXITSTATUS (status), err);
+        for (guint p = 0; p < G_N_ELEMENTS (bad[b].pieces) && bad[b].pieces[p] != NULL; p++)
+          if (strstr (err, bad[b].pieces[p]) == NULL)
+            g_error ("%s: the message '%s' lacks '%s'", bad[b].what, err, bad[b].pieces[p]);
+        g_assert_false (g_file_test (result, G_FILE_TEST_EXISTS));
+      }
+  }
+}
+
+static void
+test_bench (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *runs;
+  int status;
+
+  status = test_run_basalt (&out, &err, "fit", "--bench", "--json", NULL);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  runs = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (runs), ==, 2);
+  for (guint r = 0; r < 2; r++)
+    {
+      JsonObject *run = json_array_get_object_element (runs, r);
+
+      g_assert_true (json_object_get_boolean_member (run, "recovered"));
+      g_assert_cmpint (json_object_get_int_member (run, "steps"), ==, 1000);
+      g_test_message ("%s: fit %.3f s, %.0f evaluations/s, one evaluation %.1f us",
+                      json_object_get_string_member (run, "tag"),
+                      json_object_get_double_member (run, "fit_seconds"),
+                      json_object_get_double_member (run, "evaluations_per_second"),
+                      json_object_get_double_member (run, "evaluation_microseconds"));
+    }
+  /* 0 when every fit took under a second (1 otherwise, e.g. under a sanitizer). */
+  g_assert_true (status == 0 || status == 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = test_tmp_dir ();
+  g_test_add_func ("/fit/cli/reference-drive", test_fit_reference_drive);
+  g_test_add_func ("/fit/cli/network-drive", test_fit_network_drive);
+  g_test_add_func ("/fit/cli/float", test_fit_float);
+  g_test_add_func ("/fit/cli/bad-input", test_bad_input);
+  g_test_add_func ("/fit/cli/bench", test_bench);
+  status = g_test_run ();
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
+
+        g_unlink (path);
+      }
+  }
+  g_rmdir (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
