@@ -612,7 +612,8 @@ bsl_c_export_to_string (const BslGraph           *graph,
       for (guint k = 0; k < rt->n_procs; k++)
         if (type_is (rt->procs[k], "Monitor"))
           g_ptr_array_add (probes, g_strdup_printf ("%s.data", rt->procs[k]->name));
-      for (guint k = 0; probes->len == 0 && k < rt->n_procs; k++)
+      gboolean any_monitor = probes->len > 0;
+      for (guint k = 0; !any_monitor && k < rt->n_procs; k++)
         if (rt->procs[k]->type->category == BSL_CATEGORY_NEURONS)
           g_ptr_array_add (probes, g_strdup_printf ("%s.s_out", rt->procs[k]->name));
     }
@@ -662,7 +663,7 @@ bsl_c_export_to_string (const BslGraph           *graph,
     "  if (x <= -2147483648.0)\n    return INT32_MIN;\n"
     "  return (int32_t) x;\n}\n\n"
     "/* The run seed mixed with a process name, as the engine keys its random streams. */\n"
-    "static uint64_t\nbsl_c_name_key (uint64_t seed, const char *name)\n{\n"
+    "static inline uint64_t\nbsl_c_name_key (uint64_t seed, const char *name)\n{\n"
     "  uint64_t h = bsl_k_mix64 (seed);\n"
     "  for (const char *p = name; *p; p++)\n"
     "    h = bsl_k_mix64 (h ^ (unsigned char) *p);\n"

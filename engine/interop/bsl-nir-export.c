@@ -37,6 +37,7 @@ typedef struct
   /* neurons, float equivalent */
   double   du, dv, vth;
   double  *bias;
+  double  *v0;           /* initial v: a shifted v_reset in NIR, which starts at v = 0 */
   gboolean spiking;
   double  *extra_bias;   /* neurons exported as IF/I: bias carried by an incoming Affine */
   /* synapses, float equivalent, (n_out, n_in) */
@@ -63,6 +64,7 @@ item_free (gpointer data)
   Item *it = data;
 
   g_free (it->bias);
+  g_free (it->v0);
   g_free (it->extra_bias);
   g_free (it->w);
   g_free (it->delay);
@@ -138,10 +140,15 @@ prepare_neuron (Ctx *ctx, Item *it)
         it->bias[i] = bias_mant->data[i];
     }
   it->spiking = it->vth < BSL_NIR_NONSPIKING_VTH;
+  it->v0 = g_new0 (double, it->n);
   for (gsize i = 0; i < it->n; i++)
-    if (u->data[i] != 0 || v->data[i] != 0)
+    if (it->spiking)
+      it->v0[i] = fixed ? v->data[i] / 64.0 : v->data[i];
+  for (gsize i = 0; i < it->n; i++)
+    if (u->data[i] != 0 || (!it->spiking && v->data[i] != 0))
       {
-        note (ctx, "%s: initial u and v were dropped (NIR starts every neuron at rest)", p->name);
+        note (ctx, "%s: initial %s dropped (NIR starts every neuron at rest)", p->name,
+              it->spiking ? "u was" : "u and v were");
         break;
       }
   if (g_str_equal (p->type->name, "LIFReset"))
@@ -388,8 +395,15 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
     type = dv > 0 ? (it->spiking ? "LIF" : "LI") : (it->spiking ? "IF" : "I");
   else
     type = it->spiking ? "CubaLIF" : "CubaLI";
+  g_autofree double *v_reset = g_new0 (double, n);
+  g_autofree double *v_threshold = g_new0 (double, n);
+
   for (gsize i = 0; i < n; i++)
-    v_leak[i] = dv > 0 ? it->bias[i] / dv : 0.0;
+    {
+      v_reset[i] = -it->v0[i];
+      v_threshold[i] = it->vth + v_reset[i];
+      v_leak[i] = (dv > 0 ? it->bias[i] / dv : 0.0) + v_reset[i];
+    }
   if (dv <= 0 && du >= 1.0)
     {
       gboolean any = FALSE;
@@ -428,8 +442,8 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
     ok = ok && w_const (g, "r", n, 1.0 / dt);
   if (it->spiking)
     {
-      ok = ok && w_const (g, "v_threshold", n, it->vth);
-      ok = ok && w_const (g, "v_reset", n, 0.0);
+      ok = ok && w_vec (g, "v_threshold", n, v_threshold);
+      ok = ok && w_vec (g, "v_reset", n, v_reset);
     }
   H5Gclose (g);
   return ok;

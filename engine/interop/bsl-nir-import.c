@@ -40,6 +40,7 @@ typedef struct
   double  *gain;      /* input value -> a_in (before the per-neuron voltage scale k) */
   double  *bias;      /* constant added to v each step, in node units (before k) */
   double  *delta;     /* v_threshold - v_reset (spiking) */
+  double  *v0;        /* NIR neurons start at v = 0, which is -v_reset in Basalt's units */
 } Neuron;
 
 typedef struct
@@ -159,6 +160,7 @@ neuron_free (Neuron *nr)
   g_free (nr->gain);
   g_free (nr->bias);
   g_free (nr->delta);
+  g_free (nr->v0);
   g_free (nr);
 }
 
@@ -1005,6 +1007,7 @@ neuron_params (Ctx *ctx, Node *node, GError **error)
   nr->gain = g_new (double, n);
   nr->bias = g_new (double, n);
   nr->delta = g_new (double, n);
+  nr->v0 = g_new0 (double, n);
   for (gsize i = 0; i < n; i++)
     {
       double r = param (node, "r", i, 1.0);
@@ -1055,6 +1058,7 @@ neuron_params (Ctx *ctx, Node *node, GError **error)
         nr->gain[i] = ctx->dt * r;
       nr->bias[i] = nr->dv[i] * (v_leak - v_reset);
       nr->delta[i] = param (node, "v_threshold", i, 0.0) - v_reset;
+      nr->v0[i] = -v_reset;
     }
   if (clamped)
     note (ctx, "node '%s' (%s): a time constant is shorter than dt = %g s; its decay was "
@@ -1511,6 +1515,17 @@ emit_neuron_part (Ctx *ctx, BslGraph *graph, Node *node, Part *part, GError **er
   array_set (p, "du", bsl_array_new_scalar (part->du));
   array_set (p, "dv", bsl_array_new_scalar (part->dv));
   array_set (p, "vth", bsl_array_new_scalar (part->vth));
+  {
+    g_autofree double *v0 = g_new (double, part->n);
+    gboolean any = FALSE;
+    for (gsize r = 0; r < part->n; r++)
+      {
+        v0[r] = part->k[r] * node->neuron->v0[part->index[r]];
+        any = any || v0[r] != 0;
+      }
+    if (any)
+      array_set (p, "v", vector_or_scalar (v0, part->n));
+  }
   return TRUE;
 }
 

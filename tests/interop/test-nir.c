@@ -1,0 +1,1010 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* NIR import and export: the reference files, the documented neuron mapping against a direct
+ * Euler integration of NIR's equations, round trips, the exact HDF5 layout, malformed files
+ * (written here with libhdf5) and the command line. */
+#include "config.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <string.h>
+
+#include "interop/bsl-nir-export.h"
+#include "interop/bsl-nir-import.h"
+#include "test-util.h"
+
+/* ---------------- writing test files ---------------- */
+
+typedef enum { STR_VLEN, STR_NULLPAD, STR_SPACEPAD } StrKind;
+
+static void
+h5_string (hid_t loc, const char *name, const char *s, StrKind kind)
+{
+  hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate (H5S_SCALAR), d;
+
+  if (kind == STR_VLEN)
+    H5Tset_size (t, H5T_VARIABLE);
+  else
+    {
+      H5Tset_size (t, strlen (s) + 3);
+      H5Tset_strpad (t, kind == STR_NULLPAD ? H5T_STR_NULLPAD : H5T_STR_SPACEPAD);
+    }
+  d = H5Dcreate2 (loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (kind == STR_VLEN)
+    H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
+  else
+    {
+      g_autofree char *buf = g_strnfill (strlen (s) + 3, kind == STR_NULLPAD ? '\0' : ' ');
+      memcpy (buf, s, strlen (s));
+      H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    }
+  H5Dclose (d);
+  H5Sclose (sp);
+  H5Tclose (t);
+}
+
+/* Stored as `type` (float32 is what most NIR writers use); gzip-compressed when asked, as
+ * nir.write does by default. */
+static void
+h5_typed (hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
+          const double *v, gboolean gzip)
+{
+  hid_t sp = H5Screate_simple (rank, dims, NULL);
+  hid_t plist = H5Pcreate (H5P_DATASET_CREATE);
+  hid_t d;
+
+  if (gzip)
+    {
+      H5Pset_chunk (plist, rank, dims);
+      H5Pset_deflate (plist, 4);
+    }
+  d = H5Dcreate2 (loc, name, type, sp, H5P_DEFAULT, plist, H5P_DEFAULT);
+  H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+  H5Dclose (d);
+  H5Pclose (plist);
+  H5Sclose (sp);
+}
+
+static void
+h5_floats (hid_t loc, const char *name, int rank, const hsize_t *dims, const double *v,
+           gboolean gzip)
+{
+  h5_typed (loc, name, H5T_IEEE_F64LE, rank, dims, v, gzip);
+}
+
+static void
+h5_vec (hid_t loc, const char *name, gsize n, const double *v)
+{
+  hsize_t dims[1] = { n };
+
+  h5_typed (loc, name, H5T_IEEE_F64LE, 1, dims, v, TRUE);
+}
+
+static void
+h5_vec32 (hid_t loc, const char *name, gsize n, const double *v)
+{
+  hsize_t dims[1] = { n };
+
+  h5_typed (loc, name, H5T_IEEE_F32LE, 1, dims, v, TRUE);
+}
+
+static void
+h5_shape (hid_t loc, long long n)
+{
+  hsize_t dims[1] = { 1 };
+  hid_t sp = H5Screate_simple (1, dims, NULL);
+  hid_t d = H5Dcreate2 (loc, "shape", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  H5Dwrite (d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, &n);
+  H5Dclose (d);
+  H5Sclose (sp);
+}
+
+static hid_t
+h5_node (hid_t nodes, const char *name, const char *type, StrKind kind)
+{
+  hid_t g = H5Gcreate2 (nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  h5_string (g, "type", type, kind);
+  return g;
+}
+
+/* (E, 2) edges, as fixed-length strings or vlen. */
+static void
+h5_edges (hid_t graph, const char *const *ends, gsize n_edges, StrKind kind)
+{
+  hsize_t dims[2] = { n_edges, 2 };
+  hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate_simple (2, dims, NULL), d;
+
+  if (kind == STR_VLEN)
+    {
+      H5Tset_size (t, H5T_VARIABLE);
+      d = H5Dcreate2 (graph, "edges", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ends);
+    }
+  else
+    {
+      g_autofree char *buf = g_malloc0 (n_edges * 2 * 16);
+      for (gsize i = 0; i < 2 * n_edges; i++)
+        strncpy (buf + 16 * i, ends[i], 16);
+      H5Tset_size (t, 16);
+      H5Tset_strpad (t, H5T_STR_NULLPAD);
+      d = H5Dcreate2 (graph, "edges", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+    }
+  H5Dclose (d);
+  H5Sclose (sp);
+  H5Tclose (t);
+}
+
+typedef struct
+{
+  hid_t file, root, nodes;
+} NirFile;
+
+static NirFile
+nir_begin (const char *path, StrKind kind, double dt)
+{
+  NirFile f;
+
+  f.file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  g_assert_cmpint (f.file, >=, 0);
+  h5_string (f.file, "version", "1.0.7", kind);
+  f.root = H5Gcreate2 (f.file, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  h5_string (f.root, "type", "NIRGraph", kind);
+  f.nodes = H5Gcreate2 (f.root, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (dt > 0)
+    {
+      hid_t meta = H5Gcreate2 (f.root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      hid_t sp = H5Screate (H5S_SCALAR);
+      hid_t d = H5Dcreate2 (meta, "dt", H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, &dt);
+      H5Dclose (d);
+      H5Sclose (sp);
+      H5Gclose (meta);
+    }
+  return f;
+}
+
+static void
+nir_end (NirFile *f, const char *const *ends, gsize n_edges, StrKind kind)
+{
+  H5Gclose (f->nodes);
+  if (ends != NULL)
+    h5_edges (f->root, ends, n_edges, kind);
+  H5Gclose (f->root);
+  H5Fclose (f->file);
+}
+
+/* ---------------- comparing networks ---------------- */
+
+static gboolean
+close_enough (double a, double b)
+{
+  return fabs (a - b) <= 1e-9 * MAX (1.0, MAX (fabs (a), fabs (b)));
+}
+
+static void
+assert_same_network (const BslGraph *a, const BslGraph *b)
+{
+  g_assert_cmpuint (a->processes->len, ==, b->processes->len);
+  for (guint i = 0; i < a->processes->len; i++)
+    {
+      const BslProcess *p = a->processes->pdata[i];
+      const BslProcess *q = bsl_graph_find_process (b, p->name);
+
+      if (q == NULL)
+        g_error ("process '%s' is missing after the round trip", p->name);
+      g_assert_cmpstr (p->type->name, ==, q->type->name);
+      g_assert_cmpuint (p->ndim, ==, q->ndim);
+      for (guint d = 0; d < p->ndim; d++)
+        g_assert_cmpuint (p->dims[d], ==, q->dims[d]);
+      for (guint v = 0; v < p->type->n_vars; v++)
+        {
+          const char *var = p->type->vars[v].name;
+          g_autoptr (BslArray) x = NULL;
+          g_autoptr (BslArray) y = NULL;
+          if (p->type->vars[v].shape == BSL_SHAPE_TIME_SERIES)
+            continue;   /* Input data does not travel through NIR */
+          x = bsl_process_dup_param_full (p, var, NULL);
+          y = bsl_process_dup_param_full (q, var, NULL);
+          g_assert_cmpuint (x->n, ==, y->n);
+          for (gsize k = 0; k < x->n; k++)
+            if (!close_enough (x->data[k], y->data[k]))
+              g_error ("%s.%s[%" G_GSIZE_FORMAT "]: %.17g before, %.17g after the round trip",
+                       p->name, var, k, x->data[k], y->data[k]);
+        }
+      g_assert_true (q->has_position);
+      g_assert_cmpfloat (p->x, ==, q->x);
+      g_assert_cmpfloat (p->y, ==, q->y);
+    }
+  g_assert_cmpuint (a->connections->len, ==, b->connections->len);
+  for (guint c = 0; c < a->connections->len; c++)
+    {
+      const BslConnection *x = a->connections->pdata[c];
+      gboolean found = FALSE;
+      for (guint d = 0; d < b->connections->len && !found; d++)
+        {
+          const BslConnection *y = b->connections->pdata[d];
+          found = g_str_equal (x->from_process, y->from_process)
+                  && g_str_equal (x->from_port, y->from_port)
+                  && g_str_equal (x->to_process, y->to_process)
+                  && g_str_equal (x->to_port, y->to_port);
+        }
+      if (!found)
+        g_error ("connection %s.%s -> %s.%s is missing after the round trip", x->from_process,
+                 x->from_port, x->to_process, x->to_port);
+    }
+}
+
+static BslGraph *
+import_ok (const char *path, GPtrArray *notes)
+{
+  g_autoptr (GError) error = NULL;
+  BslGraph *graph = bsl_nir_import_file (path, NULL, notes, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  return graph;
+}
+
+static void
+assert_import_fails (const char *path, const char *const *words)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_nir_import_file (path, NULL, NULL, &error);
+  g_autofree char *base = g_path_get_basename (path);
+
+  g_assert_null (graph);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+  g_assert_true (bsl_error_is_bad_input (error));
+  g_assert_nonnull (strstr (error->message, base));
+  for (guint i = 0; words[i] != NULL; i++)
+    if (strstr (error->message, words[i]) == NULL)
+      g_error ("the message '%s' does not mention '%s'", error->message, words[i]);
+}
+
+/* ---------------- the reference files ---------------- */
+
+static void
+test_reference_import (gconstpointer data)
+{
+  const char *path = data;
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (BslGraph) graph = import_ok (path, notes);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (GError) error = NULL;
+  BslRuntime *rt;
+
+  g_assert_cmpint (graph->run_tag, ==, BSL_TAG_FLOATING_PT);
+  g_assert_cmpuint (graph->processes->len, >, 2);
+  /* Laid out: every process placed, no two on the same spot. */
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      g_assert_true (p->has_position);
+      for (guint j = 0; j < i; j++)
+        {
+          const BslProcess *q = graph->processes->pdata[j];
+          g_assert_false (p->x == q->x && p->y == q->y);
+        }
+    }
+  /* It runs as imported. */
+  rt = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (rt, 20);
+  bsl_runtime_free (rt);
+  for (guint i = 0; i < notes->len; i++)
+    g_test_message ("note: %s", (char *) notes->pdata[i]);
+}
+
+/* 01: per-neuron time constants become one LIF per (tau_syn, tau_mem) with du = dt / tau_syn. */
+static void
+test_reference_cubalif (void)
+{
+  g_autofree char *path = test_shared_path ("reference", "nir", "01_cubalif_single.nir", NULL);
+  g_autoptr (BslGraph) graph = import_ok (path, NULL);
+  hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  double tau_syn[4], tau_mem[4], v_thr[4], v_reset[4];
+  guint n_lif = 0, distinct = 0;
+
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  g_assert_cmpint (file, >=, 0);
+  {
+    const char *names[] = { "tau_syn", "tau_mem", "v_threshold", "v_reset" };
+    double *dest[] = { tau_syn, tau_mem, v_thr, v_reset };
+    for (int k = 0; k < 4; k++)
+      {
+        g_autofree char *ds = g_strdup_printf ("/node/nodes/cubalif/%s", names[k]);
+        hid_t d = H5Dopen2 (file, ds, H5P_DEFAULT);
+        g_assert_cmpint (d, >=, 0);
+        g_assert_cmpint (H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, dest[k]),
+                         >=, 0);
+        H5Dclose (d);
+      }
+  }
+  H5Fclose (file);
+
+  for (int i = 0; i < 4; i++)
+    {
+      gboolean seen = FALSE, found = FALSE;
+      for (int j = 0; j < i; j++)
+        if (tau_syn[j] == tau_syn[i] && tau_mem[j] == tau_mem[i])
+          seen = TRUE;
+      if (!seen)
+        distinct++;
+      for (guint p = 0; p < graph->processes->len; p++)
+        {
+          const BslProcess *proc = graph->processes->pdata[p];
+          g_autoptr (BslArray) du = NULL;
+          g_autoptr (BslArray) dv = NULL;
+          g_autoptr (BslArray) vth = NULL;
+          if (!g_str_equal (proc->type->name, "LIF"))
+            continue;
+          du = bsl_process_dup_param_full (proc, "du", NULL);
+          dv = bsl_process_dup_param_full (proc, "dv", NULL);
+          vth = bsl_process_dup_param_full (proc, "vth", NULL);
+          if (close_enough (du->data[0], 1e-3 / tau_syn[i])
+              && close_enough (dv->data[0], 1e-3 / tau_mem[i])
+              && close_enough (vth->data[0], v_thr[i] - v_reset[i]))
+            found = TRUE;
+        }
+      g_assert_true (found);
+    }
+  for (guint p = 0; p < graph->processes->len; p++)
+    if (g_str_equal (((BslProcess *) graph->processes->pdata[p])->type->name, "LIF"))
+      n_lif++;
+  g_assert_cmpuint (n_lif, ==, distinct);
+}
+
+static void
+test_reference_conv (void)
+{
+  g_autofree char *path = test_shared_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
+  const char *words[] = { "'conv'", "Conv2d", NULL };
+
+  assert_import_fails (path, words);
+}
+
+static void
+test_reference_round_trip (gconstpointer data)
+{
+  const char *path = data;
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "round.nir", NULL);
+  g_autoptr (BslGraph) first = import_ok (path, NULL);
+  g_autoptr (BslGraph) second = NULL;
+  g_autoptr (GError) error = NULL;
+
+  bsl_nir_export_file (first, out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  second = import_ok (out, NULL);
+  assert_same_network (first, second);
+}
+
+/* ---------------- the mapping against NIR's own equations ---------------- */
+
+/* Input(3) -> Affine -> CubaLIF(3) -> Output, with w_in, r, v_leak, v_reset and thresholds that
+ * differ per neuron. Basalt's imported LIF must follow NIR's Euler-discretised equations:
+ *   I += dt/tau_syn (w_in x - I),  v += dt/tau_mem (v_leak - v + r I),  spike: v > v_th -> v_reset
+ * with the input one step late (Lava's Dense) and v_basalt = k (v_nir - v_reset). */
+static void
+test_mapping_cubalif (void)
+{
+  static const double W[6] = { 1.5, 0.5, 0, 0.2, 2.0, -0.5 };
+  static const double b[3] = { 0.1, 0, 0.3 };
+  static const double tau_syn[3] = { 0.005, 0.005, 0.005 }, tau_mem[3] = { 0.02, 0.02, 0.02 };
+  static const double r[3] = { 4.0, 3.0, 5.0 }, v_leak[3] = { 0.05, 0, -0.1 };
+  static const double v_th[3] = { 1.0, 0.8, 1.2 }, v_reset[3] = { -0.2, 0, 0.1 };
+  static const double w_in[3] = { 1.0, 2.0, 0.5 };
+  const double dt = 1e-3;
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "cuba.nir", NULL);
+  const char *ends[] = { "input", "fc", "fc", "lif", "lif", "output" };
+  NirFile f = nir_begin (path, STR_VLEN, dt);
+  g_autoptr (BslGraph) graph = NULL;
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (GError) error = NULL;
+  const BslProcess *lif = NULL;
+  double I[3] = { 0 }, v[3] = { 0 }, x[2] = { 0 };
+  const gsize T = 200;
+  gsize dims[2] = { 2, T };
+  BslArray *data;
+  BslRuntime *rt;
+  guint spikes = 0;
+  hid_t g;
+
+  g = h5_node (f.nodes, "input", "Input", STR_VLEN);
+  h5_shape (g, 2);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "fc", "Affine", STR_VLEN);
+  {
+    double wt[6] = { W[0], W[3], W[1], W[4], W[2], W[5] };   /* (3, 2) */
+    hsize_t d2[2] = { 3, 2 };
+    h5_floats (g, "weight", 2, d2, wt, TRUE);
+  }
+  h5_vec (g, "bias", 3, b);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "lif", "CubaLIF", STR_VLEN);
+  h5_vec (g, "tau_syn", 3, tau_syn);
+  h5_vec (g, "tau_mem", 3, tau_mem);
+  h5_vec (g, "r", 3, r);
+  h5_vec (g, "v_leak", 3, v_leak);
+  h5_vec (g, "v_threshold", 3, v_th);
+  h5_vec (g, "v_reset", 3, v_reset);
+  h5_vec (g, "w_in", 3, w_in);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "output", "Output", STR_VLEN);
+  h5_shape (g, 3);
+  H5Gclose (g);
+  nir_end (&f, ends, 3, STR_VLEN);
+
+  graph = import_ok (path, NULL);
+  for (guint i = 0; i < graph->processes->len; i++)
+    if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, "LIF"))
+      lif = graph->processes->pdata[i];
+  g_assert_nonnull (lif);
+  g_assert_cmpuint (lif->dims[0], ==, 3);
+
+  /* Drive: input values that change every step. */
+  data = bsl_array_new (2, dims);
+  for (gsize t = 0; t < T; t++)
+    {
+      data->data[0 * T + t] = (t % 3 == 0) ? 1.0 : 0.25;
+      data->data[1 * T + t] = (t % 5 < 2) ? 1.0 : 0.0;
+    }
+  bsl_process_set_param (bsl_graph_find_process (graph, "input"), "data", data, &error);
+  g_assert_no_error (error);
+  rt = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+
+  for (gsize t = 1; t <= T; t++)
+    {
+      g_autoptr (BslArray) vb = NULL;
+      g_autoptr (BslArray) sb = NULL;
+      double vth;
+
+      bsl_runtime_step (rt);
+      for (int i = 0; i < 3; i++)
+        {
+          double y = b[i];
+          for (int j = 0; j < 2; j++)
+            y += W[j * 3 + i] * x[j];
+          I[i] += dt / tau_syn[i] * (w_in[i] * y - I[i]);
+          v[i] += dt / tau_mem[i] * (v_leak[i] - v[i] + r[i] * I[i]);
+        }
+      /* the Dense delivers step t's input at step t + 1 */
+      x[0] = data->data[0 * T + (t - 1)];
+      x[1] = data->data[1 * T + (t - 1)];
+      vb = bsl_runtime_get_var (rt, lif->name, "v", &error);
+      sb = bsl_runtime_get_var (rt, lif->name, "s_out", &error);
+      g_assert_no_error (error);
+      {
+        g_autoptr (BslArray) vth_a = bsl_runtime_get_var (rt, lif->name, "vth", &error);
+        vth = vth_a->data[0];
+      }
+      for (int i = 0; i < 3; i++)
+        {
+          double k = vth / (v_th[i] - v_reset[i]);
+          gboolean fired = v[i] > v_th[i];
+          if (fired)
+            v[i] = v_reset[i];
+          g_assert_cmpint (fired, ==, sb->data[i] != 0);
+          if (fabs (vb->data[i] / k + v_reset[i] - v[i]) > 1e-9)
+            g_error ("step %" G_GSIZE_FORMAT ", neuron %d: Basalt v = %.17g means %.17g in NIR "
+                     "units, the NIR equations give %.17g", t, i, vb->data[i],
+                     vb->data[i] / k + v_reset[i], v[i]);
+          spikes += fired;
+        }
+    }
+  bsl_runtime_free (rt);
+  g_assert_cmpuint (spikes, >, 3);   /* the comparison covered resets */
+}
+
+/* ---------------- Basalt -> NIR -> Basalt behaves the same ---------------- */
+
+static const char float_network[] =
+  "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 100},\n"
+  " \"processes\": [\n"
+  "  {\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [3], \"params\": {\"data\": [[1, 0, 1, 0], [0, 1, 1, 0], [0, 0, 1, 1]]}, \"ui\": {\"x\": 10, \"y\": 20}},\n"
+  "  {\"name\": \"w1\", \"type\": \"Dense\", \"shape\": [4, 3], \"params\": {\"weights\": [[0.5, 0.1, 0], [0.2, 0.3, 0.4], [-0.1, 0.6, 0.2], [0.05, 0, 0.7]]}},\n"
+  "  {\"name\": \"bias\", \"type\": \"CurrentSource\", \"shape\": [4], \"params\": {\"amplitude\": [0.01, 0.02, 0, 0.03]}},\n"
+  "  {\"name\": \"cuba\", \"type\": \"LIF\", \"shape\": [4], \"params\": {\"du\": 0.25, \"dv\": 0.1, \"vth\": 0.3, \"bias_mant\": [0.001, 0.002, 0, 0.004]}},\n"
+  "  {\"name\": \"w3\", \"type\": \"DelayDense\", \"shape\": [2, 4], \"params\": {\"weights\": [[0.8, 0, 0.6, 0], [0, 0.9, 0, 0.7]], \"delays\": [[2, 2, 2, 2], [0, 0, 0, 0]]}},\n"
+  "  {\"name\": \"plain\", \"type\": \"LIF\", \"shape\": [2], \"params\": {\"du\": 1, \"dv\": 0.2, \"vth\": 0.5, \"bias_mant\": 0.01}},\n"
+  "  {\"name\": \"w2\", \"type\": \"Sparse\", \"shape\": [2, 2], \"params\": {\"weights\": [[1.2, 0], [0.4, 1.1]]}},\n"
+  "  {\"name\": \"integ\", \"type\": \"LIF\", \"shape\": [2], \"params\": {\"du\": 1, \"dv\": 0, \"vth\": 0.9, \"bias_mant\": 0.02}},\n"
+  "  {\"name\": \"mon\", \"type\": \"Monitor\", \"shape\": [2]},\n"
+  "  {\"name\": \"mon2\", \"type\": \"Monitor\", \"shape\": [4]}\n"
+  " ],\n"
+  " \"connections\": [\n"
+  "  {\"from\": \"src.s_out\", \"to\": \"w1.s_in\"}, {\"from\": \"w1.a_out\", \"to\": \"cuba.a_in\"},\n"
+  "  {\"from\": \"bias.a_out\", \"to\": \"cuba.a_in\"}, {\"from\": \"cuba.s_out\", \"to\": \"w3.s_in\"},\n"
+  "  {\"from\": \"w3.a_out\", \"to\": \"plain.a_in\"}, {\"from\": \"plain.s_out\", \"to\": \"w2.s_in\"},\n"
+  "  {\"from\": \"w2.a_out\", \"to\": \"integ.a_in\"}, {\"from\": \"integ.s_out\", \"to\": \"mon.a_in\"},\n"
+  "  {\"from\": \"cuba.s_out\", \"to\": \"mon2.a_in\"}\n"
+  " ]}\n";
+
+static GArray *
+record (const BslGraph *graph, const char *const *targets, gint64 steps)
+{
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (GError) error = NULL;
+  GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+  BslRuntime *rt = bsl_runtime_new (graph, config, &error);
+
+  g_assert_no_error (error);
+  for (gint64 t = 0; t < steps; t++)
+    {
+      bsl_runtime_step (rt);
+      for (guint i = 0; targets[i] != NULL; i++)
+        {
+          g_auto (GStrv) pv = g_strsplit (targets[i], ".", 2);
+          g_autoptr (BslArray) a = bsl_runtime_get_var (rt, pv[0], pv[1], &error);
+          g_assert_no_error (error);
+          g_array_append_vals (values, a->data, a->n);
+        }
+    }
+  bsl_runtime_free (rt);
+  return values;
+}
+
+static void
+test_basalt_round_trip (void)
+{
+  const char *targets[] = { "cuba.v", "cuba.u", "plain.v", "integ.v", "mon.data", "mon2.data", NULL };
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "net.nir", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (float_network, -1, "float", NULL, &error);
+  g_autoptr (BslGraph) back = NULL;
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) want = NULL;
+  g_autoptr (GArray) got = NULL;
+  double spikes = 0;
+
+  g_assert_no_error (error);
+  bsl_nir_export_file (graph, out, NULL, notes, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < notes->len; i++)
+    g_test_message ("note: %s", (char *) notes->pdata[i]);
+  back = import_ok (out, NULL);
+  /* Input data is not part of NIR: give the imported source the same data. */
+  bsl_process_set_param (bsl_graph_find_process (back, "src"), "data",
+                         bsl_array_copy (bsl_process_get_param (bsl_graph_find_process (graph, "src"), "data")),
+                         &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_graph_find_process (back, "src")->x == 10);
+
+  want = record (graph, targets, 120);
+  got = record (back, targets, 120);
+  g_assert_cmpuint (want->len, ==, got->len);
+  for (guint i = 0; i < want->len; i++)
+    {
+      double a = g_array_index (want, double, i), b = g_array_index (got, double, i);
+      if (fabs (a - b) > 1e-9 * MAX (1.0, fabs (a)))
+        g_error ("value %u differs after Basalt -> NIR -> Basalt: %.17g vs %.17g", i, a, b);
+    }
+  for (guint i = 0; i < want->len; i++)
+    spikes += g_array_index (want, double, i) == 1.0;
+  g_assert_cmpfloat (spikes, >, 0);
+}
+
+/* ---------------- the exported layout ---------------- */
+
+static const char *const allowed[][9] = {
+  { "Input", "shape" }, { "Output", "shape" }, { "Affine", "weight", "bias" },
+  { "Linear", "weight" }, { "Delay", "delay" }, { "I", "r" }, { "LI", "tau", "r", "v_leak" },
+  { "IF", "r", "v_threshold", "v_reset" },
+  { "LIF", "tau", "r", "v_leak", "v_threshold", "v_reset" },
+  { "CubaLI", "tau_syn", "tau_mem", "r", "v_leak", "w_in" },
+  { "CubaLIF", "tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in" },
+};
+
+static char *
+read_str (hid_t loc, const char *name)
+{
+  hid_t d = H5Dopen2 (loc, name, H5P_DEFAULT);
+  hid_t t = H5Dget_type (d), m = H5Tcopy (H5T_C_S1);
+  char *s = NULL, *copy;
+
+  g_assert_true (H5Tis_variable_str (t) > 0);
+  H5Tset_size (m, H5T_VARIABLE);
+  g_assert_cmpint (H5Dread (d, m, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s), >=, 0);
+  copy = g_strdup (s);
+  H5free_memory (s);
+  H5Tclose (m);
+  H5Tclose (t);
+  H5Dclose (d);
+  return copy;
+}
+
+static herr_t
+check_node (hid_t nodes, const char *name, const H5L_info_t *info, void *data)
+{
+  hid_t g = H5Gopen2 (nodes, name, H5P_DEFAULT);
+  g_autofree char *type = read_str (g, "type");
+  const char *const *spec = NULL;
+  H5G_info_t ginfo;
+  guint *count = data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (allowed); i++)
+    if (g_str_equal (allowed[i][0], type))
+      spec = allowed[i];
+  if (spec == NULL)
+    g_error ("exported node '%s' has type '%s'", name, type);
+  H5Gget_info (g, &ginfo);
+  for (hsize_t k = 0; k < ginfo.nlinks; k++)
+    {
+      char link[256];
+      gboolean ok = FALSE;
+      H5Lget_name_by_idx (g, ".", H5_INDEX_NAME, H5_ITER_INC, k, link, sizeof link, H5P_DEFAULT);
+      ok = g_str_equal (link, "type") || g_str_equal (link, "metadata");
+      for (guint j = 1; j < 9 && spec[j] != NULL; j++)
+        ok = ok || g_str_equal (spec[j], link);
+      if (!ok)
+        g_error ("node '%s' (%s) holds '%s', which nir.read would refuse", name, type, link);
+    }
+  /* every parameter present: nir.read needs them all */
+  for (guint j = 1; j < 9 && spec[j] != NULL; j++)
+    g_assert_true (H5Lexists (g, spec[j], H5P_DEFAULT) > 0);
+  H5Gclose (g);
+  (*count)++;
+  return 0;
+}
+
+static herr_t
+no_attributes (hid_t obj, const char *name, const H5O_info_t *info, void *data)
+{
+  if (info->num_attrs != 0)
+    g_error ("'%s' carries HDF5 attributes; NIR files use datasets only", name);
+  return 0;
+}
+
+static void
+test_export_layout (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "net.nir", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (float_network, -1, "float", NULL, &error);
+  g_autofree char *version = NULL, *type = NULL;
+  hid_t file, root, nodes, edges, space, meta;
+  hsize_t dims[2];
+  guint count = 0;
+
+  g_assert_no_error (error);
+  bsl_nir_export_file (graph, out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  g_assert_cmpint (file, >=, 0);
+  version = read_str (file, "version");
+  g_assert_true (g_str_has_prefix (version, "1."));
+  root = H5Gopen2 (file, "node", H5P_DEFAULT);
+  type = read_str (root, "type");
+  g_assert_cmpstr (type, ==, "NIRGraph");
+  H5Ovisit (file, H5_INDEX_NAME, H5_ITER_INC, no_attributes, NULL);
+  nodes = H5Gopen2 (root, "nodes", H5P_DEFAULT);
+  H5Literate (nodes, H5_INDEX_NAME, H5_ITER_INC, NULL, check_node, &count);
+  /* 10 processes: DelayDense adds a Delay, the constant current became a bias */
+  g_assert_cmpuint (count, ==, graph->processes->len);
+  edges = H5Dopen2 (root, "edges", H5P_DEFAULT);
+  space = H5Dget_space (edges);
+  g_assert_cmpint (H5Sget_simple_extent_ndims (space), ==, 2);
+  H5Sget_simple_extent_dims (space, dims, NULL);
+  g_assert_cmpuint (dims[1], ==, 2);
+  g_assert_cmpuint (dims[0], ==, graph->connections->len);   /* -1 merged, +1 Linear -> Delay */
+  meta = H5Gopen2 (root, "metadata", H5P_DEFAULT);
+  g_assert_true (H5Lexists (meta, "dt", H5P_DEFAULT) > 0);
+  H5Gclose (meta);
+  H5Sclose (space);
+  H5Dclose (edges);
+  H5Gclose (nodes);
+  H5Gclose (root);
+  H5Fclose (file);
+}
+
+/* A fixed_pt network goes out through its float equivalent, with a report. */
+static void
+test_export_fixed_report (void)
+{
+  g_autofree char *path = test_examples_path ("ringbuffer-dense-lif.basalt");
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "fixed.nir", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (path, &error);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (BslGraph) back = NULL;
+  BslNirExportOptions options = { .dt = 1e-3, .tag = BSL_TAG_FIXED_PT };
+  gboolean du = FALSE, dv = FALSE;
+
+  g_assert_no_error (error);
+  bsl_nir_export_file (graph, out, &options, notes, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < notes->len; i++)
+    {
+      const char *n = notes->pdata[i];
+      g_test_message ("note: %s", n);
+      du = du || strstr (n, ".du = ") != NULL;
+      dv = dv || strstr (n, ".dv = ") != NULL;
+    }
+  g_assert_true (du && dv);
+  back = import_ok (out, NULL);
+  g_assert_cmpuint (back->processes->len, >, 0);
+}
+
+/* ---------------- what the importer must accept ---------------- */
+
+/* Fixed-length strings (NULL- and space-padded), gzip float32 data, optional fields left out. */
+static void
+test_strings_gzip_defaults (void)
+{
+  static const double tau[2] = { 0.01, 0.02 }, one[2] = { 1, 1 }, zero[2] = { 0, 0 };
+  static const double thr[2] = { 0.5, 0.5 }, ts[2] = { 0.005, 0.005 }, tm[2] = { 0.01, 0.01 };
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "fixed-strings.nir", NULL);
+  const char *ends[] = { "input", "lif", "lif", "cuba", "cuba", "output" };
+  NirFile f = nir_begin (path, STR_NULLPAD, 0);
+  g_autoptr (BslGraph) graph = NULL;
+  const BslProcess *lif, *cuba;
+  g_autoptr (BslArray) vth = NULL;
+  hid_t g;
+
+  g = h5_node (f.nodes, "input", "Input", STR_SPACEPAD);
+  h5_shape (g, 2);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "lif", "LIF", STR_NULLPAD);   /* no v_reset */
+  h5_vec32 (g, "tau", 2, tau);
+  h5_vec32 (g, "r", 2, one);
+  h5_vec32 (g, "v_leak", 2, zero);
+  h5_vec32 (g, "v_threshold", 2, thr);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "cuba", "CubaLIF", STR_NULLPAD);   /* no v_reset, no w_in */
+  h5_vec32 (g, "tau_syn", 2, ts);
+  h5_vec32 (g, "tau_mem", 2, tm);
+  h5_vec32 (g, "r", 2, one);
+  h5_vec32 (g, "v_leak", 2, zero);
+  h5_vec32 (g, "v_threshold", 2, one);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "output", "Output", STR_VLEN);
+  h5_shape (g, 2);
+  H5Gclose (g);
+  nir_end (&f, ends, 3, STR_NULLPAD);
+
+  graph = import_ok (path, NULL);
+  lif = bsl_graph_find_process (graph, "lif_0");
+  cuba = bsl_graph_find_process (graph, "cuba");
+  g_assert_nonnull (lif);   /* two time constants: two populations */
+  g_assert_nonnull (bsl_graph_find_process (graph, "lif_1"));
+  g_assert_nonnull (cuba);
+  vth = bsl_process_dup_param_full (lif, "vth", NULL);
+  g_assert_cmpfloat (vth->data[0], ==, 0.5f);    /* v_reset defaulted to 0 */
+  {
+    /* w_in defaulted to 1: gain du * dv * r on the lif -> cuba weights */
+    const BslProcess *w = bsl_graph_find_process (graph, "lif_0_to_cuba");
+    g_autoptr (BslArray) weights = NULL;
+    g_assert_nonnull (w);
+    weights = bsl_process_dup_param_full (w, "weights", NULL);
+    g_assert_true (close_enough (weights->data[0], (1e-3 / (double) 0.005f) * (1e-3 / (double) 0.01f)));
+  }
+}
+
+/* ---------------- malformed files ---------------- */
+
+typedef enum
+{
+  BAD_MISSING_DATASET,
+  BAD_PARAM_SHAPES,
+  BAD_EDGE_SHAPES,
+  BAD_DANGLING_EDGE,
+  BAD_UNKNOWN_TYPE,
+  BAD_NO_EDGES,
+  BAD_NUMERIC_EDGES,
+  BAD_LOOP,
+  BAD_NO_TYPE,
+} BadKind;
+
+static void
+write_bad (const char *path, BadKind kind)
+{
+  static const double tau[3] = { 0.01, 0.01, 0.01 }, one[3] = { 1, 1, 1 }, zero[3] = { 0, 0, 0 };
+  static const double w[9] = { 1, 0, 0, 0, 1, 0, 0, 0, 1 };
+  const char *ends[] = { "input", "fc", "fc", "lif", "lif", "output", "fc", "fc2", "fc2", "fc" };
+  gsize n_edges = kind == BAD_LOOP ? 5 : 3;
+  hsize_t wd[2] = { kind == BAD_EDGE_SHAPES ? 2 : 3, 3 };
+  NirFile f = nir_begin (path, STR_VLEN, 0);
+  hid_t g;
+
+  if (kind == BAD_DANGLING_EDGE)
+    ends[3] = "ghost";
+  g = h5_node (f.nodes, "input", "Input", STR_VLEN);
+  h5_shape (g, 3);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "fc", "Linear", STR_VLEN);
+  h5_floats (g, "weight", 2, wd, w, FALSE);
+  H5Gclose (g);
+  if (kind == BAD_LOOP)
+    {
+      g = h5_node (f.nodes, "fc2", "Linear", STR_VLEN);
+      h5_floats (g, "weight", 2, wd, w, FALSE);
+      H5Gclose (g);
+    }
+  if (kind == BAD_NO_TYPE)
+    g = H5Gcreate2 (f.nodes, "lif", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  else
+    g = h5_node (f.nodes, "lif", kind == BAD_UNKNOWN_TYPE ? "Banana" : "LIF", STR_VLEN);
+  if (kind != BAD_MISSING_DATASET)
+    h5_vec (g, "tau", 3, tau);
+  h5_vec (g, "r", kind == BAD_PARAM_SHAPES ? 2 : 3, one);
+  h5_vec (g, "v_leak", 3, zero);
+  h5_vec (g, "v_threshold", 3, one);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "output", "Output", STR_VLEN);
+  h5_shape (g, 3);
+  H5Gclose (g);
+  if (kind == BAD_NUMERIC_EDGES)
+    {
+      hsize_t ed[2] = { 3, 2 };
+      double e[6] = { 0 };
+      h5_floats (f.root, "edges", 2, ed, e, FALSE);
+      nir_end (&f, NULL, 0, STR_VLEN);
+    }
+  else
+    nir_end (&f, kind == BAD_NO_EDGES ? NULL : ends, n_edges, STR_VLEN);
+}
+
+typedef struct
+{
+  const char *name;
+  BadKind     kind;
+  const char *words[3];
+} BadCase;
+
+static const BadCase bad_cases[] = {
+  { "missing-dataset", BAD_MISSING_DATASET, { "'lif'", "'tau'", NULL } },
+  { "parameter-shapes", BAD_PARAM_SHAPES, { "'lif'", "wrong shape", NULL } },
+  { "edge-shapes", BAD_EDGE_SHAPES, { "'fc' -> 'lif'", "wrong shapes", NULL } },
+  { "dangling-edge", BAD_DANGLING_EDGE, { "'ghost'", "dangling", NULL } },
+  { "unknown-type", BAD_UNKNOWN_TYPE, { "'lif'", "'Banana'", NULL } },
+  { "no-edges", BAD_NO_EDGES, { "'edges'", NULL } },
+  { "numeric-edges", BAD_NUMERIC_EDGES, { "'edges'", "strings", NULL } },
+  { "loop-without-neuron", BAD_LOOP, { "loop", NULL } },
+  { "no-type", BAD_NO_TYPE, { "'lif'", "'type'", NULL } },
+};
+
+static void
+test_malformed (gconstpointer data)
+{
+  const BadCase *c = data;
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *file = g_strconcat (c->name, ".nir", NULL);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  write_bad (path, c->kind);
+  assert_import_fails (path, c->words);
+}
+
+/* Cut files, a text file, an HDF5 file that is not NIR: errors, never a crash. */
+static void
+test_truncated (void)
+{
+  g_autofree char *ref = test_shared_path ("reference", "nir",
+                                           "02_feedforward_affine_cubalif_affine_lif.nir", NULL);
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len;
+  const double fractions[] = { 0.9, 0.6, 0.3, 0.05 };
+  const char *none[] = { NULL };
+
+  g_file_get_contents (ref, &contents, &len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (fractions); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("cut-%u.nir", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_file_set_contents (path, contents, (gssize) (len * fractions[i]), &error);
+      g_assert_no_error (error);
+      assert_import_fails (path, none);
+    }
+  {
+    g_autofree char *path = g_build_filename (dir, "text.nir", NULL);
+    const char *words[] = { "not an HDF5 file", NULL };
+    g_file_set_contents (path, "hello\n", -1, &error);
+    g_assert_no_error (error);
+    assert_import_fails (path, words);
+  }
+  {
+    g_autofree char *path = g_build_filename (dir, "empty.nir", NULL);
+    const char *words[] = { "'/node'", NULL };
+    hid_t file = H5Fcreate (path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    H5Fclose (file);
+    assert_import_fails (path, words);
+  }
+}
+
+/* ---------------- the command line ---------------- */
+
+static void
+test_cli (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *nir = g_build_filename (dir, "ex.nir", NULL);
+  g_autofree char *back = g_build_filename (dir, "back.basalt", NULL);
+  g_autofree char *bad_out = g_build_filename (dir, "never.basalt", NULL);
+  g_autofree char *example = test_examples_path ("ringbuffer-dense-lif.basalt");
+  g_autofree char *conv = test_shared_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = NULL;
+  int status;
+
+  status = test_run_basalt (&out, &err, "export", example, "--format", "nir", "-o", nir, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (err, "note:"));   /* fixed_pt: what was approximated */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = test_run_basalt (&out, &err, "import", nir, "-o", back, NULL);
+  g_assert_cmpint (status, ==, 0);
+  graph = bsl_graph_load_file (back, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = test_run_basalt (&out, &err, "import", conv, "-o", bad_out, NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "Conv2d"));
+  g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = test_run_basalt (&out, &err, "export", example, "--format", "bogus", "-o", bad_out, NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
+}
+
+static void
+add_reference (const char *prefix, GTestDataFunc func, gboolean with_conv)
+{
+  g_autofree char *dir = test_shared_path ("reference", "nir", NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".nir") && (with_conv || strstr (name, "conv") == NULL))
+      g_ptr_array_add (names, g_strdup (name));
+  g_assert_cmpuint (names->len, >, 0);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *test = g_strdup_printf ("%s/%s", prefix, (char *) names->pdata[i]);
+      g_test_add_data_func (test, g_build_filename (dir, names->pdata[i], NULL), func);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+
+  add_reference ("/nir/import/reference", test_reference_import, FALSE);
+  g_test_add_func ("/nir/import/reference-cubalif-split", test_reference_cubalif);
+  g_test_add_func ("/nir/import/reference-conv-refused", test_reference_conv);
+  add_reference ("/nir/round-trip/reference", test_reference_round_trip, FALSE);
+  g_test_add_func ("/nir/import/mapping-cubalif", test_mapping_cubalif);
+  g_test_add_func ("/nir/import/strings-gzip-defaults", test_strings_gzip_defaults);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/nir/import/malformed/%s", bad_cases[i].name);
+      g_test_add_data_func (path, &bad_cases[i], test_malformed);
+    }
+  g_test_add_func ("/nir/import/malformed/truncated", test_truncated);
+  g_test_add_func ("/nir/round-trip/basalt", test_basalt_round_trip);
+  g_test_add_func ("/nir/export/layout", test_export_layout);
+  g_test_add_func ("/nir/export/fixed-report", test_export_fixed_report);
+  g_test_add_func ("/nir/cli", test_cli);
+  return g_test_run ();
+}
