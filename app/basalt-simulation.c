@@ -158,6 +158,8 @@ basalt_simulation_compile (BasaltSimulation  *self,
 
   config = bsl_run_config_new (tag);
   config->seed = graph->run_seed;
+  /* Leave a core to the interface, so drawing never waits for the engine. */
+  config->n_threads = MAX (1, g_get_num_processors () - 1);
   runtime = bsl_runtime_new (graph, config, error);
   bsl_run_config_free (config);
   if (runtime == NULL)
@@ -263,11 +265,51 @@ basalt_simulation_set_var (BasaltSimulation  *self,
                            const BslArray    *value,
                            GError           **error)
 {
+  gboolean paused, ok;
+
   g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
 
   if (self->runner == NULL)
     return TRUE;
-  return bsl_runner_set_var (self->runner, process, var, value, error);
+
+  /* bsl_runner_set_var() takes the runtime lock to check the value. */
+  paused = self->speed <= 0 && bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING;
+  if (paused)
+    {
+      bsl_runner_pause (self->runner);
+      bsl_runner_wait_idle (self->runner);
+    }
+  ok = bsl_runner_set_var (self->runner, process, var, value, error);
+  if (paused)
+    bsl_runner_resume (self->runner);
+  return ok;
+}
+
+/* The runner's lock is not fair: a worker stepping flat out takes it back before a waiting
+ * reader wakes, and the interface would stall for seconds. When there is no pace to leave gaps,
+ * the run pauses for the moment the lock is held. */
+static BslRuntime *
+lock_runtime (BasaltSimulation *self,
+              gboolean         *paused)
+{
+  *paused = FALSE;
+
+  if (self->speed <= 0 && bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING)
+    {
+      bsl_runner_pause (self->runner);
+      bsl_runner_wait_idle (self->runner);
+      *paused = TRUE;
+    }
+  return bsl_runner_lock (self->runner);
+}
+
+static void
+unlock_runtime (BasaltSimulation *self,
+                gboolean          paused)
+{
+  bsl_runner_unlock (self->runner);
+  if (paused)
+    bsl_runner_resume (self->runner);
 }
 
 static ProbeView *
@@ -336,13 +378,14 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
 
   if (self->runner != NULL)
     {
-      BslRuntime *runtime = bsl_runner_lock (self->runner);
+      gboolean paused;
+      BslRuntime *runtime = lock_runtime (self, &paused);
 
       attach_probe (view, runtime);
       /* Recording starts now; earlier steps were not kept. */
       if (view->probe != NULL)
         view->last_step = bsl_runtime_get_time (runtime);
-      bsl_runner_unlock (self->runner);
+      unlock_runtime (self, paused);
     }
 
   g_ptr_array_add (self->probes, view);
@@ -417,7 +460,7 @@ basalt_simulation_dup_probed (BasaltSimulation *self)
 void
 basalt_simulation_sync (BasaltSimulation *self)
 {
-  BslRuntime *runtime;
+  gboolean paused;
 
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
@@ -425,8 +468,7 @@ basalt_simulation_sync (BasaltSimulation *self)
     return;
 
   /* Copy under the lock, briefly: the worker holds it only while stepping a batch. */
-  runtime = bsl_runner_lock (self->runner);
-  (void) runtime;
+  lock_runtime (self, &paused);
   for (guint i = 0; i < self->probes->len; i++)
     {
       ProbeView *view = g_ptr_array_index (self->probes, i);
@@ -465,7 +507,7 @@ basalt_simulation_sync (BasaltSimulation *self)
         }
       view->last_step = first + (gint64) n_held - 1;
     }
-  bsl_runner_unlock (self->runner);
+  unlock_runtime (self, paused);
 }
 
 gboolean
@@ -474,7 +516,7 @@ basalt_simulation_write_csv (BasaltSimulation  *self,
                              GError           **error)
 {
   BslRuntime *runtime;
-  gboolean ok;
+  gboolean ok, paused;
 
   g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
 
@@ -484,9 +526,9 @@ basalt_simulation_write_csv (BasaltSimulation  *self,
       return FALSE;
     }
 
-  runtime = bsl_runner_lock (self->runner);
+  runtime = lock_runtime (self, &paused);
   ok = bsl_runtime_write_csv (runtime, path, error);
-  bsl_runner_unlock (self->runner);
+  unlock_runtime (self, paused);
   return ok;
 }
 

@@ -419,7 +419,7 @@ on_probe_added (BasaltSimulation *simulation,
                 BasaltWindow     *self)
 {
   gtk_widget_set_visible (self->plots_placeholder, FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, basalt_plot_get_kind (plot) == BASALT_PLOT_RASTER ? 180 : 150);
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, basalt_plot_get_kind (plot) == BASALT_PLOT_RASTER ? 170 : 140);
   gtk_box_append (self->plots_box, GTK_WIDGET (plot));
   update_actions (self);
 }

@@ -266,22 +266,36 @@ wire_endpoints (BasaltGraphCanvas   *self,
         port_point (self, to, to_pos, connection->to_port, x2, y2);
 }
 
-static void
-bezier_controls (double  x1,
-                 double  y1,
-                 double  x2,
-                 double  y2,
-                 double *c1x,
-                 double *c1y,
-                 double *c2x,
-                 double *c2y)
+typedef struct
 {
-  double dx = MAX (50.0, fabs (x2 - x1) * 0.5);
+  double x0, y0, c1x, c1y, c2x, c2y, x1, y1;
+} Bezier;
 
-  *c1x = x1 + dx;
-  *c1y = y1;
-  *c2x = x2 - dx;
-  *c2y = y2;
+/* A wire leaves its OutPort to the right and enters its InPort from the left. When the InPort
+ * is not to the right of the OutPort, the wire loops below both ends instead of cutting back
+ * across the nodes. */
+static guint
+wire_segments (double  x1,
+               double  y1,
+               double  x2,
+               double  y2,
+               Bezier  segments[2])
+{
+  if (x2 >= x1 + 40)
+    {
+      double dx = MAX (50.0, (x2 - x1) * 0.5);
+
+      segments[0] = (Bezier) { x1, y1, x1 + dx, y1, x2 - dx, y2, x2, y2 };
+      return 1;
+    }
+  else
+    {
+      double d = 60, xm = (x1 + x2) / 2, ym = MAX (y1, y2) + 70;
+
+      segments[0] = (Bezier) { x1, y1, x1 + d, y1, x1 + d, ym, xm, ym };
+      segments[1] = (Bezier) { xm, ym, x2 - d, ym, x2 - d, y2, x2, y2 };
+      return 2;
+    }
 }
 
 static double
@@ -292,23 +306,29 @@ distance_to_wire (double px,
                   double x2,
                   double y2)
 {
-  double c1x, c1y, c2x, c2y, best = G_MAXDOUBLE, prev_x = x1, prev_y = y1;
+  Bezier segments[2];
+  guint n = wire_segments (x1, y1, x2, y2, segments);
+  double best = G_MAXDOUBLE;
 
-  bezier_controls (x1, y1, x2, y2, &c1x, &c1y, &c2x, &c2y);
-
-  for (int i = 1; i <= 32; i++)
+  for (guint s = 0; s < n; s++)
     {
-      double t = i / 32.0, u = 1 - t;
-      double bx = u * u * u * x1 + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t * t * t * x2;
-      double by = u * u * u * y1 + 3 * u * u * t * c1y + 3 * u * t * t * c2y + t * t * t * y2;
-      double sx = bx - prev_x, sy = by - prev_y;
-      double len2 = sx * sx + sy * sy;
-      double k = len2 > 0 ? CLAMP (((px - prev_x) * sx + (py - prev_y) * sy) / len2, 0, 1) : 0;
-      double dx = prev_x + k * sx - px, dy = prev_y + k * sy - py;
+      const Bezier *b = &segments[s];
+      double prev_x = b->x0, prev_y = b->y0;
 
-      best = MIN (best, sqrt (dx * dx + dy * dy));
-      prev_x = bx;
-      prev_y = by;
+      for (int i = 1; i <= 32; i++)
+        {
+          double t = i / 32.0, u = 1 - t;
+          double bx = u * u * u * b->x0 + 3 * u * u * t * b->c1x + 3 * u * t * t * b->c2x + t * t * t * b->x1;
+          double by = u * u * u * b->y0 + 3 * u * u * t * b->c1y + 3 * u * t * t * b->c2y + t * t * t * b->y1;
+          double sx = bx - prev_x, sy = by - prev_y;
+          double len2 = sx * sx + sy * sy;
+          double k = len2 > 0 ? CLAMP (((px - prev_x) * sx + (py - prev_y) * sy) / len2, 0, 1) : 0;
+          double dx = prev_x + k * sx - px, dy = prev_y + k * sy - py;
+
+          best = MIN (best, sqrt (dx * dx + dy * dy));
+          prev_x = bx;
+          prev_y = by;
+        }
     }
 
   return best;
@@ -445,11 +465,13 @@ draw_wire (cairo_t *cr,
            double   x2,
            double   y2)
 {
-  double c1x, c1y, c2x, c2y;
+  Bezier segments[2];
+  guint n = wire_segments (x1, y1, x2, y2, segments);
 
-  bezier_controls (x1, y1, x2, y2, &c1x, &c1y, &c2x, &c2y);
   cairo_move_to (cr, x1, y1);
-  cairo_curve_to (cr, c1x, c1y, c2x, c2y, x2, y2);
+  for (guint s = 0; s < n; s++)
+    cairo_curve_to (cr, segments[s].c1x, segments[s].c1y, segments[s].c2x, segments[s].c2y,
+                    segments[s].x1, segments[s].y1);
   cairo_stroke (cr);
 }
 

@@ -480,36 +480,52 @@ basalt_plot_render (BasaltPlot *self,
   cairo_restore (cr);
   plsstrm (previous);
 
-  /* Spikes are drawn with cairo in one path: a PLplot primitive per tick costs microseconds
-   * each, and a raster can hold hundreds of thousands of them. */
+  /* Spikes are set as pixels of one image: a PLplot primitive per tick costs microseconds, and
+   * even one cairo path of tens of thousands of rectangles takes too long per frame. */
   if (self->kind == BASALT_PLOT_RASTER && self->events->len > 0 && self->n_rows > 0)
     {
-      double px0 = vx0 * width, px1 = vx1 * width;
-      double py0 = (1.0 - vy1) * height, py1 = (1.0 - vy0) * height;
-      double sx = (px1 - px0) / (t1 - t0);
-      double row_h = (py1 - py0) / self->n_rows;
-      double tick_w = MAX (1.0, MIN (sx * 0.8, 3.0));
-      double tick_h = MAX (1.0, row_h * 0.8);
+      int px0 = (int) ceil (vx0 * width), px1 = (int) floor (vx1 * width);
+      int py0 = (int) ceil ((1.0 - vy1) * height), py1 = (int) floor ((1.0 - vy0) * height);
+      int pw = px1 - px0, ph = py1 - py0;
+      double sx = pw / (t1 - t0);
+      double row_h = (double) ph / self->n_rows;
+      int tick_w = (int) CLAMP (sx * 0.8, 1, 3);
+      int tick_h = (int) MAX (1, row_h * 0.8);
+      guint32 color = 0xff000000u | (raster_rgb[0] << 16) | (raster_rgb[1] << 8) | raster_rgb[2];
       gsize begin = lower_bound_event (self->events, t0 - 1);
+      cairo_surface_t *ticks;
+      guint32 *data;
+      int stride;
 
-      cairo_save (cr);
-      cairo_rectangle (cr, px0, py0, px1 - px0, py1 - py0);
-      cairo_clip (cr);
-      cairo_set_source_rgb (cr, raster_rgb[0] / 255.0, raster_rgb[1] / 255.0, raster_rgb[2] / 255.0);
+      if (pw <= 0 || ph <= 0)
+        return;
+
+      ticks = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+      cairo_surface_flush (ticks);
+      data = (guint32 *) (gpointer) cairo_image_surface_get_data (ticks);
+      stride = cairo_image_surface_get_stride (ticks) / 4;
+
       for (gsize i = begin; i < self->events->len; i++)
         {
           const RasterEvent *ev = &g_array_index (self->events, RasterEvent, i);
-          double x, y;
+          int x, y;
 
           if (ev->t > t1 + 1)
             break;
-          x = px0 + (ev->t - t0) * sx - tick_w / 2;
+          x = (int) lround ((ev->t - t0) * sx) - tick_w / 2;
           /* Row 0 at the top, as in Lava's raster plots. */
-          y = py0 + ev->row * row_h + (row_h - tick_h) / 2;
-          cairo_rectangle (cr, round (x), floor (y), tick_w, tick_h);
+          y = (int) floor (ev->row * row_h + (row_h - tick_h) / 2);
+          for (int yy = MAX (y, 0); yy < MIN (y + tick_h, ph); yy++)
+            for (int xx = MAX (x, 0); xx < MIN (x + tick_w, pw); xx++)
+              data[yy * stride + xx] = color;
         }
-      cairo_fill (cr);
+
+      cairo_surface_mark_dirty (ticks);
+      cairo_save (cr);
+      cairo_set_source_surface (cr, ticks, px0, py0);
+      cairo_paint (cr);
       cairo_restore (cr);
+      cairo_surface_destroy (ticks);
     }
 }
 

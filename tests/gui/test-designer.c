@@ -500,6 +500,80 @@ test_live_parameter (Fixture       *f,
   g_assert_cmpuint (spikes_after - spikes_running, <=, 4);
 }
 
+typedef struct
+{
+  gint64 last;
+  gint64 max_gap;
+  guint  n;
+} FrameStats;
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  FrameStats *stats = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (stats->last != 0)
+    stats->max_gap = MAX (stats->max_gap, now - stats->last);
+  stats->last = now;
+  stats->n++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The 1000-neuron E/I example runs flat out on the worker thread while the plots scroll: the
+ * interface keeps drawing frames. */
+static void
+test_frame_times (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR") ? g_getenv ("BASALT_EXAMPLES_DIR") : ".",
+                                            "ei-network.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BasaltSimulation *simulation;
+  FrameStats stats = { 0 };
+  double max_draw = 0;
+  gint64 steps;
+  guint id;
+
+  REQUIRE_DISPLAY (have_display);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the ei-network example is not there");
+      return;
+    }
+
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  simulation = basalt_window_get_simulation (f->window);
+  basalt_simulation_set_speed (simulation, 0);
+  g_assert_true (basalt_window_run (f->window, -1, &error));
+  g_assert_no_error (error);
+
+  /* Let the plots appear, then measure. */
+  gui_spin (0.5);
+  id = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &stats, NULL);
+  for (gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC; g_get_monotonic_time () < end;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+      for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
+        max_draw = MAX (max_draw, basalt_plot_get_last_draw_ms (BASALT_PLOT (basalt_simulation_get_plot (simulation, i))));
+    }
+  gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), id);
+  steps = basalt_simulation_get_time (simulation);
+  activate (f, "sim.run-pause");
+
+  g_test_message ("E/I network flat out: %" G_GINT64_FORMAT " steps in 3.5 s, %u frames in 3 s, "
+                  "longest frame gap %.1f ms, slowest plot draw %.1f ms",
+                  steps, stats.n, stats.max_gap / 1000.0, max_draw);
+  g_assert_cmpint (steps, >, 0);
+  g_assert_cmpuint (stats.n, >, 30);
+  g_assert_cmpfloat (stats.max_gap / 1000.0, <, 50.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -521,6 +595,8 @@ main (int   argc,
   g_test_add ("/designer/save-reopen", Fixture, NULL, fixture_set_up, test_save_reopen, fixture_tear_down);
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
+
+  g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
