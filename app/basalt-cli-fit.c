@@ -10,6 +10,7 @@
 #include "basalt-cli.h"
 #include "basalt-engine.h"
 #include "fit/bsl-fit.h"
+#include "fit/bsl-quantize.h"
 
 /* basalt fit: fits parameters of one neuron population to a reference trace and writes the
  * result as JSON. basalt fit --bench: times a 4-parameter fit to a 1000-step trace. */
@@ -320,6 +321,53 @@ run_bench (gint64   steps,
   return all_fast ? BASALT_EXIT_OK : BASALT_EXIT_FAILURE;
 }
 
+/* --- basalt fit --quantize ------------------------------------------------------------------- */
+
+static int
+run_quantize (const char *path,
+              const char *process,
+              gint64      steps,
+              const char *out,
+              const char *save)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_file (path, &error);
+  g_autoptr(BslGraph) fixed = NULL;
+  g_autofree char *report = NULL;
+  BslQuantizeResult *r;
+
+  if (graph == NULL)
+    return basalt_cli_fail ("fit", error);
+  r = bsl_quantize_network (graph, process, steps, TRUE, &fixed, &error);
+  if (r == NULL)
+    {
+      g_prefix_error (&error, "%s: ", path);
+      return basalt_cli_fail ("fit", error);
+    }
+  report = bsl_quantize_result_to_json (r);
+  printf ("%s: scale %g; du %d, dv %d, vth %d; fixed vs float over %" G_GSIZE_FORMAT " steps: "
+          "rmse v %.6g, spikes %" G_GSIZE_FORMAT " / %" G_GSIZE_FORMAT ", gamma %.4f; "
+          "headroom u %.1f bits, v %.1f bits%s\n",
+          process, r->scale, r->du, r->dv, r->vth, r->n_steps, r->error.values[BSL_METRIC_RMSE_V],
+          r->spikes_fixed, r->spikes_float, r->error.gamma, r->u_headroom_bits, r->v_headroom_bits,
+          r->refined ? " (refined by an integer fit)" : "");
+  for (guint k = 0; k < r->params->len; k++)
+    {
+      const BslQuantizeParam *p = &g_array_index (r->params, BslQuantizeParam, k);
+
+      printf ("  %-28s %-12.6g -> %-8.0f = %-12.6g error %.3g (%.3g %%)\n", p->name, p->float_value,
+              p->fixed_value, p->represented, p->abs_error, 100.0 * p->rel_error);
+    }
+  bsl_quantize_result_free (r);
+  if (out != NULL && g_str_equal (out, "-"))
+    printf ("%s\n", report);
+  else if (out != NULL && !g_file_set_contents (out, report, -1, &error))
+    return basalt_cli_fail ("fit", error);
+  if (save != NULL && !bsl_graph_save_file (fixed, save, &error))
+    return basalt_cli_fail ("fit", error);
+  return BASALT_EXIT_OK;
+}
+
 /* --- basalt fit ------------------------------------------------------------------------------- */
 
 int
@@ -330,9 +378,9 @@ basalt_cli_fit (int    argc,
   g_autofree char *method_text = NULL, *out = NULL, *drive_text = NULL, *var = NULL;
   g_autofree char *history = NULL, *save = NULL;
   g_auto(GStrv) references = NULL;
-  gint64 seed = 1, max_evals = 400000, bench_steps = 1000;
+  gint64 seed = 1, max_evals = 400000, bench_steps = -1;
   double tau = 10.0, window = 2.0;
-  gboolean bench = FALSE, json = FALSE, no_forcing = FALSE;
+  gboolean bench = FALSE, json = FALSE, no_forcing = FALSE, quantize = FALSE;
   GOptionEntry entries[] = {
     { "process", 0, 0, G_OPTION_ARG_STRING, &process_name, "The neuron population to fit", "NAME" },
     { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &references,
@@ -355,8 +403,11 @@ basalt_cli_fit (int    argc,
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write every candidate as CSV", "FILE.csv" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write the network with the fitted parameters", "OUT.basalt" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the result as JSON ('-': stdout)", "RESULT.json" },
+    { "quantize", 0, 0, G_OPTION_ARG_NONE, &quantize,
+      "Convert the floating_pt LIF process and its incoming Dense to Loihi 2 integers", NULL },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &bench, "Time 4-parameter fits to a 1000-step trace", NULL },
-    { "steps", 0, 0, G_OPTION_ARG_INT64, &bench_steps, "Trace length of --bench (default 1000)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &bench_steps,
+      "Trace length of --bench (default 1000) and of --quantize (default: the file's run.steps)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "--bench: print JSON", NULL },
     { NULL }
   };
@@ -382,13 +433,15 @@ basalt_cli_fit (int    argc,
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return basalt_cli_fail ("fit", error);
   if (bench)
-    return run_bench (bench_steps, json);
+    return run_bench (bench_steps > 0 ? bench_steps : 1000, json);
 
   if (argc != 2)
     return fail_message ("give exactly one network file (basalt fit FILE.basalt --process NAME "
                          "--reference REF.csv --params P1,P2,...)");
   if (process_name == NULL)
     return fail_message ("%s: --process NAME is required (the neuron population to fit)", argv[1]);
+  if (quantize)
+    return run_quantize (argv[1], process_name, bench_steps, out, save);
   if (references == NULL || references[0] == NULL)
     return fail_message ("%s: --reference REF is required", argv[1]);
   if (params == NULL)
