@@ -30,7 +30,7 @@ int
 basalt_cli_export (int    argc,
                    char **argv)
 {
-  char *format = NULL, *out = NULL, *tag_text = NULL, *prefix = NULL;
+  g_autofree char *format = NULL, *out = NULL, *tag_text = NULL, *prefix = NULL;
   double dt = 0.0;
   gint64 steps = -1, seed = -1;
   g_auto (GStrv) probes = NULL;
@@ -107,7 +107,7 @@ int
 basalt_cli_import (int    argc,
                    char **argv)
 {
-  char *out = NULL;
+  g_autofree char *out = NULL;
   double dt = 0.0;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Network file to write", "OUT.basalt" },

@@ -246,6 +246,21 @@ bsl_lava_export_to_string (const BslGraph              *graph,
         }
   bsl_runtime_free (rt);
 
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
+                                           "Dense", "Sparse", "DelayDense", "RingBuffer",
+                                           "Spiker", "PoissonSource", "CurrentSource", "Monitor",
+                                           NULL };
+      const BslProcess *p = graph->processes->pdata[i];
+      if (!g_strv_contains (known, p->type->name))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                       "process '%s' (%s) cannot be exported to Lava yet", p->name,
+                       p->type->name);
+          return NULL;
+        }
+    }
   ctx.config = config;
   ctx.generated = generated;
   ctx.notes = notes;

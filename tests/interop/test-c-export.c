@@ -532,8 +532,7 @@ add_dir_cases (const char *prefix, const char *dir, const char *suffix, GTestDat
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *test = g_strdup_printf ("%s/%s", prefix, (char *) names->pdata[i]);
-      /* Leaks by design: the path lives as long as the test run. */
-      g_test_add_data_func (test, g_build_filename (dir, names->pdata[i], NULL), func);
+      g_test_add_data_func_full (test, g_build_filename (dir, names->pdata[i], NULL), func, g_free);
     }
 }
 

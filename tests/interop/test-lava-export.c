@@ -256,7 +256,7 @@ main (int argc, char **argv)
     if (g_str_has_suffix (name, ".basalt"))
       {
         g_autofree char *test = g_strdup_printf ("/lava-export/examples/%s", name);
-        g_test_add_data_func (test, g_build_filename (examples, name, NULL), test_example);
+        g_test_add_data_func_full (test, g_build_filename (examples, name, NULL), test_example, g_free);
       }
   g_test_add_func ("/lava-export/sources", test_sources);
   g_test_add_func ("/lava-export/cli", test_cli);

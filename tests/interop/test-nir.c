@@ -980,7 +980,7 @@ add_reference (const char *prefix, GTestDataFunc func, gboolean with_conv)
   for (guint i = 0; i < names->len; i++)
     {
       g_autofree char *test = g_strdup_printf ("%s/%s", prefix, (char *) names->pdata[i]);
-      g_test_add_data_func (test, g_build_filename (dir, names->pdata[i], NULL), func);
+      g_test_add_data_func_full (test, g_build_filename (dir, names->pdata[i], NULL), func, g_free);
     }
 }
 
