@@ -10,6 +10,7 @@ struct _BasaltApplication
   GtkApplication  parent_instance;
 
   gboolean        run_on_open;
+  char           *select_on_open;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltApplication, basalt_application, GTK_TYPE_APPLICATION)
@@ -53,8 +54,13 @@ basalt_application_open (GApplication  *application,
           g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
           gtk_window_present (GTK_WINDOW (dialog));
         }
-      else if (self->run_on_open)
-        gtk_widget_activate_action (GTK_WIDGET (window), "sim.run-pause", NULL);
+      else
+        {
+          if (self->select_on_open != NULL)
+            basalt_graph_canvas_select (basalt_window_get_canvas (window), self->select_on_open, FALSE);
+          if (self->run_on_open)
+            gtk_widget_activate_action (GTK_WIDGET (window), "sim.run-pause", NULL);
+        }
     }
 }
 
@@ -70,6 +76,8 @@ basalt_application_handle_local_options (GApplication *application,
       return 0;
     }
   self->run_on_open = g_variant_dict_contains (options, "run");
+  g_clear_pointer (&self->select_on_open, g_free);
+  g_variant_dict_lookup (options, "select", "s", &self->select_on_open);
   return -1;
 }
 
@@ -176,9 +184,22 @@ basalt_application_startup (GApplication *application)
 }
 
 static void
+basalt_application_finalize (GObject *object)
+{
+  BasaltApplication *self = (BasaltApplication *) object;
+
+  g_clear_pointer (&self->select_on_open, g_free);
+
+  G_OBJECT_CLASS (basalt_application_parent_class)->finalize (object);
+}
+
+static void
 basalt_application_class_init (BasaltApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = basalt_application_finalize;
 
   app_class->activate = basalt_application_activate;
   app_class->open = basalt_application_open;
@@ -191,6 +212,7 @@ basalt_application_init (BasaltApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "run", 'r', 0, G_OPTION_ARG_NONE, NULL, "Start running the networks once they are open", NULL },
+    { "select", 0, 0, G_OPTION_ARG_STRING, NULL, "Select this process once a network is open", "NAME" },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
     { NULL }
   };

@@ -11,7 +11,7 @@
 
 /* Steps a probe keeps in the engine between two frames; more than any frame needs. */
 #define PROBE_CAPACITY   4096
-#define PLOT_HISTORY     20000
+#define PLOT_HISTORY     10000
 #define MAX_TRACES       4
 #define DEFAULT_SPEED    200.0
 

@@ -51,6 +51,7 @@ struct _BasaltWindow
   GSettings            *settings;       /* NULL when the schema is not installed */
   char                 *message;
   guint                 tick_id;
+  gint64                last_sync;
   guint                 message_timeout;
   gboolean              close_confirmed;
   gboolean              updating_tag;
@@ -224,6 +225,12 @@ on_tick (GtkWidget     *widget,
          gpointer       user_data)
 {
   BasaltWindow *self = BASALT_WINDOW (widget);
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
+
+  /* New data about 30 times a second scrolls smoothly and leaves every other frame free. */
+  if (now - self->last_sync < 30000)
+    return G_SOURCE_CONTINUE;
+  self->last_sync = now;
 
   basalt_simulation_sync (self->simulation);
   update_run_ui (self);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Screenshots of the designer: opens data/examples/ei-network.basalt, runs it, and captures the
+# Screenshots of the designer: opens data/examples/ei-network.basalt, selects the excitatory
+# population E (so the inspector shows its parameters), runs the network, and captures the
 # screen of a virtual X server once the plots have filled.
 #
 # Usage: data/screenshots/take-screenshots.sh [BUILD_DIR] [OUT_DIR] [SECONDS]
@@ -33,7 +34,7 @@ export GTK_A11Y=none
 
 # The window's default size is the screen's, so the capture shows the whole window.
 xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
-  "$1" --run "$2" &
+  "$1" --run --select E "$2" &
   app=$!
   sleep "$3"
   import -window root "$4"
