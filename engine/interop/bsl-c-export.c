@@ -303,6 +303,51 @@ emit_emit (Out *o, guint k, const BslProcRuntime *pr)
                             k, k, k);
 }
 
+/* Float-only neuron models whose step is one kernel call taking, in this order: [t,] every
+ * parameter Var (its single value), the in-ports, the state Vars, the out-ports. */
+static const struct
+{
+  const char *type;
+  const char *kernel;
+  gboolean    with_time;
+} plain_kernels[] = {
+  { "Izhikevich", "bsl_k_izhikevich_step", FALSE },
+  { "AdEx", "bsl_k_adex_step", FALSE },
+  { "CondLIF", "bsl_k_cond_lif_step", TRUE },
+};
+
+static int
+plain_kernel (const BslProcRuntime *pr)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (plain_kernels); i++)
+    if (type_is (pr, plain_kernels[i].type) && pr->tag == BSL_TAG_FLOATING_PT)
+      return (int) i;
+  return -1;
+}
+
+static void
+emit_plain_kernel (Out *o, guint k, const BslProcRuntime *pr, int which)
+{
+  GString *s = o->s;
+
+  g_string_append_printf (s, "  %s (0, %" G_GSIZE_FORMAT, plain_kernels[which].kernel, pr->size);
+  if (plain_kernels[which].with_time)
+    g_string_append (s, ", t");
+  for (guint v = 0; v < pr->type->n_vars; v++)
+    if (!(pr->vars[v].spec->flags & BSL_VAR_STATE))
+      g_string_append_printf (s, ", p%u_%s[0]", k, pr->vars[v].spec->name);
+  for (guint p = 0; p < pr->type->n_ports; p++)
+    if (pr->ports[p].spec->direction == BSL_PORT_IN)
+      g_string_append_printf (s, ", p%u_%s", k, pr->ports[p].spec->name);
+  for (guint v = 0; v < pr->type->n_vars; v++)
+    if (pr->vars[v].spec->flags & BSL_VAR_STATE)
+      g_string_append_printf (s, ", p%u_%s", k, pr->vars[v].spec->name);
+  for (guint p = 0; p < pr->type->n_ports; p++)
+    if (pr->ports[p].spec->direction == BSL_PORT_OUT)
+      g_string_append_printf (s, ", p%u_%s", k, pr->ports[p].spec->name);
+  g_string_append (s, ");\n");
+}
+
 static void
 emit_step (Out *o, guint k, const BslProcRuntime *pr)
 {
@@ -315,7 +360,9 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
     if (pr->ports[p].spec->direction == BSL_PORT_IN)
       emit_gather (o, k, &pr->ports[p]);
 
-  if (type_is (pr, "LIF") || type_is (pr, "LIFReset"))
+  if (plain_kernel (pr) >= 0)
+    emit_plain_kernel (o, k, pr, plain_kernel (pr));
+  else if (type_is (pr, "LIF") || type_is (pr, "LIFReset"))
     {
       if (type_is (pr, "LIFReset"))
         g_string_append_printf (s,
@@ -433,7 +480,7 @@ supported (const BslProcRuntime *pr, GError **error)
                                        "Sparse", "DelayDense", "RingBuffer", "Spiker",
                                        "PoissonSource", "CurrentSource", "Monitor", NULL };
 
-  if (g_strv_contains (types, pr->type->name))
+  if (g_strv_contains (types, pr->type->name) || plain_kernel (pr) >= 0)
     return TRUE;
   g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                "process '%s' (%s) cannot be exported to C yet", pr->name, pr->type->name);
