@@ -216,6 +216,26 @@ bsl_process_set_param (BslProcess  *process,
   return TRUE;
 }
 
+gboolean
+bsl_process_apply_preset (BslProcess  *process,
+                          const char  *preset,
+                          GError     **error)
+{
+  const BslPreset *p = bsl_proc_type_find_preset (process->type, preset);
+
+  if (p == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
+                   "process '%s' (%s): unknown preset '%s'", process->name, process->type->name,
+                   preset);
+      return FALSE;
+    }
+  for (const BslPresetValue *v = p->values; v->var != NULL; v++)
+    if (!bsl_process_set_param (process, v->var, bsl_array_new_scalar (v->value), error))
+      return FALSE;
+  return TRUE;
+}
+
 void
 bsl_process_unset_param (BslProcess *process,
                          const char *name)
@@ -338,8 +358,8 @@ bsl_process_validate (const BslProcess *process,
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                    "process '%s' (%s): there is no %s model for this type%s",
                    process->name, process->type->name, bsl_tag_to_string (tag),
-                   tag == BSL_TAG_FIXED_PT ? " (Lava has only floating_pt); run it with "
-                                             "\"model\": \"floating_pt\"" : "");
+                   tag == BSL_TAG_FIXED_PT ? " (it exists only as a floating_pt model); run it "
+                                             "with \"model\": \"floating_pt\"" : "");
       return FALSE;
     }
   for (guint v = 0; v < process->type->n_vars; v++)

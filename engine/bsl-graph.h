@@ -123,6 +123,10 @@ gboolean       bsl_process_set_param         (BslProcess        *process,
                                               const char        *name,
                                               BslArray          *value,
                                               GError           **error);
+/* Sets every parameter a preset of the type names (e.g. "regular_spiking" for Izhikevich). */
+gboolean       bsl_process_apply_preset      (BslProcess        *process,
+                                              const char        *preset,
+                                              GError           **error);
 void           bsl_process_unset_param       (BslProcess        *process,
                                               const char        *name);
 /* The value that is set, or NULL when the Var takes its default. */

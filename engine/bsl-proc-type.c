@@ -11,6 +11,12 @@ static const BslProcType *registry[] = {
   &bsl_proc_type_lif_reset,
   &bsl_proc_type_lif_refractory,
   &bsl_proc_type_ternary_lif,
+  &bsl_proc_type_atrlif,
+  &bsl_proc_type_rf,
+  &bsl_proc_type_sigma_delta,
+  &bsl_proc_type_izhikevich,
+  &bsl_proc_type_adex,
+  &bsl_proc_type_cond_lif,
   &bsl_proc_type_dense,
   &bsl_proc_type_sparse,
   &bsl_proc_type_delay_dense,
@@ -73,6 +79,16 @@ bsl_proc_type_list (guint *n_types)
   if (n_types != NULL)
     *n_types = G_N_ELEMENTS (registry);
   return registry;
+}
+
+const BslPreset *
+bsl_proc_type_find_preset (const BslProcType *type,
+                           const char        *name)
+{
+  for (guint i = 0; i < type->n_presets; i++)
+    if (g_strcmp0 (type->presets[i].name, name) == 0)
+      return &type->presets[i];
+  return NULL;
 }
 
 const BslVarSpec *

@@ -82,6 +82,20 @@ typedef enum
   BSL_SHAPE_KIND_MATRIX,
 } BslShapeKind;
 
+/* A named set of parameter values (e.g. Izhikevich's regular spiking). */
+typedef struct
+{
+  const char *var;
+  double      value;
+} BslPresetValue;
+
+typedef struct
+{
+  const char           *name;
+  const char           *description;
+  const BslPresetValue *values;      /* terminated by { NULL, 0 } */
+} BslPreset;
+
 struct _BslProcType
 {
   const char        *name;            /* Lava's class name: "LIF", "Dense", ... */
@@ -94,12 +108,16 @@ struct _BslProcType
   const BslPortSpec *ports;
   guint              n_ports;
   const BslModel    *models[BSL_N_TAGS];  /* NULL where Lava has no model for that tag */
+  const BslPreset   *presets;
+  guint              n_presets;
 };
 
 /* The registry: every built-in process type, in palette order. */
 const BslProcType  *bsl_proc_type_lookup      (const char        *name);
 const BslProcType **bsl_proc_type_list        (guint             *n_types);
 
+const BslPreset    *bsl_proc_type_find_preset (const BslProcType *type,
+                                               const char        *name);
 const BslVarSpec   *bsl_proc_type_find_var    (const BslProcType *type,
                                                const char        *name);
 const BslPortSpec  *bsl_proc_type_find_port   (const BslProcType *type,

@@ -27,7 +27,8 @@ test_registry (void)
 {
   guint n;
   const BslProcType **types = bsl_proc_type_list (&n);
-  const char *expected[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF", "Dense", "Sparse",
+  const char *expected[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF", "ATRLIF", "RF",
+                             "SigmaDelta", "Izhikevich", "AdEx", "CondLIF", "Dense", "Sparse",
                              "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
                              "CurrentSource", "Monitor" };
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <math.h>
+#include <stdlib.h>
 
 #define BSL_K_STATE_MAX   ((int64_t) 1 << 23)    /* u and v are 24-bit on Loihi 2 */
 #define BSL_K_DECAY_UNITY 4096                   /* du, dv are 12-bit fractions of 4096 */
