@@ -12,7 +12,8 @@
 /* Steps a probe keeps in the engine between two frames; more than any frame needs. */
 #define PROBE_CAPACITY   4096
 #define PLOT_HISTORY     10000
-#define MAX_TRACES       4
+#define MAX_TRACES       8
+#define DEFAULT_TRACES   4
 #define DEFAULT_SPEED    200.0
 
 typedef struct
@@ -26,6 +27,7 @@ typedef struct
   gint64      last_step;  /* Lava step number of the newest row copied into the plot */
   gsize       indices[MAX_TRACES];
   guint       n_traces;
+  gboolean    chosen;     /* the user picked the neurons */
 } ProbeView;
 
 struct _BasaltSimulation
@@ -41,6 +43,7 @@ G_DEFINE_FINAL_TYPE (BasaltSimulation, basalt_simulation, G_TYPE_OBJECT)
 
 enum {
   PROBE_ADDED,
+  PROBE_REMOVED,
   PROBES_CLEARED,
   N_SIGNALS
 };
@@ -96,6 +99,18 @@ basalt_simulation_is_compiled (BasaltSimulation *self)
 }
 
 static void
+rebuild_series (ProbeView *view)
+{
+  basalt_plot_clear_series (view->plot);
+  for (guint i = 0; i < view->n_traces; i++)
+    {
+      g_autofree char *label = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", view->var, view->indices[i]);
+
+      basalt_plot_add_series (view->plot, label);
+    }
+}
+
+static void
 attach_probe (ProbeView  *view,
               BslRuntime *runtime)
 {
@@ -118,17 +133,17 @@ attach_probe (ProbeView  *view,
     basalt_plot_set_n_rows (view->plot, size);
   else
     {
-      /* Traces of the first few neurons; a plot of a thousand lines shows nothing. */
-      guint wanted = MIN (size, MAX_TRACES);
+      guint kept = 0;
 
-      while (view->n_traces < wanted)
-        {
-          g_autofree char *label = g_strdup_printf ("%s[%u]", view->var, view->n_traces);
-
+      /* Traces of a few neurons; a plot of a thousand lines shows nothing. */
+      if (!view->chosen)
+        for (view->n_traces = 0; view->n_traces < MIN (size, DEFAULT_TRACES); view->n_traces++)
           view->indices[view->n_traces] = view->n_traces;
-          basalt_plot_add_series (view->plot, label);
-          view->n_traces++;
-        }
+      for (guint i = 0; i < view->n_traces; i++)
+        if (view->indices[i] < size)
+          view->indices[kept++] = view->indices[i];
+      view->n_traces = kept;
+      rebuild_series (view);
     }
 }
 
@@ -394,6 +409,107 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
 }
 
 gboolean
+basalt_simulation_remove_probe (BasaltSimulation *self,
+                                const char       *target)
+{
+  ProbeView *view;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+
+  if ((view = find_view (self, target)) == NULL)
+    return FALSE;
+
+  if (self->runner != NULL && view->probe != NULL)
+    {
+      gboolean paused;
+      BslRuntime *runtime = lock_runtime (self, &paused);
+
+      bsl_runtime_remove_probe (runtime, view->probe);
+      unlock_runtime (self, paused);
+    }
+
+  g_signal_emit (self, signals[PROBE_REMOVED], 0, view->target, view->plot);
+  g_ptr_array_remove (self->probes, view);
+  return TRUE;
+}
+
+gboolean
+basalt_simulation_set_trace_neurons (BasaltSimulation  *self,
+                                     const char        *target,
+                                     const gsize       *indices,
+                                     guint              n_indices,
+                                     GError           **error)
+{
+  ProbeView *view;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
+
+  if ((view = find_view (self, target)) == NULL || view->raster)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no trace probe '%s'", target);
+      return FALSE;
+    }
+  if (n_indices == 0 || n_indices > MAX_TRACES)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "%s: choose between 1 and %u neurons", target, MAX_TRACES);
+      return FALSE;
+    }
+  if (view->probe != NULL)
+    for (guint i = 0; i < n_indices; i++)
+      if (indices[i] >= bsl_probe_get_size (view->probe))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "%s: there is no neuron %" G_GSIZE_FORMAT
+                       " (it has %" G_GSIZE_FORMAT ", counted from 0)",
+                       target, indices[i], bsl_probe_get_size (view->probe));
+          return FALSE;
+        }
+
+  view->chosen = TRUE;
+  view->n_traces = n_indices;
+  memcpy (view->indices, indices, sizeof (gsize) * n_indices);
+  rebuild_series (view);
+
+  /* The engine recorded every neuron: the new choice shows the steps held so far at once. */
+  if (self->runner != NULL && view->probe != NULL)
+    {
+      gboolean paused;
+      gsize n_held;
+      gint64 first;
+
+      lock_runtime (self, &paused);
+      n_held = bsl_probe_get_n_steps (view->probe);
+      first = bsl_probe_get_first_step (view->probe);
+      for (gsize k = 0; k < n_held; k++)
+        {
+          const double *row = bsl_probe_get_row (view->probe, k);
+
+          for (guint s = 0; row != NULL && s < view->n_traces; s++)
+            basalt_plot_append_sample (view->plot, s, (double) (first + (gint64) k), row[view->indices[s]]);
+        }
+      if (n_held > 0)
+        view->last_step = first + (gint64) n_held - 1;
+      unlock_runtime (self, paused);
+    }
+  return TRUE;
+}
+
+guint
+basalt_simulation_get_trace_neurons (BasaltSimulation *self,
+                                     const char       *target,
+                                     gsize            *indices)
+{
+  ProbeView *view;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
+
+  if ((view = find_view (self, target)) == NULL || view->raster)
+    return 0;
+  if (indices != NULL)
+    memcpy (indices, view->indices, sizeof (gsize) * view->n_traces);
+  return view->n_traces;
+}
+
+gboolean
 basalt_simulation_has_probe (BasaltSimulation *self,
                              const char       *target)
 {
@@ -564,6 +680,9 @@ basalt_simulation_class_init (BasaltSimulationClass *klass)
 
   signals[PROBE_ADDED] =
     g_signal_new ("probe-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, BASALT_TYPE_PLOT);
+  signals[PROBE_REMOVED] =
+    g_signal_new ("probe-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, BASALT_TYPE_PLOT);
   signals[PROBES_CLEARED] =
     g_signal_new ("probes-cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

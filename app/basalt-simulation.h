@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (BasaltSimulation, basalt_simulation, BASALT, SIMULATION, G
  * probe has a plot widget; basalt_simulation_sync(), called on the frame clock, copies what the
  * engine recorded since the last call into the plots.
  *
- * Signals: "probe-added" (const char *target, BasaltPlot *plot), "probes-cleared" (). */
+ * Signals: "probe-added" (const char *target, BasaltPlot *plot), "probe-removed" (same),
+ * "probes-cleared" (). */
 
 BasaltSimulation      *basalt_simulation_new            (void);
 BasaltSimulationState  basalt_simulation_get_state      (BasaltSimulation  *self);
@@ -61,6 +62,18 @@ gboolean               basalt_simulation_add_probe      (BasaltSimulation  *self
                                                          const BslGraph    *graph,
                                                          const char        *target,
                                                          GError           **error);
+gboolean               basalt_simulation_remove_probe   (BasaltSimulation  *self,
+                                                         const char        *target);
+/* Which neurons a trace probe shows (at most 8). */
+gboolean               basalt_simulation_set_trace_neurons (BasaltSimulation *self,
+                                                         const char        *target,
+                                                         const gsize       *indices,
+                                                         guint              n_indices,
+                                                         GError           **error);
+/* Fills indices (room for 8) and returns how many there are. */
+guint                  basalt_simulation_get_trace_neurons (BasaltSimulation *self,
+                                                         const char        *target,
+                                                         gsize             *indices);
 gboolean               basalt_simulation_has_probe      (BasaltSimulation  *self,
                                                          const char        *target);
 guint                  basalt_simulation_get_n_probes   (BasaltSimulation  *self);

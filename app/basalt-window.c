@@ -419,16 +419,139 @@ on_tag_selected (GtkDropDown  *dropdown,
                                gtk_drop_down_get_selected (dropdown) == 1 ? BSL_TAG_FIXED_PT : BSL_TAG_FLOATING_PT);
 }
 
+/* "0, 3, 5-7" -> indices. */
+static gboolean
+parse_neurons (const char  *text,
+               GArray      *indices,
+               GError     **error)
+{
+  g_auto(GStrv) tokens = g_regex_split_simple ("[,;\\s]+", text, 0, 0);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      g_auto(GStrv) range = NULL;
+      guint64 lo, hi;
+
+      if (tokens[i][0] == '\0')
+        continue;
+      range = g_strsplit (tokens[i], "-", 2);
+      if (!g_ascii_string_to_unsigned (range[0], 10, 0, G_MAXUINT32, &lo, NULL) ||
+          !g_ascii_string_to_unsigned (range[1] ? range[1] : range[0], 10, lo, G_MAXUINT32, &hi, NULL) ||
+          hi - lo > 64)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'%s' is not a neuron number or a range like 2-5", tokens[i]);
+          return FALSE;
+        }
+      for (guint64 k = lo; k <= hi; k++)
+        {
+          gsize index = (gsize) k;
+
+          g_array_append_val (indices, index);
+        }
+    }
+  return TRUE;
+}
+
+static void
+on_neurons_activate (GtkEntry     *entry,
+                     BasaltWindow *self)
+{
+  const char *target = g_object_get_data (G_OBJECT (entry), "basalt-target");
+  g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GError) error = NULL;
+
+  if (!parse_neurons (gtk_editable_get_text (GTK_EDITABLE (entry)), indices, &error) ||
+      !basalt_simulation_set_trace_neurons (self->simulation, target, &g_array_index (indices, gsize, 0),
+                                            indices->len, &error))
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      show_message (self, error->message);
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+}
+
 static void
 on_probe_added (BasaltSimulation *simulation,
                 const char       *target,
                 BasaltPlot       *plot,
                 BasaltWindow     *self)
 {
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *title = gtk_label_new (target);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gboolean raster = basalt_plot_get_kind (plot) == BASALT_PLOT_RASTER;
+
+  gtk_widget_add_css_class (header, "plot-header");
+  gtk_widget_add_css_class (title, "heading");
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_set_hexpand (title, TRUE);
+  gtk_box_append (GTK_BOX (header), title);
+
+  /* Traces show a few chosen neurons; the choice can change at any time. */
+  if (!raster)
+    {
+      GtkWidget *label = gtk_label_new ("Neurons");
+      GtkWidget *entry = gtk_entry_new ();
+      gsize indices[8];
+      guint n = basalt_simulation_get_trace_neurons (simulation, target, indices);
+      GString *text = g_string_new (NULL);
+
+      for (guint i = 0; i < n; i++)
+        g_string_append_printf (text, "%s%" G_GSIZE_FORMAT, i ? ", " : "", indices[i]);
+      gtk_editable_set_text (GTK_EDITABLE (entry), text->str);
+      g_string_free (text, TRUE);
+      if (n == 0)
+        gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "0-3");
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 12);
+      gtk_widget_set_tooltip_text (entry, "Neurons to trace (up to 8), e.g. 0, 5, 10-12; Enter applies");
+      g_object_set_data_full (G_OBJECT (entry), "basalt-target", g_strdup (target), g_free);
+      g_signal_connect (entry, "activate", G_CALLBACK (on_neurons_activate), self);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (GTK_BOX (header), label);
+      gtk_box_append (GTK_BOX (header), entry);
+    }
+
+  gtk_widget_add_css_class (remove, "flat");
+  gtk_widget_set_tooltip_text (remove, "Stop recording this probe");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (remove), "s", target);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "sim.remove-probe");
+  gtk_box_append (GTK_BOX (header), remove);
+
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, raster ? 150 : 130);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (plot));
+
   gtk_widget_set_visible (self->plots_placeholder, FALSE);
-  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, basalt_plot_get_kind (plot) == BASALT_PLOT_RASTER ? 170 : 140);
-  gtk_box_append (self->plots_box, GTK_WIDGET (plot));
+  gtk_box_append (self->plots_box, box);
   update_actions (self);
+}
+
+static void
+on_probe_removed (BasaltSimulation *simulation,
+                  const char       *target,
+                  BasaltPlot       *plot,
+                  BasaltWindow     *self)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (plot));
+
+  if (box != NULL && gtk_widget_get_parent (box) == GTK_WIDGET (self->plots_box))
+    gtk_box_remove (self->plots_box, box);
+  gtk_widget_set_visible (self->plots_placeholder, basalt_simulation_get_n_probes (simulation) <= 1);
+  update_probed_marks (self);
+  update_actions (self);
+}
+
+static void
+sim_remove_probe (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  BasaltWindow *self = user_data;
+
+  basalt_simulation_remove_probe (self->simulation, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -1515,6 +1638,7 @@ static const GActionEntry sim_entries[] = {
   { "export-csv", sim_export_csv },
   { "export-plots", sim_export_plots },
   { "clear-probes", sim_clear_probes },
+  { "remove-probe", sim_remove_probe, "s" },
 };
 
 static GSettings *
@@ -1551,6 +1675,7 @@ basalt_window_init (BasaltWindow *self)
   g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
   g_signal_connect (self->document, "notify::dirty", G_CALLBACK (on_dirty_changed), self);
   g_signal_connect (self->simulation, "probe-added", G_CALLBACK (on_probe_added), self);
+  g_signal_connect (self->simulation, "probe-removed", G_CALLBACK (on_probe_removed), self);
   g_signal_connect (self->simulation, "probes-cleared", G_CALLBACK (on_probes_cleared), self);
   g_signal_connect (self->tag_dropdown, "notify::selected", G_CALLBACK (on_tag_selected), self);
 

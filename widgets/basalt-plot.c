@@ -952,6 +952,17 @@ basalt_plot_get_n_series (BasaltPlot *self)
 }
 
 void
+basalt_plot_clear_series (BasaltPlot *self)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  g_ptr_array_set_size (self->series, 0);
+  if (self->kind == BASALT_PLOT_TRACES)
+    self->have_data = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
 basalt_plot_set_follow (BasaltPlot *self,
                         gboolean    follow)
 {

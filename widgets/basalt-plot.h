@@ -51,6 +51,8 @@ void           basalt_plot_set_series_data    (BasaltPlot     *self,
                                                const double   *y,
                                                gsize           n);
 guint          basalt_plot_get_n_series       (BasaltPlot     *self);
+/* Removes every series (a new choice of what to trace). */
+void           basalt_plot_clear_series       (BasaltPlot     *self);
 
 /* The visible time window: follow the newest data, or stay where the user scrolled. */
 void           basalt_plot_set_follow         (BasaltPlot     *self,

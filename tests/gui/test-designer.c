@@ -581,7 +581,44 @@ test_canvas_view (Fixture       *f,
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
   g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 1);
-  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), >, 0);
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), ==, 3);
+
+  /* Tracing other neurons: the steps already recorded show at once; a neuron that is not
+   * there is refused. */
+  {
+    gsize one[] = { 2 }, bad[] = { 1, 7 };
+    gsize shown[8];
+
+    g_assert_true (basalt_simulation_set_trace_neurons (simulation, "lif2.v", one, 1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), ==, 1);
+    g_assert_false (basalt_simulation_set_trace_neurons (simulation, "lif2.v", bad, 2, &error));
+    g_assert_nonnull (strstr (error->message, "7"));
+    g_clear_error (&error);
+    g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, "lif2.v", shown), ==, 1);
+    g_assert_cmpuint (shown[0], ==, 2);
+  }
+
+  /* The recorded data as CSV, as Export Probes writes it */
+  {
+    g_autofree char *csv = g_build_filename (f->dir, "probes.csv", NULL);
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    g_assert_true (basalt_simulation_write_csv (simulation, csv, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\n", -1);
+    g_assert_cmpstr (lines[0], ==, "step,probe,index,value");
+    g_assert_true (g_str_has_prefix (lines[1], "1,lif2.v,0,"));
+    /* 50 steps of 3 neurons */
+    g_assert_cmpuint (g_strv_length (lines), >=, 1 + 50 * 3);
+  }
+
+  /* Removing the probe removes its plot. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "sim.remove-probe", "s", "lif2.v"));
+  g_assert_false (basalt_simulation_has_probe (simulation, "lif2.v"));
+  g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 0);
 }
 
 typedef struct
