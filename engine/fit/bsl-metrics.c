@@ -265,7 +265,8 @@ bsl_metric_van_rossum (const double *s_ref,
 /* Kistler et al. (1997), in discrete time: a coincidence is a pair of spikes at most `window`
  * steps apart, each spike used once. Gamma = (N_c - <N_c>) / (0.5 (N_ref + N_model) (1 - p))
  * with p = (2 window + 1) N_model / T the chance that a model spike falls in a given window,
- * <N_c> = p N_ref. 1 for identical trains, 0 when one of them is empty. */
+ * <N_c> = p N_ref. 1 for identical trains, 0 when one of them is empty. When p >= 1 (a window
+ * as long as the mean interval) the plain coincidence fraction N_c / (0.5 (N_ref + N_model)). */
 double
 bsl_metric_gamma (const double *s_ref,
                   const double *s_model,
@@ -312,7 +313,9 @@ bsl_metric_gamma (const double *s_ref,
       p = (2.0 * floor (window) + 1.0) * (double) n_model / (double) n_steps;
       expected = p * n_ref;
       if (p >= 1.0)
-        gamma = n_coinc == n_ref && n_ref == n_model ? 1.0 : 0.0;
+        /* At this rate every window holds a model spike by chance and the correction is
+         * undefined: the plain coincidence fraction is the most useful number left. */
+        gamma = n_coinc / (0.5 * (n_ref + n_model));
       else
         gamma = (n_coinc - expected) / (0.5 * (n_ref + n_model) * (1.0 - p));
       total += gamma;

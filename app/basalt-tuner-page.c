@@ -1,0 +1,1206 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "bsl-error.h"
+#include "fit/bsl-fit.h"
+
+#include "basalt-plot.h"
+#include "basalt-tuner-page.h"
+
+#define POLL_MS 100
+#define FIT_BUDGET 400000
+
+typedef struct
+{
+  BasaltTunerPage *page;
+  guint            dim;
+  GtkCheckButton  *lock;
+  GtkScale        *scale;
+  GtkSpinButton   *spin;
+} ParamRow;
+
+struct _BasaltTunerPage
+{
+  GtkBox           parent_instance;
+
+  /* Template widgets */
+  GtkLabel        *reference_label;
+  GtkDropDown     *process_dropdown;
+  GtkDropDown     *tag_dropdown;
+  GtkGrid         *params_grid;
+  GtkLabel        *metrics_label;
+  GtkEntry        *metric_entry;
+  GtkDropDown     *method_dropdown;
+  GtkBox          *plots_box;
+  GtkButton       *fit_button;
+  GtkToggleButton *pause_button;
+  GtkButton       *stop_button;
+  GtkProgressBar  *progress_bar;
+  GtkButton       *adopt_button;
+  GtkButton       *export_button;
+
+  BasaltDocument  *document;
+  gulong           changed_id;
+  GPtrArray       *process_keys;     /* char *: process name or "new:TYPE" */
+  gboolean         updating;
+
+  BslReference    *ref;
+  char            *process_key;
+  BslTag           tag;
+  BslFitProblem   *problem;          /* live simulation, main thread */
+  BslReference    *trace;
+  double          *x;
+  guint            n_dims;
+  GPtrArray       *rows;             /* ParamRow* */
+  BslMetricValues  metrics;
+  BslMetricConfig  metric_config;
+
+  BasaltPlot      *v_plot, *u_plot, *diff_plot, *raster;
+  double          *t_axis;
+
+  /* The fit, run on its own thread with its own problem. */
+  BslFitProblem   *fit_problem;
+  BslFit          *fit;
+  GThread         *fit_thread;
+  guint            poll_id;
+  GMutex           fit_lock;
+  double          *fit_best;         /* fit_problem dims, under fit_lock */
+  double           fit_best_value;
+  guint64          fit_evaluations;
+  BslFitStage      fit_stage;
+  gboolean         fit_finished;
+  double          *best_x;           /* page dims */
+  gboolean         have_best;
+  gboolean         adopting;
+};
+
+G_DEFINE_FINAL_TYPE (BasaltTunerPage, basalt_tuner_page, GTK_TYPE_BOX)
+
+static const char *const fresh_types[] = { "LIF", "LIFReset", "TernaryLIF", "LIFRefractory" };
+
+static void resimulate (BasaltTunerPage *self, const double *x);
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+static int
+find_dim (BasaltTunerPage *self,
+          const char      *name)
+{
+  for (guint k = 0; k < self->n_dims; k++)
+    if (g_str_equal (bsl_fit_problem_get_dim_name (self->problem, k), name))
+      return (int) k;
+  return -1;
+}
+
+static void
+set_message (BasaltTunerPage *self,
+             const char      *text)
+{
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+update_fit_buttons (BasaltTunerPage *self)
+{
+  gboolean fitting = self->fit_thread != NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fit_button), !fitting && self->problem != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pause_button), fitting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stop_button), fitting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->adopt_button), self->have_best && !fitting);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), self->fit != NULL && !fitting);
+}
+
+/* ---- plots --------------------------------------------------------------------------------- */
+
+static BasaltPlot *
+add_plot (BasaltTunerPage *self,
+          BasaltPlotKind   kind,
+          const char      *title,
+          const char      *y_label,
+          int              height)
+{
+  GtkWidget *plot = basalt_plot_new (kind);
+
+  basalt_plot_set_title (BASALT_PLOT (plot), title);
+  if (y_label != NULL)
+    basalt_plot_set_y_label (BASALT_PLOT (plot), y_label);
+  gtk_widget_set_size_request (plot, 200, height);
+  gtk_widget_set_vexpand (plot, kind == BASALT_PLOT_TRACES);
+  gtk_box_append (self->plots_box, plot);
+  return BASALT_PLOT (plot);
+}
+
+static void
+rebuild_plots (BasaltTunerPage *self)
+{
+  GtkWidget *child;
+  gsize n_steps = self->ref != NULL ? self->ref->n_steps : 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->plots_box))) != NULL)
+    gtk_box_remove (self->plots_box, child);
+  self->v_plot = add_plot (self, BASALT_PLOT_TRACES, "v: reference and model", "v", 160);
+  self->u_plot = add_plot (self, BASALT_PLOT_TRACES, "u: reference and model", "u", 120);
+  self->diff_plot = add_plot (self, BASALT_PLOT_TRACES, "v model - v reference", NULL, 70);
+  self->raster = add_plot (self, BASALT_PLOT_RASTER, "spikes: reference (lower rows), model (upper rows)", NULL, 90);
+  basalt_plot_add_series (self->v_plot, "reference");
+  basalt_plot_add_series (self->v_plot, "model");
+  basalt_plot_add_series (self->u_plot, "reference");
+  basalt_plot_add_series (self->u_plot, "model");
+  basalt_plot_add_series (self->diff_plot, "difference");
+  g_free (self->t_axis);
+  self->t_axis = g_new (double, MAX (n_steps, 1));
+  for (gsize t = 0; t < n_steps; t++)
+    self->t_axis[t] = (double) (t + 1);
+  if (n_steps > 0)
+    {
+      BasaltPlot *plots[4] = { self->v_plot, self->u_plot, self->diff_plot, self->raster };
+
+      for (guint p = 0; p < 4; p++)
+        {
+          basalt_plot_set_history (plots[p], n_steps);
+          basalt_plot_set_span (plots[p], (double) n_steps);
+          basalt_plot_set_follow (plots[p], TRUE);
+        }
+      basalt_plot_set_n_rows (self->raster, 2 * self->ref->n_neurons);
+    }
+}
+
+/* Neuron 0 is drawn (and the raster shows every neuron): a population's first neuron is what
+ * one reads against the reference while tuning. */
+static void
+draw_trace (BasaltTunerPage    *self,
+            const BslReference *model)
+{
+  const BslReference *ref = self->ref;
+  gsize n = ref->n_neurons, steps = ref->n_steps;
+  g_autofree double *y = g_new (double, MAX (steps, 1));
+  g_autofree double *row = g_new0 (double, 2 * n);
+  struct { BasaltPlot *plot; BslRefVar var; } traces[2] = { { self->v_plot, BSL_REF_V }, { self->u_plot, BSL_REF_U } };
+
+  for (guint p = 0; p < 2; p++)
+    {
+      if (ref->data[traces[p].var] != NULL)
+        {
+          for (gsize t = 0; t < steps; t++)
+            y[t] = ref->data[traces[p].var][t * n];
+          basalt_plot_set_series_data (traces[p].plot, 0, self->t_axis, y, steps);
+        }
+      for (gsize t = 0; t < steps; t++)
+        y[t] = model->data[traces[p].var][t * n];
+      basalt_plot_set_series_data (traces[p].plot, 1, self->t_axis, y, steps);
+    }
+  if (ref->data[BSL_REF_V] != NULL)
+    {
+      for (gsize t = 0; t < steps; t++)
+        y[t] = model->data[BSL_REF_V][t * n] - ref->data[BSL_REF_V][t * n];
+      basalt_plot_set_series_data (self->diff_plot, 0, self->t_axis, y, steps);
+    }
+  basalt_plot_clear (self->raster);
+  basalt_plot_set_n_rows (self->raster, 2 * n);
+  for (gsize t = 0; t < steps; t++)
+    {
+      for (gsize i = 0; i < n; i++)
+        {
+          row[i] = ref->data[BSL_REF_SPIKE] != NULL ? ref->data[BSL_REF_SPIKE][t * n + i] : 0.0;
+          row[n + i] = model->data[BSL_REF_SPIKE][t * n + i];
+        }
+      basalt_plot_append_raster_step (self->raster, (double) (t + 1), row, 2 * n);
+    }
+}
+
+static void
+show_metrics (BasaltTunerPage       *self,
+              const BslMetricValues *values,
+              const char            *what)
+{
+  g_autofree char *text = g_strdup_printf (
+      "%s\nrmse v      %.6g\nrmse u      %.6g\nspike diff  %.0f\nvan Rossum  %.4g (tau %g)\n"
+      "gamma       %.4f (window %g)\nlatency     %.4g steps\nobjective   %.6g",
+      what, values->values[BSL_METRIC_RMSE_V], values->values[BSL_METRIC_RMSE_U],
+      values->values[BSL_METRIC_SPIKE_COUNT], values->values[BSL_METRIC_VAN_ROSSUM],
+      self->metric_config.van_rossum_tau, values->gamma, self->metric_config.gamma_window,
+      values->values[BSL_METRIC_LATENCY], values->total);
+
+  gtk_label_set_text (self->metrics_label, text);
+}
+
+static void
+resimulate (BasaltTunerPage *self,
+            const double    *x)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->problem == NULL)
+    return;
+  if (!bsl_fit_problem_simulate (self->problem, x, self->trace, &error))
+    {
+      set_message (self, error->message);
+      return;
+    }
+  bsl_metrics_compute (&self->metric_config, self->ref, self->trace, TRUE, &self->metrics);
+  draw_trace (self, self->trace);
+  show_metrics (self, &self->metrics, x == self->x ? "current parameters" : "best candidate");
+}
+
+/* ---- parameter rows ------------------------------------------------------------------------ */
+
+static void
+sync_row (ParamRow *row)
+{
+  BasaltTunerPage *self = row->page;
+  double value = self->x[row->dim];
+
+  self->updating = TRUE;
+  gtk_range_set_value (GTK_RANGE (row->scale), value);
+  gtk_spin_button_set_value (row->spin, value);
+  self->updating = FALSE;
+}
+
+static void
+on_row_value_changed (ParamRow *row,
+                      double    value)
+{
+  BasaltTunerPage *self = row->page;
+  gboolean integer;
+
+  if (self->updating)
+    return;
+  bsl_fit_problem_get_bounds (self->problem, row->dim, NULL, NULL, &integer);
+  self->x[row->dim] = integer ? nearbyint (value) : value;
+  sync_row (row);
+  resimulate (self, self->x);
+}
+
+static void
+on_scale_changed (GtkRange *range,
+                  ParamRow *row)
+{
+  on_row_value_changed (row, gtk_range_get_value (range));
+}
+
+static void
+on_spin_changed (GtkSpinButton *spin,
+                 ParamRow      *row)
+{
+  on_row_value_changed (row, gtk_spin_button_get_value (spin));
+}
+
+static void
+clear_rows (BasaltTunerPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->params_grid))) != NULL)
+    gtk_grid_remove (self->params_grid, child);
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+build_rows (BasaltTunerPage *self)
+{
+  GtkWidget *header;
+
+  clear_rows (self);
+  header = gtk_label_new (_("Lock"));
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_grid_attach (self->params_grid, header, 0, 0, 1, 1);
+  for (guint k = 0; k < self->n_dims; k++)
+    {
+      ParamRow *row = g_new0 (ParamRow, 1);
+      double lo, hi;
+      gboolean integer;
+      GtkWidget *label;
+      GtkAdjustment *adjustment;
+
+      bsl_fit_problem_get_bounds (self->problem, k, &lo, &hi, &integer);
+      row->page = self;
+      row->dim = k;
+      row->lock = GTK_CHECK_BUTTON (gtk_check_button_new ());
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->lock), _("Locked parameters keep their value in a fit"));
+      label = gtk_label_new (bsl_fit_problem_get_dim_name (self->problem, k));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      adjustment = gtk_adjustment_new (self->x[k], lo, hi, integer ? 1 : (hi - lo) / 1000,
+                                       integer ? MAX (1, nearbyint ((hi - lo) / 100)) : (hi - lo) / 100, 0);
+      row->scale = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, adjustment));
+      gtk_scale_set_draw_value (row->scale, FALSE);
+      gtk_widget_set_hexpand (GTK_WIDGET (row->scale), TRUE);
+      gtk_widget_set_size_request (GTK_WIDGET (row->scale), 120, -1);
+      row->spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (lo, hi, integer ? 1 : (hi - lo) / 10000));
+      gtk_spin_button_set_digits (row->spin, integer ? 0 : 6);
+      gtk_spin_button_set_value (row->spin, self->x[k]);
+      gtk_editable_set_width_chars (GTK_EDITABLE (row->spin), 10);
+      gtk_grid_attach (self->params_grid, GTK_WIDGET (row->lock), 0, k + 1, 1, 1);
+      gtk_grid_attach (self->params_grid, label, 1, k + 1, 1, 1);
+      gtk_grid_attach (self->params_grid, GTK_WIDGET (row->scale), 2, k + 1, 1, 1);
+      gtk_grid_attach (self->params_grid, GTK_WIDGET (row->spin), 3, k + 1, 1, 1);
+      g_signal_connect (row->scale, "value-changed", G_CALLBACK (on_scale_changed), row);
+      g_signal_connect (row->spin, "value-changed", G_CALLBACK (on_spin_changed), row);
+      g_ptr_array_add (self->rows, row);
+    }
+}
+
+/* ---- the problem --------------------------------------------------------------------------- */
+
+static gboolean
+fittable (const BslVarSpec *spec,
+          BslTag            tag)
+{
+  if (spec->flags & (BSL_VAR_STATE | BSL_VAR_HIDDEN | BSL_VAR_ENUM))
+    return FALSE;
+  if (spec->shape == BSL_SHAPE_TIME_SERIES)
+    return FALSE;
+  if ((spec->flags & BSL_VAR_FIXED_ONLY) && tag != BSL_TAG_FIXED_PT)
+    return FALSE;
+  if ((spec->flags & BSL_VAR_FLOAT_ONLY) && tag != BSL_TAG_FLOATING_PT)
+    return FALSE;
+  return TRUE;
+}
+
+static BslProcess *
+dup_neuron (BasaltTunerPage *self,
+            gboolean        *from_document,
+            GError         **error)
+{
+  gsize n = self->ref->n_neurons;
+
+  *from_document = FALSE;
+  if (self->process_key == NULL || g_str_has_prefix (self->process_key, "new:"))
+    {
+      const char *type = self->process_key != NULL ? self->process_key + 4 : "LIF";
+      const BslProcType *proc_type = bsl_proc_type_lookup (type);
+
+      if (proc_type == NULL)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_TYPE, "unknown neuron type '%s'", type);
+          return NULL;
+        }
+      return bsl_process_new (proc_type, "tuned", 1, &n);
+    }
+  else
+    {
+      const BslProcess *p = bsl_graph_find_process (basalt_document_get_graph (self->document),
+                                                    self->process_key);
+
+      if (p == NULL)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "the network has no process '%s'", self->process_key);
+          return NULL;
+        }
+      *from_document = TRUE;
+      return bsl_process_copy (p);
+    }
+}
+
+static gboolean
+rebuild_problem (BasaltTunerPage *self,
+                 GError         **error)
+{
+  g_autoptr(BslProcess) neuron = NULL;
+  BslFitProblem *problem;
+  gboolean from_document;
+
+  g_clear_pointer (&self->problem, bsl_fit_problem_free);
+  g_clear_pointer (&self->trace, bsl_reference_free);
+  g_clear_pointer (&self->x, g_free);
+  self->n_dims = 0;
+  clear_rows (self);
+  update_fit_buttons (self);
+  if (self->ref == NULL)
+    return TRUE;
+
+  neuron = dup_neuron (self, &from_document, error);
+  if (neuron == NULL)
+    return FALSE;
+  if (neuron->model != BSL_TAG_NONE)
+    neuron->model = BSL_TAG_NONE;
+  /* The network drives a process of the document when the reference has no a_in column. */
+  problem = bsl_fit_problem_new (neuron, self->tag, self->ref,
+                                 from_document && !bsl_reference_has_var (self->ref, BSL_REF_A_IN)
+                                 ? basalt_document_get_graph (self->document) : NULL,
+                                 error);
+  if (problem == NULL)
+    return FALSE;
+  for (guint i = 0; i < neuron->type->n_vars; i++)
+    if (fittable (&neuron->type->vars[i], self->tag) &&
+        !bsl_fit_problem_add_param (problem, neuron->type->vars[i].name, error))
+      {
+        bsl_fit_problem_free (problem);
+        return FALSE;
+      }
+  bsl_fit_problem_set_metric (problem, &self->metric_config);
+  self->problem = problem;
+  self->n_dims = bsl_fit_problem_get_n_dims (problem);
+  self->x = g_new0 (double, MAX (self->n_dims, 1));
+  g_free (self->best_x);
+  self->best_x = g_new0 (double, MAX (self->n_dims, 1));
+  self->have_best = FALSE;
+  bsl_fit_problem_get_start (problem, self->x);
+  self->trace = bsl_fit_problem_new_trace (problem);
+  build_rows (self);
+  rebuild_plots (self);
+  resimulate (self, self->x);
+  update_fit_buttons (self);
+  return TRUE;
+}
+
+static void
+rebuild_or_report (BasaltTunerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!rebuild_problem (self, &error))
+    {
+      set_message (self, error->message);
+      gtk_label_set_text (self->metrics_label, error->message);
+    }
+}
+
+/* ---- process list -------------------------------------------------------------------------- */
+
+static void
+refresh_process_list (BasaltTunerPage *self)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  BslGraph *graph = self->document != NULL ? basalt_document_get_graph (self->document) : NULL;
+  guint selected = 0;
+
+  g_ptr_array_set_size (self->process_keys, 0);
+  for (guint i = 0; graph != NULL && i < graph->processes->len; i++)
+    {
+      const BslProcess *p = g_ptr_array_index (graph->processes, i);
+
+      if (p->type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (p->type, "a_in") == NULL)
+        continue;
+      g_ptr_array_add (self->process_keys, g_strdup (p->name));
+      gtk_string_list_take (model, g_strdup_printf ("%s (%s)", p->name, p->type->name));
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (fresh_types); k++)
+    {
+      g_ptr_array_add (self->process_keys, g_strdup_printf ("new:%s", fresh_types[k]));
+      gtk_string_list_take (model, g_strdup_printf (_("new %s"), fresh_types[k]));
+    }
+  for (guint k = 0; k < self->process_keys->len; k++)
+    if (self->process_key != NULL && g_str_equal (self->process_key, g_ptr_array_index (self->process_keys, k)))
+      selected = k;
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->process_dropdown, G_LIST_MODEL (model));
+  gtk_drop_down_set_selected (self->process_dropdown, selected);
+  self->updating = FALSE;
+  if (self->process_key == NULL || !g_str_equal (self->process_key, g_ptr_array_index (self->process_keys, selected)))
+    {
+      g_free (self->process_key);
+      self->process_key = g_strdup (g_ptr_array_index (self->process_keys, selected));
+    }
+}
+
+static void
+on_process_selected (GtkDropDown     *dropdown,
+                     GParamSpec      *pspec,
+                     BasaltTunerPage *self)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (self->updating || selected >= self->process_keys->len)
+    return;
+  g_free (self->process_key);
+  self->process_key = g_strdup (g_ptr_array_index (self->process_keys, selected));
+  rebuild_or_report (self);
+}
+
+static void
+on_tag_selected (GtkDropDown     *dropdown,
+                 GParamSpec      *pspec,
+                 BasaltTunerPage *self)
+{
+  BslTag tag = gtk_drop_down_get_selected (dropdown) == 0 ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
+
+  if (self->updating || tag == self->tag)
+    return;
+  self->tag = tag;
+  rebuild_or_report (self);
+}
+
+static void
+on_document_changed (BasaltDocument  *document,
+                     guint            flags,
+                     const char      *process,
+                     const char      *var,
+                     BasaltTunerPage *self)
+{
+  if (self->adopting)
+    return;
+  if (flags & (BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
+    {
+      refresh_process_list (self);
+      if (self->fit_thread == NULL)
+        rebuild_or_report (self);
+    }
+  else if ((flags & BASALT_CHANGE_PARAMS) && self->fit_thread == NULL && process != NULL &&
+           self->process_key != NULL && g_str_equal (process, self->process_key))
+    rebuild_or_report (self);
+}
+
+static void
+on_metric_activate (GtkEntry        *entry,
+                    BasaltTunerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  BslMetricConfig config = self->metric_config;
+
+  if (!bsl_metric_config_parse (&config, gtk_editable_get_text (GTK_EDITABLE (entry)), &error) ||
+      (self->ref != NULL && !bsl_metric_config_check (&config, self->ref, TRUE, &error)))
+    {
+      set_message (self, error->message);
+      gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
+      return;
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  self->metric_config = config;
+  if (self->problem != NULL)
+    {
+      bsl_fit_problem_set_metric (self->problem, &config);
+      resimulate (self, self->x);
+    }
+}
+
+/* ---- reference ----------------------------------------------------------------------------- */
+
+gboolean
+basalt_tuner_page_load_reference (BasaltTunerPage *self,
+                                  const char      *path,
+                                  GError         **error)
+{
+  BslReference *ref;
+  g_autofree char *text = NULL, *base = NULL, *label = NULL;
+
+  g_return_val_if_fail (BASALT_IS_TUNER_PAGE (self), FALSE);
+
+  ref = bsl_reference_load (path, NULL, error);
+  if (ref == NULL)
+    return FALSE;
+  basalt_tuner_page_stop_fit (self);
+  g_clear_pointer (&self->ref, bsl_reference_free);
+  self->ref = ref;
+  bsl_metric_config_init (&self->metric_config);
+  if (!bsl_metric_config_parse (&self->metric_config,
+                                gtk_editable_get_text (GTK_EDITABLE (self->metric_entry)), NULL))
+    bsl_metric_config_init (&self->metric_config);
+  bsl_metric_config_check (&self->metric_config, ref, FALSE, NULL);
+  text = bsl_reference_describe (ref);
+  base = g_path_get_basename (path);
+  label = g_strdup_printf ("%s: %s", base, text);
+  gtk_label_set_text (self->reference_label, label);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reference_label), path);
+  return rebuild_problem (self, error);
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog,
+                  int              response,
+                  BasaltTunerPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !basalt_tuner_page_load_reference (self, path, &error))
+        {
+          set_message (self, error->message);
+          gtk_label_set_text (self->reference_label, error->message);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_open_clicked (GtkButton       *button,
+                 BasaltTunerPage *self)
+{
+  GtkFileChooserNative *dialog;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  dialog = gtk_file_chooser_native_new (_("Open Reference Trace"),
+                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  gtk_file_filter_set_name (filter, _("Traces (CSV, NumPy)"));
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_pattern (filter, "*.npy");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_unref (filter);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- the fit ------------------------------------------------------------------------------- */
+
+static void
+fit_progress (BslFit       *fit,
+              BslFitStage   stage,
+              guint64       evaluations,
+              double        best_value,
+              const double *best_x,
+              gpointer      user_data)
+{
+  BasaltTunerPage *self = user_data;
+
+  g_mutex_lock (&self->fit_lock);
+  self->fit_stage = stage;
+  self->fit_evaluations = evaluations;
+  self->fit_best_value = best_value;
+  memcpy (self->fit_best, best_x, bsl_fit_problem_get_n_dims (self->fit_problem) * sizeof (double));
+  g_mutex_unlock (&self->fit_lock);
+}
+
+/* The fit's point in the page's dimensions: locked ones keep the sliders' values. */
+static void
+map_fit_point (BasaltTunerPage *self,
+               const double    *fit_x,
+               double          *x)
+{
+  memcpy (x, self->x, self->n_dims * sizeof (double));
+  for (guint k = 0; k < bsl_fit_problem_get_n_dims (self->fit_problem); k++)
+    {
+      int dim = find_dim (self, bsl_fit_problem_get_dim_name (self->fit_problem, k));
+
+      if (dim >= 0)
+        x[dim] = fit_x[k];
+    }
+}
+
+static void
+show_fit_state (BasaltTunerPage *self)
+{
+  g_autofree double *fit_x = g_new0 (double, bsl_fit_problem_get_n_dims (self->fit_problem));
+  g_autofree char *text = NULL;
+  guint64 evaluations;
+  double best;
+  BslFitStage stage;
+
+  g_mutex_lock (&self->fit_lock);
+  evaluations = self->fit_evaluations;
+  best = self->fit_best_value;
+  stage = self->fit_stage;
+  memcpy (fit_x, self->fit_best, bsl_fit_problem_get_n_dims (self->fit_problem) * sizeof (double));
+  g_mutex_unlock (&self->fit_lock);
+
+  text = g_strdup_printf (_("%s: %s stage, %" G_GUINT64_FORMAT " evaluations, best %.6g"),
+                          self->fit_finished ? _("Done") : bsl_fit_is_paused (self->fit) ? _("Paused") : _("Fitting"),
+                          stage == BSL_FIT_STAGE_FORCED ? _("teacher-forced") : _("free-running"),
+                          evaluations, best);
+  gtk_progress_bar_set_fraction (self->progress_bar, MIN (1.0, (double) evaluations / FIT_BUDGET));
+  set_message (self, text);
+  if (evaluations > 0)
+    {
+      map_fit_point (self, fit_x, self->best_x);
+      self->have_best = TRUE;
+      resimulate (self, self->best_x);
+    }
+}
+
+static gboolean
+poll_fit (gpointer user_data)
+{
+  BasaltTunerPage *self = user_data;
+
+  show_fit_state (self);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+fit_finished_idle (gpointer user_data)
+{
+  BasaltTunerPage *self = user_data;
+
+  if (self->fit_thread != NULL)
+    {
+      g_thread_join (self->fit_thread);
+      self->fit_thread = NULL;
+      self->fit_finished = TRUE;
+      g_clear_handle_id (&self->poll_id, g_source_remove);
+      g_autofree double *best = g_new0 (double, bsl_fit_problem_get_n_dims (self->fit_problem));
+      double value = bsl_fit_get_best (self->fit, best);
+
+      fit_progress (self->fit, bsl_fit_get_stage (self->fit), bsl_fit_get_n_evaluations (self->fit),
+                    value, best, self);
+      show_fit_state (self);
+      gtk_toggle_button_set_active (self->pause_button, FALSE);
+      update_fit_buttons (self);
+    }
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+fit_thread_func (gpointer user_data)
+{
+  BasaltTunerPage *self = user_data;
+
+  bsl_fit_run (self->fit);
+  g_idle_add (fit_finished_idle, self);
+  return NULL;
+}
+
+static void
+clear_fit (BasaltTunerPage *self)
+{
+  if (self->fit_thread != NULL)
+    {
+      bsl_fit_cancel (self->fit);
+      g_thread_join (self->fit_thread);
+      self->fit_thread = NULL;
+    }
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+  g_clear_pointer (&self->fit, bsl_fit_free);
+  g_clear_pointer (&self->fit_problem, bsl_fit_problem_free);
+  g_clear_pointer (&self->fit_best, g_free);
+}
+
+gboolean
+basalt_tuner_page_start_fit (BasaltTunerPage *self,
+                             GError         **error)
+{
+  g_autoptr(BslProcess) neuron = NULL;
+  g_autoptr(GString) params = g_string_new (NULL);
+  gboolean from_document;
+  BslFitOptions options;
+  static const BslOptimizerMethod methods[] = { BSL_N_OPTIMIZERS, BSL_OPTIMIZER_INTEGER,
+                                                BSL_OPTIMIZER_CMA_ES, BSL_OPTIMIZER_NELDER_MEAD };
+  guint method = gtk_drop_down_get_selected (self->method_dropdown);
+
+  g_return_val_if_fail (BASALT_IS_TUNER_PAGE (self), FALSE);
+
+  if (self->problem == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "open a reference first");
+      return FALSE;
+    }
+  if (self->fit_thread != NULL)
+    return TRUE;
+  clear_fit (self);
+
+  for (guint k = 0; k < self->rows->len; k++)
+    {
+      ParamRow *row = g_ptr_array_index (self->rows, k);
+
+      if (!gtk_check_button_get_active (row->lock))
+        g_string_append_printf (params, "%s%s", params->len > 0 ? "," : "",
+                                bsl_fit_problem_get_dim_name (self->problem, row->dim));
+    }
+  if (params->len == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM, "every parameter is locked: nothing to fit");
+      return FALSE;
+    }
+  /* The fit's population starts from the sliders (locked values included). */
+  neuron = bsl_fit_problem_dup_process (self->problem, self->x);
+  {
+    /* Only to learn whether the population is the document's. */
+    g_autoptr(BslProcess) check = dup_neuron (self, &from_document, NULL);
+  }
+  self->fit_problem = bsl_fit_problem_new (neuron, self->tag, self->ref,
+                                           from_document && !bsl_reference_has_var (self->ref, BSL_REF_A_IN)
+                                           ? basalt_document_get_graph (self->document) : NULL,
+                                           error);
+  if (self->fit_problem == NULL)
+    return FALSE;
+  if (!bsl_fit_problem_add_params (self->fit_problem, params->str, error))
+    {
+      g_clear_pointer (&self->fit_problem, bsl_fit_problem_free);
+      return FALSE;
+    }
+  bsl_fit_problem_set_metric (self->fit_problem, &self->metric_config);
+  bsl_fit_options_init (&options);
+  options.method = methods[MIN (method, G_N_ELEMENTS (methods) - 1)];
+  options.max_evaluations = FIT_BUDGET;
+  options.record_history = TRUE;
+  self->fit = bsl_fit_new (self->fit_problem, &options);
+  self->fit_best = g_new0 (double, bsl_fit_problem_get_n_dims (self->fit_problem));
+  bsl_fit_problem_get_start (self->fit_problem, self->fit_best);
+  self->fit_best_value = INFINITY;
+  self->fit_evaluations = 0;
+  self->fit_finished = FALSE;
+  bsl_fit_set_progress_func (self->fit, fit_progress, 500, self);
+  self->fit_thread = g_thread_new ("basalt-fit", fit_thread_func, g_object_ref (self));
+  self->poll_id = g_timeout_add (POLL_MS, poll_fit, self);
+  update_fit_buttons (self);
+  set_message (self, _("Fitting…"));
+  return TRUE;
+}
+
+gboolean
+basalt_tuner_page_is_fitting (BasaltTunerPage *self)
+{
+  return self->fit_thread != NULL;
+}
+
+void
+basalt_tuner_page_set_fit_paused (BasaltTunerPage *self,
+                                  gboolean         paused)
+{
+  if (self->fit != NULL)
+    bsl_fit_set_paused (self->fit, paused);
+}
+
+void
+basalt_tuner_page_stop_fit (BasaltTunerPage *self)
+{
+  if (self->fit != NULL && self->fit_thread != NULL)
+    {
+      bsl_fit_set_paused (self->fit, FALSE);
+      bsl_fit_cancel (self->fit);
+    }
+}
+
+guint64
+basalt_tuner_page_get_fit_evaluations (BasaltTunerPage *self)
+{
+  guint64 evaluations;
+
+  g_mutex_lock (&self->fit_lock);
+  evaluations = self->fit_evaluations;
+  g_mutex_unlock (&self->fit_lock);
+  return evaluations;
+}
+
+gboolean
+basalt_tuner_page_adopt_best (BasaltTunerPage *self,
+                              GError         **error)
+{
+  gboolean from_document;
+  g_autoptr(BslProcess) check = NULL;
+
+  if (!self->have_best || self->problem == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "no fit result to adopt");
+      return FALSE;
+    }
+  memcpy (self->x, self->best_x, self->n_dims * sizeof (double));
+  for (guint k = 0; k < self->rows->len; k++)
+    sync_row (g_ptr_array_index (self->rows, k));
+  resimulate (self, self->x);
+
+  check = dup_neuron (self, &from_document, NULL);
+  if (from_document)
+    {
+      const char *last = NULL;
+      gboolean ok = TRUE;
+
+      self->adopting = TRUE;
+      for (guint k = 0; k < self->n_dims && ok; k++)
+        {
+          const char *var = bsl_fit_problem_get_dim_var (self->problem, k);
+          g_autoptr(BslArray) value = NULL;
+          const BslArray *current;
+
+          if (last != NULL && g_str_equal (var, last))
+            continue;
+          last = var;
+          value = bsl_fit_problem_dup_var (self->problem, self->x, var);
+          current = bsl_process_get_param (check, var);
+          if (value->n > 1)
+            {
+              gboolean uniform = TRUE;
+
+              for (gsize e = 1; e < value->n; e++)
+                uniform = uniform && value->data[e] == value->data[0];
+              if (uniform)
+                {
+                  double scalar = value->data[0];
+
+                  bsl_array_free (value);
+                  value = bsl_array_new_scalar (scalar);
+                }
+            }
+          /* Only what changed becomes an edit. */
+          if (current != NULL && bsl_array_equal (current, value))
+            continue;
+          if (current == NULL && value->n == 1)
+            {
+              g_autoptr(BslArray) full = bsl_process_dup_param_full (check, var, NULL);
+
+              if (full != NULL && full->n >= 1 && full->data[0] == value->data[0])
+                {
+                  gboolean same = TRUE;
+
+                  for (gsize e = 1; e < full->n; e++)
+                    same = same && full->data[e] == value->data[0];
+                  if (same)
+                    continue;
+                }
+            }
+          ok = basalt_document_set_param (self->document, self->process_key, var, value, error);
+        }
+      self->adopting = FALSE;
+      return ok;
+    }
+  return TRUE;
+}
+
+gboolean
+basalt_tuner_page_export_history (BasaltTunerPage *self,
+                                  const char      *path,
+                                  GError         **error)
+{
+  if (self->fit == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "no fit to export");
+      return FALSE;
+    }
+  return bsl_fit_write_history_csv (self->fit, path, TRUE, error);
+}
+
+static void
+on_fit_clicked (GtkButton       *button,
+                BasaltTunerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_tuner_page_start_fit (self, &error))
+    set_message (self, error->message);
+}
+
+static void
+on_pause_toggled (GtkToggleButton *button,
+                  BasaltTunerPage *self)
+{
+  basalt_tuner_page_set_fit_paused (self, gtk_toggle_button_get_active (button));
+  if (self->fit != NULL)
+    show_fit_state (self);
+}
+
+static void
+on_stop_clicked (GtkButton       *button,
+                 BasaltTunerPage *self)
+{
+  basalt_tuner_page_stop_fit (self);
+}
+
+static void
+on_adopt_clicked (GtkButton       *button,
+                  BasaltTunerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_tuner_page_adopt_best (self, &error))
+    set_message (self, error->message);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    BasaltTunerPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !basalt_tuner_page_export_history (self, path, &error))
+        set_message (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_export_clicked (GtkButton       *button,
+                   BasaltTunerPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Export Fit History"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "fit-history.csv");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+/* ---- public -------------------------------------------------------------------------------- */
+
+gboolean
+basalt_tuner_page_set_process (BasaltTunerPage *self,
+                               const char      *name,
+                               GError         **error)
+{
+  for (guint k = 0; k < self->process_keys->len; k++)
+    if (g_str_equal (name, g_ptr_array_index (self->process_keys, k)))
+      {
+        g_free (self->process_key);
+        self->process_key = g_strdup (name);
+        self->updating = TRUE;
+        gtk_drop_down_set_selected (self->process_dropdown, k);
+        self->updating = FALSE;
+        return rebuild_problem (self, error);
+      }
+  g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "no neuron process '%s' to tune", name);
+  return FALSE;
+}
+
+void
+basalt_tuner_page_set_tag (BasaltTunerPage *self,
+                           BslTag           tag)
+{
+  gtk_drop_down_set_selected (self->tag_dropdown, tag == BSL_TAG_FLOATING_PT ? 0 : 1);
+}
+
+guint
+basalt_tuner_page_get_n_params (BasaltTunerPage *self)
+{
+  return self->n_dims;
+}
+
+const char *
+basalt_tuner_page_get_param_name (BasaltTunerPage *self,
+                                  guint            index)
+{
+  g_return_val_if_fail (index < self->n_dims, NULL);
+  return bsl_fit_problem_get_dim_name (self->problem, index);
+}
+
+double
+basalt_tuner_page_get_value (BasaltTunerPage *self,
+                             const char      *param)
+{
+  int dim = self->problem != NULL ? find_dim (self, param) : -1;
+
+  return dim >= 0 ? self->x[dim] : NAN;
+}
+
+gboolean
+basalt_tuner_page_set_value (BasaltTunerPage *self,
+                             const char      *param,
+                             double           value)
+{
+  int dim = self->problem != NULL ? find_dim (self, param) : -1;
+
+  if (dim < 0)
+    return FALSE;
+  /* As the user would: through the slider. */
+  gtk_range_set_value (GTK_RANGE (((ParamRow *) g_ptr_array_index (self->rows, dim))->scale), value);
+  return TRUE;
+}
+
+void
+basalt_tuner_page_set_locked (BasaltTunerPage *self,
+                              const char      *param,
+                              gboolean         locked)
+{
+  int dim = self->problem != NULL ? find_dim (self, param) : -1;
+
+  if (dim >= 0)
+    gtk_check_button_set_active (((ParamRow *) g_ptr_array_index (self->rows, dim))->lock, locked);
+}
+
+void
+basalt_tuner_page_get_metrics (BasaltTunerPage *self,
+                               BslMetricValues *values)
+{
+  *values = self->metrics;
+}
+
+/* ---- GObject ------------------------------------------------------------------------------- */
+
+static void
+basalt_tuner_page_dispose (GObject *object)
+{
+  BasaltTunerPage *self = BASALT_TUNER_PAGE (object);
+
+  clear_fit (self);
+  if (self->document != NULL)
+    {
+      g_clear_signal_handler (&self->changed_id, self->document);
+      g_clear_object (&self->document);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), BASALT_TYPE_TUNER_PAGE);
+  G_OBJECT_CLASS (basalt_tuner_page_parent_class)->dispose (object);
+}
+
+static void
+basalt_tuner_page_finalize (GObject *object)
+{
+  BasaltTunerPage *self = BASALT_TUNER_PAGE (object);
+
+  g_clear_pointer (&self->problem, bsl_fit_problem_free);
+  g_clear_pointer (&self->trace, bsl_reference_free);
+  g_clear_pointer (&self->ref, bsl_reference_free);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->process_keys, g_ptr_array_unref);
+  g_free (self->process_key);
+  g_free (self->x);
+  g_free (self->best_x);
+  g_free (self->t_axis);
+  g_mutex_clear (&self->fit_lock);
+  G_OBJECT_CLASS (basalt_tuner_page_parent_class)->finalize (object);
+}
+
+static void
+basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = basalt_tuner_page_dispose;
+  object_class->finalize = basalt_tuner_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-tuner-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, process_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, params_grid);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, metrics_label);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, metric_entry);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, plots_box);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, fit_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, pause_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, stop_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, adopt_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, export_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_open_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_metric_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_fit_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_adopt_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
+}
+
+static void
+basalt_tuner_page_init (BasaltTunerPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_mutex_init (&self->fit_lock);
+  self->rows = g_ptr_array_new_with_free_func (g_free);
+  self->process_keys = g_ptr_array_new_with_free_func (g_free);
+  self->tag = BSL_TAG_FIXED_PT;
+  bsl_metric_config_init (&self->metric_config);
+  g_signal_connect (self->process_dropdown, "notify::selected", G_CALLBACK (on_process_selected), self);
+  g_signal_connect (self->tag_dropdown, "notify::selected", G_CALLBACK (on_tag_selected), self);
+  rebuild_plots (self);
+  update_fit_buttons (self);
+}
+
+GtkWidget *
+basalt_tuner_page_new (BasaltDocument *document)
+{
+  BasaltTunerPage *self = g_object_new (BASALT_TYPE_TUNER_PAGE, NULL);
+
+  if (document != NULL)
+    {
+      self->document = g_object_ref (document);
+      self->changed_id = g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
+    }
+  refresh_process_list (self);
+  return GTK_WIDGET (self);
+}

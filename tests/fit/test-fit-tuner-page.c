@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "basalt-document.h"
+#include "basalt-tuner-page.h"
+#include "fit-case.h"
+
+/* The Tuner page as a user drives it: open a reference, move sliders and see the metrics follow,
+ * fit in the background (pause, resume), adopt the best (undoable), export the history. */
+
+static char *tmp_dir;
+static gboolean have_display;
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *name)
+{
+  GdkPaintable *paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  const char *dir = g_getenv ("BASALT_SCREENSHOT_DIR");
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_object_unref (paintable);
+  if (node == NULL)
+    {
+      g_test_message ("no screenshot %s: nothing drawn yet", name);
+      return;
+    }
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir != NULL ? dir : tmp_dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+test_tuner_page (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autofree char *network = NULL, *history = NULL, *contents = NULL;
+  const FitCase *fc = NULL;
+  BslProcess *lif;
+  GtkWidget *window, *page;
+  BslMetricValues before, after;
+  gint64 t0;
+  double per_move_ms;
+  const char *locks[] = { "bias_mant[0]", "bias_mant[1]", "bias_mant[2]", "bias_exp[0]",
+                          "bias_exp[1]", "bias_exp[2]" };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  for (guint c = 0; c < cases->len; c++)
+    if (g_str_has_prefix (((FitCase *) g_ptr_array_index (cases, c))->name, "p05"))
+      fc = g_ptr_array_index (cases, c);
+  g_assert_nonnull (fc);
+
+  /* The case's network with du, dv and vth 25 % off. */
+  graph = fit_case_network (fc);
+  lif = bsl_graph_find_process (graph, "lif");
+  bsl_process_set_param (lif, "du", bsl_array_new_scalar (513), NULL);
+  bsl_process_set_param (lif, "dv", bsl_array_new_scalar (154), NULL);
+  bsl_process_set_param (lif, "vth", bsl_array_new_scalar (2500), NULL);
+  network = g_build_filename (tmp_dir, "p05.basalt", NULL);
+  g_assert_true (bsl_graph_save_file (graph, network, NULL));
+  file = g_file_new_for_path (network);
+  g_assert_true (basalt_document_load (document, file, &error));
+
+  page = basalt_tuner_page_new (document);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "lif", &error));
+  g_assert_cmpfloat (basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "du"), ==, 513);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &before);
+  g_assert_cmpfloat (before.values[BSL_METRIC_RMSE_V], >, 0.0);
+  iterate_for (300);
+
+  /* Sliders re-simulate at once: the true values give Lava's trace, well within a frame. */
+  t0 = g_get_monotonic_time ();
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "du", 410);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "dv", 205);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "vth", 2000);
+  per_move_ms = (g_get_monotonic_time () - t0) / 3000.0;
+  g_test_message ("one slider move: %.2f ms (simulate 400 steps x 3 neurons, metrics, plot data)", per_move_ms);
+  g_assert_cmpfloat (per_move_ms, <, 16.0);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
+  g_assert_cmpfloat (after.values[BSL_METRIC_RMSE_V], ==, 0.0);
+  g_assert_cmpfloat (after.gamma, ==, 1.0);
+  iterate_for (200);
+
+  /* Back to the start, then fit du, dv and vth with the biases locked. */
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "du", 513);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "dv", 154);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "vth", 2500);
+  for (guint k = 0; k < G_N_ELEMENTS (locks); k++)
+    basalt_tuner_page_set_locked (BASALT_TUNER_PAGE (page), locks[k], TRUE);
+  g_assert_true (basalt_tuner_page_start_fit (BASALT_TUNER_PAGE (page), &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
+  iterate_for (30);
+  basalt_tuner_page_set_fit_paused (BASALT_TUNER_PAGE (page), TRUE);
+  iterate_for (400);
+  {
+    guint64 paused_at = basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page));
+
+    save_screenshot (window, "tuner-mid-fit.png");
+    iterate_for (200);
+    if (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)))
+      g_assert_cmpuint (basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page)), <=, paused_at + 500);
+  }
+  basalt_tuner_page_set_fit_paused (BASALT_TUNER_PAGE (page), FALSE);
+  t0 = g_get_monotonic_time ();
+  while (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)) &&
+         g_get_monotonic_time () - t0 < 60 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
+  iterate_for (200);
+  save_screenshot (window, "tuner-fit-done.png");
+
+  /* Adopting writes the network's parameters, as an undoable edit. */
+  g_assert_true (basalt_tuner_page_adopt_best (BASALT_TUNER_PAGE (page), &error));
+  g_assert_no_error (error);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
+  g_assert_cmpfloat (after.values[BSL_METRIC_RMSE_V], ==, 0.0);
+  lif = bsl_graph_find_process (basalt_document_get_graph (document), "lif");
+  g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "du"), 0), ==, 410);
+  g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "dv"), 0), ==, 205);
+  g_assert_true (basalt_document_can_undo (document));
+  while (bsl_array_get (bsl_process_get_param (lif, "du"), 0) == 410 && basalt_document_can_undo (document))
+    {
+      basalt_document_undo (document);
+      lif = bsl_graph_find_process (basalt_document_get_graph (document), "lif");
+    }
+  g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "du"), 0), ==, 513);
+
+  history = g_build_filename (tmp_dir, "history.csv", NULL);
+  g_assert_true (basalt_tuner_page_export_history (BASALT_TUNER_PAGE (page), history, &error));
+  g_assert_true (g_file_get_contents (history, &contents, NULL, NULL));
+  g_assert_true (g_str_has_prefix (contents, "stage,evaluation,value,du,dv,vth\n"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
+static void
+test_bad_reference (void)
+{
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "ragged.csv", NULL);
+  GtkWidget *page;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  page = basalt_tuner_page_new (document);
+  g_object_ref_sink (page);
+  g_assert_true (g_file_set_contents (path, "step,neuron,u,v,spike\n1,0,0,0,0\n2,0,0\n", -1, NULL));
+  g_assert_false (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), path, &error));
+  g_assert_true (strstr (error->message, "ragged.csv") != NULL);
+  g_assert_true (strstr (error->message, "line 3") != NULL);
+  g_assert_cmpuint (basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)), ==, 0);
+  g_object_unref (page);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  tmp_dir = g_dir_make_tmp ("basalt-tuner-XXXXXX", NULL);
+  g_test_add_func ("/fit/tuner-page/bad-reference", test_bad_reference);
+  g_test_add_func ("/fit/tuner-page/fit", test_tuner_page);
+  status = g_test_run ();
+  {
+    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (tmp_dir, name, NULL);
+
+        if (!g_str_has_suffix (name, ".png"))
+          g_unlink (file);
+      }
+  }
+  g_free (tmp_dir);
+  return status;
+}
