@@ -709,6 +709,22 @@ on_init_apply (GtkButton *button,
     gtk_editable_set_text (GTK_EDITABLE (row->entry), json);
 }
 
+static void
+on_init_kind_selected (GtkDropDown *dropdown,
+                       GParamSpec  *pspec,
+                       ParamRow    *row)
+{
+  static const char *first[] = { "mean", "low", "value", "value" };
+  static const char *second[] = { "std", "high", NULL, NULL };
+  guint kind = MIN (gtk_drop_down_get_selected (dropdown), G_N_ELEMENTS (first) - 1);
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_a), first[kind]);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_b), second[kind] ? second[kind] : "");
+  gtk_widget_set_sensitive (row->init_b, second[kind] != NULL);
+  /* Only the random generators take a seed. */
+  gtk_widget_set_sensitive (row->init_seed, kind <= 1);
+}
+
 static GtkWidget *
 create_initializer_editor (ParamRow *row)
 {
@@ -719,9 +735,9 @@ create_initializer_editor (ParamRow *row)
   row->init_a = gtk_entry_new ();
   row->init_b = gtk_entry_new ();
   row->init_seed = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_a), "mean/low/value");
-  gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_b), "std/high");
   gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_seed), "seed");
+  g_signal_connect (row->init_kind, "notify::selected", G_CALLBACK (on_init_kind_selected), row);
+  on_init_kind_selected (GTK_DROP_DOWN (row->init_kind), NULL, row);
   gtk_editable_set_width_chars (GTK_EDITABLE (row->init_a), 4);
   gtk_editable_set_width_chars (GTK_EDITABLE (row->init_b), 4);
   gtk_editable_set_width_chars (GTK_EDITABLE (row->init_seed), 3);

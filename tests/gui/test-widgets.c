@@ -142,6 +142,51 @@ test_plot_many_points (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* While following, the view ends at the newest step; scrolling back shows older steps and
+ * stops following; Ctrl+wheel zooms the time axis. */
+static void
+test_plot_scroll_back (void)
+{
+  GtkWidget *plot;
+  double row[2] = { 1, 0 };
+  double t0, t1;
+
+  REQUIRE_DISPLAY (have_display);
+
+  plot = g_object_ref_sink (basalt_plot_new (BASALT_PLOT_RASTER));
+  basalt_plot_set_span (BASALT_PLOT (plot), 100);
+  for (int t = 1; t <= 1000; t++)
+    basalt_plot_append_raster_step (BASALT_PLOT (plot), t, row, 2);
+
+  basalt_plot_get_view (BASALT_PLOT (plot), &t0, &t1);
+  g_assert_cmpfloat (t1, ==, 1000);
+  g_assert_cmpfloat (t1 - t0, ==, 100);
+
+  basalt_plot_scroll (BASALT_PLOT (plot), -300);
+  g_assert_false (basalt_plot_get_follow (BASALT_PLOT (plot)));
+  basalt_plot_get_view (BASALT_PLOT (plot), &t0, &t1);
+  g_assert_cmpfloat (t1, ==, 700);
+
+  /* New steps arrive; the view stays where the user put it. */
+  for (int t = 1001; t <= 1100; t++)
+    basalt_plot_append_raster_step (BASALT_PLOT (plot), t, row, 2);
+  basalt_plot_get_view (BASALT_PLOT (plot), &t0, &t1);
+  g_assert_cmpfloat (t1, ==, 700);
+
+  /* Not before the first recorded step */
+  basalt_plot_scroll (BASALT_PLOT (plot), -5000);
+  basalt_plot_get_view (BASALT_PLOT (plot), &t0, &t1);
+  g_assert_cmpfloat (t0, ==, 1);
+
+  basalt_plot_set_span (BASALT_PLOT (plot), 400);
+  basalt_plot_set_follow (BASALT_PLOT (plot), TRUE);
+  basalt_plot_get_view (BASALT_PLOT (plot), &t0, &t1);
+  g_assert_cmpfloat (t1, ==, 1100);
+  g_assert_cmpfloat (t1 - t0, ==, 400);
+
+  g_object_unref (plot);
+}
+
 static void
 test_plot_export (void)
 {
@@ -368,6 +413,7 @@ main (int   argc,
 
   g_test_add_func ("/plot/raster", test_plot_raster);
   g_test_add_func ("/plot/many-points", test_plot_many_points);
+  g_test_add_func ("/plot/scroll-back", test_plot_scroll_back);
   g_test_add_func ("/plot/export", test_plot_export);
   g_test_add_func ("/palette/search", test_palette_search);
   g_test_add_func ("/inspector/ranges", test_inspector_ranges);
