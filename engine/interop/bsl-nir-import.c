@@ -226,6 +226,53 @@ is_group (hid_t loc, const char *name)
   return info.type == H5O_TYPE_GROUP;
 }
 
+/* No parameter of a real network comes near this; a corrupt dataspace claims far more. */
+#define MAX_ELEMENTS ((hssize_t) 1 << 26)
+
+/* A corrupt file can describe a number type libhdf5 then converts out of bounds: only the
+ * layouts real writers produce are read. */
+static gboolean
+numeric_type_ok (hid_t ftype, H5T_class_t cls)
+{
+  size_t size = H5Tget_size (ftype);
+  size_t bits = size * 8, precision = H5Tget_precision (ftype);
+  int offset = H5Tget_offset (ftype);
+
+  if (offset < 0 || precision == 0 || offset + precision > bits)
+    return FALSE;
+  if (cls == H5T_INTEGER)
+    return size == 1 || size == 2 || size == 4 || size == 8;
+  if (cls == H5T_FLOAT)
+    {
+      size_t spos, epos, esize, mpos, msize;
+      if (size != 2 && size != 4 && size != 8)
+        return FALSE;
+      if (H5Tget_fields (ftype, &spos, &epos, &esize, &mpos, &msize) < 0)
+        return FALSE;
+      return spos < bits && esize > 0 && msize > 0 && epos + esize <= bits
+             && mpos + msize <= bits;
+    }
+  return FALSE;
+}
+
+/* Contiguous data must be as long as its dataspace says (chunked data is checked by its
+ * filters). */
+static gboolean
+storage_ok (hid_t dset, hid_t ftype, hssize_t n)
+{
+  hid_t plist = H5Dget_create_plist (dset);
+  H5D_layout_t layout = plist >= 0 ? H5Pget_layout (plist) : H5D_LAYOUT_ERROR;
+  gboolean ok = TRUE;
+
+  if (plist >= 0)
+    H5Pclose (plist);
+  if (layout == H5D_LAYOUT_ERROR)
+    return FALSE;
+  if (layout == H5D_CONTIGUOUS && H5Tis_variable_str (ftype) <= 0)
+    ok = H5Dget_storage_size (dset) >= (hsize_t) n * H5Tget_size (ftype);
+  return ok;
+}
+
 /* Copies a fixed-length string element, dropping padding (NUL or spaces). */
 static char *
 fixed_to_string (const char *buf, size_t size, H5T_str_t pad)
@@ -256,6 +303,8 @@ read_strings (hid_t dset, gsize *n_out, GError **error, const char *what)
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s is not a string dataset", what);
       goto out;
     }
+  if (n > MAX_ELEMENTS || H5Tget_size (ftype) > 65536 || !storage_ok (dset, ftype, n))
+    goto fail;
   result = g_new0 (char *, n + 1);
   if (H5Tis_variable_str (ftype) > 0)
     {
@@ -367,6 +416,12 @@ read_array (hid_t loc, const char *name, const char *what, GError **error)
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s is not numeric", what);
       goto out;
     }
+  if (!numeric_type_ok (ftype, cls))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s has a number type Basalt does not read (corrupt file?)", what);
+      goto out;
+    }
   rank = space >= 0 ? H5Sget_simple_extent_ndims (space) : -1;
   if (rank < 0 || rank > BSL_MAX_DIMS)
     {
@@ -375,6 +430,13 @@ read_array (hid_t loc, const char *name, const char *what, GError **error)
       goto out;
     }
   H5Sget_simple_extent_dims (space, hdims, NULL);
+  if (H5Sget_simple_extent_npoints (space) > MAX_ELEMENTS
+      || !storage_ok (dset, ftype, H5Sget_simple_extent_npoints (space)))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s is larger than its data (truncated or corrupt file?)", what);
+      goto out;
+    }
   for (int d = 0; d < rank; d++)
     dims[d] = hdims[d];
   array = bsl_array_new (rank, dims);
