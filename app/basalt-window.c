@@ -892,6 +892,9 @@ on_confirm_response (GtkDialog *dialog,
 {
   BasaltWindow *self = then->self;
 
+  /* The dialog lives until this signal emission ends; the window may be gone by then (Discard
+   * closes it), so the dialog must not point at it any more. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_destroy (GTK_WINDOW (dialog));
 
   if (response == RESPONSE_DISCARD)

@@ -61,7 +61,8 @@ fixture_tear_down (Fixture       *f,
     return;
 
   /* Closing a window with unsaved changes asks first; tests do not. */
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
   if (f->dir != NULL)
     {
       g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
@@ -386,6 +387,65 @@ test_save_reopen (Fixture       *f,
   g_assert_true (g_file_equal (basalt_document_get_file (basalt_window_get_document (second)), file));
 
   gtk_window_destroy (GTK_WINDOW (second));
+}
+
+static GtkDialog *
+find_dialog_for (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_DIALOG (window) && gtk_window_get_transient_for (window) == parent)
+        return GTK_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+has_dialog (gpointer data)
+{
+  return find_dialog_for (data) != NULL;
+}
+
+/* Closing with unsaved changes asks first: Cancel keeps the window, Discard closes it. */
+static void
+test_close_confirm (Fixture       *f,
+                    gconstpointer  data)
+{
+  GtkDialog *dialog;
+  GWeakRef alive;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (drop_type (f, "LIF", 200, 200));
+  g_assert_true (basalt_document_get_dirty (f->document));
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (gui_wait_until (has_dialog, f->window, 5));
+  dialog = find_dialog_for (GTK_WINDOW (f->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  gui_spin (0.05);
+  g_assert_null (find_dialog_for (GTK_WINDOW (f->window)));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_cmpuint (basalt_document_get_graph (f->document)->processes->len, ==, 1);
+
+  g_weak_ref_init (&alive, f->window);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (gui_wait_until (has_dialog, f->window, 5));
+  gtk_dialog_response (find_dialog_for (GTK_WINDOW (f->window)), 1 /* Discard */);
+  gui_spin (0.1);
+  {
+    g_autoptr(GObject) still = g_weak_ref_get (&alive);
+
+    /* Closed and gone; the fixture must not destroy it again. */
+    g_assert_null (still);
+  }
+  g_weak_ref_clear (&alive);
+  f->window = NULL;
 }
 
 static BasaltPlot *
@@ -744,6 +804,7 @@ main (int   argc,
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
 
+  g_test_add ("/designer/close-confirm", Fixture, NULL, fixture_set_up, test_close_confirm, fixture_tear_down);
   g_test_add ("/designer/canvas-view", Fixture, NULL, fixture_set_up, test_canvas_view, fixture_tear_down);
   g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
 
