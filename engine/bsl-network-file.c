@@ -561,6 +561,22 @@ process_to_json (const BslProcess *process)
   return node;
 }
 
+/* json-glib 1.6 writes a whole double in exponent form as "1e+30.0", which is not JSON (nor
+ * readable by json-glib). Drop the ".0" after an exponent that stands as a value. */
+static char *
+repair_exponents (char  *text,
+                  gsize *length)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("(?<=[\\s:,\\[])(-?[0-9.]+e[+-]?[0-9]+)\\.0(?=[\\s,\\]}])",
+                                         G_REGEX_OPTIMIZE, 0, NULL);
+  char *fixed = g_regex_replace (regex, text, -1, 0, "\\1", 0, NULL);
+
+  g_free (text);
+  if (length != NULL)
+    *length = strlen (fixed);
+  return fixed;
+}
+
 char *
 bsl_graph_to_data (const BslGraph *graph,
                    gsize          *length)
@@ -602,7 +618,7 @@ bsl_graph_to_data (const BslGraph *graph,
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
   text = json_generator_to_data (generator, length);
-  return text;
+  return repair_exponents (text, length);
 }
 
 gboolean

@@ -195,6 +195,27 @@ test_npy_and_csv_initializers (void)
 }
 
 static void
+test_large_numbers_round_trip (void)
+{
+  /* json-glib alone writes 1e30 as "1e+30.0", which no JSON reader accepts */
+  const double values[] = { 1e30, -2e20, 1.5e30, 123456789012345678.0, 0.1, -7 };
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  gsize three[1] = { G_N_ELEMENTS (values) };
+  BslProcess *p = bsl_graph_add_process (graph, "CurrentSource", "c", 1, three, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(BslGraph) again = NULL;
+
+  bsl_process_set_param (p, "amplitude", bsl_array_new_vector (three[0], values), &error);
+  g_assert_no_error (error);
+  text = bsl_graph_to_data (graph, NULL);
+  again = bsl_graph_load_data (text, -1, "big.basalt", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_array_equal (bsl_process_get_param (bsl_graph_find_process (again, "c"), "amplitude"),
+                                  bsl_process_get_param (p, "amplitude")));
+}
+
+static void
 test_save_is_atomic (void)
 {
   g_autofree char *dir = test_tmp_dir ();
@@ -217,6 +238,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/unknown-keys-preserved", test_unknown_keys_preserved);
   g_test_add_func ("/file/bad-files", test_bad_files);
   g_test_add_func ("/file/npy-and-csv-initializers", test_npy_and_csv_initializers);
+  g_test_add_func ("/file/large-numbers-round-trip", test_large_numbers_round_trip);
   g_test_add_func ("/file/save-is-atomic", test_save_is_atomic);
   return g_test_run ();
 }
