@@ -400,7 +400,7 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
 
   for (gsize i = 0; i < n; i++)
     {
-      v_reset[i] = -it->v0[i];
+      v_reset[i] = it->v0[i] != 0 ? -it->v0[i] : 0.0;
       v_threshold[i] = it->vth + v_reset[i];
       v_leak[i] = (dv > 0 ? it->bias[i] / dv : 0.0) + v_reset[i];
     }
