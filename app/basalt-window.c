@@ -7,6 +7,7 @@
 #include "bsl-network-file.h"
 
 #include "basalt-plot.h"
+#include "basalt-tuner-page.h"
 #include "basalt-window.h"
 
 #define MAX_RECENT        8
@@ -1278,17 +1279,32 @@ on_canvas_processes_moved (BasaltGraphCanvas *canvas,
     show_message (self, error->message);
 }
 
+/* From a wire dragged on the canvas, or a port's list in the inspector */
 static void
-on_canvas_connect_requested (BasaltGraphCanvas *canvas,
-                             const char        *from_process,
-                             const char        *from_port,
-                             const char        *to_process,
-                             const char        *to_port,
-                             BasaltWindow      *self)
+on_connect_requested (GtkWidget    *source,
+                      const char   *from_process,
+                      const char   *from_port,
+                      const char   *to_process,
+                      const char   *to_port,
+                      BasaltWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
   if (!basalt_document_connect (self->document, from_process, from_port, to_process, to_port, &error))
+    show_message (self, error->message);
+}
+
+static void
+on_inspector_disconnect_requested (BasaltInspector *inspector,
+                                   const char      *from_process,
+                                   const char      *from_port,
+                                   const char      *to_process,
+                                   const char      *to_port,
+                                   BasaltWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_disconnect (self->document, from_process, from_port, to_process, to_port, &error))
     show_message (self, error->message);
 }
 
@@ -1597,7 +1613,8 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_disconnect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);
@@ -1699,13 +1716,8 @@ basalt_window_init (BasaltWindow *self)
   update_title (self);
   update_actions (self);
 
-  /* ---- Tuner page ---------------------------------------------------------------------------
-   * BasaltTunerPage (app/basalt-tuner-page.{c,h}, ui/basalt-tuner-page.ui) is the second page
-   * of the stack. When it is part of the build, include "basalt-tuner-page.h" above and add it
-   * here, e.g.:
-   *   gtk_stack_add_titled (self->stack, basalt_tuner_page_new (self->document), "tuner", "Tuner");
-   * win.show-page::tuner (Alt+2) then switches to it.
-   * ------------------------------------------------------------------------------------------ */
+  /* The Tuner is the second page of the stack; win.show-page::tuner (Alt+2) switches to it. */
+  gtk_stack_add_titled (self->stack, basalt_tuner_page_new (self->document), "tuner", "Tuner");
 }
 
 BasaltWindow *
