@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   rename-requested (const char *old_name, const char *new_name)
  *   param-changed (const char *process, const char *var, gpointer BslArray *value_or_NULL)
  *   shape-requested (const char *process, gpointer BslArray *dims)
+ *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
  */
 
 GtkWidget  *basalt_inspector_new          (void);
@@ -43,6 +44,11 @@ void        basalt_inspector_enter_name   (BasaltInspector *self,
                                            const char      *text);
 void        basalt_inspector_enter_shape  (BasaltInspector *self,
                                            const char      *text);
+/* Chooses "proc.port" in the port's list of compatible ends and presses Connect; FALSE when
+ * the inspector does not offer it (wrong direction, shape mismatch, already connected). */
+gboolean    basalt_inspector_connect_port (BasaltInspector *self,
+                                           const char      *port,
+                                           const char      *other);
 /* The message shown under the name and shape fields; NULL when none. */
 const char *basalt_inspector_get_header_error (BasaltInspector *self);
 const char *basalt_inspector_get_param_error (BasaltInspector *self,

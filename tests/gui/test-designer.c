@@ -214,6 +214,29 @@ test_build_network (Fixture       *f,
   g_assert_cmpfloat (param_value (f, "dense1", "weights"), ==, 40);
   g_assert_cmpuint (bsl_graph_find_process (graph, "dense1")->dims[1], ==, 4);
 
+  /* Wiring from the keyboard: the inspector lists the ports a wire may join. A dropped process
+   * is selected, so the inspector shows it at once. */
+  g_assert_true (drop_type (f, "LIF", 690, 400));
+  {
+    g_autofree char *lif = g_strdup (basalt_inspector_get_process (f->inspector));
+    g_autofree char *a_in = g_strdup_printf ("%s.a_in", lif);
+
+    g_assert_cmpstr (lif, ==, "lif1");
+    basalt_inspector_enter_shape (f->inspector, "3");
+    select_process (f, "dense1");
+    g_assert_true (basalt_inspector_connect_port (f->inspector, "a_out", a_in));
+    g_assert_cmpuint (graph->connections->len, ==, 3);
+    /* already connected, and a shape mismatch (input has 4 neurons, the new LIF 3) */
+    g_assert_false (basalt_inspector_connect_port (f->inspector, "a_out", a_in));
+    select_process (f, "input");
+    g_assert_false (basalt_inspector_connect_port (f->inspector, "s_out", a_in));
+    activate (f, "win.undo");
+    g_assert_cmpuint (graph->connections->len, ==, 2);
+    activate (f, "win.undo");
+    activate (f, "win.undo");
+    g_assert_null (bsl_graph_find_process (graph, lif));
+  }
+
   /* Something that is not a process type is refused. */
   g_assert_false (drop_type (f, "NoSuchType", 300, 300));
   g_assert_cmpuint (graph->processes->len, ==, 3);
