@@ -24,6 +24,7 @@ struct _BslRunner
   gint64          remaining;      /* < 0: run until paused or stopped */
   double          target_rate;
   gint            pending;        /* commands queued (atomic, read while stepping) */
+  gint            waiting_readers; /* threads blocked in bsl_runner_lock() (atomic) */
   GQueue          commands;
   gboolean        reset_requested;
   gint            single_steps;
@@ -99,6 +100,8 @@ runner_main (gpointer data)
         }
 
       runner->busy = TRUE;
+      /* Everything queued so far has been seen; only what arrives during the batch ends it. */
+      g_atomic_int_set (&runner->pending, 0);
       single = runner->single_steps > 0;
       budget = single ? 1 : runner->remaining;
       rate = runner->target_rate;
@@ -115,8 +118,13 @@ runner_main (gpointer data)
             break;
         }
       while ((budget < 0 || done < budget) && elapsed < BATCH_USEC &&
-             !g_atomic_int_get (&runner->pending));
+             !g_atomic_int_get (&runner->pending) && !g_atomic_int_get (&runner->waiting_readers));
       g_mutex_unlock (&runner->runtime_lock);
+
+      /* GMutex is not fair: without this the worker would take the lock back at once and a
+       * plot waiting to copy probe data could wait for seconds. */
+      for (int spins = 0; spins < 1000 && g_atomic_int_get (&runner->waiting_readers) > 0; spins++)
+        g_thread_yield ();
 
       if (rate > 0)
         {
@@ -345,7 +353,9 @@ bsl_runner_get_steps_per_second (BslRunner *runner)
 BslRuntime *
 bsl_runner_lock (BslRunner *runner)
 {
+  g_atomic_int_inc (&runner->waiting_readers);
   g_mutex_lock (&runner->runtime_lock);
+  g_atomic_int_dec_and_test (&runner->waiting_readers);
   return runner->runtime;
 }
 

@@ -337,6 +337,44 @@ test_fixed_wraps (void)
 }
 
 static void
+test_runner_readers_get_a_turn (void)
+{
+  /* A plot copies probe data every frame while the engine runs flat out: it must get the lock
+   * within a frame or two, and a pause followed by resume must not slow the run down. */
+  g_autofree char *path = test_examples_path ("lif-bias.basalt");
+  g_autoptr(BslGraph) graph = bsl_graph_load_file (path, NULL);
+  BslRunner *runner = bsl_runner_new (compile (graph, BSL_TAG_FIXED_PT, 1));
+  gint64 worst = 0, before, after;
+
+  bsl_runner_start (runner, -1, 0);
+  for (int frame = 0; frame < 100; frame++)
+    {
+      gint64 start = g_get_monotonic_time ();
+      bsl_runner_lock (runner);
+      worst = MAX (worst, g_get_monotonic_time () - start);
+      bsl_runner_unlock (runner);
+      g_usleep (5000);
+    }
+  g_test_message ("longest wait for the runtime lock: %" G_GINT64_FORMAT " us", worst);
+  g_assert_cmpint (worst, <, 50000);
+
+  /* After pause + resume, steps still come in batches: compare the rates before and after. */
+  before = bsl_runner_get_time (runner);
+  g_usleep (100000);
+  before = bsl_runner_get_time (runner) - before;
+  bsl_runner_pause (runner);
+  bsl_runner_wait_idle (runner);
+  bsl_runner_resume (runner);
+  after = bsl_runner_get_time (runner);
+  g_usleep (100000);
+  after = bsl_runner_get_time (runner) - after;
+  g_test_message ("steps in 100 ms before a pause: %" G_GINT64_FORMAT ", after: %" G_GINT64_FORMAT,
+                  before, after);
+  g_assert_cmpint (after * 3, >, before);
+  bsl_runner_free (runner);
+}
+
+static void
 test_runner (void)
 {
   g_autofree char *path = test_examples_path ("ei-network.basalt");
@@ -414,5 +452,6 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/mixed-tags", test_mixed_tags);
   g_test_add_func ("/runtime/fixed-wraps", test_fixed_wraps);
   g_test_add_func ("/runtime/runner", test_runner);
+  g_test_add_func ("/runtime/runner-readers-get-a-turn", test_runner_readers_get_a_turn);
   return g_test_run ();
 }
