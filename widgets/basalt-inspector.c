@@ -276,7 +276,24 @@ parse_text (const BslProcess *process,
               return NULL;
             }
           array = bsl_initializer_expand (root, want_ndim, want_dims, base_dir, error);
-          if (array != NULL && array->init == NULL)
+          if (array == NULL)
+            return NULL;
+          if (array->ndim != want_ndim || memcmp (array->dims, want_dims, sizeof (gsize) * want_ndim) != 0)
+            {
+              g_autofree char *got = bsl_shape_to_string (array->ndim, array->dims);
+              g_autofree char *want = bsl_shape_to_string (want_ndim, want_dims);
+              JsonObject *object = json_node_get_object (root);
+              const char *source = json_object_has_member (object, "file")
+                                   ? json_object_get_string_member_with_default (object, "file", "the file")
+                                   : "the initializer";
+
+              g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                           "process '%s' (%s): parameter '%s': %s holds shape %s but the parameter needs %s",
+                           process->name, process->type->name, spec->name, source, got, want);
+              bsl_array_free (array);
+              return NULL;
+            }
+          if (array->init == NULL)
             array->init = json_node_copy (root);
           return array;
         }
@@ -712,6 +729,69 @@ on_init_apply (GtkButton *button,
     gtk_editable_set_text (GTK_EDITABLE (row->entry), json);
 }
 
+/* {"file": path}, relative to the network's folder when the file is inside it. */
+static char *
+file_initializer_json (const char *path,
+                       const char *base_dir)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *stored = path;
+  g_autofree char *prefix = base_dir ? g_build_filename (base_dir, "", NULL) : NULL;
+
+  if (prefix != NULL && g_str_has_prefix (path, prefix))
+    stored = path + strlen (prefix);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, stored);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static void
+on_weights_file_chosen (GtkNativeDialog *dialog,
+                        int              response,
+                        ParamRow        *row)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      BslGraph *graph = row->self->graph;
+
+      if (path != NULL && graph != NULL)
+        {
+          g_autofree char *json = file_initializer_json (path, graph->base_dir);
+
+          if (row_commit_text (row, json))
+            gtk_editable_set_text (GTK_EDITABLE (row->entry), json);
+        }
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_init_file (GtkButton *button,
+              ParamRow  *row)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (button));
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "NumPy arrays and CSV");
+  gtk_file_filter_add_pattern (filter, "*.npy");
+  gtk_file_filter_add_pattern (filter, "*.csv");
+  chooser = gtk_file_chooser_native_new ("Load Weights", GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Load", "_Cancel");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_weights_file_chosen), row);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static void
 on_init_kind_selected (GtkDropDown *dropdown,
                        GParamSpec  *pspec,
@@ -731,8 +811,10 @@ on_init_kind_selected (GtkDropDown *dropdown,
 static GtkWidget *
 create_initializer_editor (ParamRow *row)
 {
+  GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   GtkWidget *apply = gtk_button_new_with_label ("Apply");
+  GtkWidget *from_file = gtk_button_new_with_label ("Load from .npy or CSV…");
 
   row->init_kind = gtk_drop_down_new_from_strings (init_kinds);
   row->init_a = gtk_entry_new ();
@@ -754,7 +836,14 @@ create_initializer_editor (ParamRow *row)
   gtk_box_append (GTK_BOX (box), row->init_b);
   gtk_box_append (GTK_BOX (box), row->init_seed);
   gtk_box_append (GTK_BOX (box), apply);
-  return box;
+
+  gtk_widget_set_halign (from_file, GTK_ALIGN_START);
+  gtk_widget_set_tooltip_text (from_file, "Read the matrix from a NumPy .npy or a CSV file; the file is "
+                                          "referenced, relative to the network's folder when it is inside it");
+  g_signal_connect (from_file, "clicked", G_CALLBACK (on_init_file), row);
+  gtk_box_append (GTK_BOX (outer), box);
+  gtk_box_append (GTK_BOX (outer), from_file);
+  return outer;
 }
 
 static void

@@ -402,6 +402,35 @@ test_inspector_initializer (void)
   g_assert_null (basalt_inspector_parse_value (dense, spec, "1 2 3", BSL_TAG_FIXED_PT, NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "weights"));
+  g_clear_error (&error);
+
+  /* From a .npy file beside the network, referenced by a relative path */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("basalt-npy-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "w.npy", NULL);
+    g_autoptr(BslArray) w = bsl_array_new_matrix (3, 4);
+    g_autoptr(BslArray) loaded = NULL;
+    g_autoptr(BslArray) wrong = bsl_array_new_matrix (4, 3);
+
+    for (gsize i = 0; i < 12; i++)
+      w->data[i] = (double) i - 5;
+    g_assert_true (bsl_npy_save (w, path, &error));
+    loaded = basalt_inspector_parse_value (dense, spec, "{\"file\": \"w.npy\"}", BSL_TAG_FIXED_PT, dir, &error);
+    g_assert_no_error (error);
+    g_assert_true (bsl_array_equal (loaded, w) || memcmp (loaded->data, w->data, sizeof (double) * 12) == 0);
+    g_assert_nonnull (loaded->init);
+
+    /* A matrix of the wrong shape is refused with the file's name */
+    g_assert_true (bsl_npy_save (wrong, path, &error));
+    g_assert_null (basalt_inspector_parse_value (dense, spec, "{\"file\": \"w.npy\"}", BSL_TAG_FIXED_PT, dir, &error));
+    g_assert_nonnull (error);
+    g_test_message ("wrong shape: %s", error->message);
+    g_assert_nonnull (strstr (error->message, "w.npy"));
+    g_clear_error (&error);
+
+    g_unlink (path);
+    g_rmdir (dir);
+  }
 }
 
 int
