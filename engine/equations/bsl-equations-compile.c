@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* From checked expressions to instruction lists over slots (registers, states, parameters,
+ * builtins, constants), with a free list of registers and subexpressions computed once per
+ * program. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bsl-equations-private.h"
+
+/* Operands while compiling: a kind in the top bits, an index below; relocated to flat slots
+ * once the number of registers is known. */
+enum { K_REG, K_STATE, K_PARAM, K_BUILTIN, K_CONST };
+#define K_SHIFT 13
+#define K_MASK ((1u << K_SHIFT) - 1)
+#define OPND(k, i) ((guint16) (((k) << K_SHIFT) | (i)))
+
+typedef struct
+{
+  BslEqModel *m;
+  BslEqCode *code;
+  BslEqProgram *prog;
+  GArray *free_regs;      /* guint16 */
+  GArray *pinned;         /* gboolean per register */
+  guint16 *sub_cache;     /* operand + 1, 0 = not computed in this program */
+} Gen;
+
+double
+bsl_eq_apply (BslEqOp op,
+              double  a,
+              double  b,
+              double  c)
+{
+  switch (op)
+    {
+    case BSL_EQ_OP_COPY: return a;
+    case BSL_EQ_OP_ADD: return a + b;
+    case BSL_EQ_OP_SUB: return a - b;
+    case BSL_EQ_OP_MUL: return a * b;
+    case BSL_EQ_OP_DIV: return a / b;
+    case BSL_EQ_OP_MOD: return a - floor (a / b) * b;
+    case BSL_EQ_OP_POW: return pow (a, b);
+    case BSL_EQ_OP_NEG: return -a;
+    case BSL_EQ_OP_LT: return a < b ? 1.0 : 0.0;
+    case BSL_EQ_OP_LE: return a <= b ? 1.0 : 0.0;
+    case BSL_EQ_OP_GT: return a > b ? 1.0 : 0.0;
+    case BSL_EQ_OP_GE: return a >= b ? 1.0 : 0.0;
+    case BSL_EQ_OP_EQ: return a == b ? 1.0 : 0.0;
+    case BSL_EQ_OP_NE: return a != b ? 1.0 : 0.0;
+    case BSL_EQ_OP_AND: return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
+    case BSL_EQ_OP_OR: return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
+    case BSL_EQ_OP_NOT: return a == 0.0 ? 1.0 : 0.0;
+    case BSL_EQ_OP_EXP: return exp (a);
+    case BSL_EQ_OP_LOG: return log (a);
+    case BSL_EQ_OP_LOG10: return log10 (a);
+    case BSL_EQ_OP_SQRT: return sqrt (a);
+    case BSL_EQ_OP_ABS: return fabs (a);
+    case BSL_EQ_OP_SIN: return sin (a);
+    case BSL_EQ_OP_COS: return cos (a);
+    case BSL_EQ_OP_TAN: return tan (a);
+    case BSL_EQ_OP_TANH: return tanh (a);
+    case BSL_EQ_OP_SINH: return sinh (a);
+    case BSL_EQ_OP_COSH: return cosh (a);
+    case BSL_EQ_OP_ARCSIN: return asin (a);
+    case BSL_EQ_OP_ARCCOS: return acos (a);
+    case BSL_EQ_OP_ARCTAN: return atan (a);
+    case BSL_EQ_OP_FLOOR: return floor (a);
+    case BSL_EQ_OP_CEIL: return ceil (a);
+    case BSL_EQ_OP_SIGN: return (double) ((a > 0.0) - (a < 0.0));
+    case BSL_EQ_OP_EXPREL: return a == 0.0 ? 1.0 : expm1 (a) / a;
+    case BSL_EQ_OP_INT: return trunc (a);
+    case BSL_EQ_OP_CLIP: return fmin (fmax (a, b), c);
+    case BSL_EQ_OP_SELECT: return b != 0.0 ? a : c;
+    case BSL_EQ_N_OPS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static guint16
+const_operand (Gen    *g,
+               double  value)
+{
+  GArray *c = g->code->consts;
+
+  for (guint i = 0; i < c->len; i++)
+    if (memcmp (&g_array_index (c, double, i), &value, sizeof value) == 0)
+      return OPND (K_CONST, i);
+  g_array_append_val (c, value);
+  return OPND (K_CONST, c->len - 1);
+}
+
+static guint16
+alloc_reg (Gen *g)
+{
+  guint16 r;
+
+  if (g->free_regs->len > 0)
+    {
+      r = g_array_index (g->free_regs, guint16, g->free_regs->len - 1);
+      g_array_set_size (g->free_regs, g->free_regs->len - 1);
+      return OPND (K_REG, r);
+    }
+  r = g->code->n_regs++;
+  {
+    gboolean no = FALSE;
+
+    g_array_append_val (g->pinned, no);
+  }
+  return OPND (K_REG, r);
+}
+
+static void
+release (Gen     *g,
+         guint16  opnd)
+{
+  guint16 r = opnd & K_MASK;
+
+  if ((opnd >> K_SHIFT) != K_REG || g_array_index (g->pinned, gboolean, r))
+    return;
+  g_array_append_val (g->free_regs, r);
+}
+
+static void
+emit (Gen     *g,
+      BslEqOp  op,
+      guint16  dst,
+      guint16  a,
+      guint16  b,
+      guint16  c)
+{
+  BslEqInstr in = { op, dst, a, b, c };
+
+  g_array_append_val (g->prog->code, in);
+}
+
+static void
+forget_subexprs (Gen *g)
+{
+  for (guint i = 0; i < g->m->subexprs->len; i++)
+    if (g->sub_cache[i] != 0)
+      {
+        guint16 opnd = g->sub_cache[i] - 1;
+
+        if ((opnd >> K_SHIFT) == K_REG)
+          {
+            g_array_index (g->pinned, gboolean, opnd & K_MASK) = FALSE;
+            release (g, opnd);
+          }
+        g->sub_cache[i] = 0;
+      }
+}
+
+static guint16
+gen (Gen       *g,
+     BslEqNode *n)
+{
+  guint16 a, b = 0, c = 0, dst;
+
+  switch (n->kind)
+    {
+    case BSL_EQ_NODE_NUMBER:
+      return const_operand (g, n->value);
+    case BSL_EQ_NODE_STATE:
+      return OPND (K_STATE, n->index);
+    case BSL_EQ_NODE_PARAM:
+      return OPND (K_PARAM, n->index);
+    case BSL_EQ_NODE_BUILTIN:
+      return OPND (K_BUILTIN, n->index);
+    case BSL_EQ_NODE_SUBEXPR:
+      if (g->sub_cache[n->index] == 0)
+        {
+          guint16 v = gen (g, g_array_index (g->m->subexprs, BslEqSymbol, n->index).rhs);
+
+          if ((v >> K_SHIFT) == K_REG)
+            g_array_index (g->pinned, gboolean, v & K_MASK) = TRUE;
+          g->sub_cache[n->index] = v + 1;
+        }
+      return g->sub_cache[n->index] - 1;
+    case BSL_EQ_NODE_OP:
+      break;
+    case BSL_EQ_NODE_NAME:
+    default:
+      g_assert_not_reached ();
+    }
+  a = gen (g, n->a);
+  if (n->b != NULL)
+    b = gen (g, n->b);
+  if (n->c != NULL)
+    c = gen (g, n->c);
+  release (g, a);
+  if (n->b != NULL)
+    release (g, b);
+  if (n->c != NULL)
+    release (g, c);
+  dst = alloc_reg (g);
+  emit (g, n->op, dst, a, b, c);
+  return dst;
+}
+
+/* A result that stays valid until the end of the program: a register of its own. */
+static guint16
+gen_output (Gen       *g,
+            BslEqNode *n)
+{
+  guint16 v = n != NULL ? gen (g, n) : const_operand (g, 0.0);
+
+  if ((v >> K_SHIFT) != K_REG || g_array_index (g->pinned, gboolean, v & K_MASK))
+    {
+      guint16 r = alloc_reg (g);
+
+      emit (g, BSL_EQ_OP_COPY, r, v, v, v);
+      v = r;
+    }
+  g_array_index (g->pinned, gboolean, v & K_MASK) = TRUE;
+  return v;
+}
+
+static void
+begin (Gen          *g,
+       BslEqProgram *prog,
+       guint         n_out)
+{
+  g->prog = prog;
+  prog->code = g_array_new (FALSE, TRUE, sizeof (BslEqInstr));
+  prog->n_out = n_out;
+  prog->out = g_new0 (guint, MAX (n_out, 1));
+}
+
+static void
+end (Gen *g)
+{
+  forget_subexprs (g);
+  for (guint r = 0; r < g->pinned->len; r++)
+    if (g_array_index (g->pinned, gboolean, r))
+      {
+        g_array_index (g->pinned, gboolean, r) = FALSE;
+        release (g, OPND (K_REG, r));
+      }
+  g->prog = NULL;
+}
+
+static guint
+relocate (BslEqCode *code,
+          guint16    opnd)
+{
+  guint index = opnd & K_MASK;
+
+  switch (opnd >> K_SHIFT)
+    {
+    case K_REG: return index;
+    case K_STATE: return code->first_state + index;
+    case K_PARAM: return code->first_param + index;
+    case K_BUILTIN: return code->first_builtin + index;
+    case K_CONST: return code->first_const + index;
+    default: g_assert_not_reached ();
+    }
+}
+
+static void
+relocate_program (BslEqCode    *code,
+                  BslEqProgram *prog)
+{
+  for (guint i = 0; i < prog->code->len; i++)
+    {
+      BslEqInstr *in = &g_array_index (prog->code, BslEqInstr, i);
+
+      in->dst = relocate (code, in->dst);
+      in->a = relocate (code, in->a);
+      in->b = relocate (code, in->b);
+      in->c = relocate (code, in->c);
+    }
+  for (guint i = 0; i < prog->n_out; i++)
+    prog->out[i] = relocate (code, prog->out[i]);
+}
+
+static void
+program_clear (BslEqProgram *prog)
+{
+  g_clear_pointer (&prog->code, g_array_unref);
+  g_clear_pointer (&prog->out, g_free);
+}
+
+void
+bsl_eq_code_free (BslEqCode *code)
+{
+  if (code == NULL)
+    return;
+  g_array_unref (code->consts);
+  program_clear (&code->deriv);
+  program_clear (&code->linear);
+  program_clear (&code->threshold);
+  program_clear (&code->reset);
+  program_clear (&code->refractory);
+  g_free (code);
+}
+
+BslEqCode *
+bsl_eq_code_compile (BslEqModel *m)
+{
+  BslEqCode *code = g_new0 (BslEqCode, 1);
+  Gen g = { 0 };
+  guint n_states = m->states->len;
+
+  g.m = m;
+  g.code = code;
+  g.free_regs = g_array_new (FALSE, FALSE, sizeof (guint16));
+  g.pinned = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g.sub_cache = g_new0 (guint16, m->subexprs->len + 1);
+  code->consts = g_array_new (FALSE, FALSE, sizeof (double));
+
+  begin (&g, &code->deriv, n_states);
+  for (guint k = 0; k < n_states; k++)
+    code->deriv.out[k] = gen_output (&g, g_array_index (m->states, BslEqSymbol, k).rhs);
+  end (&g);
+
+  begin (&g, &code->linear, m->nonlinear_message == NULL ? 2 * n_states : 0);
+  if (m->nonlinear_message == NULL)
+    for (guint k = 0; k < n_states; k++)
+      {
+        code->linear.out[k] = gen_output (&g, m->lin_a[k]);
+        code->linear.out[n_states + k] = gen_output (&g, m->lin_b[k]);
+      }
+  end (&g);
+
+  begin (&g, &code->threshold, m->threshold != NULL ? 1 : 0);
+  if (m->threshold != NULL)
+    code->threshold.out[0] = gen_output (&g, m->threshold);
+  end (&g);
+
+  begin (&g, &code->reset, 0);
+  for (guint i = 0; i < m->reset->len; i++)
+    {
+      BslEqStatement *st = &g_array_index (m->reset, BslEqStatement, i);
+      guint16 v = gen (&g, st->value);
+
+      emit (&g, BSL_EQ_OP_SELECT, OPND (K_STATE, st->state), v,
+            OPND (K_BUILTIN, BSL_EQ_BUILTIN_SPIKE), OPND (K_STATE, st->state));
+      release (&g, v);
+      /* later statements see the new value */
+      forget_subexprs (&g);
+    }
+  end (&g);
+
+  begin (&g, &code->refractory, m->refractory != NULL ? 1 : 0);
+  if (m->refractory != NULL)
+    code->refractory.out[0] = gen_output (&g, m->refractory);
+  end (&g);
+
+  code->n_regs = MAX (code->n_regs, 1);
+  code->first_state = code->n_regs;
+  code->first_param = code->first_state + n_states;
+  code->first_builtin = code->first_param + m->params->len;
+  code->first_const = code->first_builtin + BSL_EQ_N_BUILTINS;
+  code->n_slots = code->first_const + code->consts->len;
+  relocate_program (code, &code->deriv);
+  relocate_program (code, &code->linear);
+  relocate_program (code, &code->threshold);
+  relocate_program (code, &code->reset);
+  relocate_program (code, &code->refractory);
+
+  g_array_unref (g.free_regs);
+  g_array_unref (g.pinned);
+  g_free (g.sub_cache);
+  return code;
+}

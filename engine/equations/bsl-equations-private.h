@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-equations.h"
+
+G_BEGIN_DECLS
+
+/* ---- dimensions: exponents of metre, kilogram, second, amp, kelvin, mole, candela ---- */
+
+#define BSL_EQ_N_BASE 7
+
+typedef struct
+{
+  double e[BSL_EQ_N_BASE];
+} BslEqDim;
+
+extern const BslEqDim bsl_eq_dimensionless;
+
+gboolean  bsl_eq_dim_equal        (const BslEqDim *a,
+                                   const BslEqDim *b);
+gboolean  bsl_eq_dim_is_one       (const BslEqDim *a);
+BslEqDim  bsl_eq_dim_mul          (const BslEqDim *a,
+                                   const BslEqDim *b);
+BslEqDim  bsl_eq_dim_div          (const BslEqDim *a,
+                                   const BslEqDim *b);
+BslEqDim  bsl_eq_dim_pow          (const BslEqDim *a,
+                                   double          p);
+/* A unit Brian2 can parse ("volt/second", "1"); messages use bsl_eq_dim_describe. */
+char     *bsl_eq_dim_to_unit      (const BslEqDim *a);
+char     *bsl_eq_dim_describe     (const BslEqDim *a);
+/* A unit or prefixed unit name ("mV", "msecond", "Mohm", "cm2"): its value in SI and dimension. */
+gboolean  bsl_eq_unit_lookup      (const char     *name,
+                                   double         *scale,
+                                   BslEqDim       *dim);
+
+/* ---- expressions ---- */
+
+typedef enum
+{
+  BSL_EQ_OP_COPY,
+  BSL_EQ_OP_ADD,
+  BSL_EQ_OP_SUB,
+  BSL_EQ_OP_MUL,
+  BSL_EQ_OP_DIV,
+  BSL_EQ_OP_MOD,
+  BSL_EQ_OP_POW,
+  BSL_EQ_OP_NEG,
+  BSL_EQ_OP_LT,
+  BSL_EQ_OP_LE,
+  BSL_EQ_OP_GT,
+  BSL_EQ_OP_GE,
+  BSL_EQ_OP_EQ,
+  BSL_EQ_OP_NE,
+  BSL_EQ_OP_AND,
+  BSL_EQ_OP_OR,
+  BSL_EQ_OP_NOT,
+  /* functions of one argument */
+  BSL_EQ_OP_EXP,
+  BSL_EQ_OP_LOG,
+  BSL_EQ_OP_LOG10,
+  BSL_EQ_OP_SQRT,
+  BSL_EQ_OP_ABS,
+  BSL_EQ_OP_SIN,
+  BSL_EQ_OP_COS,
+  BSL_EQ_OP_TAN,
+  BSL_EQ_OP_TANH,
+  BSL_EQ_OP_SINH,
+  BSL_EQ_OP_COSH,
+  BSL_EQ_OP_ARCSIN,
+  BSL_EQ_OP_ARCCOS,
+  BSL_EQ_OP_ARCTAN,
+  BSL_EQ_OP_FLOOR,
+  BSL_EQ_OP_CEIL,
+  BSL_EQ_OP_SIGN,
+  BSL_EQ_OP_EXPREL,
+  BSL_EQ_OP_INT,
+  /* three arguments */
+  BSL_EQ_OP_CLIP,
+  /* dst = b ? a : dst (masked assignment) */
+  BSL_EQ_OP_SELECT,
+  BSL_EQ_N_OPS
+} BslEqOp;
+
+typedef enum
+{
+  BSL_EQ_NODE_NUMBER,    /* value (constants, quantities and folded subtrees) */
+  BSL_EQ_NODE_NAME,      /* unresolved identifier (parser output only) */
+  BSL_EQ_NODE_STATE,     /* index */
+  BSL_EQ_NODE_PARAM,     /* index */
+  BSL_EQ_NODE_SUBEXPR,   /* index */
+  BSL_EQ_NODE_BUILTIN,   /* index: BslEqBuiltin */
+  BSL_EQ_NODE_OP,        /* op applied to a, b, c */
+} BslEqNodeKind;
+
+typedef enum
+{
+  BSL_EQ_BUILTIN_T,
+  BSL_EQ_BUILTIN_DT,
+  BSL_EQ_BUILTIN_NOT_REFRACTORY,
+  BSL_EQ_BUILTIN_LASTSPIKE,
+  BSL_EQ_BUILTIN_SPIKE,          /* internal: the mask of the reset */
+  BSL_EQ_N_BUILTINS
+} BslEqBuiltin;
+
+typedef struct _BslEqNode BslEqNode;
+struct _BslEqNode
+{
+  BslEqNodeKind kind;
+  BslEqOp op;
+  int index;
+  double value;
+  char *name;
+  BslEqNode *a, *b, *c;
+  /* for messages: where to point (the operator of an operation) and the span of the node */
+  const char *text;
+  int line, column;
+  int span_line, span_column, start, end;
+  /* analysis */
+  gboolean analysed;
+  BslEqDim dim;
+  gboolean is_bool;
+  gboolean is_const;
+};
+
+typedef struct
+{
+  char *name;
+  BslEqDim dim;
+  char *unit;
+  gboolean held;          /* (unless refractory) */
+  BslEqNode *rhs;         /* derivative (states) or value (subexpressions) */
+  gboolean is_bool;       /* parameters declared ": boolean" */
+  int line, column;
+} BslEqSymbol;
+
+typedef enum
+{
+  BSL_EQ_ASSIGN,
+  BSL_EQ_ASSIGN_ADD,
+  BSL_EQ_ASSIGN_SUB,
+  BSL_EQ_ASSIGN_MUL,
+  BSL_EQ_ASSIGN_DIV,
+} BslEqAssignKind;
+
+typedef struct
+{
+  int state;
+  BslEqNode *value;       /* the full new value (compound assignments are expanded) */
+} BslEqStatement;
+
+/* The parsed, resolved and checked model. */
+typedef struct
+{
+  GPtrArray *nodes;       /* owns every node */
+  GArray *states;         /* BslEqSymbol */
+  GArray *params;
+  GArray *subexprs;
+  BslEqNode *threshold;
+  GArray *reset;          /* BslEqStatement */
+  BslEqNode *refractory;
+  int input_state;
+  /* exponential Euler: x' = A x + B per state, or the reason it is not linear */
+  BslEqNode **lin_a, **lin_b;
+  char *nonlinear_message;
+} BslEqModel;
+
+BslEqModel *bsl_eq_model_parse    (const char  *model,
+                                   const char  *threshold,
+                                   const char  *reset,
+                                   const char  *refractory,
+                                   const char  *input_var,
+                                   GError     **error);
+void        bsl_eq_model_free     (BslEqModel  *m);
+gboolean    bsl_eq_node_depends_on_state (BslEqModel *m,
+                                          BslEqNode  *node,
+                                          int         state);
+
+/* The arithmetic of one element, shared by constant folding and the stepping loops. */
+double      bsl_eq_apply          (BslEqOp      op,
+                                   double       a,
+                                   double       b,
+                                   double       c);
+
+/* ---- instruction lists ---- */
+
+/* Operands are slots: registers first, then states, parameters, builtins and constants. */
+typedef struct
+{
+  guint16 op;
+  guint16 dst, a, b, c;
+} BslEqInstr;
+
+typedef struct
+{
+  GArray *code;           /* BslEqInstr */
+  guint *out;             /* result slots (derivatives, A and B, the condition, ...) */
+  guint n_out;
+} BslEqProgram;
+
+typedef struct
+{
+  guint n_regs;
+  guint first_state, first_param, first_builtin, first_const, n_slots;
+  GArray *consts;         /* double */
+  BslEqProgram deriv;     /* n_states derivatives */
+  BslEqProgram linear;    /* 2 * n_states: A then B for each state */
+  BslEqProgram threshold; /* 1 condition */
+  BslEqProgram reset;     /* no outputs: SELECT into state slots, mask in slot reset_mask */
+  BslEqProgram refractory;/* 1 period in seconds */
+} BslEqCode;
+
+BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
+void        bsl_eq_code_free      (BslEqCode   *code);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqModel, bsl_eq_model_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqCode, bsl_eq_code_free)
+
+G_END_DECLS

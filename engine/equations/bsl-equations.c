@@ -1,0 +1,756 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-equations-private.h"
+
+/* Neurons per pass of an instruction: the registers of a block stay in the L1 cache. */
+#define BLOCK 128
+
+struct _BslEquations
+{
+  gatomicrefcount ref;
+  char *model, *threshold, *reset, *refractory, *input_var;
+  BslEqModel *m;
+  BslEqCode *code;
+  BslEquationsMethod method;
+  double *const_blocks;     /* every constant broadcast over a block */
+  gboolean any_held;
+};
+
+G_DEFINE_BOXED_TYPE (BslEquations, bsl_equations, bsl_equations_ref, bsl_equations_unref)
+
+static char *
+dup_text (const char *s)
+{
+  return g_strdup (s != NULL ? s : "");
+}
+
+BslEquations *
+bsl_equations_new (const char  *model,
+                   const char  *threshold,
+                   const char  *reset,
+                   const char  *refractory,
+                   const char  *input_var,
+                   GError     **error)
+{
+  BslEqModel *m;
+  BslEquations *eq;
+  guint n_consts;
+
+  m = bsl_eq_model_parse (model, threshold, reset, refractory, input_var, error);
+  if (m == NULL)
+    return NULL;
+  eq = g_new0 (BslEquations, 1);
+  g_atomic_ref_count_init (&eq->ref);
+  eq->model = dup_text (model);
+  eq->threshold = dup_text (threshold);
+  eq->reset = dup_text (reset);
+  eq->refractory = dup_text (refractory);
+  eq->input_var = g_strstrip (dup_text (input_var));
+  eq->m = m;
+  eq->code = bsl_eq_code_compile (m);
+  eq->method = BSL_EQUATIONS_EULER;
+  n_consts = eq->code->consts->len;
+  eq->const_blocks = g_new (double, (gsize) MAX (n_consts, 1) * BLOCK);
+  for (guint c = 0; c < n_consts; c++)
+    for (guint i = 0; i < BLOCK; i++)
+      eq->const_blocks[c * BLOCK + i] = g_array_index (eq->code->consts, double, c);
+  for (guint k = 0; k < m->states->len; k++)
+    eq->any_held |= g_array_index (m->states, BslEqSymbol, k).held;
+  return eq;
+}
+
+BslEquations *
+bsl_equations_ref (BslEquations *eq)
+{
+  g_return_val_if_fail (eq != NULL, NULL);
+  g_atomic_ref_count_inc (&eq->ref);
+  return eq;
+}
+
+void
+bsl_equations_unref (BslEquations *eq)
+{
+  if (eq == NULL || !g_atomic_ref_count_dec (&eq->ref))
+    return;
+  g_free (eq->model);
+  g_free (eq->threshold);
+  g_free (eq->reset);
+  g_free (eq->refractory);
+  g_free (eq->input_var);
+  bsl_eq_model_free (eq->m);
+  bsl_eq_code_free (eq->code);
+  g_free (eq->const_blocks);
+  g_free (eq);
+}
+
+static const BslEqSymbol *
+state (const BslEquations *eq,
+       guint               i)
+{
+  return &g_array_index (eq->m->states, BslEqSymbol, i);
+}
+
+static const BslEqSymbol *
+param (const BslEquations *eq,
+       guint               i)
+{
+  return &g_array_index (eq->m->params, BslEqSymbol, i);
+}
+
+guint
+bsl_equations_get_n_states (const BslEquations *eq)
+{
+  return eq->m->states->len;
+}
+
+const char *
+bsl_equations_get_state_name (const BslEquations *eq,
+                              guint               i)
+{
+  g_return_val_if_fail (i < eq->m->states->len, NULL);
+  return state (eq, i)->name;
+}
+
+const char *
+bsl_equations_get_state_unit (const BslEquations *eq,
+                              guint               i)
+{
+  g_return_val_if_fail (i < eq->m->states->len, NULL);
+  return state (eq, i)->unit;
+}
+
+gboolean
+bsl_equations_get_state_held (const BslEquations *eq,
+                              guint               i)
+{
+  g_return_val_if_fail (i < eq->m->states->len, FALSE);
+  return state (eq, i)->held;
+}
+
+guint
+bsl_equations_get_n_params (const BslEquations *eq)
+{
+  return eq->m->params->len;
+}
+
+const char *
+bsl_equations_get_param_name (const BslEquations *eq,
+                              guint               i)
+{
+  g_return_val_if_fail (i < eq->m->params->len, NULL);
+  return param (eq, i)->name;
+}
+
+const char *
+bsl_equations_get_param_unit (const BslEquations *eq,
+                              guint               i)
+{
+  g_return_val_if_fail (i < eq->m->params->len, NULL);
+  return param (eq, i)->unit;
+}
+
+gint
+bsl_equations_find_state (const BslEquations *eq,
+                          const char         *name)
+{
+  for (guint i = 0; i < eq->m->states->len; i++)
+    if (g_strcmp0 (state (eq, i)->name, name) == 0)
+      return i;
+  return -1;
+}
+
+gint
+bsl_equations_find_param (const BslEquations *eq,
+                          const char         *name)
+{
+  for (guint i = 0; i < eq->m->params->len; i++)
+    if (g_strcmp0 (param (eq, i)->name, name) == 0)
+      return i;
+  return -1;
+}
+
+gint
+bsl_equations_get_input_state (const BslEquations *eq)
+{
+  return eq->m->input_state;
+}
+
+const char *
+bsl_equations_get_model (const BslEquations *eq)
+{
+  return eq->model;
+}
+
+const char *
+bsl_equations_get_threshold (const BslEquations *eq)
+{
+  return eq->threshold;
+}
+
+const char *
+bsl_equations_get_reset (const BslEquations *eq)
+{
+  return eq->reset;
+}
+
+const char *
+bsl_equations_get_refractory (const BslEquations *eq)
+{
+  return eq->refractory;
+}
+
+const char *
+bsl_equations_get_input_var (const BslEquations *eq)
+{
+  return eq->input_var;
+}
+
+gboolean
+bsl_equations_has_threshold (const BslEquations *eq)
+{
+  return eq->m->threshold != NULL;
+}
+
+gboolean
+bsl_equations_has_refractory (const BslEquations *eq)
+{
+  return eq->m->refractory != NULL;
+}
+
+static const char *const method_names[] = { "euler", "exponential_euler", "rk4" };
+
+const char *
+bsl_equations_method_to_string (BslEquationsMethod method)
+{
+  g_return_val_if_fail (method <= BSL_EQUATIONS_RK4, NULL);
+  return method_names[method];
+}
+
+gboolean
+bsl_equations_set_method (BslEquations  *eq,
+                          const char    *method,
+                          GError       **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
+    if (g_strcmp0 (method, method_names[i]) == 0)
+      {
+        if (i == BSL_EQUATIONS_EXPONENTIAL_EULER && eq->m->nonlinear_message != NULL)
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s",
+                         eq->m->nonlinear_message);
+            return FALSE;
+          }
+        eq->method = i;
+        return TRUE;
+      }
+  g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+               "unknown integration method '%s' (euler, exponential_euler or rk4)",
+               method != NULL ? method : "");
+  return FALSE;
+}
+
+BslEquationsMethod
+bsl_equations_get_method (const BslEquations *eq)
+{
+  return eq->method;
+}
+
+guint
+bsl_equations_get_n_instructions (const BslEquations *eq)
+{
+  const BslEqCode *c = eq->code;
+  guint n = c->threshold.code->len + c->reset.code->len + c->refractory.code->len;
+
+  switch (eq->method)
+    {
+    case BSL_EQUATIONS_EULER: return n + c->deriv.code->len;
+    case BSL_EQUATIONS_EXPONENTIAL_EULER: return n + c->linear.code->len;
+    case BSL_EQUATIONS_RK4:
+    default: return n + 4 * c->deriv.code->len;
+    }
+}
+
+/* ---- the vector machine ---- */
+
+#define LOOP1(expr) for (guint i = 0; i < len; i++) { d[i] = (expr); } break
+static void
+run (const BslEqProgram *prog,
+     double *const      *slot,
+     guint               len)
+{
+  const BslEqInstr *code = (const BslEqInstr *) prog->code->data;
+
+  for (guint k = 0; k < prog->code->len; k++)
+    {
+      const BslEqInstr *in = &code[k];
+      double *d = slot[in->dst];
+      const double *a = slot[in->a];
+      const double *b = slot[in->b];
+      const double *c = slot[in->c];
+
+      switch ((BslEqOp) in->op)
+        {
+        case BSL_EQ_OP_COPY: LOOP1 (a[i]);
+        case BSL_EQ_OP_ADD: LOOP1 (a[i] + b[i]);
+        case BSL_EQ_OP_SUB: LOOP1 (a[i] - b[i]);
+        case BSL_EQ_OP_MUL: LOOP1 (a[i] * b[i]);
+        case BSL_EQ_OP_DIV: LOOP1 (a[i] / b[i]);
+        case BSL_EQ_OP_NEG: LOOP1 (-a[i]);
+        case BSL_EQ_OP_EXP: LOOP1 (exp (a[i]));
+        case BSL_EQ_OP_LT: LOOP1 (a[i] < b[i] ? 1.0 : 0.0);
+        case BSL_EQ_OP_GT: LOOP1 (a[i] > b[i] ? 1.0 : 0.0);
+        case BSL_EQ_OP_SELECT: LOOP1 (b[i] != 0.0 ? a[i] : c[i]);
+        default:
+          for (guint i = 0; i < len; i++)
+            d[i] = bsl_eq_apply (in->op, a[i], b[i], c[i]);
+          break;
+        }
+    }
+}
+#undef LOOP1
+
+void
+bsl_equations_step (const BslEquations *eq,
+                    gsize               n,
+                    double              dt,
+                    gint64              step,
+                    double *const      *states,
+                    double *const      *params,
+                    const double       *input,
+                    double             *last_spike_step,
+                    double             *spikes_out)
+{
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  gboolean refr = m->refractory != NULL;
+  gint in_state = input != NULL ? m->input_state : -1;
+  const double t0 = (double) step * dt;
+  const double dstep = (double) step;
+  /* registers, builtins, and for RK4 the stage state and three slopes per state */
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * ns;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  double *builtin = mem + (gsize) code->n_regs * BLOCK;
+  double *bt = builtin + BSL_EQ_BUILTIN_T * BLOCK;
+  double *bdt = builtin + BSL_EQ_BUILTIN_DT * BLOCK;
+  double *nr = builtin + BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK;
+  double *bls = builtin + BSL_EQ_BUILTIN_LASTSPIKE * BLOCK;
+  double *spike = builtin + BSL_EQ_BUILTIN_SPIKE * BLOCK;
+  double *xs = builtin + BSL_EQ_N_BUILTINS * BLOCK;
+  double *k1 = xs + (gsize) ns * BLOCK, *k2 = k1 + (gsize) ns * BLOCK;
+  double *k3 = k2 + (gsize) ns * BLOCK;
+
+  for (guint r = 0; r < code->n_regs; r++)
+    slot[r] = mem + (gsize) r * BLOCK;
+  for (guint b = 0; b < BSL_EQ_N_BUILTINS; b++)
+    slot[code->first_builtin + b] = builtin + (gsize) b * BLOCK;
+  for (guint c = 0; c < code->consts->len; c++)
+    slot[code->first_const + c] = eq->const_blocks + (gsize) c * BLOCK;
+  for (guint i = 0; i < BLOCK; i++)
+    {
+      bt[i] = t0;
+      bdt[i] = dt;
+      spike[i] = 0.0;
+    }
+
+  for (gsize off = 0; off < n; off += BLOCK)
+    {
+      guint len = (guint) MIN ((gsize) BLOCK, n - off);
+      double *ls = last_spike_step + off;
+
+      for (guint k = 0; k < ns; k++)
+        slot[code->first_state + k] = states[k] + off;
+      for (guint j = 0; j < m->params->len; j++)
+        slot[code->first_param + j] = params[j] + off;
+
+      /* refractoriness, counted in whole steps as Brian2 does */
+      for (guint i = 0; i < len; i++)
+        bls[i] = ls[i] * dt;
+      if (refr)
+        {
+          const double *period;
+
+          run (&code->refractory, slot, len);
+          period = slot[code->refractory.out[0]];
+          for (guint i = 0; i < len; i++)
+            nr[i] = dstep - ls[i] >= floor (period[i] / dt + 1e-3) ? 1.0 : 0.0;
+        }
+      else
+        for (guint i = 0; i < len; i++)
+          nr[i] = 1.0;
+
+      if (in_state >= 0)
+        {
+          double *x = states[in_state] + off;
+          const double *u = input + off;
+
+          if (refr && state (eq, in_state)->held)
+            {
+              for (guint i = 0; i < len; i++)
+                if (nr[i] != 0.0)
+                  x[i] = x[i] + u[i];
+            }
+          else
+            for (guint i = 0; i < len; i++)
+              x[i] = x[i] + u[i];
+        }
+
+      switch (eq->method)
+        {
+        case BSL_EQUATIONS_EULER:
+          run (&code->deriv, slot, len);
+          for (guint k = 0; k < ns; k++)
+            {
+              double *x = states[k] + off;
+              const double *f = slot[code->deriv.out[k]];
+              gboolean held = refr && state (eq, k)->held;
+
+              for (guint i = 0; i < len; i++)
+                if (!held || nr[i] != 0.0)
+                  x[i] = x[i] + dt * f[i];
+            }
+          break;
+
+        case BSL_EQUATIONS_EXPONENTIAL_EULER:
+          run (&code->linear, slot, len);
+          for (guint k = 0; k < ns; k++)
+            {
+              double *x = states[k] + off;
+              const double *A = slot[code->linear.out[k]];
+              const double *B = slot[code->linear.out[ns + k]];
+              gboolean held = refr && state (eq, k)->held;
+
+              for (guint i = 0; i < len; i++)
+                if (!held || nr[i] != 0.0)
+                  {
+                    double z = A[i] * dt;
+                    double phi = z == 0.0 ? 1.0 : expm1 (z) / z;
+
+                    x[i] = x[i] * exp (z) + B[i] * dt * phi;
+                  }
+            }
+          break;
+
+        case BSL_EQUATIONS_RK4:
+        default:
+          {
+            double *kk[3] = { k1, k2, k3 };
+
+            for (guint stage = 0; stage < 4; stage++)
+              {
+                double ts = stage == 0 ? t0 : stage < 3 ? t0 + 0.5 * dt : t0 + dt;
+
+                for (guint i = 0; i < len; i++)
+                  bt[i] = ts;
+                for (guint k = 0; k < ns; k++)
+                  slot[code->first_state + k] = stage == 0 ? states[k] + off
+                    : xs + (gsize) k * BLOCK;
+                run (&code->deriv, slot, len);
+                if (stage < 3)
+                  for (guint k = 0; k < ns; k++)
+                    {
+                      const double *f = slot[code->deriv.out[k]];
+                      double *kn = kk[stage] + (gsize) k * BLOCK;
+                      gboolean held = refr && state (eq, k)->held;
+
+                      for (guint i = 0; i < len; i++)
+                        kn[i] = held && nr[i] == 0.0 ? 0.0 : dt * f[i];
+                    }
+                /* the next stage's state, once every slope of this stage is known */
+                if (stage < 3)
+                  for (guint k = 0; k < ns; k++)
+                    {
+                      const double *x = states[k] + off;
+                      const double *kn = kk[stage] + (gsize) k * BLOCK;
+                      double *xk = xs + (gsize) k * BLOCK;
+
+                      for (guint i = 0; i < len; i++)
+                        xk[i] = stage < 2 ? x[i] + 0.5 * kn[i] : x[i] + kn[i];
+                    }
+                else
+                  for (guint k = 0; k < ns; k++)
+                    {
+                      double *x = states[k] + off;
+                      const double *f = slot[code->deriv.out[k]];
+                      const double *a1 = k1 + (gsize) k * BLOCK;
+                      const double *a2 = k2 + (gsize) k * BLOCK;
+                      const double *a3 = k3 + (gsize) k * BLOCK;
+                      gboolean held = refr && state (eq, k)->held;
+
+                      for (guint i = 0; i < len; i++)
+                        {
+                          double a4 = held && nr[i] == 0.0 ? 0.0 : dt * f[i];
+
+                          x[i] = x[i] + a1[i] / 6.0 + a2[i] / 3.0 + a3[i] / 3.0 + a4 / 6.0;
+                        }
+                    }
+              }
+            for (guint k = 0; k < ns; k++)
+              slot[code->first_state + k] = states[k] + off;
+            for (guint i = 0; i < len; i++)
+              bt[i] = t0;
+          }
+          break;
+        }
+
+      /* threshold and reset */
+      if (m->threshold == NULL)
+        {
+          for (guint i = 0; i < len; i++)
+            spikes_out[off + i] = 0.0;
+          continue;
+        }
+      {
+        const double *cond;
+        gboolean any = FALSE;
+
+        run (&code->threshold, slot, len);
+        cond = slot[code->threshold.out[0]];
+        for (guint i = 0; i < len; i++)
+          {
+            gboolean s = cond[i] != 0.0 && nr[i] != 0.0;
+
+            spike[i] = s ? 1.0 : 0.0;
+            spikes_out[off + i] = spike[i];
+            if (s)
+              {
+                ls[i] = dstep;
+                bls[i] = t0;
+                any = TRUE;
+              }
+          }
+        if (any)
+          run (&code->reset, slot, len);
+      }
+    }
+}
+
+/* ---- C source with the same arithmetic ---- */
+
+typedef struct
+{
+  const BslEquations *eq;
+  GString *s;
+  const char *state_array;   /* "x" or "xs": which copy of the states the operands read */
+} CGen;
+
+static char *
+c_literal (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (isnan (v))
+    return g_strdup ("NAN");
+  if (isinf (v))
+    return g_strdup (v > 0 ? "HUGE_VAL" : "(-HUGE_VAL)");
+  g_ascii_formatd (buf, sizeof buf, "%.17g", v);
+  if (strpbrk (buf, ".eE") == NULL)
+    g_strlcat (buf, ".0", sizeof buf);
+  if (v < 0 || (v == 0 && signbit (v)))
+    return g_strdup_printf ("(%s)", buf);
+  return g_strdup (buf);
+}
+
+static char *
+c_operand (CGen  *g,
+           guint  slot)
+{
+  const BslEqCode *code = g->eq->code;
+  static const char *const builtin[BSL_EQ_N_BUILTINS] = { "t", "dt", "nr", "ls", "sp" };
+
+  if (slot < code->first_state)
+    return g_strdup_printf ("r[%u]", slot);
+  if (slot < code->first_param)
+    return g_strdup_printf ("%s[%u]", g->state_array, slot - code->first_state);
+  if (slot < code->first_builtin)
+    return g_strdup_printf ("params[%u][i]", slot - code->first_param);
+  if (slot < code->first_const)
+    return g_strdup (builtin[slot - code->first_builtin]);
+  return c_literal (g_array_index (code->consts, double, slot - code->first_const));
+}
+
+static void
+c_program (CGen               *g,
+           const BslEqProgram *prog,
+           const char         *indent)
+{
+  static const char *const fmt[BSL_EQ_N_OPS] = {
+    [BSL_EQ_OP_COPY] = "%1$s", [BSL_EQ_OP_ADD] = "%1$s + %2$s", [BSL_EQ_OP_SUB] = "%1$s - %2$s",
+    [BSL_EQ_OP_MUL] = "%1$s * %2$s", [BSL_EQ_OP_DIV] = "%1$s / %2$s",
+    [BSL_EQ_OP_MOD] = "%1$s - floor (%1$s / %2$s) * %2$s", [BSL_EQ_OP_POW] = "pow (%1$s, %2$s)",
+    [BSL_EQ_OP_NEG] = "-%1$s", [BSL_EQ_OP_LT] = "%1$s < %2$s ? 1.0 : 0.0",
+    [BSL_EQ_OP_LE] = "%1$s <= %2$s ? 1.0 : 0.0", [BSL_EQ_OP_GT] = "%1$s > %2$s ? 1.0 : 0.0",
+    [BSL_EQ_OP_GE] = "%1$s >= %2$s ? 1.0 : 0.0", [BSL_EQ_OP_EQ] = "%1$s == %2$s ? 1.0 : 0.0",
+    [BSL_EQ_OP_NE] = "%1$s != %2$s ? 1.0 : 0.0",
+    [BSL_EQ_OP_AND] = "(%1$s != 0.0 && %2$s != 0.0) ? 1.0 : 0.0",
+    [BSL_EQ_OP_OR] = "(%1$s != 0.0 || %2$s != 0.0) ? 1.0 : 0.0",
+    [BSL_EQ_OP_NOT] = "%1$s == 0.0 ? 1.0 : 0.0", [BSL_EQ_OP_EXP] = "exp (%1$s)",
+    [BSL_EQ_OP_LOG] = "log (%1$s)", [BSL_EQ_OP_LOG10] = "log10 (%1$s)",
+    [BSL_EQ_OP_SQRT] = "sqrt (%1$s)", [BSL_EQ_OP_ABS] = "fabs (%1$s)",
+    [BSL_EQ_OP_SIN] = "sin (%1$s)", [BSL_EQ_OP_COS] = "cos (%1$s)",
+    [BSL_EQ_OP_TAN] = "tan (%1$s)", [BSL_EQ_OP_TANH] = "tanh (%1$s)",
+    [BSL_EQ_OP_SINH] = "sinh (%1$s)", [BSL_EQ_OP_COSH] = "cosh (%1$s)",
+    [BSL_EQ_OP_ARCSIN] = "asin (%1$s)", [BSL_EQ_OP_ARCCOS] = "acos (%1$s)",
+    [BSL_EQ_OP_ARCTAN] = "atan (%1$s)", [BSL_EQ_OP_FLOOR] = "floor (%1$s)",
+    [BSL_EQ_OP_CEIL] = "ceil (%1$s)",
+    [BSL_EQ_OP_SIGN] = "(double) ((%1$s > 0.0) - (%1$s < 0.0))",
+    [BSL_EQ_OP_EXPREL] = "%1$s == 0.0 ? 1.0 : expm1 (%1$s) / %1$s",
+    [BSL_EQ_OP_INT] = "trunc (%1$s)", [BSL_EQ_OP_CLIP] = "fmin (fmax (%1$s, %2$s), %3$s)",
+    [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
+  };
+
+  for (guint k = 0; k < prog->code->len; k++)
+    {
+      const BslEqInstr *in = &g_array_index (prog->code, BslEqInstr, k);
+      g_autofree char *d = c_operand (g, in->dst);
+      g_autofree char *a = c_operand (g, in->a);
+      g_autofree char *b = c_operand (g, in->b);
+      g_autofree char *c = c_operand (g, in->c);
+      g_autofree char *expr = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      expr = g_strdup_printf (fmt[in->op], a, b, c);
+#pragma GCC diagnostic pop
+      g_string_append_printf (g->s, "%s%s = %s;\n", indent, d, expr);
+    }
+}
+
+char *
+bsl_equations_to_c (const BslEquations  *eq,
+                    const char          *prefix,
+                    GError             **error)
+{
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  gboolean refr = m->refractory != NULL;
+  CGen g = { eq, g_string_new (NULL), "x" };
+  GString *s = g.s;
+  const char *ind = "      ";
+
+  if (prefix == NULL || !(g_ascii_isalpha (prefix[0]) || prefix[0] == '_'))
+    goto bad_prefix;
+  for (const char *p = prefix; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && *p != '_')
+      goto bad_prefix;
+
+  g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
+                          method_names[eq->method]);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, " %u %s [%s]", k, state (eq, k)->name, state (eq, k)->unit);
+  g_string_append (s, "; parameters:");
+  for (guint j = 0; j < m->params->len; j++)
+    g_string_append_printf (s, " %u %s [%s]", j, param (eq, j)->name, param (eq, j)->unit);
+  g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
+  g_string_append_printf (s,
+    "static void\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
+    "    double *const *params, const double *input, double *last_spike_step,\n"
+    "    double *spikes_out)\n{\n"
+    "  const double t0 = (double) step * dt;\n"
+    "  const double dstep = (double) step;\n\n"
+    "  (void) params;\n"
+    "  (void) input;\n"
+    "  for (size_t i = 0; i < n; i++)\n    {\n"
+    "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
+    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n\n"
+    "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
+    "      (void) t; (void) nr; (void) sp; (void) ls;\n",
+    prefix, code->n_regs, ns, ns, ns, ns, ns);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
+  if (refr)
+    {
+      c_program (&g, &code->refractory, ind);
+      g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
+                              " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
+    }
+  if (m->input_state >= 0)
+    g_string_append_printf (s, "%sif (input != NULL%s)\n%s  x[%d] = x[%d] + input[i];\n", ind,
+                            refr && state (eq, m->input_state)->held ? " && nr != 0.0" : "",
+                            ind, m->input_state, m->input_state);
+
+  switch (eq->method)
+    {
+    case BSL_EQUATIONS_EULER:
+      c_program (&g, &code->deriv, ind);
+      for (guint k = 0; k < ns; k++)
+        g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
+                                refr && state (eq, k)->held ? "if (nr != 0.0) " : "",
+                                k, k, code->deriv.out[k]);
+      break;
+    case BSL_EQUATIONS_EXPONENTIAL_EULER:
+      c_program (&g, &code->linear, ind);
+      for (guint k = 0; k < ns; k++)
+        g_string_append_printf (s,
+          "%s%s{\n%s  double z = r[%u] * dt;\n"
+          "%s  double phi = z == 0.0 ? 1.0 : expm1 (z) / z;\n"
+          "%s  x[%u] = x[%u] * exp (z) + r[%u] * dt * phi;\n%s}\n",
+          ind, refr && state (eq, k)->held ? "if (nr != 0.0)\n      " : "", ind,
+          code->linear.out[k], ind, ind, k, k, code->linear.out[ns + k], ind);
+      break;
+    case BSL_EQUATIONS_RK4:
+    default:
+      for (guint stage = 0; stage < 4; stage++)
+        {
+          static const char *const kname[3] = { "k1", "k2", "k3" };
+
+          g.state_array = stage == 0 ? "x" : "xs";
+          g_string_append_printf (s, "%st = %s;\n", ind,
+                                  stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
+          c_program (&g, &code->deriv, ind);
+          for (guint k = 0; k < ns; k++)
+            {
+              gboolean held = refr && state (eq, k)->held;
+              g_autofree char *slope = g_strdup_printf (held ? "nr == 0.0 ? 0.0 : dt * r[%u]"
+                                                        : "dt * r[%u]", code->deriv.out[k]);
+
+              if (stage < 3)
+                g_string_append_printf (s, "%s%s[%u] = %s;\n", ind, kname[stage], k, slope);
+              else
+                g_string_append_printf (s, "%s{\n%s  double a4 = %s;\n\n"
+                                        "%s  x[%u] = x[%u] + k1[%u] / 6.0 + k2[%u] / 3.0"
+                                        " + k3[%u] / 3.0 + a4 / 6.0;\n%s}\n",
+                                        ind, ind, slope, ind, k, k, k, k, k, ind);
+            }
+          if (stage < 3)
+            for (guint k = 0; k < ns; k++)
+              g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u];\n"
+                                      : "%sxs[%u] = x[%u] + %s[%u];\n",
+                                      ind, k, k, kname[stage], k);
+        }
+      g.state_array = "x";
+      g_string_append_printf (s, "%st = t0;\n", ind);
+      break;
+    }
+
+  if (m->threshold != NULL)
+    {
+      c_program (&g, &code->threshold, ind);
+      g_string_append_printf (s, "%sspikes_out[i] = r[%u] != 0.0 && nr != 0.0 ? 1.0 : 0.0;\n"
+                              "%sif (spikes_out[i] != 0.0)\n%s  {\n"
+                              "%s    last_spike_step[i] = dstep;\n%s    ls = t0;\n"
+                              "%s    sp = 1.0;\n", ind, code->threshold.out[0], ind, ind,
+                              ind, ind, ind);
+      c_program (&g, &code->reset, "          ");
+      g_string_append_printf (s, "%s  }\n", ind);
+    }
+  else
+    g_string_append_printf (s, "%sspikes_out[i] = 0.0;\n", ind);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, "%sstates[%u][i] = x[%u];\n", ind, k, k);
+  g_string_append (s, "    }\n}\n");
+  return g_string_free (s, FALSE);
+
+bad_prefix:
+  g_string_free (s, TRUE);
+  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a C identifier",
+               prefix != NULL ? prefix : "");
+  return NULL;
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <math.h>
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* Neurons defined by equations in Brian2's syntax, checked for units and compiled once into a
+ * small vectorised instruction list. The conventions (input, refractoriness, order of a step)
+ * are those of docs/equations.md. All values are doubles in SI units (volt, second, amp, ...).
+ *
+ * A BslEquations is immutable once bsl_equations_set_method() has been called: stepping reads
+ * it only, so several threads may step disjoint neuron ranges with the same object. */
+typedef struct _BslEquations BslEquations;
+
+#define BSL_TYPE_EQUATIONS (bsl_equations_get_type ())
+GType          bsl_equations_get_type        (void) G_GNUC_CONST;
+
+typedef enum
+{
+  BSL_EQUATIONS_EULER,
+  BSL_EQUATIONS_EXPONENTIAL_EULER,
+  BSL_EQUATIONS_RK4,
+} BslEquationsMethod;
+
+/* Parses and checks everything. model: the equations; threshold: a condition or NULL/"" for a
+ * model that never spikes; reset: statements separated by newlines or ';' (NULL/"" for none);
+ * refractory: an expression with the unit second (a quantity like "2*ms" or a parameter name),
+ * NULL/"" for none; input_var: the state variable the input is added to, NULL/"" for none.
+ * Errors are in the domain BSL_ERROR (code BSL_ERROR_PARSE) and read
+ * "line 2, column 15: cannot add volt and amp" for the model and
+ * "threshold, line 1, column 3: ..." (likewise reset, refractory) for the other texts. */
+BslEquations  *bsl_equations_new             (const char          *model,
+                                              const char          *threshold,
+                                              const char          *reset,
+                                              const char          *refractory,
+                                              const char          *input_var,
+                                              GError             **error);
+BslEquations  *bsl_equations_ref             (BslEquations        *eq);
+void           bsl_equations_unref           (BslEquations        *eq);
+
+/* State variables (those with a derivative) in the order of the model text. */
+guint          bsl_equations_get_n_states    (const BslEquations  *eq);
+const char    *bsl_equations_get_state_name  (const BslEquations  *eq,
+                                              guint                i);
+/* A unit Brian2 can parse: "volt", "amp/second", "1", "siemens/metre**2". */
+const char    *bsl_equations_get_state_unit  (const BslEquations  *eq,
+                                              guint                i);
+gboolean       bsl_equations_get_state_held  (const BslEquations  *eq,
+                                              guint                i);
+/* Parameters (names declared "name : unit" without a derivative), in the order of the text. */
+guint          bsl_equations_get_n_params    (const BslEquations  *eq);
+const char    *bsl_equations_get_param_name  (const BslEquations  *eq,
+                                              guint                i);
+const char    *bsl_equations_get_param_unit  (const BslEquations  *eq,
+                                              guint                i);
+/* Index of a state or parameter by name, or -1. */
+gint           bsl_equations_find_state      (const BslEquations  *eq,
+                                              const char          *name);
+gint           bsl_equations_find_param      (const BslEquations  *eq,
+                                              const char          *name);
+/* Index of the input variable among the states, or -1 when there is none. */
+gint           bsl_equations_get_input_state (const BslEquations  *eq);
+/* The texts the object was made from (for saving); "" where none was given. */
+const char    *bsl_equations_get_model       (const BslEquations  *eq);
+const char    *bsl_equations_get_threshold   (const BslEquations  *eq);
+const char    *bsl_equations_get_reset       (const BslEquations  *eq);
+const char    *bsl_equations_get_refractory  (const BslEquations  *eq);
+const char    *bsl_equations_get_input_var   (const BslEquations  *eq);
+gboolean       bsl_equations_has_threshold   (const BslEquations  *eq);
+gboolean       bsl_equations_has_refractory  (const BslEquations  *eq);
+
+/* "euler" (the default), "exponential_euler" (every equation must be linear in its own
+ * variable; the error names the first term that is not) or "rk4". */
+gboolean       bsl_equations_set_method      (BslEquations        *eq,
+                                              const char          *method,
+                                              GError             **error);
+BslEquationsMethod bsl_equations_get_method  (const BslEquations  *eq);
+const char    *bsl_equations_method_to_string (BslEquationsMethod  method);
+
+/* The value to fill last_spike_step with before the first step: "never spiked". */
+#define BSL_EQUATIONS_NEVER (-INFINITY)
+
+/* One step of n neurons, the step-th (t = step * dt at its start): input (may be NULL) is
+ * added to the input variable, the equations are integrated over dt, the threshold is tested,
+ * the reset applied to the neurons that spiked. states: n_states arrays of n, updated in place;
+ * params: n_params arrays of n (read only); last_spike_step: n, the step of each neuron's last
+ * spike (BSL_EQUATIONS_NEVER initially), updated; spikes_out: n, set to 0 or 1. */
+void           bsl_equations_step            (const BslEquations  *eq,
+                                              gsize                n,
+                                              double               dt,
+                                              gint64               step,
+                                              double *const       *states,
+                                              double *const       *params,
+                                              const double        *input,
+                                              double              *last_spike_step,
+                                              double              *spikes_out);
+
+/* C source (C99, libm only) of a function
+ *   void PREFIX_step (size_t n, double dt, int64_t step, double *const *states,
+ *                     double *const *params, const double *input,
+ *                     double *last_spike_step, double *spikes_out);
+ * with the same arguments, semantics and arithmetic (operation by operation) as
+ * bsl_equations_step() under the current method. The text includes <math.h> and <stdint.h>.
+ * prefix must be a C identifier. */
+char          *bsl_equations_to_c            (const BslEquations  *eq,
+                                              const char          *prefix,
+                                              GError             **error);
+
+/* Number of vector instructions of one step under the current method (for diagnostics). */
+guint          bsl_equations_get_n_instructions (const BslEquations *eq);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEquations, bsl_equations_unref)
+
+G_END_DECLS
