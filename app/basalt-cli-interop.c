@@ -109,9 +109,11 @@ basalt_cli_import (int    argc,
 {
   g_autofree char *out = NULL;
   double dt = 0.0;
+  gboolean flatten = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Network file to write", "OUT.basalt" },
     { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt, "Seconds per step (default: the file's metadata dt, else 0.001)", "SECONDS" },
+    { "flatten-conv", 0, 0, G_OPTION_ARG_NONE, &flatten, "Turn convolutions and pooling into dense weights", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) context = g_option_context_new ("FILE.nir -o OUT.basalt - import a NIR graph");
@@ -131,6 +133,7 @@ basalt_cli_import (int    argc,
     return bad_usage ("import", "--dt must be positive");
 
   options.dt = dt;
+  options.flatten_conv = flatten;
   graph = bsl_nir_import_file (argv[1], &options, notes, &error);
   if (graph == NULL || !bsl_graph_save_file (graph, out, &error))
     return basalt_cli_fail ("import", error);

@@ -84,6 +84,10 @@ struct _Node
   Expr      *expr;      /* folded output expression of an identity/linear/delay node */
   GPtrArray *parts;     /* Part* (neurons, sources, sinks) */
   int        level;
+  guint      ndim;      /* output shape, for convolution and pooling */
+  gsize      shape[BSL_MAX_DIMS];
+  double    *dense_w;   /* convolution or pooling as a dense (n_out, n_in) matrix */
+  double    *dense_b;
   gboolean   has_pos;
   double     x, y;
 };
@@ -105,6 +109,7 @@ typedef struct
   GHashTable *names;     /* Basalt names taken */
   GPtrArray  *notes;
   GHashTable *layout;    /* node path -> double[2] from metadata */
+  gboolean    flatten;   /* convolutions and pooling become dense weights */
 } Ctx;
 
 static void
@@ -178,6 +183,8 @@ node_free (gpointer data)
   neuron_free (node->neuron);
   expr_free (node->expr);
   g_clear_pointer (&node->parts, g_ptr_array_unref);
+  g_free (node->dense_w);
+  g_free (node->dense_b);
   g_free (node);
 }
 
@@ -510,11 +517,23 @@ static const NodeSpec node_specs[] = {
   { "CubaLI", NODE_NEURON, { "tau_syn", "tau_mem", "r", "v_leak" }, { "w_in" } },
   { "CubaLIF", NODE_NEURON, { "tau_syn", "tau_mem", "r", "v_leak", "v_threshold" },
     { "v_reset", "w_in" } },
+  /* Only with the flatten option: */
+  { "Conv1d", NODE_LINEAR, { "weight", "stride", "padding", "dilation", "groups", "input_shape" },
+    { "bias" } },
+  { "Conv2d", NODE_LINEAR, { "weight", "stride", "padding", "dilation", "groups", "input_shape" },
+    { "bias" } },
+  { "SumPool2d", NODE_LINEAR, { "kernel_size", "stride", "padding" }, { NULL } },
+  { "AvgPool2d", NODE_LINEAR, { "kernel_size", "stride", "padding" }, { NULL } },
 };
 
 /* Node types of NIR that Basalt cannot represent. */
 static const char *const unsupported_types[] = {
-  "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d", "Identity", NULL,
+  "Identity", NULL,
+};
+
+/* Node types Basalt represents only as dense matrices, when asked to. */
+static const char *const conv_types[] = {
+  "Conv1d", "Conv2d", "SumPool2d", "AvgPool2d", NULL,
 };
 
 static const NodeSpec *
@@ -650,6 +669,14 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
                      ctx->display, path, type);
         goto out;
       }
+  if (!ctx->flatten && g_strv_contains (conv_types, type))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "%s: node '%s' is a %s, which Basalt cannot represent as such (import with "
+                   "--flatten-conv to turn it into dense weights)",
+                   ctx->display, path, type);
+      goto out;
+    }
   spec = find_spec (type);
   if (spec == NULL)
     {
@@ -930,6 +957,185 @@ param (Node *node, const char *ds, gsize i, double fallback)
   return a->ndim == 0 ? a->data[0] : a->data[i];
 }
 
+/* Sets a node's output shape; its size is the product. */
+static void
+set_shape (Node *node, guint ndim, const gsize *dims)
+{
+  node->ndim = MIN (ndim, BSL_MAX_DIMS);
+  node->n_out = 1;
+  for (guint d = 0; d < node->ndim; d++)
+    {
+      node->shape[d] = dims[d];
+      node->n_out *= dims[d];
+    }
+}
+
+/* One of the 1 or 2 values of a per-axis parameter (an int is used for every axis). */
+static double
+axis_param (Node *node, const char *ds, guint axis, double fallback)
+{
+  const BslArray *a = node_array (node, ds);
+
+  if (a == NULL || a->n == 0)
+    return fallback;
+  return a->data[a->n > axis ? axis : 0];
+}
+
+static gboolean
+dense_too_large (Ctx *ctx, Node *node, gsize n_out, gsize n_in, GError **error)
+{
+  if (n_in == 0 || n_out == 0 || n_out > (gsize) MAX_ELEMENTS / n_in)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                   "%s: node '%s' (%s) would become a %" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT
+                   " dense matrix, which is too large (or empty)", ctx->display, node->path,
+                   node->type, n_out, n_in);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* out = (in + 2 pad - dilation (k - 1) - 1) / stride + 1, as NIR and PyTorch compute it. */
+static gboolean
+output_extent (Ctx *ctx, Node *node, gsize in, gsize k, long pad, long stride, long dil,
+               gsize *out, GError **error)
+{
+  long span = (long) in + 2 * pad - dil * ((long) k - 1) - 1;
+
+  if (stride <= 0 || dil <= 0 || pad < 0 || span < 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: node '%s' (%s): kernel %" G_GSIZE_FORMAT ", stride %ld, padding %ld, "
+                   "dilation %ld do not fit an input of %" G_GSIZE_FORMAT, ctx->display,
+                   node->path, node->type, k, stride, pad, dil, in);
+      return FALSE;
+    }
+  *out = (gsize) (span / stride + 1);
+  return TRUE;
+}
+
+/* Conv1d / Conv2d as a dense matrix over the flattened (C, H, W) input and output. */
+static gboolean
+conv_setup (Ctx *ctx, Node *node, GError **error)
+{
+  const BslArray *w = node_array (node, "weight");
+  const BslArray *bias = node_array (node, "bias");
+  const BslArray *in_shape = node_array (node, "input_shape");
+  gboolean two_d = g_str_equal (node->type, "Conv2d");
+  guint sd = two_d ? 2 : 1;
+  gsize c_out, c_in_g, c_in, k[2] = { 1, 1 }, in[2] = { 1, 1 }, out[2] = { 1, 1 };
+  long groups = (long) param (node, "groups", 0, 1);
+  long stride[2] = { 1, 1 }, pad[2] = { 0, 0 }, dil[2] = { 1, 1 };
+
+  if (w->ndim != sd + 2 || in_shape->n != sd || groups <= 0 || w->dims[0] % groups != 0)
+    {
+      g_autofree char *shape = bsl_shape_to_string (w->ndim, w->dims);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: node '%s' (%s): 'weight' %s, 'input_shape' of %" G_GSIZE_FORMAT
+                   " values and groups %ld do not fit together (wrong shape)", ctx->display,
+                   node->path, node->type, shape, in_shape->n, groups);
+      return FALSE;
+    }
+  c_out = w->dims[0];
+  c_in_g = w->dims[1];
+  c_in = c_in_g * groups;
+  for (guint d = 0; d < sd; d++)
+    {
+      k[d] = w->dims[2 + d];
+      in[d] = (gsize) MAX (in_shape->data[d], 0);
+      stride[d] = (long) axis_param (node, "stride", d, 1);
+      pad[d] = (long) axis_param (node, "padding", d, 0);
+      dil[d] = (long) axis_param (node, "dilation", d, 1);
+      if (!output_extent (ctx, node, in[d], k[d], pad[d], stride[d], dil[d], &out[d], error))
+        return FALSE;
+    }
+  node->n_in = c_in * in[0] * in[1];
+  {
+    gsize dims[3] = { c_out, out[0], out[1] };
+    set_shape (node, sd + 1, dims);
+  }
+  if (dense_too_large (ctx, node, node->n_out, node->n_in, error))
+    return FALSE;
+  node->dense_w = g_new0 (double, node->n_out * node->n_in);
+  node->dense_b = g_new0 (double, node->n_out);
+  for (gsize co = 0; co < c_out; co++)
+    for (gsize oy = 0; oy < out[0]; oy++)
+      for (gsize ox = 0; ox < out[1]; ox++)
+        {
+          gsize row = (co * out[0] + oy) * out[1] + ox;
+          gsize g = co / (c_out / groups);
+          node->dense_b[row] = bias != NULL && bias->n == c_out ? bias->data[co] : 0.0;
+          for (gsize cl = 0; cl < c_in_g; cl++)
+            for (gsize ky = 0; ky < k[0]; ky++)
+              for (gsize kx = 0; kx < k[1]; kx++)
+                {
+                  long iy = (long) oy * stride[0] - pad[0] + (long) ky * dil[0];
+                  long ix = (long) ox * stride[1] - pad[1] + (long) kx * dil[1];
+                  gsize ci = g * c_in_g + cl, col;
+                  if (iy < 0 || ix < 0 || iy >= (long) in[0] || ix >= (long) in[1])
+                    continue;
+                  col = (ci * in[0] + (gsize) iy) * in[1] + (gsize) ix;
+                  node->dense_w[row * node->n_in + col] +=
+                    w->data[((co * c_in_g + cl) * k[0] + ky) * k[1] + kx];
+                }
+        }
+  note (ctx, "node '%s' (%s) became dense weights (%" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT ")",
+        node->path, node->type, node->n_out, node->n_in);
+  return TRUE;
+}
+
+/* SumPool2d / AvgPool2d over the (C, H, W) output of the node before. */
+static gboolean
+pool_setup (Ctx *ctx, Node *node, const Node *up, GError **error)
+{
+  gboolean avg = g_str_equal (node->type, "AvgPool2d");
+  gsize k[2], out[2], c, in[2];
+  long stride[2], pad[2];
+
+  if (up->ndim != 3)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: node '%s' (%s) needs a (C, H, W) input; '%s' gives %u dimensions",
+                   ctx->display, node->path, node->type, up->path, up->ndim);
+      return FALSE;
+    }
+  c = up->shape[0];
+  for (guint d = 0; d < 2; d++)
+    {
+      in[d] = up->shape[1 + d];
+      k[d] = (gsize) MAX (axis_param (node, "kernel_size", d, 1), 1);
+      stride[d] = (long) axis_param (node, "stride", d, (double) k[d]);
+      pad[d] = (long) axis_param (node, "padding", d, 0);
+      if (!output_extent (ctx, node, in[d], k[d], pad[d], stride[d], 1, &out[d], error))
+        return FALSE;
+    }
+  node->n_in = up->n_out;
+  {
+    gsize dims[3] = { c, out[0], out[1] };
+    set_shape (node, 3, dims);
+  }
+  if (dense_too_large (ctx, node, node->n_out, node->n_in, error))
+    return FALSE;
+  node->dense_w = g_new0 (double, node->n_out * node->n_in);
+  for (gsize ch = 0; ch < c; ch++)
+    for (gsize oy = 0; oy < out[0]; oy++)
+      for (gsize ox = 0; ox < out[1]; ox++)
+        for (gsize ky = 0; ky < k[0]; ky++)
+          for (gsize kx = 0; kx < k[1]; kx++)
+            {
+              long iy = (long) oy * stride[0] - pad[0] + (long) ky;
+              long ix = (long) ox * stride[1] - pad[1] + (long) kx;
+              gsize row = (ch * out[0] + oy) * out[1] + ox;
+              if (iy < 0 || ix < 0 || iy >= (long) in[0] || ix >= (long) in[1])
+                continue;
+              node->dense_w[row * node->n_in + (ch * in[0] + (gsize) iy) * in[1] + (gsize) ix] +=
+                avg ? 1.0 / (double) (k[0] * k[1]) : 1.0;
+            }
+  note (ctx, "node '%s' (%s) became dense weights (%" G_GSIZE_FORMAT " x %" G_GSIZE_FORMAT ")",
+        node->path, node->type, node->n_out, node->n_in);
+  return TRUE;
+}
+
 static gboolean
 node_sizes (Ctx *ctx, Node *node, GError **error)
 {
@@ -947,7 +1153,18 @@ node_sizes (Ctx *ctx, Node *node, GError **error)
           return FALSE;
         }
       node->n_in = node->n_out = array_prod_shape (a);
+      {
+        gsize dims[BSL_MAX_DIMS] = { 0 };
+        for (guint d = 0; d < MIN (a->n, BSL_MAX_DIMS); d++)
+          dims[d] = (gsize) MAX (a->data[d], 0);
+        set_shape (node, MIN (a->n, BSL_MAX_DIMS), dims);
+        node->n_out = node->n_in;
+      }
     }
+  else if (g_str_equal (t, "Conv1d") || g_str_equal (t, "Conv2d"))
+    return conv_setup (ctx, node, error);
+  else if (g_str_has_suffix (t, "Pool2d"))
+    node->n_in = node->n_out = 0;   /* from the node before, in check_edges */
   else if (g_str_equal (t, "Affine") || g_str_equal (t, "Linear"))
     {
       a = node_array (node, "weight");
@@ -961,6 +1178,8 @@ node_sizes (Ctx *ctx, Node *node, GError **error)
         }
       node->n_out = a->dims[0];
       node->n_in = a->dims[1];
+      node->ndim = 1;
+      node->shape[0] = node->n_out;
       a = node_array (node, "bias");
       if (a != NULL && !(a->n == node->n_out && a->ndim <= 1))
         {
@@ -986,9 +1205,19 @@ node_sizes (Ctx *ctx, Node *node, GError **error)
                                          NULL };
       gsize n = 0;
       for (int i = 0; all[i] != NULL; i++)
-        if (!check_vector (ctx, node, all[i], &n, error))
-          return FALSE;
+        {
+          const BslArray *p = node_array (node, all[i]);
+          if (!check_vector (ctx, node, all[i], &n, error))
+            return FALSE;
+          if (p != NULL && p->ndim > 0 && node->ndim == 0)
+            set_shape (node, p->ndim, p->dims);
+        }
       node->n_in = node->n_out = MAX (n, 1);
+    }
+  if (node->ndim == 0 && node->n_out > 0)
+    {
+      node->ndim = 1;
+      node->shape[0] = node->n_out;
     }
   return TRUE;
 }
@@ -1005,14 +1234,29 @@ check_edges (Ctx *ctx, GError **error)
       for (guint i = 0; i < ctx->nodes->len; i++)
         {
           Node *node = ctx->nodes->pdata[i];
+          Node *up;
           if (node->n_in != 0 || node->inputs->len == 0)
             continue;
-          Node *up = node->inputs->pdata[0];
-          if (up->n_out != 0)
+          up = node->inputs->pdata[0];
+          if (up->n_out == 0)
+            continue;
+          if (g_str_has_suffix (node->type, "Pool2d"))
+            {
+              if (!pool_setup (ctx, node, up, error))
+                return FALSE;
+            }
+          else if (g_str_equal (node->type, "Flatten"))
             {
               node->n_in = node->n_out = up->n_out;
-              changed = TRUE;
+              node->ndim = 1;
+              node->shape[0] = up->n_out;
             }
+          else
+            {
+              node->n_in = up->n_out;
+              set_shape (node, up->ndim, up->shape);
+            }
+          changed = TRUE;
         }
     }
   for (guint i = 0; i < ctx->nodes->len; i++)
@@ -1494,8 +1738,12 @@ expr_of_output (Ctx *ctx, Node *node, GError **error)
           for (gsize i = 0; i < prod->n_out; i++)
             diag[i] = param (prod, "scale", i, 1.0);
         }
-      prod->expr = expr_map (ctx, prod, in, prod->n_out, w ? w->data : NULL, diag,
-                             b ? b->data : NULL, error);
+      if (prod->dense_w != NULL)
+        prod->expr = expr_map (ctx, prod, in, prod->n_out, prod->dense_w, NULL, prod->dense_b,
+                               error);
+      else
+        prod->expr = expr_map (ctx, prod, in, prod->n_out, w ? w->data : NULL, diag,
+                               b ? b->data : NULL, error);
       expr_free (in);
     }
   return prod->expr;
@@ -1898,6 +2146,7 @@ bsl_nir_import_file (const char                *path,
   ctx.names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx.notes = notes;
   ctx.layout = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.flatten = options != NULL && options->flatten_conv;
 
   /* HDF5 prints its own error stacks by default; Basalt reports through GError instead. */
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);

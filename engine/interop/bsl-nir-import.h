@@ -15,7 +15,9 @@ G_BEGIN_DECLS
 typedef struct
 {
   /* Seconds per Basalt step; <= 0 takes metadata "dt" of the file, else BSL_NIR_DEFAULT_DT. */
-  double dt;
+  double   dt;
+  /* Turn Conv1d, Conv2d, SumPool2d and AvgPool2d into dense weights instead of refusing them. */
+  gboolean flatten_conv;
 } BslNirImportOptions;
 
 /* Reads a .nir file (HDF5, as nir.write writes it) into a floating_pt network laid out for the

@@ -382,6 +382,152 @@ test_reference_round_trip (gconstpointer data)
   assert_same_network (first, second);
 }
 
+static void
+h5_ints (hid_t loc, const char *name, int rank, const long long *v, gsize n)
+{
+  hsize_t dims[1] = { n };
+  hid_t sp = rank == 0 ? H5Screate (H5S_SCALAR) : H5Screate_simple (1, dims, NULL);
+  hid_t d = H5Dcreate2 (loc, name, H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+
+  H5Dwrite (d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
+  H5Dclose (d);
+  H5Sclose (sp);
+}
+
+/* With --flatten-conv a grouped, strided, padded Conv2d with a non-square kernel gives the
+ * same currents as the convolution computed directly. */
+static void
+test_flatten_conv (void)
+{
+  enum { CI = 2, CO = 4, H = 5, W = 4, KH = 2, KW = 3, G = 2 };
+  const long long stride[2] = { 2, 1 }, pad[2] = { 1, 0 }, dil[2] = { 1, 1 }, groups = G;
+  const long long in_shape[2] = { H, W }, shape_in[3] = { CI, H, W };
+  const gsize HO = (H + 2 * 1 - (KH - 1) - 1) / 2 + 1, WO = (W - (KW - 1) - 1) / 1 + 1;
+  const double dt = 1e-3;
+  double weight[CO * (CI / G) * KH * KW], bias[CO], x[CI * H * W];
+  g_autofree double *r = g_new (double, CO * HO * WO);
+  g_autofree double *thr = g_new (double, CO * HO * WO);
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "conv.nir", NULL);
+  const char *ends[] = { "input", "conv", "conv", "if", "if", "output" };
+  BslNirImportOptions options = { .flatten_conv = TRUE };
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (BslGraph) graph = NULL;
+  g_autoptr (BslArray) u = NULL;
+  g_autoptr (BslArray) bias_mant = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize data_dims[2] = { CI * H * W, 1 };
+  NirFile f = nir_begin (path, STR_VLEN, dt);
+  BslArray *data;
+  BslRuntime *rt;
+  hid_t g;
+
+  for (guint i = 0; i < G_N_ELEMENTS (weight); i++)
+    weight[i] = (double) ((i * 7) % 11) - 5.0;
+  for (guint i = 0; i < CO; i++)
+    bias[i] = 0.25 * i;
+  for (guint i = 0; i < G_N_ELEMENTS (x); i++)
+    x[i] = (double) ((i * 5) % 3);
+  for (gsize i = 0; i < CO * HO * WO; i++)
+    {
+      r[i] = 1.0 / dt;   /* unit gain: u = the convolution */
+      thr[i] = 1e9;
+    }
+
+  g = h5_node (f.nodes, "input", "Input", STR_VLEN);
+  h5_ints (g, "shape", 1, shape_in, 3);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "conv", "Conv2d", STR_VLEN);
+  {
+    hsize_t wd[4] = { CO, CI / G, KH, KW };
+    h5_floats (g, "weight", 4, wd, weight, TRUE);
+  }
+  h5_vec (g, "bias", CO, bias);
+  h5_ints (g, "stride", 1, stride, 2);
+  h5_ints (g, "padding", 1, pad, 2);
+  h5_ints (g, "dilation", 1, dil, 2);
+  h5_ints (g, "groups", 0, &groups, 1);
+  h5_ints (g, "input_shape", 1, in_shape, 2);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "if", "IF", STR_VLEN);
+  {
+    hsize_t d3[3] = { CO, HO, WO };
+    h5_floats (g, "r", 3, d3, r, TRUE);
+    h5_floats (g, "v_threshold", 3, d3, thr, TRUE);
+  }
+  H5Gclose (g);
+  g = h5_node (f.nodes, "output", "Output", STR_VLEN);
+  {
+    long long n = CO * HO * WO;
+    h5_ints (g, "shape", 1, &n, 1);
+  }
+  H5Gclose (g);
+  nir_end (&f, ends, 3, STR_VLEN);
+
+  graph = bsl_nir_import_file (path, NULL, NULL, &error);
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
+  graph = bsl_nir_import_file (path, &options, NULL, &error);
+  g_assert_no_error (error);
+
+  data = bsl_array_new (2, data_dims);
+  memcpy (data->data, x, sizeof x);
+  bsl_process_set_param (bsl_graph_find_process (graph, "input"), "data", data, &error);
+  g_assert_no_error (error);
+  rt = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (rt, 2);   /* the Dense delivers step 1's input at step 2 */
+  u = bsl_runtime_get_var (rt, "if", "u", &error);
+  g_assert_no_error (error);
+  bias_mant = bsl_runtime_get_var (rt, "if", "bias_mant", &error);
+  g_assert_no_error (error);
+  bsl_runtime_free (rt);
+  g_assert_cmpuint (u->n, ==, CO * HO * WO);
+
+  for (gsize co = 0; co < CO; co++)
+    for (gsize oy = 0; oy < HO; oy++)
+      for (gsize ox = 0; ox < WO; ox++)
+        {
+          double want = 0.0;   /* the bias goes to bias_mant: u of an IF is its input */
+          gsize grp = co / (CO / G);
+          for (gsize cl = 0; cl < CI / G; cl++)
+            for (gsize ky = 0; ky < KH; ky++)
+              for (gsize kx = 0; kx < KW; kx++)
+                {
+                  long iy = (long) (oy * stride[0] + ky * dil[0]) - pad[0];
+                  long ix = (long) (ox * stride[1] + kx * dil[1]) - pad[1];
+                  if (iy < 0 || ix < 0 || iy >= H || ix >= W)
+                    continue;
+                  want += weight[((co * (CI / G) + cl) * KH + ky) * KW + kx]
+                          * x[((grp * (CI / G) + cl) * H + iy) * W + ix];
+                }
+          g_assert_true (close_enough (u->data[(co * HO + oy) * WO + ox], want));
+          g_assert_true (close_enough (bias_mant->data[(co * HO + oy) * WO + ox], bias[co]));
+        }
+}
+
+static void
+test_reference_conv_flattened (void)
+{
+  g_autofree char *path = test_shared_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
+  BslNirImportOptions options = { .flatten_conv = TRUE };
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_nir_import_file (path, &options, notes, &error);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  BslRuntime *rt;
+
+  g_assert_no_error (error);
+  /* Input (1, 8, 8) -> conv -> IF (2, 8, 8) -> pool (2, 4, 4) -> flatten -> fc -> LIF (3). */
+  g_assert_cmpuint (bsl_graph_find_process (graph, "input")->dims[0], ==, 64);
+  g_assert_cmpuint (bsl_graph_find_process (graph, "if")->dims[0], ==, 128);
+  g_assert_cmpuint (bsl_graph_find_process (graph, "fc")->dims[1], ==, 128);
+  rt = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (rt, 10);
+  bsl_runtime_free (rt);
+}
+
 /* ---------------- the mapping against NIR's own equations ---------------- */
 
 /* Input(3) -> Affine -> CubaLIF(3) -> Output, with w_in, r, v_leak, v_reset and thresholds that
@@ -995,6 +1141,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/import/reference-conv-refused", test_reference_conv);
   add_reference ("/nir/round-trip/reference", test_reference_round_trip, FALSE);
   g_test_add_func ("/nir/import/mapping-cubalif", test_mapping_cubalif);
+  g_test_add_func ("/nir/import/flatten-conv", test_flatten_conv);
+  g_test_add_func ("/nir/import/reference-conv-flattened", test_reference_conv_flattened);
   g_test_add_func ("/nir/import/strings-gzip-defaults", test_strings_gzip_defaults);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
