@@ -8,6 +8,7 @@
 
 #include "bsl-error.h"
 #include "fit/bsl-fit.h"
+#include "fit/bsl-quantize.h"
 
 #include "basalt-plot.h"
 #include "basalt-tuner-page.h"
@@ -32,6 +33,7 @@ struct _BasaltTunerPage
   GtkLabel        *reference_label;
   GtkDropDown     *process_dropdown;
   GtkDropDown     *tag_dropdown;
+  GtkCheckButton  *compare_check;
   GtkGrid         *params_grid;
   GtkLabel        *metrics_label;
   GtkEntry        *metric_entry;
@@ -61,6 +63,8 @@ struct _BasaltTunerPage
   BslMetricConfig  metric_config;
 
   BasaltPlot      *v_plot, *u_plot, *diff_plot, *raster;
+  char            *compare_text;
+  char            *type_name;        /* of the population being tuned */
   double          *t_axis;
 
   /* The fit, run on its own thread with its own problem. */
@@ -150,6 +154,7 @@ rebuild_plots (BasaltTunerPage *self)
   self->raster = add_plot (self, BASALT_PLOT_RASTER, "spikes: reference (lower rows), model (upper rows)", NULL, 90);
   basalt_plot_add_series (self->v_plot, "reference");
   basalt_plot_add_series (self->v_plot, "model");
+  basalt_plot_add_series (self->v_plot, "other tag");
   basalt_plot_add_series (self->u_plot, "reference");
   basalt_plot_add_series (self->u_plot, "model");
   basalt_plot_add_series (self->diff_plot, "difference");
@@ -227,7 +232,138 @@ show_metrics (BasaltTunerPage       *self,
       self->metric_config.van_rossum_tau, values->gamma, self->metric_config.gamma_window,
       values->values[BSL_METRIC_LATENCY], values->total);
 
+  if (self->compare_text != NULL)
+    {
+      g_autofree char *with = g_strdup_printf ("%s\n%s", text, self->compare_text);
+
+      gtk_label_set_text (self->metrics_label, with);
+      return;
+    }
   gtk_label_set_text (self->metrics_label, text);
+}
+
+/* The same LIF population under the other tag, drawn in the current tag's units: under
+ * fixed_pt the float values the integers stand for (scale 64: one float unit of u is one unit of
+ * a_in), under floating_pt the integers the float values quantise to. */
+static void
+draw_other_tag (BasaltTunerPage *self,
+                const double    *x)
+{
+  gsize n = self->ref->n_neurons, steps = self->ref->n_steps;
+  g_autoptr(BslProcess) other = NULL;
+  g_autoptr(BslReference) drive = bsl_reference_copy (self->ref);
+  g_autoptr(BslReference) trace = NULL;
+  g_autofree double *y = g_new0 (double, MAX (steps, 1));
+  g_autoptr(GError) error = NULL;
+  BslFitProblem *problem;
+  double scale_back = 1.0;
+  BslTag other_tag = self->tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
+  g_autoptr(BslArray) du = bsl_fit_problem_dup_var (self->problem, x, "du");
+  g_autoptr(BslArray) dv = bsl_fit_problem_dup_var (self->problem, x, "dv");
+  g_autoptr(BslArray) vth = bsl_fit_problem_dup_var (self->problem, x, "vth");
+  g_autoptr(BslArray) bias = bsl_fit_problem_dup_var (self->problem, x, "bias_mant");
+  g_autoptr(BslArray) bias_exp = bsl_fit_problem_dup_var (self->problem, x, "bias_exp");
+
+  g_clear_pointer (&self->compare_text, g_free);
+  basalt_plot_set_series_data (self->v_plot, 2, self->t_axis, y, 0);
+  if (!gtk_check_button_get_active (self->compare_check))
+    return;
+  if (self->type_name == NULL || !g_str_equal (self->type_name, "LIF") || du == NULL || dv == NULL ||
+      vth == NULL || bias == NULL)
+    {
+      self->compare_text = g_strdup ("comparing tags needs a LIF population with du, dv, vth and bias_mant");
+      return;
+    }
+
+  other = bsl_process_new (bsl_proc_type_lookup ("LIF"), "other", 1, &n);
+  if (self->tag == BSL_TAG_FIXED_PT)
+    {
+      g_autofree gint32 *mant = g_new (gint32, n), *exps = g_new (gint32, n);
+      g_autofree double *fb = g_new (double, n);
+      double fdu, fdv, fvth;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          mant[i] = (gint32) bias->data[bias->n == 1 ? 0 : i];
+          exps[i] = bias_exp != NULL ? (gint32) bias_exp->data[bias_exp->n == 1 ? 0 : i] : 0;
+        }
+      bsl_quantize_fixed_to_float (n, (gint32) du->data[0], (gint32) dv->data[0], (gint32) vth->data[0],
+                                   mant, exps, 0, NULL, 0, 8, 0, 64.0, &fdu, &fdv, &fvth, fb, NULL);
+      bsl_process_set_param (other, "du", bsl_array_new_scalar (fdu), NULL);
+      bsl_process_set_param (other, "dv", bsl_array_new_scalar (fdv), NULL);
+      bsl_process_set_param (other, "vth", bsl_array_new_scalar (fvth), NULL);
+      bsl_process_set_param (other, "bias_mant", bsl_array_new_vector (n, fb), NULL);
+      scale_back = 64.0;
+    }
+  else
+    {
+      BslQuantizeInput in = { n, du->data[0], dv->data[0], vth->data[0], NULL, steps,
+                              self->ref->data[BSL_REF_A_IN], 0, NULL, NULL, FALSE };
+      g_autoptr(BslArray) full_bias = bsl_array_new_vector (n, NULL);
+      BslQuantizeResult *r;
+      BslArray *mant = bsl_array_new_vector (n, NULL), *exps = bsl_array_new_vector (n, NULL);
+
+      for (gsize i = 0; i < n; i++)
+        full_bias->data[i] = bias->data[bias->n == 1 ? 0 : i];
+      in.bias = full_bias->data;
+      if (in.a_in == NULL)
+        {
+          self->compare_text = g_strdup ("comparing with fixed_pt needs the reference's a_in column");
+          bsl_array_free (mant);
+          bsl_array_free (exps);
+          return;
+        }
+      r = bsl_quantize_lif (&in, FALSE, &error);
+      if (r == NULL)
+        {
+          self->compare_text = g_strdup_printf ("fixed_pt: %s", error->message);
+          bsl_array_free (mant);
+          bsl_array_free (exps);
+          return;
+        }
+      for (gsize i = 0; i < n; i++)
+        {
+          mant->data[i] = r->bias_mant[i];
+          exps->data[i] = r->bias_exp[i];
+        }
+      bsl_process_set_param (other, "du", bsl_array_new_scalar (r->du), NULL);
+      bsl_process_set_param (other, "dv", bsl_array_new_scalar (r->dv), NULL);
+      bsl_process_set_param (other, "vth", bsl_array_new_scalar (r->vth), NULL);
+      bsl_process_set_param (other, "bias_mant", mant, NULL);
+      bsl_process_set_param (other, "bias_exp", exps, NULL);
+      for (gsize k = 0; k < steps * n; k++)
+        drive->data[BSL_REF_A_IN][k] = r->a_in[k];
+      scale_back = 1.0 / r->scale;
+      bsl_quantize_result_free (r);
+    }
+  problem = bsl_fit_problem_new (other, other_tag, drive, NULL, &error);
+  if (problem == NULL)
+    {
+      self->compare_text = g_strdup_printf ("%s: %s", bsl_tag_to_string (other_tag), error->message);
+      return;
+    }
+  trace = bsl_fit_problem_new_trace (problem);
+  if (bsl_fit_problem_simulate (problem, NULL, trace, &error))
+    {
+      gsize spikes = bsl_reference_count_spikes (trace, -1);
+      gsize model_spikes = bsl_reference_count_spikes (self->trace, -1);
+      double sum = 0.0;
+
+      for (gsize t = 0; t < steps; t++)
+        y[t] = trace->data[BSL_REF_V][t * n] * scale_back;
+      basalt_plot_set_series_data (self->v_plot, 2, self->t_axis, y, steps);
+      for (gsize k = 0; k < steps * n; k++)
+        {
+          double d = trace->data[BSL_REF_V][k] * scale_back - self->trace->data[BSL_REF_V][k];
+
+          sum += d * d;
+        }
+      self->compare_text = g_strdup_printf ("%s model: rmse v vs this %.6g, spikes %" G_GSIZE_FORMAT
+                                            " (this %" G_GSIZE_FORMAT ")",
+                                            bsl_tag_to_string (other_tag), sqrt (sum / MAX (steps * n, 1)),
+                                            spikes, model_spikes);
+    }
+  bsl_fit_problem_free (problem);
 }
 
 static void
@@ -245,6 +381,7 @@ resimulate (BasaltTunerPage *self,
     }
   bsl_metrics_compute (&self->metric_config, self->ref, self->trace, TRUE, &self->metrics);
   draw_trace (self, self->trace);
+  draw_other_tag (self, x);
   show_metrics (self, &self->metrics, x == self->x ? "current parameters" : "best candidate");
 }
 
@@ -419,6 +556,8 @@ rebuild_problem (BasaltTunerPage *self,
     return FALSE;
   if (neuron->model != BSL_TAG_NONE)
     neuron->model = BSL_TAG_NONE;
+  g_free (self->type_name);
+  self->type_name = g_strdup (neuron->type->name);
   /* The network drives a process of the document when the reference has no a_in column. */
   problem = bsl_fit_problem_new (neuron, self->tag, self->ref,
                                  from_document && !bsl_reference_has_var (self->ref, BSL_REF_A_IN)
@@ -544,6 +683,14 @@ on_document_changed (BasaltDocument  *document,
   else if ((flags & BASALT_CHANGE_PARAMS) && self->fit_thread == NULL && process != NULL &&
            self->process_key != NULL && g_str_equal (process, self->process_key))
     rebuild_or_report (self);
+}
+
+static void
+on_compare_toggled (GtkCheckButton  *check,
+                    BasaltTunerPage *self)
+{
+  if (self->problem != NULL)
+    resimulate (self, self->x);
 }
 
 static void
@@ -1101,6 +1248,30 @@ basalt_tuner_page_set_locked (BasaltTunerPage *self,
     gtk_check_button_set_active (((ParamRow *) g_ptr_array_index (self->rows, dim))->lock, locked);
 }
 
+const char *
+basalt_tuner_page_get_comparison (BasaltTunerPage *self)
+{
+  return self->compare_text;
+}
+
+void
+basalt_tuner_page_set_compare (BasaltTunerPage *self,
+                               gboolean         compare)
+{
+  gtk_check_button_set_active (self->compare_check, compare);
+}
+
+double
+basalt_tuner_page_get_draw_ms (BasaltTunerPage *self)
+{
+  BasaltPlot *plots[4] = { self->v_plot, self->u_plot, self->diff_plot, self->raster };
+  double total = 0.0;
+
+  for (guint p = 0; p < 4; p++)
+    total += basalt_plot_get_last_draw_ms (plots[p]);
+  return total;
+}
+
 void
 basalt_tuner_page_get_metrics (BasaltTunerPage *self,
                                BslMetricValues *values)
@@ -1136,6 +1307,8 @@ basalt_tuner_page_finalize (GObject *object)
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->process_keys, g_ptr_array_unref);
   g_free (self->process_key);
+  g_free (self->compare_text);
+  g_free (self->type_name);
   g_free (self->x);
   g_free (self->best_x);
   g_free (self->t_axis);
@@ -1156,6 +1329,7 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, reference_label);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, process_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, tag_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, compare_check);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, params_grid);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, metrics_label);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, metric_entry);
@@ -1169,6 +1343,7 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, export_button);
   gtk_widget_class_bind_template_callback (widget_class, on_open_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_metric_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_compare_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_fit_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);

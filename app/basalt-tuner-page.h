@@ -38,6 +38,13 @@ gboolean     basalt_tuner_page_set_value        (BasaltTunerPage  *self,
 void         basalt_tuner_page_set_locked       (BasaltTunerPage  *self,
                                                  const char       *param,
                                                  gboolean          locked);
+/* Also draw the LIF population under the other tag (see draw_other_tag); the comparison's
+ * summary, or NULL. */
+void         basalt_tuner_page_set_compare      (BasaltTunerPage  *self,
+                                                 gboolean          compare);
+const char  *basalt_tuner_page_get_comparison   (BasaltTunerPage  *self);
+/* Sum of the last draw times of the page's plots (ms). */
+double       basalt_tuner_page_get_draw_ms      (BasaltTunerPage  *self);
 /* The metrics of the current parameters against the reference. */
 void         basalt_tuner_page_get_metrics      (BasaltTunerPage  *self,
                                                  BslMetricValues  *values);

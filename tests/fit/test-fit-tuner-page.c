@@ -122,7 +122,19 @@ test_tuner_page (void)
   basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
   g_assert_cmpfloat (after.values[BSL_METRIC_RMSE_V], ==, 0.0);
   g_assert_cmpfloat (after.gamma, ==, 1.0);
+  iterate_for (300);
+  g_test_message ("redraw of the four plots: %.1f ms", basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)));
+  g_assert_cmpfloat (basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)), >, 0.0);
+
+  /* The float model the integers stand for, beside the fixed one. */
+  basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), TRUE);
+  g_assert_nonnull (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)));
+  g_test_message ("%s", basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)));
+  g_assert_true (strstr (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)), "floating_pt model") != NULL);
   iterate_for (200);
+  save_screenshot (window, "tuner-compare-tags.png");
+  basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), FALSE);
+  g_assert_null (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)));
 
   /* Back to the start, then fit du, dv and vth with the biases locked. */
   basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "du", 513);
