@@ -3,6 +3,7 @@
 
 #include "bsl-array.h"
 #include "bsl-bench.h"
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph.h"
 #include "bsl-network-file.h"

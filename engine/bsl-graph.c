@@ -7,6 +7,7 @@
 #include "bsl-error.h"
 #include "bsl-graph.h"
 #include "bsl-graph-private.h"
+#include "bsl-equations-type.h"
 
 static void
 replace_string (char       **field,
@@ -40,7 +41,7 @@ bsl_process_new (const BslProcType *type,
   BslProcess *process = g_new0 (BslProcess, 1);
 
   process->name = g_strdup (name);
-  process->type = type;
+  process->type = bsl_proc_type_ref (type);
   process->ndim = ndim;
   for (guint i = 0; i < ndim; i++)
     process->dims[i] = dims[i];
@@ -77,6 +78,7 @@ bsl_process_free (BslProcess *process)
   if (process == NULL)
     return;
   g_free (process->name);
+  bsl_proc_type_unref (process->type);
   g_hash_table_unref (process->params);
   g_clear_pointer (&process->ui, json_object_unref);
   g_clear_pointer (&process->extra, json_object_unref);
@@ -367,6 +369,14 @@ bsl_process_validate (const BslProcess *process,
       const BslVarSpec *spec = &process->type->vars[v];
       const BslArray *value = bsl_process_get_param (process, spec->name);
 
+      if (value == NULL && isnan (spec->default_value))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                       "process '%s' (%s): parameter '%s'%s%s%s has no value", process->name,
+                       process->type->name, spec->name, spec->unit ? " (" : "",
+                       spec->unit ? spec->unit : "", spec->unit ? ")" : "");
+          return FALSE;
+        }
       if (value != NULL && !check_value (process, spec, value, tag, error))
         return FALSE;
     }
@@ -552,6 +562,24 @@ bsl_graph_insert_process (BslGraph    *graph,
   return TRUE;
 }
 
+/* A new Equations process runs at once: the default model with its parameter values. */
+static gboolean
+set_default_equations (BslProcess  *process,
+                       GError     **error)
+{
+  static const struct { const char *name; double value; } values[] = {
+    { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },
+    { "tau", 0.010 }, { "tau_syn", 0.005 }, { "v", -0.065 },
+  };
+
+  if (!bsl_process_set_equations (process, bsl_equations_default_text (), error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    if (!bsl_process_set_param (process, values[i].name, bsl_array_new_scalar (values[i].value), error))
+      return FALSE;
+  return TRUE;
+}
+
 BslProcess *
 bsl_graph_add_process (BslGraph     *graph,
                        const char   *type_name,
@@ -578,7 +606,8 @@ bsl_graph_add_process (BslGraph     *graph,
       ndim = type->shape_kind == BSL_SHAPE_KIND_MATRIX ? 2 : 1;
       dims = type->default_dims;
     }
-  if (!bsl_process_set_shape (process, ndim, dims, error))
+  if (!bsl_process_set_shape (process, ndim, dims, error) ||
+      (type == &bsl_proc_type_equations && !set_default_equations (process, error)))
     {
       bsl_process_free (process);
       return NULL;

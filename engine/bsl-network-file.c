@@ -7,12 +7,14 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
                                         "groups", NULL };
-static const char *process_keys[] = { "name", "type", "shape", "params", "model", "ui", NULL };
+static const char *process_keys[] = { "name", "type", "shape", "equations", "params", "model", "ui",
+                                      NULL };
 
 /* ---------------- reading ---------------- */
 
@@ -242,6 +244,32 @@ read_process (BslGraph    *graph,
   if (process == NULL)
     return FALSE;
 
+  if ((member = json_object_get_member (object, "equations")) != NULL)
+    {
+      JsonObject *eq;
+      BslEquationsText text = { 0 };
+
+      if (!bsl_proc_type_is_equations (type) || !JSON_NODE_HOLDS_OBJECT (member))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "process '%s' (%s): \"equations\" belongs to an Equations process and "
+                       "must be an object with \"model\", \"threshold\", \"reset\", ...",
+                       name, type_name);
+          return FALSE;
+        }
+      eq = json_node_get_object (member);
+      text.model = json_object_get_string_member_with_default (eq, "model", "");
+      text.threshold = json_object_get_string_member_with_default (eq, "threshold", "");
+      text.reset = json_object_get_string_member_with_default (eq, "reset", "");
+      text.refractory = json_object_get_string_member_with_default (eq, "refractory", "");
+      text.input = json_object_get_string_member_with_default (eq, "input", "");
+      text.method = json_object_get_string_member_with_default (eq, "method", "euler");
+      if (!bsl_process_set_equations (process, &text, error))
+        return FALSE;
+      /* The file's params are the values; nothing of a new process's defaults stays. */
+      g_hash_table_remove_all (process->params);
+    }
+
   if ((member = json_object_get_member (object, "params")) != NULL)
     {
       JsonObject *params;
@@ -258,14 +286,15 @@ read_process (BslGraph    *graph,
       for (GList *l = names; l != NULL; l = l->next)
         {
           const char *param = l->data;
-          const BslVarSpec *spec = bsl_proc_type_find_var (type, param);
+          /* process->type: an Equations process has the schema of its own equations. */
+          const BslVarSpec *spec = bsl_proc_type_find_var (process->type, param);
           BslArray *value;
 
           if (spec == NULL)
             {
               GString *known = g_string_new (NULL);
-              for (guint v = 0; v < type->n_vars; v++)
-                g_string_append_printf (known, "%s%s", v ? ", " : "", type->vars[v].name);
+              for (guint v = 0; v < process->type->n_vars; v++)
+                g_string_append_printf (known, "%s%s", v ? ", " : "", process->type->vars[v].name);
               g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
                            "process '%s' (%s): unknown parameter '%s' (known: %s)", name,
                            type_name, param, known->str);
@@ -528,6 +557,7 @@ process_to_json (const BslProcess *process)
   JsonObject *object = json_object_new ();
   JsonObject *params = json_object_new ();
   JsonArray *shape = json_array_new ();
+  BslEquationsText text;
   JsonNode *node;
 
   json_object_set_string_member (object, "name", process->name);
@@ -535,6 +565,17 @@ process_to_json (const BslProcess *process)
   for (guint i = 0; i < process->ndim; i++)
     json_array_add_int_element (shape, (gint64) process->dims[i]);
   json_object_set_array_member (object, "shape", shape);
+  if (bsl_process_get_equations (process, &text))
+    {
+      JsonObject *eq = json_object_new ();
+      json_object_set_string_member (eq, "model", text.model);
+      json_object_set_string_member (eq, "threshold", text.threshold);
+      json_object_set_string_member (eq, "reset", text.reset);
+      json_object_set_string_member (eq, "refractory", text.refractory);
+      json_object_set_string_member (eq, "input", text.input);
+      json_object_set_string_member (eq, "method", text.method);
+      json_object_set_object_member (object, "equations", eq);
+    }
   for (guint v = 0; v < process->type->n_vars; v++)
     {
       const BslArray *value = bsl_process_get_param (process, process->type->vars[v].name);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-model.h"
 #include "bsl-proc-type.h"
 
@@ -17,6 +18,7 @@ static const BslProcType *registry[] = {
   &bsl_proc_type_izhikevich,
   &bsl_proc_type_adex,
   &bsl_proc_type_cond_lif,
+  &bsl_proc_type_equations,
   &bsl_proc_type_dense,
   &bsl_proc_type_sparse,
   &bsl_proc_type_delay_dense,

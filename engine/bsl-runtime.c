@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
 #include "bsl-kernel-common.h"
@@ -108,7 +109,7 @@ proc_runtime_new (BslRuntime        *runtime,
   const BslProcType *type = process->type;
 
   pr->runtime = runtime;
-  pr->type = type;
+  pr->type = bsl_proc_type_ref (type);
   pr->tag = tag;
   pr->model = type->models[tag];
   pr->name = g_strdup (process->name);
@@ -179,6 +180,7 @@ proc_runtime_free (BslProcRuntime *pr)
   g_free (pr->vars);
   g_free (pr->ports);
   g_free (pr->name);
+  bsl_proc_type_unref (pr->type);
   g_free (pr);
 }
 

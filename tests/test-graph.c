@@ -28,7 +28,7 @@ test_registry (void)
   guint n;
   const BslProcType **types = bsl_proc_type_list (&n);
   const char *expected[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF", "ATRLIF", "RF",
-                             "SigmaDelta", "Izhikevich", "AdEx", "CondLIF", "Dense", "Sparse",
+                             "SigmaDelta", "Izhikevich", "AdEx", "CondLIF", "Equations", "Dense", "Sparse",
                              "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
                              "CurrentSource", "Monitor" };
 

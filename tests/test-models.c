@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "test-util.h"
 
 static BslRuntime *
@@ -362,6 +363,98 @@ test_cond_lif (void)
   g_assert_cmpfloat_with_epsilon (bsl_probe_get_row (p[1], 0)[0], 10 * (1 - 0.1 / 5), 1e-12);
 }
 
+static void
+test_equations_process (void)
+{
+  /* A new Equations process runs at once: the default leaky integrate-and-fire equations. */
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+  gsize two[1] = { 2 };
+  BslProcess *src = bsl_graph_add_process (graph, "CurrentSource", "i", 1, two, &error);
+  BslProcess *n = bsl_graph_add_process (graph, "Equations", "n", 1, two, &error);
+  const double amp[2] = { 2e-10, 0 };
+  g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr(BslRuntime) runtime = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(BslGraph) again = NULL;
+  BslEquationsText eq;
+  BslProbe *spikes;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (bsl_proc_type_find_var (n->type, "v_th"));
+  g_assert_nonnull (bsl_proc_type_find_var (n->type, "I"));
+  bsl_process_set_param (src, "amplitude", bsl_array_new_vector (2, amp), &error);
+  bsl_graph_connect (graph, "i.a_out", "n.a_in", &error);
+  g_assert_no_error (error);
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  spikes = bsl_runtime_add_probe (runtime, "n.s_out", BSL_PROBE_COUNT_NONZERO, 0, NULL);
+  bsl_runtime_run (runtime, 2000);
+  /* driven neuron fires, the other stays at rest */
+  g_assert_cmpuint (bsl_probe_get_counts (spikes)[0], >, 10);
+  g_assert_cmpuint (bsl_probe_get_counts (spikes)[1], ==, 0);
+
+  /* saved with its equations and read back with the same schema and values */
+  text = bsl_graph_to_data (graph, NULL);
+  g_assert_nonnull (strstr (text, "\"equations\""));
+  again = bsl_graph_load_data (text, -1, "eq.basalt", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_process_get_equations (bsl_graph_find_process (again, "n"), &eq));
+  g_assert_cmpstr (eq.threshold, ==, "v > v_th");
+  g_assert_true (bsl_array_equal (bsl_process_get_param (bsl_graph_find_process (again, "n"), "tau"),
+                                  bsl_process_get_param (n, "tau")));
+
+  /* new equations: values of names that survive are kept, the others dropped */
+  {
+    BslEquationsText simple = { "dv/dt = -v/tau : volt\ntau : second\nv_th : volt", "v > v_th",
+                                "v = 0*volt", NULL, "v", "euler" };
+    g_assert_true (bsl_process_set_equations (n, &simple, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (bsl_process_get_param (n, "tau"));
+    g_assert_null (bsl_process_get_param (n, "R"));
+    g_assert_null (bsl_proc_type_find_var (n->type, "I"));
+  }
+}
+
+static void
+test_equations_errors (void)
+{
+  struct { const char *json; const char *needles[3]; } cases[] = {
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"n\", \"type\": \"Equations\","
+      " \"equations\": {\"model\": \"dv/dt = -v/tau : volt\\ntau : amp\"}}]}",
+      { "'n'", "line 1", "column" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"n\", \"type\": \"Equations\","
+      " \"equations\": {\"model\": \"dv/dt = -v/tauu : volt\\ntau : second\"}}]}",
+      { "'n'", "tauu" } },
+    { "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"n\", \"type\": \"LIF\","
+      " \"equations\": {\"model\": \"dv/dt = -v/tau : volt\"}}]}",
+      { "'n'", "Equations" } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BslGraph) graph = bsl_graph_load_data (cases[i].json, -1, "eq.basalt", NULL, &error);
+      g_assert_null (graph);
+      g_assert_true (bsl_error_is_bad_input (error));
+      for (guint k = 0; k < 3 && cases[i].needles[k] != NULL; k++)
+        if (strstr (error->message, cases[i].needles[k]) == NULL)
+          g_error ("case %u: '%s' is not in: %s", i, cases[i].needles[k], error->message);
+    }
+
+  /* a parameter left without a value is named before the run */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BslGraph) graph = bsl_graph_load_data (
+      "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"n\", \"type\": \"Equations\","
+      " \"equations\": {\"model\": \"dv/dt = -v/tau : volt\\ntau : second\"}}]}", -1, "eq.basalt", NULL, &error);
+    g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+    g_assert_no_error (error);
+    g_assert_null (bsl_runtime_new (graph, config, &error));
+    g_assert_nonnull (strstr (error->message, "'tau' (second) has no value"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -377,5 +470,7 @@ main (int argc, char **argv)
   g_test_add_func ("/models/adex", test_adex);
   g_test_add_func ("/models/cond-lif", test_cond_lif);
   g_test_add_func ("/models/floating-only", test_floating_only);
+  g_test_add_func ("/models/equations-process", test_equations_process);
+  g_test_add_func ("/models/equations-errors", test_equations_errors);
   return g_test_run ();
 }

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+/* The "Equations" process type: neurons whose dynamics the user writes in Brian2's syntax
+ * (engine/equations). Each such process has its own schema, made from its equations: the state
+ * variables and parameters become Vars (values in SI units), plus `dt` (seconds per step).
+ * The input port a_in adds to the chosen input variable; s_out sends the spikes. */
+
+typedef struct
+{
+  const char *model;
+  const char *threshold;
+  const char *reset;
+  const char *refractory;
+  const char *input;
+  const char *method;        /* euler, exponential_euler, rk4 */
+} BslEquationsText;
+
+extern const BslProcType bsl_proc_type_equations;
+
+gboolean           bsl_proc_type_is_equations   (const BslProcType      *type);
+/* The texts of an Equations process (borrowed), or FALSE for other types. */
+gboolean           bsl_process_get_equations    (const BslProcess       *process,
+                                                 BslEquationsText       *text);
+/* Parses and checks the texts (errors give line and column), then gives the process the
+ * schema they define. Parameter values whose names survive are kept. */
+gboolean           bsl_process_set_equations    (BslProcess             *process,
+                                                 const BslEquationsText *text,
+                                                 GError                **error);
+/* A plain leaky integrate-and-fire neuron with a synaptic current, in SI units, so that a new
+ * Equations process runs at once. */
+const BslEquationsText *bsl_equations_default_text (void);
+
+/* Reference counting of per-process schemas (no-ops for built-in types). */
+const BslProcType *bsl_proc_type_ref            (const BslProcType      *type);
+void               bsl_proc_type_unref          (const BslProcType      *type);
+
+G_END_DECLS
