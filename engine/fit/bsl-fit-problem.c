@@ -59,6 +59,7 @@ struct _BslFitProblem
 
   /* Runtime path. */
   BslGraph        *network;      /* the driving network, or NULL for the a_in drive */
+  gboolean         recorded;     /* the network's input to the population is in a_in_f/a_in_i */
   BslRuntime      *runtime;
   BslProbe        *probes[3];    /* u, v, s_out */
 };
@@ -107,6 +108,97 @@ bsl_fit_problem_free (BslFitProblem *problem)
   g_clear_pointer (&problem->network, bsl_graph_unref);
   bsl_process_free (problem->neuron);
   g_free (problem);
+}
+
+/* Whether the population's a_in depends on its own output (a path from it back to it). */
+static gboolean
+drives_itself (const BslGraph *graph,
+               const char     *name)
+{
+  g_autoptr(GHashTable) reached = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GPtrArray) queue = g_ptr_array_new ();
+
+  g_ptr_array_add (queue, (gpointer) name);
+  while (queue->len > 0)
+    {
+      const char *from = g_ptr_array_steal_index (queue, queue->len - 1);
+
+      for (guint c = 0; c < graph->connections->len; c++)
+        {
+          const BslConnection *conn = g_ptr_array_index (graph->connections, c);
+
+          if (!g_str_equal (conn->from_process, from))
+            continue;
+          if (g_str_equal (conn->to_process, name))
+            return TRUE;
+          if (!g_hash_table_contains (reached, conn->to_process))
+            {
+              g_hash_table_add (reached, conn->to_process);
+              g_ptr_array_add (queue, conn->to_process);
+            }
+        }
+    }
+  return FALSE;
+}
+
+/* When the network's input to the population does not depend on the population, it is the same
+ * for every parameter value: record it once (the out-ports wired to a_in, as they are sent each
+ * step, summed) and fit on the kernel path as with the reference's a_in column. */
+static gboolean
+record_network_drive (BslFitProblem *problem,
+                      GError       **error)
+{
+  const char *name = problem->neuron->name;
+  g_autoptr(BslRunConfig) config = NULL;
+  g_autoptr(GPtrArray) probes = g_ptr_array_new ();
+  BslRuntime *runtime;
+
+  if (drives_itself (problem->network, name))
+    return TRUE;
+  config = bsl_run_config_new (problem->tag);
+  config->n_threads = 1;
+  config->seed = problem->network->run_seed;
+  bsl_run_config_set_override (config, name, problem->tag);
+  runtime = bsl_runtime_new (problem->network, config, error);
+  if (runtime == NULL)
+    return FALSE;
+  for (guint c = 0; c < problem->network->connections->len; c++)
+    {
+      const BslConnection *conn = g_ptr_array_index (problem->network->connections, c);
+      g_autofree char *target = NULL;
+      BslProbe *probe;
+
+      if (!g_str_equal (conn->to_process, name) || !g_str_equal (conn->to_port, "a_in"))
+        continue;
+      target = g_strdup_printf ("%s.%s", conn->from_process, conn->from_port);
+      probe = bsl_runtime_add_probe (runtime, target, BSL_PROBE_RECORD, 0, error);
+      if (probe == NULL)
+        {
+          bsl_runtime_free (runtime);
+          return FALSE;
+        }
+      g_ptr_array_add (probes, probe);
+    }
+  bsl_runtime_run (runtime, problem->n_steps);
+  for (gsize t = 0; t < problem->n_steps; t++)
+    for (gsize i = 0; i < problem->n; i++)
+      {
+        double sum = 0.0;
+
+        for (guint p = 0; p < probes->len; p++)
+          {
+            const double *row = bsl_probe_get_row (g_ptr_array_index (probes, p), t);
+            double value = row != NULL ? row[i] : 0.0;
+
+            /* A fixed_pt receiver truncates what each sender sends (doubles from sources). */
+            sum += problem->tag == BSL_TAG_FIXED_PT ? trunc (value) : value;
+          }
+        problem->a_in_f[t * problem->n + i] = sum;
+        problem->a_in_i[t * problem->n + i] = (gint32) CLAMP (sum, -2147483648.0, 2147483647.0);
+      }
+  bsl_runtime_free (runtime);
+  problem->recorded = TRUE;
+  return TRUE;
 }
 
 BslFitProblem *
@@ -227,6 +319,13 @@ bsl_fit_problem_new (const BslProcess   *neuron,
     problem->kind = KIND_TERNARY_LIF;
   problem->work_f = g_new0 (double, 8 * problem->n);
   problem->work_i = g_new0 (gint32, 8 * problem->n);
+
+  if (problem->network != NULL && problem->kind != KIND_OTHER &&
+      !record_network_drive (problem, error))
+    {
+      bsl_fit_problem_free (problem);
+      return NULL;
+    }
 
   problem->trace = bsl_fit_problem_new_trace (problem);
   return problem;
@@ -529,7 +628,8 @@ bsl_fit_problem_get_n_neurons (const BslFitProblem *problem)
 gboolean
 bsl_fit_problem_is_direct (const BslFitProblem *problem)
 {
-  return !problem->use_runtime && problem->network == NULL && problem->kind != KIND_OTHER;
+  return !problem->use_runtime && (problem->network == NULL || problem->recorded) &&
+         problem->kind != KIND_OTHER;
 }
 
 void
@@ -574,7 +674,7 @@ bsl_fit_problem_new_trace (const BslFitProblem *problem)
   trace->data[BSL_REF_U] = g_new0 (double, n);
   trace->data[BSL_REF_V] = g_new0 (double, n);
   trace->data[BSL_REF_SPIKE] = g_new0 (double, n);
-  if (problem->network == NULL)
+  if (problem->network == NULL || problem->recorded)
     trace->data[BSL_REF_A_IN] = g_memdup2 (problem->a_in_f, n * sizeof (double));
   return trace;
 }

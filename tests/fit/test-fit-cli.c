@@ -119,8 +119,8 @@ static void
 test_fit_network_drive (void)
 {
   g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
-  static const char *const params[] = { "du", NULL };
-  static const double factors[] = { 1.25 };
+  static const char *const params[] = { "du", "dv", "vth", NULL };
+  static const double factors[] = { 1.25, 0.75, 1.3 };
   g_autofree char *network = NULL, *result = NULL, *out = NULL, *err = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   const FitCase *fc;
@@ -136,12 +136,13 @@ test_fit_network_drive (void)
   network = write_network (fc, "p06.basalt", params, factors);
   result = g_build_filename (tmp_dir, "p06.json", NULL);
   status = test_run_basalt (&out, &err, "fit", network, "--process", "lif", "--reference",
-                            fc->csv_path, "--params", "du", "--drive", "network", "-o", result, NULL);
+                            fc->csv_path, "--params", "du,dv,vth", "--drive", "network", "-o", result, NULL);
   g_assert_cmpint (status, ==, 0);
   root = parse_result (parser, result);
   g_assert_cmpstr (json_object_get_string_member (root, "drive"), ==, "network");
   g_assert_true (json_object_get_boolean_member (root, "exact"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "parameters"), "du"), ==, 820);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "parameters"), "dv"), ==, 820);
 }
 
 static void

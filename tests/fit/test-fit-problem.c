@@ -38,8 +38,8 @@ case_problem (const FitCase *fc,
 }
 
 /* With the case's own parameters the harness reproduces Lava's trace: bit for bit under fixed_pt,
- * to rounding under floating_pt, by all three paths (kernels on the a_in column, the runtime on
- * the a_in column, the runtime on the case's network). */
+ * to rounding under floating_pt, by all four paths (kernels or the runtime, on the a_in column
+ * or on the case's network). */
 static void
 check_reproduces (const char *kind)
 {
@@ -56,16 +56,18 @@ check_reproduces (const char *kind)
       const FitCase *fc = g_ptr_array_index (cases, c);
       double tolerance = fc->tag == BSL_TAG_FIXED_PT ? 0.0 : 1e-9;
 
-      for (guint path = 0; path < 3; path++)
+      for (guint path = 0; path < 4; path++)
         {
-          BslFitProblem *problem = case_problem (fc, path == 2);
+          BslFitProblem *problem = case_problem (fc, path >= 2);
           g_autoptr(BslReference) trace = bsl_fit_problem_new_trace (problem);
           g_autofree double *x = g_new0 (double, bsl_fit_problem_get_n_dims (problem) + 1);
           g_autoptr(GError) error = NULL;
 
-          if (path == 1)
+          if (path == 1 || path == 3)
             bsl_fit_problem_set_use_runtime (problem, TRUE);
-          g_assert_true (bsl_fit_problem_is_direct (problem) == (path == 0));
+          /* The network's input does not depend on the population: recorded once, then the
+           * kernels step the population as for the a_in column. */
+          g_assert_true (bsl_fit_problem_is_direct (problem) == (path == 0 || path == 2));
           bsl_fit_problem_get_start (problem, x);
           g_assert_true (bsl_fit_problem_simulate (problem, x, trace, &error));
           g_assert_no_error (error);
@@ -174,6 +176,49 @@ test_bad_params (void)
   g_assert_true (strstr (error->message, "'small'") != NULL);
 }
 
+/* A population that drives itself (s_out -> Dense -> a_in) cannot have its input recorded once:
+ * it is simulated through the runtime, and still reproduces its own trace. */
+static void
+test_recurrent_network (void)
+{
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+  gsize n = 2, dims[2] = { 2, 2 };
+  BslProcess *lif = bsl_graph_add_process (graph, "LIF", "lif", 1, &n, &error);
+  BslProcess *syn = bsl_graph_add_process (graph, "Dense", "syn", 2, dims, &error);
+  g_autoptr(BslReference) ref = bsl_reference_new (50, 2, "self");
+  g_autoptr(BslReference) trace = NULL;
+  BslFitProblem *problem;
+  double x[1] = { 30 };
+
+  g_assert_no_error (error);
+  bsl_process_set_param (lif, "bias_mant", bsl_array_new_scalar (20), NULL);
+  bsl_process_set_param (lif, "bias_exp", bsl_array_new_scalar (6), NULL);
+  bsl_process_set_param (lif, "vth", bsl_array_new_scalar (50), NULL);
+  bsl_process_set_param (syn, "weights", bsl_array_new_scalar (-40), NULL);
+  g_assert_nonnull (bsl_graph_connect (graph, "lif.s_out", "syn.s_in", &error));
+  g_assert_nonnull (bsl_graph_connect (graph, "syn.a_out", "lif.a_in", &error));
+  for (guint v = BSL_REF_U; v <= BSL_REF_SPIKE; v++)
+    ref->data[v] = g_new0 (double, 100);
+  problem = bsl_fit_problem_new (lif, BSL_TAG_FIXED_PT, ref, graph, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_fit_problem_add_param (problem, "vth", &error));
+  g_assert_false (bsl_fit_problem_is_direct (problem));
+  trace = bsl_fit_problem_new_trace (problem);
+  g_assert_true (bsl_fit_problem_simulate (problem, x, trace, &error));
+  g_assert_no_error (error);
+  /* The inhibition reaches u one step after each spike. */
+  {
+    gboolean inhibited = FALSE;
+
+    for (gsize t = 1; t < 50; t++)
+      if (trace->data[BSL_REF_SPIKE][(t - 1) * 2] != 0.0 && trace->data[BSL_REF_U][t * 2] < 0)
+        inhibited = TRUE;
+    g_assert_true (inhibited);
+  }
+  bsl_fit_problem_free (problem);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -182,5 +227,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/problem/reproduces-float", test_reproduces_float);
   g_test_add_func ("/fit/problem/direct-matches-runtime", test_direct_matches_runtime);
   g_test_add_func ("/fit/problem/bad-params", test_bad_params);
+  g_test_add_func ("/fit/problem/recurrent-network", test_recurrent_network);
   return g_test_run ();
 }
