@@ -172,6 +172,7 @@ basalt_application_startup (GApplication *application)
   set_accels (gtk_app, "graph.zoom-out", "<Control>minus", "<Control>KP_Subtract", NULL);
   set_accels (gtk_app, "graph.zoom-fit", "<Control>0", NULL);
   set_accels (gtk_app, "graph.find-type", "<Control>f", NULL);
+  set_accels (gtk_app, "graph.group", "<Control>g", NULL);
   set_accels (gtk_app, "sim.run-pause", "F5", NULL);
   set_accels (gtk_app, "sim.step", "F6", NULL);
   set_accels (gtk_app, "sim.reset", "<Shift>F5", NULL);

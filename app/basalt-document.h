@@ -94,6 +94,30 @@ char          **basalt_document_duplicate         (BasaltDocument     *self,
 void            basalt_document_set_run_tag       (BasaltDocument     *self,
                                                    BslTag              tag);
 
+/* Groups: sub-networks the canvas draws as one node (collapsed) or as a frame (open). */
+char           *basalt_document_group             (BasaltDocument     *self,
+                                                   const char *const  *names,
+                                                   double              x,
+                                                   double              y,
+                                                   GError            **error);
+gboolean        basalt_document_ungroup           (BasaltDocument     *self,
+                                                   const char         *name,
+                                                   GError            **error);
+gboolean        basalt_document_set_group_collapsed (BasaltDocument   *self,
+                                                   const char         *name,
+                                                   gboolean            collapsed,
+                                                   GError            **error);
+gboolean        basalt_document_move_group        (BasaltDocument     *self,
+                                                   const char         *name,
+                                                   double              x,
+                                                   double              y,
+                                                   GError            **error);
+/* The group a process is in, or NULL. */
+char           *basalt_document_dup_group_of      (BasaltDocument     *self,
+                                                   const char         *process);
+char          **basalt_document_dup_group_members (BasaltDocument     *self,
+                                                   const char         *group);
+
 gboolean        basalt_document_can_undo          (BasaltDocument     *self);
 gboolean        basalt_document_can_redo          (BasaltDocument     *self);
 /* What the next undo/redo would do, e.g. "Connect lif1.s_out → dense1.s_in"; NULL if nothing. */

@@ -156,7 +156,9 @@ update_actions (BasaltWindow *self)
 
   set_enabled (G_ACTION_MAP (self), "undo", undo != NULL);
   set_enabled (G_ACTION_MAP (self), "redo", redo != NULL);
-  set_enabled (G_ACTION_MAP (self->graph_actions), "delete", n_selected > 0 || wire);
+  set_enabled (G_ACTION_MAP (self->graph_actions), "delete",
+               n_selected > 0 || wire || basalt_graph_canvas_get_selected_group (self->canvas) != NULL);
+  set_enabled (G_ACTION_MAP (self->graph_actions), "group", n_selected > 0);
   set_enabled (G_ACTION_MAP (self->graph_actions), "duplicate", n_selected > 0);
   set_enabled (G_ACTION_MAP (self->graph_actions), "rename", n_selected == 1);
   set_enabled (G_ACTION_MAP (self->sim_actions), "export-csv", basalt_simulation_is_compiled (self->simulation));
@@ -1095,7 +1097,9 @@ graph_delete (GSimpleAction *action,
     }
 
   {
-    g_auto(GStrv) names = basalt_graph_canvas_dup_selection (self->canvas);
+    const char *group = basalt_graph_canvas_get_selected_group (self->canvas);
+    g_auto(GStrv) names = group != NULL ? basalt_document_dup_group_members (self->document, group)
+                                        : basalt_graph_canvas_dup_selection (self->canvas);
 
     if (!basalt_document_remove_processes (self->document, (const char *const *) names, &error))
       show_message (self, error->message);
@@ -1149,6 +1153,98 @@ graph_duplicate (GSimpleAction *action,
     show_message (self, error->message);
   else
     select_names (self, (const char *const *) copies);
+}
+
+/* Groups */
+
+static void
+graph_group (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  BasaltWindow *self = user_data;
+  g_auto(GStrv) names = basalt_graph_canvas_dup_selection (self->canvas);
+  g_autofree char *group = NULL;
+  g_autoptr(GError) error = NULL;
+  double x = G_MAXDOUBLE, y = G_MAXDOUBLE;
+
+  /* The group's node takes the place of its top-left member. */
+  for (guint i = 0; names[i]; i++)
+    {
+      double nx, ny;
+
+      if (basalt_graph_canvas_get_node_position (self->canvas, names[i], &nx, &ny))
+        {
+          x = MIN (x, nx);
+          y = MIN (y, ny);
+        }
+    }
+
+  group = basalt_document_group (self->document, (const char *const *) names, x, y, &error);
+  if (group == NULL)
+    show_message (self, error->message);
+  else
+    basalt_graph_canvas_select_group (self->canvas, group);
+}
+
+static void
+graph_ungroup (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  BasaltWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_ungroup (self->document, g_variant_get_string (param, NULL), &error))
+    show_message (self, error->message);
+}
+
+static void
+set_group_collapsed (BasaltWindow *self,
+                     const char   *name,
+                     gboolean      collapsed)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_set_group_collapsed (self->document, name, collapsed, &error))
+    show_message (self, error->message);
+}
+
+static void
+graph_open_group (GSimpleAction *action,
+                  GVariant      *param,
+                  gpointer       user_data)
+{
+  set_group_collapsed (user_data, g_variant_get_string (param, NULL), FALSE);
+}
+
+static void
+graph_close_group (GSimpleAction *action,
+                   GVariant      *param,
+                   gpointer       user_data)
+{
+  set_group_collapsed (user_data, g_variant_get_string (param, NULL), TRUE);
+}
+
+static void
+on_canvas_group_activated (BasaltGraphCanvas *canvas,
+                           const char        *group,
+                           BasaltWindow      *self)
+{
+  set_group_collapsed (self, group, FALSE);
+}
+
+static void
+on_canvas_group_moved (BasaltGraphCanvas *canvas,
+                       const char        *group,
+                       double             x,
+                       double             y,
+                       BasaltWindow      *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_move_group (self->document, group, x, y, &error))
+    show_message (self, error->message);
 }
 
 static void
@@ -1381,6 +1477,25 @@ on_canvas_populate_menu (BasaltGraphCanvas *canvas,
 
   if (g_menu_model_get_n_items (G_MENU_MODEL (probes)) > 0)
     g_menu_append_section (menu, "Probe", G_MENU_MODEL (probes));
+
+  {
+    g_autoptr(GMenu) groups = g_menu_new ();
+    g_autofree char *group = basalt_document_dup_group_of (self->document, name);
+
+    if (group != NULL)
+      {
+        g_autofree char *close = g_strdup_printf ("graph.close-group::%s", group);
+        g_autofree char *ungroup = g_strdup_printf ("graph.ungroup::%s", group);
+        g_autofree char *close_label = g_strdup_printf ("Close Group “%s”", group);
+        g_autofree char *ungroup_label = g_strdup_printf ("Ungroup “%s”", group);
+
+        g_menu_append (groups, close_label, close);
+        g_menu_append (groups, ungroup_label, ungroup);
+      }
+    else
+      g_menu_append (groups, "_Group Selection", "graph.group");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (groups));
+  }
 }
 
 static void
@@ -1618,6 +1733,8 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_populate_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_moved);
+  gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_rename_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_param_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_shape_requested);
@@ -1646,6 +1763,10 @@ static const GActionEntry graph_entries[] = {
   { "find-type", graph_find_type },
   { "add-process", graph_add_process, "s" },
   { "add-probe", graph_add_probe, "s" },
+  { "group", graph_group },
+  { "ungroup", graph_ungroup, "s" },
+  { "open-group", graph_open_group, "s" },
+  { "close-group", graph_close_group, "s" },
 };
 
 static const GActionEntry sim_entries[] = {

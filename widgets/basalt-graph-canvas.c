@@ -30,7 +30,19 @@ typedef enum
   DRAG_RUBBER,
   DRAG_WIRE,
   DRAG_CLICK_EMPTY,
+  DRAG_GROUP,
 } DragMode;
+
+/* A group of the graph's "groups" array: open, it is a frame around its members; collapsed, one
+ * node standing for them, with the ports that connect them to the rest. */
+typedef struct
+{
+  char       *name;
+  GHashTable *members;
+  gboolean    collapsed;
+  gboolean    has_position;
+  double      x, y;
+} CanvasGroup;
 
 struct _BasaltGraphCanvas
 {
@@ -70,6 +82,11 @@ struct _BasaltGraphCanvas
 
   GtkWidget      *menu;
   gboolean        fit_pending;
+
+  GPtrArray      *groups;          /* CanvasGroup* */
+  char           *selected_group;
+  char           *drag_group;
+  double          group_dx, group_dy;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltGraphCanvas, basalt_graph_canvas, GTK_TYPE_WIDGET)
@@ -91,6 +108,8 @@ enum {
   SELECTION_CHANGED,
   POPULATE_MENU,
   CONNECT_REFUSED,
+  GROUP_MOVED,
+  GROUP_ACTIVATED,
   N_SIGNALS
 };
 
@@ -222,6 +241,202 @@ find_process (BasaltGraphCanvas *self,
   return NULL;
 }
 
+static void
+canvas_group_free (gpointer data)
+{
+  CanvasGroup *group = data;
+
+  g_free (group->name);
+  g_hash_table_unref (group->members);
+  g_free (group);
+}
+
+static void
+parse_groups (BasaltGraphCanvas *self)
+{
+  JsonArray *array;
+
+  g_ptr_array_set_size (self->groups, 0);
+  if (self->graph == NULL || self->graph->groups == NULL || !JSON_NODE_HOLDS_ARRAY (self->graph->groups))
+    return;
+
+  array = json_node_get_array (self->graph->groups);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      JsonArray *members;
+      CanvasGroup *group;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      object = json_node_get_object (element);
+      if (json_object_get_string_member_with_default (object, "name", NULL) == NULL)
+        continue;
+
+      group = g_new0 (CanvasGroup, 1);
+      group->name = g_strdup (json_object_get_string_member (object, "name"));
+      group->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      group->collapsed = json_object_get_boolean_member_with_default (object, "collapsed", FALSE);
+      group->has_position = json_object_has_member (object, "x") && json_object_has_member (object, "y");
+      group->x = json_object_get_double_member_with_default (object, "x", 0);
+      group->y = json_object_get_double_member_with_default (object, "y", 0);
+      members = json_object_get_array_member (object, "members");
+      for (guint k = 0; members && k < json_array_get_length (members); k++)
+        {
+          const char *member = json_array_get_string_element (members, k);
+
+          if (member != NULL)
+            g_hash_table_add (group->members, g_strdup (member));
+        }
+      g_ptr_array_add (self->groups, group);
+    }
+}
+
+/* The collapsed group that hides a process, if any. */
+static CanvasGroup *
+hiding_group (BasaltGraphCanvas *self,
+              const char        *process)
+{
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+
+      if (group->collapsed && g_hash_table_contains (group->members, process))
+        return group;
+    }
+  return NULL;
+}
+
+static CanvasGroup *
+find_group (BasaltGraphCanvas *self,
+            const char        *name)
+{
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+
+      if (g_strcmp0 (group->name, name) == 0)
+        return group;
+    }
+  return NULL;
+}
+
+/* Endpoints ("proc.port") through which a group's members connect to the rest. */
+static void
+group_ports (BasaltGraphCanvas *self,
+             CanvasGroup       *group,
+             GPtrArray         *ins,
+             GPtrArray         *outs)
+{
+  for (guint i = 0; self->graph && i < self->graph->connections->len; i++)
+    {
+      const BslConnection *c = g_ptr_array_index (self->graph->connections, i);
+      gboolean from_in = g_hash_table_contains (group->members, c->from_process);
+      gboolean to_in = g_hash_table_contains (group->members, c->to_process);
+      char *endpoint;
+
+      if (from_in == to_in)
+        continue;
+      endpoint = from_in ? g_strdup_printf ("%s.%s", c->from_process, c->from_port)
+                         : g_strdup_printf ("%s.%s", c->to_process, c->to_port);
+      if (!g_ptr_array_find_with_equal_func (from_in ? outs : ins, endpoint, g_str_equal, NULL))
+        g_ptr_array_add (from_in ? outs : ins, endpoint);
+      else
+        g_free (endpoint);
+    }
+}
+
+static double
+group_height (guint n_in,
+              guint n_out)
+{
+  return HEADER_H + SUB_H + MAX (MAX (n_in, n_out), 1) * PORT_ROW + NODE_PAD;
+}
+
+static void
+group_origin (BasaltGraphCanvas *self,
+              CanvasGroup       *group,
+              double            *x,
+              double            *y)
+{
+  if (group->has_position)
+    {
+      *x = group->x;
+      *y = group->y;
+    }
+  else
+    {
+      *x = *y = G_MAXDOUBLE;
+      for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+        {
+          const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+          double px, py;
+
+          if (!g_hash_table_contains (group->members, process->name))
+            continue;
+          node_origin (self, process, i, &px, &py);
+          *x = MIN (*x, px);
+          *y = MIN (*y, py);
+        }
+      if (*x == G_MAXDOUBLE)
+        *x = *y = 0;
+    }
+
+  if (self->drag_mode == DRAG_GROUP && g_strcmp0 (self->drag_group, group->name) == 0)
+    {
+      *x += self->group_dx;
+      *y += self->group_dy;
+    }
+}
+
+static gboolean
+group_port_point (BasaltGraphCanvas *self,
+                  CanvasGroup       *group,
+                  const char        *endpoint,
+                  gboolean           out,
+                  double            *cx,
+                  double            *cy)
+{
+  g_autoptr(GPtrArray) ins = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) outs = g_ptr_array_new_with_free_func (g_free);
+  guint row;
+  double x, y;
+
+  group_ports (self, group, ins, outs);
+  if (!g_ptr_array_find_with_equal_func (out ? outs : ins, endpoint, g_str_equal, &row))
+    return FALSE;
+  group_origin (self, group, &x, &y);
+  *cx = out ? x + NODE_W : x;
+  *cy = y + HEADER_H + SUB_H + row * PORT_ROW + PORT_ROW / 2;
+  return TRUE;
+}
+
+static CanvasGroup *
+pick_group (BasaltGraphCanvas *self,
+            double             wx,
+            double             wy)
+{
+  double cx, cy;
+
+  basalt_graph_canvas_widget_to_canvas (self, wx, wy, &cx, &cy);
+  for (guint i = self->groups->len; i > 0; i--)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i - 1);
+      g_autoptr(GPtrArray) ins = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) outs = g_ptr_array_new_with_free_func (g_free);
+      double x, y;
+
+      if (!group->collapsed)
+        continue;
+      group_ports (self, group, ins, outs);
+      group_origin (self, group, &x, &y);
+      if (cx >= x && cx <= x + NODE_W && cy >= y && cy <= y + group_height (ins->len, outs->len))
+        return group;
+    }
+  return NULL;
+}
+
 void
 basalt_graph_canvas_widget_to_canvas (BasaltGraphCanvas *self,
                                       double             wx,
@@ -260,10 +475,36 @@ wire_endpoints (BasaltGraphCanvas   *self,
   guint from_pos = 0, to_pos = 0;
   const BslProcess *from = find_process (self, connection->from_process, &from_pos);
   const BslProcess *to = find_process (self, connection->to_process, &to_pos);
+  CanvasGroup *from_group = hiding_group (self, connection->from_process);
+  CanvasGroup *to_group = hiding_group (self, connection->to_process);
 
-  *ok = from != NULL && to != NULL &&
-        port_point (self, from, from_pos, connection->from_port, x1, y1) &&
-        port_point (self, to, to_pos, connection->to_port, x2, y2);
+  /* Wires inside a collapsed group are not drawn; wires into it end at its node. */
+  if (from == NULL || to == NULL || (from_group != NULL && from_group == to_group))
+    {
+      *ok = FALSE;
+      return;
+    }
+
+  if (from_group != NULL)
+    {
+      g_autofree char *endpoint = g_strdup_printf ("%s.%s", connection->from_process, connection->from_port);
+
+      *ok = group_port_point (self, from_group, endpoint, TRUE, x1, y1);
+    }
+  else
+    *ok = port_point (self, from, from_pos, connection->from_port, x1, y1);
+
+  if (!*ok)
+    return;
+
+  if (to_group != NULL)
+    {
+      g_autofree char *endpoint = g_strdup_printf ("%s.%s", connection->to_process, connection->to_port);
+
+      *ok = group_port_point (self, to_group, endpoint, FALSE, x2, y2);
+    }
+  else
+    *ok = port_point (self, to, to_pos, connection->to_port, x2, y2);
 }
 
 typedef struct
@@ -388,6 +629,8 @@ basalt_graph_canvas_pick (BasaltGraphCanvas  *self,
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i - 1);
       double x, y, h = node_height (process);
 
+      if (hiding_group (self, process->name) != NULL)
+        continue;
       node_origin (self, process, i - 1, &x, &y);
 
       for (guint p = 0; p < process->type->n_ports; p++)
@@ -578,6 +821,133 @@ draw_node (BasaltGraphCanvas *self,
 }
 
 static void
+draw_group_node (BasaltGraphCanvas *self,
+                 cairo_t           *cr,
+                 PangoLayout       *layout,
+                 CanvasGroup       *group)
+{
+  g_autoptr(GPtrArray) ins = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) outs = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *subtitle = NULL;
+  PangoFontDescription *font;
+  gboolean selected = g_strcmp0 (self->selected_group, group->name) == 0;
+  double x, y, h;
+
+  group_ports (self, group, ins, outs);
+  group_origin (self, group, &x, &y);
+  h = group_height (ins->len, outs->len);
+
+  /* A stack of cards: it stands for several processes. */
+  for (int k = 2; k >= 1; k--)
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.10);
+      cairo_rectangle (cr, x + 4 * k, y - 4 * k, NODE_W, h);
+      cairo_fill (cr);
+      cairo_set_source_rgb (cr, 0.97, 0.97, 0.97);
+      cairo_rectangle (cr, x + 4 * k - 1, y - 4 * k - 1, NODE_W, h);
+      cairo_fill (cr);
+    }
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, x, y, NODE_W, h);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0.37, 0.36, 0.39);
+  cairo_rectangle (cr, x, y, NODE_W, HEADER_H);
+  cairo_fill (cr);
+  if (selected)
+    {
+      cairo_set_source_rgb (cr, 0.95, 0.75, 0.1);
+      cairo_set_line_width (cr, 3.0);
+    }
+  else
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
+      cairo_set_line_width (cr, 1.0);
+    }
+  cairo_rectangle (cr, x, y, NODE_W, h);
+  cairo_stroke (cr);
+
+  font = pango_font_description_from_string ("Sans Bold 10");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  draw_text (cr, layout, group->name, x + 8, y + 5, NODE_W - 16, PANGO_ALIGN_LEFT);
+
+  font = pango_font_description_from_string ("Sans 8");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  subtitle = g_strdup_printf ("group of %u processes", g_hash_table_size (group->members));
+  cairo_set_source_rgb (cr, 0.35, 0.35, 0.38);
+  draw_text (cr, layout, subtitle, x + 8, y + HEADER_H + 2, NODE_W - 16, PANGO_ALIGN_LEFT);
+
+  for (guint side = 0; side < 2; side++)
+    {
+      GPtrArray *endpoints = side == 0 ? ins : outs;
+
+      for (guint row = 0; row < endpoints->len; row++)
+        {
+          double py = y + HEADER_H + SUB_H + row * PORT_ROW + PORT_ROW / 2;
+          double px = side == 0 ? x : x + NODE_W;
+
+          cairo_set_source_rgb (cr, 0.2, 0.2, 0.22);
+          draw_text (cr, layout, g_ptr_array_index (endpoints, row), side == 0 ? x + 10 : x + 10,
+                     py - 7, NODE_W - 20, side == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
+          cairo_set_source_rgb (cr, 0.37, 0.36, 0.39);
+          cairo_arc (cr, px, py, PORT_R, 0, 2 * G_PI);
+          cairo_fill_preserve (cr);
+          cairo_set_source_rgb (cr, 1, 1, 1);
+          cairo_set_line_width (cr, 1.5);
+          cairo_stroke (cr);
+        }
+    }
+}
+
+/* An open group: a labelled frame around its members. */
+static void
+draw_group_frame (BasaltGraphCanvas *self,
+                  cairo_t           *cr,
+                  PangoLayout       *layout,
+                  CanvasGroup       *group)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  PangoFontDescription *font;
+
+  for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      double x, y;
+
+      if (!g_hash_table_contains (group->members, process->name))
+        continue;
+      node_origin (self, process, i, &x, &y);
+      x0 = MIN (x0, x);
+      y0 = MIN (y0, y);
+      x1 = MAX (x1, x + NODE_W);
+      y1 = MAX (y1, y + node_height (process));
+    }
+  if (x0 > x1)
+    return;
+
+  x0 -= 14;
+  y0 -= 30;
+  x1 += 14;
+  y1 += 14;
+  cairo_set_source_rgba (cr, 0.37, 0.36, 0.39, 0.07);
+  cairo_rectangle (cr, x0, y0, x1 - x0, y1 - y0);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.37, 0.36, 0.39, 0.6);
+  cairo_set_line_width (cr, 1.0);
+  cairo_set_dash (cr, (double[]) { 5, 3 }, 2, 0);
+  cairo_stroke (cr);
+  cairo_set_dash (cr, NULL, 0, 0);
+
+  font = pango_font_description_from_string ("Sans Bold 9");
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  cairo_set_source_rgba (cr, 0.37, 0.36, 0.39, 0.9);
+  draw_text (cr, layout, group->name, x0 + 8, y0 + 4, x1 - x0 - 16, PANGO_ALIGN_LEFT);
+}
+
+static void
 basalt_graph_canvas_draw (BasaltGraphCanvas *self,
                           cairo_t           *cr,
                           int                width,
@@ -611,6 +981,15 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
       return;
     }
 
+  layout = pango_cairo_create_layout (cr);
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+
+      if (!group->collapsed)
+        draw_group_frame (self, cr, layout, group);
+    }
+
   /* Wires under the nodes */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (guint i = 0; i < self->graph->connections->len; i++)
@@ -633,9 +1012,20 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
       draw_wire (cr, x1, y1, x2, y2);
     }
 
-  layout = pango_cairo_create_layout (cr);
   for (guint i = 0; i < self->graph->processes->len; i++)
-    draw_node (self, cr, layout, g_ptr_array_index (self->graph->processes, i), i);
+    {
+      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+
+      if (hiding_group (self, process->name) == NULL)
+        draw_node (self, cr, layout, process, i);
+    }
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+
+      if (group->collapsed)
+        draw_group_node (self, cr, layout, group);
+    }
 
   /* The wire being dragged */
   if (self->drag_mode == DRAG_WIRE)
@@ -753,6 +1143,37 @@ static void
 clear_selected_wire (BasaltGraphCanvas *self)
 {
   g_clear_pointer (&self->selected_wire, bsl_connection_free);
+  g_clear_pointer (&self->selected_group, g_free);
+}
+
+void
+basalt_graph_canvas_select_group (BasaltGraphCanvas *self,
+                                  const char        *name)
+{
+  g_return_if_fail (BASALT_IS_GRAPH_CANVAS (self));
+
+  clear_selected_wire (self);
+  g_hash_table_remove_all (self->selection);
+  if (name != NULL && find_group (self, name) != NULL)
+    self->selected_group = g_strdup (name);
+  emit_selection_changed (self);
+}
+
+const char *
+basalt_graph_canvas_get_selected_group (BasaltGraphCanvas *self)
+{
+  g_return_val_if_fail (BASALT_IS_GRAPH_CANVAS (self), NULL);
+
+  return self->selected_group;
+}
+
+gboolean
+basalt_graph_canvas_is_visible (BasaltGraphCanvas *self,
+                                const char        *process)
+{
+  g_return_val_if_fail (BASALT_IS_GRAPH_CANVAS (self), FALSE);
+
+  return find_process (self, process, NULL) != NULL && hiding_group (self, process) == NULL;
 }
 
 void
@@ -819,6 +1240,8 @@ basalt_graph_canvas_select_rect (BasaltGraphCanvas *self,
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
       double x, y;
 
+      if (hiding_group (self, process->name) != NULL)
+        continue;
       node_origin (self, process, i, &x, &y);
       if (x <= cx1 && x + NODE_W >= cx0 && y <= cy1 && y + node_height (process) >= cy0)
         g_hash_table_add (self->selection, g_strdup (process->name));
@@ -1029,6 +1452,7 @@ on_drag_begin (GtkGestureDrag    *gesture,
   g_autofree char *process = NULL;
   g_autofree char *port = NULL;
   const BslConnection *wire;
+  CanvasGroup *group;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
 
@@ -1054,6 +1478,15 @@ on_drag_begin (GtkGestureDrag    *gesture,
     }
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+
+  if ((group = pick_group (self, x, y)) != NULL)
+    {
+      basalt_graph_canvas_select_group (self, group->name);
+      self->drag_mode = DRAG_GROUP;
+      replace_str (&self->drag_group, group->name);
+      self->group_dx = self->group_dy = 0;
+      return;
+    }
 
   if (basalt_graph_canvas_pick (self, x, y, &process, &port))
     {
@@ -1126,6 +1559,11 @@ on_drag_update (GtkGestureDrag    *gesture,
       self->drag_y = y;
       break;
 
+    case DRAG_GROUP:
+      self->group_dx = ox / self->zoom;
+      self->group_dy = oy / self->zoom;
+      break;
+
     case DRAG_WIRE:
       basalt_graph_canvas_update_wire (self, x, y);
       return;
@@ -1178,6 +1616,22 @@ on_drag_end (GtkGestureDrag    *gesture,
       basalt_graph_canvas_unselect_all (self);
       break;
 
+    case DRAG_GROUP:
+      {
+        CanvasGroup *group = find_group (self, self->drag_group);
+
+        if (group != NULL && fabs (ox) + fabs (oy) >= 2)
+          {
+            g_autofree char *name = g_strdup (group->name);
+            double gx, gy;
+
+            group_origin (self, group, &gx, &gy);
+            self->drag_mode = DRAG_NONE;
+            g_signal_emit (self, signals[GROUP_MOVED], 0, name, gx, gy);
+          }
+      }
+      break;
+
     case DRAG_PAN:
     case DRAG_NONE:
     default:
@@ -1188,6 +1642,24 @@ on_drag_end (GtkGestureDrag    *gesture,
   self->move_dx = self->move_dy = 0;
   g_clear_pointer (&self->press_node, g_free);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+show_menu (BasaltGraphCanvas *self,
+           GMenuModel        *model,
+           double             x,
+           double             y)
+{
+  if (self->menu == NULL)
+    {
+      self->menu = gtk_popover_menu_new_from_model (NULL);
+      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
+      gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
+    }
+  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), model);
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->menu));
 }
 
 static void
@@ -1205,16 +1677,7 @@ popup_menu (BasaltGraphCanvas *self,
   g_menu_append_section (menu, NULL, G_MENU_MODEL (edit));
   g_signal_emit (self, signals[POPULATE_MENU], 0, name, menu);
 
-  if (self->menu == NULL)
-    {
-      self->menu = gtk_popover_menu_new_from_model (NULL);
-      gtk_widget_set_parent (self->menu, GTK_WIDGET (self));
-      gtk_popover_set_has_arrow (GTK_POPOVER (self->menu), FALSE);
-      gtk_widget_set_halign (self->menu, GTK_ALIGN_START);
-    }
-  gtk_popover_menu_set_menu_model (GTK_POPOVER_MENU (self->menu), G_MENU_MODEL (menu));
-  gtk_popover_set_pointing_to (GTK_POPOVER (self->menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
-  gtk_popover_popup (GTK_POPOVER (self->menu));
+  show_menu (self, G_MENU_MODEL (menu), x, y);
 }
 
 static void
@@ -1226,6 +1689,27 @@ on_click_pressed (GtkGestureClick   *gesture,
 {
   guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
   g_autofree char *process = NULL;
+
+  CanvasGroup *group = pick_group (self, x, y);
+
+  if (group != NULL)
+    {
+      if (button == GDK_BUTTON_SECONDARY)
+        {
+          g_autoptr(GMenu) menu = g_menu_new ();
+          g_autofree char *open = g_strdup_printf ("graph.open-group::%s", group->name);
+          g_autofree char *ungroup = g_strdup_printf ("graph.ungroup::%s", group->name);
+
+          basalt_graph_canvas_select_group (self, group->name);
+          g_menu_append (menu, "_Open Group", open);
+          g_menu_append (menu, "_Ungroup", ungroup);
+          show_menu (self, G_MENU_MODEL (menu), x, y);
+          gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+        }
+      else if (button == GDK_BUTTON_PRIMARY && n_press == 2)
+        g_signal_emit (self, signals[GROUP_ACTIVATED], 0, group->name);
+      return;
+    }
 
   basalt_graph_canvas_pick (self, x, y, &process, NULL);
 
@@ -1411,11 +1895,26 @@ basalt_graph_canvas_zoom_to_fit (BasaltGraphCanvas *self)
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
       double x, y;
 
+      if (hiding_group (self, process->name) != NULL)
+        continue;
       node_origin (self, process, i, &x, &y);
       x0 = MIN (x0, x);
       y0 = MIN (y0, y);
       x1 = MAX (x1, x + NODE_W);
       y1 = MAX (y1, y + node_height (process));
+    }
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+      double x, y;
+
+      if (!group->collapsed)
+        continue;
+      group_origin (self, group, &x, &y);
+      x0 = MIN (x0, x);
+      y0 = MIN (y0, y - 8);
+      x1 = MAX (x1, x + NODE_W + 8);
+      y1 = MAX (y1, y + group_height (2, 2));
     }
 
   if (x0 > x1)
@@ -1531,6 +2030,7 @@ basalt_graph_canvas_set_graph (BasaltGraphCanvas *self,
   clear_selected_wire (self);
   g_hash_table_remove_all (self->selection);
   set_message (self, NULL);
+  parse_groups (self);
   basalt_graph_canvas_zoom_to_fit (self);
   emit_selection_changed (self);
 }
@@ -1551,6 +2051,13 @@ basalt_graph_canvas_refresh (BasaltGraphCanvas *self)
   gboolean changed = FALSE;
 
   g_return_if_fail (BASALT_IS_GRAPH_CANVAS (self));
+
+  parse_groups (self);
+  if (self->selected_group != NULL && find_group (self, self->selected_group) == NULL)
+    {
+      g_clear_pointer (&self->selected_group, g_free);
+      changed = TRUE;
+    }
 
   g_hash_table_iter_init (&iter, self->selection);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1605,6 +2112,9 @@ basalt_graph_canvas_finalize (GObject *object)
   g_clear_pointer (&self->hover_process, g_free);
   g_clear_pointer (&self->hover_port, g_free);
   g_clear_pointer (&self->message, g_free);
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+  g_clear_pointer (&self->selected_group, g_free);
+  g_clear_pointer (&self->drag_group, g_free);
 
   G_OBJECT_CLASS (basalt_graph_canvas_parent_class)->finalize (object);
 }
@@ -1676,6 +2186,13 @@ basalt_graph_canvas_class_init (BasaltGraphCanvasClass *klass)
     g_signal_new ("connect-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  signals[GROUP_MOVED] =
+    g_signal_new ("group-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  signals[GROUP_ACTIVATED] =
+    g_signal_new ("group-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
   gtk_widget_class_set_css_name (widget_class, "graphcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -1690,6 +2207,7 @@ basalt_graph_canvas_init (BasaltGraphCanvas *self)
   self->zoom = 1.0;
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->probed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->groups = g_ptr_array_new_with_free_func (canvas_group_free);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);

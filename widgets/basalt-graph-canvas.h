@@ -22,6 +22,12 @@ G_DECLARE_FINAL_TYPE (BasaltGraphCanvas, basalt_graph_canvas, BASALT, GRAPH_CANV
  *   selection-changed ()
  *   populate-menu (const char *name, GMenu *menu)                  before a node's menu opens
  *   connect-refused (const char *reason)                           a wire dropped on a bad port
+ *   group-moved (const char *group, double x, double y)            new place of a collapsed group
+ *   group-activated (const char *group)                            double click on a collapsed group
+ *
+ * Groups come from the graph's "groups" array ({"name", "members", "collapsed", "x", "y"}): an
+ * open group is a frame around its members, a collapsed one a single node with the ports that
+ * connect its members to the rest.
  */
 
 GtkWidget  *basalt_graph_canvas_new                (void);
@@ -110,6 +116,14 @@ void        basalt_graph_canvas_canvas_to_widget   (BasaltGraphCanvas *self,
                                                     double             cy,
                                                     double            *wx,
                                                     double            *wy);
+
+/* A collapsed group (its node) as the selection. */
+void        basalt_graph_canvas_select_group       (BasaltGraphCanvas *self,
+                                                    const char        *name);
+const char *basalt_graph_canvas_get_selected_group (BasaltGraphCanvas *self);
+/* FALSE for processes hidden inside a collapsed group (and unknown ones). */
+gboolean    basalt_graph_canvas_is_visible         (BasaltGraphCanvas *self,
+                                                    const char        *process);
 
 /* Processes drawn with a probe marker (e.g. those a run records). */
 void        basalt_graph_canvas_set_probed         (BasaltGraphCanvas *self,

@@ -412,6 +412,96 @@ test_save_reopen (Fixture       *f,
   gtk_window_destroy (GTK_WINDOW (second));
 }
 
+/* Grouping a selection into one node, opening and closing it, and keeping it through edits,
+ * undo and a save. */
+static void
+test_groups (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  BslGraph *graph;
+  const char *selection[] = { "input", "dense1", NULL };
+  g_autofree char *group = NULL;
+  g_autofree char *before_move = NULL;
+  g_auto(GStrv) members = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  build_lif_dense_lif (f);
+  graph = basalt_document_get_graph (f->document);
+
+  basalt_graph_canvas_unselect_all (f->canvas);
+  for (guint i = 0; selection[i]; i++)
+    basalt_graph_canvas_select (f->canvas, selection[i], TRUE);
+  activate (f, "graph.group");
+  group = basalt_document_dup_group_of (f->document, "input");
+  g_assert_cmpstr (group, ==, "group1");
+  g_assert_cmpstr (basalt_graph_canvas_get_selected_group (f->canvas), ==, "group1");
+  /* Collapsed: the members are one node; the rest stays as it was. */
+  g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "input"));
+  g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "dense1"));
+  g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "lif2"));
+  g_assert_cmpuint (graph->connections->len, ==, 2);
+
+  /* Moving the group's node */
+  before_move = bsl_graph_to_data (graph, NULL);
+  g_signal_emit_by_name (f->canvas, "group-moved", "group1", 500.0, 420.0);
+  g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, "Move group1");
+  activate (f, "win.undo");
+  {
+    g_autofree char *undone = bsl_graph_to_data (graph, NULL);
+    g_assert_cmpstr (undone, ==, before_move);
+  }
+
+  /* Double-click opens it, the menu closes it again. */
+  g_signal_emit_by_name (f->canvas, "group-activated", "group1");
+  g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "input"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "graph.close-group", "s", "group1"));
+  g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "input"));
+
+  /* Renaming a member keeps it in the group. */
+  select_process (f, "input");
+  basalt_inspector_enter_name (f->inspector, "source");
+  g_clear_pointer (&group, g_free);
+  group = basalt_document_dup_group_of (f->document, "source");
+  g_assert_cmpstr (group, ==, "group1");
+
+  /* The group survives a save and a reopen. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "grouped.basalt", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    BasaltWindow *second = basalt_window_new (GTK_APPLICATION (app));
+    g_autofree char *reopened_group = NULL;
+
+    g_assert_true (basalt_window_save_file (f->window, file, &error));
+    g_assert_true (basalt_window_open_file (second, file, &error));
+    g_assert_no_error (error);
+    reopened_group = basalt_document_dup_group_of (basalt_window_get_document (second), "dense1");
+    g_assert_cmpstr (reopened_group, ==, "group1");
+    g_assert_false (basalt_graph_canvas_is_visible (basalt_window_get_canvas (second), "dense1"));
+    gtk_window_destroy (GTK_WINDOW (second));
+  }
+
+  /* Deleting the group's node deletes its members; undo brings back both. */
+  basalt_graph_canvas_select_group (f->canvas, "group1");
+  activate (f, "graph.delete");
+  g_assert_null (bsl_graph_find_process (graph, "source"));
+  g_assert_null (bsl_graph_find_process (graph, "dense1"));
+  g_assert_null (basalt_document_dup_group_of (f->document, "lif2"));
+  g_assert_cmpuint (graph->connections->len, ==, 0);
+  activate (f, "win.undo");
+  members = basalt_document_dup_group_members (f->document, "group1");
+  g_assert_cmpuint (g_strv_length (members), ==, 2);
+  g_assert_cmpuint (graph->connections->len, ==, 2);
+
+  /* Ungroup */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "graph.ungroup", "s", "group1"));
+  g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "source"));
+  g_clear_pointer (&group, g_free);
+  group = basalt_document_dup_group_of (f->document, "source");
+  g_assert_null (group);
+}
+
 static GtkDialog *
 find_dialog_for (GtkWindow *parent)
 {
@@ -827,6 +917,7 @@ main (int   argc,
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
 
+  g_test_add ("/designer/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/designer/close-confirm", Fixture, NULL, fixture_set_up, test_close_confirm, fixture_tear_down);
   g_test_add ("/designer/canvas-view", Fixture, NULL, fixture_set_up, test_canvas_view, fixture_tear_down);
   g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
