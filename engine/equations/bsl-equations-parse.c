@@ -1721,8 +1721,7 @@ bsl_eq_model_parse (const char  *model,
     }
   if (m->states->len == 0)
     {
-      fail (&p, peek (&p)->line, peek (&p)->column,
-            "the model has no differential equation (like 'dv/dt = -v/tau : volt')");
+      fail (&p, 1, 1, "the model has no differential equation (like 'dv/dt = -v/tau : volt')");
       goto out;
     }
   busy = g_new0 (guint8, m->subexprs->len + 1);

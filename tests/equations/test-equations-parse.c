@@ -1,3 +1,291 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What a user writes and what Basalt makes of it: declarations, units, and the messages for
+ * everything malformed, each with its line and column. */
 #include "config.h"
+
 #include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+
+#include "bsl-error.h"
+#include "equations/bsl-equations.h"
+
+static const char lif[] =
+  "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
+  "dI/dt = -I/tau_syn : amp\n"
+  "tau : second\n"
+  "tau_syn : second\n"
+  "v_rest : volt\n"
+  "R : ohm\n";
+
+static void
+test_declarations (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslEquations) eq = NULL;
+
+  eq = bsl_equations_new (lif, "v > -50*mV", "v = -70*mV; I += 0*amp", "2*ms", "I", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (bsl_equations_get_n_states (eq), ==, 2);
+  g_assert_cmpstr (bsl_equations_get_state_name (eq, 0), ==, "v");
+  g_assert_cmpstr (bsl_equations_get_state_unit (eq, 0), ==, "volt");
+  g_assert_true (bsl_equations_get_state_held (eq, 0));
+  g_assert_cmpstr (bsl_equations_get_state_name (eq, 1), ==, "I");
+  g_assert_cmpstr (bsl_equations_get_state_unit (eq, 1), ==, "amp");
+  g_assert_false (bsl_equations_get_state_held (eq, 1));
+  g_assert_cmpuint (bsl_equations_get_n_params (eq), ==, 4);
+  g_assert_cmpstr (bsl_equations_get_param_name (eq, 0), ==, "tau");
+  g_assert_cmpstr (bsl_equations_get_param_unit (eq, 0), ==, "second");
+  g_assert_cmpstr (bsl_equations_get_param_name (eq, 3), ==, "R");
+  g_assert_cmpstr (bsl_equations_get_param_unit (eq, 3), ==, "ohm");
+  g_assert_cmpint (bsl_equations_find_param (eq, "v_rest"), ==, 2);
+  g_assert_cmpint (bsl_equations_find_param (eq, "v"), ==, -1);
+  g_assert_cmpint (bsl_equations_get_input_state (eq), ==, 1);
+  g_assert_true (bsl_equations_has_threshold (eq));
+  g_assert_true (bsl_equations_has_refractory (eq));
+  g_assert_cmpstr (bsl_equations_get_reset (eq), ==, "v = -70*mV; I += 0*amp");
+  g_assert_cmpstr (bsl_equations_method_to_string (bsl_equations_get_method (eq)), ==, "euler");
+}
+
+/* Units are written back in a form Brian2 parses, whatever way the model spelled them. */
+static void
+test_units (void)
+{
+  static const struct { const char *unit, *expected; } cases[] = {
+    { "volt", "volt" }, { "amp/second", "amp/second" }, { "1", "1" },
+    { "siemens/meter**2", "siemens/metre**2" }, { "kilogram*metre**2/(second**3*amp)", "volt" },
+    { "coulomb/second", "amp" }, { "1/second", "1/second" }, { "hertz", "1/second" },
+    { "volt*second", "volt*second" }, { "mole/metre**3", "mole/metre**3" },
+    { "amp/metre**2", "amp/metre**2" }, { "farad/meter**2", "farad/metre**2" },
+    { "boolean", "boolean" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *model = g_strdup_printf ("dx/dt = 0*x/second : 1\np : %s\n",
+                                                cases[i].unit);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BslEquations) eq = bsl_equations_new (model, NULL, NULL, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (bsl_equations_get_param_unit (eq, 0), ==, cases[i].expected);
+    }
+}
+
+typedef struct
+{
+  const char *model, *threshold, *reset, *refractory, *input;
+  const char *message;
+} Bad;
+
+static const char params[] = "tau : second\nv_rest : volt\nR : ohm\n";
+
+static void
+check_bad (const Bad *bad)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *model = g_strconcat (bad->model, params, NULL);
+  g_autoptr (BslEquations) eq = bsl_equations_new (model, bad->threshold, bad->reset,
+                                                   bad->refractory, bad->input, &error);
+
+  g_assert_null (eq);
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+  g_assert_true (bsl_error_is_bad_input (error));
+  g_assert_cmpstr (error->message, ==, bad->message);
+}
+
+static void
+test_syntax_errors (void)
+{
+  static const Bad cases[] = {
+    { "dv/dt = (v_rest - v + R*I/tau : volt\nI : amp\n", NULL, NULL, NULL, NULL,
+      "line 1, column 31: expected ')', found ':'" },
+    { "dv/dt = (v_rest - v)/ : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 23: expected an expression, found ':'" },
+    { "dv/dt = (v_rest - v)/tau\n", NULL, NULL, NULL, NULL,
+      "line 1, column 25: expected ':' and a unit, found the end of the line" },
+    { "dv/dt = (v_rest - v)/tau : volt\nw = 3\n", NULL, NULL, NULL, NULL,
+      "line 2, column 6: expected ':' and a unit, found the end of the line" },
+    { "dv/dt = (v_rest - 70mV - v)/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 19: a number cannot be followed by a name: write 70*mV" },
+    { "dv/dt = (v_rest - v)^2/tau/volt : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 21: '^' is not an operator; write powers with '**'" },
+    { "dv/dt = (v_rest - v)/tau : mV\n", NULL, NULL, NULL, NULL,
+      "line 1, column 28: declare 'v' in the unscaled unit volt, not mV (values are in SI "
+      "units)" },
+    { "dv/dt = (v_rest - v)/tau : volt (unless refractroy)\n", NULL, NULL, NULL, NULL,
+      "line 1, column 34: unsupported flag 'unless refractroy' for a differential equation" },
+    { "\n  dv/dt = (v_rest - v)/tau : volt\ndv/dt = -v/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 3, column 2: 'v' is declared twice" },
+    { "dv/dt = (v_rest - v)/tau : volt\ndt : second\n", NULL, NULL, NULL, NULL,
+      "line 2, column 1: 'dt' is a reserved name" },
+    { "v : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 1: the model has no differential equation (like 'dv/dt = -v/tau : "
+      "volt')" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest and", NULL, NULL, NULL,
+      "threshold, line 1, column 15: expected an expression, found the end of the text" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v_rest < v < 0*volt", NULL, NULL, NULL,
+      "threshold, line 1, column 12: chained comparisons are not supported; combine them "
+      "with 'and'" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", "v = v_rest\nv == 0*volt", NULL, NULL,
+      "reset, line 2, column 3: expected '=', '+=', '-=', '*=' or '/=', found '=='" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", "v = v_rest; v_rest = 0*volt", NULL,
+      NULL,
+      "reset, line 1, column 13: cannot assign to 'v_rest': only state variables (with a "
+      "derivative) can be reset" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_bad (&cases[i]);
+}
+
+static void
+test_unknown_symbols (void)
+{
+  static const Bad cases[] = {
+    { "dv/dt = (v_rest - v)/tau_m : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 22: unknown symbol 'tau_m'" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_th", NULL, NULL, NULL,
+      "threshold, line 1, column 5: unknown symbol 'v_th'" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", "v = v_reset", NULL, NULL,
+      "reset, line 1, column 5: unknown symbol 'v_reset'" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", "w = v_rest", NULL, NULL,
+      "reset, line 1, column 1: unknown variable 'w'" },
+    { "dv/dt = expo(v/v_rest)*v_rest/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 9: unknown function 'expo'" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", NULL, NULL, "t_ref", NULL,
+      "refractory, line 1, column 1: unknown symbol 't_ref'" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", NULL, NULL, NULL, "I",
+      "input variable: 'I' is not a state variable of the model (state variables: v)" },
+    { "dv/dt = (v_rest - v)/tau + xi*volt/sqrt(tau) : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 28: stochastic terms (xi) are not supported" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_bad (&cases[i]);
+}
+
+static void
+test_unit_errors (void)
+{
+  static const Bad cases[] = {
+    /* adding volt to amp */
+    { "dI/dt = -I/tau : amp\ndv/dt = (v_rest - v + I)/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 2, column 21: cannot add volt and amp" },
+    { "dv/dt = (v_rest - tau)/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 17: cannot subtract second from volt" },
+    /* dividing by a unit that makes the equation inconsistent: volt/ohm is a current */
+    { "dv/dt = (v_rest - v)/R : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 9: the right-hand side of dv/dt has unit amp, but dv/dt must have unit "
+      "volt/second" },
+    /* forgetting the time constant altogether */
+    { "dv/dt = v_rest - v : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 9: the right-hand side of dv/dt has unit volt, but dv/dt must have unit "
+      "volt/second" },
+    /* exp of a voltage */
+    { "dv/dt = (v_rest - v + mV*exp(v))/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 26: the argument of exp must be dimensionless, not volt" },
+    { "dv/dt = (v_rest - v)/tau*clip(v, 0*volt, 1*amp)/volt : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 26: clip needs its three arguments in one unit, not volt, volt and amp" },
+    { "dv/dt = (v_rest - v)/tau*v**(v/volt) : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 27: a quantity in volt can only be raised to a constant power" },
+    { "dv/dt = (v_rest - v)/tau*(v/v_rest)**v : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 38: an exponent must be dimensionless, not volt" },
+    { "dv/dt = (v_rest - v)/tau*sqrt(v)/sqrt(volt) : volt\nI = v/R : amp\ng = 1/R : ohm\n",
+      NULL, NULL, NULL, NULL,
+      "line 3, column 5: the right-hand side of g has unit siemens, but g is declared as ohm" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > 10*ms", NULL, NULL, NULL,
+      "threshold, line 1, column 3: cannot compare volt with second" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v - v_rest", NULL, NULL, NULL,
+      "threshold, line 1, column 1: the threshold must be a condition (like v > v_th), not a "
+      "value in volt" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest and v", NULL, NULL, NULL,
+      "threshold, line 1, column 16: 'and' needs conditions, and 'v' is not one" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", "v = v_rest\nv += 2*nA", NULL, NULL,
+      "reset, line 2, column 6: cannot assign a value in amp to v, which is in volt" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", "v *= 2*mV", NULL, NULL,
+      "reset, line 1, column 6: '*=' changes the unit of v: the factor must be dimensionless, "
+      "not volt" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", NULL, "2*mV", NULL,
+      "refractory, line 1, column 1: the refractory period must have the unit second, not "
+      "volt" },
+    { "dv/dt = (v_rest - v)/tau : volt\nx = y : 1\ny = 2*x : 1\n", NULL, NULL, NULL, NULL,
+      "line 3, column 7: the subexpression 'x' depends on itself" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    check_bad (&cases[i]);
+}
+
+/* Columns count characters, not bytes: a comment with non-ASCII text before does not shift
+ * them, and a multi-byte character in an expression is pointed at. */
+static void
+test_columns_count_characters (void)
+{
+  static const Bad cases[] = {
+    { "# Membran: τ·dv/dt = …\ndv/dt = (v_rest - v)/τ : volt\n", NULL, NULL, NULL, NULL,
+      "line 2, column 22: unexpected character 'τ'" },
+  };
+
+  check_bad (&cases[0]);
+}
+
+static void
+test_exponential_euler_needs_linear (void)
+{
+  static const char adex[] =
+    "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I - w)/C : volt\n"
+    "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
+    "gL : siemens\nEL : volt\nDeltaT : volt\nVT : volt\nI : amp\nC : farad\na : siemens\n"
+    "tauw : second\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslEquations) eq = bsl_equations_new (adex, NULL, NULL, NULL, "I", &error);
+  g_autoptr (BslEquations) lin = NULL;
+
+  /* I is a parameter, not a state: nothing to add the input to */
+  g_assert_null (eq);
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+  g_clear_error (&error);
+
+  eq = bsl_equations_new (adex, "vm > VT + 5*DeltaT", "vm = EL; w += 0.08*nA", NULL, "vm",
+                          &error);
+  g_assert_no_error (error);
+  g_assert_false (bsl_equations_set_method (eq, "exponential_euler", &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==,
+                   "line 1, column 36: exponential_euler needs dvm/dt to be linear in vm, but "
+                   "'exp((vm - VT)/DeltaT)' is not");
+  g_clear_error (&error);
+  /* the method stays what it was */
+  g_assert_cmpint (bsl_equations_get_method (eq), ==, BSL_EQUATIONS_EULER);
+  g_assert_true (bsl_equations_set_method (eq, "rk4", &error));
+  g_assert_false (bsl_equations_set_method (eq, "midpoint", &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==,
+                   "unknown integration method 'midpoint' (euler, exponential_euler or rk4)");
+  g_clear_error (&error);
+
+  /* a product of two states is linear in each, as far as the other is concerned */
+  lin = bsl_equations_new ("dx/dt = -x*y/second : 1\ndy/dt = (x - y)*y/second : 1\n", NULL,
+                           NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (bsl_equations_set_method (lin, "exponential_euler", &error));
+  g_assert_cmpstr (error->message, ==,
+                   "line 2, column 9: exponential_euler needs dy/dt to be linear in y, but "
+                   "'(x - y)*y' is not");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/equations/parse/declarations", test_declarations);
+  g_test_add_func ("/equations/parse/units", test_units);
+  g_test_add_func ("/equations/parse/syntax-errors", test_syntax_errors);
+  g_test_add_func ("/equations/parse/unknown-symbols", test_unknown_symbols);
+  g_test_add_func ("/equations/parse/unit-errors", test_unit_errors);
+  g_test_add_func ("/equations/parse/columns-count-characters",
+                   test_columns_count_characters);
+  g_test_add_func ("/equations/parse/exponential-euler-needs-linear",
+                   test_exponential_euler_needs_linear);
+  return g_test_run ();
+}

@@ -1,3 +1,518 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Stepping: Lava's floating LIF written as equations, the integration methods against exact
+ * solutions, the input and refractory conventions, and the C source against the engine. */
 #include "config.h"
+
+#include <math.h>
+#include <string.h>
+
 #include <glib.h>
-int main (int argc, char **argv) { g_test_init (&argc, &argv, NULL); return g_test_run (); }
+#include <glib/gstdio.h>
+
+#include "equations/bsl-equations.h"
+#include "bsl-kernel-lif.h"
+
+static BslEquations *
+equations (const char *model,
+           const char *threshold,
+           const char *reset,
+           const char *refractory,
+           const char *input,
+           const char *method)
+{
+  g_autoptr (GError) error = NULL;
+  BslEquations *eq = bsl_equations_new (model, threshold, reset, refractory, input, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (bsl_equations_set_method (eq, method, &error));
+  g_assert_no_error (error);
+  return eq;
+}
+
+/* Lava's PyLifModelFloat, step by step: u = u*(1-du) + a_in; v = v*(1-dv) + u + bias_mant;
+ * spike where v > vth, v = 0 there. As equations, with the input added to u before the
+ * integration and forward Euler, the state u is Lava's u after its decay, u*(1-du), and
+ * v is Lava's v (docs/equations.md). */
+static const char lava_lif[] =
+  "du/dt = -du*u/dt : 1\n"
+  "dv/dt = (-dv*v + u + bias_mant)/dt : 1\n"
+  "du : 1\n"
+  "dv : 1\n"
+  "bias_mant : 1\n"
+  "vth : 1\n";
+
+static void
+test_lava_lif (void)
+{
+  enum { N = 37, STEPS = 1000 };
+  g_autoptr (BslEquations) eq = equations (lava_lif, "v > vth", "v = 0", NULL, "u", "euler");
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  double u[N] = { 0 }, v[N] = { 0 }, du[N], dv[N], bias[N], vth[N];
+  double ref_u[N] = { 0 }, ref_v[N] = { 0 }, k_u[N] = { 0 }, k_v[N] = { 0 };
+  double a_in[N], last[N], spikes[N], k_s[N];
+  double *states[] = { u, v };
+  double *params[] = { du, dv, bias, vth };
+  double worst = 0;
+  guint n_spikes = 0;
+
+  for (guint i = 0; i < N; i++)
+    {
+      du[i] = g_rand_double_range (rand, 0.02, 0.5);
+      dv[i] = g_rand_double_range (rand, 0.02, 0.3);
+      bias[i] = g_rand_double_range (rand, 0, 1.5);
+      vth[i] = g_rand_double_range (rand, 5, 15);
+      last[i] = BSL_EQUATIONS_NEVER;
+    }
+  for (guint step = 1; step <= STEPS; step++)
+    {
+      for (guint i = 0; i < N; i++)
+        a_in[i] = g_rand_double (rand) < 0.3 ? g_rand_double_range (rand, 0, 3) : 0;
+
+      bsl_equations_step (eq, N, 1.0, step, states, params, a_in, last, spikes);
+
+      for (guint i = 0; i < N; i++)
+        {
+          gboolean s;
+
+          /* Lava's floating-point LIF, written out */
+          ref_u[i] = ref_u[i] * (1 - du[i]) + a_in[i];
+          ref_v[i] = ref_v[i] * (1 - dv[i]) + ref_u[i] + bias[i];
+          s = ref_v[i] > vth[i];
+          if (s)
+            ref_v[i] = 0;
+          /* and Basalt's built-in LIF kernel, one neuron at a time (du, dv are per neuron) */
+          bsl_k_lif_float_step (i, i + 1, du[i], dv[i], vth[i], bias, a_in, k_u, k_v, k_s);
+          g_assert_cmpfloat (k_v[i], ==, ref_v[i]);
+
+          g_assert_cmpfloat (spikes[i], ==, s ? 1.0 : 0.0);
+          g_assert_cmpfloat (k_s[i], ==, spikes[i]);
+          n_spikes += s;
+          worst = MAX (worst, fabs (v[i] - ref_v[i]));
+          worst = MAX (worst, fabs (u[i] - ref_u[i] * (1 - du[i])));
+          g_assert_cmpfloat_with_epsilon (v[i], ref_v[i], 1e-12);
+          g_assert_cmpfloat_with_epsilon (u[i], ref_u[i] * (1 - du[i]), 1e-12);
+          if (s)
+            g_assert_cmpfloat (last[i], ==, step);
+        }
+    }
+  g_test_message ("Lava LIF as equations: %u spikes, largest difference %.3g", n_spikes, worst);
+  g_assert_cmpuint (n_spikes, >, N * 10);
+}
+
+/* dv/dt = (v_inf - v)/tau: exponential Euler is exact at every step, whatever dt. */
+static void
+test_exponential_euler_exact (void)
+{
+  static const double dts[] = { 0.1e-3, 1e-3, 50e-3 };
+  g_autoptr (BslEquations) eq =
+    equations ("dv/dt = (v_rest - v + R*I_ext)/tau : volt\n"
+               "v_rest : volt\nR : ohm\nI_ext : amp\ntau : second\n",
+               NULL, NULL, NULL, NULL, "exponential_euler");
+  double v_rest = -65e-3, R = 100e6, I_ext = 0.3e-9, tau = 10e-3;
+  double v_inf = v_rest + R * I_ext, v0 = -80e-3;
+  double *params[] = { &v_rest, &R, &I_ext, &tau };
+
+  for (guint d = 0; d < G_N_ELEMENTS (dts); d++)
+    {
+      double v = v0, last = BSL_EQUATIONS_NEVER, spike;
+      double *states[] = { &v };
+      double worst = 0;
+
+      for (guint step = 0; step < 400; step++)
+        {
+          double t = (step + 1) * dts[d];
+          double exact = v_inf + (v0 - v_inf) * exp (-t / tau);
+
+          bsl_equations_step (eq, 1, dts[d], step, states, params, NULL, &last, &spike);
+          worst = MAX (worst, fabs (v - exact));
+          g_assert_cmpfloat (spike, ==, 0);
+        }
+      g_test_message ("exponential Euler, dt = %g s: largest error %.3g V", dts[d], worst);
+      g_assert_cmpfloat (worst, <, 1e-15);
+    }
+}
+
+static double
+decay_error (const char *method,
+             double      dt)
+{
+  g_autoptr (BslEquations) eq = equations ("dx/dt = -x/tau : 1\ntau : second\n", NULL, NULL,
+                                           NULL, NULL, method);
+  double x = 1, tau = 1, last = BSL_EQUATIONS_NEVER, spike;
+  double *states[] = { &x };
+  double *params[] = { &tau };
+  guint steps = (guint) round (1.0 / dt);
+
+  for (guint step = 0; step < steps; step++)
+    bsl_equations_step (eq, 1, dt, step, states, params, NULL, &last, &spike);
+  return fabs (x - exp (-1.0));
+}
+
+/* Halving dt divides the error at t = tau by 2^4 under RK4 and by 2 under Euler. */
+static void
+test_convergence_order (void)
+{
+  double rk4[3], euler[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      rk4[i] = decay_error ("rk4", 0.1 / (1 << i));
+      euler[i] = decay_error ("euler", 0.1 / (1 << i));
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      double order_rk4 = log2 (rk4[i] / rk4[i + 1]);
+      double order_euler = log2 (euler[i] / euler[i + 1]);
+
+      g_test_message ("dt %g -> %g: RK4 error %.3g -> %.3g (order %.3f), Euler order %.3f",
+                      0.1 / (1 << i), 0.1 / (2 << i), rk4[i], rk4[i + 1], order_rk4,
+                      order_euler);
+      g_assert_cmpfloat (fabs (order_rk4 - 4), <, 0.1);
+      g_assert_cmpfloat (fabs (order_euler - 1), <, 0.1);
+    }
+  /* RK4's global error for x' = -x over one time constant: e^-1 h^4 / 120 */
+  g_assert_cmpfloat (fabs (rk4[0] / (exp (-1.0) * 1e-4 / 120) - 1), <, 0.1);
+}
+
+/* The input is added to the input variable at the start of the step, then the equations are
+ * integrated from there. */
+static void
+test_input_convention (void)
+{
+  g_autoptr (BslEquations) eq = equations ("dv/dt = -v/tau : volt\ntau : second\n",
+                                           "v > 1*volt", "v = 0*volt", NULL, "v", "euler");
+  double v = 0.25, tau = 10e-3, dt = 1e-3, in = 0.5, last = BSL_EQUATIONS_NEVER, spike;
+  double *states[] = { &v };
+  double *params[] = { &tau };
+  double expected = (0.25 + 0.5) + dt * (-(0.25 + 0.5) / tau);
+
+  bsl_equations_step (eq, 1, dt, 0, states, params, &in, &last, &spike);
+  g_assert_cmpfloat (v, ==, expected);
+  /* an input above threshold makes a spike in the same step */
+  in = 2;
+  bsl_equations_step (eq, 1, dt, 1, states, params, &in, &last, &spike);
+  g_assert_cmpfloat (spike, ==, 1);
+  g_assert_cmpfloat (v, ==, 0);
+  g_assert_cmpfloat (last, ==, 1);
+  /* without input, nothing is added */
+  v = 0.5;
+  bsl_equations_step (eq, 1, dt, 2, states, params, NULL, &last, &spike);
+  g_assert_cmpfloat (v, ==, 0.5 + dt * (-0.5 / tau));
+}
+
+/* (unless refractory) holds v for refractory/dt steps after a spike, during which there is no
+ * spike and the input to v is dropped; I goes on. */
+static void
+test_refractory (void)
+{
+  g_autoptr (BslEquations) eq =
+    equations ("dv/dt = (v_rest - v + R*(I + I_ext))/tau : volt (unless refractory)\n"
+               "dI/dt = -I/tau_syn : amp\n"
+               "v_rest : volt\nR : ohm\nI_ext : amp\ntau : second\ntau_syn : second\n",
+               "v > -50*mV", "v = -70*mV\nI += 0.1*nA", "2*ms", "v", "rk4");
+  double v = -65e-3, I = 0, v_rest = -65e-3, R = 100e6, I_ext = 0.5e-9, tau = 10e-3;
+  double tau_syn = 5e-3, dt = 0.1e-3, last = BSL_EQUATIONS_NEVER, spike, in = 1e-3;
+  double *states[] = { &v, &I };
+  double *params[] = { &v_rest, &R, &I_ext, &tau, &tau_syn };
+  gint64 last_spike = -1;
+  guint n_spikes = 0;
+
+  for (gint64 step = 0; step < 3000; step++)
+    {
+      double I_before = I;
+
+      bsl_equations_step (eq, 1, dt, step, states, params, &in, &last, &spike);
+      if (last_spike >= 0 && step - last_spike < 20)
+        {
+          /* held at the reset, input dropped, no spike, while I decays */
+          g_assert_cmpfloat (spike, ==, 0);
+          g_assert_cmpfloat (v, ==, -70e-3);
+          g_assert_cmpfloat (I, <, I_before);
+        }
+      else if (last_spike >= 0 && step - last_spike == 20)
+        g_assert_cmpfloat (v, >, -70e-3);
+      if (spike != 0)
+        {
+          g_assert_true (last_spike < 0 || step - last_spike >= 20);
+          g_assert_cmpfloat (last, ==, step);
+          g_assert_cmpfloat (v, ==, -70e-3);
+          last_spike = step;
+          n_spikes++;
+        }
+    }
+  g_assert_cmpuint (n_spikes, >, 10);
+}
+
+/* Every neuron of a population steps as it would alone, across the blocks the engine uses. */
+static void
+test_population_independent (void)
+{
+  enum { N = 301, STEPS = 200 };
+  g_autoptr (BslEquations) eq =
+    equations ("dv/dt = (v_rest - v + R*(I + I_ext))/tau : volt (unless refractory)\n"
+               "dI/dt = -I/tau_syn : amp\n"
+               "v_rest : volt\nR : ohm\nI_ext : amp\ntau : second\ntau_syn : second\n"
+               "t_ref : second\n",
+               "v > -50*mV", "v = -70*mV; I += 0.1*nA", "t_ref", "I", "euler");
+  g_autofree double *p = g_new (double, 6 * N);
+  g_autofree double *s = g_new (double, 2 * N);
+  g_autofree double *s1 = g_new (double, 2 * N);
+  double last[N], last1[N], spikes[N], in[N];
+  double *params[6], *states[2] = { s, s + N };
+
+  for (guint j = 0; j < 6; j++)
+    params[j] = p + j * N;
+  for (guint i = 0; i < N; i++)
+    {
+      params[0][i] = -65e-3;
+      params[1][i] = 100e6;
+      params[2][i] = 0.1e-9 + 0.4e-9 * i / N;
+      params[3][i] = 5e-3 + 10e-3 * i / N;
+      params[4][i] = 3e-3;
+      params[5][i] = 1e-3 + 1e-4 * (i % 7);
+      s[i] = -65e-3;
+      s[N + i] = 0;
+      last[i] = last1[i] = BSL_EQUATIONS_NEVER;
+    }
+  memcpy (s1, s, 2 * N * sizeof (double));
+  for (gint64 step = 0; step < STEPS; step++)
+    {
+      for (guint i = 0; i < N; i++)
+        in[i] = (step + i) % 13 == 0 ? 0.05e-9 : 0;
+      bsl_equations_step (eq, N, 1e-4, step, states, params, in, last, spikes);
+      for (guint i = 0; i < N; i++)
+        {
+          double *st1[2] = { s1 + i, s1 + N + i };
+          double *pr1[6];
+          double spike1;
+
+          for (guint j = 0; j < 6; j++)
+            pr1[j] = params[j] + i;
+          bsl_equations_step (eq, 1, 1e-4, step, st1, pr1, in + i, last1 + i, &spike1);
+          g_assert_cmpfloat (spike1, ==, spikes[i]);
+        }
+    }
+  g_assert_cmpmem (s, 2 * N * sizeof (double), s1, 2 * N * sizeof (double));
+  g_assert_cmpmem (last, sizeof last, last1, sizeof last1);
+}
+
+/* Functions, powers and conditions, one Euler step against the same formula written in C. */
+static void
+test_functions (void)
+{
+  g_autoptr (BslEquations) eq =
+    equations ("dx/dt = (clip(2*sin(t/second + 1), -0.5, 0.5) + tanh(x) + abs(y)**1.5\n"
+               "         + exprel(y) + int(x > 0.5 and not (y > 1)) + sqrt(g/siemens)\n"
+               "         + log(cosh(x)) + (x % 0.3) + floor(y) + sign(-x))/second : 1\n"
+               "dy/dt = -y/tau + 3*exp(-t/tau)/tau*k : 1\n"
+               "k = 1 - x/2 : 1\n"
+               "g : siemens\ntau : second\n",
+               NULL, NULL, NULL, NULL, "euler");
+  double x = 0.7, y = -0.4, g = 4e-9, tau = 0.02, dt = 0.001, last = BSL_EQUATIONS_NEVER, sp;
+  double *states[] = { &x, &y };
+  double *params[] = { &g, &tau };
+  double t = 5 * dt;
+  double fx = fmin (fmax (2 * sin (t + 1), -0.5), 0.5) + tanh (0.7) + pow (fabs (-0.4), 1.5)
+    + expm1 (-0.4) / -0.4 + 1.0 + sqrt (4e-9) + log (cosh (0.7))
+    + (0.7 - floor (0.7 / 0.3) * 0.3) + floor (-0.4) - 1.0;
+  double fy = -(-0.4) / tau + 3 * exp (-t / tau) / tau * (1 - 0.7 / 2);
+
+  bsl_equations_step (eq, 1, dt, 5, states, params, NULL, &last, &sp);
+  g_assert_cmpfloat_with_epsilon (x, 0.7 + dt * fx, 1e-14);
+  g_assert_cmpfloat_with_epsilon (y, -0.4 + dt * fy, 1e-14);
+}
+
+/* ---- C source ---- */
+
+static void
+append_array (GString      *s,
+              const char   *name,
+              const double *v,
+              gsize         n)
+{
+  g_string_append_printf (s, "static double %s[] = {", name);
+  for (gsize i = 0; i < n; i++)
+    g_string_append_printf (s, "%s%a", i ? ", " : " ", v[i]);
+  g_string_append (s, " };\n");
+}
+
+/* Compiles the C source with a driver that steps it with the same inputs, and checks every
+ * state, spike and last-spike step against bsl_equations_step, bit for bit. */
+static void
+check_c_source (BslEquations *eq,
+                guint         n,
+                double        dt,
+                guint         steps,
+                const double *init,      /* n_states * n */
+                const double *param)     /* n_params * n */
+{
+  const char *cc = g_getenv ("CC") != NULL && *g_getenv ("CC") ? g_getenv ("CC") : "cc";
+  g_autofree char *cc_path = g_find_program_in_path (cc);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *source = NULL;
+  g_autofree char *src_path = NULL;
+  g_autofree char *exe_path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GString) prog = g_string_new (NULL);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  guint ns = bsl_equations_get_n_states (eq), np = bsl_equations_get_n_params (eq);
+  g_autofree double *st = g_memdup2 (init, sizeof (double) * ns * n);
+  g_autofree double *in = g_new (double, n);
+  g_autofree double *scale = g_new (double, n);
+  g_autofree double *last = g_new (double, n);
+  g_autofree double *spikes = g_new (double, n);
+  g_autofree double **states = g_new (double *, ns);
+  g_autofree double **params = g_new (double *, MAX (np, 1));
+  int status = 0;
+  gint in_state = bsl_equations_get_input_state (eq);
+
+  if (cc_path == NULL)
+    {
+      g_test_skip ("no C compiler");
+      return;
+    }
+  source = bsl_equations_to_c (eq, "neuron", &error);
+  g_assert_no_error (error);
+
+  /* the engine's run, printed as the driver prints its own; the input is scaled to the
+   * input variable's initial size */
+  for (guint i = 0; i < n; i++)
+    scale[i] = in_state >= 0 ? fabs (init[in_state * n + i]) + 1e-9 : 0.0;
+  for (guint k = 0; k < ns; k++)
+    states[k] = st + k * n;
+  for (guint j = 0; j < np; j++)
+    params[j] = (double *) param + j * n;
+  for (guint i = 0; i < n; i++)
+    last[i] = BSL_EQUATIONS_NEVER;
+  for (guint step = 0; step < steps; step++)
+    {
+      for (guint i = 0; i < n; i++)
+        in[i] = ((step * 7 + i * 3) % 11 == 0 ? 0.25 : 0.0) * scale[i];
+      bsl_equations_step (eq, n, dt, step, states, params, in_state >= 0 ? in : NULL, last,
+                          spikes);
+      for (guint i = 0; i < n; i++)
+        if (spikes[i] != 0)
+          g_string_append_printf (expected, "spike %u %u\n", step, i);
+    }
+  for (guint k = 0; k < ns * n; k++)
+    g_string_append_printf (expected, "%a\n", st[k]);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (expected, "%a\n", last[i]);
+
+  g_string_append (prog, source);
+  g_string_append (prog, "\n#include <stdio.h>\n");
+  append_array (prog, "init", init, ns * n);
+  append_array (prog, "param", param, MAX (np, 1) * n);
+  append_array (prog, "scale", scale, n);
+  g_string_append_printf (prog,
+    "int\nmain (void)\n{\n"
+    "  enum { N = %u, NS = %u, NP = %u };\n"
+    "  double *states[NS + 1], *params[NP + 1], in[N], last[N], spikes[N];\n\n"
+    "  for (int k = 0; k < NS; k++)\n    states[k] = init + k * N;\n"
+    "  for (int j = 0; j < NP; j++)\n    params[j] = param + j * N;\n"
+    "  for (int i = 0; i < N; i++)\n    last[i] = -HUGE_VAL;\n"
+    "  for (unsigned step = 0; step < %u; step++)\n    {\n"
+    "      for (unsigned i = 0; i < N; i++)\n"
+    "        in[i] = ((step * 7 + i * 3) %% 11 == 0 ? 0.25 : 0.0) * scale[i];\n"
+    "      neuron_step (N, %a, step, states, params, %s, last, spikes);\n"
+    "      for (int i = 0; i < N; i++)\n"
+    "        if (spikes[i] != 0)\n          printf (\"spike %%u %%d\\n\", step, i);\n"
+    "    }\n"
+    "  for (int k = 0; k < NS * N; k++)\n    printf (\"%%a\\n\", init[k]);\n"
+    "  for (int i = 0; i < N; i++)\n    printf (\"%%a\\n\", last[i]);\n"
+    "  return 0;\n}\n",
+    n, ns, np, steps, dt, in_state >= 0 ? "in" : "NULL");
+
+  dir = g_dir_make_tmp ("basalt-eq-XXXXXX", &error);
+  g_assert_no_error (error);
+  src_path = g_build_filename (dir, "neuron.c", NULL);
+  exe_path = g_build_filename (dir, "neuron", NULL);
+  g_assert_true (g_file_set_contents (src_path, prog->str, -1, &error));
+  {
+    const char *argv[] = { cc_path, "-std=c99", "-O2", "-ffp-contract=off", "-Wall", "-Wextra",
+                           "-Werror", "-Wno-unused-parameter", "-o", exe_path, src_path, "-lm",
+                           NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                 &err, &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the C source does not compile:\n%s\n%s", err, prog->str);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+  }
+  {
+    const char *argv[] = { exe_path, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                 &err, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  g_assert_true (strstr (expected->str, "spike ") != NULL);
+  g_assert_cmpstr (out, ==, expected->str);
+  g_unlink (exe_path);
+  g_unlink (src_path);
+  g_rmdir (dir);
+}
+
+static const char adex[] =
+  "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt\n"
+  "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
+  "Cm : farad\ngL : siemens\nEL : volt\nVT : volt\nDeltaT : volt\ntauw : second\n"
+  "a : siemens\nb : amp\nI_ext : amp\n";
+
+static void
+test_c_source (void)
+{
+  static const char *const methods[] = { "euler", "rk4" };
+  double init[2 * 3] = { -70e-3, -60e-3, -52e-3, 0, 0.1e-9, 0 };
+  double param[9 * 3] = {
+    281e-12, 200e-12, 200e-12, 30e-9, 10e-9, 12e-9, -70.6e-3, -70e-3, -70e-3,
+    -50.4e-3, -50e-3, -50e-3, 2e-3, 2e-3, 2e-3, 144e-3, 300e-3, 300e-3,
+    4e-9, 2e-9, 2e-9, 0.0805e-9, 0.06e-9, 0.06e-9, 1e-9, 0.5e-9, 0.3e-9,
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      g_autoptr (BslEquations) eq = equations (adex, "vm > VT + 5*DeltaT",
+                                               "vm = EL + 10*mV; w += b", NULL, "vm",
+                                               methods[m]);
+
+      check_c_source (eq, 3, 1e-4, 2000, init, param);
+    }
+  {
+    /* refractoriness, exponential Euler, subexpressions and functions */
+    g_autoptr (BslEquations) eq =
+      equations ("dv/dt = (v_rest - v + R*I_syn)/tau : volt (unless refractory)\n"
+                 "dg/dt = -g/tau_syn + clip(sin(2*pi*t/(50*ms)), 0, 1)*nS/ms : siemens\n"
+                 "I_syn = g*(E - v) + 0.2*nA*int(t > 5*ms) : amp\n"
+                 "v_rest : volt\nR : ohm\ntau : second\ntau_syn : second\nE : volt\n"
+                 "t_ref : second\n",
+                 "v > -50*mV and not_refractory", "v = -70*mV\ng *= 0.5", "t_ref", "v",
+                 "exponential_euler");
+    double init2[2 * 2] = { -65e-3, -60e-3, 0, 1e-9 };
+    double param2[6 * 2] = { -65e-3, -60e-3, 100e6, 80e6, 10e-3, 20e-3, 5e-3, 3e-3,
+                             0, -10e-3, 2e-3, 3.3e-3 };
+
+    check_c_source (eq, 2, 1e-4, 3000, init2, param2);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/equations/step/lava-lif", test_lava_lif);
+  g_test_add_func ("/equations/step/exponential-euler-exact", test_exponential_euler_exact);
+  g_test_add_func ("/equations/step/convergence-order", test_convergence_order);
+  g_test_add_func ("/equations/step/input-convention", test_input_convention);
+  g_test_add_func ("/equations/step/refractory", test_refractory);
+  g_test_add_func ("/equations/step/population-independent", test_population_independent);
+  g_test_add_func ("/equations/step/functions", test_functions);
+  g_test_add_func ("/equations/step/c-source", test_c_source);
+  return g_test_run ();
+}
