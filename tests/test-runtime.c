@@ -337,6 +337,43 @@ test_fixed_wraps (void)
 }
 
 static void
+test_dense_weight_precision (void)
+{
+  /* fixed_pt Dense, Lava's rules: mixed sign spends one bit, so with num_weight_bits 4 weights
+   * keep multiples of 2^(8 - 4 + 1) = 32 (floor): 100 -> 96, -100 -> -128, 255 -> 224;
+   * inhibitory keeps multiples of 2^2 toward zero: -101 -> -100; excitatory clips at 255.
+   * Graded messages multiply; weight_exp 1 doubles the sum. */
+  g_autoptr(BslGraph) graph = graph_from (
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [3], \"params\": {\"data\": [[1], [1], [1]]}},"
+    "{\"name\": \"mixed\", \"type\": \"Dense\", \"shape\": [3, 3], \"params\": {\"num_weight_bits\": 4,"
+    "  \"weights\": [[100, 0, 0], [0, -100, 0], [0, 0, 255]]}},"
+    "{\"name\": \"inh\", \"type\": \"Dense\", \"shape\": [1, 3], \"params\": {\"num_weight_bits\": 6,"
+    "  \"weights\": [[-101, 0, 0]]}},"
+    "{\"name\": \"exc\", \"type\": \"Dense\", \"shape\": [1, 3], \"params\": {\"sign_mode\": 2,"
+    "  \"weights\": [[255, 7, 0]], \"weight_exp\": 1}},"
+    "{\"name\": \"gsrc\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[3], [-2]]}},"
+    "{\"name\": \"graded\", \"type\": \"Dense\", \"shape\": [1, 2], \"params\": {\"num_message_bits\": 8,"
+    "  \"weights\": [[10, 20]]}}],"
+    "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"mixed.s_in\"}, {\"from\": \"src.s_out\", \"to\": \"inh.s_in\"},"
+    " {\"from\": \"src.s_out\", \"to\": \"exc.s_in\"}, {\"from\": \"gsrc.s_out\", \"to\": \"graded.s_in\"}]}");
+  g_autoptr(BslRuntime) runtime = compile (graph, BSL_TAG_FIXED_PT, 0);
+  BslProbe *mixed = probe (runtime, "mixed.a_out"), *inh = probe (runtime, "inh.a_out");
+  BslProbe *exc = probe (runtime, "exc.a_out"), *graded = probe (runtime, "graded.a_out");
+
+  bsl_runtime_run (runtime, 2);
+  g_assert_cmpfloat (bsl_probe_get_row (mixed, 1)[0], ==, 96);
+  g_assert_cmpfloat (bsl_probe_get_row (mixed, 1)[1], ==, -128);
+  g_assert_cmpfloat (bsl_probe_get_row (mixed, 1)[2], ==, 224);
+  g_assert_cmpfloat (bsl_probe_get_row (inh, 1)[0], ==, -100);
+  g_assert_cmpfloat (bsl_probe_get_row (exc, 1)[0], ==, (255 + 7) * 2);
+  /* 10 * 3 + 20 * (-2); the mixed default drops the LSB of neither (both even) */
+  g_assert_cmpfloat (bsl_probe_get_row (graded, 1)[0], ==, -10);
+  /* nothing arrives before step 2 */
+  g_assert_cmpfloat (bsl_probe_get_row (mixed, 0)[0], ==, 0);
+}
+
+static void
 test_runner_readers_get_a_turn (void)
 {
   /* A plot copies probe data every frame while the engine runs flat out: it must get the lock
@@ -451,6 +488,7 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/probe-window", test_probe_window);
   g_test_add_func ("/runtime/mixed-tags", test_mixed_tags);
   g_test_add_func ("/runtime/fixed-wraps", test_fixed_wraps);
+  g_test_add_func ("/runtime/dense-weight-precision", test_dense_weight_precision);
   g_test_add_func ("/runtime/runner", test_runner);
   g_test_add_func ("/runtime/runner-readers-get-a-turn", test_runner_readers_get_a_turn);
   return g_test_run ();
