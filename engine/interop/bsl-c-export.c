@@ -100,6 +100,20 @@ is_connection (const BslProcRuntime *pr)
   return type_is (pr, "Dense") || type_is (pr, "Sparse") || type_is (pr, "DelayDense");
 }
 
+/* Neuron models with values derived from their parameters before the first step. */
+static gboolean
+has_derived (const BslProcRuntime *pr)
+{
+  return type_is (pr, "RF") || type_is (pr, "SigmaDelta")
+         || (type_is (pr, "ATRLIF") && pr->tag == BSL_TAG_FIXED_PT);
+}
+
+static gboolean
+has_build (const BslProcRuntime *pr)
+{
+  return is_connection (pr) || has_derived (pr);
+}
+
 static gsize
 max_delay (const BslProcRuntime *pr)
 {
@@ -170,6 +184,51 @@ emit_storage (Out *o, guint k, const BslProcRuntime *pr)
     }
   if (type_is (pr, "PoissonSource"))
     g_string_append_printf (s, "static uint64_t p%u_key;\n", k);
+  if (type_is (pr, "RF"))
+    g_string_append_printf (s, "static double p%u_rf_sin, p%u_rf_cos, p%u_rf_vth;\n", k, k, k);
+  if (type_is (pr, "SigmaDelta"))
+    g_string_append_printf (s, "static double p%u_sd_vth;\nstatic %s p%u_sd_bias[%" G_GSIZE_FORMAT
+                            "];\n", k, ctype (pr->tag == BSL_TAG_FIXED_PT), k, MAX (pr->size, 1));
+  if (type_is (pr, "ATRLIF") && pr->tag == BSL_TAG_FIXED_PT)
+    g_string_append_printf (s, "static int32_t p%u_at_bias[%" G_GSIZE_FORMAT "];\n"
+                            "static int32_t p%u_at_theta_0, p%u_at_theta_step;\n",
+                            k, MAX (pr->size, 1), k, k);
+}
+
+/* What the engine's prepare() derives for these models, from the same kernel helpers. */
+static void
+emit_derived_build (Out *o, guint k, const BslProcRuntime *pr)
+{
+  GString *s = o->s;
+  gboolean fixed = pr->tag == BSL_TAG_FIXED_PT;
+
+  g_string_append_printf (s, "\nstatic void\np%u_build (void)\n{\n", k);
+  if (type_is (pr, "RF"))
+    g_string_append_printf (s,
+      "  bsl_k_rf_decays (p%u_period[0], p%u_alpha[0], (int) p%u_decay_bits[0], &p%u_rf_sin, "
+      "&p%u_rf_cos);\n"
+      "  p%u_rf_vth = bsl_k_rf_threshold (p%u_vth[0], (int) p%u_state_exp[0]);\n",
+      k, k, k, k, k, k, k, k);
+  else if (type_is (pr, "SigmaDelta"))
+    {
+      /* Lava's process scales vth and bias by 2^(spike_exp + state_exp) once. */
+      g_string_append_printf (s,
+        "  const double scale = ldexp (1.0, (int) (p%u_spike_exp[0] + p%u_state_exp[0]));\n"
+        "  p%u_sd_vth = p%u_vth[0] * scale;\n"
+        "  for (size_t k = 0; k < %" G_GSIZE_FORMAT "; k++)\n"
+        "    p%u_sd_bias[k] = %s(p%u_bias[k] * scale);\n",
+        k, k, k, k, pr->size, k, fixed ? "(int32_t) " : "", k);
+      if (fixed)
+        g_string_append_printf (s, "  p%u_sd_vth = (double) (int32_t) p%u_sd_vth;\n", k, k);
+    }
+  else
+    g_string_append_printf (s,
+      "  bsl_k_lif_fixed_effective_bias (0, %" G_GSIZE_FORMAT ", p%u_bias_mant, p%u_bias_exp, "
+      "p%u_at_bias);\n"
+      "  p%u_at_theta_0 = (int32_t) (p%u_theta_0[0] * 64.0);\n"
+      "  p%u_at_theta_step = (int32_t) (p%u_theta_step[0] * 64.0);\n",
+      pr->size, k, k, k, k, k, k, k);
+  g_string_append (s, "}\n");
 }
 
 static void
@@ -362,6 +421,50 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
 
   if (plain_kernel (pr) >= 0)
     emit_plain_kernel (o, k, pr, plain_kernel (pr));
+  else if (type_is (pr, "RF"))
+    {
+      if (fixed)
+        g_string_append_printf (s, "  bsl_k_rf_fixed_step (0, %" G_GSIZE_FORMAT ", (int32_t) "
+                                "p%u_rf_sin, (int32_t) p%u_rf_cos, (int64_t) p%u_rf_vth, (int) "
+                                "p%u_state_exp[0], (int) p%u_decay_bits[0], p%u_a_real_in, "
+                                "p%u_a_imag_in, p%u_real, p%u_imag, p%u_s_out);\n",
+                                n, k, k, k, k, k, k, k, k, k, k);
+      else
+        g_string_append_printf (s, "  bsl_k_rf_float_step (0, %" G_GSIZE_FORMAT ", p%u_rf_sin, "
+                                "p%u_rf_cos, p%u_rf_vth, p%u_a_real_in, p%u_a_imag_in, p%u_real, "
+                                "p%u_imag, p%u_s_out);\n", n, k, k, k, k, k, k, k, k);
+    }
+  else if (type_is (pr, "SigmaDelta"))
+    {
+      if (fixed)
+        g_string_append_printf (s, "  bsl_k_sigma_delta_fixed_step (0, %" G_GSIZE_FORMAT
+                                ", (int32_t) p%u_sd_vth, (int) p%u_act_mode[0], (int) "
+                                "p%u_state_exp[0], p%u_sd_bias, p%u_a_in, p%u_sigma, p%u_act, "
+                                "p%u_s_out);\n", n, k, k, k, k, k, k, k, k);
+      else
+        g_string_append_printf (s, "  bsl_k_sigma_delta_float_step (0, %" G_GSIZE_FORMAT
+                                ", p%u_sd_vth, (int) p%u_act_mode[0], (int) p%u_cum_error[0], "
+                                "p%u_sd_bias, p%u_a_in, p%u_sigma, p%u_act, p%u_residue, "
+                                "p%u_error, p%u_s_out);\n", n, k, k, k, k, k, k, k, k, k, k);
+    }
+  else if (type_is (pr, "ATRLIF"))
+    {
+      if (fixed)
+        g_string_append_printf (s,
+          "  if (t == 1)\n"
+          "    for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
+          "      p%u_theta[i] = p%u_at_theta_0;\n"
+          "  bsl_k_atrlif_fixed_step (0, %" G_GSIZE_FORMAT ", p%u_delta_i[0], p%u_delta_v[0], "
+          "p%u_delta_theta[0], p%u_delta_r[0], p%u_at_theta_0, p%u_at_theta_step, p%u_at_bias, "
+          "p%u_a_in, p%u_i, p%u_v, p%u_theta, p%u_r, p%u_s_out);\n",
+          n, k, k, n, k, k, k, k, k, k, k, k, k, k, k, k, k);
+      else
+        g_string_append_printf (s,
+          "  bsl_k_atrlif_float_step (0, %" G_GSIZE_FORMAT ", p%u_delta_i[0], p%u_delta_v[0], "
+          "p%u_delta_theta[0], p%u_delta_r[0], p%u_theta_0[0], p%u_theta_step[0], p%u_bias_mant, "
+          "p%u_a_in, p%u_i, p%u_v, p%u_theta, p%u_r, p%u_s_out);\n",
+          n, k, k, k, k, k, k, k, k, k, k, k, k, k);
+    }
   else if (type_is (pr, "LIF") || type_is (pr, "LIFReset"))
     {
       if (type_is (pr, "LIFReset"))
@@ -480,7 +583,8 @@ supported (const BslProcRuntime *pr, GError **error)
                                        "Sparse", "DelayDense", "RingBuffer", "Spiker",
                                        "PoissonSource", "CurrentSource", "Monitor", NULL };
 
-  if (g_strv_contains (types, pr->type->name) || plain_kernel (pr) >= 0)
+  if (g_strv_contains (types, pr->type->name) || plain_kernel (pr) >= 0
+      || type_is (pr, "RF") || type_is (pr, "SigmaDelta") || type_is (pr, "ATRLIF"))
     return TRUE;
   g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                "process '%s' (%s) cannot be exported to C yet", pr->name, pr->type->name);
@@ -510,6 +614,8 @@ emit_kernels (GString *s)
 static gboolean
 var_rebuilds (const BslProcRuntime *pr, const char *var)
 {
+  if (has_derived (pr))
+    return TRUE;
   return is_connection (pr) && (g_str_equal (var, "weights") || g_str_equal (var, "sign_mode")
                                 || g_str_equal (var, "num_weight_bits"));
 }
@@ -725,6 +831,8 @@ bsl_c_export_to_string (const BslGraph           *graph,
   for (guint k = 0; k < rt->n_procs; k++)
     if (is_connection (rt->procs[k]))
       emit_build (&o, k, rt->procs[k]);
+    else if (has_derived (rt->procs[k]))
+      emit_derived_build (&o, k, rt->procs[k]);
 
   /* step */
   g_string_append_printf (s, "\nvoid\n%s_step (void)\n{\n  const int64_t t = bsl_c_time + 1;\n\n",
@@ -758,7 +866,7 @@ bsl_c_export_to_string (const BslGraph           *graph,
                                 pr->name);
     }
   for (guint k = 0; k < rt->n_procs; k++)
-    if (is_connection (rt->procs[k]))
+    if (has_build (rt->procs[k]))
       g_string_append_printf (s, "  if (all)\n    p%u_build ();\n", k);
   g_string_append (s, "  bsl_c_time = 0;\n}\n");
   g_string_append_printf (s,

@@ -88,6 +88,41 @@ static const char biophysical[] =
   "  {\"from\": \"inh.a_out\", \"to\": \"cl.g_inh_in\"}, {\"from\": \"iz.s_out\", \"to\": \"mon.a_in\"}\n"
   " ]}\n";
 
+/* Lava's RF, SigmaDelta and ATRLIF, whose models derive values before the first step. */
+static const char lava_models_float[] =
+  "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 100},\n"
+  " \"processes\": [\n"
+  "  {\"name\": \"cur\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [0.6, 1.1], \"stop\": 20}},\n"
+  "  {\"name\": \"wave\", \"type\": \"RingBuffer\", \"shape\": [3], \"params\": {\"data\": [[0, 1.5, 3, 1], [2, 2, 0.5, 0], [-1, 0, 1, 4]]}},\n"
+  "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [2], \"params\": {\"period\": 8, \"alpha\": 0.05, \"vth\": 0.3}},\n"
+  "  {\"name\": \"sd\", \"type\": \"SigmaDelta\", \"shape\": [3], \"params\": {\"vth\": 0.4, \"bias\": [0.1, 0, -0.2], \"cum_error\": 1, \"spike_exp\": 1}},\n"
+  "  {\"name\": \"w\", \"type\": \"Dense\", \"shape\": [2, 3], \"params\": {\"weights\": [[1, 0.5, 0], [0, 2, 1]], \"num_message_bits\": 16}},\n"
+  "  {\"name\": \"at\", \"type\": \"ATRLIF\", \"shape\": [2], \"params\": {\"bias_mant\": [0.5, 1]}},\n"
+  "  {\"name\": \"mon\", \"type\": \"Monitor\", \"shape\": [2]}\n"
+  " ],\n"
+  " \"connections\": [\n"
+  "  {\"from\": \"cur.a_out\", \"to\": \"rf.a_real_in\"}, {\"from\": \"wave.s_out\", \"to\": \"sd.a_in\"},\n"
+  "  {\"from\": \"sd.s_out\", \"to\": \"w.s_in\"}, {\"from\": \"w.a_out\", \"to\": \"at.a_in\"},\n"
+  "  {\"from\": \"at.s_out\", \"to\": \"mon.a_in\"}\n"
+  " ]}\n";
+
+static const char lava_models_fixed[] =
+  "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 100},\n"
+  " \"processes\": [\n"
+  "  {\"name\": \"cur\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [60, 110], \"stop\": 20}},\n"
+  "  {\"name\": \"wave\", \"type\": \"RingBuffer\", \"shape\": [3], \"params\": {\"data\": [[0, 15, 30, 10], [20, 20, 5, 0], [-10, 0, 10, 40]]}},\n"
+  "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [2], \"params\": {\"period\": 8, \"alpha\": 0.05, \"vth\": 30, \"decay_bits\": 12, \"state_exp\": 6}},\n"
+  "  {\"name\": \"sd\", \"type\": \"SigmaDelta\", \"shape\": [3], \"params\": {\"vth\": 4, \"bias\": [1, 0, -2], \"state_exp\": 3}},\n"
+  "  {\"name\": \"w\", \"type\": \"Dense\", \"shape\": [2, 3], \"params\": {\"weights\": [[10, 5, 0], [0, 20, 12]], \"num_message_bits\": 16}},\n"
+  "  {\"name\": \"at\", \"type\": \"ATRLIF\", \"shape\": [2], \"params\": {\"bias_mant\": [50, 100], \"bias_exp\": 1}},\n"
+  "  {\"name\": \"mon\", \"type\": \"Monitor\", \"shape\": [2]}\n"
+  " ],\n"
+  " \"connections\": [\n"
+  "  {\"from\": \"cur.a_out\", \"to\": \"rf.a_real_in\"}, {\"from\": \"wave.s_out\", \"to\": \"sd.a_in\"},\n"
+  "  {\"from\": \"sd.s_out\", \"to\": \"w.s_in\"}, {\"from\": \"w.a_out\", \"to\": \"at.a_in\"},\n"
+  "  {\"from\": \"at.s_out\", \"to\": \"mon.a_in\"}\n"
+  " ]}\n";
+
 /* What to record: every state Var and out-port a user could plot. */
 static GPtrArray *
 all_probes (const BslGraph *graph)
@@ -583,6 +618,8 @@ main (int argc, char **argv)
   g_test_add_data_func ("/c-export/all-types/floating_pt", all_types_float, test_all_types);
   g_test_add_data_func ("/c-export/all-types/fixed_pt", all_types_fixed, test_all_types);
   g_test_add_data_func ("/c-export/biophysical/floating_pt", biophysical, test_all_types);
+  g_test_add_data_func ("/c-export/lava-models/floating_pt", lava_models_float, test_all_types);
+  g_test_add_data_func ("/c-export/lava-models/fixed_pt", lava_models_fixed, test_all_types);
   add_dir_cases ("/c-export/examples", examples, ".basalt", test_example);
   add_dir_cases ("/c-export/traces/fixed", fixed, ".json", test_trace);
   add_dir_cases ("/c-export/traces/float", floating, ".json", test_trace);
