@@ -721,6 +721,37 @@ value_of (const BslFitProblem *problem,
   return array->n == 1 ? array->data[0] : array->data[element];
 }
 
+/* The initial state and the per-neuron bias of the population at the current point. */
+static void
+load_fixed_state (const BslFitProblem *problem,
+                  gint32              *u,
+                  gint32              *v,
+                  gint32              *bias_mant,
+                  gint32              *bias_exp)
+{
+  for (gsize i = 0; i < problem->n; i++)
+    {
+      u[i] = (gint32) value_of (problem, problem->var_u, i);
+      v[i] = (gint32) value_of (problem, problem->var_v, i);
+      bias_mant[i] = (gint32) value_of (problem, problem->var_bias_mant, i);
+      bias_exp[i] = (gint32) value_of (problem, problem->var_bias_exp, i);
+    }
+}
+
+static void
+load_float_state (const BslFitProblem *problem,
+                  double              *u,
+                  double              *v,
+                  double              *bias_mant)
+{
+  for (gsize i = 0; i < problem->n; i++)
+    {
+      u[i] = value_of (problem, problem->var_u, i);
+      v[i] = value_of (problem, problem->var_v, i);
+      bias_mant[i] = value_of (problem, problem->var_bias_mant, i);
+    }
+}
+
 static void
 simulate_direct_fixed (BslFitProblem *problem,
                        BslReference  *trace)
@@ -739,13 +770,7 @@ simulate_direct_fixed (BslFitProblem *problem,
   const double *forced_u = problem->forcing ? problem->ref->data[BSL_REF_U] : NULL;
   const double *forced_v = problem->forcing ? problem->ref->data[BSL_REF_V] : NULL;
 
-  for (gsize i = 0; i < n; i++)
-    {
-      u[i] = (gint32) value_of (problem, problem->var_u, i);
-      v[i] = (gint32) value_of (problem, problem->var_v, i);
-      bias_mant[i] = (gint32) value_of (problem, problem->var_bias_mant, i);
-      bias_exp[i] = (gint32) value_of (problem, problem->var_bias_exp, i);
-    }
+  load_fixed_state (problem, u, v, bias_mant, bias_exp);
   for (gsize t = 0; t < problem->n_steps; t++)
     {
       const gint32 *a_in = problem->a_in_i + t * n;
@@ -802,13 +827,9 @@ simulate_direct_float (BslFitProblem *problem,
   const double *forced_u = problem->forcing ? problem->ref->data[BSL_REF_U] : NULL;
   const double *forced_v = problem->forcing ? problem->ref->data[BSL_REF_V] : NULL;
 
+  load_float_state (problem, u, v, bias_mant);
   for (gsize i = 0; i < n; i++)
-    {
-      u[i] = value_of (problem, problem->var_u, i);
-      v[i] = value_of (problem, problem->var_v, i);
-      bias_mant[i] = value_of (problem, problem->var_bias_mant, i);
-      refractory_end[i] = value_of (problem, problem->var_refractory_end, i);
-    }
+    refractory_end[i] = value_of (problem, problem->var_refractory_end, i);
   for (gsize t = 0; t < problem->n_steps; t++)
     {
       const double *a_in = problem->a_in_f + t * n;
@@ -1040,13 +1061,7 @@ forced_loss (BslFitProblem *problem)
       gint32 du = (gint32) value_of (problem, problem->var_du, 0);
       gint32 dv = (gint32) value_of (problem, problem->var_dv, 0);
 
-      for (gsize i = 0; i < n; i++)
-        {
-          u[i] = (gint32) value_of (problem, problem->var_u, i);
-          v[i] = (gint32) value_of (problem, problem->var_v, i);
-          bias_mant[i] = (gint32) value_of (problem, problem->var_bias_mant, i);
-          bias_exp[i] = (gint32) value_of (problem, problem->var_bias_exp, i);
-        }
+      load_fixed_state (problem, u, v, bias_mant, bias_exp);
       for (gsize t = 0; t < problem->n_steps; t++)
         {
           if (t > 0)
@@ -1079,12 +1094,7 @@ forced_loss (BslFitProblem *problem)
       double du = value_of (problem, problem->var_du, 0);
       double dv = value_of (problem, problem->var_dv, 0);
 
-      for (gsize i = 0; i < n; i++)
-        {
-          u[i] = value_of (problem, problem->var_u, i);
-          v[i] = value_of (problem, problem->var_v, i);
-          bias_mant[i] = value_of (problem, problem->var_bias_mant, i);
-        }
+      load_float_state (problem, u, v, bias_mant);
       for (gsize t = 0; t < problem->n_steps; t++)
         {
           if (t > 0)

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "fit-case.h"
 
 static BslArray *
@@ -187,4 +189,21 @@ fit_case_network (const FitCase *fc)
     }
   g_assert_no_error (error);
   return graph;
+}
+
+void
+fit_remove_tmp_dir (const char *dir,
+                    gboolean    keep_png)
+{
+  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (!keep_png || !g_str_has_suffix (name, ".png"))
+        g_unlink (path);
+    }
+  g_rmdir (dir);
 }

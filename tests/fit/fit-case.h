@@ -26,4 +26,9 @@ void       fit_case_free     (FitCase    *fit_case);
  * events through a Dense) wired to the population, as Lava ran it. */
 BslGraph  *fit_case_network  (const FitCase *fit_case);
 
+/* Removes the files of a test's temporary folder (keeping *.png screenshots when keep_png), and
+ * the folder when it is then empty. */
+void       fit_remove_tmp_dir (const char *dir,
+                               gboolean    keep_png);
+
 G_END_DECLS

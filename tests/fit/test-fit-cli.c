@@ -308,18 +308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/cli/bad-input", test_bad_input);
   g_test_add_func ("/fit/cli/bench", test_bench);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (tmp_dir);
+  fit_remove_tmp_dir (tmp_dir, FALSE);
   g_free (tmp_dir);
   return status;
 }

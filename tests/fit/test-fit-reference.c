@@ -10,6 +10,7 @@
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 #include "fit/bsl-reference.h"
+#include "fit-case.h"
 
 static char *tmp_dir;
 
@@ -235,18 +236,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/reference/wide-and-merge", test_wide_and_merge);
   g_test_add_func ("/fit/reference/npy", test_npy);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-  }
-  g_rmdir (tmp_dir);
+  fit_remove_tmp_dir (tmp_dir, FALSE);
   g_free (tmp_dir);
   return status;
 }

@@ -224,18 +224,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/tuner-page/bad-reference", test_bad_reference);
   g_test_add_func ("/fit/tuner-page/fit", test_tuner_page);
   status = g_test_run ();
-  {
-    g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (tmp_dir, name, NULL);
-
-        if (!g_str_has_suffix (name, ".png"))
-          g_unlink (file);
-      }
-  }
+  fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
   return status;
 }
