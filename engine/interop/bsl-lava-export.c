@@ -132,6 +132,49 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
       if (g_str_equal (t, "LIFRefractory"))
         kwarg (ctx, p, tag, "refractory_period", NULL);
     }
+  else if (g_str_equal (t, "ATRLIF"))
+    {
+      static const char *const vars[] = { "i", "v", "theta", "r", "delta_i", "delta_v",
+                                          "delta_theta", "delta_r", "theta_0", "theta_step",
+                                          "bias_mant", "bias_exp", NULL };
+      g_string_append_printf (s, "ATRLIF(\n        shape=(%" G_GSIZE_FORMAT ",)", n);
+      for (guint k = 0; vars[k] != NULL; k++)
+        kwarg (ctx, p, tag, vars[k], NULL);
+    }
+  else if (g_str_equal (t, "RF") || g_str_equal (t, "SigmaDelta"))
+    {
+      gboolean rf = g_str_equal (t, "RF");
+      static const char *const rf_vars[] = { "period", "alpha", "state_exp", "decay_bits", "vth",
+                                             NULL };
+      static const char *const sd_vars[] = { "vth", "bias", "spike_exp", "state_exp", NULL };
+      const char *const *vars = rf ? rf_vars : sd_vars;
+      const char *const rf_state[] = { "real", "imag", NULL };
+      const char *const sd_state[] = { "sigma", "act", "residue", "error", NULL };
+      const char *const *state = rf ? rf_state : sd_state;
+
+      g_string_append_printf (s, "%s(\n        shape=(%" G_GSIZE_FORMAT ",)", t, n);
+      for (guint k = 0; vars[k] != NULL; k++)
+        kwarg (ctx, p, tag, vars[k], NULL);
+      if (!rf)
+        {
+          g_autoptr (BslArray) mode = bsl_process_dup_param_full (p, "act_mode", NULL);
+          g_autoptr (BslArray) cum = bsl_process_dup_param_full (p, "cum_error", NULL);
+          g_string_append_printf (s, ",\n        act_mode=ActivationMode.%s,\n        cum_error=%s",
+                                  mode->data[0] != 0 ? "RELU" : "UNIT",
+                                  cum->data[0] != 0 ? "True" : "False");
+        }
+      /* Lava's constructors take no initial state for these: say so when it is not zero. */
+      for (guint k = 0; state[k] != NULL; k++)
+        {
+          g_autoptr (BslArray) x = bsl_process_dup_param_full (p, state[k], NULL);
+          gboolean zero = TRUE;
+          for (gsize e = 0; x != NULL && e < x->n; e++)
+            zero = zero && x->data[e] == 0;
+          if (!zero)
+            note (ctx, "%s (%s): Lava starts '%s' at 0; its initial value was dropped", p->name,
+                  t, state[k]);
+        }
+    }
   else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse") || g_str_equal (t, "DelayDense"))
     {
       static const char *const modes[] = { NULL, "MIXED", "EXCITATORY", "INHIBITORY" };
@@ -249,9 +292,9 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   for (guint i = 0; i < graph->processes->len; i++)
     {
       static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
-                                           "Dense", "Sparse", "DelayDense", "RingBuffer",
-                                           "Spiker", "PoissonSource", "CurrentSource", "Monitor",
-                                           NULL };
+                                           "ATRLIF", "RF", "SigmaDelta", "Dense", "Sparse",
+                                           "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
+                                           "CurrentSource", "Monitor", NULL };
       const BslProcess *p = graph->processes->pdata[i];
       if (!g_strv_contains (known, p->type->name))
         {
@@ -288,13 +331,22 @@ bsl_lava_export_to_string (const BslGraph              *graph,
     "from lava.proc.lif.process import LIF, LIFRefractory, LIFReset, TernaryLIF\n"
     "from lava.proc.monitor.process import Monitor\n"
     "from lava.utils.weightutils import SignMode\n");
-  for (guint i = 0; i < graph->processes->len; i++)
-    if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, "Sparse"))
-      {
-        g_string_append (s, "from lava.proc.sparse.process import Sparse\n"
-                            "from scipy.sparse import csr_matrix\n");
-        break;
-      }
+  {
+    /* Only the modules the network needs: older Lava releases lack some. */
+    static const char *const optional[][2] = {
+      { "ATRLIF", "from lava.proc.atrlif.process import ATRLIF\n" },
+      { "RF", "from lava.proc.rf.process import RF\n" },
+      { "SigmaDelta", "from lava.proc.sdn.process import ActivationMode, SigmaDelta\n" },
+      { "Sparse", "from lava.proc.sparse.process import Sparse\nfrom scipy.sparse import csr_matrix\n" },
+    };
+    for (guint k = 0; k < G_N_ELEMENTS (optional); k++)
+      for (guint i = 0; i < graph->processes->len; i++)
+        if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, optional[k][0]))
+          {
+            g_string_append (s, optional[k][1]);
+            break;
+          }
+  }
   g_string_append_printf (s, "\nTAG = '%s'\nSTEPS = %" G_GINT64_FORMAT "\n",
                           bsl_tag_to_string (tag), steps);
   g_string_append (s, "# (process name, Var) pairs recorded with lava's Monitor\nPROBES = [");

@@ -139,7 +139,7 @@ check_export (const BslGraph *graph, GPtrArray *notes)
       const char *at = strstr (text, decl);
       if (at == NULL)
         g_error ("the script does not build '%s'", p->name);
-      if (p->type->category == BSL_CATEGORY_NEURONS)
+      if (bsl_proc_type_find_var (p->type, "du") != NULL)
         {
           g_autoptr (BslArray) du = bsl_process_dup_param_full (p, "du", NULL);
           g_autofree char *want = NULL;
@@ -220,6 +220,41 @@ test_sources (void)
   g_assert_nonnull (strstr (text, "reset_interval=8"));
 }
 
+/* Lava's other neuron processes: ATRLIF, RF and SigmaDelta with their own keyword names. */
+static void
+test_lava_models (void)
+{
+  static const char json[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 50},\n"
+    " \"processes\": [\n"
+    "  {\"name\": \"wave\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[0, 15], [20, 5]]}},\n"
+    "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [2], \"params\": {\"period\": 8, \"decay_bits\": 12, \"vth\": 30}},\n"
+    "  {\"name\": \"sd\", \"type\": \"SigmaDelta\", \"shape\": [2], \"params\": {\"vth\": 4, \"act_mode\": 0, \"sigma\": [3, 0]}},\n"
+    "  {\"name\": \"at\", \"type\": \"ATRLIF\", \"shape\": [2], \"params\": {\"theta_0\": 7}}\n"
+    " ],\n"
+    " \"connections\": [\n"
+    "  {\"from\": \"wave.s_out\", \"to\": \"rf.a_real_in\"}, {\"from\": \"wave.s_out\", \"to\": \"sd.a_in\"},\n"
+    "  {\"from\": \"sd.s_out\", \"to\": \"at.a_in\"}\n"
+    " ]}\n";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "models", NULL, &error);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *text = NULL;
+  gboolean sigma_noted = FALSE;
+
+  g_assert_no_error (error);
+  check_export (graph, notes);
+  text = bsl_lava_export_to_string (graph, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "from lava.proc.rf.process import RF"));
+  g_assert_nonnull (strstr (text, "decay_bits=12"));
+  g_assert_nonnull (strstr (text, "act_mode=ActivationMode.UNIT"));
+  g_assert_nonnull (strstr (text, "theta_0=7"));
+  for (guint i = 0; i < notes->len; i++)
+    sigma_noted = sigma_noted || strstr (notes->pdata[i], "'sigma'") != NULL;
+  g_assert_true (sigma_noted);
+}
+
 static void
 test_cli (void)
 {
@@ -259,6 +294,7 @@ main (int argc, char **argv)
         g_test_add_data_func_full (test, g_build_filename (examples, name, NULL), test_example, g_free);
       }
   g_test_add_func ("/lava-export/sources", test_sources);
+  g_test_add_func ("/lava-export/lava-models", test_lava_models);
   g_test_add_func ("/lava-export/cli", test_cli);
   return g_test_run ();
 }
