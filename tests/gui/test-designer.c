@@ -843,7 +843,7 @@ test_frame_times (Fixture       *f,
   g_autoptr(GError) error = NULL;
   BasaltSimulation *simulation;
   FrameStats stats = { 0 };
-  double max_draw = 0, p95;
+  double max_draw = 0, p95, idle_p95;
   gint64 steps;
   guint id;
 
@@ -863,6 +863,23 @@ test_frame_times (Fixture       *f,
 
   stats.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
 
+  /* How fast this machine draws frames with nothing to do: on a busy machine (other test
+   * suites, other users) frame times say little about this program. */
+  {
+    FrameStats idle = { 0 };
+    guint idle_id;
+
+    idle.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+    basalt_simulation_pause (simulation);
+    idle_id = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &idle, NULL);
+    gui_spin (1.0);
+    gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), idle_id);
+    g_array_sort (idle.gaps, compare_gint64);
+    idle_p95 = idle.gaps->len ? g_array_index (idle.gaps, gint64, idle.gaps->len * 95 / 100) / 1000.0 : 1e9;
+    g_array_unref (idle.gaps);
+    g_assert_true (basalt_window_run (f->window, -1, &error));
+  }
+
   /* Let the plots appear, then measure. */
   gui_spin (0.5);
   id = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &stats, NULL);
@@ -880,18 +897,21 @@ test_frame_times (Fixture       *f,
   g_array_sort (stats.gaps, compare_gint64);
   p95 = stats.gaps->len ? g_array_index (stats.gaps, gint64, stats.gaps->len * 95 / 100) / 1000.0 : 0;
 
-  g_test_message ("E/I network flat out: %" G_GINT64_FORMAT " steps in 3.5 s, %u frames in 3 s, "
-                  "frame gap 95th percentile %.1f ms, longest %.1f ms, slowest plot draw %.1f ms",
-                  steps, stats.n, p95, stats.max_gap / 1000.0, max_draw);
+  g_test_message ("E/I network flat out: %" G_GINT64_FORMAT " steps, %u frames in 3 s, "
+                  "frame gap 95th percentile %.1f ms (idle %.1f ms), longest %.1f ms, slowest plot draw %.1f ms",
+                  steps, stats.n, p95, idle_p95, stats.max_gap / 1000.0, max_draw);
   g_assert_cmpint (steps, >, 0);
-  /* Frames keep coming at a steady pace. A busy test machine can delay a single frame, so the
-   * bound is on nearly all of them; a stall (the engine holding the data lock) fails at once. */
-  if (GUI_CHECK_TIMINGS)
+  /* Never a stall: the engine holding the data lock used to stop the interface for seconds. */
+  g_assert_cmpfloat (stats.max_gap / 1000.0, <, 1000.0);
+  /* Frames keep coming at a steady pace, unless the machine cannot even draw idle frames. */
+  if (GUI_CHECK_TIMINGS && idle_p95 < 25.0)
     {
       g_assert_cmpuint (stats.n, >, 30);
       g_assert_cmpfloat (p95, <, 50.0);
       g_assert_cmpfloat (stats.max_gap / 1000.0, <, 250.0);
     }
+  else
+    g_test_message ("busy machine (idle frames %.1f ms apart): frame times reported, not checked", idle_p95);
   g_array_unref (stats.gaps);
 }
 
