@@ -411,8 +411,11 @@ bsl_equations_step (const BslEquations *eq,
               const double *f = slot[code->deriv.out[k]];
               gboolean held = refr && state (eq, k)->held;
 
-              for (guint i = 0; i < len; i++)
-                if (!held || nr[i] != 0.0)
+              if (held)
+                for (guint i = 0; i < len; i++)
+                  x[i] = nr[i] != 0.0 ? x[i] + dt * f[i] : x[i];
+              else
+                for (guint i = 0; i < len; i++)
                   x[i] = x[i] + dt * f[i];
             }
           break;
@@ -429,10 +432,12 @@ bsl_equations_step (const BslEquations *eq,
               for (guint i = 0; i < len; i++)
                 if (!held || nr[i] != 0.0)
                   {
+                    /* x e^z + B dt (e^z - 1)/z, with e^z - 1 exact for small z */
                     double z = A[i] * dt;
-                    double phi = z == 0.0 ? 1.0 : expm1 (z) / z;
+                    double em1 = expm1 (z);
+                    double phi = z == 0.0 ? 1.0 : em1 / z;
 
-                    x[i] = x[i] * exp (z) + B[i] * dt * phi;
+                    x[i] = x[i] + (x[i] * em1 + B[i] * dt * phi);
                   }
             }
           break;
@@ -690,10 +695,11 @@ bsl_equations_to_c (const BslEquations  *eq,
       for (guint k = 0; k < ns; k++)
         g_string_append_printf (s,
           "%s%s{\n%s  double z = r[%u] * dt;\n"
-          "%s  double phi = z == 0.0 ? 1.0 : expm1 (z) / z;\n"
-          "%s  x[%u] = x[%u] * exp (z) + r[%u] * dt * phi;\n%s}\n",
+          "%s  double em1 = expm1 (z);\n"
+          "%s  double phi = z == 0.0 ? 1.0 : em1 / z;\n"
+          "%s  x[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi);\n%s}\n",
           ind, refr && state (eq, k)->held ? "if (nr != 0.0)\n      " : "", ind,
-          code->linear.out[k], ind, ind, k, k, code->linear.out[ns + k], ind);
+          code->linear.out[k], ind, ind, ind, k, k, k, code->linear.out[ns + k], ind);
       break;
     case BSL_EQUATIONS_RK4:
     default:

@@ -273,6 +273,74 @@ test_exponential_euler_needs_linear (void)
                    "'(x - y)*y' is not");
 }
 
+/* Damaged models (characters deleted, doubled or replaced) either compile or fail with a
+ * positioned message; none crashes, hangs or leaks. */
+static void
+test_damaged_models (void)
+{
+  static const char alphabet[] = "()*/+-:=<>.,;#^_ \n01eavItdxmVsu";
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr (GRegex) positioned = g_regex_new ("^((threshold|reset|refractory), )?line [0-9]+, "
+                                               "column [0-9]+: .+|^input variable: .+",
+                                               G_REGEX_DOTALL, 0, NULL);
+  guint n_ok = 0;
+
+  for (guint trial = 0; trial < 3000; trial++)
+    {
+      g_autoptr (GString) text = g_string_new (lif);
+      g_autoptr (GString) reset = g_string_new ("v = v_rest; I += 0*amp");
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BslEquations) eq = NULL;
+      GString *target = trial % 4 == 0 ? reset : text;
+      guint n_edits = 1 + g_rand_int_range (rand, 0, 3);
+
+      for (guint e = 0; e < n_edits && target->len > 0; e++)
+        {
+          guint at = g_rand_int_range (rand, 0, target->len);
+          char c = alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)];
+
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0: g_string_erase (target, at, 1); break;
+            case 1: g_string_insert_c (target, at, c); break;
+            default: target->str[at] = c; break;
+            }
+        }
+      eq = bsl_equations_new (text->str, "v > v_rest", reset->str, "2*ms", "I", &error);
+      if (eq != NULL)
+        {
+          /* and steps under every method it allows */
+          guint ns = bsl_equations_get_n_states (eq), np = bsl_equations_get_n_params (eq);
+          g_autofree double *mem = g_new0 (double, 3 * (ns + np + 3));
+          g_autofree double **st = g_new (double *, ns);
+          g_autofree double **pr = g_new (double *, MAX (np, 1));
+          double *in = mem + 3 * (ns + np), *last = in + 3, *spikes = last + 3;
+
+          for (guint k = 0; k < ns; k++)
+            st[k] = mem + 3 * k;
+          for (guint j = 0; j < np; j++)
+            {
+              pr[j] = mem + 3 * (ns + j);
+              pr[j][0] = pr[j][1] = pr[j][2] = 1e-3;
+            }
+          for (guint i = 0; i < 3; i++)
+            last[i] = BSL_EQUATIONS_NEVER;
+          for (guint m = 0; m < 3; m++)
+            if (bsl_equations_set_method (eq, bsl_equations_method_to_string (m), NULL))
+              for (guint step = 0; step < 5; step++)
+                bsl_equations_step (eq, 3, 1e-4, step, st, pr, in, last, spikes);
+          n_ok++;
+          g_assert_no_error (error);
+          continue;
+        }
+      g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+      if (!g_regex_match (positioned, error->message, 0, NULL))
+        g_error ("message without a position: %s\n(model: %s, reset: %s)", error->message,
+                 text->str, reset->str);
+    }
+  g_test_message ("%u of 3000 damaged models still compile", n_ok);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -287,5 +355,6 @@ main (int    argc,
                    test_columns_count_characters);
   g_test_add_func ("/equations/parse/exponential-euler-needs-linear",
                    test_exponential_euler_needs_linear);
+  g_test_add_func ("/equations/parse/damaged-models", test_damaged_models);
   return g_test_run ();
 }
