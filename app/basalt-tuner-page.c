@@ -10,11 +10,13 @@
 #include "fit/bsl-fit.h"
 #include "fit/bsl-quantize.h"
 
+#include "basalt-fit-candidate.h"
 #include "basalt-plot.h"
 #include "basalt-tuner-page.h"
 
 #define POLL_MS 100
 #define FIT_BUDGET 400000
+#define MAX_CANDIDATES 2000
 
 typedef struct
 {
@@ -36,6 +38,9 @@ struct _BasaltTunerPage
   GtkCheckButton  *compare_check;
   GtkGrid         *params_grid;
   GtkLabel        *metrics_label;
+  GtkColumnView   *candidates_view;
+  GtkColumnViewColumn *value_column;
+  GListStore      *candidates;
   GtkEntry        *metric_entry;
   GtkDropDown     *method_dropdown;
   GtkBox          *plots_box;
@@ -88,6 +93,7 @@ G_DEFINE_FINAL_TYPE (BasaltTunerPage, basalt_tuner_page, GTK_TYPE_BOX)
 static const char *const fresh_types[] = { "LIF", "LIFReset", "TernaryLIF", "LIFRefractory" };
 
 static void resimulate (BasaltTunerPage *self, const double *x);
+static void fill_candidates (BasaltTunerPage *self);
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
@@ -879,6 +885,7 @@ fit_finished_idle (gpointer user_data)
       fit_progress (self->fit, bsl_fit_get_stage (self->fit), bsl_fit_get_n_evaluations (self->fit),
                     value, best, self);
       show_fit_state (self);
+      fill_candidates (self);
       gtk_toggle_button_set_active (self->pause_button, FALSE);
       update_fit_buttons (self);
     }
@@ -896,6 +903,154 @@ fit_thread_func (gpointer user_data)
   return NULL;
 }
 
+/* ---- candidates ---------------------------------------------------------------------------- */
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  const char *property = user_data;
+  GObject *candidate = gtk_list_item_get_item (item);
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (candidate), property);
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autofree char *text = NULL;
+
+  g_value_init (&value, pspec->value_type);
+  g_object_get_property (candidate, property, &value);
+  if (pspec->value_type == G_TYPE_DOUBLE)
+    text = g_strdup_printf ("%.6g", g_value_get_double (&value));
+  else if (pspec->value_type == G_TYPE_UINT64)
+    text = g_strdup_printf ("%" G_GUINT64_FORMAT, g_value_get_uint64 (&value));
+  else
+    text = g_value_dup_string (&value);
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
+}
+
+static GtkColumnViewColumn *
+add_column (BasaltTunerPage *self,
+            const char      *title,
+            const char      *property,
+            gboolean         numeric,
+            gboolean         expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkExpression *expression = gtk_property_expression_new (BASALT_TYPE_FIT_CANDIDATE, NULL, property);
+  GtkSorter *sorter = numeric ? GTK_SORTER (gtk_numeric_sorter_new (expression))
+                              : GTK_SORTER (gtk_string_sorter_new (expression));
+  GtkColumnViewColumn *column;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), (gpointer) property);
+  column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_sorter (column, sorter);
+  gtk_column_view_column_set_expand (column, expand);
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_append_column (self->candidates_view, column);
+  g_object_unref (sorter);
+  g_object_unref (column);
+  return column;
+}
+
+static void
+setup_candidates (BasaltTunerPage *self)
+{
+  GtkSortListModel *sorted;
+
+  self->candidates = g_list_store_new (BASALT_TYPE_FIT_CANDIDATE);
+  add_column (self, _("Stage"), "stage", FALSE, FALSE);
+  add_column (self, _("#"), "evaluation", TRUE, FALSE);
+  self->value_column = add_column (self, _("Value"), "value", TRUE, FALSE);
+  add_column (self, _("Parameters"), "parameters", FALSE, TRUE);
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->candidates)),
+                                    g_object_ref (gtk_column_view_get_sorter (self->candidates_view)));
+  gtk_column_view_set_model (self->candidates_view,
+                             GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (sorted))));
+  gtk_column_view_sort_by_column (self->candidates_view, self->value_column, GTK_SORT_ASCENDING);
+}
+
+typedef struct
+{
+  double  value;
+  guint64 index;
+} Ranked;
+
+static int
+compare_ranked (gconstpointer a,
+                gconstpointer b)
+{
+  const Ranked *ra = a, *rb = b;
+
+  if (ra->value != rb->value)
+    return ra->value < rb->value ? -1 : 1;
+  return ra->index < rb->index ? -1 : ra->index > rb->index;
+}
+
+/* The best candidates of the fit (all of them would be hundreds of thousands of rows). */
+static void
+fill_candidates (BasaltTunerPage *self)
+{
+  guint n = bsl_fit_problem_get_n_dims (self->fit_problem);
+  guint64 length = bsl_fit_get_history_length (self->fit);
+  g_autoptr(GArray) ranked = g_array_sized_new (FALSE, FALSE, sizeof (Ranked), length);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+  g_autofree double *x = g_new0 (double, MAX (n, 1));
+
+  for (guint k = 0; k < n; k++)
+    names[k] = bsl_fit_problem_get_dim_name (self->fit_problem, k);
+  for (guint64 i = 0; i < length; i++)
+    {
+      Ranked r = { INFINITY, i };
+
+      bsl_fit_get_history_entry (self->fit, i, NULL, NULL, &r.value, NULL);
+      g_array_append_val (ranked, r);
+    }
+  g_array_sort (ranked, compare_ranked);
+  for (guint i = 0; i < MIN (ranked->len, MAX_CANDIDATES); i++)
+    {
+      const Ranked *r = &g_array_index (ranked, Ranked, i);
+      BslFitStage stage;
+      guint64 evaluation;
+      double value;
+
+      bsl_fit_get_history_entry (self->fit, r->index, &stage, &evaluation, &value, x);
+      g_ptr_array_add (items, basalt_fit_candidate_new (stage == BSL_FIT_STAGE_FORCED ? "forced" : "free",
+                                                        evaluation, value, x, n, names));
+    }
+  g_list_store_splice (self->candidates, 0, g_list_model_get_n_items (G_LIST_MODEL (self->candidates)),
+                       items->pdata, items->len);
+}
+
+static void
+on_candidate_activated (GtkColumnView   *view,
+                        guint            position,
+                        BasaltTunerPage *self)
+{
+  g_autoptr(BasaltFitCandidate) candidate = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (view)),
+                                                                   position);
+  const double *fit_x;
+
+  if (candidate == NULL || self->fit_problem == NULL || self->fit_thread != NULL)
+    return;
+  fit_x = basalt_fit_candidate_get_x (candidate, NULL);
+  map_fit_point (self, fit_x, self->x);
+  for (guint k = 0; k < self->rows->len; k++)
+    sync_row (g_ptr_array_index (self->rows, k));
+  resimulate (self, self->x);
+}
+
 static void
 clear_fit (BasaltTunerPage *self)
 {
@@ -906,6 +1061,8 @@ clear_fit (BasaltTunerPage *self)
       self->fit_thread = NULL;
     }
   g_clear_handle_id (&self->poll_id, g_source_remove);
+  if (self->candidates != NULL)
+    g_list_store_remove_all (self->candidates);
   g_clear_pointer (&self->fit, bsl_fit_free);
   g_clear_pointer (&self->fit_problem, bsl_fit_problem_free);
   g_clear_pointer (&self->fit_best, g_free);
@@ -1248,6 +1405,32 @@ basalt_tuner_page_set_locked (BasaltTunerPage *self,
     gtk_check_button_set_active (((ParamRow *) g_ptr_array_index (self->rows, dim))->lock, locked);
 }
 
+guint
+basalt_tuner_page_get_n_candidates (BasaltTunerPage *self)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (self->candidates_view)));
+}
+
+double
+basalt_tuner_page_get_candidate_value (BasaltTunerPage *self,
+                                       guint            position)
+{
+  g_autoptr(GObject) candidate = g_list_model_get_item (G_LIST_MODEL (gtk_column_view_get_model (self->candidates_view)),
+                                                        position);
+  double value = NAN;
+
+  if (candidate != NULL)
+    g_object_get (candidate, "value", &value, NULL);
+  return value;
+}
+
+void
+basalt_tuner_page_activate_candidate (BasaltTunerPage *self,
+                                      guint            position)
+{
+  on_candidate_activated (self->candidates_view, position, self);
+}
+
 const char *
 basalt_tuner_page_get_comparison (BasaltTunerPage *self)
 {
@@ -1287,6 +1470,7 @@ basalt_tuner_page_dispose (GObject *object)
   BasaltTunerPage *self = BASALT_TUNER_PAGE (object);
 
   clear_fit (self);
+  g_clear_object (&self->candidates);
   if (self->document != NULL)
     {
       g_clear_signal_handler (&self->changed_id, self->document);
@@ -1332,6 +1516,7 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, compare_check);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, params_grid);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, metrics_label);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, candidates_view);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, metric_entry);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, plots_box);
@@ -1344,6 +1529,7 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_open_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_metric_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_compare_toggled);
+  gtk_widget_class_bind_template_callback (widget_class, on_candidate_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_fit_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
@@ -1362,6 +1548,7 @@ basalt_tuner_page_init (BasaltTunerPage *self)
   bsl_metric_config_init (&self->metric_config);
   g_signal_connect (self->process_dropdown, "notify::selected", G_CALLBACK (on_process_selected), self);
   g_signal_connect (self->tag_dropdown, "notify::selected", G_CALLBACK (on_tag_selected), self);
+  setup_candidates (self);
   rebuild_plots (self);
   update_fit_buttons (self);
 }

@@ -60,6 +60,13 @@ guint64      basalt_tuner_page_get_fit_evaluations (BasaltTunerPage *self);
  * undoable edit per Var). */
 gboolean     basalt_tuner_page_adopt_best       (BasaltTunerPage  *self,
                                                  GError          **error);
+/* The fit's best candidates, in the list's current (sortable) order; activating one sets the
+ * sliders to it. */
+guint        basalt_tuner_page_get_n_candidates (BasaltTunerPage  *self);
+double       basalt_tuner_page_get_candidate_value (BasaltTunerPage *self,
+                                                 guint             position);
+void         basalt_tuner_page_activate_candidate (BasaltTunerPage *self,
+                                                 guint             position);
 gboolean     basalt_tuner_page_export_history   (BasaltTunerPage  *self,
                                                  const char       *path,
                                                  GError          **error);

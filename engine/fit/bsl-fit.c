@@ -306,6 +306,45 @@ bsl_fit_is_exact (BslFit *fit)
   return TRUE;
 }
 
+guint64
+bsl_fit_get_history_length (BslFit *fit)
+{
+  guint64 total = 0;
+
+  for (guint s = 0; s < 2; s++)
+    if (fit->stages[s] != NULL)
+      total += bsl_optimizer_get_history_length (fit->stages[s]);
+  return total;
+}
+
+gboolean
+bsl_fit_get_history_entry (BslFit      *fit,
+                           guint64      index,
+                           BslFitStage *stage,
+                           guint64     *evaluation,
+                           double      *value,
+                           double      *x)
+{
+  for (guint s = 0; s < 2; s++)
+    {
+      guint64 len;
+
+      if (fit->stages[s] == NULL)
+        continue;
+      len = bsl_optimizer_get_history_length (fit->stages[s]);
+      if (index < len)
+        {
+          if (stage != NULL)
+            *stage = s;
+          if (evaluation != NULL)
+            *evaluation = index + 1;
+          return bsl_optimizer_get_history_entry (fit->stages[s], index, value, x);
+        }
+      index -= len;
+    }
+  return FALSE;
+}
+
 typedef struct
 {
   guint   stage;

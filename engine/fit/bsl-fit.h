@@ -73,6 +73,16 @@ void              bsl_fit_get_metrics        (BslFit              *fit,
 /* Under fixed_pt: TRUE when the best trace equals the reference in every variable it has. */
 gboolean          bsl_fit_is_exact           (BslFit              *fit);
 
+/* Every candidate of both stages when recording: the forced stage's first, in evaluation order.
+ * x receives the point (n values, may be NULL). */
+guint64           bsl_fit_get_history_length (BslFit              *fit);
+gboolean          bsl_fit_get_history_entry  (BslFit              *fit,
+                                              guint64              index,
+                                              BslFitStage         *stage,
+                                              guint64             *evaluation,
+                                              double              *value,
+                                              double              *x);
+
 /* "stage,evaluation,value,NAME1,..." for every candidate of both stages (when recording). */
 gboolean          bsl_fit_write_history_csv  (BslFit              *fit,
                                               const char          *path,

@@ -165,6 +165,20 @@ test_tuner_page (void)
   iterate_for (200);
   save_screenshot (window, "tuner-fit-done.png");
 
+  /* The candidates, best first; the last one tried again shows in the sliders. */
+  g_assert_cmpuint (basalt_tuner_page_get_n_candidates (BASALT_TUNER_PAGE (page)), >, 10);
+  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), 0), ==, 0.0);
+  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), 1), >=, 0.0);
+  {
+    guint last = basalt_tuner_page_get_n_candidates (BASALT_TUNER_PAGE (page)) - 1;
+
+    g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), last), >,
+                       basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), 0));
+    basalt_tuner_page_activate_candidate (BASALT_TUNER_PAGE (page), last);
+    basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
+    g_assert_cmpfloat (after.values[BSL_METRIC_RMSE_V], >, 0.0);
+  }
+
   /* Adopting writes the network's parameters, as an undoable edit. */
   g_assert_true (basalt_tuner_page_adopt_best (BASALT_TUNER_PAGE (page), &error));
   g_assert_no_error (error);
