@@ -1389,6 +1389,8 @@ mk_op (BslEqModel *m,
     default:
       break;
     }
+  if (a->kind == BSL_EQ_NODE_NUMBER && (b == NULL || b->kind == BSL_EQ_NODE_NUMBER))
+    return mk_number (m, bsl_eq_apply (op, a->value, b != NULL ? b->value : 0, 0));
   n = node_new (m, BSL_EQ_NODE_OP);
   n->op = op;
   n->a = a;
