@@ -23,6 +23,7 @@ typedef enum
   OP_SHAPE,
   OP_RUN_TAG,
   OP_GROUPS,       /* the "groups" array (sub-networks drawn as one node) */
+  OP_MODEL,        /* a process's own tag */
 } OpKind;
 
 typedef struct
@@ -40,7 +41,7 @@ typedef struct
   BslArray    *value[2];         /* PARAM: before, after (NULL = unset) */
   guint        ndim[2];          /* SHAPE */
   gsize        dims[2][BSL_MAX_DIMS];
-  BslTag       tag[2];           /* RUN_TAG */
+  BslTag       tag[2];           /* RUN_TAG, MODEL */
   JsonNode    *groups[2];        /* GROUPS: before, after (NULL = none) */
 } Op;
 
@@ -237,6 +238,15 @@ op_apply (BasaltDocument *self,
       self->graph->run_tag = op->tag[side];
       break;
 
+    case OP_MODEL:
+      {
+        BslProcess *process = bsl_graph_find_process (self->graph, op->process);
+
+        if (process != NULL)
+          process->model = op->tag[side];
+      }
+      break;
+
     case OP_GROUPS:
       g_clear_pointer (&self->graph->groups, json_node_unref);
       if (op->groups[side] != NULL)
@@ -314,6 +324,7 @@ command_flags (const Command *command,
         case OP_RENAME:
         case OP_SHAPE:
         case OP_RUN_TAG:
+        case OP_MODEL:
         default:
           flags |= BASALT_CHANGE_STRUCTURE;
           break;
@@ -837,6 +848,43 @@ basalt_document_duplicate (BasaltDocument     *self,
 
   push_command (self, command);
   return g_strv_builder_end (builder);
+}
+
+gboolean
+basalt_document_set_model (BasaltDocument  *self,
+                           const char      *process_name,
+                           BslTag           tag,
+                           GError         **error)
+{
+  g_autofree char *label = NULL;
+  BslProcess *process;
+  Op *op;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+
+  if ((process = bsl_graph_find_process (self->graph, process_name)) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
+      return FALSE;
+    }
+  if (tag != BSL_TAG_NONE && !bsl_proc_type_has_model (process->type, tag))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "process '%s' (%s): there is no %s model",
+                   process_name, process->type->name, bsl_tag_to_string (tag));
+      return FALSE;
+    }
+  if (process->model == tag)
+    return TRUE;
+
+  op = op_new (OP_MODEL);
+  op->process = g_strdup (process_name);
+  op->tag[0] = process->model;
+  op->tag[1] = tag;
+  op_apply (self, op, TRUE);
+  label = tag == BSL_TAG_NONE ? g_strdup_printf ("Run %s with the run's tag", process_name)
+                              : g_strdup_printf ("Run %s with %s", process_name, bsl_tag_to_string (tag));
+  push_op (self, label, op);
+  return TRUE;
 }
 
 void

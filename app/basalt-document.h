@@ -91,6 +91,11 @@ char          **basalt_document_duplicate         (BasaltDocument     *self,
                                                    double              dx,
                                                    double              dy,
                                                    GError            **error);
+/* The process's own model tag, overriding the run's; BSL_TAG_NONE follows the run's. */
+gboolean        basalt_document_set_model         (BasaltDocument     *self,
+                                                   const char         *process,
+                                                   BslTag              tag,
+                                                   GError            **error);
 void            basalt_document_set_run_tag       (BasaltDocument     *self,
                                                    BslTag              tag);
 

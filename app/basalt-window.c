@@ -1546,6 +1546,18 @@ on_inspector_shape_requested (BasaltInspector *inspector,
     show_message (self, error->message);
 }
 
+static void
+on_inspector_model_requested (BasaltInspector *inspector,
+                              const char      *process,
+                              int              tag,
+                              BasaltWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_set_model (self->document, process, (BslTag) tag, &error))
+    show_message (self, error->message);
+}
+
 /* The document */
 
 static void
@@ -1729,6 +1741,7 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_disconnect_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_model_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);

@@ -46,6 +46,7 @@ struct _BasaltInspector
   GtkLabel   *description_label;
   GtkEntry   *name_entry;
   GtkEntry   *shape_entry;
+  GtkDropDown *model_dropdown;
   GtkLabel   *header_error;
   GtkBox     *params_box;
   GtkBox     *connections_box;
@@ -55,6 +56,7 @@ struct _BasaltInspector
   const BslProcType *shown_type;
   BslTag      tag;
   GPtrArray  *rows;       /* ParamRow* */
+  gboolean    updating_model;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
@@ -63,6 +65,7 @@ enum {
   RENAME_REQUESTED,
   PARAM_CHANGED,
   SHAPE_REQUESTED,
+  MODEL_REQUESTED,
   CONNECT_REQUESTED,
   DISCONNECT_REQUESTED,
   N_SIGNALS
@@ -939,6 +942,10 @@ show_header (BasaltInspector  *self,
       !gtk_widget_has_focus (gtk_widget_get_first_child (GTK_WIDGET (self->name_entry))))
     gtk_editable_set_text (GTK_EDITABLE (self->name_entry), process->name);
   gtk_editable_set_text (GTK_EDITABLE (self->shape_entry), shape);
+
+  self->updating_model = TRUE;
+  gtk_drop_down_set_selected (self->model_dropdown, process->model == BSL_TAG_NONE ? 0 : (guint) process->model + 1);
+  self->updating_model = FALSE;
 }
 
 /* Connections: what each port is wired to, and the ports it could be wired to (the same
@@ -1196,6 +1203,36 @@ on_shape_activate (GtkEntry        *entry,
   }
 }
 
+static void
+on_model_selected (GtkDropDown     *dropdown,
+                   GParamSpec      *pspec,
+                   BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  BslTag tag = selected == 0 ? BSL_TAG_NONE : (BslTag) (selected - 1);
+  g_autofree char *name = NULL;
+
+  if (self->updating_model || process == NULL || selected == GTK_INVALID_LIST_POSITION || tag == process->model)
+    return;
+
+  /* Refused here, with the reason, rather than when the run is compiled. */
+  if (tag != BSL_TAG_NONE && !bsl_proc_type_has_model (process->type, tag))
+    {
+      g_autofree char *message = g_strdup_printf ("%s has no %s model (as in Lava)", process->type->name,
+                                                  bsl_tag_to_string (tag));
+      show_header_error (self, message);
+      self->updating_model = TRUE;
+      gtk_drop_down_set_selected (dropdown, process->model == BSL_TAG_NONE ? 0 : (guint) process->model + 1);
+      self->updating_model = FALSE;
+      return;
+    }
+
+  show_header_error (self, NULL);
+  name = g_strdup (process->name);
+  g_signal_emit (self, signals[MODEL_REQUESTED], 0, name, (int) tag);
+}
+
 /* GObject */
 
 static void
@@ -1244,6 +1281,9 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
     g_signal_new ("shape-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
 
+  signals[MODEL_REQUESTED] =
+    g_signal_new ("model-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
   signals[CONNECT_REQUESTED] =
     g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -1257,11 +1297,13 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, description_label);
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, name_entry);
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, shape_entry);
+  gtk_widget_class_bind_template_child (widget_class, BasaltInspector, model_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, header_error);
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, params_box);
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, connections_box);
   gtk_widget_class_bind_template_callback (widget_class, on_name_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_shape_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_model_selected);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "inspector");
@@ -1483,4 +1525,13 @@ basalt_inspector_connect_port (BasaltInspector *self,
         }
 
   return FALSE;
+}
+
+void
+basalt_inspector_choose_model (BasaltInspector *self,
+                               BslTag           tag)
+{
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  gtk_drop_down_set_selected (self->model_dropdown, tag == BSL_TAG_NONE ? 0 : (guint) tag + 1);
 }

@@ -17,6 +17,7 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   rename-requested (const char *old_name, const char *new_name)
  *   param-changed (const char *process, const char *var, gpointer BslArray *value_or_NULL)
  *   shape-requested (const char *process, gpointer BslArray *dims)
+ *   model-requested (const char *process, int tag)                 BSL_TAG_NONE: the run's tag
  *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
  */
 
@@ -44,6 +45,9 @@ void        basalt_inspector_enter_name   (BasaltInspector *self,
                                            const char      *text);
 void        basalt_inspector_enter_shape  (BasaltInspector *self,
                                            const char      *text);
+/* Choosing in the Model list (BSL_TAG_NONE: the run's tag). */
+void        basalt_inspector_choose_model (BasaltInspector *self,
+                                           BslTag           tag);
 /* Chooses "proc.port" in the port's list of compatible ends and presses Connect; FALSE when
  * the inspector does not offer it (wrong direction, shape mismatch, already connected). */
 gboolean    basalt_inspector_connect_port (BasaltInspector *self,

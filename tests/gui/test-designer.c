@@ -275,6 +275,19 @@ test_refused_wires (Fixture       *f,
   g_assert_false (basalt_inspector_enter_param (f->inspector, "du", "99999"));
   g_assert_nonnull (strstr (basalt_inspector_get_param_error (f->inspector, "du"), "range"));
 
+  /* A process can run with its own tag; one Lava has no model for is refused. */
+  basalt_inspector_choose_model (f->inspector, BSL_TAG_FLOATING_PT);
+  g_assert_cmpint (bsl_graph_find_process (graph, "lif2")->model, ==, BSL_TAG_FLOATING_PT);
+  g_assert_true (g_str_has_prefix (basalt_document_get_undo_label (f->document), "Run lif2 with floating_pt"));
+  activate (f, "win.undo");
+  g_assert_cmpint (bsl_graph_find_process (graph, "lif2")->model, ==, BSL_TAG_NONE);
+  g_assert_true (drop_type (f, "LIFRefractory", 400, 500));
+  basalt_inspector_choose_model (f->inspector, BSL_TAG_FIXED_PT);
+  g_assert_nonnull (basalt_inspector_get_header_error (f->inspector));
+  g_assert_nonnull (strstr (basalt_inspector_get_header_error (f->inspector), "fixed_pt"));
+  activate (f, "win.undo");
+  select_process (f, "lif2");
+
   /* A duplicate name is refused too. */
   basalt_inspector_enter_name (f->inspector, "input");
   g_assert_nonnull (basalt_inspector_get_header_error (f->inspector));
@@ -843,7 +856,7 @@ test_frame_times (Fixture       *f,
   g_autoptr(GError) error = NULL;
   BasaltSimulation *simulation;
   FrameStats stats = { 0 };
-  double max_draw = 0, p95, idle_p95;
+  double max_draw = 0, p95, idle_p95, load = 0;
   gint64 steps;
   guint id;
 
@@ -894,6 +907,13 @@ test_frame_times (Fixture       *f,
   steps = basalt_simulation_get_time (simulation);
   activate (f, "sim.run-pause");
 
+  {
+    g_autofree char *loadavg = NULL;
+
+    if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
+      load = g_ascii_strtod (loadavg, NULL);
+  }
+
   g_array_sort (stats.gaps, compare_gint64);
   p95 = stats.gaps->len ? g_array_index (stats.gaps, gint64, stats.gaps->len * 95 / 100) / 1000.0 : 0;
 
@@ -903,15 +923,17 @@ test_frame_times (Fixture       *f,
   g_assert_cmpint (steps, >, 0);
   /* Never a stall: the engine holding the data lock used to stop the interface for seconds. */
   g_assert_cmpfloat (stats.max_gap / 1000.0, <, 1000.0);
-  /* Frames keep coming at a steady pace, unless the machine cannot even draw idle frames. */
-  if (GUI_CHECK_TIMINGS && idle_p95 < 25.0)
+  /* Frames keep coming at a steady pace, unless the machine is busy with other work: then the
+   * interface gets a fraction of a core and its frame times measure the machine. */
+  if (GUI_CHECK_TIMINGS && idle_p95 < 25.0 && load < g_get_num_processors ())
     {
       g_assert_cmpuint (stats.n, >, 30);
       g_assert_cmpfloat (p95, <, 50.0);
       g_assert_cmpfloat (stats.max_gap / 1000.0, <, 250.0);
     }
   else
-    g_test_message ("busy machine (idle frames %.1f ms apart): frame times reported, not checked", idle_p95);
+    g_test_message ("busy machine (load %.1f on %u cores, idle frames %.1f ms apart): frame times "
+                    "reported, not checked", load, g_get_num_processors (), idle_p95);
   g_array_unref (stats.gaps);
 }
 
