@@ -486,10 +486,17 @@ basalt_plot_render (BasaltPlot *self,
     {
       int px0 = (int) ceil (vx0 * width), px1 = (int) floor (vx1 * width);
       int py0 = (int) ceil ((1.0 - vy1) * height), py1 = (int) floor ((1.0 - vy0) * height);
-      int pw = px1 - px0, ph = py1 - py0;
+      double scale_x = 1, scale_y = 1;
+      int pw, ph;
+
+      /* Draw in device pixels, so ticks stay sharp on a HiDPI screen. */
+      cairo_surface_get_device_scale (cairo_get_target (cr), &scale_x, &scale_y);
+      scale_x = CLAMP (scale_x, 1, 4);
+      pw = (int) ((px1 - px0) * scale_x);
+      ph = (int) ((py1 - py0) * scale_x);
       double sx = pw / (t1 - t0);
       double row_h = (double) ph / self->n_rows;
-      int tick_w = (int) CLAMP (sx * 0.8, 1, 3);
+      int tick_w = (int) CLAMP (sx * 0.8, 1, 3 * scale_x);
       int tick_h = (int) MAX (1, row_h * 0.8);
       guint32 color = 0xff000000u | (raster_rgb[0] << 16) | (raster_rgb[1] << 8) | raster_rgb[2];
       gsize begin = lower_bound_event (self->events, t0 - 1);
@@ -521,6 +528,7 @@ basalt_plot_render (BasaltPlot *self,
         }
 
       cairo_surface_mark_dirty (ticks);
+      cairo_surface_set_device_scale (ticks, scale_x, scale_x);
       cairo_save (cr);
       cairo_set_source_surface (cr, ticks, px0, py0);
       cairo_paint (cr);
