@@ -90,8 +90,6 @@ struct _BasaltTunerPage
 
 G_DEFINE_FINAL_TYPE (BasaltTunerPage, basalt_tuner_page, GTK_TYPE_BOX)
 
-static const char *const fresh_types[] = { "LIF", "LIFReset", "TernaryLIF", "LIFRefractory" };
-
 static void resimulate (BasaltTunerPage *self, const double *x);
 static void fill_candidates (BasaltTunerPage *self);
 
@@ -625,11 +623,18 @@ refresh_process_list (BasaltTunerPage *self)
       g_ptr_array_add (self->process_keys, g_strdup (p->name));
       gtk_string_list_take (model, g_strdup_printf ("%s (%s)", p->name, p->type->name));
     }
-  for (guint k = 0; k < G_N_ELEMENTS (fresh_types); k++)
-    {
-      g_ptr_array_add (self->process_keys, g_strdup_printf ("new:%s", fresh_types[k]));
-      gtk_string_list_take (model, g_strdup_printf (_("new %s"), fresh_types[k]));
-    }
+  {
+    guint n_types;
+    const BslProcType **types = bsl_proc_type_list (&n_types);
+
+    /* A fresh population of any neuron type with an a_in port (the reference's drive). */
+    for (guint k = 0; k < n_types; k++)
+      if (types[k]->category == BSL_CATEGORY_NEURONS && bsl_proc_type_find_port (types[k], "a_in") != NULL)
+        {
+          g_ptr_array_add (self->process_keys, g_strdup_printf ("new:%s", types[k]->name));
+          gtk_string_list_take (model, g_strdup_printf (_("new %s"), types[k]->name));
+        }
+  }
   for (guint k = 0; k < self->process_keys->len; k++)
     if (self->process_key != NULL && g_str_equal (self->process_key, g_ptr_array_index (self->process_keys, k)))
       selected = k;
