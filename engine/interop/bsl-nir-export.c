@@ -28,9 +28,24 @@ typedef enum
   ROLE_MERGED,      /* constant CurrentSource folded into an Affine bias */
 } Role;
 
+/* A designer group, written as a nested NIRGraph with an Input per outside sender and an
+ * Output per inside sender. */
+typedef struct
+{
+  char       *name;
+  JsonObject *object;    /* borrowed from graph->groups */
+  hid_t       group, nodes;
+  GPtrArray  *ends;      /* inner edges, pairs of names */
+  GHashTable *seen;      /* "a\nb" inner edges already listed */
+  GPtrArray  *inputs;    /* port node names "in_<sender>" */
+  GPtrArray  *outputs;   /* port node names "out_<sender>" */
+  GHashTable *port_size; /* port node name -> size */
+} Group;
+
 typedef struct
 {
   const BslProcess *proc;
+  Group   *group;        /* NULL: top level */
   Role     role;
   BslTag   tag;
   gsize    n;
@@ -56,7 +71,26 @@ typedef struct
   GPtrArray      *notes;
   GHashTable     *items;   /* name -> Item* */
   GPtrArray      *order;   /* Item*, graph order */
+  GPtrArray      *groups;  /* Group* */
 } Ctx;
+
+static void
+group_free (gpointer data)
+{
+  Group *g = data;
+
+  if (g->nodes >= 0)
+    H5Gclose (g->nodes);
+  if (g->group >= 0)
+    H5Gclose (g->group);
+  g_free (g->name);
+  g_ptr_array_unref (g->ends);
+  g_hash_table_unref (g->seen);
+  g_ptr_array_unref (g->inputs);
+  g_ptr_array_unref (g->outputs);
+  g_hash_table_unref (g->port_size);
+  g_free (g);
+}
 
 static void
 item_free (gpointer data)
@@ -550,6 +584,160 @@ edge_source_name (Item *it, GPtrArray *keep)
   return s;
 }
 
+static gsize
+out_size (const Item *it)
+{
+  return it->role == ROLE_SYNAPSE ? it->n_out : it->n;
+}
+
+/* The designer's groups: {"name", "members": [...], "collapsed", "x", "y"}. */
+static void
+collect_groups (Ctx *ctx)
+{
+  JsonArray *array;
+
+  if (ctx->graph->groups == NULL || !JSON_NODE_HOLDS_ARRAY (ctx->graph->groups))
+    return;
+  array = json_node_get_array (ctx->graph->groups);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      JsonArray *members;
+      const char *name;
+      Group *g;
+      guint n = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      object = json_node_get_object (element);
+      name = json_object_get_string_member_with_default (object, "name", NULL);
+      members = json_object_has_member (object, "members")
+                && JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "members"))
+                ? json_object_get_array_member (object, "members") : NULL;
+      if (name == NULL || *name == '\0' || strchr (name, '/') != NULL || members == NULL
+          || g_hash_table_contains (ctx->items, name))
+        {
+          note (ctx, "group %s: no usable name or members (or its name is a process's); its "
+                "processes were exported at the top level", name != NULL ? name : "(unnamed)");
+          continue;
+        }
+      g = g_new0 (Group, 1);
+      g->name = g_strdup (name);
+      g->object = object;
+      g->group = g->nodes = -1;
+      g->ends = g_ptr_array_new ();
+      g->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g->inputs = g_ptr_array_new_with_free_func (g_free);
+      g->outputs = g_ptr_array_new_with_free_func (g_free);
+      g->port_size = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint m = 0; m < json_array_get_length (members); m++)
+        {
+          const char *member = json_array_get_string_element (members, m);
+          Item *it = member != NULL ? g_hash_table_lookup (ctx->items, member) : NULL;
+          if (it == NULL || it->group != NULL || it->role == ROLE_SKIP || it->role == ROLE_MERGED)
+            continue;
+          if (it->role == ROLE_INPUT || it->role == ROLE_OUTPUT)
+            {
+              /* Inside a subgraph, Input and Output nodes are its ports, not sources or sinks. */
+              note (ctx, "group %s: %s stays at the top level of the NIR graph", name, member);
+              continue;
+            }
+          it->group = g;
+          n++;
+        }
+      if (n == 0)
+        {
+          group_free (g);
+          continue;
+        }
+      g_ptr_array_add (ctx->groups, g);
+    }
+}
+
+static void
+add_end_pair (GPtrArray *ends, GPtrArray *keep, const char *a, const char *b)
+{
+  char *x = g_strdup (a), *y = g_strdup (b);
+
+  g_ptr_array_add (keep, x);
+  g_ptr_array_add (keep, y);
+  g_ptr_array_add (ends, x);
+  g_ptr_array_add (ends, y);
+}
+
+/* An inner edge, once. */
+static void
+add_inner (Group *g, GPtrArray *keep, const char *a, const char *b)
+{
+  char *key = g_strconcat (a, "\n", b, NULL);
+
+  if (g_hash_table_contains (g->seen, key))
+    {
+      g_free (key);
+      return;
+    }
+  g_hash_table_add (g->seen, key);
+  add_end_pair (g->ends, keep, a, b);
+}
+
+static const char *
+add_port (Group *g, gboolean input, const char *sender, gsize size)
+{
+  GPtrArray *ports = input ? g->inputs : g->outputs;
+  g_autofree char *name = g_strconcat (input ? "in_" : "out_", sender, NULL);
+
+  for (guint i = 0; i < ports->len; i++)
+    if (g_str_equal (ports->pdata[i], name))
+      return ports->pdata[i];
+  g_ptr_array_add (ports, g_steal_pointer (&name));
+  g_hash_table_insert (g->port_size, ports->pdata[ports->len - 1], GSIZE_TO_POINTER (size));
+  return ports->pdata[ports->len - 1];
+}
+
+/* How an outer edge names a group's port: the group itself when it has one such port. */
+static char *
+port_ref (Group *g, gboolean input, const char *port)
+{
+  GPtrArray *ports = input ? g->inputs : g->outputs;
+
+  return ports->len == 1 ? g_strdup (g->name) : g_strconcat (g->name, ".", port, NULL);
+}
+
+static gboolean
+write_group (Ctx *ctx, Group *g, GPtrArray *keep)
+{
+  JsonObject *o = g->object;
+  hid_t meta;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && i < g->inputs->len; i++)
+    ok = write_port (g->nodes, g->inputs->pdata[i], "Input",
+                     GPOINTER_TO_SIZE (g_hash_table_lookup (g->port_size, g->inputs->pdata[i])));
+  for (guint i = 0; ok && i < g->outputs->len; i++)
+    ok = write_port (g->nodes, g->outputs->pdata[i], "Output",
+                     GPOINTER_TO_SIZE (g_hash_table_lookup (g->port_size, g->outputs->pdata[i])));
+  if (!ok || !write_edges (g->group, g->ends))
+    return FALSE;
+  meta = H5Gcreate2 (g->group, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (meta < 0)
+    return FALSE;
+  {
+    double x = json_object_get_double_member_with_default (o, "x", 0);
+    double y = json_object_get_double_member_with_default (o, "y", 0);
+    double collapsed = json_object_get_boolean_member_with_default (o, "collapsed", FALSE);
+    ok = w_string (meta, BSL_NIR_GROUP_MARK, g->name)
+         && w_f64 (meta, "x", 0, NULL, &x) && w_f64 (meta, "y", 0, NULL, &y)
+         && w_f64 (meta, "collapsed", 0, NULL, &collapsed);
+  }
+  H5Gclose (meta);
+  if (g->inputs->len > 1 || g->outputs->len > 1)
+    note (ctx, "group %s has %u inputs and %u outputs: outer edges name them '%s.<port>', which "
+          "nir.read's type check does not support yet (it loads with type_check=False)",
+          g->name, g->inputs->len, g->outputs->len, g->name);
+  return TRUE;
+}
+
 gboolean
 bsl_nir_export_file (const BslGraph            *graph,
                      const char                *path,
@@ -576,6 +764,7 @@ bsl_nir_export_file (const BslGraph            *graph,
   ctx.notes = notes;
   ctx.items = g_hash_table_new (g_str_hash, g_str_equal);
   ctx.order = g_ptr_array_new_with_free_func (item_free);
+  ctx.groups = g_ptr_array_new_with_free_func (group_free);
   if ((int) tag < 0 || tag >= BSL_N_TAGS)
     tag = BSL_TAG_FLOATING_PT;
 
@@ -665,51 +854,87 @@ bsl_nir_export_file (const BslGraph            *graph,
   nodes = H5Gcreate2 (root, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (nodes < 0)
     goto write_failed;
+  collect_groups (&ctx);
+  for (guint i = 0; i < ctx.groups->len; i++)
+    {
+      Group *g = ctx.groups->pdata[i];
+      g->group = new_node (nodes, g->name, "NIRGraph");
+      g->nodes = g->group >= 0 ? H5Gcreate2 (g->group, "nodes", H5P_DEFAULT, H5P_DEFAULT,
+                                             H5P_DEFAULT) : -1;
+      if (g->nodes < 0)
+        goto write_failed;
+    }
 
   /* Neurons first: an IF-type neuron may hand its bias to a synapse written after it. */
   for (guint i = 0; i < ctx.order->len; i++)
     {
       Item *it = ctx.order->pdata[i];
-      if (it->role == ROLE_NEURON && !write_neuron (&ctx, nodes, it))
+      if (it->role == ROLE_NEURON
+          && !write_neuron (&ctx, it->group != NULL ? it->group->nodes : nodes, it))
         goto write_failed;
     }
   for (guint i = 0; i < ctx.order->len; i++)
     {
       Item *it = ctx.order->pdata[i];
+      hid_t where = it->group != NULL ? it->group->nodes : nodes;
       gboolean w = TRUE;
       if (it->role == ROLE_SYNAPSE)
-        w = write_synapse (&ctx, nodes, it);
+        w = write_synapse (&ctx, where, it);
       else if (it->role == ROLE_INPUT)
         {
-          w = write_port (nodes, it->proc->name, "Input", it->n);
+          w = write_port (where, it->proc->name, "Input", it->n);
           if (g_str_equal (it->proc->type->name, "CurrentSource"))
             note (&ctx, "%s (CurrentSource) became a graph Input", it->proc->name);
         }
       else if (it->role == ROLE_OUTPUT)
-        w = write_port (nodes, it->proc->name, "Output", it->n);
+        w = write_port (where, it->proc->name, "Output", it->n);
       if (!w)
         goto write_failed;
     }
 
-  for (guint c = 0; c < graph->connections->len; c++)
-    {
-      BslConnection *conn = graph->connections->pdata[c];
-      Item *a = lookup (&ctx, conn->from_process), *b = lookup (&ctx, conn->to_process);
-      if (a == NULL || b == NULL || a->role == ROLE_SKIP || b->role == ROLE_SKIP
-          || a->role == ROLE_MERGED)
-        continue;
-      g_ptr_array_add (ends, (gpointer) edge_source_name (a, keep));
-      g_ptr_array_add (ends, b->proc->name);
-    }
+  /* Ports first (a port reference depends on how many ports the group has), then edges. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint c = 0; c < graph->connections->len; c++)
+      {
+        BslConnection *conn = graph->connections->pdata[c];
+        Item *a = lookup (&ctx, conn->from_process), *b = lookup (&ctx, conn->to_process);
+        const char *src, *in_port = NULL, *out_port = NULL;
+        g_autofree char *from = NULL, *to = NULL;
+        if (a == NULL || b == NULL || a->role == ROLE_SKIP || b->role == ROLE_SKIP
+            || a->role == ROLE_MERGED)
+          continue;
+        src = edge_source_name (a, keep);
+        if (a->group == b->group)
+          {
+            if (pass == 1)
+              add_end_pair (a->group != NULL ? a->group->ends : ends, keep, src, b->proc->name);
+            continue;
+          }
+        if (b->group != NULL)
+          in_port = add_port (b->group, TRUE, src, out_size (a));
+        if (a->group != NULL)
+          out_port = add_port (a->group, FALSE, src, out_size (a));
+        if (pass == 0)
+          continue;
+        if (a->group != NULL)
+          add_inner (a->group, keep, src, out_port);
+        if (b->group != NULL)
+          add_inner (b->group, keep, in_port, b->proc->name);
+        from = a->group != NULL ? port_ref (a->group, FALSE, out_port) : g_strdup (src);
+        to = b->group != NULL ? port_ref (b->group, TRUE, in_port) : g_strdup (b->proc->name);
+        add_end_pair (ends, keep, from, to);
+      }
   for (guint i = 0; i < ctx.order->len; i++)
     {
       Item *it = ctx.order->pdata[i];
       if (it->role == ROLE_SYNAPSE && it->delay != NULL)
-        {
-          g_ptr_array_add (ends, it->proc->name);
-          g_ptr_array_add (ends, (gpointer) edge_source_name (it, keep));
-        }
+        add_end_pair (it->group != NULL ? it->group->ends : ends, keep, it->proc->name,
+                      edge_source_name (it, keep));
     }
+  for (guint i = 0; i < ctx.groups->len; i++)
+    if (!write_group (&ctx, ctx.groups->pdata[i], keep))
+      goto write_failed;
+  g_ptr_array_set_size (ctx.groups, 0);   /* closes their HDF5 groups */
   if (!write_edges (root, ends) || !write_metadata (&ctx, root, tag))
     goto write_failed;
 
@@ -745,6 +970,7 @@ out:
     H5Fclose (file);
   if (tmp != NULL)
     g_unlink (tmp);
+  g_ptr_array_unref (ctx.groups);
   g_hash_table_unref (ctx.items);
   g_ptr_array_unref (ctx.order);
   return ok;

@@ -71,6 +71,7 @@ typedef struct
 struct _Node
 {
   char      *path;      /* "rnn/lif": for messages */
+  char      *base;      /* what its Basalt name is made from: the path, less Basalt groups */
   char      *name;      /* sanitized, unique Basalt name */
   char      *type;
   NodeKind   kind;
@@ -110,7 +111,27 @@ typedef struct
   GPtrArray  *notes;
   GHashTable *layout;    /* node path -> double[2] from metadata */
   gboolean    flatten;   /* convolutions and pooling become dense weights */
+  char       *name_prefix;   /* of nodes being read: the path less Basalt groups */
+  GPtrArray  *groups;    /* Basalt groups found (GroupInfo*) */
 } Ctx;
+
+/* A nested NIRGraph that Basalt wrote for a designer group. */
+typedef struct
+{
+  char    *name;
+  double   x, y;
+  gboolean collapsed;
+  guint    first, last;   /* its nodes: ctx->nodes[first .. last) */
+} GroupInfo;
+
+static void
+group_info_free (gpointer data)
+{
+  GroupInfo *g = data;
+
+  g_free (g->name);
+  g_free (g);
+}
 
 static void
 part_free (gpointer data)
@@ -175,6 +196,7 @@ node_free (gpointer data)
   Node *node = data;
 
   g_free (node->path);
+  g_free (node->base);
   g_free (node->name);
   g_free (node->type);
   g_clear_pointer (&node->data, g_hash_table_unref);
@@ -613,6 +635,41 @@ array_prod_shape (const BslArray *shape)
 static gboolean read_graph (Ctx *ctx, hid_t group, const char *prefix, int depth,
                             GPtrArray *inputs, GPtrArray *outputs, GError **error);
 
+static double
+meta_number (hid_t meta, const char *name, double fallback)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslArray) a = is_dataset (meta, name) ? read_array (meta, name, name, &error) : NULL;
+
+  return a != NULL && a->n == 1 ? a->data[0] : fallback;
+}
+
+/* The group a subgraph stands for, when Basalt wrote it. */
+static GroupInfo *
+read_group_mark (Ctx *ctx, hid_t graph, const char *name)
+{
+  GroupInfo *info;
+  hid_t meta;
+
+  if (!is_group (graph, "metadata"))
+    return NULL;
+  meta = H5Gopen2 (graph, "metadata", H5P_DEFAULT);
+  if (meta < 0)
+    return NULL;
+  if (!is_dataset (meta, BSL_NIR_GROUP_MARK))
+    {
+      H5Gclose (meta);
+      return NULL;
+    }
+  info = g_new0 (GroupInfo, 1);
+  info->name = g_strdup (name);
+  info->x = meta_number (meta, "x", 0);
+  info->y = meta_number (meta, "y", 0);
+  info->collapsed = meta_number (meta, "collapsed", 0) != 0;
+  H5Gclose (meta);
+  return info;
+}
+
 /* Reads one node group; subgraphs recurse and come back as an Entry with port lists. */
 static Entry *
 read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int depth, GError **error)
@@ -651,12 +708,28 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
   if (g_str_equal (type, "NIRGraph"))
     {
       g_autofree char *sub_prefix = g_strconcat (path, "/", NULL);
+      char *outer_prefix = ctx->name_prefix;
+      GroupInfo *info = read_group_mark (ctx, group, name);
+
+      /* Inside a Basalt group, nodes keep their own names; in any other subgraph the
+       * subgraph's name goes in front. */
+      ctx->name_prefix = info != NULL ? g_strdup (outer_prefix)
+                                      : g_strconcat (outer_prefix, name, "/", NULL);
       entry = g_new0 (Entry, 1);
       entry->sub_inputs = g_ptr_array_new ();
       entry->sub_outputs = g_ptr_array_new ();
+      if (info != NULL)
+        info->first = ctx->nodes->len;
       if (!read_graph (ctx, group, sub_prefix, depth + 1, entry->sub_inputs, entry->sub_outputs,
                        error))
         g_clear_pointer (&entry, entry_free);
+      if (info != NULL)
+        {
+          info->last = ctx->nodes->len;
+          g_ptr_array_add (ctx->groups, info);
+        }
+      g_free (ctx->name_prefix);
+      ctx->name_prefix = outer_prefix;
       goto out;
     }
 
@@ -689,6 +762,7 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
   what = node_what (ctx, path, type);
   node = g_new0 (Node, 1);
   node->path = g_strdup (path);
+  node->base = g_strconcat (ctx->name_prefix, name, NULL);
   node->type = g_strdup (type);
   node->kind = spec->kind;
   if (depth > 0 && (node->kind == NODE_SOURCE || node->kind == NODE_SINK))
@@ -2066,7 +2140,7 @@ layout (Ctx *ctx, BslGraph *graph)
   for (guint i = 0; i < ctx->nodes->len; i++)
     {
       Node *node = ctx->nodes->pdata[i];
-      double *xy = g_hash_table_lookup (ctx->layout, node->path);
+      double *xy = node->name != NULL ? g_hash_table_lookup (ctx->layout, node->name) : NULL;
       BslProcess *p;
       if (xy == NULL)
         continue;
@@ -2123,6 +2197,50 @@ read_metadata (Ctx *ctx, hid_t node_group)
   H5Gclose (meta);
 }
 
+/* Groups Basalt exported come back as the designer's "groups" array, with every process made
+ * from one of their nodes as a member. */
+static void
+restore_groups (Ctx *ctx, BslGraph *graph)
+{
+  JsonArray *array;
+
+  if (ctx->groups->len == 0)
+    return;
+  array = json_array_new ();
+  for (guint i = 0; i < ctx->groups->len; i++)
+    {
+      GroupInfo *info = ctx->groups->pdata[i];
+      JsonObject *o = json_object_new ();
+      JsonArray *members = json_array_new ();
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+      for (guint k = info->first; k < info->last; k++)
+        {
+          Node *node = ctx->nodes->pdata[k];
+          if (node->parts != NULL)
+            for (guint p = 0; p < node->parts->len; p++)
+              {
+                Part *part = node->parts->pdata[p];
+                if (bsl_graph_find_process (graph, part->name) != NULL
+                    && g_hash_table_add (seen, part->name))
+                  json_array_add_string_element (members, part->name);
+              }
+          else if (node->kind != NODE_IDENTITY && bsl_graph_find_process (graph, node->name) != NULL
+                   && g_hash_table_add (seen, node->name))
+            json_array_add_string_element (members, node->name);
+        }
+      json_object_set_string_member (o, "name", info->name);
+      json_object_set_array_member (o, "members", members);
+      json_object_set_boolean_member (o, "collapsed", info->collapsed);
+      json_object_set_double_member (o, "x", info->x);
+      json_object_set_double_member (o, "y", info->y);
+      json_array_add_object_element (array, o);
+    }
+  g_clear_pointer (&graph->groups, json_node_unref);
+  graph->groups = json_node_init_array (json_node_alloc (), array);
+  json_array_unref (array);
+}
+
 BslGraph *
 bsl_nir_import_file (const char                *path,
                      const BslNirImportOptions *options,
@@ -2147,6 +2265,8 @@ bsl_nir_import_file (const char                *path,
   ctx.notes = notes;
   ctx.layout = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.flatten = options != NULL && options->flatten_conv;
+  ctx.name_prefix = g_strdup ("");
+  ctx.groups = g_ptr_array_new_with_free_func (group_info_free);
 
   /* HDF5 prints its own error stacks by default; Basalt reports through GError instead. */
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
@@ -2208,9 +2328,9 @@ bsl_nir_import_file (const char                *path,
       /* Only nodes that become processes reserve their name; linear nodes lend theirs to the
        * connection they turn into, when that is free. */
       if (node->kind == NODE_SOURCE || node->kind == NODE_SINK || node->kind == NODE_NEURON)
-        node->name = claim_name (&ctx, node->path);
+        node->name = claim_name (&ctx, node->base);
       else
-        node->name = sanitize_name (node->path);
+        node->name = sanitize_name (node->base);
       if (!node_sizes (&ctx, node, error))
         goto out;
     }
@@ -2281,6 +2401,7 @@ bsl_nir_import_file (const char                *path,
         note (&ctx, "node '%s' (%s) feeds nothing and was left out", node->path, node->type);
     }
   layout (&ctx, graph);
+  restore_groups (&ctx, graph);
   ok = TRUE;
 
 out:
@@ -2292,5 +2413,7 @@ out:
   g_ptr_array_unref (ctx.nodes);
   g_hash_table_unref (ctx.names);
   g_hash_table_unref (ctx.layout);
+  g_ptr_array_unref (ctx.groups);
+  g_free (ctx.name_prefix);
   return ok ? g_steal_pointer (&graph) : NULL;
 }

@@ -9,3 +9,7 @@
 
 /* The version string written to "/version": the NIR release whose layout Basalt writes. */
 #define BSL_NIR_VERSION "1.0.7"
+
+/* Metadata dataset marking a nested NIRGraph that stands for a designer group (its value is the
+ * group's name): its nodes keep their own names on import and the group comes back. */
+#define BSL_NIR_GROUP_MARK "basalt_group"

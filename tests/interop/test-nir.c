@@ -755,7 +755,9 @@ read_str (hid_t loc, const char *name)
   char *s = NULL, *copy;
 
   g_assert_true (H5Tis_variable_str (t) > 0);
+  g_assert_cmpint (H5Tget_cset (t), ==, H5T_CSET_UTF8);   /* as nir.write */
   H5Tset_size (m, H5T_VARIABLE);
+  H5Tset_cset (m, H5T_CSET_UTF8);
   g_assert_cmpint (H5Dread (d, m, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s), >=, 0);
   copy = g_strdup (s);
   H5free_memory (s);
@@ -877,6 +879,77 @@ test_export_fixed_report (void)
   g_assert_true (du && dv);
   back = import_ok (out, NULL);
   g_assert_cmpuint (back->processes->len, >, 0);
+}
+
+/* A designer group goes out as a nested NIRGraph and comes back as the same group. */
+static void
+test_group_round_trip (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "grouped.nir", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (float_network, -1, "float", NULL, &error);
+  g_autoptr (BslGraph) back = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *groups;
+  JsonObject *g;
+  hid_t file, sub;
+
+  g_assert_no_error (error);
+  json_parser_load_from_data (parser, "[{\"name\": \"core\", \"members\": [\"w3\", \"plain\", "
+                              "\"w2\"], \"collapsed\": true, \"x\": 300, \"y\": 120}]", -1, &error);
+  g_assert_no_error (error);
+  graph->groups = json_node_copy (json_parser_get_root (parser));
+
+  bsl_nir_export_file (graph, out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The group is a NIRGraph node holding its members and one Input and one Output port. */
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  sub = H5Gopen2 (file, "/node/nodes/core", H5P_DEFAULT);
+  g_assert_cmpint (sub, >=, 0);
+  {
+    g_autofree char *type = read_str (sub, "type");
+    g_assert_cmpstr (type, ==, "NIRGraph");
+  }
+  g_assert_true (H5Lexists (sub, "nodes/plain", H5P_DEFAULT) > 0);
+  g_assert_true (H5Lexists (sub, "nodes/in_cuba", H5P_DEFAULT) > 0);
+  g_assert_true (H5Lexists (sub, "nodes/out_integ", H5P_DEFAULT) <= 0);
+  H5Gclose (sub);
+  H5Fclose (file);
+
+  back = import_ok (out, NULL);
+  bsl_process_set_param (bsl_graph_find_process (back, "src"), "data",
+                         bsl_array_copy (bsl_process_get_param (bsl_graph_find_process (graph, "src"), "data")),
+                         &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back->groups);
+  groups = json_node_get_array (back->groups);
+  g_assert_cmpuint (json_array_get_length (groups), ==, 1);
+  g = json_array_get_object_element (groups, 0);
+  g_assert_cmpstr (json_object_get_string_member (g, "name"), ==, "core");
+  g_assert_cmpfloat (json_object_get_double_member (g, "x"), ==, 300);
+  g_assert_true (json_object_get_boolean_member (g, "collapsed"));
+  {
+    JsonArray *members = json_object_get_array_member (g, "members");
+    const char *want[] = { "w3", "plain", "w2" };
+    g_assert_cmpuint (json_array_get_length (members), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        gboolean found = FALSE;
+        for (guint k = 0; k < 3; k++)
+          found = found || g_str_equal (json_array_get_string_element (members, k), want[i]);
+        g_assert_true (found);
+      }
+  }
+  /* Same processes, same names, same behaviour. */
+  {
+    const char *targets[] = { "plain.v", "integ.v", "mon.data", NULL };
+    g_autoptr (GArray) want = record (graph, targets, 80);
+    g_autoptr (GArray) got = record (back, targets, 80);
+    g_assert_cmpuint (want->len, ==, got->len);
+    for (guint i = 0; i < want->len; i++)
+      g_assert_true (close_enough (g_array_index (want, double, i), g_array_index (got, double, i)));
+  }
 }
 
 /* ---------------- what the importer must accept ---------------- */
@@ -1151,6 +1224,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/nir/import/malformed/truncated", test_truncated);
   g_test_add_func ("/nir/round-trip/basalt", test_basalt_round_trip);
+  g_test_add_func ("/nir/round-trip/group", test_group_round_trip);
   g_test_add_func ("/nir/export/layout", test_export_layout);
   g_test_add_func ("/nir/export/fixed-report", test_export_fixed_report);
   g_test_add_func ("/nir/cli", test_cli);
