@@ -522,6 +522,9 @@ on_probe_added (BasaltSimulation *simulation,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (remove), "sim.remove-probe");
   gtk_box_append (GTK_BOX (header), remove);
 
+  /* The header above names the probe (and says why it records nothing, if it cannot). */
+  basalt_plot_set_show_title (plot, FALSE);
+  g_object_bind_property (plot, "title", title, "label", G_BINDING_SYNC_CREATE);
   gtk_widget_set_size_request (GTK_WIDGET (plot), -1, raster ? 150 : 130);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (plot));

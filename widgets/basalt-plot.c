@@ -41,6 +41,8 @@ struct _BasaltPlot
   BasaltPlotKind  kind;
   char           *title;
   char           *y_label;
+  gboolean        show_title;
+  gboolean        exporting;
 
   /* Raster */
   guint           n_rows;
@@ -432,7 +434,8 @@ basalt_plot_render (BasaltPlot *self,
   plcol0 (COLOR_AXES);
   plbox ("bcnst", 0, 0, "bcnstv", 0, 0);
   pllab ("step", self->y_label ? self->y_label : "", "");
-  if (self->title)
+  /* An exported image has no header around it to name it. */
+  if (self->title && (self->show_title || self->exporting))
     plmtex ("t", 0.8, 0.0, 0.0, self->title);
 
   if (self->kind == BASALT_PLOT_TRACES)
@@ -696,6 +699,7 @@ basalt_plot_init (BasaltPlot *self)
   GtkGesture *click;
 
   self->stream = -1;
+  self->show_title = TRUE;
   self->follow = TRUE;
   self->span = DEFAULT_SPAN;
   self->history = DEFAULT_HISTORY;
@@ -755,6 +759,16 @@ basalt_plot_get_title (BasaltPlot *self)
   g_return_val_if_fail (BASALT_IS_PLOT (self), NULL);
 
   return self->title;
+}
+
+void
+basalt_plot_set_show_title (BasaltPlot *self,
+                            gboolean    show_title)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  self->show_title = !!show_title;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 void
@@ -1077,7 +1091,9 @@ basalt_plot_export (BasaltPlot  *self,
     }
 
   cr = cairo_create (surface);
+  self->exporting = TRUE;
   basalt_plot_render (self, cr, width, height);
+  self->exporting = FALSE;
   cairo_destroy (cr);
 
   if (g_str_has_suffix (lower, ".png"))

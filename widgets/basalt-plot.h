@@ -20,6 +20,9 @@ BasaltPlotKind basalt_plot_get_kind           (BasaltPlot     *self);
 void           basalt_plot_set_title          (BasaltPlot     *self,
                                                const char     *title);
 const char    *basalt_plot_get_title          (BasaltPlot     *self);
+/* Whether the title is drawn in the widget (exports always draw it). */
+void           basalt_plot_set_show_title     (BasaltPlot     *self,
+                                               gboolean        show_title);
 void           basalt_plot_set_y_label        (BasaltPlot     *self,
                                                const char     *label);
 /* Drops all data (a reset of the run). */

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <time.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -23,6 +24,15 @@ static gboolean
 plot_drawn (gpointer data)
 {
   return basalt_plot_get_n_draws (data) > 0 && gtk_widget_get_width (data) > 100;
+}
+
+static gint64
+thread_cpu_usec (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
 static GtkWidget *
@@ -119,7 +129,8 @@ test_plot_many_points (void)
   window = show_in_window (plot, 900, 400);
   g_assert_true (gui_wait_until (plot_drawn, plot, 5));
 
-  begin = g_get_monotonic_time ();
+  /* CPU time of this thread: what drawing costs, whatever else the machine is doing. */
+  begin = thread_cpu_usec ();
   for (int i = 0; i < 20; i++)
     {
       cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 400);
@@ -129,8 +140,8 @@ test_plot_many_points (void)
       cairo_destroy (cr);
       cairo_surface_destroy (surface);
     }
-  ms = (g_get_monotonic_time () - begin) / 1000.0 / 20;
-  g_test_message ("100k-point trace: %.2f ms per render (offscreen, 900x400)", ms);
+  ms = (thread_cpu_usec () - begin) / 1000.0 / 20;
+  g_test_message ("100k-point trace: %.2f ms CPU per render (offscreen, 900x400)", ms);
   /* Well within a frame's budget, with room for a slow machine. */
   if (GUI_CHECK_TIMINGS)
     g_assert_cmpfloat (ms, <, 50);
