@@ -35,8 +35,15 @@ typedef struct
   const char *text;
   GArray *toks;
   guint pos;
+  guint nesting;
   GError **error;
 } Parser;
+
+/* Bounds that keep the recursive parts (parser, analysis, compiler) far from the stack's end
+ * whatever the text; real models stay well below them. */
+#define MAX_NESTING 100
+#define MAX_HEIGHT 2000
+#define MAX_SPLIT_NODES 100000
 
 static const struct { const char *name; BslEqOp op; guint n_args; } functions[] = {
   { "exp", BSL_EQ_OP_EXP, 1 }, { "log", BSL_EQ_OP_LOG, 1 }, { "log10", BSL_EQ_OP_LOG10, 1 },
@@ -356,6 +363,14 @@ op_node (Parser    *p,
     }
   if (last != NULL)
     n->end = last->end;
+  n->height = 1 + MAX (a != NULL ? a->height : 0,
+                       MAX (b != NULL ? b->height : 0, c != NULL ? c->height : 0));
+  if (n->height > MAX_HEIGHT)
+    {
+      fail (p, n->line, n->column, "the expression is too long (more than %d operations deep)",
+            MAX_HEIGHT);
+      return NULL;
+    }
   return n;
 }
 
@@ -408,7 +423,14 @@ parse_atom (Parser *p)
                     }
                   next (p);
                 }
-              if ((arg = parse_or (p)) == NULL)
+              if (++p->nesting > MAX_NESTING)
+                {
+                  fail (p, t->line, t->column, "function calls are nested too deeply");
+                  return NULL;
+                }
+              arg = parse_or (p);
+              p->nesting--;
+              if (arg == NULL)
                 return NULL;
               if (n_args == G_N_ELEMENTS (args))
                 {
@@ -429,6 +451,8 @@ parse_atom (Parser *p)
             BslEqNode *n = op_node (p, functions[f].op, t, NULL, NULL, args[0], args[1],
                                     args[2]);
 
+            if (n == NULL)
+              return NULL;
             n->end = close->end;
             return n;
           }
@@ -443,9 +467,17 @@ parse_atom (Parser *p)
   if (is_op (t, "("))
     {
       Token *open = next (p);
-      BslEqNode *inner = parse_or (p);
+      BslEqNode *inner;
       Token *close;
 
+      if (++p->nesting > MAX_NESTING)
+        {
+          fail (p, open->line, open->column, "parentheses are nested too deeply (more than %d)",
+                MAX_NESTING);
+          return NULL;
+        }
+      inner = parse_or (p);
+      p->nesting--;
       if (inner == NULL)
         return NULL;
       if (!is_op (peek (p), ")"))
@@ -475,8 +507,15 @@ parse_power (Parser *p)
   if (is_op (peek (p), "**"))
     {
       Token *op = next (p);
-      BslEqNode *exponent = parse_unary (p);
+      BslEqNode *exponent;
 
+      if (++p->nesting > MAX_NESTING)
+        {
+          fail (p, op->line, op->column, "too many powers in a row");
+          return NULL;
+        }
+      exponent = parse_unary (p);
+      p->nesting--;
       if (exponent == NULL)
         return NULL;
       return op_node (p, BSL_EQ_OP_POW, op, base, exponent, base, exponent, NULL);
@@ -490,8 +529,15 @@ parse_unary (Parser *p)
   if (is_op (peek (p), "-") || is_op (peek (p), "+"))
     {
       Token *op = next (p);
-      BslEqNode *a = parse_unary (p);
+      BslEqNode *a;
 
+      if (++p->nesting > MAX_NESTING)
+        {
+          fail (p, op->line, op->column, "too many signs in a row");
+          return NULL;
+        }
+      a = parse_unary (p);
+      p->nesting--;
       if (a == NULL)
         return NULL;
       if (op->op[0] == '+')
@@ -617,7 +663,14 @@ parse_not (Parser *p)
       BslEqNode *a;
 
       next (p);
-      if ((a = parse_not (p)) == NULL)
+      if (++p->nesting > MAX_NESTING)
+        {
+          fail (p, t->line, t->column, "too many 'not' in a row");
+          return NULL;
+        }
+      a = parse_not (p);
+      p->nesting--;
+      if (a == NULL)
         return NULL;
       return op_node (p, BSL_EQ_OP_NOT, t, NULL, a, a, NULL, NULL);
     }
@@ -1054,6 +1107,7 @@ typedef struct
 {
   Parser *p;
   guint8 *busy;           /* subexpressions being analysed: a cycle */
+  guint depth;            /* subexpressions within subexpressions */
 } Analysis;
 
 static gboolean analyse (Analysis *an, BslEqNode *n);
@@ -1069,9 +1123,17 @@ analyse_subexpr (Analysis  *an,
       fail (an->p, n->line, n->column, "the subexpression '%s' depends on itself", s->name);
       return FALSE;
     }
+  if (an->depth >= MAX_NESTING)
+    {
+      fail (an->p, n->line, n->column,
+            "subexpressions are nested too deeply (more than %d use one another)", MAX_NESTING);
+      return FALSE;
+    }
   an->busy[n->index] = TRUE;
+  an->depth++;
   if (!analyse (an, s->rhs))
     return FALSE;
+  an->depth--;
   an->busy[n->index] = FALSE;
   if (!bsl_eq_dim_equal (&s->rhs->dim, &s->dim))
     {
@@ -1084,6 +1146,7 @@ analyse_subexpr (Analysis  *an,
       return FALSE;
     }
   n->dim = s->dim;
+  n->height = s->rhs->height;
   n->is_bool = s->rhs->is_bool;
   if (s->rhs->is_const)
     {
@@ -1173,6 +1236,14 @@ analyse (Analysis  *an,
       || (c != NULL && !analyse (an, c)))
     return FALSE;
 
+  /* the height with subexpressions expanded, which is how deep compiling recurses */
+  n->height = 1 + MAX (a->height, MAX (b != NULL ? b->height : 0, c != NULL ? c->height : 0));
+  if (n->height > 2 * MAX_HEIGHT)
+    {
+      fail (an->p, n->line, n->column, "the expression is too long with its subexpressions "
+            "(more than %d operations deep)", 2 * MAX_HEIGHT);
+      return FALSE;
+    }
   n->dim = bsl_eq_dimensionless;
   switch (n->op)
     {
@@ -1323,8 +1394,15 @@ bsl_eq_node_depends_on_state (BslEqModel *m,
     case BSL_EQ_NODE_STATE:
       return n->index == state;
     case BSL_EQ_NODE_SUBEXPR:
-      return bsl_eq_node_depends_on_state (m, g_array_index (m->subexprs, BslEqSymbol,
-                                                             n->index).rhs, state);
+      {
+        gint8 *known = &m->sub_deps[n->index * m->states->len + state];
+
+        /* memoised: subexpressions that use one another twice would otherwise cost 2^depth */
+        if (*known < 0)
+          *known = bsl_eq_node_depends_on_state (m, g_array_index (m->subexprs, BslEqSymbol,
+                                                                   n->index).rhs, state);
+        return *known;
+      }
     case BSL_EQ_NODE_OP:
       return bsl_eq_node_depends_on_state (m, n->a, state)
         || bsl_eq_node_depends_on_state (m, n->b, state)
@@ -1344,6 +1422,7 @@ mk_number (BslEqModel *m,
 {
   BslEqNode *n = node_new (m, BSL_EQ_NODE_NUMBER);
 
+  m->n_split_nodes++;
   n->value = value;
   n->is_const = n->analysed = TRUE;
   return n;
@@ -1396,6 +1475,7 @@ mk_op (BslEqModel *m,
   n->a = a;
   n->b = b;
   n->analysed = TRUE;
+  m->n_split_nodes++;
   return n;
 }
 
@@ -1414,6 +1494,11 @@ split (BslEqModel  *m,
       *a = NULL;
       *b = n;
       return TRUE;
+    }
+  if (m->n_split_nodes > MAX_SPLIT_NODES)
+    {
+      *bad = n;
+      return FALSE;
     }
   if (n->kind == BSL_EQ_NODE_STATE)
     {
@@ -1488,6 +1573,15 @@ linearise (BslEqModel *m)
         {
           g_autofree char *text = node_text (bad);
 
+          if (m->n_split_nodes > MAX_SPLIT_NODES)
+            {
+              m->nonlinear_message =
+                g_strdup_printf ("line %d, column %d: d%s/dt is too large to write as "
+                                 "A*%s + B for exponential_euler", s->rhs->span_line,
+                                 s->rhs->span_column, s->name, s->name);
+              return;
+            }
+
           m->nonlinear_message =
             g_strdup_printf ("line %d, column %d: exponential_euler needs d%s/dt to be linear "
                              "in %s, but '%s' is not", bad->span_line, bad->span_column,
@@ -1518,6 +1612,7 @@ bsl_eq_model_free (BslEqModel *m)
   g_array_unref (m->params);
   g_array_unref (m->subexprs);
   g_array_unref (m->reset);
+  g_free (m->sub_deps);
   g_free (m->lin_a);
   g_free (m->lin_b);
   g_free (m->nonlinear_message);
@@ -1635,6 +1730,8 @@ parse_reset (Parser     *p,
       st.state = index;
       st.value = assigns[i].op == BSL_EQ_OP_COPY ? value
         : op_node (p, assigns[i].op, op, var, value, var, value, NULL);
+      if (st.value == NULL)
+        return FALSE;
       g_array_append_val (p->m->reset, st);
       if (!at_stop (peek (p)))
         {
@@ -1727,6 +1824,8 @@ bsl_eq_model_parse (const char  *model,
       goto out;
     }
   busy = g_new0 (guint8, m->subexprs->len + 1);
+  m->sub_deps = g_new (gint8, m->subexprs->len * m->states->len + 1);
+  memset (m->sub_deps, -1, m->subexprs->len * m->states->len + 1);
   an.p = &p;
   an.busy = busy;
   for (guint i = 0; i < m->subexprs->len; i++)

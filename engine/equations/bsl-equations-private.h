@@ -116,6 +116,7 @@ struct _BslEqNode
   int line, column;
   int span_line, span_column, start, end;
   /* analysis */
+  int height;             /* of the tree below, bounded so that recursion stays shallow */
   gboolean analysed;
   BslEqDim dim;
   gboolean is_bool;
@@ -159,6 +160,9 @@ typedef struct
   GArray *reset;          /* BslEqStatement */
   BslEqNode *refractory;
   int input_state;
+  /* which states each subexpression depends on: n_subexprs * n_states, -1 = not known yet */
+  gint8 *sub_deps;
+  guint n_split_nodes;
   /* exponential Euler: x' = A x + B per state, or the reason it is not linear */
   BslEqNode **lin_a, **lin_b;
   char *nonlinear_message;

@@ -3,6 +3,8 @@
  * everything malformed, each with its line and column. */
 #include "config.h"
 
+#include <math.h>
+
 #include <glib.h>
 
 #include "bsl-error.h"
@@ -341,6 +343,57 @@ test_damaged_models (void)
   g_test_message ("%u of 3000 damaged models still compile", n_ok);
 }
 
+/* Texts built to exhaust the stack or the time of a naive compiler are refused, or compiled
+ * in linear time. */
+static void
+test_limits (void)
+{
+  g_autoptr (GString) nested = g_string_new ("dv/dt = ");
+  g_autoptr (GString) sum = g_string_new ("dv/dt = (");
+  g_autoptr (GString) chain = g_string_new ("dv/dt = -x60*volt/second : volt\nx0 = v/volt : 1\n");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslEquations) eq = NULL;
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_c (nested, '(');
+  g_string_append (nested, "v/second : volt\n");
+  eq = bsl_equations_new (nested->str, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (eq);
+  g_assert_cmpstr (error->message, ==,
+                   "line 1, column 109: parentheses are nested too deeply (more than 100)");
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (sum, "v + ");
+  g_string_append (sum, "v)/second : volt\n");
+  eq = bsl_equations_new (sum->str, NULL, NULL, NULL, NULL, &error);
+  g_assert_null (eq);
+  g_assert_true (g_str_has_suffix (error->message,
+                                   "the expression is too long (more than 2000 operations deep)"));
+  g_clear_error (&error);
+
+  /* each subexpression uses the previous one twice: 2^60 paths, 60 lines (x60 = x0) */
+  for (guint i = 1; i <= 60; i++)
+    g_string_append_printf (chain, "x%u = (x%u + x%u)/2 : 1\n", i, i - 1, i - 1);
+  eq = bsl_equations_new (chain->str, "v > 1*volt", NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (bsl_equations_set_method (eq, "exponential_euler", &error));
+  g_assert_cmpstr (error->message, ==,
+                   "line 1, column 9: dv/dt is too large to write as A*v + B for "
+                   "exponential_euler");
+  g_clear_error (&error);
+  g_assert_true (bsl_equations_set_method (eq, "rk4", &error));
+  {
+    double v = 1e-30, last = BSL_EQUATIONS_NEVER, spike;
+    double *states[] = { &v };
+
+    bsl_equations_step (eq, 1, 1e-3, 0, states, NULL, NULL, &last, &spike);
+    g_assert_cmpfloat_with_epsilon (v / 1e-30, exp (-1e-3), 1e-12);
+  }
+  /* subexpressions computed once each per evaluation: 2 instructions a line, not 2^60 */
+  g_assert_cmpuint (bsl_equations_get_n_instructions (eq), <, 4 * (2 * 60 + 10));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -356,5 +409,6 @@ main (int    argc,
   g_test_add_func ("/equations/parse/exponential-euler-needs-linear",
                    test_exponential_euler_needs_linear);
   g_test_add_func ("/equations/parse/damaged-models", test_damaged_models);
+  g_test_add_func ("/equations/parse/limits", test_limits);
   return g_test_run ();
 }
