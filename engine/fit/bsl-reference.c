@@ -493,14 +493,13 @@ guess_var (const char *name,
     return TRUE;
   /* Longest known name at either end, split by '_', '.', '[' or '-'. */
   parts = g_strsplit_set (base, "_.[]-", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
+  /* Names with an underscore of their own: a_in, s_out. */
+  for (guint i = 0; parts[i] != NULL && parts[i + 1] != NULL; i++)
     {
-      if (g_ascii_strcasecmp (parts[i], "a") == 0 && parts[i + 1] != NULL &&
-          g_ascii_strcasecmp (parts[i + 1], "in") == 0)
-        {
-          *var = BSL_REF_A_IN;
-          return TRUE;
-        }
+      g_autofree char *joined = g_strdup_printf ("%s_%s", parts[i], parts[i + 1]);
+
+      if (bsl_ref_var_from_string (joined, var))
+        return TRUE;
     }
   for (int i = (int) g_strv_length (parts) - 1; i >= 0; i--)
     if (bsl_ref_var_from_string (parts[i], var))

@@ -175,6 +175,51 @@ test_fit_float (void)
   g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (root, "metrics"), "rmse_v"), <, 1e-6);
 }
 
+/* Lava's Monitor data saved with numpy.save, one file per variable, (steps, neurons) each. */
+static void
+test_fit_npy_reference (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  static const char *const params[] = { "du", "dv", "vth", NULL };
+  static const double factors[] = { 0.75, 1.3, 1.2 };
+  static const char *const vars[] = { "a_in", "u", "v", "s_out" };
+  g_autofree char *network = NULL, *out = NULL, *err = NULL;
+  g_autofree char *paths[4] = { NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const FitCase *fc;
+  JsonObject *root;
+  int status;
+
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = find_case (cases, "p04");
+  network = write_network (fc, "p04-npy.basalt", params, factors);
+  for (guint v = 0; v < 4; v++)
+    {
+      gsize dims[2] = { fc->ref->n_steps, fc->ref->n_neurons };
+      g_autoptr(BslArray) array = bsl_array_new (2, dims);
+      g_autofree char *name = g_strdup_printf ("lif_%s.npy", vars[v]);
+
+      memcpy (array->data, fc->ref->data[v], array->n * sizeof (double));
+      paths[v] = g_build_filename (tmp_dir, name, NULL);
+      g_assert_true (bsl_npy_save (array, paths[v], NULL));
+    }
+  status = test_run_basalt (&out, &err, "fit", network, "--process", "lif",
+                            "--reference", paths[0], "--reference", paths[1],
+                            "--reference", paths[2], "--reference", paths[3],
+                            "--params", "du,dv,vth", "-o", "-", NULL);
+  if (status != 0)
+    g_error ("exit %d: %s", status, err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (root, "exact"));
+  g_assert_cmpint (json_object_get_int_member (root, "steps"), ==, fc->ref->n_steps);
+  g_assert_cmpint (json_object_get_int_member (root, "neurons"), ==, fc->ref->n_neurons);
+}
+
 typedef struct
 {
   const char *what;
@@ -305,6 +350,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/cli/reference-drive", test_fit_reference_drive);
   g_test_add_func ("/fit/cli/network-drive", test_fit_network_drive);
   g_test_add_func ("/fit/cli/float", test_fit_float);
+  g_test_add_func ("/fit/cli/npy-reference", test_fit_npy_reference);
   g_test_add_func ("/fit/cli/bad-input", test_bad_input);
   g_test_add_func ("/fit/cli/bench", test_bench);
   status = g_test_run ();

@@ -197,6 +197,8 @@ test_npy (void)
   gsize dims[2] = { 4, 3 };
   g_autoptr(BslArray) array = bsl_array_new (2, dims);
   g_autofree char *path = g_build_filename (tmp_dir, "monitor_v.npy", NULL);
+  g_autofree char *spikes_path = g_build_filename (tmp_dir, "lif1_s_out.npy", NULL);
+  g_autoptr(BslReference) spikes = NULL;
   g_autofree char *nan_path = g_build_filename (tmp_dir, "nan_u.npy", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(BslReference) ref = NULL;
@@ -212,6 +214,12 @@ test_npy (void)
   g_assert_cmpuint (ref->n_neurons, ==, 3);
   g_assert_true (bsl_reference_has_var (ref, BSL_REF_V));
   g_assert_cmpfloat (ref->data[BSL_REF_V][2 * 3 + 1], ==, 7 * 1.5);
+
+  /* Lava's name for the spike OutPort. */
+  g_assert_true (bsl_npy_save (array, spikes_path, &error));
+  spikes = bsl_reference_load (spikes_path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_reference_has_var (spikes, BSL_REF_SPIKE));
 
   array->data[5] = NAN;
   g_assert_true (bsl_npy_save (array, nan_path, &error));
