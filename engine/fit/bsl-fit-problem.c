@@ -1241,7 +1241,8 @@ bsl_fit_problem_new_optimizer (BslFitProblem      *problem,
     }
   bsl_fit_problem_get_start (problem, x0);
   bsl_optimizer_set_start (opt, x0);
-  if (problem->tag == BSL_TAG_FIXED_PT)
-    bsl_optimizer_set_target (opt, 0.0);
+  /* Every metric is 0 for an exact match: nothing can beat it (floating_pt fits often reach it
+   * too, the same operations on the same doubles). */
+  bsl_optimizer_set_target (opt, 0.0);
   return opt;
 }

@@ -104,8 +104,8 @@ guint64         bsl_fit_problem_get_n_evaluations (const BslFitProblem  *problem
 double          bsl_fit_problem_objective        (const double          *x,
                                                   gpointer               problem);
 /* An optimiser over the problem's dimensions: names, bounds, integer steps and the start set.
- * BSL_N_OPTIMIZERS picks the integer search under fixed_pt and CMA-ES under floating_pt. Under
- * fixed_pt the target is 0 (an exact match ends the search). */
+ * BSL_N_OPTIMIZERS picks the integer search under fixed_pt and CMA-ES under floating_pt. The
+ * target is 0: an exact match ends the search. */
 BslOptimizer   *bsl_fit_problem_new_optimizer    (BslFitProblem         *problem,
                                                   BslOptimizerMethod     method);
 
