@@ -265,7 +265,8 @@ at_stop (Token *t)
 }
 
 static char *
-describe_token (Token *t)
+describe_token (Parser *p,
+                Token  *t)
 {
   switch (t->kind)
     {
@@ -274,11 +275,10 @@ describe_token (Token *t)
     case TOK_NEWLINE:
       return g_strdup ("the end of the line");
     case TOK_NAME:
-      return g_strdup_printf ("'%s'", t->name);
     case TOK_NUMBER:
     case TOK_OP:
     default:
-      return g_strdup_printf ("'%.*s'", t->end - t->start, "");
+      return g_strdup_printf ("'%.*s'", t->end - t->start, p->text + t->start);
     }
 }
 
@@ -287,12 +287,7 @@ fail_unexpected (Parser     *p,
                  Token      *t,
                  const char *expected)
 {
-  g_autofree char *what = NULL;
-
-  if (t->kind == TOK_NUMBER || t->kind == TOK_OP)
-    what = g_strdup_printf ("'%.*s'", t->end - t->start, p->text + t->start);
-  else
-    what = describe_token (t);
+  g_autofree char *what = describe_token (p, t);
   if (is_op (t, "^"))
     fail (p, t->line, t->column, "'^' is not an operator; write powers with '**'");
   else if (is_op (t, "&") || is_op (t, "|") || is_op (t, "!"))
@@ -725,8 +720,11 @@ parse_expression (Parser     *p,
       Token *t = peek (p);
 
       if (t->kind == TOK_NAME || t->kind == TOK_NUMBER || is_op (t, "("))
-        fail (p, t->line, t->column, "expected an operator before %s%.*s%s",
-              t->kind == TOK_NAME ? "'" : "'", t->end - t->start, p->text + t->start, "'");
+        {
+          g_autofree char *what = describe_token (p, t);
+
+          fail (p, t->line, t->column, "expected an operator before %s", what);
+        }
       else
         fail_unexpected (p, t, after);
       return NULL;

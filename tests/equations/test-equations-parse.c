@@ -100,6 +100,8 @@ test_syntax_errors (void)
   static const Bad cases[] = {
     { "dv/dt = (v_rest - v + R*I/tau : volt\nI : amp\n", NULL, NULL, NULL, NULL,
       "line 1, column 31: expected ')', found ':'" },
+    { "dv/dt = (v_rest - v) /tau*2 tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 29: expected an operator before 'tau'" },
     { "dv/dt = (v_rest - v)/ : volt\n", NULL, NULL, NULL, NULL,
       "line 1, column 23: expected an expression, found ':'" },
     { "dv/dt = (v_rest - v)/tau\n", NULL, NULL, NULL, NULL,
