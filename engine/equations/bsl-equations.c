@@ -231,10 +231,11 @@ bsl_equations_method_to_string (BslEquationsMethod method)
   return method_names[method];
 }
 
-gboolean
-bsl_equations_set_method (BslEquations  *eq,
-                          const char    *method,
-                          GError       **error)
+static gboolean
+find_method (const BslEquations  *eq,
+             const char          *method,
+             BslEquationsMethod  *out,
+             GError             **error)
 {
   for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
     if (g_strcmp0 (method, method_names[i]) == 0)
@@ -245,13 +246,31 @@ bsl_equations_set_method (BslEquations  *eq,
                          eq->m->nonlinear_message);
             return FALSE;
           }
-        eq->method = i;
+        *out = i;
         return TRUE;
       }
   g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                "unknown integration method '%s' (euler, exponential_euler or rk4)",
                method != NULL ? method : "");
   return FALSE;
+}
+
+gboolean
+bsl_equations_check_method (const BslEquations  *eq,
+                            const char          *method,
+                            GError             **error)
+{
+  BslEquationsMethod m;
+
+  return find_method (eq, method, &m, error);
+}
+
+gboolean
+bsl_equations_set_method (BslEquations  *eq,
+                          const char    *method,
+                          GError       **error)
+{
+  return find_method (eq, method, &eq->method, error);
 }
 
 BslEquationsMethod
@@ -313,6 +332,49 @@ run (const BslEqProgram *prog,
     }
 }
 #undef LOOP1
+
+void
+bsl_equations_eval_derivatives (const BslEquations *eq,
+                                gsize               n,
+                                double              dt,
+                                double              t,
+                                double *const      *states,
+                                double *const      *params,
+                                double *const      *derivs)
+{
+  const BslEqCode *code = eq->code;
+  guint ns = eq->m->states->len;
+  g_autofree double *mem = g_new (double, (gsize) (code->n_regs + BSL_EQ_N_BUILTINS) * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  double *builtin = mem + (gsize) code->n_regs * BLOCK;
+
+  for (guint r = 0; r < code->n_regs; r++)
+    slot[r] = mem + (gsize) r * BLOCK;
+  for (guint b = 0; b < BSL_EQ_N_BUILTINS; b++)
+    slot[code->first_builtin + b] = builtin + (gsize) b * BLOCK;
+  for (guint c = 0; c < code->consts->len; c++)
+    slot[code->first_const + c] = eq->const_blocks + (gsize) c * BLOCK;
+  for (guint i = 0; i < BLOCK; i++)
+    {
+      builtin[BSL_EQ_BUILTIN_T * BLOCK + i] = t;
+      builtin[BSL_EQ_BUILTIN_DT * BLOCK + i] = dt;
+      builtin[BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK + i] = 1.0;
+      builtin[BSL_EQ_BUILTIN_LASTSPIKE * BLOCK + i] = -INFINITY;
+      builtin[BSL_EQ_BUILTIN_SPIKE * BLOCK + i] = 0.0;
+    }
+  for (gsize off = 0; off < n; off += BLOCK)
+    {
+      guint len = (guint) MIN ((gsize) BLOCK, n - off);
+
+      for (guint k = 0; k < ns; k++)
+        slot[code->first_state + k] = states[k] + off;
+      for (guint j = 0; j < eq->m->params->len; j++)
+        slot[code->first_param + j] = params[j] + off;
+      run (&code->deriv, slot, len);
+      for (guint k = 0; k < ns; k++)
+        memcpy (derivs[k] + off, slot[code->deriv.out[k]], len * sizeof (double));
+    }
+}
 
 void
 bsl_equations_step (const BslEquations *eq,

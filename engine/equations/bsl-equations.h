@@ -77,6 +77,10 @@ gboolean       bsl_equations_has_refractory  (const BslEquations  *eq);
 gboolean       bsl_equations_set_method      (BslEquations        *eq,
                                               const char          *method,
                                               GError             **error);
+/* Whether set_method would accept the method, without changing anything. */
+gboolean       bsl_equations_check_method    (const BslEquations  *eq,
+                                              const char          *method,
+                                              GError             **error);
 BslEquationsMethod bsl_equations_get_method  (const BslEquations  *eq);
 const char    *bsl_equations_method_to_string (BslEquationsMethod  method);
 
@@ -97,6 +101,17 @@ void           bsl_equations_step            (const BslEquations  *eq,
                                               const double        *input,
                                               double              *last_spike_step,
                                               double              *spikes_out);
+
+/* The right-hand sides dx/dt of n neurons at time t and the given states, with no input,
+ * refractoriness or reset (dt is what the built-in dt reads): derivs is n_states arrays of n
+ * (SI units per second). For previews, phase planes, and to recognise models by probing. */
+void           bsl_equations_eval_derivatives (const BslEquations *eq,
+                                               gsize               n,
+                                               double              dt,
+                                               double              t,
+                                               double *const      *states,
+                                               double *const      *params,
+                                               double *const      *derivs);
 
 /* C source (C99, libm only) of a function
  *   void PREFIX_step (size_t n, double dt, int64_t step, double *const *states,

@@ -9,6 +9,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
+#include "bsl-error.h"
 #include "equations/bsl-equations.h"
 #include "bsl-kernel-lif.h"
 
@@ -322,6 +323,42 @@ test_functions (void)
   g_assert_cmpfloat_with_epsilon (y, -0.4 + dt * fy, 1e-14);
 }
 
+/* The right-hand sides on their own, across blocks, match the formula. */
+static void
+test_eval_derivatives (void)
+{
+  enum { N = 200 };
+  g_autoptr (BslEquations) eq =
+    equations ("dv/dt = (v_rest - v + R*I)/tau : volt\ndI/dt = -I/tau_syn + t*nA/second**2 : amp\n"
+               "v_rest : volt\nR : ohm\ntau : second\ntau_syn : second\n",
+               NULL, NULL, NULL, NULL, "euler");
+  double v[N], I[N], v_rest[N], R[N], tau[N], tau_syn[N], dv[N], dI[N];
+  double *states[] = { v, I }, *params[] = { v_rest, R, tau, tau_syn }, *derivs[] = { dv, dI };
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < N; i++)
+    {
+      v[i] = -70e-3 + 1e-4 * i;
+      I[i] = 1e-11 * i;
+      v_rest[i] = -65e-3;
+      R[i] = 1e8 + 1e5 * i;
+      tau[i] = 1e-2 + 1e-5 * i;
+      tau_syn[i] = 5e-3;
+    }
+  bsl_equations_eval_derivatives (eq, N, 1e-4, 0.25, states, params, derivs);
+  for (guint i = 0; i < N; i++)
+    {
+      g_assert_cmpfloat (dv[i], ==, (v_rest[i] - v[i] + R[i] * I[i]) / tau[i]);
+      g_assert_cmpfloat_with_epsilon (dI[i], -I[i] / tau_syn[i] + 0.25 * 1e-9, 1e-20);
+    }
+  /* a linear model can take every method; the check changes nothing */
+  g_assert_true (bsl_equations_check_method (eq, "exponential_euler", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (bsl_equations_get_method (eq), ==, BSL_EQUATIONS_EULER);
+  g_assert_false (bsl_equations_check_method (eq, "heun", &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+}
+
 /* ---- C source ---- */
 
 static void
@@ -513,6 +550,7 @@ main (int    argc,
   g_test_add_func ("/equations/step/refractory", test_refractory);
   g_test_add_func ("/equations/step/population-independent", test_population_independent);
   g_test_add_func ("/equations/step/functions", test_functions);
+  g_test_add_func ("/equations/step/eval-derivatives", test_eval_derivatives);
   g_test_add_func ("/equations/step/c-source", test_c_source);
   return g_test_run ();
 }
