@@ -160,14 +160,13 @@ emit_storage (Out *o, guint k, const BslProcRuntime *pr)
       if (type_is (pr, "Sparse"))
         g_string_append_printf (s, "static uint32_t p%u_col_start[%" G_GSIZE_FORMAT "];\n"
                                 "static uint32_t p%u_row_index[%" G_GSIZE_FORMAT "];\n"
-                                "static %s p%u_values[%" G_GSIZE_FORMAT "];\n"
-                                "static int64_t p%u_acc[%" G_GSIZE_FORMAT "];\n",
-                                k, n_in + 1, k, nm, fixed ? "int32_t" : "double", k, nm,
-                                k, MAX (n_out, 1));
+                                "static %s p%u_values[%" G_GSIZE_FORMAT "];\n",
+                                k, n_in + 1, k, nm, fixed ? "int32_t" : "double", k, nm);
       else
         g_string_append_printf (s, "static %s p%u_wt[%" G_GSIZE_FORMAT "];\n",
                                 fixed ? "int16_t" : "double", k, nm);
-      if (type_is (pr, "Dense"))
+      /* 64-bit sums before the weight_exp shift: fixed_pt only */
+      if (fixed && !type_is (pr, "DelayDense"))
         g_string_append_printf (s, "static int64_t p%u_acc[%" G_GSIZE_FORMAT "];\n", k,
                                 MAX (n_out, 1));
       if (type_is (pr, "DelayDense"))
@@ -175,11 +174,13 @@ emit_storage (Out *o, guint k, const BslProcRuntime *pr)
           gsize slots = max_delay (pr) + 1;
           g_string_append_printf (s, "#define P%u_N_SLOTS %" G_GSIZE_FORMAT "\n"
                                   "static uint8_t p%u_delays_t[%" G_GSIZE_FORMAT "];\n"
-                                  "static int64_t p%u_acc[%" G_GSIZE_FORMAT "];\n"
                                   "static %s p%u_ring[%" G_GSIZE_FORMAT "];\n"
                                   "static size_t p%u_head;\n",
-                                  k, slots, k, nm, k, MAX (slots * n_out, 1),
-                                  fixed ? "int32_t" : "double", k, MAX (slots * n_out, 1), k);
+                                  k, slots, k, nm, fixed ? "int32_t" : "double", k,
+                                  MAX (slots * n_out, 1), k);
+          if (fixed)
+            g_string_append_printf (s, "static int64_t p%u_acc[%" G_GSIZE_FORMAT "];\n", k,
+                                    MAX (slots * n_out, 1));
         }
     }
   if (type_is (pr, "PoissonSource"))
@@ -598,7 +599,10 @@ emit_kernels (GString *s)
 {
   g_auto (GStrv) lines = g_strsplit (bsl_kernel_text, "\n", -1);
 
-  g_string_append (s, "/* ======== Basalt engine kernels (engine/kernels), verbatim ======== */\n");
+  g_string_append (s, "/* ======== Basalt engine kernels (engine/kernels), verbatim ======== */\n"
+                      "/* The engine's whole set: a network uses some of them. */\n"
+                      "#if defined __GNUC__\n#pragma GCC diagnostic push\n"
+                      "#pragma GCC diagnostic ignored \"-Wunused-function\"\n#endif\n");
   for (guint i = 0; lines[i] != NULL; i++)
     {
       /* The kernel headers include each other; here they are all inline already. */
@@ -608,7 +612,14 @@ emit_kernels (GString *s)
       if (lines[i + 1] != NULL)
         g_string_append_c (s, '\n');
     }
-  g_string_append (s, "/* ======== end of the engine kernels ======== */\n");
+  g_string_append (s,
+    "\n/* Lava casts float messages into int32 ports by truncation toward zero. */\n"
+    "static inline int32_t\nbsl_c_message (double x)\n{\n"
+    "  if (x >= 2147483647.0)\n    return INT32_MAX;\n"
+    "  if (x <= -2147483648.0)\n    return INT32_MIN;\n"
+    "  return (int32_t) x;\n}\n"
+    "#if defined __GNUC__\n#pragma GCC diagnostic pop\n#endif\n"
+    "/* ======== end of the engine kernels ======== */\n");
 }
 
 static gboolean
@@ -808,19 +819,19 @@ bsl_c_export_to_string (const BslGraph           *graph,
     o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix,
     o.prefix);
   emit_kernels (s);
-  g_string_append (s,
-    "\n/* ======== the network ======== */\n\n"
-    "/* Lava casts float messages into int32 ports by truncation toward zero. */\n"
-    "static inline int32_t\nbsl_c_message (double x)\n{\n"
-    "  if (x >= 2147483647.0)\n    return INT32_MAX;\n"
-    "  if (x <= -2147483648.0)\n    return INT32_MIN;\n"
-    "  return (int32_t) x;\n}\n\n"
-    "/* The run seed mixed with a process name, as the engine keys its random streams. */\n"
-    "static inline uint64_t\nbsl_c_name_key (uint64_t seed, const char *name)\n{\n"
-    "  uint64_t h = bsl_k_mix64 (seed);\n"
-    "  for (const char *p = name; *p; p++)\n"
-    "    h = bsl_k_mix64 (h ^ (unsigned char) *p);\n"
-    "  return h;\n}\n");
+  g_string_append (s, "\n/* ======== the network ======== */\n");
+  for (guint k = 0; k < rt->n_procs; k++)
+    if (type_is (rt->procs[k], "PoissonSource"))
+      {
+        g_string_append (s,
+          "\n/* The run seed mixed with a process name, as the engine keys its random streams. */\n"
+          "static uint64_t\nbsl_c_name_key (uint64_t seed, const char *name)\n{\n"
+          "  uint64_t h = bsl_k_mix64 (seed);\n"
+          "  for (const char *p = name; *p; p++)\n"
+          "    h = bsl_k_mix64 (h ^ (unsigned char) *p);\n"
+          "  return h;\n}\n");
+        break;
+      }
   g_string_append_printf (s, "\nstatic int64_t bsl_c_time;\nstatic uint64_t bsl_c_seed = %"
                           G_GUINT64_FORMAT "u;\n", seed);
   for (guint k = 0; k < rt->n_procs; k++)

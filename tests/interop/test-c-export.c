@@ -204,7 +204,9 @@ exported_csv (const BslGraph *graph, BslTag tag, guint64 seed, const char **prob
   BslCExportOptions options = {
     .tag = tag, .seed = seed, .has_seed = TRUE, .steps = STEPS, .probes = probes,
   };
-  const char *cc_argv[] = { compiler (), "-O2", "-o", exe, c_path, "-lm", NULL };
+  /* Warnings are errors: users build this file with their own flags. */
+  const char *cc_argv[] = { compiler (), "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe, c_path,
+                            "-lm", NULL };
   const char *run_argv[] = { exe, "--steps", steps, NULL };
   char *out = NULL;
 
