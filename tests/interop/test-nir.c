@@ -1008,6 +1008,59 @@ test_strings_gzip_defaults (void)
   }
 }
 
+/* Dotted node names are plain names (snnTorch writes "lif1.w_rec"); an empty edge list may be a
+ * (0,) float dataset, as h5py writes it. */
+static void
+test_dotted_names_and_empty_edges (void)
+{
+  static const double w[4] = { 1, 0.5, 0, 2 }, tau[2] = { 0.01, 0.01 }, one[2] = { 1, 1 };
+  static const double zero[2] = { 0, 0 };
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "dotted.nir", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty-edges.nir", NULL);
+  const char *ends[] = { "input", "fc.0", "fc.0", "lif", "lif", "output" };
+  hsize_t wd[2] = { 2, 2 };
+  NirFile f = nir_begin (path, STR_VLEN, 0);
+  g_autoptr (BslGraph) graph = NULL;
+  g_autoptr (BslGraph) lone = NULL;
+  const BslProcess *dense;
+  hid_t g;
+
+  g = h5_node (f.nodes, "input", "Input", STR_VLEN);
+  h5_shape (g, 2);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "fc.0", "Linear", STR_VLEN);
+  h5_floats (g, "weight", 2, wd, w, FALSE);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "lif", "LIF", STR_VLEN);
+  h5_vec (g, "tau", 2, tau);
+  h5_vec (g, "r", 2, one);
+  h5_vec (g, "v_leak", 2, zero);
+  h5_vec (g, "v_threshold", 2, one);
+  H5Gclose (g);
+  g = h5_node (f.nodes, "output", "Output", STR_VLEN);
+  h5_shape (g, 2);
+  H5Gclose (g);
+  nir_end (&f, ends, 3, STR_VLEN);
+  graph = import_ok (path, NULL);
+  dense = bsl_graph_find_process (graph, "fc_0");
+  g_assert_nonnull (dense);
+  g_assert_cmpstr (dense->type->name, ==, "Dense");
+
+  f = nir_begin (empty, STR_VLEN, 0);
+  g = h5_node (f.nodes, "input", "Input", STR_VLEN);
+  h5_shape (g, 3);
+  H5Gclose (g);
+  {
+    hsize_t d0[1] = { 0 };
+    h5_floats (f.root, "edges", 1, d0, NULL, FALSE);
+  }
+  nir_end (&f, NULL, 0, STR_VLEN);
+  lone = import_ok (empty, NULL);
+  g_assert_cmpuint (lone->processes->len, ==, 1);
+  g_assert_cmpuint (lone->connections->len, ==, 0);
+}
+
 /* ---------------- malformed files ---------------- */
 
 typedef enum
@@ -1217,6 +1270,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/import/flatten-conv", test_flatten_conv);
   g_test_add_func ("/nir/import/reference-conv-flattened", test_reference_conv_flattened);
   g_test_add_func ("/nir/import/strings-gzip-defaults", test_strings_gzip_defaults);
+  g_test_add_func ("/nir/import/dotted-names-empty-edges", test_dotted_names_and_empty_edges);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/nir/import/malformed/%s", bad_cases[i].name);
