@@ -755,13 +755,19 @@ bsl_equations_to_c (const BslEquations  *eq,
     case BSL_EQUATIONS_EXPONENTIAL_EULER:
       c_program (&g, &code->linear, ind);
       for (guint k = 0; k < ns; k++)
-        g_string_append_printf (s,
-          "%s%s{\n%s  double z = r[%u] * dt;\n"
-          "%s  double em1 = expm1 (z);\n"
-          "%s  double phi = z == 0.0 ? 1.0 : em1 / z;\n"
-          "%s  x[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi);\n%s}\n",
-          ind, refr && state (eq, k)->held ? "if (nr != 0.0)\n      " : "", ind,
-          code->linear.out[k], ind, ind, ind, k, k, k, code->linear.out[ns + k], ind);
+        {
+          gboolean held = refr && state (eq, k)->held;
+          const char *b = held ? "        " : "      ";
+
+          if (held)
+            g_string_append_printf (s, "%sif (nr != 0.0)\n", ind);
+          g_string_append_printf (s,
+            "%s{\n%s  double z = r[%u] * dt;\n"
+            "%s  double em1 = expm1 (z);\n"
+            "%s  double phi = z == 0.0 ? 1.0 : em1 / z;\n\n"
+            "%s  x[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi);\n%s}\n",
+            b, b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k], b);
+        }
       break;
     case BSL_EQUATIONS_RK4:
     default:

@@ -297,6 +297,93 @@ test_population_independent (void)
   g_assert_cmpmem (last, sizeof last, last1, sizeof last1);
 }
 
+static const char adex_model[] =
+  "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt "
+  "(unless refractory)\n"
+  "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
+  "Cm : farad\ngL : siemens\nEL : volt\nVT : volt\nDeltaT : volt\ntauw : second\n"
+  "a : siemens\nb : amp\nI_ext : amp\n";
+
+typedef struct
+{
+  const BslEquations *eq;
+  gsize n;
+  double *states[2];
+  double *params[9];
+  double *last, *spikes;
+} Slice;
+
+static gpointer
+step_slice (gpointer data)
+{
+  Slice *sl = data;
+
+  for (gint64 step = 0; step < 500; step++)
+    bsl_equations_step (sl->eq, sl->n, 1e-4, step, sl->states, sl->params, NULL, sl->last,
+                        sl->spikes);
+  return NULL;
+}
+
+/* One object, two threads, each stepping its own half of a population: the same numbers as
+ * one thread stepping all of it. */
+static void
+test_threads (void)
+{
+  enum { N = 1000 };
+  g_autoptr (BslEquations) eq = equations (adex_model, "vm > VT + 5*DeltaT",
+                                           "vm = EL; w += b", "1*ms", NULL, "rk4");
+  g_autofree double *mem = g_new (double, 2 * (2 + 9 + 2) * N);
+  double *a = mem, *b = mem + (2 + 9 + 2) * N;
+  static const double values[9] = { 281e-12, 30e-9, -70.6e-3, -50.4e-3, 2e-3, 144e-3, 4e-9,
+                                    0.0805e-9, 1e-9 };
+  Slice whole = { eq, N, { 0 }, { 0 }, NULL, NULL }, half[2];
+  GThread *threads[2];
+  double *params[9];
+
+  for (guint j = 0; j < 9; j++)
+    {
+      params[j] = a + (2 + j) * N;
+      for (guint i = 0; i < N; i++)
+        params[j][i] = values[j] * (1 + 0.3 * i / N);
+    }
+  for (guint i = 0; i < N; i++)
+    {
+      a[i] = -70e-3;
+      a[N + i] = 0;
+      a[11 * N + i] = BSL_EQUATIONS_NEVER;
+    }
+  memcpy (b, a, (2 + 9 + 2) * N * sizeof (double));
+
+  whole.states[0] = a;
+  whole.states[1] = a + N;
+  memcpy (whole.params, params, sizeof params);
+  whole.last = a + 11 * N;
+  whole.spikes = a + 12 * N;
+  step_slice (&whole);
+
+  for (guint h = 0; h < 2; h++)
+    {
+      gsize off = h * (N / 2);
+
+      half[h].eq = eq;
+      half[h].n = N / 2;
+      half[h].states[0] = b + off;
+      half[h].states[1] = b + N + off;
+      for (guint j = 0; j < 9; j++)
+        half[h].params[j] = params[j] + off;
+      half[h].last = b + 11 * N + off;
+      half[h].spikes = b + 12 * N + off;
+      threads[h] = g_thread_new ("equations", step_slice, &half[h]);
+    }
+  for (guint h = 0; h < 2; h++)
+    g_thread_join (threads[h]);
+  g_assert_cmpmem (a, 2 * N * sizeof (double), b, 2 * N * sizeof (double));
+  g_assert_cmpmem (a + 11 * N, 2 * N * sizeof (double), b + 11 * N, 2 * N * sizeof (double));
+  /* every neuron has spiked, so thresholds, resets and refractoriness all ran */
+  for (guint i = 0; i < N; i++)
+    g_assert_cmpfloat (a[11 * N + i], >, 0);
+}
+
 /* Functions, powers and conditions, one Euler step against the same formula written in C. */
 static void
 test_functions (void)
@@ -495,12 +582,6 @@ check_c_source (BslEquations *eq,
   g_rmdir (dir);
 }
 
-static const char adex[] =
-  "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt\n"
-  "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
-  "Cm : farad\ngL : siemens\nEL : volt\nVT : volt\nDeltaT : volt\ntauw : second\n"
-  "a : siemens\nb : amp\nI_ext : amp\n";
-
 static void
 test_c_source (void)
 {
@@ -514,7 +595,7 @@ test_c_source (void)
 
   for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
     {
-      g_autoptr (BslEquations) eq = equations (adex, "vm > VT + 5*DeltaT",
+      g_autoptr (BslEquations) eq = equations (adex_model, "vm > VT + 5*DeltaT",
                                                "vm = EL + 10*mV; w += b", NULL, "vm",
                                                methods[m]);
 
@@ -550,6 +631,7 @@ main (int    argc,
   g_test_add_func ("/equations/step/refractory", test_refractory);
   g_test_add_func ("/equations/step/population-independent", test_population_independent);
   g_test_add_func ("/equations/step/functions", test_functions);
+  g_test_add_func ("/equations/step/threads", test_threads);
   g_test_add_func ("/equations/step/eval-derivatives", test_eval_derivatives);
   g_test_add_func ("/equations/step/c-source", test_c_source);
   return g_test_run ();
