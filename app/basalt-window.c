@@ -7,6 +7,7 @@
 #include "bsl-network-file.h"
 
 #include "basalt-plot.h"
+#include "basalt-tuner-page.h"
 #include "basalt-window.h"
 
 #define MAX_RECENT        8
@@ -1852,13 +1853,8 @@ basalt_window_init (BasaltWindow *self)
   update_title (self);
   update_actions (self);
 
-  /* ---- Tuner page ---------------------------------------------------------------------------
-   * BasaltTunerPage (app/basalt-tuner-page.{c,h}, ui/basalt-tuner-page.ui) is the second page
-   * of the stack. When it is part of the build, include "basalt-tuner-page.h" above and add it
-   * here, e.g.:
-   *   gtk_stack_add_titled (self->stack, basalt_tuner_page_new (self->document), "tuner", "Tuner");
-   * win.show-page::tuner (Alt+2) then switches to it.
-   * ------------------------------------------------------------------------------------------ */
+  /* The Tuner is the second page of the stack; win.show-page::tuner (Alt+2) switches to it. */
+  gtk_stack_add_titled (self->stack, basalt_tuner_page_new (self->document), "tuner", "Tuner");
 }
 
 BasaltWindow *

@@ -237,6 +237,12 @@ test_build_network (Fixture       *f,
     g_assert_null (bsl_graph_find_process (graph, lif));
   }
 
+  /* The Tuner is the stack's second page, and the same network's. */
+  g_assert_nonnull (gtk_stack_get_child_by_name (basalt_window_get_stack (f->window), "tuner"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "tuner"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (basalt_window_get_stack (f->window)), ==, "tuner");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-page", "s", "designer"));
+
   /* Something that is not a process type is refused. */
   g_assert_false (drop_type (f, "NoSuchType", 300, 300));
   g_assert_cmpuint (graph->processes->len, ==, 3);
