@@ -25,6 +25,8 @@ typedef struct
   GtkCheckButton  *lock;
   GtkScale        *scale;
   GtkSpinButton   *spin;
+  GtkSpinButton   *lower;
+  GtkSpinButton   *upper;
 } ParamRow;
 
 struct _BasaltTunerPage
@@ -432,6 +434,72 @@ on_spin_changed (GtkSpinButton *spin,
   on_row_value_changed (row, gtk_spin_button_get_value (spin));
 }
 
+/* The slider and the entry span the dimension's bounds, which the fit keeps to. */
+static void
+apply_bounds (ParamRow *row)
+{
+  BasaltTunerPage *self = row->page;
+  double lo, hi;
+  gboolean integer;
+
+  bsl_fit_problem_get_bounds (self->problem, row->dim, &lo, &hi, &integer);
+  self->updating = TRUE;
+  gtk_range_set_range (GTK_RANGE (row->scale), lo, hi);
+  gtk_spin_button_set_range (row->spin, lo, hi);
+  gtk_spin_button_set_value (row->lower, lo);
+  gtk_spin_button_set_value (row->upper, hi);
+  self->updating = FALSE;
+  if (self->x[row->dim] < lo || self->x[row->dim] > hi)
+    {
+      self->x[row->dim] = CLAMP (self->x[row->dim], lo, hi);
+      sync_row (row);
+      resimulate (self, self->x);
+    }
+}
+
+static void
+on_bound_changed (GtkSpinButton *spin,
+                  ParamRow      *row)
+{
+  if (row->page->updating)
+    return;
+  bsl_fit_problem_set_bounds (row->page->problem, row->dim, gtk_spin_button_get_value (row->lower),
+                              gtk_spin_button_get_value (row->upper));
+  apply_bounds (row);
+}
+
+static GtkWidget *
+bounds_button (ParamRow *row,
+               double    lo,
+               double    hi,
+               gboolean  integer)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  double step = integer ? 1 : MAX ((hi - lo) / 10000, 1e-9);
+
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, _("Bounds of the slider and of a fit"));
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  row->lower = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (-1e12, 1e12, step));
+  row->upper = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (-1e12, 1e12, step));
+  gtk_spin_button_set_digits (row->lower, integer ? 0 : 6);
+  gtk_spin_button_set_digits (row->upper, integer ? 0 : 6);
+  gtk_spin_button_set_value (row->lower, lo);
+  gtk_spin_button_set_value (row->upper, hi);
+  gtk_grid_attach (GTK_GRID (grid), gtk_label_new (_("Lower")), 0, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->lower), 1, 0, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), gtk_label_new (_("Upper")), 0, 1, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (row->upper), 1, 1, 1, 1);
+  gtk_popover_set_child (GTK_POPOVER (popover), grid);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  g_signal_connect (row->lower, "value-changed", G_CALLBACK (on_bound_changed), row);
+  g_signal_connect (row->upper, "value-changed", G_CALLBACK (on_bound_changed), row);
+  return button;
+}
+
 static void
 clear_rows (BasaltTunerPage *self)
 {
@@ -480,6 +548,7 @@ build_rows (BasaltTunerPage *self)
       gtk_grid_attach (self->params_grid, label, 1, k + 1, 1, 1);
       gtk_grid_attach (self->params_grid, GTK_WIDGET (row->scale), 2, k + 1, 1, 1);
       gtk_grid_attach (self->params_grid, GTK_WIDGET (row->spin), 3, k + 1, 1, 1);
+      gtk_grid_attach (self->params_grid, bounds_button (row, lo, hi, integer), 4, k + 1, 1, 1);
       g_signal_connect (row->scale, "value-changed", G_CALLBACK (on_scale_changed), row);
       g_signal_connect (row->spin, "value-changed", G_CALLBACK (on_spin_changed), row);
       g_ptr_array_add (self->rows, row);
@@ -1126,6 +1195,14 @@ basalt_tuner_page_start_fit (BasaltTunerPage *self,
       g_clear_pointer (&self->fit_problem, bsl_fit_problem_free);
       return FALSE;
     }
+  for (guint k = 0; k < bsl_fit_problem_get_n_dims (self->fit_problem); k++)
+    {
+      int dim = find_dim (self, bsl_fit_problem_get_dim_name (self->fit_problem, k));
+      double lo, hi;
+
+      bsl_fit_problem_get_bounds (self->problem, dim, &lo, &hi, NULL);
+      bsl_fit_problem_set_bounds (self->fit_problem, k, lo, hi);
+    }
   bsl_fit_problem_set_metric (self->fit_problem, &self->metric_config);
   bsl_fit_options_init (&options);
   options.method = methods[MIN (method, G_N_ELEMENTS (methods) - 1)];
@@ -1397,6 +1474,40 @@ basalt_tuner_page_set_value (BasaltTunerPage *self,
   /* As the user would: through the slider. */
   gtk_range_set_value (GTK_RANGE (((ParamRow *) g_ptr_array_index (self->rows, dim))->scale), value);
   return TRUE;
+}
+
+gboolean
+basalt_tuner_page_set_bounds (BasaltTunerPage *self,
+                              const char      *param,
+                              double           lower,
+                              double           upper)
+{
+  int dim = self->problem != NULL ? find_dim (self, param) : -1;
+  ParamRow *row;
+
+  if (dim < 0)
+    return FALSE;
+  row = g_ptr_array_index (self->rows, dim);
+  /* As the user would: through the bounds entries. */
+  self->updating = TRUE;
+  gtk_spin_button_set_value (row->lower, lower);
+  self->updating = FALSE;
+  gtk_spin_button_set_value (row->upper, upper);
+  on_bound_changed (row->upper, row);
+  return TRUE;
+}
+
+void
+basalt_tuner_page_get_bounds (BasaltTunerPage *self,
+                              const char      *param,
+                              double          *lower,
+                              double          *upper)
+{
+  int dim = self->problem != NULL ? find_dim (self, param) : -1;
+
+  *lower = *upper = NAN;
+  if (dim >= 0)
+    bsl_fit_problem_get_bounds (self->problem, dim, lower, upper, NULL);
 }
 
 void

@@ -35,6 +35,15 @@ double       basalt_tuner_page_get_value        (BasaltTunerPage  *self,
 gboolean     basalt_tuner_page_set_value        (BasaltTunerPage  *self,
                                                  const char       *param,
                                                  double            value);
+/* The slider's range, which a fit keeps to (clamped to the Var's valid range). */
+gboolean     basalt_tuner_page_set_bounds       (BasaltTunerPage  *self,
+                                                 const char       *param,
+                                                 double            lower,
+                                                 double            upper);
+void         basalt_tuner_page_get_bounds       (BasaltTunerPage  *self,
+                                                 const char       *param,
+                                                 double           *lower,
+                                                 double           *upper);
 void         basalt_tuner_page_set_locked       (BasaltTunerPage  *self,
                                                  const char       *param,
                                                  gboolean          locked);

@@ -142,6 +142,15 @@ test_tuner_page (void)
   basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "vth", 2500);
   for (guint k = 0; k < G_N_ELEMENTS (locks); k++)
     basalt_tuner_page_set_locked (BASALT_TUNER_PAGE (page), locks[k], TRUE);
+  /* Bounds narrow the slider and the fit; the Loihi 2 range still limits them. */
+  {
+    double lo, hi;
+
+    g_assert_true (basalt_tuner_page_set_bounds (BASALT_TUNER_PAGE (page), "dv", -50, 1000));
+    basalt_tuner_page_get_bounds (BASALT_TUNER_PAGE (page), "dv", &lo, &hi);
+    g_assert_cmpfloat (lo, ==, 0.0);
+    g_assert_cmpfloat (hi, ==, 1000.0);
+  }
   g_assert_true (basalt_tuner_page_start_fit (BASALT_TUNER_PAGE (page), &error));
   g_assert_no_error (error);
   g_assert_true (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
