@@ -7,9 +7,7 @@
 
 #include "basalt-cli.h"
 #include "basalt-engine.h"
-#include "interop/bsl-c-export.h"
-#include "interop/bsl-lava-export.h"
-#include "interop/bsl-nir-export.h"
+#include "interop/bsl-interop.h"
 #include "interop/bsl-nir-import.h"
 
 static void
@@ -50,8 +48,8 @@ basalt_cli_export (int    argc,
   g_autoptr (GError) error = NULL;
   g_autoptr (BslGraph) graph = NULL;
   g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
-  BslTag tag = BSL_TAG_NONE;
-  gboolean ok;
+  BslExportOptions options = { .tag = BSL_TAG_NONE };
+  BslExportFormat kind;
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -61,9 +59,9 @@ basalt_cli_export (int    argc,
                       "--format nir|c|lava -o OUT)");
   if (format == NULL || out == NULL)
     return bad_usage ("export", "--format (nir, c or lava) and -o OUT are required");
-  if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
+  if (tag_text != NULL && !bsl_tag_from_string (tag_text, &options.tag))
     return bad_usage ("export", "--tag must be floating_pt or fixed_pt");
-  if (!g_str_equal (format, "nir") && !g_str_equal (format, "c") && !g_str_equal (format, "lava"))
+  if (!bsl_export_format_from_string (format, &kind))
     {
       fprintf (stderr, "basalt export: unknown format '%s' (nir, c or lava)\n", format);
       return BASALT_EXIT_BAD_INPUT;
@@ -73,27 +71,13 @@ basalt_cli_export (int    argc,
   if (graph == NULL)
     return basalt_cli_fail ("export", error);
 
-  if (g_str_equal (format, "nir"))
-    {
-      BslNirExportOptions options = { .dt = dt, .tag = tag };
-      ok = bsl_nir_export_file (graph, out, &options, notes, &error);
-    }
-  else if (g_str_equal (format, "c"))
-    {
-      BslCExportOptions options = {
-        .tag = tag, .steps = steps, .prefix = prefix, .probes = (const char **) probes,
-        .has_seed = seed >= 0, .seed = seed >= 0 ? (guint64) seed : 0,
-      };
-      ok = bsl_c_export_file (graph, out, &options, &error);
-    }
-  else
-    {
-      BslLavaExportOptions options = {
-        .tag = tag, .steps = steps, .probes = (const char **) probes,
-      };
-      ok = bsl_lava_export_file (graph, out, &options, notes, &error);
-    }
-  if (!ok)
+  options.dt = dt;
+  options.steps = steps;
+  options.prefix = prefix;
+  options.probes = (const char **) probes;
+  options.has_seed = seed >= 0;
+  options.seed = seed >= 0 ? (guint64) seed : 0;
+  if (!bsl_export_file (graph, kind, out, &options, notes, &error))
     {
       if (error->domain == BSL_ERROR && !g_str_has_prefix (error->message, argv[1]))
         g_prefix_error (&error, "%s: ", argv[1]);
