@@ -451,6 +451,13 @@ basalt_cli_fit (int    argc,
     return fail_message ("--method must be integer, cma-es or nelder-mead, not '%s'", method_text);
   if (drive_text != NULL && !g_str_equal (drive_text, "reference") && !g_str_equal (drive_text, "network"))
     return fail_message ("--drive must be reference or network, not '%s'", drive_text);
+  if (var != NULL)
+    {
+      BslRefVar ref_var;
+
+      if (!bsl_ref_var_from_string (var, &ref_var))
+        return fail_message ("--var must be a_in, u, v or spike, not '%s'", var);
+    }
   if (max_evals < 1)
     return fail_message ("--max-evals must be at least 1");
   if (!(tau > 0) || !(window >= 0))
