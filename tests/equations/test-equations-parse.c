@@ -72,6 +72,37 @@ test_units (void)
     }
 }
 
+/* Quantities with Brian2's unit names and SI prefixes have their SI values. */
+static void
+test_quantities (void)
+{
+  static const struct { const char *text; double value; } cases[] = {
+    { "70*mV/volt", 0.07 }, { "2*ms/second", 2e-3 }, { "3*nA/amp", 3e-9 },
+    { "200*pF/farad", 200e-12 }, { "10*nS/siemens", 10e-9 }, { "5*Mohm/ohm", 5e6 },
+    { "4*kohm/ohm", 4e3 }, { "msecond/second", 1e-3 }, { "mvolt/volt", 1e-3 },
+    { "2*uS/siemens", 2e-6 }, { "3*um2/metre**2", 3e-12 }, { "cm2/metre2", 1e-4 },
+    { "5*kHz*second", 5e3 }, { "2*mM/molar", 2e-3 }, { "pA/amp", 1e-12 },
+    { "ufarad/farad", 1e-6 }, { "kg/gram", 1e3 }, { "namp/amp", 1e-9 },
+    { "(2*mV)**2/volt**2", 4e-6 }, { "sqrt(4*nS*nS)/siemens", 2e-9 }, { "2**-1", 0.5 },
+    { "-3**2", -9 }, { "7 % 3 + -7 % 3", 3 }, { "int(True) + int(2.7) + int(-2.7)", 1 },
+    { "pi/e", G_PI / G_E },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *model = g_strdup_printf ("dx/dt = (%s)/second : 1\n", cases[i].text);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BslEquations) eq = bsl_equations_new (model, NULL, NULL, NULL, NULL, &error);
+      double x = 0, dx = 0;
+      double *states[] = { &x }, *derivs[] = { &dx };
+
+      g_assert_no_error (error);
+      bsl_equations_eval_derivatives (eq, 1, 1e-4, 0, states, NULL, derivs);
+      if (fabs (dx - cases[i].value) > 1e-15 * fabs (cases[i].value))
+        g_error ("%s = %.17g, not %.17g", cases[i].text, dx, cases[i].value);
+    }
+}
+
 typedef struct
 {
   const char *model, *threshold, *reset, *refractory, *input;
@@ -403,6 +434,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/equations/parse/declarations", test_declarations);
   g_test_add_func ("/equations/parse/units", test_units);
+  g_test_add_func ("/equations/parse/quantities", test_quantities);
   g_test_add_func ("/equations/parse/syntax-errors", test_syntax_errors);
   g_test_add_func ("/equations/parse/unknown-symbols", test_unknown_symbols);
   g_test_add_func ("/equations/parse/unit-errors", test_unit_errors);
