@@ -579,6 +579,42 @@ test_program_arguments (void)
   g_assert_cmpuint (g_strv_length (lines), ==, 3 * 4 + 2);
 }
 
+/* basalt export --format c: options reach the program (steps, probe, prefix). */
+static void
+test_cli (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *c_path = g_build_filename (dir, "cli.c", NULL);
+  g_autofree char *exe = g_build_filename (dir, "cli", NULL);
+  g_autofree char *example = test_examples_path ("lif-bias.basalt");
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *cc_argv[] = { compiler (), "-O2", "-o", exe, c_path, "-lm", NULL };
+  const char *run_argv[] = { exe, NULL };
+  int status;
+
+  status = test_run_basalt (&out, &err, "export", example, "--format", "c", "-o", c_path,
+                            "--steps", "7", "--probe", "lif.v", "--prefix", "bias_net", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_file_get_contents (c_path, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "bias_net_step (void)"));
+  g_clear_pointer (&out, g_free);
+  spawn_ok (cc_argv, NULL);
+  spawn_ok (run_argv, &out);
+  lines = g_strsplit (out, "\n", -1);
+  g_assert_cmpstr (lines[1], !=, NULL);
+  g_assert_true (g_str_has_prefix (lines[1], "1,lif.v,0,"));
+  /* 7 steps of lif.v for each neuron, the header and the final empty string */
+  {
+    g_autoptr (BslGraph) graph = bsl_graph_load_file (example, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (lines), ==,
+                      7 * bsl_graph_find_process (graph, "lif")->dims[0] + 2);
+  }
+}
+
 static int
 compare_names (gconstpointer a, gconstpointer b)
 {
@@ -627,5 +663,6 @@ main (int argc, char **argv)
   add_dir_cases ("/c-export/traces/float", floating, ".json", test_trace);
   g_test_add_func ("/c-export/library", test_library);
   g_test_add_func ("/c-export/program-arguments", test_program_arguments);
+  g_test_add_func ("/c-export/cli", test_cli);
   return g_test_run ();
 }
