@@ -1650,6 +1650,18 @@ expr_map (Ctx *ctx, Node *at, const Expr *in, gsize rows, const double *w, const
       Term *s = in->terms->pdata[i];
       gsize np = s->prod->n_out;
       Term *d = g_new0 (Term, 1);
+      /* The non-zero entries of each row of the term: terms are mostly identities. */
+      g_autofree gsize *row_start = g_new (gsize, cols + 1);
+      g_autoptr (GArray) nz = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+      for (gsize k = 0; k < cols; k++)
+        {
+          row_start[k] = nz->len;
+          for (gsize j = 0; j < np; j++)
+            if (s->w[k * np + j] != 0)
+              g_array_append_val (nz, j);
+        }
+      row_start[cols] = nz->len;
 
       d->prod = s->prod;
       d->w = g_new0 (double, rows * np);
@@ -1663,11 +1675,10 @@ expr_map (Ctx *ctx, Node *at, const Expr *in, gsize rows, const double *w, const
             double f = w != NULL ? w[r * cols + k] : (k == r ? diag[r] : 0.0);
             if (f == 0)
               continue;
-            for (gsize j = 0; j < np; j++)
+            for (gsize e = row_start[k]; e < row_start[k + 1]; e++)
               {
+                gsize j = g_array_index (nz, gsize, e);
                 double x = s->w[k * np + j];
-                if (x == 0)
-                  continue;
                 if (s->delay != NULL)
                   {
                     int sd = s->delay[k * np + j];
