@@ -601,22 +601,23 @@ test_c_source (void)
 
       check_c_source (eq, 3, 1e-4, 2000, init, param);
     }
-  {
-    /* refractoriness, exponential Euler, subexpressions and functions */
-    g_autoptr (BslEquations) eq =
-      equations ("dv/dt = (v_rest - v + R*I_syn)/tau : volt (unless refractory)\n"
-                 "dg/dt = -g/tau_syn + clip(sin(2*pi*t/(50*ms)), 0, 1)*nS/ms : siemens\n"
-                 "I_syn = g*(E - v) + 0.2*nA*int(t > 5*ms) : amp\n"
-                 "v_rest : volt\nR : ohm\ntau : second\ntau_syn : second\nE : volt\n"
-                 "t_ref : second\n",
-                 "v > -50*mV and not_refractory", "v = -70*mV\ng *= 0.5", "t_ref", "v",
-                 "exponential_euler");
-    double init2[2 * 2] = { -65e-3, -60e-3, 0, 1e-9 };
-    double param2[6 * 2] = { -65e-3, -60e-3, 100e6, 80e6, 10e-3, 20e-3, 5e-3, 3e-3,
-                             0, -10e-3, 2e-3, 3.3e-3 };
+  /* refractoriness, subexpressions, functions and t, under every method */
+  for (guint m = 0; m < 3; m++)
+    {
+      g_autoptr (BslEquations) eq =
+        equations ("dv/dt = (v_rest - v + R*I_syn)/tau : volt (unless refractory)\n"
+                   "dg/dt = -g/tau_syn + clip(sin(2*pi*t/(50*ms)), 0, 1)*nS/ms : siemens\n"
+                   "I_syn = g*(E - v) + 0.2*nA*int(t > 5*ms) : amp\n"
+                   "v_rest : volt\nR : ohm\ntau : second\ntau_syn : second\nE : volt\n"
+                   "t_ref : second\n",
+                   "v > -50*mV and not_refractory", "v = -70*mV\ng *= 0.5", "t_ref", "v",
+                   bsl_equations_method_to_string (m));
+      double init2[2 * 2] = { -65e-3, -60e-3, 0, 1e-9 };
+      double param2[6 * 2] = { -65e-3, -60e-3, 100e6, 80e6, 10e-3, 20e-3, 5e-3, 3e-3,
+                               0, -10e-3, 2e-3, 3.3e-3 };
 
-    check_c_source (eq, 2, 1e-4, 3000, init2, param2);
-  }
+      check_c_source (eq, 2, 1e-4, 3000, init2, param2);
+    }
 }
 
 int
