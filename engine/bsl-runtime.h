@@ -43,7 +43,8 @@ void          bsl_runtime_run              (BslRuntime         *runtime,
                                             gint64              n_steps);
 /* Steps completed so far; the next step is number time + 1 (Lava counts from 1). */
 gint64        bsl_runtime_get_time         (const BslRuntime   *runtime);
-/* Back to the initial state (and the initial parameter values); probes are cleared. */
+/* Back to the initial state: state Vars return to their initial values, parameters keep their
+ * current values; probes are cleared. */
 void          bsl_runtime_reset            (BslRuntime         *runtime);
 BslTag        bsl_runtime_get_process_tag  (const BslRuntime   *runtime,
                                             const char         *process);
@@ -54,7 +55,8 @@ BslArray     *bsl_runtime_get_var          (const BslRuntime   *runtime,
                                             const char         *var,
                                             GError            **error);
 /* Between steps only. Checks shape and, under fixed_pt, integer values and Loihi 2 ranges. A
- * scalar is broadcast. */
+ * scalar is broadcast. A state Var (u, v, ...) set before the first step also becomes what
+ * bsl_runtime_reset() returns to; parameters keep their new value across resets. */
 gboolean      bsl_runtime_set_var          (BslRuntime         *runtime,
                                             const char         *process,
                                             const char         *var,
