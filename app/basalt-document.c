@@ -313,11 +313,14 @@ command_flags (const Command *command,
           break;
         case OP_PARAM:
           flags |= BASALT_CHANGE_PARAMS;
-          if (command->ops->len == 1)
+          /* One process: observers can update just that one (var NULL: several of its Vars). */
+          if (i == 0)
             {
               *process = op->process;
-              *var = op->other;
+              *var = command->ops->len == 1 ? op->other : NULL;
             }
+          else if (g_strcmp0 (*process, op->process) != 0)
+            *process = NULL;
           break;
         case OP_PRESENCE:
         case OP_CONNECTION:
@@ -743,6 +746,68 @@ basalt_document_set_param (BasaltDocument  *self,
 
   label = g_strdup_printf ("Set %s.%s", process_name, var);
   push_op (self, label, op);
+  return TRUE;
+}
+
+gboolean
+basalt_document_set_params (BasaltDocument     *self,
+                            const char         *process_name,
+                            const char *const  *vars,
+                            BslArray *const    *values,
+                            const char         *label,
+                            GError            **error)
+{
+  BslProcess *process;
+  Command *command;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (vars != NULL, FALSE);
+
+  if ((process = bsl_graph_find_process (self->graph, process_name)) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
+      return FALSE;
+    }
+
+  command = command_new (label != NULL ? label : "Set parameters");
+  for (guint i = 0; vars[i] != NULL; i++)
+    {
+      const BslArray *current = bsl_process_get_param (process, vars[i]);
+      const BslArray *value = values[i];
+      BslArray *old;
+      Op *op;
+
+      if ((current == NULL && value == NULL) ||
+          (current != NULL && value != NULL && bsl_array_equal (current, value)))
+        continue;
+      /* Setting frees the current value: keep a copy for undo first. */
+      old = current ? bsl_array_copy (current) : NULL;
+
+      if (bsl_proc_type_find_var (process->type, vars[i]) == NULL ||
+          (value != NULL && !bsl_process_set_param (process, vars[i], bsl_array_copy (value), error)))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM, "process '%s' (%s): unknown parameter '%s'",
+                         process_name, process->type->name, vars[i]);
+          g_clear_pointer (&old, bsl_array_free);
+          /* All or nothing: put back what was already changed. */
+          for (guint k = command->ops->len; k > 0; k--)
+            op_apply (self, g_ptr_array_index (command->ops, k - 1), FALSE);
+          command_free (command);
+          return FALSE;
+        }
+      if (value == NULL)
+        bsl_process_unset_param (process, vars[i]);
+
+      op = op_new (OP_PARAM);
+      op->process = g_strdup (process_name);
+      op->other = g_strdup (vars[i]);
+      op->value[0] = old;
+      op->value[1] = value ? bsl_array_copy (value) : NULL;
+      g_ptr_array_add (command->ops, op);
+    }
+
+  push_command (self, command);
   return TRUE;
 }
 

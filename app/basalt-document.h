@@ -79,6 +79,14 @@ gboolean        basalt_document_set_param         (BasaltDocument     *self,
                                                    const char         *var,
                                                    const BslArray     *value,
                                                    GError            **error);
+/* Several parameters of one process as one undo step (e.g. a fit's result); vars is
+ * NULL-terminated, values[i] NULL returns vars[i] to its default. All or nothing. */
+gboolean        basalt_document_set_params        (BasaltDocument     *self,
+                                                   const char         *process,
+                                                   const char *const  *vars,
+                                                   BslArray *const    *values,
+                                                   const char         *label,
+                                                   GError            **error);
 gboolean        basalt_document_set_shape         (BasaltDocument     *self,
                                                    const char         *process,
                                                    guint               ndim,

@@ -280,51 +280,24 @@ basalt_simulation_set_var (BasaltSimulation  *self,
                            const BslArray    *value,
                            GError           **error)
 {
-  gboolean paused, ok;
-
   g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
 
   if (self->runner == NULL)
     return TRUE;
-
-  /* bsl_runner_set_var() takes the runtime lock to check the value. */
-  paused = self->speed <= 0 && bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING;
-  if (paused)
-    {
-      bsl_runner_pause (self->runner);
-      bsl_runner_wait_idle (self->runner);
-    }
-  ok = bsl_runner_set_var (self->runner, process, var, value, error);
-  if (paused)
-    bsl_runner_resume (self->runner);
-  return ok;
+  return bsl_runner_set_var (self->runner, process, var, value, error);
 }
 
-/* The runner's lock is not fair: a worker stepping flat out takes it back before a waiting
- * reader wakes, and the interface would stall for seconds. When there is no pace to leave gaps,
- * the run pauses for the moment the lock is held. */
+/* The worker hands the lock to a waiting reader within about a step. */
 static BslRuntime *
-lock_runtime (BasaltSimulation *self,
-              gboolean         *paused)
+lock_runtime (BasaltSimulation *self)
 {
-  *paused = FALSE;
-
-  if (self->speed <= 0 && bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING)
-    {
-      bsl_runner_pause (self->runner);
-      bsl_runner_wait_idle (self->runner);
-      *paused = TRUE;
-    }
   return bsl_runner_lock (self->runner);
 }
 
 static void
-unlock_runtime (BasaltSimulation *self,
-                gboolean          paused)
+unlock_runtime (BasaltSimulation *self)
 {
   bsl_runner_unlock (self->runner);
-  if (paused)
-    bsl_runner_resume (self->runner);
 }
 
 static ProbeView *
@@ -393,14 +366,13 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
 
   if (self->runner != NULL)
     {
-      gboolean paused;
-      BslRuntime *runtime = lock_runtime (self, &paused);
+      BslRuntime *runtime = lock_runtime (self);
 
       attach_probe (view, runtime);
       /* Recording starts now; earlier steps were not kept. */
       if (view->probe != NULL)
         view->last_step = bsl_runtime_get_time (runtime);
-      unlock_runtime (self, paused);
+      unlock_runtime (self);
     }
 
   g_ptr_array_add (self->probes, view);
@@ -421,11 +393,10 @@ basalt_simulation_remove_probe (BasaltSimulation *self,
 
   if (self->runner != NULL && view->probe != NULL)
     {
-      gboolean paused;
-      BslRuntime *runtime = lock_runtime (self, &paused);
+      BslRuntime *runtime = lock_runtime (self);
 
       bsl_runtime_remove_probe (runtime, view->probe);
-      unlock_runtime (self, paused);
+      unlock_runtime (self);
     }
 
   g_signal_emit (self, signals[PROBE_REMOVED], 0, view->target, view->plot);
@@ -472,11 +443,10 @@ basalt_simulation_set_trace_neurons (BasaltSimulation  *self,
   /* The engine recorded every neuron: the new choice shows the steps held so far at once. */
   if (self->runner != NULL && view->probe != NULL)
     {
-      gboolean paused;
       gsize n_held;
       gint64 first;
 
-      lock_runtime (self, &paused);
+      lock_runtime (self);
       n_held = bsl_probe_get_n_steps (view->probe);
       first = bsl_probe_get_first_step (view->probe);
       for (gsize k = 0; k < n_held; k++)
@@ -488,7 +458,7 @@ basalt_simulation_set_trace_neurons (BasaltSimulation  *self,
         }
       if (n_held > 0)
         view->last_step = first + (gint64) n_held - 1;
-      unlock_runtime (self, paused);
+      unlock_runtime (self);
     }
   return TRUE;
 }
@@ -576,15 +546,13 @@ basalt_simulation_dup_probed (BasaltSimulation *self)
 void
 basalt_simulation_sync (BasaltSimulation *self)
 {
-  gboolean paused;
-
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
   if (self->runner == NULL)
     return;
 
   /* Copy under the lock, briefly: the worker holds it only while stepping a batch. */
-  lock_runtime (self, &paused);
+  lock_runtime (self);
   for (guint i = 0; i < self->probes->len; i++)
     {
       ProbeView *view = g_ptr_array_index (self->probes, i);
@@ -623,7 +591,7 @@ basalt_simulation_sync (BasaltSimulation *self)
         }
       view->last_step = first + (gint64) n_held - 1;
     }
-  unlock_runtime (self, paused);
+  unlock_runtime (self);
 }
 
 gboolean
@@ -632,7 +600,7 @@ basalt_simulation_write_csv (BasaltSimulation  *self,
                              GError           **error)
 {
   BslRuntime *runtime;
-  gboolean ok, paused;
+  gboolean ok;
 
   g_return_val_if_fail (BASALT_IS_SIMULATION (self), FALSE);
 
@@ -642,9 +610,9 @@ basalt_simulation_write_csv (BasaltSimulation  *self,
       return FALSE;
     }
 
-  runtime = lock_runtime (self, &paused);
+  runtime = lock_runtime (self);
   ok = bsl_runtime_write_csv (runtime, path, error);
-  unlock_runtime (self, paused);
+  unlock_runtime (self);
   return ok;
 }
 

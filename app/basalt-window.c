@@ -1592,6 +1592,34 @@ push_param_to_run (BasaltWindow *self,
     show_message (self, error->message);
 }
 
+/* Several Vars changed at once (e.g. a fit adopted): the running network takes all that it can
+ * change between steps. */
+static void
+push_params_to_run (BasaltWindow *self,
+                    const char   *process_name)
+{
+  BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), process_name);
+
+  if (process == NULL || !basalt_simulation_is_compiled (self->simulation))
+    return;
+
+  for (guint i = 0; i < process->type->n_vars; i++)
+    {
+      const BslVarSpec *spec = &process->type->vars[i];
+      g_autoptr(BslArray) value = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (spec->flags & (BSL_VAR_STATE | BSL_VAR_INIT_ONLY | BSL_VAR_HIDDEN))
+        continue;
+      value = bsl_process_dup_param_full (process, spec->name, &error);
+      if (value == NULL || !basalt_simulation_set_var (self->simulation, process_name, spec->name, value, &error))
+        {
+          show_message (self, error->message);
+          return;
+        }
+    }
+}
+
 static void
 on_document_changed (BasaltDocument *document,
                      guint           flags,
@@ -1623,6 +1651,8 @@ on_document_changed (BasaltDocument *document,
     }
   else if ((flags & BASALT_CHANGE_PARAMS) && process != NULL && var != NULL)
     push_param_to_run (self, process, var);
+  else if ((flags & BASALT_CHANGE_PARAMS) && process != NULL)
+    push_params_to_run (self, process);
 
   if (basalt_inspector_get_process (self->inspector) != NULL &&
       bsl_graph_find_process (graph, basalt_inspector_get_process (self->inspector)) == NULL)

@@ -331,6 +331,32 @@ test_undo_redo (Fixture       *f,
   activate (f, "win.redo");
   g_assert_cmpfloat (param_value (f, "lif2", "vth"), ==, 25);
 
+  /* Several parameters as one step (a fit adopted by the Tuner), all or nothing */
+  {
+    const char *vars[] = { "du", "dv", NULL };
+    g_autoptr(BslArray) du = bsl_array_new_scalar (0.3);
+    g_autoptr(BslArray) dv = bsl_array_new_scalar (0.4);
+    g_autoptr(BslArray) bad = bsl_array_new_vector (2, (double[]) { 1, 2 });
+    BslArray *values[] = { du, dv };
+    BslArray *bad_values[] = { du, bad };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (basalt_document_set_params (f->document, "lif2", vars, values, "Adopt fit of lif2", &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, "Adopt fit of lif2");
+    g_assert_cmpfloat (param_value (f, "lif2", "dv"), ==, 0.4);
+    activate (f, "win.undo");
+    g_assert_cmpfloat (param_value (f, "lif2", "du"), ==, 0.2);
+    g_assert_cmpfloat (param_value (f, "lif2", "dv"), !=, 0.4);
+    /* lif2 has 3 neurons: a 2-element dv is refused, and du is left as it was */
+    g_assert_false (basalt_document_set_params (f->document, "lif2", vars, bad_values, NULL, &error));
+    g_assert_nonnull (strstr (error->message, "dv"));
+    g_assert_cmpfloat (param_value (f, "lif2", "du"), ==, 0.2);
+    activate (f, "win.redo");
+    g_assert_cmpfloat (param_value (f, "lif2", "du"), ==, 0.3);
+    activate (f, "win.undo");
+  }
+
   /* A move, as the canvas reports a drag of the node */
   g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x0, &y0));
   g_signal_emit_by_name (f->canvas, "processes-moved", names, 55.0, -20.0);
