@@ -64,6 +64,45 @@ bsl_equations_new (const char  *model,
   return eq;
 }
 
+gboolean
+bsl_equations_error_position (const GError  *error,
+                              const char   **text,
+                              guint         *line,
+                              guint         *column)
+{
+  static const char *const texts[] = { "threshold", "reset", "refractory" };
+  const char *s, *which = "model";
+  char *end;
+  guint64 l, c;
+
+  if (error == NULL || error->domain != BSL_ERROR || error->message == NULL)
+    return FALSE;
+  s = error->message;
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (g_str_has_prefix (s, texts[i]) && g_str_has_prefix (s + strlen (texts[i]), ", line "))
+      {
+        which = texts[i];
+        s += strlen (texts[i]) + 2;
+        break;
+      }
+  if (!g_str_has_prefix (s, "line "))
+    return FALSE;
+  l = g_ascii_strtoull (s + 5, &end, 10);
+  if (end == s + 5 || !g_str_has_prefix (end, ", column "))
+    return FALSE;
+  s = end + 9;
+  c = g_ascii_strtoull (s, &end, 10);
+  if (end == s || *end != ':' || l == 0 || c == 0 || l > G_MAXUINT || c > G_MAXUINT)
+    return FALSE;
+  if (text != NULL)
+    *text = which;
+  if (line != NULL)
+    *line = (guint) l;
+  if (column != NULL)
+    *column = (guint) c;
+  return TRUE;
+}
+
 BslEquations *
 bsl_equations_ref (BslEquations *eq)
 {

@@ -38,6 +38,13 @@ BslEquations  *bsl_equations_new             (const char          *model,
                                               const char          *refractory,
                                               const char          *input_var,
                                               GError             **error);
+/* Where an error of bsl_equations_new() or _set_method() points, for an editor to mark it:
+ * text is "model", "threshold", "reset" or "refractory"; line and column count from 1
+ * (characters). FALSE when the message has no position (the input variable, a method name). */
+gboolean       bsl_equations_error_position  (const GError        *error,
+                                              const char         **text,
+                                              guint               *line,
+                                              guint               *column);
 BslEquations  *bsl_equations_ref             (BslEquations        *eq);
 void           bsl_equations_unref           (BslEquations        *eq);
 

@@ -111,6 +111,26 @@ typedef struct
 
 static const char params[] = "tau : second\nv_rest : volt\nR : ohm\n";
 
+/* An editor gets the position of the message back as numbers. */
+static void
+check_position (const GError *error)
+{
+  const char *text = NULL;
+  guint line = 0, column = 0;
+  g_autofree char *expected = NULL;
+
+  if (!bsl_equations_error_position (error, &text, &line, &column))
+    {
+      g_assert_true (g_str_has_prefix (error->message, "input variable: "));
+      return;
+    }
+  if (g_str_equal (text, "model"))
+    expected = g_strdup_printf ("line %u, column %u: ", line, column);
+  else
+    expected = g_strdup_printf ("%s, line %u, column %u: ", text, line, column);
+  g_assert_true (g_str_has_prefix (error->message, expected));
+}
+
 static void
 check_bad (const Bad *bad)
 {
@@ -123,6 +143,7 @@ check_bad (const Bad *bad)
   g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
   g_assert_true (bsl_error_is_bad_input (error));
   g_assert_cmpstr (error->message, ==, bad->message);
+  check_position (error);
 }
 
 static void
@@ -288,6 +309,15 @@ test_exponential_euler_needs_linear (void)
   g_assert_cmpstr (error->message, ==,
                    "line 1, column 36: exponential_euler needs dvm/dt to be linear in vm, but "
                    "'exp((vm - VT)/DeltaT)' is not");
+  {
+    const char *text;
+    guint line, column;
+
+    g_assert_true (bsl_equations_error_position (error, &text, &line, &column));
+    g_assert_cmpstr (text, ==, "model");
+    g_assert_cmpuint (line, ==, 1);
+    g_assert_cmpuint (column, ==, 36);
+  }
   g_clear_error (&error);
   /* the method stays what it was */
   g_assert_cmpint (bsl_equations_get_method (eq), ==, BSL_EQUATIONS_EULER);
