@@ -1562,6 +1562,35 @@ on_inspector_model_requested (BasaltInspector *inspector,
     show_message (self, error->message);
 }
 
+static void
+on_inspector_preset_requested (BasaltInspector *inspector,
+                               const char      *process_name,
+                               const char      *preset_name,
+                               BasaltWindow    *self)
+{
+  BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), process_name);
+  const BslPreset *preset = process ? bsl_proc_type_find_preset (process->type, preset_name) : NULL;
+  g_autoptr(GPtrArray) vars = g_ptr_array_new ();
+  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_array_free);
+  g_autofree char *label = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (preset == NULL)
+    return;
+
+  /* One undo step for the whole preset */
+  for (const BslPresetValue *v = preset->values; v->var != NULL; v++)
+    {
+      g_ptr_array_add (vars, (gpointer) v->var);
+      g_ptr_array_add (values, bsl_array_new_scalar (v->value));
+    }
+  g_ptr_array_add (vars, NULL);
+  label = g_strdup_printf ("Apply %s to %s", preset_name, process_name);
+  if (!basalt_document_set_params (self->document, process_name, (const char *const *) vars->pdata,
+                                   (BslArray *const *) values->pdata, label, &error))
+    show_message (self, error->message);
+}
+
 /* The document */
 
 static void
@@ -1776,6 +1805,7 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_disconnect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_model_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);

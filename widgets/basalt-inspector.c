@@ -66,6 +66,7 @@ enum {
   PARAM_CHANGED,
   SHAPE_REQUESTED,
   MODEL_REQUESTED,
+  PRESET_REQUESTED,
   CONNECT_REQUESTED,
   DISCONNECT_REQUESTED,
   N_SIGNALS
@@ -919,6 +920,50 @@ add_param_row (BasaltInspector  *self,
 }
 
 static void
+on_preset_selected (GtkDropDown     *dropdown,
+                    GParamSpec      *pspec,
+                    BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  g_autofree char *name = NULL;
+
+  /* Row 0 is the prompt; a preset is applied once, then the prompt shows again. */
+  if (process == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > process->type->n_presets)
+    return;
+
+  name = g_strdup (process->name);
+  g_signal_emit (self, signals[PRESET_REQUESTED], 0, name, process->type->presets[selected - 1].name);
+  gtk_drop_down_set_selected (dropdown, 0);
+}
+
+/* Types with named parameter sets (Izhikevich's regular spiking, ...) offer them first. */
+static void
+add_preset_row (BasaltInspector  *self,
+                const BslProcess *process)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new ("Preset");
+  GtkWidget *dropdown;
+
+  gtk_string_list_append (names, "Apply a preset…");
+  for (guint i = 0; i < process->type->n_presets; i++)
+    gtk_string_list_append (names, process->type->presets[i].name);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  gtk_widget_set_name (dropdown, "preset");
+  gtk_widget_set_tooltip_text (dropdown, "Sets the parameters the preset names, as one undoable edit");
+  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_preset_selected), self);
+  gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), dropdown);
+  gtk_box_append (self->params_box, box);
+}
+
+static void
 clear_rows (BasaltInspector *self)
 {
   GtkWidget *child;
@@ -1113,6 +1158,8 @@ rebuild (BasaltInspector *self)
 
   self->shown_type = process->type;
   show_header (self, process);
+  if (process->type->n_presets > 0)
+    add_preset_row (self, process);
   for (guint i = 0; i < process->type->n_vars; i++)
     if (!(process->type->vars[i].flags & BSL_VAR_HIDDEN))
       add_param_row (self, process, &process->type->vars[i]);
@@ -1284,6 +1331,9 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   signals[MODEL_REQUESTED] =
     g_signal_new ("model-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
+  signals[PRESET_REQUESTED] =
+    g_signal_new ("preset-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[CONNECT_REQUESTED] =
     g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -1534,4 +1584,32 @@ basalt_inspector_choose_model (BasaltInspector *self,
   g_return_if_fail (BASALT_IS_INSPECTOR (self));
 
   gtk_drop_down_set_selected (self->model_dropdown, tag == BSL_TAG_NONE ? 0 : (guint) tag + 1);
+}
+
+gboolean
+basalt_inspector_choose_preset (BasaltInspector *self,
+                                const char      *preset)
+{
+  GtkWidget *dropdown = NULL;
+  BslProcess *process;
+
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), FALSE);
+
+  if ((process = current_process (self)) == NULL)
+    return FALSE;
+  for (GtkWidget *box = gtk_widget_get_first_child (GTK_WIDGET (self->params_box)); box && !dropdown;
+       box = gtk_widget_get_next_sibling (box))
+    for (GtkWidget *child = gtk_widget_get_first_child (box); child; child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_DROP_DOWN (child) && g_strcmp0 (gtk_widget_get_name (child), "preset") == 0)
+        dropdown = child;
+  if (dropdown == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < process->type->n_presets; i++)
+    if (g_strcmp0 (process->type->presets[i].name, preset) == 0)
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i + 1);
+        return TRUE;
+      }
+  return FALSE;
 }

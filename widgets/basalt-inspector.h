@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   param-changed (const char *process, const char *var, gpointer BslArray *value_or_NULL)
  *   shape-requested (const char *process, gpointer BslArray *dims)
  *   model-requested (const char *process, int tag)                 BSL_TAG_NONE: the run's tag
+ *   preset-requested (const char *process, const char *preset)     e.g. Izhikevich's presets
  *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
  */
 
@@ -45,6 +46,9 @@ void        basalt_inspector_enter_name   (BasaltInspector *self,
                                            const char      *text);
 void        basalt_inspector_enter_shape  (BasaltInspector *self,
                                            const char      *text);
+/* Choosing a preset in the process's Preset list; FALSE when the type has no such preset. */
+gboolean    basalt_inspector_choose_preset (BasaltInspector *self,
+                                            const char      *preset);
 /* Choosing in the Model list (BSL_TAG_NONE: the run's tag). */
 void        basalt_inspector_choose_model (BasaltInspector *self,
                                            BslTag           tag);

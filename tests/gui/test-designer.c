@@ -294,6 +294,24 @@ test_refused_wires (Fixture       *f,
   activate (f, "win.undo");
   select_process (f, "lif2");
 
+  /* A type with presets offers them; one applies as one undo step. */
+  g_assert_true (drop_type (f, "Izhikevich", 400, 600));
+  {
+    g_autofree char *izh = g_strdup (basalt_inspector_get_process (f->inspector));
+    const BslProcess *process = bsl_graph_find_process (graph, izh);
+    const BslPreset *preset = bsl_proc_type_find_preset (process->type, "fast_spiking");
+
+    g_assert_nonnull (preset);
+    g_assert_true (basalt_inspector_choose_preset (f->inspector, "fast_spiking"));
+    g_assert_true (g_str_has_prefix (basalt_document_get_undo_label (f->document), "Apply fast_spiking"));
+    for (const BslPresetValue *v = preset->values; v->var != NULL; v++)
+      g_assert_cmpfloat (param_value (f, izh, v->var), ==, v->value);
+    activate (f, "win.undo");
+    activate (f, "win.undo");
+    g_assert_null (bsl_graph_find_process (graph, izh));
+  }
+  select_process (f, "lif2");
+
   /* A duplicate name is refused too. */
   basalt_inspector_enter_name (f->inspector, "input");
   g_assert_nonnull (basalt_inspector_get_header_error (f->inspector));
