@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 
@@ -24,13 +25,15 @@ typedef enum
   OP_RUN_TAG,
   OP_GROUPS,       /* the "groups" array (sub-networks drawn as one node) */
   OP_MODEL,        /* a process's own tag */
+  OP_REPLACE,      /* a whole process (an Equations process whose schema changed) */
 } OpKind;
 
 typedef struct
 {
   OpKind       kind;
   gboolean     forward_adds;     /* PRESENCE, CONNECTION: TRUE when redo adds */
-  BslProcess  *snapshot;         /* PRESENCE */
+  BslProcess  *snapshot;         /* PRESENCE; REPLACE: before */
+  BslProcess  *snapshot_after;   /* REPLACE */
   int          position;         /* PRESENCE */
   GPtrArray   *connections;      /* PRESENCE: BslConnection* touching the process */
   char        *process;          /* MOVE, PARAM, SHAPE; RENAME: old name */
@@ -112,6 +115,7 @@ op_free (gpointer data)
   Op *op = data;
 
   g_clear_pointer (&op->snapshot, bsl_process_free);
+  g_clear_pointer (&op->snapshot_after, bsl_process_free);
   g_clear_pointer (&op->connections, g_ptr_array_unref);
   g_free (op->process);
   g_free (op->other);
@@ -238,6 +242,23 @@ op_apply (BasaltDocument *self,
       self->graph->run_tag = op->tag[side];
       break;
 
+    case OP_REPLACE:
+      {
+        BslProcess *process = bsl_graph_find_process (self->graph, op->process);
+
+        /* The graph keeps its pointer; the contents are exchanged for a copy of the snapshot. */
+        if (process != NULL)
+          {
+            BslProcess *replacement = bsl_process_copy (forward ? op->snapshot_after : op->snapshot);
+            BslProcess swap = *process;
+
+            *process = *replacement;
+            *replacement = swap;
+            bsl_process_free (replacement);
+          }
+      }
+      break;
+
     case OP_MODEL:
       {
         BslProcess *process = bsl_graph_find_process (self->graph, op->process);
@@ -328,6 +349,7 @@ command_flags (const Command *command,
         case OP_SHAPE:
         case OP_RUN_TAG:
         case OP_MODEL:
+        case OP_REPLACE:
         default:
           flags |= BASALT_CHANGE_STRUCTURE;
           break;
@@ -913,6 +935,41 @@ basalt_document_duplicate (BasaltDocument     *self,
 
   push_command (self, command);
   return g_strv_builder_end (builder);
+}
+
+gboolean
+basalt_document_set_equations (BasaltDocument          *self,
+                               const char              *process_name,
+                               const BslEquationsText  *text,
+                               GError                 **error)
+{
+  g_autofree char *label = NULL;
+  BslProcess *process, *before;
+  Op *op;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  if ((process = bsl_graph_find_process (self->graph, process_name)) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
+      return FALSE;
+    }
+
+  before = bsl_process_copy (process);
+  if (!bsl_process_set_equations (process, text, error))
+    {
+      bsl_process_free (before);
+      return FALSE;
+    }
+
+  op = op_new (OP_REPLACE);
+  op->process = g_strdup (process_name);
+  op->snapshot = before;
+  op->snapshot_after = bsl_process_copy (process);
+  label = g_strdup_printf ("Edit the equations of %s", process_name);
+  push_op (self, label, op);
+  return TRUE;
 }
 
 gboolean

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-graph.h"
 
 G_BEGIN_DECLS
@@ -98,6 +99,11 @@ char          **basalt_document_duplicate         (BasaltDocument     *self,
                                                    const char *const  *names,
                                                    double              dx,
                                                    double              dy,
+                                                   GError            **error);
+/* New texts for an Equations process: its Vars follow them (values of surviving names kept). */
+gboolean        basalt_document_set_equations     (BasaltDocument     *self,
+                                                   const char         *process,
+                                                   const BslEquationsText *text,
                                                    GError            **error);
 /* The process's own model tag, overriding the run's; BSL_TAG_NONE follows the run's. */
 gboolean        basalt_document_set_model         (BasaltDocument     *self,

@@ -1591,6 +1591,18 @@ on_inspector_preset_requested (BasaltInspector *inspector,
     show_message (self, error->message);
 }
 
+static void
+on_inspector_equations_requested (BasaltInspector *inspector,
+                                  const char      *process,
+                                  gpointer         text,
+                                  BasaltWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_set_equations (self->document, process, text, &error))
+    show_message (self, error->message);
+}
+
 /* The document */
 
 static void
@@ -1806,6 +1818,7 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_disconnect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_model_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);

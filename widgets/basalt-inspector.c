@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 
@@ -54,9 +55,19 @@ struct _BasaltInspector
   BslGraph   *graph;
   char       *process_name;
   const BslProcType *shown_type;
+  char       *shown_schema;   /* the shown type's Var names: an Equations process changes them */
   BslTag      tag;
   GPtrArray  *rows;       /* ParamRow* */
   gboolean    updating_model;
+
+  /* Equations processes: the editor of their texts */
+  GtkWidget  *eq_model;
+  GtkWidget  *eq_threshold;
+  GtkWidget  *eq_reset;
+  GtkWidget  *eq_refractory;
+  GtkWidget  *eq_input;
+  GtkWidget  *eq_method;
+  GtkWidget  *eq_error;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
@@ -67,6 +78,7 @@ enum {
   SHAPE_REQUESTED,
   MODEL_REQUESTED,
   PRESET_REQUESTED,
+  EQUATIONS_REQUESTED,
   CONNECT_REQUESTED,
   DISCONNECT_REQUESTED,
   N_SIGNALS
@@ -410,8 +422,12 @@ basalt_inspector_parse_value (const BslProcess *process,
   if ((array = parse_text (process, spec, stripped, base_dir, error)) == NULL)
     return NULL;
 
-  /* Check the value alone, on a process of the same type and shape, as a run would. */
-  probe = bsl_process_new (process->type, process->name, process->ndim, process->dims);
+  /* Check the value alone, on a process of the same type and shape, as a run would. An
+   * Equations process has parameters without defaults: its other values come along. */
+  if (bsl_proc_type_is_equations (process->type))
+    probe = bsl_process_copy (process);
+  else
+    probe = bsl_process_new (process->type, process->name, process->ndim, process->dims);
   if (!bsl_process_set_param (probe, spec->name, bsl_array_copy (array), error) ||
       !bsl_process_validate (probe, tag, error))
     return NULL;
@@ -963,6 +979,140 @@ add_preset_row (BasaltInspector  *self,
   gtk_box_append (self->params_box, box);
 }
 
+static const char *eq_methods[] = { "euler", "exponential_euler", "rk4", NULL };
+
+static char *
+text_view_dup_text (GtkWidget *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+static gboolean
+apply_equations (BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+  g_autofree char *model = NULL;
+  g_autoptr(BslProcess) probe = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  BslEquationsText text;
+  guint method;
+
+  if (process == NULL || self->eq_model == NULL)
+    return FALSE;
+
+  model = text_view_dup_text (self->eq_model);
+  method = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->eq_method));
+  text.model = model;
+  text.threshold = gtk_editable_get_text (GTK_EDITABLE (self->eq_threshold));
+  text.reset = gtk_editable_get_text (GTK_EDITABLE (self->eq_reset));
+  text.refractory = gtk_editable_get_text (GTK_EDITABLE (self->eq_refractory));
+  text.input = gtk_editable_get_text (GTK_EDITABLE (self->eq_input));
+  text.method = method < G_N_ELEMENTS (eq_methods) - 1 ? eq_methods[method] : "euler";
+
+  /* Checked on a copy first, so the message (line and column) shows here and nothing changes. */
+  probe = bsl_process_copy (process);
+  if (!bsl_process_set_equations (probe, &text, &error))
+    {
+      gtk_label_set_text (GTK_LABEL (self->eq_error), error->message);
+      gtk_widget_set_visible (self->eq_error, TRUE);
+      return FALSE;
+    }
+
+  gtk_widget_set_visible (self->eq_error, FALSE);
+  name = g_strdup (process->name);
+  g_signal_emit (self, signals[EQUATIONS_REQUESTED], 0, name, &text);
+  return TRUE;
+}
+
+static void
+on_equations_apply (GtkButton       *button,
+                    BasaltInspector *self)
+{
+  apply_equations (self);
+}
+
+static GtkWidget *
+equations_entry (GtkWidget  *grid,
+                 int         row,
+                 const char *label,
+                 const char *text)
+{
+  GtkWidget *title = gtk_label_new (label);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (title), 1);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
+  gtk_widget_set_hexpand (entry, TRUE);
+  gtk_widget_add_css_class (entry, "monospace");
+  gtk_grid_attach (GTK_GRID (grid), title, 0, row, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), entry, 1, row, 1, 1);
+  return entry;
+}
+
+/* The texts of an Equations process, in Brian2's syntax; Apply re-derives its Vars. */
+static void
+add_equations_editor (BasaltInspector  *self,
+                      const BslProcess *process)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *title = gtk_label_new ("Equations");
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *apply = gtk_button_new_with_label ("Apply Equations");
+  GtkWidget *method_label = gtk_label_new ("method");
+  BslEquationsText text = { 0 };
+
+  bsl_process_get_equations (process, &text);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+
+  self->eq_model = gtk_text_view_new ();
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->eq_model), TRUE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (self->eq_model), GTK_WRAP_WORD_CHAR);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->eq_model)),
+                            text.model ? text.model : "", -1);
+  gtk_widget_set_tooltip_text (self->eq_model, "Model equations, one per line (Brian2 syntax)");
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->eq_model);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scroller), 120);
+  gtk_widget_add_css_class (scroller, "frame");
+  gtk_box_append (GTK_BOX (box), scroller);
+
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 8);
+  self->eq_threshold = equations_entry (grid, 0, "threshold", text.threshold);
+  self->eq_reset = equations_entry (grid, 1, "reset", text.reset);
+  self->eq_refractory = equations_entry (grid, 2, "refractory", text.refractory);
+  self->eq_input = equations_entry (grid, 3, "input", text.input);
+  self->eq_method = gtk_drop_down_new_from_strings (eq_methods);
+  for (guint i = 0; eq_methods[i]; i++)
+    if (g_strcmp0 (eq_methods[i], text.method) == 0)
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->eq_method), i);
+  gtk_label_set_xalign (GTK_LABEL (method_label), 1);
+  gtk_grid_attach (GTK_GRID (grid), method_label, 0, 4, 1, 1);
+  gtk_grid_attach (GTK_GRID (grid), self->eq_method, 1, 4, 1, 1);
+  gtk_box_append (GTK_BOX (box), grid);
+
+  self->eq_error = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->eq_error), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->eq_error), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (self->eq_error), TRUE);
+  gtk_widget_add_css_class (self->eq_error, "error");
+  gtk_widget_set_visible (self->eq_error, FALSE);
+  gtk_box_append (GTK_BOX (box), self->eq_error);
+
+  gtk_widget_set_halign (apply, GTK_ALIGN_END);
+  g_signal_connect (apply, "clicked", G_CALLBACK (on_equations_apply), self);
+  gtk_box_append (GTK_BOX (box), apply);
+  gtk_box_append (self->params_box, box);
+}
+
 static void
 clear_rows (BasaltInspector *self)
 {
@@ -971,6 +1121,8 @@ clear_rows (BasaltInspector *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->params_box))) != NULL)
     gtk_box_remove (self->params_box, child);
   g_ptr_array_set_size (self->rows, 0);
+  self->eq_model = self->eq_threshold = self->eq_reset = NULL;
+  self->eq_refractory = self->eq_input = self->eq_method = self->eq_error = NULL;
 }
 
 static void
@@ -1141,6 +1293,16 @@ rebuild_connections (BasaltInspector  *self,
     add_port_row (self, process, &process->type->ports[i]);
 }
 
+static char *
+schema_signature (const BslProcess *process)
+{
+  GString *out = g_string_new (process->type->name);
+
+  for (guint i = 0; i < process->type->n_vars; i++)
+    g_string_append_printf (out, " %s", process->type->vars[i].name);
+  return g_string_free (out, FALSE);
+}
+
 static void
 rebuild (BasaltInspector *self)
 {
@@ -1157,7 +1319,11 @@ rebuild (BasaltInspector *self)
     }
 
   self->shown_type = process->type;
+  g_free (self->shown_schema);
+  self->shown_schema = schema_signature (process);
   show_header (self, process);
+  if (bsl_proc_type_is_equations (process->type))
+    add_equations_editor (self, process);
   if (process->type->n_presets > 0)
     add_preset_row (self, process);
   for (guint i = 0; i < process->type->n_vars; i++)
@@ -1304,6 +1470,7 @@ basalt_inspector_finalize (GObject *object)
   BasaltInspector *self = (BasaltInspector *) object;
 
   g_clear_pointer (&self->process_name, g_free);
+  g_clear_pointer (&self->shown_schema, g_free);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (basalt_inspector_parent_class)->finalize (object);
@@ -1334,6 +1501,9 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   signals[PRESET_REQUESTED] =
     g_signal_new ("preset-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[EQUATIONS_REQUESTED] =
+    g_signal_new ("equations-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
   signals[CONNECT_REQUESTED] =
     g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -1414,6 +1584,17 @@ basalt_inspector_refresh (BasaltInspector *self)
     {
       rebuild (self);
       return;
+    }
+  else
+    {
+      /* A new schema may reuse the old one's address: compare what it holds. */
+      g_autofree char *schema = schema_signature (process);
+
+      if (g_strcmp0 (schema, self->shown_schema) != 0)
+        {
+          rebuild (self);
+          return;
+        }
     }
 
   show_header (self, process);
@@ -1612,4 +1793,39 @@ basalt_inspector_choose_preset (BasaltInspector *self,
         return TRUE;
       }
   return FALSE;
+}
+
+gboolean
+basalt_inspector_enter_equations (BasaltInspector        *self,
+                                  const BslEquationsText *text)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), FALSE);
+
+  if (self->eq_model == NULL)
+    return FALSE;
+
+  if (text->model)
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->eq_model)), text->model, -1);
+  if (text->threshold)
+    gtk_editable_set_text (GTK_EDITABLE (self->eq_threshold), text->threshold);
+  if (text->reset)
+    gtk_editable_set_text (GTK_EDITABLE (self->eq_reset), text->reset);
+  if (text->refractory)
+    gtk_editable_set_text (GTK_EDITABLE (self->eq_refractory), text->refractory);
+  if (text->input)
+    gtk_editable_set_text (GTK_EDITABLE (self->eq_input), text->input);
+  for (guint i = 0; text->method && eq_methods[i]; i++)
+    if (g_str_equal (eq_methods[i], text->method))
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (self->eq_method), i);
+  return apply_equations (self);
+}
+
+const char *
+basalt_inspector_get_equations_error (BasaltInspector *self)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  if (self->eq_error == NULL || !gtk_widget_get_visible (self->eq_error))
+    return NULL;
+  return gtk_label_get_text (GTK_LABEL (self->eq_error));
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-graph.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,7 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   shape-requested (const char *process, gpointer BslArray *dims)
  *   model-requested (const char *process, int tag)                 BSL_TAG_NONE: the run's tag
  *   preset-requested (const char *process, const char *preset)     e.g. Izhikevich's presets
+ *   equations-requested (const char *process, gpointer BslEquationsText *text)  checked texts
  *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
  */
 
@@ -46,6 +48,11 @@ void        basalt_inspector_enter_name   (BasaltInspector *self,
                                            const char      *text);
 void        basalt_inspector_enter_shape  (BasaltInspector *self,
                                            const char      *text);
+/* Typing an Equations process's texts (NULL members are left as shown) and pressing Apply.
+ * Returns whether they were accepted; when not, the reason is shown (line and column). */
+gboolean    basalt_inspector_enter_equations (BasaltInspector        *self,
+                                              const BslEquationsText *text);
+const char *basalt_inspector_get_equations_error (BasaltInspector *self);
 /* Choosing a preset in the process's Preset list; FALSE when the type has no such preset. */
 gboolean    basalt_inspector_choose_preset (BasaltInspector *self,
                                             const char      *preset);

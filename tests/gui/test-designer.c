@@ -310,6 +310,38 @@ test_refused_wires (Fixture       *f,
     activate (f, "win.undo");
     g_assert_null (bsl_graph_find_process (graph, izh));
   }
+  /* An Equations process: its texts are edited in the inspector; Apply re-derives its Vars. */
+  g_assert_true (drop_type (f, "Equations", 600, 600));
+  {
+    g_autofree char *eq = g_strdup (basalt_inspector_get_process (f->inspector));
+    BslEquationsText broken = { .model = "dv/dt = (v_rest - v : volt\n" };
+    BslEquationsText gained = {
+      .model = "dv/dt = (v_rest - v + R*I*gain)/tau : volt (unless refractory)\n"
+               "dI/dt = -I/tau_syn : amp\n"
+               "v_rest : volt\nv_th : volt\nv_reset : volt\nR : ohm\ntau : second\n"
+               "tau_syn : second\ngain : 1\n",
+    };
+    BslProcess *process = bsl_graph_find_process (graph, eq);
+
+    g_assert_nonnull (process);
+    g_assert_null (bsl_proc_type_find_var (process->type, "gain"));
+    g_assert_false (basalt_inspector_enter_equations (f->inspector, &broken));
+    g_test_message ("broken equations: %s", basalt_inspector_get_equations_error (f->inspector));
+    g_assert_nonnull (basalt_inspector_get_equations_error (f->inspector));
+    g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+
+    g_assert_true (basalt_inspector_enter_equations (f->inspector, &gained));
+    g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_true (basalt_inspector_enter_param (f->inspector, "gain", "2"));
+    activate (f, "win.undo");
+    activate (f, "win.undo");
+    g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    activate (f, "win.redo");
+    g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    activate (f, "win.undo");
+    activate (f, "win.undo");
+    g_assert_null (bsl_graph_find_process (graph, eq));
+  }
   select_process (f, "lif2");
 
   /* A duplicate name is refused too. */
