@@ -11,6 +11,7 @@
 
 #include <hdf5.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bsl-error.h"
@@ -302,6 +303,122 @@ storage_ok (hid_t dset, hid_t ftype, hssize_t n)
   return ok;
 }
 
+static guint64
+read_le (const guchar *p, gsize n)
+{
+  guint64 x = 0;
+
+  for (gsize i = n; i > 0; i--)
+    x = (x << 8) | p[i - 1];
+  return x;
+}
+
+/* Walks one global heap collection (header: "GCOL", version, 3 reserved bytes, size; then
+ * objects: index (2), references (2), reserved (4), size, data padded to 8 bytes) and checks
+ * that object `index` exists, holds at least len bytes and lies inside the collection. */
+static gboolean
+heap_object_ok (FILE *f, guint64 where, guint64 size, size_t sizeof_size, guint64 index,
+                guint64 len)
+{
+  g_autofree guchar *heap = g_malloc (size);
+  guint64 pos = 8 + sizeof_size;
+
+  if (index == 0 || fseeko (f, (off_t) where, SEEK_SET) != 0 || fread (heap, 1, size, f) != size)
+    return FALSE;
+  while (pos + 8 + sizeof_size <= size)
+    {
+      guint64 id = read_le (heap + pos, 2);
+      guint64 object = read_le (heap + pos + 8, sizeof_size);
+      guint64 padded = (object + 7) & ~(guint64) 7;
+
+      if (id == 0)
+        return FALSE;   /* free space: the objects before it did not include index */
+      if (padded > size - pos - 8 - sizeof_size)
+        return FALSE;
+      if (id == index)
+        return object >= len;
+      pos += 8 + sizeof_size + padded;
+    }
+  return FALSE;
+}
+
+/* Variable-length strings live in "global heap collections" elsewhere in the file; libhdf5 1.10
+ * follows a corrupt reference to them without checking (it crashes or loops). Before reading,
+ * every reference of a contiguous dataset must point at a collection inside the file. */
+static gboolean
+vlen_refs_ok (hid_t dset, hssize_t n)
+{
+  hid_t file = H5Iget_file_id (dset), fcpl = -1;
+  haddr_t offset = H5Dget_offset (dset);
+  hsize_t stored = H5Dget_storage_size (dset), userblock = 0;
+  size_t sizeof_addr = 8, sizeof_size = 8, element;
+  g_autofree char *name = NULL;
+  g_autofree guchar *raw = NULL;
+  gboolean ok = FALSE;
+  ssize_t name_len;
+  goffset file_size;
+  FILE *f = NULL;
+
+  if (file < 0)
+    return FALSE;
+  if (offset == HADDR_UNDEF)
+    {
+      H5Fclose (file);
+      return TRUE;   /* compact or chunked: nothing to check from outside */
+    }
+  fcpl = H5Fget_create_plist (file);
+  if (fcpl < 0 || H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size) < 0
+      || H5Pget_userblock (fcpl, &userblock) < 0 || sizeof_addr > 8 || sizeof_size > 8)
+    goto out;
+  element = 4 + sizeof_addr + 4;
+  if (stored < (hsize_t) n * element)
+    goto out;
+  name_len = H5Fget_name (file, NULL, 0);
+  if (name_len <= 0)
+    goto out;
+  name = g_malloc (name_len + 1);
+  H5Fget_name (file, name, name_len + 1);
+  f = fopen (name, "rb");
+  if (f == NULL || fseeko (f, 0, SEEK_END) != 0)
+    goto out;
+  file_size = ftello (f);
+  raw = g_malloc (MAX (n * element, 1));
+  if (fseeko (f, (off_t) (userblock + offset), SEEK_SET) != 0
+      || fread (raw, element, n, f) != (size_t) n)
+    goto out;
+  ok = TRUE;
+  for (hssize_t i = 0; ok && i < n; i++)
+    {
+      const guchar *e = raw + i * element;
+      guint64 len = read_le (e, 4), addr = read_le (e + 4, sizeof_addr);
+      guchar head[16];
+      guint64 size;
+
+      if (len == 0)
+        continue;
+      if (addr + userblock + 8 + sizeof_size > (guint64) file_size
+          || fseeko (f, (off_t) (userblock + addr), SEEK_SET) != 0
+          || fread (head, 1, 8 + sizeof_size, f) != 8 + sizeof_size
+          || memcmp (head, "GCOL", 4) != 0)
+        {
+          ok = FALSE;
+          break;
+        }
+      size = read_le (head + 8, sizeof_size);
+      ok = size >= len && size <= ((guint64) 1 << 26)
+           && addr + userblock + size <= (guint64) file_size
+           && heap_object_ok (f, userblock + addr, size, sizeof_size, read_le (e + 4 + sizeof_addr, 4),
+                              len);
+    }
+out:
+  if (f != NULL)
+    fclose (f);
+  if (fcpl >= 0)
+    H5Pclose (fcpl);
+  H5Fclose (file);
+  return ok;
+}
+
 /* Copies a fixed-length string element, dropping padding (NUL or spaces). */
 static char *
 fixed_to_string (const char *buf, size_t size, H5T_str_t pad)
@@ -337,9 +454,17 @@ read_strings (hid_t dset, gsize *n_out, GError **error, const char *what)
   result = g_new0 (char *, n + 1);
   if (H5Tis_variable_str (ftype) > 0)
     {
-      hid_t mtype = H5Tcopy (H5T_C_S1);
-      char **buf = g_new0 (char *, n + 1);
+      hid_t mtype;
+      char **buf;
       herr_t st;
+
+      if (!vlen_refs_ok (dset, n))
+        {
+          g_clear_pointer (&result, g_strfreev);
+          goto fail;
+        }
+      mtype = H5Tcopy (H5T_C_S1);
+      buf = g_new0 (char *, n + 1);
 
       H5Tset_size (mtype, H5T_VARIABLE);
       H5Tset_cset (mtype, H5Tget_cset (ftype));
