@@ -291,15 +291,35 @@ static gboolean
 storage_ok (hid_t dset, hid_t ftype, hssize_t n)
 {
   hid_t plist = H5Dget_create_plist (dset);
+  hid_t space = H5Dget_space (dset);
   H5D_layout_t layout = plist >= 0 ? H5Pget_layout (plist) : H5D_LAYOUT_ERROR;
-  gboolean ok = TRUE;
+  hsize_t dims[H5S_MAX_RANK], maxdims[H5S_MAX_RANK], chunk[H5S_MAX_RANK];
+  int rank = space >= 0 ? H5Sget_simple_extent_dims (space, dims, maxdims) : -1;
+  gboolean ok = layout != H5D_LAYOUT_ERROR && rank >= 0;
 
+  /* A dataspace larger than its own maximum is corrupt. */
+  for (int d = 0; ok && d < rank; d++)
+    if (maxdims[d] != H5S_UNLIMITED && dims[d] > maxdims[d])
+      ok = FALSE;
+  if (ok && layout == H5D_CONTIGUOUS && H5Tis_variable_str (ftype) <= 0)
+    ok = H5Dget_storage_size (dset) >= (hsize_t) n * H5Tget_size (ftype);
+  if (ok && layout == H5D_CHUNKED)
+    {
+      /* libhdf5 visits every chunk: a corrupt chunk shape means millions of them. */
+      guint64 chunks = 1;
+      ok = H5Pget_chunk (plist, H5S_MAX_RANK, chunk) == rank;
+      for (int d = 0; ok && d < rank; d++)
+        {
+          ok = chunk[d] > 0;
+          if (ok)
+            chunks *= (dims[d] + chunk[d] - 1) / chunk[d];
+          ok = ok && chunks <= ((guint64) 1 << 20);
+        }
+    }
+  if (space >= 0)
+    H5Sclose (space);
   if (plist >= 0)
     H5Pclose (plist);
-  if (layout == H5D_LAYOUT_ERROR)
-    return FALSE;
-  if (layout == H5D_CONTIGUOUS && H5Tis_variable_str (ftype) <= 0)
-    ok = H5Dget_storage_size (dset) >= (hsize_t) n * H5Tget_size (ftype);
   return ok;
 }
 
