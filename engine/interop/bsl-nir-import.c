@@ -334,39 +334,39 @@ read_le (const guchar *p, gsize n)
 }
 
 /* Walks one global heap collection (header: "GCOL", version, 3 reserved bytes, size; then
- * objects: index (2), references (2), reserved (4), size, data padded to 8 bytes) and checks
- * that object `index` exists, holds at least len bytes and lies inside the collection. */
-static gboolean
-heap_object_ok (FILE *f, guint64 where, guint64 size, size_t sizeof_size, guint64 index,
-                guint64 len)
+ * objects: index (2), references (2), reserved (4), size, data padded to 8 bytes) to object
+ * `index`, which must hold at least len bytes inside the collection: its first len bytes, or
+ * NULL. */
+static char *
+heap_object (FILE *f, guint64 where, guint64 size, size_t sizeof_size, guint64 index, guint64 len)
 {
   g_autofree guchar *heap = g_malloc (size);
   guint64 pos = 8 + sizeof_size;
 
   if (index == 0 || fseeko (f, (off_t) where, SEEK_SET) != 0 || fread (heap, 1, size, f) != size)
-    return FALSE;
+    return NULL;
   while (pos + 8 + sizeof_size <= size)
     {
       guint64 id = read_le (heap + pos, 2);
       guint64 object = read_le (heap + pos + 8, sizeof_size);
       guint64 padded = (object + 7) & ~(guint64) 7;
 
-      if (id == 0)
-        return FALSE;   /* free space: the objects before it did not include index */
-      if (padded > size - pos - 8 - sizeof_size)
-        return FALSE;
+      if (id == 0 || padded > size - pos - 8 - sizeof_size)
+        return NULL;   /* free space (the end) or an object overrunning the collection */
       if (id == index)
-        return object >= len;
+        return object >= len ? g_strndup ((const char *) heap + pos + 8 + sizeof_size, len) : NULL;
       pos += 8 + sizeof_size + padded;
     }
-  return FALSE;
+  return NULL;
 }
 
-/* Variable-length strings live in "global heap collections" elsewhere in the file; libhdf5 1.10
- * follows a corrupt reference to them without checking (it crashes or loops). Before reading,
- * every reference of a contiguous dataset must point at a collection inside the file. */
-static gboolean
-vlen_refs_ok (hid_t dset, hssize_t n)
+/* Variable-length strings live in "global heap collections" elsewhere in the file, and libhdf5
+ * 1.10 follows corrupt references and lengths there without checking (it crashes, or loops,
+ * found by fuzzing). A contiguous string dataset, which is what nir.write produces, is therefore
+ * read here from the raw bytes, every reference checked. Returns the strings, NULL with
+ * *corrupt set, or NULL with *corrupt unset when the layout is not contiguous. */
+static char **
+read_vlen_direct (hid_t dset, hssize_t n, gboolean *corrupt)
 {
   hid_t file = H5Iget_file_id (dset), fcpl = -1;
   haddr_t offset = H5Dget_offset (dset);
@@ -374,17 +374,19 @@ vlen_refs_ok (hid_t dset, hssize_t n)
   size_t sizeof_addr = 8, sizeof_size = 8, element;
   g_autofree char *name = NULL;
   g_autofree guchar *raw = NULL;
-  gboolean ok = FALSE;
+  char **result = NULL;
   ssize_t name_len;
   goffset file_size;
   FILE *f = NULL;
 
+  *corrupt = TRUE;
   if (file < 0)
-    return FALSE;
+    return NULL;
   if (offset == HADDR_UNDEF)
     {
+      *corrupt = FALSE;
       H5Fclose (file);
-      return TRUE;   /* compact or chunked: nothing to check from outside */
+      return NULL;
     }
   fcpl = H5Fget_create_plist (file);
   if (fcpl < 0 || H5Pget_sizes (fcpl, &sizeof_addr, &sizeof_size) < 0
@@ -406,37 +408,43 @@ vlen_refs_ok (hid_t dset, hssize_t n)
   if (fseeko (f, (off_t) (userblock + offset), SEEK_SET) != 0
       || fread (raw, element, n, f) != (size_t) n)
     goto out;
-  ok = TRUE;
-  for (hssize_t i = 0; ok && i < n; i++)
+  result = g_new0 (char *, n + 1);
+  for (hssize_t i = 0; i < n; i++)
     {
       const guchar *e = raw + i * element;
       guint64 len = read_le (e, 4), addr = read_le (e + 4, sizeof_addr);
+      guint64 index = read_le (e + 4 + sizeof_addr, 4);
       guchar head[16];
       guint64 size;
 
       if (len == 0)
-        continue;
+        {
+          result[i] = g_strdup ("");
+          continue;
+        }
       if (addr + userblock + 8 + sizeof_size > (guint64) file_size
           || fseeko (f, (off_t) (userblock + addr), SEEK_SET) != 0
           || fread (head, 1, 8 + sizeof_size, f) != 8 + sizeof_size
           || memcmp (head, "GCOL", 4) != 0)
-        {
-          ok = FALSE;
-          break;
-        }
+        break;
       size = read_le (head + 8, sizeof_size);
-      ok = size >= len && size <= ((guint64) 1 << 26)
-           && addr + userblock + size <= (guint64) file_size
-           && heap_object_ok (f, userblock + addr, size, sizeof_size, read_le (e + 4 + sizeof_addr, 4),
-                              len);
+      if (size < len || size > ((guint64) 1 << 26) || addr + userblock + size > (guint64) file_size)
+        break;
+      result[i] = heap_object (f, userblock + addr, size, sizeof_size, index, len);
+      if (result[i] == NULL)
+        break;
     }
+  if (result[n > 0 ? n - 1 : 0] == NULL && n > 0)
+    g_clear_pointer (&result, g_strfreev);
+  else
+    *corrupt = FALSE;
 out:
   if (f != NULL)
     fclose (f);
   if (fcpl >= 0)
     H5Pclose (fcpl);
   H5Fclose (file);
-  return ok;
+  return result;
 }
 
 /* Copies a fixed-length string element, dropping padding (NUL or spaces). */
@@ -477,12 +485,19 @@ read_strings (hid_t dset, gsize *n_out, GError **error, const char *what)
       hid_t mtype;
       char **buf;
       herr_t st;
+      gboolean corrupt;
+      char **direct = read_vlen_direct (dset, n, &corrupt);
 
-      if (!vlen_refs_ok (dset, n))
+      g_clear_pointer (&result, g_strfreev);
+      if (direct != NULL)
         {
-          g_clear_pointer (&result, g_strfreev);
-          goto fail;
+          result = direct;
+          *n_out = n;
+          goto out;
         }
+      if (corrupt)
+        goto fail;
+      result = g_new0 (char *, n + 1);
       mtype = H5Tcopy (H5T_C_S1);
       buf = g_new0 (char *, n + 1);
 
