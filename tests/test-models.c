@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "bsl-equations-type.h"
@@ -455,6 +456,48 @@ test_equations_errors (void)
   }
 }
 
+static void
+test_equations_fit (void)
+{
+  /* The parameters of an Equations process can be fitted like any Var: a trace of the default
+   * equations (tau 10 ms, tau_syn 5 ms) is found again from 14 ms and 4 ms. */
+#define NET_JSON(PARAMS) \
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 400}," \
+    " \"processes\": [{\"name\": \"i\", \"type\": \"CurrentSource\", \"shape\": [1]," \
+    " \"params\": {\"amplitude\": 3e-12}}, {\"name\": \"n\", \"type\": \"Equations\", \"shape\": [1]" PARAMS "}]," \
+    " \"connections\": [{\"from\": \"i.a_out\", \"to\": \"n.a_in\"}]}"
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *ref_path = g_build_filename (dir, "ref.csv", NULL);
+  g_autofree char *net_path = g_build_filename (dir, "start.basalt", NULL);
+  const char *truth_json = NET_JSON ("");
+  const char *start_json = NET_JSON (", \"params\": {\"tau\": 0.014, \"tau_syn\": 0.004}");
+  const char *targets[] = { "n.v", "n.s_out", NULL };
+  BslProbe *p[2];
+  g_autoptr(BslRuntime) rt = run_json (truth_json, BSL_TAG_FLOATING_PT, 400, targets, p);
+  g_autoptr(GString) ref = g_string_new ("step,neuron,v,spike\n");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *params;
+
+  for (gsize s = 0; s < 400; s++)
+    g_string_append_printf (ref, "%" G_GSIZE_FORMAT ",0,%.17g,%g\n", s + 1,
+                            bsl_probe_get_row (p[0], s)[0], bsl_probe_get_row (p[1], s)[0]);
+  g_file_set_contents (ref_path, ref->str, -1, NULL);
+  g_file_set_contents (net_path, start_json, -1, NULL);
+  g_assert_cmpint (test_run_basalt (&out, &err, "fit", net_path, "--process", "n", "--reference",
+                                    ref_path, "--params", "tau,tau_syn", "--drive", "network",
+                                    "-o", "-", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  params = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "parameters");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (params, "tau"), 0.010, 1e-9);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (params, "tau_syn"), 0.005, 1e-9);
+  g_unlink (ref_path);
+  g_unlink (net_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -472,5 +515,6 @@ main (int argc, char **argv)
   g_test_add_func ("/models/floating-only", test_floating_only);
   g_test_add_func ("/models/equations-process", test_equations_process);
   g_test_add_func ("/models/equations-errors", test_equations_errors);
+  g_test_add_func ("/models/equations-fit", test_equations_fit);
   return g_test_run ();
 }

@@ -366,9 +366,10 @@ add_dim (BslFitProblem *problem,
     }
   dim.valid_lower = lo;
   dim.valid_upper = hi;
-  /* An optimiser needs a box: where the Var has no limit, a wide one around the start. */
+  /* An optimiser needs a box: where the Var has no limit, a wide one around the start, scaled
+   * by it (SI values such as a 10 ms time constant are small numbers). */
   {
-    double width = 10.0 * MAX (fabs (start), 1.0) + 100.0;
+    double width = start != 0.0 ? 10.0 * fabs (start) : 100.0;
 
     if (!isfinite (lo))
       lo = start - width;
@@ -671,8 +672,12 @@ bsl_fit_problem_new_trace (const BslFitProblem *problem)
   BslReference *trace = bsl_reference_new (problem->n_steps, problem->n, problem->neuron->name);
   gsize n = MAX (problem->n_steps * problem->n, 1);
 
-  trace->data[BSL_REF_U] = g_new0 (double, n);
-  trace->data[BSL_REF_V] = g_new0 (double, n);
+  /* A type without u or v (an Equations process with other names) has no such trace; the
+   * metrics that need it are then left out. */
+  if (find_var (problem->type, "u") >= 0)
+    trace->data[BSL_REF_U] = g_new0 (double, n);
+  if (find_var (problem->type, "v") >= 0)
+    trace->data[BSL_REF_V] = g_new0 (double, n);
   trace->data[BSL_REF_SPIKE] = g_new0 (double, n);
   if (problem->network == NULL || problem->recorded)
     trace->data[BSL_REF_A_IN] = g_memdup2 (problem->a_in_f, n * sizeof (double));
@@ -930,6 +935,8 @@ ensure_runtime (BslFitProblem *problem,
     {
       g_autofree char *target = g_strdup_printf ("%s.%s", name, probe_vars[p]);
 
+      if (p < 2 && find_var (problem->type, probe_vars[p]) < 0)
+        continue;
       problem->probes[p] = bsl_runtime_add_probe (problem->runtime, target, BSL_PROBE_RECORD, 0, error);
       if (problem->probes[p] == NULL)
         {
@@ -961,6 +968,8 @@ simulate_runtime (BslFitProblem *problem,
     {
       double *out = trace->data[outputs[p]];
 
+      if (problem->probes[p] == NULL || out == NULL)
+        continue;
       for (gsize t = 0; t < problem->n_steps; t++)
         {
           const double *row = bsl_probe_get_row (problem->probes[p], t);
