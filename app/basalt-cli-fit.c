@@ -523,6 +523,17 @@ basalt_cli_fit (int    argc,
   best = g_new0 (double, bsl_fit_problem_get_n_dims (problem));
   bsl_fit_problem_get_start (problem, start);
 
+  /* A model that cannot be simulated at all would otherwise look like a perfect fit. */
+  {
+    g_autoptr(BslReference) trial = bsl_fit_problem_new_trace (problem);
+    if (!bsl_fit_problem_simulate (problem, start, trial, &error))
+      {
+        g_prefix_error (&error, "%s: ", argv[1]);
+        status = basalt_cli_fail ("fit", error);
+        goto out;
+      }
+  }
+
   stop = bsl_fit_run (fit);
   bsl_fit_get_best (fit, best);
 
