@@ -52,6 +52,14 @@ as_equations (const BslProcType *type)
   return (EquationsType *) type;
 }
 
+BslEquations *
+bsl_proc_type_get_compiled_equations (const BslProcType *type)
+{
+  EquationsType *et = as_equations (type);
+
+  return et != NULL ? et->equations : NULL;
+}
+
 const BslProcType *
 bsl_proc_type_ref (const BslProcType *type)
 {

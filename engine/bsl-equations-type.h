@@ -35,6 +35,10 @@ gboolean           bsl_process_set_equations    (BslProcess             *process
  * Equations process runs at once. */
 const BslEquationsText *bsl_equations_default_text (void);
 
+/* The compiled equations behind an Equations schema (borrowed), NULL for other types. */
+struct _BslEquations;
+struct _BslEquations *bsl_proc_type_get_compiled_equations (const BslProcType *type);
+
 /* Reference counting of per-process schemas (no-ops for built-in types). */
 const BslProcType *bsl_proc_type_ref            (const BslProcType      *type);
 void               bsl_proc_type_unref          (const BslProcType      *type);

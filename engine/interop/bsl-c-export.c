@@ -5,6 +5,8 @@
  * object for object: the same schedule, the same Var and port number types, the same in-port
  * aliasing and summation, and calls into the very kernel text the engine is built from
  * (the engine/kernels headers, embedded at build time). So its CSV is the engine's, bit for bit. */
+#include "bsl-equations-type.h"
+#include "equations/bsl-equations.h"
 #include "config.h"
 
 #include <math.h>
@@ -422,6 +424,11 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
 
   if (plain_kernel (pr) >= 0)
     emit_plain_kernel (o, k, pr, plain_kernel (pr));
+  else if (bsl_proc_type_is_equations (pr->type))
+    /* Step t integrates from (t - 1) dt, as the engine passes it. */
+    g_string_append_printf (s, "  p%u_eq_step (%" G_GSIZE_FORMAT ", p%u_dt[0], t - 1, p%u_states, "
+                            "p%u_params, p%u_a_in, p%u_last_spike_step, p%u_s_out);\n",
+                            k, n, k, k, k, k, k, k);
   else if (type_is (pr, "RF"))
     {
       if (fixed)
@@ -577,6 +584,33 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
                             "    p%u_data[i] = (double) p%u_a_in[i];\n", n, k, k);
 }
 
+/* An Equations process: the step function the equation compiler writes (same arithmetic as
+ * the engine's), and the tables of its state and parameter arrays. */
+static gboolean
+emit_equations (Out *o, guint k, const BslProcRuntime *pr, GError **error)
+{
+  BslEquations *eq = bsl_proc_type_get_compiled_equations (pr->type);
+  guint n_states = bsl_equations_get_n_states (eq), n_params = bsl_equations_get_n_params (eq);
+  g_autofree char *prefix = g_strdup_printf ("p%u_eq", k);
+  g_autofree char *code = bsl_equations_to_c (eq, prefix, error);
+  GString *s = o->s;
+
+  if (code == NULL)
+    {
+      g_prefix_error (error, "process '%s' (Equations): ", pr->name);
+      return FALSE;
+    }
+  g_string_append_printf (s, "\n/* %s: its equations, compiled */\n%s\n", pr->name, code);
+  g_string_append_printf (s, "static double *const p%u_states[] = {", k);
+  for (guint i = 0; i < n_states; i++)
+    g_string_append_printf (s, "%s p%u_%s", i ? "," : "", k, pr->vars[i].spec->name);
+  g_string_append_printf (s, "%s };\nstatic double *const p%u_params[] = {", n_states ? "" : " NULL", k);
+  for (guint i = 0; i < n_params; i++)
+    g_string_append_printf (s, "%s p%u_%s", i ? "," : "", k, pr->vars[n_states + i].spec->name);
+  g_string_append_printf (s, "%s };\n", n_params ? "" : " NULL");
+  return TRUE;
+}
+
 static gboolean
 supported (const BslProcRuntime *pr, GError **error)
 {
@@ -585,7 +619,8 @@ supported (const BslProcRuntime *pr, GError **error)
                                        "PoissonSource", "CurrentSource", "Monitor", NULL };
 
   if (g_strv_contains (types, pr->type->name) || plain_kernel (pr) >= 0
-      || type_is (pr, "RF") || type_is (pr, "SigmaDelta") || type_is (pr, "ATRLIF"))
+      || type_is (pr, "RF") || type_is (pr, "SigmaDelta") || type_is (pr, "ATRLIF")
+      || bsl_proc_type_is_equations (pr->type))
     return TRUE;
   g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                "process '%s' (%s) cannot be exported to C yet", pr->name, pr->type->name);
@@ -836,6 +871,15 @@ bsl_c_export_to_string (const BslGraph           *graph,
                           G_GUINT64_FORMAT "u;\n", seed);
   for (guint k = 0; k < rt->n_procs; k++)
     emit_storage (&o, k, rt->procs[k]);
+  for (guint k = 0; k < rt->n_procs; k++)
+    if (bsl_proc_type_is_equations (rt->procs[k]->type) &&
+        !emit_equations (&o, k, rt->procs[k], error))
+      {
+        g_ptr_array_set_size (probes, 0);
+        bsl_runtime_free (rt);
+        g_string_free (s, TRUE);
+        return NULL;
+      }
   g_string_append (s, "\n/* In-ports with one sender of the same number type read its buffer. */\n");
   for (guint k = 0; k < rt->n_procs; k++)
     emit_port_pointers (&o, k, rt->procs[k]);

@@ -88,6 +88,23 @@ static const char biophysical[] =
   "  {\"from\": \"inh.a_out\", \"to\": \"cl.g_inh_in\"}, {\"from\": \"iz.s_out\", \"to\": \"mon.a_in\"}\n"
   " ]}\n";
 
+/* Neurons defined by equations: the default LIF with a refractory period, and an AdEx with RK4. */
+static const char equations[] =
+  "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 300},\n"
+  " \"processes\": [\n"
+  "  {\"name\": \"cur\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [2e-10, 3e-10]}},\n"
+  "  {\"name\": \"lif\", \"type\": \"Equations\", \"shape\": [2]},\n"
+  "  {\"name\": \"ad\", \"type\": \"Equations\", \"shape\": [1],\n"
+  "   \"equations\": {\"model\": \"dv/dt = (-gl*(v - el) + gl*dT*exp((v - vt)/dT) - w + I)/C : volt\\n"
+  "dw/dt = (a*(v - el) - w)/tauw : amp\\nI : amp\\ngl : siemens\\nel : volt\\ndT : volt\\nvt : volt\\n"
+  "C : farad\\na : siemens\\ntauw : second\\nb : amp\\nvr : volt\",\n"
+  "    \"threshold\": \"v > 0*mV\", \"reset\": \"v = vr; w += b\", \"method\": \"rk4\"},\n"
+  "   \"params\": {\"v\": -0.0706, \"I\": 1e-9, \"gl\": 3e-8, \"el\": -0.0706, \"dT\": 0.002, \"vt\": -0.0504,\n"
+  "    \"C\": 2.81e-10, \"a\": 4e-9, \"tauw\": 0.144, \"b\": 8.05e-11, \"vr\": -0.0706, \"dt\": 1e-4}},\n"
+  "  {\"name\": \"mon\", \"type\": \"Monitor\", \"shape\": [2]}\n"
+  " ],\n"
+  " \"connections\": [{\"from\": \"cur.a_out\", \"to\": \"lif.a_in\"}, {\"from\": \"lif.s_out\", \"to\": \"mon.a_in\"}]}\n";
+
 /* Lava's RF, SigmaDelta and ATRLIF, whose models derive values before the first step. */
 static const char lava_models_float[] =
   "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 100},\n"
@@ -657,6 +674,7 @@ main (int argc, char **argv)
   g_test_add_data_func ("/c-export/all-types/fixed_pt", all_types_fixed, test_all_types);
   g_test_add_data_func ("/c-export/biophysical/floating_pt", biophysical, test_all_types);
   g_test_add_data_func ("/c-export/lava-models/floating_pt", lava_models_float, test_all_types);
+  g_test_add_data_func ("/c-export/equations/floating_pt", equations, test_all_types);
   g_test_add_data_func ("/c-export/lava-models/fixed_pt", lava_models_fixed, test_all_types);
   add_dir_cases ("/c-export/examples", examples, ".basalt", test_example);
   add_dir_cases ("/c-export/traces/fixed", fixed, ".json", test_trace);
