@@ -597,6 +597,48 @@ test_groups (Fixture       *f,
   g_assert_null (group);
 }
 
+/* The keyboard shortcuts window (Ctrl+?) is built from its resource, lists the window's
+ * actions, and About is in the menu. (Neither is shown here: GTK 4.8's own shortcuts and About
+ * windows warn about a label of theirs measuring -4 px under Xvfb.) */
+static void
+test_help_and_about (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GtkBuilder) builder = NULL;
+  GObject *overlay;
+
+  REQUIRE_DISPLAY (have_display);
+
+  builder = gtk_builder_new_from_resource ("/org/basalt/Basalt/gtk/help-overlay.ui");
+  overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "show-help-overlay"));
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "about"));
+
+  /* Every window accelerator names an action the window has. */
+  {
+    g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
+    guint n_win = 0;
+
+    g_assert_cmpuint (g_strv_length (actions), >=, 20);
+    for (guint i = 0; actions[i]; i++)
+      {
+        g_autofree char *name = NULL;
+        g_autoptr(GVariant) target = NULL;
+
+        g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
+        if (!g_str_has_prefix (name, "win."))
+          continue;
+        g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), name + 4));
+        n_win++;
+      }
+    g_assert_cmpuint (n_win, >=, 8);
+  }
+}
+
 static GtkDialog *
 find_dialog_for (GtkWindow *parent)
 {
@@ -1042,6 +1084,7 @@ main (int   argc,
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
 
   g_test_add ("/designer/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
+  g_test_add ("/designer/help-and-about", Fixture, NULL, fixture_set_up, test_help_and_about, fixture_tear_down);
   g_test_add ("/designer/close-confirm", Fixture, NULL, fixture_set_up, test_close_confirm, fixture_tear_down);
   g_test_add ("/designer/canvas-view", Fixture, NULL, fixture_set_up, test_canvas_view, fixture_tear_down);
   g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
