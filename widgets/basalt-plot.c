@@ -523,8 +523,8 @@ basalt_plot_render (BasaltPlot *self,
           if (ev->t > t1 + 1)
             break;
           x = (int) lround ((ev->t - t0) * sx) - tick_w / 2;
-          /* Row 0 at the top, as in Lava's raster plots. */
-          y = (int) floor (ev->row * row_h + (row_h - tick_h) / 2);
+          /* Row 0 at the bottom, where the axis starts counting. */
+          y = (int) floor ((self->n_rows - 1 - ev->row) * row_h + (row_h - tick_h) / 2);
           for (int yy = MAX (y, 0); yy < MIN (y + tick_h, ph); yy++)
             for (int xx = MAX (x, 0); xx < MIN (x + tick_w, pw); xx++)
               data[yy * stride + xx] = color;

@@ -98,6 +98,34 @@ test_plot_raster (void)
   g_assert_cmpuint (empty, ==, 0);
   g_assert_cmpuint (full, >, 500);
 
+  /* Neuron 0 is drawn at the bottom, where the axis starts at 0. */
+  basalt_plot_clear (BASALT_PLOT (plot));
+  memset (row, 0, sizeof row);
+  row[0] = 1;
+  for (int t = 1; t <= 200; t++)
+    basalt_plot_append_raster_step (BASALT_PLOT (plot), t, row, G_N_ELEMENTS (row));
+  gui_spin (0.05);
+  {
+    g_autofree guchar *pixels = NULL;
+    guint8 r, g, b;
+    double sum_y = 0;
+    guint n = 0;
+    int w, h;
+
+    basalt_plot_get_raster_rgb (&r, &g, &b);
+    pixels = gui_render_widget (plot, &w, &h);
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        if (gui_count_color (pixels + ((gsize) y * w + x) * 4, 1, 1, r, g, b))
+          {
+            sum_y += y;
+            n++;
+          }
+    g_assert_cmpuint (n, >, 50);
+    g_test_message ("neuron 0 drawn at mean height %.0f of %d", sum_y / n, h);
+    g_assert_cmpfloat (sum_y / n, >, h * 0.6);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
