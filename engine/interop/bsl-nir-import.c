@@ -306,15 +306,22 @@ storage_ok (hid_t dset, hid_t ftype, hssize_t n)
   if (ok && layout == H5D_CHUNKED)
     {
       /* libhdf5 visits every chunk: a corrupt chunk shape means millions of them. */
-      guint64 chunks = 1;
+      guint64 chunks = 1, chunk_bytes = H5Tget_size (ftype);
       ok = H5Pget_chunk (plist, H5S_MAX_RANK, chunk) == rank;
       for (int d = 0; ok && d < rank; d++)
         {
           ok = chunk[d] > 0;
           if (ok)
-            chunks *= (dims[d] + chunk[d] - 1) / chunk[d];
-          ok = ok && chunks <= ((guint64) 1 << 20);
+            {
+              chunks *= (dims[d] + chunk[d] - 1) / chunk[d];
+              chunk_bytes *= chunk[d];
+            }
+          ok = ok && chunks <= ((guint64) 1 << 20) && chunk_bytes <= ((guint64) 1 << 30);
         }
+      /* Without filters every stored chunk is whole: anything else is a damaged pipeline or
+       * index, which libhdf5 would copy out of bounds. */
+      if (ok && H5Pget_nfilters (plist) == 0 && chunk_bytes > 0)
+        ok = H5Dget_storage_size (dset) % chunk_bytes == 0;
     }
   if (space >= 0)
     H5Sclose (space);
