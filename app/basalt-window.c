@@ -160,6 +160,7 @@ update_actions (BasaltWindow *self)
   set_enabled (G_ACTION_MAP (self->graph_actions), "delete",
                n_selected > 0 || wire || basalt_graph_canvas_get_selected_group (self->canvas) != NULL);
   set_enabled (G_ACTION_MAP (self->graph_actions), "group", n_selected > 0);
+  set_enabled (G_ACTION_MAP (self->graph_actions), "nudge", n_selected > 0);
   set_enabled (G_ACTION_MAP (self->graph_actions), "duplicate", n_selected > 0);
   set_enabled (G_ACTION_MAP (self->graph_actions), "rename", n_selected == 1);
   set_enabled (G_ACTION_MAP (self->sim_actions), "export-csv", basalt_simulation_is_compiled (self->simulation));
@@ -1159,6 +1160,33 @@ graph_duplicate (GSimpleAction *action,
     select_names (self, (const char *const *) copies);
 }
 
+/* Arrow keys move the selection by one grid step (Shift: five), as one undoable move. */
+static void
+graph_nudge (GSimpleAction *action,
+             GVariant      *param,
+             gpointer       user_data)
+{
+  BasaltWindow *self = user_data;
+  g_auto(GStrv) names = basalt_graph_canvas_dup_selection (self->canvas);
+  guint n = g_strv_length (names);
+  g_autofree double *xs = g_new0 (double, MAX (n, 1));
+  g_autofree double *ys = g_new0 (double, MAX (n, 1));
+  g_autoptr(GError) error = NULL;
+  double dx, dy;
+
+  if (n == 0)
+    return;
+  g_variant_get (param, "(dd)", &dx, &dy);
+  for (guint i = 0; i < n; i++)
+    {
+      basalt_graph_canvas_get_node_position (self->canvas, names[i], &xs[i], &ys[i]);
+      xs[i] += dx;
+      ys[i] += dy;
+    }
+  if (!basalt_document_move_processes (self->document, (const char *const *) names, xs, ys, &error))
+    show_message (self, error->message);
+}
+
 /* Groups */
 
 static void
@@ -1854,6 +1882,7 @@ static const GActionEntry graph_entries[] = {
   { "add-process", graph_add_process, "s" },
   { "add-probe", graph_add_probe, "s" },
   { "group", graph_group },
+  { "nudge", graph_nudge, "(dd)" },
   { "ungroup", graph_ungroup, "s" },
   { "open-group", graph_open_group, "s" },
   { "close-group", graph_close_group, "s" },

@@ -417,6 +417,13 @@ test_undo_redo (Fixture       *f,
   g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x1, &y1));
   g_assert_cmpfloat (x1, ==, x0);
 
+  /* Arrow keys on the canvas move the selection, as one undoable step */
+  select_process (f, "lif2");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.nudge", "(dd)", 24.0, 0.0));
+  g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x1, &y1));
+  g_assert_cmpfloat (x1, ==, x0 + 24);
+  activate (f, "win.undo");
+
   /* Deleting a process removes its wires; undo brings both back */
   select_process (f, "dense1");
   activate (f, "graph.delete");
