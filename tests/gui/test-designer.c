@@ -488,6 +488,15 @@ test_save_reopen (Fixture       *f,
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "lif-dense-lif.basalt — Basalt");
   saved = bsl_graph_to_data (basalt_document_get_graph (f->document), NULL);
 
+  /* Saved networks head the recent list (Open Recent in the menu). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_auto(GStrv) recent = g_settings_get_strv (settings, "recent-files");
+
+    g_assert_nonnull (recent[0]);
+    g_assert_cmpstr (recent[0], ==, path);
+  }
+
   /* Reopened in another window: the same network, layout included. */
   second = basalt_window_new (GTK_APPLICATION (app));
   g_assert_true (basalt_window_open_file (second, file, &error));
