@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "basalt-graph-canvas.h"
 
@@ -463,6 +464,31 @@ basalt_graph_canvas_canvas_to_widget (BasaltGraphCanvas *self,
   *wy = (cy - self->offset_y) * self->zoom;
 }
 
+/* Where a port's connector is drawn: on its node, or on the node of the collapsed group that
+ * hides it (only ports that connect the group to the rest are shown there). */
+static gboolean
+endpoint_point (BasaltGraphCanvas *self,
+                const char        *process_name,
+                const char        *port,
+                double            *cx,
+                double            *cy)
+{
+  guint position = 0;
+  const BslProcess *process = find_process (self, process_name, &position);
+  const BslPortSpec *spec;
+  CanvasGroup *group;
+
+  if (process == NULL || (spec = bsl_proc_type_find_port (process->type, port)) == NULL)
+    return FALSE;
+  if ((group = hiding_group (self, process_name)) != NULL)
+    {
+      g_autofree char *endpoint = g_strdup_printf ("%s.%s", process_name, port);
+
+      return group_port_point (self, group, endpoint, spec->direction == BSL_PORT_OUT, cx, cy);
+    }
+  return port_point (self, process, position, port, cx, cy);
+}
+
 static void
 wire_endpoints (BasaltGraphCanvas   *self,
                 const BslConnection *connection,
@@ -622,6 +648,38 @@ basalt_graph_canvas_pick (BasaltGraphCanvas  *self,
 
   basalt_graph_canvas_widget_to_canvas (self, wx, wy, &cx, &cy);
   hit = PORT_HIT / self->zoom;
+
+  /* The ports on collapsed groups' nodes stand for their members' ports. */
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+      g_autoptr(GPtrArray) ins = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) outs = g_ptr_array_new_with_free_func (g_free);
+
+      if (!group->collapsed)
+        continue;
+      group_ports (self, group, ins, outs);
+      for (guint side = 0; side < 2; side++)
+        {
+          GPtrArray *endpoints = side == 0 ? ins : outs;
+
+          for (guint k = 0; k < endpoints->len; k++)
+            {
+              const char *endpoint = g_ptr_array_index (endpoints, k);
+              const char *dot = strrchr (endpoint, '.');
+              double px, py;
+
+              if (dot == NULL || !group_port_point (self, group, endpoint, side == 1, &px, &py) ||
+                  fabs (px - cx) > hit || fabs (py - cy) > hit)
+                continue;
+              if (process_out)
+                *process_out = g_strndup (endpoint, dot - endpoint);
+              if (port_out)
+                *port_out = g_strdup (dot + 1);
+              return TRUE;
+            }
+        }
+    }
 
   /* Topmost first: later processes are drawn over earlier ones. */
   for (guint i = self->graph->processes->len; i > 0; i--)
@@ -1030,11 +1088,9 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
   /* The wire being dragged */
   if (self->drag_mode == DRAG_WIRE)
     {
-      guint pos = 0;
-      const BslProcess *process = find_process (self, self->wire_process, &pos);
       double px, py, cx, cy;
 
-      if (process != NULL && port_point (self, process, pos, self->wire_port, &px, &py))
+      if (endpoint_point (self, self->wire_process, self->wire_port, &px, &py))
         {
           basalt_graph_canvas_widget_to_canvas (self, self->drag_x, self->drag_y, &cx, &cy);
           if (self->hover_port == NULL)
@@ -1339,7 +1395,8 @@ basalt_graph_canvas_begin_wire (BasaltGraphCanvas *self,
   self->drag_mode = DRAG_WIRE;
   clear_hover (self);
   set_message (self, NULL);
-  port_point (self, process, position, port, &cx, &cy);
+  if (!endpoint_point (self, process_name, port, &cx, &cy))
+    port_point (self, process, position, port, &cx, &cy);
   basalt_graph_canvas_canvas_to_widget (self, cx, cy, &self->drag_x, &self->drag_y);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
@@ -1453,6 +1510,7 @@ on_drag_begin (GtkGestureDrag    *gesture,
   g_autofree char *port = NULL;
   const BslConnection *wire;
   CanvasGroup *group;
+  gboolean picked;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
 
@@ -1479,6 +1537,17 @@ on_drag_begin (GtkGestureDrag    *gesture,
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 
+  picked = basalt_graph_canvas_pick (self, x, y, &process, &port);
+
+  /* Connectors first (on nodes and on collapsed groups), then group nodes, then nodes. */
+  if (picked && port != NULL)
+    {
+      basalt_graph_canvas_begin_wire (self, process, port);
+      self->drag_x = x;
+      self->drag_y = y;
+      return;
+    }
+
   if ((group = pick_group (self, x, y)) != NULL)
     {
       basalt_graph_canvas_select_group (self, group->name);
@@ -1488,16 +1557,8 @@ on_drag_begin (GtkGestureDrag    *gesture,
       return;
     }
 
-  if (basalt_graph_canvas_pick (self, x, y, &process, &port))
+  if (picked)
     {
-      if (port != NULL)
-        {
-          basalt_graph_canvas_begin_wire (self, process, port);
-          self->drag_x = x;
-          self->drag_y = y;
-          return;
-        }
-
       self->drag_mode = DRAG_MOVE;
       self->press_node = g_strdup (process);
       if (self->drag_toggle)
@@ -1990,7 +2051,7 @@ basalt_graph_canvas_get_port_point (BasaltGraphCanvas *self,
   g_return_val_if_fail (BASALT_IS_GRAPH_CANVAS (self), FALSE);
 
   if ((process = find_process (self, process_name, &position)) == NULL ||
-      !port_point (self, process, position, port, &cx, &cy))
+      !endpoint_point (self, process_name, port, &cx, &cy))
     return FALSE;
 
   basalt_graph_canvas_canvas_to_widget (self, cx, cy, wx, wy);

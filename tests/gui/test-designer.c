@@ -554,6 +554,31 @@ test_groups (Fixture       *f,
   g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "lif2"));
   g_assert_cmpuint (graph->connections->len, ==, 2);
 
+  /* Wiring to a collapsed group: its node shows the ports that connect it to the rest. */
+  g_assert_true (drop_type (f, "LIF", 700, 500));
+  {
+    g_autofree char *lif = g_strdup (basalt_inspector_get_process (f->inspector));
+
+    g_autofree char *picked_process = NULL;
+    g_autofree char *picked_port = NULL;
+    double gx, gy;
+
+    basalt_inspector_enter_shape (f->inspector, "3");
+    g_assert_true (basalt_graph_canvas_is_visible (f->canvas, lif));
+    /* dense1.a_out feeds lif2 outside the group: the group's node shows it, and picking there
+     * finds the member's port */
+    g_assert_true (basalt_graph_canvas_get_port_point (f->canvas, "dense1", "a_out", &gx, &gy));
+    g_assert_true (basalt_graph_canvas_pick (f->canvas, gx, gy, &picked_process, &picked_port));
+    g_assert_cmpstr (picked_process, ==, "dense1");
+    g_assert_cmpstr (picked_port, ==, "a_out");
+    g_assert_true (drag_wire (f, "dense1", "a_out", lif, "a_in"));
+    g_assert_cmpuint (graph->connections->len, ==, 3);
+    activate (f, "win.undo");
+    activate (f, "win.undo");
+    activate (f, "win.undo");
+    g_assert_null (bsl_graph_find_process (graph, lif));
+  }
+
   /* Moving the group's node */
   before_move = bsl_graph_to_data (graph, NULL);
   g_signal_emit_by_name (f->canvas, "group-moved", "group1", 500.0, 420.0);
