@@ -310,7 +310,8 @@ storage_ok (hid_t dset, hid_t ftype, hssize_t n)
       ok = H5Pget_chunk (plist, H5S_MAX_RANK, chunk) == rank;
       for (int d = 0; ok && d < rank; d++)
         {
-          ok = chunk[d] > 0;
+          /* HDF5 never writes a chunk larger than a fixed maximum dimension. */
+          ok = chunk[d] > 0 && (maxdims[d] == H5S_UNLIMITED || chunk[d] <= MAX (maxdims[d], 1));
           if (ok)
             {
               chunks *= (dims[d] + chunk[d] - 1) / chunk[d];
@@ -630,7 +631,7 @@ read_array (hid_t loc, const char *name, const char *what, GError **error)
       || !storage_ok (dset, ftype, H5Sget_simple_extent_npoints (space)))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                   "%s is larger than its data (truncated or corrupt file?)", what);
+                   "%s does not match its stored data (truncated or corrupt file?)", what);
       goto out;
     }
   for (int d = 0; d < rank; d++)
