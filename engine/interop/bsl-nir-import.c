@@ -1631,10 +1631,7 @@ fuse_thresholds (Ctx *ctx)
         continue;
       up->neuron->spiking = TRUE;
       for (gsize k = 0; k < up->n_out; k++)
-        {
-          up->neuron->bias[k] = up->neuron->bias[k];
-          up->neuron->delta[k] = param (th, "threshold", k, 0.0);
-        }
+        up->neuron->delta[k] = param (th, "threshold", k, 0.0);
       th->alias = up;
       note (ctx, "nodes '%s' (%s) and '%s' (Threshold) became one spiking LIF '%s': it resets v "
             "to 0 after a spike, which a bare NIR Threshold does not", up->path, up->type,
@@ -2145,8 +2142,7 @@ emit_synapse (Ctx *ctx, BslGraph *graph, Node *consumer, Part *cpart, const doub
   if (!any)
     return TRUE;
   if (identity && !delayed && (prod->kind == NODE_SOURCE || consumer->kind == NODE_SINK))
-    return connect (graph, ppart->name, from_port, cpart->name,
-                    consumer->kind == NODE_SINK ? "a_in" : "a_in", error);
+    return connect (graph, ppart->name, from_port, cpart->name, "a_in", error);
 
   if (term->via != NULL && consumer->parts->len == 1 && prod->parts->len == 1)
     wanted = g_strdup (term->via);
