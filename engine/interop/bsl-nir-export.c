@@ -224,11 +224,23 @@ prepare_synapse (Ctx *ctx, Item *it)
             first = k;
         }
       if (changed > 0)
-        note (ctx, "%s.weights: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " weights changed by "
-              "Loihi 2's weight precision (sign mode, num_weight_bits) before export, e.g. "
-              "[%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "] %g -> %d", p->name, changed, n,
-              first / it->n_in, first % it->n_in, w->data[first],
-              bsl_k_dense_quantize_weight (wi[first], mode, bits));
+        {
+          /* Each changed weight, up to a readable number. */
+          g_autoptr (GString) list = g_string_new (NULL);
+          gsize shown = 0;
+          for (gsize k = first; k < n && shown < 10; k++)
+            {
+              int32_t q = bsl_k_dense_quantize_weight (wi[k], mode, bits);
+              if (q == w->data[k])
+                continue;
+              g_string_append_printf (list, "%s[%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT "] %g -> %d",
+                                      shown ? ", " : "", k / it->n_in, k % it->n_in, w->data[k], q);
+              shown++;
+            }
+          note (ctx, "%s.weights: %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " weights changed by "
+                "Loihi 2's weight precision (sign mode, num_weight_bits) before export: %s%s",
+                p->name, changed, n, list->str, changed > shown ? ", ..." : "");
+        }
       if (weight_exp != 0)
         note (ctx, "%s.weights scaled by 2^weight_exp = 2^%d (fixed_pt)", p->name, weight_exp);
     }
