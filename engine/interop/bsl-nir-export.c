@@ -160,10 +160,14 @@ prepare_neuron (Ctx *ctx, Item *it)
             "saturation of v have no float equivalent", p->name);
       for (gsize i = 0; i < it->n; i++)
         it->bias[i] = ldexp (bias_mant->data[i], (int) bias_exp->data[i]) / 64.0;
-      if (bias_mant->n > 0)
-        note (ctx, "%s.bias_mant, bias_exp (fixed_pt) -> bias = bias_mant * 2^bias_exp / 64 "
-              "(e.g. %g, %g -> %.17g)", p->name, bias_mant->data[0], bias_exp->data[0],
-              it->bias[0]);
+      for (gsize i = 0; i < it->n; i++)
+        if (it->bias[i] != 0)
+          {
+            note (ctx, "%s.bias_mant, bias_exp (fixed_pt) -> bias = bias_mant * 2^bias_exp / 64 "
+                  "(e.g. [%" G_GSIZE_FORMAT "] %g, %g -> %.17g)", p->name, i, bias_mant->data[i],
+                  bias_exp->data[i], it->bias[i]);
+            break;
+          }
     }
   else
     {
