@@ -1277,11 +1277,13 @@ basalt_tuner_page_adopt_best (BasaltTunerPage *self,
   check = dup_neuron (self, &from_document, NULL);
   if (from_document)
     {
+      g_autoptr(GPtrArray) vars = g_ptr_array_new ();
+      g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_array_free);
+      g_autofree char *label = NULL;
       const char *last = NULL;
       gboolean ok = TRUE;
 
-      self->adopting = TRUE;
-      for (guint k = 0; k < self->n_dims && ok; k++)
+      for (guint k = 0; k < self->n_dims; k++)
         {
           const char *var = bsl_fit_problem_get_dim_var (self->problem, k);
           g_autoptr(BslArray) value = NULL;
@@ -1306,7 +1308,7 @@ basalt_tuner_page_adopt_best (BasaltTunerPage *self,
                   value = bsl_array_new_scalar (scalar);
                 }
             }
-          /* Only what changed becomes an edit. */
+          /* Only what changed becomes part of the edit. */
           if (current != NULL && bsl_array_equal (current, value))
             continue;
           if (current == NULL && value->n == 1)
@@ -1323,8 +1325,18 @@ basalt_tuner_page_adopt_best (BasaltTunerPage *self,
                     continue;
                 }
             }
-          ok = basalt_document_set_param (self->document, self->process_key, var, value, error);
+          g_ptr_array_add (vars, (gpointer) var);
+          g_ptr_array_add (values, g_steal_pointer (&value));
         }
+      if (vars->len == 0)
+        return TRUE;
+      g_ptr_array_add (vars, NULL);
+      /* The whole fit is one edit: one Undo brings every parameter back. */
+      label = g_strdup_printf ("Adopt fit of %s", self->process_key);
+      self->adopting = TRUE;
+      ok = basalt_document_set_params (self->document, self->process_key,
+                                       (const char *const *) vars->pdata,
+                                       (BslArray *const *) values->pdata, label, error);
       self->adopting = FALSE;
       return ok;
     }

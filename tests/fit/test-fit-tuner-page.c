@@ -197,12 +197,11 @@ test_tuner_page (void)
   g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "du"), 0), ==, 410);
   g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "dv"), 0), ==, 205);
   g_assert_true (basalt_document_can_undo (document));
-  while (bsl_array_get (bsl_process_get_param (lif, "du"), 0) == 410 && basalt_document_can_undo (document))
-    {
-      basalt_document_undo (document);
-      lif = bsl_graph_find_process (basalt_document_get_graph (document), "lif");
-    }
+  /* The whole fit is one edit: a single Undo brings every fitted parameter back. */
+  basalt_document_undo (document);
+  lif = bsl_graph_find_process (basalt_document_get_graph (document), "lif");
   g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "du"), 0), ==, 513);
+  g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (lif, "dv"), 0), ==, 154);
 
   history = g_build_filename (tmp_dir, "history.csv", NULL);
   g_assert_true (basalt_tuner_page_export_history (BASALT_TUNER_PAGE (page), history, &error));
