@@ -5,15 +5,15 @@
  * object for object: the same schedule, the same Var and port number types, the same in-port
  * aliasing and summation, and calls into the very kernel text the engine is built from
  * (the engine/kernels headers, embedded at build time). So its CSV is the engine's, bit for bit. */
-#include "bsl-equations-type.h"
-#include "equations/bsl-equations.h"
 #include "config.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "bsl-c-export.h"
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "equations/bsl-equations.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-text.h"
 #include "bsl-runtime-private.h"
