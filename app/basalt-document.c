@@ -1365,6 +1365,19 @@ basalt_document_clear (BasaltDocument *self)
   replace_graph (self, bsl_graph_new (), NULL);
 }
 
+void
+basalt_document_take_imported (BasaltDocument *self,
+                               BslGraph       *graph)
+{
+  g_return_if_fail (BASALT_IS_DOCUMENT (self));
+  g_return_if_fail (graph != NULL);
+
+  replace_graph (self, graph, NULL);
+  /* Never saved as a .basalt file: closing asks first. */
+  self->saved_serial = G_MAXUINT64;
+  update_state (self);
+}
+
 gboolean
 basalt_document_load (BasaltDocument  *self,
                       GFile           *file,

@@ -34,6 +34,9 @@ char           *basalt_document_dup_title         (BasaltDocument     *self);
 
 /* An empty network without a file (and an empty history). */
 void            basalt_document_clear             (BasaltDocument     *self);
+/* Takes graph (e.g. imported from NIR) as a new network that has not been saved yet. */
+void            basalt_document_take_imported     (BasaltDocument     *self,
+                                                   BslGraph           *graph);
 /* On failure the current graph, file and history are left as they were. */
 gboolean        basalt_document_load              (BasaltDocument     *self,
                                                    GFile              *file,

@@ -4,7 +4,9 @@
 
 #include <string.h>
 
+#include "interop/bsl-interop.h"
 #include "bsl-network-file.h"
+#include "interop/bsl-nir-import.h"
 
 #include "basalt-plot.h"
 #include "basalt-tuner-page.h"
@@ -27,6 +29,8 @@ typedef struct
 struct _BasaltWindow
 {
   GtkApplicationWindow  parent_instance;
+
+  BslExportFormat       export_format;   /* of the Export dialog being shown */
 
   /* Template widgets */
   GtkLabel             *title_label;
@@ -846,6 +850,132 @@ close_window (BasaltWindow *self,
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* Import and export */
+
+/* What was approximated or left out, shown after an import or export (the report the user needs
+ * before trusting the other tool's result). */
+static void
+show_report (BasaltWindow *self,
+             const char   *primary,
+             GPtrArray    *notes)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  if (notes->len == 0)
+    {
+      show_message (self, primary);
+      return;
+    }
+  for (guint i = 0; i < notes->len; i++)
+    g_string_append_printf (text, "%s• %s", i ? "\n" : "", (const char *) notes->pdata[i]);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_INFO, GTK_BUTTONS_CLOSE, "%s", primary);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text->str);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_window_destroy), NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+gboolean
+basalt_window_import_nir (BasaltWindow  *self,
+                          GFile         *file,
+                          GPtrArray     *notes,
+                          GError       **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+  BslGraph *graph;
+
+  g_return_val_if_fail (BASALT_IS_WINDOW (self), FALSE);
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "only local files can be imported");
+      return FALSE;
+    }
+  graph = bsl_nir_import_file (path, NULL, notes, error);
+  if (graph == NULL)
+    return FALSE;
+  basalt_document_take_imported (self->document, graph);
+  return TRUE;
+}
+
+gboolean
+basalt_window_export (BasaltWindow     *self,
+                      BslExportFormat   format,
+                      GFile            *file,
+                      GPtrArray        *notes,
+                      GError          **error)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  g_return_val_if_fail (BASALT_IS_WINDOW (self), FALSE);
+
+  if (path == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "only local files can be written");
+      return FALSE;
+    }
+  return bsl_export_file (basalt_document_get_graph (self->document), format, path, NULL, notes, error);
+}
+
+static void
+import_chosen (BasaltWindow *self,
+               GFile        *file,
+               Pending      *then)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (!basalt_window_import_nir (self, file, notes, &error))
+    {
+      g_autofree char *primary = g_strdup_printf ("Could not import “%s”", name);
+
+      /* The network that was open stays open and unchanged. */
+      show_error_dialog (self, primary, error);
+    }
+  else
+    {
+      g_autofree char *primary = g_strdup_printf ("Imported “%s”", name);
+      show_report (self, primary, notes);
+    }
+  pending_drop (then);
+}
+
+static void
+import_dialog (BasaltWindow *self,
+               gpointer      data)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, "NIR graphs");
+  gtk_file_filter_add_pattern (filter, "*.nir");
+  choose_file (self, "Import NIR", GTK_FILE_CHOOSER_ACTION_OPEN, "_Import", filter, NULL,
+               import_chosen, NULL);
+}
+
+static void
+export_chosen (BasaltWindow *self,
+               GFile        *file,
+               Pending      *then)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (file);
+
+  if (!basalt_window_export (self, self->export_format, file, notes, &error))
+    {
+      g_autofree char *primary = g_strdup_printf ("Could not export “%s”", name);
+      show_error_dialog (self, primary, error);
+    }
+  else
+    {
+      g_autofree char *primary = g_strdup_printf ("Exported “%s”", name);
+      show_report (self, primary, notes);
+    }
+  pending_drop (then);
+}
+
 static void
 save_chosen (BasaltWindow *self,
              GFile        *file,
@@ -956,6 +1086,35 @@ win_open (GSimpleAction *action,
           gpointer       user_data)
 {
   confirm_discard_then (user_data, open_dialog, NULL, NULL);
+}
+
+static void
+win_import_nir (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  confirm_discard_then (user_data, import_dialog, NULL, NULL);
+}
+
+static void
+win_export (GSimpleAction *action,
+            GVariant      *param,
+            gpointer       user_data)
+{
+  BasaltWindow *self = user_data;
+  g_autofree char *title = basalt_document_dup_title (self->document);
+  g_autofree char *base = NULL;
+  g_autofree char *suggested = NULL;
+  char *dot;
+
+  if (!bsl_export_format_from_string (g_variant_get_string (param, NULL), &self->export_format))
+    return;
+  base = g_strdup (title);
+  if ((dot = strrchr (base, '.')) != NULL)
+    *dot = '\0';
+  suggested = g_strdup_printf ("%s.%s", base, bsl_export_format_extension (self->export_format));
+  choose_file (self, "Export Network", GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", NULL, suggested,
+               export_chosen, NULL);
 }
 
 static void
@@ -1864,6 +2023,8 @@ static const GActionEntry win_entries[] = {
   { "open-recent", win_open_recent, "s" },
   { "save", win_save },
   { "save-as", win_save_as },
+  { "import-nir", win_import_nir },
+  { "export", win_export, "s" },
   { "undo", win_undo },
   { "redo", win_redo },
   { "show-page", win_show_page, "s" },

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "interop/bsl-interop.h"
+
 #include "basalt-document.h"
 #include "basalt-graph-canvas.h"
 #include "basalt-inspector.h"
@@ -36,5 +38,16 @@ const char        *basalt_window_get_message     (BasaltWindow   *self);
 gboolean           basalt_window_run             (BasaltWindow   *self,
                                                   gint64          n_steps,
                                                   GError        **error);
+
+/* File > Import NIR and File > Export, without the dialogs (notes: the report lines). */
+gboolean basalt_window_import_nir (BasaltWindow     *self,
+                                   GFile            *file,
+                                   GPtrArray        *notes,
+                                   GError          **error);
+gboolean basalt_window_export     (BasaltWindow     *self,
+                                   BslExportFormat   format,
+                                   GFile            *file,
+                                   GPtrArray        *notes,
+                                   GError          **error);
 
 G_END_DECLS

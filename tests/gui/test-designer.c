@@ -641,6 +641,61 @@ test_groups (Fixture       *f,
 /* The keyboard shortcuts window (Ctrl+?) is built from its resource, lists the window's
  * actions, and About is in the menu. (Neither is shown here: GTK 4.8's own shortcuts and About
  * windows warn about a label of theirs measuring -4 px under Xvfb.) */
+/* File > Import NIR and File > Export, as the menu items call them. */
+static void
+test_import_export (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char *shared = g_getenv ("BASALT_SHARED_DIR");
+  g_autofree char *nir = g_build_filename (shared != NULL ? shared : "../shared", "reference", "nir",
+                                           "02_feedforward_affine_cubalif_affine_lif.nir", NULL);
+  g_autofree char *conv = g_build_filename (shared != NULL ? shared : "../shared", "reference", "nir",
+                                            "05_conv2d_sumpool_flatten.nir", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (nir);
+  g_autoptr(GFile) conv_file = g_file_new_for_path (conv);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  const char *formats[] = { "nir", "c", "lava" };
+  BslGraph *graph;
+  guint n_before;
+
+  REQUIRE_DISPLAY (have_display);
+
+  /* The menu's actions exist. */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "import-nir"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "export"));
+
+  g_assert_true (basalt_window_import_nir (f->window, file, notes, &error));
+  g_assert_no_error (error);
+  graph = basalt_document_get_graph (f->document);
+  g_assert_cmpuint (graph->processes->len, >=, 3);
+  /* Not saved as a .basalt file yet: closing asks first. */
+  g_assert_true (basalt_document_get_dirty (f->document));
+
+  /* A file Basalt cannot represent: a message naming the node, the network stays. */
+  n_before = graph->processes->len;
+  g_assert_false (basalt_window_import_nir (f->window, conv_file, notes, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Conv2d"));
+  g_clear_error (&error);
+  g_assert_cmpuint (basalt_document_get_graph (f->document)->processes->len, ==, n_before);
+
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      BslExportFormat format;
+      g_autofree char *name = g_strdup_printf ("net.%s", formats[i]);
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+      g_autoptr(GFile) out = g_file_new_for_path (path);
+
+      g_assert_true (bsl_export_format_from_string (formats[i], &format));
+      g_ptr_array_set_size (notes, 0);
+      g_assert_true (basalt_window_export (f->window, format, out, notes, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+      g_unlink (path);
+    }
+}
+
 static void
 test_help_and_about (Fixture       *f,
                      gconstpointer  data)
@@ -1126,6 +1181,7 @@ main (int   argc,
 
   g_test_add ("/designer/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/designer/help-and-about", Fixture, NULL, fixture_set_up, test_help_and_about, fixture_tear_down);
+  g_test_add ("/designer/import-export", Fixture, NULL, fixture_set_up, test_import_export, fixture_tear_down);
   g_test_add ("/designer/close-confirm", Fixture, NULL, fixture_set_up, test_close_confirm, fixture_tear_down);
   g_test_add ("/designer/canvas-view", Fixture, NULL, fixture_set_up, test_canvas_view, fixture_tear_down);
   g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
