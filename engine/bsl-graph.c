@@ -9,6 +9,10 @@
 #include "bsl-graph-private.h"
 #include "bsl-equations-type.h"
 
+/* Elements of one process (neurons, or synapses of a matrix): refused above this before
+ * anything is allocated. 2^26 doubles are 512 MiB per Var. docs/file-format.md names it. */
+#define MAX_ELEMENTS ((gsize) 1 << 26)
+
 static void
 replace_string (char       **field,
                 const char  *value)
@@ -150,6 +154,7 @@ bsl_process_set_shape (BslProcess   *process,
   GHashTableIter iter;
   gpointer key, value;
   guint wanted_ndim = process->type->shape_kind == BSL_SHAPE_KIND_MATRIX ? 2 : 1;
+  gsize n = 1;
 
   if (ndim != wanted_ndim)
     {
@@ -160,14 +165,27 @@ bsl_process_set_shape (BslProcess   *process,
       return FALSE;
     }
   for (guint i = 0; i < ndim; i++)
-    if (dims[i] == 0 || dims[i] > (1u << 26))
-      {
-        g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
-                     "process '%s' (%s): shape dimension %u is %" G_GSIZE_FORMAT
-                     "; it must be between 1 and %u",
-                     process->name, process->type->name, i, dims[i], 1u << 26);
-        return FALSE;
-      }
+    {
+      if (dims[i] == 0 || dims[i] > MAX_ELEMENTS)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                       "process '%s' (%s): shape dimension %u is %" G_GSIZE_FORMAT
+                       "; it must be between 1 and %" G_GSIZE_FORMAT,
+                       process->name, process->type->name, i, dims[i], MAX_ELEMENTS);
+          return FALSE;
+        }
+      /* Each factor is at most 2^26, so the product cannot wrap. */
+      n *= dims[i];
+    }
+  if (n > MAX_ELEMENTS)
+    {
+      g_autofree char *shape = bsl_shape_to_string (ndim, dims);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "process '%s' (%s): shape %s has %" G_GSIZE_FORMAT " elements; a process "
+                   "holds at most %" G_GSIZE_FORMAT, process->name, process->type->name, shape,
+                   n, MAX_ELEMENTS);
+      return FALSE;
+    }
 
   probe.ndim = ndim;
   for (guint i = 0; i < ndim; i++)
@@ -309,9 +327,13 @@ check_value (const BslProcess *process,
   for (gsize k = 0; k < value->n; k++)
     {
       double x = value->data[k];
-      g_autofree char *where = value->n > 1 ? g_strdup_printf ("[%" G_GSIZE_FORMAT "]", k)
-                                            : g_strdup ("");
+      g_autofree char *where = NULL;
 
+      /* The common case first: a large matrix is checked element by element, and the index
+       * is formatted only for the element at fault. */
+      if (isfinite (x) && !(integer && x != floor (x)) && x >= lo && x <= hi)
+        continue;
+      where = value->n > 1 ? g_strdup_printf ("[%" G_GSIZE_FORMAT "]", k) : g_strdup ("");
       if (!isfinite (x))
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,

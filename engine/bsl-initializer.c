@@ -80,6 +80,25 @@ get_number (JsonObject *object, const char *key, double fallback, double *value,
   return TRUE;
 }
 
+/* The generators take an unsigned 64-bit seed; a negative, fractional or huge one would be
+ * converted differently on different machines (the conversion is undefined in C). */
+static gboolean
+get_seed (JsonObject *object, guint64 *seed, GError **error)
+{
+  double x;
+
+  if (!get_number (object, "seed", 0, &x, error))
+    return FALSE;
+  if (x < 0 || x >= 18446744073709551616.0 || x != floor (x))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                   "initializer key 'seed' = %g must be a whole number from 0 to 2^64 - 1", x);
+      return FALSE;
+    }
+  *seed = (guint64) x;
+  return TRUE;
+}
+
 static BslArray *
 load_csv_matrix (const char *path, GError **error)
 {
@@ -156,7 +175,9 @@ bsl_initializer_expand (JsonNode     *init,
 
   if (json_object_has_member (object, "file"))
     {
-      const char *file = json_object_get_string_member_with_default (object, "file", NULL);
+      JsonNode *node = json_object_get_member (object, "file");
+      /* Not json_object_get_string_member_with_default: it warns on a list or an object. */
+      const char *file = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
       g_autofree char *path = NULL;
 
       if (file == NULL)
@@ -173,7 +194,9 @@ bsl_initializer_expand (JsonNode     *init,
       return g_steal_pointer (&array);
     }
 
-  kind = json_object_get_string_member_with_default (object, "init", NULL);
+  kind = json_object_has_member (object, "init") &&
+         JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "init"))
+           ? json_node_get_string (json_object_get_member (object, "init")) : NULL;
   if (kind == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
@@ -198,25 +221,27 @@ bsl_initializer_expand (JsonNode     *init,
     }
   else if (g_str_equal (kind, "uniform"))
     {
-      double low, high, seed;
+      double low, high;
+      guint64 seed;
       Xoshiro rng;
       if (!get_number (object, "low", 0, &low, error) ||
           !get_number (object, "high", 1, &high, error) ||
-          !get_number (object, "seed", 0, &seed, error))
+          !get_seed (object, &seed, error))
         return NULL;
-      xoshiro_seed (&rng, (guint64) seed);
+      xoshiro_seed (&rng, seed);
       for (gsize k = 0; k < array->n; k++)
         array->data[k] = low + (high - low) * xoshiro_uniform (&rng);
     }
   else if (g_str_equal (kind, "normal"))
     {
-      double mean, std, seed;
+      double mean, std;
+      guint64 seed;
       Xoshiro rng;
       if (!get_number (object, "mean", 0, &mean, error) ||
           !get_number (object, "std", 1, &std, error) ||
-          !get_number (object, "seed", 0, &seed, error))
+          !get_seed (object, &seed, error))
         return NULL;
-      xoshiro_seed (&rng, (guint64) seed);
+      xoshiro_seed (&rng, seed);
       for (gsize k = 0; k < array->n; k++)
         {
           /* Box-Muller, cosine branch only: one normal from two uniforms. */
@@ -253,9 +278,10 @@ bsl_initializer_expand (JsonNode     *init,
     {
       /* Connection probability: a separate stream (seed + 1) keeps element k with probability p,
        * so changing p does not change the values of the synapses that stay. */
-      double p, seed;
+      double p;
+      guint64 seed;
       Xoshiro rng;
-      if (!get_number (object, "p", 1, &p, error) || !get_number (object, "seed", 0, &seed, error))
+      if (!get_number (object, "p", 1, &p, error) || !get_seed (object, &seed, error))
         return NULL;
       if (p < 0 || p > 1)
         {
@@ -263,7 +289,7 @@ bsl_initializer_expand (JsonNode     *init,
                        "initializer key 'p' = %g must be a probability between 0 and 1", p);
           return NULL;
         }
-      xoshiro_seed (&rng, (guint64) seed + 1);
+      xoshiro_seed (&rng, seed + 1);
       for (gsize k = 0; k < array->n; k++)
         if (xoshiro_uniform (&rng) >= p)
           array->data[k] = 0.0;

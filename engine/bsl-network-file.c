@@ -15,8 +15,23 @@ static const char *top_level_keys[] = { "format", "version", "run", "processes",
                                         "groups", NULL };
 static const char *process_keys[] = { "name", "type", "shape", "equations", "params", "model", "ui",
                                       NULL };
+static const char *equations_keys[] = { "model", "threshold", "reset", "refractory", "input",
+                                        "method" };
 
 /* ---------------- reading ---------------- */
+
+/* The member's text, or NULL when it is missing or not a string. json-glib's
+ * _with_default getters emit a critical when the member is a list or an object. */
+static const char *
+member_string (JsonObject *object, const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
 
 static gboolean
 node_is_number (JsonNode *node)
@@ -35,6 +50,43 @@ node_number (JsonNode *node)
   if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
     return json_node_get_boolean (node) ? 1.0 : 0.0;
   return json_node_get_double (node);
+}
+
+/* A number beyond a double's range reads as infinity, which cannot be written back as JSON.
+ * Kept content (ui, unknown keys, initializer objects) is refused with the path to it. */
+static gboolean
+find_infinite (JsonNode *node, GString *path)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          gsize len = path->len;
+          g_string_append_printf (path, "%s\"%s\"", len ? ": " : "", (const char *) l->data);
+          if (find_infinite (json_object_get_member (object, l->data), path))
+            return TRUE;
+          g_string_truncate (path, len);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint k = 0; k < json_array_get_length (array); k++)
+        {
+          gsize len = path->len;
+          g_string_append_printf (path, "[%u]", k);
+          if (find_infinite (json_array_get_element (array, k), path))
+            return TRUE;
+          g_string_truncate (path, len);
+        }
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return !isfinite (json_node_get_double (node));
+  return FALSE;
 }
 
 /* Finds the nesting depth and dimensions of a (hopefully rectangular) nested array. */
@@ -162,6 +214,12 @@ read_shape (JsonNode *node, guint *ndim, gsize *dims, GError **error)
       x = node_number (d);
       if (x != floor (x) || x < 1)
         goto bad;
+      /* The process checks the size; this only keeps the conversion defined. */
+      if (x > 9007199254740992.0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "'shape' dimension %g is too large", x);
+          return FALSE;
+        }
       dims[i] = (gsize) x;
     }
   return TRUE;
@@ -213,8 +271,8 @@ read_process (BslGraph    *graph,
       return FALSE;
     }
   object = json_node_get_object (node);
-  name = json_object_get_string_member_with_default (object, "name", NULL);
-  type_name = json_object_get_string_member_with_default (object, "type", NULL);
+  name = member_string (object, "name");
+  type_name = member_string (object, "type");
   if (name == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "processes[%u] has no \"name\" string", index);
@@ -258,12 +316,21 @@ read_process (BslGraph    *graph,
           return FALSE;
         }
       eq = json_node_get_object (member);
-      text.model = json_object_get_string_member_with_default (eq, "model", "");
-      text.threshold = json_object_get_string_member_with_default (eq, "threshold", "");
-      text.reset = json_object_get_string_member_with_default (eq, "reset", "");
-      text.refractory = json_object_get_string_member_with_default (eq, "refractory", "");
-      text.input = json_object_get_string_member_with_default (eq, "input", "");
-      text.method = json_object_get_string_member_with_default (eq, "method", "euler");
+      for (guint k = 0; k < G_N_ELEMENTS (equations_keys); k++)
+        if (json_object_has_member (eq, equations_keys[k]) &&
+            member_string (eq, equations_keys[k]) == NULL)
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                         "process '%s' (%s): \"equations\": \"%s\" must be a string", name,
+                         type_name, equations_keys[k]);
+            return FALSE;
+          }
+      text.model = member_string (eq, "model") ?: "";
+      text.threshold = member_string (eq, "threshold") ?: "";
+      text.reset = member_string (eq, "reset") ?: "";
+      text.refractory = member_string (eq, "refractory") ?: "";
+      text.input = member_string (eq, "input") ?: "";
+      text.method = member_string (eq, "method") ?: "euler";
       if (!bsl_process_set_equations (process, &text, error))
         return FALSE;
       /* The file's params are the values; nothing of a new process's defaults stays. */
@@ -329,16 +396,56 @@ read_process (BslGraph    *graph,
   if ((member = json_object_get_member (object, "ui")) != NULL && JSON_NODE_HOLDS_OBJECT (member))
     {
       JsonObject *ui = json_node_get_object (member);
+      JsonNode *x = json_object_get_member (ui, "x"), *y = json_object_get_member (ui, "y");
+
       process->ui = json_object_ref (ui);
-      if (json_object_has_member (ui, "x") && json_object_has_member (ui, "y"))
+      if (x != NULL && y != NULL && node_is_number (x) && node_is_number (y))
         {
           process->has_position = TRUE;
-          process->x = json_object_get_double_member (ui, "x");
-          process->y = json_object_get_double_member (ui, "y");
+          process->x = node_number (x);
+          process->y = node_number (y);
         }
     }
   process->extra = unknown_members (object, process_keys);
+  {
+    g_autoptr(GString) path = g_string_new (NULL);
+    if (find_infinite (node, path))
+      {
+        g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                     "process '%s' (%s): %s is not a finite number", name, type_name, path->str);
+        return FALSE;
+      }
+  }
   return TRUE;
+}
+
+/* run.steps and run.seed: whole numbers from 0 up to what a gint64 holds. */
+static gboolean
+read_run_count (JsonObject  *run,
+                const char  *key,
+                gint64      *value,
+                GError     **error)
+{
+  JsonNode *node = json_object_get_member (run, key);
+  GType type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node)
+                                                            : G_TYPE_INVALID;
+  double x = type == G_TYPE_DOUBLE ? json_node_get_double (node) : -1;
+
+  if (node == NULL)
+    return TRUE;
+  if (type == G_TYPE_INT64 && json_node_get_int (node) >= 0)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+  if (type == G_TYPE_DOUBLE && x >= 0 && x < 9223372036854775808.0 && x == floor (x))
+    {
+      *value = (gint64) x;
+      return TRUE;
+    }
+  g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+               "run: \"%s\" must be a whole number from 0 to %" G_GINT64_FORMAT, key, G_MAXINT64);
+  return FALSE;
 }
 
 static gboolean
@@ -349,7 +456,7 @@ read_graph (BslGraph    *graph,
 {
   JsonObject *object;
   JsonNode *member;
-  gint64 version;
+  double version;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -357,7 +464,7 @@ read_graph (BslGraph    *graph,
       return FALSE;
     }
   object = json_node_get_object (root);
-  if (g_strcmp0 (json_object_get_string_member_with_default (object, "format", ""), "basalt") != 0)
+  if (g_strcmp0 (member_string (object, "format"), "basalt") != 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                    "not a Basalt network (\"format\": \"basalt\" is missing)");
@@ -366,36 +473,49 @@ read_graph (BslGraph    *graph,
   member = json_object_get_member (object, "version");
   if (member == NULL || !node_is_number (member))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"version\" is missing");
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"version\" is missing or not a number");
       return FALSE;
     }
-  version = json_node_get_int (member);
+  /* Compared as a double: a huge version must not wrap into the accepted range. */
+  version = node_number (member);
   if (version > BSL_FILE_FORMAT_VERSION)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_VERSION,
-                   "written by a newer Basalt (file format version %" G_GINT64_FORMAT
-                   "; this Basalt reads up to version %d)", version, BSL_FILE_FORMAT_VERSION);
+                   "written by a newer Basalt (file format version %g; this Basalt reads up to "
+                   "version %d)", version, BSL_FILE_FORMAT_VERSION);
       return FALSE;
     }
-  if (version < 1)
+  if (version < 1 || version != floor (version))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_VERSION,
-                   "unknown file format version %" G_GINT64_FORMAT, version);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_VERSION, "unknown file format version %g", version);
       return FALSE;
     }
 
-  if ((member = json_object_get_member (object, "run")) != NULL && JSON_NODE_HOLDS_OBJECT (member))
+  if ((member = json_object_get_member (object, "run")) != NULL)
     {
-      JsonObject *run = json_node_get_object (member);
-      const char *tag = json_object_get_string_member_with_default (run, "tag", NULL);
-      if (tag != NULL && !bsl_tag_from_string (tag, &graph->run_tag))
+      JsonObject *run;
+      const char *tag;
+      gint64 seed = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (member))
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "run: \"tag\" must be \"floating_pt\" or \"fixed_pt\", not '%s'", tag);
+                       "\"run\" must be an object, e.g. {\"tag\": \"fixed_pt\", \"steps\": 100}");
           return FALSE;
         }
-      graph->run_steps = json_object_get_int_member_with_default (run, "steps", graph->run_steps);
-      graph->run_seed = json_object_get_int_member_with_default (run, "seed", 0);
+      run = json_node_get_object (member);
+      tag = member_string (run, "tag");
+      if (json_object_has_member (run, "tag") && !bsl_tag_from_string (tag, &graph->run_tag))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "run: \"tag\" must be \"floating_pt\" or \"fixed_pt\", not '%s'",
+                       tag != NULL ? tag : "(not a string)");
+          return FALSE;
+        }
+      if (!read_run_count (run, "steps", &graph->run_steps, error) ||
+          !read_run_count (run, "seed", &seed, error))
+        return FALSE;
+      graph->run_seed = (guint64) seed;
     }
 
   member = json_object_get_member (object, "processes");
@@ -432,8 +552,8 @@ read_graph (BslGraph    *graph,
               g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "connections[%u] must be an object", i);
               return FALSE;
             }
-          from = json_object_get_string_member_with_default (json_node_get_object (c), "from", NULL);
-          to = json_object_get_string_member_with_default (json_node_get_object (c), "to", NULL);
+          from = member_string (json_node_get_object (c), "from");
+          to = member_string (json_node_get_object (c), "to");
           if (from == NULL || to == NULL)
             {
               g_set_error (error, BSL_ERROR, BSL_ERROR_CONNECTION,
@@ -445,6 +565,23 @@ read_graph (BslGraph    *graph,
         }
     }
 
+  {
+    g_autoptr(GString) path = g_string_new (NULL);
+    g_autoptr(JsonNode) others = json_node_new (JSON_NODE_OBJECT);
+    g_autoptr(JsonObject) kept = json_object_new ();
+    g_autoptr(GList) members = json_object_get_members (object);
+
+    /* The processes were checked one by one, with their names. */
+    for (GList *l = members; l != NULL; l = l->next)
+      if (!g_str_equal (l->data, "processes"))
+        json_object_set_member (kept, l->data, json_node_ref (json_object_get_member (object, l->data)));
+    json_node_set_object (others, kept);
+    if (find_infinite (others, path))
+      {
+        g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "%s is not a finite number", path->str);
+        return FALSE;
+      }
+  }
   if ((member = json_object_get_member (object, "groups")) != NULL)
     graph->groups = json_node_copy (member);
   graph->extra = unknown_members (object, top_level_keys);
@@ -468,6 +605,11 @@ bsl_graph_load_data (const char  *data,
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: malformed JSON: %s", display_name,
                    local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: the file is empty", display_name);
       return NULL;
     }
   graph = bsl_graph_new ();

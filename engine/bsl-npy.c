@@ -51,6 +51,9 @@ parse_header (const char *header,
         p++;
       if (*p == ')')
         break;
+      /* g_ascii_strtoull would read "-1" as 2^64 - 1. */
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
       d = g_ascii_strtoull (p, &end, 10);
       if (end == p || *ndim >= BSL_MAX_DIMS)
         return FALSE;
@@ -147,8 +150,20 @@ bsl_npy_load (const char  *path,
       return NULL;
     }
   offset += header_len;
+  /* A lying header must not wrap the element count: every factor is checked against the data
+   * that is there, so nothing is allocated beyond what the file holds. */
   for (guint d = 0; d < ndim; d++)
-    n *= dims[d];
+    {
+      if (dims[d] != 0 && n > (length - offset) / item_size / dims[d])
+        {
+          g_autofree char *shape = bsl_shape_to_string (ndim, dims);
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: the .npy file is truncated (its header says shape %s, which needs "
+                       "more data than the file holds)", path, shape);
+          return NULL;
+        }
+      n *= dims[d];
+    }
   if (offset + n * item_size > length)
     goto truncated;
 
