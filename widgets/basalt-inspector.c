@@ -9,6 +9,7 @@
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 
+#include "basalt-equations-preview.h"
 #include "basalt-inspector.h"
 
 /* Above this many values an editor shows a summary instead of every number. */
@@ -68,6 +69,8 @@ struct _BasaltInspector
   GtkWidget  *eq_input;
   GtkWidget  *eq_method;
   GtkWidget  *eq_error;
+  GtkWidget  *eq_preview;
+  guint       eq_preview_source;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
@@ -991,6 +994,23 @@ text_view_dup_text (GtkWidget *view)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
+/* The texts as shown in the editor; returns the model text, which text->model borrows. */
+static char *
+get_shown_equations (BasaltInspector  *self,
+                     BslEquationsText *text)
+{
+  char *model = text_view_dup_text (self->eq_model);
+  guint method = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->eq_method));
+
+  text->model = model;
+  text->threshold = gtk_editable_get_text (GTK_EDITABLE (self->eq_threshold));
+  text->reset = gtk_editable_get_text (GTK_EDITABLE (self->eq_reset));
+  text->refractory = gtk_editable_get_text (GTK_EDITABLE (self->eq_refractory));
+  text->input = gtk_editable_get_text (GTK_EDITABLE (self->eq_input));
+  text->method = method < G_N_ELEMENTS (eq_methods) - 1 ? eq_methods[method] : "euler";
+  return model;
+}
+
 static gboolean
 apply_equations (BasaltInspector *self)
 {
@@ -1000,19 +1020,11 @@ apply_equations (BasaltInspector *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *name = NULL;
   BslEquationsText text;
-  guint method;
 
   if (process == NULL || self->eq_model == NULL)
     return FALSE;
 
-  model = text_view_dup_text (self->eq_model);
-  method = gtk_drop_down_get_selected (GTK_DROP_DOWN (self->eq_method));
-  text.model = model;
-  text.threshold = gtk_editable_get_text (GTK_EDITABLE (self->eq_threshold));
-  text.reset = gtk_editable_get_text (GTK_EDITABLE (self->eq_reset));
-  text.refractory = gtk_editable_get_text (GTK_EDITABLE (self->eq_refractory));
-  text.input = gtk_editable_get_text (GTK_EDITABLE (self->eq_input));
-  text.method = method < G_N_ELEMENTS (eq_methods) - 1 ? eq_methods[method] : "euler";
+  model = get_shown_equations (self, &text);
 
   /* Checked on a copy first, so the message (line and column) shows here and nothing changes. */
   probe = bsl_process_copy (process);
@@ -1034,6 +1046,176 @@ on_equations_apply (GtkButton       *button,
                     BasaltInspector *self)
 {
   apply_equations (self);
+}
+
+/* Live preview */
+
+/* Text offsets of a (line, column) position, both counted from 1 in characters; the column
+ * may be one past the end of the line (an unfinished expression). */
+static gboolean
+find_char_range (const char *text,
+                 guint       line,
+                 guint       column,
+                 int        *start,
+                 int        *end)
+{
+  const char *p = text;
+  glong line_start, line_len, offset;
+
+  for (guint l = 1; l < line; l++)
+    {
+      p = strchr (p, '\n');
+      if (p == NULL)
+        return FALSE;
+      p++;
+    }
+  line_start = g_utf8_pointer_to_offset (text, p);
+  line_len = g_utf8_strlen (p, (gssize) strcspn (p, "\n"));
+  if (line_len == 0)
+    return FALSE;
+  offset = MIN ((glong) column - 1, line_len - 1);
+  *start = (int) (line_start + offset);
+  *end = *start + 1;
+  return TRUE;
+}
+
+static void
+clear_error_marks (BasaltInspector *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->eq_model));
+  GtkTextIter start, end;
+  GtkWidget *entries[] = { self->eq_threshold, self->eq_reset, self->eq_refractory };
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_remove_tag_by_name (buffer, "error", &start, &end);
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    gtk_entry_set_attributes (GTK_ENTRY (entries[i]), NULL);
+}
+
+/* Marks the character an error points at, in the text it belongs to. The cursor moves there
+ * only when the model view is not being typed in, so typing is never interrupted. */
+static void
+mark_error (BasaltInspector *self,
+            const GError    *error)
+{
+  const char *which = NULL;
+  guint line, column;
+  int start, end;
+
+  if (!bsl_equations_error_position (error, &which, &line, &column))
+    return;
+
+  if (g_strcmp0 (which, "model") == 0)
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->eq_model));
+      g_autofree char *text = text_view_dup_text (self->eq_model);
+      GtkTextIter a, b;
+
+      if (!find_char_range (text, line, column, &start, &end))
+        return;
+      gtk_text_buffer_get_iter_at_offset (buffer, &a, start);
+      gtk_text_buffer_get_iter_at_offset (buffer, &b, end);
+      gtk_text_buffer_apply_tag_by_name (buffer, "error", &a, &b);
+      if (!gtk_widget_has_focus (self->eq_model))
+        {
+          gtk_text_buffer_place_cursor (buffer, &a);
+          gtk_text_view_scroll_to_iter (GTK_TEXT_VIEW (self->eq_model), &a, 0.1, FALSE, 0, 0);
+        }
+    }
+  else
+    {
+      GtkWidget *entry = g_strcmp0 (which, "threshold") == 0 ? self->eq_threshold
+                       : g_strcmp0 (which, "reset") == 0 ? self->eq_reset
+                       : g_strcmp0 (which, "refractory") == 0 ? self->eq_refractory : NULL;
+      const char *text;
+      PangoAttrList *attrs;
+      PangoAttribute *attr;
+
+      if (entry == NULL)
+        return;
+      text = gtk_editable_get_text (GTK_EDITABLE (entry));
+      if (!find_char_range (text, line, column, &start, &end))
+        return;
+      attrs = pango_attr_list_new ();
+      for (guint i = 0; i < 2; i++)
+        {
+          attr = i == 0 ? pango_attr_underline_new (PANGO_UNDERLINE_ERROR)
+                        : pango_attr_foreground_new (0xe000, 0x1b00, 0x2400);
+          attr->start_index = g_utf8_offset_to_pointer (text, start) - text;
+          attr->end_index = g_utf8_offset_to_pointer (text, end) - text;
+          pango_attr_list_insert (attrs, attr);
+        }
+      gtk_entry_set_attributes (GTK_ENTRY (entry), attrs);
+      pango_attr_list_unref (attrs);
+    }
+}
+
+/* Compiles the texts as typed (not the process's own) and simulates one neuron with them and
+ * the process's values. Nothing of the document changes: Apply stays the only edit. */
+static void
+update_preview (BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+  g_autofree char *model = NULL;
+  g_autoptr(BslEquations) eq = NULL;
+  g_autoptr(GError) error = NULL;
+  BslEquationsText text;
+
+  g_clear_handle_id (&self->eq_preview_source, g_source_remove);
+  if (process == NULL || self->eq_preview == NULL)
+    return;
+
+  model = get_shown_equations (self, &text);
+  eq = bsl_equations_new (text.model, text.threshold, text.reset, text.refractory, text.input, &error);
+  if (eq != NULL && !bsl_equations_set_method (eq, text.method, &error))
+    g_clear_pointer (&eq, bsl_equations_unref);
+
+  clear_error_marks (self);
+  if (eq == NULL)
+    {
+      gtk_label_set_text (GTK_LABEL (self->eq_error), error->message);
+      gtk_widget_set_visible (self->eq_error, TRUE);
+      mark_error (self, error);
+      basalt_equations_preview_show_message (BASALT_EQUATIONS_PREVIEW (self->eq_preview),
+                                             "No preview while the equations have an error (above).");
+      return;
+    }
+
+  gtk_widget_set_visible (self->eq_error, FALSE);
+  basalt_equations_preview_show (BASALT_EQUATIONS_PREVIEW (self->eq_preview), eq, process);
+}
+
+static gboolean
+on_preview_timeout (gpointer data)
+{
+  BasaltInspector *self = data;
+
+  self->eq_preview_source = 0;
+  update_preview (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing re-simulates once the keys pause, not at every key. */
+static void
+schedule_preview (BasaltInspector *self)
+{
+  g_clear_handle_id (&self->eq_preview_source, g_source_remove);
+  self->eq_preview_source = g_timeout_add (150, on_preview_timeout, self);
+}
+
+static void
+on_equations_text_changed (gpointer         object,
+                           BasaltInspector *self)
+{
+  schedule_preview (self);
+}
+
+static void
+on_equations_method_changed (GObject         *object,
+                             GParamSpec      *pspec,
+                             BasaltInspector *self)
+{
+  schedule_preview (self);
 }
 
 static GtkWidget *
@@ -1110,7 +1292,21 @@ add_equations_editor (BasaltInspector  *self,
   gtk_widget_set_halign (apply, GTK_ALIGN_END);
   g_signal_connect (apply, "clicked", G_CALLBACK (on_equations_apply), self);
   gtk_box_append (GTK_BOX (box), apply);
+
+  self->eq_preview = basalt_equations_preview_new ();
+  gtk_box_append (GTK_BOX (box), self->eq_preview);
   gtk_box_append (self->params_box, box);
+
+  gtk_text_buffer_create_tag (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->eq_model)), "error",
+                              "underline", PANGO_UNDERLINE_ERROR, "background", "rgba(224,27,36,0.25)", NULL);
+  g_signal_connect (gtk_text_view_get_buffer (GTK_TEXT_VIEW (self->eq_model)), "changed",
+                    G_CALLBACK (on_equations_text_changed), self);
+  g_signal_connect (self->eq_threshold, "changed", G_CALLBACK (on_equations_text_changed), self);
+  g_signal_connect (self->eq_reset, "changed", G_CALLBACK (on_equations_text_changed), self);
+  g_signal_connect (self->eq_refractory, "changed", G_CALLBACK (on_equations_text_changed), self);
+  g_signal_connect (self->eq_input, "changed", G_CALLBACK (on_equations_text_changed), self);
+  g_signal_connect (self->eq_method, "notify::selected", G_CALLBACK (on_equations_method_changed), self);
+  update_preview (self);
 }
 
 static void
@@ -1121,8 +1317,10 @@ clear_rows (BasaltInspector *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->params_box))) != NULL)
     gtk_box_remove (self->params_box, child);
   g_ptr_array_set_size (self->rows, 0);
+  g_clear_handle_id (&self->eq_preview_source, g_source_remove);
   self->eq_model = self->eq_threshold = self->eq_reset = NULL;
   self->eq_refractory = self->eq_input = self->eq_method = self->eq_error = NULL;
+  self->eq_preview = NULL;
 }
 
 static void
@@ -1606,6 +1804,8 @@ basalt_inspector_refresh (BasaltInspector *self)
       row_show_value (row, process);
     }
   rebuild_connections (self, process);
+  /* New parameter values change the trace at once. */
+  update_preview (self);
 }
 
 void
@@ -1818,6 +2018,22 @@ basalt_inspector_enter_equations (BasaltInspector        *self,
     if (g_str_equal (eq_methods[i], text->method))
       gtk_drop_down_set_selected (GTK_DROP_DOWN (self->eq_method), i);
   return apply_equations (self);
+}
+
+GtkWidget *
+basalt_inspector_get_equations_preview (BasaltInspector *self)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  return self->eq_preview;
+}
+
+GtkTextView *
+basalt_inspector_get_equations_view (BasaltInspector *self)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  return self->eq_model ? GTK_TEXT_VIEW (self->eq_model) : NULL;
 }
 
 const char *

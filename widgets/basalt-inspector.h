@@ -53,6 +53,10 @@ void        basalt_inspector_enter_shape  (BasaltInspector *self,
 gboolean    basalt_inspector_enter_equations (BasaltInspector        *self,
                                               const BslEquationsText *text);
 const char *basalt_inspector_get_equations_error (BasaltInspector *self);
+/* The live trace under an Equations process's texts (a BasaltEquationsPreview), and the view of
+ * its model text; NULL when the shown process is not an Equations one. */
+GtkWidget  *basalt_inspector_get_equations_preview (BasaltInspector *self);
+GtkTextView *basalt_inspector_get_equations_view (BasaltInspector *self);
 /* Choosing a preset in the process's Preset list; FALSE when the type has no such preset. */
 gboolean    basalt_inspector_choose_preset (BasaltInspector *self,
                                             const char      *preset);
