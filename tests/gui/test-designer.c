@@ -696,6 +696,24 @@ test_import_export (Fixture       *f,
     }
 }
 
+/* Menu labels with Lava's tag names: an underscore in a GMenu label marks a mnemonic, so
+ * "floating_pt" must be written "floating__pt" or it shows as "floatingpt". */
+static void
+test_menu_labels (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GBytes) ui = NULL;
+  const char *text;
+
+  REQUIRE_DISPLAY (have_display);
+
+  ui = g_resources_lookup_data ("/org/basalt/Basalt/ui/basalt-window.ui", 0, NULL);
+  g_assert_nonnull (ui);
+  text = g_bytes_get_data (ui, NULL);
+  g_assert_nonnull (strstr (text, "floating__pt (double precision)"));
+  g_assert_nonnull (strstr (text, "fixed__pt (bit-exact Loihi 2)"));
+}
+
 static void
 test_help_and_about (Fixture       *f,
                      gconstpointer  data)
@@ -1182,6 +1200,7 @@ main (int   argc,
   g_test_add ("/designer/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/designer/help-and-about", Fixture, NULL, fixture_set_up, test_help_and_about, fixture_tear_down);
   g_test_add ("/designer/import-export", Fixture, NULL, fixture_set_up, test_import_export, fixture_tear_down);
+  g_test_add ("/designer/menu-labels", Fixture, NULL, fixture_set_up, test_menu_labels, fixture_tear_down);
   g_test_add ("/designer/close-confirm", Fixture, NULL, fixture_set_up, test_close_confirm, fixture_tear_down);
   g_test_add ("/designer/canvas-view", Fixture, NULL, fixture_set_up, test_canvas_view, fixture_tear_down);
   g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
