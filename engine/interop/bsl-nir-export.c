@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
@@ -54,6 +55,7 @@ typedef struct
   double  *bias;
   double  *v0;           /* initial v: a shifted v_reset in NIR, which starts at v = 0 */
   gboolean spiking;
+  gboolean cuba_equations; /* an Equations process written in CubaLIF's form (SI values) */
   double  *extra_bias;   /* neurons exported as IF/I: bias carried by an incoming Affine */
   /* synapses, float equivalent, (n_out, n_in) */
   gsize    n_out, n_in;
@@ -421,6 +423,76 @@ new_node (hid_t nodes, const char *name, const char *type)
   return g;
 }
 
+/* Equations whose text is, but for spacing, a current-based LIF (the form of a new Equations
+ * process): dv/dt = (v_rest - v + R*I)/tau, dI/dt = -I/tau_syn, threshold v > v_th, reset
+ * v = v_reset, input to I. That is NIR's CubaLIF with its parameters as they are. */
+static gboolean
+same_text (const char *a, const char *b)
+{
+  for (;;)
+    {
+      while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
+        a++;
+      while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
+        b++;
+      if (*a != *b)
+        return FALSE;
+      if (*a == '\0')
+        return TRUE;
+      a++;
+      b++;
+    }
+}
+
+static gboolean
+is_cuba_equations (const BslProcess *p)
+{
+  const BslEquationsText *cuba = bsl_equations_default_text ();
+  BslEquationsText text;
+
+  return bsl_process_get_equations (p, &text) && same_text (text.model, cuba->model) &&
+         same_text (text.threshold, cuba->threshold) && same_text (text.reset, cuba->reset) &&
+         same_text (text.input, cuba->input);
+}
+
+static gboolean
+write_cuba_equations (Ctx *ctx, hid_t nodes, Item *it)
+{
+  const BslProcess *p = it->proc;
+  const char *name = p->name;
+  gsize n = it->n;
+  g_autoptr (BslArray) tau_syn = full (p, "tau_syn");
+  g_autoptr (BslArray) tau = full (p, "tau");
+  g_autoptr (BslArray) r = full (p, "R");
+  g_autoptr (BslArray) v_rest = full (p, "v_rest");
+  g_autoptr (BslArray) v_th = full (p, "v_th");
+  g_autoptr (BslArray) v_reset = full (p, "v_reset");
+  BslEquationsText text;
+  gboolean ok = TRUE;
+  hid_t g;
+
+  if (tau_syn == NULL || tau == NULL || r == NULL || v_rest == NULL || v_th == NULL || v_reset == NULL)
+    return FALSE;
+  /* Input adds to I each step; a NIR spike of weight w raises I by w_in * w / tau_syn. */
+  g = new_node (nodes, name, "CubaLIF");
+  if (g < 0)
+    return FALSE;
+  ok = ok && w_vec (g, "tau_syn", n, tau_syn->data);
+  ok = ok && w_vec (g, "tau_mem", n, tau->data);
+  ok = ok && w_vec (g, "r", n, r->data);
+  ok = ok && w_vec (g, "v_leak", n, v_rest->data);
+  ok = ok && w_vec (g, "v_threshold", n, v_th->data);
+  ok = ok && w_vec (g, "v_reset", n, v_reset->data);
+  ok = ok && w_vec (g, "w_in", n, tau_syn->data);
+  H5Gclose (g);
+  if (bsl_process_get_equations (p, &text) && text.refractory[0] != '\0')
+    note (ctx, "%s: the refractory period (%s) has no NIR field and was left out", name,
+          text.refractory);
+  note (ctx, "%s (Equations) is a CubaLIF: its parameters are written in SI units as they are",
+        name);
+  return ok;
+}
+
 /* Neuron parameters with unit gain (see the file comment). */
 static gboolean
 write_neuron (Ctx *ctx, hid_t nodes, Item *it)
@@ -433,6 +505,8 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
   gboolean ok = TRUE;
   hid_t g;
 
+  if (it->cuba_equations)
+    return write_cuba_equations (ctx, nodes, it);
   if (du < 1.0 && (du <= 0.0 || dv <= 0.0))
     {
       note (ctx, "%s: du = %g, dv = %g: a synaptic current without %s decay has no CubaLIF "
@@ -810,6 +884,14 @@ bsl_nir_export_file (const BslGraph            *graph,
           it->role = ROLE_OUTPUT;
           it->n = bsl_process_port_size (p, "a_in");
         }
+      else if (is_cuba_equations (p))
+        {
+          it->role = ROLE_NEURON;
+          it->cuba_equations = TRUE;
+          it->spiking = TRUE;
+          it->n = bsl_process_port_size (p, "a_in");
+          it->bias = g_new0 (double, it->n);
+        }
       else
         {
           it->role = ROLE_SKIP;
@@ -842,7 +924,8 @@ bsl_nir_export_file (const BslGraph            *graph,
       if (n_targets != 1 || !constant_current (it->proc, it->n, it->current))
         continue;
       tgt = lookup (&ctx, target);
-      syn = tgt != NULL && tgt->role == ROLE_NEURON ? bias_carrier (&ctx, target) : NULL;
+      syn = tgt != NULL && tgt->role == ROLE_NEURON && !tgt->cuba_equations
+            ? bias_carrier (&ctx, target) : NULL;
       if (syn == NULL)
         continue;
       add_bias (syn, it->current);

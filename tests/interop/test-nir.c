@@ -891,6 +891,55 @@ test_export_fixed_report (void)
   g_assert_cmpuint (back->processes->len, >, 0);
 }
 
+/* An Equations process whose equations are a current-based LIF goes out as a CubaLIF with its
+ * SI parameters; one with other equations is left out with a note naming it. */
+static void
+test_export_equations (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\"}, \"processes\": ["
+    "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[1, 0], [0, 1]]}},"
+    "{\"name\": \"syn\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": [[1e-9, 0], [0, 2e-9]]}},"
+    "{\"name\": \"cuba\", \"type\": \"Equations\", \"shape\": [2]},"
+    "{\"name\": \"other\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {\"model\":"
+    " \"dv/dt = -v/tau : volt\\ntau : second\", \"threshold\": \"v > 1*volt\", \"input\": \"v\"},"
+    " \"params\": {\"tau\": 0.02}}],"
+    "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"cuba.a_in\"}]}";
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "eq.nir", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "eq", NULL, &error);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  BslNirExportOptions options = { .dt = 1e-4, .tag = BSL_TAG_NONE };
+  gboolean other_named = FALSE;
+  double tau_mem[2] = { 0 }, w_in[2] = { 0 };
+  hid_t file, node, d;
+  g_autofree char *type = NULL;
+
+  g_assert_no_error (error);
+  bsl_nir_export_file (graph, out, &options, notes, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < notes->len; i++)
+    other_named = other_named || strstr (notes->pdata[i], "other (Equations)") != NULL;
+  g_assert_true (other_named);
+
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  node = H5Gopen2 (file, "node/nodes/cuba", H5P_DEFAULT);
+  type = read_str (node, "type");
+  g_assert_cmpstr (type, ==, "CubaLIF");
+  d = H5Dopen2 (node, "tau_mem", H5P_DEFAULT);
+  H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, tau_mem);
+  H5Dclose (d);
+  d = H5Dopen2 (node, "w_in", H5P_DEFAULT);
+  H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, w_in);
+  H5Dclose (d);
+  g_assert_cmpfloat (tau_mem[1], ==, 0.010);
+  g_assert_cmpfloat (w_in[0], ==, 0.005);   /* tau_syn: a unit input raises I by 1 */
+  g_assert_cmpint (H5Lexists (file, "node/nodes/other", H5P_DEFAULT), ==, 0);
+  H5Gclose (node);
+  H5Fclose (file);
+}
+
 /* A designer group goes out as a nested NIRGraph and comes back as the same group. */
 static void
 test_group_round_trip (void)
@@ -1340,6 +1389,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/round-trip/group", test_group_round_trip);
   g_test_add_func ("/nir/export/layout", test_export_layout);
   g_test_add_func ("/nir/export/fixed-report", test_export_fixed_report);
+  g_test_add_func ("/nir/export/equations", test_export_equations);
   g_test_add_func ("/nir/cli", test_cli);
   return g_test_run ();
 }
