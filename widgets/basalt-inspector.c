@@ -71,6 +71,9 @@ struct _BasaltInspector
   GtkWidget  *eq_error;
   GtkWidget  *eq_preview;
   guint       eq_preview_source;
+  /* The preview's input outlives a rebuild of the editor (Apply rebuilds it). */
+  char       *eq_preview_input;
+  char       *eq_preview_process;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
@@ -1307,6 +1310,11 @@ add_equations_editor (BasaltInspector  *self,
   g_signal_connect (self->eq_input, "changed", G_CALLBACK (on_equations_text_changed), self);
   g_signal_connect (self->eq_method, "notify::selected", G_CALLBACK (on_equations_method_changed), self);
   update_preview (self);
+  if (self->eq_preview_input != NULL && g_strcmp0 (self->eq_preview_process, process->name) == 0)
+    gtk_editable_set_text (basalt_equations_preview_get_input (BASALT_EQUATIONS_PREVIEW (self->eq_preview)),
+                           self->eq_preview_input);
+  g_free (self->eq_preview_process);
+  self->eq_preview_process = g_strdup (process->name);
 }
 
 static void
@@ -1314,6 +1322,13 @@ clear_rows (BasaltInspector *self)
 {
   GtkWidget *child;
 
+  if (self->eq_preview != NULL)
+    {
+      GtkEditable *input = basalt_equations_preview_get_input (BASALT_EQUATIONS_PREVIEW (self->eq_preview));
+
+      g_free (self->eq_preview_input);
+      self->eq_preview_input = g_strdup (gtk_editable_get_text (input));
+    }
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->params_box))) != NULL)
     gtk_box_remove (self->params_box, child);
   g_ptr_array_set_size (self->rows, 0);
@@ -1669,6 +1684,8 @@ basalt_inspector_finalize (GObject *object)
 
   g_clear_pointer (&self->process_name, g_free);
   g_clear_pointer (&self->shown_schema, g_free);
+  g_clear_pointer (&self->eq_preview_input, g_free);
+  g_clear_pointer (&self->eq_preview_process, g_free);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (basalt_inspector_parent_class)->finalize (object);

@@ -163,8 +163,23 @@ test_preview_follows_typing (Fixture       *f,
   g_assert_cmpstr (shown_model (f), ==, model_before);
   g_assert_false (basalt_document_get_dirty (basalt_window_get_document (f->window)));
 
+  /* Apply makes the typed model the process's own; the typed input stays. */
+  gtk_editable_set_text (basalt_equations_preview_get_input (f->preview), "2e-11");
+  {
+    BslEquationsText as_shown = { NULL };
+
+    g_assert_true (basalt_inspector_enter_equations (f->inspector, &as_shown));
+  }
+  gui_spin (0.05);
+  g_assert_nonnull (strstr (shown_model (f), "2*(v_rest"));
+  f->preview = BASALT_EQUATIONS_PREVIEW (basalt_inspector_get_equations_preview (f->inspector));
+  g_assert_cmpstr (gtk_editable_get_text (basalt_equations_preview_get_input (f->preview)), ==, "2e-11");
+  g_assert_cmpuint (basalt_equations_preview_get_n_spikes (f->preview), >, spikes);
+
   /* No input, no spikes. */
+  g_test_timer_start ();
   gtk_editable_set_text (basalt_equations_preview_get_input (f->preview), "0");
+  g_test_message ("a new input re-simulated and re-plotted in %.3f ms", g_test_timer_elapsed () * 1e3);
   g_assert_cmpuint (basalt_equations_preview_get_n_spikes (f->preview), ==, 0);
   gtk_editable_set_text (basalt_equations_preview_get_input (f->preview), "a lot");
   g_assert_null (basalt_equations_preview_get_trace (f->preview, NULL));
@@ -187,6 +202,22 @@ has_error_mark (GtkTextBuffer *buffer,
       }
   while (gtk_text_iter_forward_char (&iter));
   return FALSE;
+}
+
+static GtkEditable *
+find_entry_with_text (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry_with_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -225,6 +256,24 @@ test_preview_errors (Fixture       *f,
   g_assert_null (basalt_inspector_get_equations_error (f->inspector));
   g_assert_false (has_error_mark (f->buffer, &mark));
   g_assert_nonnull (basalt_equations_preview_get_trace (f->preview, NULL));
+
+  /* An error in the threshold is marked in its own field. */
+  {
+    GtkEditable *threshold = find_entry_with_text (GTK_WIDGET (f->inspector), "v > v_th");
+
+    g_assert_nonnull (threshold);
+    gtk_editable_set_text (threshold, "v > v_th and");
+    wait_for_preview (f);
+    message = basalt_inspector_get_equations_error (f->inspector);
+    g_test_message ("threshold error: %s", message);
+    g_assert_nonnull (message);
+    g_assert_true (g_str_has_prefix (message, "threshold, line 1"));
+    g_assert_nonnull (gtk_entry_get_attributes (GTK_ENTRY (threshold)));
+    gtk_editable_set_text (threshold, "v > v_th");
+    wait_for_preview (f);
+    g_assert_null (basalt_inspector_get_equations_error (f->inspector));
+    g_assert_null (gtk_entry_get_attributes (GTK_ENTRY (threshold)));
+  }
 
   /* A parameter the process has no value for yet: said so, instead of a trace. */
   type_at (f, model_offset_of (f, "R*I") + 3, "*gain");
