@@ -210,17 +210,21 @@ schedule (BslRuntime      *runtime,
           const BslGraph  *graph,
           GError         **error)
 {
-  guint n = runtime->n_procs, placed = 0;
+  guint n = runtime->n_procs, n_conns = graph->connections->len, placed = 0;
   g_autofree guint *indegree = g_new0 (guint, n);
   g_autofree gboolean *done = g_new0 (gboolean, n);
+  /* Looked up once: a name lookup per connection per placed process made a network of a few
+   * thousand processes take minutes to compile. */
+  g_autofree int *src = g_new (int, MAX (n_conns, 1));
+  g_autofree int *dst = g_new (int, MAX (n_conns, 1));
 
-  for (guint c = 0; c < graph->connections->len; c++)
+  for (guint c = 0; c < n_conns; c++)
     {
       const BslConnection *conn = g_ptr_array_index (graph->connections, c);
-      int src = bsl_graph_process_index (graph, conn->from_process);
-      int dst = bsl_graph_process_index (graph, conn->to_process);
-      if (!runtime->procs[src]->model->delayed_output)
-        indegree[dst]++;
+      src[c] = bsl_graph_process_index (graph, conn->from_process);
+      dst[c] = bsl_graph_process_index (graph, conn->to_process);
+      if (!runtime->procs[src[c]]->model->delayed_output)
+        indegree[dst[c]]++;
     }
 
   runtime->order = g_new0 (BslProcRuntime *, MAX (n, 1));
@@ -246,13 +250,9 @@ schedule (BslRuntime      *runtime,
         }
       done[next] = TRUE;
       runtime->order[placed++] = runtime->procs[next];
-      for (guint c = 0; c < graph->connections->len; c++)
-        {
-          const BslConnection *conn = g_ptr_array_index (graph->connections, c);
-          if (bsl_graph_process_index (graph, conn->from_process) == next &&
-              !runtime->procs[next]->model->delayed_output)
-            indegree[bsl_graph_process_index (graph, conn->to_process)]--;
-        }
+      for (guint c = 0; c < n_conns; c++)
+        if (src[c] == next && !runtime->procs[next]->model->delayed_output)
+          indegree[dst[c]]--;
     }
   return TRUE;
 }

@@ -723,6 +723,46 @@ test_regressions (void)
     }
 }
 
+/* A ring of 1500 LIF populations, each into the next through a Dense: 3000 processes, as a
+ * large design has. Compiling it once took most of a minute (a name lookup per connection per
+ * scheduled process); the bound is far above what it takes now, even under a sanitizer. */
+static void
+test_many_processes (void)
+{
+  const guint n = 1500;
+  g_autoptr(GString) text = g_string_new ("{\"format\": \"basalt\", \"version\": 1, \"processes\": [");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FIXED_PT);
+  BslRuntime *runtime;
+  gint64 t0;
+  double seconds;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s{\"name\": \"l%u\", \"type\": \"LIF\", \"shape\": [2], "
+                            "\"params\": {\"vth\": 10, \"bias_mant\": 20, \"bias_exp\": 6}}, "
+                            "{\"name\": \"d%u\", \"type\": \"Dense\", \"shape\": [2, 2], "
+                            "\"params\": {\"weights\": 1}}", i ? ", " : "", i, i);
+  g_string_append (text, "], \"connections\": [");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s{\"from\": \"l%u.s_out\", \"to\": \"d%u.s_in\"}, "
+                            "{\"from\": \"d%u.a_out\", \"to\": \"l%u.a_in\"}",
+                            i ? ", " : "", i, i, i, (i + 1) % n);
+  g_string_append (text, "]}");
+
+  t0 = g_get_monotonic_time ();
+  graph = bsl_graph_load_data (text->str, (gssize) text->len, "ring.basalt", NULL, &error);
+  g_assert_no_error (error);
+  config->n_threads = 1;
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (runtime, 5);
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+  g_test_message ("%u processes: loaded, compiled and ran 5 steps in %.2f s", 2 * n, seconds);
+  g_assert_cmpfloat (seconds, <, 15.0);
+  bsl_runtime_free (runtime);
+}
+
 static void
 assert_no_file (const char *path)
 {
@@ -847,6 +887,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/robustness/regressions", test_regressions);
   g_test_add_func ("/robustness/cli", test_cli);
+  g_test_add_func ("/robustness/many-processes", test_many_processes);
   g_test_add_func ("/robustness/sweep", test_sweep);
   status = g_test_run ();
   g_ptr_array_unref (seeds);
