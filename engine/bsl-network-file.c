@@ -588,6 +588,38 @@ read_graph (BslGraph    *graph,
   return TRUE;
 }
 
+/* json-glib parses recursively, so lists nested a few hundred thousand deep overflow the stack.
+ * A network nests a handful of levels; this checks the depth before parsing. */
+#define MAX_NESTING 256
+
+static gboolean
+nesting_too_deep (const char *data,
+                  gsize       length)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > MAX_NESTING)
+        return TRUE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return FALSE;
+}
+
 BslGraph *
 bsl_graph_load_data (const char  *data,
                      gssize       length,
@@ -601,6 +633,13 @@ bsl_graph_load_data (const char  *data,
 
   if (display_name == NULL)
     display_name = "<network>";
+  if (nesting_too_deep (data, length < 0 ? strlen (data) : (gsize) length))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: malformed JSON: lists and objects nested more than %d deep", display_name,
+                   MAX_NESTING);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: malformed JSON: %s", display_name,

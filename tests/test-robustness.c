@@ -707,6 +707,23 @@ test_regressions (void)
 #undef LIF
 #undef NET
 
+  /* json-glib's recursive parser overflowed the stack on this. */
+  {
+    g_autoptr(GString) deep = g_string_new ("{\"format\": \"basalt\", \"version\": 1, \"x\": ");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(BslGraph) graph = NULL;
+
+    for (guint k = 0; k < 300000; k++)
+      g_string_append_c (deep, '[');
+    for (guint k = 0; k < 300000; k++)
+      g_string_append_c (deep, ']');
+    g_string_append_c (deep, '}');
+    graph = bsl_graph_load_data (deep->str, (gssize) deep->len, "deep.basalt", NULL, &error);
+    g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+    g_assert_true (g_str_has_prefix (error->message, "deep.basalt: "));
+    g_assert_nonnull (strstr (error->message, "nested"));
+  }
+
   for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
     {
       g_autoptr(GError) error = NULL;
