@@ -187,6 +187,13 @@ bsl_initializer_expand (JsonNode     *init,
         }
       path = g_path_is_absolute (file) || base_dir == NULL ? g_strdup (file)
                                                             : g_build_filename (base_dir, file, NULL);
+      /* A device such as /dev/zero would be read without end. */
+      if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key 'file': %s is not a "
+                       "regular file", path);
+          return NULL;
+        }
       array = g_str_has_suffix (file, ".npy") ? bsl_npy_load (path, error)
                                               : load_csv_matrix (path, error);
       if (array == NULL)

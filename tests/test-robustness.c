@@ -687,6 +687,8 @@ test_regressions (void)
     { NET (LIF ", \"params\": {\"bias_mant\": {\"init\": \"constant\", \"x\": 1e999}}}", ""),
       { "lif", "\"bias_mant\": \"x\" is not a finite" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"neg.npy\"}}}", ""), { "lif", "bias_mant", "neg.npy" } },
+    { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"/dev/zero\"}}}", ""),
+      { "lif", "bias_mant", "/dev/zero is not a regular file" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"wrapall.npy\"}}}", ""), { "bias_mant", "wrapall.npy", "truncated" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"wrap2.npy\"}}}", ""), { "bias_mant", "wrap2.npy", "truncated" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"limit.npy\"}}}", ""), { "bias_mant", "limit.npy", "truncated" } },
