@@ -443,9 +443,9 @@ basalt_inspector_parse_value (const BslProcess *process,
 
 /* Rows */
 
-static char *
-range_text (const BslVarSpec *spec,
-            BslTag            tag)
+char *
+basalt_inspector_describe_var (const BslVarSpec *spec,
+                               BslTag            tag)
 {
   GString *out = g_string_new (NULL);
   gboolean fixed = tag == BSL_TAG_FIXED_PT;
@@ -480,7 +480,10 @@ range_text (const BslVarSpec *spec,
 
   if (spec->unit != NULL && spec->unit[0] != '\0')
     g_string_append_printf (out, " (%s)", spec->unit);
-  if (!(spec->flags & BSL_VAR_ENUM))
+  /* A parameter of an Equations process has no default: it must be given. */
+  if (isnan (spec->default_value))
+    g_string_append (out, "; no default, must be set");
+  else if (!(spec->flags & BSL_VAR_ENUM))
     {
       g_string_append (out, "; default ");
       append_number (out, spec->default_value);
@@ -617,8 +620,10 @@ row_show_value (ParamRow         *row,
       else
         {
           gtk_editable_set_text (GTK_EDITABLE (row->entry), text);
-          placeholder = g_strdup_printf ("default: %s",
-                                         g_ascii_formatd (buf, sizeof buf, "%g", row->spec->default_value));
+          placeholder = isnan (row->spec->default_value)
+                        ? g_strdup ("no default: set a value")
+                        : g_strdup_printf ("default: %s",
+                                           g_ascii_formatd (buf, sizeof buf, "%g", row->spec->default_value));
           gtk_entry_set_placeholder_text (GTK_ENTRY (row->entry), placeholder);
         }
     }
@@ -636,7 +641,7 @@ row_update_range (ParamRow        *row,
 
   if (process == NULL)
     return;
-  text = range_text (row->spec, effective_tag (self, process));
+  text = basalt_inspector_describe_var (row->spec, effective_tag (self, process));
   gtk_label_set_text (GTK_LABEL (row->range_label), text);
 }
 

@@ -82,5 +82,8 @@ BslArray   *basalt_inspector_parse_value  (const BslProcess *process,
                                            const char       *base_dir,
                                            GError          **error);
 char       *basalt_inspector_format_value (const BslArray   *value);
+/* The hint under a parameter's editor: its kind, range, unit and default. */
+char       *basalt_inspector_describe_var (const BslVarSpec *spec,
+                                           BslTag            tag);
 
 G_END_DECLS

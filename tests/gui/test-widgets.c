@@ -472,6 +472,25 @@ test_inspector_initializer (void)
   }
 }
 
+/* An Equations parameter has no default (it must be set); the hint says so instead of "nan". */
+static void
+test_inspector_no_default (void)
+{
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+  BslProcess *p = bsl_graph_add_process (graph, "Equations", "n", 0, NULL, &error);
+  g_autofree char *tau = NULL;
+  g_autofree char *du = NULL;
+
+  g_assert_no_error (error);
+  tau = basalt_inspector_describe_var (bsl_proc_type_find_var (p->type, "tau"), BSL_TAG_FLOATING_PT);
+  g_assert_nonnull (strstr (tau, "must be set"));
+  g_assert_null (strstr (tau, "nan"));
+  du = basalt_inspector_describe_var (bsl_proc_type_find_var (bsl_proc_type_lookup ("LIF"), "du"),
+                                      BSL_TAG_FIXED_PT);
+  g_assert_nonnull (strstr (du, "default 0"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -485,6 +504,7 @@ main (int   argc,
   g_test_add_func ("/plot/export", test_plot_export);
   g_test_add_func ("/palette/search", test_palette_search);
   g_test_add_func ("/inspector/ranges", test_inspector_ranges);
+  g_test_add_func ("/inspector/no-default", test_inspector_no_default);
   g_test_add_func ("/inspector/initializer", test_inspector_initializer);
 
   return g_test_run ();
