@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 
 #include "basalt-cli.h"
@@ -8,7 +10,10 @@
 
 /* Without --probe: every Monitor, or else the spikes of every neuron population. */
 static gboolean
-add_default_probes (BslRuntime *runtime, const BslGraph *graph, GError **error)
+add_default_probes (BslRuntime     *runtime,
+                    const BslGraph *graph,
+                    BslProbeMode    mode,
+                    GError        **error)
 {
   gboolean any_monitor = FALSE;
 
@@ -18,7 +23,7 @@ add_default_probes (BslRuntime *runtime, const BslGraph *graph, GError **error)
       if (g_str_equal (p->type->name, "Monitor"))
         {
           g_autofree char *target = g_strdup_printf ("%s.data", p->name);
-          if (!bsl_runtime_add_probe (runtime, target, BSL_PROBE_RECORD, 0, error))
+          if (!bsl_runtime_add_probe (runtime, target, mode, 1, error))
             return FALSE;
           any_monitor = TRUE;
         }
@@ -31,15 +36,19 @@ add_default_probes (BslRuntime *runtime, const BslGraph *graph, GError **error)
       if (p->type->category == BSL_CATEGORY_NEURONS)
         {
           g_autofree char *target = g_strdup_printf ("%s.s_out", p->name);
-          if (!bsl_runtime_add_probe (runtime, target, BSL_PROBE_RECORD, 0, error))
+          if (!bsl_runtime_add_probe (runtime, target, mode, 1, error))
             return FALSE;
         }
     }
   return TRUE;
 }
 
+/* Counts of non-zero values per probe, for the summary. */
 static void
-print_summary (const BslRuntime *runtime, BslTag tag, double seconds)
+print_summary (BslRuntime    *runtime,
+               BslTag         tag,
+               double         seconds,
+               const guint64 *nonzero)
 {
   gint64 steps = bsl_runtime_get_time (runtime);
 
@@ -48,37 +57,120 @@ print_summary (const BslRuntime *runtime, BslTag tag, double seconds)
   for (guint p = 0; p < bsl_runtime_get_n_probes (runtime); p++)
     {
       const BslProbe *probe = bsl_runtime_get_probe (runtime, p);
-      gsize size = bsl_probe_get_size (probe), n = bsl_probe_get_n_steps (probe);
-      guint64 nonzero = 0;
-      const double *last = n > 0 ? bsl_probe_get_row (probe, n - 1) : NULL;
+      gsize size = bsl_probe_get_size (probe);
+      g_autoptr(BslArray) last = bsl_runtime_get_var (runtime, bsl_probe_get_process (probe),
+                                                      bsl_probe_get_var (probe), NULL);
 
-      for (gsize s = 0; s < n; s++)
-        {
-          const double *row = bsl_probe_get_row (probe, s);
-          for (gsize k = 0; k < size; k++)
-            nonzero += row[k] != 0.0;
-        }
       printf ("  %-20s %" G_GSIZE_FORMAT " elements, %" G_GUINT64_FORMAT
-              " non-zero values (spikes) over %" G_GSIZE_FORMAT " steps", bsl_probe_get_target (probe),
-              size, nonzero, n);
-      if (last != NULL && size <= 4)
+              " non-zero values (spikes) over %" G_GINT64_FORMAT " steps",
+              bsl_probe_get_target (probe), size, nonzero[p], steps);
+      if (last != NULL && size <= 4 && steps > 0)
         {
           printf (", last:");
           for (gsize k = 0; k < size; k++)
-            printf (" %.6g", last[k]);
+            printf (" %.6g", last->data[k]);
         }
       printf ("\n");
     }
+}
+
+/* One step's rows, as bsl_runtime_write_csv writes them; counts non-zero values. */
+static void
+write_step_rows (FILE       *stream,
+                 BslRuntime *runtime,
+                 gint64      t,
+                 guint64    *nonzero)
+{
+  for (guint p = 0; p < bsl_runtime_get_n_probes (runtime); p++)
+    {
+      const BslProbe *probe = bsl_runtime_get_probe (runtime, p);
+      gsize n = bsl_probe_get_n_steps (probe);
+      const double *row = n > 0 ? bsl_probe_get_row (probe, n - 1) : NULL;
+      const char *target = bsl_probe_get_target (probe);
+
+      if (row == NULL)
+        continue;
+      for (gsize k = 0; k < bsl_probe_get_size (probe); k++)
+        {
+          nonzero[p] += row[k] != 0.0;
+          if (bsl_probe_is_integer (probe))
+            fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%" G_GINT64_FORMAT "\n",
+                     t, target, k, (gint64) row[k]);
+          else
+            fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%.17g\n",
+                     t, target, k, row[k]);
+        }
+    }
+}
+
+/* Runs and streams the CSV step by step, so a long run does not keep its whole history in
+ * memory. A file is written beside its destination and renamed at the end. */
+static gboolean
+run_to_csv (BslRuntime  *runtime,
+            gint64       steps,
+            const char  *out,
+            guint64     *nonzero,
+            GError     **error)
+{
+  g_autofree char *tmp = NULL;
+  FILE *stream = stdout;
+  gboolean ok = TRUE;
+  int saved = 0;
+
+  if (!g_str_equal (out, "-"))
+    {
+      int fd;
+
+      tmp = g_strdup_printf ("%s.XXXXXX", out);
+      fd = g_mkstemp (tmp);
+      if (fd < 0)
+        {
+          saved = errno;
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                       "%s: cannot create the file: %s", out, g_strerror (saved));
+          return FALSE;
+        }
+      stream = fdopen (fd, "w");
+    }
+  fputs ("step,probe,index,value\n", stream);
+  for (gint64 s = 0; s < steps && ok; s++)
+    {
+      bsl_runtime_step (runtime);
+      write_step_rows (stream, runtime, bsl_runtime_get_time (runtime), nonzero);
+      ok = !ferror (stream);
+    }
+  if (!ok)
+    saved = errno;
+  if (tmp == NULL)
+    ok = fflush (stream) == 0 && ok;
+  else if (fclose (stream) != 0 && ok)
+    {
+      saved = errno;
+      ok = FALSE;
+    }
+  if (ok && tmp != NULL && g_rename (tmp, out) != 0)
+    {
+      saved = errno;
+      ok = FALSE;
+    }
+  if (!ok)
+    {
+      if (tmp != NULL)
+        g_unlink (tmp);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: writing failed: %s",
+                   out, g_strerror (saved));
+    }
+  return ok;
 }
 
 int
 basalt_cli_run (int    argc,
                 char **argv)
 {
-  gint64 steps = -1;
+  gint64 steps = G_MININT64;
   g_autofree char *tag_text = NULL;
   g_autofree char *out = NULL;
-  gint64 seed = -1;
+  gint64 seed = G_MININT64;
   int threads = 0;
   g_auto(GStrv) probes = NULL;
   GOptionEntry entries[] = {
@@ -96,6 +188,8 @@ basalt_cli_run (int    argc,
   g_autoptr(BslRunConfig) config = NULL;
   BslRuntime *runtime;
   BslTag tag;
+  BslProbeMode mode;
+  g_autofree guint64 *nonzero = NULL;
   gint64 t0;
   double seconds;
   int status = BASALT_EXIT_OK;
@@ -118,10 +212,20 @@ basalt_cli_run (int    argc,
       fprintf (stderr, "basalt run: --tag must be floating_pt or fixed_pt, not '%s'\n", tag_text);
       return BASALT_EXIT_BAD_INPUT;
     }
-  if (steps < 0)
+  if (steps != G_MININT64 && steps < 0)
+    {
+      fprintf (stderr, "basalt run: --steps must be 0 or more, not %" G_GINT64_FORMAT "\n", steps);
+      return BASALT_EXIT_BAD_INPUT;
+    }
+  if (seed != G_MININT64 && seed < 0)
+    {
+      fprintf (stderr, "basalt run: --seed must be 0 or more, not %" G_GINT64_FORMAT "\n", seed);
+      return BASALT_EXIT_BAD_INPUT;
+    }
+  if (steps == G_MININT64)
     steps = graph->run_steps;
   config = bsl_run_config_new (tag);
-  config->seed = seed >= 0 ? (guint64) seed : graph->run_seed;
+  config->seed = seed != G_MININT64 ? (guint64) seed : graph->run_seed;
   config->n_threads = threads > 0 ? (guint) threads : 0;
 
   runtime = bsl_runtime_new (graph, config, &error);
@@ -130,40 +234,43 @@ basalt_cli_run (int    argc,
       g_prefix_error (&error, "%s: ", argv[1]);
       return basalt_cli_fail ("run", error);
     }
+  /* Only the latest step is kept: a CSV is written as the run goes, a summary only counts. */
+  mode = out != NULL ? BSL_PROBE_RECORD : BSL_PROBE_COUNT_NONZERO;
   if (probes != NULL)
     {
       for (guint i = 0; probes[i] != NULL; i++)
-        if (!bsl_runtime_add_probe (runtime, probes[i], BSL_PROBE_RECORD, 0, &error))
+        if (!bsl_runtime_add_probe (runtime, probes[i], mode, 1, &error))
           {
             g_prefix_error (&error, "%s: ", argv[1]);
             status = basalt_cli_fail ("run", error);
             goto out;
           }
     }
-  else if (!add_default_probes (runtime, graph, &error))
+  else if (!add_default_probes (runtime, graph, mode, &error))
     {
       status = basalt_cli_fail ("run", error);
       goto out;
     }
 
+  nonzero = g_new0 (guint64, MAX (bsl_runtime_get_n_probes (runtime), 1));
   t0 = g_get_monotonic_time ();
-  bsl_runtime_run (runtime, steps);
-  seconds = (g_get_monotonic_time () - t0) / 1e6;
-
-  if (out != NULL && g_str_equal (out, "-"))
+  if (out != NULL)
     {
-      if (!bsl_runtime_write_csv_stream (runtime, stdout, &error))
-        status = basalt_cli_fail ("run", error);
-    }
-  else if (out != NULL)
-    {
-      if (!bsl_runtime_write_csv (runtime, out, &error))
-        status = basalt_cli_fail ("run", error);
-      else
-        print_summary (runtime, tag, seconds);
+      if (!run_to_csv (runtime, steps, out, nonzero, &error))
+        {
+          status = basalt_cli_fail ("run", error);
+          goto out;
+        }
     }
   else
-    print_summary (runtime, tag, seconds);
+    {
+      bsl_runtime_run (runtime, steps);
+      for (guint p = 0; p < bsl_runtime_get_n_probes (runtime); p++)
+        nonzero[p] = bsl_probe_get_total_count (bsl_runtime_get_probe (runtime, p));
+    }
+  seconds = (g_get_monotonic_time () - t0) / 1e6;
+  if (out == NULL || !g_str_equal (out, "-"))
+    print_summary (runtime, tag, seconds, nonzero);
 
 out:
   bsl_runtime_free (runtime);

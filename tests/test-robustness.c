@@ -857,11 +857,14 @@ test_cli (void)
     g_autofree char *o = NULL, *e = NULL;
     int status = test_run_basalt (&o, &e, "run", example, "--steps", "-5", "--out", out, NULL);
     g_test_message ("--steps -5: %d, %s", status, e);
-    g_assert_cmpint (status, !=, 1);
-    g_assert_cmpint (status, >=, 0);
-    if (status != 2)
-      g_test_incomplete ("basalt run --steps -5 runs the file's run.steps instead of refusing "
-                         "the negative count (app/basalt-cli-run.c)");
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (e, "--steps"));
+    assert_no_file (out);
+    g_clear_pointer (&o, g_free);
+    g_clear_pointer (&e, g_free);
+    status = test_run_basalt (&o, &e, "run", example, "--seed", "-7", NULL);
+    g_assert_cmpint (status, ==, 2);
+    g_assert_nonnull (strstr (e, "--seed"));
     g_unlink (out);
   }
   remove_tree (dir);

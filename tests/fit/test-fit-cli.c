@@ -184,7 +184,7 @@ test_fit_npy_reference (void)
   static const double factors[] = { 0.75, 1.3, 1.2 };
   static const char *const vars[] = { "a_in", "u", "v", "s_out" };
   g_autofree char *network = NULL, *out = NULL, *err = NULL;
-  g_autofree char *paths[4] = { NULL };
+  g_auto(GStrv) paths = g_new0 (char *, 5);
   g_autoptr(JsonParser) parser = json_parser_new ();
   const FitCase *fc;
   JsonObject *root;
