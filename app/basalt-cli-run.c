@@ -74,7 +74,7 @@ print_summary (BslRuntime    *runtime,
     }
 }
 
-/* One step's rows, as bsl_runtime_write_csv writes them; counts non-zero values. */
+/* One step's rows of every probe; counts non-zero values. */
 static void
 write_step_rows (FILE       *stream,
                  BslRuntime *runtime,
@@ -85,21 +85,9 @@ write_step_rows (FILE       *stream,
     {
       const BslProbe *probe = bsl_runtime_get_probe (runtime, p);
       gsize n = bsl_probe_get_n_steps (probe);
-      const double *row = n > 0 ? bsl_probe_get_row (probe, n - 1) : NULL;
-      const char *target = bsl_probe_get_target (probe);
 
-      if (row == NULL)
-        continue;
-      for (gsize k = 0; k < bsl_probe_get_size (probe); k++)
-        {
-          nonzero[p] += row[k] != 0.0;
-          if (bsl_probe_is_integer (probe))
-            fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%" G_GINT64_FORMAT "\n",
-                     t, target, k, (gint64) row[k]);
-          else
-            fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%.17g\n",
-                     t, target, k, row[k]);
-        }
+      if (n > 0)
+        nonzero[p] += bsl_probe_write_csv_rows (probe, stream, t, n - 1);
     }
 }
 

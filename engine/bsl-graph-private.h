@@ -12,4 +12,8 @@ gboolean _bsl_var_check_value (const BslProcess *process,
                                BslTag            tag,
                                GError          **error);
 
+/* Every connection's ends, directions and shapes (bsl_graph_validate without the processes). */
+gboolean _bsl_graph_check_connections (const BslGraph *graph,
+                                       GError        **error);
+
 G_END_DECLS

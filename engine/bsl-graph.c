@@ -309,12 +309,12 @@ bsl_process_dup_param_full (const BslProcess *process,
   return full;
 }
 
-static gboolean
-check_value (const BslProcess *process,
-             const BslVarSpec *spec,
-             const BslArray   *value,
-             BslTag            tag,
-             GError          **error)
+gboolean
+_bsl_var_check_value (const BslProcess *process,
+                      const BslVarSpec *spec,
+                      const BslArray   *value,
+                      BslTag            tag,
+                      GError          **error)
 {
   gboolean fixed = tag == BSL_TAG_FIXED_PT;
   double lo = fixed ? spec->fixed_min : spec->float_min;
@@ -362,15 +362,6 @@ check_value (const BslProcess *process,
   return TRUE;
 }
 
-gboolean
-_bsl_var_check_value (const BslProcess *process,
-                      const BslVarSpec *spec,
-                      const BslArray   *value,
-                      BslTag            tag,
-                      GError          **error)
-{
-  return check_value (process, spec, value, tag, error);
-}
 
 gboolean
 bsl_process_validate (const BslProcess *process,
@@ -399,7 +390,7 @@ bsl_process_validate (const BslProcess *process,
                        spec->unit ? spec->unit : "", spec->unit ? ")" : "");
           return FALSE;
         }
-      if (value != NULL && !check_value (process, spec, value, tag, error))
+      if (value != NULL && !_bsl_var_check_value (process, spec, value, tag, error))
         return FALSE;
     }
   return TRUE;
@@ -746,13 +737,14 @@ find_endpoint (const BslGraph    *graph,
   return port;
 }
 
-gboolean
-bsl_graph_can_connect (const BslGraph  *graph,
-                       const char      *from_process,
-                       const char      *from_port,
-                       const char      *to_process,
-                       const char      *to_port,
-                       GError         **error)
+static gboolean
+check_ports (const BslGraph  *graph,
+             const char      *from_process,
+             const char      *from_port,
+             const char      *to_process,
+             const char      *to_port,
+             gboolean         refuse_duplicate,
+             GError         **error)
 {
   const BslProcess *src, *dst;
   const BslPortSpec *out, *in;
@@ -794,7 +786,7 @@ bsl_graph_can_connect (const BslGraph  *graph,
                    from_process, from_port, to_process, to_port, out_shape, in_shape);
       return FALSE;
     }
-  for (guint i = 0; i < graph->connections->len; i++)
+  for (guint i = 0; refuse_duplicate && i < graph->connections->len; i++)
     {
       const BslConnection *c = g_ptr_array_index (graph->connections, i);
       if (g_str_equal (c->from_process, from_process) && g_str_equal (c->from_port, from_port) &&
@@ -805,6 +797,31 @@ bsl_graph_can_connect (const BslGraph  *graph,
                        to_process, to_port);
           return FALSE;
         }
+    }
+  return TRUE;
+}
+
+gboolean
+bsl_graph_can_connect (const BslGraph  *graph,
+                       const char      *from_process,
+                       const char      *from_port,
+                       const char      *to_process,
+                       const char      *to_port,
+                       GError         **error)
+{
+  return check_ports (graph, from_process, from_port, to_process, to_port, TRUE, error);
+}
+
+gboolean
+_bsl_graph_check_connections (const BslGraph  *graph,
+                              GError         **error)
+{
+  for (guint i = 0; i < graph->connections->len; i++)
+    {
+      const BslConnection *c = g_ptr_array_index (graph->connections, i);
+      if (!check_ports (graph, c->from_process, c->from_port, c->to_process, c->to_port, FALSE,
+                        error))
+        return FALSE;
     }
   return TRUE;
 }
@@ -871,26 +888,5 @@ bsl_graph_validate (const BslGraph  *graph,
       if (!bsl_process_validate (p, p->model != BSL_TAG_NONE ? p->model : tag, error))
         return FALSE;
     }
-  for (guint i = 0; i < graph->connections->len; i++)
-    {
-      const BslConnection *c = g_ptr_array_index (graph->connections, i);
-      const BslProcess *src, *dst;
-      const BslPortSpec *out, *in;
-
-      if (!(out = find_endpoint (graph, c->from_process, c->from_port, &src, error)) ||
-          !(in = find_endpoint (graph, c->to_process, c->to_port, &dst, error)))
-        return FALSE;
-      if (out->direction != BSL_PORT_OUT || in->direction != BSL_PORT_IN ||
-          bsl_port_spec_size (out, src->ndim, src->dims) != bsl_port_spec_size (in, dst->ndim, dst->dims))
-        {
-          /* Reuse the detailed message of the connect-time check. */
-          BslGraph probe = *graph;
-          g_autoptr(GPtrArray) none = g_ptr_array_new ();
-          probe.connections = none;
-          bsl_graph_can_connect (&probe, c->from_process, c->from_port, c->to_process,
-                                 c->to_port, error);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  return _bsl_graph_check_connections (graph, error);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "bsl-error.h"
@@ -221,4 +222,28 @@ bsl_probe_clear (BslProbe *probe)
     g_array_set_size (probe->rows, 0);
   if (probe->counts != NULL)
     memset (probe->counts, 0, probe->size * sizeof (guint64));
+}
+
+guint64
+bsl_probe_write_csv_rows (const BslProbe *probe,
+                          FILE           *stream,
+                          gint64          step,
+                          gsize           held_index)
+{
+  const double *row = bsl_probe_get_row (probe, held_index);
+  guint64 nonzero = 0;
+
+  if (row == NULL)
+    return 0;
+  for (gsize k = 0; k < probe->size; k++)
+    {
+      nonzero += row[k] != 0.0;
+      if (probe->is_int)
+        fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%" G_GINT64_FORMAT "\n",
+                 step, probe->target, k, (gint64) row[k]);
+      else
+        fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%.17g\n",
+                 step, probe->target, k, row[k]);
+    }
+  return nonzero;
 }

@@ -265,23 +265,13 @@ bsl_runner_set_var (BslRunner       *runner,
                     GError         **error)
 {
   SetVar *cmd;
-  g_autoptr(BslArray) current = NULL;
+  gboolean valid;
 
-  /* Validate now against the live runtime, so the caller hears about bad values at once. */
+  /* Checked now against the live runtime, so the caller hears about bad values at once. */
   g_mutex_lock (&runner->runtime_lock);
-  current = bsl_runtime_get_var (runner->runtime, process, var, error);
-  if (current != NULL)
-    {
-      /* A dry run on a copy would need a second runtime; set and restore instead. */
-      if (!bsl_runtime_set_var (runner->runtime, process, var, value, error))
-        {
-          g_mutex_unlock (&runner->runtime_lock);
-          return FALSE;
-        }
-      bsl_runtime_set_var (runner->runtime, process, var, current, NULL);
-    }
+  valid = bsl_runtime_check_var (runner->runtime, process, var, value, error);
   g_mutex_unlock (&runner->runtime_lock);
-  if (current == NULL)
+  if (!valid)
     return FALSE;
 
   cmd = g_new0 (SetVar, 1);

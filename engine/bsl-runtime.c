@@ -274,7 +274,7 @@ bsl_runtime_new (const BslGraph      *graph,
       if (!bsl_process_validate (p, bsl_run_config_tag_for (config, p), error))
         return NULL;
     }
-  if (!bsl_graph_validate (graph, config->tag, error))
+  if (!_bsl_graph_check_connections (graph, error))
     return NULL;
 
   runtime = g_new0 (BslRuntime, 1);
@@ -547,26 +547,27 @@ bsl_runtime_get_var (const BslRuntime  *runtime,
   return NULL;
 }
 
-gboolean
-bsl_runtime_set_var (BslRuntime      *runtime,
-                     const char      *process,
-                     const char      *name,
-                     const BslArray  *value,
-                     GError         **error)
+/* Finds the Var and checks that value fits it (shape, and integers and ranges for the tag). */
+static BslRtVar *
+checked_var (const BslRuntime  *runtime,
+             const char        *process,
+             const char        *name,
+             const BslArray    *value,
+             BslProcRuntime   **owner,
+             GError           **error)
 {
   BslProcRuntime *pr = lookup_proc (runtime, process, error);
   BslProcess fake = { 0 };
   BslRtVar *var;
-  guint index;
 
   if (pr == NULL)
-    return FALSE;
+    return NULL;
   var = lookup_var (pr, name);
   if (var == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
                    "process '%s' (%s) has no Var '%s'", process, pr->type->name, name);
-      return FALSE;
+      return NULL;
     }
   if (value->n != var->n && value->n != 1)
     {
@@ -575,23 +576,46 @@ bsl_runtime_set_var (BslRuntime      *runtime,
       g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
                    "process '%s' (%s): Var '%s' has shape %s; %s does not fit",
                    process, pr->type->name, name, wanted, given);
-      return FALSE;
+      return NULL;
     }
   fake.name = pr->name;
   fake.type = pr->type;
   if (!_bsl_var_check_value (&fake, var->spec, value, pr->tag, error))
-    return FALSE;
+    return NULL;
+  if (owner != NULL)
+    *owner = pr;
+  return var;
+}
 
+gboolean
+bsl_runtime_check_var (const BslRuntime  *runtime,
+                       const char        *process,
+                       const char        *var,
+                       const BslArray    *value,
+                       GError           **error)
+{
+  return checked_var (runtime, process, var, value, NULL, error) != NULL;
+}
+
+gboolean
+bsl_runtime_set_var (BslRuntime      *runtime,
+                     const char      *process,
+                     const char      *name,
+                     const BslArray  *value,
+                     GError         **error)
+{
+  BslProcRuntime *pr = NULL;
+  BslRtVar *var = checked_var (runtime, process, name, value, &pr, error);
+
+  if (var == NULL)
+    return FALSE;
   rt_var_store (var, value);
   /* Before the first step, a state Var's new value is also what reset returns to. */
   if (var->initial != NULL && runtime->time == 0)
-    {
-      for (gsize k = 0; k < var->initial->n; k++)
-        var->initial->data[k] = value->n == var->n ? value->data[k] : value->data[0];
-    }
-  index = (guint) (var - pr->vars);
+    for (gsize k = 0; k < var->initial->n; k++)
+      var->initial->data[k] = value->n == var->n ? value->data[k] : value->data[0];
   if (pr->model->var_changed != NULL)
-    pr->model->var_changed (pr, index);
+    pr->model->var_changed (pr, (guint) (var - pr->vars));
   return TRUE;
 }
 
@@ -671,22 +695,9 @@ bsl_runtime_write_csv_stream (const BslRuntime  *runtime,
     for (guint p = 0; p < runtime->probes->len; p++)
       {
         const BslProbe *probe = g_ptr_array_index (runtime->probes, p);
-        const double *row;
 
-        if (probe->mode != BSL_PROBE_RECORD || t < probe->first_step)
-          continue;
-        row = bsl_probe_get_row (probe, (gsize) (t - probe->first_step));
-        if (row == NULL)
-          continue;
-        for (gsize k = 0; k < probe->size; k++)
-          {
-            if (probe->is_int)
-              fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%" G_GINT64_FORMAT "\n",
-                       t, probe->target, k, (gint64) row[k]);
-            else
-              fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%.17g\n",
-                       t, probe->target, k, row[k]);
-          }
+        if (probe->mode == BSL_PROBE_RECORD && t >= probe->first_step)
+          bsl_probe_write_csv_rows (probe, stream, t, (gsize) (t - probe->first_step));
       }
   if (ferror (stream))
     {

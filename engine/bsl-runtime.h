@@ -57,6 +57,12 @@ BslArray     *bsl_runtime_get_var          (const BslRuntime   *runtime,
 /* Between steps only. Checks shape and, under fixed_pt, integer values and Loihi 2 ranges. A
  * scalar is broadcast. A state Var (u, v, ...) set before the first step also becomes what
  * bsl_runtime_reset() returns to; parameters keep their new value across resets. */
+/* The checks of bsl_runtime_set_var without setting anything. */
+gboolean      bsl_runtime_check_var        (const BslRuntime   *runtime,
+                                            const char         *process,
+                                            const char         *var,
+                                            const BslArray     *value,
+                                            GError            **error);
 gboolean      bsl_runtime_set_var          (BslRuntime         *runtime,
                                             const char         *process,
                                             const char         *var,
@@ -90,6 +96,12 @@ const double *bsl_probe_get_row            (const BslProbe     *probe,
 const guint64 *bsl_probe_get_counts        (const BslProbe     *probe);
 guint64       bsl_probe_get_total_count    (const BslProbe     *probe);
 void          bsl_probe_clear              (BslProbe           *probe);
+/* Writes the "step,probe,index,value" rows of one held step (integers for fixed_pt values,
+ * %.17g otherwise) and returns how many values were non-zero. */
+guint64       bsl_probe_write_csv_rows     (const BslProbe     *probe,
+                                            FILE               *stream,
+                                            gint64              step,
+                                            gsize               held_index);
 
 /* Writes "step,probe,index,value" rows for every probe (RECORD mode) to a temporary file and
  * renames it over path, so a failure leaves nothing behind. */
