@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-equations-type.h"
+#include "bsl-equations-templates.h"
 #include "bsl-error.h"
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
@@ -92,22 +92,9 @@ bsl_proc_type_unref (const BslProcType *type)
 const BslEquationsText *
 bsl_equations_default_text (void)
 {
-  static const BslEquationsText text = {
-    .model = "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
-             "dI/dt = -I/tau_syn : amp\n"
-             "v_rest : volt\n"
-             "v_th : volt\n"
-             "v_reset : volt\n"
-             "R : ohm\n"
-             "tau : second\n"
-             "tau_syn : second\n",
-    .threshold = "v > v_th",
-    .reset = "v = v_reset",
-    .refractory = "2*ms",
-    .input = "I",
-    .method = "exponential_euler",
-  };
-  return &text;
+  guint n_templates;
+
+  return &bsl_equations_templates (&n_templates)[0].text;
 }
 
 gboolean

@@ -7,7 +7,7 @@
 #include "bsl-error.h"
 #include "bsl-graph.h"
 #include "bsl-graph-private.h"
-#include "bsl-equations-type.h"
+#include "bsl-equations-templates.h"
 
 /* Elements of one process (neurons, or synapses of a matrix): refused above this before
  * anything is allocated. 2^26 doubles are 512 MiB per Var. docs/file-format.md names it. */
@@ -575,24 +575,6 @@ bsl_graph_insert_process (BslGraph    *graph,
   return TRUE;
 }
 
-/* A new Equations process runs at once: the default model with its parameter values. */
-static gboolean
-set_default_equations (BslProcess  *process,
-                       GError     **error)
-{
-  static const struct { const char *name; double value; } values[] = {
-    { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },
-    { "tau", 0.010 }, { "tau_syn", 0.005 }, { "v", -0.065 },
-  };
-
-  if (!bsl_process_set_equations (process, bsl_equations_default_text (), error))
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
-    if (!bsl_process_set_param (process, values[i].name, bsl_array_new_scalar (values[i].value), error))
-      return FALSE;
-  return TRUE;
-}
-
 BslProcess *
 bsl_graph_add_process (BslGraph     *graph,
                        const char   *type_name,
@@ -603,6 +585,7 @@ bsl_graph_add_process (BslGraph     *graph,
 {
   const BslProcType *type = bsl_proc_type_lookup (type_name);
   BslProcess *process;
+  guint n_templates;
 
   if (type == NULL)
     {
@@ -620,7 +603,8 @@ bsl_graph_add_process (BslGraph     *graph,
       dims = type->default_dims;
     }
   if (!bsl_process_set_shape (process, ndim, dims, error) ||
-      (type == &bsl_proc_type_equations && !set_default_equations (process, error)))
+      (type == &bsl_proc_type_equations &&
+       !bsl_process_apply_equations_template (process, &bsl_equations_templates (&n_templates)[0], error)))
     {
       bsl_process_free (process);
       return NULL;

@@ -39,7 +39,8 @@ assert_graphs_equal (const BslGraph *a, const BslGraph *b)
 static void
 test_examples_round_trip (void)
 {
-  const char *names[] = { "lif-bias.basalt", "ringbuffer-dense-lif.basalt", "ei-network.basalt" };
+  const char *names[] = { "lif-bias.basalt", "ringbuffer-dense-lif.basalt", "ei-network.basalt",
+                          "lif-as-equations.basalt" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

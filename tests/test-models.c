@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "bsl-equations-templates.h"
 #include "bsl-equations-type.h"
 #include "test-util.h"
 
@@ -498,6 +499,150 @@ test_equations_fit (void)
   g_rmdir (dir);
 }
 
+/* data/examples/lif-as-equations.basalt: the same input and recurrent weights drive the built-in
+ * LIF and the "lava_lif" equations; u, v and the spikes must be the same at every step. */
+static void
+test_equations_lava_lif (void)
+{
+  g_autofree char *path = test_examples_path ("lif-as-equations.basalt");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_file (path, &error);
+  g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr(BslRuntime) runtime = NULL;
+  const BslEquationsTemplate *lava_lif = bsl_equations_template_find ("lava_lif");
+  const char *vars[] = { "u", "v", "s_out" };
+  BslProbe *builtin[3], *equations[3];
+  BslEquationsText text;
+  guint64 n_spikes = 0;
+  double worst[2] = { 0, 0 };
+
+  g_assert_no_error (error);
+  g_assert_nonnull (lava_lif);
+  /* the example holds the template's text, so this test checks the template */
+  g_assert_true (bsl_process_get_equations (bsl_graph_find_process (graph, "eq"), &text));
+  g_assert_cmpstr (text.model, ==, lava_lif->text.model);
+  g_assert_cmpstr (text.threshold, ==, lava_lif->text.threshold);
+  g_assert_cmpstr (text.reset, ==, lava_lif->text.reset);
+  g_assert_cmpstr (text.input, ==, lava_lif->text.input);
+  g_assert_cmpstr (text.method, ==, lava_lif->text.method);
+
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autofree char *a = g_strconcat ("lif.", vars[k], NULL);
+      g_autofree char *b = g_strconcat ("eq.", vars[k], NULL);
+
+      builtin[k] = bsl_runtime_add_probe (runtime, a, BSL_PROBE_RECORD, 0, &error);
+      equations[k] = bsl_runtime_add_probe (runtime, b, BSL_PROBE_RECORD, 0, &error);
+      g_assert_no_error (error);
+    }
+  bsl_runtime_run (runtime, 1000);
+
+  for (gsize s = 0; s < 1000; s++)
+    for (guint k = 0; k < 3; k++)
+      {
+        const double *want = bsl_probe_get_row (builtin[k], s);
+        const double *got = bsl_probe_get_row (equations[k], s);
+
+        for (gsize i = 0; i < 20; i++)
+          {
+            if (k == 2)
+              {
+                if (got[i] != want[i])
+                  g_error ("step %" G_GSIZE_FORMAT ", neuron %" G_GSIZE_FORMAT ": the built-in "
+                           "LIF %s, the equations %s", s + 1, i, want[i] != 0 ? "spikes" : "does not",
+                           got[i] != 0 ? "do" : "do not");
+                n_spikes += want[i] != 0;
+                continue;
+              }
+            worst[k] = MAX (worst[k], fabs (got[i] - want[i]));
+            if (fabs (got[i] - want[i]) > 1e-12 * MAX (1, fabs (want[i])))
+              g_error ("step %" G_GSIZE_FORMAT ", neuron %" G_GSIZE_FORMAT ": %s is %.17g built in, "
+                       "%.17g as equations", s + 1, i, vars[k], want[i], got[i]);
+          }
+      }
+  g_test_message ("1000 steps x 20 neurons: %" G_GUINT64_FORMAT " spikes, all on the same steps; "
+                  "largest difference of u %.3g, of v %.3g", n_spikes, worst[0], worst[1]);
+  g_assert_cmpuint (n_spikes, >, 2000);
+}
+
+/* Each template of the model editor runs as it is; the ones with a constant drive fire. */
+static void
+test_equations_templates (void)
+{
+  guint n_templates;
+  const BslEquationsTemplate *templates = bsl_equations_templates (&n_templates);
+
+  g_assert_cmpuint (n_templates, >=, 5);
+  g_assert_true (bsl_equations_default_text () == &templates[0].text);
+  for (guint t = 0; t < n_templates; t++)
+    {
+      g_autoptr(BslGraph) graph = bsl_graph_new ();
+      g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+      g_autoptr(BslRuntime) runtime = NULL;
+      g_autoptr(GError) error = NULL;
+      BslProcess *n = bsl_graph_add_process (graph, "Equations", "n", 0, NULL, &error);
+      gboolean driven = strstr (templates[t].text.model, "I_ext") != NULL;
+      BslProbe *spikes;
+
+      g_assert_no_error (error);
+      g_assert_true (bsl_process_set_param (n, "dt", bsl_array_new_scalar (0.2e-3), &error));
+      g_assert_true (bsl_process_apply_equations_template (n, &templates[t], &error));
+      g_assert_no_error (error);
+      /* the time step is the network's and stays */
+      g_assert_cmpfloat (bsl_process_get_param (n, "dt")->data[0], ==, 0.2e-3);
+      runtime = bsl_runtime_new (graph, config, &error);
+      g_assert_no_error (error);
+      spikes = bsl_runtime_add_probe (runtime, "n.s_out", BSL_PROBE_COUNT_NONZERO, 0, &error);
+      g_assert_no_error (error);
+      bsl_runtime_run (runtime, 5000);
+      g_test_message ("%s: %" G_GUINT64_FORMAT " spikes in 1 s", templates[t].name,
+                      bsl_probe_get_total_count (spikes));
+      if (driven)
+        g_assert_cmpuint (bsl_probe_get_total_count (spikes), >, 5);
+      else
+        g_assert_cmpuint (bsl_probe_get_total_count (spikes), ==, 0);
+    }
+}
+
+/* The Izhikevich template in SI units fires on the steps of the built-in Izhikevich type (both
+ * forward Euler, 0.5 ms, regular spiking, I = 10). */
+static void
+test_equations_izhikevich_template (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr(BslRuntime) runtime = NULL;
+  BslProcess *drive = bsl_graph_add_process (graph, "CurrentSource", "drive", 0, NULL, &error);
+  BslProcess *builtin G_GNUC_UNUSED = bsl_graph_add_process (graph, "Izhikevich", "builtin", 0, NULL, &error);
+  BslProcess *eq = bsl_graph_add_process (graph, "Equations", "eq", 0, NULL, &error);
+  BslProbe *a, *b;
+  guint n_spikes = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (bsl_process_set_param (drive, "amplitude", bsl_array_new_scalar (10), &error));
+  g_assert_true (bsl_process_set_param (eq, "dt", bsl_array_new_scalar (0.5e-3), &error));
+  g_assert_true (bsl_process_apply_equations_template (eq, bsl_equations_template_find ("izhikevich"),
+                                                       &error));
+  g_assert_nonnull (bsl_graph_connect (graph, "drive.a_out", "builtin.a_in", &error));
+  g_assert_no_error (error);
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  a = bsl_runtime_add_probe (runtime, "builtin.s_out", BSL_PROBE_RECORD, 0, &error);
+  b = bsl_runtime_add_probe (runtime, "eq.s_out", BSL_PROBE_RECORD, 0, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (runtime, 2000);
+  for (gsize s = 0; s < 2000; s++)
+    {
+      g_assert_cmpfloat (bsl_probe_get_row (b, s)[0], ==, bsl_probe_get_row (a, s)[0]);
+      n_spikes += bsl_probe_get_row (a, s)[0] != 0;
+    }
+  g_test_message ("Izhikevich template: %u spikes in 1 s, on the built-in type's steps", n_spikes);
+  g_assert_cmpuint (n_spikes, >, 5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,5 +661,8 @@ main (int argc, char **argv)
   g_test_add_func ("/models/equations-process", test_equations_process);
   g_test_add_func ("/models/equations-errors", test_equations_errors);
   g_test_add_func ("/models/equations-fit", test_equations_fit);
+  g_test_add_func ("/models/equations-lava-lif", test_equations_lava_lif);
+  g_test_add_func ("/models/equations-templates", test_equations_templates);
+  g_test_add_func ("/models/equations-izhikevich-template", test_equations_izhikevich_template);
   return g_test_run ();
 }

@@ -33,7 +33,7 @@ equations (const char *model,
 /* Lava's PyLifModelFloat, step by step: u = u*(1-du) + a_in; v = v*(1-dv) + u + bias_mant;
  * spike where v > vth, v = 0 there. As equations, with the input added to u before the
  * integration and forward Euler, the state u is Lava's u after its decay, u*(1-du), and
- * v is Lava's v (docs/equations.md). */
+ * v is Lava's v. (The lava_lif template also makes u Lava's u: docs/equations.md.) */
 static const char lava_lif[] =
   "du/dt = -du*u/dt : 1\n"
   "dv/dt = (-dv*v + u + bias_mant)/dt : 1\n"

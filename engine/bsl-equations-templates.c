@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "bsl-equations-templates.h"
+
+static const BslPresetValue lif_current_values[] = {
+  { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },
+  { "tau", 0.010 }, { "tau_syn", 0.005 }, { "v", -0.065 }, { NULL, 0 },
+};
+
+/* Lava's floating LIF (PyLifModelFloat) step by step: u = u*(1-du) + a_in;
+ * v = v*(1-dv) + u + bias_mant; spike where v > vth, then v = 0. Written with forward Euler,
+ * where x + dt*(f/dt) is the update f. The input lands in I, which the same step empties, so
+ * it is added to u after u's decay and v sees the new u, in Lava's order. */
+static const BslPresetValue lava_lif_values[] = {
+  { "du", 0.1 }, { "dv", 0.1 }, { "bias_mant", 0 }, { "vth", 10 }, { NULL, 0 },
+};
+
+/* Brette & Gerstner (2005), tonic spiking; the spike is cut at Vcut. */
+static const BslPresetValue adex_values[] = {
+  { "Cm", 281e-12 }, { "gL", 30e-9 }, { "EL", -70.6e-3 }, { "VT", -50.4e-3 },
+  { "DeltaT", 2e-3 }, { "tauw", 144e-3 }, { "a", 4e-9 }, { "b", 0.0805e-9 },
+  { "Vr", -70.6e-3 }, { "Vcut", -40.4e-3 }, { "I_ext", 1e-9 }, { "vm", -70.6e-3 },
+  { NULL, 0 },
+};
+
+/* Izhikevich (2003), regular spiking, driven by a constant I_ext as in the paper's figures. */
+static const BslPresetValue izhikevich_values[] = {
+  { "a", 0.02 }, { "b", 0.2 }, { "c", -65e-3 }, { "d", 8e-3 }, { "I_ext", 10e-3 },
+  { "v", -65e-3 }, { "u", -13e-3 }, { NULL, 0 },
+};
+
+/* Conductances instead of currents: the input opens excitatory channels. */
+static const BslPresetValue cond_lif_values[] = {
+  { "C", 200e-12 }, { "g_L", 10e-9 }, { "E_L", -70e-3 }, { "E_e", 0 }, { "E_i", -80e-3 },
+  { "tau_e", 5e-3 }, { "tau_i", 10e-3 }, { "v_th", -50e-3 }, { "v_reset", -70e-3 },
+  { "v", -70e-3 }, { NULL, 0 },
+};
+
+static const BslEquationsTemplate templates[] = {
+  { "lif_synaptic_current", "Leaky integrate-and-fire with a synaptic current (SI units)",
+    { .model = "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
+               "dI/dt = -I/tau_syn : amp\n"
+               "v_rest : volt\n"
+               "v_th : volt\n"
+               "v_reset : volt\n"
+               "R : ohm\n"
+               "tau : second\n"
+               "tau_syn : second\n",
+      .threshold = "v > v_th", .reset = "v = v_reset", .refractory = "2*ms", .input = "I",
+      .method = "exponential_euler" },
+    lif_current_values },
+  { "lava_lif", "Lava's floating-point LIF (du, dv, bias_mant, vth): the built-in LIF's trace",
+    { .model = "dI/dt = -I/dt : 1\n"
+               "du/dt = (I - du*u)/dt : 1\n"
+               "dv/dt = (u*(1 - du) + I + bias_mant - dv*v)/dt : 1\n"
+               "du : 1\n"
+               "dv : 1\n"
+               "bias_mant : 1\n"
+               "vth : 1\n",
+      .threshold = "v > vth", .reset = "v = 0", .refractory = "", .input = "I",
+      .method = "euler" },
+    lava_lif_values },
+  { "adex", "Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), tonic spiking",
+    { .model = "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt\n"
+               "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
+               "Cm : farad\n"
+               "gL : siemens\n"
+               "EL : volt\n"
+               "VT : volt\n"
+               "DeltaT : volt\n"
+               "tauw : second\n"
+               "a : siemens\n"
+               "b : amp\n"
+               "Vr : volt\n"
+               "Vcut : volt\n"
+               "I_ext : amp\n",
+      .threshold = "vm > Vcut", .reset = "vm = Vr\nw += b", .refractory = "", .input = "vm",
+      .method = "rk4" },
+    adex_values },
+  { "izhikevich", "Izhikevich (2003), regular spiking (a, b, c, d)",
+    { .model = "dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I_ext)/ms : volt\n"
+               "du/dt = a*(b*v - u)/ms : volt\n"
+               "a : 1\n"
+               "b : 1\n"
+               "c : volt\n"
+               "d : volt\n"
+               "I_ext : volt\n",
+      .threshold = "v >= 30*mV", .reset = "v = c\nu += d", .refractory = "", .input = "v",
+      .method = "euler" },
+    izhikevich_values },
+  { "conductance_lif", "Conductance-based LIF: the input raises an excitatory conductance",
+    { .model = "dv/dt = (g_L*(E_L - v) + g_e*(E_e - v) + g_i*(E_i - v))/C : volt (unless refractory)\n"
+               "dg_e/dt = -g_e/tau_e : siemens\n"
+               "dg_i/dt = -g_i/tau_i : siemens\n"
+               "C : farad\n"
+               "g_L : siemens\n"
+               "E_L : volt\n"
+               "E_e : volt\n"
+               "E_i : volt\n"
+               "tau_e : second\n"
+               "tau_i : second\n"
+               "v_th : volt\n"
+               "v_reset : volt\n",
+      .threshold = "v > v_th", .reset = "v = v_reset", .refractory = "2*ms", .input = "g_e",
+      .method = "euler" },
+    cond_lif_values },
+};
+
+const BslEquationsTemplate *
+bsl_equations_templates (guint *n_templates)
+{
+  *n_templates = G_N_ELEMENTS (templates);
+  return templates;
+}
+
+const BslEquationsTemplate *
+bsl_equations_template_find (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (templates); i++)
+    if (g_strcmp0 (templates[i].name, name) == 0)
+      return &templates[i];
+  return NULL;
+}
+
+gboolean
+bsl_process_apply_equations_template (BslProcess                 *process,
+                                      const BslEquationsTemplate *tmpl,
+                                      GError                    **error)
+{
+  BslProcess *changed = bsl_process_copy (process);
+  const BslProcType *old_type;
+  GHashTable *old_params;
+  GHashTableIter iter;
+  gpointer key;
+
+  /* A template starts from its own values; only the network's time step stays. */
+  g_hash_table_iter_init (&iter, changed->params);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_strcmp0 (key, "dt") != 0)
+      g_hash_table_iter_remove (&iter);
+  if (!bsl_process_set_equations (changed, &tmpl->text, error))
+    {
+      bsl_process_free (changed);
+      return FALSE;
+    }
+  for (const BslPresetValue *value = tmpl->values; value->var != NULL; value++)
+    if (!bsl_process_set_param (changed, value->var, bsl_array_new_scalar (value->value), error))
+      {
+        bsl_process_free (changed);
+        return FALSE;
+      }
+
+  /* Swap the new schema and values in; the old ones leave with the copy. */
+  old_type = process->type;
+  old_params = process->params;
+  process->type = changed->type;
+  process->params = changed->params;
+  changed->type = old_type;
+  changed->params = old_params;
+  bsl_process_free (changed);
+  return TRUE;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-equations-type.h"
+
+G_BEGIN_DECLS
+
+/* Ready-made equations for an Equations process: a model to start from in the model editor,
+ * with parameter and initial values (SI units) that make it run as it is. */
+typedef struct
+{
+  const char           *name;
+  const char           *description;
+  BslEquationsText      text;
+  const BslPresetValue *values;       /* terminated by { NULL, 0 } */
+} BslEquationsTemplate;
+
+/* In the order the model editor offers them; the first is what a new Equations process gets. */
+const BslEquationsTemplate *bsl_equations_templates        (guint                       *n_templates);
+const BslEquationsTemplate *bsl_equations_template_find    (const char                  *name);
+
+/* Gives the process the template's equations and values; on error the process is unchanged. */
+gboolean                    bsl_process_apply_equations_template (BslProcess                 *process,
+                                                                  const BslEquationsTemplate *tmpl,
+                                                                  GError                    **error);
+
+G_END_DECLS
