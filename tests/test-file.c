@@ -5,6 +5,7 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "bsl-equations-type.h"
 #include "test-util.h"
 
 static BslGraph *
@@ -25,7 +26,22 @@ assert_graphs_equal (const BslGraph *a, const BslGraph *b)
       const BslProcess *p = g_ptr_array_index (a->processes, i);
       const BslProcess *q = g_ptr_array_index (b->processes, i);
       g_assert_cmpstr (p->name, ==, q->name);
-      g_assert_true (p->type == q->type);
+      g_assert_cmpstr (p->type->name, ==, q->type->name);
+      g_assert_cmpuint (p->type->n_vars, ==, q->type->n_vars);
+      if (bsl_proc_type_is_equations (p->type))
+        {
+          BslEquationsText x, y;
+
+          g_assert_true (bsl_process_get_equations (p, &x) && bsl_process_get_equations (q, &y));
+          g_assert_cmpstr (x.model, ==, y.model);
+          g_assert_cmpstr (x.threshold, ==, y.threshold);
+          g_assert_cmpstr (x.reset, ==, y.reset);
+          g_assert_cmpstr (x.refractory, ==, y.refractory);
+          g_assert_cmpstr (x.input, ==, y.input);
+          g_assert_cmpstr (x.method, ==, y.method);
+        }
+      else
+        g_assert_true (p->type == q->type);
       g_assert_cmpuint (p->ndim, ==, q->ndim);
       g_assert_cmpint (p->model, ==, q->model);
       g_assert_cmpfloat (p->x, ==, q->x);

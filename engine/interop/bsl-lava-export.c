@@ -299,7 +299,8 @@ bsl_lava_export_to_string (const BslGraph              *graph,
       if (!g_strv_contains (known, p->type->name))
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                       "process '%s' (%s) cannot be exported to Lava yet", p->name,
+                       "process '%s' (%s): Lava's process library has no %s process; "
+                       "the C export (--format c) runs it", p->name, p->type->name,
                        p->type->name);
           return NULL;
         }
