@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "bsl-equations-type.h"
+#include "bsl-equations-templates.h"
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 
@@ -968,6 +968,47 @@ basalt_document_set_equations (BasaltDocument          *self,
   op->snapshot = before;
   op->snapshot_after = bsl_process_copy (process);
   label = g_strdup_printf ("Edit the equations of %s", process_name);
+  push_op (self, label, op);
+  return TRUE;
+}
+
+gboolean
+basalt_document_apply_equations_template (BasaltDocument  *self,
+                                          const char      *process_name,
+                                          const char      *template_name,
+                                          GError         **error)
+{
+  const BslEquationsTemplate *tmpl = bsl_equations_template_find (template_name);
+  g_autofree char *label = NULL;
+  BslProcess *process, *before;
+  Op *op;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+
+  if ((process = bsl_graph_find_process (self->graph, process_name)) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
+      return FALSE;
+    }
+  if (tmpl == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no equations template named '%s'",
+                   template_name);
+      return FALSE;
+    }
+
+  before = bsl_process_copy (process);
+  if (!bsl_process_apply_equations_template (process, tmpl, error))
+    {
+      bsl_process_free (before);
+      return FALSE;
+    }
+
+  op = op_new (OP_REPLACE);
+  op->process = g_strdup (process_name);
+  op->snapshot = before;
+  op->snapshot_after = bsl_process_copy (process);
+  label = g_strdup_printf ("Start %s from %s", process_name, tmpl->title);
   push_op (self, label, op);
   return TRUE;
 }

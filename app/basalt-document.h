@@ -108,6 +108,11 @@ gboolean        basalt_document_set_equations     (BasaltDocument     *self,
                                                    const char         *process,
                                                    const BslEquationsText *text,
                                                    GError            **error);
+/* The equations and values of a template (bsl-equations-templates.h), as one undoable edit. */
+gboolean        basalt_document_apply_equations_template (BasaltDocument *self,
+                                                          const char     *process,
+                                                          const char     *template_name,
+                                                          GError        **error);
 /* The process's own model tag, overriding the run's; BSL_TAG_NONE follows the run's. */
 gboolean        basalt_document_set_model         (BasaltDocument     *self,
                                                    const char         *process,

@@ -1790,6 +1790,18 @@ on_inspector_equations_requested (BasaltInspector *inspector,
     show_message (self, error->message);
 }
 
+static void
+on_inspector_template_requested (BasaltInspector *inspector,
+                                 const char      *process,
+                                 const char      *template_name,
+                                 BasaltWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_apply_equations_template (self->document, process, template_name, &error))
+    show_message (self, error->message);
+}
+
 /* The document */
 
 static void
@@ -2006,6 +2018,7 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_model_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_template_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);

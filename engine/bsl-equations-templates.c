@@ -38,7 +38,8 @@ static const BslPresetValue cond_lif_values[] = {
 };
 
 static const BslEquationsTemplate templates[] = {
-  { "lif_synaptic_current", "Leaky integrate-and-fire with a synaptic current (SI units)",
+  { "lif_synaptic_current", "LIF with synaptic current",
+    "Leaky integrate-and-fire with a synaptic current (SI units)",
     { .model = "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
                "dI/dt = -I/tau_syn : amp\n"
                "v_rest : volt\n"
@@ -50,7 +51,8 @@ static const BslEquationsTemplate templates[] = {
       .threshold = "v > v_th", .reset = "v = v_reset", .refractory = "2*ms", .input = "I",
       .method = "exponential_euler" },
     lif_current_values },
-  { "lava_lif", "Lava's floating-point LIF (du, dv, bias_mant, vth): the built-in LIF's trace",
+  { "lava_lif", "Lava's floating LIF",
+    "Lava's floating-point LIF (du, dv, bias_mant, vth): the built-in LIF's trace",
     { .model = "dI/dt = -I/dt : 1\n"
                "du/dt = (I - du*u)/dt : 1\n"
                "dv/dt = (u*(1 - du) + I + bias_mant - dv*v)/dt : 1\n"
@@ -61,7 +63,8 @@ static const BslEquationsTemplate templates[] = {
       .threshold = "v > vth", .reset = "v = 0", .refractory = "", .input = "I",
       .method = "euler" },
     lava_lif_values },
-  { "adex", "Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), tonic spiking",
+  { "adex", "AdEx",
+    "Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), tonic spiking",
     { .model = "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt\n"
                "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
                "Cm : farad\n"
@@ -78,7 +81,8 @@ static const BslEquationsTemplate templates[] = {
       .threshold = "vm > Vcut", .reset = "vm = Vr\nw += b", .refractory = "", .input = "vm",
       .method = "rk4" },
     adex_values },
-  { "izhikevich", "Izhikevich (2003), regular spiking (a, b, c, d)",
+  { "izhikevich", "Izhikevich",
+    "Izhikevich (2003), regular spiking (a, b, c, d)",
     { .model = "dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I_ext)/ms : volt\n"
                "du/dt = a*(b*v - u)/ms : volt\n"
                "a : 1\n"
@@ -89,7 +93,8 @@ static const BslEquationsTemplate templates[] = {
       .threshold = "v >= 30*mV", .reset = "v = c\nu += d", .refractory = "", .input = "v",
       .method = "euler" },
     izhikevich_values },
-  { "conductance_lif", "Conductance-based LIF: the input raises an excitatory conductance",
+  { "conductance_lif", "Conductance-based LIF",
+    "Conductance-based LIF: the input raises an excitatory conductance",
     { .model = "dv/dt = (g_L*(E_L - v) + g_e*(E_e - v) + g_i*(E_i - v))/C : volt (unless refractory)\n"
                "dg_e/dt = -g_e/tau_e : siemens\n"
                "dg_i/dt = -g_i/tau_i : siemens\n"

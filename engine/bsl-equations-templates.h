@@ -9,7 +9,8 @@ G_BEGIN_DECLS
  * with parameter and initial values (SI units) that make it run as it is. */
 typedef struct
 {
-  const char           *name;
+  const char           *name;         /* stable identifier */
+  const char           *title;        /* what the model editor shows */
   const char           *description;
   BslEquationsText      text;
   const BslPresetValue *values;       /* terminated by { NULL, 0 } */

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-equations-templates.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-network-file.h"
@@ -71,6 +72,9 @@ struct _BasaltInspector
   GtkWidget  *eq_error;
   GtkWidget  *eq_preview;
   guint       eq_preview_source;
+  guint       template_source;     /* a chosen template, requested once the list has settled */
+  char       *template_process;
+  const char *template_name;
   /* The preview's input outlives a rebuild of the editor (Apply rebuilds it). */
   char       *eq_preview_input;
   char       *eq_preview_process;
@@ -85,6 +89,7 @@ enum {
   MODEL_REQUESTED,
   PRESET_REQUESTED,
   EQUATIONS_REQUESTED,
+  TEMPLATE_REQUESTED,
   CONNECT_REQUESTED,
   DISCONNECT_REQUESTED,
   N_SIGNALS
@@ -1244,6 +1249,64 @@ equations_entry (GtkWidget  *grid,
   return entry;
 }
 
+static gboolean
+request_template (gpointer data)
+{
+  BasaltInspector *self = data;
+  g_autofree char *process = g_steal_pointer (&self->template_process);
+
+  self->template_source = 0;
+  g_signal_emit (self, signals[TEMPLATE_REQUESTED], 0, process, self->template_name);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_template_selected (GtkDropDown     *dropdown,
+                      GParamSpec      *pspec,
+                      BasaltInspector *self)
+{
+  BslProcess *process = current_process (self);
+  guint selected = gtk_drop_down_get_selected (dropdown);
+  guint n_templates;
+  const BslEquationsTemplate *templates = bsl_equations_templates (&n_templates);
+
+  /* Row 0 is the prompt, shown again once the template is applied. */
+  if (process == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
+      selected > n_templates)
+    return;
+
+  /* The new equations rebuild this editor, list included: not while the list is selecting. */
+  g_free (self->template_process);
+  self->template_process = g_strdup (process->name);
+  self->template_name = templates[selected - 1].name;
+  g_clear_handle_id (&self->template_source, g_source_remove);
+  self->template_source = g_idle_add (request_template, self);
+  gtk_drop_down_set_selected (dropdown, 0);
+}
+
+static GtkWidget *
+template_dropdown (BasaltInspector *self)
+{
+  g_autoptr(GtkStringList) titles = gtk_string_list_new (NULL);
+  g_autoptr(GString) tooltip = g_string_new ("Replaces the equations and values with a ready-made "
+                                             "model, as one undoable edit:");
+  guint n_templates;
+  const BslEquationsTemplate *templates = bsl_equations_templates (&n_templates);
+  GtkWidget *dropdown;
+
+  gtk_string_list_append (titles, "Start from a template…");
+  for (guint i = 0; i < n_templates; i++)
+    {
+      gtk_string_list_append (titles, templates[i].title);
+      g_string_append_printf (tooltip, "\n• %s: %s", templates[i].title, templates[i].description);
+    }
+  dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (titles)), NULL);
+  gtk_widget_set_name (dropdown, "equations-template");
+  gtk_widget_set_tooltip_text (dropdown, tooltip->str);
+  g_signal_connect (dropdown, "notify::selected", G_CALLBACK (on_template_selected), self);
+  return dropdown;
+}
+
 /* The texts of an Equations process, in Brian2's syntax; Apply re-derives its Vars. */
 static void
 add_equations_editor (BasaltInspector  *self,
@@ -1262,6 +1325,7 @@ add_equations_editor (BasaltInspector  *self,
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (box), title);
+  gtk_box_append (GTK_BOX (box), template_dropdown (self));
 
   self->eq_model = gtk_text_view_new ();
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->eq_model), TRUE);
@@ -1673,6 +1737,8 @@ basalt_inspector_dispose (GObject *object)
 
   if (self->rows != NULL)
     clear_rows (self);
+  g_clear_handle_id (&self->template_source, g_source_remove);
+  g_clear_pointer (&self->template_process, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (object), BASALT_TYPE_INSPECTOR);
   /* The template's top-level child is not a bound one. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL;)
@@ -1724,6 +1790,9 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   signals[EQUATIONS_REQUESTED] =
     g_signal_new ("equations-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
+  signals[TEMPLATE_REQUESTED] =
+    g_signal_new ("template-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[CONNECT_REQUESTED] =
     g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
@@ -1987,6 +2056,34 @@ basalt_inspector_choose_model (BasaltInspector *self,
   g_return_if_fail (BASALT_IS_INSPECTOR (self));
 
   gtk_drop_down_set_selected (self->model_dropdown, tag == BSL_TAG_NONE ? 0 : (guint) tag + 1);
+}
+
+gboolean
+basalt_inspector_choose_equations_template (BasaltInspector *self,
+                                            const char      *template_name)
+{
+  guint n_templates;
+  const BslEquationsTemplate *templates = bsl_equations_templates (&n_templates);
+  GtkWidget *box, *dropdown = NULL;
+
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), FALSE);
+
+  if (self->eq_model == NULL)
+    return FALSE;
+  box = gtk_widget_get_parent (gtk_widget_get_parent (self->eq_model));
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child && !dropdown;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_name (child), "equations-template") == 0)
+      dropdown = child;
+  g_return_val_if_fail (dropdown != NULL, FALSE);
+
+  for (guint i = 0; i < n_templates; i++)
+    if (g_strcmp0 (templates[i].name, template_name) == 0)
+      {
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i + 1);
+        return TRUE;
+      }
+  return FALSE;
 }
 
 gboolean

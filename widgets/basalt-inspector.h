@@ -21,6 +21,7 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   model-requested (const char *process, int tag)                 BSL_TAG_NONE: the run's tag
  *   preset-requested (const char *process, const char *preset)     e.g. Izhikevich's presets
  *   equations-requested (const char *process, gpointer BslEquationsText *text)  checked texts
+ *   template-requested (const char *process, const char *template)   bsl-equations-templates.h
  *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
  */
 
@@ -57,6 +58,10 @@ const char *basalt_inspector_get_equations_error (BasaltInspector *self);
  * its model text; NULL when the shown process is not an Equations one. */
 GtkWidget  *basalt_inspector_get_equations_preview (BasaltInspector *self);
 GtkTextView *basalt_inspector_get_equations_view (BasaltInspector *self);
+/* Choosing in the equations editor's template list; FALSE when there is no such template.
+ * template-requested follows from the main loop. */
+gboolean    basalt_inspector_choose_equations_template (BasaltInspector *self,
+                                                        const char      *template_name);
 /* Choosing a preset in the process's Preset list; FALSE when the type has no such preset. */
 gboolean    basalt_inspector_choose_preset (BasaltInspector *self,
                                             const char      *preset);

@@ -14,6 +14,7 @@
 #include "basalt-application.h"
 #include "basalt-plot.h"
 #include "basalt-window.h"
+#include "bsl-equations-templates.h"
 #include "test-gui-util.h"
 
 static gboolean have_display;
@@ -338,6 +339,37 @@ test_refused_wires (Fixture       *f,
     g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
     activate (f, "win.redo");
     g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+
+    /* A template replaces equations and values in one step; Undo brings the edited ones back. */
+    g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "lava_lif"));
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    {
+      BslEquationsText text;
+      g_autofree char *label = g_strdup_printf ("Start %s from Lava's floating LIF", eq);
+
+      g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, label);
+      g_assert_true (bsl_process_get_equations (bsl_graph_find_process (graph, eq), &text));
+      g_assert_cmpstr (text.model, ==, bsl_equations_template_find ("lava_lif")->text.model);
+      g_assert_cmpstr (text.input, ==, "I");
+      g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+      g_assert_cmpfloat (param_value (f, eq, "vth"), ==, 10);
+      g_assert_cmpfloat (param_value (f, eq, "du"), ==, 0.1);
+      /* the editor shows the new text */
+      {
+        GtkTextBuffer *buffer = gtk_text_view_get_buffer (basalt_inspector_get_equations_view (f->inspector));
+        GtkTextIter start, end;
+        g_autofree char *shown = NULL;
+
+        gtk_text_buffer_get_bounds (buffer, &start, &end);
+        shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+        g_assert_cmpstr (shown, ==, text.model);
+      }
+    }
+    activate (f, "win.undo");
+    g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_false (basalt_inspector_choose_equations_template (f->inspector, "no_such_model"));
+
     activate (f, "win.undo");
     activate (f, "win.undo");
     g_assert_null (bsl_graph_find_process (graph, eq));
