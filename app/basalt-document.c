@@ -937,18 +937,19 @@ basalt_document_duplicate (BasaltDocument     *self,
   return g_strv_builder_end (builder);
 }
 
-gboolean
-basalt_document_set_equations (BasaltDocument          *self,
-                               const char              *process_name,
-                               const BslEquationsText  *text,
-                               GError                 **error)
+/* An edit that changes a process's schema: undone by putting back a copy of the process. */
+typedef gboolean (*ProcessChange) (BslProcess *process, gconstpointer data, GError **error);
+
+static gboolean
+replace_process (BasaltDocument  *self,
+                 const char      *process_name,
+                 ProcessChange    change,
+                 gconstpointer    data,
+                 const char      *label,
+                 GError         **error)
 {
-  g_autofree char *label = NULL;
   BslProcess *process, *before;
   Op *op;
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
-  g_return_val_if_fail (text != NULL, FALSE);
 
   if ((process = bsl_graph_find_process (self->graph, process_name)) == NULL)
     {
@@ -957,7 +958,7 @@ basalt_document_set_equations (BasaltDocument          *self,
     }
 
   before = bsl_process_copy (process);
-  if (!bsl_process_set_equations (process, text, error))
+  if (!change (process, data, error))
     {
       bsl_process_free (before);
       return FALSE;
@@ -967,9 +968,35 @@ basalt_document_set_equations (BasaltDocument          *self,
   op->process = g_strdup (process_name);
   op->snapshot = before;
   op->snapshot_after = bsl_process_copy (process);
-  label = g_strdup_printf ("Edit the equations of %s", process_name);
   push_op (self, label, op);
   return TRUE;
+}
+
+static gboolean
+change_equations (BslProcess *process, gconstpointer text, GError **error)
+{
+  return bsl_process_set_equations (process, text, error);
+}
+
+static gboolean
+change_to_template (BslProcess *process, gconstpointer tmpl, GError **error)
+{
+  return bsl_process_apply_equations_template (process, tmpl, error);
+}
+
+gboolean
+basalt_document_set_equations (BasaltDocument          *self,
+                               const char              *process_name,
+                               const BslEquationsText  *text,
+                               GError                 **error)
+{
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  label = g_strdup_printf ("Edit the equations of %s", process_name);
+  return replace_process (self, process_name, change_equations, text, label, error);
 }
 
 gboolean
@@ -980,37 +1007,17 @@ basalt_document_apply_equations_template (BasaltDocument  *self,
 {
   const BslEquationsTemplate *tmpl = bsl_equations_template_find (template_name);
   g_autofree char *label = NULL;
-  BslProcess *process, *before;
-  Op *op;
 
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
 
-  if ((process = bsl_graph_find_process (self->graph, process_name)) == NULL)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
-      return FALSE;
-    }
   if (tmpl == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no equations template named '%s'",
                    template_name);
       return FALSE;
     }
-
-  before = bsl_process_copy (process);
-  if (!bsl_process_apply_equations_template (process, tmpl, error))
-    {
-      bsl_process_free (before);
-      return FALSE;
-    }
-
-  op = op_new (OP_REPLACE);
-  op->process = g_strdup (process_name);
-  op->snapshot = before;
-  op->snapshot_after = bsl_process_copy (process);
   label = g_strdup_printf ("Start %s from %s", process_name, tmpl->title);
-  push_op (self, label, op);
-  return TRUE;
+  return replace_process (self, process_name, change_to_template, tmpl, label, error);
 }
 
 gboolean
