@@ -61,9 +61,12 @@ print_summary (BslRuntime    *runtime,
       g_autoptr(BslArray) last = bsl_runtime_get_var (runtime, bsl_probe_get_process (probe),
                                                       bsl_probe_get_var (probe), NULL);
 
-      printf ("  %-20s %" G_GSIZE_FORMAT " elements, %" G_GUINT64_FORMAT
-              " non-zero values (spikes) over %" G_GINT64_FORMAT " steps",
-              bsl_probe_get_target (probe), size, nonzero[p], steps);
+      /* What a spike port sends is counted as spikes; any other Var's non-zero values are not. */
+      gboolean spikes = g_strcmp0 (bsl_probe_get_var (probe), "s_out") == 0;
+
+      printf ("  %-20s %" G_GSIZE_FORMAT " elements, %" G_GUINT64_FORMAT " %s over %"
+              G_GINT64_FORMAT " steps", bsl_probe_get_target (probe), size, nonzero[p],
+              spikes ? (nonzero[p] == 1 ? "spike" : "spikes") : "non-zero values", steps);
       if (last != NULL && size <= 4 && steps > 0)
         {
           printf (", last:");

@@ -19,6 +19,9 @@ test_run_csv (void)
   status = test_run_basalt (&out, &err, "run", net, "--steps", "2", "--probe", "lif.v",
                             "--probe", "lif.s_out", "--out", csv, NULL);
   g_assert_cmpint (status, ==, 0);
+  /* the summary counts spikes only where spikes are sent */
+  g_assert_nonnull (strstr (out, "lif.v                3 elements, 5 non-zero values over 2 steps"));
+  g_assert_nonnull (strstr (out, "lif.s_out            3 elements, 1 spike over 2 steps"));
   g_file_get_contents (csv, &contents, NULL, NULL);
   /* v gains bias_mant << bias_exp = 100 << 6 a step (du = 4095 forgets u, dv = 0 keeps v);
    * neuron 0 passes vth << 6 = 6400 at step 2, spikes and resets. */
