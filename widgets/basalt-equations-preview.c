@@ -86,6 +86,39 @@ first_value (const BslProcess *process,
   return bsl_array_get (value, 0);
 }
 
+/* The variable worth watching: the first state the threshold condition reads (the membrane
+ * potential, usually), else the first state. */
+static guint
+shown_state (const BslEquations *eq)
+{
+  const char *p = bsl_equations_get_threshold (eq);
+
+  while (p != NULL && *p != '\0')
+    {
+      if (g_ascii_isalpha (*p) || *p == '_')
+        {
+          const char *start = p;
+          g_autofree char *name = NULL;
+          gint state;
+
+          while (g_ascii_isalnum (*p) || *p == '_')
+            p++;
+          name = g_strndup (start, p - start);
+          if ((state = bsl_equations_find_state (eq, name)) >= 0)
+            return (guint) state;
+        }
+      else if (g_ascii_isdigit (*p) || *p == '.')
+        {
+          /* a number with its exponent, not a name */
+          while (g_ascii_isalnum (*p) || *p == '.' || ((*p == '+' || *p == '-') && (p[-1] == 'e' || p[-1] == 'E')))
+            p++;
+        }
+      else
+        p++;
+    }
+  return 0;
+}
+
 static void
 simulate (BasaltEquationsPreview *self)
 {
@@ -99,7 +132,9 @@ simulate (BasaltEquationsPreview *self)
   double last_spike = BSL_EQUATIONS_NEVER, spike = 0.0, input = 0.0, lo = INFINITY, hi = -INFINITY;
   double scale = 1.0, base, top;
   gsize spike_steps[PREVIEW_STEPS], n_marks = 0;
-  const char *unit = bsl_equations_get_state_unit (eq, 0);
+  guint shown = shown_state (eq);
+  const char *name = bsl_equations_get_state_name (eq, shown);
+  const char *unit = bsl_equations_get_state_unit (eq, shown);
   const char *text = gtk_editable_get_text (self->input_entry);
   g_autofree char *y_label = NULL;
   g_autofree char *summary = NULL;
@@ -130,9 +165,9 @@ simulate (BasaltEquationsPreview *self)
   for (gsize step = 0; step < PREVIEW_STEPS; step++)
     {
       bsl_equations_step (eq, 1, self->dt, (gint64) step, states, params, &input, &last_spike, &spike);
-      if (!isfinite (state[0]))
+      if (!isfinite (state[shown]))
         break;
-      self->trace[step] = state[0];
+      self->trace[step] = state[shown];
       self->n_trace = step + 1;
       if (spike != 0.0)
         spike_steps[self->n_spikes++] = step;
@@ -140,7 +175,9 @@ simulate (BasaltEquationsPreview *self)
 
   if (self->n_trace == 0)
     {
-      show_no_trace (self, "The first state variable is not finite after the first step.");
+      g_autofree char *message = g_strdup_printf ("%s is not finite after the first step.", name);
+
+      show_no_trace (self, message);
       return;
     }
 
@@ -148,12 +185,12 @@ simulate (BasaltEquationsPreview *self)
   if (g_strcmp0 (unit, "volt") == 0)
     {
       scale = 1e3;
-      y_label = g_strdup_printf ("%s (mV)", bsl_equations_get_state_name (eq, 0));
+      y_label = g_strdup_printf ("%s (mV)", name);
     }
   else if (g_strcmp0 (unit, "1") == 0)
-    y_label = g_strdup (bsl_equations_get_state_name (eq, 0));
+    y_label = g_strdup (name);
   else
-    y_label = g_strdup_printf ("%s (%s)", bsl_equations_get_state_name (eq, 0), unit);
+    y_label = g_strdup_printf ("%s (%s)", name, unit);
 
   for (gsize i = 0; i < self->n_trace; i++)
     {
@@ -181,7 +218,7 @@ simulate (BasaltEquationsPreview *self)
   marks_y[n_marks++] = base;
 
   basalt_plot_clear_series (self->plot);
-  basalt_plot_add_series (self->plot, bsl_equations_get_state_name (eq, 0));
+  basalt_plot_add_series (self->plot, name);
   basalt_plot_add_series (self->plot, self->n_spikes > 0 ? "spikes" : NULL);
   basalt_plot_set_y_label (self->plot, y_label);
   basalt_plot_set_series_data (self->plot, 0, t, y, self->n_trace);

@@ -13,7 +13,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BasaltEquationsPreview, basalt_equations_preview, BASALT, EQUATIONS_PREVIEW, GtkWidget)
 
 /* The trace of one neuron of an Equations process under a constant input the user types: the
- * first state variable over a few hundred steps, with its spikes. It only reads the process. */
+ * variable its threshold reads (else the first state) over a few hundred steps, with its spikes.
+ * It only reads the process. */
 GtkWidget    *basalt_equations_preview_new          (void);
 /* Simulates neuron 0 with the compiled equations (not necessarily the process's own, which
  * may be older), the process's parameter values, initial states and dt. A parameter without a
@@ -27,7 +28,7 @@ void          basalt_equations_preview_show_message (BasaltEquationsPreview *sel
 
 /* What is shown, for tests and for the user's eyes alike. */
 const char   *basalt_equations_preview_get_message  (BasaltEquationsPreview *self);
-/* The plotted values of the first state variable (SI units); NULL when no trace is shown. */
+/* The plotted values of the shown state variable (SI units); NULL when no trace is shown. */
 const double *basalt_equations_preview_get_trace    (BasaltEquationsPreview *self,
                                                      gsize                  *n_steps);
 gsize         basalt_equations_preview_get_n_spikes (BasaltEquationsPreview *self);

@@ -426,7 +426,9 @@ basalt_plot_render (BasaltPlot *self,
   cairo_save (cr);
   pl_cmd (PLESC_DEVINIT, cr);
   pladv (0);
-  plschr (0, 0.72);
+  /* PLplot sizes text by the page: a small plot (the inspector's preview) would get unreadable
+   * labels, so below about 1000 px of width plus height the text keeps that size. */
+  plschr (0, 0.72 * CLAMP (1000.0 / (width + height), 1.0, 2.5));
   plvpor (64.0 / width, 1.0 - 14.0 / width, 34.0 / height, 1.0 - 22.0 / height);
   plwind (t0, t1, ymin, ymax);
   plcol0 (COLOR_GRID);

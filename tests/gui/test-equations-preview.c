@@ -186,6 +186,43 @@ test_preview_follows_typing (Fixture       *f,
   g_assert_nonnull (strstr (basalt_equations_preview_get_message (f->preview), "not a number"));
 }
 
+/* The preview watches what the threshold reads: for Lava's LIF template that is v (not the
+ * first state, I), and v follows Lava's arithmetic under a constant input. */
+static void
+test_preview_shows_threshold_variable (Fixture       *f,
+                                       gconstpointer  data)
+{
+  const double *trace;
+  double u = 0, v = 0;
+  gsize n, first_spike = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "lava_lif"));
+  gui_spin (0.1);
+  f->preview = BASALT_EQUATIONS_PREVIEW (basalt_inspector_get_equations_preview (f->inspector));
+  gtk_editable_set_text (basalt_equations_preview_get_input (f->preview), "3");
+  trace = basalt_equations_preview_get_trace (f->preview, &n);
+  g_assert_nonnull (trace);
+  for (gsize t = 0; t < n; t++)
+    {
+      u = u * (1 - 0.1) + 3;
+      v = v * (1 - 0.1) + u;
+      if (v > 10)
+        {
+          v = 0;
+          if (first_spike == 0)
+            first_spike = t + 1;
+        }
+      g_assert_cmpfloat_with_epsilon (trace[t], v, 1e-9);
+    }
+  g_test_message ("lava_lif under 3 per step: first spike at step %" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT
+                  " spikes; %s", first_spike, basalt_equations_preview_get_n_spikes (f->preview),
+                  basalt_equations_preview_get_message (f->preview));
+  g_assert_cmpuint (first_spike, ==, 3);
+  g_assert_cmpuint (basalt_equations_preview_get_n_spikes (f->preview), >, 10);
+}
+
 static gboolean
 has_error_mark (GtkTextBuffer *buffer,
                 int           *offset)
@@ -306,6 +343,8 @@ main (int   argc,
   g_test_add ("/equations-preview/follows-typing", Fixture, NULL, fixture_set_up, test_preview_follows_typing,
               fixture_tear_down);
   g_test_add ("/equations-preview/errors", Fixture, NULL, fixture_set_up, test_preview_errors, fixture_tear_down);
+  g_test_add ("/equations-preview/threshold-variable", Fixture, NULL, fixture_set_up,
+              test_preview_shows_threshold_variable, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
