@@ -689,6 +689,257 @@ bsl_reference_load_npy (const char  *path,
   return ref;
 }
 
+/* ---------------- `basalt run` CSV: step,probe,index,value ---------------- */
+
+typedef struct
+{
+  gint64 step;
+  gint64 index;
+  guint  probe;         /* index into the probe names */
+  guint  line_no;
+  double value;
+} ProbeRow;
+
+/* The reference variable a probed Var or port stands for, or -1. */
+static int
+probe_ref_var (const char *var)
+{
+  if (g_str_equal (var, "s_out"))
+    return BSL_REF_SPIKE;
+  if (g_str_equal (var, "a_in"))
+    return BSL_REF_A_IN;
+  if (g_str_equal (var, "u"))
+    return BSL_REF_U;
+  if (g_str_equal (var, "v"))
+    return BSL_REF_V;
+  return -1;
+}
+
+static char *
+probe_process (const char *probe)
+{
+  const char *dot = strrchr (probe, '.');
+
+  return dot != NULL ? g_strndup (probe, dot - probe) : g_strdup (probe);
+}
+
+/* The neuron process the file describes: the one named, or the only one with u, v or s_out. */
+static char *
+choose_probe_process (const char  *path,
+                      GPtrArray   *probes,
+                      const char  *wanted,
+                      GError     **error)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *list = NULL;
+
+  for (guint p = 0; p < probes->len; p++)
+    {
+      const char *probe = probes->pdata[p];
+      const char *dot = strrchr (probe, '.');
+      int var = dot != NULL ? probe_ref_var (dot + 1) : -1;
+      g_autofree char *process = probe_process (probe);
+
+      if (var < 0 || var == BSL_REF_A_IN)
+        continue;
+      if (!g_ptr_array_find_with_equal_func (candidates, process, g_str_equal, NULL))
+        g_ptr_array_add (candidates, g_steal_pointer (&process));
+    }
+  g_ptr_array_add (candidates, NULL);
+  list = g_strjoinv (", ", (char **) candidates->pdata);
+  g_ptr_array_set_size (candidates, candidates->len - 1);
+
+  if (wanted != NULL)
+    {
+      if (g_ptr_array_find_with_equal_func (candidates, wanted, g_str_equal, NULL))
+        return g_strdup (wanted);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME,
+                   "%s: no probe of u, v or s_out of a process '%s' (the file has: %s)",
+                   path, wanted, candidates->len > 0 ? list : "none");
+      return NULL;
+    }
+  if (candidates->len == 1)
+    return g_strdup (candidates->pdata[0]);
+  if (candidates->len == 0)
+    g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                 "%s: no probe of u, v or s_out: a reference needs at least one of them", path);
+  else
+    g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                 "%s: probes of several neuron processes (%s): name the one to use", path, list);
+  return NULL;
+}
+
+BslReference *
+bsl_reference_load_probe_csv (const char  *path,
+                              const char  *process,
+                              GError     **error)
+{
+  CsvReader reader = { 0 };
+  g_autofree char **header = NULL;
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ProbeRow));
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) probe_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BslReference) ref = NULL;
+  g_autofree char *chosen = NULL;
+  g_autofree int *probe_var = NULL;
+  g_autofree guint *seen_line = NULL;
+  gint64 min_step = G_MAXINT64, max_step = G_MININT64, n_index[BSL_REF_N_VARS];
+  int col_step, col_probe, col_index, col_value;
+  guint n_header;
+  char *line;
+  gboolean ok = FALSE;
+
+  if (!csv_reader_open (&reader, path, error))
+    return NULL;
+  line = csv_reader_next_line (&reader);
+  header = line != NULL ? csv_split (line, &n_header) : NULL;
+  col_step = header != NULL ? find_column (header, n_header, "step") : -1;
+  col_probe = header != NULL ? find_column (header, n_header, "probe") : -1;
+  col_index = header != NULL ? find_column (header, n_header, "index") : -1;
+  col_value = header != NULL ? find_column (header, n_header, "value") : -1;
+  if (col_step < 0 || col_probe < 0 || col_index < 0 || col_value < 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: line %u: expected the header 'step,probe,index,value' of basalt run --out",
+                   path, MAX (reader.line_no, 1));
+      goto out;
+    }
+
+  while ((line = csv_reader_next_line (&reader)) != NULL)
+    {
+      g_autofree char **fields = NULL;
+      ProbeRow row = { 0 };
+      gpointer id;
+      guint n_fields;
+
+      fields = csv_split (line, &n_fields);
+      if (n_fields != n_header)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u: ragged row: %u fields, the header has %u",
+                       path, reader.line_no, n_fields, n_header);
+          goto out;
+        }
+      if (!csv_integer (&reader, fields[col_step], col_step, "step", 1, &row.step, error) ||
+          !csv_integer (&reader, fields[col_index], col_index, "index", 0, &row.index, error) ||
+          !csv_value (&reader, fields[col_value], col_value, "value", &row.value, error))
+        goto out;
+      if (*fields[col_probe] == '\0')
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: line %u, column %u (probe): empty",
+                       path, reader.line_no, col_probe + 1);
+          goto out;
+        }
+      if (!g_hash_table_lookup_extended (probe_ids, fields[col_probe], NULL, &id))
+        {
+          id = GUINT_TO_POINTER (probes->len);
+          g_ptr_array_add (probes, g_strdup (fields[col_probe]));
+          g_hash_table_insert (probe_ids, probes->pdata[probes->len - 1], id);
+        }
+      row.probe = GPOINTER_TO_UINT (id);
+      row.line_no = reader.line_no;
+      g_array_append_val (rows, row);
+    }
+  if (rows->len == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
+      goto out;
+    }
+
+  if ((chosen = choose_probe_process (path, probes, process, error)) == NULL)
+    goto out;
+
+  /* Which rows belong to the reference, and its size. */
+  probe_var = g_new (int, probes->len);
+  for (guint v = 0; v < BSL_REF_N_VARS; v++)
+    n_index[v] = 0;
+  for (guint p = 0; p < probes->len; p++)
+    {
+      g_autofree char *owner = probe_process (probes->pdata[p]);
+      const char *dot = strrchr (probes->pdata[p], '.');
+
+      probe_var[p] = dot != NULL && g_str_equal (owner, chosen) ? probe_ref_var (dot + 1) : -1;
+    }
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const ProbeRow *row = &g_array_index (rows, ProbeRow, r);
+      int var = probe_var[row->probe];
+
+      if (var < 0)
+        continue;
+      min_step = MIN (min_step, row->step);
+      max_step = MAX (max_step, row->step);
+      n_index[var] = MAX (n_index[var], row->index + 1);
+    }
+  {
+    gint64 n_neurons = 0;
+
+    for (guint v = 0; v < BSL_REF_N_VARS; v++)
+      {
+        if (n_index[v] == 0)
+          continue;
+        if (n_neurons != 0 && n_index[v] != n_neurons)
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                         "%s: %s.%s has %" G_GINT64_FORMAT " elements but other probes of %s have %"
+                         G_GINT64_FORMAT, path, chosen, v == BSL_REF_SPIKE ? "s_out" : bsl_ref_var_to_string (v),
+                         n_index[v], chosen, n_neurons);
+            goto out;
+          }
+        n_neurons = n_index[v];
+      }
+    if ((guint64) (max_step - min_step + 1) * (guint64) n_neurons > 100000000)
+      {
+        g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "%s: steps %" G_GINT64_FORMAT "..%"
+                     G_GINT64_FORMAT " of %" G_GINT64_FORMAT " neurons: too large a reference",
+                     path, min_step, max_step, n_neurons);
+        goto out;
+      }
+    ref = bsl_reference_new (max_step - min_step + 1, n_neurons, path);
+  }
+
+  seen_line = g_new0 (guint, BSL_REF_N_VARS * ref->n_steps * ref->n_neurons);
+  for (guint v = 0; v < BSL_REF_N_VARS; v++)
+    if (n_index[v] > 0)
+      ref->data[v] = g_new0 (double, ref->n_steps * ref->n_neurons);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const ProbeRow *row = &g_array_index (rows, ProbeRow, r);
+      int var = probe_var[row->probe];
+      gsize k;
+
+      if (var < 0)
+        continue;
+      k = (row->step - min_step) * ref->n_neurons + row->index;
+      if (seen_line[var * ref->n_steps * ref->n_neurons + k] != 0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u: step %" G_GINT64_FORMAT ", %s index %" G_GINT64_FORMAT
+                       " was already given on line %u", path, row->line_no, row->step,
+                       (const char *) probes->pdata[row->probe], row->index,
+                       seen_line[var * ref->n_steps * ref->n_neurons + k]);
+          goto out;
+        }
+      seen_line[var * ref->n_steps * ref->n_neurons + k] = row->line_no;
+      ref->data[var][k] = row->value;
+    }
+  for (guint v = 0; v < BSL_REF_N_VARS; v++)
+    for (gsize k = 0; ref->data[v] != NULL && k < ref->n_steps * ref->n_neurons; k++)
+      if (seen_line[v * ref->n_steps * ref->n_neurons + k] == 0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                       "%s: no value of %s.%s index %" G_GSIZE_FORMAT " at step %" G_GINT64_FORMAT,
+                       path, chosen, v == BSL_REF_SPIKE ? "s_out" : bsl_ref_var_to_string (v),
+                       k % ref->n_neurons, (gint64) (k / ref->n_neurons) + min_step);
+          goto out;
+        }
+  ok = TRUE;
+
+out:
+  g_free (reader.contents);
+  return ok ? g_steal_pointer (&ref) : NULL;
+}
+
 BslReference *
 bsl_reference_load (const char  *path,
                     const char  *var_name,
@@ -728,6 +979,8 @@ bsl_reference_load (const char  *path,
         g_strstrip (fields[i]);
         if (g_ascii_strcasecmp (fields[i], "neuron") == 0)
           return bsl_reference_load_long_csv (path, error);
+        if (g_ascii_strcasecmp (fields[i], "probe") == 0)
+          return bsl_reference_load_probe_csv (path, var_name, error);
         if (bsl_ref_var_from_string (fields[i], &var))
           n_vars++;
       }

@@ -50,7 +50,14 @@ BslReference *bsl_reference_load_wide_csv  (const char          *path,
 BslReference *bsl_reference_load_npy       (const char          *path,
                                             const char          *var,
                                             GError             **error);
-/* By content and extension: .npy, long CSV (header with step and neuron), wide CSV. */
+/* What `basalt run --out` writes (step,probe,index,value): the probes u, v, s_out (as spike)
+ * and a_in of one process, the one named or, when process is NULL, the only one with u, v or
+ * s_out. Other probes are skipped. */
+BslReference *bsl_reference_load_probe_csv (const char          *path,
+                                            const char          *process,
+                                            GError             **error);
+/* By content and extension: .npy, long CSV (header with step and neuron), `basalt run` CSV
+ * (header with probe; var names the process), wide CSV. */
 BslReference *bsl_reference_load           (const char          *path,
                                             const char          *var,
                                             GError             **error);

@@ -340,6 +340,54 @@ test_bench (void)
   g_assert_true (status == 0 || status == 1);
 }
 
+/* Loihi 2's ATRLIF fitted to the spikes of an Izhikevich regular-spiking neuron, both made and
+ * fitted with the command line: `basalt run --out` is the reference. */
+static void
+test_fit_to_izhikevich (void)
+{
+  const char *izhikevich =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 1000},"
+    " \"processes\": [{\"name\": \"drive\", \"type\": \"CurrentSource\", \"shape\": [1],"
+    " \"params\": {\"amplitude\": 10, \"start\": 100, \"stop\": 900}},"
+    " {\"name\": \"iz\", \"type\": \"Izhikevich\", \"shape\": [1]}],"
+    " \"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}]}";
+  const char *atrlif =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 1000},"
+    " \"processes\": [{\"name\": \"atr\", \"type\": \"ATRLIF\", \"shape\": [1], \"params\":"
+    " {\"delta_i\": 0.5, \"delta_v\": 0.05, \"delta_theta\": 0.05, \"delta_r\": 0.2,"
+    " \"theta_0\": 10, \"theta\": 10, \"theta_step\": 2}}]}";
+  g_autofree char *iz_path = g_build_filename (tmp_dir, "iz.basalt", NULL);
+  g_autofree char *atr_path = g_build_filename (tmp_dir, "atr.basalt", NULL);
+  g_autofree char *spikes = g_build_filename (tmp_dir, "iz-spikes.csv", NULL);
+  g_autofree char *result = g_build_filename (tmp_dir, "atr-fit.json", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *metrics;
+  int status;
+
+  g_assert_true (g_file_set_contents (iz_path, izhikevich, -1, NULL));
+  g_assert_true (g_file_set_contents (atr_path, atrlif, -1, NULL));
+  status = test_run_basalt (&out, &err, "run", iz_path, "--probe", "iz.s_out", "--probe", "iz.a_in",
+                            "--out", spikes, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = test_run_basalt (&out, &err, "fit", atr_path, "--process", "atr", "--reference", spikes,
+                            "--params", "delta_i,delta_v,delta_theta,delta_r,theta_0,theta_step,bias_mant",
+                            "--metric", "van_rossum=1,spike_count=0.5,gamma=5,latency=0.02",
+                            "-o", result, NULL);
+  g_test_message ("%s%s", out, err);
+  g_assert_cmpint (status, ==, 0);
+  metrics = json_object_get_object_member (parse_result (parser, result), "metrics");
+  /* every one of the adapting spikes within the coincidence window, none extra */
+  g_assert_cmpfloat (json_object_get_double_member (metrics, "spike_count"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (metrics, "gamma_factor"), >=, 0.95);
+  g_unlink (iz_path);
+  g_unlink (atr_path);
+  g_unlink (spikes);
+  g_unlink (result);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -351,6 +399,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/cli/network-drive", test_fit_network_drive);
   g_test_add_func ("/fit/cli/float", test_fit_float);
   g_test_add_func ("/fit/cli/npy-reference", test_fit_npy_reference);
+  g_test_add_func ("/fit/cli/to-izhikevich", test_fit_to_izhikevich);
   g_test_add_func ("/fit/cli/bad-input", test_bad_input);
   g_test_add_func ("/fit/cli/bench", test_bench);
   status = g_test_run ();

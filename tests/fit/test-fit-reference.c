@@ -9,6 +9,7 @@
 
 #include "bsl-error.h"
 #include "bsl-network-file.h"
+#include "bsl-runtime.h"
 #include "fit/bsl-reference.h"
 #include "fit-case.h"
 
@@ -231,6 +232,82 @@ test_npy (void)
   g_assert_true (strstr (error->message, "neuron 2") != NULL);
 }
 
+/* What `basalt run --out` writes is a reference too: the probes of one process. */
+static void
+test_basalt_run_csv (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    "{\"name\": \"drive\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [10, 14]}},"
+    "{\"name\": \"iz\", \"type\": \"Izhikevich\", \"shape\": [2]},"
+    "{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [3], \"params\": {\"du\": 0.1, \"dv\": 0.1, \"vth\": 10, \"bias_mant\": 1}}],"
+    "\"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}]}";
+  const char *targets[] = { "iz.v", "iz.u", "iz.s_out", "iz.a_in", "lif.v", "drive.a_out" };
+  BslRefVar vars[] = { BSL_REF_V, BSL_REF_U, BSL_REF_SPIKE, BSL_REF_A_IN };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_data (json, -1, "iz.basalt", NULL, &error);
+  g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr(BslRuntime) runtime = NULL;
+  g_autoptr(BslReference) ref = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "run.csv", NULL);
+  BslProbe *probes[G_N_ELEMENTS (targets)];
+
+  g_assert_no_error (error);
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  for (guint p = 0; p < G_N_ELEMENTS (targets); p++)
+    {
+      probes[p] = bsl_runtime_add_probe (runtime, targets[p], BSL_PROBE_RECORD, 0, &error);
+      g_assert_no_error (error);
+    }
+  bsl_runtime_run (runtime, 400);
+  g_assert_true (bsl_runtime_write_csv (runtime, path, &error));
+  g_assert_no_error (error);
+
+  /* two neuron processes: which one must be said */
+  g_assert_null (bsl_reference_load (path, NULL, &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "several neuron processes (iz, lif)"));
+  g_clear_error (&error);
+  g_assert_null (bsl_reference_load (path, "izh", &error));
+  g_assert_nonnull (strstr (error->message, "no probe of u, v or s_out of a process 'izh' (the file has: iz, lif)"));
+  g_clear_error (&error);
+
+  ref = bsl_reference_load (path, "iz", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ref->n_steps, ==, 400);
+  g_assert_cmpuint (ref->n_neurons, ==, 2);
+  for (guint v = 0; v < G_N_ELEMENTS (vars); v++)
+    for (gsize t = 0; t < 400; t++)
+      for (gsize i = 0; i < 2; i++)
+        g_assert_cmpfloat (ref->data[vars[v]][t * 2 + i], ==, bsl_probe_get_row (probes[v], t)[i]);
+  g_assert_cmpuint (bsl_reference_count_spikes (ref, -1), >, 5);
+  g_assert_cmpuint (bsl_reference_count_spikes (ref, -1), ==, bsl_reference_count_spikes (ref, 0) +
+                                                              bsl_reference_count_spikes (ref, 1));
+}
+
+static void
+test_basalt_run_csv_malformed (void)
+{
+  assert_load_fails ("run-header.csv", "step,probe,idx,value\n1,n.v,0,1\n", NULL,
+                     (const char *[]) { "line 1", "step,probe,index,value", NULL });
+  assert_load_fails ("run-none.csv", "step,probe,index,value\n1,n.w,0,1\n", NULL,
+                     (const char *[]) { "no probe of u, v or s_out", NULL });
+  assert_load_fails ("run-gap.csv",
+                     "step,probe,index,value\n1,n.v,0,1\n1,n.v,1,1\n2,n.v,0,1\n", NULL,
+                     (const char *[]) { "no value of n.v index 1 at step 2", NULL });
+  assert_load_fails ("run-twice.csv",
+                     "step,probe,index,value\n1,n.v,0,1\n1,n.v,0,2\n", NULL,
+                     (const char *[]) { "line 3", "step 1, n.v index 0 was already given on line 2", NULL });
+  assert_load_fails ("run-sizes.csv",
+                     "step,probe,index,value\n1,n.v,0,1\n1,n.v,1,1\n1,n.s_out,0,0\n", NULL,
+                     (const char *[]) { "n.s_out has 1 elements but other probes of n have 2", NULL });
+  assert_load_fails ("run-value.csv", "step,probe,index,value\n1,n.v,0,inf\n", NULL,
+                     (const char *[]) { "line 2", "column 4 (value)", NULL });
+  assert_load_fails ("run-step.csv", "step,probe,index,value\n0,n.v,0,1\n", NULL,
+                     (const char *[]) { "line 2", "column 1 (step)", "integer >= 1", NULL });
+}
+
 int
 main (int argc, char **argv)
 {
@@ -243,6 +320,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/reference/missing-file", test_missing_file);
   g_test_add_func ("/fit/reference/wide-and-merge", test_wide_and_merge);
   g_test_add_func ("/fit/reference/npy", test_npy);
+  g_test_add_func ("/fit/reference/basalt-run-csv", test_basalt_run_csv);
+  g_test_add_func ("/fit/reference/basalt-run-csv-malformed", test_basalt_run_csv_malformed);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, FALSE);
   g_free (tmp_dir);
