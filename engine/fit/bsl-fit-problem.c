@@ -640,11 +640,24 @@ bsl_fit_problem_set_use_runtime (BslFitProblem *problem,
   problem->use_runtime = use_runtime;
 }
 
+/* Through the runtime, a population driven by the reference's a_in can be held to the
+ * reference's u and v between steps (the states of those names), whatever its model. */
+static gboolean
+can_force_runtime (const BslFitProblem *problem)
+{
+  return !bsl_fit_problem_is_direct (problem) && problem->network == NULL &&
+         problem->var_v >= 0 && (problem->type->vars[problem->var_v].flags & BSL_VAR_STATE) &&
+         (problem->var_u < 0 || (problem->type->vars[problem->var_u].flags & BSL_VAR_STATE));
+}
+
 gboolean
 bsl_fit_problem_can_force (const BslFitProblem *problem)
 {
-  return bsl_fit_problem_is_direct (problem) && problem->kind != KIND_LIF_REFRACTORY &&
-         problem->ref->data[BSL_REF_V] != NULL && problem->ref->data[BSL_REF_SPIKE] != NULL;
+  if (problem->ref->data[BSL_REF_V] == NULL || problem->ref->data[BSL_REF_SPIKE] == NULL)
+    return FALSE;
+  if (bsl_fit_problem_is_direct (problem))
+    return problem->kind != KIND_LIF_REFRACTORY;
+  return can_force_runtime (problem);
 }
 
 void
@@ -1131,6 +1144,62 @@ forced_loss (BslFitProblem *problem)
   return w_v * sqrt (sum_v / count) + w_u * sqrt (sum_u / count);
 }
 
+/* The teacher-forced objective through the runtime: each step starts from the reference's u and
+ * v of the step before; the error is that of the step's u and v (after the model's own spike
+ * decision and reset, which is all the runtime shows). */
+static double
+forced_loss_runtime (BslFitProblem *problem)
+{
+  gsize n = problem->n;
+  const double *ref_u = problem->var_u >= 0 ? problem->ref->data[BSL_REF_U] : NULL;
+  const double *ref_v = problem->ref->data[BSL_REF_V];
+  double w_v = problem->metric.weights[BSL_METRIC_RMSE_V] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_V] : 1.0;
+  double w_u = problem->metric.weights[BSL_METRIC_RMSE_U] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_U] : 1.0;
+  const char *name = problem->neuron->name;
+  const char *u_name = ref_u != NULL ? problem->type->vars[problem->var_u].name : NULL;
+  const char *v_name = problem->type->vars[problem->var_v].name;
+  g_autoptr(BslArray) held = bsl_array_new_vector (n, NULL);
+  double sum_u = 0.0, sum_v = 0.0;
+  gsize count = MAX (problem->n_steps * n, 1);
+
+  if (!ensure_runtime (problem, NULL))
+    return INFINITY;
+  bsl_runtime_reset (problem->runtime);
+  for (guint i = 0; i < problem->type->n_vars; i++)
+    if (problem->fitted[i] &&
+        !bsl_runtime_set_var (problem->runtime, name, problem->type->vars[i].name, problem->values[i], NULL))
+      return INFINITY;
+  for (gsize t = 0; t < problem->n_steps; t++)
+    {
+      if (t > 0)
+        {
+          if (u_name != NULL)
+            {
+              memcpy (held->data, ref_u + (t - 1) * n, n * sizeof (double));
+              bsl_runtime_set_var (problem->runtime, name, u_name, held, NULL);
+            }
+          memcpy (held->data, ref_v + (t - 1) * n, n * sizeof (double));
+          bsl_runtime_set_var (problem->runtime, name, v_name, held, NULL);
+        }
+      bsl_runtime_step (problem->runtime);
+    }
+  for (gsize t = 0; t < problem->n_steps; t++)
+    {
+      const double *v = bsl_probe_get_row (problem->probes[1], t);
+      const double *u = u_name != NULL ? bsl_probe_get_row (problem->probes[0], t) : NULL;
+
+      for (gsize i = 0; i < n; i++)
+        {
+          double dv = v[i] - ref_v[t * n + i];
+
+          sum_v += dv * dv;
+          if (u != NULL)
+            sum_u += (u[i] - ref_u[t * n + i]) * (u[i] - ref_u[t * n + i]);
+        }
+    }
+  return w_v * sqrt (sum_v / count) + w_u * sqrt (sum_u / count);
+}
+
 double
 bsl_fit_problem_evaluate (BslFitProblem   *problem,
                           const double    *x,
@@ -1145,7 +1214,7 @@ bsl_fit_problem_evaluate (BslFitProblem   *problem,
       double loss;
 
       apply_point (problem, x);
-      loss = forced_loss (problem);
+      loss = bsl_fit_problem_is_direct (problem) ? forced_loss (problem) : forced_loss_runtime (problem);
       if (values != NULL)
         {
           for (guint m = 0; m < BSL_N_METRICS; m++)

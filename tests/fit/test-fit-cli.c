@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bsl-equations-templates.h"
 #include "fit-case.h"
 #include "test-util.h"
 
@@ -388,6 +389,69 @@ test_fit_to_izhikevich (void)
   g_unlink (result);
 }
 
+/* Lava's LIF written as equations (the lava_lif template) fitted to Lava's float trace: the
+ * teacher-forced stage holds its u and v to the reference through the runtime. */
+static void
+test_fit_equations_lava_lif (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  static const char *const params[] = { "du", "dv", "vth", "bias_mant" };
+  static const double factors[] = { 1.3, 0.75, 0.75, 1.0 };
+  g_autofree char *network = g_build_filename (tmp_dir, "eq-lava-lif.basalt", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) truth = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  const BslProcess *lif;
+  BslProcess *eq;
+  JsonObject *root, *metrics, *fitted;
+  const FitCase *fc;
+  int status;
+
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = find_case (cases, "f_current_const");
+  truth = fit_case_network (fc);
+  lif = bsl_graph_find_process (truth, "lif");
+  eq = bsl_graph_add_process (graph, "Equations", "eq", lif->ndim, lif->dims, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_process_apply_equations_template (eq, bsl_equations_template_find ("lava_lif"), &error));
+  for (guint k = 0; k < G_N_ELEMENTS (params); k++)
+    {
+      g_autoptr(BslArray) value = bsl_process_dup_param_full (lif, params[k], &error);
+
+      g_assert_no_error (error);
+      for (gsize e = 0; e < value->n; e++)
+        value->data[e] *= factors[k];
+      g_assert_true (bsl_process_set_param (eq, params[k], g_steal_pointer (&value), &error));
+    }
+  graph->run_tag = BSL_TAG_FLOATING_PT;
+  g_assert_true (bsl_graph_save_file (graph, network, &error));
+  g_assert_no_error (error);
+
+  status = test_run_basalt (&out, &err, "fit", network, "--process", "eq", "--reference",
+                            fc->csv_path, "--params", "du,dv,vth", "-o", "-", NULL);
+  g_test_message ("%s", err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  metrics = json_object_get_object_member (root, "metrics");
+  fitted = json_object_get_object_member (root, "parameters");
+  g_test_message ("rmse v %g, rmse u %g, du[0] %.17g in %g s",
+                  json_object_get_double_member (metrics, "rmse_v"),
+                  json_object_get_double_member (metrics, "rmse_u"),
+                  json_array_get_double_element (json_object_get_array_member (fitted, "du"), 0),
+                  json_object_get_double_member (root, "seconds"));
+  g_assert_cmpfloat (json_object_get_double_member (metrics, "rmse_v"), <, 1e-9);
+  g_assert_cmpfloat (json_object_get_double_member (metrics, "rmse_u"), <, 1e-9);
+  g_assert_cmpfloat (json_object_get_double_member (metrics, "spike_count"), ==, 0);
+  g_unlink (network);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -400,6 +464,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/cli/float", test_fit_float);
   g_test_add_func ("/fit/cli/npy-reference", test_fit_npy_reference);
   g_test_add_func ("/fit/cli/to-izhikevich", test_fit_to_izhikevich);
+  g_test_add_func ("/fit/cli/equations-lava-lif", test_fit_equations_lava_lif);
   g_test_add_func ("/fit/cli/bad-input", test_bad_input);
   g_test_add_func ("/fit/cli/bench", test_bench);
   status = g_test_run ();
