@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-equations-type.h"
+#include "bsl-equations-templates.h"
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
@@ -141,7 +141,6 @@ prepare_neuron (Ctx *ctx, Item *it)
 {
   const BslProcess *p = it->proc;
   g_autoptr (BslArray) bias_mant = full (p, "bias_mant");
-  g_autoptr (BslArray) bias_exp = full (p, "bias_exp");
   g_autoptr (BslArray) u = full (p, "u");
   g_autoptr (BslArray) v = full (p, "v");
   double du = scalar (p, "du"), dv = scalar (p, "dv"), vth = scalar (p, "vth");
@@ -152,6 +151,8 @@ prepare_neuron (Ctx *ctx, Item *it)
   it->bias = g_new0 (double, it->n);
   if (fixed)
     {
+      g_autoptr (BslArray) bias_exp = full (p, "bias_exp");
+
       /* u and v carry a_in << 6; the decays cut (du + 1) / 4096 and dv / 4096 per step. */
       it->du = (du + 1.0) / 4096.0;
       it->dv = dv / 4096.0;
@@ -453,6 +454,44 @@ is_cuba_equations (const BslProcess *p)
   return bsl_process_get_equations (p, &text) && same_text (text.model, cuba->model) &&
          same_text (text.threshold, cuba->threshold) && same_text (text.reset, cuba->reset) &&
          same_text (text.input, cuba->input);
+}
+
+static gboolean
+same_equations (const BslProcess *p, const BslEquationsText *want)
+{
+  BslEquationsText text;
+
+  return bsl_process_get_equations (p, &text) && same_text (text.model, want->model) &&
+         same_text (text.threshold, want->threshold) && same_text (text.reset, want->reset) &&
+         same_text (text.refractory, want->refractory) && same_text (text.input, want->input) &&
+         same_text (text.method, want->method);
+}
+
+/* The lava_lif template is Lava's floating LIF step for step, so it leaves as the built-in LIF
+ * does, when its du, dv and vth are one value for all neurons as the LIF's are. */
+static gboolean
+is_lava_lif_equations (Ctx *ctx, const BslProcess *p)
+{
+  static const char *const scalars[] = { "du", "dv", "vth" };
+
+  if (!same_equations (p, &bsl_equations_template_find ("lava_lif")->text))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
+    {
+      g_autoptr (BslArray) value = full (p, scalars[k]);
+
+      for (gsize i = 1; value != NULL && i < value->n; i++)
+        if (value->data[i] != value->data[0])
+          {
+            note (ctx, "%s (Equations) is Lava's LIF, but its %s differs between neurons (%g at "
+                  "[0], %g at [%" G_GSIZE_FORMAT "]), where NIR's LIF export takes one value",
+                  p->name, scalars[k], value->data[0], value->data[i], i);
+            return FALSE;
+          }
+    }
+  note (ctx, "%s (Equations) is Lava's floating LIF (the lava_lif template): exported as a LIF",
+        p->name);
+  return TRUE;
 }
 
 static gboolean
@@ -883,6 +922,11 @@ bsl_nir_export_file (const BslGraph            *graph,
         {
           it->role = ROLE_OUTPUT;
           it->n = bsl_process_port_size (p, "a_in");
+        }
+      else if (is_lava_lif_equations (&ctx, p))
+        {
+          it->tag = BSL_TAG_FLOATING_PT;
+          prepare_neuron (&ctx, it);
         }
       else if (is_cuba_equations (p))
         {

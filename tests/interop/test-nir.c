@@ -8,6 +8,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "interop/bsl-nir-export.h"
 #include "interop/bsl-nir-import.h"
 #include "test-util.h"
@@ -940,6 +942,62 @@ test_export_equations (void)
   H5Fclose (file);
 }
 
+/* Lava's LIF written as equations (the lava_lif template) leaves as the built-in LIF beside it
+ * does: data/examples/lif-as-equations.basalt comes back as two identical LIF populations. */
+static void
+test_export_lava_lif_equations (void)
+{
+  g_autofree char *path = test_examples_path ("lif-as-equations.basalt");
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "lif-as-equations.nir", NULL);
+  static const char *const vars[] = { "du", "dv", "vth", "bias_mant" };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (path, &error);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (BslGraph) back = NULL;
+  BslNirExportOptions options = { .dt = 1e-3, .tag = BSL_TAG_NONE };
+  const BslProcess *lif, *eq;
+  gboolean named = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (bsl_nir_export_file (graph, out, &options, notes, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < notes->len; i++)
+    named = named || strstr (notes->pdata[i], "eq (Equations) is Lava's floating LIF") != NULL;
+  g_assert_true (named);
+  back = import_ok (out, NULL);
+  lif = bsl_graph_find_process (back, "lif");
+  eq = bsl_graph_find_process (back, "eq");
+  g_assert_nonnull (lif);
+  g_assert_nonnull (eq);
+  g_assert_cmpstr (eq->type->name, ==, "LIF");
+  for (guint k = 0; k < G_N_ELEMENTS (vars); k++)
+    {
+      g_autoptr (BslArray) a = bsl_process_dup_param_full (lif, vars[k], NULL);
+      g_autoptr (BslArray) b = bsl_process_dup_param_full (eq, vars[k], NULL);
+
+      g_assert_true (bsl_array_equal (a, b));
+    }
+
+  /* du per neuron has no place in the LIF export: left out, with the reason */
+  {
+    BslProcess *p = bsl_graph_find_process (graph, "eq");
+    double du[20];
+
+    for (guint i = 0; i < 20; i++)
+      du[i] = 0.1 + 0.01 * i;
+    g_assert_true (bsl_process_set_param (p, "du", bsl_array_new_vector (20, du), &error));
+    g_ptr_array_set_size (notes, 0);
+    g_assert_true (bsl_nir_export_file (graph, out, &options, notes, &error));
+    named = FALSE;
+    for (guint i = 0; i < notes->len; i++)
+      named = named || strstr (notes->pdata[i], "its du differs between neurons (0.1 at [0], 0.11 at [1])") != NULL;
+    g_assert_true (named);
+  }
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
 /* A designer group goes out as a nested NIRGraph and comes back as the same group. */
 static void
 test_group_round_trip (void)
@@ -1390,6 +1448,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/export/layout", test_export_layout);
   g_test_add_func ("/nir/export/fixed-report", test_export_fixed_report);
   g_test_add_func ("/nir/export/equations", test_export_equations);
+  g_test_add_func ("/nir/export/lava-lif-equations", test_export_lava_lif_equations);
   g_test_add_func ("/nir/cli", test_cli);
   return g_test_run ();
 }
