@@ -166,3 +166,36 @@ bsl_process_apply_equations_template (BslProcess                 *process,
   bsl_process_free (changed);
   return TRUE;
 }
+
+static gboolean
+same_text (const char *a,
+           const char *b)
+{
+  a = a != NULL ? a : "";
+  b = b != NULL ? b : "";
+  for (;;)
+    {
+      while (g_ascii_isspace (*a))
+        a++;
+      while (g_ascii_isspace (*b))
+        b++;
+      if (*a != *b)
+        return FALSE;
+      if (*a == '\0')
+        return TRUE;
+      a++;
+      b++;
+    }
+}
+
+gboolean
+bsl_process_has_equations_template (const BslProcess           *process,
+                                    const BslEquationsTemplate *tmpl)
+{
+  BslEquationsText text;
+
+  return bsl_process_get_equations (process, &text) &&
+         same_text (text.model, tmpl->text.model) && same_text (text.threshold, tmpl->text.threshold) &&
+         same_text (text.reset, tmpl->text.reset) && same_text (text.refractory, tmpl->text.refractory) &&
+         same_text (text.input, tmpl->text.input) && same_text (text.method, tmpl->text.method);
+}

@@ -25,4 +25,9 @@ gboolean                    bsl_process_apply_equations_template (BslProcess    
                                                                   const BslEquationsTemplate *tmpl,
                                                                   GError                    **error);
 
+/* Whether an Equations process has the template's texts (spacing aside): what exporters ask
+ * before writing it as the model the template stands for. */
+gboolean                    bsl_process_has_equations_template   (const BslProcess           *process,
+                                                                  const BslEquationsTemplate *tmpl);
+
 G_END_DECLS

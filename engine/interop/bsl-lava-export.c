@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-equations-templates.h"
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
 #include "bsl-lava-export.h"
@@ -93,6 +94,50 @@ port_attr (const BslProcess *p, const char *port)
   return spec != NULL && spec->direction == BSL_PORT_OUT ? "out_ports" : "in_ports";
 }
 
+/* The lava_lif template is Lava's LIF written as equations: it goes out as that LIF, when
+ * du, dv and vth are one value as Lava's are. (The engine runs it as floating_pt only.) */
+static gboolean
+lava_lif_equations (const BslProcess *p, GError **error)
+{
+  static const char *const scalars[] = { "du", "dv", "vth" };
+
+  if (!bsl_process_has_equations_template (p, bsl_equations_template_find ("lava_lif")))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
+    {
+      g_autoptr (BslArray) value = bsl_process_dup_param_full (p, scalars[k], NULL);
+
+      for (gsize i = 1; value != NULL && i < value->n; i++)
+        if (value->data[i] != value->data[0])
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                         "process '%s' (Equations) is Lava's LIF, but its %s differs between "
+                         "neurons (%g at [0], %g at [%" G_GSIZE_FORMAT "]) where Lava's LIF has "
+                         "one value", p->name, scalars[k], value->data[0], value->data[i], i);
+            return FALSE;
+          }
+    }
+  return TRUE;
+}
+
+static void
+emit_lava_lif_equations (Ctx *ctx, const BslProcess *p, gsize n)
+{
+  static const char *const scalars[] = { "du", "dv", "vth" };
+
+  g_string_append_printf (ctx->s, "LIF(\n        shape=(%" G_GSIZE_FORMAT ",)", n);
+  kwarg (ctx, p, BSL_TAG_FLOATING_PT, "u", NULL);
+  kwarg (ctx, p, BSL_TAG_FLOATING_PT, "v", NULL);
+  kwarg (ctx, p, BSL_TAG_FLOATING_PT, "bias_mant", NULL);
+  for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
+    {
+      g_autoptr (BslArray) value = bsl_process_dup_param_full (p, scalars[k], NULL);
+
+      g_string_append_printf (ctx->s, ",\n        %s=", scalars[k]);
+      py_number (ctx->s, value->data[0], FALSE);
+    }
+}
+
 static void
 emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
 {
@@ -107,6 +152,8 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
       g_string_append (s, "Source(\n        data=");
       py_value (s, gen, tag == BSL_TAG_FIXED_PT);
     }
+  else if (bsl_proc_type_is_equations (p->type))
+    emit_lava_lif_equations (ctx, p, n);
   else if (g_str_equal (t, "LIF") || g_str_equal (t, "LIFReset") || g_str_equal (t, "LIFRefractory")
            || g_str_equal (t, "TernaryLIF"))
     {
@@ -289,6 +336,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
         }
   bsl_runtime_free (rt);
 
+  ctx.notes = notes;
   for (guint i = 0; i < graph->processes->len; i++)
     {
       static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
@@ -296,6 +344,19 @@ bsl_lava_export_to_string (const BslGraph              *graph,
                                            "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
                                            "CurrentSource", "Monitor", NULL };
       const BslProcess *p = graph->processes->pdata[i];
+      g_autoptr (GError) why = NULL;
+
+      if (bsl_proc_type_is_equations (p->type) && lava_lif_equations (p, &why))
+        {
+          note (&ctx, "%s (Equations) is Lava's floating LIF (the lava_lif template): written "
+                "as a LIF", p->name);
+          continue;
+        }
+      if (why != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&why));
+          return NULL;
+        }
       if (!g_strv_contains (known, p->type->name))
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,

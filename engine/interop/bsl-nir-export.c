@@ -456,17 +456,6 @@ is_cuba_equations (const BslProcess *p)
          same_text (text.input, cuba->input);
 }
 
-static gboolean
-same_equations (const BslProcess *p, const BslEquationsText *want)
-{
-  BslEquationsText text;
-
-  return bsl_process_get_equations (p, &text) && same_text (text.model, want->model) &&
-         same_text (text.threshold, want->threshold) && same_text (text.reset, want->reset) &&
-         same_text (text.refractory, want->refractory) && same_text (text.input, want->input) &&
-         same_text (text.method, want->method);
-}
-
 /* The lava_lif template is Lava's floating LIF step for step, so it leaves as the built-in LIF
  * does, when its du, dv and vth are one value for all neurons as the LIF's are. */
 static gboolean
@@ -474,7 +463,7 @@ is_lava_lif_equations (Ctx *ctx, const BslProcess *p)
 {
   static const char *const scalars[] = { "du", "dv", "vth" };
 
-  if (!same_equations (p, &bsl_equations_template_find ("lava_lif")->text))
+  if (!bsl_process_has_equations_template (p, bsl_equations_template_find ("lava_lif")))
     return FALSE;
   for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
     {
