@@ -167,9 +167,9 @@ bsl_process_apply_equations_template (BslProcess                 *process,
   return TRUE;
 }
 
-static gboolean
-same_text (const char *a,
-           const char *b)
+gboolean
+bsl_equations_same_text (const char *a,
+                         const char *b)
 {
   a = a != NULL ? a : "";
   b = b != NULL ? b : "";
@@ -195,7 +195,10 @@ bsl_process_has_equations_template (const BslProcess           *process,
   BslEquationsText text;
 
   return bsl_process_get_equations (process, &text) &&
-         same_text (text.model, tmpl->text.model) && same_text (text.threshold, tmpl->text.threshold) &&
-         same_text (text.reset, tmpl->text.reset) && same_text (text.refractory, tmpl->text.refractory) &&
-         same_text (text.input, tmpl->text.input) && same_text (text.method, tmpl->text.method);
+         bsl_equations_same_text (text.model, tmpl->text.model) &&
+         bsl_equations_same_text (text.threshold, tmpl->text.threshold) &&
+         bsl_equations_same_text (text.reset, tmpl->text.reset) &&
+         bsl_equations_same_text (text.refractory, tmpl->text.refractory) &&
+         bsl_equations_same_text (text.input, tmpl->text.input) &&
+         bsl_equations_same_text (text.method, tmpl->text.method);
 }

@@ -25,6 +25,9 @@ gboolean                    bsl_process_apply_equations_template (BslProcess    
                                                                   const BslEquationsTemplate *tmpl,
                                                                   GError                    **error);
 
+/* Two equation texts alike but for spacing (NULL reads as ""). */
+gboolean                    bsl_equations_same_text              (const char                 *a,
+                                                                  const char                 *b);
 /* Whether an Equations process has the template's texts (spacing aside): what exporters ask
  * before writing it as the model the template stands for. */
 gboolean                    bsl_process_has_equations_template   (const BslProcess           *process,

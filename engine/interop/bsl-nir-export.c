@@ -428,32 +428,16 @@ new_node (hid_t nodes, const char *name, const char *type)
  * process): dv/dt = (v_rest - v + R*I)/tau, dI/dt = -I/tau_syn, threshold v > v_th, reset
  * v = v_reset, input to I. That is NIR's CubaLIF with its parameters as they are. */
 static gboolean
-same_text (const char *a, const char *b)
-{
-  for (;;)
-    {
-      while (*a == ' ' || *a == '\t' || *a == '\n' || *a == '\r')
-        a++;
-      while (*b == ' ' || *b == '\t' || *b == '\n' || *b == '\r')
-        b++;
-      if (*a != *b)
-        return FALSE;
-      if (*a == '\0')
-        return TRUE;
-      a++;
-      b++;
-    }
-}
-
-static gboolean
 is_cuba_equations (const BslProcess *p)
 {
   const BslEquationsText *cuba = bsl_equations_default_text ();
   BslEquationsText text;
 
-  return bsl_process_get_equations (p, &text) && same_text (text.model, cuba->model) &&
-         same_text (text.threshold, cuba->threshold) && same_text (text.reset, cuba->reset) &&
-         same_text (text.input, cuba->input);
+  return bsl_process_get_equations (p, &text) &&
+         bsl_equations_same_text (text.model, cuba->model) &&
+         bsl_equations_same_text (text.threshold, cuba->threshold) &&
+         bsl_equations_same_text (text.reset, cuba->reset) &&
+         bsl_equations_same_text (text.input, cuba->input);
 }
 
 /* The lava_lif template is Lava's floating LIF step for step, so it leaves as the built-in LIF
