@@ -629,6 +629,19 @@ rebuild_problem (BasaltTunerPage *self,
     return FALSE;
   if (neuron->model != BSL_TAG_NONE)
     neuron->model = BSL_TAG_NONE;
+  /* A model that exists under one tag only (Equations, Izhikevich, ...) is tuned under it. */
+  if (!bsl_proc_type_has_model (neuron->type, self->tag))
+    {
+      BslTag other = self->tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
+
+      if (bsl_proc_type_has_model (neuron->type, other))
+        {
+          self->tag = other;
+          self->updating = TRUE;
+          gtk_drop_down_set_selected (self->tag_dropdown, other == BSL_TAG_FLOATING_PT ? 0 : 1);
+          self->updating = FALSE;
+        }
+    }
   g_free (self->type_name);
   self->type_name = g_strdup (neuron->type->name);
   /* The network drives a process of the document when the reference has no a_in column. */

@@ -9,6 +9,7 @@
 
 #include "basalt-document.h"
 #include "basalt-tuner-page.h"
+#include "bsl-equations-templates.h"
 #include "fit-case.h"
 
 /* The Tuner page as a user drives it: open a reference, move sliders and see the metrics follow,
@@ -235,6 +236,99 @@ test_bad_reference (void)
   g_object_unref (page);
 }
 
+/* A population defined by equations in the Tuner: Lava's LIF written as equations (the lava_lif
+ * template) fitted to Lava's own float trace through the window, then adopted. */
+static void
+test_tuner_page_equations (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autofree char *network = NULL;
+  const FitCase *fc = NULL;
+  BslProcess *eq;
+  GtkWidget *window, *page;
+  BslMetricValues before, after;
+  const char *locks[] = { "vth[0]", "vth[1]", "bias_mant[0]", "bias_mant[1]" };
+  gint64 t0;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  for (guint c = 0; c < cases->len; c++)
+    if (g_str_has_prefix (((FitCase *) g_ptr_array_index (cases, c))->name, "f_current_const"))
+      fc = g_ptr_array_index (cases, c);
+  g_assert_nonnull (fc);
+
+  eq = bsl_graph_add_process (graph, "Equations", "eq", 1, (gsize[]) { 2 }, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_process_apply_equations_template (eq, bsl_equations_template_find ("lava_lif"), &error));
+  bsl_process_set_param (eq, "du", bsl_array_new_scalar (0.13), NULL);
+  bsl_process_set_param (eq, "dv", bsl_array_new_scalar (0.075), NULL);
+  bsl_process_set_param (eq, "vth", bsl_array_new_scalar (200), NULL);
+  graph->run_tag = BSL_TAG_FLOATING_PT;
+  network = g_build_filename (tmp_dir, "eq.basalt", NULL);
+  g_assert_true (bsl_graph_save_file (graph, network, NULL));
+  file = g_file_new_for_path (network);
+  g_assert_true (basalt_document_load (document, file, &error));
+
+  page = basalt_tuner_page_new (document);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "eq", &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "du[0]"), ==, 0.13);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &before);
+  g_assert_cmpfloat (before.values[BSL_METRIC_RMSE_V], >, 1.0);
+
+  for (guint k = 0; k < G_N_ELEMENTS (locks); k++)
+    basalt_tuner_page_set_locked (BASALT_TUNER_PAGE (page), locks[k], TRUE);
+  g_assert_true (basalt_tuner_page_start_fit (BASALT_TUNER_PAGE (page), &error));
+  g_assert_no_error (error);
+  t0 = g_get_monotonic_time ();
+  while (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)) &&
+         g_get_monotonic_time () - t0 < 240 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
+  g_test_message ("equations fit: %" G_GUINT64_FORMAT " evaluations in %.2f s",
+                  basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page)),
+                  (g_get_monotonic_time () - t0) / 1e6);
+  iterate_for (200);
+  save_screenshot (window, "tuner-equations.png");
+
+  g_assert_true (basalt_tuner_page_adopt_best (BASALT_TUNER_PAGE (page), &error));
+  g_assert_no_error (error);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
+  g_test_message ("rmse v %g -> %g", before.values[BSL_METRIC_RMSE_V], after.values[BSL_METRIC_RMSE_V]);
+  g_assert_cmpfloat (after.values[BSL_METRIC_RMSE_V], <, 1e-9);
+  eq = bsl_graph_find_process (basalt_document_get_graph (document), "eq");
+  {
+    g_autoptr(BslArray) du = bsl_process_dup_param_full (eq, "du", NULL);
+    g_autoptr(BslArray) dv = bsl_process_dup_param_full (eq, "dv", NULL);
+
+    for (guint i = 0; i < 2; i++)
+      {
+        g_assert_cmpfloat_with_epsilon (du->data[i], 0.10009765625, 1e-12);
+        g_assert_cmpfloat_with_epsilon (dv->data[i], 0.10009765625, 1e-12);
+      }
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -245,6 +339,7 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("basalt-tuner-XXXXXX", NULL);
   g_test_add_func ("/fit/tuner-page/bad-reference", test_bad_reference);
   g_test_add_func ("/fit/tuner-page/fit", test_tuner_page);
+  g_test_add_func ("/fit/tuner-page/equations", test_tuner_page_equations);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
