@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bsl-equations-templates.h"
+#include "bsl-nir-equations.h"
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
@@ -55,7 +56,8 @@ typedef struct
   double  *bias;
   double  *v0;           /* initial v: a shifted v_reset in NIR, which starts at v = 0 */
   gboolean spiking;
-  gboolean cuba_equations; /* an Equations process written in CubaLIF's form (SI values) */
+  gboolean     from_equations; /* an Equations process that is a NIR neuron (SI values) */
+  BslNirNeuron equations;
   double  *extra_bias;   /* neurons exported as IF/I: bias carried by an incoming Affine */
   /* synapses, float equivalent, (n_out, n_in) */
   gsize    n_out, n_in;
@@ -106,6 +108,7 @@ item_free (gpointer data)
   g_free (it->delay);
   g_free (it->affine_bias);
   g_free (it->current);
+  _bsl_nir_neuron_clear (&it->equations);
   g_free (it);
 }
 
@@ -424,22 +427,6 @@ new_node (hid_t nodes, const char *name, const char *type)
   return g;
 }
 
-/* Equations whose text is, but for spacing, a current-based LIF (the form of a new Equations
- * process): dv/dt = (v_rest - v + R*I)/tau, dI/dt = -I/tau_syn, threshold v > v_th, reset
- * v = v_reset, input to I. That is NIR's CubaLIF with its parameters as they are. */
-static gboolean
-is_cuba_equations (const BslProcess *p)
-{
-  const BslEquationsText *cuba = bsl_equations_default_text ();
-  BslEquationsText text;
-
-  return bsl_process_get_equations (p, &text) &&
-         bsl_equations_same_text (text.model, cuba->model) &&
-         bsl_equations_same_text (text.threshold, cuba->threshold) &&
-         bsl_equations_same_text (text.reset, cuba->reset) &&
-         bsl_equations_same_text (text.input, cuba->input);
-}
-
 /* The lava_lif template is Lava's floating LIF step for step, so it leaves as the built-in LIF
  * does, when its du, dv and vth are one value for all neurons as the LIF's are. */
 static gboolean
@@ -467,41 +454,27 @@ is_lava_lif_equations (Ctx *ctx, const BslProcess *p)
   return TRUE;
 }
 
+/* An Equations process that is a NIR neuron: its parameters as they are, in SI units. */
 static gboolean
-write_cuba_equations (Ctx *ctx, hid_t nodes, Item *it)
+write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
 {
-  const BslProcess *p = it->proc;
-  const char *name = p->name;
-  gsize n = it->n;
-  g_autoptr (BslArray) tau_syn = full (p, "tau_syn");
-  g_autoptr (BslArray) tau = full (p, "tau");
-  g_autoptr (BslArray) r = full (p, "R");
-  g_autoptr (BslArray) v_rest = full (p, "v_rest");
-  g_autoptr (BslArray) v_th = full (p, "v_th");
-  g_autoptr (BslArray) v_reset = full (p, "v_reset");
-  BslEquationsText text;
+  static const BslNirField order[] = { BSL_NIR_TAU_SYN, BSL_NIR_TAU_MEM, BSL_NIR_TAU, BSL_NIR_R,
+                                       BSL_NIR_V_LEAK, BSL_NIR_V_THRESHOLD, BSL_NIR_V_RESET,
+                                       BSL_NIR_W_IN };
+  const BslNirNeuron *neuron = &it->equations;
   gboolean ok = TRUE;
-  hid_t g;
+  hid_t g = new_node (nodes, it->proc->name, neuron->type);
 
-  if (tau_syn == NULL || tau == NULL || r == NULL || v_rest == NULL || v_th == NULL || v_reset == NULL)
-    return FALSE;
-  /* Input adds to I each step; a NIR spike of weight w raises I by w_in * w / tau_syn. */
-  g = new_node (nodes, name, "CubaLIF");
   if (g < 0)
     return FALSE;
-  ok = ok && w_vec (g, "tau_syn", n, tau_syn->data);
-  ok = ok && w_vec (g, "tau_mem", n, tau->data);
-  ok = ok && w_vec (g, "r", n, r->data);
-  ok = ok && w_vec (g, "v_leak", n, v_rest->data);
-  ok = ok && w_vec (g, "v_threshold", n, v_th->data);
-  ok = ok && w_vec (g, "v_reset", n, v_reset->data);
-  ok = ok && w_vec (g, "w_in", n, tau_syn->data);
+  for (guint k = 0; k < G_N_ELEMENTS (order); k++)
+    if (neuron->field[order[k]] != NULL)
+      ok = ok && w_vec (g, _bsl_nir_field_name (order[k]), it->n, neuron->field[order[k]]);
   H5Gclose (g);
-  if (bsl_process_get_equations (p, &text) && text.refractory[0] != '\0')
-    note (ctx, "%s: the refractory period (%s) has no NIR field and was left out", name,
-          text.refractory);
-  note (ctx, "%s (Equations) is a CubaLIF: its parameters are written in SI units as they are",
-        name);
+  if (neuron->dropped != NULL)
+    note (ctx, "%s: %s has no NIR field and was left out", it->proc->name, neuron->dropped);
+  note (ctx, "%s (Equations) is a %s: its parameters are written in SI units as they are",
+        it->proc->name, neuron->type);
   return ok;
 }
 
@@ -517,8 +490,8 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
   gboolean ok = TRUE;
   hid_t g;
 
-  if (it->cuba_equations)
-    return write_cuba_equations (ctx, nodes, it);
+  if (it->from_equations)
+    return write_equations_neuron (ctx, nodes, it);
   if (du < 1.0 && (du <= 0.0 || dv <= 0.0))
     {
       note (ctx, "%s: du = %g, dv = %g: a synaptic current without %s decay has no CubaLIF "
@@ -901,13 +874,24 @@ bsl_nir_export_file (const BslGraph            *graph,
           it->tag = BSL_TAG_FLOATING_PT;
           prepare_neuron (&ctx, it);
         }
-      else if (is_cuba_equations (p))
+      else if (bsl_proc_type_is_equations (p->type))
         {
-          it->role = ROLE_NEURON;
-          it->cuba_equations = TRUE;
-          it->spiking = TRUE;
+          g_autofree char *why = NULL;
+
           it->n = bsl_process_port_size (p, "a_in");
-          it->bias = g_new0 (double, it->n);
+          if (_bsl_nir_match_equations (p, it->n, ctx.dt, &it->equations, &why))
+            {
+              it->role = ROLE_NEURON;
+              it->from_equations = TRUE;
+              it->spiking = it->equations.spiking;
+              it->bias = g_new0 (double, it->n);
+            }
+          else
+            {
+              it->role = ROLE_SKIP;
+              note (&ctx, "%s (Equations) has no NIR equivalent: %s; it was left out with its "
+                    "connections", p->name, why);
+            }
         }
       else
         {
@@ -941,7 +925,7 @@ bsl_nir_export_file (const BslGraph            *graph,
       if (n_targets != 1 || !constant_current (it->proc, it->n, it->current))
         continue;
       tgt = lookup (&ctx, target);
-      syn = tgt != NULL && tgt->role == ROLE_NEURON && !tgt->cuba_equations
+      syn = tgt != NULL && tgt->role == ROLE_NEURON && !tgt->from_equations
             ? bias_carrier (&ctx, target) : NULL;
       if (syn == NULL)
         continue;

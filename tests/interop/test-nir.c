@@ -759,6 +759,16 @@ static const char *const allowed[][9] = {
   { "CubaLIF", "tau_syn", "tau_mem", "r", "v_leak", "v_threshold", "v_reset", "w_in" },
 };
 
+static void
+read_doubles (hid_t node, const char *name, double *out)
+{
+  hid_t d = H5Dopen2 (node, name, H5P_DEFAULT);
+
+  g_assert_cmpint (d, >=, 0);
+  g_assert_cmpint (H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out), >=, 0);
+  H5Dclose (d);
+}
+
 static char *
 read_str (hid_t loc, const char *name)
 {
@@ -915,7 +925,7 @@ test_export_equations (void)
   BslNirExportOptions options = { .dt = 1e-4, .tag = BSL_TAG_NONE };
   gboolean other_named = FALSE;
   double tau_mem[2] = { 0 }, w_in[2] = { 0 };
-  hid_t file, node, d;
+  hid_t file, node;
   g_autofree char *type = NULL;
 
   g_assert_no_error (error);
@@ -929,14 +939,10 @@ test_export_equations (void)
   node = H5Gopen2 (file, "node/nodes/cuba", H5P_DEFAULT);
   type = read_str (node, "type");
   g_assert_cmpstr (type, ==, "CubaLIF");
-  d = H5Dopen2 (node, "tau_mem", H5P_DEFAULT);
-  H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, tau_mem);
-  H5Dclose (d);
-  d = H5Dopen2 (node, "w_in", H5P_DEFAULT);
-  H5Dread (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, w_in);
-  H5Dclose (d);
+  read_doubles (node, "tau_mem", tau_mem);
+  read_doubles (node, "w_in", w_in);
   g_assert_cmpfloat (tau_mem[1], ==, 0.010);
-  g_assert_cmpfloat (w_in[0], ==, 0.005);   /* tau_syn: a unit input raises I by 1 */
+  g_assert_cmpfloat (w_in[0], ==, 0.005 / 1e-4);   /* tau_syn/dt: a unit input raises I by 1 */
   g_assert_cmpint (H5Lexists (file, "node/nodes/other", H5P_DEFAULT), ==, 0);
   H5Gclose (node);
   H5Fclose (file);
@@ -996,6 +1002,192 @@ test_export_lava_lif_equations (void)
   }
   g_unlink (out);
   g_rmdir (dir);
+}
+
+/* Equations are recognised by what they compute, whatever their names, units and arrangement;
+ * the rest is left out with the reason. */
+static void
+test_export_equations_forms (void)
+{
+  static const struct
+  {
+    const char *model, *threshold, *reset, *input, *params;
+    const char *type;         /* NULL: left out */
+    const char *reason;
+  } cases[] = {
+    { "dvm/dt = -(vm - El)/taum + Rm*Isyn/taum : volt\ndIsyn/dt = -Isyn/taus : amp\n"
+      "El : volt\ntaum : second\ntaus : second\nRm : ohm\n",
+      "vm >= -50*mV", "vm = -70*mV", "Isyn",
+      "\"El\": -0.07, \"taum\": 0.02, \"taus\": 0.004, \"Rm\": 1e8", "CubaLIF", NULL },
+    { "dx/dt = (x0 - x)/tau : 1\nx0 : 1\ntau : second\nth : 1\n", "x > th", "x = 0", "x",
+      "\"x0\": 0.5, \"tau\": 0.01, \"th\": 1", "LIF", NULL },
+    { "dv/dt = -v/tau : volt\ntau : second\n", NULL, NULL, "v", "\"tau\": 0.01", "LI", NULL },
+    { "dv/dt = 0*volt/second : volt\n", "v > 1*volt", "v = 0*volt", "v", NULL, "IF", NULL },
+    { "dvm/dt = (gL*(EL - vm) + gL*DT*exp((vm - VT)/DT))/C : volt\ngL : siemens\nEL : volt\n"
+      "DT : volt\nVT : volt\nC : farad\n", "vm > 0*mV", "vm = EL", "vm",
+      "\"gL\": 1e-8, \"EL\": -0.07, \"DT\": 0.002, \"VT\": -0.05, \"C\": 2e-10", NULL,
+      "not linear with constant coefficients" },
+    { "dv/dt = v/tau : 1\ntau : second\n", "v > 1", "v = 0", "v", "\"tau\": 0.01", NULL,
+      "grows instead of decaying" },
+    { "dv/dt = -v/tau : 1\ntau : second\n", "v > 1 and v < 2", "v = 0", "v", "\"tau\": 0.01", NULL,
+      "is not of the form 'v > value'" },
+    { "dv/dt = (-v + w)/tau : 1\ndw/dt = -w/tau : 1\ntau : second\n", "v > 1", "v = 0\nw += 1", "w",
+      "\"tau\": 0.01", NULL, "is not the single statement 'v = value'" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (GString) json = g_string_new (NULL);
+      g_autofree char *dir = test_tmp_dir ();
+      g_autofree char *out = g_build_filename (dir, "forms.nir", NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr (BslGraph) graph = NULL;
+      g_autoptr (JsonNode) model = json_node_init_string (json_node_alloc (), cases[c].model);
+      g_autoptr (JsonNode) threshold = json_node_init_string (json_node_alloc (), cases[c].threshold ? cases[c].threshold : "");
+      g_autoptr (JsonNode) reset = json_node_init_string (json_node_alloc (), cases[c].reset ? cases[c].reset : "");
+      g_autofree char *model_json = json_to_string (model, FALSE);
+      g_autofree char *threshold_json = json_to_string (threshold, FALSE);
+      g_autofree char *reset_json = json_to_string (reset, FALSE);
+      BslNirExportOptions options = { .dt = 1e-3, .tag = BSL_TAG_NONE };
+      gboolean noted = FALSE;
+      hid_t file;
+
+      g_string_append_printf (json,
+        "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+        "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[1, 0], [0, 1]]}},"
+        "{\"name\": \"syn\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": [[1, 0], [0, 1]]}},"
+        "{\"name\": \"n\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {\"model\": %s,"
+        " \"threshold\": %s, \"reset\": %s, \"input\": \"%s\"}, \"params\": {%s}}],"
+        "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"n.a_in\"}]}",
+        model_json, threshold_json, reset_json, cases[c].input, cases[c].params ? cases[c].params : "");
+      graph = bsl_graph_load_data (json->str, -1, "forms", NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (bsl_nir_export_file (graph, out, &options, notes, &error));
+      g_assert_no_error (error);
+      file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+      if (cases[c].type != NULL)
+        {
+          hid_t node = H5Gopen2 (file, "node/nodes/n", H5P_DEFAULT);
+          g_autofree char *type = read_str (node, "type");
+
+          g_assert_cmpstr (type, ==, cases[c].type);
+          if (g_str_equal (type, "CubaLIF"))
+            {
+              double v_threshold[2], v_reset[2], r[2], w_in[2];
+
+              read_doubles (node, "v_threshold", v_threshold);
+              read_doubles (node, "v_reset", v_reset);
+              read_doubles (node, "r", r);
+              read_doubles (node, "w_in", w_in);
+              /* the units are read: -50*mV is -0.05 volt */
+              g_assert_cmpfloat (v_threshold[1], ==, -0.05);
+              g_assert_cmpfloat (v_reset[0], ==, -0.07);
+              g_assert_cmpfloat (r[0], ==, 1e8);
+              g_assert_cmpfloat (w_in[0], ==, 4);
+            }
+          H5Gclose (node);
+        }
+      else
+        {
+          g_assert_cmpint (H5Lexists (file, "node/nodes/n", H5P_DEFAULT), ==, 0);
+          for (guint i = 0; i < notes->len; i++)
+            noted = noted || (strstr (notes->pdata[i], "n (Equations) has no NIR equivalent") != NULL &&
+                              strstr (notes->pdata[i], cases[c].reason) != NULL);
+          if (!noted)
+            g_error ("case %u: no note saying '%s'", c, cases[c].reason);
+        }
+      H5Fclose (file);
+      g_unlink (out);
+      g_rmdir (dir);
+    }
+}
+
+/* Exported equations and the LIF Basalt imports from the file compute the same thing: the same
+ * spikes on the same steps, the same membrane (NIR starts at v = 0, the importer shifts v by
+ * v_reset). */
+static void
+test_export_equations_dynamics (void)
+{
+  static const struct { const char *equations, *params; double shift; } models[] = {
+    { "\"model\": \"dv/dt = (E_L - v)/tau_m : volt\\nE_L : volt\\ntau_m : second\\ntheta : volt\\n\","
+      " \"threshold\": \"v > theta\", \"reset\": \"v = E_L\", \"input\": \"v\", \"method\": \"euler\"",
+      "\"E_L\": -0.07, \"tau_m\": 0.02, \"theta\": -0.06, \"dt\": 0.001", 0.07 },
+    { "\"model\": \"dv/dt = (v_rest - v + R*I)/tau : volt\\ndI/dt = -I/tau_syn : amp\\nv_rest : volt\\n"
+      "v_th : volt\\nv_reset : volt\\nR : ohm\\ntau : second\\ntau_syn : second\\n\","
+      " \"threshold\": \"v > v_th\", \"reset\": \"v = v_reset\", \"input\": \"I\", \"method\": \"euler\"",
+      "\"v_rest\": -0.065, \"v_th\": -0.055, \"v_reset\": -0.065, \"R\": 1e8, \"tau\": 0.01,"
+      " \"tau_syn\": 0.005, \"dt\": 0.001", 0.065 },
+  };
+  const double weight_scale[] = { 1.0, 2.5e-8 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (models); k++)
+    {
+      enum { N_IN = 10, N = 4, T = 400 };
+      g_autoptr (GRand) rand = g_rand_new_with_seed (5);
+      g_autoptr (BslArray) data = bsl_array_new_matrix (N_IN, T);
+      g_autoptr (BslArray) weights = bsl_array_new_matrix (N, N_IN);
+      g_autoptr (GString) json = g_string_new (NULL);
+      g_autofree char *dir = test_tmp_dir ();
+      g_autofree char *out = g_build_filename (dir, "dyn.nir", NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BslGraph) graph = NULL;
+      g_autoptr (BslGraph) back = NULL;
+      BslNirExportOptions options = { .dt = 1e-3, .tag = BSL_TAG_NONE };
+      BslProbe *s[2], *v[2];
+      BslRuntime *rt[2];
+      guint n_spikes = 0;
+      double worst = 0;
+
+      for (gsize e = 0; e < data->n; e++)
+        data->data[e] = g_rand_double (rand) < 0.2;
+      for (gsize e = 0; e < weights->n; e++)
+        weights->data[e] = g_rand_double_range (rand, 0, 0.004) * weight_scale[k];
+      g_string_append_printf (json,
+        "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+        "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [%d]},"
+        "{\"name\": \"syn\", \"type\": \"Dense\", \"shape\": [%d, %d]},"
+        "{\"name\": \"n\", \"type\": \"Equations\", \"shape\": [%d], \"equations\": {%s}, \"params\": {%s}}],"
+        "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"n.a_in\"}]}",
+        N_IN, N, N_IN, N, models[k].equations, models[k].params);
+      graph = bsl_graph_load_data (json->str, -1, "dyn", NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (bsl_process_set_param (bsl_graph_find_process (graph, "src"), "data", bsl_array_copy (data), &error));
+      g_assert_true (bsl_process_set_param (bsl_graph_find_process (graph, "syn"), "weights", bsl_array_copy (weights), &error));
+      g_assert_true (bsl_nir_export_file (graph, out, &options, NULL, &error));
+      g_assert_no_error (error);
+      back = import_ok (out, NULL);
+      g_assert_cmpstr (bsl_graph_find_process (back, "n")->type->name, ==, "LIF");
+      g_assert_true (bsl_process_set_param (bsl_graph_find_process (back, "src"), "data", bsl_array_copy (data), &error));
+
+      for (guint g = 0; g < 2; g++)
+        {
+          g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+
+          rt[g] = bsl_runtime_new (g == 0 ? graph : back, config, &error);
+          g_assert_no_error (error);
+          s[g] = bsl_runtime_add_probe (rt[g], "n.s_out", BSL_PROBE_RECORD, 0, &error);
+          v[g] = bsl_runtime_add_probe (rt[g], "n.v", BSL_PROBE_RECORD, 0, &error);
+          g_assert_no_error (error);
+          bsl_runtime_run (rt[g], T);
+        }
+      for (gsize t = 0; t < T; t++)
+        for (gsize i = 0; i < N; i++)
+          {
+            g_assert_cmpfloat (bsl_probe_get_row (s[1], t)[i], ==, bsl_probe_get_row (s[0], t)[i]);
+            n_spikes += bsl_probe_get_row (s[0], t)[i] != 0;
+            worst = MAX (worst, fabs (bsl_probe_get_row (v[1], t)[i] - models[k].shift -
+                                      bsl_probe_get_row (v[0], t)[i]));
+          }
+      g_test_message ("%s equations -> NIR -> LIF: %u spikes on the same steps, v within %.3g",
+                      k == 0 ? "LIF" : "CubaLIF", n_spikes, worst);
+      g_assert_cmpuint (n_spikes, >, 100);
+      g_assert_cmpfloat (worst, <, 1e-12);
+      bsl_runtime_free (rt[0]);
+      bsl_runtime_free (rt[1]);
+      g_unlink (out);
+      g_rmdir (dir);
+    }
 }
 
 /* A designer group goes out as a nested NIRGraph and comes back as the same group. */
@@ -1449,6 +1641,8 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/export/fixed-report", test_export_fixed_report);
   g_test_add_func ("/nir/export/equations", test_export_equations);
   g_test_add_func ("/nir/export/lava-lif-equations", test_export_lava_lif_equations);
+  g_test_add_func ("/nir/export/equations-forms", test_export_equations_forms);
+  g_test_add_func ("/nir/export/equations-dynamics", test_export_equations_dynamics);
   g_test_add_func ("/nir/cli", test_cli);
   return g_test_run ();
 }
