@@ -202,11 +202,17 @@ draw_trace (BasaltTunerPage    *self,
             y[t] = ref->data[traces[p].var][t * n];
           basalt_plot_set_series_data (traces[p].plot, 0, self->t_axis, y, steps);
         }
+      /* A model without this state (ATRLIF has no u) draws no line for it. */
+      if (model->data[traces[p].var] == NULL)
+        {
+          basalt_plot_set_series_data (traces[p].plot, 1, self->t_axis, y, 0);
+          continue;
+        }
       for (gsize t = 0; t < steps; t++)
         y[t] = model->data[traces[p].var][t * n];
       basalt_plot_set_series_data (traces[p].plot, 1, self->t_axis, y, steps);
     }
-  if (ref->data[BSL_REF_V] != NULL)
+  if (ref->data[BSL_REF_V] != NULL && model->data[BSL_REF_V] != NULL)
     {
       for (gsize t = 0; t < steps; t++)
         y[t] = model->data[BSL_REF_V][t * n] - ref->data[BSL_REF_V][t * n];
@@ -219,7 +225,7 @@ draw_trace (BasaltTunerPage    *self,
       for (gsize i = 0; i < n; i++)
         {
           row[i] = ref->data[BSL_REF_SPIKE] != NULL ? ref->data[BSL_REF_SPIKE][t * n + i] : 0.0;
-          row[n + i] = model->data[BSL_REF_SPIKE][t * n + i];
+          row[n + i] = model->data[BSL_REF_SPIKE] != NULL ? model->data[BSL_REF_SPIKE][t * n + i] : 0.0;
         }
       basalt_plot_append_raster_step (self->raster, (double) (t + 1), row, 2 * n);
     }
@@ -248,39 +254,30 @@ show_metrics (BasaltTunerPage       *self,
   gtk_label_set_text (self->metrics_label, text);
 }
 
-/* The same LIF population under the other tag, drawn in the current tag's units: under
- * fixed_pt the float values the integers stand for (scale 64: one float unit of u is one unit of
- * a_in), under floating_pt the integers the float values quantise to. */
-static void
-draw_other_tag (BasaltTunerPage *self,
-                const double    *x)
+/* A LIF population under the other tag: under fixed_pt the float values the integers stand for
+ * (scale 64: one float unit of u is one unit of a_in), under floating_pt the integers the float
+ * values quantise to (and the drive as the quantisation scales it). NULL, with the reason in
+ * compare_text, when it cannot be converted. */
+static BslProcess *
+lif_under_other_tag (BasaltTunerPage *self,
+                     const double    *x,
+                     BslReference    *drive,
+                     double          *scale_back)
 {
   gsize n = self->ref->n_neurons, steps = self->ref->n_steps;
-  g_autoptr(BslProcess) other = NULL;
-  g_autoptr(BslReference) drive = bsl_reference_copy (self->ref);
-  g_autoptr(BslReference) trace = NULL;
-  g_autofree double *y = g_new0 (double, MAX (steps, 1));
-  g_autoptr(GError) error = NULL;
-  BslFitProblem *problem;
-  double scale_back = 1.0;
-  BslTag other_tag = self->tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
   g_autoptr(BslArray) du = bsl_fit_problem_dup_var (self->problem, x, "du");
   g_autoptr(BslArray) dv = bsl_fit_problem_dup_var (self->problem, x, "dv");
   g_autoptr(BslArray) vth = bsl_fit_problem_dup_var (self->problem, x, "vth");
   g_autoptr(BslArray) bias = bsl_fit_problem_dup_var (self->problem, x, "bias_mant");
   g_autoptr(BslArray) bias_exp = bsl_fit_problem_dup_var (self->problem, x, "bias_exp");
+  g_autoptr(BslProcess) other = NULL;
+  g_autoptr(GError) error = NULL;
 
-  g_clear_pointer (&self->compare_text, g_free);
-  basalt_plot_set_series_data (self->v_plot, 2, self->t_axis, y, 0);
-  if (!gtk_check_button_get_active (self->compare_check))
-    return;
-  if (self->type_name == NULL || !g_str_equal (self->type_name, "LIF") || du == NULL || dv == NULL ||
-      vth == NULL || bias == NULL)
+  if (du == NULL || dv == NULL || vth == NULL || bias == NULL)
     {
-      self->compare_text = g_strdup ("comparing tags needs a LIF population with du, dv, vth and bias_mant");
-      return;
+      self->compare_text = g_strdup ("comparing tags needs du, dv, vth and bias_mant");
+      return NULL;
     }
-
   other = bsl_process_new (bsl_proc_type_lookup ("LIF"), "other", 1, &n);
   if (self->tag == BSL_TAG_FIXED_PT)
     {
@@ -299,7 +296,7 @@ draw_other_tag (BasaltTunerPage *self,
       bsl_process_set_param (other, "dv", bsl_array_new_scalar (fdv), NULL);
       bsl_process_set_param (other, "vth", bsl_array_new_scalar (fvth), NULL);
       bsl_process_set_param (other, "bias_mant", bsl_array_new_vector (n, fb), NULL);
-      scale_back = 64.0;
+      *scale_back = 64.0;
     }
   else
     {
@@ -307,7 +304,7 @@ draw_other_tag (BasaltTunerPage *self,
                               self->ref->data[BSL_REF_A_IN], 0, NULL, NULL, FALSE };
       g_autoptr(BslArray) full_bias = bsl_array_new_vector (n, NULL);
       BslQuantizeResult *r;
-      BslArray *mant = bsl_array_new_vector (n, NULL), *exps = bsl_array_new_vector (n, NULL);
+      BslArray *mant, *exps;
 
       for (gsize i = 0; i < n; i++)
         full_bias->data[i] = bias->data[bias->n == 1 ? 0 : i];
@@ -315,18 +312,16 @@ draw_other_tag (BasaltTunerPage *self,
       if (in.a_in == NULL)
         {
           self->compare_text = g_strdup ("comparing with fixed_pt needs the reference's a_in column");
-          bsl_array_free (mant);
-          bsl_array_free (exps);
-          return;
+          return NULL;
         }
       r = bsl_quantize_lif (&in, FALSE, &error);
       if (r == NULL)
         {
           self->compare_text = g_strdup_printf ("fixed_pt: %s", error->message);
-          bsl_array_free (mant);
-          bsl_array_free (exps);
-          return;
+          return NULL;
         }
+      mant = bsl_array_new_vector (n, NULL);
+      exps = bsl_array_new_vector (n, NULL);
       for (gsize i = 0; i < n; i++)
         {
           mant->data[i] = r->bias_mant[i];
@@ -339,9 +334,87 @@ draw_other_tag (BasaltTunerPage *self,
       bsl_process_set_param (other, "bias_exp", exps, NULL);
       for (gsize k = 0; k < steps * n; k++)
         drive->data[BSL_REF_A_IN][k] = r->a_in[k];
-      scale_back = 1.0 / r->scale;
+      *scale_back = 1.0 / r->scale;
       bsl_quantize_result_free (r);
     }
+  return g_steal_pointer (&other);
+}
+
+/* ATRLIF has the same parameters under both tags (fractional decays; theta_0 and theta_step
+ * are scaled by 64 inside the fixed_pt model); its states and bias carry the factor 64 of
+ * a_in << 6, and a fixed_pt receiver truncates the drive. */
+static BslProcess *
+atrlif_under_other_tag (BasaltTunerPage *self,
+                        const double    *x,
+                        double          *scale_back)
+{
+  static const char *const states[] = { "i", "v", "r" };
+  BslProcess *other = bsl_fit_problem_dup_process (self->problem, x);
+  gboolean to_fixed = self->tag == BSL_TAG_FLOATING_PT;
+  g_autoptr(BslArray) bias = bsl_process_dup_param_full (other, "bias_mant", NULL);
+  g_autoptr(BslArray) bias_exp = bsl_process_dup_param_full (other, "bias_exp", NULL);
+
+  for (guint k = 0; k < G_N_ELEMENTS (states); k++)
+    {
+      BslArray *value = bsl_process_dup_param_full (other, states[k], NULL);
+
+      for (gsize e = 0; e < value->n; e++)
+        value->data[e] = to_fixed ? nearbyint (value->data[e] * 64.0) : value->data[e] / 64.0;
+      bsl_process_set_param (other, states[k], value, NULL);
+    }
+  for (gsize e = 0; e < bias->n; e++)
+    {
+      double b = to_fixed ? bias->data[e] * 64.0 : ldexp (bias->data[e], (int) bias_exp->data[e]) / 64.0;
+      int exponent = 0;
+
+      /* fixed_pt: the smallest exponent whose mantissa fits Loihi's 13 signed bits */
+      while (to_fixed && fabs (nearbyint (ldexp (b, -exponent))) > 4095 && exponent < 7)
+        exponent++;
+      bias->data[e] = to_fixed ? nearbyint (ldexp (b, -exponent)) : b;
+      bias_exp->data[e] = exponent;
+    }
+  bsl_process_set_param (other, "bias_mant", g_steal_pointer (&bias), NULL);
+  if (to_fixed)
+    bsl_process_set_param (other, "bias_exp", g_steal_pointer (&bias_exp), NULL);
+  else
+    bsl_process_unset_param (other, "bias_exp");
+  *scale_back = to_fixed ? 1.0 / 64.0 : 64.0;
+  return other;
+}
+
+/* The population under the other tag, drawn in the current tag's units beside the model, with
+ * the RMSE between the two and both spike counts (LIF and ATRLIF). */
+static void
+draw_other_tag (BasaltTunerPage *self,
+                const double    *x)
+{
+  gsize n = self->ref->n_neurons, steps = self->ref->n_steps;
+  g_autoptr(BslProcess) other = NULL;
+  g_autoptr(BslReference) drive = bsl_reference_copy (self->ref);
+  g_autoptr(BslReference) trace = NULL;
+  g_autofree double *y = g_new0 (double, MAX (steps, 1));
+  g_autoptr(GError) error = NULL;
+  BslFitProblem *problem;
+  double scale_back = 1.0;
+  BslTag other_tag = self->tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
+
+  g_clear_pointer (&self->compare_text, g_free);
+  basalt_plot_set_series_data (self->v_plot, 2, self->t_axis, y, 0);
+  if (!gtk_check_button_get_active (self->compare_check))
+    return;
+  if (g_strcmp0 (self->type_name, "LIF") == 0)
+    other = lif_under_other_tag (self, x, drive, &scale_back);
+  else if (g_strcmp0 (self->type_name, "ATRLIF") == 0)
+    other = atrlif_under_other_tag (self, x, &scale_back);
+  else if (self->type_name != NULL && bsl_proc_type_lookup (self->type_name) != NULL &&
+           !bsl_proc_type_has_model (bsl_proc_type_lookup (self->type_name), other_tag))
+    self->compare_text = g_strdup_printf ("%s has no %s model to compare with", self->type_name,
+                                          bsl_tag_to_string (other_tag));
+  else
+    self->compare_text = g_strdup ("comparing tags covers LIF and ATRLIF populations");
+  if (other == NULL)
+    return;
+
   problem = bsl_fit_problem_new (other, other_tag, drive, NULL, &error);
   if (problem == NULL)
     {
@@ -369,6 +442,8 @@ draw_other_tag (BasaltTunerPage *self,
                                             bsl_tag_to_string (other_tag), sqrt (sum / MAX (steps * n, 1)),
                                             spikes, model_spikes);
     }
+  else
+    self->compare_text = g_strdup_printf ("%s: %s", bsl_tag_to_string (other_tag), error->message);
   bsl_fit_problem_free (problem);
 }
 

@@ -309,6 +309,12 @@ test_tuner_page_equations (void)
   iterate_for (200);
   save_screenshot (window, "tuner-equations.png");
 
+  /* an equations model has one tag: the comparison says so */
+  basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), TRUE);
+  g_assert_cmpstr (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)), ==,
+                   "Equations has no fixed_pt model to compare with");
+  basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), FALSE);
+
   g_assert_true (basalt_tuner_page_adopt_best (BASALT_TUNER_PAGE (page), &error));
   g_assert_no_error (error);
   basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
@@ -329,6 +335,73 @@ test_tuner_page_equations (void)
   iterate_for (50);
 }
 
+/* ATRLIF runs under both tags: Compare tags draws the other one in this tag's units. Driven by
+ * integer currents with no bias, the fixed_pt model differs from the float one only by Loihi's
+ * truncations. */
+static void
+test_tuner_page_atrlif_tags (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  const FitCase *fc = NULL;
+  GtkWidget *window, *page;
+  BslTag tags[] = { BSL_TAG_FLOATING_PT, BSL_TAG_FIXED_PT };
+  double rmses[2];
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  for (guint c = 0; c < cases->len; c++)
+    if (g_str_has_prefix (((FitCase *) g_ptr_array_index (cases, c))->name, "f_current_const"))
+      fc = g_ptr_array_index (cases, c);
+  g_assert_nonnull (fc);
+
+  page = basalt_tuner_page_new (document);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "new:ATRLIF", &error));
+  g_assert_no_error (error);
+  basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), TRUE);
+  for (guint k = 0; k < G_N_ELEMENTS (tags); k++)
+    {
+      const char *text;
+      double rmse;
+      guint other_spikes, these_spikes;
+      char other_tag[16];
+
+      basalt_tuner_page_set_tag (BASALT_TUNER_PAGE (page), tags[k]);
+      basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "theta_0", 20);
+      text = basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page));
+      g_assert_nonnull (text);
+      g_test_message ("ATRLIF under %s: %s", bsl_tag_to_string (tags[k]), text);
+      g_assert_cmpint (sscanf (text, "%15s model: rmse v vs this %lf, spikes %u (this %u)", other_tag,
+                               &rmse, &other_spikes, &these_spikes), ==, 4);
+      g_assert_cmpstr (other_tag, ==, bsl_tag_to_string (tags[1 - k]));
+      g_assert_cmpuint (these_spikes, >, 10);
+      g_assert_cmpuint (ABS ((int) other_spikes - (int) these_spikes), <=, these_spikes / 10);
+      /* theta_0 = 20: v spans about 0..20 float units, 64 times that in fixed_pt units */
+      rmses[k] = rmse / (tags[k] == BSL_TAG_FIXED_PT ? 64.0 : 1.0);
+      g_assert_cmpfloat (rmses[k], <, 1.0);
+    }
+  /* the same difference, seen from either side */
+  g_assert_cmpfloat (fabs (rmses[0] - rmses[1]), <, 0.01 * rmses[0]);
+  iterate_for (200);
+  save_screenshot (window, "tuner-atrlif-tags.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -340,6 +413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/tuner-page/bad-reference", test_bad_reference);
   g_test_add_func ("/fit/tuner-page/fit", test_tuner_page);
   g_test_add_func ("/fit/tuner-page/equations", test_tuner_page_equations);
+  g_test_add_func ("/fit/tuner-page/atrlif-tags", test_tuner_page_atrlif_tags);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
