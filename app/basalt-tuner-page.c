@@ -665,7 +665,13 @@ dup_neuron (BasaltTunerPage *self,
           g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_TYPE, "unknown neuron type '%s'", type);
           return NULL;
         }
-      return bsl_process_new (proc_type, "tuned", 1, &n);
+      /* A graph gives a new process what it needs (an Equations process its equations). */
+      {
+        g_autoptr(BslGraph) scratch = bsl_graph_new ();
+        BslProcess *fresh = bsl_graph_add_process (scratch, type, "tuned", 1, &n, error);
+
+        return fresh != NULL ? bsl_process_copy (fresh) : NULL;
+      }
     }
   else
     {
@@ -693,6 +699,7 @@ rebuild_problem (BasaltTunerPage *self,
   g_clear_pointer (&self->problem, bsl_fit_problem_free);
   g_clear_pointer (&self->trace, bsl_reference_free);
   g_clear_pointer (&self->x, g_free);
+  g_clear_pointer (&self->compare_text, g_free);
   self->n_dims = 0;
   clear_rows (self);
   update_fit_buttons (self);

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "basalt-document.h"
+#include "bsl-error.h"
 #include "basalt-tuner-page.h"
 #include "bsl-equations-templates.h"
 #include "fit-case.h"
@@ -402,6 +403,78 @@ test_tuner_page_atrlif_tags (void)
   iterate_for (50);
 }
 
+/* Every neuron type the Population list offers opens in the Tuner, under both tags where it has
+ * them: sliders, plots and Compare tags, or a message, never a crash. */
+static void
+test_tuner_page_every_type (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  const FitCase *fc = NULL;
+  const BslProcType **types;
+  guint n_types, opened = 0;
+  GtkWidget *window, *page;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  if (cases == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  fc = g_ptr_array_index (cases, 0);
+  page = basalt_tuner_page_new (document);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, NULL));
+  basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), TRUE);
+  types = bsl_proc_type_list (&n_types);
+  for (guint k = 0; k < n_types; k++)
+    {
+      g_autofree char *key = g_strdup_printf ("new:%s", types[k]->name);
+      g_autoptr(GError) error = NULL;
+
+      if (types[k]->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (types[k], "a_in") == NULL)
+        continue;
+      for (guint t = 0; t < BSL_N_TAGS; t++)
+        {
+          const char *said;
+
+          basalt_tuner_page_set_tag (BASALT_TUNER_PAGE (page), (BslTag) t);
+          if (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), key, &error))
+            {
+              g_test_message ("%s under %s: %u parameters; %s", types[k]->name, bsl_tag_to_string ((BslTag) t),
+                              basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)),
+                              basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)));
+              /* every type has parameters to tune (a new Equations population starts as the
+               * default model), and the comparison speaks of this population, not the last one */
+              g_assert_cmpuint (basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)), >, 0);
+              said = basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page));
+              if (g_str_has_suffix (said, "to compare with"))
+                g_assert_true (g_str_has_prefix (said, types[k]->name));
+              g_assert_nonnull (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)));
+              opened++;
+            }
+          else
+            {
+              g_test_message ("%s: %s", types[k]->name, error->message);
+              g_assert_true (bsl_error_is_bad_input (error) || error->domain == BSL_ERROR);
+              g_clear_error (&error);
+            }
+          iterate_for (20);
+        }
+    }
+  g_test_message ("%u type and tag pairs opened", opened);
+  g_assert_cmpuint (opened, >=, 10);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -414,6 +487,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/tuner-page/fit", test_tuner_page);
   g_test_add_func ("/fit/tuner-page/equations", test_tuner_page_equations);
   g_test_add_func ("/fit/tuner-page/atrlif-tags", test_tuner_page_atrlif_tags);
+  g_test_add_func ("/fit/tuner-page/every-type", test_tuner_page_every_type);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
