@@ -956,6 +956,66 @@ test_live_parameter (Fixture       *f,
   g_assert_cmpuint (spikes_after - spikes_running, <=, 4);
 }
 
+/* An Equations process changed while the network runs: its Vars change, so the run stops and the
+ * next Run starts the new model; both populations keep spiking together. */
+static void
+test_equations_while_running (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), "lif-as-equations.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BasaltSimulation *simulation;
+  BasaltPlot *lif_plot, *eq_plot;
+  gsize lif_spikes, eq_spikes;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  simulation = basalt_window_get_simulation (f->window);
+  basalt_simulation_set_speed (simulation, 0);
+  g_assert_true (basalt_window_run (f->window, 300, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  basalt_simulation_sync (simulation);
+  lif_plot = find_plot (simulation, "lif.s_out");
+  eq_plot = find_plot (simulation, "eq.s_out");
+  g_assert_nonnull (lif_plot);
+  g_assert_nonnull (eq_plot);
+  lif_spikes = basalt_plot_get_n_spikes (lif_plot);
+  eq_spikes = basalt_plot_get_n_spikes (eq_plot);
+  g_test_message ("300 steps: %" G_GSIZE_FORMAT " spikes built in, %" G_GSIZE_FORMAT " as equations",
+                  lif_spikes, eq_spikes);
+  g_assert_cmpuint (lif_spikes, >, 100);
+  g_assert_cmpuint (eq_spikes, ==, lif_spikes);
+
+  /* Running on, then a template replaces the equations mid-run. */
+  g_assert_true (basalt_window_run (f->window, -1, &error));
+  gui_spin (0.2);
+  select_process (f, "eq");
+  g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "izhikevich"));
+  gui_spin (0.3);
+  g_assert_cmpint (basalt_simulation_get_state (simulation), !=, BASALT_SIMULATION_RUNNING);
+  g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (basalt_document_get_graph (f->document), "eq")->type, "I_ext"));
+
+  /* The new model runs (compiled afresh), and Undo brings Lava's LIF back, also runnable. */
+  g_assert_true (basalt_window_run (f->window, 200, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  basalt_simulation_sync (simulation);
+  g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 200);
+  activate (f, "win.undo");
+  gui_spin (0.1);
+  g_assert_true (basalt_window_run (f->window, 100, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  basalt_simulation_sync (simulation);
+  g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 100);
+  g_assert_cmpuint (basalt_plot_get_n_spikes (find_plot (simulation, "eq.s_out")), ==,
+                    basalt_plot_get_n_spikes (find_plot (simulation, "lif.s_out")));
+}
+
 static gboolean
 menu_has_action (GMenuModel *menu,
                  const char *action,
@@ -1228,6 +1288,8 @@ main (int   argc,
   g_test_add ("/designer/save-reopen", Fixture, NULL, fixture_set_up, test_save_reopen, fixture_tear_down);
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
+  g_test_add ("/designer/equations-while-running", Fixture, NULL, fixture_set_up,
+              test_equations_while_running, fixture_tear_down);
 
   g_test_add ("/designer/groups", Fixture, NULL, fixture_set_up, test_groups, fixture_tear_down);
   g_test_add ("/designer/help-and-about", Fixture, NULL, fixture_set_up, test_help_and_about, fixture_tear_down);
