@@ -765,7 +765,8 @@ choose_probe_process (const char  *path,
                  "%s: no probe of u, v or s_out: a reference needs at least one of them", path);
   else
     g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                 "%s: probes of several neuron processes (%s): name the one to use", path, list);
+                 "%s: probes of several neuron processes (%s): name the one to use (basalt fit "
+                 "--var), or keep the probes of one process only", path, list);
   return NULL;
 }
 
