@@ -214,7 +214,46 @@ typedef struct
 } BslEqCode;
 
 BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
+
+/* The compiled object (bsl-equations.h), shared by its source generators. */
+struct _BslEquations
+{
+  gatomicrefcount ref;
+  char *model, *threshold, *reset, *refractory, *input_var;
+  BslEqModel *m;
+  BslEqCode *code;
+  BslEquationsMethod method;
+  double *const_blocks;     /* every constant broadcast over a block */
+  gboolean any_held;
+};
 void        bsl_eq_code_free      (BslEqCode   *code);
+
+/* ---- source text (bsl-equations-source.c) ---- */
+
+typedef struct
+{
+  const char *const *formats;      /* per op, over the operands a, b, c */
+  char *(*literal) (double v);
+  const char *statement_end;
+} BslEqLanguage;
+
+extern const BslEqLanguage bsl_eq_language_c;
+extern const BslEqLanguage bsl_eq_language_python;
+
+typedef struct
+{
+  const BslEquations  *eq;
+  const BslEqLanguage *language;
+  GString             *s;
+  const char          *state_array;  /* which copy of the states the operands read: x or xs */
+} BslEqSource;
+
+/* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
+gboolean    bsl_eq_is_identifier  (const char         *name);
+/* One statement per instruction of prog, each line starting with indent. */
+void        bsl_eq_source_program (BslEqSource        *src,
+                                   const BslEqProgram *prog,
+                                   const char         *indent);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqModel, bsl_eq_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqCode, bsl_eq_code_free)

@@ -10,17 +10,6 @@
 /* Neurons per pass of an instruction: the registers of a block stay in the L1 cache. */
 #define BLOCK 128
 
-struct _BslEquations
-{
-  gatomicrefcount ref;
-  char *model, *threshold, *reset, *refractory, *input_var;
-  BslEqModel *m;
-  BslEqCode *code;
-  BslEquationsMethod method;
-  double *const_blocks;     /* every constant broadcast over a block */
-  gboolean any_held;
-};
-
 G_DEFINE_BOXED_TYPE (BslEquations, bsl_equations, bsl_equations_ref, bsl_equations_unref)
 
 static char *
@@ -639,95 +628,6 @@ bsl_equations_step (const BslEquations *eq,
 
 /* ---- C source with the same arithmetic ---- */
 
-typedef struct
-{
-  const BslEquations *eq;
-  GString *s;
-  const char *state_array;   /* "x" or "xs": which copy of the states the operands read */
-} CGen;
-
-static char *
-c_literal (double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (isnan (v))
-    return g_strdup ("NAN");
-  if (isinf (v))
-    return g_strdup (v > 0 ? "HUGE_VAL" : "(-HUGE_VAL)");
-  g_ascii_formatd (buf, sizeof buf, "%.17g", v);
-  if (strpbrk (buf, ".eE") == NULL)
-    g_strlcat (buf, ".0", sizeof buf);
-  if (v < 0 || (v == 0 && signbit (v)))
-    return g_strdup_printf ("(%s)", buf);
-  return g_strdup (buf);
-}
-
-static char *
-c_operand (CGen  *g,
-           guint  slot)
-{
-  const BslEqCode *code = g->eq->code;
-  static const char *const builtin[BSL_EQ_N_BUILTINS] = { "t", "dt", "nr", "ls", "sp" };
-
-  if (slot < code->first_state)
-    return g_strdup_printf ("r[%u]", slot);
-  if (slot < code->first_param)
-    return g_strdup_printf ("%s[%u]", g->state_array, slot - code->first_state);
-  if (slot < code->first_builtin)
-    return g_strdup_printf ("params[%u][i]", slot - code->first_param);
-  if (slot < code->first_const)
-    return g_strdup (builtin[slot - code->first_builtin]);
-  return c_literal (g_array_index (code->consts, double, slot - code->first_const));
-}
-
-static void
-c_program (CGen               *g,
-           const BslEqProgram *prog,
-           const char         *indent)
-{
-  static const char *const fmt[BSL_EQ_N_OPS] = {
-    [BSL_EQ_OP_COPY] = "%1$s", [BSL_EQ_OP_ADD] = "%1$s + %2$s", [BSL_EQ_OP_SUB] = "%1$s - %2$s",
-    [BSL_EQ_OP_MUL] = "%1$s * %2$s", [BSL_EQ_OP_DIV] = "%1$s / %2$s",
-    [BSL_EQ_OP_MOD] = "%1$s - floor (%1$s / %2$s) * %2$s", [BSL_EQ_OP_POW] = "pow (%1$s, %2$s)",
-    [BSL_EQ_OP_NEG] = "-%1$s", [BSL_EQ_OP_LT] = "%1$s < %2$s ? 1.0 : 0.0",
-    [BSL_EQ_OP_LE] = "%1$s <= %2$s ? 1.0 : 0.0", [BSL_EQ_OP_GT] = "%1$s > %2$s ? 1.0 : 0.0",
-    [BSL_EQ_OP_GE] = "%1$s >= %2$s ? 1.0 : 0.0", [BSL_EQ_OP_EQ] = "%1$s == %2$s ? 1.0 : 0.0",
-    [BSL_EQ_OP_NE] = "%1$s != %2$s ? 1.0 : 0.0",
-    [BSL_EQ_OP_AND] = "(%1$s != 0.0 && %2$s != 0.0) ? 1.0 : 0.0",
-    [BSL_EQ_OP_OR] = "(%1$s != 0.0 || %2$s != 0.0) ? 1.0 : 0.0",
-    [BSL_EQ_OP_NOT] = "%1$s == 0.0 ? 1.0 : 0.0", [BSL_EQ_OP_EXP] = "exp (%1$s)",
-    [BSL_EQ_OP_LOG] = "log (%1$s)", [BSL_EQ_OP_LOG10] = "log10 (%1$s)",
-    [BSL_EQ_OP_SQRT] = "sqrt (%1$s)", [BSL_EQ_OP_ABS] = "fabs (%1$s)",
-    [BSL_EQ_OP_SIN] = "sin (%1$s)", [BSL_EQ_OP_COS] = "cos (%1$s)",
-    [BSL_EQ_OP_TAN] = "tan (%1$s)", [BSL_EQ_OP_TANH] = "tanh (%1$s)",
-    [BSL_EQ_OP_SINH] = "sinh (%1$s)", [BSL_EQ_OP_COSH] = "cosh (%1$s)",
-    [BSL_EQ_OP_ARCSIN] = "asin (%1$s)", [BSL_EQ_OP_ARCCOS] = "acos (%1$s)",
-    [BSL_EQ_OP_ARCTAN] = "atan (%1$s)", [BSL_EQ_OP_FLOOR] = "floor (%1$s)",
-    [BSL_EQ_OP_CEIL] = "ceil (%1$s)",
-    [BSL_EQ_OP_SIGN] = "(double) ((%1$s > 0.0) - (%1$s < 0.0))",
-    [BSL_EQ_OP_EXPREL] = "%1$s == 0.0 ? 1.0 : expm1 (%1$s) / %1$s",
-    [BSL_EQ_OP_INT] = "trunc (%1$s)", [BSL_EQ_OP_CLIP] = "fmin (fmax (%1$s, %2$s), %3$s)",
-    [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
-  };
-
-  for (guint k = 0; k < prog->code->len; k++)
-    {
-      const BslEqInstr *in = &g_array_index (prog->code, BslEqInstr, k);
-      g_autofree char *d = c_operand (g, in->dst);
-      g_autofree char *a = c_operand (g, in->a);
-      g_autofree char *b = c_operand (g, in->b);
-      g_autofree char *c = c_operand (g, in->c);
-      g_autofree char *expr = NULL;
-
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      expr = g_strdup_printf (fmt[in->op], a, b, c);
-#pragma GCC diagnostic pop
-      g_string_append_printf (g->s, "%s%s = %s;\n", indent, d, expr);
-    }
-}
-
 char *
 bsl_equations_to_c (const BslEquations  *eq,
                     const char          *prefix,
@@ -737,15 +637,12 @@ bsl_equations_to_c (const BslEquations  *eq,
   const BslEqModel *m = eq->m;
   guint ns = m->states->len;
   gboolean refr = m->refractory != NULL;
-  CGen g = { eq, g_string_new (NULL), "x" };
+  BslEqSource g = { eq, &bsl_eq_language_c, g_string_new (NULL), "x" };
   GString *s = g.s;
   const char *ind = "      ";
 
-  if (prefix == NULL || !(g_ascii_isalpha (prefix[0]) || prefix[0] == '_'))
+  if (!bsl_eq_is_identifier (prefix))
     goto bad_prefix;
-  for (const char *p = prefix; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '_')
-      goto bad_prefix;
 
   g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
                           method_names[eq->method]);
@@ -773,7 +670,7 @@ bsl_equations_to_c (const BslEquations  *eq,
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
   if (refr)
     {
-      c_program (&g, &code->refractory, ind);
+      bsl_eq_source_program (&g, &code->refractory, ind);
       g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
                               " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
     }
@@ -785,14 +682,14 @@ bsl_equations_to_c (const BslEquations  *eq,
   switch (eq->method)
     {
     case BSL_EQUATIONS_EULER:
-      c_program (&g, &code->deriv, ind);
+      bsl_eq_source_program (&g, &code->deriv, ind);
       for (guint k = 0; k < ns; k++)
         g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
                                 refr && state (eq, k)->held ? "if (nr != 0.0) " : "",
                                 k, k, code->deriv.out[k]);
       break;
     case BSL_EQUATIONS_EXPONENTIAL_EULER:
-      c_program (&g, &code->linear, ind);
+      bsl_eq_source_program (&g, &code->linear, ind);
       for (guint k = 0; k < ns; k++)
         {
           gboolean held = refr && state (eq, k)->held;
@@ -817,7 +714,7 @@ bsl_equations_to_c (const BslEquations  *eq,
           g.state_array = stage == 0 ? "x" : "xs";
           g_string_append_printf (s, "%st = %s;\n", ind,
                                   stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
-          c_program (&g, &code->deriv, ind);
+          bsl_eq_source_program (&g, &code->deriv, ind);
           for (guint k = 0; k < ns; k++)
             {
               gboolean held = refr && state (eq, k)->held;
@@ -845,13 +742,13 @@ bsl_equations_to_c (const BslEquations  *eq,
 
   if (m->threshold != NULL)
     {
-      c_program (&g, &code->threshold, ind);
+      bsl_eq_source_program (&g, &code->threshold, ind);
       g_string_append_printf (s, "%sspikes_out[i] = r[%u] != 0.0 && nr != 0.0 ? 1.0 : 0.0;\n"
                               "%sif (spikes_out[i] != 0.0)\n%s  {\n"
                               "%s    last_spike_step[i] = dstep;\n%s    ls = t0;\n"
                               "%s    sp = 1.0;\n", ind, code->threshold.out[0], ind, ind,
                               ind, ind, ind);
-      c_program (&g, &code->reset, "          ");
+      bsl_eq_source_program (&g, &code->reset, "          ");
       g_string_append_printf (s, "%s  }\n", ind);
     }
   else

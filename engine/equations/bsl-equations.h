@@ -131,6 +131,16 @@ char          *bsl_equations_to_c            (const BslEquations  *eq,
                                               const char          *prefix,
                                               GError             **error);
 
+/* Python source of a function
+ *   def NAME(n, dt, step, states, params, inp, last_spike_step, spikes_out)
+ * with the same arguments (sequences of floats, e.g. numpy arrays; inp may be None) and the same
+ * arithmetic, neuron by neuron with the math module. It calls the helpers of
+ * bsl_equations_python_prelude(), which must come first in the file (once). */
+char          *bsl_equations_to_python       (const BslEquations  *eq,
+                                              const char          *name,
+                                              GError             **error);
+const char    *bsl_equations_python_prelude  (void);
+
 /* Number of vector instructions of one step under the current method (for diagnostics). */
 guint          bsl_equations_get_n_instructions (const BslEquations *eq);
 

@@ -9,6 +9,7 @@
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
+#include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
 #include "bsl-runtime.h"
 
@@ -152,8 +153,16 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
       g_string_append (s, "Source(\n        data=");
       py_value (s, gen, tag == BSL_TAG_FIXED_PT);
     }
-  else if (bsl_proc_type_is_equations (p->type))
+  else if (bsl_proc_type_is_equations (p->type) && lava_lif_equations (p, NULL))
     emit_lava_lif_equations (ctx, p, n);
+  else if (_bsl_lava_custom_supported (p))
+    {
+      g_autofree char *cls = _bsl_lava_custom_class_name (p);
+
+      g_string_append_printf (s, "%s(\n        shape=(%" G_GSIZE_FORMAT ",)", cls, n);
+      for (guint i = 0; i < p->type->n_vars; i++)
+        kwarg (ctx, p, BSL_TAG_FLOATING_PT, p->type->vars[i].name, NULL);
+    }
   else if (g_str_equal (t, "LIF") || g_str_equal (t, "LIFReset") || g_str_equal (t, "LIFRefractory")
            || g_str_equal (t, "TernaryLIF"))
     {
@@ -314,6 +323,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   g_autoptr (BslRunConfig) config = NULL;
   g_autoptr (GHashTable) generated = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                             (GDestroyNotify) bsl_array_free);
+  g_autoptr (GPtrArray) custom = NULL;
   BslRuntime *rt;
   Ctx ctx = { 0 };
   GString *s;
@@ -337,6 +347,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   bsl_runtime_free (rt);
 
   ctx.notes = notes;
+  custom = g_ptr_array_new ();
   for (guint i = 0; i < graph->processes->len; i++)
     {
       static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
@@ -353,9 +364,15 @@ bsl_lava_export_to_string (const BslGraph              *graph,
           continue;
         }
       if (why != NULL)
+        note (&ctx, "%s: %s; it is written as a process of the script's own", p->name,
+              why->message);
+      if (_bsl_lava_custom_supported (p))
         {
-          g_propagate_error (error, g_steal_pointer (&why));
-          return NULL;
+          g_ptr_array_add (custom, (gpointer) p);
+          note (&ctx, "%s (%s): Lava's library has no such process; the script defines one "
+                "(class %s_%s) that computes what Basalt computes", p->name, p->type->name,
+                "Basalt", p->name);
+          continue;
         }
       if (!g_strv_contains (known, p->type->name))
         {
@@ -409,6 +426,15 @@ bsl_lava_export_to_string (const BslGraph              *graph,
             break;
           }
   }
+  if (custom->len > 0)
+    {
+      g_string_append_c (s, '\n');
+      if (!_bsl_lava_custom_classes (s, custom, error))
+        {
+          g_string_free (s, TRUE);
+          return NULL;
+        }
+    }
   g_string_append_printf (s, "\nTAG = '%s'\nSTEPS = %" G_GINT64_FORMAT "\n",
                           bsl_tag_to_string (tag), steps);
   g_string_append (s, "# (process name, Var) pairs recorded with lava's Monitor\nPROBES = [");
@@ -481,7 +507,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
     "        monitors.append((name, var, monitor))\n"
     "    anchor = procs['%s']\n"
     "    anchor.run(condition=RunSteps(num_steps=args.steps),\n"
-    "               run_cfg=Loihi2SimCfg(select_tag=TAG))\n"
+    "               run_cfg=Loihi2SimCfg(select_tag=TAG%s))\n"
     "    results = []\n"
     "    for name in SINKS:\n"
     "        results.append((name + '.data', np.asarray(procs[name].data.get()).T))\n"
@@ -500,7 +526,8 @@ bsl_lava_export_to_string (const BslGraph              *graph,
     "                    csv.write('%%d,%%s,%%d,%%s\\n' %% (t + 1, target, k, value))\n\n\n"
     "if __name__ == '__main__':\n"
     "    main()\n",
-    "lava_out", first != NULL ? first : "");
+    "lava_out", first != NULL ? first : "",
+    custom->len > 0 ? ",\n                                        exception_proc_model_map=CUSTOM_MODELS" : "");
   if (first == NULL)
     note (&ctx, "the network is empty: the script builds nothing");
   return g_string_free (s, FALSE);

@@ -460,6 +460,72 @@ append_array (GString      *s,
   g_string_append (s, " };\n");
 }
 
+/* The engine's run that a generated source must reproduce: a pulse of input every 11 steps,
+ * scaled to the input variable's initial size; the spikes as "spike STEP NEURON" lines; the
+ * final states (ns * n) and last-spike steps (n). */
+typedef struct
+{
+  double  *scale;
+  double  *states;
+  double  *last;
+  GString *spikes;
+  guint    n_spikes;
+} EngineRun;
+
+static void
+engine_run (BslEquations *eq,
+            guint         n,
+            double        dt,
+            guint         steps,
+            const double *init,
+            const double *param,
+            EngineRun    *run)
+{
+  guint ns = bsl_equations_get_n_states (eq), np = bsl_equations_get_n_params (eq);
+  gint in_state = bsl_equations_get_input_state (eq);
+  g_autofree double *in = g_new (double, n);
+  g_autofree double *spikes = g_new (double, n);
+  g_autofree double **states = g_new (double *, ns);
+  g_autofree double **params = g_new (double *, MAX (np, 1));
+
+  run->scale = g_new (double, n);
+  run->states = g_memdup2 (init, sizeof (double) * ns * n);
+  run->last = g_new (double, n);
+  run->spikes = g_string_new (NULL);
+  run->n_spikes = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      run->scale[i] = in_state >= 0 ? fabs (init[in_state * n + i]) + 1e-9 : 0.0;
+      run->last[i] = BSL_EQUATIONS_NEVER;
+    }
+  for (guint k = 0; k < ns; k++)
+    states[k] = run->states + k * n;
+  for (guint j = 0; j < np; j++)
+    params[j] = (double *) param + j * n;
+  for (guint step = 0; step < steps; step++)
+    {
+      for (guint i = 0; i < n; i++)
+        in[i] = ((step * 7 + i * 3) % 11 == 0 ? 0.25 : 0.0) * run->scale[i];
+      bsl_equations_step (eq, n, dt, step, states, params, in_state >= 0 ? in : NULL, run->last,
+                          spikes);
+      for (guint i = 0; i < n; i++)
+        if (spikes[i] != 0)
+          {
+            g_string_append_printf (run->spikes, "spike %u %u\n", step, i);
+            run->n_spikes++;
+          }
+    }
+}
+
+static void
+engine_run_clear (EngineRun *run)
+{
+  g_free (run->scale);
+  g_free (run->states);
+  g_free (run->last);
+  g_string_free (run->spikes, TRUE);
+}
+
 /* Compiles the C source with a driver that steps it with the same inputs, and checks every
  * state, spike and last-spike step against bsl_equations_step, bit for bit. */
 static void
@@ -482,15 +548,9 @@ check_c_source (BslEquations *eq,
   g_autoptr (GString) prog = g_string_new (NULL);
   g_autoptr (GString) expected = g_string_new (NULL);
   guint ns = bsl_equations_get_n_states (eq), np = bsl_equations_get_n_params (eq);
-  g_autofree double *st = g_memdup2 (init, sizeof (double) * ns * n);
-  g_autofree double *in = g_new (double, n);
-  g_autofree double *scale = g_new (double, n);
-  g_autofree double *last = g_new (double, n);
-  g_autofree double *spikes = g_new (double, n);
-  g_autofree double **states = g_new (double *, ns);
-  g_autofree double **params = g_new (double *, MAX (np, 1));
-  int status = 0;
   gint in_state = bsl_equations_get_input_state (eq);
+  EngineRun run;
+  int status = 0;
 
   if (cc_path == NULL)
     {
@@ -500,36 +560,19 @@ check_c_source (BslEquations *eq,
   source = bsl_equations_to_c (eq, "neuron", &error);
   g_assert_no_error (error);
 
-  /* the engine's run, printed as the driver prints its own; the input is scaled to the
-   * input variable's initial size */
-  for (guint i = 0; i < n; i++)
-    scale[i] = in_state >= 0 ? fabs (init[in_state * n + i]) + 1e-9 : 0.0;
-  for (guint k = 0; k < ns; k++)
-    states[k] = st + k * n;
-  for (guint j = 0; j < np; j++)
-    params[j] = (double *) param + j * n;
-  for (guint i = 0; i < n; i++)
-    last[i] = BSL_EQUATIONS_NEVER;
-  for (guint step = 0; step < steps; step++)
-    {
-      for (guint i = 0; i < n; i++)
-        in[i] = ((step * 7 + i * 3) % 11 == 0 ? 0.25 : 0.0) * scale[i];
-      bsl_equations_step (eq, n, dt, step, states, params, in_state >= 0 ? in : NULL, last,
-                          spikes);
-      for (guint i = 0; i < n; i++)
-        if (spikes[i] != 0)
-          g_string_append_printf (expected, "spike %u %u\n", step, i);
-    }
+  /* the engine's run, printed as the driver prints its own */
+  engine_run (eq, n, dt, steps, init, param, &run);
+  g_string_append (expected, run.spikes->str);
   for (guint k = 0; k < ns * n; k++)
-    g_string_append_printf (expected, "%a\n", st[k]);
+    g_string_append_printf (expected, "%a\n", run.states[k]);
   for (guint i = 0; i < n; i++)
-    g_string_append_printf (expected, "%a\n", last[i]);
+    g_string_append_printf (expected, "%a\n", run.last[i]);
 
   g_string_append (prog, source);
   g_string_append (prog, "\n#include <stdio.h>\n");
   append_array (prog, "init", init, ns * n);
   append_array (prog, "param", param, MAX (np, 1) * n);
-  append_array (prog, "scale", scale, n);
+  append_array (prog, "scale", run.scale, n);
   g_string_append_printf (prog,
     "int\nmain (void)\n{\n"
     "  enum { N = %u, NS = %u, NP = %u };\n"
@@ -580,6 +623,110 @@ check_c_source (BslEquations *eq,
   g_unlink (exe_path);
   g_unlink (src_path);
   g_rmdir (dir);
+  engine_run_clear (&run);
+}
+
+/* The Python source run by a driver with the same inputs: every state, spike and last-spike
+ * step equal to bsl_equations_step's, bit for bit (Python's floats and math module are the C
+ * library's doubles and functions). */
+static void
+check_python_source (BslEquations *eq,
+                     guint         n,
+                     double        dt,
+                     guint         steps,
+                     const double *init,
+                     const double *param)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL, *source = NULL, *path = NULL, *out = NULL, *err = NULL;
+  g_autoptr (GString) prog = g_string_new (NULL);
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_auto (GStrv) lines = NULL;
+  guint ns = bsl_equations_get_n_states (eq), np = bsl_equations_get_n_params (eq);
+  gint in_state = bsl_equations_get_input_state (eq);
+  guint line = 0;
+  int status = 0;
+  EngineRun run;
+
+  if (python == NULL)
+    {
+      g_test_skip ("no python3");
+      return;
+    }
+  source = bsl_equations_to_python (eq, "neuron_step", &error);
+  g_assert_no_error (error);
+
+  engine_run (eq, n, dt, steps, init, param, &run);
+  g_assert_cmpuint (run.n_spikes, >, 0);
+
+  g_string_append (prog, bsl_equations_python_prelude ());
+  g_string_append (prog, "\n\n");
+  g_string_append (prog, source);
+  g_string_append_printf (prog, "\n\nN, NS, STEPS, DT = %u, %u, %u, float.fromhex('%a')\n", n, ns,
+                          steps, dt);
+  g_string_append (prog, "init = [");
+  for (guint k = 0; k < ns * n; k++)
+    g_string_append_printf (prog, "%sfloat.fromhex('%a')", k ? ", " : "", init[k]);
+  g_string_append (prog, "]\nparam = [");
+  for (guint k = 0; k < np * n; k++)
+    g_string_append_printf (prog, "%sfloat.fromhex('%a')", k ? ", " : "", param[k]);
+  g_string_append (prog, "]\nscale = [");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (prog, "%sfloat.fromhex('%a')", i ? ", " : "", run.scale[i]);
+  g_string_append_printf (prog,
+    "]\nstates = [init[k * N:(k + 1) * N] for k in range(NS)]\n"
+    "params = [param[j * N:(j + 1) * N] for j in range(len(param) // N)]\n"
+    "last = [-math.inf] * N\nspikes = [0.0] * N\n"
+    "for step in range(STEPS):\n"
+    "    inp = [(0.25 if (step * 7 + i * 3) %% 11 == 0 else 0.0) * scale[i] for i in range(N)]\n"
+    "    neuron_step(N, DT, step, states, params, %s, last, spikes)\n"
+    "    for i in range(N):\n"
+    "        if spikes[i] != 0.0:\n"
+    "            print('spike %%d %%d' %% (step, i))\n"
+    "for k in range(NS):\n"
+    "    for x in states[k]:\n"
+    "        print(repr(x))\n"
+    "for x in last:\n"
+    "    print(repr(x))\n",
+    in_state >= 0 ? "inp" : "None");
+
+  dir = g_dir_make_tmp ("basalt-eq-py-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "neuron.py", NULL);
+  g_assert_true (g_file_set_contents (path, prog->str, -1, &error));
+  {
+    const char *argv[] = { python, path, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out,
+                                 &err, &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the Python source fails:\n%s\n%s", err, prog->str);
+  }
+  /* spikes first, word for word; then every number, parsed and compared exactly */
+  lines = g_strsplit (out, "\n", -1);
+  {
+    g_auto (GStrv) want = g_strsplit (run.spikes->str, "\n", -1);
+
+    for (; want[line] != NULL && want[line][0] != '\0'; line++)
+      g_assert_cmpstr (lines[line], ==, want[line]);
+  }
+  for (guint k = 0; k < ns * n; k++, line++)
+    {
+      double got = g_ascii_strtod (lines[line], NULL);
+
+      /* a state that ran away is nan in both */
+      if (!(isnan (got) && isnan (run.states[k])))
+        g_assert_cmpfloat (got, ==, run.states[k]);
+    }
+  for (guint i = 0; i < n; i++, line++)
+    g_assert_cmpfloat (g_ascii_strtod (lines[line], NULL), ==, run.last[i]);
+  g_test_message ("Python source: %u spikes, %u states and last-spike steps equal", run.n_spikes,
+                  (ns + 1) * n);
+  g_unlink (path);
+  g_rmdir (dir);
+  engine_run_clear (&run);
 }
 
 static void
@@ -600,6 +747,7 @@ test_c_source (void)
                                                methods[m]);
 
       check_c_source (eq, 3, 1e-4, 2000, init, param);
+      check_python_source (eq, 3, 1e-4, 2000, init, param);
     }
   /* refractoriness, subexpressions, functions and t, under every method */
   for (guint m = 0; m < 3; m++)
@@ -617,6 +765,7 @@ test_c_source (void)
                                0, -10e-3, 2e-3, 3.3e-3 };
 
       check_c_source (eq, 2, 1e-4, 3000, init2, param2);
+      check_python_source (eq, 2, 1e-4, 3000, init2, param2);
     }
 }
 

@@ -4,6 +4,7 @@
  * When Lava itself is importable the script is run and its CSV compared with the engine's. */
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -193,18 +194,26 @@ test_example (gconstpointer data)
       g_assert_nonnull (strstr (text, "procs['eq'] = LIF(\n        shape=(20,)"));
       g_assert_nonnull (strstr (strstr (text, "procs['eq']"), "du=0.14999999999999999,\n        dv=0.080000000000000002,\n        vth=25"));
 
-      /* and is refused, saying why, where Lava's LIF cannot stand for it */
+      /* where Lava's LIF cannot stand for it, it becomes a process of the script's own, and
+       * the report says why */
       for (guint i = 0; i < 20; i++)
         du[i] = 0.1 + 0.01 * i;
       g_assert_true (bsl_process_set_param (eq, "du", bsl_array_new_vector (20, du), &error));
-      g_assert_false (bsl_lava_export_file (graph, path, &options, NULL, &error));
-      g_assert_nonnull (strstr (error->message, "its du differs between neurons (0.1 at [0], 0.11 at [1])"));
-      g_clear_error (&error);
-      g_assert_true (bsl_process_set_equations (eq, &(BslEquationsText) { .model = "dv/dt = -v/(10*ms) : 1" },
-                                                &error));
-      g_assert_false (bsl_lava_export_file (graph, path, &options, NULL, &error));
-      g_assert_cmpstr (error->message, ==, "process 'eq' (Equations): Lava's process library has "
-                       "no Equations process; the C export (--format c) runs it");
+      {
+        g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+        g_autofree char *custom = NULL;
+        gboolean said = FALSE;
+
+        g_assert_true (bsl_lava_export_file (graph, path, &options, notes, &error));
+        g_assert_no_error (error);
+        for (guint i = 0; i < notes->len; i++)
+          said = said || strstr (notes->pdata[i], "its du differs between neurons (0.1 at [0], 0.11 at [1])") != NULL;
+        g_assert_true (said);
+        g_assert_true (g_file_get_contents (path, &custom, NULL, NULL));
+        g_assert_nonnull (strstr (custom, "class Basalt_eq(AbstractProcess):"));
+        g_assert_nonnull (strstr (custom, "procs['eq'] = Basalt_eq("));
+        assert_python_compiles (path);
+      }
       g_unlink (path);
       g_rmdir (dir);
       return;
@@ -313,6 +322,190 @@ test_cli (void)
   g_assert_nonnull (strstr (stderr_text, "nothere"));
 }
 
+/* A python3 that has numpy: Debian's first (the python3 first on PATH may be another). */
+static char *
+find_python_with_numpy (void)
+{
+  const char *candidates[] = { "/usr/bin/python3", "python3" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+    {
+      g_autofree char *python = g_find_program_in_path (candidates[k]);
+      const char *argv[] = { python, "-c", "import numpy", NULL };
+      int status = -1;
+
+      if (python == NULL)
+        continue;
+      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, NULL, NULL, &status, NULL);
+      if (g_spawn_check_wait_status (status, NULL))
+        return g_steal_pointer (&python);
+    }
+  return NULL;
+}
+
+/* Izhikevich, AdEx, CondLIF and equation-defined neurons become processes of the script's own.
+ * Their models, stepped with what Basalt's neurons received, compute what Basalt computes: every
+ * state and spike equal, bit for bit, over 400 steps. */
+static void
+test_custom_models (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 400},"
+    " \"processes\": ["
+    "  {\"name\": \"drive\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [10, 14], \"start\": 20}},"
+    "  {\"name\": \"pulse\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [500, 900], \"start\": 50, \"stop\": 300}},"
+    "  {\"name\": \"syn\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [2e-11, 4e-11], \"start\": 10}},"
+    "  {\"name\": \"iz\", \"type\": \"Izhikevich\", \"shape\": [2]},"
+    "  {\"name\": \"ad\", \"type\": \"AdEx\", \"shape\": [2]},"
+    "  {\"name\": \"cl\", \"type\": \"CondLIF\", \"shape\": [2], \"params\": {\"refractory_steps\": 20}},"
+    "  {\"name\": \"eq\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {"
+    "    \"model\": \"dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\\ndI/dt = -I/tau_syn : amp\\n"
+    "v_rest : volt\\nv_th : volt\\nv_reset : volt\\nR : ohm\\ntau : second\\ntau_syn : second\\n\","
+    "    \"threshold\": \"v > v_th\", \"reset\": \"v = v_reset\", \"refractory\": \"2*ms\", \"input\": \"I\","
+    "    \"method\": \"exponential_euler\"},"
+    "   \"params\": {\"v_rest\": -0.065, \"v_th\": -0.050, \"v_reset\": -0.065, \"R\": 1e8, \"tau\": 0.01,"
+    "    \"tau_syn\": 0.005, \"v\": -0.065}},"
+    "  {\"name\": \"iz_eq\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {"
+    "    \"model\": \"dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I_ext)/ms : volt\\ndu/dt = a*(b*v - u)/ms : volt\\n"
+    "a : 1\\nb : 1\\nc : volt\\nd : volt\\nI_ext : volt\\n\", \"threshold\": \"v >= 30*mV\","
+    "    \"reset\": \"v = c\\nu += d\", \"input\": \"v\", \"method\": \"rk4\"},"
+    "   \"params\": {\"a\": [0.02, 0.1], \"b\": 0.2, \"c\": -0.065, \"d\": [0.008, 0.002], \"I_ext\": 0.01,"
+    "    \"v\": -0.065, \"u\": -0.013, \"dt\": 0.0005}}],"
+    " \"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}, {\"from\": \"pulse.a_out\", \"to\": \"ad.a_in\"},"
+    "  {\"from\": \"drive.a_out\", \"to\": \"cl.g_exc_in\"}, {\"from\": \"drive.a_out\", \"to\": \"cl.g_inh_in\"},"
+    "  {\"from\": \"pulse.a_out\", \"to\": \"cl.a_in\"}, {\"from\": \"syn.a_out\", \"to\": \"eq.a_in\"}]}";
+  static const char *const custom[] = { "iz", "ad", "cl", "eq", "iz_eq" };
+  enum { STEPS = 400 };
+  g_autofree char *python = find_python_with_numpy ();
+  g_autofree char *driver = g_test_build_filename (G_TEST_DIST, "interop", "run_custom_lava_models.py", NULL);
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *script = g_build_filename (dir, "custom.py", NULL);
+  g_autofree char *drive_path = g_build_filename (dir, "drive.json", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "custom", NULL, &error);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (GHashTable) probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GString) drive = g_string_new ("{");
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) lines = NULL;
+  BslLavaExportOptions options = { .tag = BSL_TAG_NONE, .steps = STEPS };
+  guint compared = 0, spikes[G_N_ELEMENTS (custom)] = { 0 };
+  BslRuntime *rt;
+  int status;
+
+  g_assert_no_error (error);
+  g_assert_true (bsl_lava_export_file (graph, script, &options, notes, &error));
+  g_assert_no_error (error);
+  assert_python_compiles (script);
+  if (python == NULL)
+    {
+      g_test_skip ("no python3 with numpy: the script's models are not run");
+      return;
+    }
+
+  /* Basalt's run: every Var, every InPort (what each neuron received) and the spikes */
+  rt = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  for (guint c = 0; c < G_N_ELEMENTS (custom); c++)
+    {
+      const BslProcess *p = bsl_graph_find_process (graph, custom[c]);
+
+      for (guint i = 0; i < p->type->n_vars; i++)
+        if (p->type->vars[i].shape != BSL_SHAPE_SCALAR)
+          {
+            char *target = g_strdup_printf ("%s.%s", custom[c], p->type->vars[i].name);
+
+            g_hash_table_insert (probes, target, bsl_runtime_add_probe (rt, target, BSL_PROBE_RECORD, 0, &error));
+            g_assert_no_error (error);
+          }
+      for (guint k = 0; k < p->type->n_ports; k++)
+        {
+          char *target = g_strdup_printf ("%s.%s", custom[c], p->type->ports[k].name);
+
+          g_hash_table_insert (probes, target, bsl_runtime_add_probe (rt, target, BSL_PROBE_RECORD, 0, &error));
+          g_assert_no_error (error);
+        }
+    }
+  bsl_runtime_run (rt, STEPS);
+
+  /* what each InPort received, step by step, for the models */
+  for (guint c = 0; c < G_N_ELEMENTS (custom); c++)
+    {
+      const BslProcess *p = bsl_graph_find_process (graph, custom[c]);
+      guint written = 0;
+
+      g_string_append_printf (drive, "%s\"%s\": {", c ? ", " : "", custom[c]);
+      for (guint k = 0; k < p->type->n_ports; k++)
+        {
+          g_autofree char *target = g_strdup_printf ("%s.%s", custom[c], p->type->ports[k].name);
+          BslProbe *probe = g_hash_table_lookup (probes, target);
+
+          if (p->type->ports[k].direction != BSL_PORT_IN)
+            continue;
+          g_string_append_printf (drive, "%s\"%s\": [", written++ ? ", " : "", p->type->ports[k].name);
+          for (gsize t = 0; t < STEPS; t++)
+            {
+              const double *row = bsl_probe_get_row (probe, t);
+
+              g_string_append (drive, t ? ", [" : "[");
+              for (gsize i = 0; i < bsl_probe_get_size (probe); i++)
+                g_string_append_printf (drive, "%s%.17g", i ? ", " : "", row[i]);
+              g_string_append_c (drive, ']');
+            }
+          g_string_append_c (drive, ']');
+        }
+      g_string_append_c (drive, '}');
+    }
+  g_string_append_c (drive, '}');
+  g_assert_true (g_file_set_contents (drive_path, drive->str, -1, &error));
+
+  {
+    g_autofree char *steps = g_strdup_printf ("%d", STEPS);
+    const char *argv[] = { python, driver, script, drive_path, steps, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                                 &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the script's models fail:\n%s", err);
+  }
+
+  /* every value the models printed equals Basalt's */
+  lines = g_strsplit (out, "\n", -1);
+  for (guint l = 0; lines[l] != NULL && lines[l][0] != '\0'; l++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[l], ",", 5);
+      g_autofree char *target = g_strdup_printf ("%s.%s", f[0], f[1]);
+      BslProbe *probe = g_hash_table_lookup (probes, target);
+      gsize t = (gsize) g_ascii_strtoull (f[2], NULL, 10), i = (gsize) g_ascii_strtoull (f[3], NULL, 10);
+      double got = g_ascii_strtod (f[4], NULL), want;
+
+      g_assert_nonnull (probe);
+      want = bsl_probe_get_row (probe, t - 1)[i];
+      if (got != want && !(isinf (got) && isinf (want) && got == want))
+        g_error ("%s[%" G_GSIZE_FORMAT "] at step %" G_GSIZE_FORMAT ": Basalt %.17g, the Lava "
+                 "model %.17g", target, i, t, want, got);
+      compared++;
+      if (g_str_equal (f[1], "s_out") && got != 0)
+        for (guint c = 0; c < G_N_ELEMENTS (custom); c++)
+          if (g_str_equal (f[0], custom[c]))
+            spikes[c]++;
+    }
+  for (guint c = 0; c < G_N_ELEMENTS (custom); c++)
+    {
+      g_test_message ("%s: %u spikes, on Basalt's steps", custom[c], spikes[c]);
+      g_assert_cmpuint (spikes[c], >, 0);
+    }
+  g_test_message ("%u values compared, all equal", compared);
+  g_assert_cmpuint (compared, >, 10000);
+  bsl_runtime_free (rt);
+  g_unlink (script);
+  g_unlink (drive_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -331,6 +524,7 @@ main (int argc, char **argv)
       }
   g_test_add_func ("/lava-export/sources", test_sources);
   g_test_add_func ("/lava-export/lava-models", test_lava_models);
+  g_test_add_func ("/lava-export/custom-models", test_custom_models);
   g_test_add_func ("/lava-export/cli", test_cli);
   return g_test_run ();
 }

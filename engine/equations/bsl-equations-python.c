@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Python source with the arithmetic of bsl_equations_step(), operation by operation, for the
+ * Lava export: one neuron at a time with Python floats and the math module (the C library's
+ * functions), wrapped where Python raises instead of returning C's inf or nan. */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bsl-error.h"
+#include "bsl-equations-private.h"
+
+static const char python_prelude[] =
+  "import math\n"
+  "\n"
+  "\n"
+  "# C's arithmetic where Python raises: inf and nan instead of exceptions.\n"
+  "def _div(a, b):\n"
+  "    if b != 0.0:\n"
+  "        return a / b\n"
+  "    if a != a or a == 0.0:\n"
+  "        return math.nan\n"
+  "    return math.copysign(math.inf, a) * math.copysign(1.0, b)\n"
+  "\n"
+  "\n"
+  "def _call(f, a, *more):\n"
+  "    try:\n"
+  "        return f(a, *more)\n"
+  "    except OverflowError:\n"
+  "        return math.inf\n"
+  "    except ValueError:\n"
+  "        return math.nan\n"
+  "\n"
+  "\n"
+  "def _log(a, base10=False):\n"
+  "    if a == 0.0:\n"
+  "        return -math.inf\n"
+  "    if a == math.inf:\n"
+  "        return math.inf\n"
+  "    if not a > 0.0:\n"
+  "        return math.nan\n"
+  "    return math.log10(a) if base10 else math.log(a)\n"
+  "\n"
+  "\n"
+  "def _pow(a, b):\n"
+  "    try:\n"
+  "        return math.pow(a, b)\n"
+  "    except OverflowError:\n"
+  "        return math.inf if a > 0.0 or b % 2.0 != 1.0 else -math.inf\n"
+  "    except ValueError:\n"
+  "        return math.inf if a == 0.0 else math.nan\n"
+  "\n"
+  "\n"
+  "def _whole(f, a):\n"
+  "    return float(f(a)) if math.isfinite(a) else a\n"
+  "\n"
+  "\n"
+  "def _fmax(a, b):\n"
+  "    if a != a:\n"
+  "        return b\n"
+  "    if b != b:\n"
+  "        return a\n"
+  "    return a if a > b else b\n"
+  "\n"
+  "\n"
+  "def _fmin(a, b):\n"
+  "    if a != a:\n"
+  "        return b\n"
+  "    if b != b:\n"
+  "        return a\n"
+  "    return a if a < b else b\n"
+  "\n"
+  "\n"
+  "def _exprel(a):\n"
+  "    return 1.0 if a == 0.0 else _div(_call(math.expm1, a), a)\n"
+  "\n"
+  "\n"
+  "def _mod(a, b):\n"
+  "    q = _div(a, b)\n"
+  "    return a - _whole(math.floor, q) * b\n";
+
+static gboolean
+held (const BslEquations *eq,
+      guint               k)
+{
+  return eq->m->refractory != NULL && g_array_index (eq->m->states, BslEqSymbol, k).held;
+}
+
+const char *
+bsl_equations_python_prelude (void)
+{
+  return python_prelude;
+}
+
+char *
+bsl_equations_to_python (const BslEquations  *eq,
+                         const char          *name,
+                         GError             **error)
+{
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  gboolean refr = m->refractory != NULL;
+  BslEqSource g = { eq, &bsl_eq_language_python, g_string_new (NULL), "x" };
+  GString *s = g.s;
+  const char *ind = "        ";
+
+  if (!bsl_eq_is_identifier (name))
+    goto bad_name;
+
+  g_string_append_printf (s,
+    "def %s(n, dt, step, states, params, inp, last_spike_step, spikes_out):\n"
+    "    \"\"\"One step of n neurons (bsl_equations_step's arithmetic); states:", name);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, " %s", g_array_index (m->states, BslEqSymbol, k).name);
+  g_string_append (s, "; parameters:");
+  for (guint j = 0; j < m->params->len; j++)
+    g_string_append_printf (s, " %s", g_array_index (m->params, BslEqSymbol, j).name);
+  g_string_append_printf (s, ".\"\"\"\n"
+    "    t0 = float(step) * dt\n"
+    "    dstep = float(step)\n"
+    "    for i in range(n):\n"
+    "        r = [0.0] * %u\n"
+    "        xs = [0.0] * %u\n"
+    "        k1 = [0.0] * %u\n"
+    "        k2 = [0.0] * %u\n"
+    "        k3 = [0.0] * %u\n"
+    "        t, nr, sp, ls = t0, 1.0, 0.0, float(last_spike_step[i]) * dt\n"
+    "        x = [",
+    MAX (code->n_regs, 1), ns, ns, ns, ns);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, "%sfloat(states[%u][i])", k ? ", " : "", k);
+  g_string_append (s, "]\n");
+  if (refr)
+    {
+      bsl_eq_source_program (&g, &code->refractory, ind);
+      g_string_append_printf (s, "%snr = 1.0 if dstep - float(last_spike_step[i]) >= "
+                              "_whole(math.floor, _div(r[%u], dt) + 1e-3) else 0.0\n",
+                              ind, code->refractory.out[0]);
+    }
+  if (m->input_state >= 0)
+    g_string_append_printf (s, "%sif inp is not None%s:\n%s    x[%d] = x[%d] + float(inp[i])\n",
+                            ind, refr && held (eq, m->input_state) ? " and nr != 0.0" : "",
+                            ind, m->input_state, m->input_state);
+
+  switch (eq->method)
+    {
+    case BSL_EQUATIONS_EULER:
+      bsl_eq_source_program (&g, &code->deriv, ind);
+      for (guint k = 0; k < ns; k++)
+        {
+          if (held (eq, k))
+            g_string_append_printf (s, "%sif nr != 0.0:\n%s    x[%u] = x[%u] + dt * r[%u]\n",
+                                    ind, ind, k, k, code->deriv.out[k]);
+          else
+            g_string_append_printf (s, "%sx[%u] = x[%u] + dt * r[%u]\n", ind, k, k,
+                                    code->deriv.out[k]);
+        }
+      break;
+    case BSL_EQUATIONS_EXPONENTIAL_EULER:
+      bsl_eq_source_program (&g, &code->linear, ind);
+      for (guint k = 0; k < ns; k++)
+        {
+          const char *b = held (eq, k) ? "            " : ind;
+
+          if (held (eq, k))
+            g_string_append_printf (s, "%sif nr != 0.0:\n", ind);
+          g_string_append_printf (s,
+            "%sz = r[%u] * dt\n"
+            "%sem1 = _call(math.expm1, z)\n"
+            "%sphi = 1.0 if z == 0.0 else _div(em1, z)\n"
+            "%sx[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi)\n",
+            b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k]);
+        }
+      break;
+    case BSL_EQUATIONS_RK4:
+    default:
+      for (guint stage = 0; stage < 4; stage++)
+        {
+          static const char *const kname[3] = { "k1", "k2", "k3" };
+
+          g.state_array = stage == 0 ? "x" : "xs";
+          g_string_append_printf (s, "%st = %s\n", ind,
+                                  stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
+          bsl_eq_source_program (&g, &code->deriv, ind);
+          for (guint k = 0; k < ns; k++)
+            {
+              g_autofree char *slope = g_strdup_printf (held (eq, k)
+                                                        ? "0.0 if nr == 0.0 else dt * r[%u]"
+                                                        : "dt * r[%u]", code->deriv.out[k]);
+
+              if (stage < 3)
+                g_string_append_printf (s, "%s%s[%u] = %s\n", ind, kname[stage], k, slope);
+              else
+                g_string_append_printf (s, "%sa4 = %s\n%sx[%u] = x[%u] + k1[%u] / 6.0 + "
+                                        "k2[%u] / 3.0 + k3[%u] / 3.0 + a4 / 6.0\n",
+                                        ind, slope, ind, k, k, k, k, k);
+            }
+          if (stage < 3)
+            for (guint k = 0; k < ns; k++)
+              g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u]\n"
+                                      : "%sxs[%u] = x[%u] + %s[%u]\n",
+                                      ind, k, k, kname[stage], k);
+        }
+      g.state_array = "x";
+      g_string_append_printf (s, "%st = t0\n", ind);
+      break;
+    }
+
+  if (m->threshold != NULL)
+    {
+      bsl_eq_source_program (&g, &code->threshold, ind);
+      g_string_append_printf (s, "%sspikes_out[i] = 1.0 if (r[%u] != 0.0 and nr != 0.0) else 0.0\n"
+                              "%sif spikes_out[i] != 0.0:\n"
+                              "%s    last_spike_step[i] = dstep\n%s    ls = t0\n%s    sp = 1.0\n",
+                              ind, code->threshold.out[0], ind, ind, ind, ind);
+      bsl_eq_source_program (&g, &code->reset, "            ");
+    }
+  else
+    g_string_append_printf (s, "%sspikes_out[i] = 0.0\n", ind);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, "%sstates[%u][i] = x[%u]\n", ind, k, k);
+  return g_string_free (s, FALSE);
+
+bad_name:
+  g_string_free (s, TRUE);
+  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a Python identifier",
+               name != NULL ? name : "");
+  return NULL;
+}
