@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "interop/bsl-lava-export.h"
+#include "interop/bsl-nir-export.h"
 #include "test-util.h"
 
 typedef struct
@@ -50,6 +52,24 @@ fail_with_input (const char *why, const char *display, const char *text, gsize l
 }
 
 /* Loads, compiles under both tags, runs, saves and reloads one input. */
+/* Neurons and synapses of a network, to keep the exports of the sweep to small ones. */
+static gsize
+graph_elements (const BslGraph *graph)
+{
+  gsize total = 0;
+
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      gsize size = 1;
+
+      for (guint d = 0; d < p->ndim; d++)
+        size *= p->dims[d];
+      total += size;
+    }
+  return total;
+}
+
 static void
 check_input (const char *text, gsize length, const Target *target)
 {
@@ -101,6 +121,26 @@ check_input (const char *text, gsize length, const Target *target)
       bsl_runtime_reset (runtime);
       bsl_runtime_run (runtime, 1);
       bsl_runtime_free (runtime);
+    }
+
+  /* What was accepted exports, or is refused with a message, without a crash (small networks:
+   * the sweep runs thousands). */
+  if (graph_elements (graph) <= 4096)
+    {
+      g_autofree char *nir = g_build_filename (tmp_dir, "mutant.nir", NULL);
+      g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GError) export_error = NULL;
+      BslLavaExportOptions lava = { .tag = BSL_TAG_NONE, .steps = 3 };
+      g_autofree char *script = NULL;
+
+      if (!bsl_nir_export_file (graph, nir, NULL, notes, &export_error) &&
+          (export_error == NULL || export_error->message[0] == '\0'))
+        fail_with_input ("NIR export refused without a message", display, text, length);
+      g_clear_error (&export_error);
+      g_unlink (nir);
+      script = bsl_lava_export_to_string (graph, &lava, notes, &export_error);
+      if (script == NULL && (export_error == NULL || export_error->message[0] == '\0'))
+        fail_with_input ("Lava export refused without a message", display, text, length);
     }
 
   /* What was accepted is saved in a form that loads again. */

@@ -13,6 +13,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-nir-equations.h"
+#include "bsl-runtime.h"
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
@@ -833,6 +834,20 @@ bsl_nir_export_file (const BslGraph            *graph,
 
   g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
 
+  if ((int) tag < 0 || tag >= BSL_N_TAGS)
+    tag = BSL_TAG_FLOATING_PT;
+  /* Only what the engine runs is exported: it checks the values (Loihi 2 ranges, shapes) that
+   * the conversions below rely on. */
+  {
+    g_autoptr (BslRunConfig) config = bsl_run_config_new (tag);
+    BslRuntime *runtime;
+
+    config->n_threads = 1;
+    if ((runtime = bsl_runtime_new (graph, config, error)) == NULL)
+      return FALSE;
+    bsl_runtime_free (runtime);
+  }
+
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   ctx.graph = graph;
   ctx.dt = options != NULL && options->dt > 0 ? options->dt : BSL_NIR_DEFAULT_DT;
@@ -840,8 +855,6 @@ bsl_nir_export_file (const BslGraph            *graph,
   ctx.items = g_hash_table_new (g_str_hash, g_str_equal);
   ctx.order = g_ptr_array_new_with_free_func (item_free);
   ctx.groups = g_ptr_array_new_with_free_func (group_free);
-  if ((int) tag < 0 || tag >= BSL_N_TAGS)
-    tag = BSL_TAG_FLOATING_PT;
 
   /* Classify every process and compute its float equivalent. */
   for (guint i = 0; i < graph->processes->len; i++)

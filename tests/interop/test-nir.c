@@ -10,6 +10,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bsl-error.h"
 #include "interop/bsl-nir-export.h"
 #include "interop/bsl-nir-import.h"
 #include "test-util.h"
@@ -1190,6 +1191,33 @@ test_export_equations_dynamics (void)
     }
 }
 
+/* A network the engine refuses is not exported: the values the conversion relies on are the
+ * engine's to check (a num_weight_bits far outside Loihi's range once overflowed in it). */
+static void
+test_export_refuses_what_does_not_run (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\"}, \"processes\": ["
+    "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[1, 0], [0, 1]]}},"
+    "{\"name\": \"syn\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": [[8, 0], [0, 8]],"
+    " \"num_weight_bits\": -2147483648}},"
+    "{\"name\": \"n\", \"type\": \"LIF\", \"shape\": [2], \"params\": {\"du\": 4095, \"dv\": 0, \"vth\": 10}}],"
+    "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"n.a_in\"}]}";
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *out = g_build_filename (dir, "refused.nir", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "refused", NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_false (bsl_nir_export_file (graph, out, NULL, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_true (bsl_error_is_bad_input (error));
+  g_assert_nonnull (strstr (error->message, "'syn'"));
+  g_assert_nonnull (strstr (error->message, "num_weight_bits"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
 /* A designer group goes out as a nested NIRGraph and comes back as the same group. */
 static void
 test_group_round_trip (void)
@@ -1643,6 +1671,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/export/lava-lif-equations", test_export_lava_lif_equations);
   g_test_add_func ("/nir/export/equations-forms", test_export_equations_forms);
   g_test_add_func ("/nir/export/equations-dynamics", test_export_equations_dynamics);
+  g_test_add_func ("/nir/export/refuses-what-does-not-run", test_export_refuses_what_does_not_run);
   g_test_add_func ("/nir/cli", test_cli);
   return g_test_run ();
 }
