@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "interop/bsl-c-export.h"
 #include "interop/bsl-lava-export.h"
 #include "interop/bsl-nir-export.h"
 #include "test-util.h"
@@ -123,8 +124,8 @@ check_input (const char *text, gsize length, const Target *target)
       bsl_runtime_free (runtime);
     }
 
-  /* What was accepted exports, or is refused with a message, without a crash (small networks:
-   * the sweep runs thousands). */
+  /* What was accepted exports to NIR, Lava and C, or is refused with a message, without a crash
+   * (small networks: the sweep runs thousands). */
   if (graph_elements (graph) <= 4096)
     {
       g_autofree char *nir = g_build_filename (tmp_dir, "mutant.nir", NULL);
@@ -141,6 +142,11 @@ check_input (const char *text, gsize length, const Target *target)
       script = bsl_lava_export_to_string (graph, &lava, notes, &export_error);
       if (script == NULL && (export_error == NULL || export_error->message[0] == '\0'))
         fail_with_input ("Lava export refused without a message", display, text, length);
+      g_clear_error (&export_error);
+      g_clear_pointer (&script, g_free);
+      script = bsl_c_export_to_string (graph, NULL, &export_error);
+      if (script == NULL && (export_error == NULL || export_error->message[0] == '\0'))
+        fail_with_input ("C export refused without a message", display, text, length);
     }
 
   /* What was accepted is saved in a form that loads again. */
