@@ -354,7 +354,7 @@ _bsl_nir_match_equations (const BslProcess *p,
 
       for (gsize i = 0; i < n; i++)
         leaky = leaky || m[0][i] != 0.0;
-      out->type_leaky = leaky;
+      out->leaky = leaky;
       if (leaky)
         {
           out->field[BSL_NIR_TAU] = g_new (double, n);
@@ -397,7 +397,7 @@ _bsl_nir_match_equations (const BslProcess *p,
 
       for (gsize i = 0; i < n; i++)
         {
-          double a = m[v][v * n + i], coupling = m[v][syn * n + i], decay = m[syn][syn * n + i];
+          double a = m[v][v * n + i], decay = m[syn][syn * n + i];
 
           if (m[syn][v * n + i] != 0.0 || c[syn][i] != 0.0)
             {
@@ -412,7 +412,6 @@ _bsl_nir_match_equations (const BslProcess *p,
                       bsl_equations_get_state_name (eq, v), bsl_equations_get_state_name (eq, syn), i);
               goto out;
             }
-          (void) coupling;
         }
       for (BslNirField f = BSL_NIR_TAU_MEM; f <= BSL_NIR_W_IN; f++)
         if (f != BSL_NIR_V_THRESHOLD && f != BSL_NIR_V_RESET)
@@ -463,7 +462,7 @@ _bsl_nir_match_equations (const BslProcess *p,
     out->dropped = g_strdup_printf ("the refractory period (%s)", bsl_equations_get_refractory (eq));
   if (out->cuba)
     out->type = out->spiking ? "CubaLIF" : "CubaLI";
-  else if (out->type_leaky)
+  else if (out->leaky)
     out->type = out->spiking ? "LIF" : "LI";
   else
     out->type = out->spiking ? "IF" : "I";

@@ -474,6 +474,13 @@ write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
   H5Gclose (g);
   if (neuron->dropped != NULL)
     note (ctx, "%s: %s has no NIR field and was left out", it->proc->name, neuron->dropped);
+  {
+    double dt = scalar (it->proc, "dt");
+
+    if (fabs (dt - ctx->dt) > 1e-9 * ctx->dt)
+      note (ctx, "%s steps by %g s in Basalt, the file by %g s: its input scale is exact only "
+            "at equal steps (export with --dt %g)", it->proc->name, dt, ctx->dt, dt);
+  }
   note (ctx, "%s (Equations) is a %s: its parameters are written in SI units as they are",
         it->proc->name, neuron->type);
   return ok;
