@@ -677,9 +677,19 @@ bsl_quantize_network (const BslGraph  *graph,
     }
   if (!g_str_equal (lif->type->name, "LIF"))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                   "process '%s' is a %s: float to fixed conversion is for LIF populations",
-                   process, lif->type->name);
+      if (!bsl_proc_type_has_model (lif->type, BSL_TAG_FIXED_PT))
+        g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                     "process '%s' (%s): there is no fixed_pt model to convert to; float to "
+                     "fixed conversion is for LIF populations", process, lif->type->name);
+      else if (g_str_equal (lif->type->name, "ATRLIF"))
+        g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                     "process '%s' (ATRLIF): float to fixed conversion is for LIF populations; "
+                     "ATRLIF runs under fixed_pt with the same parameters (--tag fixed_pt, or "
+                     "the Tuner's Compare tags)", process);
+      else
+        g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                     "process '%s' (%s): float to fixed conversion is for LIF populations",
+                     process, lif->type->name);
       return NULL;
     }
   input = find_input (graph, process, "a_in");

@@ -234,7 +234,7 @@ test_bad_input (void)
   g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
   static const char *const none[] = { NULL };
   g_autofree char *network = NULL, *nan_ref = NULL, *result = NULL;
-  g_autofree char *three = NULL, *contents = NULL;
+  g_autofree char *three = NULL, *contents = NULL, *others = NULL;
   const FitCase *fc;
 
   if (cases == NULL)
@@ -260,6 +260,11 @@ test_bad_input (void)
   }
   nan_ref = g_build_filename (tmp_dir, "nan.csv", NULL);
   g_assert_true (g_file_set_contents (nan_ref, contents, -1, NULL));
+  others = g_build_filename (tmp_dir, "others.basalt", NULL);
+  g_assert_true (g_file_set_contents (others,
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    "{\"name\": \"atr\", \"type\": \"ATRLIF\", \"shape\": [1]},"
+    "{\"name\": \"iz\", \"type\": \"Izhikevich\", \"shape\": [1]}]}", -1, NULL));
 
   {
     const BadCase bad[] = {
@@ -283,6 +288,10 @@ test_bad_input (void)
         { "rmse_q" } },
       { "missing reference", { network, "--process", "lif", "--reference", "/nonexistent/ref.csv", "--params", "du" },
         { "/nonexistent/ref.csv" } },
+      { "quantize ATRLIF", { others, "--quantize", "--process", "atr" },
+        { "others.basalt", "'atr' (ATRLIF)", "same parameters", "--tag fixed_pt" } },
+      { "quantize Izhikevich", { others, "--quantize", "--process", "iz" },
+        { "others.basalt", "'iz' (Izhikevich)", "no fixed_pt model" } },
     };
 
     for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
