@@ -378,6 +378,7 @@ basalt_cli_fit (int    argc,
   g_autofree char *method_text = NULL, *out = NULL, *drive_text = NULL, *var = NULL;
   g_autofree char *history = NULL, *save = NULL;
   g_auto(GStrv) references = NULL;
+  g_autofree char *reference_process = NULL;
   gint64 seed = 1, max_evals = 400000, bench_steps = -1;
   double tau = 10.0, window = 2.0;
   gboolean bench = FALSE, json = FALSE, no_forcing = FALSE, quantize = FALSE;
@@ -385,6 +386,9 @@ basalt_cli_fit (int    argc,
     { "process", 0, 0, G_OPTION_ARG_STRING, &process_name, "The neuron population to fit", "NAME" },
     { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &references,
       "Reference trace: long CSV (step,neuron,a_in,u,v,spike), wide CSV or .npy; repeat to combine", "REF" },
+    { "reference-process", 0, 0, G_OPTION_ARG_STRING, &reference_process,
+      "Simulate this population of the same network as the reference (e.g. an Izhikevich "
+      "population to fit a LIF or ATRLIF to); --steps sets its length", "NAME" },
     { "var", 0, 0, G_OPTION_ARG_STRING, &var, "Variable of a wide CSV or .npy reference (a_in, u, v, spike); for a basalt run CSV, the process whose probes to use", "VAR" },
     { "params", 0, 0, G_OPTION_ARG_STRING, &params, "Parameters to fit, e.g. du,dv,vth,bias_mant[0]", "P1,P2,..." },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt (default: the process's, else the file's)", "TAG" },
@@ -407,7 +411,8 @@ basalt_cli_fit (int    argc,
       "Convert the floating_pt LIF process and its incoming Dense to Loihi 2 integers", NULL },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &bench, "Time 4-parameter fits to a 1000-step trace", NULL },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &bench_steps,
-      "Trace length of --bench (default 1000) and of --quantize (default: the file's run.steps)", "N" },
+      "Trace length of --bench (default 1000), --quantize and --reference-process (default: "
+      "the file's run.steps)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "--bench: print JSON", NULL },
     { NULL }
   };
@@ -442,8 +447,10 @@ basalt_cli_fit (int    argc,
     return fail_message ("%s: --process NAME is required (the neuron population to fit)", argv[1]);
   if (quantize)
     return run_quantize (argv[1], process_name, bench_steps, out, save);
-  if (references == NULL || references[0] == NULL)
-    return fail_message ("%s: --reference REF is required", argv[1]);
+  if ((references == NULL || references[0] == NULL) && reference_process == NULL)
+    return fail_message ("%s: --reference REF or --reference-process NAME is required", argv[1]);
+  if (references != NULL && references[0] != NULL && reference_process != NULL)
+    return fail_message ("%s: give --reference or --reference-process, not both", argv[1]);
   if (params == NULL)
     return fail_message ("%s: process '%s': --params P1,P2,... is required (e.g. du,dv,vth)",
                          argv[1], process_name);
@@ -451,13 +458,6 @@ basalt_cli_fit (int    argc,
     return fail_message ("--method must be integer, cma-es or nelder-mead, not '%s'", method_text);
   if (drive_text != NULL && !g_str_equal (drive_text, "reference") && !g_str_equal (drive_text, "network"))
     return fail_message ("--drive must be reference or network, not '%s'", drive_text);
-  if (var != NULL)
-    {
-      BslRefVar ref_var;
-
-      if (!bsl_ref_var_from_string (var, &ref_var))
-        return fail_message ("--var must be a_in, u, v or spike, not '%s'", var);
-    }
   if (max_evals < 1)
     return fail_message ("--max-evals must be at least 1");
   if (!(tau > 0) || !(window >= 0))
@@ -473,7 +473,32 @@ basalt_cli_fit (int    argc,
   if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
     return fail_message ("--tag must be floating_pt or fixed_pt, not '%s'", tag_text);
 
-  for (guint r = 0; references[r] != NULL; r++)
+  if (reference_process != NULL)
+    {
+      ref = bsl_reference_from_network (graph, reference_process,
+                                        bench_steps > 0 ? bench_steps : graph->run_steps, &error);
+      if (ref == NULL)
+        {
+          g_prefix_error (&error, "%s: --reference-process: ", argv[1]);
+          return basalt_cli_fail ("fit", error);
+        }
+      if (g_str_equal (reference_process, process_name))
+        return fail_message ("%s: --reference-process '%s' is the population being fitted",
+                             argv[1], process_name);
+      if (!g_str_equal (bsl_graph_find_process (graph, reference_process)->type->name,
+                        process->type->name))
+        {
+          /* Another model's u and v mean other things (mV against a LIF's units): its input
+           * and spikes are what the fit can match. */
+          g_clear_pointer (&ref->data[BSL_REF_U], g_free);
+          g_clear_pointer (&ref->data[BSL_REF_V], g_free);
+          g_printerr ("basalt fit: note: %s (%s) is another model than %s (%s): its input and "
+                      "spikes are the reference, not its u and v\n", reference_process,
+                      bsl_graph_find_process (graph, reference_process)->type->name,
+                      process_name, process->type->name);
+        }
+    }
+  for (guint r = 0; references != NULL && references[r] != NULL; r++)
     {
       g_autoptr(BslReference) part = bsl_reference_load (references[r], var, &error);
 
@@ -496,7 +521,8 @@ basalt_cli_fit (int    argc,
   network_drive = drive_text != NULL ? g_str_equal (drive_text, "network")
                                      : !bsl_reference_has_var (ref, BSL_REF_A_IN);
   if (!network_drive && !bsl_reference_has_var (ref, BSL_REF_A_IN))
-    return fail_message ("%s: --drive reference needs an a_in column in the reference", references[0]);
+    return fail_message ("%s: --drive reference needs an a_in column in the reference",
+                         references != NULL ? references[0] : argv[1]);
 
   problem = bsl_fit_problem_new (process, tag, ref, network_drive ? graph : NULL, &error);
   if (problem == NULL)
@@ -537,7 +563,8 @@ basalt_cli_fit (int    argc,
   stop = bsl_fit_run (fit);
   bsl_fit_get_best (fit, best);
 
-  result = result_json (fit, problem, argv[1], references[0], process->type->name,
+  result = result_json (fit, problem, argv[1], reference_process != NULL ? ref->display_name : references[0],
+                        process->type->name,
                         network_drive ? "network" : "reference", start, best, stop);
   if (out != NULL && g_str_equal (out, "-"))
     printf ("%s\n", result);

@@ -35,6 +35,7 @@ struct _BasaltTunerPage
 
   /* Template widgets */
   GtkLabel        *reference_label;
+  GtkMenuButton   *network_reference_button;
   GtkDropDown     *process_dropdown;
   GtkDropDown     *tag_dropdown;
   GtkCheckButton  *compare_check;
@@ -59,6 +60,8 @@ struct _BasaltTunerPage
   gboolean         updating;
 
   BslReference    *ref;
+  BslReference    *source_ref;       /* as loaded or simulated; ref drops what does not apply */
+  char            *source_type;      /* the simulated population's type, NULL for a file */
   char            *process_key;
   BslTag           tag;
   BslFitProblem   *problem;          /* live simulation, main thread */
@@ -174,6 +177,7 @@ rebuild_plots (BasaltTunerPage *self)
 
       for (guint p = 0; p < 4; p++)
         {
+          basalt_plot_set_empty_text (plots[p], _("no data for this reference and model"));
           basalt_plot_set_history (plots[p], n_steps);
           basalt_plot_set_span (plots[p], (double) n_steps);
           basalt_plot_set_follow (plots[p], TRUE);
@@ -711,6 +715,44 @@ rebuild_problem (BasaltTunerPage *self,
     return FALSE;
   if (neuron->model != BSL_TAG_NONE)
     neuron->model = BSL_TAG_NONE;
+  /* A simulated population of another model is matched by its input and spikes: its u and v
+   * mean other things (an Izhikevich's mV against a LIF's units). */
+  if (self->source_type != NULL)
+    {
+      g_clear_pointer (&self->ref, bsl_reference_free);
+      self->ref = bsl_reference_copy (self->source_ref);
+      if (!g_str_equal (self->source_type, neuron->type->name))
+        {
+          g_clear_pointer (&self->ref->data[BSL_REF_U], g_free);
+          g_clear_pointer (&self->ref->data[BSL_REF_V], g_free);
+        }
+      /* The metrics follow what the reference holds now (spike distances without v). */
+      {
+        g_autofree char *metrics = NULL;
+
+        bsl_metric_config_init (&self->metric_config);
+        if (!bsl_metric_config_parse (&self->metric_config,
+                                      gtk_editable_get_text (GTK_EDITABLE (self->metric_entry)), NULL) ||
+            !bsl_metric_config_check (&self->metric_config, self->ref, FALSE, NULL))
+          {
+            bsl_metric_config_init (&self->metric_config);
+            bsl_metric_config_check (&self->metric_config, self->ref, FALSE, NULL);
+          }
+        metrics = bsl_metric_config_to_string (&self->metric_config);
+        gtk_editable_set_text (GTK_EDITABLE (self->metric_entry), metrics);
+      }
+      {
+        g_autofree char *text = bsl_reference_describe (self->ref);
+        g_autofree char *label = g_strdup_printf (_("%s, %s: %s%s"),
+                                                  self->source_ref->display_name, self->source_type,
+                                                  text, self->ref->data[BSL_REF_V] == NULL
+                                                  ? _(" (another model: its u and v are not compared)") : "");
+
+        gtk_label_set_text (self->reference_label, label);
+        gtk_widget_set_tooltip_text (GTK_WIDGET (self->reference_label), label);
+      }
+      rebuild_plots (self);
+    }
   /* A model that exists under one tag only (Equations, Izhikevich, ...) is tuned under it. */
   if (!bsl_proc_type_has_model (neuron->type, self->tag))
     {
@@ -908,6 +950,8 @@ basalt_tuner_page_load_reference (BasaltTunerPage *self,
     return FALSE;
   basalt_tuner_page_stop_fit (self);
   g_clear_pointer (&self->ref, bsl_reference_free);
+  g_clear_pointer (&self->source_ref, bsl_reference_free);
+  g_clear_pointer (&self->source_type, g_free);
   self->ref = ref;
   bsl_metric_config_init (&self->metric_config);
   if (!bsl_metric_config_parse (&self->metric_config,
@@ -920,6 +964,82 @@ basalt_tuner_page_load_reference (BasaltTunerPage *self,
   gtk_label_set_text (self->reference_label, label);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->reference_label), path);
   return rebuild_problem (self, error);
+}
+
+gboolean
+basalt_tuner_page_reference_from_network (BasaltTunerPage  *self,
+                                          const char       *process,
+                                          GError          **error)
+{
+  BslGraph *graph;
+  const BslProcess *p;
+  BslReference *ref;
+
+  g_return_val_if_fail (BASALT_IS_TUNER_PAGE (self), FALSE);
+
+  graph = self->document != NULL ? basalt_document_get_graph (self->document) : NULL;
+  if (graph == NULL || (p = bsl_graph_find_process (graph, process)) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "the network has no process '%s'", process);
+      return FALSE;
+    }
+  ref = bsl_reference_from_network (graph, process, graph->run_steps, error);
+  if (ref == NULL)
+    return FALSE;
+  basalt_tuner_page_stop_fit (self);
+  g_clear_pointer (&self->ref, bsl_reference_free);
+  g_clear_pointer (&self->source_ref, bsl_reference_free);
+  g_free (self->source_type);
+  self->source_type = g_strdup (p->type->name);
+  self->source_ref = ref;
+  self->ref = bsl_reference_copy (ref);
+  bsl_metric_config_init (&self->metric_config);
+  if (!bsl_metric_config_parse (&self->metric_config,
+                                gtk_editable_get_text (GTK_EDITABLE (self->metric_entry)), NULL))
+    bsl_metric_config_init (&self->metric_config);
+  /* rebuild_problem labels the reference for the population it is compared with */
+  return rebuild_problem (self, error);
+}
+
+static void
+on_reference_from_network (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       data)
+{
+  BasaltTunerPage *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_tuner_page_reference_from_network (self, g_variant_get_string (parameter, NULL), &error))
+    {
+      set_message (self, error->message);
+      gtk_label_set_text (self->reference_label, error->message);
+    }
+}
+
+/* The network's neuron populations, offered when the menu opens (the network may have changed). */
+static void
+create_network_menu (GtkMenuButton *button,
+                     gpointer       data)
+{
+  BasaltTunerPage *self = data;
+  g_autoptr(GMenu) menu = g_menu_new ();
+  BslGraph *graph = self->document != NULL ? basalt_document_get_graph (self->document) : NULL;
+
+  for (guint i = 0; graph != NULL && i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      g_autofree char *label = NULL;
+      g_autofree char *action = NULL;
+
+      if (p->type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (p->type, "s_out") == NULL)
+        continue;
+      label = g_strdup_printf ("%s (%s)", p->name, p->type->name);
+      action = g_strdup_printf ("tuner.reference-from::%s", p->name);
+      g_menu_append (menu, label, action);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
+    g_menu_append (menu, _("The network has no neuron population"), "tuner.none");
+  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
 }
 
 static void
@@ -1711,6 +1831,8 @@ basalt_tuner_page_finalize (GObject *object)
   g_clear_pointer (&self->problem, bsl_fit_problem_free);
   g_clear_pointer (&self->trace, bsl_reference_free);
   g_clear_pointer (&self->ref, bsl_reference_free);
+  g_clear_pointer (&self->source_ref, bsl_reference_free);
+  g_clear_pointer (&self->source_type, g_free);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->process_keys, g_ptr_array_unref);
   g_free (self->process_key);
@@ -1734,6 +1856,7 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-tuner-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, reference_label);
+  gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, network_reference_button);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, process_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, compare_check);
@@ -1774,6 +1897,16 @@ basalt_tuner_page_init (BasaltTunerPage *self)
   setup_candidates (self);
   rebuild_plots (self);
   update_fit_buttons (self);
+  {
+    static const GActionEntry entries[] = {
+      { "reference-from", on_reference_from_network, "s", NULL, NULL, { 0 } },
+    };
+    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+
+    g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
+    gtk_widget_insert_action_group (GTK_WIDGET (self), "tuner", G_ACTION_GROUP (group));
+  }
+  gtk_menu_button_set_create_popup_func (self->network_reference_button, create_network_menu, self, NULL);
 }
 
 GtkWidget *

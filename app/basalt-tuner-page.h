@@ -20,6 +20,11 @@ GtkWidget   *basalt_tuner_page_new              (BasaltDocument   *document);
 gboolean     basalt_tuner_page_load_reference   (BasaltTunerPage  *self,
                                                  const char       *path,
                                                  GError          **error);
+/* A neuron population of the document simulated for the network's run steps, as the reference
+ * (what it received, its spikes, and its u and v when the tuned population is of its type). */
+gboolean     basalt_tuner_page_reference_from_network (BasaltTunerPage *self,
+                                                       const char      *process,
+                                                       GError         **error);
 /* A process of the document, or "new:LIF" (a fresh population of that type). */
 gboolean     basalt_tuner_page_set_process      (BasaltTunerPage  *self,
                                                  const char       *name,

@@ -41,6 +41,7 @@ struct _BasaltPlot
   BasaltPlotKind  kind;
   char           *title;
   char           *y_label;
+  char           *empty_text;   /* shown while there is no data; NULL: the designer's hint */
   gboolean        show_title;
   gboolean        exporting;
 
@@ -477,7 +478,8 @@ basalt_plot_render (BasaltPlot *self,
   if (!self->have_data)
     {
       plcol0 (COLOR_TEXT_DIM);
-      plptex ((t0 + t1) / 2, (ymin + ymax) / 2, 1, 0, 0.5, "no data yet: press Run");
+      plptex ((t0 + t1) / 2, (ymin + ymax) / 2, 1, 0, 0.5,
+              self->empty_text != NULL ? self->empty_text : "no data yet: press Run");
     }
 
   plgvpd (&vx0, &vx1, &vy0, &vy1);
@@ -607,6 +609,7 @@ basalt_plot_finalize (GObject *object)
 
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->y_label, g_free);
+  g_clear_pointer (&self->empty_text, g_free);
   g_clear_pointer (&self->events, g_array_unref);
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->dec_x, g_array_unref);
@@ -780,6 +783,16 @@ basalt_plot_set_y_label (BasaltPlot *self,
   g_return_if_fail (BASALT_IS_PLOT (self));
 
   if (replace_string (&self->y_label, label))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+basalt_plot_set_empty_text (BasaltPlot *self,
+                            const char *text)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  if (replace_string (&self->empty_text, text))
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -25,6 +25,9 @@ void           basalt_plot_set_show_title     (BasaltPlot     *self,
                                                gboolean        show_title);
 void           basalt_plot_set_y_label        (BasaltPlot     *self,
                                                const char     *label);
+/* What the plot says while it has no data (NULL: "no data yet: press Run"). */
+void           basalt_plot_set_empty_text     (BasaltPlot     *self,
+                                               const char     *text);
 /* Drops all data (a reset of the run). */
 void           basalt_plot_clear              (BasaltPlot     *self);
 /* Steps older than the newest minus this are dropped as new ones arrive. */

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include "bsl-types.h"
+
 G_BEGIN_DECLS
 
 /* The variables a reference trace may hold, one value per step per neuron. */
@@ -60,6 +62,14 @@ BslReference *bsl_reference_load_probe_csv (const char          *path,
  * (header with probe; var names the process), wide CSV. */
 BslReference *bsl_reference_load           (const char          *path,
                                             const char          *var,
+                                            GError             **error);
+
+/* A population of a network simulated for steps (with its own model's tag, floating_pt for a
+ * floating-only type): what it received (a_in), its u and v where it has Vars of those names,
+ * and its spikes. bsl-reference-network.c. */
+BslReference *bsl_reference_from_network   (const BslGraph      *graph,
+                                            const char          *process,
+                                            gint64               steps,
                                             GError             **error);
 
 /* Adds the variables of other (same steps and neurons) to ref, e.g. a u.npy and a v.npy. */

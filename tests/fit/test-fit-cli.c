@@ -292,6 +292,12 @@ test_bad_input (void)
         { "others.basalt", "'atr' (ATRLIF)", "same parameters", "--tag fixed_pt" } },
       { "quantize Izhikevich", { others, "--quantize", "--process", "iz" },
         { "others.basalt", "'iz' (Izhikevich)", "no fixed_pt model" } },
+      { "unknown reference process", { others, "--process", "atr", "--reference-process", "nope", "--params", "delta_i" },
+        { "others.basalt", "--reference-process", "'nope'" } },
+      { "reference process is itself", { others, "--process", "atr", "--reference-process", "atr", "--params", "delta_i" },
+        { "others.basalt", "'atr' is the population being fitted" } },
+      { "two references", { others, "--process", "atr", "--reference-process", "iz", "--reference", fc->csv_path, "--params", "delta_i" },
+        { "others.basalt", "not both" } },
     };
 
     for (guint b = 0; b < G_N_ELEMENTS (bad); b++)
@@ -392,6 +398,50 @@ test_fit_to_izhikevich (void)
   /* every one of the adapting spikes within the coincidence window, none extra */
   g_assert_cmpfloat (json_object_get_double_member (metrics, "spike_count"), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (metrics, "gamma_factor"), >=, 0.95);
+
+  /* The same in one network, in one command: the Izhikevich population simulated as the
+   * reference of the ATRLIF one; and from a run CSV of both, naming the reference with --var. */
+  {
+    g_autofree char *both_path = g_build_filename (tmp_dir, "iz-atr.basalt", NULL);
+    g_autofree char *both_csv = g_build_filename (tmp_dir, "iz-atr.csv", NULL);
+    g_autoptr(BslGraph) both = bsl_graph_load_data (izhikevich, -1, "iz", NULL, NULL);
+    g_autoptr(BslGraph) atr = bsl_graph_load_data (atrlif, -1, "atr", NULL, NULL);
+    const char *params = "delta_i,delta_v,delta_theta,delta_r,theta_0,theta_step,bias_mant";
+    const char *metric = "van_rossum=1,spike_count=0.5,gamma=5,latency=0.02";
+
+    g_assert_true (bsl_graph_insert_process (both, bsl_process_copy (bsl_graph_find_process (atr, "atr")),
+                                             -1, NULL));
+    g_assert_true (bsl_graph_save_file (both, both_path, NULL));
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    status = test_run_basalt (&out, &err, "fit", both_path, "--process", "atr", "--reference-process",
+                              "iz", "--params", params, "--metric", metric, "-o", result, NULL);
+    g_test_message ("%s%s", out, err);
+    g_assert_cmpint (status, ==, 0);
+    g_assert_nonnull (strstr (err, "iz (Izhikevich) is another model than atr (ATRLIF)"));
+    g_clear_object (&parser);
+    parser = json_parser_new ();
+    metrics = json_object_get_object_member (parse_result (parser, result), "metrics");
+    g_assert_cmpfloat (json_object_get_double_member (metrics, "spike_count"), ==, 0);
+    g_assert_cmpfloat (json_object_get_double_member (metrics, "gamma_factor"), >=, 0.95);
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    status = test_run_basalt (&out, &err, "run", both_path, "--probe", "iz.s_out", "--probe", "iz.a_in",
+                              "--probe", "atr.s_out", "--out", both_csv, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    status = test_run_basalt (&out, &err, "fit", both_path, "--process", "atr", "--reference", both_csv,
+                              "--var", "iz", "--params", params, "--metric", metric, "-o", result, NULL);
+    g_assert_cmpint (status, ==, 0);
+    g_clear_object (&parser);
+    parser = json_parser_new ();
+    metrics = json_object_get_object_member (parse_result (parser, result), "metrics");
+    g_assert_cmpfloat (json_object_get_double_member (metrics, "gamma_factor"), >=, 0.95);
+    g_unlink (both_path);
+    g_unlink (both_csv);
+  }
   g_unlink (iz_path);
   g_unlink (atr_path);
   g_unlink (spikes);

@@ -308,6 +308,56 @@ test_basalt_run_csv_malformed (void)
                      (const char *[]) { "line 2", "column 1 (step)", "integer >= 1", NULL });
 }
 
+/* A population of a network simulated as a reference holds what a run of the network records:
+ * its input, u, v and spikes; a floating-only type runs as floating_pt in a fixed_pt network. */
+static void
+test_from_network (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 300}, \"processes\": ["
+    "{\"name\": \"drive\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [10, 14]}},"
+    "{\"name\": \"iz\", \"type\": \"Izhikevich\", \"shape\": [2]}],"
+    "\"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}]}";
+  static const struct { const char *var; BslRefVar ref; } vars[] = {
+    { "a_in", BSL_REF_A_IN }, { "u", BSL_REF_U }, { "v", BSL_REF_V }, { "s_out", BSL_REF_SPIKE },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_data (json, -1, "iz.basalt", NULL, &error);
+  g_autoptr(BslReference) ref = NULL;
+  g_autoptr(BslRunConfig) config = bsl_run_config_new (BSL_TAG_FIXED_PT);
+  g_autoptr(BslRuntime) runtime = NULL;
+  BslProbe *probes[G_N_ELEMENTS (vars)];
+
+  g_assert_no_error (error);
+  ref = bsl_reference_from_network (graph, "iz", 300, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ref->n_steps, ==, 300);
+  g_assert_cmpuint (ref->n_neurons, ==, 2);
+  g_assert_cmpuint (bsl_reference_count_spikes (ref, -1), >, 5);
+
+  bsl_run_config_set_override (config, "iz", BSL_TAG_FLOATING_PT);
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < G_N_ELEMENTS (vars); k++)
+    {
+      g_autofree char *target = g_strdup_printf ("iz.%s", vars[k].var);
+
+      probes[k] = bsl_runtime_add_probe (runtime, target, BSL_PROBE_RECORD, 0, &error);
+      g_assert_no_error (error);
+    }
+  bsl_runtime_run (runtime, 300);
+  for (guint k = 0; k < G_N_ELEMENTS (vars); k++)
+    for (gsize t = 0; t < 300; t++)
+      for (gsize i = 0; i < 2; i++)
+        g_assert_cmpfloat (ref->data[vars[k].ref][t * 2 + i], ==, bsl_probe_get_row (probes[k], t)[i]);
+
+  g_assert_null (bsl_reference_from_network (graph, "drive", 300, &error));
+  g_assert_nonnull (strstr (error->message, "'drive' (CurrentSource) is not a neuron population"));
+  g_clear_error (&error);
+  g_assert_null (bsl_reference_from_network (graph, "iz", 0, &error));
+  g_assert_nonnull (strstr (error->message, "at least one step"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -322,6 +372,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/reference/npy", test_npy);
   g_test_add_func ("/fit/reference/basalt-run-csv", test_basalt_run_csv);
   g_test_add_func ("/fit/reference/basalt-run-csv-malformed", test_basalt_run_csv_malformed);
+  g_test_add_func ("/fit/reference/from-network", test_from_network);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, FALSE);
   g_free (tmp_dir);

@@ -55,6 +55,20 @@ save_screenshot (GtkWidget  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The page for a document, in a window of a usual size. */
+static GtkWidget *
+show_page (BasaltDocument  *document,
+           GtkWidget      **page)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  *page = basalt_tuner_page_new (document);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  gtk_window_set_child (GTK_WINDOW (window), *page);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
 static void
 test_tuner_page (void)
 {
@@ -99,11 +113,7 @@ test_tuner_page (void)
   file = g_file_new_for_path (network);
   g_assert_true (basalt_document_load (document, file, &error));
 
-  page = basalt_tuner_page_new (document);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
+  window = show_page (document, &page);
 
   g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
   g_assert_no_error (error);
@@ -282,11 +292,7 @@ test_tuner_page_equations (void)
   file = g_file_new_for_path (network);
   g_assert_true (basalt_document_load (document, file, &error));
 
-  page = basalt_tuner_page_new (document);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
+  window = show_page (document, &page);
   basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error);
   g_assert_no_error (error);
   g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "eq", &error));
@@ -365,11 +371,7 @@ test_tuner_page_atrlif_tags (void)
       fc = g_ptr_array_index (cases, c);
   g_assert_nonnull (fc);
 
-  page = basalt_tuner_page_new (document);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
+  window = show_page (document, &page);
   g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
   g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "new:ATRLIF", &error));
   g_assert_no_error (error);
@@ -426,11 +428,7 @@ test_tuner_page_every_type (void)
       return;
     }
   fc = g_ptr_array_index (cases, 0);
-  page = basalt_tuner_page_new (document);
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_set_child (GTK_WINDOW (window), page);
-  gtk_window_present (GTK_WINDOW (window));
+  window = show_page (document, &page);
   g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, NULL));
   basalt_tuner_page_set_compare (BASALT_TUNER_PAGE (page), TRUE);
   types = bsl_proc_type_list (&n_types);
@@ -475,6 +473,62 @@ test_tuner_page_every_type (void)
   iterate_for (50);
 }
 
+/* A population of the network simulated as the reference: tuned against itself it matches
+ * exactly; another model is matched by input and spikes only (its u and v are dropped). */
+static void
+test_tuner_page_reference_from_network (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 600},"
+    " \"processes\": [{\"name\": \"drive\", \"type\": \"CurrentSource\", \"shape\": [1],"
+    " \"params\": {\"amplitude\": 10, \"start\": 100, \"stop\": 500}},"
+    " {\"name\": \"iz\", \"type\": \"Izhikevich\", \"shape\": [1]},"
+    " {\"name\": \"atr\", \"type\": \"ATRLIF\", \"shape\": [1]}],"
+    " \"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}]}";
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "iz-atr.basalt", NULL);
+  GtkWidget *window, *page;
+  BslMetricValues values;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  file = g_file_new_for_path (path);
+  g_assert_true (basalt_document_load (document, file, &error));
+  window = show_page (document, &page);
+
+  g_assert_false (basalt_tuner_page_reference_from_network (BASALT_TUNER_PAGE (page), "drive", &error));
+  g_assert_nonnull (strstr (error->message, "not a neuron population"));
+  g_clear_error (&error);
+
+  g_assert_true (basalt_tuner_page_reference_from_network (BASALT_TUNER_PAGE (page), "iz", &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "iz", &error));
+  g_assert_no_error (error);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &values);
+  g_assert_cmpfloat (values.values[BSL_METRIC_RMSE_V], ==, 0.0);
+  g_assert_cmpfloat (values.values[BSL_METRIC_RMSE_U], ==, 0.0);
+  g_assert_cmpfloat (values.gamma, ==, 1.0);
+
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "atr", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)), >, 0);
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &values);
+  g_assert_true (isnan (values.values[BSL_METRIC_RMSE_V]));
+  g_assert_false (isnan (values.values[BSL_METRIC_VAN_ROSSUM]));
+  /* the objective moved to spike distances: a fit has something to minimise */
+  g_assert_cmpfloat (values.total, >, 0.0);
+  iterate_for (200);
+  save_screenshot (window, "tuner-reference-from-network.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -488,6 +542,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/tuner-page/equations", test_tuner_page_equations);
   g_test_add_func ("/fit/tuner-page/atrlif-tags", test_tuner_page_atrlif_tags);
   g_test_add_func ("/fit/tuner-page/every-type", test_tuner_page_every_type);
+  g_test_add_func ("/fit/tuner-page/reference-from-network", test_tuner_page_reference_from_network);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
