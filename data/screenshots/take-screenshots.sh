@@ -3,7 +3,8 @@
 #
 # Screenshots of the designer: opens data/examples/ei-network.basalt, selects the excitatory
 # population E (so the inspector shows its parameters), runs the network, and captures the
-# screen of a virtual X server once the plots have filled.
+# screen of a virtual X server once the plots have filled; then the same with
+# data/examples/lif-as-equations.basalt and its Equations process selected (the model editor).
 #
 # Usage: data/screenshots/take-screenshots.sh [BUILD_DIR] [OUT_DIR] [SECONDS]
 #   BUILD_DIR  a configured and built meson tree (default: build)
@@ -41,5 +42,15 @@ xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
   kill "$app"
   wait "$app" 2>/dev/null || true
 ' sh "$exe" "$network" "$seconds" "$out/designer-ei-network.png"
-
 echo "wrote $out/designer-ei-network.png"
+
+# The model editor: Lava's LIF written as equations running beside the built-in LIF.
+xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
+  "$1" --run --select eq "$2" &
+  app=$!
+  sleep "$3"
+  import -window root "$4"
+  kill "$app"
+  wait "$app" 2>/dev/null || true
+' sh "$exe" "$root/data/examples/lif-as-equations.basalt" "$seconds" "$out/equations-beside-lif.png"
+echo "wrote $out/equations-beside-lif.png"
