@@ -76,9 +76,6 @@ derivatives_at (BslEquations *eq, gsize n, double dt, double *const *params, con
         states[s][i] = point[s];
     }
   bsl_equations_eval_derivatives (eq, n, dt, 0.0, states, params, out);
-  for (guint s = 0; s < n_states; s++)
-    for (gsize i = 0; i < n; i++)
-      states[s][i] = point[s];
   bsl_equations_eval_derivatives (eq, n, dt, 1.375, states, params, later);
   for (guint s = 0; s < n_states; s++)
     for (gsize i = 0; i < n; i++)
@@ -104,19 +101,14 @@ affine_map (BslEquations *eq, gsize n, double dt, double *const *params, double 
 {
   guint n_states = bsl_equations_get_n_states (eq);
   g_autofree double *point = g_new0 (double, n_states);
-  double **base = g_new0 (double *, n_states), **probe = g_new0 (double *, n_states);
-  gboolean ok = TRUE;
+  double **probe = g_new0 (double *, n_states);
+  gboolean ok;
 
   for (guint s = 0; s < n_states; s++)
-    {
-      base[s] = g_new (double, n);
-      probe[s] = g_new (double, n);
-    }
-  ok = derivatives_at (eq, n, dt, params, point, base);
-  for (guint s = 0; ok && s < n_states; s++)
-    for (gsize i = 0; i < n; i++)
-      c[s][i] = base[s][i];
-  /* One column per state from a unit step, then two more points that must agree. */
+    probe[s] = g_new (double, n);
+  /* The constant term at the origin, one column per state from a unit step, then two more
+   * points that must agree. */
+  ok = derivatives_at (eq, n, dt, params, point, c);
   for (guint j = 0; ok && j < n_states; j++)
     {
       memset (point, 0, n_states * sizeof (double));
@@ -124,7 +116,7 @@ affine_map (BslEquations *eq, gsize n, double dt, double *const *params, double 
       ok = derivatives_at (eq, n, dt, params, point, probe);
       for (guint s = 0; ok && s < n_states; s++)
         for (gsize i = 0; i < n; i++)
-          m[s][j * n + i] = probe[s][i] - base[s][i];
+          m[s][j * n + i] = probe[s][i] - c[s][i];
     }
   for (guint trial = 0; ok && trial < 2; trial++)
     {
@@ -144,7 +136,6 @@ affine_map (BslEquations *eq, gsize n, double dt, double *const *params, double 
             ok = close_to (probe[s][i], want, scale);
           }
     }
-  free_arrays (base, n_states);
   free_arrays (probe, n_states);
   return ok;
 }
@@ -317,7 +308,7 @@ _bsl_nir_match_equations (const BslProcess *p,
   double **params, **m, **c;
   g_autofree double *gain = NULL;
   g_autofree char *bound = NULL, *reset = NULL;
-  gboolean ok = FALSE;
+  gboolean leaky = FALSE, ok = FALSE;
 
   memset (out, 0, sizeof *out);
   if (eq == NULL)
@@ -345,16 +336,12 @@ _bsl_nir_match_equations (const BslProcess *p,
       refuse (why, "its equations are not linear with constant coefficients, as NIR's neurons are");
       goto out;
     }
-  gain = input_gain (p, eq, n, dt, params);
-
   if (n_states == 1)
     {
       /* dv/dt = a v + b; an input spike adds w to v. */
-      gboolean leaky = FALSE;
-
+      gain = input_gain (p, eq, n, dt, params);
       for (gsize i = 0; i < n; i++)
         leaky = leaky || m[0][i] != 0.0;
-      out->leaky = leaky;
       if (leaky)
         {
           out->field[BSL_NIR_TAU] = g_new (double, n);
@@ -429,7 +416,6 @@ _bsl_nir_match_equations (const BslProcess *p,
            * reads I before I's own decay, so the whole of w reaches it, unlike a LIF's input.) */
           out->field[BSL_NIR_W_IN][i] = out->field[BSL_NIR_TAU_SYN][i] / file_dt;
         }
-      out->cuba = TRUE;
     }
 
   /* Threshold and reset: v > value, v = value. */
@@ -460,9 +446,9 @@ _bsl_nir_match_equations (const BslProcess *p,
     snap (out->field[k], n);
   if (bsl_equations_has_refractory (eq))
     out->dropped = g_strdup_printf ("the refractory period (%s)", bsl_equations_get_refractory (eq));
-  if (out->cuba)
+  if (n_states == 2)
     out->type = out->spiking ? "CubaLIF" : "CubaLI";
-  else if (out->leaky)
+  else if (leaky)
     out->type = out->spiking ? "LIF" : "LI";
   else
     out->type = out->spiking ? "IF" : "I";

@@ -25,8 +25,6 @@ typedef struct
 {
   const char *type;                   /* "LIF", "LI", "IF", "I", "CubaLIF", "CubaLI" */
   gboolean    spiking;
-  gboolean    cuba;
-  gboolean    leaky;                  /* a decay of v (LIF, LI), else IF, I */
   double     *field[BSL_NIR_N_FIELDS]; /* NULL where the node has no such field */
   char       *dropped;                /* what NIR cannot hold (a refractory period), or NULL */
 } BslNirNeuron;
