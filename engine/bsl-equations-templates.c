@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "bsl-equations-templates.h"
+#include "bsl-error.h"
 
 static const BslPresetValue lif_current_values[] = {
   { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },
@@ -201,4 +202,29 @@ bsl_process_has_equations_template (const BslProcess           *process,
          bsl_equations_same_text (text.refractory, tmpl->text.refractory) &&
          bsl_equations_same_text (text.input, tmpl->text.input) &&
          bsl_equations_same_text (text.method, tmpl->text.method);
+}
+
+gboolean
+bsl_process_is_lava_lif (const BslProcess  *process,
+                         GError           **error)
+{
+  static const char *const scalars[] = { "du", "dv", "vth" };
+
+  if (!bsl_process_has_equations_template (process, bsl_equations_template_find ("lava_lif")))
+    return FALSE;
+  for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
+    {
+      g_autoptr(BslArray) value = bsl_process_dup_param_full (process, scalars[k], NULL);
+
+      for (gsize i = 1; value != NULL && i < value->n; i++)
+        if (value->data[i] != value->data[0])
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                         "process '%s' (Equations) is Lava's LIF, but its %s differs between "
+                         "neurons (%g at [0], %g at [%" G_GSIZE_FORMAT "])", process->name,
+                         scalars[k], value->data[0], value->data[i], i);
+            return FALSE;
+          }
+    }
+  return TRUE;
 }

@@ -33,4 +33,10 @@ gboolean                    bsl_equations_same_text              (const char    
 gboolean                    bsl_process_has_equations_template   (const BslProcess           *process,
                                                                   const BslEquationsTemplate *tmpl);
 
+/* Whether an Equations process is Lava's floating LIF (the lava_lif template) with one du, dv
+ * and vth for all its neurons, as Lava's LIF has: what exporters write as a LIF. When it is the
+ * template but a value differs between neurons, FALSE with the reason in error. */
+gboolean                    bsl_process_is_lava_lif              (const BslProcess           *process,
+                                                                  GError                    **error);
+
 G_END_DECLS

@@ -18,6 +18,7 @@ typedef struct
   GString            *s;
   const BslRunConfig *config;
   GHashTable         *generated;   /* process name -> BslArray* (n, steps) */
+  GPtrArray          *custom;      /* BslProcess*: written as processes of the script's own */
   GPtrArray          *notes;
 } Ctx;
 
@@ -95,32 +96,6 @@ port_attr (const BslProcess *p, const char *port)
   return spec != NULL && spec->direction == BSL_PORT_OUT ? "out_ports" : "in_ports";
 }
 
-/* The lava_lif template is Lava's LIF written as equations: it goes out as that LIF, when
- * du, dv and vth are one value as Lava's are. (The engine runs it as floating_pt only.) */
-static gboolean
-lava_lif_equations (const BslProcess *p, GError **error)
-{
-  static const char *const scalars[] = { "du", "dv", "vth" };
-
-  if (!bsl_process_has_equations_template (p, bsl_equations_template_find ("lava_lif")))
-    return FALSE;
-  for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
-    {
-      g_autoptr (BslArray) value = bsl_process_dup_param_full (p, scalars[k], NULL);
-
-      for (gsize i = 1; value != NULL && i < value->n; i++)
-        if (value->data[i] != value->data[0])
-          {
-            g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                         "process '%s' (Equations) is Lava's LIF, but its %s differs between "
-                         "neurons (%g at [0], %g at [%" G_GSIZE_FORMAT "]) where Lava's LIF has "
-                         "one value", p->name, scalars[k], value->data[0], value->data[i], i);
-            return FALSE;
-          }
-    }
-  return TRUE;
-}
-
 static void
 emit_lava_lif_equations (Ctx *ctx, const BslProcess *p, gsize n)
 {
@@ -153,9 +128,7 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
       g_string_append (s, "Source(\n        data=");
       py_value (s, gen, tag == BSL_TAG_FIXED_PT);
     }
-  else if (bsl_proc_type_is_equations (p->type) && lava_lif_equations (p, NULL))
-    emit_lava_lif_equations (ctx, p, n);
-  else if (_bsl_lava_custom_supported (p))
+  else if (g_ptr_array_find (ctx->custom, p, NULL))
     {
       g_autofree char *cls = _bsl_lava_custom_class_name (p);
 
@@ -163,6 +136,8 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
       for (guint i = 0; i < p->type->n_vars; i++)
         kwarg (ctx, p, BSL_TAG_FLOATING_PT, p->type->vars[i].name, NULL);
     }
+  else if (bsl_proc_type_is_equations (p->type))   /* the others are custom */
+    emit_lava_lif_equations (ctx, p, n);
   else if (g_str_equal (t, "LIF") || g_str_equal (t, "LIFReset") || g_str_equal (t, "LIFRefractory")
            || g_str_equal (t, "TernaryLIF"))
     {
@@ -357,21 +332,21 @@ bsl_lava_export_to_string (const BslGraph              *graph,
       const BslProcess *p = graph->processes->pdata[i];
       g_autoptr (GError) why = NULL;
 
-      if (bsl_proc_type_is_equations (p->type) && lava_lif_equations (p, &why))
+      if (bsl_process_is_lava_lif (p, &why))
         {
           note (&ctx, "%s (Equations) is Lava's floating LIF (the lava_lif template): written "
                 "as a LIF", p->name);
           continue;
         }
       if (why != NULL)
-        note (&ctx, "%s: %s; it is written as a process of the script's own", p->name,
-              why->message);
+        note (&ctx, "%s; it is written as a process of the script's own", why->message);
       if (_bsl_lava_custom_supported (p))
         {
+          g_autofree char *cls = _bsl_lava_custom_class_name (p);
+
           g_ptr_array_add (custom, (gpointer) p);
           note (&ctx, "%s (%s): Lava's library has no such process; the script defines one "
-                "(class %s_%s) that computes what Basalt computes", p->name, p->type->name,
-                "Basalt", p->name);
+                "(class %s) that computes what Basalt computes", p->name, p->type->name, cls);
           continue;
         }
       if (!g_strv_contains (known, p->type->name))
@@ -385,7 +360,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
     }
   ctx.config = config;
   ctx.generated = generated;
-  ctx.notes = notes;
+  ctx.custom = custom;
   if (!generate_sources (&ctx, graph, steps, error))
     return NULL;
 

@@ -429,26 +429,17 @@ new_node (hid_t nodes, const char *name, const char *type)
 }
 
 /* The lava_lif template is Lava's floating LIF step for step, so it leaves as the built-in LIF
- * does, when its du, dv and vth are one value for all neurons as the LIF's are. */
+ * does. */
 static gboolean
 is_lava_lif_equations (Ctx *ctx, const BslProcess *p)
 {
-  static const char *const scalars[] = { "du", "dv", "vth" };
+  g_autoptr (GError) why = NULL;
 
-  if (!bsl_process_has_equations_template (p, bsl_equations_template_find ("lava_lif")))
-    return FALSE;
-  for (guint k = 0; k < G_N_ELEMENTS (scalars); k++)
+  if (!bsl_process_is_lava_lif (p, &why))
     {
-      g_autoptr (BslArray) value = full (p, scalars[k]);
-
-      for (gsize i = 1; value != NULL && i < value->n; i++)
-        if (value->data[i] != value->data[0])
-          {
-            note (ctx, "%s (Equations) is Lava's LIF, but its %s differs between neurons (%g at "
-                  "[0], %g at [%" G_GSIZE_FORMAT "]), where NIR's LIF export takes one value",
-                  p->name, scalars[k], value->data[0], value->data[i], i);
-            return FALSE;
-          }
+      if (why != NULL)
+        note (ctx, "%s, where NIR's LIF export takes one value", why->message);
+      return FALSE;
     }
   note (ctx, "%s (Equations) is Lava's floating LIF (the lava_lif template): exported as a LIF",
         p->name);
