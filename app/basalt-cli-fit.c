@@ -475,6 +475,9 @@ basalt_cli_fit (int    argc,
 
   if (reference_process != NULL)
     {
+      if (g_str_equal (reference_process, process_name))
+        return fail_message ("%s: --reference-process '%s' is the population being fitted",
+                             argv[1], process_name);
       ref = bsl_reference_from_network (graph, reference_process,
                                         bench_steps > 0 ? bench_steps : graph->run_steps, &error);
       if (ref == NULL)
@@ -482,21 +485,14 @@ basalt_cli_fit (int    argc,
           g_prefix_error (&error, "%s: --reference-process: ", argv[1]);
           return basalt_cli_fail ("fit", error);
         }
-      if (g_str_equal (reference_process, process_name))
-        return fail_message ("%s: --reference-process '%s' is the population being fitted",
-                             argv[1], process_name);
-      if (!g_str_equal (bsl_graph_find_process (graph, reference_process)->type->name,
-                        process->type->name))
-        {
-          /* Another model's u and v mean other things (mV against a LIF's units): its input
-           * and spikes are what the fit can match. */
-          g_clear_pointer (&ref->data[BSL_REF_U], g_free);
-          g_clear_pointer (&ref->data[BSL_REF_V], g_free);
+      {
+        const char *reference_type = bsl_graph_find_process (graph, reference_process)->type->name;
+
+        if (bsl_reference_keep_comparable (ref, reference_type, process->type->name))
           g_printerr ("basalt fit: note: %s (%s) is another model than %s (%s): its input and "
                       "spikes are the reference, not its u and v\n", reference_process,
-                      bsl_graph_find_process (graph, reference_process)->type->name,
-                      process_name, process->type->name);
-        }
+                      reference_type, process_name, process->type->name);
+      }
     }
   for (guint r = 0; references != NULL && references[r] != NULL; r++)
     {

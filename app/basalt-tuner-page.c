@@ -721,11 +721,7 @@ rebuild_problem (BasaltTunerPage *self,
     {
       g_clear_pointer (&self->ref, bsl_reference_free);
       self->ref = bsl_reference_copy (self->source_ref);
-      if (!g_str_equal (self->source_type, neuron->type->name))
-        {
-          g_clear_pointer (&self->ref->data[BSL_REF_U], g_free);
-          g_clear_pointer (&self->ref->data[BSL_REF_V], g_free);
-        }
+      bsl_reference_keep_comparable (self->ref, self->source_type, neuron->type->name);
       /* The metrics follow what the reference holds now (spike distances without v). */
       {
         g_autofree char *metrics = NULL;
@@ -993,11 +989,7 @@ basalt_tuner_page_reference_from_network (BasaltTunerPage  *self,
   self->source_type = g_strdup (p->type->name);
   self->source_ref = ref;
   self->ref = bsl_reference_copy (ref);
-  bsl_metric_config_init (&self->metric_config);
-  if (!bsl_metric_config_parse (&self->metric_config,
-                                gtk_editable_get_text (GTK_EDITABLE (self->metric_entry)), NULL))
-    bsl_metric_config_init (&self->metric_config);
-  /* rebuild_problem labels the reference for the population it is compared with */
+  /* rebuild_problem fits the reference, its label and the metrics to the tuned population */
   return rebuild_problem (self, error);
 }
 

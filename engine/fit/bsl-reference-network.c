@@ -84,3 +84,15 @@ bsl_reference_from_network (const BslGraph  *graph,
   bsl_runtime_free (runtime);
   return ref;
 }
+
+gboolean
+bsl_reference_keep_comparable (BslReference *ref,
+                               const char   *reference_type,
+                               const char   *fitted_type)
+{
+  if (g_strcmp0 (reference_type, fitted_type) == 0)
+    return FALSE;
+  g_clear_pointer (&ref->data[BSL_REF_U], g_free);
+  g_clear_pointer (&ref->data[BSL_REF_V], g_free);
+  return TRUE;
+}

@@ -72,6 +72,13 @@ BslReference *bsl_reference_from_network   (const BslGraph      *graph,
                                             gint64               steps,
                                             GError             **error);
 
+/* Another model's u and v mean other things (an Izhikevich's mV against a LIF's units): when
+ * the reference's population type differs from the fitted one, drops them, leaving the input and
+ * spikes to match. TRUE when it dropped them. */
+gboolean      bsl_reference_keep_comparable (BslReference       *ref,
+                                             const char         *reference_type,
+                                             const char         *fitted_type);
+
 /* Adds the variables of other (same steps and neurons) to ref, e.g. a u.npy and a v.npy. */
 gboolean      bsl_reference_merge          (BslReference        *ref,
                                             const BslReference  *other,
