@@ -86,39 +86,6 @@ first_value (const BslProcess *process,
   return bsl_array_get (value, 0);
 }
 
-/* The variable worth watching: the first state the threshold condition reads (the membrane
- * potential, usually), else the first state. */
-static guint
-shown_state (const BslEquations *eq)
-{
-  const char *p = bsl_equations_get_threshold (eq);
-
-  while (p != NULL && *p != '\0')
-    {
-      if (g_ascii_isalpha (*p) || *p == '_')
-        {
-          const char *start = p;
-          g_autofree char *name = NULL;
-          gint state;
-
-          while (g_ascii_isalnum (*p) || *p == '_')
-            p++;
-          name = g_strndup (start, p - start);
-          if ((state = bsl_equations_find_state (eq, name)) >= 0)
-            return (guint) state;
-        }
-      else if (g_ascii_isdigit (*p) || *p == '.')
-        {
-          /* a number with its exponent, not a name */
-          while (g_ascii_isalnum (*p) || *p == '.' || ((*p == '+' || *p == '-') && (p[-1] == 'e' || p[-1] == 'E')))
-            p++;
-        }
-      else
-        p++;
-    }
-  return 0;
-}
-
 static void
 simulate (BasaltEquationsPreview *self)
 {
@@ -132,7 +99,8 @@ simulate (BasaltEquationsPreview *self)
   double last_spike = BSL_EQUATIONS_NEVER, spike = 0.0, input = 0.0, lo = INFINITY, hi = -INFINITY;
   double scale = 1.0, base, top;
   gsize spike_steps[PREVIEW_STEPS], n_marks = 0;
-  guint shown = shown_state (eq);
+  /* The variable worth watching: what the threshold reads (the membrane potential, usually). */
+  guint shown = MAX (bsl_equations_get_threshold_state (eq), 0);
   const char *name = bsl_equations_get_state_name (eq, shown);
   const char *unit = bsl_equations_get_state_unit (eq, shown);
   const char *text = gtk_editable_get_text (self->input_entry);

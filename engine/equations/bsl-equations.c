@@ -208,6 +208,15 @@ bsl_equations_get_input_state (const BslEquations *eq)
   return eq->m->input_state;
 }
 
+gint
+bsl_equations_get_threshold_state (const BslEquations *eq)
+{
+  for (guint k = 0; eq->m->threshold != NULL && k < eq->m->states->len; k++)
+    if (bsl_eq_node_depends_on_state (eq->m, eq->m->threshold, (int) k))
+      return (gint) k;
+  return -1;
+}
+
 const char *
 bsl_equations_get_model (const BslEquations *eq)
 {

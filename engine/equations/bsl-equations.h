@@ -70,6 +70,9 @@ gint           bsl_equations_find_param      (const BslEquations  *eq,
                                               const char          *name);
 /* Index of the input variable among the states, or -1 when there is none. */
 gint           bsl_equations_get_input_state (const BslEquations  *eq);
+/* The first state (in the model's order) the threshold condition depends on, through
+ * subexpressions too; -1 when there is no threshold or it reads no state. */
+gint           bsl_equations_get_threshold_state (const BslEquations *eq);
 /* The texts the object was made from (for saving); "" where none was given. */
 const char    *bsl_equations_get_model       (const BslEquations  *eq);
 const char    *bsl_equations_get_threshold   (const BslEquations  *eq);
