@@ -960,14 +960,11 @@ ensure_runtime (BslFitProblem *problem,
   return TRUE;
 }
 
+/* The runtime back at step 0 with the fitted values of the current point. */
 static gboolean
-simulate_runtime (BslFitProblem *problem,
-                  BslReference  *trace,
-                  GError       **error)
+restart_runtime (BslFitProblem *problem,
+                 GError       **error)
 {
-  BslRefVar outputs[3] = { BSL_REF_U, BSL_REF_V, BSL_REF_SPIKE };
-  gsize n = problem->n;
-
   if (!ensure_runtime (problem, error))
     return FALSE;
   bsl_runtime_reset (problem->runtime);
@@ -976,6 +973,19 @@ simulate_runtime (BslFitProblem *problem,
         !bsl_runtime_set_var (problem->runtime, problem->neuron->name, problem->type->vars[i].name,
                               problem->values[i], error))
       return FALSE;
+  return TRUE;
+}
+
+static gboolean
+simulate_runtime (BslFitProblem *problem,
+                  BslReference  *trace,
+                  GError       **error)
+{
+  BslRefVar outputs[3] = { BSL_REF_U, BSL_REF_V, BSL_REF_SPIKE };
+  gsize n = problem->n;
+
+  if (!restart_runtime (problem, error))
+    return FALSE;
   bsl_runtime_run (problem->runtime, problem->n_steps);
   for (guint p = 0; p < 3; p++)
     {
@@ -1017,6 +1027,20 @@ bsl_fit_problem_simulate (BslFitProblem *problem,
   else
     simulate_direct_float (problem, trace);
   return TRUE;
+}
+
+/* The teacher-forced objective from the summed squared errors of u and v: the chosen RMSE
+ * weights, 1 where the metric has none. */
+static double
+forced_objective (const BslFitProblem *problem,
+                  double               sum_u,
+                  double               sum_v,
+                  gsize                count)
+{
+  double w_v = problem->metric.weights[BSL_METRIC_RMSE_V] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_V] : 1.0;
+  double w_u = problem->metric.weights[BSL_METRIC_RMSE_U] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_U] : 1.0;
+
+  return w_v * sqrt (sum_v / count) + w_u * sqrt (sum_u / count);
 }
 
 /* The error of one teacher-forced step of neuron i, from the voltage before the spike decision.
@@ -1072,8 +1096,6 @@ forced_loss (BslFitProblem *problem)
   double vth = value_of (problem, problem->var_vth, 0) * scale;
   double vth_hi = value_of (problem, problem->var_vth_hi, 0) * scale;
   double vth_lo = value_of (problem, problem->var_vth_lo, 0) * scale;
-  double w_v = problem->metric.weights[BSL_METRIC_RMSE_V] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_V] : 1.0;
-  double w_u = problem->metric.weights[BSL_METRIC_RMSE_U] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_U] : 1.0;
   double sum_u = 0.0, sum_v = 0.0;
   gsize count = MAX (problem->n_steps * n, 1);
 
@@ -1141,7 +1163,7 @@ forced_loss (BslFitProblem *problem)
             }
         }
     }
-  return w_v * sqrt (sum_v / count) + w_u * sqrt (sum_u / count);
+  return forced_objective (problem, sum_u, sum_v, count);
 }
 
 /* The teacher-forced objective through the runtime: each step starts from the reference's u and
@@ -1153,8 +1175,6 @@ forced_loss_runtime (BslFitProblem *problem)
   gsize n = problem->n;
   const double *ref_u = problem->var_u >= 0 ? problem->ref->data[BSL_REF_U] : NULL;
   const double *ref_v = problem->ref->data[BSL_REF_V];
-  double w_v = problem->metric.weights[BSL_METRIC_RMSE_V] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_V] : 1.0;
-  double w_u = problem->metric.weights[BSL_METRIC_RMSE_U] > 0 ? problem->metric.weights[BSL_METRIC_RMSE_U] : 1.0;
   const char *name = problem->neuron->name;
   const char *u_name = ref_u != NULL ? problem->type->vars[problem->var_u].name : NULL;
   const char *v_name = problem->type->vars[problem->var_v].name;
@@ -1162,13 +1182,8 @@ forced_loss_runtime (BslFitProblem *problem)
   double sum_u = 0.0, sum_v = 0.0;
   gsize count = MAX (problem->n_steps * n, 1);
 
-  if (!ensure_runtime (problem, NULL))
+  if (!restart_runtime (problem, NULL))
     return INFINITY;
-  bsl_runtime_reset (problem->runtime);
-  for (guint i = 0; i < problem->type->n_vars; i++)
-    if (problem->fitted[i] &&
-        !bsl_runtime_set_var (problem->runtime, name, problem->type->vars[i].name, problem->values[i], NULL))
-      return INFINITY;
   for (gsize t = 0; t < problem->n_steps; t++)
     {
       if (t > 0)
@@ -1197,7 +1212,7 @@ forced_loss_runtime (BslFitProblem *problem)
             sum_u += (u[i] - ref_u[t * n + i]) * (u[i] - ref_u[t * n + i]);
         }
     }
-  return w_v * sqrt (sum_v / count) + w_u * sqrt (sum_u / count);
+  return forced_objective (problem, sum_u, sum_v, count);
 }
 
 double
