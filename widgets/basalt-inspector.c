@@ -63,6 +63,7 @@ struct _BasaltInspector
   gboolean    updating_model;
 
   /* Equations processes: the editor of their texts */
+  GtkWidget  *eq_template;
   GtkWidget  *eq_model;
   GtkWidget  *eq_threshold;
   GtkWidget  *eq_reset;
@@ -1325,7 +1326,8 @@ add_equations_editor (BasaltInspector  *self,
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "heading");
   gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), template_dropdown (self));
+  self->eq_template = template_dropdown (self);
+  gtk_box_append (GTK_BOX (box), self->eq_template);
 
   self->eq_model = gtk_text_view_new ();
   gtk_text_view_set_monospace (GTK_TEXT_VIEW (self->eq_model), TRUE);
@@ -1404,7 +1406,7 @@ clear_rows (BasaltInspector *self)
   g_clear_handle_id (&self->eq_preview_source, g_source_remove);
   self->eq_model = self->eq_threshold = self->eq_reset = NULL;
   self->eq_refractory = self->eq_input = self->eq_method = self->eq_error = NULL;
-  self->eq_preview = NULL;
+  self->eq_preview = self->eq_template = NULL;
 }
 
 static void
@@ -2064,23 +2066,15 @@ basalt_inspector_choose_equations_template (BasaltInspector *self,
 {
   guint n_templates;
   const BslEquationsTemplate *templates = bsl_equations_templates (&n_templates);
-  GtkWidget *box, *dropdown = NULL;
 
   g_return_val_if_fail (BASALT_IS_INSPECTOR (self), FALSE);
 
-  if (self->eq_model == NULL)
+  if (self->eq_template == NULL)
     return FALSE;
-  box = gtk_widget_get_parent (gtk_widget_get_parent (self->eq_model));
-  for (GtkWidget *child = gtk_widget_get_first_child (box); child && !dropdown;
-       child = gtk_widget_get_next_sibling (child))
-    if (g_strcmp0 (gtk_widget_get_name (child), "equations-template") == 0)
-      dropdown = child;
-  g_return_val_if_fail (dropdown != NULL, FALSE);
-
   for (guint i = 0; i < n_templates; i++)
     if (g_strcmp0 (templates[i].name, template_name) == 0)
       {
-        gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i + 1);
+        gtk_drop_down_set_selected (GTK_DROP_DOWN (self->eq_template), i + 1);
         return TRUE;
       }
   return FALSE;
