@@ -1240,9 +1240,12 @@ equations_entry (GtkWidget  *grid,
 {
   GtkWidget *title = gtk_label_new (label);
   GtkWidget *entry = gtk_entry_new ();
+  /* A one-line entry shows several statements (a reset) with Brian2's other separator. */
+  g_auto(GStrv) lines = g_strsplit (text != NULL ? text : "", "\n", -1);
+  g_autofree char *one_line = g_strjoinv ("; ", lines);
 
   gtk_label_set_xalign (GTK_LABEL (title), 1);
-  gtk_editable_set_text (GTK_EDITABLE (entry), text ? text : "");
+  gtk_editable_set_text (GTK_EDITABLE (entry), one_line);
   gtk_widget_set_hexpand (entry, TRUE);
   gtk_widget_add_css_class (entry, "monospace");
   gtk_grid_attach (GTK_GRID (grid), title, 0, row, 1, 1);

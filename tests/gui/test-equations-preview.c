@@ -186,6 +186,22 @@ test_preview_follows_typing (Fixture       *f,
   g_assert_nonnull (strstr (basalt_equations_preview_get_message (f->preview), "not a number"));
 }
 
+static GtkEditable *
+find_entry_with_text (GtkWidget  *widget,
+                      const char *text)
+{
+  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry_with_text (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The preview watches what the threshold reads: for Lava's LIF template that is v (not the
  * first state, I), and v follows Lava's arithmetic under a constant input. */
 static void
@@ -197,6 +213,11 @@ test_preview_shows_threshold_variable (Fixture       *f,
   gsize n, first_spike = 0;
 
   REQUIRE_DISPLAY (have_display);
+
+  /* a reset of two statements reads on one line */
+  g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "izhikevich"));
+  gui_spin (0.1);
+  g_assert_nonnull (find_entry_with_text (GTK_WIDGET (f->window), "v = c; u += d"));
 
   g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "lava_lif"));
   gui_spin (0.1);
@@ -241,21 +262,6 @@ has_error_mark (GtkTextBuffer *buffer,
   return FALSE;
 }
 
-static GtkEditable *
-find_entry_with_text (GtkWidget  *widget,
-                      const char *text)
-{
-  if (GTK_IS_ENTRY (widget) && g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (widget)), text) == 0)
-    return GTK_EDITABLE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkEditable *found = find_entry_with_text (child, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 test_preview_errors (Fixture       *f,
