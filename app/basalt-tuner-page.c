@@ -167,6 +167,13 @@ rebuild_plots (BasaltTunerPage *self)
   basalt_plot_add_series (self->u_plot, "reference");
   basalt_plot_add_series (self->u_plot, "model");
   basalt_plot_add_series (self->diff_plot, "difference");
+  {
+    BasaltPlot *plots[4] = { self->v_plot, self->u_plot, self->diff_plot, self->raster };
+
+    for (guint p = 0; p < 4; p++)
+      basalt_plot_set_empty_text (plots[p], n_steps > 0 ? _("no data for this reference and model")
+                                                        : _("no reference yet: Open Reference… or From Network"));
+  }
   g_free (self->t_axis);
   self->t_axis = g_new (double, MAX (n_steps, 1));
   for (gsize t = 0; t < n_steps; t++)
@@ -177,7 +184,6 @@ rebuild_plots (BasaltTunerPage *self)
 
       for (guint p = 0; p < 4; p++)
         {
-          basalt_plot_set_empty_text (plots[p], _("no data for this reference and model"));
           basalt_plot_set_history (plots[p], n_steps);
           basalt_plot_set_span (plots[p], (double) n_steps);
           basalt_plot_set_follow (plots[p], TRUE);
