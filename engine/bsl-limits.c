@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -51,12 +52,16 @@ bsl_memory_budget (void)
   return budget;
 }
 
+/* Rounded up for what is needed and down for what is allowed, so that the two never read the
+ * same. */
 static char *
-format_bytes (guint64 bytes)
+format_bytes (guint64  bytes,
+              gboolean up)
 {
-  if (bytes >= (G_GUINT64_CONSTANT (1) << 30))
-    return g_strdup_printf ("%.1f GB", bytes / 1073741824.0);
-  return g_strdup_printf ("%.1f MB", bytes / 1048576.0);
+  gboolean gb = bytes >= (G_GUINT64_CONSTANT (1) << 30);
+  double tenths = bytes / (gb ? 1073741824.0 : 1048576.0) * 10;
+
+  return g_strdup_printf ("%.1f %s", (up ? ceil (tenths) : floor (tenths)) / 10, gb ? "GB" : "MB");
 }
 
 gboolean
@@ -69,8 +74,8 @@ bsl_memory_check (guint64      bytes,
 
   if (bytes <= budget)
     return TRUE;
-  needed = format_bytes (bytes);
-  allowed = format_bytes (budget);
+  needed = format_bytes (bytes, TRUE);
+  allowed = format_bytes (budget, FALSE);
   g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
                "%s needs %s, more than the memory budget of %s (set BASALT_MEMORY_BUDGET to "
                "allow more)", what, needed, allowed);

@@ -14,5 +14,11 @@ int        test_run_basalt      (char      **out,
                                  const char *first_arg,
                                  ...) G_GNUC_NULL_TERMINATED;
 char      *test_tmp_dir         (void);
+/* Writes @contents to @dir/@name; returns the path. */
+char      *test_write_file      (const char *dir,
+                                 const char *name,
+                                 const char *contents);
+/* Removes a folder and everything below it (symbolic links, not what they point to). */
+void       test_remove_tree     (const char *path);
 
 G_END_DECLS
