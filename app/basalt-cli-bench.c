@@ -23,7 +23,7 @@ basalt_cli_bench (int    argc,
   gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense", "NAME" },
-    { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network", "N" },
+    { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network (1..8192, default 1000)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default 1000)", "S" },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt", "TAG" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "T" },
@@ -66,7 +66,14 @@ basalt_cli_bench (int    argc,
     }
   else if (argc == 1 && g_strcmp0 (network, "dense") == 0)
     {
-      graph = bsl_bench_dense_network ((gsize) MAX (n, 0), tag, &error);
+      /* The n x n Dense holds at most 2^26 weights. */
+      if (n < 1 || n > 8192)
+        {
+          fprintf (stderr, "basalt bench: --n %" G_GINT64_FORMAT " is outside 1..8192 (the "
+                   "dense network's n x n weights are at most 2^26)\n", n);
+          return BASALT_EXIT_BAD_INPUT;
+        }
+      graph = bsl_bench_dense_network ((gsize) n, tag, &error);
       label = "dense";
     }
   else
@@ -79,7 +86,8 @@ basalt_cli_bench (int    argc,
 
   config = bsl_run_config_new (tag);
   config->seed = graph->run_seed;
-  config->n_threads = threads > 0 ? (guint) threads : 0;
+  if (!basalt_cli_threads ("bench", threads, &config->n_threads))
+    return BASALT_EXIT_BAD_INPUT;
   runtime = bsl_runtime_new (graph, config, &error);
   if (runtime == NULL)
     return basalt_cli_fail ("bench", error);

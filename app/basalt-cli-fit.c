@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "bsl-atomic-file.h"
 #include "basalt-cli.h"
 #include "basalt-engine.h"
 #include "fit/bsl-fit.h"

@@ -83,25 +83,15 @@ run_to_csv (BslRuntime  *runtime,
             guint64     *nonzero,
             GError     **error)
 {
-  g_autofree char *tmp = NULL;
+  BslAtomicFile *file = NULL;
   FILE *stream = stdout;
   gboolean ok = TRUE;
-  int saved = 0;
 
   if (!g_str_equal (out, "-"))
     {
-      int fd;
-
-      tmp = g_strdup_printf ("%s.XXXXXX", out);
-      fd = g_mkstemp (tmp);
-      if (fd < 0)
-        {
-          saved = errno;
-          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                       "%s: cannot create the file: %s", out, g_strerror (saved));
-          return FALSE;
-        }
-      stream = fdopen (fd, "w");
+      if ((file = bsl_atomic_file_new (out, error)) == NULL)
+        return FALSE;
+      stream = bsl_atomic_file_stream (file);
     }
   fputs ("step,probe,index,value\n", stream);
   for (gint64 s = 0; s < steps && ok; s++)
@@ -110,28 +100,17 @@ run_to_csv (BslRuntime  *runtime,
       write_step_rows (stream, runtime, bsl_runtime_get_time (runtime), nonzero);
       ok = !ferror (stream);
     }
-  if (!ok)
-    saved = errno;
-  if (tmp == NULL)
-    ok = fflush (stream) == 0 && ok;
-  else if (fclose (stream) != 0 && ok)
+  /* commit reports the write error (full disk, EFBIG) and removes the partial file. */
+  if (file != NULL)
+    return bsl_atomic_file_commit (file, error);
+  if (fflush (stream) != 0 || !ok)
     {
-      saved = errno;
-      ok = FALSE;
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "writing to the standard output failed: %s", g_strerror (saved));
+      return FALSE;
     }
-  if (ok && tmp != NULL && g_rename (tmp, out) != 0)
-    {
-      saved = errno;
-      ok = FALSE;
-    }
-  if (!ok)
-    {
-      if (tmp != NULL)
-        g_unlink (tmp);
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: writing failed: %s",
-                   out, g_strerror (saved));
-    }
-  return ok;
+  return TRUE;
 }
 
 int
@@ -197,7 +176,8 @@ basalt_cli_run (int    argc,
     steps = graph->run_steps;
   config = bsl_run_config_new (tag);
   config->seed = seed != G_MININT64 ? (guint64) seed : graph->run_seed;
-  config->n_threads = threads > 0 ? (guint) threads : 0;
+  if (!basalt_cli_threads ("run", threads, &config->n_threads))
+    return BASALT_EXIT_BAD_INPUT;
 
   runtime = bsl_runtime_new (graph, config, &error);
   if (runtime == NULL)

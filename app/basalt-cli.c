@@ -68,6 +68,26 @@ basalt_cli_dispatch (int    argc,
   return BASALT_EXIT_BAD_INPUT;
 }
 
+gboolean
+basalt_cli_threads (const char *verb,
+                    int         threads,
+                    guint      *n_threads)
+{
+  guint most = 4 * g_get_num_processors ();
+
+  if (threads < 0)
+    {
+      fprintf (stderr, "basalt %s: --threads must be 0 (all cores) or more, not %d\n", verb,
+               threads);
+      return FALSE;
+    }
+  /* More threads than cores only take turns; thousands would exhaust the process's threads. */
+  if ((guint) threads > most)
+    fprintf (stderr, "basalt %s: --threads %d: using %u (four per core)\n", verb, threads, most);
+  *n_threads = MIN ((guint) threads, most);
+  return TRUE;
+}
+
 int
 basalt_cli_fail (const char   *verb,
                  const GError *error)

@@ -23,6 +23,11 @@ int      basalt_cli_export      (int argc, char **argv);
 int      basalt_cli_import      (int argc, char **argv);
 int      basalt_cli_fit         (int argc, char **argv);
 
+/* --threads: FALSE (after a message) when negative; more than four per core are clamped. */
+gboolean basalt_cli_threads     (const char *verb,
+                                 int         threads,
+                                 guint      *n_threads);
+
 /* Prints "basalt VERB: message" to stderr and returns the status the error calls for
  * (2 for bad input, 1 otherwise). */
 int      basalt_cli_fail        (const char   *verb,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "basalt-cli.h"
+#include "bsl-atomic-file.h"
 
 #ifdef BASALT_HAVE_GUI
 int basalt_gui_main (int argc, char **argv);
@@ -52,6 +53,7 @@ int
 main (int    argc,
       char **argv)
 {
+  bsl_atomic_files_handle_signals ();
   if (argc > 1 && basalt_cli_is_verb (argv[1]))
     return basalt_cli_dispatch (argc - 1, argv + 1);
 

@@ -42,10 +42,10 @@ bsl_bench_dense_network (gsize    n,
   gboolean fixed = tag == BSL_TAG_FIXED_PT;
   int weight_exp = 0;
 
-  if (n == 0 || n > 20000)
+  if (n == 0 || n > 8192)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
-                   "--n %" G_GSIZE_FORMAT " is outside 1..20000", n);
+                   "--n %" G_GSIZE_FORMAT " is outside 1..8192", n);
       return NULL;
     }
   graph->run_tag = tag;

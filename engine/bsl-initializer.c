@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-limits.h"
 #include "bsl-kernel-common.h"
 #include "bsl-network-file.h"
 
@@ -99,16 +101,69 @@ get_seed (JsonObject *object, guint64 *seed, GError **error)
   return TRUE;
 }
 
+/* The real path of @path (symbolic links followed), or its lexical form when it does not
+ * exist. */
+static char *
+resolved_path (const char *path)
+{
+  char *real = realpath (path, NULL);
+  char *resolved;
+
+  if (real == NULL)
+    return g_canonicalize_filename (path, NULL);
+  resolved = g_strdup (real);
+  free (real);
+  return resolved;
+}
+
+static gboolean
+path_is_below (const char *path,
+               const char *folder)
+{
+  g_autofree char *root = resolved_path (folder);
+  gsize len = strlen (root);
+
+  if (g_str_equal (root, "/"))
+    return TRUE;
+  return strncmp (path, root, len) == 0 && (path[len] == '/' || path[len] == '\0');
+}
+
+/* A network file is shared like a document: the data files it names are read only from its own
+ * folder and below, or from the folders the user lists in BASALT_DATA_PATH, so that opening one
+ * cannot read (and show in a message) any file the user can read. */
+static gboolean
+check_file_allowed (const char  *path,
+                    const char  *base_dir,
+                    GError     **error)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  const char *home = base_dir != NULL ? base_dir : cwd;
+  g_autofree char *real = resolved_path (path);
+  g_auto(GStrv) extra = g_strsplit (g_getenv ("BASALT_DATA_PATH") ?: "",
+                                    G_SEARCHPATH_SEPARATOR_S, -1);
+
+  if (path_is_below (real, home))
+    return TRUE;
+  for (guint i = 0; extra[i] != NULL; i++)
+    if (*extra[i] != '\0' && path_is_below (real, extra[i]))
+      return TRUE;
+  g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+               "initializer key 'file': %s is outside the network's folder %s (a network reads "
+               "data files from its folder and below; list other folders in BASALT_DATA_PATH)",
+               path, home);
+  return FALSE;
+}
+
 static BslArray *
 load_csv_matrix (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
-  gsize rows = 0, cols = 0;
+  gsize rows = 0, cols = 0, length;
   BslArray *array;
 
-  if (!g_file_get_contents (path, &contents, NULL, error))
+  if (!bsl_read_regular_file (path, &contents, &length, error))
     return NULL;
   lines = g_strsplit (contents, "\n", -1);
   for (guint l = 0; lines[l] != NULL; l++)
@@ -131,8 +186,9 @@ load_csv_matrix (const char *path, GError **error)
           x = g_ascii_strtod (fields[f], &end);
           if (*end != '\0' || !isfinite (x))
             {
+              /* The field itself is not repeated: the message shows no content of the file. */
               g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                           "%s:%u: '%s' is not a finite number", path, l + 1, fields[f]);
+                           "%s:%u: value %u is not a finite number", path, l + 1, n + 1);
               return NULL;
             }
           g_array_append_val (values, x);
@@ -187,6 +243,8 @@ bsl_initializer_expand (JsonNode     *init,
         }
       path = g_path_is_absolute (file) || base_dir == NULL ? g_strdup (file)
                                                             : g_build_filename (base_dir, file, NULL);
+      if (!check_file_allowed (path, base_dir, error))
+        return NULL;
       /* A device such as /dev/zero would be read without end. */
       if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
         {

@@ -7,10 +7,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-atomic-file.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
 #include "bsl-learning-rule.h"
+#include "bsl-limits.h"
 #include "bsl-network-file.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
@@ -277,6 +279,7 @@ read_process (BslGraph    *graph,
               JsonNode    *node,
               guint        index,
               const char  *base_dir,
+              guint64     *graph_bytes,
               GError     **error)
 {
   JsonObject *object;
@@ -324,6 +327,14 @@ read_process (BslGraph    *graph,
   process = bsl_graph_add_process (graph, type_name, name, ndim, dims, error);
   if (process == NULL)
     return FALSE;
+  /* Checked before the parameters are expanded to the process's shape. */
+  *graph_bytes += bsl_process_memory (process);
+  if (*graph_bytes > bsl_memory_budget ())
+    {
+      g_autofree char *what = g_strdup_printf ("the network, up to process '%s' (%s),", name,
+                                               type_name);
+      return bsl_memory_check (*graph_bytes, what, error);
+    }
 
   if ((member = json_object_get_member (object, "equations")) != NULL)
     {
@@ -584,6 +595,8 @@ read_graph (BslGraph    *graph,
   if (member != NULL)
     {
       JsonArray *processes;
+      guint64 graph_bytes = 0;
+
       if (!JSON_NODE_HOLDS_ARRAY (member))
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"processes\" must be a list");
@@ -591,7 +604,8 @@ read_graph (BslGraph    *graph,
         }
       processes = json_node_get_array (member);
       for (guint i = 0; i < json_array_get_length (processes); i++)
-        if (!read_process (graph, json_array_get_element (processes, i), i, base_dir, error))
+        if (!read_process (graph, json_array_get_element (processes, i), i, base_dir,
+                           &graph_bytes, error))
           return FALSE;
     }
 
@@ -652,36 +666,126 @@ read_graph (BslGraph    *graph,
   return TRUE;
 }
 
-/* json-glib parses recursively, so lists nested a few hundred thousand deep overflow the stack.
- * A network nests a handful of levels; this checks the depth before parsing. */
+/* json-glib parses recursively, so lists nested a few hundred thousand deep overflow the stack,
+ * and it reads more than JSON: single-quoted strings, '/' comments and \\u escapes that swallow
+ * the characters after them. A bracket inside any of those would hide from a depth count, so
+ * the text is first checked to be plain JSON (strings in double quotes, complete \\u escapes,
+ * surrogates in pairs; json-glib aborts on a lone one), counting the depth as it goes. */
 #define MAX_NESTING 256
 
-static gboolean
-nesting_too_deep (const char *data,
-                  gsize       length)
+static int
+hex_value (char c)
 {
-  guint depth = 0;
+  return g_ascii_isxdigit (c) ? g_ascii_xdigit_value (c) : -1;
+}
+
+/* The code unit of the \\u escape whose 'u' is at data[i], or -1 when fewer than four hex digits
+ * follow. */
+static int
+unicode_escape (const char *data,
+                gsize       length,
+                gsize       i)
+{
+  int code = 0;
+
+  if (i + 4 >= length)
+    return -1;
+  for (guint k = 1; k <= 4; k++)
+    {
+      int digit = hex_value (data[i + k]);
+      if (digit < 0)
+        return -1;
+      code = code * 16 + digit;
+    }
+  return code;
+}
+
+/* Steps over the escape whose backslash is at data[*i]; FALSE when json-glib would read it
+ * differently from JSON. */
+static gboolean
+skip_escape (const char *data,
+             gsize       length,
+             gsize      *i)
+{
+  int code;
+
+  if (*i + 1 >= length)
+    return FALSE;
+  if (data[*i + 1] != 'u')
+    {
+      *i += 1;
+      return TRUE;
+    }
+  code = unicode_escape (data, length, *i + 1);
+  if (code < 0 || (code >= 0xDC00 && code <= 0xDFFF))
+    return FALSE;
+  *i += 5;
+  if (code >= 0xD800 && code <= 0xDBFF)
+    {
+      int low;
+
+      if (*i + 2 >= length || data[*i + 1] != '\\' || data[*i + 2] != 'u')
+        return FALSE;
+      low = unicode_escape (data, length, *i + 2);
+      if (low < 0xDC00 || low > 0xDFFF)
+        return FALSE;
+      *i += 6;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_json_text (const char  *data,
+                 gsize        length,
+                 GError     **error)
+{
+  guint depth = 0, line = 1;
   gboolean in_string = FALSE;
 
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
 
+      if (c == '\n')
+        line++;
+      if (c == '\0')
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "line %u: a NUL byte: not a text file",
+                       line);
+          return FALSE;
+        }
       if (in_string)
         {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
+          if (c == '"')
             in_string = FALSE;
+          else if (c == '\\' && !skip_escape (data, length, &i))
+            {
+              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                           "malformed JSON: line %u: a broken escape in a string (\\u needs four "
+                           "hex digits; surrogates come in pairs)", line);
+              return FALSE;
+            }
         }
       else if (c == '"')
         in_string = TRUE;
+      else if (c == '\'' || c == '/')
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "malformed JSON: line %u: %s", line,
+                       c == '/' ? "a comment or a '/' outside a string"
+                                : "a single-quoted string (JSON strings use double quotes)");
+          return FALSE;
+        }
       else if ((c == '[' || c == '{') && ++depth > MAX_NESTING)
-        return TRUE;
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "malformed JSON: line %u: lists and objects nested more than %d deep",
+                       line, MAX_NESTING);
+          return FALSE;
+        }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
     }
-  return FALSE;
+  return TRUE;
 }
 
 BslGraph *
@@ -697,11 +801,12 @@ bsl_graph_load_data (const char  *data,
 
   if (display_name == NULL)
     display_name = "<network>";
-  if (nesting_too_deep (data, length < 0 ? strlen (data) : (gsize) length))
+  if (length < 0)
+    length = (gssize) strlen (data);
+  if (!check_json_text (data, (gsize) length, &local_error))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                   "%s: malformed JSON: lists and objects nested more than %d deep", display_name,
-                   MAX_NESTING);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: %s", display_name,
+                   local_error->message);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, length, &local_error))
@@ -733,13 +838,9 @@ bsl_graph_load_file (const char  *path,
   g_autofree char *contents = NULL;
   g_autofree char *base_dir = NULL;
   gsize length;
-  g_autoptr(GError) local_error = NULL;
 
-  if (!g_file_get_contents (path, &contents, &length, &local_error))
-    {
-      g_set_error (error, G_FILE_ERROR, local_error->code, "%s", local_error->message);
-      return NULL;
-    }
+  if (!bsl_read_regular_file (path, &contents, &length, error))
+    return NULL;
   base_dir = g_path_get_dirname (path);
   return bsl_graph_load_data (contents, length, path, base_dir, error);
 }
@@ -851,19 +952,65 @@ process_to_json (const BslProcess *process)
 }
 
 /* json-glib 1.6 writes a whole double in exponent form as "1e+30.0", which is not JSON (nor
- * readable by json-glib). Drop the ".0" after an exponent that stands as a value. */
+ * readable by json-glib). Drops the ".0" after the exponent of such numbers, and only of
+ * numbers: text inside strings is the user's and stays as it is. */
+static gboolean
+is_broken_exponent (const char *token,
+                    gsize       length)
+{
+  const char *e = memchr (token, 'e', length);
+
+  if (e == NULL || length < 4 || token[length - 2] != '.' || token[length - 1] != '0')
+    return FALSE;
+  /* After the 'e': an optional sign, digits, then the stray ".0". */
+  e++;
+  if (*e == '+' || *e == '-')
+    e++;
+  if (e >= token + length - 2)
+    return FALSE;
+  for (; e < token + length - 2; e++)
+    if (!g_ascii_isdigit (*e))
+      return FALSE;
+  return TRUE;
+}
+
 static char *
 repair_exponents (char  *text,
                   gsize *length)
 {
-  g_autoptr(GRegex) regex = g_regex_new ("(?<=[\\s:,\\[])(-?[0-9.]+e[+-]?[0-9]+)\\.0(?=[\\s,\\]}])",
-                                         G_REGEX_OPTIMIZE, 0, NULL);
-  char *fixed = g_regex_replace (regex, text, -1, 0, "\\1", 0, NULL);
+  GString *fixed = g_string_sized_new (strlen (text));
+  gboolean in_string = FALSE;
 
+  for (const char *p = text; *p != '\0';)
+    {
+      gsize n = 1;
+
+      if (in_string)
+        {
+          if (*p == '\\' && p[1] != '\0')
+            n = 2;
+          else if (*p == '"')
+            in_string = FALSE;
+        }
+      else if (*p == '"')
+        in_string = TRUE;
+      else if (g_ascii_isdigit (*p) || *p == '-')
+        {
+          n = strspn (p, "0123456789.eE+-");
+          if (is_broken_exponent (p, n))
+            {
+              g_string_append_len (fixed, p, n - 2);
+              p += n;
+              continue;
+            }
+        }
+      g_string_append_len (fixed, p, n);
+      p += n;
+    }
   g_free (text);
   if (length != NULL)
-    *length = strlen (fixed);
-  return fixed;
+    *length = fixed->len;
+  return g_string_free (fixed, FALSE);
 }
 
 char *
@@ -925,6 +1072,5 @@ bsl_graph_save_file (const BslGraph  *graph,
   gsize length;
   g_autofree char *data = bsl_graph_to_data (graph, &length);
 
-  /* g_file_set_contents writes a temporary file and renames it over path. */
-  return g_file_set_contents (path, data, length, error);
+  return bsl_write_file_atomic (path, data, length, error);
 }

@@ -5,7 +5,9 @@
 
 #include <string.h>
 
+#include "bsl-atomic-file.h"
 #include "bsl-error.h"
+#include "bsl-limits.h"
 #include "bsl-network-file.h"
 
 static gboolean
@@ -117,7 +119,7 @@ bsl_npy_load (const char  *path,
   const guchar *data;
   BslArray *array;
 
-  if (!g_file_get_contents (path, &contents, &length, error))
+  if (!bsl_read_regular_file (path, &contents, &length, error))
     return NULL;
   if (length < 10 || memcmp (contents, "\x93NUMPY", 6) != 0)
     {

@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bsl-atomic-file.h"
 #include "bsl-equations-type.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-learning-rule.h"
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
+#include "bsl-limits.h"
 #include "bsl-kernel-common.h"
 #include "bsl-runtime-private.h"
 
@@ -288,6 +290,9 @@ bsl_runtime_new (const BslGraph      *graph,
         return NULL;
     }
   if (!_bsl_graph_check_connections (graph, error))
+    return NULL;
+  /* The runtime holds its own copy of every Var next to the graph's. */
+  if (!bsl_graph_check_memory (graph, 2, error))
     return NULL;
 
   runtime = g_new0 (BslRuntime, 1);
@@ -726,35 +731,11 @@ bsl_runtime_write_csv (const BslRuntime  *runtime,
                        const char        *path,
                        GError           **error)
 {
-  g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
-  int fd = g_mkstemp (tmp);
-  FILE *stream;
-  gboolean ok;
+  BslAtomicFile *file = bsl_atomic_file_new (path, error);
 
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "%s: cannot create the file: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  stream = fdopen (fd, "w");
-  ok = bsl_runtime_write_csv_stream (runtime, stream, error);
-  if (fclose (stream) != 0 && ok)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "%s: writing failed: %s", path, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (ok && g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "%s: cannot replace the file: %s", path, g_strerror (saved));
-      ok = FALSE;
-    }
-  if (!ok)
-    g_unlink (tmp);
-  return ok;
+  if (file == NULL)
+    return FALSE;
+  /* A write error stays on the stream: commit reports it with the path and removes the file. */
+  bsl_runtime_write_csv_stream (runtime, bsl_atomic_file_stream (file), NULL);
+  return bsl_atomic_file_commit (file, error);
 }

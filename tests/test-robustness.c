@@ -734,7 +734,7 @@ test_regressions (void)
       { "lif", "\"bias_mant\": \"x\" is not a finite" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"neg.npy\"}}}", ""), { "lif", "bias_mant", "neg.npy" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"/dev/zero\"}}}", ""),
-      { "lif", "bias_mant", "/dev/zero is not a regular file" } },
+      { "lif", "bias_mant", "/dev/zero is outside the network's folder" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"wrapall.npy\"}}}", ""), { "bias_mant", "wrapall.npy", "truncated" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"wrap2.npy\"}}}", ""), { "bias_mant", "wrap2.npy", "truncated" } },
     { NET (LIF ", \"params\": {\"bias_mant\": {\"file\": \"limit.npy\"}}}", ""), { "bias_mant", "limit.npy", "truncated" } },

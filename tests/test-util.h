@@ -24,5 +24,11 @@ void       test_add_dir_cases   (const char   *prefix,
                                  const char   *dir,
                                  const char   *suffix,
                                  GTestDataFunc func);
+/* Writes @contents to @dir/@name; returns the path. */
+char      *test_write_file      (const char *dir,
+                                 const char *name,
+                                 const char *contents);
+/* Removes a folder and everything below it (symbolic links, not what they point to). */
+void       test_remove_tree     (const char *path);
 
 G_END_DECLS

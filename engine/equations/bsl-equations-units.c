@@ -241,7 +241,7 @@ append_power (GString    *s,
   if (fabs (p - 1) > 1e-9)
     {
       if (fabs (p - round (p)) < 1e-9)
-        g_string_append_printf (s, "**%d", (int) round (p));
+        g_string_append_printf (s, "**%.0f", round (p));   /* beyond an int's range too */
       else
         g_string_append_printf (s, "**%g", p);
     }

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-atomic-file.h"
 #include "bsl-fit.h"
 
 struct _BslFit
@@ -415,5 +416,5 @@ bsl_fit_write_history_csv (BslFit      *fit,
         g_string_append_printf (out, ",%s", g_ascii_formatd (buffer, sizeof buffer, "%.17g", row->x[k]));
       g_string_append_c (out, '\n');
     }
-  return g_file_set_contents (path, out->str, out->len, error);
+  return bsl_write_file_atomic (path, out->str, out->len, error);
 }

@@ -9,6 +9,7 @@
 
 #include <glib/gstdio.h>
 
+#include "bsl-atomic-file.h"
 #include "bsl-error.h"
 #include "bsl-optimizer-private.h"
 
@@ -594,8 +595,7 @@ bsl_optimizer_write_history_csv (BslOptimizer *opt,
         }
       g_string_append_c (out, '\n');
     }
-  /* g_file_set_contents writes a temporary file and renames it. */
-  if (!g_file_set_contents (path, out->str, out->len, error))
+  if (!bsl_write_file_atomic (path, out->str, out->len, error))
     return FALSE;
   return TRUE;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-limits.h"
 #include "bsl-network-file.h"
 #include "bsl-reference.h"
 
@@ -185,10 +186,10 @@ csv_reader_open (CsvReader   *reader,
 
   reader->display = path;
   reader->line_no = 0;
-  if (!g_file_get_contents (path, &reader->contents, &length, &local_error))
+  if (!bsl_read_regular_file (path, &reader->contents, &length, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot read the reference: %s", path, local_error->message);
+                   "cannot read the reference: %s", local_error->message);
       return FALSE;
     }
   if (memchr (reader->contents, '\0', length) != NULL)
@@ -325,6 +326,34 @@ find_column (char      **header,
   return -1;
 }
 
+/* The cells (steps x neurons) of a reference, checked for overflow and against the memory
+ * budget before anything of that size is allocated: step and neuron numbers come from the
+ * file, up to 1e12 each. */
+static gboolean
+reference_cells (const char  *path,
+                 gint64       min_step,
+                 gint64       max_step,
+                 gint64       n_neurons,
+                 gsize        bytes_per_cell,
+                 gsize       *cells,
+                 GError     **error)
+{
+  guint64 n_steps = (guint64) (max_step - min_step) + 1, product, bytes;
+
+  if (!g_uint64_checked_mul (&product, n_steps, (guint64) n_neurons) ||
+      !g_uint64_checked_mul (&bytes, product, bytes_per_cell) || product > G_MAXSIZE)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "%s: steps %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " of %" G_GINT64_FORMAT
+                   " neurons: too large a reference", path, min_step, max_step, n_neurons);
+      return FALSE;
+    }
+  if (!bsl_memory_check (bytes, path, error))
+    return FALSE;
+  *cells = (gsize) product;
+  return TRUE;
+}
+
 typedef struct
 {
   gint64 step;
@@ -345,6 +374,7 @@ bsl_reference_load_long_csv (const char  *path,
   int col_step, col_neuron, col_var[BSL_REF_N_VARS];
   guint n_header;
   gint64 min_step = G_MAXINT64, max_step = G_MININT64, max_neuron = -1;
+  gsize cells;
   char *line;
   gboolean ok = FALSE;
 
@@ -424,25 +454,24 @@ bsl_reference_load_long_csv (const char  *path,
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
       goto out;
     }
-  if ((guint64) (max_step - min_step + 1) * (guint64) (max_neuron + 1) != rows->len)
+  /* Every (step, neuron) has one row, so the grid has as many cells as the file has rows;
+   * anything larger names a row that is missing (found below, when the grid fits). */
+  if (!reference_cells (path, min_step, max_step, max_neuron + 1,
+                        BSL_REF_N_VARS * sizeof (double) + sizeof (guint), &cells, error))
+    goto out;
+  if (cells != rows->len && cells > 100000000)
     {
-      /* Find the first (step, neuron) that is missing or given twice, to name it. */
-      gsize n_steps = max_step - min_step + 1, n_neurons = max_neuron + 1;
-
-      if ((guint64) n_steps * n_neurons > 100000000)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "%s: steps %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " and neurons "
-                       "0..%" G_GINT64_FORMAT " do not fit the %u data rows",
-                       path, min_step, max_step, max_neuron, rows->len);
-          goto out;
-        }
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "%s: steps %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " and neurons "
+                   "0..%" G_GINT64_FORMAT " do not fit the %u data rows",
+                   path, min_step, max_step, max_neuron, rows->len);
+      goto out;
     }
   ref = bsl_reference_new (max_step - min_step + 1, max_neuron + 1, path);
-  seen_line = g_new0 (guint, ref->n_steps * ref->n_neurons);
+  seen_line = g_new0 (guint, cells);
   for (guint v = 0; v < BSL_REF_N_VARS; v++)
     if (col_var[v] >= 0)
-      ref->data[v] = g_new0 (double, ref->n_steps * ref->n_neurons);
+      ref->data[v] = g_new0 (double, cells);
   for (guint r = 0; r < rows->len; r++)
     {
       const LongRow *row = &g_array_index (rows, LongRow, r);
@@ -785,6 +814,7 @@ bsl_reference_load_probe_csv (const char  *path,
   g_autofree int *probe_var = NULL;
   g_autofree guint *seen_line = NULL;
   gint64 min_step = G_MAXINT64, max_step = G_MININT64, n_index[BSL_REF_N_VARS];
+  gsize cells;
   int col_step, col_probe, col_index, col_value;
   guint n_header;
   char *line;
@@ -889,11 +919,15 @@ bsl_reference_load_probe_csv (const char  *path,
           }
         n_neurons = n_index[v];
       }
-    if ((guint64) (max_step - min_step + 1) * (guint64) n_neurons > 100000000)
+    if (!reference_cells (path, min_step, max_step, n_neurons,
+                          BSL_REF_N_VARS * (sizeof (double) + sizeof (guint)), &cells, error))
+      goto out;
+    /* One row per cell at most: a larger grid has holes, named below. */
+    if (cells > (gsize) rows->len * BSL_REF_N_VARS)
       {
         g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "%s: steps %" G_GINT64_FORMAT "..%"
-                     G_GINT64_FORMAT " of %" G_GINT64_FORMAT " neurons: too large a reference",
-                     path, min_step, max_step, n_neurons);
+                     G_GINT64_FORMAT " of %" G_GINT64_FORMAT " neurons do not fit the %u data rows",
+                     path, min_step, max_step, n_neurons, rows->len);
         goto out;
       }
     ref = bsl_reference_new (max_step - min_step + 1, n_neurons, path);
@@ -950,16 +984,17 @@ bsl_reference_load (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) fields = NULL;
   char *newline;
+  gsize length;
 
   if (g_str_has_suffix (path, ".npy") || g_str_has_suffix (path, ".NPY"))
     return bsl_reference_load_npy (path, var_name, error);
 
   /* A long reference is told by its header. Reading the whole file twice is cheap next to
    * parsing it. */
-  if (!g_file_get_contents (path, &head, NULL, &local_error))
+  if (!bsl_read_regular_file (path, &head, &length, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
-                   "%s: cannot read the reference: %s", path, local_error->message);
+                   "cannot read the reference: %s", local_error->message);
       return NULL;
     }
   if (g_str_has_prefix (head, "\x93NUMPY"))

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
+#include "bsl-atomic-file.h"
 #include "bsl-c-export.h"
 #include "bsl-error.h"
 #include "bsl-interop.h"
@@ -27,15 +30,7 @@ _bsl_interop_write_text (const char  *path,
                          const char  *text,
                          GError     **error)
 {
-  g_autoptr (GError) local = NULL;
-
-  /* g_file_set_contents writes a temporary file beside path and renames it. */
-  if (!g_file_set_contents (path, text, -1, &local))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s", local->message);
-      return FALSE;
-    }
-  return TRUE;
+  return bsl_write_file_atomic (path, text, strlen (text), error);
 }
 
 gboolean

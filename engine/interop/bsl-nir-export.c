@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-atomic-file.h"
 #include "bsl-equations-templates.h"
 #include "bsl-nir-equations.h"
 #include "bsl-runtime.h"
@@ -823,12 +824,11 @@ bsl_nir_export_file (const BslGraph            *graph,
   BslTag tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
   g_autoptr (GPtrArray) ends = g_ptr_array_new ();
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = NULL;
+  g_autofree char *image = NULL;
   gboolean ok = FALSE;
-  hid_t file = -1, root = -1, nodes = -1;
-  int fd;
+  hid_t file = -1, root = -1, nodes = -1, access = -1;
+  gssize image_size;
 
   g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
 
@@ -946,17 +946,13 @@ bsl_nir_export_file (const BslGraph            *graph,
             syn->proc->name);
     }
 
-  /* Write beside the destination, then rename. */
-  tmp = g_build_filename (dir, ".nir-export-XXXXXX", NULL);
-  fd = g_mkstemp (tmp);
-  if (fd < 0)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: cannot create a file in %s: %s",
-                   base, dir, g_strerror (errno));
-      goto out;
-    }
-  close (fd);
-  file = H5Fcreate (tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  /* HDF5 builds the file in memory (the core driver without a backing store) and it is written
+   * out whole at the end: a full disk then fails our write, which removes its temporary file,
+   * rather than H5Fclose, which would leave the file open for HDF5 to crash on at exit. */
+  access = H5Pcreate (H5P_FILE_ACCESS);
+  if (access < 0 || H5Pset_fapl_core (access, 1 << 20, FALSE) < 0)
+    goto write_failed;
+  file = H5Fcreate (base, H5F_ACC_TRUNC, H5P_DEFAULT, access);
   if (file < 0 || !w_string (file, "version", BSL_NIR_VERSION))
     goto write_failed;
   root = H5Gcreate2 (file, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -1053,25 +1049,22 @@ bsl_nir_export_file (const BslGraph            *graph,
   nodes = -1;
   H5Gclose (root);
   root = -1;
-  if (H5Fclose (file) < 0)
-    {
-      file = -1;
-      goto write_failed;
-    }
+  if (H5Fflush (file, H5F_SCOPE_GLOBAL) < 0)
+    goto write_failed;
+  image_size = H5Fget_file_image (file, NULL, 0);
+  if (image_size <= 0)
+    goto write_failed;
+  image = g_malloc (image_size);
+  if (H5Fget_file_image (file, image, image_size) != image_size)
+    goto write_failed;
+  H5Fclose (file);
   file = -1;
-  if (g_rename (tmp, path) != 0)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: cannot write: %s", path,
-                   g_strerror (errno));
-      goto out;
-    }
-  g_clear_pointer (&tmp, g_free);
-  ok = TRUE;
+  ok = bsl_write_file_atomic (path, image, image_size, error);
   goto out;
 
 write_failed:
-  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: writing the HDF5 file failed (disk full "
-               "or a name that HDF5 refuses?)", path);
+  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: building the HDF5 file failed (a name "
+               "that HDF5 refuses?)", path);
 out:
   if (nodes >= 0)
     H5Gclose (nodes);
@@ -1079,8 +1072,8 @@ out:
     H5Gclose (root);
   if (file >= 0)
     H5Fclose (file);
-  if (tmp != NULL)
-    g_unlink (tmp);
+  if (access >= 0)
+    H5Pclose (access);
   g_ptr_array_unref (ctx.groups);
   g_hash_table_unref (ctx.items);
   g_ptr_array_unref (ctx.order);

@@ -16,6 +16,7 @@
 
 #include "bsl-error.h"
 #include "bsl-interop-private.h"
+#include "bsl-limits.h"
 #include "bsl-nir-import.h"
 #include "bsl-nir-private.h"
 
@@ -2446,11 +2447,8 @@ bsl_nir_import_file (const char                *path,
   /* HDF5 prints its own error stacks by default; Basalt reports through GError instead. */
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
 
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no such file", path);
-      goto out;
-    }
+  if (!bsl_check_regular_file (path, error))
+    goto out;
   if (H5Fis_hdf5 (path) <= 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
