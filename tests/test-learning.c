@@ -316,8 +316,7 @@ add_trace_cases (void)
   for (guint k = 0; k < names->len; k++)
     {
       g_autofree char *path = g_strdup_printf ("/learning/lava-trace/%s", (char *) names->pdata[k]);
-      /* The names live as long as the test program. */
-      g_test_add_data_func (path, names->pdata[k], run_trace_case);
+      g_test_add_data_func_full (path, names->pdata[k], run_trace_case, g_free);
     }
 }
 
