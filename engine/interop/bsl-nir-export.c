@@ -18,6 +18,7 @@
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-nir-export.h"
+#include "bsl-nir-export-graph.h"
 #include "bsl-nir-import.h"
 #include "bsl-nir-private.h"
 
@@ -315,6 +316,66 @@ lookup (Ctx *ctx, const char *name)
   return g_hash_table_lookup (ctx->items, name);
 }
 
+/* TRUE when the process has connections on that side and every one of them ends at a left-out
+ * process (the name of one in *other). */
+static gboolean
+stranded_side (Ctx *ctx, const char *name, gboolean incoming, const char **other)
+{
+  gboolean any = FALSE;
+
+  for (guint c = 0; c < ctx->graph->connections->len; c++)
+    {
+      const BslConnection *conn = ctx->graph->connections->pdata[c];
+      const char *self = incoming ? conn->to_process : conn->from_process;
+      const char *peer = incoming ? conn->from_process : conn->to_process;
+      Item *it;
+
+      if (!g_str_equal (self, name))
+        continue;
+      it = lookup (ctx, peer);
+      if (it == NULL || it->role != ROLE_SKIP)
+        return FALSE;
+      any = TRUE;
+      *other = peer;
+    }
+  return any;
+}
+
+/* A connection, source or Monitor whose only partners were left out would dangle in the graph:
+ * it leaves with them. */
+static void
+drop_stranded (Ctx *ctx)
+{
+  gboolean changed = TRUE;
+
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < ctx->order->len; i++)
+        {
+          Item *it = ctx->order->pdata[i];
+          const char *other = NULL;
+          gboolean stranded;
+
+          if (it->role == ROLE_SYNAPSE)
+            stranded = stranded_side (ctx, it->proc->name, TRUE, &other)
+                       || stranded_side (ctx, it->proc->name, FALSE, &other);
+          else if (it->role == ROLE_INPUT)
+            stranded = stranded_side (ctx, it->proc->name, FALSE, &other);
+          else if (it->role == ROLE_OUTPUT)
+            stranded = stranded_side (ctx, it->proc->name, TRUE, &other);
+          else
+            continue;
+          if (!stranded)
+            continue;
+          it->role = ROLE_SKIP;
+          changed = TRUE;
+          note (ctx, "%s (%s) was left out with %s, which it connects to", it->proc->name,
+                it->proc->type->name, other);
+        }
+    }
+}
+
 /* The first connection process (not a DelayDense) feeding neuron `to`: where an input bias goes. */
 static Item *
 bias_carrier (Ctx *ctx, const char *to)
@@ -446,6 +507,32 @@ is_lava_lif_equations (Ctx *ctx, const BslProcess *p)
   return TRUE;
 }
 
+/* NIR's neurons start at v = 0: a membrane starting elsewhere is measured from its initial value,
+ * so every voltage (leak, threshold, reset) moves by -v0. */
+static void
+shift_to_initial_v (Ctx *ctx, Item *it)
+{
+  static const BslNirField voltages[] = { BSL_NIR_V_LEAK, BSL_NIR_V_THRESHOLD, BSL_NIR_V_RESET };
+  BslNirNeuron *neuron = &it->equations;
+  gboolean any = FALSE;
+
+  for (gsize i = 0; i < it->n; i++)
+    any = any || neuron->v0[i] != 0;
+  if (!any)
+    return;
+  for (guint k = 0; k < G_N_ELEMENTS (voltages); k++)
+    {
+      double *f = neuron->field[voltages[k]];
+      if (f == NULL)
+        continue;
+      for (gsize i = 0; i < it->n; i++)
+        f[i] -= neuron->v0[i];
+    }
+  note (ctx, "%s: %s starts at %g (neuron 0), NIR's neurons at 0: its voltages are written "
+        "relative to the initial value (v_NIR = %s - %g)", it->proc->name, neuron->v_name,
+        neuron->v0[0], neuron->v_name, neuron->v0[0]);
+}
+
 /* An Equations process that is a NIR neuron: its parameters as they are, in SI units. */
 static gboolean
 write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
@@ -459,6 +546,7 @@ write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
 
   if (g < 0)
     return FALSE;
+  shift_to_initial_v (ctx, it);
   for (guint k = 0; k < G_N_ELEMENTS (order); k++)
     if (neuron->field[order[k]] != NULL)
       ok = ok && w_vec (g, _bsl_nir_field_name (order[k]), it->n, neuron->field[order[k]]);
@@ -820,6 +908,7 @@ bsl_nir_export_file (const BslGraph            *graph,
                      GError                   **error)
 {
   Ctx ctx = { 0 };
+  g_autoptr (BslGraph) work = NULL;
   BslTag tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
   g_autoptr (GPtrArray) ends = g_ptr_array_new ();
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
@@ -847,6 +936,8 @@ bsl_nir_export_file (const BslGraph            *graph,
   }
 
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  work = _bsl_nir_export_graph (graph, tag, notes);
+  graph = work;
   ctx.graph = graph;
   ctx.dt = options != NULL && options->dt > 0 ? options->dt : BSL_NIR_DEFAULT_DT;
   ctx.notes = notes;
@@ -911,6 +1002,8 @@ bsl_nir_export_file (const BslGraph            *graph,
                 p->name, t);
         }
     }
+
+  drop_stranded (&ctx);
 
   /* A constant current into one neuron population that also has an incoming synapse is that
    * synapse's Affine bias (a_in units are NIR input units at unit gain). */
