@@ -8,6 +8,7 @@
 #include "bsl-graph.h"
 #include "bsl-graph-private.h"
 #include "bsl-equations-templates.h"
+#include "bsl-learning-rule.h"
 
 /* Elements of one process (neurons, or synapses of a matrix): refused above this before
  * anything is allocated. 2^26 doubles are 512 MiB per Var. docs/file-format.md names it. */
@@ -52,6 +53,8 @@ bsl_process_new (const BslProcType *type,
   process->params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) bsl_array_free);
   process->model = BSL_TAG_NONE;
+  if (bsl_proc_type_is_plastic (type))
+    process->learning_rule = bsl_learning_rule_new_default ();
   return process;
 }
 
@@ -66,6 +69,11 @@ bsl_process_copy (const BslProcess *process)
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_hash_table_insert (copy->params, g_strdup (key), bsl_array_copy (value));
   copy->model = process->model;
+  if (process->learning_rule != NULL)
+    {
+      bsl_learning_rule_free (copy->learning_rule);
+      copy->learning_rule = bsl_learning_rule_copy (process->learning_rule);
+    }
   copy->has_position = process->has_position;
   copy->x = process->x;
   copy->y = process->y;
@@ -86,6 +94,7 @@ bsl_process_free (BslProcess *process)
   g_hash_table_unref (process->params);
   g_clear_pointer (&process->ui, json_object_unref);
   g_clear_pointer (&process->extra, json_object_unref);
+  g_clear_pointer (&process->learning_rule, bsl_learning_rule_free);
   g_free (process);
 }
 

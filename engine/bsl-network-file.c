@@ -10,6 +10,7 @@
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
+#include "bsl-learning-rule.h"
 #include "bsl-network-file.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
@@ -250,6 +251,27 @@ unknown_members (JsonObject *object, const char **known)
   return extra;
 }
 
+/* "learning_rule" of a plastic connection: Lava's rule object as its keyword arguments. */
+static gboolean
+read_learning_rule (BslProcess *process, JsonNode *node, GError **error)
+{
+  g_autoptr(BslLearningRule) rule = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    rule = bsl_learning_rule_from_json (json_node_get_object (node), &local_error);
+  else
+    g_set_error (&local_error, BSL_ERROR, BSL_ERROR_PARSE,
+                 "must be an object {\"type\": \"STDPLoihi\" | \"Loihi2FLearningRule\", ...}");
+  if (rule == NULL)
+    {
+      g_set_error (error, BSL_ERROR, local_error->code, "process '%s' (%s): learning_rule: %s",
+                   process->name, process->type->name, local_error->message);
+      return FALSE;
+    }
+  return bsl_process_set_learning_rule (process, rule, error);
+}
+
 static gboolean
 read_process (BslGraph    *graph,
               JsonNode    *node,
@@ -358,6 +380,12 @@ read_process (BslGraph    *graph,
           const BslVarSpec *spec = bsl_proc_type_find_var (process->type, param);
           BslArray *value;
 
+          if (strcmp (param, "learning_rule") == 0 && bsl_proc_type_is_plastic (process->type))
+            {
+              if (!read_learning_rule (process, json_object_get_member (params, param), error))
+                return FALSE;
+              continue;
+            }
           if (spec == NULL)
             {
               GString *known = g_string_new (NULL);
@@ -799,6 +827,9 @@ process_to_json (const BslProcess *process)
       if (value != NULL)
         json_object_set_member (params, process->type->vars[v].name, array_to_json (value));
     }
+  if (process->learning_rule != NULL)
+    json_object_set_object_member (params, "learning_rule",
+                                   bsl_learning_rule_to_json (process->learning_rule));
   json_object_set_object_member (object, "params", params);
   if (process->model != BSL_TAG_NONE)
     json_object_set_string_member (object, "model", bsl_tag_to_string (process->model));

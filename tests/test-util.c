@@ -8,13 +8,13 @@
 #include "test-util.h"
 
 char *
-test_shared_path (const char *first, ...)
+test_data_path (const char *first, ...)
 {
-  const char *root = g_getenv ("BASALT_SHARED_DIR");
+  const char *root = g_getenv ("BASALT_TEST_DATA_DIR");
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
   va_list args;
 
-  g_ptr_array_add (parts, (gpointer) (root != NULL ? root : "../shared"));
+  g_ptr_array_add (parts, (gpointer) (root != NULL ? root : "tests/data"));
   g_ptr_array_add (parts, (gpointer) first);
   va_start (args, first);
   for (const char *p = va_arg (args, const char *); p != NULL; p = va_arg (args, const char *))

@@ -5,8 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* ../shared/reference (BASALT_SHARED_DIR) and data/examples paths for tests. */
-char      *test_shared_path     (const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* Paths of the suite's own data (tests/data, BASALT_TEST_DATA_DIR) and of data/examples. */
+char      *test_data_path       (const char *first, ...) G_GNUC_NULL_TERMINATED;
 char      *test_examples_path   (const char *name);
 /* Runs the basalt executable; returns the exit status and the captured output. */
 int        test_run_basalt      (char      **out,

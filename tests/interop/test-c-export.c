@@ -482,8 +482,8 @@ main (int argc, char **argv)
   g_autofree char *examples = NULL;
 
   g_test_init (&argc, &argv, NULL);
-  fixed = test_shared_path ("reference", "traces", "fixed", NULL);
-  floating = test_shared_path ("reference", "traces", "float", NULL);
+  fixed = test_data_path ("reference", "traces", "fixed", NULL);
+  floating = test_data_path ("reference", "traces", "float", NULL);
   examples = test_examples_path ("");
 
   g_test_add_data_func ("/c-export/all-types/floating_pt", all_types_float, test_all_types);
