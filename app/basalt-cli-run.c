@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 
@@ -93,7 +94,7 @@ run_to_csv (BslRuntime  *runtime,
       int fd;
 
       tmp = g_strdup_printf ("%s.XXXXXX", out);
-      fd = g_mkstemp (tmp);
+      fd = g_mkstemp_full (tmp, O_RDWR, 0666);   /* the umask applies, as to every output */
       if (fd < 0)
         {
           saved = errno;

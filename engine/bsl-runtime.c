@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -727,7 +728,7 @@ bsl_runtime_write_csv (const BslRuntime  *runtime,
                        GError           **error)
 {
   g_autofree char *tmp = g_strdup_printf ("%s.XXXXXX", path);
-  int fd = g_mkstemp (tmp);
+  int fd = g_mkstemp_full (tmp, O_RDWR, 0666);   /* the umask applies, as to every output */
   FILE *stream;
   gboolean ok;
 

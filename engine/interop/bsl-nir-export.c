@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
@@ -1041,7 +1042,7 @@ bsl_nir_export_file (const BslGraph            *graph,
 
   /* Write beside the destination, then rename. */
   tmp = g_build_filename (dir, ".nir-export-XXXXXX", NULL);
-  fd = g_mkstemp (tmp);
+  fd = g_mkstemp_full (tmp, O_RDWR, 0666);   /* the umask applies, as to every output */
   if (fd < 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: cannot create a file in %s: %s",

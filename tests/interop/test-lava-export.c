@@ -235,6 +235,22 @@ test_lava_sources (void)
   compare_with_lava (graph, graph->run_steps);
 }
 
+/* A negative bias_exp, which Lava computes as a right shift. */
+static void
+test_lava_negative_bias_exp (void)
+{
+  static const char json[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 60},"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [4], \"params\": {\"du\": 4095,"
+    " \"dv\": 300, \"vth\": 3, \"bias_mant\": [100, -100, 4095, -1], \"bias_exp\": [-1, -3, -5, -40]}}],"
+    " \"probes\": [\"lif.v\", \"lif.s_out\"]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "bias-exp", NULL, &error);
+
+  g_assert_no_error (error);
+  compare_with_lava (graph, graph->run_steps);
+}
+
 static void
 test_lava_summary (void)
 {
@@ -665,6 +681,7 @@ main (int argc, char **argv)
   test_add_dir_cases ("/lava-export/lava/traces/fixed", fixed, ".json", test_lava_trace);
   test_add_dir_cases ("/lava-export/lava/traces/float", floating, ".json", test_lava_trace);
   g_test_add_func ("/lava-export/lava/sources", test_lava_sources);
+  g_test_add_func ("/lava-export/lava/negative-bias-exp", test_lava_negative_bias_exp);
   g_test_add_func ("/lava-export/lava-summary/all", test_lava_summary);
   return g_test_run ();
 }
