@@ -446,6 +446,13 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
   else if (type_is (pr, "SigmaDelta"))
     {
       if (fixed)
+        g_string_append_printf (s, "  if (p%u_fixed_model[0] == 0)\n"
+                                "    bsl_k_sigma_delta_fixed_lava_step (0, %" G_GSIZE_FORMAT
+                                ", (int32_t) p%u_sd_vth, (int) p%u_act_mode[0], (int) "
+                                "p%u_cum_error[0], (int) p%u_state_exp[0], p%u_sd_bias, p%u_a_in, "
+                                "p%u_sigma, p%u_act, p%u_residue, p%u_error, p%u_s_out);\n  else\n  ",
+                                k, n, k, k, k, k, k, k, k, k, k, k, k);
+      if (fixed)
         g_string_append_printf (s, "  bsl_k_sigma_delta_fixed_step (0, %" G_GSIZE_FORMAT
                                 ", (int32_t) p%u_sd_vth, (int) p%u_act_mode[0], (int) "
                                 "p%u_state_exp[0], p%u_sd_bias, p%u_a_in, p%u_sigma, p%u_act, "
