@@ -924,6 +924,12 @@ bsl_nir_export_file (const BslGraph            *graph,
 
   if ((int) tag < 0 || tag >= BSL_N_TAGS)
     tag = BSL_TAG_FLOATING_PT;
+  if (options != NULL && !isfinite (options->dt))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "the step dt must be a finite number of "
+                   "seconds, not %g", options->dt);
+      return FALSE;
+    }
   /* Only what the engine runs is exported: it checks the values (Loihi 2 ranges, shapes) that
    * the conversions below rely on. */
   {

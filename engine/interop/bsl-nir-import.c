@@ -2431,6 +2431,12 @@ bsl_nir_import_file (const char                *path,
   gboolean ok = FALSE;
 
   g_return_val_if_fail (path != NULL, NULL);
+  if (options != NULL && !isfinite (options->dt))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "the step dt must be a finite number of "
+                   "seconds, not %g", options->dt);
+      return NULL;
+    }
 
   ctx.path = path;
   ctx.display = g_path_get_basename (path);

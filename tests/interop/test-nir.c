@@ -1933,6 +1933,23 @@ test_cli (void)
   status = test_run_basalt (&out, &err, "export", example, "--format", "bogus", "-o", bad_out, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
+
+  /* a step that is not a positive finite number of seconds is refused both ways */
+  for (const char *const *dt = (const char *const[]) { "0", "-0.001", "nan", "inf", "-inf", "1ms", NULL };
+       *dt != NULL; dt++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = test_run_basalt (&out, &err, "export", example, "--format", "nir", "-o", bad_out,
+                                "--dt", *dt, NULL);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (err, "--dt must be a positive number of seconds"));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = test_run_basalt (&out, &err, "import", nir, "-o", bad_out, "--dt", *dt, NULL);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
+    }
 }
 
 static void
