@@ -2141,7 +2141,11 @@ emit_synapse (Ctx *ctx, BslGraph *graph, Node *consumer, Part *cpart, const doub
       }
   if (!any)
     return TRUE;
-  if (identity && !delayed && (prod->kind == NODE_SOURCE || consumer->kind == NODE_SINK))
+  /* A plain edge from an Input or to an Output is a direct wire; any weight node (Linear,
+   * Affine, Scale, even one holding the identity) is a connection process, which takes one step
+   * as every Basalt connection does. The timing follows the graph, not the weights' values. */
+  if (term->via == NULL && identity && !delayed
+      && (prod->kind == NODE_SOURCE || consumer->kind == NODE_SINK))
     return connect (graph, ppart->name, from_port, cpart->name, "a_in", error);
 
   if (term->via != NULL && consumer->parts->len == 1 && prod->parts->len == 1)

@@ -1661,26 +1661,20 @@ test_strings_gzip_defaults (void)
 
 /* Dotted node names are plain names (snnTorch writes "lif1.w_rec"); an empty edge list may be a
  * (0,) float dataset, as h5py writes it. */
+/* input (2) -> linear (Linear, 2 x 2 weights w) -> lif (LIF) -> output */
 static void
-test_dotted_names_and_empty_edges (void)
+write_chain_nir (const char *path, const char *linear, const double *w)
 {
-  static const double w[4] = { 1, 0.5, 0, 2 }, tau[2] = { 0.01, 0.01 }, one[2] = { 1, 1 };
-  static const double zero[2] = { 0, 0 };
-  g_autofree char *dir = test_tmp_dir ();
-  g_autofree char *path = g_build_filename (dir, "dotted.nir", NULL);
-  g_autofree char *empty = g_build_filename (dir, "empty-edges.nir", NULL);
-  const char *ends[] = { "input", "fc.0", "fc.0", "lif", "lif", "output" };
+  static const double tau[2] = { 0.01, 0.01 }, one[2] = { 1, 1 }, zero[2] = { 0, 0 };
+  const char *ends[] = { "input", linear, linear, "lif", "lif", "output" };
   hsize_t wd[2] = { 2, 2 };
   NirFile f = nir_begin (path, STR_VLEN, 0);
-  g_autoptr (BslGraph) graph = NULL;
-  g_autoptr (BslGraph) lone = NULL;
-  const BslProcess *dense;
   hid_t g;
 
   g = h5_node (f.nodes, "input", "Input", STR_VLEN);
   h5_shape (g, 2);
   H5Gclose (g);
-  g = h5_node (f.nodes, "fc.0", "Linear", STR_VLEN);
+  g = h5_node (f.nodes, linear, "Linear", STR_VLEN);
   h5_floats (g, "weight", 2, wd, w, FALSE);
   H5Gclose (g);
   g = h5_node (f.nodes, "lif", "LIF", STR_VLEN);
@@ -1693,6 +1687,49 @@ test_dotted_names_and_empty_edges (void)
   h5_shape (g, 2);
   H5Gclose (g);
   nir_end (&f, ends, 3, STR_VLEN);
+}
+
+/* An Input through a Linear node reaches its neurons one step later whatever the weights: an
+ * identity matrix is a Dense like any other (it was a direct wire, one step early). */
+static void
+test_timing_does_not_depend_on_weights (void)
+{
+  static const double identity[4] = { 1, 0, 0, 1 }, doubled[4] = { 2, 0, 0, 2 };
+  const double *weights[] = { identity, doubled };
+  g_autofree char *dir = test_tmp_dir ();
+
+  for (guint k = 0; k < G_N_ELEMENTS (weights); k++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/timing%u.nir", dir, k);
+      g_autoptr (BslGraph) graph = NULL;
+      const BslProcess *fc;
+
+      write_chain_nir (path, "fc", weights[k]);
+      graph = import_ok (path, NULL);
+      fc = bsl_graph_find_process (graph, "fc");
+      if (fc == NULL)
+        g_error ("weights %g: the Input is wired to the neurons without the Linear's step",
+                 weights[k][0]);
+      g_assert_cmpstr (fc->type->name, ==, "Dense");
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_dotted_names_and_empty_edges (void)
+{
+  static const double w[4] = { 1, 0.5, 0, 2 };
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "dotted.nir", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty-edges.nir", NULL);
+  NirFile f;
+  g_autoptr (BslGraph) graph = NULL;
+  g_autoptr (BslGraph) lone = NULL;
+  const BslProcess *dense;
+  hid_t g;
+
+  write_chain_nir (path, "fc.0", w);
   graph = import_ok (path, NULL);
   dense = bsl_graph_find_process (graph, "fc_0");
   g_assert_nonnull (dense);
@@ -1988,6 +2025,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/import/reference-conv-flattened", test_reference_conv_flattened);
   g_test_add_func ("/nir/import/strings-gzip-defaults", test_strings_gzip_defaults);
   g_test_add_func ("/nir/import/dotted-names-empty-edges", test_dotted_names_and_empty_edges);
+  g_test_add_func ("/nir/import/timing-does-not-depend-on-weights", test_timing_does_not_depend_on_weights);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/nir/import/malformed/%s", bad_cases[i].name);
