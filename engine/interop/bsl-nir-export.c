@@ -425,18 +425,38 @@ w_string (hid_t loc, const char *name, const char *s)
   return st >= 0;
 }
 
+/* Large matrices are stored gzip-compressed in chunks (h5py and libhdf5 read them as any
+ * dataset): a sparse connection matrix written densely is mostly zeros. */
+#define COMPRESS_MIN_ELEMENTS 4096
+
 static gboolean
 w_f64 (hid_t loc, const char *name, int rank, const hsize_t *dims, const double *v)
 {
   hid_t sp = rank == 0 ? H5Screate (H5S_SCALAR) : H5Screate_simple (rank, dims, NULL);
-  hid_t d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t plist = H5P_DEFAULT;
+  hsize_t n = 1;
+  hid_t d;
   herr_t st = -1;
 
+  for (int k = 0; k < rank; k++)
+    n *= dims[k];
+  if (rank == 2 && n >= COMPRESS_MIN_ELEMENTS)
+    {
+      /* chunks of whole rows, about 64k values each */
+      hsize_t chunk[2] = { MAX (1, MIN (dims[0], 65536 / MAX (dims[1], 1))), dims[1] };
+      plist = H5Pcreate (H5P_DATASET_CREATE);
+      H5Pset_chunk (plist, 2, chunk);
+      H5Pset_shuffle (plist);
+      H5Pset_deflate (plist, 6);
+    }
+  d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, plist, H5P_DEFAULT);
   if (d >= 0)
     {
       st = H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
       H5Dclose (d);
     }
+  if (plist != H5P_DEFAULT)
+    H5Pclose (plist);
   H5Sclose (sp);
   return st >= 0;
 }

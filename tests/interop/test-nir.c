@@ -1262,6 +1262,21 @@ test_export_outputs (void)
   H5Fclose (file);
   g_assert_cmpstr (e, ==, "Output");
   g_assert_cmpstr (i, ==, "Output");
+  /* its sparse matrices stay small: compressed in the NIR file, their non-zeros in .basalt */
+  {
+    GStatBuf st;
+    g_autoptr (BslGraph) back = bsl_nir_import_file (out, NULL, NULL, &error);
+    gsize length = 0;
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_test_message ("ei-network: %" G_GINT64_FORMAT " bytes of NIR", (gint64) st.st_size);
+    g_assert_cmpint (st.st_size, <, 1000000);
+    text = bsl_graph_to_data (back, &length);
+    g_test_message ("imported again: %" G_GSIZE_FORMAT " bytes of .basalt", length);
+    g_assert_cmpuint (length, <, 4000000);
+  }
   remove_tmp (out, dir);
 
   /* the network's probes choose them; a probed Var is said not to be exported */
