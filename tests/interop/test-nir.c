@@ -1282,6 +1282,8 @@ test_export_outputs (void)
   /* the network's probes choose them; a probed Var is said not to be exported */
   g_assert_true (bsl_graph_add_probe (graph, "I.s_out", &error));
   g_assert_true (bsl_graph_add_probe (graph, "E.v", &error));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&dir, g_free);
   out = export_to_tmp (graph, "ei.nir", notes, &dir);
   file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
   g_clear_pointer (&e, g_free);
