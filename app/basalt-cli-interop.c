@@ -3,6 +3,7 @@
  * basalt import FILE.nir -o OUT.basalt */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "basalt-cli.h"
@@ -24,11 +25,30 @@ bad_usage (const char *verb, const char *message)
   return BASALT_EXIT_BAD_INPUT;
 }
 
+/* --dt: a positive finite number of seconds, or 0 when the option was not given. */
+static gboolean
+parse_dt (const char *verb, const char *text, double *dt)
+{
+  char *end = NULL;
+
+  *dt = 0.0;
+  if (text == NULL)
+    return TRUE;
+  *dt = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (*dt) || *dt <= 0)
+    {
+      fprintf (stderr, "basalt %s: --dt must be a positive number of seconds (e.g. 0.001), not "
+               "'%s'\n", verb, text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 basalt_cli_export (int    argc,
                    char **argv)
 {
-  g_autofree char *format = NULL, *out = NULL, *tag_text = NULL, *prefix = NULL;
+  g_autofree char *format = NULL, *out = NULL, *tag_text = NULL, *prefix = NULL, *dt_text = NULL;
   double dt = 0.0;
   gint64 steps = -1, seed = -1;
   g_auto (GStrv) probes = NULL;
@@ -36,7 +56,7 @@ basalt_cli_export (int    argc,
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "nir, c or lava", "FORMAT" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "File to write", "OUT" },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt (default: the file's)", "TAG" },
-    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt, "nir: seconds per step (default 0.001)", "SECONDS" },
+    { "dt", 0, 0, G_OPTION_ARG_STRING, &dt_text, "nir: seconds per step (default 0.001)", "SECONDS" },
     { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix, "c: name prefix of the library API (default: net)", "NAME" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "c, lava: steps to run (default: the file's)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "c: default random seed (default: the file's)", "S" },
@@ -61,6 +81,8 @@ basalt_cli_export (int    argc,
     return bad_usage ("export", "--format (nir, c or lava) and -o OUT are required");
   if (tag_text != NULL && !bsl_tag_from_string (tag_text, &options.tag))
     return bad_usage ("export", "--tag must be floating_pt or fixed_pt");
+  if (!parse_dt ("export", dt_text, &dt))
+    return BASALT_EXIT_BAD_INPUT;
   if (!bsl_export_format_from_string (format, &kind))
     {
       fprintf (stderr, "basalt export: unknown format '%s' (nir, c or lava)\n", format);
@@ -91,12 +113,12 @@ int
 basalt_cli_import (int    argc,
                    char **argv)
 {
-  g_autofree char *out = NULL;
+  g_autofree char *out = NULL, *dt_text = NULL;
   double dt = 0.0;
   gboolean flatten = FALSE;
   GOptionEntry entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Network file to write", "OUT.basalt" },
-    { "dt", 0, 0, G_OPTION_ARG_DOUBLE, &dt, "Seconds per step (default: the file's metadata dt, else 0.001)", "SECONDS" },
+    { "dt", 0, 0, G_OPTION_ARG_STRING, &dt_text, "Seconds per step (default: the file's metadata dt, else 0.001)", "SECONDS" },
     { "flatten-conv", 0, 0, G_OPTION_ARG_NONE, &flatten, "Turn convolutions and pooling into dense weights", NULL },
     { NULL }
   };
@@ -113,8 +135,8 @@ basalt_cli_import (int    argc,
     return bad_usage ("import", "give exactly one NIR file (basalt import FILE.nir -o OUT.basalt)");
   if (out == NULL)
     return bad_usage ("import", "-o OUT.basalt is required");
-  if (dt < 0)
-    return bad_usage ("import", "--dt must be positive");
+  if (!parse_dt ("import", dt_text, &dt))
+    return BASALT_EXIT_BAD_INPUT;
 
   options.dt = dt;
   options.flatten_conv = flatten;

@@ -210,6 +210,53 @@ load_csv_matrix (const char *path, GError **error)
   return array;
 }
 
+/* "sparse": the non-zero elements of a matrix, "index" (row-major positions) and "value". */
+static gboolean
+fill_sparse (JsonObject *object, BslArray *array, GError **error)
+{
+  JsonNode *index_node = json_object_get_member (object, "index");
+  JsonNode *value_node = json_object_get_member (object, "value");
+  JsonArray *index, *value;
+
+  if (index_node == NULL || value_node == NULL || !JSON_NODE_HOLDS_ARRAY (index_node)
+      || !JSON_NODE_HOLDS_ARRAY (value_node))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "the sparse initializer needs the lists "
+                   "\"index\" (positions in row-major order) and \"value\"");
+      return FALSE;
+    }
+  index = json_node_get_array (index_node);
+  value = json_node_get_array (value_node);
+  if (json_array_get_length (index) != json_array_get_length (value))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "the sparse initializer has %u positions "
+                   "but %u values", json_array_get_length (index), json_array_get_length (value));
+      return FALSE;
+    }
+  for (guint k = 0; k < json_array_get_length (index); k++)
+    {
+      JsonNode *i = json_array_get_element (index, k), *v = json_array_get_element (value, k);
+      double position = JSON_NODE_HOLDS_VALUE (i) && json_node_get_value_type (i) == G_TYPE_INT64
+                        ? (double) json_node_get_int (i) : -1;
+      GType type = JSON_NODE_HOLDS_VALUE (v) ? json_node_get_value_type (v) : G_TYPE_INVALID;
+
+      if (position < 0 || position >= (double) array->n)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "sparse initializer: index[%u] must be "
+                       "a whole number from 0 to %" G_GSIZE_FORMAT, k, array->n - 1);
+          return FALSE;
+        }
+      if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "sparse initializer: value[%u] must be "
+                       "a number", k);
+          return FALSE;
+        }
+      array->data[(gsize) position] = json_node_get_double (v);
+    }
+  return TRUE;
+}
+
 BslArray *
 bsl_initializer_expand (JsonNode     *init,
                         guint         ndim,
@@ -265,7 +312,7 @@ bsl_initializer_expand (JsonNode     *init,
   if (kind == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                   "an initializer needs \"init\" (constant, uniform, normal, one_to_one) or "
+                   "an initializer needs \"init\" (constant, uniform, normal, one_to_one, sparse) or "
                    "\"file\"");
       return NULL;
     }
@@ -315,6 +362,11 @@ bsl_initializer_expand (JsonNode     *init,
           array->data[k] = mean + std * sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
         }
     }
+  else if (g_str_equal (kind, "sparse"))
+    {
+      if (!fill_sparse (object, array, error))
+        return NULL;
+    }
   else if (g_str_equal (kind, "one_to_one"))
     {
       double value;
@@ -332,7 +384,7 @@ bsl_initializer_expand (JsonNode     *init,
   else
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                   "unknown initializer '%s' (use constant, uniform, normal, one_to_one or file)",
+                   "unknown initializer '%s' (use constant, uniform, normal, one_to_one, sparse or file)",
                    kind);
       return NULL;
     }

@@ -11,6 +11,7 @@
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
+#include "bsl-json-numbers.h"
 #include "bsl-learning-rule.h"
 #include "bsl-limits.h"
 #include "bsl-network-file.h"
@@ -847,42 +848,59 @@ bsl_graph_load_file (const char  *path,
 
 /* ---------------- writing ---------------- */
 
+/* A parameter's values are written by _bsl_json_array_text, not json-glib (which writes one
+ * number per line and 17 digits): the tree holds a placeholder string "\x01<k>" that is replaced
+ * by texts[k] after generation. An initializer object is kept as it is. */
 static JsonNode *
-number_node (double x)
+array_to_json (const BslArray   *array,
+               const BslProcess *process,
+               GPtrArray        *texts)
 {
-  JsonNode *node = json_node_new (JSON_NODE_VALUE);
-
-  if (x == floor (x) && fabs (x) < 9007199254740992.0)
-    json_node_set_int (node, (gint64) x);
-  else
-    json_node_set_double (node, x);
-  return node;
-}
-
-static JsonNode *
-nested_node (const BslArray *array, guint depth, gsize *offset)
-{
-  JsonArray *list;
+  gboolean process_shape = array->ndim == process->ndim;
   JsonNode *node;
-
-  if (depth >= array->ndim || depth >= BSL_MAX_DIMS)
-    return number_node (array->data[(*offset)++]);
-  list = json_array_sized_new (array->dims[depth]);
-  for (gsize k = 0; k < array->dims[depth]; k++)
-    json_array_add_element (list, nested_node (array, depth + 1, offset));
-  node = json_node_new (JSON_NODE_ARRAY);
-  json_node_take_array (node, list);
-  return node;
-}
-
-static JsonNode *
-array_to_json (const BslArray *array)
-{
-  gsize offset = 0;
+  g_autofree char *mark = NULL;
 
   if (array->init != NULL)
     return json_node_copy (array->init);
-  return nested_node (array, 0, &offset);
+  for (guint d = 0; process_shape && d < array->ndim && d < BSL_MAX_DIMS; d++)
+    process_shape = array->dims[d] == process->dims[d];
+  mark = g_strdup_printf ("\x01%u", texts->len);
+  g_ptr_array_add (texts, _bsl_json_array_text (array, 8, process_shape));
+  node = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (node, mark);
+  return node;
+}
+
+/* json-glib writes the placeholder's control character as \u0001. */
+static char *
+fill_placeholders (const char *text,
+                   GPtrArray  *texts,
+                   gsize      *length)
+{
+  static const char mark[] = "\"\\u0001";
+  GString *out = g_string_sized_new (strlen (text));
+  const char *p = text, *hit;
+
+  while ((hit = strstr (p, mark)) != NULL)
+    {
+      char *end = NULL;
+      guint64 k = g_ascii_strtoull (hit + strlen (mark), &end, 10);
+
+      g_string_append_len (out, p, hit - p);
+      if (end == NULL || *end != '"' || k >= texts->len)
+        {
+          /* not one of ours (a string of the user's that starts the same way) */
+          g_string_append (out, mark);
+          p = hit + strlen (mark);
+          continue;
+        }
+      g_string_append (out, texts->pdata[k]);
+      p = end + 1;
+    }
+  g_string_append (out, p);
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
 }
 
 static void
@@ -898,7 +916,8 @@ copy_members (JsonObject *to, JsonObject *from)
 }
 
 static JsonNode *
-process_to_json (const BslProcess *process)
+process_to_json (const BslProcess *process,
+                 GPtrArray        *texts)
 {
   JsonObject *object = json_object_new ();
   JsonObject *params = json_object_new ();
@@ -926,7 +945,7 @@ process_to_json (const BslProcess *process)
     {
       const BslArray *value = bsl_process_get_param (process, process->type->vars[v].name);
       if (value != NULL)
-        json_object_set_member (params, process->type->vars[v].name, array_to_json (value));
+        json_object_set_member (params, process->type->vars[v].name, array_to_json (value, process, texts));
     }
   if (process->learning_rule != NULL)
     json_object_set_object_member (params, "learning_rule",
@@ -1023,6 +1042,8 @@ bsl_graph_to_data (const BslGraph *graph,
   JsonArray *connections = json_array_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *generated = NULL;
   char *text;
 
   json_object_set_string_member (root, "format", "basalt");
@@ -1032,7 +1053,8 @@ bsl_graph_to_data (const BslGraph *graph,
   json_object_set_int_member (run, "seed", (gint64) graph->run_seed);
   json_object_set_object_member (root, "run", run);
   for (guint i = 0; i < graph->processes->len; i++)
-    json_array_add_element (processes, process_to_json (g_ptr_array_index (graph->processes, i)));
+    json_array_add_element (processes, process_to_json (g_ptr_array_index (graph->processes, i),
+                                                        texts));
   json_object_set_array_member (root, "processes", processes);
   for (guint i = 0; i < graph->connections->len; i++)
     {
@@ -1060,8 +1082,9 @@ bsl_graph_to_data (const BslGraph *graph,
   json_generator_set_root (generator, node);
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, length);
-  return repair_exponents (text, length);
+  generated = repair_exponents (json_generator_to_data (generator, NULL), NULL);
+  text = fill_placeholders (generated, texts, length);
+  return text;
 }
 
 gboolean

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "test-util.h"
@@ -154,6 +155,37 @@ test_headless_start (void)
   g_assert_nonnull (strstr (out, "E.s_out"));
 }
 
+/* Every file the command line writes follows the umask (0644 under umask 022), as any tool's. */
+static void
+test_outputs_follow_umask (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *example = test_examples_path ("ringbuffer-dense-lif.basalt");
+  const char *const outputs[][3] = {
+    { "run.csv", "run", NULL }, { "net.nir", "export", "nir" }, { "net.c", "export", "c" },
+    { "net.py", "export", "lava" },
+  };
+  mode_t saved = umask (022);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, outputs[i][0], NULL);
+      g_autofree char *out = NULL, *err = NULL;
+      GStatBuf st;
+      int status = outputs[i][2] == NULL
+        ? test_run_basalt (&out, &err, "run", example, "--steps", "5", "--out", path, NULL)
+        : test_run_basalt (&out, &err, "export", example, "--format", outputs[i][2], "-o", path, NULL);
+
+      g_assert_cmpint (status, ==, 0);
+      g_assert_cmpint (g_stat (path, &st), ==, 0);
+      if ((st.st_mode & 0777) != 0644)
+        g_error ("%s is created with mode %o under umask 022", outputs[i][0], st.st_mode & 0777);
+      g_unlink (path);
+    }
+  umask (saved);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -163,5 +195,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-input-exit-2", test_bad_input_exit_2);
   g_test_add_func ("/cli/bench-counts", test_bench_counts);
   g_test_add_func ("/cli/headless-start", test_headless_start);
+  g_test_add_func ("/cli/outputs-follow-umask", test_outputs_follow_umask);
   return g_test_run ();
 }

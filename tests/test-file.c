@@ -333,6 +333,81 @@ test_run_records_probes (void)
   g_rmdir (dir);
 }
 
+/* Large matrices are written compactly: rows on lines, mostly-zero ones as their non-zero
+ * elements; numbers in their shortest exact form. Everything reads back exactly. */
+static void
+test_compact_numbers (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_new ();
+  g_autoptr (BslGraph) again = NULL;
+  gsize n = 40, dims[2] = { 60, 40 }, lines = 0;
+  g_autoptr (BslArray) w = bsl_array_new (2, dims);
+  g_autoptr (BslArray) dense = bsl_array_new (2, dims);
+  g_autofree double *bias = g_new0 (double, n);
+  g_autofree char *text = NULL;
+  BslProcess *p;
+
+  for (gsize k = 0; k < n; k++)
+    bias[k] = k * 0.1;
+  w->data[7] = 0.1;
+  w->data[1234] = -2.5e-9;
+  w->data[2399] = 1.0 / 3.0;
+  for (gsize k = 0; k < dense->n; k++)
+    dense->data[k] = (double) k / 7.0;
+  p = bsl_graph_add_process (graph, "LIF", "lif", 1, &n, &error);
+  g_assert_true (bsl_process_set_param (p, "bias_mant", bsl_array_new_vector (n, bias), &error));
+  g_assert_true (bsl_process_set_param (p, "du", bsl_array_new_scalar (0.1), &error));
+  p = bsl_graph_add_process (graph, "Dense", "sparse", 2, dims, &error);
+  g_assert_true (bsl_process_set_param (p, "weights", bsl_array_copy (w), &error));
+  p = bsl_graph_add_process (graph, "Dense", "dense", 2, dims, &error);
+  g_assert_true (bsl_process_set_param (p, "weights", bsl_array_copy (dense), &error));
+  g_assert_no_error (error);
+
+  text = bsl_graph_to_data (graph, NULL);
+  for (const char *c = text; *c != '\0'; c++)
+    lines += *c == '\n';
+  g_assert_cmpuint (lines, <, 200);   /* 2 400 + 2 400 + 40 numbers, one per line, were ~5 000 */
+  g_assert_nonnull (strstr (text, "\"du\" : 0.1,"));
+  g_assert_null (strstr (text, "0.10000000000000001"));
+  g_assert_nonnull (strstr (text, "[0, 0.1, 0.2, 0.30000000000000004, 0.4,"));
+  g_assert_nonnull (strstr (text, "{\"init\": \"sparse\", \"index\": [7, 1234, 2399],"));
+  g_assert_nonnull (strstr (text, "\"value\": [0.1, -2.5e-09, 0.3333333333333333]}"));
+
+  again = bsl_graph_load_data (text, -1, "compact.basalt", NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (BslArray) got_w = bsl_process_dup_param_full (bsl_graph_find_process (again, "sparse"), "weights", NULL);
+    g_autoptr (BslArray) got_dense = bsl_process_dup_param_full (bsl_graph_find_process (again, "dense"), "weights", NULL);
+    g_autoptr (BslArray) got_bias = bsl_process_dup_param_full (bsl_graph_find_process (again, "lif"), "bias_mant", NULL);
+    g_assert_true (bsl_array_equal (got_w, w));
+    g_assert_true (bsl_array_equal (got_dense, dense));
+    for (gsize k = 0; k < n; k++)
+      g_assert_cmpfloat (got_bias->data[k], ==, bias[k]);
+  }
+
+  /* the sparse form written by hand is checked like any initializer */
+  {
+    static const char *const bad[][2] = {
+      { "{\"init\": \"sparse\", \"index\": [0, 6], \"value\": [1, 2]}", "index[1] must be a whole number from 0 to 5" },
+      { "{\"init\": \"sparse\", \"index\": [0], \"value\": [1, 2]}", "1 positions but 2 values" },
+      { "{\"init\": \"sparse\", \"index\": [0], \"value\": [\"x\"]}", "value[0] must be a number" },
+      { "{\"init\": \"sparse\"}", "needs the lists" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autofree char *json = g_strdup_printf (
+          "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"d\", \"type\": \"Dense\","
+          " \"shape\": [2, 3], \"params\": {\"weights\": %s}}]}", bad[i][0]);
+        g_autoptr (GError) local = NULL;
+        g_autoptr (BslGraph) refused = load_string (json, &local);
+        g_assert_null (refused);
+        if (strstr (local->message, bad[i][1]) == NULL)
+          g_error ("'%s' gave '%s'", bad[i][0], local->message);
+      }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -345,6 +420,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/large-numbers-round-trip", test_large_numbers_round_trip);
   g_test_add_func ("/file/save-is-atomic", test_save_is_atomic);
   g_test_add_func ("/file/probes", test_probes);
+  g_test_add_func ("/file/compact-numbers", test_compact_numbers);
   g_test_add_func ("/file/run-records-probes", test_run_records_probes);
   return g_test_run ();
 }

@@ -159,14 +159,37 @@ test_sigma_delta (void)
 }
 
 static void
+test_sigma_delta_state_exp_lava (void)
+{
+  /* fixed_pt, Lava's default model (PySigmaDeltaModelFixed), state_exp 2: vth 2 -> 8; a change
+   * of 13 is sent as 13 >> 2 = 3 while act becomes 13, so the 1 the shift dropped is lost; at
+   * step 3 the change of 7 stays below 8 and waits as residue. */
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    "{\"name\": \"in\", \"type\": \"RingBuffer\", \"shape\": [1], \"params\": {\"data\": [[13, 0, 7, 0, 1]]}},"
+    "{\"name\": \"n\", \"type\": \"SigmaDelta\", \"shape\": [1], \"params\": {\"vth\": 2, \"state_exp\": 2}}],"
+    "\"connections\": [{\"from\": \"in.s_out\", \"to\": \"n.a_in\"}]}";
+  const char *targets[] = { "n.s_out", "n.act", "n.residue", NULL };
+  BslProbe *p[3];
+  g_autoptr(BslRuntime) rt = run_json (json, BSL_TAG_FIXED_PT, 5, targets, p);
+  /* step 5: sigma 21, delta 21 - 20 + 7 = 8 >= 8: sent 8 >> 2 = 2 */
+  const double s[] = { 3, 0, 0, 0, 2 }, act[] = { 13, 13, 20, 20, 21 }, residue[] = { 0, 0, 7, 7, 0 };
+
+  assert_series (p[0], s, 5, 0);
+  assert_series (p[1], act, 5, 0);
+  assert_series (p[2], residue, 5, 0);
+}
+
+static void
 test_sigma_delta_state_exp (void)
 {
-  /* fixed_pt, state_exp 2: vth and bias are scaled by 4 (vth 2 -> 8); a change of 13 is sent as
-   * 13 >> 2 = 3 and act advances by 3 << 2 = 12, so 1 is left over for later. */
+  /* fixed_pt, the corrected model, state_exp 2: vth and bias are scaled by 4 (vth 2 -> 8); a
+   * change of 13 is sent as 13 >> 2 = 3 and act advances by 3 << 2 = 12, so 1 is left over. */
   const char *json =
     "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
     "{\"name\": \"in\", \"type\": \"RingBuffer\", \"shape\": [1], \"params\": {\"data\": [[13, 0, 7, 0]]}},"
-    "{\"name\": \"n\", \"type\": \"SigmaDelta\", \"shape\": [1], \"params\": {\"vth\": 2, \"state_exp\": 2}}],"
+    "{\"name\": \"n\", \"type\": \"SigmaDelta\", \"shape\": [1], \"params\": {\"vth\": 2, \"state_exp\": 2,"
+    " \"fixed_model\": 1}}],"
     "\"connections\": [{\"from\": \"in.s_out\", \"to\": \"n.a_in\"}]}";
   const char *targets[] = { "n.s_out", "n.act", NULL };
   BslProbe *p[2];
@@ -653,6 +676,7 @@ main (int argc, char **argv)
   g_test_add_func ("/models/rf-float-rotation", test_rf_float_rotation);
   g_test_add_func ("/models/sigma-delta", test_sigma_delta);
   g_test_add_func ("/models/sigma-delta-state-exp", test_sigma_delta_state_exp);
+  g_test_add_func ("/models/sigma-delta-state-exp-lava", test_sigma_delta_state_exp_lava);
   g_test_add_func ("/models/izhikevich-presets", test_izhikevich_presets);
   g_test_add_func ("/models/izhikevich-patterns", test_izhikevich_patterns);
   g_test_add_func ("/models/adex", test_adex);

@@ -472,6 +472,36 @@ test_runner (void)
   bsl_runner_free (runner);
 }
 
+/* A negative bias_exp is a right shift (floor), as Lava's fixed_pt LIF computes it; floating_pt
+ * ignores it, as Lava's floating model does. */
+static void
+test_lif_negative_bias_exp (void)
+{
+  static const char json[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\","
+    " \"shape\": [4], \"params\": {\"du\": 4095, \"dv\": 0, \"vth\": 1000,"
+    " \"bias_mant\": [100, -100, 7, -1], \"bias_exp\": [-3, -3, -3, -40]}}]}";
+  static const double after_two[] = { 24, -26, 0, -2 };
+  g_autoptr (BslGraph) graph = graph_from (json);
+  BslRuntime *runtime = compile (graph, BSL_TAG_FIXED_PT, 1);
+  g_autoptr (BslArray) v = NULL;
+
+  bsl_runtime_run (runtime, 2);
+  v = bsl_runtime_get_var (runtime, "lif", "v", NULL);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpfloat (v->data[i], ==, after_two[i]);
+  bsl_runtime_free (runtime);
+
+  g_assert_true (bsl_process_set_param (bsl_graph_find_process (graph, "lif"), "du",
+                                        bsl_array_new_scalar (1), NULL));
+  runtime = compile (graph, BSL_TAG_FLOATING_PT, 1);
+  bsl_runtime_run (runtime, 2);
+  g_clear_pointer (&v, bsl_array_free);
+  v = bsl_runtime_get_var (runtime, "lif", "v", NULL);
+  g_assert_cmpfloat (v->data[0], ==, 200);
+  bsl_runtime_free (runtime);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -479,6 +509,7 @@ main (int argc, char **argv)
   g_test_add_func ("/runtime/threads-do-not-change-results", test_threads_do_not_change_results);
   g_test_add_func ("/runtime/bench-spike-counts", test_bench_spike_counts);
   g_test_add_func ("/runtime/reset-and-rerun", test_reset_and_rerun);
+  g_test_add_func ("/runtime/lif-negative-bias-exp", test_lif_negative_bias_exp);
   g_test_add_func ("/runtime/get-and-set-vars", test_get_and_set_vars);
   g_test_add_func ("/runtime/loop-without-delay-refused", test_loop_without_delay_refused);
   g_test_add_func ("/runtime/timing", test_timing);

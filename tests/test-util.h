@@ -14,7 +14,7 @@ int        test_run_basalt      (char      **out,
                                  const char *first_arg,
                                  ...) G_GNUC_NULL_TERMINATED;
 char      *test_tmp_dir         (void);
-/* The network a reference trace (../shared/reference/traces/KIND/NAME.json) describes: the
+/* The network a reference trace (tests/data/reference/traces/KIND/NAME.json) describes: the
  * neuron "neuron", its drive "drive" (RingBuffer) and synapses "syn" (Dense), run for the
  * trace's steps under its tag (also returned in tag). */
 BslGraph  *test_trace_network   (const char *json_path,

@@ -358,6 +358,10 @@ add_dim (BslFitProblem *problem,
     {
       lo = spec->fixed_min;
       hi = spec->fixed_max;
+      /* A negative bias_exp (Lava's right shift) only drops the bias's low bits: the search
+       * keeps to Loihi's 0..7. */
+      if (g_str_equal (spec->name, "bias_exp"))
+        lo = MAX (lo, 0);
     }
   else
     {

@@ -446,6 +446,13 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
   else if (type_is (pr, "SigmaDelta"))
     {
       if (fixed)
+        g_string_append_printf (s, "  if (p%u_fixed_model[0] == 0)\n"
+                                "    bsl_k_sigma_delta_fixed_lava_step (0, %" G_GSIZE_FORMAT
+                                ", (int32_t) p%u_sd_vth, (int) p%u_act_mode[0], (int) "
+                                "p%u_cum_error[0], (int) p%u_state_exp[0], p%u_sd_bias, p%u_a_in, "
+                                "p%u_sigma, p%u_act, p%u_residue, p%u_error, p%u_s_out);\n  else\n  ",
+                                k, n, k, k, k, k, k, k, k, k, k, k, k);
+      if (fixed)
         g_string_append_printf (s, "  bsl_k_sigma_delta_fixed_step (0, %" G_GSIZE_FORMAT
                                 ", (int32_t) p%u_sd_vth, (int) p%u_act_mode[0], (int) "
                                 "p%u_state_exp[0], p%u_sd_bias, p%u_a_in, p%u_sigma, p%u_act, "
@@ -713,12 +720,13 @@ emit_table (Out *o)
                                   port->n);
         }
     }
-  g_string_append (s, "};\n");
+  /* The end mark also keeps the list non-empty (ISO C has no empty initialiser). */
+  g_string_append (s, "  { NULL, NULL, NULL, NULL, NULL, 0, 0, NULL }\n};\n");
   g_string_append_printf (s,
     "\nstatic const BslCEntry *\n"
     "bsl_c_find (const char *target)\n"
     "{\n"
-    "  for (size_t e = 0; e < sizeof bsl_c_entries / sizeof bsl_c_entries[0]; e++)\n"
+    "  for (size_t e = 0; bsl_c_entries[e].target != NULL; e++)\n"
     "    if (strcmp (bsl_c_entries[e].target, target) == 0)\n"
     "      return &bsl_c_entries[e];\n"
     "  return NULL;\n"
@@ -893,7 +901,7 @@ bsl_c_export_to_string (const BslGraph           *graph,
   g_string_append (s, "  (void) t;\n  bsl_c_time = t;\n}\n");
 
   /* init / reset */
-  g_string_append_printf (s, "\nstatic void\nbsl_c_load (int all)\n{\n");
+  g_string_append_printf (s, "\nstatic void\nbsl_c_load (int all)\n{\n  (void) all;\n");
   for (guint k = 0; k < rt->n_procs; k++)
     {
       const BslProcRuntime *pr = rt->procs[k];

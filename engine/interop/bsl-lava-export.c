@@ -356,7 +356,8 @@ emit_header (Ctx *ctx, const BslGraph *graph, BslTag tag)
   static const char *const optional[][2] = {
     { "ATRLIF", "from lava.proc.atrlif.process import ATRLIF\n" },
     { "RF", "from lava.proc.rf.process import RF\n" },
-    { "SigmaDelta", "from lava.proc.sdn.process import ActivationMode, SigmaDelta\n" },
+    { "SigmaDelta", "from lava.proc.sdn.process import ActivationMode, SigmaDelta\n"
+                    "from lava.proc.sdn.models import PySigmaDeltaModelFixedCorrected\n" },
     { "Sparse", "from lava.proc.sparse.process import Sparse\nfrom scipy.sparse import csr_matrix\n" },
   };
   GString *s = ctx->s;
@@ -518,8 +519,43 @@ emit_build (Ctx *ctx, const BslGraph *graph, BslTag tag, gint64 steps)
   g_string_append (s, "    return procs\n");
 }
 
+/* MODEL_MAP: the models Loihi2SimCfg must use instead of the ones it would pick: the script's
+ * own processes', and SigmaDelta's corrected fixed_pt model when the network chose it. TRUE when
+ * there is any. */
+static gboolean
+emit_model_map (Ctx *ctx, const BslGraph *graph, BslTag tag)
+{
+  guint lava = 0, corrected = 0;
+
+  for (guint i = 0; tag == BSL_TAG_FIXED_PT && i < graph->processes->len; i++)
+    {
+      const BslProcess *p = graph->processes->pdata[i];
+      g_autoptr (BslArray) choice = NULL;
+      if (!g_str_equal (p->type->name, "SigmaDelta"))
+        continue;
+      choice = bsl_process_dup_param_full (p, "fixed_model", NULL);
+      if (choice->data[0] != 0)
+        corrected++;
+      else
+        lava++;
+    }
+  if (ctx->custom->len == 0 && corrected == 0)
+    return FALSE;
+  g_string_append_printf (ctx->s, "# Models chosen for Loihi2SimCfg\nMODEL_MAP = %s\n",
+                          ctx->custom->len > 0 ? "dict(CUSTOM_MODELS)" : "{}");
+  if (corrected > 0)
+    {
+      g_string_append (ctx->s, "MODEL_MAP[SigmaDelta] = PySigmaDeltaModelFixedCorrected\n");
+      if (lava > 0)
+        note (ctx, "%u SigmaDelta processes use Lava's default fixed_pt model and %u the "
+              "corrected one; Lava chooses one model per process type: all run the corrected "
+              "one", lava, corrected);
+    }
+  return TRUE;
+}
+
 static void
-emit_main (Ctx *ctx)
+emit_main (Ctx *ctx, gboolean model_map)
 {
   g_string_append_printf (ctx->s,
     "\n\ndef attach_recorders(procs, steps):\n"
@@ -580,7 +616,7 @@ emit_main (Ctx *ctx)
     "    write(args.out, results, args.steps)\n\n\n"
     "if __name__ == '__main__':\n"
     "    main()\n",
-    ctx->custom->len > 0 ? ",\n                                            exception_proc_model_map=CUSTOM_MODELS" : "");
+    model_map ? ",\n                                            exception_proc_model_map=MODEL_MAP" : "");
 }
 
 char *
@@ -600,6 +636,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   Ctx ctx = { 0 };
   BslTag tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
   gint64 steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
+  gboolean model_map;
 
   config = bsl_run_config_new (tag);
   config->seed = graph->run_seed;
@@ -627,8 +664,9 @@ bsl_lava_export_to_string (const BslGraph              *graph,
                       error))
     return NULL;
   emit_components (&ctx, graph);
+  model_map = emit_model_map (&ctx, graph, tag);
   emit_build (&ctx, graph, tag, steps);
-  emit_main (&ctx);
+  emit_main (&ctx, model_map);
   if (graph->processes->len == 0)
     note (&ctx, "the network is empty: the script builds nothing");
   return g_string_free (g_steal_pointer (&s), FALSE);

@@ -17,6 +17,8 @@ _bsl_nir_neuron_clear (BslNirNeuron *neuron)
   for (guint k = 0; k < BSL_NIR_N_FIELDS; k++)
     g_clear_pointer (&neuron->field[k], g_free);
   g_clear_pointer (&neuron->dropped, g_free);
+  g_clear_pointer (&neuron->v0, g_free);
+  g_clear_pointer (&neuron->v_name, g_free);
 }
 
 static const char *const field_names[BSL_NIR_N_FIELDS] = {
@@ -446,6 +448,14 @@ _bsl_nir_match_equations (const BslProcess *p,
     snap (out->field[k], n);
   if (bsl_equations_has_refractory (eq))
     out->dropped = g_strdup_printf ("the refractory period (%s)", bsl_equations_get_refractory (eq));
+  {
+    g_autoptr (BslArray) v0 = bsl_process_dup_param_full (p, bsl_equations_get_state_name (eq, v),
+                                                          NULL);
+    out->v_name = g_strdup (bsl_equations_get_state_name (eq, v));
+    out->v0 = g_new0 (double, n);
+    for (gsize i = 0; v0 != NULL && i < n && i < v0->n; i++)
+      out->v0[i] = v0->data[i];
+  }
   if (n_states == 2)
     out->type = out->spiking ? "CubaLIF" : "CubaLI";
   else if (leaky)

@@ -27,6 +27,8 @@ typedef struct
   gboolean    spiking;
   double     *field[BSL_NIR_N_FIELDS]; /* NULL where the node has no such field */
   char       *dropped;                /* what NIR cannot hold (a refractory period), or NULL */
+  double     *v0;                     /* the membrane's initial value, one per neuron */
+  char       *v_name;                 /* the membrane's name in the equations */
 } BslNirNeuron;
 
 /* Probes the compiled equations: a linear model with constant coefficients whose threshold

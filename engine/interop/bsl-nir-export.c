@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 #include <hdf5.h>
@@ -19,6 +20,7 @@
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-nir-export.h"
+#include "bsl-nir-export-graph.h"
 #include "bsl-nir-import.h"
 #include "bsl-nir-private.h"
 
@@ -316,6 +318,66 @@ lookup (Ctx *ctx, const char *name)
   return g_hash_table_lookup (ctx->items, name);
 }
 
+/* TRUE when the process has connections on that side and every one of them ends at a left-out
+ * process (the name of one in *other). */
+static gboolean
+stranded_side (Ctx *ctx, const char *name, gboolean incoming, const char **other)
+{
+  gboolean any = FALSE;
+
+  for (guint c = 0; c < ctx->graph->connections->len; c++)
+    {
+      const BslConnection *conn = ctx->graph->connections->pdata[c];
+      const char *self = incoming ? conn->to_process : conn->from_process;
+      const char *peer = incoming ? conn->from_process : conn->to_process;
+      Item *it;
+
+      if (!g_str_equal (self, name))
+        continue;
+      it = lookup (ctx, peer);
+      if (it == NULL || it->role != ROLE_SKIP)
+        return FALSE;
+      any = TRUE;
+      *other = peer;
+    }
+  return any;
+}
+
+/* A connection, source or Monitor whose only partners were left out would dangle in the graph:
+ * it leaves with them. */
+static void
+drop_stranded (Ctx *ctx)
+{
+  gboolean changed = TRUE;
+
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < ctx->order->len; i++)
+        {
+          Item *it = ctx->order->pdata[i];
+          const char *other = NULL;
+          gboolean stranded;
+
+          if (it->role == ROLE_SYNAPSE)
+            stranded = stranded_side (ctx, it->proc->name, TRUE, &other)
+                       || stranded_side (ctx, it->proc->name, FALSE, &other);
+          else if (it->role == ROLE_INPUT)
+            stranded = stranded_side (ctx, it->proc->name, FALSE, &other);
+          else if (it->role == ROLE_OUTPUT)
+            stranded = stranded_side (ctx, it->proc->name, TRUE, &other);
+          else
+            continue;
+          if (!stranded)
+            continue;
+          it->role = ROLE_SKIP;
+          changed = TRUE;
+          note (ctx, "%s (%s) was left out with %s, which it connects to", it->proc->name,
+                it->proc->type->name, other);
+        }
+    }
+}
+
 /* The first connection process (not a DelayDense) feeding neuron `to`: where an input bias goes. */
 static Item *
 bias_carrier (Ctx *ctx, const char *to)
@@ -364,18 +426,38 @@ w_string (hid_t loc, const char *name, const char *s)
   return st >= 0;
 }
 
+/* Large matrices are stored gzip-compressed in chunks (h5py and libhdf5 read them as any
+ * dataset): a sparse connection matrix written densely is mostly zeros. */
+#define COMPRESS_MIN_ELEMENTS 4096
+
 static gboolean
 w_f64 (hid_t loc, const char *name, int rank, const hsize_t *dims, const double *v)
 {
   hid_t sp = rank == 0 ? H5Screate (H5S_SCALAR) : H5Screate_simple (rank, dims, NULL);
-  hid_t d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t plist = H5P_DEFAULT;
+  hsize_t n = 1;
+  hid_t d;
   herr_t st = -1;
 
+  for (int k = 0; k < rank; k++)
+    n *= dims[k];
+  if (rank == 2 && n >= COMPRESS_MIN_ELEMENTS)
+    {
+      /* chunks of whole rows, about 64k values each */
+      hsize_t chunk[2] = { MAX (1, MIN (dims[0], 65536 / MAX (dims[1], 1))), dims[1] };
+      plist = H5Pcreate (H5P_DATASET_CREATE);
+      H5Pset_chunk (plist, 2, chunk);
+      H5Pset_shuffle (plist);
+      H5Pset_deflate (plist, 6);
+    }
+  d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, plist, H5P_DEFAULT);
   if (d >= 0)
     {
       st = H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
       H5Dclose (d);
     }
+  if (plist != H5P_DEFAULT)
+    H5Pclose (plist);
   H5Sclose (sp);
   return st >= 0;
 }
@@ -447,6 +529,32 @@ is_lava_lif_equations (Ctx *ctx, const BslProcess *p)
   return TRUE;
 }
 
+/* NIR's neurons start at v = 0: a membrane starting elsewhere is measured from its initial value,
+ * so every voltage (leak, threshold, reset) moves by -v0. */
+static void
+shift_to_initial_v (Ctx *ctx, Item *it)
+{
+  static const BslNirField voltages[] = { BSL_NIR_V_LEAK, BSL_NIR_V_THRESHOLD, BSL_NIR_V_RESET };
+  BslNirNeuron *neuron = &it->equations;
+  gboolean any = FALSE;
+
+  for (gsize i = 0; i < it->n; i++)
+    any = any || neuron->v0[i] != 0;
+  if (!any)
+    return;
+  for (guint k = 0; k < G_N_ELEMENTS (voltages); k++)
+    {
+      double *f = neuron->field[voltages[k]];
+      if (f == NULL)
+        continue;
+      for (gsize i = 0; i < it->n; i++)
+        f[i] -= neuron->v0[i];
+    }
+  note (ctx, "%s: %s starts at %g (neuron 0), NIR's neurons at 0: its voltages are written "
+        "relative to the initial value (v_NIR = %s - %g)", it->proc->name, neuron->v_name,
+        neuron->v0[0], neuron->v_name, neuron->v0[0]);
+}
+
 /* An Equations process that is a NIR neuron: its parameters as they are, in SI units. */
 static gboolean
 write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
@@ -460,6 +568,7 @@ write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
 
   if (g < 0)
     return FALSE;
+  shift_to_initial_v (ctx, it);
   for (guint k = 0; k < G_N_ELEMENTS (order); k++)
     if (neuron->field[order[k]] != NULL)
       ok = ok && w_vec (g, _bsl_nir_field_name (order[k]), it->n, neuron->field[order[k]]);
@@ -821,6 +930,7 @@ bsl_nir_export_file (const BslGraph            *graph,
                      GError                   **error)
 {
   Ctx ctx = { 0 };
+  g_autoptr (BslGraph) work = NULL;
   BslTag tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
   g_autoptr (GPtrArray) ends = g_ptr_array_new ();
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
@@ -834,6 +944,12 @@ bsl_nir_export_file (const BslGraph            *graph,
 
   if ((int) tag < 0 || tag >= BSL_N_TAGS)
     tag = BSL_TAG_FLOATING_PT;
+  if (options != NULL && !isfinite (options->dt))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "the step dt must be a finite number of "
+                   "seconds, not %g", options->dt);
+      return FALSE;
+    }
   /* Only what the engine runs is exported: it checks the values (Loihi 2 ranges, shapes) that
    * the conversions below rely on. */
   {
@@ -847,6 +963,8 @@ bsl_nir_export_file (const BslGraph            *graph,
   }
 
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  work = _bsl_nir_export_graph (graph, tag, notes);
+  graph = work;
   ctx.graph = graph;
   ctx.dt = options != NULL && options->dt > 0 ? options->dt : BSL_NIR_DEFAULT_DT;
   ctx.notes = notes;
@@ -911,6 +1029,8 @@ bsl_nir_export_file (const BslGraph            *graph,
                 p->name, t);
         }
     }
+
+  drop_stranded (&ctx);
 
   /* A constant current into one neuron population that also has an incoming synapse is that
    * synapse's Affine bias (a_in units are NIR input units at unit gain). */

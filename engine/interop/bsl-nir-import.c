@@ -2142,7 +2142,11 @@ emit_synapse (Ctx *ctx, BslGraph *graph, Node *consumer, Part *cpart, const doub
       }
   if (!any)
     return TRUE;
-  if (identity && !delayed && (prod->kind == NODE_SOURCE || consumer->kind == NODE_SINK))
+  /* A plain edge from an Input or to an Output is a direct wire; any weight node (Linear,
+   * Affine, Scale, even one holding the identity) is a connection process, which takes one step
+   * as every Basalt connection does. The timing follows the graph, not the weights' values. */
+  if (term->via == NULL && identity && !delayed
+      && (prod->kind == NODE_SOURCE || consumer->kind == NODE_SINK))
     return connect (graph, ppart->name, from_port, cpart->name, "a_in", error);
 
   if (term->via != NULL && consumer->parts->len == 1 && prod->parts->len == 1)
@@ -2432,6 +2436,12 @@ bsl_nir_import_file (const char                *path,
   gboolean ok = FALSE;
 
   g_return_val_if_fail (path != NULL, NULL);
+  if (options != NULL && !isfinite (options->dt))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "the step dt must be a finite number of "
+                   "seconds, not %g", options->dt);
+      return NULL;
+    }
 
   ctx.path = path;
   ctx.display = g_path_get_basename (path);

@@ -17,7 +17,7 @@
 static inline int64_t
 bsl_k_shift (int64_t x, int e)
 {
-  return e >= 0 ? x * ((int64_t) 1 << e) : x >> (-e);
+  return e >= 0 ? x * ((int64_t) 1 << e) : x >> (e < -63 ? 63 : -e);   /* numpy: -1 or 0 */
 }
 
 /* x * factor / 4096 rounded toward zero, as Lava's sign(y) * (|y| >> 12). */

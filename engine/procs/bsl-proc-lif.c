@@ -22,8 +22,10 @@
     BSL_VAR_INTEGER, 10, 0, VTH_MAX, -INFINITY, INFINITY, NULL, NULL }
 #define VAR_BIAS_MANT { "bias_mant", "Bias mantissa", BSL_SHAPE_POPULATION, \
     BSL_VAR_INTEGER | BSL_VAR_BROADCAST, 0, -4096, 4095, -INFINITY, INFINITY, NULL, NULL }
-#define VAR_BIAS_EXP { "bias_exp", "Bias exponent (fixed_pt only: bias = bias_mant << bias_exp)", \
-    BSL_SHAPE_POPULATION, BSL_VAR_INTEGER | BSL_VAR_BROADCAST | BSL_VAR_FIXED_ONLY, 0, 0, 7, \
+/* A negative exponent is a right shift, as Lava's fixed_pt models compute it (int16 Var). */
+#define VAR_BIAS_EXP { "bias_exp", "Bias exponent (fixed_pt only: bias = bias_mant << bias_exp, " \
+    "a right shift when negative)", \
+    BSL_SHAPE_POPULATION, BSL_VAR_INTEGER | BSL_VAR_BROADCAST | BSL_VAR_FIXED_ONLY, 0, -32768, 7, \
     -INFINITY, INFINITY, NULL, NULL }
 
 static const BslPortSpec lif_ports[] = {

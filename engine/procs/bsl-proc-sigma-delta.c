@@ -10,9 +10,10 @@
 #define STATE24 (8388608.0)
 
 static const char *act_mode_names[] = { "unit", "relu", NULL };
+static const char *fixed_model_names[] = { "lava", "corrected", NULL };
 
 enum { SD_SIGMA, SD_ACT, SD_RESIDUE, SD_ERROR, SD_VTH, SD_BIAS, SD_ACT_MODE, SD_CUM_ERROR,
-       SD_SPIKE_EXP, SD_STATE_EXP };
+       SD_SPIKE_EXP, SD_STATE_EXP, SD_FIXED_MODEL };
 
 #define SD_STATE(NAME, DESC) { NAME, DESC, BSL_SHAPE_POPULATION, \
     BSL_VAR_INTEGER | BSL_VAR_STATE | BSL_VAR_BROADCAST, 0, -2147483648.0, 2147483647.0, -INFINITY, INFINITY, NULL, NULL }
@@ -20,19 +21,24 @@ enum { SD_SIGMA, SD_ACT, SD_RESIDUE, SD_ERROR, SD_VTH, SD_BIAS, SD_ACT_MODE, SD_
 static const BslVarSpec sigma_delta_vars[] = {
   SD_STATE ("sigma", "Integrated input (state)"),
   SD_STATE ("act", "Activation the receivers know (state)"),
-  SD_STATE ("residue", "Change not yet sent (state, floating_pt)"),
-  SD_STATE ("error", "Accumulated error (state, floating_pt with cum_error)"),
+  SD_STATE ("residue", "Change not yet sent (state; not used by the corrected fixed_pt model)"),
+  SD_STATE ("error", "Accumulated error (state, with cum_error; not used by the corrected fixed_pt model)"),
   { "vth", "Smallest change that is sent", BSL_SHAPE_SCALAR, 0, 1, 0, STATE24, 0, INFINITY, NULL, NULL },
   { "bias", "Bias added to sigma", BSL_SHAPE_POPULATION, BSL_VAR_BROADCAST, 0, -32768, 32767,
     -INFINITY, INFINITY, NULL, NULL },
   { "act_mode", "Activation: unit (identity) or relu", BSL_SHAPE_SCALAR,
     BSL_VAR_ENUM | BSL_VAR_COUNT, 1, 0, 1, 0, 1, NULL, act_mode_names },
-  { "cum_error", "Send when the accumulated error reaches vth (floating_pt)", BSL_SHAPE_SCALAR,
+  { "cum_error", "Send when the accumulated error reaches vth (not in the corrected fixed_pt model)", BSL_SHAPE_SCALAR,
     BSL_VAR_COUNT, 0, 0, 1, 0, 1, NULL, NULL },
   { "spike_exp", "Scaling exponent of spike messages", BSL_SHAPE_SCALAR, BSL_VAR_COUNT, 0, 0, 7,
     0, 7, NULL, NULL },
   { "state_exp", "Scaling exponent of the state", BSL_SHAPE_SCALAR, BSL_VAR_COUNT, 0, 0, 7, 0, 7,
     NULL, NULL },
+  /* Lava has two fixed_pt models; Loihi2SimCfg picks the first unless told otherwise. */
+  { "fixed_model", "fixed_pt model: lava (PySigmaDeltaModelFixed, Lava's default) or corrected "
+    "(PySigmaDeltaModelFixedCorrected: act follows what was sent, nothing is lost to the shift)",
+    BSL_SHAPE_SCALAR, BSL_VAR_ENUM | BSL_VAR_COUNT | BSL_VAR_FIXED_ONLY, 0, 0, 1, 0, 1, NULL,
+    fixed_model_names },
 };
 
 static const BslPortSpec sigma_delta_ports[] = {
@@ -114,6 +120,17 @@ sd_fixed_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   SdPriv *priv = pr->priv;
 
+  if (bsl_pr_f (pr, SD_FIXED_MODEL)[0] == 0)
+    {
+      bsl_k_sigma_delta_fixed_lava_step (begin, end, (gint32) priv->vth,
+                                         (int) bsl_pr_f (pr, SD_ACT_MODE)[0],
+                                         (int) bsl_pr_f (pr, SD_CUM_ERROR)[0],
+                                         (int) bsl_pr_f (pr, SD_STATE_EXP)[0], priv->bias_i,
+                                         pr->ports[0].i, bsl_pr_i (pr, SD_SIGMA),
+                                         bsl_pr_i (pr, SD_ACT), bsl_pr_i (pr, SD_RESIDUE),
+                                         bsl_pr_i (pr, SD_ERROR), pr->ports[1].i);
+      return;
+    }
   bsl_k_sigma_delta_fixed_step (begin, end, (gint32) priv->vth, (int) bsl_pr_f (pr, SD_ACT_MODE)[0],
                                 (int) bsl_pr_f (pr, SD_STATE_EXP)[0], priv->bias_i,
                                 pr->ports[0].i, bsl_pr_i (pr, SD_SIGMA), bsl_pr_i (pr, SD_ACT),

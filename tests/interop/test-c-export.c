@@ -474,6 +474,24 @@ test_cli (void)
   }
 }
 
+/* A network with nothing in it still builds under -Wall -Wextra -Werror and prints the header. */
+static void
+test_empty_network (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data ("{\"format\": \"basalt\", \"version\": 1}", -1,
+                                                    "empty", NULL, &error);
+
+  g_assert_no_error (error);
+  for (BslTag tag = 0; tag < BSL_N_TAGS; tag++)
+    {
+      g_autofree char *dir = test_tmp_dir ();
+      const char *none[] = { NULL };
+      g_autofree char *got = exported_csv (graph, tag, 1, none, dir);
+      g_assert_cmpstr (got, ==, "step,probe,index,value\n");
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -498,5 +516,6 @@ main (int argc, char **argv)
   g_test_add_func ("/c-export/library", test_library);
   g_test_add_func ("/c-export/program-arguments", test_program_arguments);
   g_test_add_func ("/c-export/cli", test_cli);
+  g_test_add_func ("/c-export/empty-network", test_empty_network);
   return g_test_run ();
 }

@@ -235,6 +235,52 @@ test_lava_sources (void)
   compare_with_lava (graph, graph->run_steps);
 }
 
+/* A negative bias_exp, which Lava computes as a right shift. */
+static void
+test_lava_negative_bias_exp (void)
+{
+  static const char json[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 60},"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [4], \"params\": {\"du\": 4095,"
+    " \"dv\": 300, \"vth\": 3, \"bias_mant\": [100, -100, 4095, -1], \"bias_exp\": [-1, -3, -5, -40]}}],"
+    " \"probes\": [\"lif.v\", \"lif.s_out\"]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "bias-exp", NULL, &error);
+
+  g_assert_no_error (error);
+  compare_with_lava (graph, graph->run_steps);
+}
+
+/* Lava's other neurons, SigmaDelta under Lava's default fixed_pt model and under the corrected
+ * one. data: "TAG MODEL" (MODEL 0: Lava's default, 1: corrected). */
+static void
+test_lava_neuron_models (gconstpointer data)
+{
+  g_auto (GStrv) words = g_strsplit (data, " ", 2);
+  g_autofree char *json = g_strdup_printf (
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"%s\", \"steps\": 60},"
+    " \"processes\": ["
+    "  {\"name\": \"wave\", \"type\": \"RingBuffer\", \"shape\": [3], \"params\": {\"data\":"
+    "   [[0, 15, -3, 9, 0, 0, 22], [20, 5, 0, -30, 3, 1, 0], [1, 1, 1, 1, 1, 1, 40]]}},"
+    "  {\"name\": \"sd\", \"type\": \"SigmaDelta\", \"shape\": [3], \"params\": {\"vth\": 4, \"bias\": [1, 0, -2],"
+    "   \"act_mode\": 1, \"state_exp\": 2, \"fixed_model\": %s}},"
+    "  {\"name\": \"sd2\", \"type\": \"SigmaDelta\", \"shape\": [3], \"params\": {\"vth\": 3, \"cum_error\": 1,"
+    "   \"fixed_model\": %s}},"
+    "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [3], \"params\": {\"period\": 8, \"decay_bits\": 12, \"vth\": 30}}"
+    " ],"
+    " \"connections\": ["
+    "  {\"from\": \"wave.s_out\", \"to\": \"sd.a_in\"}, {\"from\": \"wave.s_out\", \"to\": \"sd2.a_in\"},"
+    "  {\"from\": \"wave.s_out\", \"to\": \"rf.a_real_in\"}"
+    " ],"
+    " \"probes\": [\"sd.s_out\", \"sd.sigma\", \"sd.act\", \"sd2.s_out\", \"sd2.act\", \"rf.real\", \"rf.s_out\"]}",
+    words[0], words[1], words[1]);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "models", NULL, &error);
+
+  g_assert_no_error (error);
+  compare_with_lava (graph, graph->run_steps);
+}
+
 static void
 test_lava_summary (void)
 {
@@ -665,6 +711,12 @@ main (int argc, char **argv)
   test_add_dir_cases ("/lava-export/lava/traces/fixed", fixed, ".json", test_lava_trace);
   test_add_dir_cases ("/lava-export/lava/traces/float", floating, ".json", test_lava_trace);
   g_test_add_func ("/lava-export/lava/sources", test_lava_sources);
+  g_test_add_func ("/lava-export/lava/negative-bias-exp", test_lava_negative_bias_exp);
+  g_test_add_data_func ("/lava-export/lava/neuron-models/fixed", "fixed_pt 0", test_lava_neuron_models);
+  g_test_add_data_func ("/lava-export/lava/neuron-models/fixed-corrected", "fixed_pt 1",
+                        test_lava_neuron_models);
+  g_test_add_data_func ("/lava-export/lava/neuron-models/float", "floating_pt 0",
+                        test_lava_neuron_models);
   g_test_add_func ("/lava-export/lava-summary/all", test_lava_summary);
   return g_test_run ();
 }

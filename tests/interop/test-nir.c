@@ -687,7 +687,7 @@ static const char float_network[] =
 static GArray *
 record (const BslGraph *graph, const char *const *targets, gint64 steps)
 {
-  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (graph->run_tag);
   g_autoptr (GError) error = NULL;
   GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
   BslRuntime *rt = bsl_runtime_new (graph, config, &error);
@@ -1197,6 +1197,333 @@ test_export_equations_dynamics (void)
 
 /* A network the engine refuses is not exported: the values the conversion relies on are the
  * engine's to check (a num_weight_bits far outside Loihi's range once overflowed in it). */
+/* ---------------- what every reader needs ---------------- */
+
+static char *
+export_to_tmp (const BslGraph *graph, const char *name, GPtrArray *notes, char **dir)
+{
+  g_autoptr (GError) error = NULL;
+  char *out;
+
+  *dir = test_tmp_dir ();
+  out = g_build_filename (*dir, name, NULL);
+  g_assert_true (bsl_nir_export_file (graph, out, NULL, notes, &error));
+  g_assert_no_error (error);
+  return out;
+}
+
+static void
+remove_tmp (char *out, char *dir)
+{
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
+static gboolean
+notes_contain (GPtrArray *notes, const char *text)
+{
+  for (guint i = 0; i < notes->len; i++)
+    if (strstr (notes->pdata[i], text) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+node_type (hid_t file, const char *node)
+{
+  g_autofree char *path = g_strdup_printf ("node/nodes/%s", node);
+  hid_t g;
+  char *type;
+
+  if (H5Lexists (file, path, H5P_DEFAULT) <= 0)
+    return NULL;
+  g = H5Gopen2 (file, path, H5P_DEFAULT);
+  type = read_str (g, "type");
+  H5Gclose (g);
+  return type;
+}
+
+/* The spikes of a recurrent network leave it through Output nodes (nir.read needs one). */
+static void
+test_export_outputs (void)
+{
+  g_autofree char *example = test_examples_path ("ei-network.basalt");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (example, &error);
+  g_autofree char *dir = NULL, *out = NULL, *e = NULL, *i = NULL, *v = NULL;
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  hid_t file;
+
+  g_assert_no_error (error);
+  out = export_to_tmp (graph, "ei.nir", NULL, &dir);
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  e = node_type (file, "E_output");
+  i = node_type (file, "I_output");
+  H5Fclose (file);
+  g_assert_cmpstr (e, ==, "Output");
+  g_assert_cmpstr (i, ==, "Output");
+  /* its sparse matrices stay small: compressed in the NIR file, their non-zeros in .basalt */
+  {
+    GStatBuf st;
+    g_autoptr (BslGraph) back = bsl_nir_import_file (out, NULL, NULL, &error);
+    gsize length = 0;
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_test_message ("ei-network: %" G_GINT64_FORMAT " bytes of NIR", (gint64) st.st_size);
+    g_assert_cmpint (st.st_size, <, 1000000);
+    text = bsl_graph_to_data (back, &length);
+    g_test_message ("imported again: %" G_GSIZE_FORMAT " bytes of .basalt", length);
+    g_assert_cmpuint (length, <, 4000000);
+  }
+  remove_tmp (out, dir);
+
+  /* the network's probes choose them; a probed Var is said not to be exported */
+  g_assert_true (bsl_graph_add_probe (graph, "I.s_out", &error));
+  g_assert_true (bsl_graph_add_probe (graph, "E.v", &error));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&dir, g_free);
+  out = export_to_tmp (graph, "ei.nir", notes, &dir);
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  g_clear_pointer (&e, g_free);
+  g_clear_pointer (&i, g_free);
+  e = node_type (file, "E_output");
+  i = node_type (file, "I_output");
+  H5Fclose (file);
+  g_assert_null (e);
+  g_assert_cmpstr (i, ==, "Output");
+  g_assert_true (notes_contain (notes, "probe E.v: a NIR Output carries spikes"));
+  remove_tmp (out, dir);
+}
+
+/* A process NIR cannot hold leaves with the connections that only served it. */
+static void
+test_export_no_dangling (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    "{\"name\": \"src\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[1, 0], [0, 1]]}},"
+    "{\"name\": \"to_tern\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": 1}},"
+    "{\"name\": \"tern\", \"type\": \"TernaryLIF\", \"shape\": [2]},"
+    "{\"name\": \"to_lif\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": 1}},"
+    "{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [2]},"
+    "{\"name\": \"to_cond\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": 1}},"
+    "{\"name\": \"cond\", \"type\": \"CondLIF\", \"shape\": [2]},"
+    "{\"name\": \"alone\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[1], [0]]}},"
+    "{\"name\": \"to_cond2\", \"type\": \"Dense\", \"shape\": [2, 2], \"params\": {\"weights\": 1}}],"
+    "\"connections\": [{\"from\": \"src.s_out\", \"to\": \"to_tern.s_in\"}, {\"from\": \"to_tern.a_out\", \"to\": \"tern.a_in\"},"
+    " {\"from\": \"src.s_out\", \"to\": \"to_lif.s_in\"}, {\"from\": \"to_lif.a_out\", \"to\": \"lif.a_in\"},"
+    " {\"from\": \"lif.s_out\", \"to\": \"to_cond.s_in\"}, {\"from\": \"to_cond.a_out\", \"to\": \"cond.a_in\"},"
+    " {\"from\": \"alone.s_out\", \"to\": \"to_cond2.s_in\"}, {\"from\": \"to_cond2.a_out\", \"to\": \"cond.a_in\"}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "dangling", NULL, &error);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL, *out = NULL;
+  const char *gone[] = { "tern", "to_tern", "cond", "to_cond", "to_cond2", "alone" };
+  const char *kept[] = { "src", "to_lif", "lif", "lif_output" };
+  hid_t file;
+
+  g_assert_no_error (error);
+  out = export_to_tmp (graph, "dangling.nir", notes, &dir);
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  for (guint k = 0; k < G_N_ELEMENTS (gone); k++)
+    {
+      g_autofree char *type = node_type (file, gone[k]);
+      if (type != NULL)
+        g_error ("%s (%s) is left in the graph with nothing to connect", gone[k], type);
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (kept); k++)
+    {
+      g_autofree char *type = node_type (file, kept[k]);
+      g_assert_nonnull (type);
+    }
+  H5Fclose (file);
+  g_assert_true (notes_contain (notes, "to_tern (Dense) was left out with tern"));
+  g_assert_true (notes_contain (notes, "to_cond (Dense) was left out with cond"));
+  g_assert_true (notes_contain (notes, "alone (RingBuffer) was left out with to_cond2"));
+  remove_tmp (out, dir);
+}
+
+/* An IF population driven by its bias alone (data/examples/lif-bias.basalt) still spikes after
+ * export and import, on the same steps. */
+static void
+test_export_if_bias (void)
+{
+  g_autofree char *example = test_examples_path ("lif-bias.basalt");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (example, &error);
+  g_autoptr (BslGraph) back = NULL;
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL, *out = NULL;
+  const char *const targets[] = { "lif.s_out", NULL };
+  g_autoptr (GArray) want = NULL, got = NULL;
+  double bias[3];
+  hid_t file, node;
+
+  g_assert_no_error (error);
+  out = export_to_tmp (graph, "bias.nir", notes, &dir);
+  g_assert_true (notes_contain (notes, "lif: an IF node has no bias; it is the bias of Affine 'lif_bias'"));
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  node = H5Gopen2 (file, "node/nodes/lif_bias", H5P_DEFAULT);
+  read_doubles (node, "bias", bias);
+  H5Gclose (node);
+  H5Fclose (file);
+  g_assert_cmpfloat (bias[0], ==, 100);
+  g_assert_cmpfloat (bias[2], ==, 7);
+
+  back = bsl_nir_import_file (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  want = record (graph, targets, 60);
+  got = record (back, targets, 60);
+  g_assert_cmpuint (got->len, ==, want->len);
+  {
+    guint spikes = 0;
+    for (guint k = 0; k < want->len; k++)
+      {
+        g_assert_cmpfloat (g_array_index (got, double, k), ==, g_array_index (want, double, k));
+        spikes += g_array_index (want, double, k) != 0;
+      }
+    g_assert_cmpuint (spikes, >, 10);
+  }
+  remove_tmp (out, dir);
+}
+
+/* An equation neuron starting below its threshold does not spike at NIR's first step: its
+ * voltages are written relative to its initial v. */
+static void
+test_export_equations_initial_v (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\"}, \"processes\": ["
+    "{\"name\": \"n\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {\"model\":"
+    " \"dv/dt = (v_rest - v)/tau : volt\\ntau : second\\nv_rest : volt\", \"threshold\": \"v > -50*mV\","
+    " \"reset\": \"v = -70*mV\", \"input\": \"v\"},"
+    " \"params\": {\"tau\": 0.02, \"v_rest\": -0.065, \"v\": [-0.065, -0.06]}}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "eq", NULL, &error);
+  g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL, *out = NULL, *type = NULL;
+  double threshold[2], reset[2], leak[2];
+  hid_t file, node;
+
+  g_assert_no_error (error);
+  out = export_to_tmp (graph, "eq.nir", notes, &dir);
+  file = H5Fopen (out, H5F_ACC_RDONLY, H5P_DEFAULT);
+  node = H5Gopen2 (file, "node/nodes/n", H5P_DEFAULT);
+  type = read_str (node, "type");
+  read_doubles (node, "v_threshold", threshold);
+  read_doubles (node, "v_reset", reset);
+  read_doubles (node, "v_leak", leak);
+  H5Gclose (node);
+  H5Fclose (file);
+  g_assert_cmpstr (type, ==, "LIF");
+  g_assert_cmpfloat_with_epsilon (threshold[0], 0.015, 1e-15);
+  g_assert_cmpfloat_with_epsilon (threshold[1], 0.010, 1e-15);
+  g_assert_cmpfloat_with_epsilon (reset[0], -0.005, 1e-15);
+  g_assert_cmpfloat_with_epsilon (leak[0], 0.0, 1e-15);
+  g_assert_cmpfloat_with_epsilon (leak[1], -0.005, 1e-15);
+  g_assert_true (notes_contain (notes, "n: v starts at -0.065 (neuron 0)"));
+  remove_tmp (out, dir);
+}
+
+/* The reference reader: BASALT_NIR_PYTHONPATH is the PYTHONPATH under which python3
+ * (BASALT_NIR_PYTHON, else python3) imports nir. It must load the file with its type check,
+ * find an Output and no node outside the edges. */
+static const char nir_check_script[] =
+  "import sys, nir\n"
+  "g = nir.read(sys.argv[1])\n"
+  "def loose(graph):\n"
+  "    ends = {e.split('.')[0] for edge in graph.edges for e in edge}\n"
+  "    out = [n for n in graph.nodes if n not in ends]\n"
+  "    for n, node in graph.nodes.items():\n"
+  "        if isinstance(node, nir.NIRGraph):\n"
+  "            out += [n + '/' + m for m in loose(node)]\n"
+  "    return out\n"
+  "outputs = [n for n, node in g.nodes.items() if isinstance(node, nir.Output)]\n"
+  "if not outputs or loose(g):\n"
+  "    sys.exit('outputs %s, nodes outside the edges %s' % (outputs, loose(g)))\n"
+  "print('%d nodes, %d edges, %d outputs' % (len(g.nodes), len(g.edges), len(outputs)))\n";
+
+static guint nir_files_read;
+
+/* NULL, the test skipped with the reason, when the reference reader is not there. */
+static const char *
+nir_pythonpath (void)
+{
+  const char *path = g_getenv ("BASALT_NIR_PYTHONPATH");
+
+  if (path != NULL && *path != '\0')
+    return path;
+  g_test_skip ("BASALT_NIR_PYTHONPATH is not set: the file is not read with the reference nir "
+               "package (set it to the PYTHONPATH under which python3 imports nir)");
+  return NULL;
+}
+
+static void
+read_with_nir (const char *path)
+{
+  const char *pythonpath = nir_pythonpath ();
+  const char *python_env = g_getenv ("BASALT_NIR_PYTHON");
+  g_autofree char *python = NULL, *out = NULL, *err = NULL;
+  g_auto (GStrv) env = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (pythonpath == NULL)
+    return;
+  python = python_env != NULL ? g_strdup (python_env) : g_find_program_in_path ("python3");
+  g_assert_nonnull (python);
+  env = g_environ_setenv (g_get_environ (), "PYTHONPATH", pythonpath, TRUE);
+  {
+    const char *argv[] = { python, "-c", nir_check_script, path, NULL };
+    g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                  &error);
+  }
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("nir.read refuses %s:\n%s", path, err);
+  g_test_message ("nir.read: %s", g_strstrip (out));
+  nir_files_read++;
+}
+
+static void
+test_reader_example (gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (data, &error);
+  g_autofree char *dir = NULL, *out = NULL;
+
+  g_assert_no_error (error);
+  out = export_to_tmp (graph, "example.nir", NULL, &dir);
+  read_with_nir (out);
+  remove_tmp (out, dir);
+}
+
+/* A reference file imported, then exported again. */
+static void
+test_reader_reference (gconstpointer data)
+{
+  BslNirImportOptions options = { .flatten_conv = TRUE };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_nir_import_file (data, &options, NULL, &error);
+  g_autofree char *dir = NULL, *out = NULL;
+
+  g_assert_no_error (error);
+  out = export_to_tmp (graph, "again.nir", NULL, &dir);
+  read_with_nir (out);
+  remove_tmp (out, dir);
+}
+
+static void
+test_reader_summary (void)
+{
+  if (nir_pythonpath () == NULL)
+    return;
+  g_test_message ("%u exported files loaded by nir.read with its type check", nir_files_read);
+  g_assert_cmpuint (nir_files_read, >, 0);
+}
+
 static void
 test_export_refuses_what_does_not_run (void)
 {
@@ -1351,26 +1678,20 @@ test_strings_gzip_defaults (void)
 
 /* Dotted node names are plain names (snnTorch writes "lif1.w_rec"); an empty edge list may be a
  * (0,) float dataset, as h5py writes it. */
+/* input (2) -> linear (Linear, 2 x 2 weights w) -> lif (LIF) -> output */
 static void
-test_dotted_names_and_empty_edges (void)
+write_chain_nir (const char *path, const char *linear, const double *w)
 {
-  static const double w[4] = { 1, 0.5, 0, 2 }, tau[2] = { 0.01, 0.01 }, one[2] = { 1, 1 };
-  static const double zero[2] = { 0, 0 };
-  g_autofree char *dir = test_tmp_dir ();
-  g_autofree char *path = g_build_filename (dir, "dotted.nir", NULL);
-  g_autofree char *empty = g_build_filename (dir, "empty-edges.nir", NULL);
-  const char *ends[] = { "input", "fc.0", "fc.0", "lif", "lif", "output" };
+  static const double tau[2] = { 0.01, 0.01 }, one[2] = { 1, 1 }, zero[2] = { 0, 0 };
+  const char *ends[] = { "input", linear, linear, "lif", "lif", "output" };
   hsize_t wd[2] = { 2, 2 };
   NirFile f = nir_begin (path, STR_VLEN, 0);
-  g_autoptr (BslGraph) graph = NULL;
-  g_autoptr (BslGraph) lone = NULL;
-  const BslProcess *dense;
   hid_t g;
 
   g = h5_node (f.nodes, "input", "Input", STR_VLEN);
   h5_shape (g, 2);
   H5Gclose (g);
-  g = h5_node (f.nodes, "fc.0", "Linear", STR_VLEN);
+  g = h5_node (f.nodes, linear, "Linear", STR_VLEN);
   h5_floats (g, "weight", 2, wd, w, FALSE);
   H5Gclose (g);
   g = h5_node (f.nodes, "lif", "LIF", STR_VLEN);
@@ -1383,6 +1704,49 @@ test_dotted_names_and_empty_edges (void)
   h5_shape (g, 2);
   H5Gclose (g);
   nir_end (&f, ends, 3, STR_VLEN);
+}
+
+/* An Input through a Linear node reaches its neurons one step later whatever the weights: an
+ * identity matrix is a Dense like any other (it was a direct wire, one step early). */
+static void
+test_timing_does_not_depend_on_weights (void)
+{
+  static const double identity[4] = { 1, 0, 0, 1 }, doubled[4] = { 2, 0, 0, 2 };
+  const double *weights[] = { identity, doubled };
+  g_autofree char *dir = test_tmp_dir ();
+
+  for (guint k = 0; k < G_N_ELEMENTS (weights); k++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/timing%u.nir", dir, k);
+      g_autoptr (BslGraph) graph = NULL;
+      const BslProcess *fc;
+
+      write_chain_nir (path, "fc", weights[k]);
+      graph = import_ok (path, NULL);
+      fc = bsl_graph_find_process (graph, "fc");
+      if (fc == NULL)
+        g_error ("weights %g: the Input is wired to the neurons without the Linear's step",
+                 weights[k][0]);
+      g_assert_cmpstr (fc->type->name, ==, "Dense");
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_dotted_names_and_empty_edges (void)
+{
+  static const double w[4] = { 1, 0.5, 0, 2 };
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "dotted.nir", NULL);
+  g_autofree char *empty = g_build_filename (dir, "empty-edges.nir", NULL);
+  NirFile f;
+  g_autoptr (BslGraph) graph = NULL;
+  g_autoptr (BslGraph) lone = NULL;
+  const BslProcess *dense;
+  hid_t g;
+
+  write_chain_nir (path, "fc.0", w);
   graph = import_ok (path, NULL);
   dense = bsl_graph_find_process (graph, "fc_0");
   g_assert_nonnull (dense);
@@ -1623,6 +1987,23 @@ test_cli (void)
   status = test_run_basalt (&out, &err, "export", example, "--format", "bogus", "-o", bad_out, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
+
+  /* a step that is not a positive finite number of seconds is refused both ways */
+  for (const char *const *dt = (const char *const[]) { "0", "-0.001", "nan", "inf", "-inf", "1ms", NULL };
+       *dt != NULL; dt++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = test_run_basalt (&out, &err, "export", example, "--format", "nir", "-o", bad_out,
+                                "--dt", *dt, NULL);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_nonnull (strstr (err, "--dt must be a positive number of seconds"));
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      status = test_run_basalt (&out, &err, "import", nir, "-o", bad_out, "--dt", *dt, NULL);
+      g_assert_cmpint (status, ==, 2);
+      g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
+    }
 }
 
 static void
@@ -1648,6 +2029,7 @@ add_reference (const char *prefix, GTestDataFunc func, gboolean with_conv)
 int
 main (int argc, char **argv)
 {
+  g_autofree char *examples = NULL;
   g_test_init (&argc, &argv, NULL);
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
 
@@ -1660,6 +2042,7 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/import/reference-conv-flattened", test_reference_conv_flattened);
   g_test_add_func ("/nir/import/strings-gzip-defaults", test_strings_gzip_defaults);
   g_test_add_func ("/nir/import/dotted-names-empty-edges", test_dotted_names_and_empty_edges);
+  g_test_add_func ("/nir/import/timing-does-not-depend-on-weights", test_timing_does_not_depend_on_weights);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/nir/import/malformed/%s", bad_cases[i].name);
@@ -1676,6 +2059,14 @@ main (int argc, char **argv)
   g_test_add_func ("/nir/export/equations-forms", test_export_equations_forms);
   g_test_add_func ("/nir/export/equations-dynamics", test_export_equations_dynamics);
   g_test_add_func ("/nir/export/refuses-what-does-not-run", test_export_refuses_what_does_not_run);
+  g_test_add_func ("/nir/export/outputs", test_export_outputs);
+  g_test_add_func ("/nir/export/no-dangling", test_export_no_dangling);
+  g_test_add_func ("/nir/export/if-bias", test_export_if_bias);
+  g_test_add_func ("/nir/export/equations-initial-v", test_export_equations_initial_v);
   g_test_add_func ("/nir/cli", test_cli);
+  examples = test_examples_path ("");
+  test_add_dir_cases ("/nir/reader/examples", examples, ".basalt", test_reader_example);
+  add_reference ("/nir/reader/reference", test_reader_reference, TRUE);
+  g_test_add_func ("/nir/reader-summary/all", test_reader_summary);
   return g_test_run ();
 }
