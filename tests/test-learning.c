@@ -321,11 +321,146 @@ add_trace_cases (void)
     }
 }
 
+/* ---- the rule grammar ---- */
+
+/* Strings Lava refuses are refused with the column of the fault and the reason. */
+static void
+test_rule_errors (void)
+{
+  const struct { const char *text; int column; const char *reason; } cases[] = {
+    { "x0*y1 + q*y0", 9, "unknown symbol 'q'" },
+    { "x0 * (x1 + 2", 6, "missing closing bracket" },
+    { "x1*y1", 1, "no dependency" },
+    { "x0*sgn(x1)", 4, "sgn(...) applies only to w, d or t" },
+    { "x0*(u1+1)", 4, "u<k> cannot be a factor" },
+    { "9*x0", 1, "not m * 2^e" },
+    { "x0*2^9", 1, "exponent" },
+    { "y0*(x1+)", 4, "cannot be read as [+|-]var[+|-]const" },
+    { "", 1, "missing" },
+    { "u1*x1 - u2*y1", 9, "different k" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      BslLearningSeries series;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (bsl_learning_series_parse (cases[k].text, &series, &error));
+      g_assert_nonnull (error);
+      if (bsl_learning_error_column (error) != cases[k].column ||
+          strstr (error->message, cases[k].reason) == NULL)
+        g_error ("'%s': got \"%s\", want column %d and \"%s\"", cases[k].text, error->message,
+                 cases[k].column, cases[k].reason);
+    }
+}
+
+/* What Lava accepts, read as Lava's ProductSeries reads it. */
+static void
+test_rule_products (void)
+{
+  BslLearningSeries series;
+  g_autoptr(GError) error = NULL;
+  const BslKProduct *p;
+
+  g_assert_true (bsl_learning_series_parse ("-x0*(-x1-3) + 2*2^3*y0*sgn(-w) + 16*u3", &series, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (series.n_products, ==, 3);
+  p = &series.products[0];
+  g_assert_cmpint (p->dependency, ==, BSL_K_SYM_X0);
+  g_assert_cmpint (p->s_mantissa, ==, 1);
+  g_assert_cmpint (p->s_exp, ==, 7);
+  g_assert_cmpint (p->n_factors, ==, 1);
+  g_assert_cmpint (p->factors[0].sym, ==, BSL_K_SYM_X1);
+  g_assert_cmpfloat (p->factors[0].constant, ==, 3);
+  p = &series.products[1];
+  g_assert_cmpint (p->dependency, ==, BSL_K_SYM_Y0);
+  g_assert_cmpint (p->s_mantissa, ==, 2);
+  g_assert_cmpint (p->s_exp, ==, 10);
+  g_assert_true (p->factors[0].is_sgn);
+  p = &series.products[2];
+  g_assert_cmpint (p->dependency, ==, BSL_K_SYM_U);
+  g_assert_cmpint (p->s_mantissa, ==, 4);
+  g_assert_cmpint (p->s_exp, ==, 9);
+  g_assert_cmpint (series.decimate_exponent, ==, 3);
+  bsl_learning_series_clear (&series);
+}
+
+static const char *plastic_network =
+  "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+  "{\"name\": \"pre\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\": [[1, 0, 1, 0], [0, 1, 1, 0]]}},"
+  "{\"name\": \"syn\", \"type\": \"LearningDense\", \"shape\": [1, 2], \"params\": {\"weights\": [[60, 40]],"
+  " \"learning_rule\": {\"type\": \"Loihi2FLearningRule\", \"dw\": \"2^-2*x1*y0 - 2^-3*y1*x0\","
+  " \"x1_impulse\": 16, \"x1_tau\": 10, \"y1_impulse\": 16, \"y1_tau\": 10, \"t_epoch\": 1, \"rng_seed\": 3}}},"
+  "{\"name\": \"post\", \"type\": \"LIF\", \"shape\": [1], \"params\": {\"du\": 4095, \"dv\": 0, \"vth\": 50}}],"
+  "\"connections\": [{\"from\": \"pre.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"post.a_in\"},"
+  " {\"from\": \"post.s_out\", \"to\": \"syn.s_in_bap\"}]}";
+
+/* The rule survives a save and a load, and a broken rule in a file is refused with its place. */
+static void
+test_file_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_data (plastic_network, -1, "plastic.basalt", NULL, &error);
+  g_autofree char *saved = NULL;
+  g_autoptr(BslGraph) again = NULL;
+  g_autofree char *broken = NULL;
+  const BslLearningRule *rule;
+
+  g_assert_no_error (error);
+  saved = bsl_graph_to_data (graph, NULL);
+  again = bsl_graph_load_data (saved, -1, "saved.basalt", NULL, &error);
+  g_assert_no_error (error);
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (again, "syn"));
+  g_assert_nonnull (rule);
+  g_assert_true (bsl_learning_rule_equal (rule, bsl_process_get_learning_rule (bsl_graph_find_process (graph, "syn"))));
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-2*x1*y0 - 2^-3*y1*x0");
+  g_assert_cmpint (rule->rng_seed, ==, 3);
+
+  broken = g_strdup (plastic_network);
+  memcpy (strstr (broken, "y1*x0"), "z1*x0", 5);
+  g_clear_pointer (&again, bsl_graph_unref);
+  again = bsl_graph_load_data (broken, -1, "broken.basalt", NULL, &error);
+  g_assert_null (again);
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+  if (strstr (error->message, "process 'syn' (LearningDense): learning_rule: dw: column 19: "
+              "unknown symbol 'z'") == NULL)
+    g_error ("%s", error->message);
+}
+
+/* basalt run records learning Vars like any other. */
+static void
+test_cli_probes (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "plastic.basalt", NULL);
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_file_set_contents (path, plastic_network, -1, &error);
+  g_assert_no_error (error);
+  status = test_run_basalt (&out, &err, "run", path, "--steps", "4", "--tag", "fixed_pt",
+                            "--probe", "syn.weights", "--probe", "syn.x1", "--out", csv, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_file_get_contents (csv, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "1,syn.weights,0,60\n"));
+  g_assert_nonnull (strstr (text, "1,syn.x1,1,0\n"));
+  /* pre 0 spikes at step 1: its x1 holds the impulse (16) at the end of the epoch. */
+  g_assert_nonnull (strstr (text, "1,syn.x1,0,16\n"));
+  g_assert_nonnull (strstr (text, "4,syn.weights,1,"));
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/learning/numpy-random", test_numpy_random);
+  g_test_add_func ("/learning/rule-errors", test_rule_errors);
+  g_test_add_func ("/learning/rule-products", test_rule_products);
+  g_test_add_func ("/learning/file-round-trip", test_file_round_trip);
+  g_test_add_func ("/learning/cli-probes", test_cli_probes);
   add_trace_cases ();
   return g_test_run ();
 }
