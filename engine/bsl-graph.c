@@ -460,6 +460,7 @@ bsl_graph_new (void)
   g_atomic_ref_count_init (&graph->ref_count);
   graph->processes = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_process_free);
   graph->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
+  graph->probes = g_ptr_array_new_with_free_func (g_free);
   graph->run_tag = BSL_TAG_FLOATING_PT;
   graph->run_steps = 100;
   graph->run_seed = 0;
@@ -480,6 +481,7 @@ bsl_graph_unref (BslGraph *graph)
     return;
   g_ptr_array_unref (graph->processes);
   g_ptr_array_unref (graph->connections);
+  g_ptr_array_unref (graph->probes);
   g_clear_pointer (&graph->groups, json_node_unref);
   g_clear_pointer (&graph->extra, json_object_unref);
   g_free (graph->base_dir);
@@ -499,6 +501,8 @@ bsl_graph_copy (const BslGraph *graph)
       g_ptr_array_add (copy->connections,
                        connection_new (c->from_process, c->from_port, c->to_process, c->to_port));
     }
+  for (guint i = 0; i < graph->probes->len; i++)
+    g_ptr_array_add (copy->probes, g_strdup (g_ptr_array_index (graph->probes, i)));
   copy->run_tag = graph->run_tag;
   copy->run_steps = graph->run_steps;
   copy->run_seed = graph->run_seed;
@@ -636,6 +640,7 @@ bsl_graph_take_process (BslGraph   *graph,
       if (g_strcmp0 (c->from_process, name) == 0 || g_strcmp0 (c->to_process, name) == 0)
         g_ptr_array_remove_index (graph->connections, i - 1);
     }
+  _bsl_graph_drop_probes_of (graph, name);
   return g_ptr_array_steal_index (graph->processes, index);
 }
 
@@ -674,6 +679,7 @@ bsl_graph_rename_process (BslGraph    *graph,
       if (g_strcmp0 (c->to_process, old_name) == 0)
         replace_string (&c->to_process, new_name);
     }
+  _bsl_graph_rename_probes_of (graph, old_name, new_name);
   replace_string (&process->name, new_name);
   return TRUE;
 }

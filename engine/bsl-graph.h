@@ -43,6 +43,7 @@ struct _BslGraph
   BslTag           run_tag;
   gint64           run_steps;
   guint64          run_seed;
+  GPtrArray       *probes;        /* char* "proc.var": what a run records (bsl-graph-probes.h) */
   JsonNode        *groups;        /* designer-defined sub-networks, kept verbatim */
   JsonObject      *extra;         /* unknown top-level keys, preserved on save */
   char            *base_dir;      /* for initializer files relative to the network file */

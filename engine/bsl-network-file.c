@@ -9,11 +9,12 @@
 
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-probes.h"
 #include "bsl-learning-rule.h"
 #include "bsl-network-file.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
-                                        "groups", NULL };
+                                        "groups", "probes", NULL };
 static const char *process_keys[] = { "name", "type", "shape", "equations", "params", "model", "ui",
                                       NULL };
 static const char *equations_keys[] = { "model", "threshold", "reset", "refractory", "input",
@@ -476,6 +477,39 @@ read_run_count (JsonObject  *run,
   return FALSE;
 }
 
+/* "probes": ["lif.v", "lif.s_out"], checked against the processes read before. */
+static gboolean
+read_probes (BslGraph  *graph,
+             JsonNode  *member,
+             GError   **error)
+{
+  JsonArray *list;
+
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "\"probes\" must be a list of \"PROCESS.VAR\" strings, e.g. [\"lif1.v\"]");
+      return FALSE;
+    }
+  list = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "probes[%u] must be a \"PROCESS.VAR\" string, e.g. \"lif1.v\"", i);
+          return FALSE;
+        }
+      if (!bsl_graph_add_probe (graph, json_node_get_string (item), error))
+        {
+          g_prefix_error (error, "probes[%u]: ", i);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 read_graph (BslGraph    *graph,
             JsonNode    *root,
@@ -610,6 +644,8 @@ read_graph (BslGraph    *graph,
         return FALSE;
       }
   }
+  if ((member = json_object_get_member (object, "probes")) != NULL && !read_probes (graph, member, error))
+    return FALSE;
   if ((member = json_object_get_member (object, "groups")) != NULL)
     graph->groups = json_node_copy (member);
   graph->extra = unknown_members (object, top_level_keys);
@@ -862,6 +898,13 @@ bsl_graph_to_data (const BslGraph *graph,
       json_array_add_object_element (connections, conn);
     }
   json_object_set_array_member (root, "connections", connections);
+  if (graph->probes->len > 0)
+    {
+      JsonArray *probes = json_array_new ();
+      for (guint i = 0; i < graph->probes->len; i++)
+        json_array_add_string_element (probes, g_ptr_array_index (graph->probes, i));
+      json_object_set_array_member (root, "probes", probes);
+    }
   if (graph->groups != NULL)
     json_object_set_member (root, "groups", json_node_copy (graph->groups));
   copy_members (root, graph->extra);
