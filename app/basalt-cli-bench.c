@@ -22,7 +22,7 @@ basalt_cli_bench (int    argc,
   int threads = 0;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense", "NAME" },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense, or stdp (its plastic twin)", "NAME" },
     { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default 1000)", "S" },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt", "TAG" },
@@ -69,9 +69,14 @@ basalt_cli_bench (int    argc,
       graph = bsl_bench_dense_network ((gsize) MAX (n, 0), tag, &error);
       label = "dense";
     }
+  else if (argc == 1 && g_strcmp0 (network, "stdp") == 0)
+    {
+      graph = bsl_bench_stdp_network ((gsize) MAX (n, 0), tag, &error);
+      label = "stdp";
+    }
   else
     {
-      fprintf (stderr, "basalt bench: give a network file or --network dense --n N\n");
+      fprintf (stderr, "basalt bench: give a network file or --network dense|stdp --n N\n");
       return BASALT_EXIT_BAD_INPUT;
     }
   if (graph == NULL)

@@ -78,6 +78,7 @@ typedef struct
   int                 t_epoch;
   gboolean            full_pass_pending;   /* the first epoch saturates every synapse */
   gboolean            nan_traces;          /* floating_pt: a trace with tau 0 is NaN everywhere */
+  gboolean            reads_trace[3][BSL_K_N_TRACES];   /* per dependency: the traces it reads */
   /* propagation (Dense's kernels) */
   double             *wt_f;
   gint16             *wt_i;
@@ -97,6 +98,9 @@ typedef struct
   guint32            *rows, *cols;
   gsize               n_rows, n_cols;
   guint8             *row_marked;
+  /* this epoch's spike times, read once */
+  int                *tx_now, *ty_now;
+  int                 sign_mode;
 } LearningPriv;
 
 static void
@@ -119,6 +123,8 @@ learning_priv_free (gpointer data)
   g_free (priv->rows);
   g_free (priv->cols);
   g_free (priv->row_marked);
+  g_free (priv->tx_now);
+  g_free (priv->ty_now);
   g_free (priv);
 }
 
@@ -231,6 +237,22 @@ trace_is_nan_source (LearningPriv *priv)
   return FALSE;
 }
 
+static void
+find_read_traces (LearningPriv *priv)
+{
+  for (int target = 0; target < BSL_K_N_TARGETS; target++)
+    for (int p = 0; p < priv->program.series[target].n_products; p++)
+      {
+        const BslKProduct *product = &priv->program.series[target].products[p];
+        for (int f = 0; f < product->n_factors; f++)
+          {
+            int sym = product->factors[f].sym;
+            if (sym >= BSL_K_SYM_X1 && sym <= BSL_K_SYM_Y3)
+              priv->reads_trace[bsl_k_dep_index (product->dependency)][sym - BSL_K_SYM_X1] = TRUE;
+          }
+      }
+}
+
 static gboolean
 learning_dense_prepare (BslProcRuntime *pr, GError **error)
 {
@@ -245,11 +267,14 @@ learning_dense_prepare (BslProcRuntime *pr, GError **error)
   if (!bsl_learning_rule_compile (priv->rule, &priv->program, error))
     return FALSE;
   priv->t_epoch = (int) priv->rule->t_epoch;
+  find_read_traces (priv);
   priv->active = g_new (guint32, MAX (priv->n_in, 1));
   priv->acc = g_new0 (gint64, MAX (priv->n_out, 1));
   priv->rows = g_new (guint32, MAX (priv->n_out, 1));
   priv->cols = g_new (guint32, MAX (priv->n_in, 1));
   priv->row_marked = g_new0 (guint8, MAX (priv->n_out, 1));
+  priv->tx_now = g_new0 (int, MAX (priv->n_in, 1));
+  priv->ty_now = g_new0 (int, MAX (priv->n_out, 1));
   for (int k = 0; k < BSL_K_N_TRACES; k++)
     {
       gsize n = (k < BSL_K_TRACE_Y1 ? priv->n_in : priv->n_out) * (priv->t_epoch + 1);
@@ -425,7 +450,7 @@ static void
 synapse_view (BslProcRuntime *pr, gsize i, gsize j, double u, BslKSynapseView *view)
 {
   LearningPriv *priv = pr->priv;
-  int when[3] = { spike_time (pr, V_TX, j), spike_time (pr, V_TY, i), priv->t_epoch };
+  int when[3] = { priv->tx_now[j], priv->ty_now[i], priv->t_epoch };
   gsize k = i * priv->n_in + j;
 
   view->dep[0] = when[0] > 0;
@@ -433,9 +458,11 @@ synapse_view (BslProcRuntime *pr, gsize i, gsize j, double u, BslKSynapseView *v
   view->dep[2] = u;
   for (int d = 0; d < 3; d++)
     for (int trace = 0; trace < BSL_K_N_TRACES; trace++)
-      view->trace[d][trace] = history_at (priv, trace, trace < BSL_K_TRACE_Y1 ? j : i, when[d]);
+      if (priv->reads_trace[d][trace])
+        view->trace[d][trace] = history_at (priv, trace, trace < BSL_K_TRACE_Y1 ? j : i, when[d]);
   for (int target = 0; target < BSL_K_N_TARGETS; target++)
-    view->syn[target] = get (pr, target_vars[target], k);
+    view->syn[target] = pr->vars[target_vars[target]].is_int ? pr->vars[target_vars[target]].i[k]
+                                                              : pr->vars[target_vars[target]].f[k];
 }
 
 static double
@@ -460,7 +487,7 @@ static void
 update_synapse (BslProcRuntime *pr, gsize i, gsize j, double u)
 {
   LearningPriv *priv = pr->priv;
-  int mode = sign_mode (pr);
+  int mode = priv->sign_mode;
   BslKSynapseView view;
   double updated[BSL_K_N_TARGETS];
 
@@ -487,7 +514,7 @@ update_synapse (BslProcRuntime *pr, gsize i, gsize j, double u)
       else
         {
           x = bsl_k_learning_apply_float (series->products, series->n_products, &view,
-                                          view.syn[target]);
+                                          view.syn[target], priv->nan_traces);
           if ((target == BSL_K_TARGET_W && mode == BSL_K_SIGN_EXCITATORY) || target == BSL_K_TARGET_D)
             x = MAX (x, 0.0);
           else if (target == BSL_K_TARGET_W && mode == BSL_K_SIGN_INHIBITORY)
@@ -535,14 +562,14 @@ apply_rule (BslProcRuntime *pr, double u)
   priv->n_rows = priv->n_cols = 0;
   if (priv->program.uses_dependency[1])
     for (gsize i = 0; i < priv->n_out; i++)
-      if (spike_time (pr, V_TY, i) > 0)
+      if (priv->ty_now[i] > 0)
         {
           priv->rows[priv->n_rows++] = (guint32) i;
           priv->row_marked[i] = 1;
         }
   if (priv->program.uses_dependency[0])
     for (gsize j = 0; j < priv->n_in; j++)
-      if (spike_time (pr, V_TX, j) > 0)
+      if (priv->tx_now[j] > 0)
         priv->cols[priv->n_cols++] = (guint32) j;
   for (gsize r = 0; r < priv->n_rows; r++)
     for (gsize j = 0; j < priv->n_in; j++)
@@ -566,6 +593,11 @@ learn (BslProcRuntime *pr, gint64 t)
     priv->rounding_value = bsl_numpy_random_double (&priv->rounding);
   if (priv->program.decimate_exponent >= 0)
     u = ((t / priv->t_epoch) % ((gint64) 1 << priv->program.decimate_exponent)) == 0;
+  for (gsize j = 0; j < priv->n_in; j++)
+    priv->tx_now[j] = spike_time (pr, V_TX, j);
+  for (gsize i = 0; i < priv->n_out; i++)
+    priv->ty_now[i] = spike_time (pr, V_TY, i);
+  priv->sign_mode = sign_mode (pr);
   compute_histories (pr);
   apply_rule (pr, u);
   for (int k = 0; k < BSL_K_N_TRACES; k++)
