@@ -211,6 +211,12 @@ typedef struct
   double  value;
 } TraceRow;
 
+static void
+trace_row_clear (gpointer data)
+{
+  g_free (((TraceRow *) data)->probe);
+}
+
 static GArray *
 read_trace_csv (const char *name)
 {
@@ -220,6 +226,7 @@ read_trace_csv (const char *name)
   GArray *rows = g_array_new (FALSE, FALSE, sizeof (TraceRow));
   g_autoptr(GError) error = NULL;
 
+  g_array_set_clear_func (rows, trace_row_clear);
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
   lines = g_strsplit (text, "\n", -1);
@@ -296,8 +303,6 @@ run_trace_case (gconstpointer data)
       compared++;
     }
   g_assert_cmpuint (compared, >, 1000);
-  for (guint k = 0; k < rows->len; k++)
-    g_free (g_array_index (rows, TraceRow, k).probe);
 }
 
 static void
@@ -452,6 +457,79 @@ test_cli_probes (void)
   g_assert_nonnull (strstr (text, "4,syn.weights,1,"));
 }
 
+/* ---- exports ---- */
+
+/* The Lava script builds a LearningDense with the same rule object; with Lava at hand
+ * (BASALT_LAVA_PYTHONPATH), the script run in Lava records Lava's own trace of the case. */
+static void
+test_lava_export (void)
+{
+  g_autoptr(JsonObject) root = load_json_object ("traces/l03_rule_string_epoch2_fixed.json");
+  g_autofree char *network = case_network (json_object_get_object_member (root, "spec"));
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *net = g_build_filename (dir, "case.basalt", NULL);
+  g_autofree char *script = g_build_filename (dir, "case.py", NULL);
+  g_autofree char *prefix = g_build_filename (dir, "lava", NULL);
+  g_autofree char *csv = g_strconcat (prefix, ".csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *text = NULL, *lava_text = NULL;
+  const char *pythonpath = g_getenv ("BASALT_LAVA_PYTHONPATH");
+  g_autoptr(GArray) rows = read_trace_csv ("l03_rule_string_epoch2_fixed.csv");
+  g_autoptr(GError) error = NULL;
+  gsize checked = 0;
+
+  /* The case's probes become the network's, so the script records them. */
+  {
+    g_autoptr(GString) with_probes = g_string_new (network);
+    g_string_truncate (with_probes, with_probes->len - 1);
+    g_string_append (with_probes, ", \"probes\": [\"syn.weights\", \"syn.x1\", \"syn.x2\", "
+                     "\"syn.y1\", \"post.s_out\"], \"run\": {\"tag\": \"fixed_pt\", \"steps\": 240}}");
+    g_file_set_contents (net, with_probes->str, -1, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (test_run_basalt (&out, &err, "export", net, "--format", "lava", "-o", script,
+                                    NULL), ==, 0);
+  g_file_get_contents (script, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "from lava.proc.dense.process import LearningDense"));
+  g_assert_nonnull (strstr (text, "learning_rule=Loihi2FLearningRule(dw='2^-2*x1*y0 - 2^-3*y1*x0 "
+                                  "+ 2^-4*x2*y0', x1_impulse=24, x1_tau=8, x2_impulse=12, x2_tau=30, "
+                                  "y1_impulse=20, y1_tau=12"));
+  g_assert_nonnull (strstr (text, "t_epoch=2, rng_seed=5)"));
+  if (pythonpath == NULL || *pythonpath == '\0')
+    {
+      g_test_skip ("BASALT_LAVA_PYTHONPATH is not set: the script is not run in Lava");
+      return;
+    }
+  {
+    const char *argv[] = { "/usr/bin/python3", script, "--out", prefix, NULL };
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "PYTHONPATH", pythonpath, TRUE);
+    int status;
+
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_spawn_sync (dir, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the exported script failed in Lava:\n%s", err);
+  }
+  g_file_get_contents (csv, &lava_text, NULL, &error);
+  g_assert_no_error (error);
+  for (guint k = 0; k < rows->len; k++)
+    {
+      TraceRow *row = &g_array_index (rows, TraceRow, k);
+      g_autofree char *line = NULL;
+
+      if (g_str_equal (row->probe, "post.v"))
+        continue;
+      line = g_strdup_printf ("\n%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%.17g\n", row->step,
+                              row->probe, row->index, row->value);
+      if (strstr (lava_text, line) == NULL)
+        g_error ("the script run in Lava has no row%s", line);
+      checked++;
+    }
+  g_assert_cmpuint (checked, >, 3000);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -461,6 +539,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/learning/rule-products", test_rule_products);
   g_test_add_func ("/learning/file-round-trip", test_file_round_trip);
   g_test_add_func ("/learning/cli-probes", test_cli_probes);
+  g_test_add_func ("/learning/lava-export", test_lava_export);
   add_trace_cases ();
   return g_test_run ();
 }
