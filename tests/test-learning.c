@@ -398,7 +398,7 @@ static const char *plastic_network =
   " \"x1_impulse\": 16, \"x1_tau\": 10, \"y1_impulse\": 16, \"y1_tau\": 10, \"t_epoch\": 1, \"rng_seed\": 3}}},"
   "{\"name\": \"post\", \"type\": \"LIF\", \"shape\": [1], \"params\": {\"du\": 4095, \"dv\": 0, \"vth\": 50}}],"
   "\"connections\": [{\"from\": \"pre.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"post.a_in\"},"
-  " {\"from\": \"post.s_out\", \"to\": \"syn.s_in_bap\"}]}";
+  " {\"from\": \"post.s_out\", \"to\": \"syn.s_in_bap\"}], \"run\": {\"tag\": \"fixed_pt\"}}";
 
 /* The rule survives a save and a load, and a broken rule in a file is refused with its place. */
 static void
@@ -530,6 +530,26 @@ test_lava_export (void)
   g_assert_cmpuint (checked, >, 3000);
 }
 
+/* NIR has no learning: the connection is written with its current weights, and the report
+ * says so; the post-synaptic spikes that drive learning are no edge. */
+static void
+test_nir_export (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "plastic.basalt", NULL);
+  g_autofree char *nir = g_build_filename (dir, "plastic.nir", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, plastic_network, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_run_basalt (&out, &err, "export", path, "--format", "nir", "-o", nir, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (err, "syn (LearningDense): NIR has no learning; its current weights "
+                                 "were exported"));
+  g_assert_true (g_file_test (nir, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -540,6 +560,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/learning/file-round-trip", test_file_round_trip);
   g_test_add_func ("/learning/cli-probes", test_cli_probes);
   g_test_add_func ("/learning/lava-export", test_lava_export);
+  g_test_add_func ("/learning/nir-export", test_nir_export);
   add_trace_cases ();
   return g_test_run ();
 }
