@@ -530,24 +530,44 @@ test_lava_export (void)
   g_assert_cmpuint (checked, >, 3000);
 }
 
+/* Exports the small plastic network; returns the exit status, the path written and stderr. */
+static int
+export_plastic (const char *format, char **written, char **err)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "plastic.basalt", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  *written = g_build_filename (dir, "plastic.out", NULL);
+  g_file_set_contents (path, plastic_network, -1, &error);
+  g_assert_no_error (error);
+  return test_run_basalt (&out, err, "export", path, "--format", format, "-o", *written, NULL);
+}
+
 /* NIR has no learning: the connection is written with its current weights, and the report
  * says so; the post-synaptic spikes that drive learning are no edge. */
 static void
 test_nir_export (void)
 {
-  g_autofree char *dir = test_tmp_dir ();
-  g_autofree char *path = g_build_filename (dir, "plastic.basalt", NULL);
-  g_autofree char *nir = g_build_filename (dir, "plastic.nir", NULL);
-  g_autofree char *out = NULL, *err = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *nir = NULL, *err = NULL;
 
-  g_file_set_contents (path, plastic_network, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (test_run_basalt (&out, &err, "export", path, "--format", "nir", "-o", nir, NULL),
-                   ==, 0);
+  g_assert_cmpint (export_plastic ("nir", &nir, &err), ==, 0);
   g_assert_nonnull (strstr (err, "syn (LearningDense): NIR has no learning; its current weights "
                                  "were exported"));
   g_assert_true (g_file_test (nir, G_FILE_TEST_EXISTS));
+}
+
+/* The standalone C program has no learning yet: the export says so instead of writing a
+ * program that would not learn. */
+static void
+test_c_export_refused (void)
+{
+  g_autofree char *c = NULL, *err = NULL;
+
+  g_assert_cmpint (export_plastic ("c", &c, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "process 'syn' (LearningDense) cannot be exported to C"));
+  g_assert_false (g_file_test (c, G_FILE_TEST_EXISTS));
 }
 
 int
@@ -561,6 +581,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/learning/cli-probes", test_cli_probes);
   g_test_add_func ("/learning/lava-export", test_lava_export);
   g_test_add_func ("/learning/nir-export", test_nir_export);
+  g_test_add_func ("/learning/c-export-refused", test_c_export_refused);
   add_trace_cases ();
   return g_test_run ();
 }
