@@ -217,19 +217,14 @@ trace_row_clear (gpointer data)
   g_free (((TraceRow *) data)->probe);
 }
 
+/* Rows of a `step,probe,index,value` text. */
 static GArray *
-read_trace_csv (const char *name)
+parse_csv (const char *text)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "learning", "traces", name, NULL);
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
   GArray *rows = g_array_new (FALSE, FALSE, sizeof (TraceRow));
-  g_autoptr(GError) error = NULL;
 
   g_array_set_clear_func (rows, trace_row_clear);
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  lines = g_strsplit (text, "\n", -1);
   for (guint k = 1; lines[k] != NULL; k++)
     {
       g_auto(GStrv) cells = g_strsplit (lines[k], ",", 4);
@@ -244,6 +239,18 @@ read_trace_csv (const char *name)
       g_array_append_val (rows, row);
     }
   return rows;
+}
+
+static GArray *
+read_trace_csv (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "learning", "traces", name, NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return parse_csv (text);
 }
 
 static gboolean
@@ -305,6 +312,8 @@ run_trace_case (gconstpointer data)
   g_assert_cmpuint (compared, >, 1000);
 }
 
+static void run_c_export_case (gconstpointer data);
+
 static void
 add_trace_cases (void)
 {
@@ -322,7 +331,9 @@ add_trace_cases (void)
     {
       g_autofree char *path = g_strdup_printf ("/learning/lava-trace/%s", (char *) names->pdata[k]);
       /* The names live as long as the test program. */
+      g_autofree char *c_path = g_strdup_printf ("/learning/c-export/%s", (char *) names->pdata[k]);
       g_test_add_data_func (path, names->pdata[k], run_trace_case);
+      g_test_add_data_func (c_path, names->pdata[k], run_c_export_case);
     }
 }
 
@@ -558,16 +569,88 @@ test_nir_export (void)
   g_assert_true (g_file_test (nir, G_FILE_TEST_EXISTS));
 }
 
-/* The standalone C program has no learning yet: the export says so instead of writing a
- * program that would not learn. */
+/* The standalone C program learns as the engine does: every Lava case, exported, compiled
+ * with the system compiler and run, records Lava's trace. */
 static void
-test_c_export_refused (void)
+run_c_export_case (gconstpointer data)
 {
-  g_autofree char *c = NULL, *err = NULL;
+  const char *name = data;
+  g_autofree char *json_path = g_strdup_printf ("traces/%s.json", name);
+  g_autofree char *csv_name = g_strdup_printf ("%s.csv", name);
+  g_autoptr(JsonObject) root = load_json_object (json_path);
+  JsonObject *spec = json_object_get_object_member (root, "spec");
+  g_autofree char *network = case_network (spec);
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *net = g_build_filename (dir, "case.basalt", NULL);
+  g_autofree char *c = g_build_filename (dir, "case.c", NULL);
+  g_autofree char *exe = g_build_filename (dir, "case", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GArray) want = read_trace_csv (csv_name);
+  g_autoptr(GArray) got = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  gboolean fixed = g_str_equal (json_object_get_string_member (spec, "tag"), "fixed_pt");
+  g_autofree char *tagged = NULL;
+  int status;
 
-  g_assert_cmpint (export_plastic ("c", &c, &err), ==, 2);
-  g_assert_nonnull (strstr (err, "process 'syn' (LearningDense) cannot be exported to C"));
-  g_assert_false (g_file_test (c, G_FILE_TEST_EXISTS));
+  /* The case's tag as the network's own. */
+  tagged = g_strdup_printf ("%.*s, \"run\": {\"tag\": \"%s\", \"steps\": %" G_GINT64_FORMAT "}}",
+                            (int) strlen (network) - 1, network, fixed ? "fixed_pt" : "floating_pt",
+                            json_object_get_int_member (spec, "steps"));
+  g_file_set_contents (net, tagged, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (test_run_basalt (&out, &err, "export", net, "--format", "c", "-o", c, NULL), ==, 0);
+  {
+    const char *cc[] = { "cc", "-O2", "-Wall", "-Wextra", "-Werror", "-o", exe, c, "-lm", NULL };
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    g_spawn_sync (dir, (char **) cc, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the exported program does not compile:\n%s", err);
+  }
+  g_ptr_array_add (argv, exe);
+  for (guint k = 0; k < want->len; k++)
+    {
+      const char *probe = g_array_index (want, TraceRow, k).probe;
+      if (g_hash_table_contains (index, probe))
+        continue;
+      g_hash_table_add (index, g_strdup (probe));
+      g_ptr_array_add (argv, "--probe");
+      g_ptr_array_add (argv, (gpointer) probe);
+    }
+  g_ptr_array_add (argv, NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_spawn_sync (dir, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  got = parse_csv (out);
+  g_assert_cmpuint (got->len, ==, want->len);
+  /* Both are in basalt run's order: probes in order of first appearance, step by step. */
+  {
+    g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    for (guint k = 0; k < got->len; k++)
+      {
+        TraceRow *row = &g_array_index (got, TraceRow, k);
+        g_hash_table_insert (values, g_strdup_printf ("%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT,
+                                                      row->step, row->probe, row->index),
+                             g_memdup2 (&row->value, sizeof (double)));
+      }
+    for (guint k = 0; k < want->len; k++)
+      {
+        TraceRow *row = &g_array_index (want, TraceRow, k);
+        g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT,
+                                                row->step, row->probe, row->index);
+        double *value = g_hash_table_lookup (values, key);
+
+        if (value == NULL || !values_agree (*value, row->value, fixed))
+          g_error ("%s: the C program's %s is %.17g, Lava's %.17g", name, key,
+                   value != NULL ? *value : NAN, row->value);
+      }
+  }
 }
 
 int
@@ -581,7 +664,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/learning/cli-probes", test_cli_probes);
   g_test_add_func ("/learning/lava-export", test_lava_export);
   g_test_add_func ("/learning/nir-export", test_nir_export);
-  g_test_add_func ("/learning/c-export-refused", test_c_export_refused);
   add_trace_cases ();
   return g_test_run ();
 }
