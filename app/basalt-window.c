@@ -1808,6 +1808,18 @@ on_inspector_equations_requested (BasaltInspector *inspector,
 }
 
 static void
+on_inspector_learning_rule_requested (BasaltInspector *inspector,
+                                      const char      *process,
+                                      gpointer         rule,
+                                      BasaltWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_set_learning_rule (self->document, process, rule, &error))
+    show_message (self, error->message);
+}
+
+static void
 on_inspector_template_requested (BasaltInspector *inspector,
                                  const char      *process,
                                  const char      *template_name,
@@ -2036,6 +2048,7 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_template_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_learning_rule_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);

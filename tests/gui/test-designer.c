@@ -13,6 +13,7 @@
 
 #include "basalt-application.h"
 #include "basalt-plot.h"
+#include "basalt-rule-editor.h"
 #include "basalt-window.h"
 #include "bsl-equations-templates.h"
 #include "test-gui-util.h"
@@ -1017,6 +1018,71 @@ test_plastic_weights (Fixture       *f,
     }
 }
 
+/* The inspector edits a LearningDense's rule: a string Lava refuses is marked where it is
+ * wrong and nothing changes; a good one and a preset replace the rule; Undo brings back the
+ * rule before. */
+static void
+test_learning_rule_editor (Fixture       *f,
+                           gconstpointer  data)
+{
+  BslGraph *graph = basalt_document_get_graph (f->document);
+  BasaltRuleEditor *editor;
+  const BslLearningRule *rule;
+  g_autofree char *syn = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (drop_type (f, "LearningDense", 420, 150));
+  /* A copy: an undo replaces the process, name and all. */
+  syn = g_strdup (process_of_type (f, "LearningDense"));
+  select_process (f, syn);
+  editor = BASALT_RULE_EDITOR (basalt_inspector_get_rule_editor (f->inspector));
+  g_assert_nonnull (editor);
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_STDP);
+  /* STDPLoihi shows the dw it writes. */
+  g_assert_cmpstr (gtk_editable_get_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W)), ==,
+                   "(1) * 2 ^ -2 * (-2) * x0 * y1 +(1) * 2 ^ -2 * (2) * y0 * x1");
+
+  gtk_editable_set_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W), "x0*q1");
+  g_assert_false (basalt_rule_editor_apply (editor));
+  g_assert_nonnull (basalt_rule_editor_get_error (editor));
+  g_assert_true (g_str_has_prefix (basalt_rule_editor_get_error (editor), "dw: column 4: unknown symbol 'q'"));
+  g_assert_nonnull (gtk_entry_get_attributes (GTK_ENTRY (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W))));
+  if (g_getenv ("BASALT_TEST_SAVE_PNG") != NULL)
+    {
+      int w, h;
+      gui_spin (0.2);
+      g_free (gui_render_widget (GTK_WIDGET (editor), &w, &h));
+    }
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_STDP);
+
+  gtk_editable_set_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W), "2^-3*x1*y0 - 2^-3*y1*x0");
+  gtk_editable_set_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_T), "2^-2*x1*y0");
+  g_assert_true (basalt_rule_editor_apply (editor));
+  g_assert_null (basalt_rule_editor_get_error (editor));
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_LOIHI_2F);
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-3*x1*y0 - 2^-3*y1*x0");
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_T], ==, "2^-2*x1*y0");
+  g_assert_null (rule->text[BSL_K_TARGET_D]);
+
+  g_assert_true (basalt_rule_editor_choose_preset (editor, 3));
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-3*x1*y0 - 2^-6*u0*w");
+
+  activate (f, "win.undo");
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-3*x1*y0 - 2^-3*y1*x0");
+  activate (f, "win.undo");
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_STDP);
+  /* The editor follows the document. */
+  editor = BASALT_RULE_EDITOR (basalt_inspector_get_rule_editor (f->inspector));
+  g_assert_cmpstr (gtk_editable_get_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_T)), ==, "");
+}
+
 /* A parameter changed while the network runs is applied at the next step. */
 static void
 test_live_parameter (Fixture       *f,
@@ -1396,6 +1462,8 @@ main (int   argc,
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
   g_test_add ("/designer/plastic-weights", Fixture, NULL, fixture_set_up, test_plastic_weights,
               fixture_tear_down);
+  g_test_add ("/designer/learning-rule-editor", Fixture, NULL, fixture_set_up,
+              test_learning_rule_editor, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
   g_test_add ("/designer/equations-while-running", Fixture, NULL, fixture_set_up,
               test_equations_while_running, fixture_tear_down);
