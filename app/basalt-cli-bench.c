@@ -22,7 +22,7 @@ basalt_cli_bench (int    argc,
   int threads = 0;
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense", "NAME" },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense, or stdp (its plastic twin)", "NAME" },
     { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network (1..8192, default 1000)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default 1000)", "S" },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt", "TAG" },
@@ -64,21 +64,27 @@ basalt_cli_bench (int    argc,
         tag = graph->run_tag;
       label = argv[1];
     }
-  else if (argc == 1 && g_strcmp0 (network, "dense") == 0)
+  else if (argc == 1 && (g_strcmp0 (network, "dense") == 0 || g_strcmp0 (network, "stdp") == 0)
+           && (n < 1 || n > 8192))
     {
       /* The n x n Dense holds at most 2^26 weights. */
-      if (n < 1 || n > 8192)
-        {
-          fprintf (stderr, "basalt bench: --n %" G_GINT64_FORMAT " is outside 1..8192 (the "
-                   "dense network's n x n weights are at most 2^26)\n", n);
-          return BASALT_EXIT_BAD_INPUT;
-        }
+      fprintf (stderr, "basalt bench: --n %" G_GINT64_FORMAT " is outside 1..8192 (the "
+               "%s network's n x n weights are at most 2^26)\n", n, network);
+      return BASALT_EXIT_BAD_INPUT;
+    }
+  else if (argc == 1 && g_strcmp0 (network, "dense") == 0)
+    {
       graph = bsl_bench_dense_network ((gsize) n, tag, &error);
       label = "dense";
     }
+  else if (argc == 1 && g_strcmp0 (network, "stdp") == 0)
+    {
+      graph = bsl_bench_stdp_network ((gsize) n, tag, &error);
+      label = "stdp";
+    }
   else
     {
-      fprintf (stderr, "basalt bench: give a network file or --network dense --n N\n");
+      fprintf (stderr, "basalt bench: give a network file or --network dense|stdp --n N\n");
       return BASALT_EXIT_BAD_INPUT;
     }
   if (graph == NULL)

@@ -999,6 +999,27 @@ basalt_document_set_equations (BasaltDocument          *self,
   return replace_process (self, process_name, change_equations, text, label, error);
 }
 
+static gboolean
+change_learning_rule (BslProcess *process, gconstpointer rule, GError **error)
+{
+  return bsl_process_set_learning_rule (process, rule, error);
+}
+
+gboolean
+basalt_document_set_learning_rule (BasaltDocument        *self,
+                                   const char            *process_name,
+                                   const BslLearningRule *rule,
+                                   GError               **error)
+{
+  g_autofree char *label = NULL;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (rule != NULL, FALSE);
+
+  label = g_strdup_printf ("Change the learning rule of %s", process_name);
+  return replace_process (self, process_name, change_learning_rule, rule, label, error);
+}
+
 gboolean
 basalt_document_apply_equations_template (BasaltDocument  *self,
                                           const char      *process_name,

@@ -5,6 +5,7 @@
 
 #include "bsl-equations-type.h"
 #include "bsl-graph.h"
+#include "bsl-learning-rule.h"
 
 G_BEGIN_DECLS
 
@@ -104,6 +105,11 @@ char          **basalt_document_duplicate         (BasaltDocument     *self,
                                                    double              dy,
                                                    GError            **error);
 /* New texts for an Equations process: its Vars follow them (values of surviving names kept). */
+/* Replaces a plastic connection's learning rule (checked as Lava checks it); undoable. */
+gboolean        basalt_document_set_learning_rule (BasaltDocument        *self,
+                                                   const char            *process_name,
+                                                   const BslLearningRule *rule,
+                                                   GError               **error);
 gboolean        basalt_document_set_equations     (BasaltDocument     *self,
                                                    const char         *process,
                                                    const BslEquationsText *text,

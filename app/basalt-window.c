@@ -266,8 +266,12 @@ update_probed_marks (BasaltWindow *self)
   basalt_graph_canvas_set_probed (self->canvas, (const char *const *) names);
 }
 
-/* With no probe chosen, a run records the spikes of every neuron population and the voltage
- * of the first one: what a user pressing Run expects to see. */
+/* Plastic connections small enough to plot every synapse: their weights, as they learn. */
+#define WEIGHT_TRACES_MAX 64
+
+/* With no probe chosen, a run records the spikes of every neuron population, the voltage
+ * of the first one and the weights of small plastic connections: what a user pressing Run
+ * expects to see. */
 static void
 add_default_probes (BasaltWindow *self)
 {
@@ -289,6 +293,19 @@ add_default_probes (BasaltWindow *self)
           basalt_simulation_add_probe (self->simulation, graph, target, NULL);
           if (first_neurons == NULL)
             first_neurons = process->name;
+        }
+    }
+
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (bsl_proc_type_is_plastic (process->type) &&
+          process->dims[0] * process->dims[1] <= WEIGHT_TRACES_MAX)
+        {
+          g_autofree char *target = g_strdup_printf ("%s.weights", process->name);
+
+          basalt_simulation_add_probe (self->simulation, graph, target, NULL);
         }
     }
 
@@ -1791,6 +1808,18 @@ on_inspector_equations_requested (BasaltInspector *inspector,
 }
 
 static void
+on_inspector_learning_rule_requested (BasaltInspector *inspector,
+                                      const char      *process,
+                                      gpointer         rule,
+                                      BasaltWindow    *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_document_set_learning_rule (self->document, process, rule, &error))
+    show_message (self, error->message);
+}
+
+static void
 on_inspector_template_requested (BasaltInspector *inspector,
                                  const char      *process,
                                  const char      *template_name,
@@ -2019,6 +2048,7 @@ basalt_window_class_init (BasaltWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_template_requested);
+  gtk_widget_class_bind_template_callback (widget_class, on_inspector_learning_rule_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);

@@ -5,6 +5,7 @@
 
 #include "bsl-bench.h"
 #include "bsl-error.h"
+#include "bsl-learning-rule.h"
 
 #define FIXED_SCALE_LOG2 17
 
@@ -30,10 +31,22 @@ set_scalar (BslProcess *p, const char *name, double value, GError **error)
   return bsl_process_set_param (p, name, bsl_array_new_scalar (value), error);
 }
 
-BslGraph *
-bsl_bench_dense_network (gsize    n,
-                         BslTag   tag,
-                         GError **error)
+/* The benchmark's STDP: a small learning rate, so that the weights drift rather than jump. */
+static BslLearningRule *
+bench_rule (BslTag tag)
+{
+  BslLearningRule *rule = bsl_learning_rule_new_default ();
+  double impulse = tag == BSL_TAG_FIXED_PT ? 16 : 0.1;
+
+  rule->learning_rate = ldexp (1.0, -7);
+  rule->a_plus = 1;
+  rule->a_minus = -1;
+  rule->impulse[BSL_K_TRACE_X1] = rule->impulse[BSL_K_TRACE_Y1] = impulse;
+  return rule;
+}
+
+static BslGraph *
+bench_network (gsize n, BslTag tag, gboolean plastic, GError **error)
 {
   g_autoptr(BslGraph) graph = bsl_graph_new ();
   gsize vec[1] = { n }, mat[2] = { n, n };
@@ -52,7 +65,7 @@ bsl_bench_dense_network (gsize    n,
   graph->run_steps = 1000;
 
   a = bsl_graph_add_process (graph, "LIF", "A", 1, vec, error);
-  dense = bsl_graph_add_process (graph, "Dense", "W", 2, mat, error);
+  dense = bsl_graph_add_process (graph, plastic ? "LearningDense" : "Dense", "W", 2, mat, error);
   b = bsl_graph_add_process (graph, "LIF", "B", 1, vec, error);
   if (a == NULL || dense == NULL || b == NULL)
     return NULL;
@@ -104,5 +117,25 @@ bsl_bench_dense_network (gsize    n,
   if (!bsl_graph_connect (graph, "A.s_out", "W.s_in", error) ||
       !bsl_graph_connect (graph, "W.a_out", "B.a_in", error))
     return NULL;
+  if (plastic)
+    {
+      g_autoptr(BslLearningRule) rule = bench_rule (tag);
+
+      if (!bsl_process_set_learning_rule (dense, rule, error) ||
+          !bsl_graph_connect (graph, "B.s_out", "W.s_in_bap", error))
+        return NULL;
+    }
   return g_steal_pointer (&graph);
+}
+
+BslGraph *
+bsl_bench_dense_network (gsize n, BslTag tag, GError **error)
+{
+  return bench_network (n, tag, FALSE, error);
+}
+
+BslGraph *
+bsl_bench_stdp_network (gsize n, BslTag tag, GError **error)
+{
+  return bench_network (n, tag, TRUE, error);
 }

@@ -13,4 +13,10 @@ BslGraph *bsl_bench_dense_network (gsize    n,
                                    BslTag   tag,
                                    GError **error);
 
+/* The same network with plastic synapses: W is a LearningDense with STDPLoihi (learning rate
+ * 2^-7, A_plus 1, A_minus -1, taus 10) and B's spikes feed its s_in_bap. */
+BslGraph *bsl_bench_stdp_network  (gsize    n,
+                                   BslTag   tag,
+                                   GError **error);
+
 G_END_DECLS

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -420,6 +421,7 @@ build_product (GPtrArray *symbols, guint first, guint last, int *series_decimate
   b.product.dependency = b.dependency;
   b.product.s_mantissa = (int) b.s_mantissa;
   b.product.s_exp = b.s_exp + 7;
+  b.product.scale = (double) b.s_mantissa * ldexp (1.0, b.s_exp);
   *out = b.product;
   return TRUE;
 }

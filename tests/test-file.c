@@ -56,7 +56,7 @@ static void
 test_examples_round_trip (void)
 {
   const char *names[] = { "lif-bias.basalt", "ringbuffer-dense-lif.basalt", "ei-network.basalt",
-                          "lif-as-equations.basalt" };
+                          "lif-as-equations.basalt", "stdp-learning.basalt" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

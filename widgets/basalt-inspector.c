@@ -11,6 +11,7 @@
 #include "bsl-network-file.h"
 
 #include "basalt-equations-preview.h"
+#include "basalt-rule-editor.h"
 #include "basalt-inspector.h"
 
 /* Above this many values an editor shows a summary instead of every number. */
@@ -79,6 +80,7 @@ struct _BasaltInspector
   /* The preview's input outlives a rebuild of the editor (Apply rebuilds it). */
   char       *eq_preview_input;
   char       *eq_preview_process;
+  GtkWidget  *rule_editor;        /* plastic connections: the learning rule */
 };
 
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
@@ -91,6 +93,7 @@ enum {
   PRESET_REQUESTED,
   EQUATIONS_REQUESTED,
   TEMPLATE_REQUESTED,
+  LEARNING_RULE_REQUESTED,
   CONNECT_REQUESTED,
   DISCONNECT_REQUESTED,
   N_SIGNALS
@@ -1392,6 +1395,34 @@ add_equations_editor (BasaltInspector  *self,
 }
 
 static void
+on_rule_requested (BasaltRuleEditor *editor,
+                   gpointer          rule,
+                   BasaltInspector  *self)
+{
+  g_autofree char *name = g_strdup (self->process_name);
+
+  g_signal_emit (self, signals[LEARNING_RULE_REQUESTED], 0, name, rule);
+}
+
+static void
+add_rule_editor (BasaltInspector  *self,
+                 const BslProcess *process)
+{
+  self->rule_editor = basalt_rule_editor_new ();
+  basalt_rule_editor_set_rule (BASALT_RULE_EDITOR (self->rule_editor),
+                               bsl_process_get_learning_rule (process));
+  g_signal_connect (self->rule_editor, "rule-requested", G_CALLBACK (on_rule_requested), self);
+  gtk_box_append (self->params_box, self->rule_editor);
+}
+
+GtkWidget *
+basalt_inspector_get_rule_editor (BasaltInspector *self)
+{
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+  return self->rule_editor;
+}
+
+static void
 clear_rows (BasaltInspector *self)
 {
   GtkWidget *child;
@@ -1410,6 +1441,7 @@ clear_rows (BasaltInspector *self)
   self->eq_model = self->eq_threshold = self->eq_reset = NULL;
   self->eq_refractory = self->eq_input = self->eq_method = self->eq_error = NULL;
   self->eq_preview = self->eq_template = NULL;
+  self->rule_editor = NULL;
 }
 
 static void
@@ -1611,6 +1643,8 @@ rebuild (BasaltInspector *self)
   show_header (self, process);
   if (bsl_proc_type_is_equations (process->type))
     add_equations_editor (self, process);
+  if (bsl_process_get_learning_rule (process) != NULL)
+    add_rule_editor (self, process);
   if (process->type->n_presets > 0)
     add_preset_row (self, process);
   for (guint i = 0; i < process->type->n_vars; i++)
@@ -1795,6 +1829,9 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   signals[EQUATIONS_REQUESTED] =
     g_signal_new ("equations-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
+  signals[LEARNING_RULE_REQUESTED] =
+    g_signal_new ("learning-rule-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
   signals[TEMPLATE_REQUESTED] =
     g_signal_new ("template-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
@@ -1900,6 +1937,9 @@ basalt_inspector_refresh (BasaltInspector *self)
       row_show_value (row, process);
     }
   rebuild_connections (self, process);
+  if (self->rule_editor != NULL && bsl_process_get_learning_rule (process) != NULL)
+    basalt_rule_editor_set_rule (BASALT_RULE_EDITOR (self->rule_editor),
+                                 bsl_process_get_learning_rule (process));
   /* New parameter values change the trace at once. */
   update_preview (self);
 }

@@ -22,6 +22,7 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   preset-requested (const char *process, const char *preset)     e.g. Izhikevich's presets
  *   equations-requested (const char *process, gpointer BslEquationsText *text)  checked texts
  *   template-requested (const char *process, const char *template)   bsl-equations-templates.h
+ *   learning-rule-requested (const char *process, gpointer BslLearningRule *rule)  checked rule
  *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
  */
 
@@ -57,6 +58,8 @@ const char *basalt_inspector_get_equations_error (BasaltInspector *self);
 /* The live trace under an Equations process's texts (a BasaltEquationsPreview), and the view of
  * its model text; NULL when the shown process is not an Equations one. */
 GtkWidget  *basalt_inspector_get_equations_preview (BasaltInspector *self);
+/* The learning rule's editor of the plastic connection shown, or NULL. */
+GtkWidget  *basalt_inspector_get_rule_editor (BasaltInspector *self);
 GtkTextView *basalt_inspector_get_equations_view (BasaltInspector *self);
 /* Choosing in the equations editor's template list; FALSE when there is no such template.
  * template-requested follows from the main loop. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bsl-c-export.h"
+#include "bsl-c-export-learning.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
@@ -100,7 +101,8 @@ type_is (const BslProcRuntime *pr, const char *name)
 static gboolean
 is_connection (const BslProcRuntime *pr)
 {
-  return type_is (pr, "Dense") || type_is (pr, "Sparse") || type_is (pr, "DelayDense");
+  return type_is (pr, "Dense") || type_is (pr, "Sparse") || type_is (pr, "DelayDense")
+         || bsl_proc_type_is_plastic (pr->type);
 }
 
 /* Neuron models with values derived from their parameters before the first step. */
@@ -188,6 +190,8 @@ emit_storage (Out *o, guint k, const BslProcRuntime *pr)
     }
   if (type_is (pr, "PoissonSource"))
     g_string_append_printf (s, "static uint64_t p%u_key;\n", k);
+  if (bsl_proc_type_is_plastic (pr->type))
+    _bsl_c_export_learning_storage (s, k, pr);
   if (type_is (pr, "RF"))
     g_string_append_printf (s, "static double p%u_rf_sin, p%u_rf_cos, p%u_rf_vth;\n", k, k, k);
   if (type_is (pr, "SigmaDelta"))
@@ -516,6 +520,8 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
                                 "p%u_bias_mant, p%u_a_in, p%u_u, p%u_v, p%u_s_out);\n",
                                 n, k, k, k, k, k, k, k, k, k);
     }
+  else if (bsl_proc_type_is_plastic (pr->type))
+    _bsl_c_export_learning_step (s, k, pr);
   else if (is_connection (pr))
     {
       gsize n_out = pr->dims[0], n_in = pr->dims[1];
@@ -623,7 +629,7 @@ static gboolean
 supported (const BslProcRuntime *pr, GError **error)
 {
   static const char *const types[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF", "Dense",
-                                       "Sparse", "DelayDense", "RingBuffer", "Spiker",
+                                       "Sparse", "DelayDense", "LearningDense", "RingBuffer", "Spiker",
                                        "PoissonSource", "CurrentSource", "Monitor", NULL };
 
   if (g_strv_contains (types, pr->type->name) || plain_kernel (pr) >= 0
@@ -886,7 +892,9 @@ bsl_c_export_to_string (const BslGraph           *graph,
   for (guint k = 0; k < rt->n_procs; k++)
     emit_port_pointers (&o, k, rt->procs[k]);
   for (guint k = 0; k < rt->n_procs; k++)
-    if (is_connection (rt->procs[k]))
+    if (bsl_proc_type_is_plastic (rt->procs[k]->type))
+      _bsl_c_export_learning_build (s, k, rt->procs[k]);
+    else if (is_connection (rt->procs[k]))
       emit_build (&o, k, rt->procs[k]);
     else if (has_derived (rt->procs[k]))
       emit_derived_build (&o, k, rt->procs[k]);
@@ -908,8 +916,10 @@ bsl_c_export_to_string (const BslGraph           *graph,
       for (guint v = 0; v < pr->type->n_vars; v++)
         {
           const BslRtVar *var = &pr->vars[v];
+          gboolean learned = bsl_proc_type_is_plastic (pr->type)
+                             && g_str_equal (var->spec->name, "weights");
           g_string_append_printf (s, "  %smemcpy (p%u_%s, p%u_%s_init, sizeof p%u_%s);\n",
-                                  var->initial != NULL ? "" : "if (all)\n    ", k,
+                                  var->initial != NULL || learned ? "" : "if (all)\n    ", k,
                                   var->spec->name, k, var->spec->name, k, var->spec->name);
         }
       for (guint p = 0; p < pr->type->n_ports; p++)
@@ -923,7 +933,9 @@ bsl_c_export_to_string (const BslGraph           *graph,
                                 pr->name);
     }
   for (guint k = 0; k < rt->n_procs; k++)
-    if (has_build (rt->procs[k]))
+    if (bsl_proc_type_is_plastic (rt->procs[k]->type))
+      g_string_append_printf (s, "  p%u_build ();\n", k);
+    else if (has_build (rt->procs[k]))
       g_string_append_printf (s, "  if (all)\n    p%u_build ();\n", k);
   g_string_append (s, "  bsl_c_time = 0;\n}\n");
   g_string_append_printf (s,

@@ -9,6 +9,7 @@
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
+#include "bsl-learning-rule.h"
 #include "bsl-interop-private.h"
 #include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
@@ -87,6 +88,27 @@ kwarg (Ctx *ctx, const BslProcess *p, BslTag tag, const char *var, const char *a
     py_number (ctx->s, full->data[0], as_int || (spec->flags & BSL_VAR_COUNT));
   else
     py_value (ctx->s, full, as_int);
+}
+
+/* LearningDense's own arguments: initial tags when set, and the very rule object (with the seed
+ * a run takes when the rule names none). */
+static void
+write_learning_members (Ctx *ctx, const BslProcess *p, BslTag tag)
+{
+  g_autoptr (BslLearningRule) rule = bsl_learning_rule_copy (bsl_process_get_learning_rule (p));
+  g_autofree char *python = NULL;
+  const char *const tags[] = { "tag_1", "tag_2" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (tags); k++)
+    if (bsl_process_get_param (p, tags[k]) != NULL)
+      kwarg (ctx, p, tag, tags[k], NULL);
+  if (!rule->has_rng_seed)
+    {
+      rule->has_rng_seed = TRUE;
+      rule->rng_seed = (gint64) (ctx->config->seed & 0x7fffffff);
+    }
+  python = bsl_learning_rule_to_python (rule);
+  g_string_append_printf (ctx->s, ",\n        learning_rule=%s", python);
 }
 
 static const char *
@@ -207,7 +229,8 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
                   t, state[k]);
         }
     }
-  else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse") || g_str_equal (t, "DelayDense"))
+  else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse") || g_str_equal (t, "DelayDense") ||
+           g_str_equal (t, "LearningDense"))
     {
       static const char *const modes[] = { NULL, "MIXED", "EXCITATORY", "INHIBITORY" };
       g_autoptr (BslArray) mode = bsl_process_dup_param_full (p, "sign_mode", NULL);
@@ -234,6 +257,8 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
       if (m >= 1 && m <= 3)
         g_string_append_printf (s, ",\n        sign_mode=SignMode.%s", modes[m]);
       kwarg (ctx, p, tag, "num_message_bits", NULL);
+      if (g_str_equal (t, "LearningDense"))
+        write_learning_members (ctx, p, tag);
     }
   else if (g_str_equal (t, "RingBuffer"))
     {
@@ -300,7 +325,8 @@ classify_processes (Ctx *ctx, const BslGraph *graph, GError **error)
 {
   static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
                                        "ATRLIF", "RF", "SigmaDelta", "Dense", "Sparse",
-                                       "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
+                                       "DelayDense", "LearningDense", "RingBuffer", "Spiker",
+                                       "PoissonSource",
                                        "CurrentSource", "Monitor", NULL };
 
   for (guint i = 0; i < graph->processes->len; i++)
@@ -359,6 +385,9 @@ emit_header (Ctx *ctx, const BslGraph *graph, BslTag tag)
     { "SigmaDelta", "from lava.proc.sdn.process import ActivationMode, SigmaDelta\n"
                     "from lava.proc.sdn.models import PySigmaDeltaModelFixedCorrected\n" },
     { "Sparse", "from lava.proc.sparse.process import Sparse\nfrom scipy.sparse import csr_matrix\n" },
+    { "LearningDense", "from lava.proc.dense.process import LearningDense\n"
+      "from lava.magma.core.learning.learning_rule import Loihi2FLearningRule\n"
+      "from lava.proc.learning_rules.stdp_learning_rule import STDPLoihi\n" },
   };
   GString *s = ctx->s;
 

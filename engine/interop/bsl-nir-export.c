@@ -225,11 +225,14 @@ prepare_synapse (Ctx *ctx, Item *it)
       g_autofree int32_t *wi = g_new (int32_t, n);
       int weight_exp = (int) scalar (p, "weight_exp");
       int bits = (int) scalar (p, "num_weight_bits");
-      int mode;
+      int mode = (int) scalar (p, "sign_mode");
 
       for (gsize k = 0; k < n; k++)
         wi[k] = (int32_t) w->data[k];   /* Lava's int cast truncates toward zero */
-      mode = bsl_k_dense_sign_mode (wi, n, (int) scalar (p, "sign_mode"));
+      /* A LearningDense takes Lava's learning default, mixed, for auto. */
+      if (bsl_proc_type_is_plastic (p->type) && mode == BSL_K_SIGN_AUTO)
+        mode = BSL_K_SIGN_MIXED;
+      mode = bsl_k_dense_sign_mode (wi, n, mode);
       for (gsize k = 0; k < n; k++)
         {
           int32_t q = bsl_k_dense_quantize_weight (wi[k], mode, bits);
@@ -292,6 +295,20 @@ prepare_synapse (Ctx *ctx, Item *it)
     }
   if (g_str_equal (p->type->name, "Sparse"))
     note (ctx, "%s (Sparse) became a Linear node with zeros where there is no synapse", p->name);
+  if (bsl_proc_type_is_plastic (p->type))
+    note (ctx, "%s (LearningDense): NIR has no learning; its current weights were exported as a "
+          "static Linear/Affine node, without its learning rule and traces, and the spikes into "
+          "its s_in_bap were left out", p->name);
+}
+
+/* Spikes into a plastic connection's s_in_bap or s_in_y*: they drive its learning, not a
+ * current, so they are no edge of the static NIR graph. */
+static gboolean
+learning_signal (const BslConnection *conn, const BslGraph *graph)
+{
+  const BslProcess *to = bsl_graph_find_process (graph, conn->to_process);
+
+  return to != NULL && bsl_proc_type_is_plastic (to->type) && !g_str_equal (conn->to_port, "s_in");
 }
 
 /* The value a CurrentSource sends at every step, if it is constant. */
@@ -986,7 +1003,7 @@ bsl_nir_export_file (const BslGraph            *graph,
       if (is_neuron_type (t))
         prepare_neuron (&ctx, it);
       else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse")
-               || g_str_equal (t, "DelayDense"))
+               || g_str_equal (t, "DelayDense") || bsl_proc_type_is_plastic (p->type))
         prepare_synapse (&ctx, it);
       else if (p->type->category == BSL_CATEGORY_INPUTS)
         {
@@ -1046,7 +1063,7 @@ bsl_nir_export_file (const BslGraph            *graph,
       for (guint c = 0; c < graph->connections->len; c++)
         {
           BslConnection *conn = graph->connections->pdata[c];
-          if (g_str_equal (conn->from_process, it->proc->name))
+          if (g_str_equal (conn->from_process, it->proc->name) && !learning_signal (conn, graph))
             {
               target = conn->to_process;
               n_targets++;
@@ -1128,7 +1145,7 @@ bsl_nir_export_file (const BslGraph            *graph,
         const char *src, *in_port = NULL, *out_port = NULL;
         g_autofree char *from = NULL, *to = NULL;
         if (a == NULL || b == NULL || a->role == ROLE_SKIP || b->role == ROLE_SKIP
-            || a->role == ROLE_MERGED)
+            || a->role == ROLE_MERGED || learning_signal (conn, graph))
           continue;
         src = edge_source_name (a, keep);
         if (a->group == b->group)

@@ -50,6 +50,7 @@ typedef struct
   int        dependency;     /* BSL_K_SYM_X0, _Y0 or _U */
   int        s_mantissa;     /* -8..7 */
   int        s_exp;          /* 0..15: the scale is s_mantissa * 2^(s_exp - 7) */
+  double     scale;          /* that scale as a double (floating_pt) */
   int        n_factors;
   BslKFactor factors[BSL_K_MAX_FACTORS];
 } BslKProduct;
@@ -108,10 +109,11 @@ bsl_k_dep_index (int dependency)
   return dependency == BSL_K_SYM_X0 ? 0 : (dependency == BSL_K_SYM_Y0 ? 1 : 2);
 }
 
-/* floating_pt: syn + sum of s_mantissa * 2^(s_exp - 7) * dep * factors, left to right. */
+/* floating_pt: syn + sum of s_mantissa * 2^(s_exp - 7) * dep * factors, left to right. A
+ * product whose dependency is 0 adds nothing unless a factor may be NaN (all_terms). */
 static inline double
 bsl_k_learning_apply_float (const BslKProduct *products, int n_products,
-                            const BslKSynapseView *view, double syn)
+                            const BslKSynapseView *view, double syn, int all_terms)
 {
   double sum = 0.0;
 
@@ -119,7 +121,10 @@ bsl_k_learning_apply_float (const BslKProduct *products, int n_products,
     {
       const BslKProduct *pr = &products[p];
       int d = bsl_k_dep_index (pr->dependency);
-      double term = (double) pr->s_mantissa * pow (2.0, pr->s_exp - 7) * view->dep[d];
+      double term = pr->scale * view->dep[d];
+
+      if (view->dep[d] == 0.0 && !all_terms)
+        continue;
 
       for (int k = 0; k < pr->n_factors; k++)
         term *= bsl_k_operand (view, d, &pr->factors[k]);
@@ -150,6 +155,13 @@ bsl_k_learning_apply_fixed (const BslKProduct *products, int n_products,
       uint32_t current = (uint32_t) (int32_t) view->dep[d];
       int width_sum = BSL_K_W_S_MANT, shift;
       int32_t value;
+
+      /* A silent dependency adds 0, which only saturates the accumulator. */
+      if (current == 0)
+        {
+          result = bsl_k_clip32 (result, BSL_K_ACC_MIN, BSL_K_ACC_MAX);
+          continue;
+        }
 
       for (int k = 0; k < pr->n_factors; k++)
         {

@@ -13,6 +13,7 @@
 
 #include "basalt-application.h"
 #include "basalt-plot.h"
+#include "basalt-rule-editor.h"
 #include "basalt-window.h"
 #include "bsl-equations-templates.h"
 #include "test-gui-util.h"
@@ -917,6 +918,171 @@ test_run_raster (Fixture       *f,
   g_assert_cmpuint (after, >, 20);
 }
 
+/* The first process of a type (its palette name depends on the type). */
+static const char *
+process_of_type (Fixture    *f,
+                 const char *type)
+{
+  BslGraph *graph = basalt_document_get_graph (f->document);
+
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      BslProcess *p = g_ptr_array_index (graph->processes, i);
+      if (g_str_equal (p->type->name, type))
+        return p->name;
+    }
+  return NULL;
+}
+
+/* One synapse's weight at a step, from the run's CSV (NAN when absent). */
+static double
+csv_weight (const char *csv, const char *target, gint64 step, guint index)
+{
+  g_autofree char *prefix = g_strdup_printf ("\n%" G_GINT64_FORMAT ",%s,%u,", step, target, index);
+  const char *at = strstr (csv, prefix);
+
+  return at != NULL ? g_ascii_strtod (at + strlen (prefix), NULL) : NAN;
+}
+
+/* pre -> LearningDense -> LIF drawn from the palette and wired (the LIF's spikes into
+ * s_in_bap); a run plots the weights, and they move as the synapses learn. */
+static void
+test_plastic_weights (Fixture       *f,
+                      gconstpointer  data)
+{
+  BslGraph *graph = basalt_document_get_graph (f->document);
+  BasaltSimulation *simulation;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *syn = NULL, *target = NULL, *csv_path = NULL, *csv = NULL;
+  BasaltPlot *plot;
+  guint moved = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (drop_type (f, "LIF", 150, 150));
+  g_assert_true (drop_type (f, "LearningDense", 420, 150));
+  g_assert_true (drop_type (f, "LIF", 690, 150));
+  syn = g_strdup (process_of_type (f, "LearningDense"));
+  g_assert_nonnull (syn);
+  g_assert_nonnull (bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn)));
+
+  select_process (f, "lif1");
+  basalt_inspector_enter_shape (f->inspector, "(4,)");
+  basalt_inspector_enter_name (f->inspector, "pre");
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "bias_mant", "3"));
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "1"));
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.2"));
+  select_process (f, syn);
+  basalt_inspector_enter_shape (f->inspector, "(3, 4)");
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "weights", "{\"init\": \"constant\", \"value\": 5}"));
+  select_process (f, "lif2");
+  basalt_inspector_enter_shape (f->inspector, "3");
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "1"));
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.5"));
+
+  g_assert_true (drag_wire (f, "pre", "s_out", syn, "s_in"));
+  g_assert_true (drag_wire (f, syn, "a_out", "lif2", "a_in"));
+  g_assert_true (drag_wire (f, "lif2", "s_out", syn, "s_in_bap"));
+  g_assert_cmpuint (graph->connections->len, ==, 3);
+
+  simulation = basalt_window_get_simulation (f->window);
+  basalt_simulation_set_speed (simulation, 0);
+  g_assert_true (basalt_window_run (f->window, 100, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  basalt_simulation_sync (simulation);
+
+  /* Run plots the weights of a small plastic connection beside the spikes. */
+  target = g_strdup_printf ("%s.weights", syn);
+  plot = find_plot (simulation, target);
+  g_assert_nonnull (plot);
+  g_assert_true (gui_wait_until (plot_drawn, plot, 5));
+
+  csv_path = g_build_filename (f->dir, "run.csv", NULL);
+  g_assert_true (basalt_simulation_write_csv (simulation, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  for (guint k = 0; k < 12; k++)
+    {
+      double first = csv_weight (csv, target, 1, k), last = csv_weight (csv, target, 100, k);
+      g_assert_false (isnan (first) || isnan (last));
+      moved += first != last;
+    }
+  g_test_message ("synapses whose weight moved in 100 steps: %u of 12", moved);
+  g_assert_cmpuint (moved, >, 0);
+  if (g_getenv ("BASALT_TEST_SAVE_PNG") != NULL)
+    {
+      int w, h;
+      g_free (gui_render_widget (GTK_WIDGET (f->window), &w, &h));
+      g_free (gui_render_widget (GTK_WIDGET (plot), &w, &h));
+    }
+}
+
+/* The inspector edits a LearningDense's rule: a string Lava refuses is marked where it is
+ * wrong and nothing changes; a good one and a preset replace the rule; Undo brings back the
+ * rule before. */
+static void
+test_learning_rule_editor (Fixture       *f,
+                           gconstpointer  data)
+{
+  BslGraph *graph = basalt_document_get_graph (f->document);
+  BasaltRuleEditor *editor;
+  const BslLearningRule *rule;
+  g_autofree char *syn = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (drop_type (f, "LearningDense", 420, 150));
+  /* A copy: an undo replaces the process, name and all. */
+  syn = g_strdup (process_of_type (f, "LearningDense"));
+  select_process (f, syn);
+  editor = BASALT_RULE_EDITOR (basalt_inspector_get_rule_editor (f->inspector));
+  g_assert_nonnull (editor);
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_STDP);
+  /* STDPLoihi shows the dw it writes. */
+  g_assert_cmpstr (gtk_editable_get_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W)), ==,
+                   "(1) * 2 ^ -2 * (-2) * x0 * y1 +(1) * 2 ^ -2 * (2) * y0 * x1");
+
+  gtk_editable_set_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W), "x0*q1");
+  g_assert_false (basalt_rule_editor_apply (editor));
+  g_assert_nonnull (basalt_rule_editor_get_error (editor));
+  g_assert_true (g_str_has_prefix (basalt_rule_editor_get_error (editor), "dw: column 4: unknown symbol 'q'"));
+  g_assert_nonnull (gtk_entry_get_attributes (GTK_ENTRY (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W))));
+  if (g_getenv ("BASALT_TEST_SAVE_PNG") != NULL)
+    {
+      int w, h;
+      gui_spin (0.2);
+      g_free (gui_render_widget (GTK_WIDGET (editor), &w, &h));
+    }
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_STDP);
+
+  gtk_editable_set_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_W), "2^-3*x1*y0 - 2^-3*y1*x0");
+  gtk_editable_set_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_T), "2^-2*x1*y0");
+  g_assert_true (basalt_rule_editor_apply (editor));
+  g_assert_null (basalt_rule_editor_get_error (editor));
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_LOIHI_2F);
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-3*x1*y0 - 2^-3*y1*x0");
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_T], ==, "2^-2*x1*y0");
+  g_assert_null (rule->text[BSL_K_TARGET_D]);
+
+  g_assert_true (basalt_rule_editor_choose_preset (editor, 3));
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-3*x1*y0 - 2^-6*u0*w");
+
+  activate (f, "win.undo");
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpstr (rule->text[BSL_K_TARGET_W], ==, "2^-3*x1*y0 - 2^-3*y1*x0");
+  activate (f, "win.undo");
+  rule = bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn));
+  g_assert_cmpint (rule->kind, ==, BSL_LEARNING_RULE_STDP);
+  /* The editor follows the document. */
+  editor = BASALT_RULE_EDITOR (basalt_inspector_get_rule_editor (f->inspector));
+  g_assert_cmpstr (gtk_editable_get_text (basalt_rule_editor_get_entry (editor, BSL_K_TARGET_T)), ==, "");
+}
+
 /* A parameter changed while the network runs is applied at the next step. */
 static void
 test_live_parameter (Fixture       *f,
@@ -1294,6 +1460,10 @@ main (int   argc,
   g_test_add ("/designer/undo-redo", Fixture, NULL, fixture_set_up, test_undo_redo, fixture_tear_down);
   g_test_add ("/designer/save-reopen", Fixture, NULL, fixture_set_up, test_save_reopen, fixture_tear_down);
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
+  g_test_add ("/designer/plastic-weights", Fixture, NULL, fixture_set_up, test_plastic_weights,
+              fixture_tear_down);
+  g_test_add ("/designer/learning-rule-editor", Fixture, NULL, fixture_set_up,
+              test_learning_rule_editor, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
   g_test_add ("/designer/equations-while-running", Fixture, NULL, fixture_set_up,
               test_equations_while_running, fixture_tear_down);

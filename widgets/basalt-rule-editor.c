@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "basalt-rule-editor.h"
+
+struct _BasaltRuleEditor
+{
+  GtkWidget        parent_instance;
+
+  GtkWidget       *box;
+  GtkDropDown     *preset;
+  GtkLabel        *kind;
+  GtkEntry        *dw, *dd, *dt;
+  GtkLabel        *error;
+  GtkButton       *apply;
+
+  BslLearningRule *rule;
+  gboolean         choosing;      /* the preset list is being reset: not a choice */
+};
+
+G_DEFINE_FINAL_TYPE (BasaltRuleEditor, basalt_rule_editor, GTK_TYPE_WIDGET)
+
+enum { RULE_REQUESTED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static GtkEntry *
+entry_of (BasaltRuleEditor *self, int target)
+{
+  GtkEntry *entries[BSL_K_N_TARGETS] = { self->dw, self->dd, self->dt };
+
+  return entries[target];
+}
+
+static void
+clear_marks (BasaltRuleEditor *self)
+{
+  for (int target = 0; target < BSL_K_N_TARGETS; target++)
+    gtk_entry_set_attributes (entry_of (self, target), NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error), FALSE);
+  gtk_label_set_text (self->error, "");
+}
+
+/* "dw: column 5: ..." marks the fifth character of dw. */
+static void
+mark_error (BasaltRuleEditor *self, const char *message)
+{
+  gtk_label_set_text (self->error, message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error), TRUE);
+  for (int target = 0; target < BSL_K_N_TARGETS; target++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s: column ", bsl_learning_target_names[target]);
+      GtkEntry *entry = entry_of (self, target);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+      PangoAttrList *attrs;
+      PangoAttribute *underline, *background;
+      int column, start;
+
+      if (!g_str_has_prefix (message, prefix))
+        continue;
+      column = atoi (message + strlen (prefix));
+      start = CLAMP (column - 1, 0, MAX ((int) strlen (text) - 1, 0));
+      attrs = pango_attr_list_new ();
+      underline = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
+      background = pango_attr_background_new (0xe000, 0x1b00, 0x2400);
+      underline->start_index = background->start_index = (guint) start;
+      underline->end_index = background->end_index = (guint) start + 1;
+      pango_attr_list_insert (attrs, underline);
+      pango_attr_list_insert (attrs, background);
+      gtk_entry_set_attributes (entry, attrs);
+      pango_attr_list_unref (attrs);
+    }
+}
+
+static void
+show_rule (BasaltRuleEditor *self)
+{
+  gboolean stdp = self->rule->kind == BSL_LEARNING_RULE_STDP;
+  g_autofree char *kind = NULL;
+
+  for (int target = 0; target < BSL_K_N_TARGETS; target++)
+    {
+      g_autofree char *text = bsl_learning_rule_dup_text (self->rule, target);
+      gtk_editable_set_text (GTK_EDITABLE (entry_of (self, target)), text != NULL ? text : "");
+    }
+  if (stdp)
+    kind = g_strdup_printf ("STDPLoihi: learning rate %g, A+ %g, A- %g, tau+ %g, tau- %g; editing "
+                            "the strings makes it a Loihi2FLearningRule", self->rule->learning_rate,
+                            self->rule->a_plus, self->rule->a_minus, self->rule->tau_plus,
+                            self->rule->tau_minus);
+  else
+    kind = g_strdup_printf ("Loihi2FLearningRule: x1 %g/%g, x2 %g/%g, y1 %g/%g (impulse/tau), "
+                            "t_epoch %" G_GINT64_FORMAT, self->rule->impulse[0], self->rule->tau[0],
+                            self->rule->impulse[1], self->rule->tau[1], self->rule->impulse[2],
+                            self->rule->tau[2], self->rule->t_epoch);
+  gtk_label_set_text (self->kind, kind);
+  clear_marks (self);
+}
+
+void
+basalt_rule_editor_set_rule (BasaltRuleEditor *self, const BslLearningRule *rule)
+{
+  g_return_if_fail (BASALT_IS_RULE_EDITOR (self));
+
+  g_clear_pointer (&self->rule, bsl_learning_rule_free);
+  self->rule = bsl_learning_rule_copy (rule);
+  show_rule (self);
+}
+
+/* Checks a rule as the engine will, marks what is refused, else requests it. */
+static gboolean
+request (BasaltRuleEditor *self, const BslLearningRule *rule)
+{
+  BslLearningProgram program;
+  g_autoptr(GError) error = NULL;
+
+  if (!bsl_learning_rule_compile (rule, &program, &error))
+    {
+      mark_error (self, error->message);
+      return FALSE;
+    }
+  bsl_learning_program_clear (&program);
+  clear_marks (self);
+  g_signal_emit (self, signals[RULE_REQUESTED], 0, rule);
+  return TRUE;
+}
+
+gboolean
+basalt_rule_editor_apply (BasaltRuleEditor *self)
+{
+  g_autoptr(BslLearningRule) rule = NULL;
+  gboolean unchanged = TRUE;
+
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), FALSE);
+  if (self->rule == NULL)
+    return FALSE;
+  rule = bsl_learning_rule_copy (self->rule);
+  for (int target = 0; target < BSL_K_N_TARGETS; target++)
+    {
+      g_autofree char *before = bsl_learning_rule_dup_text (self->rule, target);
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (entry_of (self, target)));
+
+      unchanged = unchanged && g_strcmp0 (before != NULL ? before : "", text) == 0;
+    }
+  /* An STDPLoihi whose strings are edited is written as the strings it has become. */
+  if (!unchanged || rule->kind != BSL_LEARNING_RULE_STDP)
+    {
+      rule->kind = BSL_LEARNING_RULE_LOIHI_2F;
+      for (int target = 0; target < BSL_K_N_TARGETS; target++)
+        {
+          const char *text = gtk_editable_get_text (GTK_EDITABLE (entry_of (self, target)));
+          g_free (rule->text[target]);
+          rule->text[target] = *text != '\0' ? g_strdup (text) : NULL;
+        }
+    }
+  return request (self, rule);
+}
+
+static BslLearningRule *
+preset_rule (guint preset)
+{
+  BslLearningRule *rule = bsl_learning_rule_new_default ();
+
+  if (preset == 1)
+    return rule;
+  rule->kind = BSL_LEARNING_RULE_LOIHI_2F;
+  rule->text[BSL_K_TARGET_W] = g_strdup (preset == 2 ? "2^-2*x1*y0 - 2^-2*y1*x0"
+                                                     : "2^-3*x1*y0 - 2^-6*u0*w");
+  return rule;
+}
+
+gboolean
+basalt_rule_editor_choose_preset (BasaltRuleEditor *self, guint preset)
+{
+  g_autoptr(BslLearningRule) rule = NULL;
+
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), FALSE);
+  if (preset < 1 || preset > 3)
+    return FALSE;
+  rule = preset_rule (preset);
+  if (self->rule != NULL)
+    {
+      rule->t_epoch = self->rule->t_epoch;
+      rule->has_rng_seed = self->rule->has_rng_seed;
+      rule->rng_seed = self->rule->rng_seed;
+    }
+  return request (self, rule);
+}
+
+GtkEditable *
+basalt_rule_editor_get_entry (BasaltRuleEditor *self, int target)
+{
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), NULL);
+  g_return_val_if_fail (target >= 0 && target < BSL_K_N_TARGETS, NULL);
+  return GTK_EDITABLE (entry_of (self, target));
+}
+
+const char *
+basalt_rule_editor_get_error (BasaltRuleEditor *self)
+{
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->error)) ? gtk_label_get_text (self->error) : NULL;
+}
+
+static void
+on_apply (GtkButton *button, BasaltRuleEditor *self)
+{
+  basalt_rule_editor_apply (self);
+}
+
+static void
+on_entry_activate (GtkEntry *entry, BasaltRuleEditor *self)
+{
+  basalt_rule_editor_apply (self);
+}
+
+static gboolean
+reset_preset_list (gpointer data)
+{
+  BasaltRuleEditor *self = data;
+
+  self->choosing = TRUE;
+  gtk_drop_down_set_selected (self->preset, 0);
+  self->choosing = FALSE;
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_preset_selected (GObject *object, GParamSpec *pspec, BasaltRuleEditor *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->preset);
+
+  if (self->choosing || selected == 0)
+    return;
+  basalt_rule_editor_choose_preset (self, selected);
+  /* The list returns to its prompt once the choice is made (not while it selects). */
+  g_idle_add (reset_preset_list, g_object_ref (self));
+}
+
+static void
+basalt_rule_editor_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), BASALT_TYPE_RULE_EDITOR);
+  G_OBJECT_CLASS (basalt_rule_editor_parent_class)->dispose (object);
+}
+
+static void
+basalt_rule_editor_finalize (GObject *object)
+{
+  BasaltRuleEditor *self = BASALT_RULE_EDITOR (object);
+
+  g_clear_pointer (&self->rule, bsl_learning_rule_free);
+  G_OBJECT_CLASS (basalt_rule_editor_parent_class)->finalize (object);
+}
+
+static void
+basalt_rule_editor_class_init (BasaltRuleEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = basalt_rule_editor_dispose;
+  object_class->finalize = basalt_rule_editor_finalize;
+  signals[RULE_REQUESTED] =
+    g_signal_new ("rule-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-rule-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, box);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, preset);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, kind);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, dw);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, dd);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, dt);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, error);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, apply);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+basalt_rule_editor_init (BasaltRuleEditor *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->apply, "clicked", G_CALLBACK (on_apply), self);
+  for (int target = 0; target < BSL_K_N_TARGETS; target++)
+    g_signal_connect (entry_of (self, target), "activate", G_CALLBACK (on_entry_activate), self);
+  g_signal_connect (self->preset, "notify::selected", G_CALLBACK (on_preset_selected), self);
+}
+
+GtkWidget *
+basalt_rule_editor_new (void)
+{
+  return g_object_new (BASALT_TYPE_RULE_EDITOR, NULL);
+}
