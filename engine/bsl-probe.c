@@ -83,7 +83,7 @@ source_value (const BslProbe *probe, gsize k)
   return probe->source_port->is_int ? probe->source_port->i[k] : probe->source_port->f[k];
 }
 
-void
+BSL_VECTOR_CLONES void
 _bsl_probe_record (BslProbe *probe,
                    gint64    t)
 {
