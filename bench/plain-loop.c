@@ -5,6 +5,7 @@
  * not part of the application.
  *
  *   plain-loop float|int N [STEPS]
+ *   plain-loop bandwidth MIB      read speed of a buffer of MIB MiB, the memory bound
  *
  * "float" uses doubles, as floating_pt; "int" uses Loihi 2 integers scaled as `basalt bench
  * --tag fixed_pt` builds them, so both print the same spike counts as Basalt. */
@@ -174,12 +175,46 @@ run_int (size_t n, long steps)
   free (w), free (ua), free (va), free (bias), free (ub), free (vb), free (in);
 }
 
+/* Sums a buffer of doubles over and over, as a dense step streams its weight rows, and prints
+ * the best rate of ten passes. */
+static void
+run_bandwidth (size_t mib)
+{
+  size_t n = mib * (1u << 20) / sizeof (double);
+  double *buffer = malloc (n * sizeof *buffer), best = 0, sink = 0;
+
+  for (size_t k = 0; k < n; k++)
+    buffer[k] = (double) (k & 7);
+  for (int pass = 0; pass < 10; pass++)
+    {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0, t0 = now_s ();
+      for (size_t k = 0; k + 4 <= n; k += 4)
+        {
+          s0 += buffer[k];
+          s1 += buffer[k + 1];
+          s2 += buffer[k + 2];
+          s3 += buffer[k + 3];
+        }
+      double rate = n * sizeof *buffer / (now_s () - t0);
+      best = rate > best ? rate : best;
+      sink += s0 + s1 + s2 + s3;
+    }
+  printf ("{\"bench\": \"bandwidth\", \"mib\": %zu, \"gb_per_s\": %.2f, \"check\": %g}\n",
+          mib, best / 1e9, sink);
+  free (buffer);
+}
+
 int
 main (int argc, char **argv)
 {
+  if (argc == 3 && strcmp (argv[1], "bandwidth") == 0)
+    {
+      run_bandwidth (strtoul (argv[2], NULL, 10) > 0 ? strtoul (argv[2], NULL, 10) : 128);
+      return 0;
+    }
   if (argc < 3 || (strcmp (argv[1], "float") != 0 && strcmp (argv[1], "int") != 0))
     {
-      fprintf (stderr, "usage: plain-loop float|int N [STEPS]\n");
+      fprintf (stderr, "usage: plain-loop float|int N [STEPS] | plain-loop bandwidth MIB\n");
       return 2;
     }
   size_t n = strtoul (argv[2], NULL, 10);

@@ -83,7 +83,36 @@ source_value (const BslProbe *probe, gsize k)
   return probe->source_port->is_int ? probe->source_port->i[k] : probe->source_port->f[k];
 }
 
-BSL_VECTOR_CLONES void
+/* Spike counters run every step: without a branch, so that the loops vectorise. */
+BSL_VECTOR_CLONES static guint64
+count_nonzero_float (const double *restrict values, guint64 *restrict counts, gsize n)
+{
+  guint64 total = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      guint64 hit = values[k] != 0.0;
+      counts[k] += hit;
+      total += hit;
+    }
+  return total;
+}
+
+BSL_VECTOR_CLONES static guint64
+count_nonzero_int (const gint32 *restrict values, guint64 *restrict counts, gsize n)
+{
+  guint64 total = 0;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      guint64 hit = values[k] != 0;
+      counts[k] += hit;
+      total += hit;
+    }
+  return total;
+}
+
+void
 _bsl_probe_record (BslProbe *probe,
                    gint64    t)
 {
@@ -93,24 +122,9 @@ _bsl_probe_record (BslProbe *probe,
     {
       const gint32 *vi = probe->source_var != NULL ? probe->source_var->i : probe->source_port->i;
       const double *vf = probe->source_var != NULL ? probe->source_var->f : probe->source_port->f;
-      guint64 total = 0;
 
-      /* Branch-free: this runs every step for spike counters. */
-      if (vi != NULL)
-        for (gsize k = 0; k < probe->size; k++)
-          {
-            guint64 hit = vi[k] != 0;
-            probe->counts[k] += hit;
-            total += hit;
-          }
-      else
-        for (gsize k = 0; k < probe->size; k++)
-          {
-            guint64 hit = vf[k] != 0.0;
-            probe->counts[k] += hit;
-            total += hit;
-          }
-      probe->total += total;
+      probe->total += vi != NULL ? count_nonzero_int (vi, probe->counts, probe->size)
+                                 : count_nonzero_float (vf, probe->counts, probe->size);
       return;
     }
 
@@ -224,11 +238,14 @@ bsl_probe_clear (BslProbe *probe)
     memset (probe->counts, 0, probe->size * sizeof (guint64));
 }
 
+/* only_nonzero: the rows of non-zero values only, the events form of spikes. Returns the number
+ * of non-zero values. */
 guint64
 bsl_probe_write_csv_rows (const BslProbe *probe,
                           FILE           *stream,
                           gint64          step,
-                          gsize           held_index)
+                          gsize           held_index,
+                          gboolean        only_nonzero)
 {
   const double *row = bsl_probe_get_row (probe, held_index);
   guint64 nonzero = 0;
@@ -238,6 +255,8 @@ bsl_probe_write_csv_rows (const BslProbe *probe,
   for (gsize k = 0; k < probe->size; k++)
     {
       nonzero += row[k] != 0.0;
+      if (only_nonzero && row[k] == 0.0)
+        continue;
       if (probe->is_int)
         fprintf (stream, "%" G_GINT64_FORMAT ",%s,%" G_GSIZE_FORMAT ",%" G_GINT64_FORMAT "\n",
                  step, probe->target, k, (gint64) row[k]);

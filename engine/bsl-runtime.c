@@ -707,7 +707,7 @@ bsl_runtime_write_csv_stream (const BslRuntime  *runtime,
         const BslProbe *probe = g_ptr_array_index (runtime->probes, p);
 
         if (probe->mode == BSL_PROBE_RECORD && t >= probe->first_step)
-          bsl_probe_write_csv_rows (probe, stream, t, (gsize) (t - probe->first_step));
+          bsl_probe_write_csv_rows (probe, stream, t, (gsize) (t - probe->first_step), FALSE);
       }
   if (ferror (stream))
     {

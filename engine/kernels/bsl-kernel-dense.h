@@ -12,31 +12,51 @@
 /* Lava's sign modes (weightutils.SignMode). */
 enum { BSL_K_SIGN_AUTO = 0, BSL_K_SIGN_MIXED = 1, BSL_K_SIGN_EXCITATORY = 2, BSL_K_SIGN_INHIBITORY = 3 };
 
-/* Collects the indices of non-zero inputs (ascending): the spikes of this step. */
-static inline size_t
+/* Collects the indices of non-zero inputs (ascending): the spikes of this step. Spikes are
+ * sparse, so inputs are looked at eight at a time and a group with none is skipped. */
+#define BSL_K_COLLECT_GROUP 8
+
+BSL_K_INLINE size_t
 bsl_k_collect_active_float (size_t n_in, const double *s_in, uint32_t *active)
 {
-  size_t n = 0;
+  size_t n = 0, j0 = 0;
 
-  /* Written without a branch: spikes are too irregular to predict. active needs room for n_in. */
-  for (size_t j = 0; j < n_in; j++)
+  for (; j0 + BSL_K_COLLECT_GROUP <= n_in; j0 += BSL_K_COLLECT_GROUP)
     {
-      active[n] = (uint32_t) j;
-      n += s_in[j] != 0.0;
+      /* The bits of a double without its sign are zero exactly when it equals 0.0. */
+      uint64_t bits[BSL_K_COLLECT_GROUP], any = 0;
+      memcpy (bits, s_in + j0, sizeof bits);
+      for (size_t j = 0; j < BSL_K_COLLECT_GROUP; j++)
+        any |= bits[j] & 0x7fffffffffffffffULL;
+      if (any)
+        for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
+          if (s_in[j] != 0.0)
+            active[n++] = (uint32_t) j;
     }
+  for (size_t j = j0; j < n_in; j++)
+    if (s_in[j] != 0.0)
+      active[n++] = (uint32_t) j;
   return n;
 }
 
-static inline size_t
+BSL_K_INLINE size_t
 bsl_k_collect_active_fixed (size_t n_in, const int32_t *s_in, uint32_t *active)
 {
-  size_t n = 0;
+  size_t n = 0, j0 = 0;
 
-  for (size_t j = 0; j < n_in; j++)
+  for (; j0 + BSL_K_COLLECT_GROUP <= n_in; j0 += BSL_K_COLLECT_GROUP)
     {
-      active[n] = (uint32_t) j;
-      n += s_in[j] != 0;
+      uint32_t any = 0;
+      for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
+        any |= (uint32_t) s_in[j];
+      if (any)
+        for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
+          if (s_in[j] != 0)
+            active[n++] = (uint32_t) j;
     }
+  for (size_t j = j0; j < n_in; j++)
+    if (s_in[j] != 0)
+      active[n++] = (uint32_t) j;
   return n;
 }
 
@@ -96,7 +116,7 @@ bsl_k_dense_quantize_weight (int32_t w, int sign_mode, int num_weight_bits)
 
 /* ---- floating_pt: a_buff = W[:, s != 0].sum(axis=1), or W @ s with graded messages ---- */
 
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_float_block (size_t i0, size_t i1, size_t n_out, const double *restrict wt,
                          const uint32_t *active, size_t n_active, double *restrict out)
 {
@@ -121,7 +141,7 @@ bsl_k_dense_float_block (size_t i0, size_t i1, size_t n_out, const double *restr
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_float_accumulate (size_t begin, size_t end, size_t n_out, const double *wt,
                               const uint32_t *active, size_t n_active,
                               const double *payload, double *a_buff)
@@ -156,7 +176,7 @@ bsl_k_dense_float_accumulate (size_t begin, size_t end, size_t n_out, const doub
 
 /* Adds rows k0..k1 of active to part, four rows a pass; one definition per weight type. */
 #define BSL_K_DENSE_FIXED_PART(name, weight_t)                                                   \
-  static inline void                                                                           \
+  BSL_K_INLINE void                                                                            \
   name (size_t i0, size_t i1, size_t n_out, const weight_t *restrict wt,                        \
         const uint32_t *active, size_t k0, size_t k1, int32_t *restrict part)                   \
   {                                                                                            \
@@ -181,7 +201,7 @@ BSL_K_DENSE_FIXED_PART (bsl_k_dense_fixed_part16, int16_t)
 BSL_K_DENSE_FIXED_PART (bsl_k_dense_fixed_part8, int8_t)
 
 /* Either wt16 or wt8 is given; an int8 weight stands for unit times itself. */
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_fixed_binary (size_t begin, size_t end, size_t n_out, const int16_t *wt16,
                           const int8_t *wt8, int64_t unit, const uint32_t *active,
                           size_t n_active, int64_t *acc)
@@ -210,7 +230,7 @@ bsl_k_dense_fixed_binary (size_t begin, size_t end, size_t n_out, const int16_t 
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_fixed_graded (size_t begin, size_t end, size_t n_out, const int16_t *wt16,
                           const int8_t *wt8, int64_t unit, const uint32_t *active,
                           size_t n_active, const int32_t *payload, int64_t *acc)
@@ -230,7 +250,7 @@ bsl_k_dense_fixed_graded (size_t begin, size_t end, size_t n_out, const int16_t 
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_fixed_output (size_t begin, size_t end, const int64_t *acc, int weight_exp,
                           int32_t *a_buff)
 {
@@ -238,7 +258,7 @@ bsl_k_dense_fixed_output (size_t begin, size_t end, const int64_t *acc, int weig
     a_buff[i] = (int32_t) bsl_k_shift (acc[i], weight_exp);
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_fixed_accumulate (size_t begin, size_t end, size_t n_out, const int16_t *wt,
                               const uint32_t *active, size_t n_active,
                               const int32_t *payload, int weight_exp,
@@ -252,7 +272,7 @@ bsl_k_dense_fixed_accumulate (size_t begin, size_t end, size_t n_out, const int1
 }
 
 /* The same with weights stored as int8 multiples of unit. */
-static inline void
+BSL_K_INLINE void
 bsl_k_dense_fixed_accumulate8 (size_t begin, size_t end, size_t n_out, const int8_t *wt,
                                int64_t unit, const uint32_t *active, size_t n_active,
                                const int32_t *payload, int weight_exp,
@@ -267,7 +287,7 @@ bsl_k_dense_fixed_accumulate8 (size_t begin, size_t end, size_t n_out, const int
 
 /* ---- Sparse: compressed by input (col_start[j]..col_start[j+1] are input j's synapses) ---- */
 
-static inline void
+BSL_K_INLINE void
 bsl_k_sparse_float_accumulate (size_t n_out, const uint32_t *col_start, const uint32_t *row_index,
                                const double *values, const uint32_t *active, size_t n_active,
                                const double *payload, double *a_buff)
@@ -283,7 +303,7 @@ bsl_k_sparse_float_accumulate (size_t n_out, const uint32_t *col_start, const ui
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_sparse_fixed_accumulate (size_t n_out, const uint32_t *col_start, const uint32_t *row_index,
                                const int32_t *values, const uint32_t *active, size_t n_active,
                                const int32_t *payload, int weight_exp, int64_t *acc,
@@ -307,7 +327,7 @@ bsl_k_sparse_fixed_accumulate (size_t n_out, const uint32_t *col_start, const ui
  * roll(-1)), then add this step's sums for delay k into slot k. A spike at t with delay d reaches
  * the neuron at t + 1 + d. ---- */
 
-static inline void
+BSL_K_INLINE void
 bsl_k_delay_dense_rotate (size_t n_out, size_t n_slots, size_t *head, double *ring_f, int32_t *ring_i)
 {
   double *slot_f = ring_f != NULL ? ring_f + *head * n_out : NULL;
@@ -321,7 +341,7 @@ bsl_k_delay_dense_rotate (size_t n_out, size_t n_slots, size_t *head, double *ri
   *head = (*head + 1) % n_slots;
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_delay_dense_float_accumulate (size_t n_out, size_t n_slots, size_t head, const double *wt,
                                     const uint8_t *delays_t, const uint32_t *active,
                                     size_t n_active, const double *payload, double *ring)
@@ -337,7 +357,7 @@ bsl_k_delay_dense_float_accumulate (size_t n_out, size_t n_slots, size_t head, c
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_delay_dense_fixed_accumulate (size_t n_out, size_t n_slots, size_t head, const int16_t *wt,
                                     const uint8_t *delays_t, const uint32_t *active,
                                     size_t n_active, const int32_t *payload, int weight_exp,
