@@ -19,10 +19,12 @@ enum { BSL_K_SIGN_AUTO = 0, BSL_K_SIGN_MIXED = 1, BSL_K_SIGN_EXCITATORY = 2, BSL
 BSL_K_INLINE size_t
 bsl_k_collect_active_float (size_t n_in, const double *s_in, uint32_t *active)
 {
-  size_t n = 0, j0 = 0;
+  const size_t n_groups = n_in / BSL_K_COLLECT_GROUP;
+  size_t n = 0;
 
-  for (; j0 + BSL_K_COLLECT_GROUP <= n_in; j0 += BSL_K_COLLECT_GROUP)
+  for (size_t g = 0; g < n_groups; g++)
     {
+      const size_t j0 = g * BSL_K_COLLECT_GROUP;
       /* The bits of a double without its sign are zero exactly when it equals 0.0. */
       uint64_t bits[BSL_K_COLLECT_GROUP], any = 0;
       memcpy (bits, s_in + j0, sizeof bits);
@@ -33,7 +35,7 @@ bsl_k_collect_active_float (size_t n_in, const double *s_in, uint32_t *active)
           if (s_in[j] != 0.0)
             active[n++] = (uint32_t) j;
     }
-  for (size_t j = j0; j < n_in; j++)
+  for (size_t j = n_groups * BSL_K_COLLECT_GROUP; j < n_in; j++)
     if (s_in[j] != 0.0)
       active[n++] = (uint32_t) j;
   return n;
@@ -42,10 +44,12 @@ bsl_k_collect_active_float (size_t n_in, const double *s_in, uint32_t *active)
 BSL_K_INLINE size_t
 bsl_k_collect_active_fixed (size_t n_in, const int32_t *s_in, uint32_t *active)
 {
-  size_t n = 0, j0 = 0;
+  const size_t n_groups = n_in / BSL_K_COLLECT_GROUP;
+  size_t n = 0;
 
-  for (; j0 + BSL_K_COLLECT_GROUP <= n_in; j0 += BSL_K_COLLECT_GROUP)
+  for (size_t g = 0; g < n_groups; g++)
     {
+      const size_t j0 = g * BSL_K_COLLECT_GROUP;
       uint32_t any = 0;
       for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
         any |= (uint32_t) s_in[j];
@@ -54,7 +58,7 @@ bsl_k_collect_active_fixed (size_t n_in, const int32_t *s_in, uint32_t *active)
           if (s_in[j] != 0)
             active[n++] = (uint32_t) j;
     }
-  for (size_t j = j0; j < n_in; j++)
+  for (size_t j = n_groups * BSL_K_COLLECT_GROUP; j < n_in; j++)
     if (s_in[j] != 0)
       active[n++] = (uint32_t) j;
   return n;
