@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-alloc.h"
 #include "bsl-array.h"
 
 BslArray *
@@ -23,7 +24,7 @@ bsl_array_new (guint        ndim,
       n *= dims[i];
     }
   array->n = n;
-  array->data = g_new0 (double, MAX (n, 1));
+  array->data = bsl_alloc_zeroed (n, sizeof (double));
   return array;
 }
 

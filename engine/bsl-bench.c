@@ -82,12 +82,13 @@ bench_network (gsize n, BslTag tag, gboolean plastic, GError **error)
       weight_exp = -8;
       while (w_max * ldexp (1.0, FIXED_SCALE_LOG2 - 6 - weight_exp) > 255.0)
         weight_exp++;
+      /* Scaling by a power of two is exact: the factor is computed once, not per weight. */
+      const double weight_scale = ldexp (1.0, FIXED_SCALE_LOG2 - 6 - weight_exp);
       for (gsize j = 0; j < n; j++)
         bias->data[j] = round (bench_bias (j) * ldexp (1.0, FIXED_SCALE_LOG2 - 3));
       for (gsize post = 0; post < n; post++)
         for (gsize pre = 0; pre < n; pre++)
-          weights->data[post * n + pre] =
-            round (bench_weight (n, pre, post) * ldexp (1.0, FIXED_SCALE_LOG2 - 6 - weight_exp));
+          weights->data[post * n + pre] = round (bench_weight (n, pre, post) * weight_scale);
     }
   else
     {

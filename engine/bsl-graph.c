@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-clones.h"
 #include "bsl-error.h"
 #include "bsl-graph.h"
 #include "bsl-graph-private.h"
@@ -318,6 +319,33 @@ bsl_process_dup_param_full (const BslProcess *process,
   return full;
 }
 
+/* The index of the first value that is not finite, not whole when it must be, or out of
+ * [lo, hi]; n when all are fine. A weight matrix has millions of values, so the loop checks
+ * blocks without a branch per element and looks closer only at a block with a fault. */
+BSL_VECTOR_CLONES static gsize
+first_bad_value (const double *data, gsize n, double lo, double hi, gboolean integer)
+{
+  for (gsize k0 = 0; k0 < n; k0 += 256)
+    {
+      gsize k1 = MIN (k0 + 256, n);
+      int bad = 0;
+
+      for (gsize k = k0; k < k1; k++)
+        {
+          double x = data[k];
+          bad |= !(x >= lo && x <= hi && x - x == 0.0) | (integer && x != floor (x));
+        }
+      if (bad)
+        for (gsize k = k0; k < k1; k++)
+          {
+            double x = data[k];
+            if (!(x >= lo && x <= hi && isfinite (x)) || (integer && x != floor (x)))
+              return k;
+          }
+    }
+  return n;
+}
+
 gboolean
 _bsl_var_check_value (const BslProcess *process,
                       const BslVarSpec *spec,
@@ -333,42 +361,30 @@ _bsl_var_check_value (const BslProcess *process,
   if ((fixed && (spec->flags & BSL_VAR_FLOAT_ONLY)) || (!fixed && (spec->flags & BSL_VAR_FIXED_ONLY)))
     return TRUE;
 
-  for (gsize k = 0; k < value->n; k++)
-    {
-      double x = value->data[k];
-      g_autofree char *where = NULL;
+  gsize k = first_bad_value (value->data, value->n, lo, hi, integer);
+  g_autofree char *where = NULL;
+  double x;
 
-      /* The common case first: a large matrix is checked element by element, and the index
-       * is formatted only for the element at fault. */
-      if (isfinite (x) && !(integer && x != floor (x)) && x >= lo && x <= hi)
-        continue;
-      where = value->n > 1 ? g_strdup_printf ("[%" G_GSIZE_FORMAT "]", k) : g_strdup ("");
-      if (!isfinite (x))
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
-                       "process '%s' (%s): parameter '%s'%s is not a finite number",
-                       process->name, process->type->name, spec->name, where);
-          return FALSE;
-        }
-      if (integer && x != floor (x))
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
-                       "process '%s' (%s): parameter '%s'%s = %.17g must be an integer%s",
-                       process->name, process->type->name, spec->name, where, x,
-                       fixed ? " under fixed_pt (Loihi 2 values are integers)" : "");
-          return FALSE;
-        }
-      if (x < lo || x > hi)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
-                       "process '%s' (%s): parameter '%s'%s = %.17g is outside the %s range "
-                       "%.17g..%.17g",
-                       process->name, process->type->name, spec->name, where, x,
-                       fixed ? "Loihi 2 (fixed_pt)" : "floating_pt", lo, hi);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  if (k == value->n)
+    return TRUE;
+  x = value->data[k];
+  where = value->n > 1 ? g_strdup_printf ("[%" G_GSIZE_FORMAT "]", k) : g_strdup ("");
+  if (!isfinite (x))
+    g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                 "process '%s' (%s): parameter '%s'%s is not a finite number",
+                 process->name, process->type->name, spec->name, where);
+  else if (integer && x != floor (x))
+    g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                 "process '%s' (%s): parameter '%s'%s = %.17g must be an integer%s",
+                 process->name, process->type->name, spec->name, where, x,
+                 fixed ? " under fixed_pt (Loihi 2 values are integers)" : "");
+  else
+    g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                 "process '%s' (%s): parameter '%s'%s = %.17g is outside the %s range "
+                 "%.17g..%.17g",
+                 process->name, process->type->name, spec->name, where, x,
+                 fixed ? "Loihi 2 (fixed_pt)" : "floating_pt", lo, hi);
+  return FALSE;
 }
 
 

@@ -2,10 +2,12 @@
 /* Internal: how a process type's model plugs into the runtime. */
 #pragma once
 
+#include "bsl-clones.h"
 #include "bsl-proc-type.h"
 #include "bsl-runtime.h"
 
 G_BEGIN_DECLS
+
 
 typedef struct
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bsl-atomic-file.h"
+#include "bsl-alloc.h"
 #include "bsl-equations-type.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-learning-rule.h"
@@ -94,14 +95,16 @@ name_key (guint64 seed, const char *name)
 static void
 rt_var_store (BslRtVar *var, const BslArray *value)
 {
-  for (gsize k = 0; k < var->n; k++)
-    {
-      double x = value->n == var->n ? value->data[k] : value->data[0];
-      if (var->is_int)
-        var->i[k] = (gint32) x;
-      else
-        var->f[k] = x;
-    }
+  gboolean full = value->n == var->n;
+
+  if (!var->is_int && full)
+    memcpy (var->f, value->data, var->n * sizeof (double));
+  else if (!var->is_int)
+    for (gsize k = 0; k < var->n; k++)
+      var->f[k] = value->data[0];
+  else
+    for (gsize k = 0; k < var->n; k++)
+      var->i[k] = (gint32) value->data[full ? k : 0];
 }
 
 static BslProcRuntime *
@@ -138,13 +141,20 @@ proc_runtime_new (BslRuntime        *runtime,
       memcpy (var->dims, full->dims, sizeof var->dims);
       var->n = full->n;
       var->is_int = tag == BSL_TAG_FIXED_PT && (var->spec->flags & BSL_VAR_INTEGER);
-      if (var->is_int)
-        var->i = g_new0 (gint32, MAX (var->n, 1));
-      else
-        var->f = g_new0 (double, MAX (var->n, 1));
-      rt_var_store (var, full);
       if (var->spec->flags & BSL_VAR_STATE)
-        var->initial = g_steal_pointer (&full);
+        var->initial = bsl_array_copy (full);
+      if (!var->is_int && full->n == var->n && var->n > 0)
+        {
+          /* The full-shape copy is the Var's storage: a weight matrix is not copied twice. */
+          var->f = g_steal_pointer (&full->data);
+          full->data = g_new0 (double, 1);
+          continue;
+        }
+      if (var->is_int)
+        var->i = bsl_alloc_zeroed (var->n, sizeof (gint32));
+      else
+        var->f = bsl_alloc_zeroed (var->n, sizeof (double));
+      rt_var_store (var, full);
     }
 
   pr->ports = g_new0 (BslRtPort, type->n_ports);
@@ -716,7 +726,7 @@ bsl_runtime_write_csv_stream (const BslRuntime  *runtime,
         const BslProbe *probe = g_ptr_array_index (runtime->probes, p);
 
         if (probe->mode == BSL_PROBE_RECORD && t >= probe->first_step)
-          bsl_probe_write_csv_rows (probe, stream, t, (gsize) (t - probe->first_step));
+          bsl_probe_write_csv_rows (probe, stream, t, (gsize) (t - probe->first_step), FALSE);
       }
   if (ferror (stream))
     {

@@ -97,11 +97,13 @@ const guint64 *bsl_probe_get_counts        (const BslProbe     *probe);
 guint64       bsl_probe_get_total_count    (const BslProbe     *probe);
 void          bsl_probe_clear              (BslProbe           *probe);
 /* Writes the "step,probe,index,value" rows of one held step (integers for fixed_pt values,
- * %.17g otherwise) and returns how many values were non-zero. */
+ * %.17g otherwise), or with only_nonzero the rows of its non-zero values, and returns how many
+ * values were non-zero. */
 guint64       bsl_probe_write_csv_rows     (const BslProbe     *probe,
                                             FILE               *stream,
                                             gint64              step,
-                                            gsize               held_index);
+                                            gsize               held_index,
+                                            gboolean            only_nonzero);
 
 /* Writes "step,probe,index,value" rows for every probe (RECORD mode) to a temporary file and
  * renames it over path, so a failure leaves nothing behind. */

@@ -26,6 +26,22 @@ test_run_csv (void)
   g_file_get_contents (csv, &contents, NULL, NULL);
   /* v gains bias_mant << bias_exp = 100 << 6 a step (du = 4095 forgets u, dv = 0 keeps v);
    * neuron 0 passes vth << 6 = 6400 at step 2, spikes and resets. */
+  /* spikes are events: only the non-zero values, announced with the size and the steps */
+  g_assert_cmpstr (contents, ==,
+                   "step,probe,index,value\n"
+                   "# events lif.s_out 3 1 2\n"
+                   "1,lif.v,0,6400\n1,lif.v,1,3200\n1,lif.v,2,448\n"
+                   "2,lif.v,0,0\n2,lif.v,1,6400\n2,lif.v,2,896\n"
+                   "2,lif.s_out,0,1\n");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&contents, g_free);
+
+  /* --full: every value, zeros included */
+  status = test_run_basalt (&out, &err, "run", net, "--steps", "2", "--probe", "lif.v",
+                            "--probe", "lif.s_out", "--full", "--out", csv, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_file_get_contents (csv, &contents, NULL, NULL);
   g_assert_cmpstr (contents, ==,
                    "step,probe,index,value\n"
                    "1,lif.v,0,6400\n1,lif.v,1,3200\n1,lif.v,2,448\n"

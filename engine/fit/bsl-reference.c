@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -744,6 +745,48 @@ probe_ref_var (const char *var)
   return -1;
 }
 
+/* A probe written as events: only its non-zero values have rows; the others are zero. */
+typedef struct
+{
+  gint64 size;
+  gint64 first_step;
+  gint64 last_step;
+} EventsProbe;
+
+/* Reads the "# events PROBE SIZE FIRST LAST" lines basalt run --out writes for spike probes, and
+ * registers those probes (they may have no row at all when nothing spiked). */
+static GHashTable *
+scan_events_probes (const char *contents, GPtrArray *probes, GHashTable *probe_ids)
+{
+  GHashTable *events = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *line = contents;
+
+  while (line != NULL && *line != '\0')
+    {
+      const char *next = strchr (line, '\n');
+      char name[512];
+      gint64 size, first, last;
+
+      if (g_str_has_prefix (line, "# events ") &&
+          sscanf (line + 9, "%511s %" G_GINT64_MODIFIER "d %" G_GINT64_MODIFIER "d %"
+                  G_GINT64_MODIFIER "d", name, &size, &first, &last) == 4 &&
+          size > 0 && first >= 1 && last >= first)
+        {
+          EventsProbe *e = g_new (EventsProbe, 1);
+          *e = (EventsProbe) { size, first, last };
+          g_hash_table_replace (events, g_strdup (name), e);
+          if (!g_hash_table_contains (probe_ids, name))
+            {
+              g_ptr_array_add (probes, g_strdup (name));
+              g_hash_table_insert (probe_ids, probes->pdata[probes->len - 1],
+                                   GUINT_TO_POINTER (probes->len - 1));
+            }
+        }
+      line = next != NULL ? next + 1 : NULL;
+    }
+  return events;
+}
+
 static char *
 probe_process (const char *probe)
 {
@@ -813,6 +856,8 @@ bsl_reference_load_probe_csv (const char  *path,
   g_autofree char *chosen = NULL;
   g_autofree int *probe_var = NULL;
   g_autofree guint *seen_line = NULL;
+  g_autoptr(GHashTable) events = NULL;
+  gboolean var_is_events[BSL_REF_N_VARS] = { FALSE };
   gint64 min_step = G_MAXINT64, max_step = G_MININT64, n_index[BSL_REF_N_VARS];
   gsize cells;
   int col_step, col_probe, col_index, col_value;
@@ -822,6 +867,7 @@ bsl_reference_load_probe_csv (const char  *path,
 
   if (!csv_reader_open (&reader, path, error))
     return NULL;
+  events = scan_events_probes (reader.contents, probes, probe_ids);
   line = csv_reader_next_line (&reader);
   header = line != NULL ? csv_split (line, &n_header) : NULL;
   col_step = header != NULL ? find_column (header, n_header, "step") : -1;
@@ -871,7 +917,7 @@ bsl_reference_load_probe_csv (const char  *path,
       row.line_no = reader.line_no;
       g_array_append_val (rows, row);
     }
-  if (rows->len == 0)
+  if (rows->len == 0 && g_hash_table_size (events) == 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
       goto out;
@@ -889,7 +935,16 @@ bsl_reference_load_probe_csv (const char  *path,
       g_autofree char *owner = probe_process (probes->pdata[p]);
       const char *dot = strrchr (probes->pdata[p], '.');
 
+      const EventsProbe *e = g_hash_table_lookup (events, probes->pdata[p]);
+
       probe_var[p] = dot != NULL && g_str_equal (owner, chosen) ? probe_ref_var (dot + 1) : -1;
+      if (e != NULL && probe_var[p] >= 0)
+        {
+          var_is_events[probe_var[p]] = TRUE;
+          n_index[probe_var[p]] = MAX (n_index[probe_var[p]], e->size);
+          min_step = MIN (min_step, e->first_step);
+          max_step = MAX (max_step, e->last_step);
+        }
     }
   for (guint r = 0; r < rows->len; r++)
     {
@@ -922,8 +977,14 @@ bsl_reference_load_probe_csv (const char  *path,
     if (!reference_cells (path, min_step, max_step, n_neurons,
                           BSL_REF_N_VARS * (sizeof (double) + sizeof (guint)), &cells, error))
       goto out;
-    /* One row per cell at most: a larger grid has holes, named below. */
-    if (cells > (gsize) rows->len * BSL_REF_N_VARS)
+    /* A probe written in full has one row per cell, so a grid much larger than the rows has
+     * holes (the first is named below); a probe written as events has rows only for its
+     * spikes. */
+    gboolean any_full = FALSE;
+
+    for (guint v = 0; v < BSL_REF_N_VARS; v++)
+      any_full |= n_index[v] > 0 && !var_is_events[v];
+    if (any_full && cells > (gsize) rows->len * BSL_REF_N_VARS)
       {
         g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "%s: steps %" G_GINT64_FORMAT "..%"
                      G_GINT64_FORMAT " of %" G_GINT64_FORMAT " neurons do not fit the %u data rows",
@@ -959,7 +1020,7 @@ bsl_reference_load_probe_csv (const char  *path,
       ref->data[var][k] = row->value;
     }
   for (guint v = 0; v < BSL_REF_N_VARS; v++)
-    for (gsize k = 0; ref->data[v] != NULL && k < ref->n_steps * ref->n_neurons; k++)
+    for (gsize k = 0; ref->data[v] != NULL && !var_is_events[v] && k < ref->n_steps * ref->n_neurons; k++)
       if (seen_line[v * ref->n_steps * ref->n_neurons + k] == 0)
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,

@@ -7,6 +7,15 @@
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+/* Kernels are inlined into the engine's step functions, which are compiled once per instruction
+ * set: a kernel left out of line would run the baseline code only. */
+#if defined(__GNUC__)
+#define BSL_K_INLINE static inline __attribute__ ((always_inline))
+#else
+#define BSL_K_INLINE static inline
+#endif
 
 #define BSL_K_STATE_MAX   ((int64_t) 1 << 23)    /* u and v are 24-bit on Loihi 2 */
 #define BSL_K_DECAY_UNITY 4096                   /* du, dv are 12-bit fractions of 4096 */

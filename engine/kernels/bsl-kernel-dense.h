@@ -12,24 +12,53 @@
 /* Lava's sign modes (weightutils.SignMode). */
 enum { BSL_K_SIGN_AUTO = 0, BSL_K_SIGN_MIXED = 1, BSL_K_SIGN_EXCITATORY = 2, BSL_K_SIGN_INHIBITORY = 3 };
 
-/* Collects the indices of non-zero inputs (ascending): the spikes of this step. */
-static inline size_t
+/* Collects the indices of non-zero inputs (ascending): the spikes of this step. Spikes are
+ * sparse, so inputs are looked at eight at a time and a group with none is skipped. */
+#define BSL_K_COLLECT_GROUP 8
+
+BSL_K_INLINE size_t
 bsl_k_collect_active_float (size_t n_in, const double *s_in, uint32_t *active)
 {
+  const size_t n_groups = n_in / BSL_K_COLLECT_GROUP;
   size_t n = 0;
 
-  for (size_t j = 0; j < n_in; j++)
+  for (size_t g = 0; g < n_groups; g++)
+    {
+      const size_t j0 = g * BSL_K_COLLECT_GROUP;
+      /* The bits of a double without its sign are zero exactly when it equals 0.0. */
+      uint64_t bits[BSL_K_COLLECT_GROUP], any = 0;
+      memcpy (bits, s_in + j0, sizeof bits);
+      for (size_t j = 0; j < BSL_K_COLLECT_GROUP; j++)
+        any |= bits[j] & 0x7fffffffffffffffULL;
+      if (any)
+        for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
+          if (s_in[j] != 0.0)
+            active[n++] = (uint32_t) j;
+    }
+  for (size_t j = n_groups * BSL_K_COLLECT_GROUP; j < n_in; j++)
     if (s_in[j] != 0.0)
       active[n++] = (uint32_t) j;
   return n;
 }
 
-static inline size_t
+BSL_K_INLINE size_t
 bsl_k_collect_active_fixed (size_t n_in, const int32_t *s_in, uint32_t *active)
 {
+  const size_t n_groups = n_in / BSL_K_COLLECT_GROUP;
   size_t n = 0;
 
-  for (size_t j = 0; j < n_in; j++)
+  for (size_t g = 0; g < n_groups; g++)
+    {
+      const size_t j0 = g * BSL_K_COLLECT_GROUP;
+      uint32_t any = 0;
+      for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
+        any |= (uint32_t) s_in[j];
+      if (any)
+        for (size_t j = j0; j < j0 + BSL_K_COLLECT_GROUP; j++)
+          if (s_in[j] != 0)
+            active[n++] = (uint32_t) j;
+    }
+  for (size_t j = n_groups * BSL_K_COLLECT_GROUP; j < n_in; j++)
     if (s_in[j] != 0)
       active[n++] = (uint32_t) j;
   return n;
@@ -83,25 +112,60 @@ bsl_k_dense_quantize_weight (int32_t w, int sign_mode, int num_weight_bits)
   return (int32_t) ((int64_t) (w >> shift) * (1 << shift));
 }
 
+/* Outputs are summed in blocks that stay in the first-level cache while every active row adds
+ * its part, four rows a pass so that the block is loaded and stored a quarter as often. Every
+ * output still adds the rows in the order of active, so the sums do not depend on the block, on
+ * the range a thread was given, or on whether the compiler vectorised the loop. */
+#define BSL_K_DENSE_BLOCK 1024
+
 /* ---- floating_pt: a_buff = W[:, s != 0].sum(axis=1), or W @ s with graded messages ---- */
 
-static inline void
+BSL_K_INLINE void
+bsl_k_dense_float_block (size_t i0, size_t i1, size_t n_out, const double *restrict wt,
+                         const uint32_t *active, size_t n_active, double *restrict out)
+{
+  size_t k = 0;
+
+  for (size_t i = i0; i < i1; i++)
+    out[i] = 0.0;
+  for (; k + 4 <= n_active; k += 4)
+    {
+      const double *restrict r0 = wt + (size_t) active[k] * n_out;
+      const double *restrict r1 = wt + (size_t) active[k + 1] * n_out;
+      const double *restrict r2 = wt + (size_t) active[k + 2] * n_out;
+      const double *restrict r3 = wt + (size_t) active[k + 3] * n_out;
+      for (size_t i = i0; i < i1; i++)
+        out[i] = (((out[i] + r0[i]) + r1[i]) + r2[i]) + r3[i];
+    }
+  for (; k < n_active; k++)
+    {
+      const double *restrict row = wt + (size_t) active[k] * n_out;
+      for (size_t i = i0; i < i1; i++)
+        out[i] += row[i];
+    }
+}
+
+BSL_K_INLINE void
 bsl_k_dense_float_accumulate (size_t begin, size_t end, size_t n_out, const double *wt,
                               const uint32_t *active, size_t n_active,
                               const double *payload, double *a_buff)
 {
-  for (size_t i = begin; i < end; i++)
-    a_buff[i] = 0.0;
-  for (size_t k = 0; k < n_active; k++)
+  for (size_t i0 = begin; i0 < end; i0 += BSL_K_DENSE_BLOCK)
     {
-      const double *row = wt + (size_t) active[k] * n_out;
+      size_t i1 = i0 + BSL_K_DENSE_BLOCK < end ? i0 + BSL_K_DENSE_BLOCK : end;
+
       if (payload == NULL)
-        for (size_t i = begin; i < end; i++)
-          a_buff[i] += row[i];
-      else
         {
+          bsl_k_dense_float_block (i0, i1, n_out, wt, active, n_active, a_buff);
+          continue;
+        }
+      for (size_t i = i0; i < i1; i++)
+        a_buff[i] = 0.0;
+      for (size_t k = 0; k < n_active; k++)
+        {
+          const double *row = wt + (size_t) active[k] * n_out;
           const double s = payload[active[k]];
-          for (size_t i = begin; i < end; i++)
+          for (size_t i = i0; i < i1; i++)
             a_buff[i] += row[i] * s;
         }
     }
@@ -109,54 +173,125 @@ bsl_k_dense_float_accumulate (size_t begin, size_t end, size_t n_out, const doub
 
 /* ---- fixed_pt: sums in 32 bits (binary) or 64 bits (graded), then the weight_exp shift ---- */
 
-static inline void
+/* Binary spikes: 32-bit partial sums of at most 2^15 rows of 9-bit weights cannot overflow. The
+ * engine stores weights that fit in 8 bits as int8 (see bsl_k_dense_fixed_accumulate8), which
+ * halves the memory a step reads; both orders of summation give the same integers. */
+#define BSL_K_DENSE_ROWS_PER_PART 32768
+
+/* Adds rows k0..k1 of active to part, four rows a pass; one definition per weight type. */
+#define BSL_K_DENSE_FIXED_PART(name, weight_t)                                                   \
+  BSL_K_INLINE void                                                                            \
+  name (size_t i0, size_t i1, size_t n_out, const weight_t *restrict wt,                        \
+        const uint32_t *active, size_t k0, size_t k1, int32_t *restrict part)                   \
+  {                                                                                            \
+    size_t k = k0;                                                                             \
+    for (; k + 4 <= k1; k += 4)                                                                \
+      {                                                                                        \
+        const weight_t *restrict r0 = wt + (size_t) active[k] * n_out;                          \
+        const weight_t *restrict r1 = wt + (size_t) active[k + 1] * n_out;                      \
+        const weight_t *restrict r2 = wt + (size_t) active[k + 2] * n_out;                      \
+        const weight_t *restrict r3 = wt + (size_t) active[k + 3] * n_out;                      \
+        for (size_t i = i0; i < i1; i++)                                                       \
+          part[i - i0] += (int32_t) r0[i] + r1[i] + r2[i] + r3[i];                             \
+      }                                                                                        \
+    for (; k < k1; k++)                                                                        \
+      {                                                                                        \
+        const weight_t *restrict row = wt + (size_t) active[k] * n_out;                         \
+        for (size_t i = i0; i < i1; i++)                                                       \
+          part[i - i0] += row[i];                                                              \
+      }                                                                                        \
+  }
+BSL_K_DENSE_FIXED_PART (bsl_k_dense_fixed_part16, int16_t)
+BSL_K_DENSE_FIXED_PART (bsl_k_dense_fixed_part8, int8_t)
+
+/* Either wt16 or wt8 is given; an int8 weight stands for unit times itself. */
+BSL_K_INLINE void
+bsl_k_dense_fixed_binary (size_t begin, size_t end, size_t n_out, const int16_t *wt16,
+                          const int8_t *wt8, int64_t unit, const uint32_t *active,
+                          size_t n_active, int64_t *acc)
+{
+  int32_t part[BSL_K_DENSE_BLOCK];
+
+  for (size_t i0 = begin; i0 < end; i0 += BSL_K_DENSE_BLOCK)
+    {
+      size_t i1 = i0 + BSL_K_DENSE_BLOCK < end ? i0 + BSL_K_DENSE_BLOCK : end;
+
+      for (size_t i = i0; i < i1; i++)
+        acc[i] = 0;
+      for (size_t k0 = 0; k0 < n_active; k0 += BSL_K_DENSE_ROWS_PER_PART)
+        {
+          size_t k1 = k0 + BSL_K_DENSE_ROWS_PER_PART < n_active ? k0 + BSL_K_DENSE_ROWS_PER_PART
+                                                                : n_active;
+          for (size_t i = i0; i < i1; i++)
+            part[i - i0] = 0;
+          if (wt8 != NULL)
+            bsl_k_dense_fixed_part8 (i0, i1, n_out, wt8, active, k0, k1, part);
+          else
+            bsl_k_dense_fixed_part16 (i0, i1, n_out, wt16, active, k0, k1, part);
+          for (size_t i = i0; i < i1; i++)
+            acc[i] += (int64_t) part[i - i0] * unit;
+        }
+    }
+}
+
+BSL_K_INLINE void
+bsl_k_dense_fixed_graded (size_t begin, size_t end, size_t n_out, const int16_t *wt16,
+                          const int8_t *wt8, int64_t unit, const uint32_t *active,
+                          size_t n_active, const int32_t *payload, int64_t *acc)
+{
+  for (size_t i = begin; i < end; i++)
+    acc[i] = 0;
+  for (size_t k = 0; k < n_active; k++)
+    {
+      const size_t j = active[k];
+      const int64_t s = payload[j];
+      if (wt8 != NULL)
+        for (size_t i = begin; i < end; i++)
+          acc[i] += (int64_t) wt8[j * n_out + i] * unit * s;
+      else
+        for (size_t i = begin; i < end; i++)
+          acc[i] += (int64_t) wt16[j * n_out + i] * s;
+    }
+}
+
+BSL_K_INLINE void
+bsl_k_dense_fixed_output (size_t begin, size_t end, const int64_t *acc, int weight_exp,
+                          int32_t *a_buff)
+{
+  for (size_t i = begin; i < end; i++)
+    a_buff[i] = (int32_t) bsl_k_shift (acc[i], weight_exp);
+}
+
+BSL_K_INLINE void
 bsl_k_dense_fixed_accumulate (size_t begin, size_t end, size_t n_out, const int16_t *wt,
                               const uint32_t *active, size_t n_active,
                               const int32_t *payload, int weight_exp,
                               int64_t *acc, int32_t *a_buff)
 {
-  for (size_t i = begin; i < end; i++)
-    acc[i] = 0;
   if (payload == NULL)
-    {
-      /* Binary spikes: 32-bit partial sums vectorise well and cannot overflow within a block. */
-      int32_t part[256];
-      for (size_t i0 = begin; i0 < end; i0 += 256)
-        {
-          size_t i1 = i0 + 256 < end ? i0 + 256 : end;
-          for (size_t i = i0; i < i1; i++)
-            part[i - i0] = 0;
-          for (size_t k = 0; k < n_active; k++)
-            {
-              const int16_t *row = wt + (size_t) active[k] * n_out;
-              for (size_t i = i0; i < i1; i++)
-                part[i - i0] += row[i];
-              if ((k & 0xffff) == 0xffff)
-                for (size_t i = i0; i < i1; i++)
-                  {
-                    acc[i] += part[i - i0];
-                    part[i - i0] = 0;
-                  }
-            }
-          for (size_t i = i0; i < i1; i++)
-            acc[i] += part[i - i0];
-        }
-    }
+    bsl_k_dense_fixed_binary (begin, end, n_out, wt, NULL, 1, active, n_active, acc);
   else
-    for (size_t k = 0; k < n_active; k++)
-      {
-        const int16_t *row = wt + (size_t) active[k] * n_out;
-        const int64_t s = payload[active[k]];
-        for (size_t i = begin; i < end; i++)
-          acc[i] += (int64_t) row[i] * s;
-      }
-  for (size_t i = begin; i < end; i++)
-    a_buff[i] = (int32_t) bsl_k_shift (acc[i], weight_exp);
+    bsl_k_dense_fixed_graded (begin, end, n_out, wt, NULL, 1, active, n_active, payload, acc);
+  bsl_k_dense_fixed_output (begin, end, acc, weight_exp, a_buff);
+}
+
+/* The same with weights stored as int8 multiples of unit. */
+BSL_K_INLINE void
+bsl_k_dense_fixed_accumulate8 (size_t begin, size_t end, size_t n_out, const int8_t *wt,
+                               int64_t unit, const uint32_t *active, size_t n_active,
+                               const int32_t *payload, int weight_exp,
+                               int64_t *acc, int32_t *a_buff)
+{
+  if (payload == NULL)
+    bsl_k_dense_fixed_binary (begin, end, n_out, NULL, wt, unit, active, n_active, acc);
+  else
+    bsl_k_dense_fixed_graded (begin, end, n_out, NULL, wt, unit, active, n_active, payload, acc);
+  bsl_k_dense_fixed_output (begin, end, acc, weight_exp, a_buff);
 }
 
 /* ---- Sparse: compressed by input (col_start[j]..col_start[j+1] are input j's synapses) ---- */
 
-static inline void
+BSL_K_INLINE void
 bsl_k_sparse_float_accumulate (size_t n_out, const uint32_t *col_start, const uint32_t *row_index,
                                const double *values, const uint32_t *active, size_t n_active,
                                const double *payload, double *a_buff)
@@ -172,7 +307,7 @@ bsl_k_sparse_float_accumulate (size_t n_out, const uint32_t *col_start, const ui
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_sparse_fixed_accumulate (size_t n_out, const uint32_t *col_start, const uint32_t *row_index,
                                const int32_t *values, const uint32_t *active, size_t n_active,
                                const int32_t *payload, int weight_exp, int64_t *acc,
@@ -196,7 +331,7 @@ bsl_k_sparse_fixed_accumulate (size_t n_out, const uint32_t *col_start, const ui
  * roll(-1)), then add this step's sums for delay k into slot k. A spike at t with delay d reaches
  * the neuron at t + 1 + d. ---- */
 
-static inline void
+BSL_K_INLINE void
 bsl_k_delay_dense_rotate (size_t n_out, size_t n_slots, size_t *head, double *ring_f, int32_t *ring_i)
 {
   double *slot_f = ring_f != NULL ? ring_f + *head * n_out : NULL;
@@ -210,7 +345,7 @@ bsl_k_delay_dense_rotate (size_t n_out, size_t n_slots, size_t *head, double *ri
   *head = (*head + 1) % n_slots;
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_delay_dense_float_accumulate (size_t n_out, size_t n_slots, size_t head, const double *wt,
                                     const uint8_t *delays_t, const uint32_t *active,
                                     size_t n_active, const double *payload, double *ring)
@@ -226,7 +361,7 @@ bsl_k_delay_dense_float_accumulate (size_t n_out, size_t n_slots, size_t head, c
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_delay_dense_fixed_accumulate (size_t n_out, size_t n_slots, size_t head, const int16_t *wt,
                                     const uint8_t *delays_t, const uint32_t *active,
                                     size_t n_active, const int32_t *payload, int weight_exp,

@@ -8,7 +8,7 @@
 
 /* ---- floating_pt ---- */
 
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_float_subthreshold (size_t begin, size_t end, double du, double dv,
                               const double *bias_mant, const double *a_in,
                               double *u, double *v)
@@ -21,22 +21,28 @@ bsl_k_lif_float_subthreshold (size_t begin, size_t end, double du, double dv,
     }
 }
 
-static inline void
+/* One pass, no branch: small populations are stepped tens of thousands of times by a fit, so
+ * the loop must vectorise. The arithmetic is the subthreshold update's, in the same order. */
+BSL_K_INLINE void
 bsl_k_lif_float_step (size_t begin, size_t end, double du, double dv, double vth,
-                      const double *bias_mant, const double *a_in,
-                      double *u, double *v, double *s_out)
+                      const double *restrict bias_mant, const double *restrict a_in,
+                      double *restrict u, double *restrict v, double *restrict s_out)
 {
-  bsl_k_lif_float_subthreshold (begin, end, du, dv, bias_mant, a_in, u, v);
+  const double keep_u = 1.0 - du, keep_v = 1.0 - dv;
+
   for (size_t i = begin; i < end; i++)
     {
-      int spike = v[i] > vth;
-      if (spike)
-        v[i] = 0.0;
+      double cur = u[i] * keep_u;
+      cur += a_in[i];
+      u[i] = cur;
+      double vol = v[i] * keep_v + cur + bias_mant[i];
+      int spike = vol > vth;
+      v[i] = spike ? 0.0 : vol;
       s_out[i] = spike ? 1.0 : 0.0;
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_ternary_lif_float_step (size_t begin, size_t end, double du, double dv,
                               double vth_hi, double vth_lo,
                               const double *bias_mant, const double *a_in,
@@ -53,7 +59,7 @@ bsl_k_ternary_lif_float_step (size_t begin, size_t end, double du, double dv,
 }
 
 /* LIFRefractory: v is held while t <= refractory_period_end; u always integrates. */
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_refractory_float_step (size_t begin, size_t end, int64_t t, double du, double dv,
                                  double vth, double refractory_period,
                                  const double *bias_mant, const double *a_in,
@@ -95,7 +101,7 @@ bsl_k_lif_fixed_bias (int32_t bias_mant, int32_t bias_exp)
 /* Lava keeps u, v and the bias in int32 arrays: u += a_in << 6 wraps around in 32 bits before
  * the 24-bit wrap, which is what the unsigned additions below reproduce. bias is the effective
  * bias (bias_mant shifted by bias_exp), computed by the caller. */
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_fixed_subthreshold_biased (size_t begin, size_t end, int32_t du, int32_t dv,
                                      const int32_t *restrict bias, const int32_t *restrict a_in,
                                      int32_t *restrict u, int32_t *restrict v)
@@ -118,7 +124,7 @@ bsl_k_lif_fixed_subthreshold_biased (size_t begin, size_t end, int32_t du, int32
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_fixed_effective_bias (size_t begin, size_t end, const int32_t *bias_mant,
                                 const int32_t *bias_exp, int32_t *bias)
 {
@@ -126,7 +132,7 @@ bsl_k_lif_fixed_effective_bias (size_t begin, size_t end, const int32_t *bias_ma
     bias[i] = bsl_k_lif_fixed_bias (bias_mant[i], bias_exp[i]);
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_fixed_spikes (size_t begin, size_t end, int32_t vth, int32_t *restrict v,
                         int32_t *restrict s_out)
 {
@@ -141,7 +147,7 @@ bsl_k_lif_fixed_spikes (size_t begin, size_t end, int32_t vth, int32_t *restrict
 }
 
 /* One step of LIF with the effective bias already computed (the engine caches it). */
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_fixed_step_biased (size_t begin, size_t end, int32_t du, int32_t dv, int32_t vth,
                              const int32_t *bias, const int32_t *a_in,
                              int32_t *u, int32_t *v, int32_t *s_out)
@@ -150,7 +156,7 @@ bsl_k_lif_fixed_step_biased (size_t begin, size_t end, int32_t du, int32_t dv, i
   bsl_k_lif_fixed_spikes (begin, end, vth, v, s_out);
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_fixed_subthreshold (size_t begin, size_t end, int32_t du, int32_t dv,
                               const int32_t *bias_mant, const int32_t *bias_exp,
                               const int32_t *a_in, int32_t *u, int32_t *v)
@@ -162,7 +168,7 @@ bsl_k_lif_fixed_subthreshold (size_t begin, size_t end, int32_t du, int32_t dv,
     }
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_lif_fixed_step (size_t begin, size_t end, int32_t du, int32_t dv, int32_t vth,
                       const int32_t *bias_mant, const int32_t *bias_exp, const int32_t *a_in,
                       int32_t *u, int32_t *v, int32_t *s_out)
@@ -171,7 +177,7 @@ bsl_k_lif_fixed_step (size_t begin, size_t end, int32_t du, int32_t dv, int32_t 
   bsl_k_lif_fixed_spikes (begin, end, vth, v, s_out);
 }
 
-static inline void
+BSL_K_INLINE void
 bsl_k_ternary_lif_fixed_step (size_t begin, size_t end, int32_t du, int32_t dv,
                               int32_t vth_hi, int32_t vth_lo,
                               const int32_t *bias_mant, const int32_t *bias_exp,

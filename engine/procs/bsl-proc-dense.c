@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-alloc.h"
 #include "bsl-error.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-model.h"
@@ -43,6 +44,8 @@ typedef struct
   gsize     n_in, n_out;
   double   *wt_f;         /* transposed weights: n_in rows of n_out */
   gint16   *wt_i;
+  gint8    *wt_8;         /* Dense, fixed_pt: the weights as int8 multiples of unit, when they fit */
+  gint64    unit;
   guint8   *delays_t;     /* DelayDense: transposed delays */
   guint32  *active;
   gsize     n_active;
@@ -66,6 +69,7 @@ dense_priv_free (gpointer data)
 
   g_free (priv->wt_f);
   g_free (priv->wt_i);
+  g_free (priv->wt_8);
   g_free (priv->delays_t);
   g_free (priv->active);
   g_free (priv->acc);
@@ -103,32 +107,72 @@ effective_weights (BslProcRuntime *pr, gint32 *quantized)
     quantized[k] = bsl_k_dense_quantize_weight (w[k], mode, bits);
 }
 
+/* The int8 unit that represents every weight exactly (1 or 2), or 0 when int16 is needed.
+ * Lava's mixed-sign 8-bit weights drop their lowest bit, so they are even and fit as halves. */
+static gint64
+narrow_unit (const gint32 *q, gsize n)
+{
+  gboolean all_small = TRUE, all_even_halves = TRUE;
+
+  for (gsize k = 0; k < n; k++)
+    {
+      all_small = all_small && q[k] >= -128 && q[k] <= 127;
+      all_even_halves = all_even_halves && (q[k] & 1) == 0 && q[k] >= -256 && q[k] <= 254;
+    }
+  return all_small ? 1 : (all_even_halves ? 2 : 0);
+}
+
+/* Transposes a (rows, cols) matrix into (cols, rows) in tiles, so that neither side is read
+ * with a stride of a whole row per element. */
+#define TRANSPOSE_TILE 64
+#define DEFINE_TRANSPOSE(name, src_type, dst_type, convert)                          \
+  static void                                                                        \
+  name (const src_type *src, gsize rows, gsize cols, gint64 unit, dst_type *dst)     \
+  {                                                                                  \
+    for (gsize i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE)                              \
+      for (gsize j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE)                            \
+        for (gsize i = i0; i < MIN (i0 + TRANSPOSE_TILE, rows); i++)                 \
+          for (gsize j = j0; j < MIN (j0 + TRANSPOSE_TILE, cols); j++)               \
+            dst[j * rows + i] = convert (src[i * cols + j], unit);                   \
+  }
+#define AS_DOUBLE(x, unit) (x)
+#define AS_INT16(x, unit) ((gint16) (x))
+#define AS_INT8(x, unit) ((gint8) ((x) / (unit)))
+DEFINE_TRANSPOSE (transpose_f, double, double, AS_DOUBLE)
+DEFINE_TRANSPOSE (transpose_16, gint32, gint16, AS_INT16)
+DEFINE_TRANSPOSE (transpose_8, gint32, gint8, AS_INT8)
+
+/* narrow: int8 storage is allowed (Dense; DelayDense's kernel reads int16). */
 static void
-dense_build_weights (BslProcRuntime *pr)
+dense_build_weights (BslProcRuntime *pr, gboolean narrow)
 {
   DensePriv *priv = pr->priv;
   gsize n_in = priv->n_in, n_out = priv->n_out;
 
   if (is_fixed (pr))
     {
-      g_autofree gint32 *q = g_new (gint32, n_in * n_out);
+      g_autofree gint32 *q = bsl_alloc_zeroed (n_in * n_out, sizeof (gint32));
 
       effective_weights (pr, q);
-      if (priv->wt_i == NULL)
-        priv->wt_i = g_new (gint16, n_in * n_out);
-      for (gsize i = 0; i < n_out; i++)
-        for (gsize j = 0; j < n_in; j++)
-          priv->wt_i[j * n_out + i] = (gint16) q[i * n_in + j];
+      priv->unit = narrow ? narrow_unit (q, n_in * n_out) : 0;
+      g_clear_pointer (&priv->wt_i, g_free);
+      g_clear_pointer (&priv->wt_8, g_free);
+      if (priv->unit != 0)
+        {
+          priv->wt_8 = bsl_alloc_zeroed (n_in * n_out, sizeof (gint8));
+          transpose_8 (q, n_out, n_in, priv->unit, priv->wt_8);
+        }
+      else
+        {
+          priv->wt_i = bsl_alloc_zeroed (n_in * n_out, sizeof (gint16));
+          transpose_16 (q, n_out, n_in, 1, priv->wt_i);
+        }
     }
   else
     {
-      const double *w = bsl_pr_f (pr, W_WEIGHTS);
-
       if (priv->wt_f == NULL)
-        priv->wt_f = g_new (double, n_in * n_out);
-      for (gsize i = 0; i < n_out; i++)
-        for (gsize j = 0; j < n_in; j++)
-          priv->wt_f[j * n_out + i] = w[i * n_in + j];
+        priv->wt_f = bsl_alloc_zeroed (n_in * n_out, sizeof (double));
+      transpose_f (bsl_pr_f (pr, W_WEIGHTS), n_out, n_in, 1, priv->wt_f);
     }
 }
 
@@ -148,11 +192,11 @@ static gboolean
 dense_prepare (BslProcRuntime *pr, GError **error)
 {
   pr->priv = dense_priv_new (pr);
-  dense_build_weights (pr);
+  dense_build_weights (pr, TRUE);
   return TRUE;
 }
 
-static void
+BSL_VECTOR_CLONES static void
 dense_begin_step (BslProcRuntime *pr, gint64 t)
 {
   DensePriv *priv = pr->priv;
@@ -175,13 +219,18 @@ graded (BslProcRuntime *pr)
   return var_int (pr, W_NUM_MESSAGE_BITS) > 0;
 }
 
-static void
+BSL_VECTOR_CLONES static void
 dense_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   DensePriv *priv = pr->priv;
   BslRtPort *s_in = bsl_pr_port (pr, PORT_S_IN);
 
-  if (is_fixed (pr))
+  if (priv->wt_8 != NULL)
+    bsl_k_dense_fixed_accumulate8 (begin, end, priv->n_out, priv->wt_8, priv->unit, priv->active,
+                                   priv->n_active, graded (pr) ? s_in->i : NULL,
+                                   var_int (pr, W_WEIGHT_EXP), priv->acc,
+                                   bsl_pr_i (pr, W_A_BUFF));
+  else if (is_fixed (pr))
     bsl_k_dense_fixed_accumulate (begin, end, priv->n_out, priv->wt_i, priv->active,
                                   priv->n_active, graded (pr) ? s_in->i : NULL,
                                   var_int (pr, W_WEIGHT_EXP), priv->acc,
@@ -207,7 +256,7 @@ static void
 dense_var_changed (BslProcRuntime *pr, guint var)
 {
   if (var == W_WEIGHTS || var == W_SIGN_MODE || var == W_NUM_WEIGHT_BITS)
-    dense_build_weights (pr);
+    dense_build_weights (pr, TRUE);
 }
 
 static const BslModel dense_float_model = {
@@ -292,7 +341,7 @@ sparse_prepare (BslProcRuntime *pr, GError **error)
   return TRUE;
 }
 
-static void
+BSL_VECTOR_CLONES static void
 sparse_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   DensePriv *priv = pr->priv;
@@ -358,7 +407,7 @@ delay_dense_build (BslProcRuntime *pr)
   gsize n_in = priv->n_in, n_out = priv->n_out, max_delay = 0;
   BslRtVar *delays = &pr->vars[DD_DELAYS];
 
-  dense_build_weights (pr);
+  dense_build_weights (pr, FALSE);
   if (priv->delays_t == NULL)
     priv->delays_t = g_new (guint8, n_in * n_out);
   for (gsize i = 0; i < n_out; i++)
@@ -403,7 +452,7 @@ delay_dense_emit (BslProcRuntime *pr)
   bsl_k_delay_dense_rotate (n_out, priv->n_slots, &priv->head, priv->ring_f, priv->ring_i);
 }
 
-static void
+BSL_VECTOR_CLONES static void
 delay_dense_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   DensePriv *priv = pr->priv;

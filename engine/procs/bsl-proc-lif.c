@@ -42,7 +42,7 @@ static const BslVarSpec lif_vars[] = {
   VAR_U, VAR_V, VAR_DU, VAR_DV, VAR_VTH, VAR_BIAS_MANT, VAR_BIAS_EXP,
 };
 
-static void
+BSL_VECTOR_CLONES static void
 lif_float_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   bsl_k_lif_float_step (begin, end, bsl_pr_f (pr, LIF_DU)[0], bsl_pr_f (pr, LIF_DV)[0],
@@ -75,7 +75,7 @@ lif_fixed_var_changed (BslProcRuntime *pr, guint var)
     lif_fixed_update_bias (pr);
 }
 
-static void
+BSL_VECTOR_CLONES static void
 lif_fixed_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   bsl_k_lif_fixed_step_biased (begin, end, bsl_pr_i (pr, LIF_DU)[0], bsl_pr_i (pr, LIF_DV)[0],
@@ -167,7 +167,7 @@ static const BslVarSpec lif_refractory_vars[] = {
     0, 0, G_MAXINT32, -INFINITY, INFINITY, "steps", NULL },
 };
 
-static void
+BSL_VECTOR_CLONES static void
 lif_refractory_float_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   bsl_k_lif_refractory_float_step (begin, end, t, bsl_pr_f (pr, LIF_DU)[0],
@@ -206,7 +206,7 @@ static const BslVarSpec ternary_lif_vars[] = {
     -VTH_MAX, VTH_MAX, -INFINITY, INFINITY, NULL, NULL },
 };
 
-static void
+BSL_VECTOR_CLONES static void
 ternary_lif_float_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   bsl_k_ternary_lif_float_step (begin, end, bsl_pr_f (pr, TER_DU)[0], bsl_pr_f (pr, TER_DV)[0],
@@ -216,7 +216,7 @@ ternary_lif_float_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
                                 bsl_pr_port (pr, PORT_S_OUT)->f);
 }
 
-static void
+BSL_VECTOR_CLONES static void
 ternary_lif_fixed_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   bsl_k_ternary_lif_fixed_step (begin, end, bsl_pr_i (pr, TER_DU)[0], bsl_pr_i (pr, TER_DV)[0],

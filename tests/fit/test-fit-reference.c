@@ -278,6 +278,54 @@ test_basalt_run_csv (void)
                                                               bsl_reference_count_spikes (ref, 1));
 }
 
+/* The events form reads back as the full form: the same spikes, steps and neurons, also when the
+ * last steps and one whole population have no spike at all. */
+static void
+test_basalt_run_events_csv (void)
+{
+  const char *net =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 40},"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [4],"
+    " \"params\": {\"du\": 4095, \"dv\": 0, \"vth\": 1000, \"bias_mant\": [0, 150, 300, 600], \"bias_exp\": 6}},"
+    " {\"name\": \"quiet\", \"type\": \"LIF\", \"shape\": [2]}]}";
+  g_autofree char *path = g_build_filename (tmp_dir, "events-net.basalt", NULL);
+  const char *forms[] = { "--full", NULL };
+  BslReference *refs[2][2] = { { NULL } };
+
+  g_assert_true (g_file_set_contents (path, net, -1, NULL));
+  for (guint f = 0; f < 2; f++)
+    {
+      g_autofree char *csv = g_build_filename (tmp_dir, f == 0 ? "full.csv" : "events.csv", NULL);
+      g_autofree char *out = NULL, *err = NULL;
+      int status = forms[f] != NULL
+        ? test_run_basalt (&out, &err, "run", path, forms[f], "--out", csv, NULL)
+        : test_run_basalt (&out, &err, "run", path, "--out", csv, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpint (status, ==, 0);
+      refs[f][0] = bsl_reference_load (csv, "lif", &error);
+      g_assert_no_error (error);
+      refs[f][1] = bsl_reference_load (csv, "quiet", &error);
+      g_assert_no_error (error);
+      g_unlink (csv);
+    }
+  for (guint p = 0; p < 2; p++)
+    {
+      BslReference *full = refs[0][p], *events = refs[1][p];
+      g_assert_cmpuint (events->n_steps, ==, 40);
+      g_assert_cmpuint (events->n_neurons, ==, full->n_neurons);
+      g_assert_cmpmem (events->data[BSL_REF_SPIKE], 40 * full->n_neurons * sizeof (double),
+                       full->data[BSL_REF_SPIKE], 40 * full->n_neurons * sizeof (double));
+    }
+  g_assert_cmpuint (bsl_reference_count_spikes (refs[1][0], -1), >, 10);
+  g_assert_cmpuint (bsl_reference_count_spikes (refs[1][0], 0), ==, 0);
+  g_assert_cmpuint (bsl_reference_count_spikes (refs[1][1], -1), ==, 0);
+  for (guint f = 0; f < 2; f++)
+    for (guint p = 0; p < 2; p++)
+      bsl_reference_free (refs[f][p]);
+  g_unlink (path);
+}
+
 static void
 test_basalt_run_csv_malformed (void)
 {
@@ -359,6 +407,7 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("basalt-fit-ref-XXXXXX", NULL);
   g_test_add_func ("/fit/reference/lava-traces", test_load_lava_traces);
   g_test_add_func ("/fit/reference/malformed", test_malformed);
+  g_test_add_func ("/fit/reference/basalt-run-events-csv", test_basalt_run_events_csv);
   g_test_add_func ("/fit/reference/missing-file", test_missing_file);
   g_test_add_func ("/fit/reference/wide-and-merge", test_wide_and_merge);
   g_test_add_func ("/fit/reference/npy", test_npy);

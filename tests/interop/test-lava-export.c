@@ -146,8 +146,8 @@ compare_with_lava (const BslGraph *graph, gint64 steps)
                                     NULL), ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (test_run_basalt (&out, &err, "run", net, "--steps", steps_text, "--out",
-                                    basalt_csv, NULL), ==, 0);
+  g_assert_cmpint (test_run_basalt (&out, &err, "run", net, "--steps", steps_text, "--full",
+                                    "--out", basalt_csv, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   {
