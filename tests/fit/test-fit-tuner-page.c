@@ -108,6 +108,8 @@ test_tuner_page (void)
   bsl_process_set_param (lif, "du", bsl_array_new_scalar (513), NULL);
   bsl_process_set_param (lif, "dv", bsl_array_new_scalar (154), NULL);
   bsl_process_set_param (lif, "vth", bsl_array_new_scalar (2500), NULL);
+  /* the Tuner follows the network's tag, as the header shows it */
+  graph->run_tag = BSL_TAG_FIXED_PT;
   network = g_build_filename (tmp_dir, "p05.basalt", NULL);
   g_assert_true (bsl_graph_save_file (graph, network, NULL));
   file = g_file_new_for_path (network);

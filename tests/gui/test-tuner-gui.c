@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <gtk/gtk.h>
+#include <gdk/x11/gdkx.h>
+
+#include "basalt-document.h"
+#include "basalt-tuner-page.h"
+#include "fit-case.h"
+#include "test-gui-util.h"
+
+/* The Tuner page driven with the pointer and keyboard through the X server (xdotool), as a
+ * person would: dragging sliders, typing values, pressing Fit and Stop on a real population. */
+
+static char *tmp_dir;
+static gboolean have_display;
+static gboolean have_xdotool;
+
+/* ---- the X pointer and keyboard ------------------------------------------------------------ */
+
+static void
+on_child_exit (GPid     pid,
+               int      status,
+               gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  g_spawn_close_pid (pid);
+}
+
+static gboolean
+flag_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Runs xdotool with the arguments while the main loop keeps going (the page sees the events as
+ * they come, not all at once). */
+static void
+xdotool_argv (char **args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  gboolean done = FALSE;
+  GPid pid;
+
+  g_ptr_array_add (argv, (gpointer) "xdotool");
+  for (guint k = 0; args[k] != NULL; k++)
+    g_ptr_array_add (argv, args[k]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  g_child_watch_add (pid, on_child_exit, &done);
+  g_assert_true (gui_wait_until (flag_set, &done, 20.0));
+  gui_spin (0.1);
+}
+
+static void
+xdotool (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  xdotool_argv ((char **) argv->pdata);
+}
+
+/* A widget's point in the coordinates of its toplevel X window. */
+static void
+window_point (GtkWidget *widget,
+              double     x,
+              double     y,
+              int       *wx,
+              int       *wy)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  graphene_point_t point;
+  double sx, sy;
+
+  g_assert_true (gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point));
+  gtk_native_get_surface_transform (native, &sx, &sy);
+  *wx = (int) lround (point.x + sx);
+  *wy = (int) lround (point.y + sy);
+}
+
+static char *
+window_id (GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+
+  return g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+}
+
+static void
+pointer_to (GtkWidget *widget,
+            double     x,
+            double     y)
+{
+  g_autofree char *id = window_id (widget);
+  g_autofree char *sx = NULL, *sy = NULL;
+  int wx, wy;
+
+  window_point (widget, x, y, &wx, &wy);
+  sx = g_strdup_printf ("%d", wx);
+  sy = g_strdup_printf ("%d", wy);
+  xdotool ("mousemove", "--window", id, sx, sy, NULL);
+}
+
+static void G_GNUC_UNUSED
+click (GtkWidget *widget)
+{
+  pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
+  xdotool ("click", "1", NULL);
+}
+
+/* ---- finding widgets as a person sees them ------------------------------------------------- */
+
+static void
+collect (GtkWidget *widget,
+         GType      type,
+         GPtrArray *found)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) && gtk_widget_is_drawable (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect (child, type, found);
+}
+
+static GtkWidget *
+find_nth (GtkWidget *root,
+          GType      type,
+          guint      n)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, type, found);
+  return n < found->len ? g_ptr_array_index (found, n) : NULL;
+}
+
+static G_GNUC_UNUSED GtkWidget * G_GNUC_UNUSED
+find_button (GtkWidget  *root,
+             const char *label)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect (root, GTK_TYPE_BUTTON, found);
+  for (guint k = 0; k < found->len; k++)
+    if (g_strcmp0 (gtk_button_get_label (g_ptr_array_index (found, k)), label) == 0)
+      return g_ptr_array_index (found, k);
+  return NULL;
+}
+
+/* The scale's knob (its "slider" node) in the scale's coordinates. */
+static double
+knob_center_x (GtkWidget *scale)
+{
+  GtkWidget *trough = gtk_widget_get_first_child (scale);
+  GtkWidget *knob = NULL;
+  graphene_rect_t bounds;
+
+  for (GtkWidget *w = trough; w != NULL && knob == NULL; w = gtk_widget_get_next_sibling (w))
+    for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+      if (g_strcmp0 (gtk_widget_get_css_name (c), "slider") == 0)
+        knob = c;
+  g_assert_nonnull (knob);
+  g_assert_true (gtk_widget_compute_bounds (knob, scale, &bounds));
+  return bounds.origin.x + bounds.size.width / 2.0;
+}
+
+static GtkWidget *
+show_page (BasaltDocument  *document,
+           GtkWidget      **page)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  *page = basalt_tuner_page_new (document);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
+  gtk_window_set_child (GTK_WINDOW (window), *page);
+  gtk_window_present (GTK_WINDOW (window));
+  gui_spin (0.5);
+  return window;
+}
+
+static const FitCase *
+find_case (GPtrArray  *cases,
+           const char *prefix)
+{
+  for (guint c = 0; cases != NULL && c < cases->len; c++)
+    if (g_str_has_prefix (((FitCase *) g_ptr_array_index (cases, c))->name, prefix))
+      return g_ptr_array_index (cases, c);
+  return NULL;
+}
+
+#define REQUIRE_X()                                                        \
+  G_STMT_START {                                                           \
+    REQUIRE_DISPLAY (have_display);                                        \
+    if (!have_xdotool || !GDK_IS_X11_DISPLAY (gdk_display_get_default ())) \
+      {                                                                    \
+        g_test_skip ("needs an X display and xdotool");                    \
+        return;                                                            \
+      }                                                                    \
+  } G_STMT_END
+
+/* ---- tests --------------------------------------------------------------------------------- */
+
+/* Drags the first slider of the page 48 px to the right in six steps: the knob follows. */
+static void
+drag_first_slider (GtkWidget *page)
+{
+  GtkWidget *scale = find_nth (page, GTK_TYPE_SCALE, 0);
+  const char *param = basalt_tuner_page_get_param_name (BASALT_TUNER_PAGE (page), 0);
+  double before = basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), param);
+  g_autofree char *id = NULL;
+  double start, knob;
+  int wx, wy;
+
+  g_assert_nonnull (scale);
+  start = knob_center_x (scale);
+  g_test_message ("%s: slider %d px wide, knob at %.0f px", param, gtk_widget_get_width (scale), start);
+  id = window_id (scale);
+  pointer_to (scale, start, gtk_widget_get_height (scale) / 2.0);
+  xdotool ("mousedown", "1", NULL);
+  window_point (scale, start, gtk_widget_get_height (scale) / 2.0, &wx, &wy);
+  /* step by step, looking at the knob after each move */
+  for (int step = 1; step <= 3; step++)
+    {
+      g_autofree char *sx = g_strdup_printf ("%d", wx + 8 * step);
+      g_autofree char *sy = g_strdup_printf ("%d", wy);
+
+      xdotool ("mousemove", "--window", id, sx, sy, NULL);
+      knob = knob_center_x (scale);
+      g_test_message ("pointer +%d px: knob +%.1f px", 8 * step, knob - start);
+      g_assert_cmpfloat (fabs (knob - start - 8 * step), <=, 3.0);
+    }
+  /* then in one sweep of 24 more pixels, 2 px every 10 ms, as a hand moves */
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) args = NULL;
+    g_autofree char *command = NULL;
+
+    for (int px = 2; px <= 24; px += 2)
+      {
+        g_autofree char *move = g_strdup_printf ("mousemove --window %s %d %d sleep 0.01", id, wx + 24 + px, wy);
+
+        g_strv_builder_add (builder, move);
+      }
+    args = g_strv_builder_end (builder);
+    command = g_strjoinv (" ", args);
+    args = g_strsplit (command, " ", -1);
+    xdotool_argv (args);
+  }
+  gui_spin (1.0);
+  knob = knob_center_x (scale);
+  g_test_message ("after a sweep to +48 px: knob +%.1f px", knob - start);
+  g_assert_cmpfloat (fabs (knob - start - 48), <=, 3.0);
+  xdotool ("mouseup", "1", NULL);
+  g_assert_cmpfloat (basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), param), >, before);
+}
+
+/* On a reference trace of three neurons (a fresh LIF). */
+static void
+test_slider_follows_drag (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  const FitCase *fc = find_case (cases, "p05");
+  GtkWidget *window, *page;
+
+  REQUIRE_X ();
+  if (fc == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  window = show_page (document, &page);
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
+  g_assert_no_error (error);
+  gui_spin (0.5);
+  drag_first_slider (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.05);
+}
+
+/* The example network's E population (800 LIF neurons driven by the network). */
+static GtkWidget *
+show_ei_network (BasaltDocument  *document,
+                 GtkWidget      **page)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "..", "data", "examples",
+                                                 "ei-network.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  g_assert_true (basalt_document_load (document, file, &error));
+  g_assert_no_error (error);
+  window = show_page (document, page);
+  g_assert_true (basalt_tuner_page_reference_from_network (BASALT_TUNER_PAGE (*page), "E", &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (*page), "E", &error));
+  g_assert_no_error (error);
+  gui_spin (2.0);
+  g_test_message ("E: %u parameters", basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (*page)));
+  return window;
+}
+
+static void
+test_slider_follows_drag_population (void)
+{
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  GtkWidget *window, *page;
+
+  REQUIRE_X ();
+  window = show_ei_network (document, &page);
+  drag_first_slider (page);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.05);
+}
+
+static gboolean G_GNUC_UNUSED
+fitting_stopped (gpointer page)
+{
+  return !basalt_tuner_page_is_fitting (page);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autofree char *xdotool_path = g_find_program_in_path ("xdotool");
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+  have_xdotool = xdotool_path != NULL;
+  tmp_dir = g_dir_make_tmp ("basalt-tuner-gui-XXXXXX", NULL);
+  g_test_add_func ("/gui/tuner/slider-follows-drag", test_slider_follows_drag);
+  g_test_add_func ("/gui/tuner/slider-follows-drag-population", test_slider_follows_drag_population);
+  status = g_test_run ();
+  fit_remove_tmp_dir (tmp_dir, TRUE);
+  g_free (tmp_dir);
+  return status;
+}
