@@ -8,6 +8,8 @@
 
 #include "basalt-tuner-page-private.h"
 
+#define ENTRY_LIMIT 1e15
+
 static void apply_bounds (BasaltTunerParamRow *row);
 
 static void
@@ -173,7 +175,7 @@ _basalt_tuner_page_build_rows (BasaltTunerPage *self)
   for (guint k = 0; k < self->n_dims; k++)
     {
       BasaltTunerParamRow *row = g_new0 (BasaltTunerParamRow, 1);
-      double lo, hi, valid_lo, valid_hi;
+      double lo, hi;
       gboolean integer;
       GtkWidget *label;
       GtkAdjustment *adjustment;
@@ -191,9 +193,9 @@ _basalt_tuner_page_build_rows (BasaltTunerPage *self)
       gtk_scale_set_draw_value (row->scale, FALSE);
       gtk_widget_set_hexpand (GTK_WIDGET (row->scale), TRUE);
       gtk_widget_set_size_request (GTK_WIDGET (row->scale), 120, -1);
-      bsl_fit_problem_get_valid_range (self->problem, k, &valid_lo, &valid_hi);
-      /* The entry takes any valid value: typing outside the slider's bounds widens them. */
-      row->spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (MAX (valid_lo, -1e15), MIN (valid_hi, 1e15),
+      /* The entry takes any number: a value outside the slider's bounds widens them, one outside
+       * the parameter's valid range is clamped by on_spin_changed, which says so. */
+      row->spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (-ENTRY_LIMIT, ENTRY_LIMIT,
                                                                     integer ? 1 : (hi - lo) / 10000));
       gtk_spin_button_set_digits (row->spin, integer ? 0 : 6);
       gtk_spin_button_set_value (row->spin, self->x[k]);

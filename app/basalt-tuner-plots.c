@@ -8,6 +8,9 @@
 
 #include "basalt-tuner-page-private.h"
 
+/* The raster shows at most this many neurons of each side: more would be rows of under a pixel. */
+#define RASTER_NEURONS 40
+
 /* The page's plots and metrics: reference against model, and the population under the other tag. */
 
 static BasaltPlot *
@@ -39,7 +42,16 @@ _basalt_tuner_page_rebuild_plots (BasaltTunerPage *self)
   self->v_plot = add_plot (self, BASALT_PLOT_TRACES, "v: reference and model", "v", 160);
   self->u_plot = add_plot (self, BASALT_PLOT_TRACES, "u: reference and model", "u", 120);
   self->diff_plot = add_plot (self, BASALT_PLOT_TRACES, "v model - v reference", NULL, 70);
-  self->raster = add_plot (self, BASALT_PLOT_RASTER, "spikes: reference (lower rows), model (upper rows)", NULL, 90);
+  {
+    gsize shown = self->ref != NULL ? MIN (self->ref->n_neurons, RASTER_NEURONS) : 0;
+    g_autofree char *title = self->ref != NULL && self->ref->n_neurons > shown
+      ? g_strdup_printf (_("spikes of the first %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT
+                           " neurons: reference (lower rows), model (upper rows)"), shown, self->ref->n_neurons)
+      : g_strdup (_("spikes: reference (lower rows), model (upper rows)"));
+
+    /* Rows keep a readable height: a taller strip for more neurons, at most RASTER_NEURONS. */
+    self->raster = add_plot (self, BASALT_PLOT_RASTER, title, NULL, (int) CLAMP (90 + 4 * shown, 110, 260));
+  }
   basalt_plot_add_series (self->v_plot, "reference");
   basalt_plot_add_series (self->v_plot, "model");
   basalt_plot_add_series (self->v_plot, "other tag");
@@ -67,11 +79,11 @@ _basalt_tuner_page_rebuild_plots (BasaltTunerPage *self)
           basalt_plot_set_span (plots[p], (double) n_steps);
           basalt_plot_set_follow (plots[p], TRUE);
         }
-      basalt_plot_set_n_rows (self->raster, 2 * self->ref->n_neurons);
+      basalt_plot_set_n_rows (self->raster, 2 * MIN (self->ref->n_neurons, RASTER_NEURONS));
     }
 }
 
-/* Neuron 0 is drawn (and the raster shows every neuron): a population's first neuron is what
+/* Neuron 0 is drawn (and the raster the first RASTER_NEURONS): a population's first neuron is what
  * one reads against the reference while tuning. */
 static void
 draw_trace (BasaltTunerPage    *self,
@@ -80,7 +92,8 @@ draw_trace (BasaltTunerPage    *self,
   const BslReference *ref = self->ref;
   gsize n = ref->n_neurons, steps = ref->n_steps;
   g_autofree double *y = g_new (double, MAX (steps, 1));
-  g_autofree double *row = g_new0 (double, 2 * n);
+  gsize shown = MIN (n, RASTER_NEURONS);
+  g_autofree double *row = g_new0 (double, 2 * shown);
   struct { BasaltPlot *plot; BslRefVar var; } traces[2] = { { self->v_plot, BSL_REF_V }, { self->u_plot, BSL_REF_U } };
 
   for (guint p = 0; p < 2; p++)
@@ -108,15 +121,15 @@ draw_trace (BasaltTunerPage    *self,
       basalt_plot_set_series_data (self->diff_plot, 0, self->t_axis, y, steps);
     }
   basalt_plot_clear (self->raster);
-  basalt_plot_set_n_rows (self->raster, 2 * n);
+  basalt_plot_set_n_rows (self->raster, 2 * shown);
   for (gsize t = 0; t < steps; t++)
     {
-      for (gsize i = 0; i < n; i++)
+      for (gsize i = 0; i < shown; i++)
         {
           row[i] = ref->data[BSL_REF_SPIKE] != NULL ? ref->data[BSL_REF_SPIKE][t * n + i] : 0.0;
-          row[n + i] = model->data[BSL_REF_SPIKE] != NULL ? model->data[BSL_REF_SPIKE][t * n + i] : 0.0;
+          row[shown + i] = model->data[BSL_REF_SPIKE] != NULL ? model->data[BSL_REF_SPIKE][t * n + i] : 0.0;
         }
-      basalt_plot_append_raster_step (self->raster, (double) (t + 1), row, 2 * n);
+      basalt_plot_append_raster_step (self->raster, (double) (t + 1), row, 2 * shown);
     }
 }
 

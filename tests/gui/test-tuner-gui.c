@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <time.h>
 
 #include <gtk/gtk.h>
 #include <gdk/x11/gdkx.h>
@@ -114,7 +115,7 @@ pointer_to (GtkWidget *widget,
   xdotool ("mousemove", "--window", id, sx, sy, NULL);
 }
 
-static void G_GNUC_UNUSED
+static void
 click (GtkWidget *widget)
 {
   pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0);
@@ -146,7 +147,7 @@ find_nth (GtkWidget *root,
   return n < found->len ? g_ptr_array_index (found, n) : NULL;
 }
 
-static G_GNUC_UNUSED GtkWidget * G_GNUC_UNUSED
+static GtkWidget * G_GNUC_UNUSED
 find_button (GtkWidget  *root,
              const char *label)
 {
@@ -327,10 +328,216 @@ test_slider_follows_drag_population (void)
   gui_spin (0.05);
 }
 
-static gboolean G_GNUC_UNUSED
+static gboolean
 fitting_stopped (gpointer page)
 {
   return !basalt_tuner_page_is_fitting (page);
+}
+
+/* Selects what the entry holds and types the text, then Return. */
+static void
+type_into (GtkWidget  *entry,
+           const char *text)
+{
+  click (entry);
+  xdotool ("key", "ctrl+a", NULL);
+  xdotool ("type", "--delay", "30", "--", text, NULL);
+  xdotool ("key", "Return", NULL);
+  gui_spin (0.3);
+}
+
+/* A float LIF whose vth starts at 10 (its slider spans -90 .. 110) fitted to Lava's trace made with
+ * vth = 200: typing 190 widens the bounds instead of clamping to 110, and the fit is exact. A
+ * value outside the valid range is clamped, and the page says so. */
+static void
+test_typed_value_widens_bounds (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(BslGraph) graph = bsl_graph_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *network = g_build_filename (tmp_dir, "float-lif.basalt", NULL);
+  const FitCase *fc = find_case (cases, "f_current_const");
+  GtkWidget *window, *page, *vth_entry, *status;
+  BslProcess *lif;
+  BslMetricValues metrics;
+  double lo, hi;
+
+  REQUIRE_X ();
+  if (fc == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  lif = bsl_graph_add_process (graph, "LIF", "lif", 1, (gsize[]) { 2 }, &error);
+  g_assert_no_error (error);
+  bsl_process_set_param (lif, "du", bsl_array_new_scalar (0.10009765625), NULL);
+  bsl_process_set_param (lif, "dv", bsl_array_new_scalar (0.10009765625), NULL);
+  bsl_process_set_param (lif, "vth", bsl_array_new_scalar (10), NULL);
+  graph->run_tag = BSL_TAG_FLOATING_PT;
+  g_assert_true (bsl_graph_save_file (graph, network, NULL));
+  file = g_file_new_for_path (network);
+  g_assert_true (basalt_document_load (document, file, &error));
+  window = show_page (document, &page);
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "lif", &error));
+  g_assert_no_error (error);
+  gui_spin (0.5);
+  basalt_tuner_page_get_bounds (BASALT_TUNER_PAGE (page), "vth", &lo, &hi);
+  g_test_message ("vth bounds before: %g .. %g", lo, hi);
+  g_assert_cmpfloat (hi, <, 190);
+
+  vth_entry = find_nth (page, GTK_TYPE_SPIN_BUTTON, 2);
+  g_assert_nonnull (vth_entry);
+  type_into (vth_entry, "190");
+  basalt_tuner_page_get_bounds (BASALT_TUNER_PAGE (page), "vth", &lo, &hi);
+  g_test_message ("vth after typing 190: %g, bounds %g .. %g",
+                  basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "vth"), lo, hi);
+  g_assert_cmpfloat (basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "vth"), ==, 190);
+  g_assert_cmpfloat (hi, >, 200);
+
+  /* fit vth alone from 190: Lava's 200 exactly */
+  for (guint k = 0; k < basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)); k++)
+    {
+      const char *name = basalt_tuner_page_get_param_name (BASALT_TUNER_PAGE (page), k);
+
+      basalt_tuner_page_set_locked (BASALT_TUNER_PAGE (page), name, !g_str_equal (name, "vth"));
+    }
+  click (find_button (page, "Fit"));
+  g_assert_true (gui_wait_until (fitting_stopped, page, 120.0));
+  click (find_button (page, "Adopt Best"));
+  basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &metrics);
+  g_test_message ("fitted vth %.12g, rmse v %g", basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "vth"),
+                  metrics.values[BSL_METRIC_RMSE_V]);
+  /* the trace is Lava's exactly (any vth between the largest v that did not spike and the
+   * smallest that did gives the same trace) */
+  g_assert_cmpfloat (fabs (basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "vth") - 200), <, 1.0);
+  g_assert_cmpfloat (metrics.values[BSL_METRIC_RMSE_V], <, 1e-6);
+
+  /* du beyond its valid range 0 .. 1: clamped to it, and said */
+  type_into (find_nth (page, GTK_TYPE_SPIN_BUTTON, 0), "3");
+  status = find_nth (page, GTK_TYPE_PROGRESS_BAR, 0);
+  g_test_message ("%s", gtk_progress_bar_get_text (GTK_PROGRESS_BAR (status)));
+  g_assert_nonnull (strstr (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (status)), "outside its valid range"));
+  g_assert_cmpfloat (basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "du"), ==, 1.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.05);
+}
+
+/* ---- frames -------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  gint64 last, last_cpu;
+  gint64 longest, longest_cpu;
+  guint  frames;
+} FrameWatch;
+
+/* CPU time of the calling thread (us): unlike the wall clock, not lengthened by other
+ * processes on a loaded machine. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* A tick callback asks for every frame: between two, the main thread's CPU time is what the
+ * page did there (a frame's work, or anything else it ran on the main thread); the wall-clock
+ * gap is reported too. */
+static gboolean
+on_tick (GtkWidget     *widget,
+         GdkFrameClock *clock,
+         gpointer       data)
+{
+  FrameWatch *watch = data;
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_us ();
+
+  if (watch->last != 0)
+    {
+      watch->longest = MAX (watch->longest, now - watch->last);
+      watch->longest_cpu = MAX (watch->longest_cpu, cpu - watch->last_cpu);
+    }
+  watch->last = now;
+  watch->last_cpu = cpu;
+  watch->frames++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+save_root_screenshot (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_SCREENSHOT_DIR") != NULL
+                                            ? g_getenv ("BASALT_SCREENSHOT_DIR") : tmp_dir, name, NULL);
+  g_autofree char *import = g_find_program_in_path ("import");
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+
+  if (import == NULL)
+    return;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* A fit on the E population of the example network (800 neurons, every evaluation a run of the
+ * whole network): the progress shows, the main thread never works long between two frames,
+ * Stop is idle at once. */
+static void
+test_population_fit_keeps_frames (void)
+{
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  GtkWidget *window, *page, *bar, *fit_button;
+  FrameWatch watch = { 0 };
+  g_autofree char *progress_text = NULL;
+  guint tick;
+  gint64 stop_at;
+
+  REQUIRE_X ();
+  window = show_ei_network (document, &page);
+  g_assert_cmpuint (basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)), <=, 8);
+  /* away from the values the reference was made with: du and dv typed in */
+  type_into (find_nth (page, GTK_TYPE_SPIN_BUTTON, 0), "300");
+  type_into (find_nth (page, GTK_TYPE_SPIN_BUTTON, 1), "150");
+  gui_spin (1.0);
+  bar = find_nth (page, GTK_TYPE_PROGRESS_BAR, 0);
+  fit_button = find_button (page, "Fit");
+  click (fit_button);
+  g_assert_true (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
+  gui_spin (0.5);
+  tick = gtk_widget_add_tick_callback (window, on_tick, &watch, NULL);
+  gui_spin (3.0);
+  gtk_widget_remove_tick_callback (window, tick);
+  progress_text = g_strdup (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)));
+  g_test_message ("after 3 s: '%s', %.3f %%; %u frames, the longest gap %.1f ms wall clock, %.1f ms "
+                  "of main-thread CPU", progress_text, 100 * gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)),
+                  watch.frames, watch.longest / 1000.0, watch.longest_cpu / 1000.0);
+  g_test_message ("last draw of the plots: %.1f ms", basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)));
+  save_root_screenshot ("tuner-population-mid-fit.png");
+  g_assert_nonnull (strstr (progress_text, "evaluations"));
+  g_assert_true (basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page)) > 0);
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), >, 0.0);
+  g_assert_cmpuint (watch.frames, >, 30);
+  /* Measured about 50 ms at most (one full repaint of the plots in software), so the bound is
+   * set at 100 ms: a simulation on the main thread (one evaluation of this population) would
+   * exceed it. */
+  if (GUI_CHECK_TIMINGS)
+    g_assert_cmpint (watch.longest_cpu, <, 100000);
+
+  /* Pause, then Stop: idle within 100 ms, Fit available again */
+  click (find_button (page, "Pause"));
+  gui_spin (0.3);
+  pointer_to (find_button (page, "Stop"), 10, 10);
+  stop_at = g_get_monotonic_time ();
+  xdotool ("click", "1", NULL);
+  g_assert_true (gui_wait_until (fitting_stopped, page, 1.0));
+  g_test_message ("Stop to idle: %.1f ms (including xdotool)", (g_get_monotonic_time () - stop_at) / 1000.0);
+  g_assert_false (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
+  g_assert_true (gtk_widget_get_sensitive (fit_button));
+  g_assert_nonnull (strstr (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)), "Stopped"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.5);
 }
 
 int
@@ -345,6 +552,8 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("basalt-tuner-gui-XXXXXX", NULL);
   g_test_add_func ("/gui/tuner/slider-follows-drag", test_slider_follows_drag);
   g_test_add_func ("/gui/tuner/slider-follows-drag-population", test_slider_follows_drag_population);
+  g_test_add_func ("/gui/tuner/typed-value-widens-bounds", test_typed_value_widens_bounds);
+  g_test_add_func ("/gui/tuner/population-fit-keeps-frames", test_population_fit_keeps_frames);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
