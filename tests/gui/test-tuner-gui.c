@@ -425,6 +425,70 @@ test_typed_value_widens_bounds (void)
   gui_spin (0.05);
 }
 
+static void
+save_root_screenshot (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_SCREENSHOT_DIR") != NULL
+                                            ? g_getenv ("BASALT_SCREENSHOT_DIR") : tmp_dir, name, NULL);
+  g_autofree char *import = g_find_program_in_path ("import");
+  const char *argv[] = { "import", "-window", "root", path, NULL };
+
+  if (import == NULL)
+    return;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Compare tags, ticked with the pointer: the conversion report under the plots' pane, for a
+ * fixed_pt LIF and for a floating_pt one. */
+static void
+test_conversion_report (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  const FitCase *fc = find_case (cases, "f_current_const");
+  GtkWidget *window, *page, *check, *expander, *report;
+  const char *text;
+
+  REQUIRE_X ();
+  if (fc == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  window = show_page (document, &page);
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
+  basalt_tuner_page_set_tag (BASALT_TUNER_PAGE (page), BSL_TAG_FLOATING_PT);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "new:LIF", &error));
+  g_assert_no_error (error);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "du", 0.10009765625);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "dv", 0.10009765625);
+  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "vth", 200);
+  gui_spin (0.3);
+  check = find_nth (page, GTK_TYPE_CHECK_BUTTON, 0);
+  while (check != NULL && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), "Compare tags") != 0)
+    check = NULL;
+  g_assert_nonnull (check);
+  click (check);
+  expander = find_nth (page, GTK_TYPE_EXPANDER, 1);
+  g_assert_nonnull (expander);
+  pointer_to (expander, 20, 8);
+  xdotool ("click", "1", NULL);
+  gui_spin (0.5);
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+  report = find_nth (expander, GTK_TYPE_LABEL, 1);
+  text = gtk_label_get_text (GTK_LABEL (report));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "floating_pt -> fixed_pt"));
+  g_assert_nonnull (strstr (text, "du "));
+  g_assert_nonnull (strstr (text, "headroom"));
+  g_assert_nonnull (strstr (text, "rmse v "));
+  save_root_screenshot ("tuner-conversion-report.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.05);
+}
+
 /* ---- frames -------------------------------------------------------------------------------- */
 
 typedef struct
@@ -467,19 +531,6 @@ on_tick (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-static void
-save_root_screenshot (const char *name)
-{
-  g_autofree char *path = g_build_filename (g_getenv ("BASALT_SCREENSHOT_DIR") != NULL
-                                            ? g_getenv ("BASALT_SCREENSHOT_DIR") : tmp_dir, name, NULL);
-  g_autofree char *import = g_find_program_in_path ("import");
-  const char *argv[] = { "import", "-window", "root", path, NULL };
-
-  if (import == NULL)
-    return;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
-  g_test_message ("screenshot: %s", path);
-}
 
 /* A fit on the E population of the example network (800 neurons, every evaluation a run of the
  * whole network): the progress shows, the main thread never works long between two frames,
@@ -553,6 +604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/tuner/slider-follows-drag", test_slider_follows_drag);
   g_test_add_func ("/gui/tuner/slider-follows-drag-population", test_slider_follows_drag_population);
   g_test_add_func ("/gui/tuner/typed-value-widens-bounds", test_typed_value_widens_bounds);
+  g_test_add_func ("/gui/tuner/conversion-report", test_conversion_report);
   g_test_add_func ("/gui/tuner/population-fit-keeps-frames", test_population_fit_keeps_frames);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
