@@ -10,6 +10,8 @@
 
 /* The raster shows at most this many neurons of each side: more would be rows of under a pixel. */
 #define RASTER_NEURONS 40
+/* The conversion report lists this many per-neuron values. */
+#define REPORT_NEURONS 8
 
 /* The page's plots and metrics: reference against model, and the population under the other tag. */
 
@@ -162,7 +164,7 @@ add_report_row (GString    *text,
                 const char *floating,
                 const char *fixed)
 {
-  g_string_append_printf (text, "%-14s %16s %16s\n", name, floating, fixed);
+  g_string_append_printf (text, "%-12s %14s %14s\n", name, floating, fixed);
 }
 
 /* Per parameter: the float value, the integer, what the integer stands for and the error;
@@ -175,18 +177,29 @@ format_report (const BslTagComparison *c,
   const BslMetricValues *m = c->metrics;
   g_autofree char *rmse_v[2] = { NULL, NULL }, *rmse_u[2] = { NULL, NULL }, *spikes[2] = { NULL, NULL };
 
-  g_string_append_printf (text, _("%s, %s -> %s (scale %.6g fixed units per float unit)\n\n"),
+  g_string_append_printf (text, _("%s, %s -> %s\n(scale %.6g fixed units per float unit)\n\n"),
                           type_name, bsl_tag_to_string (c->tag), bsl_tag_to_string (c->other_tag), c->scale);
-  g_string_append_printf (text, "%-14s %14s %12s %14s %10s\n", _("parameter"), _("float"), _("fixed"),
+  g_string_append_printf (text, "%-12s %11s %9s %11s %8s\n", _("parameter"), _("float"), _("fixed"),
                           _("represents"), _("error"));
-  for (guint k = 0; k < c->params->len; k++)
+  for (guint k = 0, per_neuron = 0; k < c->params->len; k++)
     {
       const BslQuantizeParam *p = &g_array_index (c->params, BslQuantizeParam, k);
 
-      g_string_append_printf (text, "%-14s %14.8g %12.0f %14.8g %9.3g%%\n", p->name, p->float_value,
-                              p->fixed_value, p->represented, 100.0 * p->rel_error);
+      /* a large population's per-neuron rows: the first few, then how many more */
+      if (strchr (p->name, '[') != NULL && !g_str_has_prefix (p->name, "a_in") && ++per_neuron > REPORT_NEURONS)
+        {
+          if (per_neuron == REPORT_NEURONS + 1)
+            g_string_append_printf (text, _("%-12s (and more neurons)\n"), "…");
+          continue;
+        }
+      /* a long name ("a_in[step 1, neuron 1] (worst)") on a line of its own */
+      if (strlen (p->name) > 12)
+        g_string_append_printf (text, "%s\n", p->name);
+      g_string_append_printf (text, "%-12s %11.6g %9.0f %11.6g %7.2g%%\n", strlen (p->name) > 12 ? "" : p->name,
+                              p->float_value, p->fixed_value, p->represented, 100.0 * p->rel_error);
     }
-  g_string_append_printf (text, _("\nheadroom (fixed_pt)  |u| max %.0f: %.1f bits left, |v| max %.0f: %.1f bits left\n\n"),
+  g_string_append_printf (text, _("\nheadroom of fixed_pt below 2^23:\n  |u| max %.0f, %.1f bits left\n"
+                                  "  |v| max %.0f, %.1f bits left\n\n"),
                           c->u_max, c->u_headroom_bits, c->v_max, c->v_headroom_bits);
   for (guint k = 0; k < 2; k++)
     {
@@ -198,7 +211,7 @@ format_report (const BslTagComparison *c,
   add_report_row (text, _("rmse v"), rmse_v[0], rmse_v[1]);
   add_report_row (text, _("rmse u"), rmse_u[0], rmse_u[1]);
   add_report_row (text, _("spikes"), spikes[0], spikes[1]);
-  g_string_append_printf (text, _("rmse v between the two: %.6g (%s units)"), c->rmse_v_between,
+  g_string_append_printf (text, _("rmse v between the two: %.6g\n(%s units)"), c->rmse_v_between,
                           bsl_tag_to_string (c->tag));
   return g_string_free (g_steal_pointer (&text), FALSE);
 }

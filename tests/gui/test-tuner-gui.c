@@ -464,8 +464,8 @@ test_conversion_report (void)
   g_assert_no_error (error);
   basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "du", 0.10009765625);
   basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "dv", 0.10009765625);
-  basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "vth", 200);
   gui_spin (0.3);
+  type_into (find_nth (page, GTK_TYPE_SPIN_BUTTON, 2), "200");
   check = find_nth (page, GTK_TYPE_CHECK_BUTTON, 0);
   while (check != NULL && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), "Compare tags") != 0)
     check = NULL;
@@ -484,6 +484,17 @@ test_conversion_report (void)
   g_assert_nonnull (strstr (text, "du "));
   g_assert_nonnull (strstr (text, "headroom"));
   g_assert_nonnull (strstr (text, "rmse v "));
+  /* Lava's parameters: the float model is exact, the fixed one spikes on as many steps */
+  {
+    double rmse;
+    guint other_spikes, these_spikes;
+
+    g_assert_cmpint (sscanf (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)),
+                             "fixed_pt model: rmse v vs this %lf, spikes %u (this %u)", &rmse, &other_spikes,
+                             &these_spikes), ==, 3);
+    g_assert_cmpuint (other_spikes, ==, these_spikes);
+    g_assert_cmpfloat (rmse, <, 0.5);
+  }
   save_root_screenshot ("tuner-conversion-report.png");
   gtk_window_destroy (GTK_WINDOW (window));
   gui_spin (0.05);
