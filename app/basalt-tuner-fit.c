@@ -491,6 +491,75 @@ basalt_tuner_page_get_fit_evaluations (BasaltTunerPage *self)
   return self->done_fit != NULL ? bsl_fit_get_n_evaluations (self->done_fit) : self->shown_evaluations;
 }
 
+/* ---- the buttons ------------------------------------------------------------------------------ */
+
+void
+_basalt_tuner_page_on_fit_clicked (GtkButton       *button,
+                BasaltTunerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_tuner_page_start_fit (self, &error))
+    _basalt_tuner_page_set_message (self, error->message);
+}
+
+void
+_basalt_tuner_page_on_pause_toggled (GtkToggleButton *button,
+                  BasaltTunerPage *self)
+{
+  basalt_tuner_page_set_fit_paused (self, gtk_toggle_button_get_active (button));
+
+}
+
+void
+_basalt_tuner_page_on_stop_clicked (GtkButton       *button,
+                 BasaltTunerPage *self)
+{
+  basalt_tuner_page_stop_fit (self);
+}
+
+void
+_basalt_tuner_page_on_adopt_clicked (GtkButton       *button,
+                  BasaltTunerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!basalt_tuner_page_adopt_best (self, &error))
+    _basalt_tuner_page_set_message (self, error->message);
+}
+
+static void
+on_export_response (GtkNativeDialog *dialog,
+                    int              response,
+                    BasaltTunerPage *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr(GError) error = NULL;
+
+      if (path != NULL && !basalt_tuner_page_export_history (self, path, &error))
+        _basalt_tuner_page_set_message (self, error->message);
+    }
+  g_object_unref (dialog);
+}
+
+void
+_basalt_tuner_page_on_export_clicked (GtkButton       *button,
+                   BasaltTunerPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog =
+    gtk_file_chooser_native_new (_("Export Fit History"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "fit-history.csv");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+
 /* ---- results ------------------------------------------------------------------------------ */
 
 

@@ -10,7 +10,8 @@
 G_BEGIN_DECLS
 
 /* The Tuner page is cut by concern, sharing this instance struct:
- *   basalt-tuner-page.c        the population, tag and reference; the public API
+ *   basalt-tuner-page.c        the population and tag, the document; the public API
+ *   basalt-tuner-reference.c   the reference: a file, or a population of the network
  *   basalt-tuner-params.c      one row per parameter: lock, slider, entry, bounds
  *   basalt-tuner-plots.c       the traces, raster, metrics and the float <-> fixed report
  *   basalt-tuner-fit.c         the background fit (a GTask), its progress, adopting the best
@@ -110,6 +111,15 @@ BslProcess  *_basalt_tuner_page_dup_neuron       (BasaltTunerPage *self,
                                                   gboolean        *from_document,
                                                   GError         **error);
 
+/* The page's problem for the reference, population and tag: rows, plots, a first simulation. */
+gboolean     _basalt_tuner_page_rebuild_problem  (BasaltTunerPage *self,
+                                                  GError         **error);
+
+/* basalt-tuner-reference.c */
+void         _basalt_tuner_page_setup_reference  (BasaltTunerPage *self);
+void         _basalt_tuner_page_on_open_clicked  (GtkButton       *button,
+                                                  BasaltTunerPage *self);
+
 /* A problem like the page's over the dimensions named in params (NULL: all of them), starting
  * from the sliders and within their bounds; the network drives it when the page's does. */
 BslFitProblem *_basalt_tuner_page_new_problem    (BasaltTunerPage *self,
@@ -144,6 +154,18 @@ void         _basalt_tuner_page_map_fit_point    (BasaltTunerPage     *self,
                                                   const BslFitProblem *fit_problem,
                                                   const double        *fit_x,
                                                   double              *x);
+
+/* the footer's buttons */
+void         _basalt_tuner_page_on_fit_clicked     (GtkButton       *button,
+                                                    BasaltTunerPage *self);
+void         _basalt_tuner_page_on_pause_toggled   (GtkToggleButton *button,
+                                                    BasaltTunerPage *self);
+void         _basalt_tuner_page_on_stop_clicked    (GtkButton       *button,
+                                                    BasaltTunerPage *self);
+void         _basalt_tuner_page_on_adopt_clicked   (GtkButton       *button,
+                                                    BasaltTunerPage *self);
+void         _basalt_tuner_page_on_export_clicked  (GtkButton       *button,
+                                                    BasaltTunerPage *self);
 
 /* basalt-tuner-candidates.c */
 void         _basalt_tuner_page_setup_candidates (BasaltTunerPage *self);

@@ -161,8 +161,8 @@ param_spec (const BslProcess *neuron,
   return uniform ? g_strdup_printf ("%s[:]", spec->name) : g_strdup (spec->name);
 }
 
-static gboolean
-rebuild_problem (BasaltTunerPage *self,
+gboolean
+_basalt_tuner_page_rebuild_problem (BasaltTunerPage *self,
                  GError         **error)
 {
   g_autoptr(BslProcess) neuron = NULL;
@@ -274,7 +274,7 @@ rebuild_or_report (BasaltTunerPage *self)
 {
   g_autoptr(GError) error = NULL;
 
-  if (!rebuild_problem (self, &error))
+  if (!_basalt_tuner_page_rebuild_problem (self, &error))
     {
       _basalt_tuner_page_set_message (self, error->message);
       gtk_label_set_text (self->metrics_label, error->message);
@@ -450,217 +450,6 @@ on_metric_activate (GtkEntry        *entry,
     }
 }
 
-/* ---- reference ----------------------------------------------------------------------------- */
-
-gboolean
-basalt_tuner_page_load_reference (BasaltTunerPage *self,
-                                  const char      *path,
-                                  GError         **error)
-{
-  BslReference *ref;
-  g_autofree char *text = NULL, *base = NULL, *label = NULL;
-
-  g_return_val_if_fail (BASALT_IS_TUNER_PAGE (self), FALSE);
-
-  ref = bsl_reference_load (path, NULL, error);
-  if (ref == NULL)
-    return FALSE;
-  _basalt_tuner_page_clear_fit (self);
-  g_clear_pointer (&self->ref, bsl_reference_free);
-  g_clear_pointer (&self->source_ref, bsl_reference_free);
-  g_clear_pointer (&self->source_type, g_free);
-  self->ref = ref;
-  bsl_metric_config_init (&self->metric_config);
-  if (!bsl_metric_config_parse (&self->metric_config,
-                                gtk_editable_get_text (GTK_EDITABLE (self->metric_entry)), NULL))
-    bsl_metric_config_init (&self->metric_config);
-  bsl_metric_config_check (&self->metric_config, ref, FALSE, NULL);
-  text = bsl_reference_describe (ref);
-  base = g_path_get_basename (path);
-  label = g_strdup_printf ("%s: %s", base, text);
-  gtk_label_set_text (self->reference_label, label);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reference_label), path);
-  return rebuild_problem (self, error);
-}
-
-gboolean
-basalt_tuner_page_reference_from_network (BasaltTunerPage  *self,
-                                          const char       *process,
-                                          GError          **error)
-{
-  BslGraph *graph;
-  const BslProcess *p;
-  BslReference *ref;
-
-  g_return_val_if_fail (BASALT_IS_TUNER_PAGE (self), FALSE);
-
-  graph = self->document != NULL ? basalt_document_get_graph (self->document) : NULL;
-  if (graph == NULL || (p = bsl_graph_find_process (graph, process)) == NULL)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "the network has no process '%s'", process);
-      return FALSE;
-    }
-  ref = bsl_reference_from_network (graph, process, graph->run_steps, error);
-  if (ref == NULL)
-    return FALSE;
-  _basalt_tuner_page_clear_fit (self);
-  g_clear_pointer (&self->ref, bsl_reference_free);
-  g_clear_pointer (&self->source_ref, bsl_reference_free);
-  g_free (self->source_type);
-  self->source_type = g_strdup (p->type->name);
-  self->source_ref = ref;
-  self->ref = bsl_reference_copy (ref);
-  /* rebuild_problem fits the reference, its label and the metrics to the tuned population */
-  return rebuild_problem (self, error);
-}
-
-static void
-on_reference_from_network (GSimpleAction *action,
-                           GVariant      *parameter,
-                           gpointer       data)
-{
-  BasaltTunerPage *self = data;
-  g_autoptr(GError) error = NULL;
-
-  if (!basalt_tuner_page_reference_from_network (self, g_variant_get_string (parameter, NULL), &error))
-    {
-      _basalt_tuner_page_set_message (self, error->message);
-      gtk_label_set_text (self->reference_label, error->message);
-    }
-}
-
-/* The network's neuron populations, offered when the menu opens (the network may have changed). */
-static void
-create_network_menu (GtkMenuButton *button,
-                     gpointer       data)
-{
-  BasaltTunerPage *self = data;
-  g_autoptr(GMenu) menu = g_menu_new ();
-  BslGraph *graph = self->document != NULL ? basalt_document_get_graph (self->document) : NULL;
-
-  for (guint i = 0; graph != NULL && i < graph->processes->len; i++)
-    {
-      const BslProcess *p = graph->processes->pdata[i];
-      g_autofree char *label = NULL;
-      g_autofree char *action = NULL;
-
-      if (p->type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (p->type, "s_out") == NULL)
-        continue;
-      label = g_strdup_printf ("%s (%s)", p->name, p->type->name);
-      action = g_strdup_printf ("tuner.reference-from::%s", p->name);
-      g_menu_append (menu, label, action);
-    }
-  if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)
-    g_menu_append (menu, _("The network has no neuron population"), "tuner.none");
-  gtk_menu_button_set_menu_model (button, G_MENU_MODEL (menu));
-}
-
-static void
-on_open_response (GtkNativeDialog *dialog,
-                  int              response,
-                  BasaltTunerPage *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL && !basalt_tuner_page_load_reference (self, path, &error))
-        {
-          _basalt_tuner_page_set_message (self, error->message);
-          gtk_label_set_text (self->reference_label, error->message);
-        }
-    }
-  g_object_unref (dialog);
-}
-
-static void
-on_open_clicked (GtkButton       *button,
-                 BasaltTunerPage *self)
-{
-  GtkFileChooserNative *dialog;
-  GtkFileFilter *filter = gtk_file_filter_new ();
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  dialog = gtk_file_chooser_native_new (_("Open Reference Trace"),
-                                        GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  gtk_file_filter_set_name (filter, _("Traces (CSV, NumPy)"));
-  gtk_file_filter_add_pattern (filter, "*.csv");
-  gtk_file_filter_add_pattern (filter, "*.npy");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-  g_object_unref (filter);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
-static void
-on_fit_clicked (GtkButton       *button,
-                BasaltTunerPage *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!basalt_tuner_page_start_fit (self, &error))
-    _basalt_tuner_page_set_message (self, error->message);
-}
-
-static void
-on_pause_toggled (GtkToggleButton *button,
-                  BasaltTunerPage *self)
-{
-  basalt_tuner_page_set_fit_paused (self, gtk_toggle_button_get_active (button));
-
-}
-
-static void
-on_stop_clicked (GtkButton       *button,
-                 BasaltTunerPage *self)
-{
-  basalt_tuner_page_stop_fit (self);
-}
-
-static void
-on_adopt_clicked (GtkButton       *button,
-                  BasaltTunerPage *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!basalt_tuner_page_adopt_best (self, &error))
-    _basalt_tuner_page_set_message (self, error->message);
-}
-
-static void
-on_export_response (GtkNativeDialog *dialog,
-                    int              response,
-                    BasaltTunerPage *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
-
-      if (path != NULL && !basalt_tuner_page_export_history (self, path, &error))
-        _basalt_tuner_page_set_message (self, error->message);
-    }
-  g_object_unref (dialog);
-}
-
-static void
-on_export_clicked (GtkButton       *button,
-                   BasaltTunerPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new (_("Export Fit History"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
-
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "fit-history.csv");
-  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
-}
-
 /* ---- public -------------------------------------------------------------------------------- */
 
 gboolean
@@ -676,7 +465,7 @@ basalt_tuner_page_set_process (BasaltTunerPage *self,
         self->updating = TRUE;
         gtk_drop_down_set_selected (self->process_dropdown, k);
         self->updating = FALSE;
-        return rebuild_problem (self, error);
+        return _basalt_tuner_page_rebuild_problem (self, error);
       }
   g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "no neuron process '%s' to tune", name);
   return FALSE;
@@ -813,16 +602,16 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, adopt_button);
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, export_button);
-  gtk_widget_class_bind_template_callback (widget_class, on_open_clicked);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_open_clicked", G_CALLBACK (_basalt_tuner_page_on_open_clicked));
   gtk_widget_class_bind_template_callback (widget_class, on_metric_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_compare_toggled);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_candidate_activated",
                                                 G_CALLBACK (_basalt_tuner_page_on_candidate_activated));
-  gtk_widget_class_bind_template_callback (widget_class, on_fit_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_pause_toggled);
-  gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_adopt_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_export_clicked);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_fit_clicked", G_CALLBACK (_basalt_tuner_page_on_fit_clicked));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_pause_toggled", G_CALLBACK (_basalt_tuner_page_on_pause_toggled));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_stop_clicked", G_CALLBACK (_basalt_tuner_page_on_stop_clicked));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_adopt_clicked", G_CALLBACK (_basalt_tuner_page_on_adopt_clicked));
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_export_clicked", G_CALLBACK (_basalt_tuner_page_on_export_clicked));
 }
 
 static void
@@ -838,16 +627,7 @@ basalt_tuner_page_init (BasaltTunerPage *self)
   _basalt_tuner_page_setup_candidates (self);
   _basalt_tuner_page_rebuild_plots (self);
   _basalt_tuner_page_update_buttons (self);
-  {
-    static const GActionEntry entries[] = {
-      { "reference-from", on_reference_from_network, "s", NULL, NULL, { 0 } },
-    };
-    g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
-
-    g_action_map_add_action_entries (G_ACTION_MAP (group), entries, G_N_ELEMENTS (entries), self);
-    gtk_widget_insert_action_group (GTK_WIDGET (self), "tuner", G_ACTION_GROUP (group));
-  }
-  gtk_menu_button_set_create_popup_func (self->network_reference_button, create_network_menu, self, NULL);
+  _basalt_tuner_page_setup_reference (self);
 }
 
 GtkWidget *

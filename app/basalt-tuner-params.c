@@ -111,13 +111,27 @@ apply_bounds (BasaltTunerParamRow *row)
 }
 
 static void
-on_bound_changed (GtkSpinButton *spin,
-                  BasaltTunerParamRow      *row)
+on_bound_changed (GtkSpinButton       *spin,
+                  BasaltTunerParamRow *row)
 {
-  if (row->page->updating)
+  BasaltTunerPage *self = row->page;
+  double lower = gtk_spin_button_get_value (row->lower), upper = gtk_spin_button_get_value (row->upper);
+  double lo, hi;
+
+  if (self->updating)
     return;
-  bsl_fit_problem_set_bounds (row->page->problem, row->dim, gtk_spin_button_get_value (row->lower),
-                              gtk_spin_button_get_value (row->upper));
+  bsl_fit_problem_set_bounds (self->problem, row->dim, lower, upper);
+  bsl_fit_problem_get_bounds (self->problem, row->dim, &lo, &hi, NULL);
+  /* Bounds keep to the valid range, and to lower <= upper: what was not taken is said. */
+  if (lo != lower || hi != upper)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s: bounds %g .. %g asked, %g .. %g kept (valid range and "
+                                                 "lower <= upper)"),
+                                               bsl_fit_problem_get_dim_name (self->problem, row->dim),
+                                               lower, upper, lo, hi);
+
+      _basalt_tuner_page_set_message (self, text);
+    }
   apply_bounds (row);
 }
 
