@@ -533,16 +533,11 @@ on_export_response (GtkNativeDialog *dialog,
                     int              response,
                     BasaltTunerPage *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  g_autofree char *path = _basalt_tuner_page_dup_chosen_path (dialog, response);
+  g_autoptr(GError) error = NULL;
 
-      if (path != NULL && !basalt_tuner_page_export_history (self, path, &error))
-        _basalt_tuner_page_set_message (self, error->message);
-    }
-  g_object_unref (dialog);
+  if (path != NULL && !basalt_tuner_page_export_history (self, path, &error))
+    _basalt_tuner_page_set_message (self, error->message);
 }
 
 void

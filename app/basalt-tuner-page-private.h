@@ -107,6 +107,9 @@ int          _basalt_tuner_page_find_dim         (BasaltTunerPage *self,
 void         _basalt_tuner_page_set_message      (BasaltTunerPage *self,
                                                   const char      *text);
 void         _basalt_tuner_page_update_buttons   (BasaltTunerPage *self);
+/* The file a file chooser's response picked (NULL when cancelled); releases the dialog. */
+char        *_basalt_tuner_page_dup_chosen_path  (GtkNativeDialog *dialog,
+                                                  int              response);
 BslProcess  *_basalt_tuner_page_dup_neuron       (BasaltTunerPage *self,
                                                   gboolean        *from_document,
                                                   GError         **error);

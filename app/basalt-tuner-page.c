@@ -32,6 +32,19 @@ _basalt_tuner_page_set_message (BasaltTunerPage *self,
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
+char *
+_basalt_tuner_page_dup_chosen_path (GtkNativeDialog *dialog,
+                                    int              response)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  /* the dialog is done with either way */
+  g_object_unref (dialog);
+  return file != NULL ? g_file_get_path (file) : NULL;
+}
+
 void
 _basalt_tuner_page_update_buttons (BasaltTunerPage *self)
 {

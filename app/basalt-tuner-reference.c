@@ -118,19 +118,14 @@ on_open_response (GtkNativeDialog *dialog,
                   int              response,
                   BasaltTunerPage *self)
 {
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr(GError) error = NULL;
+  g_autofree char *path = _basalt_tuner_page_dup_chosen_path (dialog, response);
+  g_autoptr(GError) error = NULL;
 
-      if (path != NULL && !basalt_tuner_page_load_reference (self, path, &error))
-        {
-          _basalt_tuner_page_set_message (self, error->message);
-          gtk_label_set_text (self->reference_label, error->message);
-        }
+  if (path != NULL && !basalt_tuner_page_load_reference (self, path, &error))
+    {
+      _basalt_tuner_page_set_message (self, error->message);
+      gtk_label_set_text (self->reference_label, error->message);
     }
-  g_object_unref (dialog);
 }
 
 void
