@@ -359,7 +359,8 @@ test_typed_value_widens_bounds (void)
   g_autoptr(GFile) file = NULL;
   g_autofree char *network = g_build_filename (tmp_dir, "float-lif.basalt", NULL);
   const FitCase *fc = find_case (cases, "f_current_const");
-  GtkWidget *window, *page, *vth_entry, *status;
+  GtkWidget *window, *page, *vth_entry, *status, *pane;
+  int pane_width;
   BslProcess *lif;
   BslMetricValues metrics;
   double lo, hi;
@@ -404,9 +405,14 @@ test_typed_value_widens_bounds (void)
 
       basalt_tuner_page_set_locked (BASALT_TUNER_PAGE (page), name, !g_str_equal (name, "vth"));
     }
+  pane = gtk_paned_get_start_child (GTK_PANED (find_nth (page, GTK_TYPE_PANED, 0)));
+  pane_width = gtk_widget_get_width (pane);
   click (find_button (page, "Fit"));
   g_assert_true (gui_wait_until (fitting_stopped, page, 120.0));
   click (find_button (page, "Adopt Best"));
+  gui_spin (0.3);
+  /* the metrics and candidates of a fit do not widen the left pane */
+  g_assert_cmpint (gtk_widget_get_width (pane), ==, pane_width);
   basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &metrics);
   g_test_message ("fitted vth %.12g, rmse v %g", basalt_tuner_page_get_value (BASALT_TUNER_PAGE (page), "vth"),
                   metrics.values[BSL_METRIC_RMSE_V]);
