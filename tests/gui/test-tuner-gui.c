@@ -606,7 +606,8 @@ test_population_fit_keeps_frames (void)
   g_assert_nonnull (strstr (progress_text, "evaluations"));
   g_assert_true (basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page)) > 0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), >, 0.0);
-  g_assert_cmpuint (watch.frames, >, 30);
+  if (GUI_CHECK_TIMINGS)
+    g_assert_cmpuint (watch.frames, >, 30);
   /* Measured about 50 ms at most (one full repaint of the plots in software), so the bound is
    * set at 100 ms: a simulation on the main thread (one evaluation of this population) would
    * exceed it. */
