@@ -403,10 +403,17 @@ bsl_fit_problem_add_param (BslFitProblem *problem,
   g_autofree char *name = g_strstrip (g_strdup (spec_text));
   char *bracket = strchr (name, '[');
   gssize element = -1;
+  gboolean shared = FALSE;
   const BslVarSpec *spec;
   int var;
 
-  if (bracket != NULL)
+  if (bracket != NULL && g_str_equal (bracket, "[:]"))
+    {
+      /* one value for every neuron */
+      *bracket = '\0';
+      shared = TRUE;
+    }
+  else if (bracket != NULL)
     {
       char *end = NULL;
       gint64 index;
@@ -470,7 +477,7 @@ bsl_fit_problem_add_param (BslFitProblem *problem,
         }
     }
 
-  if (problem->base[var]->n == 1)
+  if (problem->base[var]->n == 1 || shared)
     add_dim (problem, var, -1, name);
   else if (element >= 0)
     {
@@ -556,6 +563,35 @@ bsl_fit_problem_get_bounds (const BslFitProblem *problem,
     *upper = d->upper;
   if (integer != NULL)
     *integer = d->integer;
+}
+
+char *
+bsl_fit_problem_dup_dim_spec (const BslFitProblem *problem,
+                              guint                dim)
+{
+  const Dim *d;
+
+  g_return_val_if_fail (dim < problem->dims->len, NULL);
+  d = &g_array_index (problem->dims, Dim, dim);
+  if (d->element < 0 && problem->base[d->var]->n > 1)
+    return g_strdup_printf ("%s[:]", d->name);
+  return g_strdup (d->name);
+}
+
+void
+bsl_fit_problem_get_valid_range (const BslFitProblem *problem,
+                                 guint                dim,
+                                 double              *lower,
+                                 double              *upper)
+{
+  const Dim *d;
+
+  g_return_if_fail (dim < problem->dims->len);
+  d = &g_array_index (problem->dims, Dim, dim);
+  if (lower != NULL)
+    *lower = d->valid_lower;
+  if (upper != NULL)
+    *upper = d->valid_upper;
 }
 
 void

@@ -29,8 +29,9 @@ BslFitProblem  *bsl_fit_problem_new              (const BslProcess      *neuron,
                                                   GError               **error);
 void            bsl_fit_problem_free             (BslFitProblem         *problem);
 
-/* "du", "bias_mant" (one dimension per neuron for a per-neuron Var) or "bias_mant[2]". Errors
- * name the process and the parameter. */
+/* "du", "bias_mant" (one dimension per neuron for a per-neuron Var), "bias_mant[2]" (one
+ * neuron's) or "bias_mant[:]" (one value for every neuron, a dimension named "bias_mant").
+ * Errors name the process and the parameter. */
 gboolean        bsl_fit_problem_add_param        (BslFitProblem         *problem,
                                                   const char            *spec,
                                                   GError               **error);
@@ -40,6 +41,10 @@ gboolean        bsl_fit_problem_add_params       (BslFitProblem         *problem
                                                   GError               **error);
 guint           bsl_fit_problem_get_n_dims       (const BslFitProblem   *problem);
 const char     *bsl_fit_problem_get_dim_name     (const BslFitProblem   *problem,
+                                                  guint                  dim);
+/* What bsl_fit_problem_add_param() takes to make this dimension again ("bias_mant[:]" for
+ * one value shared by every neuron, otherwise its name). */
+char           *bsl_fit_problem_dup_dim_spec     (const BslFitProblem   *problem,
                                                   guint                  dim);
 /* The Var a dimension belongs to. */
 const char     *bsl_fit_problem_get_dim_var      (const BslFitProblem   *problem,
@@ -51,7 +56,13 @@ void            bsl_fit_problem_get_bounds       (const BslFitProblem   *problem
                                                   double                *lower,
                                                   double                *upper,
                                                   gboolean              *integer);
-/* Narrows a dimension's bounds (clamped to the Var's valid range). */
+/* The dimension's valid range: the Loihi 2 range under fixed_pt, the Var's float range (which
+ * may be infinite) under floating_pt. Bounds never leave it. */
+void            bsl_fit_problem_get_valid_range  (const BslFitProblem   *problem,
+                                                  guint                  dim,
+                                                  double                *lower,
+                                                  double                *upper);
+/* Sets a dimension's bounds (clamped to its valid range). */
 void            bsl_fit_problem_set_bounds       (BslFitProblem         *problem,
                                                   guint                  dim,
                                                   double                 lower,

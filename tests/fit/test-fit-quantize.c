@@ -6,6 +6,7 @@
 
 #include "fit-case.h"
 #include "fit/bsl-quantize.h"
+#include "fit/bsl-tag-compare.h"
 
 /* Float -> fixed: the fixed network behaves like the float one (spikes coincide, voltages close
  * at the chosen scale), every value fits its Loihi 2 range with headroom left, and fixed ->
@@ -121,6 +122,62 @@ test_unsupported (void)
   g_assert_true (strstr (error->message, "'nothere'") != NULL);
 }
 
+/* One population under both tags, as the Tuner's Compare tags shows it: Lava's float LIF of
+ * f_current_const converts to integers that spike on the same steps, the integers convert back,
+ * ATRLIF carries the factor 64, a type without a conversion says so. */
+static void
+test_tag_comparison (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
+  const FitCase *fc = NULL;
+  g_autoptr(BslTagComparison) to_fixed = NULL, to_float = NULL, atrlif = NULL;
+  g_autoptr(BslProcess) fixed_lif = NULL, atr = NULL, rf = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize n;
+
+  for (guint c = 0; cases != NULL && c < cases->len; c++)
+    if (g_str_equal (((FitCase *) g_ptr_array_index (cases, c))->name, "f_current_const"))
+      fc = g_ptr_array_index (cases, c);
+  g_assert_nonnull (fc);
+  n = fc->ref->n_neurons;
+
+  to_fixed = bsl_tag_comparison_new (fc->neuron, BSL_TAG_FLOATING_PT, fc->ref, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (to_fixed->other_tag, ==, BSL_TAG_FIXED_PT);
+  g_assert_cmpfloat (to_fixed->metrics[BSL_TAG_FLOATING_PT].values[BSL_METRIC_RMSE_V], <, 1e-9);
+  g_assert_cmpuint (to_fixed->spikes[BSL_TAG_FIXED_PT], ==, to_fixed->spikes[BSL_TAG_FLOATING_PT]);
+  g_assert_cmpfloat (to_fixed->rmse_v_between, <, 0.001 * 200);
+  g_assert_cmpfloat (to_fixed->v_headroom_bits, >, 0.0);
+  g_assert_cmpuint (to_fixed->params->len, >=, 4);
+  g_test_message ("f_current_const to fixed_pt: scale %g, rmse v between %g, %zu spikes each",
+                  to_fixed->scale, to_fixed->rmse_v_between, to_fixed->spikes[BSL_TAG_FIXED_PT]);
+
+  /* the integers back to float: the same spikes again */
+  fixed_lif = bsl_process_copy (to_fixed->other);
+  {
+    g_autoptr(BslReference) fixed_drive = bsl_reference_copy (fc->ref);
+
+    for (gsize k = 0; k < fc->ref->n_steps * n; k++)
+      fixed_drive->data[BSL_REF_A_IN][k] = nearbyint (fc->ref->data[BSL_REF_A_IN][k] * 64.0);
+    to_float = bsl_tag_comparison_new (fixed_lif, BSL_TAG_FIXED_PT, fixed_drive, NULL, &error);
+  }
+  g_assert_no_error (error);
+  g_assert_cmpint (to_float->other_tag, ==, BSL_TAG_FLOATING_PT);
+  g_assert_cmpuint (to_float->spikes[BSL_TAG_FLOATING_PT], ==, to_float->spikes[BSL_TAG_FIXED_PT]);
+
+  atr = bsl_process_new (bsl_proc_type_lookup ("ATRLIF"), "atr", 1, &n);
+  bsl_process_set_param (atr, "theta_0", bsl_array_new_scalar (20), NULL);
+  atrlif = bsl_tag_comparison_new (atr, BSL_TAG_FLOATING_PT, fc->ref, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (atrlif->scale, ==, 64.0);
+  g_assert_cmpuint (atrlif->spikes[BSL_TAG_FLOATING_PT], >, 10);
+
+  rf = bsl_process_new (bsl_proc_type_lookup ("RF"), "rf", 1, &n);
+  g_assert_null (bsl_tag_comparison_new (rf, BSL_TAG_FLOATING_PT, fc->ref, NULL, &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_assert_nonnull (strstr (error->message, "rf"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -128,5 +185,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/quantize/float-cases", test_float_cases);
   g_test_add_func ("/fit/quantize/round-trip", test_round_trip);
   g_test_add_func ("/fit/quantize/unsupported", test_unsupported);
+  g_test_add_func ("/fit/quantize/tag-comparison", test_tag_comparison);
   return g_test_run ();
 }

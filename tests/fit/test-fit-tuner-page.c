@@ -55,6 +55,29 @@ save_screenshot (GtkWidget  *window,
   g_test_message ("screenshot: %s", path);
 }
 
+/* The Tuner's tag list: the drop-down offering floating_pt and fixed_pt. */
+static GtkWidget *
+find_tag_dropdown (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_DROP_DOWN (child))
+        {
+          GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (child));
+
+          if (GTK_IS_STRING_LIST (model) && g_list_model_get_n_items (model) == 2 &&
+              g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), "floating_pt"))
+            return child;
+        }
+      if ((found = find_tag_dropdown (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The page for a document, in a window of a usual size. */
 static GtkWidget *
 show_page (BasaltDocument  *document,
@@ -103,6 +126,8 @@ test_tuner_page (void)
   bsl_process_set_param (lif, "du", bsl_array_new_scalar (513), NULL);
   bsl_process_set_param (lif, "dv", bsl_array_new_scalar (154), NULL);
   bsl_process_set_param (lif, "vth", bsl_array_new_scalar (2500), NULL);
+  /* the Tuner follows the network's tag, as the header shows it */
+  graph->run_tag = BSL_TAG_FIXED_PT;
   network = g_build_filename (tmp_dir, "p05.basalt", NULL);
   g_assert_true (bsl_graph_save_file (graph, network, NULL));
   file = g_file_new_for_path (network);
@@ -509,6 +534,92 @@ test_tuner_page_reference_from_network (void)
   iterate_for (50);
 }
 
+static gboolean
+not_fitting (gpointer page)
+{
+  return !basalt_tuner_page_is_fitting (page);
+}
+
+static void
+wait_for_fit (GtkWidget *page)
+{
+  gint64 t0 = g_get_monotonic_time ();
+
+  while (!not_fitting (page) && g_get_monotonic_time () - t0 < 60 * G_USEC_PER_SEC)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_false (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
+}
+
+/* The tag list says what the header says (the network's run tag), and choosing in it sets the
+ * network's; another network opened drops the last fit's candidates and status. */
+static void
+test_tuner_page_follows_network (void)
+{
+  g_autoptr(GPtrArray) cases = fit_case_load_all ("fixed");
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL, other_file = NULL;
+  g_autoptr(BslGraph) graph = NULL, other = bsl_graph_new ();
+  g_autofree char *network = NULL, *other_network = NULL;
+  const FitCase *fc = NULL;
+  GtkWidget *window, *page;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  for (guint c = 0; cases != NULL && c < cases->len; c++)
+    if (g_str_has_prefix (((FitCase *) g_ptr_array_index (cases, c))->name, "p05"))
+      fc = g_ptr_array_index (cases, c);
+  if (fc == NULL)
+    {
+      g_test_skip ("BASALT_SHARED_DIR is not set");
+      return;
+    }
+  graph = fit_case_network (fc);
+  graph->run_tag = BSL_TAG_FIXED_PT;
+  bsl_process_set_param (bsl_graph_find_process (graph, "lif"), "vth", bsl_array_new_scalar (2500), NULL);
+  network = g_build_filename (tmp_dir, "follow.basalt", NULL);
+  g_assert_true (bsl_graph_save_file (graph, network, NULL));
+  file = g_file_new_for_path (network);
+  g_assert_true (basalt_document_load (document, file, &error));
+  window = show_page (document, &page);
+  g_assert_true (basalt_tuner_page_load_reference (BASALT_TUNER_PAGE (page), fc->csv_path, &error));
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "lif", &error));
+  g_assert_no_error (error);
+
+  /* the header's change shows in the Tuner, the Tuner's in the network */
+  basalt_document_set_run_tag (document, BSL_TAG_FLOATING_PT);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_tag_dropdown (page))), ==, 0);
+  basalt_tuner_page_set_tag (BASALT_TUNER_PAGE (page), BSL_TAG_FIXED_PT);
+  g_assert_cmpint (basalt_document_get_graph (document)->run_tag, ==, BSL_TAG_FIXED_PT);
+
+  for (guint k = 0; k < basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)); k++)
+    {
+      const char *name = basalt_tuner_page_get_param_name (BASALT_TUNER_PAGE (page), k);
+
+      basalt_tuner_page_set_locked (BASALT_TUNER_PAGE (page), name, !g_str_equal (name, "vth"));
+    }
+  g_assert_true (basalt_tuner_page_start_fit (BASALT_TUNER_PAGE (page), &error));
+  wait_for_fit (page);
+  g_assert_cmpuint (basalt_tuner_page_get_n_candidates (BASALT_TUNER_PAGE (page)), >, 0);
+
+  /* another network: a float LIF of two neurons */
+  bsl_graph_add_process (other, "LIF", "other", 1, (gsize[]) { 2 }, NULL);
+  other->run_tag = BSL_TAG_FLOATING_PT;
+  other_network = g_build_filename (tmp_dir, "other.basalt", NULL);
+  g_assert_true (bsl_graph_save_file (other, other_network, NULL));
+  other_file = g_file_new_for_path (other_network);
+  g_assert_true (basalt_document_load (document, other_file, &error));
+  iterate_for (100);
+  g_assert_cmpuint (basalt_tuner_page_get_n_candidates (BASALT_TUNER_PAGE (page)), ==, 0);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_tag_dropdown (page))), ==, 0);
+  g_assert_false (basalt_tuner_page_adopt_best (BASALT_TUNER_PAGE (page), NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -523,6 +634,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/tuner-page/atrlif-tags", test_tuner_page_atrlif_tags);
   g_test_add_func ("/fit/tuner-page/every-type", test_tuner_page_every_type);
   g_test_add_func ("/fit/tuner-page/reference-from-network", test_tuner_page_reference_from_network);
+  g_test_add_func ("/fit/tuner-page/follows-network", test_tuner_page_follows_network);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
