@@ -1284,7 +1284,9 @@ on_template_selected (GtkDropDown     *dropdown,
   self->template_process = g_strdup (process->name);
   self->template_name = templates[selected - 1].name;
   g_clear_handle_id (&self->template_source, g_source_remove);
-  self->template_source = g_idle_add (request_template, self);
+  /* At default priority, ahead of redrawing: a window that redraws every frame (a run going
+   * flat out on a busy machine) would otherwise never let an idle one run. */
+  self->template_source = g_idle_add_full (G_PRIORITY_DEFAULT, request_template, self, NULL);
   gtk_drop_down_set_selected (dropdown, 0);
 }
 
