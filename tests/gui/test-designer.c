@@ -696,11 +696,12 @@ static void
 test_import_export (Fixture       *f,
                     gconstpointer  data)
 {
-  const char *shared = g_getenv ("BASALT_SHARED_DIR");
-  g_autofree char *nir = g_build_filename (shared != NULL ? shared : "../shared", "reference", "nir",
-                                           "02_feedforward_affine_cubalif_affine_lif.nir", NULL);
-  g_autofree char *conv = g_build_filename (shared != NULL ? shared : "../shared", "reference", "nir",
-                                            "05_conv2d_sumpool_flatten.nir", NULL);
+  const char *data_dir = g_getenv ("BASALT_TEST_DATA_DIR");
+  g_autofree char *nir_dir = g_build_filename (data_dir != NULL ? data_dir : "tests/data",
+                                               "reference", "nir", NULL);
+  g_autofree char *nir = g_build_filename (nir_dir, "02_feedforward_affine_cubalif_affine_lif.nir",
+                                           NULL);
+  g_autofree char *conv = g_build_filename (nir_dir, "05_conv2d_sumpool_flatten.nir", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (nir);
   g_autoptr(GFile) conv_file = g_file_new_for_path (conv);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
