@@ -24,9 +24,7 @@ struct _BasaltDesignerPage
 
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
-  char               *speed;        /* state of sim.speed */
-  guint               tick_id;
-  gint64              last_sync;
+  double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
 };
 
@@ -42,7 +40,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void update_run_ui (BasaltDesignerPage *self);
 
 /* The window shows refusals and errors in its message bar. */
 static void
@@ -77,7 +74,6 @@ update_actions (BasaltDesignerPage *self)
   gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "sim.export-csv", basalt_simulation_is_compiled (self->simulation));
   gtk_widget_action_set_enabled (widget, "sim.export-plots", basalt_simulation_get_n_probes (self->simulation) > 0);
-  update_run_ui (self);
 }
 
 static void
@@ -106,58 +102,64 @@ current_tag (BasaltDesignerPage *self)
 
 /* Running */
 
-static void
-update_run_ui (BasaltDesignerPage *self)
-{
-  BasaltSimulationState state = basalt_simulation_get_state (self->simulation);
-  gint64 time = basalt_simulation_get_time (self->simulation);
-  g_autofree char *text = NULL;
+/* The run bar follows the simulation's properties. */
 
+static char *
+run_status_text (GObject               *simulation,
+                 BasaltSimulationState  state,
+                 gint64                 time,
+                 double                 rate,
+                 gpointer               user_data)
+{
   if (state == BASALT_SIMULATION_RUNNING)
-    {
-      text = g_strdup_printf ("step %" G_GINT64_FORMAT " · %.0f steps/s", time,
-                              basalt_simulation_get_rate (self->simulation));
-      gtk_button_set_icon_name (self->run_button, "media-playback-pause-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button), "Pause (F5)");
-    }
-  else
-    {
-      text = g_strdup_printf ("step %" G_GINT64_FORMAT, time);
-      gtk_button_set_icon_name (self->run_button, "media-playback-start-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->run_button), "Run (F5)");
-    }
-  gtk_label_set_text (self->rate_label, text);
+    return g_strdup_printf ("step %" G_GINT64_FORMAT " · %.0f steps/s", time, rate);
+  return g_strdup_printf ("step %" G_GINT64_FORMAT, time);
 }
 
-static gboolean
-on_tick (GtkWidget     *widget,
-         GdkFrameClock *clock,
-         gpointer       user_data)
+static char *
+run_button_icon (GObject               *simulation,
+                 BasaltSimulationState  state,
+                 gpointer               user_data)
 {
-  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (clock);
+  return g_strdup (state == BASALT_SIMULATION_RUNNING ? "media-playback-pause-symbolic"
+                                                      : "media-playback-start-symbolic");
+}
 
-  /* New data about 30 times a second scrolls smoothly and leaves every other frame free. */
-  if (now - self->last_sync < 30000)
-    return G_SOURCE_CONTINUE;
-  self->last_sync = now;
+static char *
+run_button_tooltip (GObject               *simulation,
+                    BasaltSimulationState  state,
+                    gpointer               user_data)
+{
+  return g_strdup (state == BASALT_SIMULATION_RUNNING ? "Pause (F5)" : "Run (F5)");
+}
 
-  basalt_simulation_sync (self->simulation);
-  update_run_ui (self);
-
-  if (basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_RUNNING)
-    {
-      self->tick_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
+static GtkExpression *
+simulation_property (const char *name)
+{
+  return gtk_property_expression_new (BASALT_TYPE_SIMULATION, NULL, name);
 }
 
 static void
-ensure_ticking (BasaltDesignerPage *self)
+bind_run_bar (BasaltDesignerPage *self)
 {
-  if (self->tick_id == 0)
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+  GtkExpression *status[] = { simulation_property ("state"), simulation_property ("time"),
+                              simulation_property ("rate") };
+  GtkExpression *expression;
+
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, G_N_ELEMENTS (status), status,
+                                            G_CALLBACK (run_status_text), NULL, NULL);
+  gtk_expression_bind (expression, self->rate_label, "label", self->simulation);
+
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, (GtkExpression *[]) { simulation_property ("state") },
+                                            G_CALLBACK (run_button_icon), NULL, NULL);
+  gtk_expression_bind (expression, self->run_button, "icon-name", self->simulation);
+
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 1, (GtkExpression *[]) { simulation_property ("state") },
+                                            G_CALLBACK (run_button_tooltip), NULL, NULL);
+  gtk_expression_bind (expression, self->run_button, "tooltip-text", self->simulation);
+
+  g_object_bind_property (self->simulation, "speed", self, "speed",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -231,7 +233,6 @@ basalt_designer_page_run (BasaltDesignerPage  *self,
     return FALSE;
 
   basalt_simulation_start (self->simulation, n_steps);
-  ensure_ticking (self);
   update_actions (self);
   return TRUE;
 }
@@ -246,9 +247,9 @@ sim_run_pause (GtkWidget  *widget,
 
   if (basalt_simulation_get_state (self->simulation) == BASALT_SIMULATION_RUNNING)
     {
+      /* The steps made before the pause are shown at once. */
       basalt_simulation_pause (self->simulation);
       basalt_simulation_sync (self->simulation);
-      update_run_ui (self);
       return;
     }
 
@@ -1243,9 +1244,9 @@ static void
 set_speed (BasaltDesignerPage *self,
            double              speed)
 {
-  if (speed == basalt_simulation_get_speed (self->simulation))
+  if (speed == self->speed)
     return;
-  basalt_simulation_set_speed (self->simulation, speed);
+  self->speed = speed;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
 }
 
@@ -1268,7 +1269,7 @@ basalt_designer_page_get_property (GObject    *object,
       break;
 
     case PROP_SPEED:
-      g_value_set_double (value, basalt_simulation_get_speed (self->simulation));
+      g_value_set_double (value, self->speed);
       break;
 
     default:
@@ -1325,11 +1326,6 @@ basalt_designer_page_dispose (GObject *object)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (object);
 
-  if (self->tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
-      self->tick_id = 0;
-    }
   if (self->simulation != NULL)
     {
       basalt_simulation_invalidate (self->simulation);
@@ -1450,6 +1446,8 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   g_signal_connect (self->simulation, "probe-added", G_CALLBACK (on_probe_added), self);
   g_signal_connect (self->simulation, "probe-removed", G_CALLBACK (on_probe_removed), self);
   g_signal_connect (self->simulation, "probes-cleared", G_CALLBACK (on_probes_cleared), self);
+  g_signal_connect_swapped (self->simulation, "notify::state", G_CALLBACK (update_actions), self);
+  bind_run_bar (self);
 }
 
 GtkWidget *

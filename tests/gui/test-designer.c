@@ -934,6 +934,42 @@ simulation_paused (gpointer data)
   return basalt_simulation_get_state (data) == BASALT_SIMULATION_PAUSED;
 }
 
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+run_button_pauses (gpointer data)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (data), "Pause (F5)") == 0 &&
+         g_strcmp0 (gtk_button_get_icon_name (data), "media-playback-pause-symbolic") == 0;
+}
+
+static void
+count_notify (guint *n)
+{
+  (*n)++;
+}
+
+static gboolean
+several_notes (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
 static gboolean
 focus_in_palette (gpointer data)
 {
@@ -967,10 +1003,16 @@ test_run_keys (Fixture       *f,
   g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), "lif-bias.basalt", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
-  GtkWidget *canvas = GTK_WIDGET (f->canvas);
+  BasaltSimulation *simulation;
+  GtkWidget *canvas, *run_button;
+  guint n_time_notes = 0;
 
   REQUIRE_DISPLAY (have_display);
+
+  simulation = basalt_window_get_simulation (f->window);
+  canvas = GTK_WIDGET (f->canvas);
+  run_button = find_actionable (GTK_WIDGET (basalt_window_get_designer_page (f->window)), "sim.run-pause");
+  g_assert_nonnull (run_button);
 
   g_assert_true (basalt_window_open_file (f->window, file, &error));
   g_assert_no_error (error);
@@ -987,9 +1029,18 @@ test_run_keys (Fixture       *f,
 
   g_assert_true (gui_xdotool ("key", "F5", NULL));
   g_assert_true (gui_wait_until (simulation_running, simulation, 5));
+
+  /* While it runs, the step and the Run button follow the simulation's properties, which it
+   * updates itself: nobody here asks it to. */
+  g_signal_connect_swapped (simulation, "notify::time", G_CALLBACK (count_notify), &n_time_notes);
+  g_assert_true (gui_wait_until (run_button_pauses, run_button, 5));
+  g_assert_true (gui_wait_until (several_notes, &n_time_notes, 5));
+  g_signal_handlers_disconnect_by_data (simulation, &n_time_notes);
+
   g_assert_true (gui_xdotool ("key", "F5", NULL));
   g_assert_true (gui_wait_until (simulation_paused, simulation, 5));
   g_assert_cmpint (basalt_simulation_get_time (simulation), >, 0);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (run_button), ==, "Run (F5)");
 
   g_assert_true (gui_xdotool ("key", "shift+F5", NULL));
   g_assert_true (gui_wait_until (at_step_0, simulation, 5));
