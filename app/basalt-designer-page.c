@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "bsl-graph-probes.h"
+
 #include "basalt-designer-page.h"
 #include "basalt-dialogs.h"
 #include "basalt-plot.h"
@@ -170,33 +172,35 @@ update_probed_marks (BasaltDesignerPage *self)
   basalt_graph_canvas_set_probed (self->canvas, (const char *const *) names);
 }
 
-/* With no probe chosen, a run records the spikes of every neuron population and the voltage
- * of the first one: what a user pressing Run expects to see. */
+/* With no probe chosen, a run records what the network says it records (its Monitors and
+ * probes, as `basalt run` does); a network that says nothing gets the spikes of every neuron
+ * population and the voltage of the first one: what a user pressing Run expects to see. */
 static void
 add_default_probes (BasaltDesignerPage *self)
 {
   BslGraph *graph = basalt_document_get_graph (self->document);
+  g_auto(GStrv) targets = NULL;
   const char *first_neurons = NULL;
+  gboolean named = graph->probes->len > 0;
 
   if (basalt_simulation_get_n_probes (self->simulation) > 0)
     return;
 
-  for (guint i = 0; i < graph->processes->len; i++)
+  targets = bsl_graph_dup_recorded (graph);
+  for (guint i = 0; targets[i] != NULL; i++)
+    basalt_simulation_add_probe (self->simulation, graph, targets[i], NULL);
+
+  for (guint i = 0; i < graph->processes->len && !named; i++)
     {
       const BslProcess *process = g_ptr_array_index (graph->processes, i);
 
-      if (process->type->category == BSL_CATEGORY_NEURONS &&
-          bsl_proc_type_find_port (process->type, "s_out") != NULL)
-        {
-          g_autofree char *target = g_strdup_printf ("%s.s_out", process->name);
-
-          basalt_simulation_add_probe (self->simulation, graph, target, NULL);
-          if (first_neurons == NULL)
-            first_neurons = process->name;
-        }
+      if (g_str_equal (process->type->name, "Monitor"))
+        named = TRUE;
+      else if (first_neurons == NULL && process->type->category == BSL_CATEGORY_NEURONS)
+        first_neurons = process->name;
     }
 
-  if (first_neurons != NULL)
+  if (!named && first_neurons != NULL)
     {
       const BslProcess *process = bsl_graph_find_process (graph, first_neurons);
 

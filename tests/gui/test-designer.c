@@ -1056,6 +1056,37 @@ test_run_keys (Fixture       *f,
   g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 1);
 }
 
+/* A network that names its probes is recorded as it says, in the Designer as by `basalt run`. */
+static void
+test_run_named_probes (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\"},"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [3],"
+    "   \"params\": {\"du\": 4095, \"vth\": 100, \"bias_mant\": [100, 50, 7], \"bias_exp\": 6}}],"
+    " \"connections\": [], \"probes\": [\"lif.u\"]}";
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  BasaltSimulation *simulation;
+
+  REQUIRE_DISPLAY (have_display);
+
+  path = g_build_filename (f->dir, "named-probes.basalt", NULL);
+  g_assert_true (g_file_set_contents (path, network, -1, NULL));
+  file = g_file_new_for_path (path);
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+
+  simulation = basalt_window_get_simulation (f->window);
+  g_assert_true (basalt_window_run (f->window, 20, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 1);
+  g_assert_cmpstr (basalt_simulation_get_target (simulation, 0), ==, "lif.u");
+}
+
 static void
 test_run_raster (Fixture       *f,
                  gconstpointer  data)
@@ -1477,6 +1508,7 @@ main (int   argc,
   g_test_add ("/designer/save-reopen", Fixture, NULL, fixture_set_up, test_save_reopen, fixture_tear_down);
   g_test_add ("/designer/run-raster", Fixture, NULL, fixture_set_up, test_run_raster, fixture_tear_down);
   g_test_add ("/designer/run-keys", Fixture, NULL, fixture_set_up, test_run_keys, fixture_tear_down);
+  g_test_add ("/designer/run-named-probes", Fixture, NULL, fixture_set_up, test_run_named_probes, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
   g_test_add ("/designer/equations-while-running", Fixture, NULL, fixture_set_up,
               test_equations_while_running, fixture_tear_down);
