@@ -9,8 +9,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "basalt-graph-canvas.h"
+#include "basalt-graph-canvas-private.h"
 #include "basalt-canvas-groups.h"
+#include "bsl-strings.h"
 
 #define NODE_W      180.0
 #define HEADER_H     26.0
@@ -108,16 +109,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-replace_str (char       **slot,
-             const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*slot);
-  *slot = copy;
-}
 
 static void
 set_message (BasaltGraphCanvas *self,
@@ -1284,8 +1275,8 @@ basalt_graph_canvas_begin_wire (BasaltGraphCanvas *self,
   if (process == NULL || (spec = bsl_proc_type_find_port (process->type, port)) == NULL)
     return FALSE;
 
-  replace_str (&self->wire_process, process_name);
-  replace_str (&self->wire_port, port);
+  bsl_set_str (&self->wire_process, process_name);
+  bsl_set_str (&self->wire_port, port);
   self->wire_direction = spec->direction;
   self->drag_mode = DRAG_WIRE;
   clear_hover (self);
@@ -1327,8 +1318,8 @@ basalt_graph_canvas_update_wire (BasaltGraphCanvas *self,
   if (g_strcmp0 (process, self->hover_process) == 0 && g_strcmp0 (port, self->hover_port) == 0)
     return self->hover_valid;
 
-  replace_str (&self->hover_process, process);
-  replace_str (&self->hover_port, port);
+  bsl_set_str (&self->hover_process, process);
+  bsl_set_str (&self->hover_port, port);
 
   /* The wire goes from where the drag started to where it is: the engine explains what is
    * wrong with that (wrong direction, shape mismatch, ...). */
@@ -1447,7 +1438,7 @@ on_drag_begin (GtkGestureDrag    *gesture,
     {
       basalt_graph_canvas_select_group (self, group->name);
       self->drag_mode = DRAG_GROUP;
-      replace_str (&self->drag_group, group->name);
+      bsl_set_str (&self->drag_group, group->name);
       self->group_dx = self->group_dy = 0;
       return;
     }

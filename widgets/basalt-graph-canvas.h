@@ -75,20 +75,6 @@ gboolean    basalt_graph_canvas_pick               (BasaltGraphCanvas *self,
                                                     char             **process,
                                                     char             **port);
 
-/* Wiring, as the drag gesture does it: begin at a port, move, end (connects when valid). */
-gboolean    basalt_graph_canvas_begin_wire         (BasaltGraphCanvas *self,
-                                                    const char        *process,
-                                                    const char        *port);
-/* Returns whether a wire dropped here would be accepted. */
-gboolean    basalt_graph_canvas_update_wire        (BasaltGraphCanvas *self,
-                                                    double             wx,
-                                                    double             wy);
-gboolean    basalt_graph_canvas_end_wire           (BasaltGraphCanvas *self,
-                                                    double             wx,
-                                                    double             wy);
-/* Why the wire under the pointer is refused (or was, at the last drop); NULL when it is not. */
-const char *basalt_graph_canvas_get_message        (BasaltGraphCanvas *self);
-
 /* View */
 double      basalt_graph_canvas_get_zoom           (BasaltGraphCanvas *self);
 /* Zooms about a point in widget coordinates. */

@@ -11,7 +11,7 @@
 #include "bsl-network-file.h"
 
 #include "basalt-equations-preview.h"
-#include "basalt-inspector.h"
+#include "basalt-inspector-private.h"
 
 /* Above this many values an editor shows a summary instead of every number. */
 #define MAX_LISTED_VALUES 64

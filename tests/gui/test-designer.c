@@ -13,6 +13,8 @@
 
 #include "basalt-application.h"
 #include "basalt-plot.h"
+#include "basalt-graph-canvas-private.h"
+#include "basalt-inspector-private.h"
 #include "basalt-window.h"
 #include "bsl-equations-templates.h"
 #include "test-gui-util.h"
