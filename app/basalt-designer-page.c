@@ -887,32 +887,24 @@ on_canvas_processes_moved (BasaltGraphCanvas  *canvas,
     show_message (self, error->message);
 }
 
-/* From a wire dragged on the canvas, or a port's list in the inspector */
+/* From a wire dropped on the canvas, or a port's list in the inspector: (from_process,
+ * from_port, to_process, to_port). */
 static void
-on_connect_requested (GtkWidget          *source,
-                      const char         *from_process,
-                      const char         *from_port,
-                      const char         *to_process,
-                      const char         *to_port,
-                      BasaltDesignerPage *self)
+graph_connect (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *from_process, *from_port, *to_process, *to_port;
   g_autoptr(GError) error = NULL;
+  gboolean done;
 
-  if (!basalt_document_connect (self->document, from_process, from_port, to_process, to_port, &error))
-    show_message (self, error->message);
-}
-
-static void
-on_inspector_disconnect_requested (BasaltInspector    *inspector,
-                                   const char         *from_process,
-                                   const char         *from_port,
-                                   const char         *to_process,
-                                   const char         *to_port,
-                                   BasaltDesignerPage *self)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!basalt_document_disconnect (self->document, from_process, from_port, to_process, to_port, &error))
+  g_variant_get (param, "(&s&s&s&s)", &from_process, &from_port, &to_process, &to_port);
+  if (g_str_equal (action_name, "graph.connect"))
+    done = basalt_document_connect (self->document, from_process, from_port, to_process, to_port, &error);
+  else
+    done = basalt_document_disconnect (self->document, from_process, from_port, to_process, to_port, &error);
+  if (!done)
     show_message (self, error->message);
 }
 
@@ -1358,6 +1350,8 @@ install_graph_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "graph.find-type", NULL, graph_find_type);
   gtk_widget_class_install_action (widget_class, "graph.add-process", "s", graph_add_process);
   gtk_widget_class_install_action (widget_class, "graph.add-probe", "s", graph_add_probe);
+  gtk_widget_class_install_action (widget_class, "graph.connect", "(ssss)", graph_connect);
+  gtk_widget_class_install_action (widget_class, "graph.disconnect", "(ssss)", graph_connect);
   gtk_widget_class_install_action (widget_class, "graph.group", NULL, graph_group);
   gtk_widget_class_install_action (widget_class, "graph.nudge", "(dd)", graph_nudge);
   gtk_widget_class_install_action (widget_class, "graph.ungroup", "s", graph_ungroup);
@@ -1421,8 +1415,6 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
-  gtk_widget_class_bind_template_callback (widget_class, on_connect_requested);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_disconnect_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_model_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);

@@ -98,7 +98,6 @@ static GParamSpec *properties[N_PROPS];
 enum {
   PROCESS_DROPPED,
   PROCESSES_MOVED,
-  CONNECT_REQUESTED,
   PROCESS_ACTIVATED,
   SELECTION_CHANGED,
   POPULATE_MENU,
@@ -1355,10 +1354,13 @@ basalt_graph_canvas_end_wire (BasaltGraphCanvas *self,
       g_autofree char *port = g_strdup (self->hover_port);
 
       clear_hover (self);
+      /* The owner makes the edit (the Designer page's graph.connect action). */
       if (self->wire_direction == BSL_PORT_OUT)
-        g_signal_emit (self, signals[CONNECT_REQUESTED], 0, self->wire_process, self->wire_port, process, port);
+        gtk_widget_activate_action (GTK_WIDGET (self), "graph.connect", "(ssss)",
+                                    self->wire_process, self->wire_port, process, port);
       else
-        g_signal_emit (self, signals[CONNECT_REQUESTED], 0, process, port, self->wire_process, self->wire_port);
+        gtk_widget_activate_action (GTK_WIDGET (self), "graph.connect", "(ssss)",
+                                    process, port, self->wire_process, self->wire_port);
     }
   else
     {
@@ -2116,9 +2118,6 @@ basalt_graph_canvas_class_init (BasaltGraphCanvasClass *klass)
   signals[PROCESSES_MOVED] =
     g_signal_new ("processes-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRV, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
-  signals[CONNECT_REQUESTED] =
-    g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   signals[PROCESS_ACTIVATED] =
     g_signal_new ("process-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);

@@ -11,13 +11,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BasaltGraphCanvas, basalt_graph_canvas, BASALT, GRAPH_CANVAS, GtkWidget)
 
-/* The canvas shows a graph and turns gestures into requests (signals); it never edits the
- * graph itself, so the owner can make every edit an undoable command.
+/* The canvas shows a graph and turns gestures into requests (signals and actions); it never
+ * edits the graph itself, so the owner can make every edit an undoable command. A wire dropped
+ * on a port that accepts it activates graph.connect with (from_process, from_port, to_process,
+ * to_port).
  *
  * Signals:
  *   process-dropped (const char *type_name, double x, double y)   canvas units, node centre
  *   processes-moved (GStrv names, double dx, double dy)            canvas units
- *   connect-requested (from_process, from_port, to_process, to_port)
  *   process-activated (const char *name)                           double click
  *   selection-changed ()
  *   populate-menu (const char *name, GMenu *menu)                  before a node's menu opens

@@ -91,8 +91,6 @@ enum {
   PRESET_REQUESTED,
   EQUATIONS_REQUESTED,
   TEMPLATE_REQUESTED,
-  CONNECT_REQUESTED,
-  DISCONNECT_REQUESTED,
   N_SIGNALS
 };
 
@@ -1437,9 +1435,10 @@ show_header (BasaltInspector  *self,
 /* Connections: what each port is wired to, and the ports it could be wired to (the same
  * check the canvas makes while a wire is dragged), so wiring works from the keyboard too. */
 
+/* Asks the Designer for the edit: its graph.connect and graph.disconnect actions. */
 static void
-emit_connection (GtkWidget *button,
-                 guint      signal_id)
+activate_connection (GtkWidget  *button,
+                     const char *action_name)
 {
   BasaltInspector *self = g_object_get_data (G_OBJECT (button), "basalt-inspector");
   const char *from = g_object_get_data (G_OBJECT (button), "basalt-from");
@@ -1447,14 +1446,14 @@ emit_connection (GtkWidget *button,
   g_auto(GStrv) a = g_strsplit (from, ".", 2);
   g_auto(GStrv) b = g_strsplit (to, ".", 2);
 
-  g_signal_emit (self, signal_id, 0, a[0], a[1], b[0], b[1]);
+  gtk_widget_activate_action (GTK_WIDGET (self), action_name, "(ssss)", a[0], a[1], b[0], b[1]);
 }
 
 static void
 on_disconnect_clicked (GtkButton *button,
                        gpointer   user_data)
 {
-  emit_connection (GTK_WIDGET (button), signals[DISCONNECT_REQUESTED]);
+  activate_connection (GTK_WIDGET (button), "graph.disconnect");
 }
 
 static void
@@ -1471,7 +1470,7 @@ on_connect_clicked (GtkButton *button,
   g_object_set_data_full (G_OBJECT (button), is_out ? "basalt-from" : "basalt-to", g_strdup (port), g_free);
   g_object_set_data_full (G_OBJECT (button), is_out ? "basalt-to" : "basalt-from",
                           g_strdup (gtk_string_object_get_string (item)), g_free);
-  emit_connection (GTK_WIDGET (button), signals[CONNECT_REQUESTED]);
+  activate_connection (GTK_WIDGET (button), "graph.connect");
 }
 
 static void
@@ -1800,12 +1799,6 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   signals[TEMPLATE_REQUESTED] =
     g_signal_new ("template-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[CONNECT_REQUESTED] =
-    g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
-  signals[DISCONNECT_REQUESTED] =
-    g_signal_new ("disconnect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, stack);

@@ -22,7 +22,8 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   preset-requested (const char *process, const char *preset)     e.g. Izhikevich's presets
  *   equations-requested (const char *process, gpointer BslEquationsText *text)  checked texts
  *   template-requested (const char *process, const char *template)   bsl-equations-templates.h
- *   connect-requested / disconnect-requested (from_process, from_port, to_process, to_port)
+ * Connecting and disconnecting ports activates the actions graph.connect and graph.disconnect
+ * with (from_process, from_port, to_process, to_port), which the Designer page installs.
  */
 
 GtkWidget  *basalt_inspector_new          (void);
