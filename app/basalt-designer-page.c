@@ -1003,14 +1003,19 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
   }
 }
 
+/* (old_name, new_name) */
 static void
-on_inspector_rename_requested (BasaltInspector    *inspector,
-                               const char         *old_name,
-                               const char         *new_name,
-                               BasaltDesignerPage *self)
+graph_rename_process (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = g_strdup (new_name);
+  const char *old_name, *new_name;
+  g_autofree char *target = NULL;
+
+  g_variant_get (param, "(&s&s)", &old_name, &new_name);
+  target = g_strdup (new_name);
 
   if (!basalt_document_rename_process (self->document, old_name, new_name, &error))
     {
@@ -1033,49 +1038,66 @@ on_inspector_param_changed (BasaltInspector    *inspector,
     show_message (self, error->message);
 }
 
+/* (process, dims) */
 static void
-on_inspector_shape_requested (BasaltInspector    *inspector,
-                              const char         *process,
-                              gpointer            value,
-                              BasaltDesignerPage *self)
+graph_set_shape (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
-  const BslArray *array = value;
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GVariant) shape = NULL;
+  const char *process;
+  const guint64 *values;
+  gsize n_values;
   gsize dims[BSL_MAX_DIMS] = { 0 };
   g_autoptr(GError) error = NULL;
-  guint ndim = MIN (array->n, BSL_MAX_DIMS);
+  guint ndim;
 
+  g_variant_get (param, "(&s@at)", &process, &shape);
+  values = g_variant_get_fixed_array (shape, &n_values, sizeof (guint64));
+  ndim = MIN (n_values, BSL_MAX_DIMS);
   for (guint i = 0; i < ndim; i++)
-    dims[i] = (gsize) array->data[i];
+    dims[i] = (gsize) values[i];
 
   if (!basalt_document_set_shape (self->document, process, ndim, dims, &error))
     show_message (self, error->message);
 }
 
+/* (process, tag): a BslTag, BSL_TAG_NONE for the run's */
 static void
-on_inspector_model_requested (BasaltInspector    *inspector,
-                              const char         *process,
-                              int                 tag,
-                              BasaltDesignerPage *self)
+graph_set_model (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
   g_autoptr(GError) error = NULL;
+  const char *process;
+  int tag;
+
+  g_variant_get (param, "(&si)", &process, &tag);
 
   if (!basalt_document_set_model (self->document, process, (BslTag) tag, &error))
     show_message (self, error->message);
 }
 
+/* (process, preset) */
 static void
-on_inspector_preset_requested (BasaltInspector    *inspector,
-                               const char         *process_name,
-                               const char         *preset_name,
-                               BasaltDesignerPage *self)
+graph_apply_preset (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *param)
 {
-  BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), process_name);
-  const BslPreset *preset = process ? bsl_proc_type_find_preset (process->type, preset_name) : NULL;
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *process_name, *preset_name;
+  BslProcess *process;
+  const BslPreset *preset;
   g_autoptr(GPtrArray) vars = g_ptr_array_new ();
   g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_array_free);
   g_autofree char *label = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_variant_get (param, "(&s&s)", &process_name, &preset_name);
+  process = bsl_graph_find_process (basalt_document_get_graph (self->document), process_name);
+  preset = process ? bsl_proc_type_find_preset (process->type, preset_name) : NULL;
   if (preset == NULL)
     return;
 
@@ -1352,6 +1374,10 @@ install_graph_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "graph.add-probe", "s", graph_add_probe);
   gtk_widget_class_install_action (widget_class, "graph.connect", "(ssss)", graph_connect);
   gtk_widget_class_install_action (widget_class, "graph.disconnect", "(ssss)", graph_connect);
+  gtk_widget_class_install_action (widget_class, "graph.rename-process", "(ss)", graph_rename_process);
+  gtk_widget_class_install_action (widget_class, "graph.set-shape", "(sat)", graph_set_shape);
+  gtk_widget_class_install_action (widget_class, "graph.set-model", "(si)", graph_set_model);
+  gtk_widget_class_install_action (widget_class, "graph.apply-preset", "(ss)", graph_apply_preset);
   gtk_widget_class_install_action (widget_class, "graph.group", NULL, graph_group);
   gtk_widget_class_install_action (widget_class, "graph.nudge", "(dd)", graph_nudge);
   gtk_widget_class_install_action (widget_class, "graph.ungroup", "s", graph_ungroup);
@@ -1415,8 +1441,6 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_model_requested);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_preset_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_template_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
@@ -1425,9 +1449,7 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_populate_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_moved);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_rename_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_param_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_shape_requested);
 
   install_graph_actions (widget_class);
   install_sim_actions (widget_class);

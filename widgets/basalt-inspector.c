@@ -84,11 +84,7 @@ struct _BasaltInspector
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
 
 enum {
-  RENAME_REQUESTED,
   PARAM_CHANGED,
-  SHAPE_REQUESTED,
-  MODEL_REQUESTED,
-  PRESET_REQUESTED,
   EQUATIONS_REQUESTED,
   TEMPLATE_REQUESTED,
   N_SIGNALS
@@ -965,7 +961,8 @@ on_preset_selected (GtkDropDown     *dropdown,
     return;
 
   name = g_strdup (process->name);
-  g_signal_emit (self, signals[PRESET_REQUESTED], 0, name, process->type->presets[selected - 1].name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.apply-preset", "(ss)", name,
+                              process->type->presets[selected - 1].name);
   gtk_drop_down_set_selected (dropdown, 0);
 }
 
@@ -1649,7 +1646,7 @@ on_name_activate (GtkEntry        *entry,
     }
 
   show_header_error (self, NULL);
-  g_signal_emit (self, signals[RENAME_REQUESTED], 0, old_name, new_name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.rename-process", "(ss)", old_name, new_name);
 }
 
 static void
@@ -1700,7 +1697,17 @@ on_shape_activate (GtkEntry        *entry,
   {
     g_autofree char *process_name = g_strdup (process->name);
 
-    g_signal_emit (self, signals[SHAPE_REQUESTED], 0, process_name, value);
+    g_autoptr(GArray) dims_u64 = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+    for (gsize i = 0; i < value->n; i++)
+      {
+        guint64 dim = (guint64) value->data[i];
+
+        g_array_append_val (dims_u64, dim);
+      }
+    gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-shape", "(s@at)", process_name,
+                                g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, dims_u64->data,
+                                                           dims_u64->len, sizeof (guint64)));
   }
 }
 
@@ -1731,7 +1738,7 @@ on_model_selected (GtkDropDown     *dropdown,
 
   show_header_error (self, NULL);
   name = g_strdup (process->name);
-  g_signal_emit (self, signals[MODEL_REQUESTED], 0, name, (int) tag);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-model", "(si)", name, (int) tag);
 }
 
 /* GObject */
@@ -1777,22 +1784,10 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   object_class->dispose = basalt_inspector_dispose;
   object_class->finalize = basalt_inspector_finalize;
 
-  signals[RENAME_REQUESTED] =
-    g_signal_new ("rename-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[PARAM_CHANGED] =
     g_signal_new ("param-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_POINTER);
-  signals[SHAPE_REQUESTED] =
-    g_signal_new ("shape-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
 
-  signals[MODEL_REQUESTED] =
-    g_signal_new ("model-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
-  signals[PRESET_REQUESTED] =
-    g_signal_new ("preset-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[EQUATIONS_REQUESTED] =
     g_signal_new ("equations-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);

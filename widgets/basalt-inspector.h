@@ -14,16 +14,17 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
 
 /* Shows one process: its name, shape and a parameter editor per Var. Values are checked here
  * (under the current tag: integers and Loihi 2 ranges for fixed_pt) and refused with a message;
- * accepted ones are requested through signals, never written to the graph:
- *   rename-requested (const char *old_name, const char *new_name)
+ * accepted ones are requested, never written to the graph. Requests are the Designer page's
+ * typed actions:
+ *   graph.rename-process (old_name, new_name)
+ *   graph.set-shape (process, dims as "at")
+ *   graph.set-model (process, tag)                  BSL_TAG_NONE: the run's tag
+ *   graph.apply-preset (process, preset)            e.g. Izhikevich's presets
+ *   graph.connect / graph.disconnect (from_process, from_port, to_process, to_port)
+ * and these signals:
  *   param-changed (const char *process, const char *var, gpointer BslArray *value_or_NULL)
- *   shape-requested (const char *process, gpointer BslArray *dims)
- *   model-requested (const char *process, int tag)                 BSL_TAG_NONE: the run's tag
- *   preset-requested (const char *process, const char *preset)     e.g. Izhikevich's presets
  *   equations-requested (const char *process, gpointer BslEquationsText *text)  checked texts
  *   template-requested (const char *process, const char *template)   bsl-equations-templates.h
- * Connecting and disconnecting ports activates the actions graph.connect and graph.disconnect
- * with (from_process, from_port, to_process, to_port), which the Designer page installs.
  */
 
 GtkWidget  *basalt_inspector_new          (void);
