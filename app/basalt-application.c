@@ -59,7 +59,7 @@ basalt_application_open (GApplication  *application,
           if (self->select_on_open != NULL)
             basalt_graph_canvas_select (basalt_window_get_canvas (window), self->select_on_open, FALSE);
           if (self->run_on_open)
-            gtk_widget_activate_action (GTK_WIDGET (window), "sim.run-pause", NULL);
+            gtk_widget_activate_action (GTK_WIDGET (basalt_window_get_designer_page (window)), "sim.run-pause", NULL);
         }
     }
 }
@@ -168,16 +168,7 @@ basalt_application_startup (GApplication *application)
   set_accels (gtk_app, "window.close", "<Control>w", NULL);
   set_accels (gtk_app, "win.show-page::designer", "<Alt>1", NULL);
   set_accels (gtk_app, "win.show-page::tuner", "<Alt>2", NULL);
-  set_accels (gtk_app, "graph.zoom-in", "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL);
-  set_accels (gtk_app, "graph.zoom-out", "<Control>minus", "<Control>KP_Subtract", NULL);
-  set_accels (gtk_app, "graph.zoom-fit", "<Control>0", NULL);
-  set_accels (gtk_app, "graph.find-type", "<Control>f", NULL);
-  set_accels (gtk_app, "graph.group", "<Control>g", NULL);
-  set_accels (gtk_app, "sim.run-pause", "F5", NULL);
-  set_accels (gtk_app, "sim.step", "F6", NULL);
-  set_accels (gtk_app, "sim.reset", "<Shift>F5", NULL);
-  set_accels (gtk_app, "sim.tag::floating_pt", "<Control>1", NULL);
-  set_accels (gtk_app, "sim.tag::fixed_pt", "<Control>2", NULL);
+  /* The Designer's own shortcuts (F5, Ctrl+0, ...) are in its template, for its actions. */
 
   gtk_css_provider_load_from_resource (css, "/org/basalt/Basalt/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),

@@ -12,61 +12,7 @@
 #include "bsl-error.h"
 #include "bsl-network-file.h"
 
-#include "basalt-document.h"
-
-typedef enum
-{
-  OP_PRESENCE,     /* a process appears (forward) or disappears, with its connections */
-  OP_CONNECTION,
-  OP_MOVE,
-  OP_RENAME,
-  OP_PARAM,
-  OP_SHAPE,
-  OP_RUN_TAG,
-  OP_GROUPS,       /* the "groups" array (sub-networks drawn as one node) */
-  OP_MODEL,        /* a process's own tag */
-  OP_REPLACE,      /* a whole process (an Equations process whose schema changed) */
-} OpKind;
-
-typedef struct
-{
-  OpKind       kind;
-  gboolean     forward_adds;     /* PRESENCE, CONNECTION: TRUE when redo adds */
-  BslProcess  *snapshot;         /* PRESENCE; REPLACE: before */
-  BslProcess  *snapshot_after;   /* REPLACE */
-  int          position;         /* PRESENCE */
-  GPtrArray   *connections;      /* PRESENCE: BslConnection* touching the process */
-  char        *process;          /* MOVE, PARAM, SHAPE; RENAME: old name */
-  char        *other;            /* RENAME: new name; PARAM: var */
-  BslConnection connection;      /* CONNECTION */
-  gboolean     had_position[2];  /* MOVE: before, after */
-  double       x[2], y[2];       /* MOVE */
-  BslArray    *value[2];         /* PARAM: before, after (NULL = unset) */
-  guint        ndim[2];          /* SHAPE */
-  gsize        dims[2][BSL_MAX_DIMS];
-  BslTag       tag[2];           /* RUN_TAG, MODEL */
-  JsonNode    *groups[2];        /* GROUPS: before, after (NULL = none) */
-} Op;
-
-typedef struct
-{
-  char      *label;
-  GPtrArray *ops;                /* Op*, in the order they were applied */
-  guint64    serial;
-} Command;
-
-struct _BasaltDocument
-{
-  GObject     parent_instance;
-
-  BslGraph   *graph;
-  GFile      *file;
-  GPtrArray  *undo_stack;        /* Command*, last = most recent */
-  GPtrArray  *redo_stack;        /* Command*, last = next to redo */
-  guint64     next_serial;
-  guint64     saved_serial;      /* serial of the command on top when last saved/loaded */
-  gboolean    dirty;
-};
+#include "basalt-document-private.h"
 
 G_DEFINE_FINAL_TYPE (BasaltDocument, basalt_document, G_TYPE_OBJECT)
 
@@ -89,8 +35,8 @@ enum {
 static guint signals[N_SIGNALS];
 
 /* json_node_copy() shares arrays and objects; edits need a copy of their own. */
-static JsonNode *
-deep_copy (JsonNode *node)
+JsonNode *
+_basalt_document_deep_copy (JsonNode *node)
 {
   g_autofree char *text = json_to_string (node, FALSE);
 
@@ -150,8 +96,8 @@ command_new (const char *label)
   return command;
 }
 
-static Op *
-op_new (OpKind kind)
+Op *
+_basalt_document_op_new (OpKind kind)
 {
   Op *op = g_new0 (Op, 1);
 
@@ -161,10 +107,10 @@ op_new (OpKind kind)
 
 /* Replays one operation. Replays cannot fail unless the history and the graph disagree, which
  * would be a bug: it is reported, and the rest of the command still runs. */
-static void
-op_apply (BasaltDocument *self,
-          Op             *op,
-          gboolean        forward)
+void
+_basalt_document_op_apply (BasaltDocument *self,
+                           Op             *op,
+                           gboolean        forward)
 {
   g_autoptr(GError) error = NULL;
   int side = forward ? 1 : 0;
@@ -271,7 +217,7 @@ op_apply (BasaltDocument *self,
     case OP_GROUPS:
       g_clear_pointer (&self->graph->groups, json_node_unref);
       if (op->groups[side] != NULL)
-        self->graph->groups = deep_copy (op->groups[side]);
+        self->graph->groups = _basalt_document_deep_copy (op->groups[side]);
       break;
 
     default:
@@ -314,9 +260,9 @@ emit_changed (BasaltDocument *self,
 }
 
 static guint
-command_flags (const Command *command,
-               const char   **process,
-               const char   **var)
+command_flags (const Command  *command,
+               const char    **process,
+               const char    **var)
 {
   guint flags = 0;
 
@@ -381,17 +327,19 @@ push_command (BasaltDocument *self,
   emit_changed (self, flags, process, var);
 }
 
-static Op   *fix_groups (BasaltDocument *self,
-                         const char     *old_name,
-                         const char     *new_name);
-static void  add_op     (Command        *command,
-                         Op             *op);
+static void
+add_op (Command *command,
+        Op      *op)
+{
+  if (op != NULL)
+    g_ptr_array_add (command->ops, op);
+}
 
 /* Records an edit made of one operation. */
-static void
-push_op (BasaltDocument *self,
-         const char     *label,
-         Op             *op)
+void
+_basalt_document_push_op (BasaltDocument *self,
+                          const char     *label,
+                          Op             *op)
 {
   Command *command = command_new (label);
 
@@ -412,7 +360,7 @@ basalt_document_undo (BasaltDocument *self)
 
   command = g_ptr_array_steal_index (self->undo_stack, self->undo_stack->len - 1);
   for (guint i = command->ops->len; i > 0; i--)
-    op_apply (self, g_ptr_array_index (command->ops, i - 1), FALSE);
+    _basalt_document_op_apply (self, g_ptr_array_index (command->ops, i - 1), FALSE);
   g_ptr_array_add (self->redo_stack, command);
 
   update_state (self);
@@ -433,7 +381,7 @@ basalt_document_redo (BasaltDocument *self)
 
   command = g_ptr_array_steal_index (self->redo_stack, self->redo_stack->len - 1);
   for (guint i = 0; i < command->ops->len; i++)
-    op_apply (self, g_ptr_array_index (command->ops, i), TRUE);
+    _basalt_document_op_apply (self, g_ptr_array_index (command->ops, i), TRUE);
   g_ptr_array_add (self->undo_stack, command);
 
   update_state (self);
@@ -484,7 +432,7 @@ static Op *
 take_process (BasaltDocument *self,
               const char     *name)
 {
-  Op *op = op_new (OP_PRESENCE);
+  Op *op = _basalt_document_op_new (OP_PRESENCE);
   BslProcess *process;
 
   op->forward_adds = FALSE;
@@ -506,7 +454,7 @@ static Op *
 record_added (BasaltDocument   *self,
               const BslProcess *process)
 {
-  Op *op = op_new (OP_PRESENCE);
+  Op *op = _basalt_document_op_new (OP_PRESENCE);
 
   op->forward_adds = TRUE;
   op->snapshot = bsl_process_copy (process);
@@ -547,15 +495,15 @@ basalt_document_add_process (BasaltDocument  *self,
   process->y = y;
 
   label = g_strdup_printf ("Add %s", name);
-  push_op (self, label, record_added (self, process));
+  _basalt_document_push_op (self, label, record_added (self, process));
 
   return g_steal_pointer (&name);
 }
 
-static gboolean
-check_names (BasaltDocument     *self,
-             const char *const  *names,
-             GError            **error)
+gboolean
+_basalt_document_check_names (BasaltDocument     *self,
+                              const char *const  *names,
+                              GError            **error)
 {
   for (guint i = 0; names && names[i]; i++)
     if (bsl_graph_find_process (self->graph, names[i]) == NULL)
@@ -577,7 +525,7 @@ basalt_document_remove_processes (BasaltDocument     *self,
 
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
 
-  if (!check_names (self, names, error))
+  if (!_basalt_document_check_names (self, names, error))
     return FALSE;
   n = names ? g_strv_length ((char **) names) : 0;
   if (n == 0)
@@ -587,7 +535,7 @@ basalt_document_remove_processes (BasaltDocument     *self,
   command = command_new (label);
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (command->ops, take_process (self, names[i]));
-  add_op (command, fix_groups (self, NULL, NULL));
+  add_op (command, _basalt_document_fix_groups (self, NULL, NULL));
   push_command (self, command);
   return TRUE;
 }
@@ -605,7 +553,7 @@ basalt_document_move_processes (BasaltDocument     *self,
 
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
 
-  if (!check_names (self, names, error))
+  if (!_basalt_document_check_names (self, names, error))
     return FALSE;
   n = names ? g_strv_length ((char **) names) : 0;
 
@@ -614,7 +562,7 @@ basalt_document_move_processes (BasaltDocument     *self,
   for (guint i = 0; i < n; i++)
     {
       BslProcess *process = bsl_graph_find_process (self->graph, names[i]);
-      Op *op = op_new (OP_MOVE);
+      Op *op = _basalt_document_op_new (OP_MOVE);
 
       op->process = g_strdup (names[i]);
       op->had_position[0] = process->has_position;
@@ -623,7 +571,7 @@ basalt_document_move_processes (BasaltDocument     *self,
       op->had_position[1] = TRUE;
       op->x[1] = x[i];
       op->y[1] = y[i];
-      op_apply (self, op, TRUE);
+      _basalt_document_op_apply (self, op, TRUE);
       g_ptr_array_add (command->ops, op);
     }
   push_command (self, command);
@@ -649,11 +597,11 @@ basalt_document_rename_process (BasaltDocument  *self,
 
   label = g_strdup_printf ("Rename %s to %s", old_name, new_name);
   command = command_new (label);
-  op = op_new (OP_RENAME);
+  op = _basalt_document_op_new (OP_RENAME);
   op->process = g_strdup (old_name);
   op->other = g_strdup (new_name);
   g_ptr_array_add (command->ops, op);
-  add_op (command, fix_groups (self, old_name, new_name));
+  add_op (command, _basalt_document_fix_groups (self, old_name, new_name));
   push_command (self, command);
   return TRUE;
 }
@@ -665,7 +613,7 @@ connection_op (gboolean    adds,
                const char *to_process,
                const char *to_port)
 {
-  Op *op = op_new (OP_CONNECTION);
+  Op *op = _basalt_document_op_new (OP_CONNECTION);
 
   op->forward_adds = adds;
   op->connection.from_process = g_strdup (from_process);
@@ -691,7 +639,7 @@ basalt_document_connect (BasaltDocument  *self,
     return FALSE;
 
   label = g_strdup_printf ("Connect %s.%s → %s.%s", from_process, from_port, to_process, to_port);
-  push_op (self, label, connection_op (TRUE, from_process, from_port, to_process, to_port));
+  _basalt_document_push_op (self, label, connection_op (TRUE, from_process, from_port, to_process, to_port));
   return TRUE;
 }
 
@@ -715,7 +663,7 @@ basalt_document_disconnect (BasaltDocument  *self,
     }
 
   label = g_strdup_printf ("Disconnect %s.%s → %s.%s", from_process, from_port, to_process, to_port);
-  push_op (self, label, connection_op (FALSE, from_process, from_port, to_process, to_port));
+  _basalt_document_push_op (self, label, connection_op (FALSE, from_process, from_port, to_process, to_port));
   return TRUE;
 }
 
@@ -749,7 +697,7 @@ basalt_document_set_param (BasaltDocument  *self,
   if ((old == NULL && value == NULL) || (old != NULL && value != NULL && bsl_array_equal (old, value)))
     return TRUE;
 
-  op = op_new (OP_PARAM);
+  op = _basalt_document_op_new (OP_PARAM);
   op->process = g_strdup (process_name);
   op->other = g_strdup (var);
   op->value[0] = old ? bsl_array_copy (old) : NULL;
@@ -767,7 +715,7 @@ basalt_document_set_param (BasaltDocument  *self,
     bsl_process_unset_param (process, var);
 
   label = g_strdup_printf ("Set %s.%s", process_name, var);
-  push_op (self, label, op);
+  _basalt_document_push_op (self, label, op);
   return TRUE;
 }
 
@@ -814,14 +762,14 @@ basalt_document_set_params (BasaltDocument     *self,
           g_clear_pointer (&old, bsl_array_free);
           /* All or nothing: put back what was already changed. */
           for (guint k = command->ops->len; k > 0; k--)
-            op_apply (self, g_ptr_array_index (command->ops, k - 1), FALSE);
+            _basalt_document_op_apply (self, g_ptr_array_index (command->ops, k - 1), FALSE);
           command_free (command);
           return FALSE;
         }
       if (value == NULL)
         bsl_process_unset_param (process, vars[i]);
 
-      op = op_new (OP_PARAM);
+      op = _basalt_document_op_new (OP_PARAM);
       op->process = g_strdup (process_name);
       op->other = g_strdup (vars[i]);
       op->value[0] = old;
@@ -853,7 +801,7 @@ basalt_document_set_shape (BasaltDocument  *self,
       return FALSE;
     }
 
-  op = op_new (OP_SHAPE);
+  op = _basalt_document_op_new (OP_SHAPE);
   op->process = g_strdup (process_name);
   op->ndim[0] = process->ndim;
   memcpy (op->dims[0], process->dims, sizeof op->dims[0]);
@@ -872,7 +820,7 @@ basalt_document_set_shape (BasaltDocument  *self,
     }
 
   label = g_strdup_printf ("Reshape %s", process_name);
-  push_op (self, label, op);
+  _basalt_document_push_op (self, label, op);
   return TRUE;
 }
 
@@ -890,7 +838,7 @@ basalt_document_duplicate (BasaltDocument     *self,
 
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), NULL);
 
-  if (!check_names (self, names, error))
+  if (!_basalt_document_check_names (self, names, error))
     return NULL;
   n = names ? g_strv_length ((char **) names) : 0;
 
@@ -964,22 +912,26 @@ replace_process (BasaltDocument  *self,
       return FALSE;
     }
 
-  op = op_new (OP_REPLACE);
+  op = _basalt_document_op_new (OP_REPLACE);
   op->process = g_strdup (process_name);
   op->snapshot = before;
   op->snapshot_after = bsl_process_copy (process);
-  push_op (self, label, op);
+  _basalt_document_push_op (self, label, op);
   return TRUE;
 }
 
 static gboolean
-change_equations (BslProcess *process, gconstpointer text, GError **error)
+change_equations (BslProcess     *process,
+                  gconstpointer   text,
+                  GError        **error)
 {
   return bsl_process_set_equations (process, text, error);
 }
 
 static gboolean
-change_to_template (BslProcess *process, gconstpointer tmpl, GError **error)
+change_to_template (BslProcess     *process,
+                    gconstpointer   tmpl,
+                    GError        **error)
 {
   return bsl_process_apply_equations_template (process, tmpl, error);
 }
@@ -1067,14 +1019,14 @@ basalt_document_set_model (BasaltDocument  *self,
   if (process->model == tag)
     return TRUE;
 
-  op = op_new (OP_MODEL);
+  op = _basalt_document_op_new (OP_MODEL);
   op->process = g_strdup (process_name);
   op->tag[0] = process->model;
   op->tag[1] = tag;
-  op_apply (self, op, TRUE);
+  _basalt_document_op_apply (self, op, TRUE);
   label = tag == BSL_TAG_NONE ? g_strdup_printf ("Run %s with the run's tag", process_name)
                               : g_strdup_printf ("Run %s with %s", process_name, bsl_tag_to_string (tag));
-  push_op (self, label, op);
+  _basalt_document_push_op (self, label, op);
   return TRUE;
 }
 
@@ -1090,322 +1042,13 @@ basalt_document_set_run_tag (BasaltDocument *self,
   if (self->graph->run_tag == tag)
     return;
 
-  op = op_new (OP_RUN_TAG);
+  op = _basalt_document_op_new (OP_RUN_TAG);
   op->tag[0] = self->graph->run_tag;
   op->tag[1] = tag;
-  op_apply (self, op, TRUE);
+  _basalt_document_op_apply (self, op, TRUE);
   command = command_new (tag == BSL_TAG_FIXED_PT ? "Run with fixed_pt" : "Run with floating_pt");
   g_ptr_array_add (command->ops, op);
   push_command (self, command);
-}
-
-/* Groups: {"name", "members": [...], "collapsed", "x", "y"} objects in the graph's "groups"
- * array, which the engine keeps verbatim. */
-
-static JsonArray *
-groups_array (JsonNode *groups)
-{
-  return groups != NULL && JSON_NODE_HOLDS_ARRAY (groups) ? json_node_get_array (groups) : NULL;
-}
-
-static JsonObject *
-find_group (JsonNode   *groups,
-            const char *name)
-{
-  JsonArray *array = groups_array (groups);
-
-  for (guint i = 0; array && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (element) &&
-          g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (element), "name", NULL),
-                     name) == 0)
-        return json_node_get_object (element);
-    }
-  return NULL;
-}
-
-static JsonNode *
-copy_groups (BasaltDocument *self)
-{
-  if (self->graph->groups != NULL && JSON_NODE_HOLDS_ARRAY (self->graph->groups))
-    return deep_copy (self->graph->groups);
-  return json_node_init_array (json_node_alloc (), json_array_new ());
-}
-
-/* An operation that replaces the groups with after (taken), applied now; NULL when nothing
- * changes. */
-static Op *
-groups_op (BasaltDocument *self,
-           JsonNode       *after)
-{
-  Op *op;
-
-  if (self->graph->groups != NULL && json_node_equal (self->graph->groups, after))
-    {
-      json_node_unref (after);
-      return NULL;
-    }
-  op = op_new (OP_GROUPS);
-  op->groups[0] = self->graph->groups ? deep_copy (self->graph->groups) : NULL;
-  op->groups[1] = after;
-  op_apply (self, op, TRUE);
-  return op;
-}
-
-/* Members renamed (old_name -> new_name) or gone from the graph; groups left empty go too. */
-static Op *
-fix_groups (BasaltDocument *self,
-            const char     *old_name,
-            const char     *new_name)
-{
-  g_autoptr(JsonNode) fixed = NULL;
-  JsonArray *array, *kept;
-
-  if (groups_array (self->graph->groups) == NULL)
-    return NULL;
-
-  fixed = copy_groups (self);
-  array = json_node_get_array (fixed);
-  kept = json_array_new ();
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *group;
-      JsonArray *members, *new_members;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      group = json_node_get_object (element);
-      members = json_object_get_array_member (group, "members");
-      new_members = json_array_new ();
-      for (guint k = 0; members && k < json_array_get_length (members); k++)
-        {
-          const char *member = json_array_get_string_element (members, k);
-
-          if (old_name != NULL && g_strcmp0 (member, old_name) == 0)
-            member = new_name;
-          if (member != NULL && bsl_graph_find_process (self->graph, member) != NULL)
-            json_array_add_string_element (new_members, member);
-        }
-      if (json_array_get_length (new_members) == 0)
-        {
-          json_array_unref (new_members);
-          continue;
-        }
-      json_object_set_array_member (group, "members", new_members);
-      json_array_add_element (kept, deep_copy (element));
-    }
-
-  return groups_op (self, json_node_init_array (json_node_alloc (), kept));
-}
-
-static void
-add_op (Command *command,
-        Op      *op)
-{
-  if (op != NULL)
-    g_ptr_array_add (command->ops, op);
-}
-
-char *
-basalt_document_dup_group_of (BasaltDocument *self,
-                              const char     *process)
-{
-  JsonArray *array;
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), NULL);
-
-  array = groups_array (self->graph->groups);
-  for (guint i = 0; array && i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonArray *members;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element) ||
-          (members = json_object_get_array_member (json_node_get_object (element), "members")) == NULL)
-        continue;
-      for (guint k = 0; k < json_array_get_length (members); k++)
-        if (g_strcmp0 (json_array_get_string_element (members, k), process) == 0)
-          return g_strdup (json_object_get_string_member_with_default (json_node_get_object (element),
-                                                                       "name", NULL));
-    }
-  return NULL;
-}
-
-char **
-basalt_document_dup_group_members (BasaltDocument *self,
-                                   const char     *group)
-{
-  g_autoptr(GStrvBuilder) builder = NULL;
-  JsonObject *object;
-  JsonArray *members;
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), NULL);
-
-  builder = g_strv_builder_new ();
-  if ((object = find_group (self->graph->groups, group)) != NULL &&
-      (members = json_object_get_array_member (object, "members")) != NULL)
-    for (guint k = 0; k < json_array_get_length (members); k++)
-      g_strv_builder_add (builder, json_array_get_string_element (members, k));
-  return g_strv_builder_end (builder);
-}
-
-char *
-basalt_document_group (BasaltDocument     *self,
-                       const char *const  *names,
-                       double              x,
-                       double              y,
-                       GError            **error)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *label = NULL;
-  JsonNode *after;
-  JsonObject *group;
-  JsonArray *members;
-  Op *op;
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), NULL);
-
-  if (!check_names (self, names, error))
-    return NULL;
-  if (names == NULL || names[0] == NULL)
-    {
-      g_set_error_literal (error, BSL_ERROR, BSL_ERROR_NAME, "select the processes to group first");
-      return NULL;
-    }
-
-  /* A process belongs to one group at most: grouping takes it out of any other. */
-  for (guint i = 0; names[i]; i++)
-    {
-      g_autofree char *other = basalt_document_dup_group_of (self, names[i]);
-
-      if (other != NULL)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "'%s' is already in group '%s'; ungroup it first",
-                       names[i], other);
-          return NULL;
-        }
-    }
-
-  for (guint k = 1; name == NULL; k++)
-    {
-      char *candidate = g_strdup_printf ("group%u", k);
-
-      if (find_group (self->graph->groups, candidate) == NULL)
-        name = candidate;
-      else
-        g_free (candidate);
-    }
-
-  after = copy_groups (self);
-  group = json_object_new ();
-  members = json_array_new ();
-  for (guint i = 0; names[i]; i++)
-    json_array_add_string_element (members, names[i]);
-  json_object_set_string_member (group, "name", name);
-  json_object_set_array_member (group, "members", members);
-  json_object_set_boolean_member (group, "collapsed", TRUE);
-  json_object_set_double_member (group, "x", x);
-  json_object_set_double_member (group, "y", y);
-  json_array_add_object_element (json_node_get_array (after), group);
-
-  op = groups_op (self, after);
-  label = g_strdup_printf ("Group %u processes", g_strv_length ((char **) names));
-  push_op (self, label, op);
-  return g_steal_pointer (&name);
-}
-
-static gboolean
-change_group (BasaltDocument  *self,
-              const char      *name,
-              const char      *label,
-              gboolean         remove,
-              int              collapsed,
-              gboolean         move,
-              double           x,
-              double           y,
-              GError         **error)
-{
-  JsonNode *after;
-  JsonArray *array;
-  Op *op;
-
-  if (find_group (self->graph->groups, name) == NULL)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no group named '%s'", name);
-      return FALSE;
-    }
-
-  after = copy_groups (self);
-  array = json_node_get_array (after);
-  for (guint i = json_array_get_length (array); i > 0; i--)
-    {
-      JsonNode *element = json_array_get_element (array, i - 1);
-      JsonObject *group;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      group = json_node_get_object (element);
-      if (g_strcmp0 (json_object_get_string_member_with_default (group, "name", NULL), name) != 0)
-        continue;
-      if (remove)
-        json_array_remove_element (array, i - 1);
-      else
-        {
-          if (collapsed >= 0)
-            json_object_set_boolean_member (group, "collapsed", collapsed);
-          if (move)
-            {
-              json_object_set_double_member (group, "x", x);
-              json_object_set_double_member (group, "y", y);
-            }
-        }
-    }
-
-  if ((op = groups_op (self, after)) != NULL)
-    push_op (self, label, op);
-  return TRUE;
-}
-
-gboolean
-basalt_document_ungroup (BasaltDocument  *self,
-                         const char      *name,
-                         GError         **error)
-{
-  g_autofree char *label = g_strdup_printf ("Ungroup %s", name);
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
-
-  return change_group (self, name, label, TRUE, -1, FALSE, 0, 0, error);
-}
-
-gboolean
-basalt_document_set_group_collapsed (BasaltDocument  *self,
-                                     const char      *name,
-                                     gboolean         collapsed,
-                                     GError         **error)
-{
-  g_autofree char *label = g_strdup_printf (collapsed ? "Close %s" : "Open %s", name);
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
-
-  return change_group (self, name, label, FALSE, !!collapsed, FALSE, 0, 0, error);
-}
-
-gboolean
-basalt_document_move_group (BasaltDocument  *self,
-                            const char      *name,
-                            double           x,
-                            double           y,
-                            GError         **error)
-{
-  g_autofree char *label = g_strdup_printf ("Move %s", name);
-
-  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
-
-  return change_group (self, name, label, FALSE, -1, TRUE, x, y, error);
 }
 
 /* Files */

@@ -15,6 +15,9 @@
 #define MAX_TRACES       8
 #define DEFAULT_TRACES   4
 #define DEFAULT_SPEED    200.0
+/* While a run goes on, what the engine recorded is brought over about 30 times a second:
+ * smooth scrolling, and every other frame left free for drawing. */
+#define REFRESH_MS       30
 
 typedef struct
 {
@@ -37,9 +40,31 @@ struct _BasaltSimulation
   BslRunner  *runner;
   GPtrArray  *probes;     /* ProbeView* */
   double      speed;
+
+  /* As last notified */
+  BasaltSimulationState state;
+  gint64      time;
+  double      rate;
+  guint       refresh_id;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltSimulation, basalt_simulation, G_TYPE_OBJECT)
+
+G_DEFINE_ENUM_TYPE (BasaltSimulationState, basalt_simulation_state,
+                    G_DEFINE_ENUM_VALUE (BASALT_SIMULATION_STOPPED, "stopped"),
+                    G_DEFINE_ENUM_VALUE (BASALT_SIMULATION_RUNNING, "running"),
+                    G_DEFINE_ENUM_VALUE (BASALT_SIMULATION_PAUSED, "paused"))
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_TIME,
+  PROP_RATE,
+  PROP_SPEED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   PROBE_ADDED,
@@ -62,16 +87,22 @@ probe_view_free (gpointer data)
   g_free (view);
 }
 
-BasaltSimulationState
-basalt_simulation_get_state (BasaltSimulation *self)
+static BasaltSimulationState
+runner_state (BasaltSimulation *self)
 {
-  g_return_val_if_fail (BASALT_IS_SIMULATION (self), BASALT_SIMULATION_STOPPED);
-
   if (self->runner == NULL)
     return BASALT_SIMULATION_STOPPED;
   if (bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING)
     return BASALT_SIMULATION_RUNNING;
   return BASALT_SIMULATION_PAUSED;
+}
+
+BasaltSimulationState
+basalt_simulation_get_state (BasaltSimulation *self)
+{
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), BASALT_SIMULATION_STOPPED);
+
+  return runner_state (self);
 }
 
 gint64
@@ -88,6 +119,51 @@ basalt_simulation_get_rate (BasaltSimulation *self)
   g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
 
   return self->runner ? bsl_runner_get_steps_per_second (self->runner) : 0;
+}
+
+static gboolean refresh_cb (gpointer data);
+
+/* Notifies what changed since the last call, and keeps the refresh going while the run does. */
+static void
+update_status (BasaltSimulation *self)
+{
+  BasaltSimulationState state = runner_state (self);
+  gint64 time = self->runner ? bsl_runner_get_time (self->runner) : 0;
+  double rate = self->runner ? bsl_runner_get_steps_per_second (self->runner) : 0;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  if (rate != self->rate)
+    {
+      self->rate = rate;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RATE]);
+    }
+  if (time != self->time)
+    {
+      self->time = time;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME]);
+    }
+  if (state != self->state)
+    {
+      self->state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
+
+  if (state == BASALT_SIMULATION_RUNNING && self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (REFRESH_MS, refresh_cb, self);
+}
+
+static gboolean
+refresh_cb (gpointer data)
+{
+  BasaltSimulation *self = data;
+
+  /* The last refresh after the run stopped brings its final steps over. */
+  basalt_simulation_sync (self);
+  if (self->state == BASALT_SIMULATION_RUNNING)
+    return G_SOURCE_CONTINUE;
+  self->refresh_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 gboolean
@@ -155,6 +231,7 @@ basalt_simulation_invalidate (BasaltSimulation *self)
   g_clear_pointer (&self->runner, bsl_runner_free);
   for (guint i = 0; i < self->probes->len; i++)
     ((ProbeView *) g_ptr_array_index (self->probes, i))->probe = NULL;
+  update_status (self);
 }
 
 gboolean
@@ -189,6 +266,7 @@ basalt_simulation_compile (BasaltSimulation  *self,
     }
 
   self->runner = bsl_runner_new (runtime);
+  update_status (self);
   return TRUE;
 }
 
@@ -200,6 +278,7 @@ basalt_simulation_start (BasaltSimulation *self,
 
   if (self->runner != NULL)
     bsl_runner_start (self->runner, n_steps, self->speed);
+  update_status (self);
 }
 
 void
@@ -209,6 +288,7 @@ basalt_simulation_pause (BasaltSimulation *self)
 
   if (self->runner != NULL)
     bsl_runner_pause (self->runner);
+  update_status (self);
 }
 
 void
@@ -218,6 +298,7 @@ basalt_simulation_step (BasaltSimulation *self)
 
   if (self->runner != NULL)
     bsl_runner_step (self->runner);
+  update_status (self);
 }
 
 void
@@ -239,6 +320,7 @@ basalt_simulation_reset (BasaltSimulation *self)
       view->last_step = 0;
       basalt_plot_clear (view->plot);
     }
+  update_status (self);
 }
 
 void
@@ -251,6 +333,7 @@ basalt_simulation_wait (BasaltSimulation *self)
       bsl_runner_wait (self->runner);
       bsl_runner_wait_idle (self->runner);
     }
+  update_status (self);
 }
 
 void
@@ -259,10 +342,14 @@ basalt_simulation_set_speed (BasaltSimulation *self,
 {
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
-  self->speed = MAX (0, steps_per_second);
+  steps_per_second = MAX (0, steps_per_second);
+  if (steps_per_second == self->speed)
+    return;
+  self->speed = steps_per_second;
   /* A running network picks the new pace up at once. */
   if (basalt_simulation_get_state (self) == BASALT_SIMULATION_RUNNING)
     bsl_runner_start (self->runner, -1, self->speed);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEED]);
 }
 
 double
@@ -549,7 +636,10 @@ basalt_simulation_sync (BasaltSimulation *self)
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
   if (self->runner == NULL)
-    return;
+    {
+      update_status (self);
+      return;
+    }
 
   /* Copy under the lock, briefly: the worker holds it only while stepping a batch. */
   lock_runtime (self);
@@ -592,6 +682,7 @@ basalt_simulation_sync (BasaltSimulation *self)
       view->last_step = first + (gint64) n_held - 1;
     }
   unlock_runtime (self);
+  update_status (self);
 }
 
 gboolean
@@ -621,6 +712,7 @@ basalt_simulation_dispose (GObject *object)
 {
   BasaltSimulation *self = (BasaltSimulation *) object;
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   g_clear_pointer (&self->runner, bsl_runner_free);
   if (self->probes != NULL)
     g_ptr_array_set_size (self->probes, 0);
@@ -639,12 +731,83 @@ basalt_simulation_finalize (GObject *object)
 }
 
 static void
+basalt_simulation_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  BasaltSimulation *self = BASALT_SIMULATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+
+    case PROP_TIME:
+      g_value_set_int64 (value, self->time);
+      break;
+
+    case PROP_RATE:
+      g_value_set_double (value, self->rate);
+      break;
+
+    case PROP_SPEED:
+      g_value_set_double (value, self->speed);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_simulation_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  BasaltSimulation *self = BASALT_SIMULATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SPEED:
+      basalt_simulation_set_speed (self, g_value_get_double (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 basalt_simulation_class_init (BasaltSimulationClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = basalt_simulation_dispose;
   object_class->finalize = basalt_simulation_finalize;
+  object_class->get_property = basalt_simulation_get_property;
+  object_class->set_property = basalt_simulation_set_property;
+
+  /* State, step and rate follow the run on the main thread, about 30 times a second while it
+   * goes on (and at once after start, pause, step, reset or wait). */
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, BASALT_TYPE_SIMULATION_STATE, BASALT_SIMULATION_STOPPED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Steps made since the start (Lava's time step of the last one). */
+  properties[PROP_TIME] =
+    g_param_spec_int64 ("time", NULL, NULL, 0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Steps per second achieved lately. */
+  properties[PROP_RATE] =
+    g_param_spec_double ("rate", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Pace asked for, in steps per second; 0 runs as fast as possible. */
+  properties[PROP_SPEED] =
+    g_param_spec_double ("speed", NULL, NULL, 0, G_MAXDOUBLE, DEFAULT_SPEED,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[PROBE_ADDED] =
     g_signal_new ("probe-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

@@ -14,13 +14,17 @@ typedef enum
   BASALT_SIMULATION_PAUSED,
 } BasaltSimulationState;
 
+#define BASALT_TYPE_SIMULATION_STATE (basalt_simulation_state_get_type ())
+GType basalt_simulation_state_get_type (void) G_GNUC_CONST;
+
 #define BASALT_TYPE_SIMULATION (basalt_simulation_get_type ())
 
 G_DECLARE_FINAL_TYPE (BasaltSimulation, basalt_simulation, BASALT, SIMULATION, GObject)
 
 /* A run of the open network on the engine's worker thread, and the probes it records. Each
- * probe has a plot widget; basalt_simulation_sync(), called on the frame clock, copies what the
- * engine recorded since the last call into the plots.
+ * probe has a plot widget. While the run goes on, what the engine recorded is copied into the
+ * plots about 30 times a second, and the properties "state", "time" and "rate" follow it;
+ * basalt_simulation_sync() does the same at once. "speed" is the pace asked for.
  *
  * Signals: "probe-added" (const char *target, BasaltPlot *plot), "probe-removed" (same),
  * "probes-cleared" (). */

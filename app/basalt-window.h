@@ -5,11 +5,8 @@
 
 #include "interop/bsl-interop.h"
 
+#include "basalt-designer-page.h"
 #include "basalt-document.h"
-#include "basalt-graph-canvas.h"
-#include "basalt-inspector.h"
-#include "basalt-palette.h"
-#include "basalt-simulation.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +16,8 @@ G_DECLARE_FINAL_TYPE (BasaltWindow, basalt_window, BASALT, WINDOW, GtkApplicatio
 
 BasaltWindow      *basalt_window_new             (GtkApplication *application);
 BasaltDocument    *basalt_window_get_document    (BasaltWindow   *self);
+BasaltDesignerPage *basalt_window_get_designer_page (BasaltWindow *self);
+/* The Designer page's parts (shortcuts for scripts and tests) */
 BasaltSimulation  *basalt_window_get_simulation  (BasaltWindow   *self);
 BasaltGraphCanvas *basalt_window_get_canvas      (BasaltWindow   *self);
 BasaltInspector   *basalt_window_get_inspector   (BasaltWindow   *self);

@@ -8,22 +8,13 @@
 #include "bsl-error.h"
 #include "bsl-graph.h"
 #include "bsl-graph-private.h"
+#include "bsl-strings.h"
 #include "bsl-equations-templates.h"
 #include "bsl-learning-rule.h"
 
 /* Elements of one process (neurons, or synapses of a matrix): refused above this before
  * anything is allocated. 2^26 doubles are 512 MiB per Var. docs/file-format.md names it. */
 #define MAX_ELEMENTS ((gsize) 1 << 26)
-
-static void
-replace_string (char       **field,
-                const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*field);
-  *field = copy;
-}
 
 static gboolean
 name_is_valid (const char *name)
@@ -691,12 +682,12 @@ bsl_graph_rename_process (BslGraph    *graph,
     {
       BslConnection *c = g_ptr_array_index (graph->connections, i);
       if (g_strcmp0 (c->from_process, old_name) == 0)
-        replace_string (&c->from_process, new_name);
+        bsl_set_str (&c->from_process, new_name);
       if (g_strcmp0 (c->to_process, old_name) == 0)
-        replace_string (&c->to_process, new_name);
+        bsl_set_str (&c->to_process, new_name);
     }
   _bsl_graph_rename_probes_of (graph, old_name, new_name);
-  replace_string (&process->name, new_name);
+  bsl_set_str (&process->name, new_name);
   return TRUE;
 }
 

@@ -158,4 +158,6 @@ void           bsl_connection_free           (BslConnection     *connection);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslGraph, bsl_graph_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProcess, bsl_process_free)
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslConnection, bsl_connection_free)
+
 G_END_DECLS

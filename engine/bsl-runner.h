@@ -45,4 +45,6 @@ double          bsl_runner_get_steps_per_second (BslRunner *runner);   /* measur
 BslRuntime     *bsl_runner_lock           (BslRunner   *runner);
 void            bsl_runner_unlock         (BslRunner   *runner);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslRunner, bsl_runner_free)
+
 G_END_DECLS

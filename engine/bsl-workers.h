@@ -21,4 +21,6 @@ void        bsl_workers_run       (BslWorkers  *workers,
                                    gpointer     data,
                                    gsize        n_items);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslWorkers, bsl_workers_free)
+
 G_END_DECLS

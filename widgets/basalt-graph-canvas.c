@@ -9,7 +9,9 @@
 #include <math.h>
 #include <string.h>
 
-#include "basalt-graph-canvas.h"
+#include "basalt-graph-canvas-private.h"
+#include "basalt-canvas-groups.h"
+#include "bsl-strings.h"
 
 #define NODE_W      180.0
 #define HEADER_H     26.0
@@ -34,16 +36,8 @@ typedef enum
   DRAG_GROUP,
 } DragMode;
 
-/* A group of the graph's "groups" array: open, it is a frame around its members; collapsed, one
- * node standing for them, with the ports that connect them to the rest. */
-typedef struct
-{
-  char       *name;
-  GHashTable *members;
-  gboolean    collapsed;
-  gboolean    has_position;
-  double      x, y;
-} CanvasGroup;
+/* The groups as the canvas shows them (basalt-canvas-groups.c) */
+typedef BasaltCanvasGroup CanvasGroup;
 
 struct _BasaltGraphCanvas
 {
@@ -104,7 +98,6 @@ static GParamSpec *properties[N_PROPS];
 enum {
   PROCESS_DROPPED,
   PROCESSES_MOVED,
-  CONNECT_REQUESTED,
   PROCESS_ACTIVATED,
   SELECTION_CHANGED,
   POPULATE_MENU,
@@ -115,16 +108,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-replace_str (char       **slot,
-             const char  *value)
-{
-  char *copy = g_strdup (value);
-
-  g_free (*slot);
-  *slot = copy;
-}
 
 static void
 set_message (BasaltGraphCanvas *self,
@@ -242,110 +225,12 @@ find_process (BasaltGraphCanvas *self,
   return NULL;
 }
 
-static void
-canvas_group_free (gpointer data)
-{
-  CanvasGroup *group = data;
-
-  g_free (group->name);
-  g_hash_table_unref (group->members);
-  g_free (group);
-}
-
+/* The graph's groups changed: read them again. */
 static void
 parse_groups (BasaltGraphCanvas *self)
 {
-  JsonArray *array;
-
-  g_ptr_array_set_size (self->groups, 0);
-  if (self->graph == NULL || self->graph->groups == NULL || !JSON_NODE_HOLDS_ARRAY (self->graph->groups))
-    return;
-
-  array = json_node_get_array (self->graph->groups);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      JsonNode *element = json_array_get_element (array, i);
-      JsonObject *object;
-      JsonArray *members;
-      CanvasGroup *group;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      object = json_node_get_object (element);
-      if (json_object_get_string_member_with_default (object, "name", NULL) == NULL)
-        continue;
-
-      group = g_new0 (CanvasGroup, 1);
-      group->name = g_strdup (json_object_get_string_member (object, "name"));
-      group->members = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      group->collapsed = json_object_get_boolean_member_with_default (object, "collapsed", FALSE);
-      group->has_position = json_object_has_member (object, "x") && json_object_has_member (object, "y");
-      group->x = json_object_get_double_member_with_default (object, "x", 0);
-      group->y = json_object_get_double_member_with_default (object, "y", 0);
-      members = json_object_get_array_member (object, "members");
-      for (guint k = 0; members && k < json_array_get_length (members); k++)
-        {
-          const char *member = json_array_get_string_element (members, k);
-
-          if (member != NULL)
-            g_hash_table_add (group->members, g_strdup (member));
-        }
-      g_ptr_array_add (self->groups, group);
-    }
-}
-
-/* The collapsed group that hides a process, if any. */
-static CanvasGroup *
-hiding_group (BasaltGraphCanvas *self,
-              const char        *process)
-{
-  for (guint i = 0; i < self->groups->len; i++)
-    {
-      CanvasGroup *group = g_ptr_array_index (self->groups, i);
-
-      if (group->collapsed && g_hash_table_contains (group->members, process))
-        return group;
-    }
-  return NULL;
-}
-
-static CanvasGroup *
-find_group (BasaltGraphCanvas *self,
-            const char        *name)
-{
-  for (guint i = 0; i < self->groups->len; i++)
-    {
-      CanvasGroup *group = g_ptr_array_index (self->groups, i);
-
-      if (g_strcmp0 (group->name, name) == 0)
-        return group;
-    }
-  return NULL;
-}
-
-/* Endpoints ("proc.port") through which a group's members connect to the rest. */
-static void
-group_ports (BasaltGraphCanvas *self,
-             CanvasGroup       *group,
-             GPtrArray         *ins,
-             GPtrArray         *outs)
-{
-  for (guint i = 0; self->graph && i < self->graph->connections->len; i++)
-    {
-      const BslConnection *c = g_ptr_array_index (self->graph->connections, i);
-      gboolean from_in = g_hash_table_contains (group->members, c->from_process);
-      gboolean to_in = g_hash_table_contains (group->members, c->to_process);
-      char *endpoint;
-
-      if (from_in == to_in)
-        continue;
-      endpoint = from_in ? g_strdup_printf ("%s.%s", c->from_process, c->from_port)
-                         : g_strdup_printf ("%s.%s", c->to_process, c->to_port);
-      if (!g_ptr_array_find_with_equal_func (from_in ? outs : ins, endpoint, g_str_equal, NULL))
-        g_ptr_array_add (from_in ? outs : ins, endpoint);
-      else
-        g_free (endpoint);
-    }
+  g_clear_pointer (&self->groups, g_ptr_array_unref);
+  self->groups = basalt_canvas_groups_new (self->graph);
 }
 
 static double
@@ -404,7 +289,7 @@ group_port_point (BasaltGraphCanvas *self,
   guint row;
   double x, y;
 
-  group_ports (self, group, ins, outs);
+  basalt_canvas_group_ports (group, self->graph, ins, outs);
   if (!g_ptr_array_find_with_equal_func (out ? outs : ins, endpoint, g_str_equal, &row))
     return FALSE;
   group_origin (self, group, &x, &y);
@@ -430,7 +315,7 @@ pick_group (BasaltGraphCanvas *self,
 
       if (!group->collapsed)
         continue;
-      group_ports (self, group, ins, outs);
+      basalt_canvas_group_ports (group, self->graph, ins, outs);
       group_origin (self, group, &x, &y);
       if (cx >= x && cx <= x + NODE_W && cy >= y && cy <= y + group_height (ins->len, outs->len))
         return group;
@@ -480,7 +365,7 @@ endpoint_point (BasaltGraphCanvas *self,
 
   if (process == NULL || (spec = bsl_proc_type_find_port (process->type, port)) == NULL)
     return FALSE;
-  if ((group = hiding_group (self, process_name)) != NULL)
+  if ((group = basalt_canvas_groups_find_hiding (self->groups, process_name)) != NULL)
     {
       g_autofree char *endpoint = g_strdup_printf ("%s.%s", process_name, port);
 
@@ -501,8 +386,8 @@ wire_endpoints (BasaltGraphCanvas   *self,
   guint from_pos = 0, to_pos = 0;
   const BslProcess *from = find_process (self, connection->from_process, &from_pos);
   const BslProcess *to = find_process (self, connection->to_process, &to_pos);
-  CanvasGroup *from_group = hiding_group (self, connection->from_process);
-  CanvasGroup *to_group = hiding_group (self, connection->to_process);
+  CanvasGroup *from_group = basalt_canvas_groups_find_hiding (self->groups, connection->from_process);
+  CanvasGroup *to_group = basalt_canvas_groups_find_hiding (self->groups, connection->to_process);
 
   /* Wires inside a collapsed group are not drawn; wires into it end at its node. */
   if (from == NULL || to == NULL || (from_group != NULL && from_group == to_group))
@@ -658,7 +543,7 @@ basalt_graph_canvas_pick (BasaltGraphCanvas  *self,
 
       if (!group->collapsed)
         continue;
-      group_ports (self, group, ins, outs);
+      basalt_canvas_group_ports (group, self->graph, ins, outs);
       for (guint side = 0; side < 2; side++)
         {
           GPtrArray *endpoints = side == 0 ? ins : outs;
@@ -687,7 +572,7 @@ basalt_graph_canvas_pick (BasaltGraphCanvas  *self,
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i - 1);
       double x, y, h = node_height (process);
 
-      if (hiding_group (self, process->name) != NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, process->name) != NULL)
         continue;
       node_origin (self, process, i - 1, &x, &y);
 
@@ -891,7 +776,7 @@ draw_group_node (BasaltGraphCanvas *self,
   gboolean selected = g_strcmp0 (self->selected_group, group->name) == 0;
   double x, y, h;
 
-  group_ports (self, group, ins, outs);
+  basalt_canvas_group_ports (group, self->graph, ins, outs);
   group_origin (self, group, &x, &y);
   h = group_height (ins->len, outs->len);
 
@@ -1074,7 +959,7 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
     {
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
 
-      if (hiding_group (self, process->name) == NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, process->name) == NULL)
         draw_node (self, cr, layout, process, i);
     }
   for (guint i = 0; i < self->groups->len; i++)
@@ -1210,7 +1095,7 @@ basalt_graph_canvas_select_group (BasaltGraphCanvas *self,
 
   clear_selected_wire (self);
   g_hash_table_remove_all (self->selection);
-  if (name != NULL && find_group (self, name) != NULL)
+  if (name != NULL && basalt_canvas_groups_find (self->groups, name) != NULL)
     self->selected_group = g_strdup (name);
   emit_selection_changed (self);
 }
@@ -1229,7 +1114,7 @@ basalt_graph_canvas_is_visible (BasaltGraphCanvas *self,
 {
   g_return_val_if_fail (BASALT_IS_GRAPH_CANVAS (self), FALSE);
 
-  return find_process (self, process, NULL) != NULL && hiding_group (self, process) == NULL;
+  return find_process (self, process, NULL) != NULL && basalt_canvas_groups_find_hiding (self->groups, process) == NULL;
 }
 
 void
@@ -1296,7 +1181,7 @@ basalt_graph_canvas_select_rect (BasaltGraphCanvas *self,
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
       double x, y;
 
-      if (hiding_group (self, process->name) != NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, process->name) != NULL)
         continue;
       node_origin (self, process, i, &x, &y);
       if (x <= cx1 && x + NODE_W >= cx0 && y <= cy1 && y + node_height (process) >= cy0)
@@ -1389,8 +1274,8 @@ basalt_graph_canvas_begin_wire (BasaltGraphCanvas *self,
   if (process == NULL || (spec = bsl_proc_type_find_port (process->type, port)) == NULL)
     return FALSE;
 
-  replace_str (&self->wire_process, process_name);
-  replace_str (&self->wire_port, port);
+  bsl_set_str (&self->wire_process, process_name);
+  bsl_set_str (&self->wire_port, port);
   self->wire_direction = spec->direction;
   self->drag_mode = DRAG_WIRE;
   clear_hover (self);
@@ -1432,8 +1317,8 @@ basalt_graph_canvas_update_wire (BasaltGraphCanvas *self,
   if (g_strcmp0 (process, self->hover_process) == 0 && g_strcmp0 (port, self->hover_port) == 0)
     return self->hover_valid;
 
-  replace_str (&self->hover_process, process);
-  replace_str (&self->hover_port, port);
+  bsl_set_str (&self->hover_process, process);
+  bsl_set_str (&self->hover_port, port);
 
   /* The wire goes from where the drag started to where it is: the engine explains what is
    * wrong with that (wrong direction, shape mismatch, ...). */
@@ -1469,10 +1354,13 @@ basalt_graph_canvas_end_wire (BasaltGraphCanvas *self,
       g_autofree char *port = g_strdup (self->hover_port);
 
       clear_hover (self);
+      /* The owner makes the edit (the Designer page's graph.connect action). */
       if (self->wire_direction == BSL_PORT_OUT)
-        g_signal_emit (self, signals[CONNECT_REQUESTED], 0, self->wire_process, self->wire_port, process, port);
+        gtk_widget_activate_action (GTK_WIDGET (self), "graph.connect", "(ssss)",
+                                    self->wire_process, self->wire_port, process, port);
       else
-        g_signal_emit (self, signals[CONNECT_REQUESTED], 0, process, port, self->wire_process, self->wire_port);
+        gtk_widget_activate_action (GTK_WIDGET (self), "graph.connect", "(ssss)",
+                                    process, port, self->wire_process, self->wire_port);
     }
   else
     {
@@ -1552,7 +1440,7 @@ on_drag_begin (GtkGestureDrag    *gesture,
     {
       basalt_graph_canvas_select_group (self, group->name);
       self->drag_mode = DRAG_GROUP;
-      replace_str (&self->drag_group, group->name);
+      bsl_set_str (&self->drag_group, group->name);
       self->group_dx = self->group_dy = 0;
       return;
     }
@@ -1679,7 +1567,7 @@ on_drag_end (GtkGestureDrag    *gesture,
 
     case DRAG_GROUP:
       {
-        CanvasGroup *group = find_group (self, self->drag_group);
+        CanvasGroup *group = basalt_canvas_groups_find (self->groups, self->drag_group);
 
         if (group != NULL && fabs (ox) + fabs (oy) >= 2)
           {
@@ -1956,7 +1844,7 @@ basalt_graph_canvas_zoom_to_fit (BasaltGraphCanvas *self)
       const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
       double x, y;
 
-      if (hiding_group (self, process->name) != NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, process->name) != NULL)
         continue;
       node_origin (self, process, i, &x, &y);
       x0 = MIN (x0, x);
@@ -2114,7 +2002,7 @@ basalt_graph_canvas_refresh (BasaltGraphCanvas *self)
   g_return_if_fail (BASALT_IS_GRAPH_CANVAS (self));
 
   parse_groups (self);
-  if (self->selected_group != NULL && find_group (self, self->selected_group) == NULL)
+  if (self->selected_group != NULL && basalt_canvas_groups_find (self->groups, self->selected_group) == NULL)
     {
       g_clear_pointer (&self->selected_group, g_free);
       changed = TRUE;
@@ -2230,9 +2118,6 @@ basalt_graph_canvas_class_init (BasaltGraphCanvasClass *klass)
   signals[PROCESSES_MOVED] =
     g_signal_new ("processes-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRV, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
-  signals[CONNECT_REQUESTED] =
-    g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   signals[PROCESS_ACTIVATED] =
     g_signal_new ("process-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_STRING);
@@ -2268,7 +2153,7 @@ basalt_graph_canvas_init (BasaltGraphCanvas *self)
   self->zoom = 1.0;
   self->selection = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->probed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->groups = g_ptr_array_new_with_free_func (canvas_group_free);
+  self->groups = basalt_canvas_groups_new (NULL);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self), TRUE);

@@ -11,13 +11,14 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BasaltGraphCanvas, basalt_graph_canvas, BASALT, GRAPH_CANVAS, GtkWidget)
 
-/* The canvas shows a graph and turns gestures into requests (signals); it never edits the
- * graph itself, so the owner can make every edit an undoable command.
+/* The canvas shows a graph and turns gestures into requests (signals and actions); it never
+ * edits the graph itself, so the owner can make every edit an undoable command. A wire dropped
+ * on a port that accepts it activates graph.connect with (from_process, from_port, to_process,
+ * to_port).
  *
  * Signals:
  *   process-dropped (const char *type_name, double x, double y)   canvas units, node centre
  *   processes-moved (GStrv names, double dx, double dy)            canvas units
- *   connect-requested (from_process, from_port, to_process, to_port)
  *   process-activated (const char *name)                           double click
  *   selection-changed ()
  *   populate-menu (const char *name, GMenu *menu)                  before a node's menu opens
@@ -74,20 +75,6 @@ gboolean    basalt_graph_canvas_pick               (BasaltGraphCanvas *self,
                                                     double             wy,
                                                     char             **process,
                                                     char             **port);
-
-/* Wiring, as the drag gesture does it: begin at a port, move, end (connects when valid). */
-gboolean    basalt_graph_canvas_begin_wire         (BasaltGraphCanvas *self,
-                                                    const char        *process,
-                                                    const char        *port);
-/* Returns whether a wire dropped here would be accepted. */
-gboolean    basalt_graph_canvas_update_wire        (BasaltGraphCanvas *self,
-                                                    double             wx,
-                                                    double             wy);
-gboolean    basalt_graph_canvas_end_wire           (BasaltGraphCanvas *self,
-                                                    double             wx,
-                                                    double             wy);
-/* Why the wire under the pointer is refused (or was, at the last drop); NULL when it is not. */
-const char *basalt_graph_canvas_get_message        (BasaltGraphCanvas *self);
 
 /* View */
 double      basalt_graph_canvas_get_zoom           (BasaltGraphCanvas *self);

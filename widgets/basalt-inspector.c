@@ -12,7 +12,7 @@
 
 #include "basalt-equations-preview.h"
 #include "basalt-rule-editor.h"
-#include "basalt-inspector.h"
+#include "basalt-inspector-private.h"
 
 /* Above this many values an editor shows a summary instead of every number. */
 #define MAX_LISTED_VALUES 64
@@ -86,16 +86,10 @@ struct _BasaltInspector
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
 
 enum {
-  RENAME_REQUESTED,
   PARAM_CHANGED,
-  SHAPE_REQUESTED,
-  MODEL_REQUESTED,
-  PRESET_REQUESTED,
   EQUATIONS_REQUESTED,
   TEMPLATE_REQUESTED,
   LEARNING_RULE_REQUESTED,
-  CONNECT_REQUESTED,
-  DISCONNECT_REQUESTED,
   N_SIGNALS
 };
 
@@ -970,7 +964,8 @@ on_preset_selected (GtkDropDown     *dropdown,
     return;
 
   name = g_strdup (process->name);
-  g_signal_emit (self, signals[PRESET_REQUESTED], 0, name, process->type->presets[selected - 1].name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.apply-preset", "(ss)", name,
+                              process->type->presets[selected - 1].name);
   gtk_drop_down_set_selected (dropdown, 0);
 }
 
@@ -1287,7 +1282,9 @@ on_template_selected (GtkDropDown     *dropdown,
   self->template_process = g_strdup (process->name);
   self->template_name = templates[selected - 1].name;
   g_clear_handle_id (&self->template_source, g_source_remove);
-  self->template_source = g_idle_add (request_template, self);
+  /* At default priority, ahead of redrawing: a window that redraws every frame (a run going
+   * flat out on a busy machine) would otherwise never let an idle one run. */
+  self->template_source = g_idle_add_full (G_PRIORITY_DEFAULT, request_template, self, NULL);
   gtk_drop_down_set_selected (dropdown, 0);
 }
 
@@ -1467,9 +1464,10 @@ show_header (BasaltInspector  *self,
 /* Connections: what each port is wired to, and the ports it could be wired to (the same
  * check the canvas makes while a wire is dragged), so wiring works from the keyboard too. */
 
+/* Asks the Designer for the edit: its graph.connect and graph.disconnect actions. */
 static void
-emit_connection (GtkWidget *button,
-                 guint      signal_id)
+activate_connection (GtkWidget  *button,
+                     const char *action_name)
 {
   BasaltInspector *self = g_object_get_data (G_OBJECT (button), "basalt-inspector");
   const char *from = g_object_get_data (G_OBJECT (button), "basalt-from");
@@ -1477,14 +1475,14 @@ emit_connection (GtkWidget *button,
   g_auto(GStrv) a = g_strsplit (from, ".", 2);
   g_auto(GStrv) b = g_strsplit (to, ".", 2);
 
-  g_signal_emit (self, signal_id, 0, a[0], a[1], b[0], b[1]);
+  gtk_widget_activate_action (GTK_WIDGET (self), action_name, "(ssss)", a[0], a[1], b[0], b[1]);
 }
 
 static void
 on_disconnect_clicked (GtkButton *button,
                        gpointer   user_data)
 {
-  emit_connection (GTK_WIDGET (button), signals[DISCONNECT_REQUESTED]);
+  activate_connection (GTK_WIDGET (button), "graph.disconnect");
 }
 
 static void
@@ -1501,7 +1499,7 @@ on_connect_clicked (GtkButton *button,
   g_object_set_data_full (G_OBJECT (button), is_out ? "basalt-from" : "basalt-to", g_strdup (port), g_free);
   g_object_set_data_full (G_OBJECT (button), is_out ? "basalt-to" : "basalt-from",
                           g_strdup (gtk_string_object_get_string (item)), g_free);
-  emit_connection (GTK_WIDGET (button), signals[CONNECT_REQUESTED]);
+  activate_connection (GTK_WIDGET (button), "graph.connect");
 }
 
 static void
@@ -1682,7 +1680,7 @@ on_name_activate (GtkEntry        *entry,
     }
 
   show_header_error (self, NULL);
-  g_signal_emit (self, signals[RENAME_REQUESTED], 0, old_name, new_name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.rename-process", "(ss)", old_name, new_name);
 }
 
 static void
@@ -1733,7 +1731,17 @@ on_shape_activate (GtkEntry        *entry,
   {
     g_autofree char *process_name = g_strdup (process->name);
 
-    g_signal_emit (self, signals[SHAPE_REQUESTED], 0, process_name, value);
+    g_autoptr(GArray) dims_u64 = g_array_new (FALSE, FALSE, sizeof (guint64));
+
+    for (gsize i = 0; i < value->n; i++)
+      {
+        guint64 dim = (guint64) value->data[i];
+
+        g_array_append_val (dims_u64, dim);
+      }
+    gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-shape", "(s@at)", process_name,
+                                g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, dims_u64->data,
+                                                           dims_u64->len, sizeof (guint64)));
   }
 }
 
@@ -1764,7 +1772,7 @@ on_model_selected (GtkDropDown     *dropdown,
 
   show_header_error (self, NULL);
   name = g_strdup (process->name);
-  g_signal_emit (self, signals[MODEL_REQUESTED], 0, name, (int) tag);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-model", "(si)", name, (int) tag);
 }
 
 /* GObject */
@@ -1810,22 +1818,10 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   object_class->dispose = basalt_inspector_dispose;
   object_class->finalize = basalt_inspector_finalize;
 
-  signals[RENAME_REQUESTED] =
-    g_signal_new ("rename-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[PARAM_CHANGED] =
     g_signal_new ("param-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_POINTER);
-  signals[SHAPE_REQUESTED] =
-    g_signal_new ("shape-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
 
-  signals[MODEL_REQUESTED] =
-    g_signal_new ("model-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
-  signals[PRESET_REQUESTED] =
-    g_signal_new ("preset-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[EQUATIONS_REQUESTED] =
     g_signal_new ("equations-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
@@ -1835,12 +1831,6 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
   signals[TEMPLATE_REQUESTED] =
     g_signal_new ("template-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
-  signals[CONNECT_REQUESTED] =
-    g_signal_new ("connect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
-  signals[DISCONNECT_REQUESTED] =
-    g_signal_new ("disconnect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 4, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, stack);

@@ -15,6 +15,8 @@
 #include <cairo-svg.h>
 #include <plplot.h>
 
+#include "bsl-strings.h"
+
 #include "basalt-plot.h"
 
 #define DEFAULT_SPAN    200.0
@@ -111,18 +113,6 @@ static const PLINT palette[][3] = {
 
 /* Spikes get a colour of their own, so they can be told from axes and text in rendered pixels. */
 static const guint8 raster_rgb[3] = { 28, 113, 216 };
-
-/* GLib 2.74 has no g_set_str(). */
-static gboolean
-replace_string (char       **slot,
-                const char  *value)
-{
-  if (g_strcmp0 (*slot, value) == 0)
-    return FALSE;
-  g_free (*slot);
-  *slot = g_strdup (value);
-  return TRUE;
-}
 
 static void
 series_free (gpointer data)
@@ -751,7 +741,7 @@ basalt_plot_set_title (BasaltPlot *self,
 {
   g_return_if_fail (BASALT_IS_PLOT (self));
 
-  if (replace_string (&self->title, title))
+  if (bsl_set_str (&self->title, title))
     {
       gtk_widget_queue_draw (GTK_WIDGET (self));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
@@ -782,7 +772,7 @@ basalt_plot_set_y_label (BasaltPlot *self,
 {
   g_return_if_fail (BASALT_IS_PLOT (self));
 
-  if (replace_string (&self->y_label, label))
+  if (bsl_set_str (&self->y_label, label))
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -792,7 +782,7 @@ basalt_plot_set_empty_text (BasaltPlot *self,
 {
   g_return_if_fail (BASALT_IS_PLOT (self));
 
-  if (replace_string (&self->empty_text, text))
+  if (bsl_set_str (&self->empty_text, text))
     gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -129,4 +129,6 @@ BslArray       *bsl_fit_problem_dup_var          (const BslFitProblem   *problem
 BslProcess     *bsl_fit_problem_dup_process      (const BslFitProblem   *problem,
                                                   const double          *x);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslFitProblem, bsl_fit_problem_free)
+
 G_END_DECLS

@@ -89,4 +89,6 @@ gboolean          bsl_fit_write_history_csv  (BslFit              *fit,
                                               gboolean             sort_by_value,
                                               GError             **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslFit, bsl_fit_free)
+
 G_END_DECLS

@@ -116,4 +116,6 @@ gboolean      bsl_optimizer_write_history_csv   (BslOptimizer       *optimizer,
                                                  gboolean            sort_by_value,
                                                  GError            **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslOptimizer, bsl_optimizer_free)
+
 G_END_DECLS

@@ -106,4 +106,6 @@ BslQuantizeResult *bsl_quantize_network     (const BslGraph          *graph,
                                              BslGraph               **fixed_graph,
                                              GError                 **error);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslQuantizeResult, bsl_quantize_result_free)
+
 G_END_DECLS

@@ -14,6 +14,8 @@
 #include "basalt-application.h"
 #include "basalt-plot.h"
 #include "basalt-rule-editor.h"
+#include "basalt-graph-canvas-private.h"
+#include "basalt-inspector-private.h"
 #include "basalt-window.h"
 #include "bsl-equations-templates.h"
 #include "test-gui-util.h"
@@ -139,11 +141,12 @@ select_process (Fixture    *f,
   g_assert_cmpstr (basalt_inspector_get_process (f->inspector), ==, name);
 }
 
+/* From the canvas, as its menus and shortcuts do: both the window's and the Designer's actions. */
 static void
 activate (Fixture    *f,
           const char *action)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), action, NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), action, NULL));
 }
 
 static double
@@ -275,7 +278,7 @@ test_refused_wires (Fixture       *f,
   g_assert_cmpuint (graph->connections->len, ==, 2);
 
   /* Under fixed_pt the inspector refuses what Loihi 2 cannot hold. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "sim.tag", "s", "fixed_pt"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "sim.tag", "s", "fixed_pt"));
   g_assert_cmpint (graph->run_tag, ==, BSL_TAG_FIXED_PT);
   select_process (f, "lif2");
   g_assert_false (basalt_inspector_enter_param (f->inspector, "vth", "2.5"));
@@ -625,7 +628,7 @@ test_groups (Fixture       *f,
   /* Double-click opens it, the menu closes it again. */
   g_signal_emit_by_name (f->canvas, "group-activated", "group1");
   g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "input"));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "graph.close-group", "s", "group1"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.close-group", "s", "group1"));
   g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "input"));
 
   /* Renaming a member keeps it in the group. */
@@ -664,7 +667,7 @@ test_groups (Fixture       *f,
   g_assert_cmpuint (graph->connections->len, ==, 2);
 
   /* Ungroup */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "graph.ungroup", "s", "group1"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.ungroup", "s", "group1"));
   g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "source"));
   g_clear_pointer (&group, g_free);
   group = basalt_document_dup_group_of (f->document, "source");
@@ -675,6 +678,23 @@ test_groups (Fixture       *f,
  * actions, and About is in the menu. (Neither is shown here: GTK 4.8's own shortcuts and About
  * windows warn about a label of theirs measuring -4 px under Xvfb.) */
 /* File > Import NIR and File > Export, as the menu items call them. */
+/* Actions are installed on the widget classes (gtk_widget_class_install_action). */
+static gboolean
+has_class_action (GtkWidget  *widget,
+                  const char *name)
+{
+  GType owner;
+  const char *action_name;
+  const GVariantType *parameter_type;
+  const char *property_name;
+
+  for (guint i = 0; gtk_widget_class_query_action (GTK_WIDGET_GET_CLASS (widget), i, &owner, &action_name,
+                                                   &parameter_type, &property_name); i++)
+    if (g_str_equal (action_name, name))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_import_export (Fixture       *f,
                     gconstpointer  data)
@@ -696,8 +716,8 @@ test_import_export (Fixture       *f,
   REQUIRE_DISPLAY (have_display);
 
   /* The menu's actions exist. */
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "import-nir"));
-  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), "export"));
+  g_assert_true (has_class_action (GTK_WIDGET (f->window), "win.import-nir"));
+  g_assert_true (has_class_action (GTK_WIDGET (f->window), "win.export"));
 
   g_assert_true (basalt_window_import_nir (f->window, file, notes, &error));
   g_assert_no_error (error);
@@ -741,7 +761,7 @@ test_menu_labels (Fixture       *f,
 
   REQUIRE_DISPLAY (have_display);
 
-  ui = g_resources_lookup_data ("/org/basalt/Basalt/ui/basalt-window.ui", 0, NULL);
+  ui = g_resources_lookup_data ("/org/basalt/Basalt/ui/basalt-designer-page.ui", 0, NULL);
   g_assert_nonnull (ui);
   text = g_bytes_get_data (ui, NULL);
   g_assert_nonnull (strstr (text, "floating__pt (double precision)"));
@@ -771,7 +791,7 @@ test_help_and_about (Fixture       *f,
     g_auto(GStrv) actions = gtk_application_list_action_descriptions (GTK_APPLICATION (app));
     guint n_win = 0;
 
-    g_assert_cmpuint (g_strv_length (actions), >=, 20);
+    g_assert_cmpuint (g_strv_length (actions), >=, 10);
     for (guint i = 0; actions[i]; i++)
       {
         g_autofree char *name = NULL;
@@ -780,10 +800,38 @@ test_help_and_about (Fixture       *f,
         g_assert_true (g_action_parse_detailed_name (actions[i], &name, &target, NULL));
         if (!g_str_has_prefix (name, "win."))
           continue;
-        g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), name + 4));
+        /* win.show-help-overlay is GtkApplicationWindow's own; the others are Basalt's. */
+        g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->window), name + 4) ||
+                       has_class_action (GTK_WIDGET (f->window), name));
         n_win++;
       }
     g_assert_cmpuint (n_win, >=, 8);
+  }
+
+  /* Every shortcut of the Designer (F5, Ctrl+0, ...) names an action the Designer has. */
+  {
+    GtkWidget *page = GTK_WIDGET (basalt_window_get_designer_page (f->window));
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (page);
+    guint n_shortcuts = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+          continue;
+        for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+          {
+            g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+            GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+
+            if (!GTK_IS_NAMED_ACTION (action))
+              continue;
+            g_assert_true (has_class_action (page, gtk_named_action_get_action_name (GTK_NAMED_ACTION (action))));
+            n_shortcuts++;
+          }
+      }
+    g_assert_cmpuint (n_shortcuts, >=, 10);
   }
 }
 
@@ -873,6 +921,173 @@ raster_pixels (BasaltPlot *plot)
   basalt_plot_get_raster_rgb (&r, &g, &b);
   pixels = gui_render_widget (GTK_WIDGET (plot), &w, &h);
   return gui_count_color (pixels, w, h, r, g, b);
+}
+
+/* The Designer's keys work wherever the focus is while it is shown: F5 runs and pauses, Shift+F5
+ * goes back to step 0, typed through the X server as a person would. */
+static gboolean
+simulation_running (gpointer data)
+{
+  return basalt_simulation_get_state (data) == BASALT_SIMULATION_RUNNING;
+}
+
+static gboolean
+simulation_paused (gpointer data)
+{
+  return basalt_simulation_get_state (data) == BASALT_SIMULATION_PAUSED;
+}
+
+static GtkWidget *
+find_actionable (GtkWidget  *widget,
+                 const char *action_name)
+{
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_actionable (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+run_button_pauses (gpointer data)
+{
+  return g_strcmp0 (gtk_widget_get_tooltip_text (data), "Pause (F5)") == 0 &&
+         g_strcmp0 (gtk_button_get_icon_name (data), "media-playback-pause-symbolic") == 0;
+}
+
+static void
+count_notify (guint *n)
+{
+  (*n)++;
+}
+
+static gboolean
+several_notes (gpointer data)
+{
+  return *(guint *) data >= 3;
+}
+
+static gboolean
+focus_in_palette (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (data));
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (basalt_window_get_palette (data)));
+}
+
+static gboolean
+at_step_0 (gpointer data)
+{
+  return basalt_simulation_get_time (data) == 0;
+}
+
+static gboolean
+at_step_1 (gpointer data)
+{
+  return basalt_simulation_get_time (data) == 1;
+}
+
+static gboolean
+widget_hidden (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+static void
+test_run_keys (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), "lif-bias.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BasaltSimulation *simulation;
+  GtkWidget *canvas, *run_button;
+  guint n_time_notes = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  simulation = basalt_window_get_simulation (f->window);
+  canvas = GTK_WIDGET (f->canvas);
+  run_button = find_actionable (GTK_WIDGET (basalt_window_get_designer_page (f->window)), "sim.run-pause");
+  g_assert_nonnull (run_button);
+
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  if (!gui_pointer_to (canvas, gtk_widget_get_width (canvas) / 2.0, gtk_widget_get_height (canvas) / 2.0))
+    {
+      g_test_skip ("no xdotool or no X display");
+      return;
+    }
+  gui_xdotool ("click", "1", NULL);
+
+  /* Ctrl+F puts the focus into the palette's search; the keys still reach the Designer. */
+  g_assert_true (gui_xdotool ("key", "ctrl+f", NULL));
+  g_assert_true (gui_wait_until (focus_in_palette, f->window, 5));
+
+  g_assert_true (gui_xdotool ("key", "F5", NULL));
+  g_assert_true (gui_wait_until (simulation_running, simulation, 5));
+
+  /* While it runs, the step and the Run button follow the simulation's properties, which it
+   * updates itself: nobody here asks it to. */
+  g_signal_connect_swapped (simulation, "notify::time", G_CALLBACK (count_notify), &n_time_notes);
+  g_assert_true (gui_wait_until (run_button_pauses, run_button, 5));
+  g_assert_true (gui_wait_until (several_notes, &n_time_notes, 5));
+  g_signal_handlers_disconnect_by_data (simulation, &n_time_notes);
+
+  g_assert_true (gui_xdotool ("key", "F5", NULL));
+  g_assert_true (gui_wait_until (simulation_paused, simulation, 5));
+  g_assert_cmpint (basalt_simulation_get_time (simulation), >, 0);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (run_button), ==, "Run (F5)");
+
+  g_assert_true (gui_xdotool ("key", "shift+F5", NULL));
+  g_assert_true (gui_wait_until (at_step_0, simulation, 5));
+  g_assert_true (gui_xdotool ("key", "F6", NULL));
+  g_assert_true (gui_wait_until (at_step_1, simulation, 5));
+
+  /* On the Tuner page the Designer's keys are not active. */
+  g_assert_true (gui_xdotool ("key", "alt+2", NULL));
+  g_assert_true (gui_wait_until (widget_hidden, basalt_window_get_designer_page (f->window), 5));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (basalt_window_get_stack (f->window)), ==, "tuner");
+  g_assert_true (gui_xdotool ("key", "F6", NULL));
+  gui_spin (0.3);
+  g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 1);
+}
+
+/* A network that names its probes is recorded as it says, in the Designer as by `basalt run`. */
+static void
+test_run_named_probes (Fixture       *f,
+                       gconstpointer  data)
+{
+  static const char network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\"},"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [3],"
+    "   \"params\": {\"du\": 4095, \"vth\": 100, \"bias_mant\": [100, 50, 7], \"bias_exp\": 6}}],"
+    " \"connections\": [], \"probes\": [\"lif.u\"]}";
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  BasaltSimulation *simulation;
+
+  REQUIRE_DISPLAY (have_display);
+
+  path = g_build_filename (f->dir, "named-probes.basalt", NULL);
+  g_assert_true (g_file_set_contents (path, network, -1, NULL));
+  file = g_file_new_for_path (path);
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+
+  simulation = basalt_window_get_simulation (f->window);
+  g_assert_true (basalt_window_run (f->window, 20, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 1);
+  g_assert_cmpstr (basalt_simulation_get_target (simulation, 0), ==, "lif.u");
 }
 
 static void
@@ -1261,7 +1476,7 @@ test_canvas_view (Fixture       *f,
   g_signal_emit_by_name (f->canvas, "populate-menu", "lif2", menu);
   g_assert_true (menu_has_action (G_MENU_MODEL (menu), "graph.add-probe", "lif2.s_out"));
   g_assert_true (menu_has_action (G_MENU_MODEL (menu), "graph.add-probe", "lif2.v"));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "graph.add-probe", "s", "lif2.v"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.add-probe", "s", "lif2.v"));
   g_assert_true (basalt_simulation_has_probe (simulation, "lif2.v"));
 
   /* A chosen probe replaces the defaults, and records while the network runs. */
@@ -1305,7 +1520,7 @@ test_canvas_view (Fixture       *f,
   }
 
   /* Removing the probe removes its plot. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "sim.remove-probe", "s", "lif2.v"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "sim.remove-probe", "s", "lif2.v"));
   g_assert_false (basalt_simulation_has_probe (simulation, "lif2.v"));
   g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 0);
 }
@@ -1464,6 +1679,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/designer/learning-rule-editor", Fixture, NULL, fixture_set_up,
               test_learning_rule_editor, fixture_tear_down);
+  g_test_add ("/designer/run-keys", Fixture, NULL, fixture_set_up, test_run_keys, fixture_tear_down);
+  g_test_add ("/designer/run-named-probes", Fixture, NULL, fixture_set_up, test_run_named_probes, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
   g_test_add ("/designer/equations-while-running", Fixture, NULL, fixture_set_up,
               test_equations_while_running, fixture_tear_down);

@@ -10,6 +10,7 @@
 
 #include "basalt-application.h"
 #include "basalt-equations-preview.h"
+#include "basalt-inspector-private.h"
 #include "basalt-plot.h"
 #include "basalt-window.h"
 #include "test-gui-util.h"

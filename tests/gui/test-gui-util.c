@@ -4,6 +4,8 @@
 
 #include <stdlib.h>
 
+#include <gdk/x11/gdkx.h>
+
 #include "test-gui-util.h"
 
 gboolean
@@ -97,4 +99,54 @@ gui_count_color (const guchar *pixels,
       }
 
   return hits;
+}
+
+gboolean
+gui_xdotool (const char *first_arg,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *program = g_find_program_in_path ("xdotool");
+  va_list args;
+  int status = -1;
+
+  if (program == NULL || g_getenv ("DISPLAY") == NULL)
+    return FALSE;
+
+  g_ptr_array_add (argv, program);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, NULL))
+    return FALSE;
+  /* The X server delivers the events to the application's event queue: let it read them. */
+  gui_spin (0.1);
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+gboolean
+gui_pointer_to (GtkWidget *widget,
+                double     x,
+                double     y)
+{
+  GtkNative *native = gtk_widget_get_native (widget);
+  GdkSurface *surface = native ? gtk_native_get_surface (native) : NULL;
+  graphene_point_t point;
+  double surface_x, surface_y;
+  g_autofree char *window_id = NULL;
+  g_autofree char *text_x = NULL;
+  g_autofree char *text_y = NULL;
+
+  if (surface == NULL || !GDK_IS_X11_SURFACE (surface) ||
+      !gtk_widget_compute_point (widget, GTK_WIDGET (native), &GRAPHENE_POINT_INIT (x, y), &point))
+    return FALSE;
+  gtk_native_get_surface_transform (native, &surface_x, &surface_y);
+
+  window_id = g_strdup_printf ("%lu", (unsigned long) gdk_x11_surface_get_xid (surface));
+  text_x = g_strdup_printf ("%d", (int) (point.x + surface_x));
+  text_y = g_strdup_printf ("%d", (int) (point.y + surface_y));
+  return gui_xdotool ("mousemove", "--sync", "--window", window_id, text_x, text_y, NULL);
 }

@@ -40,4 +40,13 @@ guint     gui_count_color      (const guchar *pixels,
                                 guint8        g,
                                 guint8        b);
 
+/* Input as a person gives it, through the X server: runs xdotool with these arguments
+ * (e.g. "key", "F5", NULL). FALSE when there is no xdotool or no X display. */
+gboolean  gui_xdotool          (const char *first_arg,
+                                ...) G_GNUC_NULL_TERMINATED;
+/* Moves the X pointer over the point (x, y) of a mapped widget. */
+gboolean  gui_pointer_to       (GtkWidget  *widget,
+                                double      x,
+                                double      y);
+
 G_END_DECLS

@@ -13,7 +13,7 @@
 #include "bsl-network-file.h"
 #include "bsl-proc-type.h"
 
-#include "basalt-inspector.h"
+#include "basalt-inspector-private.h"
 #include "basalt-palette.h"
 #include "basalt-plot.h"
 #include "test-gui-util.h"
