@@ -306,6 +306,7 @@ read_process (BslGraph    *graph,
     {
       JsonObject *eq;
       BslEquationsText text = { 0 };
+      g_autofree char *input = NULL;
 
       if (!bsl_proc_type_is_equations (type) || !JSON_NODE_HOLDS_OBJECT (member))
         {
@@ -316,8 +317,18 @@ read_process (BslGraph    *graph,
           return FALSE;
         }
       eq = json_node_get_object (member);
+      if (json_object_has_member (eq, "input"))
+        input = bsl_equations_input_from_json (json_object_get_member (eq, "input"));
+      if (json_object_has_member (eq, "input") && input == NULL)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "process '%s' (%s): \"equations\": \"input\" must be a variable name or "
+                       "an object mapping port names to variables", name, type_name);
+          return FALSE;
+        }
       for (guint k = 0; k < G_N_ELEMENTS (equations_keys); k++)
         if (json_object_has_member (eq, equations_keys[k]) &&
+            strcmp (equations_keys[k], "input") != 0 &&
             member_string (eq, equations_keys[k]) == NULL)
           {
             g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
@@ -329,7 +340,7 @@ read_process (BslGraph    *graph,
       text.threshold = member_string (eq, "threshold") ?: "";
       text.reset = member_string (eq, "reset") ?: "";
       text.refractory = member_string (eq, "refractory") ?: "";
-      text.input = member_string (eq, "input") ?: "";
+      text.input = input != NULL ? input : "";
       text.method = member_string (eq, "method") ?: "euler";
       if (!bsl_process_set_equations (process, &text, error))
         return FALSE;
@@ -753,7 +764,7 @@ process_to_json (const BslProcess *process)
       json_object_set_string_member (eq, "threshold", text.threshold);
       json_object_set_string_member (eq, "reset", text.reset);
       json_object_set_string_member (eq, "refractory", text.refractory);
-      json_object_set_string_member (eq, "input", text.input);
+      json_object_set_member (eq, "input", bsl_equations_input_to_json (text.input));
       json_object_set_string_member (eq, "method", text.method);
       json_object_set_object_member (object, "equations", eq);
     }

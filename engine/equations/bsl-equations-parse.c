@@ -58,12 +58,12 @@ static const struct { const char *name; BslEqOp op; guint n_args; } functions[] 
 };
 
 static const char *const builtin_names[BSL_EQ_N_BUILTINS] = {
-  "t", "dt", "not_refractory", "lastspike", NULL,
+  "t", "dt", "not_refractory", "lastspike", NULL, "i", "N",
 };
 
 static const char *const reserved[] = {
   "t", "dt", "not_refractory", "lastspike", "xi", "and", "or", "not", "True", "False",
-  "refractory",
+  "refractory", "i", "N", "refractory_until", "t_in_timesteps",
 };
 
 /* ---- errors ---- */
@@ -1610,6 +1610,7 @@ bsl_eq_model_free (BslEqModel *m)
   g_array_unref (m->params);
   g_array_unref (m->subexprs);
   g_array_unref (m->reset);
+  g_clear_pointer (&m->inputs, g_array_unref);
   g_free (m->sub_deps);
   g_free (m->lin_a);
   g_free (m->lin_b);
@@ -1799,7 +1800,6 @@ bsl_eq_model_parse (const char  *model,
   g_array_set_clear_func (m->states, symbol_clear);
   g_array_set_clear_func (m->params, symbol_clear);
   g_array_set_clear_func (m->subexprs, symbol_clear);
-  m->input_state = -1;
   p.m = m;
   p.error = error;
 
@@ -1890,23 +1890,8 @@ bsl_eq_model_parse (const char  *model,
         }
       parser_clear (&p);
     }
-  if (!is_blank (input_var))
-    {
-      g_autofree char *name = g_strstrip (g_strdup (input_var));
-
-      if (find_symbol (m->states, name, &m->input_state) == NULL)
-        {
-          g_autoptr (GString) names = g_string_new (NULL);
-
-          for (guint i = 0; i < m->states->len; i++)
-            g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
-                                    g_array_index (m->states, BslEqSymbol, i).name);
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "input variable: '%s' is not a state variable of the model "
-                       "(state variables: %s)", name, names->str);
-          goto out;
-        }
-    }
+  if (!bsl_eq_model_set_inputs (m, is_blank (input_var) ? NULL : input_var, error))
+    goto out;
   linearise (m);
   ok = TRUE;
 

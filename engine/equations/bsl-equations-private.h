@@ -29,6 +29,9 @@ BslEqDim  bsl_eq_dim_pow          (const BslEqDim *a,
 char     *bsl_eq_dim_to_unit      (const BslEqDim *a);
 char     *bsl_eq_dim_describe     (const BslEqDim *a);
 /* A unit or prefixed unit name ("mV", "msecond", "Mohm", "cm2"): its value in SI and dimension. */
+/* Brian2's unit names (bsl-equations-unit-names.c), in strcmp order. */
+extern const char *const bsl_eq_unit_names[];
+extern const unsigned bsl_eq_n_unit_names;
 gboolean  bsl_eq_unit_lookup      (const char     *name,
                                    double         *scale,
                                    BslEqDim       *dim);
@@ -99,6 +102,8 @@ typedef enum
   BSL_EQ_BUILTIN_NOT_REFRACTORY,
   BSL_EQ_BUILTIN_LASTSPIKE,
   BSL_EQ_BUILTIN_SPIKE,          /* internal: the mask of the reset */
+  BSL_EQ_BUILTIN_INDEX,          /* i: the neuron's index in its population */
+  BSL_EQ_BUILTIN_N,              /* N: the population's size */
   BSL_EQ_N_BUILTINS
 } BslEqBuiltin;
 
@@ -149,6 +154,24 @@ typedef struct
   BslEqNode *value;       /* the full new value (compound assignments are expanded) */
 } BslEqStatement;
 
+/* What the reset of the previous step does to an increment of an input variable, which
+ * Brian2 applies between the threshold test and the reset (bsl-equations.c). */
+typedef enum
+{
+  BSL_EQ_RESET_KEEPS,       /* the reset leaves it or shifts it by a value free of it */
+  BSL_EQ_RESET_OVERWRITES,  /* the reset assigns a value free of it: the increment is lost */
+  BSL_EQ_RESET_OTHER,       /* anything else: the increment lands after the reset */
+} BslEqResetEffect;
+
+/* One input port: what arrives is added to a state variable or, for a parameter, is its
+ * value for the step (a current). */
+typedef struct
+{
+  char *port;
+  int state, param;       /* one of them is -1 */
+  BslEqResetEffect reset_effect;
+} BslEqInput;
+
 /* The parsed, resolved and checked model. */
 typedef struct
 {
@@ -159,7 +182,8 @@ typedef struct
   BslEqNode *threshold;
   GArray *reset;          /* BslEqStatement */
   BslEqNode *refractory;
-  int input_state;
+  int input_state;        /* the first input port's state, -1 when none */
+  GArray *inputs;         /* BslEqInput */
   /* which states each subexpression depends on: n_subexprs * n_states, -1 = not known yet */
   gint8 *sub_deps;
   guint n_split_nodes;
@@ -175,6 +199,10 @@ BslEqModel *bsl_eq_model_parse    (const char  *model,
                                    const char  *input_var,
                                    GError     **error);
 void        bsl_eq_model_free     (BslEqModel  *m);
+/* The input ports (bsl-equations-inputs.c), after the reset is parsed. */
+gboolean    bsl_eq_model_set_inputs (BslEqModel  *m,
+                                     const char  *spec,
+                                     GError     **error);
 gboolean    bsl_eq_node_depends_on_state (BslEqModel *m,
                                           BslEqNode  *node,
                                           int         state);
@@ -250,6 +278,9 @@ typedef struct
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);
+/* The generated step takes one input array: at most one port, on a state variable. */
+gboolean    bsl_eq_source_check_inputs (const BslEquations  *eq,
+                                        GError             **error);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-error.h"
 #include "bsl-equations-private.h"
 
 static char *
@@ -101,7 +102,9 @@ operand (const BslEqSource *src,
          guint              slot)
 {
   const BslEqCode *code = src->eq->code;
-  static const char *const builtin[BSL_EQ_N_BUILTINS] = { "t", "dt", "nr", "ls", "sp" };
+  static const char *const builtin[BSL_EQ_N_BUILTINS] = {
+    "t", "dt", "nr", "ls", "sp", "idx", "nn",
+  };
 
   if (slot < code->first_state)
     return g_strdup_printf ("r[%u]", slot);
@@ -134,6 +137,22 @@ bsl_eq_source_program (BslEqSource        *src,
 #pragma GCC diagnostic pop
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);
     }
+}
+
+gboolean
+bsl_eq_source_check_inputs (const BslEquations  *eq,
+                            GError             **error)
+{
+  const GArray *inputs = eq->m->inputs;
+
+  if (inputs->len > 1 || (inputs->len == 1 && g_array_index (inputs, BslEqInput, 0).param >= 0))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "the source of a model with %s cannot be written yet",
+                   inputs->len > 1 ? "several input ports" : "an input port on a parameter");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

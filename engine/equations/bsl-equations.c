@@ -208,6 +208,44 @@ bsl_equations_get_input_state (const BslEquations *eq)
   return eq->m->input_state;
 }
 
+guint
+bsl_equations_get_n_inputs (const BslEquations *eq)
+{
+  return eq->m->inputs->len;
+}
+
+static const BslEqInput *
+input (const BslEquations *eq,
+       guint               k)
+{
+  return &g_array_index (eq->m->inputs, BslEqInput, k);
+}
+
+const char *
+bsl_equations_get_input_port (const BslEquations *eq,
+                              guint               k)
+{
+  g_return_val_if_fail (k < eq->m->inputs->len, NULL);
+  return input (eq, k)->port;
+}
+
+const char *
+bsl_equations_get_input_target (const BslEquations *eq,
+                                guint               k)
+{
+  g_return_val_if_fail (k < eq->m->inputs->len, NULL);
+  return input (eq, k)->state >= 0 ? state (eq, input (eq, k)->state)->name
+    : param (eq, input (eq, k)->param)->name;
+}
+
+gboolean
+bsl_equations_get_input_sets_param (const BslEquations *eq,
+                                    guint               k)
+{
+  g_return_val_if_fail (k < eq->m->inputs->len, FALSE);
+  return input (eq, k)->param >= 0;
+}
+
 gint
 bsl_equations_get_threshold_state (const BslEquations *eq)
 {
@@ -398,10 +436,14 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
       builtin[BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK + i] = 1.0;
       builtin[BSL_EQ_BUILTIN_LASTSPIKE * BLOCK + i] = -INFINITY;
       builtin[BSL_EQ_BUILTIN_SPIKE * BLOCK + i] = 0.0;
+      builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n;
     }
   for (gsize off = 0; off < n; off += BLOCK)
     {
       guint len = (guint) MIN ((gsize) BLOCK, n - off);
+
+      for (guint i = 0; i < len; i++)
+        builtin[BSL_EQ_BUILTIN_INDEX * BLOCK + i] = (double) (off + i);
 
       for (guint k = 0; k < ns; k++)
         slot[code->first_state + k] = states[k] + off;
@@ -410,6 +452,365 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
       run (&code->deriv, slot, len);
       for (guint k = 0; k < ns; k++)
         memcpy (derivs[k] + off, slot[code->deriv.out[k]], len * sizeof (double));
+    }
+}
+
+/* Scratch of one call: the slot table and the blocks behind it. */
+typedef struct
+{
+  const BslEquations *eq;
+  double **slot;
+  double *builtin, *xs, *k[3], *nr, *bls, *spike, *bt;
+  double dt, t0, dstep;
+  guint len;
+  gsize off;
+} Block;
+
+static gboolean
+held_now (const BslEquations *eq,
+          guint               k)
+{
+  return eq->m->refractory != NULL && state (eq, k)->held;
+}
+
+/* What arrived at the ports is Brian2's on_pre of the previous step: added before that step's
+ * reset (lost where the reset overwrites the variable) and only where the neuron was not
+ * refractory after that step's threshold test, for (unless refractory) variables. A port on a
+ * parameter sets it for the step. */
+static void
+apply_inputs (Block                     *b,
+              const BslEquationsContext *ctx,
+              double *const             *states,
+              double *const             *params,
+              const double              *ls)
+{
+  const BslEqModel *m = b->eq->m;
+  const double *period = m->refractory != NULL ? b->slot[b->eq->code->refractory.out[0]] : NULL;
+
+  for (guint p = 0; ctx != NULL && ctx->inputs != NULL && p < m->inputs->len; p++)
+    {
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, p);
+      const double *u = ctx->inputs[p];
+      gboolean gate_refractory, gate_reset;
+      double *x;
+
+      if (u == NULL)
+        continue;
+      u += b->off;
+      if (in->param >= 0)
+        {
+          memcpy (params[in->param] + b->off, u, b->len * sizeof (double));
+          continue;
+        }
+      x = states[in->state] + b->off;
+      gate_refractory = period != NULL && state (b->eq, in->state)->held;
+      gate_reset = in->reset_effect == BSL_EQ_RESET_OVERWRITES;
+      for (guint i = 0; i < b->len; i++)
+        {
+          double since = b->dstep - 1.0 - ls[i];
+
+          if (gate_refractory && since < floor (period[i] / b->dt + 1e-3))
+            continue;
+          if (gate_reset && since == 0.0)
+            continue;
+          x[i] = x[i] + u[i];
+        }
+    }
+}
+
+static void
+integrate_euler (Block         *b,
+                 double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < b->eq->m->states->len; k++)
+    {
+      double *x = states[k] + b->off;
+      const double *f = b->slot[code->deriv.out[k]];
+
+      if (held_now (b->eq, k))
+        for (guint i = 0; i < b->len; i++)
+          x[i] = b->nr[i] != 0.0 ? x[i] + b->dt * f[i] : x[i];
+      else
+        for (guint i = 0; i < b->len; i++)
+          x[i] = x[i] + b->dt * f[i];
+    }
+}
+
+static void
+integrate_exponential_euler (Block         *b,
+                             double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len;
+
+  run (&code->linear, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      double *x = states[k] + b->off;
+      const double *A = b->slot[code->linear.out[k]];
+      const double *B = b->slot[code->linear.out[ns + k]];
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          {
+            /* x e^z + B dt (e^z - 1)/z, with e^z - 1 exact for small z */
+            double z = A[i] * b->dt;
+            double em1 = expm1 (z);
+            double phi = z == 0.0 ? 1.0 : em1 / z;
+
+            x[i] = x[i] + (x[i] * em1 + B[i] * b->dt * phi);
+          }
+    }
+}
+
+static void
+integrate_rk4 (Block         *b,
+               double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len;
+
+  for (guint stage = 0; stage < 4; stage++)
+    {
+      double ts = stage == 0 ? b->t0 : stage < 3 ? b->t0 + 0.5 * b->dt : b->t0 + b->dt;
+
+      for (guint i = 0; i < b->len; i++)
+        b->bt[i] = ts;
+      for (guint k = 0; k < ns; k++)
+        b->slot[code->first_state + k] = stage == 0 ? states[k] + b->off
+          : b->xs + (gsize) k * BLOCK;
+      run (&code->deriv, b->slot, b->len);
+      for (guint k = 0; k < ns; k++)
+        {
+          double *x = states[k] + b->off;
+          const double *f = b->slot[code->deriv.out[k]];
+          gboolean held = held_now (b->eq, k);
+
+          if (stage < 3)
+            {
+              double *kn = b->k[stage] + (gsize) k * BLOCK;
+
+              for (guint i = 0; i < b->len; i++)
+                kn[i] = held && b->nr[i] == 0.0 ? 0.0 : b->dt * f[i];
+            }
+          else
+            {
+              const double *a1 = b->k[0] + (gsize) k * BLOCK;
+              const double *a2 = b->k[1] + (gsize) k * BLOCK;
+              const double *a3 = b->k[2] + (gsize) k * BLOCK;
+
+              for (guint i = 0; i < b->len; i++)
+                {
+                  double a4 = held && b->nr[i] == 0.0 ? 0.0 : b->dt * f[i];
+
+                  x[i] = x[i] + a1[i] / 6.0 + a2[i] / 3.0 + a3[i] / 3.0 + a4 / 6.0;
+                }
+            }
+        }
+      /* the next stage's state, once every slope of this stage is known */
+      for (guint k = 0; stage < 3 && k < ns; k++)
+        {
+          const double *x = states[k] + b->off;
+          const double *kn = b->k[stage] + (gsize) k * BLOCK;
+          double *xk = b->xs + (gsize) k * BLOCK;
+
+          for (guint i = 0; i < b->len; i++)
+            xk[i] = stage < 2 ? x[i] + 0.5 * kn[i] : x[i] + kn[i];
+        }
+    }
+  for (guint k = 0; k < ns; k++)
+    b->slot[code->first_state + k] = states[k] + b->off;
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0;
+}
+
+static void
+threshold_and_reset (Block  *b,
+                     double *ls,
+                     double *spikes_out)
+{
+  const BslEqCode *code = b->eq->code;
+  const double *cond;
+  gboolean any = FALSE;
+
+  if (b->eq->m->threshold == NULL)
+    {
+      memset (spikes_out, 0, b->len * sizeof (double));
+      return;
+    }
+  run (&code->threshold, b->slot, b->len);
+  cond = b->slot[code->threshold.out[0]];
+  for (guint i = 0; i < b->len; i++)
+    {
+      gboolean s = cond[i] != 0.0 && b->nr[i] != 0.0;
+
+      b->spike[i] = s ? 1.0 : 0.0;
+      spikes_out[i] = b->spike[i];
+      if (s)
+        {
+          ls[i] = b->dstep;
+          b->bls[i] = b->t0;
+          any = TRUE;
+        }
+    }
+  if (any)
+    run (&code->reset, b->slot, b->len);
+}
+
+static void
+refractoriness (Block        *b,
+                const double *ls)
+{
+  const BslEqCode *code = b->eq->code;
+  const double *period;
+
+  for (guint i = 0; i < b->len; i++)
+    b->bls[i] = ls[i] * b->dt;
+  if (b->eq->m->refractory == NULL)
+    {
+      for (guint i = 0; i < b->len; i++)
+        b->nr[i] = 1.0;
+      return;
+    }
+  run (&code->refractory, b->slot, b->len);
+  period = b->slot[code->refractory.out[0]];
+  for (guint i = 0; i < b->len; i++)
+    b->nr[i] = b->dstep - ls[i] >= floor (period[i] / b->dt + 1e-3) ? 1.0 : 0.0;
+}
+
+/* The slot table of one call; mem holds registers, builtins and the RK4 scratch. */
+static void
+block_init (Block              *b,
+            const BslEquations *eq,
+            double             *mem,
+            double            **slot,
+            double              dt,
+            gint64              step,
+            gsize               n_total)
+{
+  const BslEqCode *code = eq->code;
+  guint ns = eq->m->states->len;
+
+  memset (b, 0, sizeof *b);
+  b->eq = eq;
+  b->slot = slot;
+  b->dt = dt;
+  b->t0 = (double) step * dt;
+  b->dstep = (double) step;
+  b->builtin = mem + (gsize) code->n_regs * BLOCK;
+  b->bt = b->builtin + BSL_EQ_BUILTIN_T * BLOCK;
+  b->nr = b->builtin + BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK;
+  b->bls = b->builtin + BSL_EQ_BUILTIN_LASTSPIKE * BLOCK;
+  b->spike = b->builtin + BSL_EQ_BUILTIN_SPIKE * BLOCK;
+  b->xs = b->builtin + BSL_EQ_N_BUILTINS * BLOCK;
+  for (guint s = 0; s < 3; s++)
+    b->k[s] = b->xs + (gsize) (s + 1) * ns * BLOCK;
+  for (guint r = 0; r < code->n_regs; r++)
+    slot[r] = mem + (gsize) r * BLOCK;
+  for (guint k = 0; k < BSL_EQ_N_BUILTINS; k++)
+    slot[code->first_builtin + k] = b->builtin + (gsize) k * BLOCK;
+  for (guint c = 0; c < code->consts->len; c++)
+    slot[code->first_const + c] = eq->const_blocks + (gsize) c * BLOCK;
+  for (guint i = 0; i < BLOCK; i++)
+    {
+      b->bt[i] = b->t0;
+      b->builtin[BSL_EQ_BUILTIN_DT * BLOCK + i] = dt;
+      b->spike[i] = 0.0;
+      b->builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n_total;
+    }
+}
+
+/* Points the slots at the block starting at b->off. */
+static void
+block_at (Block         *b,
+          gsize          n,
+          gsize          first,
+          double *const *states,
+          double *const *params)
+{
+  const BslEqCode *code = b->eq->code;
+  double *index = b->builtin + BSL_EQ_BUILTIN_INDEX * BLOCK;
+
+  b->len = (guint) MIN ((gsize) BLOCK, n - b->off);
+  for (guint k = 0; k < b->eq->m->states->len; k++)
+    b->slot[code->first_state + k] = states[k] + b->off;
+  for (guint j = 0; j < b->eq->m->params->len; j++)
+    b->slot[code->first_param + j] = params[j] + b->off;
+  for (guint i = 0; i < b->len; i++)
+    index[i] = (double) (first + b->off + i);
+}
+
+void
+bsl_equations_take_inputs (const BslEquations        *eq,
+                           gsize                      n,
+                           double                     dt,
+                           gint64                     step,
+                           double *const             *states,
+                           double *const             *params,
+                           const BslEquationsContext *ctx,
+                           const double              *last_spike_step)
+{
+  const BslEqCode *code = eq->code;
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  gsize first = ctx != NULL ? ctx->first : 0;
+  Block b;
+
+  block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  for (b.off = 0; b.off < n; b.off += BLOCK)
+    {
+      block_at (&b, n, first, states, params);
+      refractoriness (&b, last_spike_step + b.off);
+      apply_inputs (&b, ctx, states, params, last_spike_step + b.off);
+    }
+}
+
+void
+bsl_equations_step_full (const BslEquations        *eq,
+                         gsize                      n,
+                         double                     dt,
+                         gint64                     step,
+                         double *const             *states,
+                         double *const             *params,
+                         const BslEquationsContext *ctx,
+                         double                    *last_spike_step,
+                         double                    *spikes_out)
+{
+  const BslEqCode *code = eq->code;
+  /* registers, builtins, and for RK4 the stage state and three slopes per state */
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  gsize first = ctx != NULL ? ctx->first : 0;
+  Block b;
+
+  block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  for (b.off = 0; b.off < n; b.off += BLOCK)
+    {
+      double *ls = last_spike_step + b.off;
+
+      block_at (&b, n, first, states, params);
+      refractoriness (&b, ls);
+      apply_inputs (&b, ctx, states, params, ls);
+      switch (eq->method)
+        {
+        case BSL_EQUATIONS_EULER:
+          integrate_euler (&b, states);
+          break;
+        case BSL_EQUATIONS_EXPONENTIAL_EULER:
+          integrate_exponential_euler (&b, states);
+          break;
+        case BSL_EQUATIONS_RK4:
+        default:
+          integrate_rk4 (&b, states);
+          break;
+        }
+      threshold_and_reset (&b, ls, spikes_out + b.off);
     }
 }
 
@@ -424,215 +825,10 @@ bsl_equations_step (const BslEquations *eq,
                     double             *last_spike_step,
                     double             *spikes_out)
 {
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  gboolean refr = m->refractory != NULL;
-  gint in_state = input != NULL ? m->input_state : -1;
-  const double t0 = (double) step * dt;
-  const double dstep = (double) step;
-  /* registers, builtins, and for RK4 the stage state and three slopes per state */
-  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * ns;
-  g_autofree double *mem = g_new (double, n_buf * BLOCK);
-  g_autofree double **slot = g_new (double *, code->n_slots);
-  double *builtin = mem + (gsize) code->n_regs * BLOCK;
-  double *bt = builtin + BSL_EQ_BUILTIN_T * BLOCK;
-  double *bdt = builtin + BSL_EQ_BUILTIN_DT * BLOCK;
-  double *nr = builtin + BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK;
-  double *bls = builtin + BSL_EQ_BUILTIN_LASTSPIKE * BLOCK;
-  double *spike = builtin + BSL_EQ_BUILTIN_SPIKE * BLOCK;
-  double *xs = builtin + BSL_EQ_N_BUILTINS * BLOCK;
-  double *k1 = xs + (gsize) ns * BLOCK, *k2 = k1 + (gsize) ns * BLOCK;
-  double *k3 = k2 + (gsize) ns * BLOCK;
+  const double *inputs[1] = { input };
+  BslEquationsContext ctx = { 0, n, input != NULL ? inputs : NULL };
 
-  for (guint r = 0; r < code->n_regs; r++)
-    slot[r] = mem + (gsize) r * BLOCK;
-  for (guint b = 0; b < BSL_EQ_N_BUILTINS; b++)
-    slot[code->first_builtin + b] = builtin + (gsize) b * BLOCK;
-  for (guint c = 0; c < code->consts->len; c++)
-    slot[code->first_const + c] = eq->const_blocks + (gsize) c * BLOCK;
-  for (guint i = 0; i < BLOCK; i++)
-    {
-      bt[i] = t0;
-      bdt[i] = dt;
-      spike[i] = 0.0;
-    }
-
-  for (gsize off = 0; off < n; off += BLOCK)
-    {
-      guint len = (guint) MIN ((gsize) BLOCK, n - off);
-      double *ls = last_spike_step + off;
-
-      for (guint k = 0; k < ns; k++)
-        slot[code->first_state + k] = states[k] + off;
-      for (guint j = 0; j < m->params->len; j++)
-        slot[code->first_param + j] = params[j] + off;
-
-      /* refractoriness, counted in whole steps as Brian2 does */
-      for (guint i = 0; i < len; i++)
-        bls[i] = ls[i] * dt;
-      if (refr)
-        {
-          const double *period;
-
-          run (&code->refractory, slot, len);
-          period = slot[code->refractory.out[0]];
-          for (guint i = 0; i < len; i++)
-            nr[i] = dstep - ls[i] >= floor (period[i] / dt + 1e-3) ? 1.0 : 0.0;
-        }
-      else
-        for (guint i = 0; i < len; i++)
-          nr[i] = 1.0;
-
-      if (in_state >= 0)
-        {
-          double *x = states[in_state] + off;
-          const double *u = input + off;
-
-          if (refr && state (eq, in_state)->held)
-            {
-              for (guint i = 0; i < len; i++)
-                if (nr[i] != 0.0)
-                  x[i] = x[i] + u[i];
-            }
-          else
-            for (guint i = 0; i < len; i++)
-              x[i] = x[i] + u[i];
-        }
-
-      switch (eq->method)
-        {
-        case BSL_EQUATIONS_EULER:
-          run (&code->deriv, slot, len);
-          for (guint k = 0; k < ns; k++)
-            {
-              double *x = states[k] + off;
-              const double *f = slot[code->deriv.out[k]];
-              gboolean held = refr && state (eq, k)->held;
-
-              if (held)
-                for (guint i = 0; i < len; i++)
-                  x[i] = nr[i] != 0.0 ? x[i] + dt * f[i] : x[i];
-              else
-                for (guint i = 0; i < len; i++)
-                  x[i] = x[i] + dt * f[i];
-            }
-          break;
-
-        case BSL_EQUATIONS_EXPONENTIAL_EULER:
-          run (&code->linear, slot, len);
-          for (guint k = 0; k < ns; k++)
-            {
-              double *x = states[k] + off;
-              const double *A = slot[code->linear.out[k]];
-              const double *B = slot[code->linear.out[ns + k]];
-              gboolean held = refr && state (eq, k)->held;
-
-              for (guint i = 0; i < len; i++)
-                if (!held || nr[i] != 0.0)
-                  {
-                    /* x e^z + B dt (e^z - 1)/z, with e^z - 1 exact for small z */
-                    double z = A[i] * dt;
-                    double em1 = expm1 (z);
-                    double phi = z == 0.0 ? 1.0 : em1 / z;
-
-                    x[i] = x[i] + (x[i] * em1 + B[i] * dt * phi);
-                  }
-            }
-          break;
-
-        case BSL_EQUATIONS_RK4:
-        default:
-          {
-            double *kk[3] = { k1, k2, k3 };
-
-            for (guint stage = 0; stage < 4; stage++)
-              {
-                double ts = stage == 0 ? t0 : stage < 3 ? t0 + 0.5 * dt : t0 + dt;
-
-                for (guint i = 0; i < len; i++)
-                  bt[i] = ts;
-                for (guint k = 0; k < ns; k++)
-                  slot[code->first_state + k] = stage == 0 ? states[k] + off
-                    : xs + (gsize) k * BLOCK;
-                run (&code->deriv, slot, len);
-                if (stage < 3)
-                  for (guint k = 0; k < ns; k++)
-                    {
-                      const double *f = slot[code->deriv.out[k]];
-                      double *kn = kk[stage] + (gsize) k * BLOCK;
-                      gboolean held = refr && state (eq, k)->held;
-
-                      for (guint i = 0; i < len; i++)
-                        kn[i] = held && nr[i] == 0.0 ? 0.0 : dt * f[i];
-                    }
-                /* the next stage's state, once every slope of this stage is known */
-                if (stage < 3)
-                  for (guint k = 0; k < ns; k++)
-                    {
-                      const double *x = states[k] + off;
-                      const double *kn = kk[stage] + (gsize) k * BLOCK;
-                      double *xk = xs + (gsize) k * BLOCK;
-
-                      for (guint i = 0; i < len; i++)
-                        xk[i] = stage < 2 ? x[i] + 0.5 * kn[i] : x[i] + kn[i];
-                    }
-                else
-                  for (guint k = 0; k < ns; k++)
-                    {
-                      double *x = states[k] + off;
-                      const double *f = slot[code->deriv.out[k]];
-                      const double *a1 = k1 + (gsize) k * BLOCK;
-                      const double *a2 = k2 + (gsize) k * BLOCK;
-                      const double *a3 = k3 + (gsize) k * BLOCK;
-                      gboolean held = refr && state (eq, k)->held;
-
-                      for (guint i = 0; i < len; i++)
-                        {
-                          double a4 = held && nr[i] == 0.0 ? 0.0 : dt * f[i];
-
-                          x[i] = x[i] + a1[i] / 6.0 + a2[i] / 3.0 + a3[i] / 3.0 + a4 / 6.0;
-                        }
-                    }
-              }
-            for (guint k = 0; k < ns; k++)
-              slot[code->first_state + k] = states[k] + off;
-            for (guint i = 0; i < len; i++)
-              bt[i] = t0;
-          }
-          break;
-        }
-
-      /* threshold and reset */
-      if (m->threshold == NULL)
-        {
-          for (guint i = 0; i < len; i++)
-            spikes_out[off + i] = 0.0;
-          continue;
-        }
-      {
-        const double *cond;
-        gboolean any = FALSE;
-
-        run (&code->threshold, slot, len);
-        cond = slot[code->threshold.out[0]];
-        for (guint i = 0; i < len; i++)
-          {
-            gboolean s = cond[i] != 0.0 && nr[i] != 0.0;
-
-            spike[i] = s ? 1.0 : 0.0;
-            spikes_out[off + i] = spike[i];
-            if (s)
-              {
-                ls[i] = dstep;
-                bls[i] = t0;
-                any = TRUE;
-              }
-          }
-        if (any)
-          run (&code->reset, slot, len);
-      }
-    }
+  bsl_equations_step_full (eq, n, dt, step, states, params, &ctx, last_spike_step, spikes_out);
 }
 
 /* ---- C source with the same arithmetic ---- */
@@ -652,6 +848,11 @@ bsl_equations_to_c (const BslEquations  *eq,
 
   if (!bsl_eq_is_identifier (prefix))
     goto bad_prefix;
+  if (!bsl_eq_source_check_inputs (eq, error))
+    {
+      g_string_free (s, TRUE);
+      return NULL;
+    }
 
   g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
                           method_names[eq->method]);
@@ -671,9 +872,10 @@ bsl_equations_to_c (const BslEquations  *eq,
     "  (void) input;\n"
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
-    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n\n"
+    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
+    "      double idx = (double) i, nn = (double) n;\n\n"
     "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
-    "      (void) t; (void) nr; (void) sp; (void) ls;\n",
+    "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
     prefix, code->n_regs, ns, ns, ns, ns, ns);
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
@@ -684,9 +886,20 @@ bsl_equations_to_c (const BslEquations  *eq,
                               " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
     }
   if (m->input_state >= 0)
-    g_string_append_printf (s, "%sif (input != NULL%s)\n%s  x[%d] = x[%d] + input[i];\n", ind,
-                            refr && state (eq, m->input_state)->held ? " && nr != 0.0" : "",
-                            ind, m->input_state, m->input_state);
+    {
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);
+      g_autoptr (GString) cond = g_string_new ("input != NULL");
+
+      g_string_append_printf (s, "%s{\n%s  double since = dstep - 1.0 - last_spike_step[i];\n\n"
+                              "%s  (void) since;\n", ind, ind, ind);
+      if (refr && state (eq, in->state)->held)
+        g_string_append_printf (cond, " && !(since < floor (r[%u] / dt + 1e-3))",
+                                code->refractory.out[0]);
+      if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
+        g_string_append (cond, " && since != 0.0");
+      g_string_append_printf (s, "%s  if (%s)\n%s    x[%d] = x[%d] + input[i];\n%s}\n", ind,
+                              cond->str, ind, in->state, in->state, ind);
+    }
 
   switch (eq->method)
     {

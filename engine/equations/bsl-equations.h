@@ -70,6 +70,17 @@ gint           bsl_equations_find_param      (const BslEquations  *eq,
                                               const char          *name);
 /* Index of the input variable among the states, or -1 when there is none. */
 gint           bsl_equations_get_input_state (const BslEquations  *eq);
+/* Input ports, in the order of the input text ("v": one port a_in; "a_ge: ge, a_gi: gi": one
+ * per variable). What arrives at a port on a state variable is added to it as Brian2's
+ * on_pre 'x += w' of the previous step would be (docs/equations.md); at a port on a parameter
+ * it is the parameter's value for the step (a current). */
+guint          bsl_equations_get_n_inputs    (const BslEquations  *eq);
+const char    *bsl_equations_get_input_port  (const BslEquations  *eq,
+                                              guint                k);
+const char    *bsl_equations_get_input_target (const BslEquations *eq,
+                                               guint               k);
+gboolean       bsl_equations_get_input_sets_param (const BslEquations *eq,
+                                                   guint               k);
 /* The first state (in the model's order) the threshold condition depends on, through
  * subexpressions too; -1 when there is no threshold or it reads no state. */
 gint           bsl_equations_get_threshold_state (const BslEquations *eq);
@@ -97,8 +108,8 @@ const char    *bsl_equations_method_to_string (BslEquationsMethod  method);
 /* The value to fill last_spike_step with before the first step: "never spiked". */
 #define BSL_EQUATIONS_NEVER (-INFINITY)
 
-/* One step of n neurons, the step-th (t = step * dt at its start): input (may be NULL) is
- * added to the input variable, the equations are integrated over dt, the threshold is tested,
+/* One step of n neurons, the step-th (t = step * dt at its start): input (may be NULL) arrives
+ * at the first input port, the equations are integrated over dt, the threshold is tested,
  * the reset applied to the neurons that spiked. states: n_states arrays of n, updated in place;
  * params: n_params arrays of n (read only); last_spike_step: n, the step of each neuron's last
  * spike (BSL_EQUATIONS_NEVER initially), updated; spikes_out: n, set to 0 or 1. */
@@ -111,6 +122,38 @@ void           bsl_equations_step            (const BslEquations  *eq,
                                               const double        *input,
                                               double              *last_spike_step,
                                               double              *spikes_out);
+
+/* Where a call's neurons sit in their population, and what arrived at the ports. */
+typedef struct
+{
+  gsize first;                  /* Brian2's i of the call's first neuron */
+  gsize n_total;                /* N, the population's size (0: the call's n) */
+  const double *const *inputs;  /* one array of n per input port (NULL entries: nothing); or NULL */
+} BslEquationsContext;
+
+/* bsl_equations_step for a part of a population and every input port. params may be written:
+ * a port on a parameter sets it. */
+void           bsl_equations_step_full       (const BslEquations        *eq,
+                                              gsize                      n,
+                                              double                     dt,
+                                              gint64                     step,
+                                              double *const             *states,
+                                              double *const             *params,
+                                              const BslEquationsContext *ctx,
+                                              double                    *last_spike_step,
+                                              double                    *spikes_out);
+
+/* What bsl_equations_step_full does first: the inputs of step `step` taken into the states
+ * and parameters, nothing else. After step s - 1, this gives the state Brian2 holds at the end
+ * of its step s - 1 (its on_pre effects are in it). */
+void           bsl_equations_take_inputs     (const BslEquations        *eq,
+                                              gsize                      n,
+                                              double                     dt,
+                                              gint64                     step,
+                                              double *const             *states,
+                                              double *const             *params,
+                                              const BslEquationsContext *ctx,
+                                              const double              *last_spike_step);
 
 /* The right-hand sides dx/dt of n neurons at time t and the given states, with no input,
  * refractoriness or reset (dt is what the built-in dt reads): derivs is n_states arrays of n
