@@ -10,6 +10,7 @@
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-network-file.h"
+#include "equations/bsl-equations.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
                                         "groups", NULL };
@@ -139,6 +140,24 @@ fill_nested (JsonNode *node, guint depth, guint ndim, const gsize *dims, double 
       g_string_truncate (where, len);
     }
   return TRUE;
+}
+
+/* An Equations process's value written with units ("10*ms"); NULL without an error when the
+ * node is not such a text. */
+static BslArray *
+equations_value_from_json (JsonNode          *node,
+                           const BslProcess  *process,
+                           const BslVarSpec  *spec,
+                           GError           **error)
+{
+  double value;
+
+  if (!bsl_proc_type_is_equations (process->type) || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  if (!bsl_equations_parse_value (json_node_get_string (node), spec->unit, &value, error))
+    return NULL;
+  return bsl_array_new_scalar (value);
 }
 
 static BslArray *
@@ -379,8 +398,11 @@ read_process (BslGraph    *graph,
               g_string_free (known, TRUE);
               return FALSE;
             }
-          value = array_from_json (json_object_get_member (params, param), process, spec,
-                                   base_dir, &local_error);
+          value = equations_value_from_json (json_object_get_member (params, param), process,
+                                             spec, &local_error);
+          if (value == NULL && local_error == NULL)
+            value = array_from_json (json_object_get_member (params, param), process, spec,
+                                     base_dir, &local_error);
           if (value == NULL)
             {
               g_set_error (error, BSL_ERROR, local_error->code,

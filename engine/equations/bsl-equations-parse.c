@@ -282,6 +282,24 @@ describe_token (Parser *p,
     }
 }
 
+/* A line break that seems to split one expression: the line ends in an operator, or the next
+ * one starts with an operator. */
+static gboolean
+continues_on_next_line (Parser *p,
+                        Token  *newline)
+{
+  guint at = (guint) (newline - &g_array_index (p->toks, Token, 0));
+  Token *before = at > 0 ? &g_array_index (p->toks, Token, at - 1) : NULL;
+  Token *after = at + 1 < p->toks->len ? &g_array_index (p->toks, Token, at + 1) : NULL;
+  static const char *const joins[] = { "+", "-", "*", "/", "**", "%", "<", ">", "<=", ">=",
+                                       "==", "!=" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (joins); k++)
+    if ((before != NULL && is_op (before, joins[k])) || (after != NULL && is_op (after, joins[k])))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 fail_unexpected (Parser     *p,
                  Token      *t,
@@ -293,6 +311,10 @@ fail_unexpected (Parser     *p,
   else if (is_op (t, "&") || is_op (t, "|") || is_op (t, "!"))
     fail (p, t->line, t->column, "unexpected %s: write conditions with 'and', 'or', 'not'",
           what);
+  else if (t->kind == TOK_NEWLINE && continues_on_next_line (p, t))
+    fail (p, t->line, t->column, "expected %s, found the end of the line (to continue an "
+          "expression on the next line, put it in parentheses: a line break inside '( )' "
+          "continues the line)", expected);
   else
     fail (p, t->line, t->column, "expected %s, found %s", expected, what);
 }
@@ -1900,4 +1922,70 @@ out:
   if (!ok)
     return NULL;
   return g_steal_pointer (&m);
+}
+
+/* A value written with units ("10*ms", "-70*mV", "0.5"), checked against the unit of the Var
+ * it is for (as the model declares it: "second", "siemens/metre**2", "1", "boolean"). */
+gboolean
+bsl_equations_parse_value (const char  *text,
+                           const char  *unit,
+                           double      *value,
+                           GError     **error)
+{
+  g_autoptr (BslEqModel) m = g_new0 (BslEqModel, 1);
+  Parser p = { 0 };
+  Analysis an = { 0 };
+  guint8 busy = 0;
+  double scale = 1;
+  BslEqDim dim = bsl_eq_dimensionless;
+  gboolean is_bool = FALSE, ok = FALSE;
+  BslEqNode *n;
+
+  m->nodes = g_ptr_array_new_with_free_func (node_free);
+  m->states = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
+  m->params = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
+  m->subexprs = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
+  m->reset = g_array_new (FALSE, TRUE, sizeof (BslEqStatement));
+  p.m = m;
+  p.error = error;
+  p.what = "unit";
+  an.p = &p;
+  an.busy = &busy;
+  if (unit != NULL && *unit != '\0')
+    {
+      if (!lex (&p, unit, FALSE) || !parse_unit_term (&p, &scale, &dim, &is_bool))
+        goto out;
+      parser_clear (&p);
+    }
+  p.what = "value";
+  if ((n = parse_single (&p, &an, text)) == NULL)
+    goto out;
+  if (!n->is_const || n->kind != BSL_EQ_NODE_NUMBER)
+    {
+      fail (&p, n->span_line, n->span_column, "not a constant value");
+      goto out;
+    }
+  if (!bsl_eq_dim_equal (&n->dim, &dim))
+    {
+      g_autofree char *got = bsl_eq_dim_describe (&n->dim);
+      g_autofree char *want = bsl_eq_dim_describe (&dim);
+
+      fail (&p, n->span_line, n->span_column, "a value in %s, but it must be in %s", got, want);
+      goto out;
+    }
+  *value = n->value / scale;
+  ok = TRUE;
+
+out:
+  parser_clear (&p);
+  /* a value is one short line: say what it is instead of where */
+  if (!ok && error != NULL && *error != NULL && g_str_has_prefix ((*error)->message, "value, "))
+    {
+      const char *reason = strstr ((*error)->message, ": ");
+      char *message = g_strdup_printf ("is '%s': %s", text, reason != NULL ? reason + 2 : "");
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return ok;
 }

@@ -187,6 +187,14 @@ char          *bsl_equations_to_python       (const BslEquations  *eq,
                                               GError             **error);
 const char    *bsl_equations_python_prelude  (void);
 
+/* A value written with Brian2's units ("10*ms", "-70*mV", "0.2*nS/um2", "0.5") in the given
+ * unit (a unit of the model, e.g. "second"): value is in that unit. Errors read
+ * "is '10*mV': a value in volt, but it must be in second". */
+gboolean       bsl_equations_parse_value     (const char          *text,
+                                              const char          *unit,
+                                              double              *value,
+                                              GError             **error);
+
 /* Number of vector instructions of one step under the current method (for diagnostics). */
 guint          bsl_equations_get_n_instructions (const BslEquations *eq);
 

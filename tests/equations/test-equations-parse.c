@@ -232,6 +232,14 @@ test_syntax_errors (void)
       "line 1, column 25: expected ':' and a unit, found the end of the line" },
     { "dv/dt = (v_rest - v)/tau : volt\nw = 3\n", NULL, NULL, NULL, NULL,
       "line 2, column 6: expected ':' and a unit, found the end of the line" },
+    { "dv/dt = (v_rest - v)/tau +\n  v_rest/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 27: expected an expression, found the end of the line (to continue an "
+      "expression on the next line, put it in parentheses: a line break inside '( )' continues "
+      "the line)" },
+    { "dv/dt = (v_rest - v)/tau\n  - v/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 25: expected ':' and a unit, found the end of the line (to continue an "
+      "expression on the next line, put it in parentheses: a line break inside '( )' continues "
+      "the line)" },
     { "dv/dt = (v_rest - 70mV - v)/tau : volt\n", NULL, NULL, NULL, NULL,
       "line 1, column 19: a number cannot be followed by a name: write 70*mV" },
     { "dv/dt = (v_rest - v)^2/tau/volt : volt\n", NULL, NULL, NULL, NULL,
