@@ -6,6 +6,7 @@
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph.h"
+#include "bsl-graph-probes.h"
 #include "bsl-network-file.h"
 #include "bsl-proc-type.h"
 #include "bsl-runner.h"

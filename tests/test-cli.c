@@ -128,7 +128,7 @@ test_bench_counts (void)
                                 "--steps", "1000", "--json", NULL);
 
   g_assert_cmpint (status, ==, 0);
-  /* the spike counts of ../shared/bench/README.md */
+  /* the spike counts Lava gives for this network */
   g_assert_nonnull (strstr (out, "\"spikes\": {\"A\": 6072, \"B\": 17671}"));
   g_assert_nonnull (strstr (out, "\"syn_events\": 607200"));
   g_assert_nonnull (strstr (out, "\"steps_per_s\""));

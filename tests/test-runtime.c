@@ -70,7 +70,7 @@ test_threads_do_not_change_results (void)
 static void
 test_bench_spike_counts (void)
 {
-  /* ../shared/bench/README.md: N = 100, 1000 steps */
+  /* the spike counts Lava gives for N = 100, 1000 steps */
   g_autoptr(BslGraph) graph = bsl_bench_dense_network (100, BSL_TAG_FLOATING_PT, NULL);
   g_autoptr(BslRuntime) runtime = compile (graph, BSL_TAG_FLOATING_PT, 0);
   BslProbe *a = bsl_runtime_add_probe (runtime, "A.s_out", BSL_PROBE_COUNT_NONZERO, 0, NULL);

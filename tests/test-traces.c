@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Every reference trace made by Lava's own models (../shared/reference/traces): the network its
+/* Every reference trace made by Lava's own models (tests/data/reference/traces): the network its
  * JSON describes is built, run, and u, v, a_in and spikes of every neuron at every step compared:
  * bit for bit under fixed_pt, to 1e-9 relative under floating_pt. */
 #include "config.h"
@@ -249,7 +249,7 @@ check_case (gconstpointer data)
 static void
 add_cases (const char *kind)
 {
-  g_autofree char *dir_path = test_shared_path ("reference", "traces", kind, NULL);
+  g_autofree char *dir_path = test_data_path ("reference", "traces", kind, NULL);
   g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;

@@ -5,8 +5,8 @@
 
 G_BEGIN_DECLS
 
-/* ../shared/reference (BASALT_SHARED_DIR) and data/examples paths for tests. */
-char      *test_shared_path     (const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* Paths of the suite's own data (tests/data, BASALT_TEST_DATA_DIR) and of data/examples. */
+char      *test_data_path       (const char *first, ...) G_GNUC_NULL_TERMINATED;
 char      *test_examples_path   (const char *name);
 /* Runs the basalt executable; returns the exit status and the captured output. */
 int        test_run_basalt      (char      **out,
@@ -14,5 +14,15 @@ int        test_run_basalt      (char      **out,
                                  const char *first_arg,
                                  ...) G_GNUC_NULL_TERMINATED;
 char      *test_tmp_dir         (void);
+/* The network a reference trace (../shared/reference/traces/KIND/NAME.json) describes: the
+ * neuron "neuron", its drive "drive" (RingBuffer) and synapses "syn" (Dense), run for the
+ * trace's steps under its tag (also returned in tag). */
+BslGraph  *test_trace_network   (const char *json_path,
+                                 BslTag     *tag);
+/* One test case PREFIX/NAME per file of dir ending in suffix, in name order, given its path. */
+void       test_add_dir_cases   (const char   *prefix,
+                                 const char   *dir,
+                                 const char   *suffix,
+                                 GTestDataFunc func);
 
 G_END_DECLS

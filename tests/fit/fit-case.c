@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "fit-case.h"
+#include "test-util.h"
 
 static BslArray *
 array_from_node (JsonNode *node)
@@ -98,19 +99,14 @@ compare_names (gconstpointer a,
 GPtrArray *
 fit_case_load_all (const char *kind)
 {
-  const char *shared = g_getenv ("BASALT_SHARED_DIR");
-  g_autofree char *dir_path = NULL;
+  g_autofree char *dir_path = test_data_path ("reference", "traces", kind, NULL);
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *cases;
   const char *name;
 
-  if (shared == NULL)
-    return NULL;
-  dir_path = g_build_filename (shared, "reference", "traces", kind, NULL);
   dir = g_dir_open (dir_path, 0, NULL);
-  if (dir == NULL)
-    return NULL;
+  g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_suffix (name, ".json"))
       g_ptr_array_add (names, g_strndup (name, strlen (name) - 5));

@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* A case of ../shared/reference/traces/: the reference and the population that made it. */
+/* A case of tests/data/reference/traces/: the reference and the population that made it. */
 typedef struct
 {
   char         *name;
@@ -19,7 +19,7 @@ typedef struct
   JsonParser   *parser;
 } FitCase;
 
-/* Every case of traces/KIND (fixed or float), sorted by name; NULL without BASALT_SHARED_DIR. */
+/* Every case of traces/KIND (fixed or float), sorted by name. */
 GPtrArray *fit_case_load_all (const char *kind);
 void       fit_case_free     (FitCase    *fit_case);
 /* The case's network: the drive of its JSON (a RingBuffer of currents, or a RingBuffer of

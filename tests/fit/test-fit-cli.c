@@ -80,11 +80,6 @@ test_fit_reference_drive (void)
   JsonObject *root, *parameters;
   int status;
 
-  if (cases == NULL)
-    {
-      g_test_skip ("BASALT_SHARED_DIR is not set");
-      return;
-    }
   fc = find_case (cases, "p05");
   network = write_network (fc, "p05.basalt", params, factors);
   result = g_build_filename (tmp_dir, "p05.json", NULL);
@@ -128,11 +123,6 @@ test_fit_network_drive (void)
   JsonObject *root;
   int status;
 
-  if (cases == NULL)
-    {
-      g_test_skip ("BASALT_SHARED_DIR is not set");
-      return;
-    }
   fc = find_case (cases, "p06");
   network = write_network (fc, "p06.basalt", params, factors);
   result = g_build_filename (tmp_dir, "p06.json", NULL);
@@ -158,11 +148,6 @@ test_fit_float (void)
   JsonObject *root;
   int status;
 
-  if (cases == NULL)
-    {
-      g_test_skip ("BASALT_SHARED_DIR is not set");
-      return;
-    }
   fc = find_case (cases, "f_spikes_exc");
   network = write_network (fc, "f.basalt", params, factors);
   status = test_run_basalt (&out, &err, "fit", network, "--process", "lif", "--reference",
@@ -191,11 +176,6 @@ test_fit_npy_reference (void)
   JsonObject *root;
   int status;
 
-  if (cases == NULL)
-    {
-      g_test_skip ("BASALT_SHARED_DIR is not set");
-      return;
-    }
   fc = find_case (cases, "p04");
   network = write_network (fc, "p04-npy.basalt", params, factors);
   for (guint v = 0; v < 4; v++)
@@ -237,11 +217,6 @@ test_bad_input (void)
   g_autofree char *three = NULL, *contents = NULL, *others = NULL;
   const FitCase *fc;
 
-  if (cases == NULL)
-    {
-      g_test_skip ("BASALT_SHARED_DIR is not set");
-      return;
-    }
   fc = find_case (cases, "p04");     /* 2 neurons */
   network = write_network (fc, "p04.basalt", none, NULL);
   result = g_build_filename (tmp_dir, "bad.json", NULL);
@@ -468,11 +443,6 @@ test_fit_equations_lava_lif (void)
   const FitCase *fc;
   int status;
 
-  if (cases == NULL)
-    {
-      g_test_skip ("BASALT_SHARED_DIR is not set");
-      return;
-    }
   fc = find_case (cases, "f_current_const");
   truth = fit_case_network (fc);
   lif = bsl_graph_find_process (truth, "lif");

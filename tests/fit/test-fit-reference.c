@@ -12,17 +12,14 @@
 #include "bsl-runtime.h"
 #include "fit/bsl-reference.h"
 #include "fit-case.h"
+#include "test-util.h"
 
 static char *tmp_dir;
 
 static char *
 trace_dir (const char *kind)
 {
-  const char *shared = g_getenv ("BASALT_SHARED_DIR");
-
-  if (shared == NULL)
-    return NULL;
-  return g_build_filename (shared, "reference", "traces", kind, NULL);
+  return test_data_path ("reference", "traces", kind, NULL);
 }
 
 static char *
@@ -36,7 +33,7 @@ write_tmp (const char *name,
 }
 
 static void
-test_load_shared_traces (void)
+test_load_lava_traces (void)
 {
   const char *kinds[] = { "fixed", "float" };
   guint n_cases = 0;
@@ -47,11 +44,6 @@ test_load_shared_traces (void)
       g_autoptr(GDir) dir = NULL;
       const char *name;
 
-      if (dir_path == NULL)
-        {
-          g_test_skip ("BASALT_SHARED_DIR is not set");
-          return;
-        }
       dir = g_dir_open (dir_path, 0, NULL);
       g_assert_nonnull (dir);
       while ((name = g_dir_read_name (dir)) != NULL)
@@ -365,7 +357,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("basalt-fit-ref-XXXXXX", NULL);
-  g_test_add_func ("/fit/reference/shared-traces", test_load_shared_traces);
+  g_test_add_func ("/fit/reference/lava-traces", test_load_lava_traces);
   g_test_add_func ("/fit/reference/malformed", test_malformed);
   g_test_add_func ("/fit/reference/missing-file", test_missing_file);
   g_test_add_func ("/fit/reference/wide-and-merge", test_wide_and_merge);

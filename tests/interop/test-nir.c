@@ -315,7 +315,7 @@ test_reference_import (gconstpointer data)
 static void
 test_reference_cubalif (void)
 {
-  g_autofree char *path = test_shared_path ("reference", "nir", "01_cubalif_single.nir", NULL);
+  g_autofree char *path = test_data_path ("reference", "nir", "01_cubalif_single.nir", NULL);
   g_autoptr (BslGraph) graph = import_ok (path, NULL);
   hid_t file = H5Fopen (path, H5F_ACC_RDONLY, H5P_DEFAULT);
   double tau_syn[4], tau_mem[4], v_thr[4], v_reset[4];
@@ -373,7 +373,7 @@ test_reference_cubalif (void)
 static void
 test_reference_conv (void)
 {
-  g_autofree char *path = test_shared_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
+  g_autofree char *path = test_data_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
   const char *words[] = { "'conv'", "Conv2d", NULL };
 
   assert_import_fails (path, words);
@@ -522,7 +522,7 @@ test_flatten_conv (void)
 static void
 test_reference_conv_flattened (void)
 {
-  g_autofree char *path = test_shared_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
+  g_autofree char *path = test_data_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
   BslNirImportOptions options = { .flatten_conv = TRUE };
   g_autoptr (GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
@@ -1506,7 +1506,7 @@ test_malformed (gconstpointer data)
 static void
 test_truncated (void)
 {
-  g_autofree char *ref = test_shared_path ("reference", "nir",
+  g_autofree char *ref = test_data_path ("reference", "nir",
                                            "02_feedforward_affine_cubalif_affine_lif.nir", NULL);
   g_autofree char *dir = test_tmp_dir ();
   g_autofree char *contents = NULL;
@@ -1556,7 +1556,7 @@ test_corrupted_bytes (void)
 
   for (guint f = 0; f < G_N_ELEMENTS (names); f++)
     {
-      g_autofree char *ref = test_shared_path ("reference", "nir", names[f], NULL);
+      g_autofree char *ref = test_data_path ("reference", "nir", names[f], NULL);
       g_autofree char *contents = NULL;
       g_autoptr (GError) error = NULL;
       gsize len;
@@ -1599,7 +1599,7 @@ test_cli (void)
   g_autofree char *back = g_build_filename (dir, "back.basalt", NULL);
   g_autofree char *bad_out = g_build_filename (dir, "never.basalt", NULL);
   g_autofree char *example = test_examples_path ("ringbuffer-dense-lif.basalt");
-  g_autofree char *conv = test_shared_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
+  g_autofree char *conv = test_data_path ("reference", "nir", "05_conv2d_sumpool_flatten.nir", NULL);
   g_autofree char *out = NULL, *err = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (BslGraph) graph = NULL;
@@ -1632,7 +1632,7 @@ test_cli (void)
 static void
 add_reference (const char *prefix, GTestDataFunc func, gboolean with_conv)
 {
-  g_autofree char *dir = test_shared_path ("reference", "nir", NULL);
+  g_autofree char *dir = test_data_path ("reference", "nir", NULL);
   g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
