@@ -70,6 +70,9 @@ bsl_eq_apply (BslEqOp op,
     case BSL_EQ_OP_SIGN: return (double) ((a > 0.0) - (a < 0.0));
     case BSL_EQ_OP_EXPREL: return a == 0.0 ? 1.0 : expm1 (a) / a;
     case BSL_EQ_OP_INT: return trunc (a);
+    case BSL_EQ_OP_EXPM1: return expm1 (a);
+    case BSL_EQ_OP_LOG1P: return log1p (a);
+    case BSL_EQ_OP_TIMESTEP: return trunc ((a + 0.001 * b) / b);
     case BSL_EQ_OP_CLIP: return fmin (fmax (a, b), c);
     case BSL_EQ_OP_SELECT: return b != 0.0 ? a : c;
     case BSL_EQ_N_OPS:
@@ -290,6 +293,7 @@ bsl_eq_code_free (BslEqCode *code)
   g_array_unref (code->consts);
   program_clear (&code->deriv);
   program_clear (&code->linear);
+  program_clear (&code->system);
   program_clear (&code->threshold);
   program_clear (&code->reset);
   program_clear (&code->refractory);
@@ -324,6 +328,13 @@ bsl_eq_code_compile (BslEqModel *m)
       }
   end (&g);
 
+  begin (&g, &code->system, m->nonsystem_message == NULL ? n_states * (n_states + 1) : 0);
+  for (guint k = 0; m->nonsystem_message == NULL && k < n_states * n_states; k++)
+    code->system.out[k] = gen_output (&g, m->sys_a[k]);
+  for (guint k = 0; m->nonsystem_message == NULL && k < n_states; k++)
+    code->system.out[n_states * n_states + k] = gen_output (&g, m->sys_b[k]);
+  end (&g);
+
   begin (&g, &code->threshold, m->threshold != NULL ? 1 : 0);
   if (m->threshold != NULL)
     code->threshold.out[0] = gen_output (&g, m->threshold);
@@ -356,6 +367,7 @@ bsl_eq_code_compile (BslEqModel *m)
   code->n_slots = code->first_const + code->consts->len;
   relocate_program (code, &code->deriv);
   relocate_program (code, &code->linear);
+  relocate_program (code, &code->system);
   relocate_program (code, &code->threshold);
   relocate_program (code, &code->reset);
   relocate_program (code, &code->refractory);

@@ -54,6 +54,8 @@ static const struct { const char *name; BslEqOp op; guint n_args; } functions[] 
   { "arctan", BSL_EQ_OP_ARCTAN, 1 }, { "floor", BSL_EQ_OP_FLOOR, 1 },
   { "ceil", BSL_EQ_OP_CEIL, 1 }, { "sign", BSL_EQ_OP_SIGN, 1 },
   { "exprel", BSL_EQ_OP_EXPREL, 1 }, { "int", BSL_EQ_OP_INT, 1 },
+  { "expm1", BSL_EQ_OP_EXPM1, 1 }, { "log1p", BSL_EQ_OP_LOG1P, 1 },
+  { "timestep", BSL_EQ_OP_TIMESTEP, 2 },
   { "clip", BSL_EQ_OP_CLIP, 3 },
 };
 
@@ -1351,6 +1353,18 @@ analyse (Analysis  *an,
       break;
     case BSL_EQ_OP_SIGN:
       break;
+    case BSL_EQ_OP_TIMESTEP:
+      if (!bsl_eq_dim_equal (&a->dim, &b->dim))
+        {
+          g_autofree char *da = bsl_eq_dim_describe (&a->dim);
+          g_autofree char *db = bsl_eq_dim_describe (&b->dim);
+
+          fail (an->p, n->line, n->column,
+                "timestep needs a time and a step in one unit, not %s and %s", da, db);
+          return FALSE;
+        }
+      n->dim = bsl_eq_dimensionless;
+      break;
     case BSL_EQ_OP_CLIP:
       if (!bsl_eq_dim_equal (&a->dim, &b->dim) || !bsl_eq_dim_equal (&a->dim, &c->dim))
         {
@@ -1378,6 +1392,8 @@ analyse (Analysis  *an,
     case BSL_EQ_OP_ARCTAN:
     case BSL_EQ_OP_EXPREL:
     case BSL_EQ_OP_INT:
+    case BSL_EQ_OP_EXPM1:
+    case BSL_EQ_OP_LOG1P:
       if (!need_dimensionless (an, n, a))
         return FALSE;
       break;
@@ -1611,6 +1627,83 @@ linearise (BslEqModel *m)
     }
 }
 
+/* Whether a term reads t, through subexpressions too (memo: -1 not known yet). */
+static gboolean
+uses_time (BslEqModel *m,
+           BslEqNode  *n,
+           gint8      *memo)
+{
+  if (n == NULL)
+    return FALSE;
+  switch (n->kind)
+    {
+    case BSL_EQ_NODE_BUILTIN:
+      return n->index == BSL_EQ_BUILTIN_T;
+    case BSL_EQ_NODE_SUBEXPR:
+      if (memo[n->index] < 0)
+        {
+          memo[n->index] = 0;
+          memo[n->index] = uses_time (m, g_array_index (m->subexprs, BslEqSymbol,
+                                                        n->index).rhs, memo);
+        }
+      return memo[n->index];
+    case BSL_EQ_NODE_OP:
+      return uses_time (m, n->a, memo) || uses_time (m, n->b, memo) || uses_time (m, n->c, memo);
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+depends_on_any_state (BslEqModel *m,
+                      BslEqNode  *n)
+{
+  for (guint j = 0; j < m->states->len; j++)
+    if (bsl_eq_node_depends_on_state (m, n, (int) j))
+      return TRUE;
+  return FALSE;
+}
+
+/* The exact method: x' = A x + b with A and b free of the states and of t, as Brian2's
+ * linear state updater requires; otherwise the reason, naming the first equation that is not. */
+static void
+linearise_system (BslEqModel *m)
+{
+  guint n = m->states->len;
+  g_autofree gint8 *memo = g_new (gint8, m->subexprs->len + 1);
+
+  memset (memo, -1, m->subexprs->len + 1);
+  m->sys_a = g_new0 (BslEqNode *, (gsize) n * n);
+  m->sys_b = g_new0 (BslEqNode *, n);
+  for (guint k = 0; k < n && m->nonsystem_message == NULL; k++)
+    {
+      BslEqSymbol *s = &g_array_index (m->states, BslEqSymbol, k);
+      BslEqNode *rest = s->rhs, *bad = NULL;
+      gboolean ok = n <= BSL_EQ_MAX_EXACT_STATES;
+
+      for (guint j = 0; ok && j < n; j++)
+        {
+          BslEqNode *a, *b;
+
+          ok = split (m, rest, (int) j, &a, &b, &bad) && (a == NULL || !depends_on_any_state (m, a))
+            && !uses_time (m, a, memo);
+          m->sys_a[k * n + j] = a;
+          rest = b;
+        }
+      ok = ok && !uses_time (m, rest, memo);
+      m->sys_b[k] = rest;
+      if (!ok)
+        m->nonsystem_message =
+          n > BSL_EQ_MAX_EXACT_STATES
+          ? g_strdup_printf ("exact integration takes at most %d state variables, not %u",
+                             BSL_EQ_MAX_EXACT_STATES, n)
+          : g_strdup_printf ("line %d, column %d: exact integration needs linear equations "
+                             "with constant coefficients (no product of state variables, no t), "
+                             "and d%s/dt is not", s->rhs->span_line, s->rhs->span_column,
+                             s->name);
+    }
+}
+
 /* ---- the whole model ---- */
 
 static void
@@ -1637,6 +1730,9 @@ bsl_eq_model_free (BslEqModel *m)
   g_free (m->lin_a);
   g_free (m->lin_b);
   g_free (m->nonlinear_message);
+  g_free (m->sys_a);
+  g_free (m->sys_b);
+  g_free (m->nonsystem_message);
   g_free (m);
 }
 
@@ -1915,6 +2011,7 @@ bsl_eq_model_parse (const char  *model,
   if (!bsl_eq_model_set_inputs (m, is_blank (input_var) ? NULL : input_var, error))
     goto out;
   linearise (m);
+  linearise_system (m);
   ok = TRUE;
 
 out:

@@ -77,6 +77,10 @@ typedef enum
   BSL_EQ_OP_SIGN,
   BSL_EQ_OP_EXPREL,
   BSL_EQ_OP_INT,
+  BSL_EQ_OP_EXPM1,
+  BSL_EQ_OP_LOG1P,
+  /* two arguments: Brian2's timestep(t, dt), the number of the step at t */
+  BSL_EQ_OP_TIMESTEP,
   /* three arguments */
   BSL_EQ_OP_CLIP,
   /* dst = b ? a : dst (masked assignment) */
@@ -190,7 +194,12 @@ typedef struct
   /* exponential Euler: x' = A x + B per state, or the reason it is not linear */
   BslEqNode **lin_a, **lin_b;
   char *nonlinear_message;
+  /* exact: x' = A x + b, A n*n by rows, b n (NULL terms are 0), or the reason it is not */
+  BslEqNode **sys_a, **sys_b;
+  char *nonsystem_message;
 } BslEqModel;
+
+#define BSL_EQ_MAX_EXACT_STATES 16
 
 BslEqModel *bsl_eq_model_parse    (const char  *model,
                                    const char  *threshold,
@@ -236,6 +245,7 @@ typedef struct
   GArray *consts;         /* double */
   BslEqProgram deriv;     /* n_states derivatives */
   BslEqProgram linear;    /* 2 * n_states: A then B for each state */
+  BslEqProgram system;    /* n_states * (n_states + 1): A by rows, then b (exact) */
   BslEqProgram threshold; /* 1 condition */
   BslEqProgram reset;     /* no outputs: SELECT into state slots, mask in slot reset_mask */
   BslEqProgram refractory;/* 1 period in seconds */
@@ -278,8 +288,9 @@ typedef struct
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);
-/* The generated step takes one input array: at most one port, on a state variable. */
-gboolean    bsl_eq_source_check_inputs (const BslEquations  *eq,
+/* What the generated step can do: one input array (at most one port, on a state variable),
+ * and the methods euler, exponential_euler and rk4. */
+gboolean    bsl_eq_source_check (const BslEquations  *eq,
                                         GError             **error);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,

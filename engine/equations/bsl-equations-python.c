@@ -75,6 +75,14 @@ static const char python_prelude[] =
   "    return 1.0 if a == 0.0 else _div(_call(math.expm1, a), a)\n"
   "\n"
   "\n"
+  "def _log1p(a):\n"
+  "    if a == -1.0:\n"
+  "        return -math.inf\n"
+  "    if not a > -1.0:\n"
+  "        return math.nan\n"
+  "    return math.log1p(a)\n"
+  "\n"
+  "\n"
   "def _mod(a, b):\n"
   "    q = _div(a, b)\n"
   "    return a - _whole(math.floor, q) * b\n";
@@ -107,7 +115,7 @@ bsl_equations_to_python (const BslEquations  *eq,
 
   if (!bsl_eq_is_identifier (name))
     goto bad_name;
-  if (!bsl_eq_source_check_inputs (eq, error))
+  if (!bsl_eq_source_check (eq, error))
     {
       g_string_free (s, TRUE);
       return NULL;

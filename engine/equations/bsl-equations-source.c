@@ -48,6 +48,8 @@ static const char *const c_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SIGN] = "(double) ((%1$s > 0.0) - (%1$s < 0.0))",
   [BSL_EQ_OP_EXPREL] = "%1$s == 0.0 ? 1.0 : expm1 (%1$s) / %1$s",
   [BSL_EQ_OP_INT] = "trunc (%1$s)", [BSL_EQ_OP_CLIP] = "fmin (fmax (%1$s, %2$s), %3$s)",
+  [BSL_EQ_OP_EXPM1] = "expm1 (%1$s)", [BSL_EQ_OP_LOG1P] = "log1p (%1$s)",
+  [BSL_EQ_OP_TIMESTEP] = "trunc ((%1$s + 0.001 * %2$s) / %2$s)",
   [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
 };
 
@@ -92,6 +94,8 @@ static const char *const python_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SIGN] = "float((%1$s > 0.0) - (%1$s < 0.0))",
   [BSL_EQ_OP_EXPREL] = "_exprel(%1$s)",
   [BSL_EQ_OP_INT] = "_whole(math.trunc, %1$s)", [BSL_EQ_OP_CLIP] = "_fmin(_fmax(%1$s, %2$s), %3$s)",
+  [BSL_EQ_OP_EXPM1] = "_call(math.expm1, %1$s)", [BSL_EQ_OP_LOG1P] = "_log1p(%1$s)",
+  [BSL_EQ_OP_TIMESTEP] = "_whole(math.trunc, _div(%1$s + 0.001 * %2$s, %2$s))",
   [BSL_EQ_OP_SELECT] = "%1$s if %2$s != 0.0 else %3$s",
 };
 
@@ -140,11 +144,18 @@ bsl_eq_source_program (BslEqSource        *src,
 }
 
 gboolean
-bsl_eq_source_check_inputs (const BslEquations  *eq,
+bsl_eq_source_check (const BslEquations  *eq,
                             GError             **error)
 {
   const GArray *inputs = eq->m->inputs;
 
+  if (eq->method == BSL_EQUATIONS_EXACT || eq->method == BSL_EQUATIONS_RK2)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "the source of a model integrated with %s cannot be written yet",
+                   bsl_equations_method_to_string (eq->method));
+      return FALSE;
+    }
   if (inputs->len > 1 || (inputs->len == 1 && g_array_index (inputs, BslEqInput, 0).param >= 0))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,

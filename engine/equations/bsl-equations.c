@@ -297,13 +297,37 @@ bsl_equations_has_refractory (const BslEquations *eq)
   return eq->m->refractory != NULL;
 }
 
-static const char *const method_names[] = { "euler", "exponential_euler", "rk4" };
+static const char *const method_names[] = { "euler", "exponential_euler", "rk4", "exact", "rk2" };
+
+/* Brian2's other names: linear is exact; heun and milstein differ from euler only in their
+ * stochastic terms, which a model without xi has not. */
+static const struct { const char *name; BslEquationsMethod method; } method_aliases[] = {
+  { "linear", BSL_EQUATIONS_EXACT },
+  { "heun", BSL_EQUATIONS_EULER },
+  { "milstein", BSL_EQUATIONS_EULER },
+};
 
 const char *
 bsl_equations_method_to_string (BslEquationsMethod method)
 {
-  g_return_val_if_fail (method <= BSL_EQUATIONS_RK4, NULL);
+  g_return_val_if_fail (method < G_N_ELEMENTS (method_names), NULL);
   return method_names[method];
+}
+
+static gboolean
+method_allowed (const BslEquations  *eq,
+                BslEquationsMethod   method,
+                GError             **error)
+{
+  const char *why = method == BSL_EQUATIONS_EXPONENTIAL_EULER ? eq->m->nonlinear_message
+    : method == BSL_EQUATIONS_EXACT ? eq->m->nonsystem_message : NULL;
+
+  if (why != NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s", why);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -315,18 +339,22 @@ find_method (const BslEquations  *eq,
   for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
     if (g_strcmp0 (method, method_names[i]) == 0)
       {
-        if (i == BSL_EQUATIONS_EXPONENTIAL_EULER && eq->m->nonlinear_message != NULL)
-          {
-            g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s",
-                         eq->m->nonlinear_message);
-            return FALSE;
-          }
+        if (!method_allowed (eq, i, error))
+          return FALSE;
         *out = i;
         return TRUE;
       }
+  for (guint i = 0; i < G_N_ELEMENTS (method_aliases); i++)
+    if (g_strcmp0 (method, method_aliases[i].name) == 0)
+      {
+        if (!method_allowed (eq, method_aliases[i].method, error))
+          return FALSE;
+        *out = method_aliases[i].method;
+        return TRUE;
+      }
   g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-               "unknown integration method '%s' (euler, exponential_euler or rk4)",
-               method != NULL ? method : "");
+               "unknown integration method '%s' (euler, exponential_euler, rk2, rk4, exact, "
+               "linear, heun or milstein)", method != NULL ? method : "");
   return FALSE;
 }
 
@@ -364,6 +392,8 @@ bsl_equations_get_n_instructions (const BslEquations *eq)
     {
     case BSL_EQUATIONS_EULER: return n + c->deriv.code->len;
     case BSL_EQUATIONS_EXPONENTIAL_EULER: return n + c->linear.code->len;
+    case BSL_EQUATIONS_EXACT: return n + c->system.code->len;
+    case BSL_EQUATIONS_RK2: return n + 2 * c->deriv.code->len;
     case BSL_EQUATIONS_RK4:
     default: return n + 4 * c->deriv.code->len;
     }
@@ -628,6 +658,234 @@ integrate_rk4 (Block         *b,
     b->bt[i] = b->t0;
 }
 
+/* Powers of two d with D^-1 M D balanced (rows and columns of similar size), so that a
+ * coupling between variables of very different units (volt and amp: R/tau dt = 5e5) does not
+ * cost the precision of the series. Powers of two keep the scaling exact. */
+static void
+balance (double *M,
+         guint   m,
+         double *d)
+{
+  gboolean changed = TRUE;
+  double target = 0;
+
+  /* a row or column without couplings can take any scale: its couplings are made as small as
+   * the largest rate, so that the number of squarings follows the rates */
+  for (guint i = 0; i < m; i++)
+    {
+      d[i] = 1.0;
+      target = MAX (target, fabs (M[i * m + i]));
+    }
+  if (target == 0)
+    target = 1;
+  for (guint pass = 0; changed && pass < 100; pass++)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < m; i++)
+        {
+          double r = 0, c = 0, f = 1;
+
+          for (guint j = 0; j < m; j++)
+            if (j != i)
+              {
+                c += fabs (M[j * m + i]);
+                r += fabs (M[i * m + j]);
+              }
+          if (c == 0 && r == 0)
+            continue;
+          if (c == 0 || r == 0)
+            {
+              f = exp2 (round (log2 (c == 0 ? r / target : target / c)));
+              if (f > 0.5 && f < 2)
+                continue;
+              r /= f;
+              c *= f;
+            }
+          while (c != 0 && r != 0 && c < r / 2)
+            {
+              c *= 2;
+              r /= 2;
+              f *= 2;
+            }
+          while (c != 0 && r != 0 && c >= r * 2)
+            {
+              c /= 2;
+              r *= 2;
+              f /= 2;
+            }
+          if (f != 1)
+            {
+              d[i] *= f;
+              for (guint j = 0; j < m; j++)
+                {
+                  M[i * m + j] /= f;
+                  M[j * m + i] *= f;
+                }
+              changed = TRUE;
+            }
+        }
+    }
+}
+
+/* e^M for an (m x m) matrix by rows: balancing, scaling, a Taylor series far past double
+ * precision, and squaring. */
+static void
+matrix_exp (const double *M_in,
+            guint         m,
+            double       *E)
+{
+  double M[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double d[BSL_EQ_MAX_EXACT_STATES + 1];
+  double term[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double next[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double A[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double norm = 0, scale;
+  int squarings = 0;
+
+  memcpy (M, M_in, m * m * sizeof (double));
+  balance (M, m, d);
+  for (guint r = 0; r < m; r++)
+    {
+      double row = 0;
+
+      for (guint c = 0; c < m; c++)
+        row += fabs (M[r * m + c]);
+      norm = MAX (norm, row);
+    }
+  while (norm > 0.25 && squarings < 60)
+    {
+      norm /= 2;
+      squarings++;
+    }
+  scale = ldexp (1.0, -squarings);
+  for (guint e = 0; e < m * m; e++)
+    {
+      A[e] = M[e] * scale;
+      term[e] = E[e] = (e / m == e % m) ? 1.0 : 0.0;
+    }
+  for (guint order = 1; order <= 20; order++)
+    {
+      for (guint r = 0; r < m; r++)
+        for (guint c = 0; c < m; c++)
+          {
+            double sum = 0;
+
+            for (guint k = 0; k < m; k++)
+              sum += term[r * m + k] * A[k * m + c];
+            next[r * m + c] = sum / order;
+          }
+      for (guint e = 0; e < m * m; e++)
+        {
+          term[e] = next[e];
+          E[e] += term[e];
+        }
+    }
+  for (int s = 0; s < squarings; s++)
+    {
+      for (guint r = 0; r < m; r++)
+        for (guint c = 0; c < m; c++)
+          {
+            double sum = 0;
+
+            for (guint k = 0; k < m; k++)
+              sum += E[r * m + k] * E[k * m + c];
+            next[r * m + c] = sum;
+          }
+      memcpy (E, next, m * m * sizeof (double));
+    }
+  /* e^M = D e^(D^-1 M D) D^-1 */
+  for (guint r = 0; r < m; r++)
+    for (guint c = 0; c < m; c++)
+      E[r * m + c] = E[r * m + c] * d[r] / d[c];
+}
+
+/* x' = A x + b solved over the step: with M = [[A dt, b dt], [0, 0]], (x, 1) <- e^M (x, 1).
+ * Neighbours usually share their coefficients, so e^M is computed again only when M changes.
+ * A held variable of a refractory neuron has a zero row, as Brian2 multiplies its right-hand
+ * side by not_refractory. */
+static void
+integrate_exact (Block         *b,
+                 double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len, m = ns + 1;
+  double M[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double last[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double E[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double x[BSL_EQ_MAX_EXACT_STATES];
+  gboolean have = FALSE;
+
+  run (&code->system, b->slot, b->len);
+  memset (M, 0, m * m * sizeof (double));
+  for (guint i = 0; i < b->len; i++)
+    {
+      for (guint k = 0; k < ns; k++)
+        {
+          gboolean frozen = held_now (b->eq, k) && b->nr[i] == 0.0;
+
+          for (guint j = 0; j < ns; j++)
+            M[k * m + j] = frozen ? 0.0 : b->slot[code->system.out[k * ns + j]][i] * b->dt;
+          M[k * m + ns] = frozen ? 0.0 : b->slot[code->system.out[ns * ns + k]][i] * b->dt;
+        }
+      if (!have || memcmp (M, last, m * m * sizeof (double)) != 0)
+        {
+          matrix_exp (M, m, E);
+          memcpy (last, M, m * m * sizeof (double));
+          have = TRUE;
+        }
+      for (guint k = 0; k < ns; k++)
+        x[k] = states[k][b->off + i];
+      for (guint k = 0; k < ns; k++)
+        {
+          double sum = E[k * m + ns];
+
+          for (guint j = 0; j < ns; j++)
+            sum += E[k * m + j] * x[j];
+          states[k][b->off + i] = sum;
+        }
+    }
+}
+
+/* Brian2's rk2 (midpoint): k = dt f(x, t); x + dt f(x + k/2, t + dt/2). */
+static void
+integrate_rk2 (Block         *b,
+               double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len;
+
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      const double *x = states[k] + b->off;
+      const double *f = b->slot[code->deriv.out[k]];
+      double *xk = b->xs + (gsize) k * BLOCK;
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        xk[i] = x[i] + (held && b->nr[i] == 0.0 ? 0.0 : b->dt * f[i]) / 2.0;
+    }
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0 + b->dt / 2.0;
+  for (guint k = 0; k < ns; k++)
+    b->slot[code->first_state + k] = b->xs + (gsize) k * BLOCK;
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      double *x = states[k] + b->off;
+      const double *f = b->slot[code->deriv.out[k]];
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          x[i] = x[i] + b->dt * f[i];
+    }
+  for (guint k = 0; k < ns; k++)
+    b->slot[code->first_state + k] = states[k] + b->off;
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0;
+}
+
 static void
 threshold_and_reset (Block  *b,
                      double *ls,
@@ -805,6 +1063,12 @@ bsl_equations_step_full (const BslEquations        *eq,
         case BSL_EQUATIONS_EXPONENTIAL_EULER:
           integrate_exponential_euler (&b, states);
           break;
+        case BSL_EQUATIONS_EXACT:
+          integrate_exact (&b, states);
+          break;
+        case BSL_EQUATIONS_RK2:
+          integrate_rk2 (&b, states);
+          break;
         case BSL_EQUATIONS_RK4:
         default:
           integrate_rk4 (&b, states);
@@ -848,7 +1112,7 @@ bsl_equations_to_c (const BslEquations  *eq,
 
   if (!bsl_eq_is_identifier (prefix))
     goto bad_prefix;
-  if (!bsl_eq_source_check_inputs (eq, error))
+  if (!bsl_eq_source_check (eq, error))
     {
       g_string_free (s, TRUE);
       return NULL;

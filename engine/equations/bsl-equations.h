@@ -23,6 +23,8 @@ typedef enum
   BSL_EQUATIONS_EULER,
   BSL_EQUATIONS_EXPONENTIAL_EULER,
   BSL_EQUATIONS_RK4,
+  BSL_EQUATIONS_EXACT,
+  BSL_EQUATIONS_RK2,
 } BslEquationsMethod;
 
 /* Parses and checks everything. model: the equations; threshold: a condition or NULL/"" for a
@@ -94,7 +96,10 @@ gboolean       bsl_equations_has_threshold   (const BslEquations  *eq);
 gboolean       bsl_equations_has_refractory  (const BslEquations  *eq);
 
 /* "euler" (the default), "exponential_euler" (every equation must be linear in its own
- * variable; the error names the first term that is not) or "rk4". */
+ * variable; the error names the first term that is not), "rk2", "rk4", "exact" or its other
+ * name "linear" (x' = A x + b with A and b free of the states and t: solved over each step
+ * with a matrix exponential, as Brian2's linear state updater does symbolically), and Brian2's
+ * "heun" and "milstein", which are Euler for equations without stochastic terms. */
 gboolean       bsl_equations_set_method      (BslEquations        *eq,
                                               const char          *method,
                                               GError             **error);

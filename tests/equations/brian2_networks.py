@@ -13,6 +13,7 @@ of the model's neuron `index`; "init:<var>": an initial value; any other kind is
 variable recorded at the end of `step` (after the reset), every RECORD_EVERY steps.
 Usage (from this folder):
     /usr/bin/python3 brian2_networks.py adaptive_threshold > data/net_adaptive_threshold.csv
+    (likewise refractory, cuba, coba)
 """
 import sys
 import warnings
@@ -97,8 +98,73 @@ def refractory(rows):
     emit_run(rows, neuron, ["v", "x"], spikes, record, 1)
 
 
+def emit_synapses(rows, synapses, port, weight):
+    for pre, post in zip(synapses.i[:], synapses.j[:]):
+        rows.append(f"syn{port},{int(pre)},{int(post)},{weight:.17g}")
+
+
+def emit_network(rows, group, synapses, states, n_steps, namespace):
+    record = b2.StateMonitor(group, states, record=range(5), when="end")
+    spikes = b2.SpikeMonitor(group)
+    b2.Network(group, *synapses, record, spikes).run(n_steps * DT, namespace=namespace)
+    emit_run(rows, group, states, spikes, record, 10)
+
+
+# Brian2's examples/CUBA.py with 500 neurons (400 excitatory) connected with p = 0.1 instead
+# of 4000 with p = 0.02 (the same order of inputs per neuron), 100 ms.
+def cuba(rows):
+    taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
+    Vt, Vr, El = -50 * mV, -60 * mV, -49 * mV
+    eqs = """
+    dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)
+    dge/dt = -ge/taue : volt
+    dgi/dt = -gi/taui : volt
+    """
+    P = b2.NeuronGroup(500, eqs, threshold="v>Vt", reset="v = Vr", refractory=5 * ms,
+                       method="exact")
+    P.v = "Vr + rand() * (Vt - Vr)"
+    P.ge = 0 * mV
+    P.gi = 0 * mV
+    we = (60 * 0.27 / 10) * mV
+    wi = (-20 * 4.5 / 10) * mV
+    Ce = b2.Synapses(P, P, on_pre="ge += we")
+    Ci = b2.Synapses(P, P, on_pre="gi += wi")
+    Ce.connect("i<400", p=0.1)
+    Ci.connect("i>=400", p=0.1)
+    emit_init(rows, P, ["v", "ge", "gi"])
+    emit_synapses(rows, Ce, 0, float(we))
+    emit_synapses(rows, Ci, 1, float(wi))
+    emit_network(rows, P, [Ce, Ci], ["v", "ge", "gi"], 1000, locals())
+
+
+# The conductance-based COBA network of Brian2's benchmarks (Vogels & Abbott 2005): two
+# dimensionless conductances fed by two synapse groups, exponential Euler; 500 neurons, p = 0.1.
+def coba(rows):
+    taum, taue, taui = 20 * ms, 5 * ms, 10 * ms
+    Vt, Vr, El = -50 * mV, -60 * mV, -60 * mV
+    Erev_exc, Erev_inh, I = 0 * mV, -80 * mV, 20 * mV
+    eqs = """
+    dv/dt  = (ge*(Erev_exc-v)+gi*(Erev_inh-v)-(v-El) + I)*(1./taum) : volt (unless refractory)
+    dge/dt = -ge/taue : 1
+    dgi/dt = -gi/taui : 1
+    """
+    P = b2.NeuronGroup(500, eqs, threshold="v>Vt", reset="v = Vr", refractory=5 * ms,
+                       method="exponential_euler")
+    P.v = "Vr + rand() * (Vt - Vr)"
+    we, wi = 6. / 10., 67. / 10.
+    Ce = b2.Synapses(P, P, on_pre="ge += we")
+    Ci = b2.Synapses(P, P, on_pre="gi += wi")
+    Ce.connect("i<400", p=0.1)
+    Ci.connect("i>=400", p=0.1)
+    emit_init(rows, P, ["v", "ge", "gi"])
+    emit_synapses(rows, Ce, 0, we)
+    emit_synapses(rows, Ci, 1, wi)
+    emit_network(rows, P, [Ce, Ci], ["v", "ge", "gi"], 1000, locals())
+
+
 def main():
-    examples = {"adaptive_threshold": adaptive_threshold, "refractory": refractory}
+    examples = {"adaptive_threshold": adaptive_threshold, "refractory": refractory,
+                "cuba": cuba, "coba": coba}
     if len(sys.argv) != 2 or sys.argv[1] not in examples:
         sys.exit("usage: brian2_networks.py " + "|".join(examples))
     b2.seed(2026)

@@ -302,11 +302,36 @@ static const Case refractory = {
   2, 400, "", { 0.05e-3, 0.05e-3 },
 };
 
+/* Brian2's CUBA example (500 neurons): two current-like inputs through two ports, exact. */
+static const Case cuba = {
+  "net_cuba.csv",
+  "dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)\n"
+  "dge/dt = -ge/taue : volt\ndgi/dt = -gi/taui : volt\n"
+  "taum : second\ntaue : second\ntaui : second\nEl : volt\nVt : volt\nVr : volt\n",
+  "v>Vt", "v = Vr", "5*ms", "a_e: ge, a_i: gi", "exact",
+  500, 1000, "taum=0.02;taue=0.005;taui=0.01;El=-0.049;Vt=-0.05;Vr=-0.06", { 0 },
+};
+
+/* The COBA benchmark (500 neurons): two conductances through two ports, exponential Euler. */
+static const Case coba = {
+  "net_coba.csv",
+  "dv/dt  = (ge*(Erev_exc-v)+gi*(Erev_inh-v)-(v-El) + I)*(1./taum) : volt (unless refractory)\n"
+  "dge/dt = -ge/taue : 1\ndgi/dt = -gi/taui : 1\n"
+  "taum : second\ntaue : second\ntaui : second\nEl : volt\nVt : volt\nVr : volt\n"
+  "Erev_exc : volt\nErev_inh : volt\nI : volt\n",
+  "v>Vt", "v = Vr", "5*ms", "a_e: ge, a_i: gi", "exponential_euler",
+  500, 1000,
+  "taum=0.02;taue=0.005;taui=0.01;El=-0.06;Vt=-0.05;Vr=-0.06;Erev_exc=0;Erev_inh=-0.08;I=0.02",
+  { 0 },
+};
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/equations/networks/adaptive-threshold", &adaptive_threshold, run_case);
   g_test_add_data_func ("/equations/networks/refractory", &refractory, run_case);
+  g_test_add_data_func ("/equations/networks/cuba", &cuba, run_case);
+  g_test_add_data_func ("/equations/networks/coba", &coba, run_case);
   return g_test_run ();
 }

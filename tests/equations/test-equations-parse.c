@@ -86,7 +86,9 @@ test_quantities (void)
     { "ufarad/farad", 1e-6 }, { "kilogram/gram", 1e3 }, { "namp/amp", 1e-9 },
     { "(2*mV)**2/volt**2", 4e-6 }, { "sqrt(4*nS*nS)/siemens", 2e-9 }, { "2**-1", 0.5 },
     { "-3**2", -9 }, { "7 % 3 + -7 % 3", 3 }, { "int(True) + int(2.7) + int(-2.7)", 1 },
-    { "pi/e", G_PI / G_E },
+    { "pi/e", G_PI / G_E }, { "expm1(1e-10)", expm1 (1e-10) }, { "log1p(1e-10)", log1p (1e-10) },
+    { "timestep(0.3*ms, 0.1*ms)", 3 }, { "timestep(0.29999*ms, 0.1*ms)", 3 },
+    { "timestep(0.2998*ms, 100*usecond)", 2 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -394,6 +396,12 @@ test_exponential_euler_needs_linear (void)
   eq = bsl_equations_new (adex, "vm > VT + 5*DeltaT", "vm = EL; w += 0.08*nA", NULL, "vm",
                           &error);
   g_assert_no_error (error);
+  g_assert_false (bsl_equations_check_method (eq, "exact", &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==,
+                   "line 1, column 10: exact integration needs linear equations with constant "
+                   "coefficients (no product of state variables, no t), and dvm/dt is not");
+  g_clear_error (&error);
   g_assert_false (bsl_equations_set_method (eq, "exponential_euler", &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
   g_assert_cmpstr (error->message, ==,
@@ -415,7 +423,8 @@ test_exponential_euler_needs_linear (void)
   g_assert_false (bsl_equations_set_method (eq, "midpoint", &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
   g_assert_cmpstr (error->message, ==,
-                   "unknown integration method 'midpoint' (euler, exponential_euler or rk4)");
+                   "unknown integration method 'midpoint' (euler, exponential_euler, rk2, rk4, "
+                   "exact, linear, heun or milstein)");
   g_clear_error (&error);
 
   /* a product of two states is linear in each, as far as the other is concerned */

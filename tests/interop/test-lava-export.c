@@ -660,8 +660,8 @@ main (int argc, char **argv)
   g_test_add_func ("/lava-export/custom-models", test_custom_models);
   g_test_add_func ("/lava-export/cli", test_cli);
   test_add_dir_cases ("/lava-export/lava/examples", examples, ".basalt", test_lava_example);
-  fixed = test_shared_path ("reference", "traces", "fixed", NULL);
-  floating = test_shared_path ("reference", "traces", "float", NULL);
+  fixed = test_data_path ("reference", "traces", "fixed", NULL);
+  floating = test_data_path ("reference", "traces", "float", NULL);
   test_add_dir_cases ("/lava-export/lava/traces/fixed", fixed, ".json", test_lava_trace);
   test_add_dir_cases ("/lava-export/lava/traces/float", floating, ".json", test_lava_trace);
   g_test_add_func ("/lava-export/lava/sources", test_lava_sources);
