@@ -271,6 +271,8 @@ equations_prepare (BslProcRuntime *pr, GError **error)
                    pr->name);
       return FALSE;
     }
+  /* machine code when a compiler is there (built once per model, cached); else interpreted */
+  bsl_equations_prepare_native (et->equations);
   layout = g_new0 (EquationsLayout, 1);
   layout->n_states = bsl_equations_get_n_states (et->equations);
   layout->n_params = bsl_equations_get_n_params (et->equations);

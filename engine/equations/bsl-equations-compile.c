@@ -198,7 +198,11 @@ gen (Gen       *g,
   if (n->c != NULL)
     release (g, c);
   dst = alloc_reg (g);
-  emit (g, n->op, dst, a, b, c);
+  /* x**2 as x*x: no call to pow, and the bits a C compiler gives pow (x, 2.0) */
+  if (n->op == BSL_EQ_OP_POW && n->b->kind == BSL_EQ_NODE_NUMBER && n->b->value == 2.0)
+    emit (g, BSL_EQ_OP_MUL, dst, a, a, a);
+  else
+    emit (g, n->op, dst, a, b, c);
   return dst;
 }
 

@@ -253,6 +253,12 @@ typedef struct
 
 BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
 
+/* The step compiled to machine code (bsl-equations-native.c): bsl_eq_c_source (native). */
+typedef void (*BslEqNativeStep) (size_t n, double dt, gint64 step, double *const *states,
+                                 double *const *params, const double *input,
+                                 double *last_spike_step, double *spikes_out, size_t first,
+                                 size_t n_total);
+
 /* The compiled object (bsl-equations.h), shared by its source generators. */
 struct _BslEquations
 {
@@ -263,7 +269,17 @@ struct _BslEquations
   BslEquationsMethod method;
   double *const_blocks;     /* every constant broadcast over a block */
   gboolean any_held;
+  GMutex native_lock;
+  gboolean native_tried;
+  BslEqNativeStep native;
+  gpointer native_module;
+  char *native_why;         /* why there is no native step */
 };
+char       *bsl_eq_c_source       (const BslEquations  *eq,
+                                   const char          *prefix,
+                                   gboolean             native,
+                                   GError             **error);
+void        bsl_eq_native_free    (BslEquations        *eq);
 void        bsl_eq_code_free      (BslEqCode   *code);
 
 /* ---- source text (bsl-equations-source.c) ---- */
@@ -288,7 +304,7 @@ typedef struct
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);
-/* What the generated step can do: one input array (at most one port, on a state variable),
+/* What the generated step can do: one input array (at most one port),
  * and the methods euler, exponential_euler and rk4. */
 gboolean    bsl_eq_source_check (const BslEquations  *eq,
                                         GError             **error);

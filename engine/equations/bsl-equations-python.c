@@ -152,6 +152,9 @@ bsl_equations_to_python (const BslEquations  *eq,
                               "_whole(math.floor, _div(r[%u], dt) + 1e-3) else 0.0\n",
                               ind, code->refractory.out[0]);
     }
+  if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
+    g_string_append_printf (s, "%sif inp is not None:\n%s    params[%d][i] = float(inp[i])\n", ind,
+                            ind, g_array_index (m->inputs, BslEqInput, 0).param);
   if (m->input_state >= 0)
     {
       const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);

@@ -156,11 +156,10 @@ bsl_eq_source_check (const BslEquations  *eq,
                    bsl_equations_method_to_string (eq->method));
       return FALSE;
     }
-  if (inputs->len > 1 || (inputs->len == 1 && g_array_index (inputs, BslEqInput, 0).param >= 0))
+  if (inputs->len > 1)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                   "the source of a model with %s cannot be written yet",
-                   inputs->len > 1 ? "several input ports" : "an input port on a parameter");
+                   "the source of a model with several input ports cannot be written yet");
       return FALSE;
     }
   return TRUE;

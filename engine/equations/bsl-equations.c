@@ -43,6 +43,7 @@ bsl_equations_new (const char  *model,
   eq->m = m;
   eq->code = bsl_eq_code_compile (m);
   eq->method = BSL_EQUATIONS_EULER;
+  g_mutex_init (&eq->native_lock);
   n_consts = eq->code->consts->len;
   eq->const_blocks = g_new (double, (gsize) MAX (n_consts, 1) * BLOCK);
   for (guint c = 0; c < n_consts; c++)
@@ -113,6 +114,8 @@ bsl_equations_unref (BslEquations *eq)
   bsl_eq_model_free (eq->m);
   bsl_eq_code_free (eq->code);
   g_free (eq->const_blocks);
+  bsl_eq_native_free (eq);
+  g_mutex_clear (&eq->native_lock);
   g_free (eq);
 }
 
@@ -373,7 +376,14 @@ bsl_equations_set_method (BslEquations  *eq,
                           const char    *method,
                           GError       **error)
 {
-  return find_method (eq, method, &eq->method, error);
+  BslEquationsMethod m;
+
+  if (!find_method (eq, method, &m, error))
+    return FALSE;
+  if (m != eq->method)
+    bsl_eq_native_free (eq);
+  eq->method = m;
+  return TRUE;
 }
 
 BslEquationsMethod
@@ -1047,6 +1057,13 @@ bsl_equations_step_full (const BslEquations        *eq,
   gsize first = ctx != NULL ? ctx->first : 0;
   Block b;
 
+  if (eq->native != NULL)
+    {
+      eq->native (n, dt, step, states, params, ctx != NULL && ctx->inputs != NULL
+                  ? ctx->inputs[0] : NULL, last_spike_step, spikes_out, first,
+                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+      return;
+    }
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
@@ -1097,10 +1114,13 @@ bsl_equations_step (const BslEquations *eq,
 
 /* ---- C source with the same arithmetic ---- */
 
+/* native: the function the engine loads (bsl-equations-native.c), exported, with the index of
+ * the first neuron and the population's size as two more arguments (i and N of a part). */
 char *
-bsl_equations_to_c (const BslEquations  *eq,
-                    const char          *prefix,
-                    GError             **error)
+bsl_eq_c_source (const BslEquations  *eq,
+                 const char          *prefix,
+                 gboolean             native,
+                 GError             **error)
 {
   const BslEqCode *code = eq->code;
   const BslEqModel *m = eq->m;
@@ -1127,9 +1147,9 @@ bsl_equations_to_c (const BslEquations  *eq,
     g_string_append_printf (s, " %u %s [%s]", j, param (eq, j)->name, param (eq, j)->unit);
   g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
   g_string_append_printf (s,
-    "static void\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
+    "%s\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
     "    double *const *params, const double *input, double *last_spike_step,\n"
-    "    double *spikes_out)\n{\n"
+    "    double *spikes_out%s)\n{\n"
     "  const double t0 = (double) step * dt;\n"
     "  const double dstep = (double) step;\n\n"
     "  (void) params;\n"
@@ -1137,10 +1157,11 @@ bsl_equations_to_c (const BslEquations  *eq,
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
     "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
-    "      double idx = (double) i, nn = (double) n;\n\n"
+    "      double idx = (double) %s, nn = (double) %s;\n\n"
     "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
     "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
-    prefix, code->n_regs, ns, ns, ns, ns, ns);
+    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
+    code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
   if (refr)
@@ -1149,6 +1170,9 @@ bsl_equations_to_c (const BslEquations  *eq,
       g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
                               " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
     }
+  if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
+    g_string_append_printf (s, "%sif (input != NULL)\n%s  params[%d][i] = input[i];\n", ind, ind,
+                            g_array_index (m->inputs, BslEqInput, 0).param);
   if (m->input_state >= 0)
     {
       const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);
@@ -1249,4 +1273,12 @@ bad_prefix:
   g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a C identifier",
                prefix != NULL ? prefix : "");
   return NULL;
+}
+
+char *
+bsl_equations_to_c (const BslEquations  *eq,
+                    const char          *prefix,
+                    GError             **error)
+{
+  return bsl_eq_c_source (eq, prefix, FALSE, error);
 }

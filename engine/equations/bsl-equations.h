@@ -200,6 +200,19 @@ gboolean       bsl_equations_parse_value     (const char          *text,
                                               double              *value,
                                               GError             **error);
 
+/* Machine code for the step: the C source of the model (as bsl_equations_to_c writes it) is
+ * built once with the system's C compiler ($CC or cc; -O2 -ffp-contract=off, so that the bits
+ * are the interpreter's), cached under the user's cache directory (basalt/equations/<sha256>.so)
+ * and loaded; from then on bsl_equations_step and _step_full run it. FALSE when it cannot be
+ * had (no compiler, a method or input ports the C source does not cover, or
+ * bsl_equations_set_native_enabled (FALSE) / BASALT_EQUATIONS=interpreted): the instruction
+ * list is stepped, and _get_native_why says why. Call it before stepping from several threads;
+ * setting another method drops the machine code. */
+gboolean       bsl_equations_prepare_native  (BslEquations        *eq);
+const char    *bsl_equations_get_native_why  (const BslEquations  *eq);
+void           bsl_equations_set_native_enabled (gboolean          enabled);
+gboolean       bsl_equations_get_native_enabled (void);
+
 /* Number of vector instructions of one step under the current method (for diagnostics). */
 guint          bsl_equations_get_n_instructions (const BslEquations *eq);
 
