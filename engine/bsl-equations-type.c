@@ -159,7 +159,7 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
   g_atomic_ref_count_init (&et->ref_count);
   et->equations = eq;
   et->strings = g_ptr_array_new_with_free_func (g_free);
-  et->vars = g_new0 (BslVarSpec, n_states + n_params + 2);
+  et->vars = g_new0 (BslVarSpec, n_states + n_params + 3 + bsl_equations_get_n_subexpressions (eq));
   for (guint i = 0; i < n_states; i++)
     {
       BslVarSpec *v = &et->vars[n++];
@@ -197,6 +197,24 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
                                  BSL_VAR_STATE | BSL_VAR_BROADCAST | BSL_VAR_HIDDEN,
                                  BSL_EQUATIONS_NEVER, -INFINITY, INFINITY, -INFINITY, INFINITY,
                                  "step", NULL };
+  /* for probing, as Brian2 records them: computed after each step */
+  et->vars[n++] = (BslVarSpec) { "lastspike", "Time of the last spike (s), as Brian2's lastspike",
+                                 BSL_SHAPE_POPULATION, BSL_VAR_STATE | BSL_VAR_HIDDEN,
+                                 BSL_EQUATIONS_NEVER, -INFINITY, INFINITY, -INFINITY, INFINITY,
+                                 "second", NULL };
+  for (guint k = 0; k < bsl_equations_get_n_subexpressions (eq); k++)
+    {
+      BslVarSpec *v = &et->vars[n++];
+
+      v->name = keep (et, g_strdup (bsl_equations_get_subexpression_name (eq, k)));
+      v->description = keep (et, g_strdup_printf ("Subexpression (%s), computed after each step",
+                                                  bsl_equations_get_subexpression_unit (eq, k)));
+      v->unit = keep (et, g_strdup (bsl_equations_get_subexpression_unit (eq, k)));
+      v->shape = BSL_SHAPE_POPULATION;
+      v->flags = BSL_VAR_STATE | BSL_VAR_HIDDEN;
+      v->fixed_min = v->float_min = -INFINITY;
+      v->fixed_max = v->float_max = INFINITY;
+    }
 
   et->type = bsl_proc_type_equations;
   et->type.vars = et->vars;
@@ -256,7 +274,7 @@ bsl_process_set_equations (BslProcess              *process,
 
 typedef struct
 {
-  guint n_states, n_params, n_inputs, dt_var, last_spike_var;
+  guint n_states, n_params, n_inputs, n_subexprs, dt_var, last_spike_var, lastspike_var;
 } EquationsLayout;
 
 static gboolean
@@ -271,6 +289,22 @@ equations_prepare (BslProcRuntime *pr, GError **error)
                    pr->name);
       return FALSE;
     }
+  for (guint j = 0; j < bsl_equations_get_n_params (et->equations); j++)
+    {
+      const BslRtVar *var = &pr->vars[bsl_equations_get_n_states (et->equations) + j];
+
+      if (!bsl_equations_get_param_shared (et->equations, j))
+        continue;
+      for (gsize i = 1; i < var->n; i++)
+        if (var->f[i] != var->f[0])
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                         "process '%s' (Equations): parameter '%s' is (shared): it takes one "
+                         "value for the whole population, not one per neuron", pr->name,
+                         bsl_equations_get_param_name (et->equations, j));
+            return FALSE;
+          }
+    }
   /* machine code when a compiler is there (built once per model, cached); else interpreted */
   bsl_equations_prepare_native (et->equations);
   layout = g_new0 (EquationsLayout, 1);
@@ -279,6 +313,8 @@ equations_prepare (BslProcRuntime *pr, GError **error)
   layout->n_inputs = bsl_equations_get_n_inputs (et->equations);
   layout->dt_var = layout->n_states + layout->n_params;
   layout->last_spike_var = layout->dt_var + 1;
+  layout->lastspike_var = layout->dt_var + 2;
+  layout->n_subexprs = bsl_equations_get_n_subexpressions (et->equations);
   pr->priv = layout;
   return TRUE;
 }
@@ -292,6 +328,9 @@ equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   double **params = g_newa (double *, layout->n_params + 1);
   const double **inputs = g_newa (const double *, layout->n_inputs + 1);
   BslEquationsContext ctx = { begin, pr->size, inputs };
+  double dt = pr->vars[layout->dt_var].f[0];
+  double *last_spike = pr->vars[layout->last_spike_var].f + begin;
+  double *lastspike = pr->vars[layout->lastspike_var].f + begin;
 
   for (guint i = 0; i < layout->n_states; i++)
     states[i] = pr->vars[i].f + begin;
@@ -300,9 +339,19 @@ equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   for (guint k = 0; k < layout->n_inputs; k++)
     inputs[k] = pr->ports[k].f + begin;
   /* Step t (from 1) integrates from (t - 1) dt to t dt. */
-  bsl_equations_step_full (et->equations, end - begin, pr->vars[layout->dt_var].f[0], t - 1,
-                           states, params, &ctx, pr->vars[layout->last_spike_var].f + begin,
-                           pr->ports[MAX (layout->n_inputs, 1)].f + begin);
+  bsl_equations_step_full (et->equations, end - begin, dt, t - 1, states, params, &ctx,
+                           last_spike, pr->ports[MAX (layout->n_inputs, 1)].f + begin);
+  for (gsize i = 0; i < end - begin; i++)
+    lastspike[i] = last_spike[i] * dt;
+  if (layout->n_subexprs > 0)
+    {
+      double **values = g_newa (double *, layout->n_subexprs);
+
+      for (guint k = 0; k < layout->n_subexprs; k++)
+        values[k] = pr->vars[layout->lastspike_var + 1 + k].f + begin;
+      bsl_equations_eval_subexpressions (et->equations, end - begin, dt, t - 1, states, params,
+                                         &ctx, last_spike, values);
+    }
 }
 
 static const BslModel equations_float_model = {

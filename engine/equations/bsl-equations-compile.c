@@ -301,6 +301,7 @@ bsl_eq_code_free (BslEqCode *code)
   program_clear (&code->threshold);
   program_clear (&code->reset);
   program_clear (&code->refractory);
+  program_clear (&code->subexprs);
   g_free (code);
 }
 
@@ -363,6 +364,17 @@ bsl_eq_code_compile (BslEqModel *m)
     code->refractory.out[0] = gen_output (&g, m->refractory);
   end (&g);
 
+  begin (&g, &code->subexprs, m->subexprs->len);
+  for (guint k = 0; k < m->subexprs->len; k++)
+    {
+      BslEqNode ref = { 0 };
+
+      ref.kind = BSL_EQ_NODE_SUBEXPR;
+      ref.index = (int) k;
+      code->subexprs.out[k] = gen_output (&g, &ref);
+    }
+  end (&g);
+
   code->n_regs = MAX (code->n_regs, 1);
   code->first_state = code->n_regs;
   code->first_param = code->first_state + n_states;
@@ -375,6 +387,7 @@ bsl_eq_code_compile (BslEqModel *m)
   relocate_program (code, &code->threshold);
   relocate_program (code, &code->reset);
   relocate_program (code, &code->refractory);
+  relocate_program (code, &code->subexprs);
 
   g_array_unref (g.free_regs);
   g_array_unref (g.pinned);

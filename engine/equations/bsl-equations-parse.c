@@ -1005,6 +1005,8 @@ parse_model_line (Parser *p)
             }
           if (strcmp (flag->str, "unless refractory") == 0 && where == p->m->states)
             sym.held = TRUE;
+          else if (strcmp (flag->str, "shared") == 0 && where == p->m->params)
+            sym.shared = TRUE;
           else if (strcmp (flag->str, "constant") != 0 && strcmp (flag->str, "shared") != 0
                    && strcmp (flag->str, "constant over dt") != 0)
             {

@@ -140,6 +140,7 @@ typedef struct
   gboolean held;          /* (unless refractory) */
   BslEqNode *rhs;         /* derivative (states) or value (subexpressions) */
   gboolean is_bool;       /* parameters declared ": boolean" */
+  gboolean shared;        /* (shared): one value for the whole population */
   int line, column;
 } BslEqSymbol;
 
@@ -249,6 +250,7 @@ typedef struct
   BslEqProgram threshold; /* 1 condition */
   BslEqProgram reset;     /* no outputs: SELECT into state slots, mask in slot reset_mask */
   BslEqProgram refractory;/* 1 period in seconds */
+  BslEqProgram subexprs;  /* n_subexprs values, for probing */
 } BslEqCode;
 
 BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);

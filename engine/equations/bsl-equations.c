@@ -185,6 +185,14 @@ bsl_equations_get_param_unit (const BslEquations *eq,
   return param (eq, i)->unit;
 }
 
+gboolean
+bsl_equations_get_param_shared (const BslEquations *eq,
+                                guint               i)
+{
+  g_return_val_if_fail (i < eq->m->params->len, FALSE);
+  return param (eq, i)->shared;
+}
+
 gint
 bsl_equations_find_state (const BslEquations *eq,
                           const char         *name)
@@ -1036,6 +1044,57 @@ bsl_equations_take_inputs (const BslEquations        *eq,
       refractoriness (&b, last_spike_step + b.off);
       apply_inputs (&b, ctx, states, params, last_spike_step + b.off);
     }
+}
+
+void
+bsl_equations_eval_subexpressions (const BslEquations        *eq,
+                                   gsize                      n,
+                                   double                     dt,
+                                   gint64                     step,
+                                   double *const             *states,
+                                   double *const             *params,
+                                   const BslEquationsContext *ctx,
+                                   const double              *last_spike_step,
+                                   double *const             *values)
+{
+  const BslEqCode *code = eq->code;
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  gsize first = ctx != NULL ? ctx->first : 0;
+  Block b;
+
+  block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  for (b.off = 0; b.off < n; b.off += BLOCK)
+    {
+      block_at (&b, n, first, states, params);
+      refractoriness (&b, last_spike_step + b.off);
+      run (&code->subexprs, slot, b.len);
+      for (guint k = 0; k < eq->m->subexprs->len; k++)
+        memcpy (values[k] + b.off, slot[code->subexprs.out[k]], b.len * sizeof (double));
+    }
+}
+
+guint
+bsl_equations_get_n_subexpressions (const BslEquations *eq)
+{
+  return eq->m->subexprs->len;
+}
+
+const char *
+bsl_equations_get_subexpression_name (const BslEquations *eq,
+                                      guint               k)
+{
+  g_return_val_if_fail (k < eq->m->subexprs->len, NULL);
+  return g_array_index (eq->m->subexprs, BslEqSymbol, k).name;
+}
+
+const char *
+bsl_equations_get_subexpression_unit (const BslEquations *eq,
+                                      guint               k)
+{
+  g_return_val_if_fail (k < eq->m->subexprs->len, NULL);
+  return g_array_index (eq->m->subexprs, BslEqSymbol, k).unit;
 }
 
 void

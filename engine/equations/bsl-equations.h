@@ -65,6 +65,10 @@ const char    *bsl_equations_get_param_name  (const BslEquations  *eq,
                                               guint                i);
 const char    *bsl_equations_get_param_unit  (const BslEquations  *eq,
                                               guint                i);
+/* A parameter flagged (shared): one value for the whole population (the runtime refuses
+ * differing values). */
+gboolean       bsl_equations_get_param_shared (const BslEquations *eq,
+                                               guint               i);
 /* Index of a state or parameter by name, or -1. */
 gint           bsl_equations_find_state      (const BslEquations  *eq,
                                               const char          *name);
@@ -159,6 +163,25 @@ void           bsl_equations_take_inputs     (const BslEquations        *eq,
                                               double *const             *params,
                                               const BslEquationsContext *ctx,
                                               const double              *last_spike_step);
+
+/* Subexpressions ("x = ... : unit" lines), in the order of the text, and their values for the
+ * given states (after step `step`: t = step * dt, not_refractory and lastspike as that step
+ * left them), as Brian2's StateMonitor records them at the end of a step: values is
+ * n_subexpressions arrays of n. */
+guint          bsl_equations_get_n_subexpressions   (const BslEquations *eq);
+const char    *bsl_equations_get_subexpression_name (const BslEquations *eq,
+                                                     guint               k);
+const char    *bsl_equations_get_subexpression_unit (const BslEquations *eq,
+                                                     guint               k);
+void           bsl_equations_eval_subexpressions    (const BslEquations        *eq,
+                                                     gsize                      n,
+                                                     double                     dt,
+                                                     gint64                     step,
+                                                     double *const             *states,
+                                                     double *const             *params,
+                                                     const BslEquationsContext *ctx,
+                                                     const double              *last_spike_step,
+                                                     double *const             *values);
 
 /* The right-hand sides dx/dt of n neurons at time t and the given states, with no input,
  * refractoriness or reset (dt is what the built-in dt reads): derivs is n_states arrays of n

@@ -159,6 +159,86 @@ test_bad_values (void)
     }
 }
 
+/* A subexpression and lastspike can be probed; they hold what Brian2 records at the end of a
+ * step. */
+static void
+test_probe_subexpressions (void)
+{
+  static const char text[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    " {\"name\": \"n\", \"type\": \"Equations\", \"shape\": [3], \"equations\": {"
+    "   \"model\": \"dv/dt = (v_drive - v)/tau : volt\\nv_drive = (20 + 5*i)*mV : volt\\n"
+    "tau : second\\n\", \"threshold\": \"v > 10*mV\", \"reset\": \"v = 0*mV\"},"
+    "  \"params\": {\"tau\": \"10*ms\", \"dt\": 0.0001}}]}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = load (text, &error);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (BslRuntime) rt = NULL;
+  BslProbe *drive, *last, *spikes;
+  guint n_spikes = 0;
+  double seen[3] = { -INFINITY, -INFINITY, -INFINITY };
+  enum { T = 500 };
+
+  g_assert_no_error (error);
+  rt = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  drive = bsl_runtime_add_probe (rt, "n.v_drive", BSL_PROBE_RECORD, 0, &error);
+  last = bsl_runtime_add_probe (rt, "n.lastspike", BSL_PROBE_RECORD, 0, &error);
+  spikes = bsl_runtime_add_probe (rt, "n.s_out", BSL_PROBE_RECORD, 0, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (rt, T);
+  for (guint t = 0; t < T; t++)
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_cmpfloat (fabs (bsl_probe_get_row (drive, t)[i] - (20 + 5.0 * i) * 1e-3), <, 1e-15);
+        if (bsl_probe_get_row (spikes, t)[i] != 0)
+          {
+            /* runtime step t + 1 is the model's step t: t*dt at its start */
+            seen[i] = t * 1e-4;
+            n_spikes++;
+          }
+        g_assert_cmpfloat (bsl_probe_get_row (last, t)[i], ==, seen[i]);
+      }
+  g_assert_cmpuint (n_spikes, >, 10);
+}
+
+/* A (shared) parameter takes one value for the population. */
+static void
+test_shared (void)
+{
+  static const char text[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    " {\"name\": \"n\", \"type\": \"Equations\", \"shape\": [3], \"equations\": {"
+    "   \"model\": \"dv/dt = -v/tau : volt\\ntau : second (shared)\\n\"},"
+    "  \"params\": {\"tau\": TAU, \"dt\": 0.0001}}]}";
+  static const char *const values[] = { "0.01", "[0.01, 0.01, 0.01]", "[0.01, 0.02, 0.01]" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (values); k++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GString) json = g_string_new (text);
+      g_autoptr (BslGraph) graph = NULL;
+      g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+      BslRuntime *rt;
+
+      g_string_replace (json, "TAU", values[k], 1);
+      graph = load (json->str, &error);
+      g_assert_no_error (error);
+      rt = bsl_runtime_new (graph, config, &error);
+      if (k < 2)
+        {
+          g_assert_no_error (error);
+          bsl_runtime_free (rt);
+          continue;
+        }
+      g_assert_null (rt);
+      g_assert_nonnull (error);
+      g_assert_cmpstr (error->message, ==,
+                       "process 'n' (Equations): parameter 'tau' is (shared): it takes one value "
+                       "for the whole population, not one per neuron");
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -167,5 +247,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/equations/process/run", test_run);
   g_test_add_func ("/equations/process/round-trip", test_round_trip);
   g_test_add_func ("/equations/process/bad-values", test_bad_values);
+  g_test_add_func ("/equations/process/probe-subexpressions", test_probe_subexpressions);
+  g_test_add_func ("/equations/process/shared", test_shared);
   return g_test_run ();
 }
