@@ -5,6 +5,7 @@
 
 #include "basalt-cli.h"
 #include "basalt-engine.h"
+#include "equations/bsl-equations.h"
 
 typedef struct
 {
@@ -21,7 +22,11 @@ basalt_cli_bench (int    argc,
   gint64 n = 1000, steps = 1000;
   int threads = 0;
   gboolean json = FALSE;
+  g_autofree char *equations = NULL;
   GOptionEntry entries[] = {
+    { "equations", 0, 0, G_OPTION_ARG_STRING, &equations,
+      "Equations processes: compiled (machine code, the default where a C compiler is) or "
+      "interpreted", "HOW" },
     { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense, or stdp (its plastic twin)", "NAME" },
     { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network (1..8192, default 1000)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default 1000)", "S" },
@@ -50,6 +55,15 @@ basalt_cli_bench (int    argc,
       fprintf (stderr, "basalt bench: --tag must be floating_pt or fixed_pt, not '%s'\n", tag_text);
       return BASALT_EXIT_BAD_INPUT;
     }
+  if (equations != NULL && !g_str_equal (equations, "compiled")
+      && !g_str_equal (equations, "interpreted"))
+    {
+      fprintf (stderr, "basalt bench: --equations must be compiled or interpreted, not '%s'\n",
+               equations);
+      return BASALT_EXIT_BAD_INPUT;
+    }
+  if (equations != NULL)
+    bsl_equations_set_native_enabled (g_str_equal (equations, "compiled"));
   if (steps < 1)
     {
       fprintf (stderr, "basalt bench: --steps must be at least 1\n");

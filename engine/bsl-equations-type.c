@@ -9,12 +9,15 @@
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
 
+#include <json-glib/json-glib.h>
+
 typedef struct
 {
   BslProcType      type;        /* first, so that a BslProcType* is one of these */
   gatomicrefcount  ref_count;
   BslEquations    *equations;
   BslVarSpec      *vars;
+  BslPortSpec     *ports;
   GPtrArray       *strings;     /* names, descriptions and units the specs point to */
   char            *model, *threshold, *reset, *refractory, *input, *method;
 } EquationsType;
@@ -79,6 +82,7 @@ bsl_proc_type_unref (const BslProcType *type)
     return;
   bsl_equations_unref (et->equations);
   g_free (et->vars);
+  g_free (et->ports);
   g_ptr_array_unref (et->strings);
   g_free (et->model);
   g_free (et->threshold);
@@ -121,6 +125,30 @@ keep (EquationsType *et, char *text)
   return text;
 }
 
+/* One InPort per input of the equations (a_in when there is none, as a new process has), then
+ * s_out. */
+static void
+equations_type_add_ports (EquationsType *et)
+{
+  BslEquations *eq = et->equations;
+  guint n_in = MAX (bsl_equations_get_n_inputs (eq), 1);
+
+  et->ports = g_new0 (BslPortSpec, n_in + 1);
+  et->ports[0] = equations_ports[0];
+  for (guint k = 0; k < bsl_equations_get_n_inputs (eq); k++)
+    {
+      const char *target = bsl_equations_get_input_target (eq, k);
+
+      et->ports[k].name = keep (et, g_strdup (bsl_equations_get_input_port (eq, k)));
+      et->ports[k].description = keep (et, bsl_equations_get_input_sets_param (eq, k)
+        ? g_strdup_printf ("Sets %s each step (a current)", target)
+        : g_strdup_printf ("Added to %s, as Brian2's on_pre '%s += w'", target, target));
+    }
+  et->ports[n_in] = equations_ports[1];
+  et->type.ports = et->ports;
+  et->type.n_ports = n_in + 1;
+}
+
 static EquationsType *
 equations_type_new (BslEquations *eq, const BslEquationsText *text)
 {
@@ -131,7 +159,7 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
   g_atomic_ref_count_init (&et->ref_count);
   et->equations = eq;
   et->strings = g_ptr_array_new_with_free_func (g_free);
-  et->vars = g_new0 (BslVarSpec, n_states + n_params + 2);
+  et->vars = g_new0 (BslVarSpec, n_states + n_params + 3 + bsl_equations_get_n_subexpressions (eq));
   for (guint i = 0; i < n_states; i++)
     {
       BslVarSpec *v = &et->vars[n++];
@@ -152,8 +180,13 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
       v->unit = keep (et, g_strdup (bsl_equations_get_param_unit (eq, i)));
       v->shape = BSL_SHAPE_POPULATION;
       v->flags = BSL_VAR_BROADCAST;
-      /* No default: every parameter must be given a value (checked before a run). */
+      /* No default: every parameter must be given a value (checked before a run), except
+       * those an input port sets. */
       v->default_value = NAN;
+      for (guint k = 0; k < bsl_equations_get_n_inputs (eq); k++)
+        if (bsl_equations_get_input_sets_param (eq, k)
+            && g_str_equal (bsl_equations_get_input_target (eq, k), v->name))
+          v->default_value = 0;
       v->fixed_min = v->float_min = -INFINITY;
       v->fixed_max = v->float_max = INFINITY;
     }
@@ -164,10 +197,29 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
                                  BSL_VAR_STATE | BSL_VAR_BROADCAST | BSL_VAR_HIDDEN,
                                  BSL_EQUATIONS_NEVER, -INFINITY, INFINITY, -INFINITY, INFINITY,
                                  "step", NULL };
+  /* for probing, as Brian2 records them: computed after each step */
+  et->vars[n++] = (BslVarSpec) { "lastspike", "Time of the last spike (s), as Brian2's lastspike",
+                                 BSL_SHAPE_POPULATION, BSL_VAR_STATE | BSL_VAR_HIDDEN,
+                                 BSL_EQUATIONS_NEVER, -INFINITY, INFINITY, -INFINITY, INFINITY,
+                                 "second", NULL };
+  for (guint k = 0; k < bsl_equations_get_n_subexpressions (eq); k++)
+    {
+      BslVarSpec *v = &et->vars[n++];
+
+      v->name = keep (et, g_strdup (bsl_equations_get_subexpression_name (eq, k)));
+      v->description = keep (et, g_strdup_printf ("Subexpression (%s), computed after each step",
+                                                  bsl_equations_get_subexpression_unit (eq, k)));
+      v->unit = keep (et, g_strdup (bsl_equations_get_subexpression_unit (eq, k)));
+      v->shape = BSL_SHAPE_POPULATION;
+      v->flags = BSL_VAR_STATE | BSL_VAR_HIDDEN;
+      v->fixed_min = v->float_min = -INFINITY;
+      v->fixed_max = v->float_max = INFINITY;
+    }
 
   et->type = bsl_proc_type_equations;
   et->type.vars = et->vars;
   et->type.n_vars = n;
+  equations_type_add_ports (et);
   et->model = g_strdup (text->model);
   et->threshold = g_strdup (text->threshold != NULL ? text->threshold : "");
   et->reset = g_strdup (text->reset != NULL ? text->reset : "");
@@ -222,7 +274,7 @@ bsl_process_set_equations (BslProcess              *process,
 
 typedef struct
 {
-  guint n_states, n_params, dt_var, last_spike_var;
+  guint n_states, n_params, n_inputs, n_subexprs, dt_var, last_spike_var, lastspike_var;
 } EquationsLayout;
 
 static gboolean
@@ -237,11 +289,32 @@ equations_prepare (BslProcRuntime *pr, GError **error)
                    pr->name);
       return FALSE;
     }
+  for (guint j = 0; j < bsl_equations_get_n_params (et->equations); j++)
+    {
+      const BslRtVar *var = &pr->vars[bsl_equations_get_n_states (et->equations) + j];
+
+      if (!bsl_equations_get_param_shared (et->equations, j))
+        continue;
+      for (gsize i = 1; i < var->n; i++)
+        if (var->f[i] != var->f[0])
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                         "process '%s' (Equations): parameter '%s' is (shared): it takes one "
+                         "value for the whole population, not one per neuron", pr->name,
+                         bsl_equations_get_param_name (et->equations, j));
+            return FALSE;
+          }
+    }
+  /* machine code when a compiler is there (built once per model, cached); else interpreted */
+  bsl_equations_prepare_native (et->equations);
   layout = g_new0 (EquationsLayout, 1);
   layout->n_states = bsl_equations_get_n_states (et->equations);
   layout->n_params = bsl_equations_get_n_params (et->equations);
+  layout->n_inputs = bsl_equations_get_n_inputs (et->equations);
   layout->dt_var = layout->n_states + layout->n_params;
   layout->last_spike_var = layout->dt_var + 1;
+  layout->lastspike_var = layout->dt_var + 2;
+  layout->n_subexprs = bsl_equations_get_n_subexpressions (et->equations);
   pr->priv = layout;
   return TRUE;
 }
@@ -253,18 +326,89 @@ equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   EquationsLayout *layout = pr->priv;
   double **states = g_newa (double *, layout->n_states + 1);
   double **params = g_newa (double *, layout->n_params + 1);
+  const double **inputs = g_newa (const double *, layout->n_inputs + 1);
+  BslEquationsContext ctx = { begin, pr->size, inputs };
+  double dt = pr->vars[layout->dt_var].f[0];
+  double *last_spike = pr->vars[layout->last_spike_var].f + begin;
+  double *lastspike = pr->vars[layout->lastspike_var].f + begin;
 
   for (guint i = 0; i < layout->n_states; i++)
     states[i] = pr->vars[i].f + begin;
   for (guint i = 0; i < layout->n_params; i++)
     params[i] = pr->vars[layout->n_states + i].f + begin;
+  for (guint k = 0; k < layout->n_inputs; k++)
+    inputs[k] = pr->ports[k].f + begin;
   /* Step t (from 1) integrates from (t - 1) dt to t dt. */
-  bsl_equations_step (et->equations, end - begin, pr->vars[layout->dt_var].f[0], t - 1, states,
-                      params, pr->ports[0].f + begin, pr->vars[layout->last_spike_var].f + begin,
-                      pr->ports[1].f + begin);
+  bsl_equations_step_full (et->equations, end - begin, dt, t - 1, states, params, &ctx,
+                           last_spike, pr->ports[MAX (layout->n_inputs, 1)].f + begin);
+  for (gsize i = 0; i < end - begin; i++)
+    lastspike[i] = last_spike[i] * dt;
+  if (layout->n_subexprs > 0)
+    {
+      double **values = g_newa (double *, layout->n_subexprs);
+
+      for (guint k = 0; k < layout->n_subexprs; k++)
+        values[k] = pr->vars[layout->lastspike_var + 1 + k].f + begin;
+      bsl_equations_eval_subexpressions (et->equations, end - begin, dt, t - 1, states, params,
+                                         &ctx, last_spike, values);
+    }
 }
 
 static const BslModel equations_float_model = {
   .tag = BSL_TAG_FLOATING_PT, .splittable = TRUE, .prepare = equations_prepare,
   .step = equations_step, .free_priv = g_free,
 };
+
+/* ---------------- the file's "input" ---------------- */
+
+char *
+bsl_equations_input_from_json (JsonNode *node)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GList) ports = NULL;
+  JsonObject *object;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  ports = json_object_get_members (object);
+  for (GList *l = ports; l != NULL; l = l->next)
+    {
+      JsonNode *var = json_object_get_member (object, l->data);
+
+      if (!JSON_NODE_HOLDS_VALUE (var) || json_node_get_value_type (var) != G_TYPE_STRING)
+        return NULL;
+      g_string_append_printf (text, "%s%s: %s", text->len > 0 ? ", " : "", (char *) l->data,
+                              json_node_get_string (var));
+    }
+  return g_strdup (text->str);
+}
+
+JsonNode *
+bsl_equations_input_to_json (const char *input)
+{
+  g_auto (GStrv) items = NULL;
+  JsonObject *object;
+  JsonNode *node;
+
+  if (input == NULL || strchr (input, ':') == NULL)
+    {
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, input != NULL ? input : "");
+      return node;
+    }
+  object = json_object_new ();
+  items = g_strsplit_set (input, ",;\n", -1);
+  for (guint k = 0; items[k] != NULL; k++)
+    {
+      g_auto (GStrv) pair = g_strsplit (items[k], ":", 2);
+
+      if (pair[0] != NULL && pair[1] != NULL)
+        json_object_set_string_member (object, g_strstrip (pair[0]), g_strstrip (pair[1]));
+    }
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
+}

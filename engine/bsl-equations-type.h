@@ -16,7 +16,7 @@ typedef struct
   const char *threshold;
   const char *reset;
   const char *refractory;
-  const char *input;
+  const char *input;         /* "v", or "a_ge: ge, a_gi: gi" for several ports */
   const char *method;        /* euler, exponential_euler, rk4 */
 } BslEquationsText;
 
@@ -34,6 +34,13 @@ gboolean           bsl_process_set_equations    (BslProcess             *process
 /* A plain leaky integrate-and-fire neuron with a synaptic current, in SI units, so that a new
  * Equations process runs at once. */
 const BslEquationsText *bsl_equations_default_text (void);
+
+/* The file's "input": a variable name (one port, a_in) or an object mapping port names to
+ * variables, as the text bsl_equations_new takes ("a_ge: ge, a_gi: gi"); NULL when the node is
+ * neither. */
+typedef struct _JsonNode JsonNode;
+char              *bsl_equations_input_from_json (JsonNode             *node);
+JsonNode          *bsl_equations_input_to_json   (const char           *input);
 
 /* The compiled equations behind an Equations schema (borrowed), NULL for other types. */
 struct _BslEquations;

@@ -15,6 +15,7 @@
 #include "bsl-learning-rule.h"
 #include "bsl-limits.h"
 #include "bsl-network-file.h"
+#include "equations/bsl-equations.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
                                         "groups", "probes", NULL };
@@ -144,6 +145,24 @@ fill_nested (JsonNode *node, guint depth, guint ndim, const gsize *dims, double 
       g_string_truncate (where, len);
     }
   return TRUE;
+}
+
+/* An Equations process's value written with units ("10*ms"); NULL without an error when the
+ * node is not such a text. */
+static BslArray *
+equations_value_from_json (JsonNode          *node,
+                           const BslProcess  *process,
+                           const BslVarSpec  *spec,
+                           GError           **error)
+{
+  double value;
+
+  if (!bsl_proc_type_is_equations (process->type) || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  if (!bsl_equations_parse_value (json_node_get_string (node), spec->unit, &value, error))
+    return NULL;
+  return bsl_array_new_scalar (value);
 }
 
 static BslArray *
@@ -341,6 +360,7 @@ read_process (BslGraph    *graph,
     {
       JsonObject *eq;
       BslEquationsText text = { 0 };
+      g_autofree char *input = NULL;
 
       if (!bsl_proc_type_is_equations (type) || !JSON_NODE_HOLDS_OBJECT (member))
         {
@@ -351,8 +371,18 @@ read_process (BslGraph    *graph,
           return FALSE;
         }
       eq = json_node_get_object (member);
+      if (json_object_has_member (eq, "input"))
+        input = bsl_equations_input_from_json (json_object_get_member (eq, "input"));
+      if (json_object_has_member (eq, "input") && input == NULL)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "process '%s' (%s): \"equations\": \"input\" must be a variable name or "
+                       "an object mapping port names to variables", name, type_name);
+          return FALSE;
+        }
       for (guint k = 0; k < G_N_ELEMENTS (equations_keys); k++)
         if (json_object_has_member (eq, equations_keys[k]) &&
+            strcmp (equations_keys[k], "input") != 0 &&
             member_string (eq, equations_keys[k]) == NULL)
           {
             g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
@@ -364,7 +394,7 @@ read_process (BslGraph    *graph,
       text.threshold = member_string (eq, "threshold") ?: "";
       text.reset = member_string (eq, "reset") ?: "";
       text.refractory = member_string (eq, "refractory") ?: "";
-      text.input = member_string (eq, "input") ?: "";
+      text.input = input != NULL ? input : "";
       text.method = member_string (eq, "method") ?: "euler";
       if (!bsl_process_set_equations (process, &text, error))
         return FALSE;
@@ -409,8 +439,11 @@ read_process (BslGraph    *graph,
               g_string_free (known, TRUE);
               return FALSE;
             }
-          value = array_from_json (json_object_get_member (params, param), process, spec,
-                                   base_dir, &local_error);
+          value = equations_value_from_json (json_object_get_member (params, param), process,
+                                             spec, &local_error);
+          if (value == NULL && local_error == NULL)
+            value = array_from_json (json_object_get_member (params, param), process, spec,
+                                     base_dir, &local_error);
           if (value == NULL)
             {
               g_set_error (error, BSL_ERROR, local_error->code,
@@ -937,7 +970,7 @@ process_to_json (const BslProcess *process,
       json_object_set_string_member (eq, "threshold", text.threshold);
       json_object_set_string_member (eq, "reset", text.reset);
       json_object_set_string_member (eq, "refractory", text.refractory);
-      json_object_set_string_member (eq, "input", text.input);
+      json_object_set_member (eq, "input", bsl_equations_input_to_json (text.input));
       json_object_set_string_member (eq, "method", text.method);
       json_object_set_object_member (object, "equations", eq);
     }

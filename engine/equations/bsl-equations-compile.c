@@ -70,6 +70,9 @@ bsl_eq_apply (BslEqOp op,
     case BSL_EQ_OP_SIGN: return (double) ((a > 0.0) - (a < 0.0));
     case BSL_EQ_OP_EXPREL: return a == 0.0 ? 1.0 : expm1 (a) / a;
     case BSL_EQ_OP_INT: return trunc (a);
+    case BSL_EQ_OP_EXPM1: return expm1 (a);
+    case BSL_EQ_OP_LOG1P: return log1p (a);
+    case BSL_EQ_OP_TIMESTEP: return trunc ((a + 0.001 * b) / b);
     case BSL_EQ_OP_CLIP: return fmin (fmax (a, b), c);
     case BSL_EQ_OP_SELECT: return b != 0.0 ? a : c;
     case BSL_EQ_N_OPS:
@@ -195,7 +198,11 @@ gen (Gen       *g,
   if (n->c != NULL)
     release (g, c);
   dst = alloc_reg (g);
-  emit (g, n->op, dst, a, b, c);
+  /* x**2 as x*x: no call to pow, and the bits a C compiler gives pow (x, 2.0) */
+  if (n->op == BSL_EQ_OP_POW && n->b->kind == BSL_EQ_NODE_NUMBER && n->b->value == 2.0)
+    emit (g, BSL_EQ_OP_MUL, dst, a, a, a);
+  else
+    emit (g, n->op, dst, a, b, c);
   return dst;
 }
 
@@ -290,9 +297,11 @@ bsl_eq_code_free (BslEqCode *code)
   g_array_unref (code->consts);
   program_clear (&code->deriv);
   program_clear (&code->linear);
+  program_clear (&code->system);
   program_clear (&code->threshold);
   program_clear (&code->reset);
   program_clear (&code->refractory);
+  program_clear (&code->subexprs);
   g_free (code);
 }
 
@@ -324,6 +333,13 @@ bsl_eq_code_compile (BslEqModel *m)
       }
   end (&g);
 
+  begin (&g, &code->system, m->nonsystem_message == NULL ? n_states * (n_states + 1) : 0);
+  for (guint k = 0; m->nonsystem_message == NULL && k < n_states * n_states; k++)
+    code->system.out[k] = gen_output (&g, m->sys_a[k]);
+  for (guint k = 0; m->nonsystem_message == NULL && k < n_states; k++)
+    code->system.out[n_states * n_states + k] = gen_output (&g, m->sys_b[k]);
+  end (&g);
+
   begin (&g, &code->threshold, m->threshold != NULL ? 1 : 0);
   if (m->threshold != NULL)
     code->threshold.out[0] = gen_output (&g, m->threshold);
@@ -348,6 +364,17 @@ bsl_eq_code_compile (BslEqModel *m)
     code->refractory.out[0] = gen_output (&g, m->refractory);
   end (&g);
 
+  begin (&g, &code->subexprs, m->subexprs->len);
+  for (guint k = 0; k < m->subexprs->len; k++)
+    {
+      BslEqNode ref = { 0 };
+
+      ref.kind = BSL_EQ_NODE_SUBEXPR;
+      ref.index = (int) k;
+      code->subexprs.out[k] = gen_output (&g, &ref);
+    }
+  end (&g);
+
   code->n_regs = MAX (code->n_regs, 1);
   code->first_state = code->n_regs;
   code->first_param = code->first_state + n_states;
@@ -356,9 +383,11 @@ bsl_eq_code_compile (BslEqModel *m)
   code->n_slots = code->first_const + code->consts->len;
   relocate_program (code, &code->deriv);
   relocate_program (code, &code->linear);
+  relocate_program (code, &code->system);
   relocate_program (code, &code->threshold);
   relocate_program (code, &code->reset);
   relocate_program (code, &code->refractory);
+  relocate_program (code, &code->subexprs);
 
   g_array_unref (g.free_regs);
   g_array_unref (g.pinned);

@@ -54,16 +54,18 @@ static const struct { const char *name; BslEqOp op; guint n_args; } functions[] 
   { "arctan", BSL_EQ_OP_ARCTAN, 1 }, { "floor", BSL_EQ_OP_FLOOR, 1 },
   { "ceil", BSL_EQ_OP_CEIL, 1 }, { "sign", BSL_EQ_OP_SIGN, 1 },
   { "exprel", BSL_EQ_OP_EXPREL, 1 }, { "int", BSL_EQ_OP_INT, 1 },
+  { "expm1", BSL_EQ_OP_EXPM1, 1 }, { "log1p", BSL_EQ_OP_LOG1P, 1 },
+  { "timestep", BSL_EQ_OP_TIMESTEP, 2 },
   { "clip", BSL_EQ_OP_CLIP, 3 },
 };
 
 static const char *const builtin_names[BSL_EQ_N_BUILTINS] = {
-  "t", "dt", "not_refractory", "lastspike", NULL,
+  "t", "dt", "not_refractory", "lastspike", NULL, "i", "N",
 };
 
 static const char *const reserved[] = {
   "t", "dt", "not_refractory", "lastspike", "xi", "and", "or", "not", "True", "False",
-  "refractory",
+  "refractory", "i", "N", "refractory_until", "t_in_timesteps",
 };
 
 /* ---- errors ---- */
@@ -282,6 +284,24 @@ describe_token (Parser *p,
     }
 }
 
+/* A line break that seems to split one expression: the line ends in an operator, or the next
+ * one starts with an operator. */
+static gboolean
+continues_on_next_line (Parser *p,
+                        Token  *newline)
+{
+  guint at = (guint) (newline - &g_array_index (p->toks, Token, 0));
+  Token *before = at > 0 ? &g_array_index (p->toks, Token, at - 1) : NULL;
+  Token *after = at + 1 < p->toks->len ? &g_array_index (p->toks, Token, at + 1) : NULL;
+  static const char *const joins[] = { "+", "-", "*", "/", "**", "%", "<", ">", "<=", ">=",
+                                       "==", "!=" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (joins); k++)
+    if ((before != NULL && is_op (before, joins[k])) || (after != NULL && is_op (after, joins[k])))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 fail_unexpected (Parser     *p,
                  Token      *t,
@@ -293,6 +313,10 @@ fail_unexpected (Parser     *p,
   else if (is_op (t, "&") || is_op (t, "|") || is_op (t, "!"))
     fail (p, t->line, t->column, "unexpected %s: write conditions with 'and', 'or', 'not'",
           what);
+  else if (t->kind == TOK_NEWLINE && continues_on_next_line (p, t))
+    fail (p, t->line, t->column, "expected %s, found the end of the line (to continue an "
+          "expression on the next line, put it in parentheses: a line break inside '( )' "
+          "continues the line)", expected);
   else
     fail (p, t->line, t->column, "expected %s, found %s", expected, what);
 }
@@ -981,6 +1005,8 @@ parse_model_line (Parser *p)
             }
           if (strcmp (flag->str, "unless refractory") == 0 && where == p->m->states)
             sym.held = TRUE;
+          else if (strcmp (flag->str, "shared") == 0 && where == p->m->params)
+            sym.shared = TRUE;
           else if (strcmp (flag->str, "constant") != 0 && strcmp (flag->str, "shared") != 0
                    && strcmp (flag->str, "constant over dt") != 0)
             {
@@ -1329,6 +1355,18 @@ analyse (Analysis  *an,
       break;
     case BSL_EQ_OP_SIGN:
       break;
+    case BSL_EQ_OP_TIMESTEP:
+      if (!bsl_eq_dim_equal (&a->dim, &b->dim))
+        {
+          g_autofree char *da = bsl_eq_dim_describe (&a->dim);
+          g_autofree char *db = bsl_eq_dim_describe (&b->dim);
+
+          fail (an->p, n->line, n->column,
+                "timestep needs a time and a step in one unit, not %s and %s", da, db);
+          return FALSE;
+        }
+      n->dim = bsl_eq_dimensionless;
+      break;
     case BSL_EQ_OP_CLIP:
       if (!bsl_eq_dim_equal (&a->dim, &b->dim) || !bsl_eq_dim_equal (&a->dim, &c->dim))
         {
@@ -1356,6 +1394,8 @@ analyse (Analysis  *an,
     case BSL_EQ_OP_ARCTAN:
     case BSL_EQ_OP_EXPREL:
     case BSL_EQ_OP_INT:
+    case BSL_EQ_OP_EXPM1:
+    case BSL_EQ_OP_LOG1P:
       if (!need_dimensionless (an, n, a))
         return FALSE;
       break;
@@ -1589,6 +1629,83 @@ linearise (BslEqModel *m)
     }
 }
 
+/* Whether a term reads t, through subexpressions too (memo: -1 not known yet). */
+static gboolean
+uses_time (BslEqModel *m,
+           BslEqNode  *n,
+           gint8      *memo)
+{
+  if (n == NULL)
+    return FALSE;
+  switch (n->kind)
+    {
+    case BSL_EQ_NODE_BUILTIN:
+      return n->index == BSL_EQ_BUILTIN_T;
+    case BSL_EQ_NODE_SUBEXPR:
+      if (memo[n->index] < 0)
+        {
+          memo[n->index] = 0;
+          memo[n->index] = uses_time (m, g_array_index (m->subexprs, BslEqSymbol,
+                                                        n->index).rhs, memo);
+        }
+      return memo[n->index];
+    case BSL_EQ_NODE_OP:
+      return uses_time (m, n->a, memo) || uses_time (m, n->b, memo) || uses_time (m, n->c, memo);
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+depends_on_any_state (BslEqModel *m,
+                      BslEqNode  *n)
+{
+  for (guint j = 0; j < m->states->len; j++)
+    if (bsl_eq_node_depends_on_state (m, n, (int) j))
+      return TRUE;
+  return FALSE;
+}
+
+/* The exact method: x' = A x + b with A and b free of the states and of t, as Brian2's
+ * linear state updater requires; otherwise the reason, naming the first equation that is not. */
+static void
+linearise_system (BslEqModel *m)
+{
+  guint n = m->states->len;
+  g_autofree gint8 *memo = g_new (gint8, m->subexprs->len + 1);
+
+  memset (memo, -1, m->subexprs->len + 1);
+  m->sys_a = g_new0 (BslEqNode *, (gsize) n * n);
+  m->sys_b = g_new0 (BslEqNode *, n);
+  for (guint k = 0; k < n && m->nonsystem_message == NULL; k++)
+    {
+      BslEqSymbol *s = &g_array_index (m->states, BslEqSymbol, k);
+      BslEqNode *rest = s->rhs, *bad = NULL;
+      gboolean ok = n <= BSL_EQ_MAX_EXACT_STATES;
+
+      for (guint j = 0; ok && j < n; j++)
+        {
+          BslEqNode *a, *b;
+
+          ok = split (m, rest, (int) j, &a, &b, &bad) && (a == NULL || !depends_on_any_state (m, a))
+            && !uses_time (m, a, memo);
+          m->sys_a[k * n + j] = a;
+          rest = b;
+        }
+      ok = ok && !uses_time (m, rest, memo);
+      m->sys_b[k] = rest;
+      if (!ok)
+        m->nonsystem_message =
+          n > BSL_EQ_MAX_EXACT_STATES
+          ? g_strdup_printf ("exact integration takes at most %d state variables, not %u",
+                             BSL_EQ_MAX_EXACT_STATES, n)
+          : g_strdup_printf ("line %d, column %d: exact integration needs linear equations "
+                             "with constant coefficients (no product of state variables, no t), "
+                             "and d%s/dt is not", s->rhs->span_line, s->rhs->span_column,
+                             s->name);
+    }
+}
+
 /* ---- the whole model ---- */
 
 static void
@@ -1610,10 +1727,14 @@ bsl_eq_model_free (BslEqModel *m)
   g_array_unref (m->params);
   g_array_unref (m->subexprs);
   g_array_unref (m->reset);
+  g_clear_pointer (&m->inputs, g_array_unref);
   g_free (m->sub_deps);
   g_free (m->lin_a);
   g_free (m->lin_b);
   g_free (m->nonlinear_message);
+  g_free (m->sys_a);
+  g_free (m->sys_b);
+  g_free (m->nonsystem_message);
   g_free (m);
 }
 
@@ -1799,7 +1920,6 @@ bsl_eq_model_parse (const char  *model,
   g_array_set_clear_func (m->states, symbol_clear);
   g_array_set_clear_func (m->params, symbol_clear);
   g_array_set_clear_func (m->subexprs, symbol_clear);
-  m->input_state = -1;
   p.m = m;
   p.error = error;
 
@@ -1890,24 +2010,10 @@ bsl_eq_model_parse (const char  *model,
         }
       parser_clear (&p);
     }
-  if (!is_blank (input_var))
-    {
-      g_autofree char *name = g_strstrip (g_strdup (input_var));
-
-      if (find_symbol (m->states, name, &m->input_state) == NULL)
-        {
-          g_autoptr (GString) names = g_string_new (NULL);
-
-          for (guint i = 0; i < m->states->len; i++)
-            g_string_append_printf (names, "%s%s", i > 0 ? ", " : "",
-                                    g_array_index (m->states, BslEqSymbol, i).name);
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "input variable: '%s' is not a state variable of the model "
-                       "(state variables: %s)", name, names->str);
-          goto out;
-        }
-    }
+  if (!bsl_eq_model_set_inputs (m, is_blank (input_var) ? NULL : input_var, error))
+    goto out;
   linearise (m);
+  linearise_system (m);
   ok = TRUE;
 
 out:
@@ -1915,4 +2021,70 @@ out:
   if (!ok)
     return NULL;
   return g_steal_pointer (&m);
+}
+
+/* A value written with units ("10*ms", "-70*mV", "0.5"), checked against the unit of the Var
+ * it is for (as the model declares it: "second", "siemens/metre**2", "1", "boolean"). */
+gboolean
+bsl_equations_parse_value (const char  *text,
+                           const char  *unit,
+                           double      *value,
+                           GError     **error)
+{
+  g_autoptr (BslEqModel) m = g_new0 (BslEqModel, 1);
+  Parser p = { 0 };
+  Analysis an = { 0 };
+  guint8 busy = 0;
+  double scale = 1;
+  BslEqDim dim = bsl_eq_dimensionless;
+  gboolean is_bool = FALSE, ok = FALSE;
+  BslEqNode *n;
+
+  m->nodes = g_ptr_array_new_with_free_func (node_free);
+  m->states = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
+  m->params = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
+  m->subexprs = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
+  m->reset = g_array_new (FALSE, TRUE, sizeof (BslEqStatement));
+  p.m = m;
+  p.error = error;
+  p.what = "unit";
+  an.p = &p;
+  an.busy = &busy;
+  if (unit != NULL && *unit != '\0')
+    {
+      if (!lex (&p, unit, FALSE) || !parse_unit_term (&p, &scale, &dim, &is_bool))
+        goto out;
+      parser_clear (&p);
+    }
+  p.what = "value";
+  if ((n = parse_single (&p, &an, text)) == NULL)
+    goto out;
+  if (!n->is_const || n->kind != BSL_EQ_NODE_NUMBER)
+    {
+      fail (&p, n->span_line, n->span_column, "not a constant value");
+      goto out;
+    }
+  if (!bsl_eq_dim_equal (&n->dim, &dim))
+    {
+      g_autofree char *got = bsl_eq_dim_describe (&n->dim);
+      g_autofree char *want = bsl_eq_dim_describe (&dim);
+
+      fail (&p, n->span_line, n->span_column, "a value in %s, but it must be in %s", got, want);
+      goto out;
+    }
+  *value = n->value / scale;
+  ok = TRUE;
+
+out:
+  parser_clear (&p);
+  /* a value is one short line: say what it is instead of where */
+  if (!ok && error != NULL && *error != NULL && g_str_has_prefix ((*error)->message, "value, "))
+    {
+      const char *reason = strstr ((*error)->message, ": ");
+      char *message = g_strdup_printf ("is '%s': %s", text, reason != NULL ? reason + 2 : "");
+
+      g_free ((*error)->message);
+      (*error)->message = message;
+    }
+  return ok;
 }

@@ -29,6 +29,9 @@ BslEqDim  bsl_eq_dim_pow          (const BslEqDim *a,
 char     *bsl_eq_dim_to_unit      (const BslEqDim *a);
 char     *bsl_eq_dim_describe     (const BslEqDim *a);
 /* A unit or prefixed unit name ("mV", "msecond", "Mohm", "cm2"): its value in SI and dimension. */
+/* Brian2's unit names (bsl-equations-unit-names.c), in strcmp order. */
+extern const char *const bsl_eq_unit_names[];
+extern const unsigned bsl_eq_n_unit_names;
 gboolean  bsl_eq_unit_lookup      (const char     *name,
                                    double         *scale,
                                    BslEqDim       *dim);
@@ -74,6 +77,10 @@ typedef enum
   BSL_EQ_OP_SIGN,
   BSL_EQ_OP_EXPREL,
   BSL_EQ_OP_INT,
+  BSL_EQ_OP_EXPM1,
+  BSL_EQ_OP_LOG1P,
+  /* two arguments: Brian2's timestep(t, dt), the number of the step at t */
+  BSL_EQ_OP_TIMESTEP,
   /* three arguments */
   BSL_EQ_OP_CLIP,
   /* dst = b ? a : dst (masked assignment) */
@@ -99,6 +106,8 @@ typedef enum
   BSL_EQ_BUILTIN_NOT_REFRACTORY,
   BSL_EQ_BUILTIN_LASTSPIKE,
   BSL_EQ_BUILTIN_SPIKE,          /* internal: the mask of the reset */
+  BSL_EQ_BUILTIN_INDEX,          /* i: the neuron's index in its population */
+  BSL_EQ_BUILTIN_N,              /* N: the population's size */
   BSL_EQ_N_BUILTINS
 } BslEqBuiltin;
 
@@ -131,6 +140,7 @@ typedef struct
   gboolean held;          /* (unless refractory) */
   BslEqNode *rhs;         /* derivative (states) or value (subexpressions) */
   gboolean is_bool;       /* parameters declared ": boolean" */
+  gboolean shared;        /* (shared): one value for the whole population */
   int line, column;
 } BslEqSymbol;
 
@@ -149,6 +159,24 @@ typedef struct
   BslEqNode *value;       /* the full new value (compound assignments are expanded) */
 } BslEqStatement;
 
+/* What the reset of the previous step does to an increment of an input variable, which
+ * Brian2 applies between the threshold test and the reset (bsl-equations.c). */
+typedef enum
+{
+  BSL_EQ_RESET_KEEPS,       /* the reset leaves it or shifts it by a value free of it */
+  BSL_EQ_RESET_OVERWRITES,  /* the reset assigns a value free of it: the increment is lost */
+  BSL_EQ_RESET_OTHER,       /* anything else: the increment lands after the reset */
+} BslEqResetEffect;
+
+/* One input port: what arrives is added to a state variable or, for a parameter, is its
+ * value for the step (a current). */
+typedef struct
+{
+  char *port;
+  int state, param;       /* one of them is -1 */
+  BslEqResetEffect reset_effect;
+} BslEqInput;
+
 /* The parsed, resolved and checked model. */
 typedef struct
 {
@@ -159,14 +187,20 @@ typedef struct
   BslEqNode *threshold;
   GArray *reset;          /* BslEqStatement */
   BslEqNode *refractory;
-  int input_state;
+  int input_state;        /* the first input port's state, -1 when none */
+  GArray *inputs;         /* BslEqInput */
   /* which states each subexpression depends on: n_subexprs * n_states, -1 = not known yet */
   gint8 *sub_deps;
   guint n_split_nodes;
   /* exponential Euler: x' = A x + B per state, or the reason it is not linear */
   BslEqNode **lin_a, **lin_b;
   char *nonlinear_message;
+  /* exact: x' = A x + b, A n*n by rows, b n (NULL terms are 0), or the reason it is not */
+  BslEqNode **sys_a, **sys_b;
+  char *nonsystem_message;
 } BslEqModel;
+
+#define BSL_EQ_MAX_EXACT_STATES 16
 
 BslEqModel *bsl_eq_model_parse    (const char  *model,
                                    const char  *threshold,
@@ -175,6 +209,10 @@ BslEqModel *bsl_eq_model_parse    (const char  *model,
                                    const char  *input_var,
                                    GError     **error);
 void        bsl_eq_model_free     (BslEqModel  *m);
+/* The input ports (bsl-equations-inputs.c), after the reset is parsed. */
+gboolean    bsl_eq_model_set_inputs (BslEqModel  *m,
+                                     const char  *spec,
+                                     GError     **error);
 gboolean    bsl_eq_node_depends_on_state (BslEqModel *m,
                                           BslEqNode  *node,
                                           int         state);
@@ -208,12 +246,20 @@ typedef struct
   GArray *consts;         /* double */
   BslEqProgram deriv;     /* n_states derivatives */
   BslEqProgram linear;    /* 2 * n_states: A then B for each state */
+  BslEqProgram system;    /* n_states * (n_states + 1): A by rows, then b (exact) */
   BslEqProgram threshold; /* 1 condition */
   BslEqProgram reset;     /* no outputs: SELECT into state slots, mask in slot reset_mask */
   BslEqProgram refractory;/* 1 period in seconds */
+  BslEqProgram subexprs;  /* n_subexprs values, for probing */
 } BslEqCode;
 
 BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
+
+/* The step compiled to machine code (bsl-equations-native.c): bsl_eq_c_source (native). */
+typedef void (*BslEqNativeStep) (size_t n, double dt, gint64 step, double *const *states,
+                                 double *const *params, const double *input,
+                                 double *last_spike_step, double *spikes_out, size_t first,
+                                 size_t n_total);
 
 /* The compiled object (bsl-equations.h), shared by its source generators. */
 struct _BslEquations
@@ -225,7 +271,17 @@ struct _BslEquations
   BslEquationsMethod method;
   double *const_blocks;     /* every constant broadcast over a block */
   gboolean any_held;
+  GMutex native_lock;
+  gboolean native_tried;
+  BslEqNativeStep native;
+  gpointer native_module;
+  char *native_why;         /* why there is no native step */
 };
+char       *bsl_eq_c_source       (const BslEquations  *eq,
+                                   const char          *prefix,
+                                   gboolean             native,
+                                   GError             **error);
+void        bsl_eq_native_free    (BslEquations        *eq);
 void        bsl_eq_code_free      (BslEqCode   *code);
 
 /* ---- source text (bsl-equations-source.c) ---- */
@@ -250,6 +306,10 @@ typedef struct
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);
+/* What the generated step can do: one input array (at most one port),
+ * and the methods euler, exponential_euler and rk4. */
+gboolean    bsl_eq_source_check (const BslEquations  *eq,
+                                        GError             **error);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,

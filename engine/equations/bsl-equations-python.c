@@ -75,6 +75,14 @@ static const char python_prelude[] =
   "    return 1.0 if a == 0.0 else _div(_call(math.expm1, a), a)\n"
   "\n"
   "\n"
+  "def _log1p(a):\n"
+  "    if a == -1.0:\n"
+  "        return -math.inf\n"
+  "    if not a > -1.0:\n"
+  "        return math.nan\n"
+  "    return math.log1p(a)\n"
+  "\n"
+  "\n"
   "def _mod(a, b):\n"
   "    q = _div(a, b)\n"
   "    return a - _whole(math.floor, q) * b\n";
@@ -107,6 +115,11 @@ bsl_equations_to_python (const BslEquations  *eq,
 
   if (!bsl_eq_is_identifier (name))
     goto bad_name;
+  if (!bsl_eq_source_check (eq, error))
+    {
+      g_string_free (s, TRUE);
+      return NULL;
+    }
 
   g_string_append_printf (s,
     "def %s(n, dt, step, states, params, inp, last_spike_step, spikes_out):\n"
@@ -126,6 +139,7 @@ bsl_equations_to_python (const BslEquations  *eq,
     "        k2 = [0.0] * %u\n"
     "        k3 = [0.0] * %u\n"
     "        t, nr, sp, ls = t0, 1.0, 0.0, float(last_spike_step[i]) * dt\n"
+    "        idx, nn = float(i), float(n)\n"
     "        x = [",
     MAX (code->n_regs, 1), ns, ns, ns, ns);
   for (guint k = 0; k < ns; k++)
@@ -138,10 +152,23 @@ bsl_equations_to_python (const BslEquations  *eq,
                               "_whole(math.floor, _div(r[%u], dt) + 1e-3) else 0.0\n",
                               ind, code->refractory.out[0]);
     }
+  if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
+    g_string_append_printf (s, "%sif inp is not None:\n%s    params[%d][i] = float(inp[i])\n", ind,
+                            ind, g_array_index (m->inputs, BslEqInput, 0).param);
   if (m->input_state >= 0)
-    g_string_append_printf (s, "%sif inp is not None%s:\n%s    x[%d] = x[%d] + float(inp[i])\n",
-                            ind, refr && held (eq, m->input_state) ? " and nr != 0.0" : "",
-                            ind, m->input_state, m->input_state);
+    {
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);
+      g_autoptr (GString) cond = g_string_new ("inp is not None");
+
+      g_string_append (s, "        since = dstep - 1.0 - float(last_spike_step[i])\n");
+      if (refr && held (eq, in->state))
+        g_string_append_printf (cond, " and not since < _whole(math.floor, _div(r[%u], dt) + 1e-3)",
+                                code->refractory.out[0]);
+      if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
+        g_string_append (cond, " and since != 0.0");
+      g_string_append_printf (s, "%sif %s:\n%s    x[%d] = x[%d] + float(inp[i])\n",
+                              ind, cond->str, ind, in->state, in->state);
+    }
 
   switch (eq->method)
     {

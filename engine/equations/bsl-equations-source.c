@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-error.h"
 #include "bsl-equations-private.h"
 
 static char *
@@ -47,6 +48,8 @@ static const char *const c_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SIGN] = "(double) ((%1$s > 0.0) - (%1$s < 0.0))",
   [BSL_EQ_OP_EXPREL] = "%1$s == 0.0 ? 1.0 : expm1 (%1$s) / %1$s",
   [BSL_EQ_OP_INT] = "trunc (%1$s)", [BSL_EQ_OP_CLIP] = "fmin (fmax (%1$s, %2$s), %3$s)",
+  [BSL_EQ_OP_EXPM1] = "expm1 (%1$s)", [BSL_EQ_OP_LOG1P] = "log1p (%1$s)",
+  [BSL_EQ_OP_TIMESTEP] = "trunc ((%1$s + 0.001 * %2$s) / %2$s)",
   [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
 };
 
@@ -91,6 +94,8 @@ static const char *const python_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SIGN] = "float((%1$s > 0.0) - (%1$s < 0.0))",
   [BSL_EQ_OP_EXPREL] = "_exprel(%1$s)",
   [BSL_EQ_OP_INT] = "_whole(math.trunc, %1$s)", [BSL_EQ_OP_CLIP] = "_fmin(_fmax(%1$s, %2$s), %3$s)",
+  [BSL_EQ_OP_EXPM1] = "_call(math.expm1, %1$s)", [BSL_EQ_OP_LOG1P] = "_log1p(%1$s)",
+  [BSL_EQ_OP_TIMESTEP] = "_whole(math.trunc, _div(%1$s + 0.001 * %2$s, %2$s))",
   [BSL_EQ_OP_SELECT] = "%1$s if %2$s != 0.0 else %3$s",
 };
 
@@ -101,7 +106,9 @@ operand (const BslEqSource *src,
          guint              slot)
 {
   const BslEqCode *code = src->eq->code;
-  static const char *const builtin[BSL_EQ_N_BUILTINS] = { "t", "dt", "nr", "ls", "sp" };
+  static const char *const builtin[BSL_EQ_N_BUILTINS] = {
+    "t", "dt", "nr", "ls", "sp", "idx", "nn",
+  };
 
   if (slot < code->first_state)
     return g_strdup_printf ("r[%u]", slot);
@@ -134,6 +141,28 @@ bsl_eq_source_program (BslEqSource        *src,
 #pragma GCC diagnostic pop
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);
     }
+}
+
+gboolean
+bsl_eq_source_check (const BslEquations  *eq,
+                            GError             **error)
+{
+  const GArray *inputs = eq->m->inputs;
+
+  if (eq->method == BSL_EQUATIONS_EXACT || eq->method == BSL_EQUATIONS_RK2)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "the source of a model integrated with %s cannot be written yet",
+                   bsl_equations_method_to_string (eq->method));
+      return FALSE;
+    }
+  if (inputs->len > 1)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "the source of a model with several input ports cannot be written yet");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bsl-equations-private.h"
@@ -32,6 +33,7 @@ static const UnitDef units[] = {
   { "gramme", 1e-3, D (0, 1, 0, 0, 0, 0, 0), TRUE },
   { "g", 1e-3, D (0, 1, 0, 0, 0, 0, 0), TRUE },
   { "kilogram", 1, D (0, 1, 0, 0, 0, 0, 0), FALSE },
+  { "kilogramme", 1, D (0, 1, 0, 0, 0, 0, 0), FALSE },
   { "second", 1, D (0, 0, 1, 0, 0, 0, 0), TRUE },
   { "s", 1, D (0, 0, 1, 0, 0, 0, 0), TRUE },
   { "amp", 1, D (0, 0, 0, 1, 0, 0, 0), TRUE },
@@ -42,6 +44,13 @@ static const UnitDef units[] = {
   { "mole", 1, D (0, 0, 0, 0, 0, 1, 0), TRUE },
   { "mol", 1, D (0, 0, 0, 0, 0, 1, 0), TRUE },
   { "candela", 1, D (0, 0, 0, 0, 0, 0, 1), TRUE },
+  { "candle", 1, D (0, 0, 0, 0, 0, 0, 1), TRUE },
+  { "lumen", 1, D (0, 0, 0, 0, 0, 0, 1), TRUE },
+  { "lux", 1, D (-2, 0, 0, 0, 0, 0, 1), TRUE },
+  { "katal", 1, D (0, 0, -1, 0, 0, 1, 0), TRUE },
+  { "becquerel", 1, D (0, 0, -1, 0, 0, 0, 0), TRUE },
+  { "gray", 1, D (2, 0, -2, 0, 0, 0, 0), TRUE },
+  { "sievert", 1, D (2, 0, -2, 0, 0, 0, 0), TRUE },
   { "cd", 1, D (0, 0, 0, 0, 0, 0, 1), TRUE },
   { "volt", 1, D (2, 1, -3, -1, 0, 0, 0), TRUE },
   { "V", 1, D (2, 1, -3, -1, 0, 0, 0), TRUE },
@@ -174,6 +183,21 @@ lookup_prefixed (const char *name,
   return FALSE;
 }
 
+static int
+compare_names (const void *key,
+               const void *item)
+{
+  return strcmp (key, *(const char *const *) item);
+}
+
+/* Only Brian2's own unit names count: an undeclared 'V' or 'EL' is not volt or exalitre. */
+static gboolean
+is_brian2_unit_name (const char *name)
+{
+  return bsearch (name, bsl_eq_unit_names, bsl_eq_n_unit_names, sizeof (const char *),
+                  compare_names) != NULL;
+}
+
 gboolean
 bsl_eq_unit_lookup (const char *name,
                     double     *scale,
@@ -181,18 +205,17 @@ bsl_eq_unit_lookup (const char *name,
 {
   gsize len = strlen (name);
 
-  if (len == 0)
+  if (len == 0 || !is_brian2_unit_name (name))
     return FALSE;
   if (lookup_prefixed (name, scale, dim))
     return TRUE;
-  /* Brian2's areas and volumes: cm2, um2, metre3 */
+  /* Brian2's squares and cubes: cm2, um2, metre3, amp2 */
   if (len > 1 && (name[len - 1] == '2' || name[len - 1] == '3'))
     {
       g_autofree char *base = g_strndup (name, len - 1);
       int p = name[len - 1] - '0';
 
-      if (lookup_prefixed (base, scale, dim)
-          && bsl_eq_dim_equal (&(BslEqDim) D (1, 0, 0, 0, 0, 0, 0), dim))
+      if (lookup_prefixed (base, scale, dim))
         {
           *scale = pow (*scale, p);
           *dim = bsl_eq_dim_pow (dim, p);

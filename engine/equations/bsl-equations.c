@@ -43,6 +43,7 @@ bsl_equations_new (const char  *model,
   eq->m = m;
   eq->code = bsl_eq_code_compile (m);
   eq->method = BSL_EQUATIONS_EULER;
+  g_mutex_init (&eq->native_lock);
   n_consts = eq->code->consts->len;
   eq->const_blocks = g_new (double, (gsize) MAX (n_consts, 1) * BLOCK);
   for (guint c = 0; c < n_consts; c++)
@@ -113,6 +114,8 @@ bsl_equations_unref (BslEquations *eq)
   bsl_eq_model_free (eq->m);
   bsl_eq_code_free (eq->code);
   g_free (eq->const_blocks);
+  bsl_eq_native_free (eq);
+  g_mutex_clear (&eq->native_lock);
   g_free (eq);
 }
 
@@ -182,6 +185,14 @@ bsl_equations_get_param_unit (const BslEquations *eq,
   return param (eq, i)->unit;
 }
 
+gboolean
+bsl_equations_get_param_shared (const BslEquations *eq,
+                                guint               i)
+{
+  g_return_val_if_fail (i < eq->m->params->len, FALSE);
+  return param (eq, i)->shared;
+}
+
 gint
 bsl_equations_find_state (const BslEquations *eq,
                           const char         *name)
@@ -206,6 +217,44 @@ gint
 bsl_equations_get_input_state (const BslEquations *eq)
 {
   return eq->m->input_state;
+}
+
+guint
+bsl_equations_get_n_inputs (const BslEquations *eq)
+{
+  return eq->m->inputs->len;
+}
+
+static const BslEqInput *
+input (const BslEquations *eq,
+       guint               k)
+{
+  return &g_array_index (eq->m->inputs, BslEqInput, k);
+}
+
+const char *
+bsl_equations_get_input_port (const BslEquations *eq,
+                              guint               k)
+{
+  g_return_val_if_fail (k < eq->m->inputs->len, NULL);
+  return input (eq, k)->port;
+}
+
+const char *
+bsl_equations_get_input_target (const BslEquations *eq,
+                                guint               k)
+{
+  g_return_val_if_fail (k < eq->m->inputs->len, NULL);
+  return input (eq, k)->state >= 0 ? state (eq, input (eq, k)->state)->name
+    : param (eq, input (eq, k)->param)->name;
+}
+
+gboolean
+bsl_equations_get_input_sets_param (const BslEquations *eq,
+                                    guint               k)
+{
+  g_return_val_if_fail (k < eq->m->inputs->len, FALSE);
+  return input (eq, k)->param >= 0;
 }
 
 gint
@@ -259,13 +308,37 @@ bsl_equations_has_refractory (const BslEquations *eq)
   return eq->m->refractory != NULL;
 }
 
-static const char *const method_names[] = { "euler", "exponential_euler", "rk4" };
+static const char *const method_names[] = { "euler", "exponential_euler", "rk4", "exact", "rk2" };
+
+/* Brian2's other names: linear is exact; heun and milstein differ from euler only in their
+ * stochastic terms, which a model without xi has not. */
+static const struct { const char *name; BslEquationsMethod method; } method_aliases[] = {
+  { "linear", BSL_EQUATIONS_EXACT },
+  { "heun", BSL_EQUATIONS_EULER },
+  { "milstein", BSL_EQUATIONS_EULER },
+};
 
 const char *
 bsl_equations_method_to_string (BslEquationsMethod method)
 {
-  g_return_val_if_fail (method <= BSL_EQUATIONS_RK4, NULL);
+  g_return_val_if_fail (method < G_N_ELEMENTS (method_names), NULL);
   return method_names[method];
+}
+
+static gboolean
+method_allowed (const BslEquations  *eq,
+                BslEquationsMethod   method,
+                GError             **error)
+{
+  const char *why = method == BSL_EQUATIONS_EXPONENTIAL_EULER ? eq->m->nonlinear_message
+    : method == BSL_EQUATIONS_EXACT ? eq->m->nonsystem_message : NULL;
+
+  if (why != NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s", why);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -277,18 +350,22 @@ find_method (const BslEquations  *eq,
   for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
     if (g_strcmp0 (method, method_names[i]) == 0)
       {
-        if (i == BSL_EQUATIONS_EXPONENTIAL_EULER && eq->m->nonlinear_message != NULL)
-          {
-            g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s",
-                         eq->m->nonlinear_message);
-            return FALSE;
-          }
+        if (!method_allowed (eq, i, error))
+          return FALSE;
         *out = i;
         return TRUE;
       }
+  for (guint i = 0; i < G_N_ELEMENTS (method_aliases); i++)
+    if (g_strcmp0 (method, method_aliases[i].name) == 0)
+      {
+        if (!method_allowed (eq, method_aliases[i].method, error))
+          return FALSE;
+        *out = method_aliases[i].method;
+        return TRUE;
+      }
   g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-               "unknown integration method '%s' (euler, exponential_euler or rk4)",
-               method != NULL ? method : "");
+               "unknown integration method '%s' (euler, exponential_euler, rk2, rk4, exact, "
+               "linear, heun or milstein)", method != NULL ? method : "");
   return FALSE;
 }
 
@@ -307,7 +384,14 @@ bsl_equations_set_method (BslEquations  *eq,
                           const char    *method,
                           GError       **error)
 {
-  return find_method (eq, method, &eq->method, error);
+  BslEquationsMethod m;
+
+  if (!find_method (eq, method, &m, error))
+    return FALSE;
+  if (m != eq->method)
+    bsl_eq_native_free (eq);
+  eq->method = m;
+  return TRUE;
 }
 
 BslEquationsMethod
@@ -326,6 +410,8 @@ bsl_equations_get_n_instructions (const BslEquations *eq)
     {
     case BSL_EQUATIONS_EULER: return n + c->deriv.code->len;
     case BSL_EQUATIONS_EXPONENTIAL_EULER: return n + c->linear.code->len;
+    case BSL_EQUATIONS_EXACT: return n + c->system.code->len;
+    case BSL_EQUATIONS_RK2: return n + 2 * c->deriv.code->len;
     case BSL_EQUATIONS_RK4:
     default: return n + 4 * c->deriv.code->len;
     }
@@ -398,10 +484,14 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
       builtin[BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK + i] = 1.0;
       builtin[BSL_EQ_BUILTIN_LASTSPIKE * BLOCK + i] = -INFINITY;
       builtin[BSL_EQ_BUILTIN_SPIKE * BLOCK + i] = 0.0;
+      builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n;
     }
   for (gsize off = 0; off < n; off += BLOCK)
     {
       guint len = (guint) MIN ((gsize) BLOCK, n - off);
+
+      for (guint i = 0; i < len; i++)
+        builtin[BSL_EQ_BUILTIN_INDEX * BLOCK + i] = (double) (off + i);
 
       for (guint k = 0; k < ns; k++)
         slot[code->first_state + k] = states[k] + off;
@@ -410,6 +500,657 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
       run (&code->deriv, slot, len);
       for (guint k = 0; k < ns; k++)
         memcpy (derivs[k] + off, slot[code->deriv.out[k]], len * sizeof (double));
+    }
+}
+
+/* Scratch of one call: the slot table and the blocks behind it. */
+typedef struct
+{
+  const BslEquations *eq;
+  double **slot;
+  double *builtin, *xs, *k[3], *nr, *bls, *spike, *bt;
+  double dt, t0, dstep;
+  guint len;
+  gsize off;
+} Block;
+
+static gboolean
+held_now (const BslEquations *eq,
+          guint               k)
+{
+  return eq->m->refractory != NULL && state (eq, k)->held;
+}
+
+/* What arrived at the ports is Brian2's on_pre of the previous step: added before that step's
+ * reset (lost where the reset overwrites the variable) and only where the neuron was not
+ * refractory after that step's threshold test, for (unless refractory) variables. A port on a
+ * parameter sets it for the step. */
+static void
+apply_inputs (Block                     *b,
+              const BslEquationsContext *ctx,
+              double *const             *states,
+              double *const             *params,
+              const double              *ls)
+{
+  const BslEqModel *m = b->eq->m;
+  const double *period = m->refractory != NULL ? b->slot[b->eq->code->refractory.out[0]] : NULL;
+
+  for (guint p = 0; ctx != NULL && ctx->inputs != NULL && p < m->inputs->len; p++)
+    {
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, p);
+      const double *u = ctx->inputs[p];
+      gboolean gate_refractory, gate_reset;
+      double *x;
+
+      if (u == NULL)
+        continue;
+      u += b->off;
+      if (in->param >= 0)
+        {
+          memcpy (params[in->param] + b->off, u, b->len * sizeof (double));
+          continue;
+        }
+      x = states[in->state] + b->off;
+      gate_refractory = period != NULL && state (b->eq, in->state)->held;
+      gate_reset = in->reset_effect == BSL_EQ_RESET_OVERWRITES;
+      for (guint i = 0; i < b->len; i++)
+        {
+          double since = b->dstep - 1.0 - ls[i];
+
+          if (gate_refractory && since < floor (period[i] / b->dt + 1e-3))
+            continue;
+          if (gate_reset && since == 0.0)
+            continue;
+          x[i] = x[i] + u[i];
+        }
+    }
+}
+
+static void
+integrate_euler (Block         *b,
+                 double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < b->eq->m->states->len; k++)
+    {
+      double *x = states[k] + b->off;
+      const double *f = b->slot[code->deriv.out[k]];
+
+      if (held_now (b->eq, k))
+        for (guint i = 0; i < b->len; i++)
+          x[i] = b->nr[i] != 0.0 ? x[i] + b->dt * f[i] : x[i];
+      else
+        for (guint i = 0; i < b->len; i++)
+          x[i] = x[i] + b->dt * f[i];
+    }
+}
+
+static void
+integrate_exponential_euler (Block         *b,
+                             double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len;
+
+  run (&code->linear, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      double *x = states[k] + b->off;
+      const double *A = b->slot[code->linear.out[k]];
+      const double *B = b->slot[code->linear.out[ns + k]];
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          {
+            /* x e^z + B dt (e^z - 1)/z, with e^z - 1 exact for small z */
+            double z = A[i] * b->dt;
+            double em1 = expm1 (z);
+            double phi = z == 0.0 ? 1.0 : em1 / z;
+
+            x[i] = x[i] + (x[i] * em1 + B[i] * b->dt * phi);
+          }
+    }
+}
+
+static void
+integrate_rk4 (Block         *b,
+               double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len;
+
+  for (guint stage = 0; stage < 4; stage++)
+    {
+      double ts = stage == 0 ? b->t0 : stage < 3 ? b->t0 + 0.5 * b->dt : b->t0 + b->dt;
+
+      for (guint i = 0; i < b->len; i++)
+        b->bt[i] = ts;
+      for (guint k = 0; k < ns; k++)
+        b->slot[code->first_state + k] = stage == 0 ? states[k] + b->off
+          : b->xs + (gsize) k * BLOCK;
+      run (&code->deriv, b->slot, b->len);
+      for (guint k = 0; k < ns; k++)
+        {
+          double *x = states[k] + b->off;
+          const double *f = b->slot[code->deriv.out[k]];
+          gboolean held = held_now (b->eq, k);
+
+          if (stage < 3)
+            {
+              double *kn = b->k[stage] + (gsize) k * BLOCK;
+
+              for (guint i = 0; i < b->len; i++)
+                kn[i] = held && b->nr[i] == 0.0 ? 0.0 : b->dt * f[i];
+            }
+          else
+            {
+              const double *a1 = b->k[0] + (gsize) k * BLOCK;
+              const double *a2 = b->k[1] + (gsize) k * BLOCK;
+              const double *a3 = b->k[2] + (gsize) k * BLOCK;
+
+              for (guint i = 0; i < b->len; i++)
+                {
+                  double a4 = held && b->nr[i] == 0.0 ? 0.0 : b->dt * f[i];
+
+                  x[i] = x[i] + a1[i] / 6.0 + a2[i] / 3.0 + a3[i] / 3.0 + a4 / 6.0;
+                }
+            }
+        }
+      /* the next stage's state, once every slope of this stage is known */
+      for (guint k = 0; stage < 3 && k < ns; k++)
+        {
+          const double *x = states[k] + b->off;
+          const double *kn = b->k[stage] + (gsize) k * BLOCK;
+          double *xk = b->xs + (gsize) k * BLOCK;
+
+          for (guint i = 0; i < b->len; i++)
+            xk[i] = stage < 2 ? x[i] + 0.5 * kn[i] : x[i] + kn[i];
+        }
+    }
+  for (guint k = 0; k < ns; k++)
+    b->slot[code->first_state + k] = states[k] + b->off;
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0;
+}
+
+/* Powers of two d with D^-1 M D balanced (rows and columns of similar size), so that a
+ * coupling between variables of very different units (volt and amp: R/tau dt = 5e5) does not
+ * cost the precision of the series. Powers of two keep the scaling exact. */
+static void
+balance (double *M,
+         guint   m,
+         double *d)
+{
+  gboolean changed = TRUE;
+  double target = 0;
+
+  /* a row or column without couplings can take any scale: its couplings are made as small as
+   * the largest rate, so that the number of squarings follows the rates */
+  for (guint i = 0; i < m; i++)
+    {
+      d[i] = 1.0;
+      target = MAX (target, fabs (M[i * m + i]));
+    }
+  if (target == 0)
+    target = 1;
+  for (guint pass = 0; changed && pass < 100; pass++)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < m; i++)
+        {
+          double r = 0, c = 0, f = 1;
+
+          for (guint j = 0; j < m; j++)
+            if (j != i)
+              {
+                c += fabs (M[j * m + i]);
+                r += fabs (M[i * m + j]);
+              }
+          if (c == 0 && r == 0)
+            continue;
+          if (c == 0 || r == 0)
+            {
+              f = exp2 (round (log2 (c == 0 ? r / target : target / c)));
+              if (f > 0.5 && f < 2)
+                continue;
+              r /= f;
+              c *= f;
+            }
+          while (c != 0 && r != 0 && c < r / 2)
+            {
+              c *= 2;
+              r /= 2;
+              f *= 2;
+            }
+          while (c != 0 && r != 0 && c >= r * 2)
+            {
+              c /= 2;
+              r *= 2;
+              f /= 2;
+            }
+          if (f != 1)
+            {
+              d[i] *= f;
+              for (guint j = 0; j < m; j++)
+                {
+                  M[i * m + j] /= f;
+                  M[j * m + i] *= f;
+                }
+              changed = TRUE;
+            }
+        }
+    }
+}
+
+/* e^M for an (m x m) matrix by rows: balancing, scaling, a Taylor series far past double
+ * precision, and squaring. */
+static void
+matrix_exp (const double *M_in,
+            guint         m,
+            double       *E)
+{
+  double M[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double d[BSL_EQ_MAX_EXACT_STATES + 1];
+  double term[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double next[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double A[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double norm = 0, scale;
+  int squarings = 0;
+
+  memcpy (M, M_in, m * m * sizeof (double));
+  balance (M, m, d);
+  for (guint r = 0; r < m; r++)
+    {
+      double row = 0;
+
+      for (guint c = 0; c < m; c++)
+        row += fabs (M[r * m + c]);
+      norm = MAX (norm, row);
+    }
+  while (norm > 0.25 && squarings < 60)
+    {
+      norm /= 2;
+      squarings++;
+    }
+  scale = ldexp (1.0, -squarings);
+  for (guint e = 0; e < m * m; e++)
+    {
+      A[e] = M[e] * scale;
+      term[e] = E[e] = (e / m == e % m) ? 1.0 : 0.0;
+    }
+  for (guint order = 1; order <= 20; order++)
+    {
+      for (guint r = 0; r < m; r++)
+        for (guint c = 0; c < m; c++)
+          {
+            double sum = 0;
+
+            for (guint k = 0; k < m; k++)
+              sum += term[r * m + k] * A[k * m + c];
+            next[r * m + c] = sum / order;
+          }
+      for (guint e = 0; e < m * m; e++)
+        {
+          term[e] = next[e];
+          E[e] += term[e];
+        }
+    }
+  for (int s = 0; s < squarings; s++)
+    {
+      for (guint r = 0; r < m; r++)
+        for (guint c = 0; c < m; c++)
+          {
+            double sum = 0;
+
+            for (guint k = 0; k < m; k++)
+              sum += E[r * m + k] * E[k * m + c];
+            next[r * m + c] = sum;
+          }
+      memcpy (E, next, m * m * sizeof (double));
+    }
+  /* e^M = D e^(D^-1 M D) D^-1 */
+  for (guint r = 0; r < m; r++)
+    for (guint c = 0; c < m; c++)
+      E[r * m + c] = E[r * m + c] * d[r] / d[c];
+}
+
+/* x' = A x + b solved over the step: with M = [[A dt, b dt], [0, 0]], (x, 1) <- e^M (x, 1).
+ * Neighbours usually share their coefficients, so e^M is computed again only when M changes.
+ * A held variable of a refractory neuron has a zero row, as Brian2 multiplies its right-hand
+ * side by not_refractory. */
+static void
+integrate_exact (Block         *b,
+                 double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len, m = ns + 1;
+  double M[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double last[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double E[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  double x[BSL_EQ_MAX_EXACT_STATES];
+  gboolean have = FALSE;
+
+  run (&code->system, b->slot, b->len);
+  memset (M, 0, m * m * sizeof (double));
+  for (guint i = 0; i < b->len; i++)
+    {
+      for (guint k = 0; k < ns; k++)
+        {
+          gboolean frozen = held_now (b->eq, k) && b->nr[i] == 0.0;
+
+          for (guint j = 0; j < ns; j++)
+            M[k * m + j] = frozen ? 0.0 : b->slot[code->system.out[k * ns + j]][i] * b->dt;
+          M[k * m + ns] = frozen ? 0.0 : b->slot[code->system.out[ns * ns + k]][i] * b->dt;
+        }
+      if (!have || memcmp (M, last, m * m * sizeof (double)) != 0)
+        {
+          matrix_exp (M, m, E);
+          memcpy (last, M, m * m * sizeof (double));
+          have = TRUE;
+        }
+      for (guint k = 0; k < ns; k++)
+        x[k] = states[k][b->off + i];
+      for (guint k = 0; k < ns; k++)
+        {
+          double sum = E[k * m + ns];
+
+          for (guint j = 0; j < ns; j++)
+            sum += E[k * m + j] * x[j];
+          states[k][b->off + i] = sum;
+        }
+    }
+}
+
+/* Brian2's rk2 (midpoint): k = dt f(x, t); x + dt f(x + k/2, t + dt/2). */
+static void
+integrate_rk2 (Block         *b,
+               double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len;
+
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      const double *x = states[k] + b->off;
+      const double *f = b->slot[code->deriv.out[k]];
+      double *xk = b->xs + (gsize) k * BLOCK;
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        xk[i] = x[i] + (held && b->nr[i] == 0.0 ? 0.0 : b->dt * f[i]) / 2.0;
+    }
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0 + b->dt / 2.0;
+  for (guint k = 0; k < ns; k++)
+    b->slot[code->first_state + k] = b->xs + (gsize) k * BLOCK;
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      double *x = states[k] + b->off;
+      const double *f = b->slot[code->deriv.out[k]];
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          x[i] = x[i] + b->dt * f[i];
+    }
+  for (guint k = 0; k < ns; k++)
+    b->slot[code->first_state + k] = states[k] + b->off;
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0;
+}
+
+static void
+threshold_and_reset (Block  *b,
+                     double *ls,
+                     double *spikes_out)
+{
+  const BslEqCode *code = b->eq->code;
+  const double *cond;
+  gboolean any = FALSE;
+
+  if (b->eq->m->threshold == NULL)
+    {
+      memset (spikes_out, 0, b->len * sizeof (double));
+      return;
+    }
+  run (&code->threshold, b->slot, b->len);
+  cond = b->slot[code->threshold.out[0]];
+  for (guint i = 0; i < b->len; i++)
+    {
+      gboolean s = cond[i] != 0.0 && b->nr[i] != 0.0;
+
+      b->spike[i] = s ? 1.0 : 0.0;
+      spikes_out[i] = b->spike[i];
+      if (s)
+        {
+          ls[i] = b->dstep;
+          b->bls[i] = b->t0;
+          any = TRUE;
+        }
+    }
+  if (any)
+    run (&code->reset, b->slot, b->len);
+}
+
+static void
+refractoriness (Block        *b,
+                const double *ls)
+{
+  const BslEqCode *code = b->eq->code;
+  const double *period;
+
+  for (guint i = 0; i < b->len; i++)
+    b->bls[i] = ls[i] * b->dt;
+  if (b->eq->m->refractory == NULL)
+    {
+      for (guint i = 0; i < b->len; i++)
+        b->nr[i] = 1.0;
+      return;
+    }
+  run (&code->refractory, b->slot, b->len);
+  period = b->slot[code->refractory.out[0]];
+  for (guint i = 0; i < b->len; i++)
+    b->nr[i] = b->dstep - ls[i] >= floor (period[i] / b->dt + 1e-3) ? 1.0 : 0.0;
+}
+
+/* The slot table of one call; mem holds registers, builtins and the RK4 scratch. */
+static void
+block_init (Block              *b,
+            const BslEquations *eq,
+            double             *mem,
+            double            **slot,
+            double              dt,
+            gint64              step,
+            gsize               n_total)
+{
+  const BslEqCode *code = eq->code;
+  guint ns = eq->m->states->len;
+
+  memset (b, 0, sizeof *b);
+  b->eq = eq;
+  b->slot = slot;
+  b->dt = dt;
+  b->t0 = (double) step * dt;
+  b->dstep = (double) step;
+  b->builtin = mem + (gsize) code->n_regs * BLOCK;
+  b->bt = b->builtin + BSL_EQ_BUILTIN_T * BLOCK;
+  b->nr = b->builtin + BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK;
+  b->bls = b->builtin + BSL_EQ_BUILTIN_LASTSPIKE * BLOCK;
+  b->spike = b->builtin + BSL_EQ_BUILTIN_SPIKE * BLOCK;
+  b->xs = b->builtin + BSL_EQ_N_BUILTINS * BLOCK;
+  for (guint s = 0; s < 3; s++)
+    b->k[s] = b->xs + (gsize) (s + 1) * ns * BLOCK;
+  for (guint r = 0; r < code->n_regs; r++)
+    slot[r] = mem + (gsize) r * BLOCK;
+  for (guint k = 0; k < BSL_EQ_N_BUILTINS; k++)
+    slot[code->first_builtin + k] = b->builtin + (gsize) k * BLOCK;
+  for (guint c = 0; c < code->consts->len; c++)
+    slot[code->first_const + c] = eq->const_blocks + (gsize) c * BLOCK;
+  for (guint i = 0; i < BLOCK; i++)
+    {
+      b->bt[i] = b->t0;
+      b->builtin[BSL_EQ_BUILTIN_DT * BLOCK + i] = dt;
+      b->spike[i] = 0.0;
+      b->builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n_total;
+    }
+}
+
+/* Points the slots at the block starting at b->off. */
+static void
+block_at (Block         *b,
+          gsize          n,
+          gsize          first,
+          double *const *states,
+          double *const *params)
+{
+  const BslEqCode *code = b->eq->code;
+  double *index = b->builtin + BSL_EQ_BUILTIN_INDEX * BLOCK;
+
+  b->len = (guint) MIN ((gsize) BLOCK, n - b->off);
+  for (guint k = 0; k < b->eq->m->states->len; k++)
+    b->slot[code->first_state + k] = states[k] + b->off;
+  for (guint j = 0; j < b->eq->m->params->len; j++)
+    b->slot[code->first_param + j] = params[j] + b->off;
+  for (guint i = 0; i < b->len; i++)
+    index[i] = (double) (first + b->off + i);
+}
+
+void
+bsl_equations_take_inputs (const BslEquations        *eq,
+                           gsize                      n,
+                           double                     dt,
+                           gint64                     step,
+                           double *const             *states,
+                           double *const             *params,
+                           const BslEquationsContext *ctx,
+                           const double              *last_spike_step)
+{
+  const BslEqCode *code = eq->code;
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  gsize first = ctx != NULL ? ctx->first : 0;
+  Block b;
+
+  block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  for (b.off = 0; b.off < n; b.off += BLOCK)
+    {
+      block_at (&b, n, first, states, params);
+      refractoriness (&b, last_spike_step + b.off);
+      apply_inputs (&b, ctx, states, params, last_spike_step + b.off);
+    }
+}
+
+void
+bsl_equations_eval_subexpressions (const BslEquations        *eq,
+                                   gsize                      n,
+                                   double                     dt,
+                                   gint64                     step,
+                                   double *const             *states,
+                                   double *const             *params,
+                                   const BslEquationsContext *ctx,
+                                   const double              *last_spike_step,
+                                   double *const             *values)
+{
+  const BslEqCode *code = eq->code;
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  gsize first = ctx != NULL ? ctx->first : 0;
+  Block b;
+
+  block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  for (b.off = 0; b.off < n; b.off += BLOCK)
+    {
+      block_at (&b, n, first, states, params);
+      refractoriness (&b, last_spike_step + b.off);
+      run (&code->subexprs, slot, b.len);
+      for (guint k = 0; k < eq->m->subexprs->len; k++)
+        memcpy (values[k] + b.off, slot[code->subexprs.out[k]], b.len * sizeof (double));
+    }
+}
+
+guint
+bsl_equations_get_n_subexpressions (const BslEquations *eq)
+{
+  return eq->m->subexprs->len;
+}
+
+const char *
+bsl_equations_get_subexpression_name (const BslEquations *eq,
+                                      guint               k)
+{
+  g_return_val_if_fail (k < eq->m->subexprs->len, NULL);
+  return g_array_index (eq->m->subexprs, BslEqSymbol, k).name;
+}
+
+const char *
+bsl_equations_get_subexpression_unit (const BslEquations *eq,
+                                      guint               k)
+{
+  g_return_val_if_fail (k < eq->m->subexprs->len, NULL);
+  return g_array_index (eq->m->subexprs, BslEqSymbol, k).unit;
+}
+
+void
+bsl_equations_step_full (const BslEquations        *eq,
+                         gsize                      n,
+                         double                     dt,
+                         gint64                     step,
+                         double *const             *states,
+                         double *const             *params,
+                         const BslEquationsContext *ctx,
+                         double                    *last_spike_step,
+                         double                    *spikes_out)
+{
+  const BslEqCode *code = eq->code;
+  /* registers, builtins, and for RK4 the stage state and three slopes per state */
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  g_autofree double *mem = g_new (double, n_buf * BLOCK);
+  g_autofree double **slot = g_new (double *, code->n_slots);
+  gsize first = ctx != NULL ? ctx->first : 0;
+  Block b;
+
+  if (eq->native != NULL)
+    {
+      eq->native (n, dt, step, states, params, ctx != NULL && ctx->inputs != NULL
+                  ? ctx->inputs[0] : NULL, last_spike_step, spikes_out, first,
+                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+      return;
+    }
+  block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  for (b.off = 0; b.off < n; b.off += BLOCK)
+    {
+      double *ls = last_spike_step + b.off;
+
+      block_at (&b, n, first, states, params);
+      refractoriness (&b, ls);
+      apply_inputs (&b, ctx, states, params, ls);
+      switch (eq->method)
+        {
+        case BSL_EQUATIONS_EULER:
+          integrate_euler (&b, states);
+          break;
+        case BSL_EQUATIONS_EXPONENTIAL_EULER:
+          integrate_exponential_euler (&b, states);
+          break;
+        case BSL_EQUATIONS_EXACT:
+          integrate_exact (&b, states);
+          break;
+        case BSL_EQUATIONS_RK2:
+          integrate_rk2 (&b, states);
+          break;
+        case BSL_EQUATIONS_RK4:
+        default:
+          integrate_rk4 (&b, states);
+          break;
+        }
+      threshold_and_reset (&b, ls, spikes_out + b.off);
     }
 }
 
@@ -424,223 +1165,21 @@ bsl_equations_step (const BslEquations *eq,
                     double             *last_spike_step,
                     double             *spikes_out)
 {
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  gboolean refr = m->refractory != NULL;
-  gint in_state = input != NULL ? m->input_state : -1;
-  const double t0 = (double) step * dt;
-  const double dstep = (double) step;
-  /* registers, builtins, and for RK4 the stage state and three slopes per state */
-  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * ns;
-  g_autofree double *mem = g_new (double, n_buf * BLOCK);
-  g_autofree double **slot = g_new (double *, code->n_slots);
-  double *builtin = mem + (gsize) code->n_regs * BLOCK;
-  double *bt = builtin + BSL_EQ_BUILTIN_T * BLOCK;
-  double *bdt = builtin + BSL_EQ_BUILTIN_DT * BLOCK;
-  double *nr = builtin + BSL_EQ_BUILTIN_NOT_REFRACTORY * BLOCK;
-  double *bls = builtin + BSL_EQ_BUILTIN_LASTSPIKE * BLOCK;
-  double *spike = builtin + BSL_EQ_BUILTIN_SPIKE * BLOCK;
-  double *xs = builtin + BSL_EQ_N_BUILTINS * BLOCK;
-  double *k1 = xs + (gsize) ns * BLOCK, *k2 = k1 + (gsize) ns * BLOCK;
-  double *k3 = k2 + (gsize) ns * BLOCK;
+  const double *inputs[1] = { input };
+  BslEquationsContext ctx = { 0, n, input != NULL ? inputs : NULL };
 
-  for (guint r = 0; r < code->n_regs; r++)
-    slot[r] = mem + (gsize) r * BLOCK;
-  for (guint b = 0; b < BSL_EQ_N_BUILTINS; b++)
-    slot[code->first_builtin + b] = builtin + (gsize) b * BLOCK;
-  for (guint c = 0; c < code->consts->len; c++)
-    slot[code->first_const + c] = eq->const_blocks + (gsize) c * BLOCK;
-  for (guint i = 0; i < BLOCK; i++)
-    {
-      bt[i] = t0;
-      bdt[i] = dt;
-      spike[i] = 0.0;
-    }
-
-  for (gsize off = 0; off < n; off += BLOCK)
-    {
-      guint len = (guint) MIN ((gsize) BLOCK, n - off);
-      double *ls = last_spike_step + off;
-
-      for (guint k = 0; k < ns; k++)
-        slot[code->first_state + k] = states[k] + off;
-      for (guint j = 0; j < m->params->len; j++)
-        slot[code->first_param + j] = params[j] + off;
-
-      /* refractoriness, counted in whole steps as Brian2 does */
-      for (guint i = 0; i < len; i++)
-        bls[i] = ls[i] * dt;
-      if (refr)
-        {
-          const double *period;
-
-          run (&code->refractory, slot, len);
-          period = slot[code->refractory.out[0]];
-          for (guint i = 0; i < len; i++)
-            nr[i] = dstep - ls[i] >= floor (period[i] / dt + 1e-3) ? 1.0 : 0.0;
-        }
-      else
-        for (guint i = 0; i < len; i++)
-          nr[i] = 1.0;
-
-      if (in_state >= 0)
-        {
-          double *x = states[in_state] + off;
-          const double *u = input + off;
-
-          if (refr && state (eq, in_state)->held)
-            {
-              for (guint i = 0; i < len; i++)
-                if (nr[i] != 0.0)
-                  x[i] = x[i] + u[i];
-            }
-          else
-            for (guint i = 0; i < len; i++)
-              x[i] = x[i] + u[i];
-        }
-
-      switch (eq->method)
-        {
-        case BSL_EQUATIONS_EULER:
-          run (&code->deriv, slot, len);
-          for (guint k = 0; k < ns; k++)
-            {
-              double *x = states[k] + off;
-              const double *f = slot[code->deriv.out[k]];
-              gboolean held = refr && state (eq, k)->held;
-
-              if (held)
-                for (guint i = 0; i < len; i++)
-                  x[i] = nr[i] != 0.0 ? x[i] + dt * f[i] : x[i];
-              else
-                for (guint i = 0; i < len; i++)
-                  x[i] = x[i] + dt * f[i];
-            }
-          break;
-
-        case BSL_EQUATIONS_EXPONENTIAL_EULER:
-          run (&code->linear, slot, len);
-          for (guint k = 0; k < ns; k++)
-            {
-              double *x = states[k] + off;
-              const double *A = slot[code->linear.out[k]];
-              const double *B = slot[code->linear.out[ns + k]];
-              gboolean held = refr && state (eq, k)->held;
-
-              for (guint i = 0; i < len; i++)
-                if (!held || nr[i] != 0.0)
-                  {
-                    /* x e^z + B dt (e^z - 1)/z, with e^z - 1 exact for small z */
-                    double z = A[i] * dt;
-                    double em1 = expm1 (z);
-                    double phi = z == 0.0 ? 1.0 : em1 / z;
-
-                    x[i] = x[i] + (x[i] * em1 + B[i] * dt * phi);
-                  }
-            }
-          break;
-
-        case BSL_EQUATIONS_RK4:
-        default:
-          {
-            double *kk[3] = { k1, k2, k3 };
-
-            for (guint stage = 0; stage < 4; stage++)
-              {
-                double ts = stage == 0 ? t0 : stage < 3 ? t0 + 0.5 * dt : t0 + dt;
-
-                for (guint i = 0; i < len; i++)
-                  bt[i] = ts;
-                for (guint k = 0; k < ns; k++)
-                  slot[code->first_state + k] = stage == 0 ? states[k] + off
-                    : xs + (gsize) k * BLOCK;
-                run (&code->deriv, slot, len);
-                if (stage < 3)
-                  for (guint k = 0; k < ns; k++)
-                    {
-                      const double *f = slot[code->deriv.out[k]];
-                      double *kn = kk[stage] + (gsize) k * BLOCK;
-                      gboolean held = refr && state (eq, k)->held;
-
-                      for (guint i = 0; i < len; i++)
-                        kn[i] = held && nr[i] == 0.0 ? 0.0 : dt * f[i];
-                    }
-                /* the next stage's state, once every slope of this stage is known */
-                if (stage < 3)
-                  for (guint k = 0; k < ns; k++)
-                    {
-                      const double *x = states[k] + off;
-                      const double *kn = kk[stage] + (gsize) k * BLOCK;
-                      double *xk = xs + (gsize) k * BLOCK;
-
-                      for (guint i = 0; i < len; i++)
-                        xk[i] = stage < 2 ? x[i] + 0.5 * kn[i] : x[i] + kn[i];
-                    }
-                else
-                  for (guint k = 0; k < ns; k++)
-                    {
-                      double *x = states[k] + off;
-                      const double *f = slot[code->deriv.out[k]];
-                      const double *a1 = k1 + (gsize) k * BLOCK;
-                      const double *a2 = k2 + (gsize) k * BLOCK;
-                      const double *a3 = k3 + (gsize) k * BLOCK;
-                      gboolean held = refr && state (eq, k)->held;
-
-                      for (guint i = 0; i < len; i++)
-                        {
-                          double a4 = held && nr[i] == 0.0 ? 0.0 : dt * f[i];
-
-                          x[i] = x[i] + a1[i] / 6.0 + a2[i] / 3.0 + a3[i] / 3.0 + a4 / 6.0;
-                        }
-                    }
-              }
-            for (guint k = 0; k < ns; k++)
-              slot[code->first_state + k] = states[k] + off;
-            for (guint i = 0; i < len; i++)
-              bt[i] = t0;
-          }
-          break;
-        }
-
-      /* threshold and reset */
-      if (m->threshold == NULL)
-        {
-          for (guint i = 0; i < len; i++)
-            spikes_out[off + i] = 0.0;
-          continue;
-        }
-      {
-        const double *cond;
-        gboolean any = FALSE;
-
-        run (&code->threshold, slot, len);
-        cond = slot[code->threshold.out[0]];
-        for (guint i = 0; i < len; i++)
-          {
-            gboolean s = cond[i] != 0.0 && nr[i] != 0.0;
-
-            spike[i] = s ? 1.0 : 0.0;
-            spikes_out[off + i] = spike[i];
-            if (s)
-              {
-                ls[i] = dstep;
-                bls[i] = t0;
-                any = TRUE;
-              }
-          }
-        if (any)
-          run (&code->reset, slot, len);
-      }
-    }
+  bsl_equations_step_full (eq, n, dt, step, states, params, &ctx, last_spike_step, spikes_out);
 }
 
 /* ---- C source with the same arithmetic ---- */
 
+/* native: the function the engine loads (bsl-equations-native.c), exported, with the index of
+ * the first neuron and the population's size as two more arguments (i and N of a part). */
 char *
-bsl_equations_to_c (const BslEquations  *eq,
-                    const char          *prefix,
-                    GError             **error)
+bsl_eq_c_source (const BslEquations  *eq,
+                 const char          *prefix,
+                 gboolean             native,
+                 GError             **error)
 {
   const BslEqCode *code = eq->code;
   const BslEqModel *m = eq->m;
@@ -652,6 +1191,11 @@ bsl_equations_to_c (const BslEquations  *eq,
 
   if (!bsl_eq_is_identifier (prefix))
     goto bad_prefix;
+  if (!bsl_eq_source_check (eq, error))
+    {
+      g_string_free (s, TRUE);
+      return NULL;
+    }
 
   g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
                           method_names[eq->method]);
@@ -662,19 +1206,21 @@ bsl_equations_to_c (const BslEquations  *eq,
     g_string_append_printf (s, " %u %s [%s]", j, param (eq, j)->name, param (eq, j)->unit);
   g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
   g_string_append_printf (s,
-    "static void\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
+    "%s\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
     "    double *const *params, const double *input, double *last_spike_step,\n"
-    "    double *spikes_out)\n{\n"
+    "    double *spikes_out%s)\n{\n"
     "  const double t0 = (double) step * dt;\n"
     "  const double dstep = (double) step;\n\n"
     "  (void) params;\n"
     "  (void) input;\n"
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
-    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n\n"
+    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
+    "      double idx = (double) %s, nn = (double) %s;\n\n"
     "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
-    "      (void) t; (void) nr; (void) sp; (void) ls;\n",
-    prefix, code->n_regs, ns, ns, ns, ns, ns);
+    "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
+    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
+    code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
   if (refr)
@@ -683,10 +1229,24 @@ bsl_equations_to_c (const BslEquations  *eq,
       g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
                               " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
     }
+  if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
+    g_string_append_printf (s, "%sif (input != NULL)\n%s  params[%d][i] = input[i];\n", ind, ind,
+                            g_array_index (m->inputs, BslEqInput, 0).param);
   if (m->input_state >= 0)
-    g_string_append_printf (s, "%sif (input != NULL%s)\n%s  x[%d] = x[%d] + input[i];\n", ind,
-                            refr && state (eq, m->input_state)->held ? " && nr != 0.0" : "",
-                            ind, m->input_state, m->input_state);
+    {
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);
+      g_autoptr (GString) cond = g_string_new ("input != NULL");
+
+      g_string_append_printf (s, "%s{\n%s  double since = dstep - 1.0 - last_spike_step[i];\n\n"
+                              "%s  (void) since;\n", ind, ind, ind);
+      if (refr && state (eq, in->state)->held)
+        g_string_append_printf (cond, " && !(since < floor (r[%u] / dt + 1e-3))",
+                                code->refractory.out[0]);
+      if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
+        g_string_append (cond, " && since != 0.0");
+      g_string_append_printf (s, "%s  if (%s)\n%s    x[%d] = x[%d] + input[i];\n%s}\n", ind,
+                              cond->str, ind, in->state, in->state, ind);
+    }
 
   switch (eq->method)
     {
@@ -772,4 +1332,12 @@ bad_prefix:
   g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a C identifier",
                prefix != NULL ? prefix : "");
   return NULL;
+}
+
+char *
+bsl_equations_to_c (const BslEquations  *eq,
+                    const char          *prefix,
+                    GError             **error)
+{
+  return bsl_eq_c_source (eq, prefix, FALSE, error);
 }

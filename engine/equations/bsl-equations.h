@@ -23,6 +23,8 @@ typedef enum
   BSL_EQUATIONS_EULER,
   BSL_EQUATIONS_EXPONENTIAL_EULER,
   BSL_EQUATIONS_RK4,
+  BSL_EQUATIONS_EXACT,
+  BSL_EQUATIONS_RK2,
 } BslEquationsMethod;
 
 /* Parses and checks everything. model: the equations; threshold: a condition or NULL/"" for a
@@ -63,6 +65,10 @@ const char    *bsl_equations_get_param_name  (const BslEquations  *eq,
                                               guint                i);
 const char    *bsl_equations_get_param_unit  (const BslEquations  *eq,
                                               guint                i);
+/* A parameter flagged (shared): one value for the whole population (the runtime refuses
+ * differing values). */
+gboolean       bsl_equations_get_param_shared (const BslEquations *eq,
+                                               guint               i);
 /* Index of a state or parameter by name, or -1. */
 gint           bsl_equations_find_state      (const BslEquations  *eq,
                                               const char          *name);
@@ -70,6 +76,17 @@ gint           bsl_equations_find_param      (const BslEquations  *eq,
                                               const char          *name);
 /* Index of the input variable among the states, or -1 when there is none. */
 gint           bsl_equations_get_input_state (const BslEquations  *eq);
+/* Input ports, in the order of the input text ("v": one port a_in; "a_ge: ge, a_gi: gi": one
+ * per variable). What arrives at a port on a state variable is added to it as Brian2's
+ * on_pre 'x += w' of the previous step would be (docs/equations.md); at a port on a parameter
+ * it is the parameter's value for the step (a current). */
+guint          bsl_equations_get_n_inputs    (const BslEquations  *eq);
+const char    *bsl_equations_get_input_port  (const BslEquations  *eq,
+                                              guint                k);
+const char    *bsl_equations_get_input_target (const BslEquations *eq,
+                                               guint               k);
+gboolean       bsl_equations_get_input_sets_param (const BslEquations *eq,
+                                                   guint               k);
 /* The first state (in the model's order) the threshold condition depends on, through
  * subexpressions too; -1 when there is no threshold or it reads no state. */
 gint           bsl_equations_get_threshold_state (const BslEquations *eq);
@@ -83,7 +100,10 @@ gboolean       bsl_equations_has_threshold   (const BslEquations  *eq);
 gboolean       bsl_equations_has_refractory  (const BslEquations  *eq);
 
 /* "euler" (the default), "exponential_euler" (every equation must be linear in its own
- * variable; the error names the first term that is not) or "rk4". */
+ * variable; the error names the first term that is not), "rk2", "rk4", "exact" or its other
+ * name "linear" (x' = A x + b with A and b free of the states and t: solved over each step
+ * with a matrix exponential, as Brian2's linear state updater does symbolically), and Brian2's
+ * "heun" and "milstein", which are Euler for equations without stochastic terms. */
 gboolean       bsl_equations_set_method      (BslEquations        *eq,
                                               const char          *method,
                                               GError             **error);
@@ -97,8 +117,8 @@ const char    *bsl_equations_method_to_string (BslEquationsMethod  method);
 /* The value to fill last_spike_step with before the first step: "never spiked". */
 #define BSL_EQUATIONS_NEVER (-INFINITY)
 
-/* One step of n neurons, the step-th (t = step * dt at its start): input (may be NULL) is
- * added to the input variable, the equations are integrated over dt, the threshold is tested,
+/* One step of n neurons, the step-th (t = step * dt at its start): input (may be NULL) arrives
+ * at the first input port, the equations are integrated over dt, the threshold is tested,
  * the reset applied to the neurons that spiked. states: n_states arrays of n, updated in place;
  * params: n_params arrays of n (read only); last_spike_step: n, the step of each neuron's last
  * spike (BSL_EQUATIONS_NEVER initially), updated; spikes_out: n, set to 0 or 1. */
@@ -111,6 +131,57 @@ void           bsl_equations_step            (const BslEquations  *eq,
                                               const double        *input,
                                               double              *last_spike_step,
                                               double              *spikes_out);
+
+/* Where a call's neurons sit in their population, and what arrived at the ports. */
+typedef struct
+{
+  gsize first;                  /* Brian2's i of the call's first neuron */
+  gsize n_total;                /* N, the population's size (0: the call's n) */
+  const double *const *inputs;  /* one array of n per input port (NULL entries: nothing); or NULL */
+} BslEquationsContext;
+
+/* bsl_equations_step for a part of a population and every input port. params may be written:
+ * a port on a parameter sets it. */
+void           bsl_equations_step_full       (const BslEquations        *eq,
+                                              gsize                      n,
+                                              double                     dt,
+                                              gint64                     step,
+                                              double *const             *states,
+                                              double *const             *params,
+                                              const BslEquationsContext *ctx,
+                                              double                    *last_spike_step,
+                                              double                    *spikes_out);
+
+/* What bsl_equations_step_full does first: the inputs of step `step` taken into the states
+ * and parameters, nothing else. After step s - 1, this gives the state Brian2 holds at the end
+ * of its step s - 1 (its on_pre effects are in it). */
+void           bsl_equations_take_inputs     (const BslEquations        *eq,
+                                              gsize                      n,
+                                              double                     dt,
+                                              gint64                     step,
+                                              double *const             *states,
+                                              double *const             *params,
+                                              const BslEquationsContext *ctx,
+                                              const double              *last_spike_step);
+
+/* Subexpressions ("x = ... : unit" lines), in the order of the text, and their values for the
+ * given states (after step `step`: t = step * dt, not_refractory and lastspike as that step
+ * left them), as Brian2's StateMonitor records them at the end of a step: values is
+ * n_subexpressions arrays of n. */
+guint          bsl_equations_get_n_subexpressions   (const BslEquations *eq);
+const char    *bsl_equations_get_subexpression_name (const BslEquations *eq,
+                                                     guint               k);
+const char    *bsl_equations_get_subexpression_unit (const BslEquations *eq,
+                                                     guint               k);
+void           bsl_equations_eval_subexpressions    (const BslEquations        *eq,
+                                                     gsize                      n,
+                                                     double                     dt,
+                                                     gint64                     step,
+                                                     double *const             *states,
+                                                     double *const             *params,
+                                                     const BslEquationsContext *ctx,
+                                                     const double              *last_spike_step,
+                                                     double *const             *values);
 
 /* The right-hand sides dx/dt of n neurons at time t and the given states, with no input,
  * refractoriness or reset (dt is what the built-in dt reads): derivs is n_states arrays of n
@@ -143,6 +214,27 @@ char          *bsl_equations_to_python       (const BslEquations  *eq,
                                               const char          *name,
                                               GError             **error);
 const char    *bsl_equations_python_prelude  (void);
+
+/* A value written with Brian2's units ("10*ms", "-70*mV", "0.2*nS/um2", "0.5") in the given
+ * unit (a unit of the model, e.g. "second"): value is in that unit. Errors read
+ * "is '10*mV': a value in volt, but it must be in second". */
+gboolean       bsl_equations_parse_value     (const char          *text,
+                                              const char          *unit,
+                                              double              *value,
+                                              GError             **error);
+
+/* Machine code for the step: the C source of the model (as bsl_equations_to_c writes it) is
+ * built once with the system's C compiler ($CC or cc; -O2 -ffp-contract=off, so that the bits
+ * are the interpreter's), cached under the user's cache directory (basalt/equations/<sha256>.so)
+ * and loaded; from then on bsl_equations_step and _step_full run it. FALSE when it cannot be
+ * had (no compiler, a method or input ports the C source does not cover, or
+ * bsl_equations_set_native_enabled (FALSE) / BASALT_EQUATIONS=interpreted): the instruction
+ * list is stepped, and _get_native_why says why. Call it before stepping from several threads;
+ * setting another method drops the machine code. */
+gboolean       bsl_equations_prepare_native  (BslEquations        *eq);
+const char    *bsl_equations_get_native_why  (const BslEquations  *eq);
+void           bsl_equations_set_native_enabled (gboolean          enabled);
+gboolean       bsl_equations_get_native_enabled (void);
 
 /* Number of vector instructions of one step under the current method (for diagnostics). */
 guint          bsl_equations_get_n_instructions (const BslEquations *eq);

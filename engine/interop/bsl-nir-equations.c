@@ -322,6 +322,9 @@ _bsl_nir_match_equations (const BslProcess *p,
                    "CubaLI); it has %u", n_states);
   if (input < 0)
     return refuse (why, "it has no input variable");
+  if (bsl_equations_get_n_inputs (eq) != 1)
+    return refuse (why, "NIR's neurons have one input; it has %u",
+                   bsl_equations_get_n_inputs (eq));
   /* The membrane: the only state, or the one that is not the input. */
   v = n_states == 1 ? 0 : (guint) (input == 0 ? 1 : 0);
 
@@ -448,6 +451,10 @@ _bsl_nir_match_equations (const BslProcess *p,
     snap (out->field[k], n);
   if (bsl_equations_has_refractory (eq))
     out->dropped = g_strdup_printf ("the refractory period (%s)", bsl_equations_get_refractory (eq));
+  else if (out->spiking && (guint) input == v)
+    out->dropped = g_strdup_printf ("the loss of an input to %s that arrives the step after a "
+                                    "spike (Brian2's order; NIR's LIF keeps it)",
+                                    bsl_equations_get_state_name (eq, v));
   {
     g_autoptr (BslArray) v0 = bsl_process_dup_param_full (p, bsl_equations_get_state_name (eq, v),
                                                           NULL);

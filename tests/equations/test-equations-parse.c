@@ -9,6 +9,7 @@
 
 #include "bsl-error.h"
 #include "equations/bsl-equations.h"
+#include "equations/bsl-equations-private.h"
 
 static const char lif[] =
   "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
@@ -82,10 +83,12 @@ test_quantities (void)
     { "4*kohm/ohm", 4e3 }, { "msecond/second", 1e-3 }, { "mvolt/volt", 1e-3 },
     { "2*uS/siemens", 2e-6 }, { "3*um2/metre**2", 3e-12 }, { "cm2/metre2", 1e-4 },
     { "5*kHz*second", 5e3 }, { "2*mM/molar", 2e-3 }, { "pA/amp", 1e-12 },
-    { "ufarad/farad", 1e-6 }, { "kg/gram", 1e3 }, { "namp/amp", 1e-9 },
+    { "ufarad/farad", 1e-6 }, { "kilogram/gram", 1e3 }, { "namp/amp", 1e-9 },
     { "(2*mV)**2/volt**2", 4e-6 }, { "sqrt(4*nS*nS)/siemens", 2e-9 }, { "2**-1", 0.5 },
     { "-3**2", -9 }, { "7 % 3 + -7 % 3", 3 }, { "int(True) + int(2.7) + int(-2.7)", 1 },
-    { "pi/e", G_PI / G_E },
+    { "pi/e", G_PI / G_E }, { "expm1(1e-10)", expm1 (1e-10) }, { "log1p(1e-10)", log1p (1e-10) },
+    { "timestep(0.3*ms, 0.1*ms)", 3 }, { "timestep(0.29999*ms, 0.1*ms)", 3 },
+    { "timestep(0.2998*ms, 100*usecond)", 2 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -101,6 +104,77 @@ test_quantities (void)
       if (fabs (dx - cases[i].value) > 1e-15 * fabs (cases[i].value))
         g_error ("%s = %.17g, not %.17g", cases[i].text, dx, cases[i].value);
     }
+}
+
+/* Every unit name Brian2 2.5 knows (tests/equations/brian2_units.py) has Brian2's value and
+ * dimension, and no other name is a unit. */
+static void
+test_brian2_unit_names (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "equations", "data",
+                                                 "brian2_units.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) lines = NULL;
+  guint n = 0;
+  static const char *const not_units[] = {
+    "V", "EL", "El", "pS", "M", "C", "kg", "m", "l", "L", "N", "T", "A", "g", "s", "K", "W",
+    "cd", "rad", "Pa", "ml", "daV", "cmsecond",
+  };
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint l = 1; lines[l] != NULL && *lines[l] != '\0'; l++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[l], ",", -1);
+      double scale = 0;
+      BslEqDim dim;
+
+      g_assert_cmpuint (g_strv_length (f), ==, 2 + BSL_EQ_N_BASE);
+      if (!bsl_eq_unit_lookup (f[0], &scale, &dim))
+        g_error ("Brian2's unit %s is not known", f[0]);
+      if (fabs (scale - g_ascii_strtod (f[1], NULL)) > 1e-12 * fabs (scale))
+        g_error ("%s = %.17g, not %s", f[0], scale, f[1]);
+      for (guint d = 0; d < BSL_EQ_N_BASE; d++)
+        if (dim.e[d] != g_ascii_strtod (f[2 + d], NULL))
+          g_error ("%s has exponent %g, not %s, for base %u", f[0], dim.e[d], f[2 + d], d);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 1713);
+  for (guint i = 0; i < G_N_ELEMENTS (not_units); i++)
+    {
+      double scale;
+      BslEqDim dim;
+
+      if (bsl_eq_unit_lookup (not_units[i], &scale, &dim))
+        g_error ("'%s' is not a unit in Brian2", not_units[i]);
+    }
+}
+
+/* i and N are the neuron's index and the population's size, as in Brian2. */
+static void
+test_index_and_size (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslEquations) eq = bsl_equations_new ("dx/dt = (i + 10*N)/second : 1\n", NULL,
+                                                   NULL, NULL, NULL, &error);
+  double x[3] = { 0 }, dx[3] = { 0 };
+  double *states[] = { x }, *derivs[] = { dx };
+  double last[3] = { BSL_EQUATIONS_NEVER, BSL_EQUATIONS_NEVER, BSL_EQUATIONS_NEVER };
+  double spikes[3];
+  BslEquationsContext ctx = { 5, 40, NULL };
+
+  g_assert_no_error (error);
+  bsl_equations_eval_derivatives (eq, 3, 1e-3, 0, states, NULL, derivs);
+  g_assert_cmpfloat (dx[0], ==, 30);
+  g_assert_cmpfloat (dx[2], ==, 32);
+  /* a part of a population, as a worker thread steps it */
+  bsl_equations_step_full (eq, 3, 1.0, 0, states, NULL, &ctx, last, spikes);
+  g_assert_cmpfloat (x[0], ==, 405);
+  g_assert_cmpfloat (x[2], ==, 407);
+  g_clear_pointer (&eq, bsl_equations_unref);
+  eq = bsl_equations_new ("dx/dt = -x/second : 1\ni : 1\n", NULL, NULL, NULL, NULL, &error);
+  g_assert_null (eq);
+  g_assert_cmpstr (error->message, ==, "line 2, column 1: 'i' is a reserved name");
 }
 
 typedef struct
@@ -160,6 +234,14 @@ test_syntax_errors (void)
       "line 1, column 25: expected ':' and a unit, found the end of the line" },
     { "dv/dt = (v_rest - v)/tau : volt\nw = 3\n", NULL, NULL, NULL, NULL,
       "line 2, column 6: expected ':' and a unit, found the end of the line" },
+    { "dv/dt = (v_rest - v)/tau +\n  v_rest/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 27: expected an expression, found the end of the line (to continue an "
+      "expression on the next line, put it in parentheses: a line break inside '( )' continues "
+      "the line)" },
+    { "dv/dt = (v_rest - v)/tau\n  - v/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 25: expected ':' and a unit, found the end of the line (to continue an "
+      "expression on the next line, put it in parentheses: a line break inside '( )' continues "
+      "the line)" },
     { "dv/dt = (v_rest - 70mV - v)/tau : volt\n", NULL, NULL, NULL, NULL,
       "line 1, column 19: a number cannot be followed by a name: write 70*mV" },
     { "dv/dt = (v_rest - v)^2/tau/volt : volt\n", NULL, NULL, NULL, NULL,
@@ -210,7 +292,14 @@ test_unknown_symbols (void)
     { "dv/dt = (v_rest - v)/tau : volt\n", NULL, NULL, "t_ref", NULL,
       "refractory, line 1, column 1: unknown symbol 't_ref'" },
     { "dv/dt = (v_rest - v)/tau : volt\n", NULL, NULL, NULL, "I",
-      "input variable: 'I' is not a state variable of the model (state variables: v)" },
+      "input variable: 'I' is not a state variable or a parameter of the model (state "
+      "variables: v; parameters: tau, v_rest, R)" },
+    { "dv/dt = (V - v)/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 10: unknown symbol 'V'" },
+    { "dv/dt = (EL - v)/tau : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 10: unknown symbol 'EL'" },
+    { "dv/dt = (v_rest - v)/tau + C/(pF*tau) : volt\n", NULL, NULL, NULL, NULL,
+      "line 1, column 28: unknown symbol 'C'" },
     { "dv/dt = (v_rest - v)/tau + xi*volt/sqrt(tau) : volt\n", NULL, NULL, NULL, NULL,
       "line 1, column 28: stochastic terms (xi) are not supported" },
   };
@@ -296,14 +385,23 @@ test_exponential_euler_needs_linear (void)
   g_autoptr (BslEquations) eq = bsl_equations_new (adex, NULL, NULL, NULL, "I", &error);
   g_autoptr (BslEquations) lin = NULL;
 
-  /* I is a parameter, not a state: nothing to add the input to */
-  g_assert_null (eq);
-  g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
-  g_clear_error (&error);
+  /* I is a parameter: the port sets it (a current) */
+  g_assert_no_error (error);
+  g_assert_cmpuint (bsl_equations_get_n_inputs (eq), ==, 1);
+  g_assert_cmpstr (bsl_equations_get_input_port (eq, 0), ==, "a_in");
+  g_assert_cmpstr (bsl_equations_get_input_target (eq, 0), ==, "I");
+  g_assert_true (bsl_equations_get_input_sets_param (eq, 0));
+  g_clear_pointer (&eq, bsl_equations_unref);
 
   eq = bsl_equations_new (adex, "vm > VT + 5*DeltaT", "vm = EL; w += 0.08*nA", NULL, "vm",
                           &error);
   g_assert_no_error (error);
+  g_assert_false (bsl_equations_check_method (eq, "exact", &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_assert_cmpstr (error->message, ==,
+                   "line 1, column 10: exact integration needs linear equations with constant "
+                   "coefficients (no product of state variables, no t), and dvm/dt is not");
+  g_clear_error (&error);
   g_assert_false (bsl_equations_set_method (eq, "exponential_euler", &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
   g_assert_cmpstr (error->message, ==,
@@ -325,7 +423,8 @@ test_exponential_euler_needs_linear (void)
   g_assert_false (bsl_equations_set_method (eq, "midpoint", &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
   g_assert_cmpstr (error->message, ==,
-                   "unknown integration method 'midpoint' (euler, exponential_euler or rk4)");
+                   "unknown integration method 'midpoint' (euler, exponential_euler, rk2, rk4, "
+                   "exact, linear, heun or milstein)");
   g_clear_error (&error);
 
   /* a product of two states is linear in each, as far as the other is concerned */
@@ -465,6 +564,8 @@ main (int    argc,
   g_test_add_func ("/equations/parse/declarations", test_declarations);
   g_test_add_func ("/equations/parse/units", test_units);
   g_test_add_func ("/equations/parse/quantities", test_quantities);
+  g_test_add_func ("/equations/parse/brian2-unit-names", test_brian2_unit_names);
+  g_test_add_func ("/equations/parse/index-and-size", test_index_and_size);
   g_test_add_func ("/equations/parse/syntax-errors", test_syntax_errors);
   g_test_add_func ("/equations/parse/unknown-symbols", test_unknown_symbols);
   g_test_add_func ("/equations/parse/unit-errors", test_unit_errors);

@@ -442,7 +442,13 @@ test_eval_derivatives (void)
   g_assert_true (bsl_equations_check_method (eq, "exponential_euler", &error));
   g_assert_no_error (error);
   g_assert_cmpint (bsl_equations_get_method (eq), ==, BSL_EQUATIONS_EULER);
-  g_assert_false (bsl_equations_check_method (eq, "heun", &error));
+  /* dI/dt reads t: no exact solution with constant coefficients */
+  g_assert_false (bsl_equations_check_method (eq, "exact", &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, "dI/dt is not"));
+  g_clear_error (&error);
+  g_assert_false (bsl_equations_check_method (eq, "midpoint", &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
 }
 
