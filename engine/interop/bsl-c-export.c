@@ -430,10 +430,15 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
   if (plain_kernel (pr) >= 0)
     emit_plain_kernel (o, k, pr, plain_kernel (pr));
   else if (bsl_proc_type_is_equations (pr->type))
-    /* Step t integrates from (t - 1) dt, as the engine passes it. */
-    g_string_append_printf (s, "  p%u_eq_step (%" G_GSIZE_FORMAT ", p%u_dt[0], t - 1, p%u_states, "
-                            "p%u_params, p%u_a_in, p%u_last_spike_step, p%u_s_out);\n",
-                            k, n, k, k, k, k, k, k);
+    {
+      /* Step t integrates from (t - 1) dt, as the engine passes it; lastspike is in seconds. */
+      g_string_append_printf (s, "  p%u_eq_step (%" G_GSIZE_FORMAT ", p%u_dt[0], t - 1, p%u_states, "
+                              "p%u_params, p%u_a_in, p%u_last_spike_step, p%u_s_out);\n",
+                              k, n, k, k, k, k, k, k);
+      g_string_append_printf (s, "  for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
+                              "    p%u_lastspike[i] = p%u_last_spike_step[i] * p%u_dt[0];\n",
+                              n, k, k, k);
+    }
   else if (type_is (pr, "RF"))
     {
       if (fixed)
