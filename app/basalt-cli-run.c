@@ -8,38 +8,18 @@
 #include "basalt-cli.h"
 #include "basalt-engine.h"
 
-/* Without --probe: every Monitor, or else the spikes of every neuron population. */
+/* Without --probe: what the network says it records (bsl_graph_dup_recorded). */
 static gboolean
 add_default_probes (BslRuntime     *runtime,
                     const BslGraph *graph,
                     BslProbeMode    mode,
                     GError        **error)
 {
-  gboolean any_monitor = FALSE;
+  g_auto(GStrv) targets = bsl_graph_dup_recorded (graph);
 
-  for (guint i = 0; i < graph->processes->len; i++)
-    {
-      const BslProcess *p = g_ptr_array_index (graph->processes, i);
-      if (g_str_equal (p->type->name, "Monitor"))
-        {
-          g_autofree char *target = g_strdup_printf ("%s.data", p->name);
-          if (!bsl_runtime_add_probe (runtime, target, mode, 1, error))
-            return FALSE;
-          any_monitor = TRUE;
-        }
-    }
-  if (any_monitor)
-    return TRUE;
-  for (guint i = 0; i < graph->processes->len; i++)
-    {
-      const BslProcess *p = g_ptr_array_index (graph->processes, i);
-      if (p->type->category == BSL_CATEGORY_NEURONS)
-        {
-          g_autofree char *target = g_strdup_printf ("%s.s_out", p->name);
-          if (!bsl_runtime_add_probe (runtime, target, mode, 1, error))
-            return FALSE;
-        }
-    }
+  for (guint i = 0; targets[i] != NULL; i++)
+    if (!bsl_runtime_add_probe (runtime, targets[i], mode, 1, error))
+      return FALSE;
   return TRUE;
 }
 

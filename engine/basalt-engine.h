@@ -8,6 +8,7 @@
 #include "bsl-error.h"
 #include "bsl-graph.h"
 #include "bsl-limits.h"
+#include "bsl-graph-probes.h"
 #include "bsl-network-file.h"
 #include "bsl-proc-type.h"
 #include "bsl-runner.h"

@@ -16,4 +16,11 @@ gboolean _bsl_var_check_value (const BslProcess *process,
 gboolean _bsl_graph_check_connections (const BslGraph *graph,
                                        GError        **error);
 
+/* Keep the probe list in step with a removed or renamed process (bsl-graph-probes.c). */
+void     _bsl_graph_drop_probes_of   (BslGraph   *graph,
+                                      const char *process);
+void     _bsl_graph_rename_probes_of (BslGraph   *graph,
+                                      const char *old_name,
+                                      const char *new_name);
+
 G_END_DECLS

@@ -21,6 +21,8 @@ struct _BslProcess
   double             x, y;         /* layout on the canvas ("ui" in the file) */
   JsonObject        *ui;           /* the whole "ui" object, kept for the keys we do not know */
   JsonObject        *extra;        /* unknown keys of the process object, preserved on save */
+  /* Plastic connections (LearningDense): the rule, never NULL for them, NULL for other types. */
+  struct _BslLearningRule *learning_rule;
 };
 
 /* An OutPort -> InPort connection. Several connections into one InPort are summed. */
@@ -41,6 +43,7 @@ struct _BslGraph
   BslTag           run_tag;
   gint64           run_steps;
   guint64          run_seed;
+  GPtrArray       *probes;        /* char* "proc.var": what a run records (bsl-graph-probes.h) */
   JsonNode        *groups;        /* designer-defined sub-networks, kept verbatim */
   JsonObject      *extra;         /* unknown top-level keys, preserved on save */
   char            *base_dir;      /* for initializer files relative to the network file */
@@ -123,6 +126,12 @@ gboolean       bsl_process_set_param         (BslProcess        *process,
                                               const char        *name,
                                               BslArray          *value,
                                               GError           **error);
+/* The rule of a plastic connection (borrowed), NULL for other types. */
+const struct _BslLearningRule *bsl_process_get_learning_rule (const BslProcess *process);
+/* Checks the rule as Lava does (errors name the string, column and reason), then keeps a copy. */
+gboolean       bsl_process_set_learning_rule (BslProcess                    *process,
+                                              const struct _BslLearningRule *rule,
+                                              GError                       **error);
 /* Sets every parameter a preset of the type names (e.g. "regular_spiking" for Izhikevich). */
 gboolean       bsl_process_apply_preset      (BslProcess        *process,
                                               const char        *preset,

@@ -74,6 +74,7 @@ struct _BslProcRuntime
   BslRtVar          *vars;        /* in the type's Var order */
   BslRtPort         *ports;       /* in the type's port order */
   guint64            seed_key;    /* run seed mixed with the process name */
+  struct _BslLearningRule *learning_rule;   /* plastic connections: the process's rule (a copy) */
   gpointer           priv;
 };
 
@@ -95,6 +96,10 @@ bsl_pr_port (BslProcRuntime *pr, guint port)
   return &pr->ports[port];
 }
 
+/* The indices of the non-zero values of an in-port (ascending): this step's spikes. */
+gsize bsl_rt_port_collect_active (const BslRtPort *port,
+                                  guint32         *active);
+
 /* Registered by engine/procs/ (each file exports its types). */
 extern const BslProcType bsl_proc_type_lif;
 extern const BslProcType bsl_proc_type_lif_reset;
@@ -109,6 +114,7 @@ extern const BslProcType bsl_proc_type_cond_lif;
 extern const BslProcType bsl_proc_type_dense;
 extern const BslProcType bsl_proc_type_sparse;
 extern const BslProcType bsl_proc_type_delay_dense;
+extern const BslProcType bsl_proc_type_learning_dense;
 extern const BslProcType bsl_proc_type_ring_buffer;
 extern const BslProcType bsl_proc_type_spiker;
 extern const BslProcType bsl_proc_type_poisson_source;

@@ -10,11 +10,13 @@
 #include "bsl-atomic-file.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-probes.h"
+#include "bsl-learning-rule.h"
 #include "bsl-limits.h"
 #include "bsl-network-file.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
-                                        "groups", NULL };
+                                        "groups", "probes", NULL };
 static const char *process_keys[] = { "name", "type", "shape", "equations", "params", "model", "ui",
                                       NULL };
 static const char *equations_keys[] = { "model", "threshold", "reset", "refractory", "input",
@@ -251,6 +253,27 @@ unknown_members (JsonObject *object, const char **known)
   return extra;
 }
 
+/* "learning_rule" of a plastic connection: Lava's rule object as its keyword arguments. */
+static gboolean
+read_learning_rule (BslProcess *process, JsonNode *node, GError **error)
+{
+  g_autoptr(BslLearningRule) rule = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    rule = bsl_learning_rule_from_json (json_node_get_object (node), &local_error);
+  else
+    g_set_error (&local_error, BSL_ERROR, BSL_ERROR_PARSE,
+                 "must be an object {\"type\": \"STDPLoihi\" | \"Loihi2FLearningRule\", ...}");
+  if (rule == NULL)
+    {
+      g_set_error (error, BSL_ERROR, local_error->code, "process '%s' (%s): learning_rule: %s",
+                   process->name, process->type->name, local_error->message);
+      return FALSE;
+    }
+  return bsl_process_set_learning_rule (process, rule, error);
+}
+
 static gboolean
 read_process (BslGraph    *graph,
               JsonNode    *node,
@@ -368,6 +391,12 @@ read_process (BslGraph    *graph,
           const BslVarSpec *spec = bsl_proc_type_find_var (process->type, param);
           BslArray *value;
 
+          if (strcmp (param, "learning_rule") == 0 && bsl_proc_type_is_plastic (process->type))
+            {
+              if (!read_learning_rule (process, json_object_get_member (params, param), error))
+                return FALSE;
+              continue;
+            }
           if (spec == NULL)
             {
               GString *known = g_string_new (NULL);
@@ -457,6 +486,39 @@ read_run_count (JsonObject  *run,
   g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                "run: \"%s\" must be a whole number from 0 to %" G_GINT64_FORMAT, key, G_MAXINT64);
   return FALSE;
+}
+
+/* "probes": ["lif.v", "lif.s_out"], checked against the processes read before. */
+static gboolean
+read_probes (BslGraph  *graph,
+             JsonNode  *member,
+             GError   **error)
+{
+  JsonArray *list;
+
+  if (!JSON_NODE_HOLDS_ARRAY (member))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "\"probes\" must be a list of \"PROCESS.VAR\" strings, e.g. [\"lif1.v\"]");
+      return FALSE;
+    }
+  list = json_node_get_array (member);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *item = json_array_get_element (list, i);
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "probes[%u] must be a \"PROCESS.VAR\" string, e.g. \"lif1.v\"", i);
+          return FALSE;
+        }
+      if (!bsl_graph_add_probe (graph, json_node_get_string (item), error))
+        {
+          g_prefix_error (error, "probes[%u]: ", i);
+          return FALSE;
+        }
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -596,6 +658,8 @@ read_graph (BslGraph    *graph,
         return FALSE;
       }
   }
+  if ((member = json_object_get_member (object, "probes")) != NULL && !read_probes (graph, member, error))
+    return FALSE;
   if ((member = json_object_get_member (object, "groups")) != NULL)
     graph->groups = json_node_copy (member);
   graph->extra = unknown_members (object, top_level_keys);
@@ -864,6 +928,9 @@ process_to_json (const BslProcess *process)
       if (value != NULL)
         json_object_set_member (params, process->type->vars[v].name, array_to_json (value));
     }
+  if (process->learning_rule != NULL)
+    json_object_set_object_member (params, "learning_rule",
+                                   bsl_learning_rule_to_json (process->learning_rule));
   json_object_set_object_member (object, "params", params);
   if (process->model != BSL_TAG_NONE)
     json_object_set_string_member (object, "model", bsl_tag_to_string (process->model));
@@ -978,6 +1045,13 @@ bsl_graph_to_data (const BslGraph *graph,
       json_array_add_object_element (connections, conn);
     }
   json_object_set_array_member (root, "connections", connections);
+  if (graph->probes->len > 0)
+    {
+      JsonArray *probes = json_array_new ();
+      for (guint i = 0; i < graph->probes->len; i++)
+        json_array_add_string_element (probes, g_ptr_array_index (graph->probes, i));
+      json_object_set_array_member (root, "probes", probes);
+    }
   if (graph->groups != NULL)
     json_object_set_member (root, "groups", json_node_copy (graph->groups));
   copy_members (root, graph->extra);

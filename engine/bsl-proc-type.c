@@ -22,6 +22,7 @@ static const BslProcType *registry[] = {
   &bsl_proc_type_dense,
   &bsl_proc_type_sparse,
   &bsl_proc_type_delay_dense,
+  &bsl_proc_type_learning_dense,
   &bsl_proc_type_ring_buffer,
   &bsl_proc_type_spiker,
   &bsl_proc_type_poisson_source,
@@ -121,6 +122,12 @@ bsl_proc_type_has_model (const BslProcType *type,
 }
 
 gboolean
+bsl_proc_type_is_plastic (const BslProcType *type)
+{
+  return type == &bsl_proc_type_learning_dense;
+}
+
+gboolean
 bsl_var_spec_shape (const BslVarSpec *spec,
                     guint             proc_ndim,
                     const gsize      *proc_dims,
@@ -140,6 +147,10 @@ bsl_var_spec_shape (const BslVarSpec *spec,
     case BSL_SHAPE_ROWS:
       *ndim = 1;
       dims[0] = proc_dims[0];
+      return TRUE;
+    case BSL_SHAPE_COLUMNS:
+      *ndim = 1;
+      dims[0] = proc_ndim > 1 ? proc_dims[1] : proc_dims[0];
       return TRUE;
     case BSL_SHAPE_TIME_SERIES:
     default:

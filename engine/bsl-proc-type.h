@@ -11,6 +11,7 @@ typedef enum
   BSL_SHAPE_POPULATION,   /* the process shape (neurons: (n,); Dense: (n_out, n_in)) */
   BSL_SHAPE_SCALAR,       /* one value for the whole process (Lava's shape-(1,) Vars) */
   BSL_SHAPE_ROWS,         /* (shape[0],), e.g. Dense a_buff, one per output */
+  BSL_SHAPE_COLUMNS,      /* (shape[1],), e.g. LearningDense x1, one per input */
   BSL_SHAPE_TIME_SERIES,  /* (shape..., T) for any T >= 1, e.g. RingBuffer data */
 } BslShapeRule;
 
@@ -124,6 +125,8 @@ const BslPortSpec  *bsl_proc_type_find_port   (const BslProcType *type,
                                                const char        *name);
 gboolean            bsl_proc_type_has_model   (const BslProcType *type,
                                                BslTag             tag);
+/* A connection whose synapses learn (LearningDense): it carries a learning rule. */
+gboolean            bsl_proc_type_is_plastic  (const BslProcType *type);
 /* Shape a Var or port takes in a process of the given shape; FALSE for time series. */
 gboolean            bsl_var_spec_shape        (const BslVarSpec  *spec,
                                                guint              proc_ndim,

@@ -10,6 +10,8 @@
 
 #include "bsl-atomic-file.h"
 #include "bsl-equations-type.h"
+#include "bsl-kernel-dense.h"
+#include "bsl-learning-rule.h"
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
 #include "bsl-limits.h"
@@ -119,6 +121,8 @@ proc_runtime_new (BslRuntime        *runtime,
   memcpy (pr->dims, process->dims, sizeof pr->dims);
   pr->size = process->dims[0];
   pr->seed_key = name_key (runtime->config->seed, process->name);
+  if (process->learning_rule != NULL)
+    pr->learning_rule = bsl_learning_rule_copy (process->learning_rule);
 
   pr->vars = g_new0 (BslRtVar, type->n_vars);
   for (guint v = 0; v < type->n_vars; v++)
@@ -182,8 +186,17 @@ proc_runtime_free (BslProcRuntime *pr)
   g_free (pr->vars);
   g_free (pr->ports);
   g_free (pr->name);
+  g_clear_pointer (&pr->learning_rule, bsl_learning_rule_free);
   bsl_proc_type_unref (pr->type);
   g_free (pr);
+}
+
+gsize
+bsl_rt_port_collect_active (const BslRtPort *port, guint32 *active)
+{
+  if (port->is_int)
+    return bsl_k_collect_active_fixed (port->n, port->i, active);
+  return bsl_k_collect_active_float (port->n, port->f, active);
 }
 
 BslProcRuntime *

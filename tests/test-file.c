@@ -246,6 +246,93 @@ test_save_is_atomic (void)
   g_rmdir (dir);
 }
 
+/* A network's probes: saved, loaded, copied, renamed and removed with their process, checked. */
+static void
+test_probes (void)
+{
+  static const char json[] =
+    "{\"format\": \"basalt\", \"version\": 1,"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [2], \"params\": {\"bias_mant\": 2}},"
+    "                {\"name\": \"mon\", \"type\": \"Monitor\", \"shape\": [2]}],"
+    " \"connections\": [{\"from\": \"lif.s_out\", \"to\": \"mon.a_in\"}],"
+    " \"probes\": [\"lif.v\", \"lif.s_out\"]}";
+  static const char *const bad[][2] = {
+    { "[\"lif\"]", "probes[0]: probe 'lif' must be written PROCESS.VAR" },
+    { "[\"nobody.v\"]", "probes[0]: probe 'nobody.v': there is no process named 'nobody'" },
+    { "[\"lif.v\", \"lif.w\"]", "probes[1]: probe 'lif.w': lif (LIF) has no Var or port named 'w'" },
+    { "[\"lif.v\", \"lif.v\"]", "probes[1]: probe 'lif.v' is already recorded" },
+    { "[3]", "probes[0] must be a \"PROCESS.VAR\" string" },
+    { "\"lif.v\"", "\"probes\" must be a list" },
+  };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = load_string (json, &error);
+  g_autoptr (BslGraph) again = NULL, copy = NULL;
+  g_autofree char *text = NULL;
+  g_auto (GStrv) recorded = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (graph->probes->len, ==, 2);
+  recorded = bsl_graph_dup_recorded (graph);
+  g_assert_cmpstrv (recorded, ((const char *const[]) { "mon.data", "lif.v", "lif.s_out", NULL }));
+  text = bsl_graph_to_data (graph, NULL);
+  again = load_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->probes->pdata[0], ==, "lif.v");
+  g_assert_cmpstr (again->probes->pdata[1], ==, "lif.s_out");
+
+  copy = bsl_graph_copy (graph);
+  g_assert_true (bsl_graph_rename_process (copy, "lif", "cell", &error));
+  g_assert_true (bsl_graph_has_probe (copy, "cell.v"));
+  g_assert_false (bsl_graph_has_probe (copy, "lif.v"));
+  g_assert_true (bsl_graph_has_probe (graph, "lif.v"));
+  g_assert_true (bsl_graph_remove_probe (copy, "cell.s_out"));
+  g_assert_false (bsl_graph_remove_probe (copy, "cell.s_out"));
+  g_assert_true (bsl_graph_remove_process (copy, "cell"));
+  g_assert_cmpuint (copy->probes->len, ==, 0);
+  g_clear_pointer (&recorded, g_strfreev);
+  g_assert_true (bsl_graph_remove_process (copy, "mon"));
+  recorded = bsl_graph_dup_recorded (copy);
+  g_assert_cmpstrv (recorded, ((const char *const[]) { NULL }));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *net = g_strdup_printf ("{\"format\": \"basalt\", \"version\": 1,"
+                                              " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [1]}],"
+                                              " \"probes\": %s}", bad[i][0]);
+      g_autoptr (GError) local = NULL;
+      g_autoptr (BslGraph) refused = load_string (net, &local);
+      g_assert_null (refused);
+      g_assert_nonnull (local);
+      if (strstr (local->message, bad[i][1]) == NULL)
+        g_error ("'%s' gave '%s', not '%s'", bad[i][0], local->message, bad[i][1]);
+    }
+}
+
+/* `basalt run` without --probe records the Monitors, then the network's probes. */
+static void
+test_run_records_probes (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *net = g_build_filename (dir, "net.basalt", NULL);
+  g_autofree char *csv = g_build_filename (dir, "run.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *text = NULL;
+  g_autofree char *example = test_examples_path ("lif-bias.basalt");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (example, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (bsl_graph_add_probe (graph, "lif.v", &error));
+  g_assert_true (bsl_graph_save_file (graph, net, &error));
+  g_assert_cmpint (test_run_basalt (&out, &err, "run", net, "--steps", "2", "--out", csv, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "step,probe,index,value\n"
+                   "1,lif.v,0,6400\n1,lif.v,1,3200\n1,lif.v,2,448\n"
+                   "2,lif.v,0,0\n2,lif.v,1,6400\n2,lif.v,2,896\n");
+  g_unlink (csv);
+  g_unlink (net);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -257,5 +344,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/npy-and-csv-initializers", test_npy_and_csv_initializers);
   g_test_add_func ("/file/large-numbers-round-trip", test_large_numbers_round_trip);
   g_test_add_func ("/file/save-is-atomic", test_save_is_atomic);
+  g_test_add_func ("/file/probes", test_probes);
+  g_test_add_func ("/file/run-records-probes", test_run_records_probes);
   return g_test_run ();
 }

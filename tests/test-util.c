@@ -4,6 +4,8 @@
 #include <glib/gstdio.h>
 #include <stdarg.h>
 
+#include <json-glib/json-glib.h>
+
 #include "test-util.h"
 
 char *
@@ -94,3 +96,190 @@ test_remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+/* The network a reference trace describes, written as a .basalt document. */
+BslGraph *
+test_trace_network (const char *json_path, BslTag *tag)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GList) members = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *spec, *neuron, *drive;
+  const char *kind;
+  gint64 n, steps;
+  BslGraph *graph;
+
+  json_parser_load_from_file (parser, json_path, &error);
+  g_assert_no_error (error);
+  spec = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "spec");
+  neuron = json_object_get_object_member (spec, "neuron");
+  drive = json_object_get_object_member (spec, "drive");
+  kind = json_object_get_string_member (drive, "type");
+  n = json_object_get_int_member (neuron, "n");
+  steps = json_object_get_int_member (spec, "steps");
+  g_assert_true (bsl_tag_from_string (json_object_get_string_member (spec, "tag"), tag));
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "basalt");
+  json_builder_set_member_name (b, "version");
+  json_builder_add_int_value (b, 1);
+  json_builder_set_member_name (b, "processes");
+  json_builder_begin_array (b);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "neuron");
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, json_object_get_string_member (spec, "model"));
+  json_builder_set_member_name (b, "shape");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, n);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "params");
+  json_builder_begin_object (b);
+  members = json_object_get_members (neuron);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, "n"))
+      {
+        json_builder_set_member_name (b, l->data);
+        json_builder_add_value (b, json_node_copy (json_object_get_member (neuron, l->data)));
+      }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  if (!g_str_equal (kind, "bias"))
+    {
+      gboolean spikes = g_str_equal (kind, "spikes");
+      gint64 n_src = spikes ? json_object_get_int_member (drive, "n_in") : n;
+      JsonArray *values = spikes ? NULL : json_object_get_array_member (drive, "values");
+      gint64 cols = spikes ? steps : json_array_get_length (values);
+      g_autofree double *data = g_new0 (double, n_src * cols);
+
+      if (spikes)
+        {
+          JsonArray *events = json_object_get_array_member (drive, "events");
+          for (guint e = 0; e < json_array_get_length (events); e++)
+            {
+              JsonArray *ev = json_array_get_array_element (events, e);
+              data[json_array_get_int_element (ev, 1) * cols + json_array_get_int_element (ev, 0) - 1] =
+                json_array_get_double_element (ev, 2);
+            }
+        }
+      else
+        for (gint64 t = 0; t < cols; t++)
+          for (gint64 i = 0; i < n_src; i++)
+            data[i * cols + t] = json_array_get_double_element (json_array_get_array_element (values, t), i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, "drive");
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "RingBuffer");
+      json_builder_set_member_name (b, "shape");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, n_src);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "params");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "data");
+      json_builder_begin_array (b);
+      for (gint64 i = 0; i < n_src; i++)
+        {
+          json_builder_begin_array (b);
+          for (gint64 t = 0; t < cols; t++)
+            json_builder_add_double_value (b, data[i * cols + t]);
+          json_builder_end_array (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+
+      if (spikes)
+        {
+          static const char *const keys[] = { "weights", "weight_exp", "sign_mode",
+                                              "num_message_bits", "num_weight_bits", NULL };
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, "syn");
+          json_builder_set_member_name (b, "type");
+          json_builder_add_string_value (b, "Dense");
+          json_builder_set_member_name (b, "shape");
+          json_builder_begin_array (b);
+          json_builder_add_int_value (b, n);
+          json_builder_add_int_value (b, n_src);
+          json_builder_end_array (b);
+          json_builder_set_member_name (b, "params");
+          json_builder_begin_object (b);
+          for (guint k = 0; keys[k] != NULL; k++)
+            if (json_object_has_member (drive, keys[k]))
+              {
+                json_builder_set_member_name (b, keys[k]);
+                json_builder_add_value (b, json_node_copy (json_object_get_member (drive, keys[k])));
+              }
+          json_builder_end_object (b);
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "connections");
+  json_builder_begin_array (b);
+  if (!g_str_equal (kind, "bias"))
+    {
+      gboolean spikes = g_str_equal (kind, "spikes");
+      const char *const ends[] = { "drive.s_out", spikes ? "syn.s_in" : "neuron.a_in",
+                                   "syn.a_out", "neuron.a_in" };
+      for (guint c = 0; c < (spikes ? 2u : 1u); c++)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "from");
+          json_builder_add_string_value (b, ends[2 * c]);
+          json_builder_set_member_name (b, "to");
+          json_builder_add_string_value (b, ends[2 * c + 1]);
+          json_builder_end_object (b);
+        }
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  graph = bsl_graph_load_data (text, -1, json_path, NULL, &error);
+  g_assert_no_error (error);
+  graph->run_tag = *tag;
+  graph->run_steps = steps;
+  return graph;
+}
+
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char *const *) a, *(char *const *) b);
+}
+
+void
+test_add_dir_cases (const char *prefix, const char *dir, const char *suffix, GTestDataFunc func)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, suffix))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, compare_names);
+  for (guint i = 0; i < names->len; i++)
+    {
+      g_autofree char *test = g_strdup_printf ("%s/%s", prefix, (char *) names->pdata[i]);
+      g_test_add_data_func_full (test, g_build_filename (dir, names->pdata[i], NULL), func, g_free);
+    }
+}
+

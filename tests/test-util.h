@@ -20,5 +20,15 @@ char      *test_write_file      (const char *dir,
                                  const char *contents);
 /* Removes a folder and everything below it (symbolic links, not what they point to). */
 void       test_remove_tree     (const char *path);
+/* The network a reference trace (tests/data/reference/traces/KIND/NAME.json) describes: the
+ * neuron "neuron", its drive "drive" (RingBuffer) and synapses "syn" (Dense), run for the
+ * trace's steps under its tag (also returned in tag). */
+BslGraph  *test_trace_network   (const char *json_path,
+                                 BslTag     *tag);
+/* One test case PREFIX/NAME per file of dir ending in suffix, in name order, given its path. */
+void       test_add_dir_cases   (const char   *prefix,
+                                 const char   *dir,
+                                 const char   *suffix,
+                                 GTestDataFunc func);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "bsl-c-export.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-probes.h"
 #include "equations/bsl-equations.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-text.h"
@@ -794,28 +795,21 @@ bsl_c_export_to_string (const BslGraph           *graph,
         return NULL;
       }
 
-  /* The probes `basalt run` records without --probe: every Monitor, else every population. */
-  if (opt->probes != NULL)
-    for (guint i = 0; opt->probes[i] != NULL; i++)
+  /* The probes asked for, else what `basalt run` records without --probe. */
+  {
+    g_auto (GStrv) recorded = opt->probes != NULL ? NULL : bsl_graph_dup_recorded (graph);
+    const char *const *targets = opt->probes != NULL ? (const char *const *) opt->probes
+                                                     : (const char *const *) recorded;
+    for (guint i = 0; targets[i] != NULL; i++)
       {
-        BslProbe *probe = bsl_runtime_add_probe (rt, opt->probes[i], BSL_PROBE_RECORD, 1, error);
-        if (probe == NULL)
+        if (bsl_runtime_add_probe (rt, targets[i], BSL_PROBE_RECORD, 1, error) == NULL)
           {
             bsl_runtime_free (rt);
             return NULL;
           }
-        g_ptr_array_add (probes, g_strdup (opt->probes[i]));
+        g_ptr_array_add (probes, g_strdup (targets[i]));
       }
-  else
-    {
-      for (guint k = 0; k < rt->n_procs; k++)
-        if (type_is (rt->procs[k], "Monitor"))
-          g_ptr_array_add (probes, g_strdup_printf ("%s.data", rt->procs[k]->name));
-      gboolean any_monitor = probes->len > 0;
-      for (guint k = 0; !any_monitor && k < rt->n_procs; k++)
-        if (rt->procs[k]->type->category == BSL_CATEGORY_NEURONS)
-          g_ptr_array_add (probes, g_strdup_printf ("%s.s_out", rt->procs[k]->name));
-    }
+  }
   steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
 
   o.rt = rt;

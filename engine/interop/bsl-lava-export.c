@@ -8,6 +8,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-probes.h"
 #include "bsl-interop-private.h"
 #include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
@@ -222,7 +223,12 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
           g_string_append (s, ")");
       }
       if (g_str_equal (t, "DelayDense"))
-        kwarg (ctx, p, BSL_TAG_FIXED_PT, "delays", NULL);
+        {
+          g_autoptr (BslArray) delays = bsl_process_dup_param_full (p, "delays", NULL);
+          g_string_append (s, ",\n        delays=");
+          py_value (s, delays, TRUE);
+          g_string_append (s, ".astype(int)");
+        }
       kwarg (ctx, p, tag, "weight_exp", NULL);
       kwarg (ctx, p, tag, "num_weight_bits", NULL);
       if (m >= 1 && m <= 3)
@@ -237,7 +243,7 @@ emit_process (Ctx *ctx, const BslProcess *p, BslTag tag, gint64 steps)
     }
   else if (g_str_equal (t, "Monitor"))
     g_string_append_printf (s, "Sink(\n        shape=(%" G_GSIZE_FORMAT ",), buffer=steps", n);
-  g_string_append_printf (s, ",\n        name='%s')\n", p->name);
+  g_string_append (s, ")\n");
 }
 
 /* What the engine's own sources send at each step of the run: they become RingBuffers. */
@@ -287,65 +293,35 @@ generate_sources (Ctx *ctx, const BslGraph *graph, gint64 steps, GError **error)
   return TRUE;
 }
 
-char *
-bsl_lava_export_to_string (const BslGraph              *graph,
-                           const BslLavaExportOptions  *options,
-                           GPtrArray                   *notes,
-                           GError                     **error)
+/* Which processes the network has no Lava process for, which become the script's own; refuses
+ * a type neither covers. */
+static gboolean
+classify_processes (Ctx *ctx, const BslGraph *graph, GError **error)
 {
-  BslLavaExportOptions defaults = { .tag = BSL_TAG_NONE, .steps = -1 };
-  const BslLavaExportOptions *opt = options != NULL ? options : &defaults;
-  g_autoptr (BslRunConfig) config = NULL;
-  g_autoptr (GHashTable) generated = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                            (GDestroyNotify) bsl_array_free);
-  g_autoptr (GPtrArray) custom = NULL;
-  BslRuntime *rt;
-  Ctx ctx = { 0 };
-  GString *s;
-  BslTag tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
-  gint64 steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
-  const char *first = NULL;
+  static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
+                                       "ATRLIF", "RF", "SigmaDelta", "Dense", "Sparse",
+                                       "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
+                                       "CurrentSource", "Monitor", NULL };
 
-  config = bsl_run_config_new (tag);
-  config->seed = graph->run_seed;
-  config->n_threads = 1;
-  rt = bsl_runtime_new (graph, config, error);
-  if (rt == NULL)
-    return NULL;
-  if (opt->probes != NULL)
-    for (guint i = 0; opt->probes[i] != NULL; i++)
-      if (bsl_runtime_add_probe (rt, opt->probes[i], BSL_PROBE_RECORD, 1, error) == NULL)
-        {
-          bsl_runtime_free (rt);
-          return NULL;
-        }
-  bsl_runtime_free (rt);
-
-  ctx.notes = notes;
-  custom = g_ptr_array_new ();
   for (guint i = 0; i < graph->processes->len; i++)
     {
-      static const char *const known[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF",
-                                           "ATRLIF", "RF", "SigmaDelta", "Dense", "Sparse",
-                                           "DelayDense", "RingBuffer", "Spiker", "PoissonSource",
-                                           "CurrentSource", "Monitor", NULL };
       const BslProcess *p = graph->processes->pdata[i];
       g_autoptr (GError) why = NULL;
 
       if (bsl_process_is_lava_lif (p, &why))
         {
-          note (&ctx, "%s (Equations) is Lava's floating LIF (the lava_lif template): written "
+          note (ctx, "%s (Equations) is Lava's floating LIF (the lava_lif template): written "
                 "as a LIF", p->name);
           continue;
         }
       if (why != NULL)
-        note (&ctx, "%s; it is written as a process of the script's own", why->message);
+        note (ctx, "%s; it is written as a process of the script's own", why->message);
       if (_bsl_lava_custom_supported (p))
         {
           g_autofree char *cls = _bsl_lava_custom_class_name (p);
 
-          g_ptr_array_add (custom, (gpointer) p);
-          note (&ctx, "%s (%s): Lava's library has no such process; the script defines one "
+          g_ptr_array_add (ctx->custom, (gpointer) p);
+          note (ctx, "%s (%s): Lava's library has no such process; the script defines one "
                 "(class %s) that computes what Basalt computes", p->name, p->type->name, cls);
           continue;
         }
@@ -355,23 +331,44 @@ bsl_lava_export_to_string (const BslGraph              *graph,
                        "process '%s' (%s): Lava's process library has no %s process; "
                        "the C export (--format c) runs it", p->name, p->type->name,
                        p->type->name);
-          return NULL;
+          return FALSE;
         }
     }
-  ctx.config = config;
-  ctx.generated = generated;
-  ctx.custom = custom;
-  if (!generate_sources (&ctx, graph, steps, error))
-    return NULL;
+  return TRUE;
+}
 
-  s = ctx.s = g_string_new (NULL);
+/* The name of a port in the script: Basalt's sources became source RingBuffers ("s_out"). */
+static const char *
+lava_port (const Ctx *ctx, const BslProcess *p, const char *port)
+{
+  const BslPortSpec *spec = bsl_proc_type_find_port (p->type, port);
+
+  if (spec != NULL && spec->direction == BSL_PORT_OUT
+      && g_hash_table_contains (ctx->generated, p->name))
+    return "s_out";
+  return port;
+}
+
+static void
+emit_header (Ctx *ctx, const BslGraph *graph, BslTag tag)
+{
+  /* Only the modules the network needs: older Lava releases lack some. */
+  static const char *const optional[][2] = {
+    { "ATRLIF", "from lava.proc.atrlif.process import ATRLIF\n" },
+    { "RF", "from lava.proc.rf.process import RF\n" },
+    { "SigmaDelta", "from lava.proc.sdn.process import ActivationMode, SigmaDelta\n" },
+    { "Sparse", "from lava.proc.sparse.process import Sparse\nfrom scipy.sparse import csr_matrix\n" },
+  };
+  GString *s = ctx->s;
+
   g_string_append_printf (s,
     "#!/usr/bin/env python3\n"
     "\"\"\"A spiking network exported by Basalt %s for Lava (tag %s).\n\n"
     "Run:  python3 THIS.py [--steps N] [--out PREFIX]\n"
     "Builds the network from Lava's process library, runs it with\n"
-    "Loihi2SimCfg(select_tag='%s') and writes what every Monitor received and every\n"
-    "probed Var to PREFIX_<probe>.npy (steps x elements) and PREFIX.csv\n"
+    "Loihi2SimCfg(select_tag='%s') and writes what it records (as `basalt run`\n"
+    "does: every Monitor and every probe of the network, else the spikes of every\n"
+    "population) to PREFIX_<probe>.npy (steps x elements) and PREFIX.csv\n"
     "(step,probe,index,value, as `basalt run --out` writes it).\n"
     "\"\"\"\n\n"
     "import argparse\n\nimport numpy as np\n",
@@ -385,77 +382,128 @@ bsl_lava_export_to_string (const BslGraph              *graph,
     "from lava.proc.lif.process import LIF, LIFRefractory, LIFReset, TernaryLIF\n"
     "from lava.proc.monitor.process import Monitor\n"
     "from lava.utils.weightutils import SignMode\n");
-  {
-    /* Only the modules the network needs: older Lava releases lack some. */
-    static const char *const optional[][2] = {
-      { "ATRLIF", "from lava.proc.atrlif.process import ATRLIF\n" },
-      { "RF", "from lava.proc.rf.process import RF\n" },
-      { "SigmaDelta", "from lava.proc.sdn.process import ActivationMode, SigmaDelta\n" },
-      { "Sparse", "from lava.proc.sparse.process import Sparse\nfrom scipy.sparse import csr_matrix\n" },
-    };
-    for (guint k = 0; k < G_N_ELEMENTS (optional); k++)
-      for (guint i = 0; i < graph->processes->len; i++)
-        if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, optional[k][0]))
-          {
-            g_string_append (s, optional[k][1]);
-            break;
-          }
-  }
-  if (custom->len > 0)
-    {
-      g_string_append_c (s, '\n');
-      if (!_bsl_lava_custom_classes (s, custom, error))
+  for (guint k = 0; k < G_N_ELEMENTS (optional); k++)
+    for (guint i = 0; i < graph->processes->len; i++)
+      if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, optional[k][0]))
         {
-          g_string_free (s, TRUE);
-          return NULL;
+          g_string_append (s, optional[k][1]);
+          break;
         }
-    }
-  g_string_append_printf (s, "\nTAG = '%s'\nSTEPS = %" G_GINT64_FORMAT "\n",
-                          bsl_tag_to_string (tag), steps);
-  g_string_append (s, "# (process name, Var) pairs recorded with lava's Monitor\nPROBES = [");
-  if (opt->probes != NULL)
-    for (guint i = 0; opt->probes[i] != NULL; i++)
-      {
-        const char *dot = strrchr (opt->probes[i], '.');
-        g_autofree char *proc = g_strndup (opt->probes[i], dot - opt->probes[i]);
-        g_string_append_printf (s, "%s('%s', '%s')", i ? ", " : "", proc, dot + 1);
-      }
-  g_string_append (s, "]\n# Basalt Monitors: sink RingBuffers, recorded as '<name>.data'\nSINKS = [");
-  for (guint i = 0, k = 0; i < graph->processes->len; i++)
-    {
-      const BslProcess *p = graph->processes->pdata[i];
-      if (g_str_equal (p->type->name, "Monitor"))
-        g_string_append_printf (s, "%s'%s'", k++ ? ", " : "", p->name);
-    }
-  g_string_append (s, "]\n# Vars printed as integers in the CSV\nINTEGER = {");
-  if (tag == BSL_TAG_FIXED_PT && opt->probes != NULL)
-    for (guint i = 0, k = 0; opt->probes[i] != NULL; i++)
-      {
-        const char *dot = strrchr (opt->probes[i], '.');
-        g_autofree char *proc = g_strndup (opt->probes[i], dot - opt->probes[i]);
-        const BslProcess *p = bsl_graph_find_process (graph, proc);
-        const BslVarSpec *spec = bsl_proc_type_find_var (p->type, dot + 1);
-        const BslPortSpec *port = bsl_proc_type_find_port (p->type, dot + 1);
-        gboolean is_int = spec != NULL ? (spec->flags & BSL_VAR_INTEGER) != 0
-                                       : port != NULL && p->type->category != BSL_CATEGORY_INPUTS;
-        if (is_int)
-          g_string_append_printf (s, "%s'%s'", k++ ? ", " : "", opt->probes[i]);
-      }
-  g_string_append (s, "}\n\n\ndef build(steps):\n    procs = {}\n");
+}
 
+/* RECORDED: (target, how, process, attribute) for every target, in `basalt run`'s order:
+ * a Monitor's data is read from its sink RingBuffer, an OutPort through a sink RingBuffer of its
+ * own, a Var with Lava's Monitor. INTEGER: the targets the CSV prints as integers. */
+static gboolean
+emit_recorded (Ctx *ctx, const BslGraph *graph, const char *const *targets, GError **error)
+{
+  BslRuntime *rt = bsl_runtime_new (graph, ctx->config, error);
+  g_autoptr (GString) integer = g_string_new (NULL);
+  GString *s = ctx->s;
+
+  if (rt == NULL)
+    return FALSE;
+  g_string_append (s, "# (target, how it is recorded, process, attribute), in basalt run's order\n"
+                   "RECORDED = [\n");
+  for (guint i = 0; targets[i] != NULL; i++)
+    {
+      const BslProbe *probe = bsl_runtime_add_probe (rt, targets[i], BSL_PROBE_RECORD, 1, error);
+      const char *dot = strrchr (targets[i], '.');
+      g_autofree char *name = NULL;
+      const BslProcess *p;
+      const BslPortSpec *port;
+      const char *how;
+
+      if (probe == NULL)
+        {
+          bsl_runtime_free (rt);
+          return FALSE;
+        }
+      name = g_strndup (targets[i], dot - targets[i]);
+      p = bsl_graph_find_process (graph, name);
+      port = bsl_proc_type_find_port (p->type, dot + 1);
+      if (g_str_equal (p->type->name, "Monitor") && g_str_equal (dot + 1, "data"))
+        how = "sink";
+      else if (port != NULL && port->direction == BSL_PORT_OUT)
+        how = "port";
+      else if (port == NULL && !g_hash_table_contains (ctx->generated, p->name))
+        how = "var";
+      else
+        {
+          note (ctx, "%s is not recorded: Lava records a Var or an OutPort, not %s", targets[i],
+                port != NULL ? "an InPort (record its sender's OutPort)"
+                             : "a Var of a process it has no equivalent of");
+          continue;
+        }
+      g_string_append_printf (s, "    ('%s', '%s', '%s', '%s'),\n", targets[i], how, p->name,
+                              port != NULL ? lava_port (ctx, p, dot + 1) : dot + 1);
+      if (bsl_probe_is_integer (probe))
+        g_string_append_printf (integer, "%s'%s'", integer->len > 0 ? ", " : "", targets[i]);
+    }
+  bsl_runtime_free (rt);
+  g_string_append_printf (s, "]\n# Targets printed as integers in the CSV\nINTEGER = {%s}\n",
+                          integer->str);
+  return TRUE;
+}
+
+static guint
+component_root (guint *parent, guint i)
+{
+  while (parent[i] != i)
+    i = parent[i] = parent[parent[i]];
+  return i;
+}
+
+/* COMPONENTS: the network's connected parts. Lava runs the part connected to the process its
+ * run() is called on, so the script runs each part in turn. */
+static void
+emit_components (Ctx *ctx, const BslGraph *graph)
+{
+  guint n = graph->processes->len;
+  g_autofree guint *parent = g_new (guint, MAX (n, 1));
+  GString *s = ctx->s;
+
+  for (guint i = 0; i < n; i++)
+    parent[i] = i;
+  for (guint c = 0; c < graph->connections->len; c++)
+    {
+      const BslConnection *conn = graph->connections->pdata[c];
+      guint a = component_root (parent, bsl_graph_process_index (graph, conn->from_process));
+      guint b = component_root (parent, bsl_graph_process_index (graph, conn->to_process));
+      parent[MAX (a, b)] = MIN (a, b);
+    }
+  g_string_append (s, "# The connected parts of the network, each run on its own\nCOMPONENTS = [\n");
+  for (guint root = 0; root < n; root++)
+    {
+      if (component_root (parent, root) != root)
+        continue;
+      g_string_append (s, "    [");
+      for (guint i = root, k = 0; i < n; i++)
+        if (component_root (parent, i) == root)
+          g_string_append_printf (s, "%s'%s'", k++ ? ", " : "",
+                                  ((BslProcess *) graph->processes->pdata[i])->name);
+      g_string_append (s, "],\n");
+    }
+  g_string_append (s, "]\n");
+}
+
+static void
+emit_build (Ctx *ctx, const BslGraph *graph, BslTag tag, gint64 steps)
+{
+  GString *s = ctx->s;
+
+  g_string_append (s, "\n\ndef build(steps):\n    procs = {}\n");
   for (guint i = 0; i < graph->processes->len; i++)
     {
       const BslProcess *p = graph->processes->pdata[i];
-      BslTag ptag = bsl_run_config_tag_for (config, p);
+      BslTag ptag = bsl_run_config_tag_for (ctx->config, p);
       if (ptag != tag)
-        note (&ctx, "%s runs %s in Basalt; Loihi2SimCfg(select_tag='%s') applies one tag to "
+        note (ctx, "%s runs %s in Basalt; Loihi2SimCfg(select_tag='%s') applies one tag to "
               "every process", p->name, bsl_tag_to_string (ptag), bsl_tag_to_string (tag));
       if (g_str_equal (p->type->name, "PoissonSource"))
-        note (&ctx, "%s: the RingBuffer repeats its %" G_GINT64_FORMAT " columns when run for "
+        note (ctx, "%s: the RingBuffer repeats its %" G_GINT64_FORMAT " columns when run for "
               "more steps", p->name, steps);
-      emit_process (&ctx, p, tag, steps);
-      if (first == NULL)
-        first = p->name;
+      emit_process (ctx, p, tag, steps);
     }
   for (guint c = 0; c < graph->connections->len; c++)
     {
@@ -463,49 +511,127 @@ bsl_lava_export_to_string (const BslGraph              *graph,
       const BslProcess *a = bsl_graph_find_process (graph, conn->from_process);
       const BslProcess *b = bsl_graph_find_process (graph, conn->to_process);
       g_string_append_printf (s, "    procs['%s'].%s.%s.connect(procs['%s'].%s.%s)\n",
-                              conn->from_process, port_attr (a, conn->from_port), conn->from_port,
-                              conn->to_process, port_attr (b, conn->to_port), conn->to_port);
+                              conn->from_process, port_attr (a, conn->from_port),
+                              lava_port (ctx, a, conn->from_port), conn->to_process,
+                              port_attr (b, conn->to_port), conn->to_port);
     }
   g_string_append (s, "    return procs\n");
+}
 
-  g_string_append_printf (s,
-    "\n\ndef main():\n"
-    "    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])\n"
-    "    parser.add_argument('--steps', type=int, default=STEPS)\n"
-    "    parser.add_argument('--out', default='%s')\n"
-    "    args = parser.parse_args()\n"
-    "    procs = build(args.steps)\n"
-    "    monitors = []\n"
-    "    for name, var in PROBES:\n"
-    "        monitor = Monitor()\n"
-    "        monitor.probe(getattr(procs[name], var), args.steps)\n"
-    "        monitors.append((name, var, monitor))\n"
-    "    anchor = procs['%s']\n"
-    "    anchor.run(condition=RunSteps(num_steps=args.steps),\n"
-    "               run_cfg=Loihi2SimCfg(select_tag=TAG%s))\n"
-    "    results = []\n"
-    "    for name in SINKS:\n"
-    "        results.append((name + '.data', np.asarray(procs[name].data.get()).T))\n"
-    "    for name, var, monitor in monitors:\n"
-    "        data = monitor.get_data()[procs[name].name][var]\n"
-    "        results.append((name + '.' + var, np.asarray(data).reshape(args.steps, -1)))\n"
-    "    anchor.stop()\n\n"
+static void
+emit_main (Ctx *ctx)
+{
+  g_string_append_printf (ctx->s,
+    "\n\ndef attach_recorders(procs, steps):\n"
+    "    recorders = []\n"
+    "    for target, how, name, attribute in RECORDED:\n"
+    "        if how == 'var':\n"
+    "            recorder = Monitor()\n"
+    "            recorder.probe(getattr(procs[name], attribute), steps)\n"
+    "        elif how == 'port':\n"
+    "            port = getattr(procs[name], attribute)\n"
+    "            recorder = Sink(shape=port.shape, buffer=steps)\n"
+    "            port.connect(recorder.a_in)\n"
+    "        else:\n"
+    "            recorder = procs[name]\n"
+    "        recorders.append(recorder)\n"
+    "    return recorders\n\n\n"
+    "def recorded_values(recorder, how, process, attribute, steps):\n"
+    "    \"\"\"What was recorded, one row per step.\"\"\"\n"
+    "    if how == 'var':\n"
+    "        data = recorder.get_data()[process.name][attribute]\n"
+    "        return np.asarray(data).reshape(steps, -1)\n"
+    "    return np.asarray(recorder.data.get()).reshape(-1, steps).T\n\n\n"
+    "def run(procs, recorders, steps):\n"
+    "    results = {}\n"
+    "    for component in COMPONENTS:\n"
+    "        anchor = procs[component[0]]\n"
+    "        try:\n"
+    "            anchor.run(condition=RunSteps(num_steps=steps),\n"
+    "                       run_cfg=Loihi2SimCfg(select_tag=TAG%s))\n"
+    "            for (target, how, name, attribute), recorder in zip(RECORDED, recorders):\n"
+    "                if name in component:\n"
+    "                    results[target] = recorded_values(recorder, how, procs[name],\n"
+    "                                                      attribute, steps)\n"
+    "        finally:\n"
+    "            anchor.stop()\n"
+    "    return [(target, results[target]) for target, _, _, _ in RECORDED]\n\n\n"
+    "def write(prefix, results, steps):\n"
     "    for target, data in results:\n"
-    "        np.save('%%s_%%s.npy' %% (args.out, target), data)\n"
-    "    with open(args.out + '.csv', 'w') as csv:\n"
+    "        np.save('%%s_%%s.npy' %% (prefix, target), data)\n"
+    "    with open(prefix + '.csv', 'w') as csv:\n"
     "        csv.write('step,probe,index,value\\n')\n"
-    "        for t in range(args.steps):\n"
+    "        for t in range(steps):\n"
     "            for target, data in results:\n"
     "                for k, x in enumerate(data[t]):\n"
     "                    value = '%%d' %% int(x) if target in INTEGER else '%%.17g' %% float(x)\n"
     "                    csv.write('%%d,%%s,%%d,%%s\\n' %% (t + 1, target, k, value))\n\n\n"
+    "def main():\n"
+    "    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])\n"
+    "    parser.add_argument('--steps', type=int, default=STEPS)\n"
+    "    parser.add_argument('--out', default='lava_out')\n"
+    "    args = parser.parse_args()\n"
+    "    if args.steps < 0:\n"
+    "        parser.error('--steps must be 0 or more')\n"
+    "    procs = build(args.steps)\n"
+    "    results = []\n"
+    "    if args.steps > 0:\n"
+    "        results = run(procs, attach_recorders(procs, args.steps), args.steps)\n"
+    "    write(args.out, results, args.steps)\n\n\n"
     "if __name__ == '__main__':\n"
     "    main()\n",
-    "lava_out", first != NULL ? first : "",
-    custom->len > 0 ? ",\n                                        exception_proc_model_map=CUSTOM_MODELS" : "");
-  if (first == NULL)
+    ctx->custom->len > 0 ? ",\n                                            exception_proc_model_map=CUSTOM_MODELS" : "");
+}
+
+char *
+bsl_lava_export_to_string (const BslGraph              *graph,
+                           const BslLavaExportOptions  *options,
+                           GPtrArray                   *notes,
+                           GError                     **error)
+{
+  BslLavaExportOptions defaults = { .tag = BSL_TAG_NONE, .steps = -1 };
+  const BslLavaExportOptions *opt = options != NULL ? options : &defaults;
+  g_autoptr (BslRunConfig) config = NULL;
+  g_autoptr (GHashTable) generated = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                            (GDestroyNotify) bsl_array_free);
+  g_autoptr (GPtrArray) custom = g_ptr_array_new ();
+  g_auto (GStrv) recorded = NULL;
+  g_autoptr (GString) s = NULL;
+  Ctx ctx = { 0 };
+  BslTag tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
+  gint64 steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
+
+  config = bsl_run_config_new (tag);
+  config->seed = graph->run_seed;
+  config->n_threads = 1;
+  ctx.notes = notes;
+  ctx.config = config;
+  ctx.generated = generated;
+  ctx.custom = custom;
+  if (!classify_processes (&ctx, graph, error) || !generate_sources (&ctx, graph, steps, error))
+    return NULL;
+
+  s = ctx.s = g_string_new (NULL);
+  emit_header (&ctx, graph, tag);
+  if (custom->len > 0)
+    {
+      g_string_append_c (s, '\n');
+      if (!_bsl_lava_custom_classes (s, custom, error))
+        return NULL;
+    }
+  g_string_append_printf (s, "\nTAG = '%s'\nSTEPS = %" G_GINT64_FORMAT "\n",
+                          bsl_tag_to_string (tag), steps);
+  if (opt->probes == NULL)
+    recorded = bsl_graph_dup_recorded (graph);
+  if (!emit_recorded (&ctx, graph, opt->probes != NULL ? opt->probes : (const char *const *) recorded,
+                      error))
+    return NULL;
+  emit_components (&ctx, graph);
+  emit_build (&ctx, graph, tag, steps);
+  emit_main (&ctx);
+  if (graph->processes->len == 0)
     note (&ctx, "the network is empty: the script builds nothing");
-  return g_string_free (s, FALSE);
+  return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
 gboolean

@@ -158,10 +158,7 @@ dense_begin_step (BslProcRuntime *pr, gint64 t)
   DensePriv *priv = pr->priv;
   BslRtPort *s_in = bsl_pr_port (pr, PORT_S_IN);
 
-  if (s_in->is_int)
-    priv->n_active = bsl_k_collect_active_fixed (priv->n_in, s_in->i, priv->active);
-  else
-    priv->n_active = bsl_k_collect_active_float (priv->n_in, s_in->f, priv->active);
+  priv->n_active = bsl_rt_port_collect_active (s_in, priv->active);
 }
 
 static gsize

@@ -202,6 +202,21 @@ find_entry_with_text (GtkWidget  *widget,
   return NULL;
 }
 
+static gboolean
+window_shows_izhikevich_reset (gpointer window)
+{
+  return find_entry_with_text (window, "v = c; u += d") != NULL;
+}
+
+static gboolean
+preview_starts_at_three (gpointer data)
+{
+  gsize n = 0;
+  const double *trace = basalt_equations_preview_get_trace (data, &n);
+
+  return trace != NULL && n > 0 && fabs (trace[0] - 3) < 1e-9;
+}
+
 /* The preview watches what the threshold reads: for Lava's LIF template that is v (not the
  * first state, I), and v follows Lava's arithmetic under a constant input. */
 static void
@@ -216,13 +231,15 @@ test_preview_shows_threshold_variable (Fixture       *f,
 
   /* a reset of two statements reads on one line */
   g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "izhikevich"));
-  gui_spin (0.1);
+  gui_wait_until (window_shows_izhikevich_reset, f->window, 5);
   g_assert_nonnull (find_entry_with_text (GTK_WIDGET (f->window), "v = c; u += d"));
 
   g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "lava_lif"));
   gui_spin (0.1);
   f->preview = BASALT_EQUATIONS_PREVIEW (basalt_inspector_get_equations_preview (f->inspector));
   gtk_editable_set_text (basalt_equations_preview_get_input (f->preview), "3");
+  /* the inspector re-simulates once edits pause: wait for the new model's trace */
+  gui_wait_until (preview_starts_at_three, f->preview, 5);
   trace = basalt_equations_preview_get_trace (f->preview, &n);
   g_assert_nonnull (trace);
   for (gsize t = 0; t < n; t++)

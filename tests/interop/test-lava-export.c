@@ -63,57 +63,186 @@ assert_python_compiles (const char *path)
     g_error ("%s is not valid Python:\n%s", path, err);
 }
 
-/* Runs the script when Lava is there; its CSV must equal `basalt run` for the Monitors. */
-static void
-run_with_lava_if_present (const BslGraph *graph, const char *script, const char *dir)
+/* Real Lava: BASALT_LAVA_PYTHONPATH is the PYTHONPATH under which python3 (BASALT_LAVA_PYTHON,
+ * else python3 on PATH) imports Lava 0.11. Without it the comparisons are skipped. */
+static const char *
+lava_pythonpath (void)
 {
-  g_autofree char *python = g_find_program_in_path ("python3");
-  g_autofree char *prefix = g_build_filename (dir, "lava", NULL);
-  g_autofree char *csv = g_strconcat (prefix, ".csv", NULL);
-  g_autofree char *engine = g_build_filename (dir, "engine.csv", NULL);
-  g_autofree char *got = NULL, *want = NULL;
+  const char *path = g_getenv ("BASALT_LAVA_PYTHONPATH");
+
+  if (path == NULL || *path == '\0')
+    {
+      g_test_skip ("BASALT_LAVA_PYTHONPATH is not set: the exported script is not run in Lava "
+                   "(set it to the PYTHONPATH under which python3 imports Lava 0.11)");
+      return NULL;
+    }
+  return path;
+}
+
+static guint lava_networks;
+static guint64 lava_values;
+
+/* The value columns of two `step,probe,index,value` CSVs: the same rows, values equal (fixed_pt)
+ * or within 1e-9 (floating_pt). Returns how many values were compared. */
+static guint64
+compare_csv (const char *basalt_csv, const char *lava_csv, BslTag tag)
+{
+  g_autofree char *want_text = NULL, *got_text = NULL;
+  g_auto (GStrv) want = NULL, got = NULL;
+  guint64 compared = 0;
+
+  g_assert_true (g_file_get_contents (basalt_csv, &want_text, NULL, NULL));
+  g_assert_true (g_file_get_contents (lava_csv, &got_text, NULL, NULL));
+  want = g_strsplit (want_text, "\n", -1);
+  got = g_strsplit (got_text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (got), ==, g_strv_length (want));
+  g_assert_cmpstr (got[0], ==, "step,probe,index,value");
+  for (guint i = 1; want[i] != NULL && want[i][0] != '\0'; i++)
+    {
+      const char *want_value = strrchr (want[i], ',') + 1, *got_value = strrchr (got[i], ',');
+      double x, y;
+
+      g_assert_nonnull (got_value);
+      got_value++;
+      if (strncmp (want[i], got[i], want_value - want[i]) != 0)
+        g_error ("row %u: basalt run wrote '%s', Lava '%s'", i, want[i], got[i]);
+      x = g_ascii_strtod (want_value, NULL);
+      y = g_ascii_strtod (got_value, NULL);
+      if (tag == BSL_TAG_FIXED_PT ? x != y : !(fabs (x - y) <= 1e-9 * MAX (1.0, fabs (x))))
+        g_error ("row %u (%s): basalt run %s, Lava %s", i, want[i], want_value, got_value);
+      compared++;
+    }
+  return compared;
+}
+
+/* Saves graph, runs it with `basalt run` and its exported script (`basalt export --format lava`)
+ * in Lava for steps; everything basalt run records must be what Lava records. */
+static void
+compare_with_lava (const BslGraph *graph, gint64 steps)
+{
+  const char *pythonpath = lava_pythonpath ();
+  const char *python_env = g_getenv ("BASALT_LAVA_PYTHON");
+  g_autofree char *python = NULL;
+  g_autofree char *dir = NULL, *net = NULL, *script = NULL, *prefix = NULL, *lava_csv = NULL;
+  g_autofree char *basalt_csv = NULL, *steps_text = g_strdup_printf ("%" G_GINT64_FORMAT, steps);
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto (GStrv) env = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (BslRunConfig) config = bsl_run_config_new (graph->run_tag);
-  const char *probe_argv[] = { python, "-c", "import lava.magma", NULL };
-  const char *run_argv[] = { python, script, "--steps", "40", "--out", prefix, NULL };
-  BslRuntime *rt;
+  guint64 compared;
   int status;
 
-  if (python == NULL)
+  if (pythonpath == NULL)
     return;
-  g_spawn_sync (NULL, (char **) probe_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL |
-                G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, NULL);
-  if (!g_spawn_check_wait_status (status, NULL))
-    {
-      g_test_message ("Lava is not installed: the script is not run");
-      return;
-    }
-  g_spawn_sync (NULL, (char **) run_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  config->seed = graph->run_seed;
-  rt = bsl_runtime_new (graph, config, &error);
-  g_assert_no_error (error);
+  python = python_env != NULL ? g_strdup (python_env) : g_find_program_in_path ("python3");
+  g_assert_nonnull (python);
+  dir = test_tmp_dir ();
+  net = g_build_filename (dir, "net.basalt", NULL);
+  script = g_build_filename (dir, "net.py", NULL);
+  prefix = g_build_filename (dir, "lava", NULL);
+  lava_csv = g_strconcat (prefix, ".csv", NULL);
+  basalt_csv = g_build_filename (dir, "basalt.csv", NULL);
+  g_assert_true (bsl_graph_save_file (graph, net, &error));
+  g_assert_cmpint (test_run_basalt (&out, &err, "export", net, "--format", "lava", "-o", script,
+                                    NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (test_run_basalt (&out, &err, "run", net, "--steps", steps_text, "--out",
+                                    basalt_csv, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { python, script, "--steps", steps_text, "--out", prefix, NULL };
+    env = g_environ_setenv (g_get_environ (), "PYTHONPATH", pythonpath, TRUE);
+    g_spawn_sync (dir, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                  &error);
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the exported script failed in Lava:\n%s", err);
+  }
+  compared = compare_csv (basalt_csv, lava_csv, graph->run_tag);
+  g_assert_cmpuint (compared, >, 0);
+  g_test_message ("%" G_GUINT64_FORMAT " values over %" G_GINT64_FORMAT " steps (%s), all equal",
+                  compared, steps, bsl_tag_to_string (graph->run_tag));
+  lava_networks++;
+  lava_values += compared;
+  for (const char *const *f = (const char *const[]) { net, script, lava_csv, basalt_csv, NULL };
+       *f != NULL; f++)
+    g_unlink (*f);
+  {
+    g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  }
+  g_rmdir (dir);
+}
+
+/* Every population's v (where it has one) is probed too, so states are compared, not only
+ * spikes. */
+static void
+probe_states (BslGraph *graph, const char *const *vars)
+{
   for (guint i = 0; i < graph->processes->len; i++)
     {
       const BslProcess *p = graph->processes->pdata[i];
-      if (g_str_equal (p->type->name, "Monitor"))
-        {
-          g_autofree char *target = g_strdup_printf ("%s.data", p->name);
-          bsl_runtime_add_probe (rt, target, BSL_PROBE_RECORD, 0, &error);
-          g_assert_no_error (error);
-        }
+      if (p->type->category != BSL_CATEGORY_NEURONS)
+        continue;
+      for (guint k = 0; vars[k] != NULL; k++)
+        if (bsl_proc_type_find_var (p->type, vars[k]) != NULL
+            || bsl_proc_type_find_port (p->type, vars[k]) != NULL)
+          {
+            g_autofree char *target = g_strdup_printf ("%s.%s", p->name, vars[k]);
+            g_autoptr (GError) error = NULL;
+            bsl_graph_add_probe (graph, target, &error);
+            g_assert_no_error (error);
+          }
     }
-  bsl_runtime_run (rt, 40);
-  bsl_runtime_write_csv (rt, engine, &error);
+}
+
+static void
+test_lava_example (gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (data, &error);
+
   g_assert_no_error (error);
-  bsl_runtime_free (rt);
-  g_file_get_contents (csv, &got, NULL, &error);
+  probe_states (graph, (const char *const[]) { "v", "s_out", NULL });
+  compare_with_lava (graph, MIN (graph->run_steps, 200));
+}
+
+static void
+test_lava_trace (gconstpointer data)
+{
+  BslTag tag;
+  g_autoptr (BslGraph) graph = test_trace_network (data, &tag);
+
+  probe_states (graph, (const char *const[]) { "u", "v", "s_out", NULL });
+  compare_with_lava (graph, graph->run_steps);
+}
+
+/* Spiker, PoissonSource and CurrentSource as RingBuffers, Sparse, LIFReset, a Monitor. */
+static void
+test_lava_sources (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (sources_network, -1, "sources", NULL, &error);
+
   g_assert_no_error (error);
-  g_file_get_contents (engine, &want, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (got, ==, want);
+  probe_states (graph, (const char *const[]) { "u", "v", NULL });
+  compare_with_lava (graph, graph->run_steps);
+}
+
+static void
+test_lava_summary (void)
+{
+  if (lava_pythonpath () == NULL)
+    return;
+  g_test_message ("%u networks run in Lava, %" G_GUINT64_FORMAT " values compared, all equal",
+                  lava_networks, lava_values);
+  g_assert_cmpuint (lava_networks, >, 0);
 }
 
 static void
@@ -163,12 +292,16 @@ check_export (const BslGraph *graph, GPtrArray *notes)
   for (guint c = 0; c < graph->connections->len; c++)
     {
       const BslConnection *conn = graph->connections->pdata[c];
+      const BslProcess *from = bsl_graph_find_process (graph, conn->from_process);
+      gboolean replaced = from->type->category == BSL_CATEGORY_INPUTS
+                          && !g_str_equal (from->type->name, "RingBuffer");
       g_autofree char *line = g_strdup_printf ("procs['%s'].out_ports.%s.connect(procs['%s'].in_ports.%s)",
-                                               conn->from_process, conn->from_port,
+                                               conn->from_process, replaced ? "s_out" : conn->from_port,
                                                conn->to_process, conn->to_port);
       g_assert_nonnull (strstr (text, line));
     }
-  run_with_lava_if_present (graph, path, dir);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -509,7 +642,7 @@ test_custom_models (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *examples = NULL;
+  g_autofree char *examples = NULL, *fixed = NULL, *floating = NULL;
   g_autoptr (GDir) d = NULL;
   const char *name;
 
@@ -526,5 +659,12 @@ main (int argc, char **argv)
   g_test_add_func ("/lava-export/lava-models", test_lava_models);
   g_test_add_func ("/lava-export/custom-models", test_custom_models);
   g_test_add_func ("/lava-export/cli", test_cli);
+  test_add_dir_cases ("/lava-export/lava/examples", examples, ".basalt", test_lava_example);
+  fixed = test_data_path ("reference", "traces", "fixed", NULL);
+  floating = test_data_path ("reference", "traces", "float", NULL);
+  test_add_dir_cases ("/lava-export/lava/traces/fixed", fixed, ".json", test_lava_trace);
+  test_add_dir_cases ("/lava-export/lava/traces/float", floating, ".json", test_lava_trace);
+  g_test_add_func ("/lava-export/lava/sources", test_lava_sources);
+  g_test_add_func ("/lava-export/lava-summary/all", test_lava_summary);
   return g_test_run ();
 }

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "bsl-graph.h"
+
+G_BEGIN_DECLS
+
+/* A network's probes: the Vars and ports ("proc.var", e.g. "lif1.v", "lif1.s_out") a run of it
+ * records. They are part of the network: saved in the .basalt file ("probes"), recorded by
+ * `basalt run` without --probe and by every exporter. */
+
+/* Adds target at the end of graph->probes. Refuses (BSL_ERROR_UNKNOWN_PARAM, naming the target)
+ * a malformed target, a process that does not exist, a Var or port its type does not have, and
+ * a target already probed. */
+gboolean  bsl_graph_add_probe          (BslGraph       *graph,
+                                        const char     *target,
+                                        GError        **error);
+/* FALSE when target was not probed. */
+gboolean  bsl_graph_remove_probe       (BslGraph       *graph,
+                                        const char     *target);
+gboolean  bsl_graph_has_probe          (const BslGraph *graph,
+                                        const char     *target);
+/* What a run records when it is given no probes: every Monitor's "data", then the network's
+ * probes; when there are neither, the spikes ("s_out") of every neuron population. */
+GStrv     bsl_graph_dup_recorded       (const BslGraph *graph);
+
+G_END_DECLS
