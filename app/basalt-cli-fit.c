@@ -362,7 +362,7 @@ run_quantize (const char *path,
   bsl_quantize_result_free (r);
   if (out != NULL && g_str_equal (out, "-"))
     printf ("%s\n", report);
-  else if (out != NULL && !g_file_set_contents (out, report, -1, &error))
+  else if (out != NULL && !bsl_write_file_atomic (out, report, strlen (report), &error))
     return basalt_cli_fail ("fit", error);
   if (save != NULL && !bsl_graph_save_file (fixed, save, &error))
     return basalt_cli_fail ("fit", error);
@@ -569,7 +569,7 @@ basalt_cli_fit (int    argc,
     {
       BslMetricValues values;
 
-      if (out != NULL && !g_file_set_contents (out, result, -1, &error))
+      if (out != NULL && !bsl_write_file_atomic (out, result, strlen (result), &error))
         {
           status = basalt_cli_fail ("fit", error);
           goto out;

@@ -224,5 +224,5 @@ bsl_npy_save (const BslArray  *array,
       bits = GUINT64_TO_LE (bits);
       g_string_append_len (out, (const char *) &bits, 8);
     }
-  return g_file_set_contents (path, out->str, out->len, error);
+  return bsl_write_file_atomic (path, out->str, out->len, error);
 }
