@@ -507,6 +507,22 @@ test_initializer_files (void)
   g_unlink (fifo);
 }
 
+/* A NIR file whose HDF5 metadata asks for an allocation of exabytes (found by fuzzing the
+ * importer): the allocation fails, as malloc does, and the import is refused with exit 2. */
+static void
+test_corrupt_nir_metadata (void)
+{
+  g_autofree char *nir = test_data_path ("hostile", "corrupt-metadata.nir", NULL);
+  g_autofree char *back = g_build_filename (tmp_dir, "corrupt.basalt", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int status = test_run_basalt (&out, &err, "import", nir, "-o", back, NULL);
+
+  g_test_message ("import corrupt-metadata.nir: %d, %s", status, err);
+  g_assert_cmpint (status, ==, 2);
+  assert_message (err, "corrupt-metadata.nir", NULL);
+  g_assert_false (g_file_test (back, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -526,6 +542,7 @@ main (int argc, char **argv)
   g_test_add_func ("/hostile/huge-power", test_huge_power);
   g_test_add_func ("/hostile/save-keeps-strings", test_save_keeps_strings);
   g_test_add_func ("/hostile/initializer-files", test_initializer_files);
+  g_test_add_func ("/hostile/corrupt-nir-metadata", test_corrupt_nir_metadata);
   status = g_test_run ();
   test_remove_tree (tmp_dir);
   g_free (tmp_dir);
