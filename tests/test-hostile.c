@@ -148,6 +148,7 @@ test_json_tricks (void)
             g_assert_false (g_file_test (dest, G_FILE_TEST_EXISTS));
           else
             {
+              g_clear_pointer (&out, g_free);
               g_clear_pointer (&err, g_free);
               status = test_run_basalt (&out, &err, verbs[v][0], path, verbs[v][1], verbs[v][2],
                                         NULL);
