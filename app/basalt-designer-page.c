@@ -953,6 +953,15 @@ on_canvas_selection_changed (BasaltGraphCanvas  *canvas,
   update_actions (self);
 }
 
+/* Menus read '_' as a mnemonic; a doubled one shows as itself. */
+static char *
+menu_label_escape (const char *name)
+{
+  g_auto(GStrv) parts = g_strsplit (name, "_", -1);
+
+  return g_strjoinv ("__", parts);
+}
+
 static void
 on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
                          const char         *name,
@@ -973,9 +982,10 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
       if (port->direction == BSL_PORT_OUT)
         {
           g_autofree char *target = g_strdup_printf ("%s.%s", name, port->name);
+          g_autofree char *shown = menu_label_escape (port->name);
           g_autofree char *label = g_strdup_printf (g_str_equal (port->name, "s_out") ? "Record Spikes (%s)"
                                                                                      : "Record %s",
-                                                    port->name);
+                                                    shown);
           g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
           g_menu_item_set_action_and_target_value (item, "graph.add-probe", g_variant_new_string (target));
@@ -989,7 +999,8 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
       if ((var->flags & BSL_VAR_STATE) && !(var->flags & BSL_VAR_HIDDEN))
         {
           g_autofree char *target = g_strdup_printf ("%s.%s", name, var->name);
-          g_autofree char *label = g_strdup_printf ("Record %s", var->name);
+          g_autofree char *shown = menu_label_escape (var->name);
+          g_autofree char *label = g_strdup_printf ("Record %s", shown);
           g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
           g_menu_item_set_action_and_target_value (item, "graph.add-probe", g_variant_new_string (target));

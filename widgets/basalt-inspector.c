@@ -1700,13 +1700,12 @@ on_shape_activate (GtkEntry        *entry,
   tokens = g_regex_split_simple ("[,\\s]+", g_strstrip (text), 0, 0);
   for (guint i = 0; tokens[i]; i++)
     {
-      char *end = NULL;
       guint64 n;
 
       if (tokens[i][0] == '\0')
         continue;
-      n = g_ascii_strtoull (tokens[i], &end, 10);
-      if (*end != '\0' || n == 0)
+      /* No sign, no wrap-around: "-3" would otherwise read as 2^64 - 3. */
+      if (!g_ascii_string_to_unsigned (tokens[i], 10, 1, G_MAXUINT32, &n, NULL))
         {
           g_autofree char *message = g_strdup_printf ("'%s' is not a valid size: sizes are whole numbers ≥ 1",
                                                       tokens[i]);

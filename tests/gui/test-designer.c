@@ -186,6 +186,24 @@ build_lif_dense_lif (Fixture *f)
   g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "0.1"));
   g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.1"));
 
+  /* A size that is not a whole number >= 1 is named, and the shape stays. */
+  {
+    const char *bad[][2] = { { "(-3,)", "'-3' is not a valid size" },
+                             { "abc", "'abc' is not a valid size" },
+                             { "(0, 2)", "'0' is not a valid size" },
+                             { "99999999999999999999", "'99999999999999999999' is not a valid size" } };
+
+    for (guint k = 0; k < G_N_ELEMENTS (bad); k++)
+      {
+        basalt_inspector_enter_shape (f->inspector, bad[k][0]);
+        g_assert_nonnull (basalt_inspector_get_header_error (f->inspector));
+        g_assert_nonnull (strstr (basalt_inspector_get_header_error (f->inspector), bad[k][1]));
+        g_assert_cmpuint (bsl_graph_find_process (graph, "input")->dims[0], ==, 4);
+      }
+    basalt_inspector_enter_shape (f->inspector, "(4,)");
+    g_assert_null (basalt_inspector_get_header_error (f->inspector));
+  }
+
   select_process (f, "dense1");
   basalt_inspector_enter_shape (f->inspector, "(3, 4)");
   g_assert_true (basalt_inspector_enter_param (f->inspector, "weights", "{\"init\": \"constant\", \"value\": 40}"));
@@ -1404,6 +1422,31 @@ test_equations_while_running (Fixture       *f,
                     basalt_plot_get_n_spikes (find_plot (simulation, "lif.s_out")));
 }
 
+/* The label of the item that activates action with target; NULL when there is none. */
+static char *
+menu_dup_label (GMenuModel *menu,
+                const char *action,
+                const char *target)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL, *label = NULL;
+      g_autoptr(GVariant) value = NULL;
+
+      if (section != NULL && (label = menu_dup_label (section, action, target)) != NULL)
+        return g_steal_pointer (&label);
+      if (!g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) ||
+          g_strcmp0 (name, action) != 0)
+        continue;
+      value = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+      if (value != NULL && g_strcmp0 (g_variant_get_string (value, NULL), target) == 0 &&
+          g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        return g_steal_pointer (&label);
+    }
+  return NULL;
+}
+
 static gboolean
 menu_has_action (GMenuModel *menu,
                  const char *action,
@@ -1476,6 +1519,12 @@ test_canvas_view (Fixture       *f,
   g_signal_emit_by_name (f->canvas, "populate-menu", "lif2", menu);
   g_assert_true (menu_has_action (G_MENU_MODEL (menu), "graph.add-probe", "lif2.s_out"));
   g_assert_true (menu_has_action (G_MENU_MODEL (menu), "graph.add-probe", "lif2.v"));
+  /* Menus read '_' as a mnemonic: the port's underscore is doubled so that it shows. */
+  {
+    g_autofree char *label = menu_dup_label (G_MENU_MODEL (menu), "graph.add-probe", "lif2.s_out");
+
+    g_assert_cmpstr (label, ==, "Record Spikes (s__out)");
+  }
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.add-probe", "s", "lif2.v"));
   g_assert_true (basalt_simulation_has_probe (simulation, "lif2.v"));
 
