@@ -25,6 +25,15 @@ clear_param (gpointer data)
   g_free (p->name);
 }
 
+GArray *
+bsl_quantize_params_new (void)
+{
+  GArray *params = g_array_new (FALSE, TRUE, sizeof (BslQuantizeParam));
+
+  g_array_set_clear_func (params, clear_param);
+  return params;
+}
+
 void
 bsl_quantize_result_free (BslQuantizeResult *result)
 {
@@ -38,18 +47,18 @@ bsl_quantize_result_free (BslQuantizeResult *result)
   g_free (result);
 }
 
-static void
-add_param (BslQuantizeResult *result,
-           const char        *name,
-           double             float_value,
-           double             fixed_value,
-           double             represented)
+void
+bsl_quantize_params_append (GArray     *params,
+                            const char *name,
+                            double      float_value,
+                            double      fixed_value,
+                            double      represented)
 {
   BslQuantizeParam p = { g_strdup (name), float_value, fixed_value, represented, 0, 0 };
 
   p.abs_error = fabs (represented - float_value);
   p.rel_error = float_value != 0.0 ? p.abs_error / fabs (float_value) : 0.0;
-  g_array_append_val (result->params, p);
+  g_array_append_val (params, p);
 }
 
 /* The float drive a_in (n_steps x n). */
@@ -321,8 +330,7 @@ bsl_quantize_lif (const BslQuantizeInput *in,
   r->n = in->n;
   r->n_in = in->weights != NULL ? in->n_in : 0;
   r->n_steps = in->n_steps;
-  r->params = g_array_new (FALSE, TRUE, sizeof (BslQuantizeParam));
-  g_array_set_clear_func (r->params, clear_param);
+  r->params = bsl_quantize_params_new ();
   r->bias_mant = g_new0 (gint32, in->n);
   r->bias_exp = g_new0 (gint32, in->n);
   r->num_weight_bits = 8;
@@ -401,14 +409,14 @@ bsl_quantize_lif (const BslQuantizeInput *in,
     bsl_quantize_fixed_to_float (in->n, r->du, r->dv, r->vth, r->bias_mant, r->bias_exp,
                                  r->n_in, r->weights, r->weight_exp, r->num_weight_bits,
                                  r->sign_mode, scale, &du_f, &dv_f, &vth_f, bias_f, w_f);
-    add_param (r, "du", in->du, r->du, du_f);
-    add_param (r, "dv", in->dv, r->dv, dv_f);
-    add_param (r, "vth", in->vth, r->vth, vth_f);
+    bsl_quantize_params_append (r->params, "du", in->du, r->du, du_f);
+    bsl_quantize_params_append (r->params, "dv", in->dv, r->dv, dv_f);
+    bsl_quantize_params_append (r->params, "vth", in->vth, r->vth, vth_f);
     for (gsize i = 0; i < in->n; i++)
       {
         g_autofree char *name = g_strdup_printf ("bias[%" G_GSIZE_FORMAT "]", i);
 
-        add_param (r, name, in->bias != NULL ? in->bias[i] : 0.0,
+        bsl_quantize_params_append (r->params, name, in->bias != NULL ? in->bias[i] : 0.0,
                    (double) r->bias_mant[i] * ldexp (1.0, r->bias_exp[i]), bias_f[i]);
       }
     if (w_f != NULL)
@@ -426,7 +434,7 @@ bsl_quantize_lif (const BslQuantizeInput *in,
           g_autofree char *name = g_strdup_printf ("weights[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "] (worst)",
                                                    worst / in->n_in, worst % in->n_in);
 
-          add_param (r, name, in->weights[worst], r->weights[worst], w_f[worst]);
+          bsl_quantize_params_append (r->params, name, in->weights[worst], r->weights[worst], w_f[worst]);
         }
       }
     else if (in->a_in != NULL)
@@ -445,7 +453,8 @@ bsl_quantize_lif (const BslQuantizeInput *in,
             g_autofree char *name = g_strdup_printf ("a_in[step %" G_GSIZE_FORMAT ", neuron %" G_GSIZE_FORMAT "] (worst)",
                                                      worst / in->n + 1, worst % in->n);
 
-            add_param (r, name, in->a_in[worst], r->a_in[worst], r->a_in[worst] * 64.0 / scale);
+            bsl_quantize_params_append (r->params, name, in->a_in[worst], r->a_in[worst],
+                                        r->a_in[worst] * 64.0 / scale);
           }
       }
   }

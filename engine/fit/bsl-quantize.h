@@ -43,6 +43,15 @@ typedef struct
   double  rel_error;            /* abs_error / |float_value|, 0 when the float is 0 */
 } BslQuantizeParam;
 
+/* An array of BslQuantizeParam that frees their names, and appending one to it (the errors
+ * are computed from the float value and what the integer represents). */
+GArray *bsl_quantize_params_new    (void);
+void    bsl_quantize_params_append (GArray     *params,
+                                    const char *name,
+                                    double      float_value,
+                                    double      fixed_value,
+                                    double      represented);
+
 typedef struct
 {
   double     scale;             /* S */

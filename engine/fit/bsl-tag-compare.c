@@ -40,26 +40,6 @@ bsl_tag_comparison_free (BslTagComparison *comparison)
   g_free (comparison);
 }
 
-static void
-clear_param (gpointer data)
-{
-  g_free (((BslQuantizeParam *) data)->name);
-}
-
-static void
-add_param (BslTagComparison *c,
-           const char       *name,
-           double            float_value,
-           double            fixed_value,
-           double            represented)
-{
-  BslQuantizeParam p = { g_strdup (name), float_value, fixed_value, represented, 0, 0 };
-
-  p.abs_error = fabs (represented - float_value);
-  p.rel_error = float_value != 0.0 ? p.abs_error / fabs (float_value) : 0.0;
-  g_array_append_val (c->params, p);
-}
-
 static double
 scalar_param (const BslProcess *process,
               const char       *var)
@@ -96,9 +76,9 @@ set_thresholds (BslTagComparison *c,
       converted = to_fixed ? nearbyint (value * factor) : value * factor;
       bsl_process_set_param (c->other, names[k], bsl_array_new_scalar (converted), NULL);
       if (to_fixed)
-        add_param (c, names[k], value, converted, converted / factor);
+        bsl_quantize_params_append (c->params, names[k], value, converted, converted / factor);
       else
-        add_param (c, names[k], converted, value, converted);
+        bsl_quantize_params_append (c->params, names[k], converted, value, converted);
     }
 }
 
@@ -131,7 +111,7 @@ lif_to_fixed (BslTagComparison   *c,
 
       if (g_str_has_prefix (p->name, "vth"))
         continue;
-      add_param (c, p->name, p->float_value, p->fixed_value, p->represented);
+      bsl_quantize_params_append (c->params, p->name, p->float_value, p->fixed_value, p->represented);
     }
   bsl_process_set_param (c->other, "du", bsl_array_new_scalar (r->du), NULL);
   bsl_process_set_param (c->other, "dv", bsl_array_new_scalar (r->dv), NULL);
@@ -169,13 +149,13 @@ lif_to_float (BslTagComparison *c,
   bsl_process_set_param (c->other, "dv", bsl_array_new_scalar (dv), NULL);
   bsl_process_set_param (c->other, "bias_mant", bsl_array_new_vector (n, float_bias), NULL);
   bsl_process_unset_param (c->other, "bias_exp");
-  add_param (c, "du", du, scalar_param (process, "du"), du);
-  add_param (c, "dv", dv, scalar_param (process, "dv"), dv);
+  bsl_quantize_params_append (c->params, "du", du, scalar_param (process, "du"), du);
+  bsl_quantize_params_append (c->params, "dv", dv, scalar_param (process, "dv"), dv);
   for (gsize i = 0; i < n; i++)
     {
       g_autofree char *name = n > 1 ? g_strdup_printf ("bias[%" G_GSIZE_FORMAT "]", i) : g_strdup ("bias");
 
-      add_param (c, name, float_bias[i], ldexp (mant[i], exps[i]), float_bias[i]);
+      bsl_quantize_params_append (c->params, name, float_bias[i], ldexp (mant[i], exps[i]), float_bias[i]);
     }
   set_thresholds (c, process, 64.0 / FIXED_TO_FLOAT_SCALE, FALSE);
   c->scale = FIXED_TO_FLOAT_SCALE;
@@ -214,9 +194,10 @@ atrlif_convert (BslTagComparison *c,
       bias->data[e] = to_fixed ? nearbyint (ldexp (b, -exponent)) : b;
       bias_exp->data[e] = exponent;
       if (to_fixed)
-        add_param (c, name, float_bias, ldexp (bias->data[e], exponent), ldexp (bias->data[e], exponent) / 64.0);
+        bsl_quantize_params_append (c->params, name, float_bias, ldexp (bias->data[e], exponent),
+                                    ldexp (bias->data[e], exponent) / 64.0);
       else
-        add_param (c, name, float_bias, own_fixed, float_bias);
+        bsl_quantize_params_append (c->params, name, float_bias, own_fixed, float_bias);
     }
   bsl_process_set_param (c->other, "bias_mant", g_steal_pointer (&bias), NULL);
   if (to_fixed)
@@ -353,8 +334,7 @@ bsl_tag_comparison_new (const BslProcess       *process,
   c = g_new0 (BslTagComparison, 1);
   c->tag = tag == BSL_TAG_FIXED_PT ? BSL_TAG_FIXED_PT : BSL_TAG_FLOATING_PT;
   c->other_tag = c->tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
-  c->params = g_array_new (FALSE, TRUE, sizeof (BslQuantizeParam));
-  g_array_set_clear_func (c->params, clear_param);
+  c->params = bsl_quantize_params_new ();
   c->other = bsl_process_copy (process);
   c->other->model = BSL_TAG_NONE;
   drive = bsl_reference_copy (ref);
