@@ -495,7 +495,7 @@ basalt_tuner_page_get_fit_evaluations (BasaltTunerPage *self)
 
 void
 _basalt_tuner_page_on_fit_clicked (GtkButton       *button,
-                BasaltTunerPage *self)
+                                   BasaltTunerPage *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -505,22 +505,21 @@ _basalt_tuner_page_on_fit_clicked (GtkButton       *button,
 
 void
 _basalt_tuner_page_on_pause_toggled (GtkToggleButton *button,
-                  BasaltTunerPage *self)
+                                     BasaltTunerPage *self)
 {
   basalt_tuner_page_set_fit_paused (self, gtk_toggle_button_get_active (button));
-
 }
 
 void
 _basalt_tuner_page_on_stop_clicked (GtkButton       *button,
-                 BasaltTunerPage *self)
+                                    BasaltTunerPage *self)
 {
   basalt_tuner_page_stop_fit (self);
 }
 
 void
 _basalt_tuner_page_on_adopt_clicked (GtkButton       *button,
-                  BasaltTunerPage *self)
+                                     BasaltTunerPage *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -542,7 +541,7 @@ on_export_response (GtkNativeDialog *dialog,
 
 void
 _basalt_tuner_page_on_export_clicked (GtkButton       *button,
-                   BasaltTunerPage *self)
+                                      BasaltTunerPage *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkFileChooserNative *dialog =

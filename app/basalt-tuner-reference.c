@@ -130,7 +130,7 @@ on_open_response (GtkNativeDialog *dialog,
 
 void
 _basalt_tuner_page_on_open_clicked (GtkButton       *button,
-                 BasaltTunerPage *self)
+                                    BasaltTunerPage *self)
 {
   GtkFileChooserNative *dialog;
   GtkFileFilter *filter = gtk_file_filter_new ();
