@@ -18,6 +18,7 @@ struct _BasaltDesignerPage
   GtkLabel           *rate_label;
   GtkDropDown        *tag_dropdown;
   GtkButton          *run_button;
+  GtkSpinButton      *steps_spin;
   BasaltPalette      *palette;
   BasaltGraphCanvas  *canvas;
   BasaltInspector    *inspector;
@@ -28,6 +29,7 @@ struct _BasaltDesignerPage
   BasaltSimulation   *simulation;
   double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
+  gboolean            updating_steps;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltDesignerPage, basalt_designer_page, GTK_TYPE_BOX)
@@ -75,6 +77,8 @@ update_actions (BasaltDesignerPage *self)
   gtk_widget_action_set_enabled (widget, "graph.duplicate", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "sim.export-csv", basalt_simulation_is_compiled (self->simulation));
+  gtk_widget_action_set_enabled (widget, "sim.stop",
+                                 basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_STOPPED);
   gtk_widget_action_set_enabled (widget, "sim.export-plots", basalt_simulation_get_n_probes (self->simulation) > 0);
 }
 
@@ -115,6 +119,8 @@ run_status_text (GObject               *simulation,
 {
   if (state == BASALT_SIMULATION_RUNNING)
     return g_strdup_printf ("step %" G_GINT64_FORMAT " · %.0f steps/s", time, rate);
+  if (state == BASALT_SIMULATION_STOPPED && time > 0)
+    return g_strdup_printf ("stopped at step %" G_GINT64_FORMAT, time);
   return g_strdup_printf ("step %" G_GINT64_FORMAT, time);
 }
 
@@ -231,11 +237,13 @@ add_default_probes (BasaltDesignerPage *self)
   update_probed_marks (self);
 }
 
+/* A stopped run is not continued: the next one starts from step 0. */
 static gboolean
 ensure_compiled (BasaltDesignerPage  *self,
                  GError             **error)
 {
-  if (basalt_simulation_is_compiled (self->simulation))
+  if (basalt_simulation_is_compiled (self->simulation) &&
+      basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_STOPPED)
     return TRUE;
 
   add_default_probes (self);
@@ -276,6 +284,51 @@ sim_run_pause (GtkWidget  *widget,
 
   if (!basalt_designer_page_run (self, -1, &error))
     show_message (self, error->message);
+}
+
+static void
+sim_run_steps (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  /* A number still being typed counts. */
+  gtk_spin_button_update (self->steps_spin);
+  if (!basalt_designer_page_run (self, basalt_document_get_graph (self->document)->run_steps, &error))
+    show_message (self, error->message);
+}
+
+static void
+sim_stop (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *param)
+{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+
+  basalt_simulation_stop (self->simulation);
+  update_actions (self);
+}
+
+static void
+on_steps_changed (GtkSpinButton      *spin,
+                  BasaltDesignerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating_steps || self->document == NULL)
+    return;
+  if (!basalt_document_set_run_steps (self->document, (gint64) gtk_spin_button_get_value (spin), &error))
+    show_message (self, error->message);
+}
+
+static void
+sync_steps_ui (BasaltDesignerPage *self)
+{
+  self->updating_steps = TRUE;
+  gtk_spin_button_set_value (self->steps_spin, (double) basalt_document_get_graph (self->document)->run_steps);
+  self->updating_steps = FALSE;
 }
 
 static void
@@ -1270,6 +1323,9 @@ on_document_changed (BasaltDocument     *document,
   else if ((flags & BASALT_CHANGE_PARAMS) && process != NULL)
     push_params_to_run (self, process);
 
+  if (flags & (BASALT_CHANGE_RUN | BASALT_CHANGE_GRAPH))
+    sync_steps_ui (self);
+
   if (basalt_inspector_get_process (self->inspector) != NULL &&
       bsl_graph_find_process (graph, basalt_inspector_get_process (self->inspector)) == NULL)
     basalt_inspector_set_process (self->inspector, graph, NULL);
@@ -1376,6 +1432,7 @@ basalt_designer_page_constructed (GObject *object)
   g_signal_connect_object (self->document, "changed", G_CALLBACK (on_document_changed), self, 0);
   basalt_graph_canvas_set_graph (self->canvas, basalt_document_get_graph (self->document));
   sync_tag_ui (self);
+  sync_steps_ui (self);
   update_actions (self);
 }
 
@@ -1429,6 +1486,8 @@ static void
 install_sim_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "sim.run-pause", NULL, sim_run_pause);
+  gtk_widget_class_install_action (widget_class, "sim.run-steps", NULL, sim_run_steps);
+  gtk_widget_class_install_action (widget_class, "sim.stop", NULL, sim_stop);
   gtk_widget_class_install_action (widget_class, "sim.step", NULL, sim_step);
   gtk_widget_class_install_action (widget_class, "sim.reset", NULL, sim_reset);
   gtk_widget_class_install_property_action (widget_class, "sim.tag", "tag");
@@ -1472,12 +1531,14 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, rate_label);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, palette);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, canvas);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_box);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, on_tag_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_steps_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);

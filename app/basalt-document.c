@@ -10,6 +10,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-probes.h"
 #include "bsl-network-file.h"
 
 #include "basalt-document-private.h"
@@ -214,6 +215,18 @@ _basalt_document_op_apply (BasaltDocument *self,
       }
       break;
 
+    case OP_RUN_STEPS:
+      self->graph->run_steps = op->steps[side];
+      break;
+
+    case OP_PROBE:
+      if (op->forward_adds == forward)
+        g_ptr_array_insert (self->graph->probes, MIN (op->position, (int) self->graph->probes->len),
+                            g_strdup (op->process));
+      else
+        bsl_graph_remove_probe (self->graph, op->process);
+      break;
+
     case OP_GROUPS:
       g_clear_pointer (&self->graph->groups, json_node_unref);
       if (op->groups[side] != NULL)
@@ -288,6 +301,12 @@ command_flags (const Command  *command,
             }
           else if (g_strcmp0 (*process, op->process) != 0)
             *process = NULL;
+          break;
+        case OP_RUN_STEPS:
+          flags |= BASALT_CHANGE_RUN;
+          break;
+        case OP_PROBE:
+          flags |= BASALT_CHANGE_PROBES;
           break;
         case OP_PRESENCE:
         case OP_CONNECTION:

@@ -15,6 +15,8 @@ typedef enum
   BASALT_CHANGE_LAYOUT    = 1 << 1,   /* node positions only */
   BASALT_CHANGE_PARAMS    = 1 << 2,   /* a parameter value */
   BASALT_CHANGE_GRAPH     = 1 << 3,   /* a different graph object (new or loaded file) */
+  BASALT_CHANGE_RUN       = 1 << 4,   /* how a run is made: its number of steps */
+  BASALT_CHANGE_PROBES    = 1 << 5,   /* what a run records */
 } BasaltChangeFlags;
 
 #define BASALT_TYPE_DOCUMENT (basalt_document_get_type ())
@@ -126,6 +128,10 @@ gboolean        basalt_document_set_model         (BasaltDocument     *self,
                                                    GError            **error);
 void            basalt_document_set_run_tag       (BasaltDocument     *self,
                                                    BslTag              tag);
+/* run.steps: what "Run Steps" runs and exports default to; from 1 up. */
+gboolean        basalt_document_set_run_steps     (BasaltDocument     *self,
+                                                   gint64              steps,
+                                                   GError            **error);
 
 /* Groups: sub-networks the canvas draws as one node (collapsed) or as a frame (open). */
 char           *basalt_document_group             (BasaltDocument     *self,

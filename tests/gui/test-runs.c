@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* Runs and what they record, driven as a user drives them: a run of a set number of steps and
+ * Stop, probes that come and go with their process through undo and redo. */
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "bsl-graph-probes.h"
+#include "bsl-network-file.h"
+
+#include "basalt-application.h"
+#include "basalt-window.h"
+#include "test-gui-util.h"
+
+static gboolean have_display;
+static BasaltApplication *app;
+
+typedef struct
+{
+  BasaltWindow     *window;
+  BasaltDocument   *document;
+  BasaltSimulation *simulation;
+  GtkWidget        *page;
+  char             *dir;
+} Fixture;
+
+static gboolean
+page_ready (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 300;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  if (!have_display)
+    return;
+
+  f->window = basalt_window_new (GTK_APPLICATION (app));
+  f->document = basalt_window_get_document (f->window);
+  f->simulation = basalt_window_get_simulation (f->window);
+  f->page = GTK_WIDGET (basalt_window_get_designer_page (f->window));
+  f->dir = g_dir_make_tmp ("basalt-runs-XXXXXX", NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (gui_wait_until (page_ready, f->page, 10));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!have_display)
+    return;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+open_example (Fixture    *f,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  return gui_find_widget (widget, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+has_label (GtkWidget     *widget,
+           gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  return gui_find_widget (widget, has_label, text);
+}
+
+static gint64
+run_steps (Fixture *f)
+{
+  return basalt_document_get_graph (f->document)->run_steps;
+}
+
+/* The steps the exported CSV holds: the recorded data's length, as a user reads it. */
+static gint64
+csv_steps (Fixture *f)
+{
+  g_autofree char *path = g_build_filename (f->dir, "probes.csv", NULL);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) steps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (basalt_simulation_write_csv (f->simulation, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "step,probe,index,value");
+  for (guint i = 1; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0')
+      g_hash_table_add (steps, g_strndup (lines[i], strcspn (lines[i], ",")));
+  return g_hash_table_size (steps);
+}
+
+static gboolean
+steps_are_37 (gpointer data)
+{
+  return basalt_document_get_graph (data)->run_steps == 37;
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return basalt_simulation_get_state (data) == BASALT_SIMULATION_PAUSED;
+}
+
+static gboolean
+run_going (gpointer data)
+{
+  return basalt_simulation_get_state (data) == BASALT_SIMULATION_RUNNING &&
+         basalt_simulation_get_time (data) >= 20;
+}
+
+static gboolean
+run_stopped (gpointer data)
+{
+  return basalt_simulation_get_state (data) == BASALT_SIMULATION_STOPPED;
+}
+
+static gboolean
+simulation_running (gpointer data)
+{
+  return basalt_simulation_get_state (data) == BASALT_SIMULATION_RUNNING;
+}
+
+/* The number of steps is typed into the run bar, is an undoable edit of the file's run.steps,
+ * and Run Steps stops exactly there; Stop interrupts a long run, which then starts again. */
+static void
+test_run_steps (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *saved = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) reread = NULL;
+  GtkWidget *spin, *run_button, *stop_button;
+  g_autofree char *stopped_text = NULL;
+  gint64 stopped_at;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "lif-bias.basalt");
+  g_assert_cmpint (run_steps (f), ==, 300);
+  spin = find_widget_of_type (f->page, GTK_TYPE_SPIN_BUTTON);
+  run_button = gui_find_actionable (f->page, "sim.run-steps");
+  stop_button = gui_find_actionable (f->page, "sim.stop");
+  g_assert_nonnull (spin);
+  g_assert_nonnull (run_button);
+  g_assert_nonnull (stop_button);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 300);
+  g_assert_false (gtk_widget_is_sensitive (stop_button));
+
+  /* In the text, left of the spin button's - and + buttons. */
+  if (!gui_pointer_to (spin, 12, gtk_widget_get_height (spin) / 2.0) || !gui_xdotool ("click", "1", NULL))
+    {
+      g_test_skip ("no xdotool or no X display");
+      return;
+    }
+  g_assert_true (gui_xdotool ("key", "ctrl+a", NULL));
+  g_assert_true (gui_xdotool ("type", "37", NULL));
+  g_assert_true (gui_xdotool ("key", "Return", NULL));
+  g_assert_true (gui_wait_until (steps_are_37, f->document, 5));
+  g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, "Run 37 steps");
+
+  /* Undo and redo bring the spin button along. */
+  g_assert_true (gtk_widget_activate_action (f->page, "win.undo", NULL));
+  g_assert_cmpint (run_steps (f), ==, 300);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 300);
+  g_assert_true (gtk_widget_activate_action (f->page, "win.redo", NULL));
+  g_assert_cmpint (run_steps (f), ==, 37);
+  g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (spin)), ==, 37);
+
+  basalt_simulation_set_speed (f->simulation, 0);
+  g_assert_true (gui_click (run_button));
+  g_assert_true (gui_wait_until (run_finished, f->simulation, 10));
+  basalt_simulation_sync (f->simulation);
+  g_assert_cmpint (basalt_simulation_get_time (f->simulation), ==, 37);
+  g_assert_cmpint (csv_steps (f), ==, 37);
+  /* Again: 37 more, as Lava's run(RunSteps(37)) continues where the last stopped. */
+  g_assert_true (gui_xdotool ("key", "ctrl+F5", NULL));
+  g_assert_true (gui_wait_until (run_finished, f->simulation, 10));
+  basalt_simulation_sync (f->simulation);
+  g_assert_cmpint (basalt_simulation_get_time (f->simulation), ==, 74);
+  g_assert_cmpint (csv_steps (f), ==, 74);
+
+  /* The number is saved with the file. */
+  saved = g_build_filename (f->dir, "steps.basalt", NULL);
+  file = g_file_new_for_path (saved);
+  g_assert_true (basalt_window_save_file (f->window, file, &error));
+  g_assert_no_error (error);
+  reread = bsl_graph_load_file (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (reread->run_steps, ==, 37);
+
+  /* Stop interrupts a long run; the data stays; the next run starts from step 0. */
+  g_assert_true (basalt_document_set_run_steps (f->document, 1000000, &error));
+  g_assert_no_error (error);
+  basalt_simulation_set_speed (f->simulation, 100);
+  g_assert_true (gui_click (run_button));
+  g_assert_true (gui_wait_until (run_going, f->simulation, 10));
+  g_assert_true (gtk_widget_is_sensitive (stop_button));
+  g_assert_true (gui_click (stop_button));
+  g_assert_true (gui_wait_until (run_stopped, f->simulation, 5));
+  stopped_at = basalt_simulation_get_time (f->simulation);
+  g_test_message ("stopped at step %" G_GINT64_FORMAT, stopped_at);
+  g_assert_cmpint (stopped_at, >=, 74 + 20);
+  g_assert_cmpint (stopped_at, <, 74 + 1000);
+  gui_spin (0.3);
+  g_assert_cmpint (basalt_simulation_get_time (f->simulation), ==, stopped_at);
+  g_assert_cmpint (csv_steps (f), ==, stopped_at);
+  stopped_text = g_strdup_printf ("stopped at step %" G_GINT64_FORMAT, stopped_at);
+  g_assert_nonnull (find_label (f->page, stopped_text));
+  g_assert_false (gtk_widget_is_sensitive (stop_button));
+
+  g_assert_true (gui_xdotool ("key", "F5", NULL));
+  g_assert_true (gui_wait_until (simulation_running, f->simulation, 5));
+  g_assert_cmpint (basalt_simulation_get_time (f->simulation), <, stopped_at);
+  g_assert_true (gui_xdotool ("key", "shift+F6", NULL));
+  g_assert_true (gui_wait_until (run_stopped, f->simulation, 5));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+
+  if (have_display)
+    {
+      app = basalt_application_new (G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, NULL);
+    }
+
+  g_test_add ("/runs/run-steps", Fixture, NULL, fixture_set_up, test_run_steps, fixture_tear_down);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
