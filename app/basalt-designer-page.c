@@ -27,6 +27,7 @@ struct _BasaltDesignerPage
 
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
+  GHashTable         *document_probes;  /* the network's probes the plots last followed */
   double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
   gboolean            updating_steps;
@@ -181,6 +182,55 @@ update_probed_marks (BasaltDesignerPage *self)
 /* Plastic connections small enough to plot every synapse: their weights, as they learn. */
 #define WEIGHT_TRACES_MAX 64
 
+static char *
+probe_process_name (const char *target)
+{
+  const char *dot = strrchr (target, '.');
+
+  return dot != NULL ? g_strndup (target, dot - target) : g_strdup (target);
+}
+
+/* The plots follow the network's probes: a probe removed from it (by an edit, an undo, or with
+ * its process) loses its plot, one added gets one. Plots the page chose itself (see
+ * add_default_probes) stay while their process does. */
+static void
+follow_document_probes (BasaltDesignerPage *self)
+{
+  BslGraph *graph = basalt_document_get_graph (self->document);
+
+  for (guint i = basalt_simulation_get_n_probes (self->simulation); i > 0; i--)
+    {
+      g_autofree char *target = g_strdup (basalt_simulation_get_target (self->simulation, i - 1));
+      g_autofree char *process = probe_process_name (target);
+
+      if (bsl_graph_find_process (graph, process) == NULL ||
+          (g_hash_table_contains (self->document_probes, target) && !bsl_graph_has_probe (graph, target)))
+        basalt_simulation_remove_probe (self->simulation, target);
+    }
+
+  g_hash_table_remove_all (self->document_probes);
+  for (guint i = 0; i < graph->probes->len; i++)
+    {
+      const char *target = g_ptr_array_index (graph->probes, i);
+      g_autoptr(GError) error = NULL;
+
+      g_hash_table_add (self->document_probes, g_strdup (target));
+      if (!basalt_simulation_add_probe (self->simulation, graph, target, &error))
+        g_warning ("%s", error->message);
+    }
+  update_probed_marks (self);
+}
+
+/* Plots the user kept or removed from what the page chose are not chosen again. */
+static gboolean
+has_page_probes (BasaltDesignerPage *self)
+{
+  for (guint i = 0; i < basalt_simulation_get_n_probes (self->simulation); i++)
+    if (!g_hash_table_contains (self->document_probes, basalt_simulation_get_target (self->simulation, i)))
+      return TRUE;
+  return FALSE;
+}
+
 /* With no probe chosen, a run records what the network says it records (its Monitors and
  * probes, as `basalt run` does); a network that says nothing gets the spikes of every neuron
  * population, the voltage of the first one and the weights of small plastic connections: what
@@ -193,7 +243,7 @@ add_default_probes (BasaltDesignerPage *self)
   const char *first_neurons = NULL;
   gboolean named = graph->probes->len > 0;
 
-  if (basalt_simulation_get_n_probes (self->simulation) > 0)
+  if (has_page_probes (self))
     return;
 
   targets = bsl_graph_dup_recorded (graph);
@@ -513,8 +563,13 @@ sim_remove_probe (GtkWidget  *widget,
                   GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
 
-  basalt_simulation_remove_probe (self->simulation, g_variant_get_string (param, NULL));
+  /* The network's own probes are removed by an undoable edit; the plots follow it. */
+  if (bsl_graph_has_probe (basalt_document_get_graph (self->document), target))
+    basalt_document_remove_probe (self->document, target, NULL);
+  else
+    basalt_simulation_remove_probe (self->simulation, target);
 }
 
 static void
@@ -543,7 +598,9 @@ sim_clear_probes (GtkWidget  *widget,
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
 
+  basalt_document_clear_probes (self->document);
   basalt_simulation_clear_probes (self->simulation);
+  g_hash_table_remove_all (self->document_probes);
 }
 
 static void
@@ -552,12 +609,13 @@ graph_add_probe (GtkWidget  *widget,
                  GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!basalt_simulation_add_probe (self->simulation, basalt_document_get_graph (self->document),
-                                    g_variant_get_string (param, NULL), &error))
+  /* A probe is part of the network: saved with it, undone with it; the plots follow. */
+  if (!bsl_graph_has_probe (basalt_document_get_graph (self->document), target) &&
+      !basalt_document_add_probe (self->document, target, &error))
     show_message (self, error->message);
-  update_probed_marks (self);
 }
 
 static void
@@ -1301,6 +1359,7 @@ on_document_changed (BasaltDocument     *document,
   if (flags & BASALT_CHANGE_GRAPH)
     {
       basalt_simulation_clear_probes (self->simulation);
+      g_hash_table_remove_all (self->document_probes);
       basalt_graph_canvas_set_graph (self->canvas, graph);
       basalt_inspector_set_process (self->inspector, graph, NULL);
     }
@@ -1325,6 +1384,8 @@ on_document_changed (BasaltDocument     *document,
 
   if (flags & (BASALT_CHANGE_RUN | BASALT_CHANGE_GRAPH))
     sync_steps_ui (self);
+  if (flags & (BASALT_CHANGE_PROBES | BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
+    follow_document_probes (self);
 
   if (basalt_inspector_get_process (self->inspector) != NULL &&
       bsl_graph_find_process (graph, basalt_inspector_get_process (self->inspector)) == NULL)
@@ -1433,6 +1494,7 @@ basalt_designer_page_constructed (GObject *object)
   basalt_graph_canvas_set_graph (self->canvas, basalt_document_get_graph (self->document));
   sync_tag_ui (self);
   sync_steps_ui (self);
+  follow_document_probes (self);
   update_actions (self);
 }
 
@@ -1451,6 +1513,7 @@ basalt_designer_page_dispose (GObject *object)
 
   g_clear_object (&self->simulation);
   g_clear_object (&self->document);
+  g_clear_pointer (&self->document_probes, g_hash_table_unref);
 
   G_OBJECT_CLASS (basalt_designer_page_parent_class)->dispose (object);
 }
@@ -1563,6 +1626,7 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->simulation = basalt_simulation_new ();
+  self->document_probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (self->simulation, "probe-added", G_CALLBACK (on_probe_added), self);
   g_signal_connect (self->simulation, "probe-removed", G_CALLBACK (on_probe_removed), self);
   g_signal_connect (self->simulation, "probes-cleared", G_CALLBACK (on_probes_cleared), self);

@@ -75,6 +75,14 @@ void      _basalt_document_op_apply   (BasaltDocument *self,
 void      _basalt_document_push_op    (BasaltDocument *self,
                                        const char     *label,
                                        Op             *op);
+/* Records an edit made of several operations (Op*, taken), already applied; none: no edit. */
+void      _basalt_document_push_ops   (BasaltDocument *self,
+                                       const char     *label,
+                                       GPtrArray      *ops);
+/* Removes the probes of a process now, adding to ops how to bring them back. */
+void      _basalt_document_take_probes_of (BasaltDocument *self,
+                                       GPtrArray      *ops,
+                                       const char     *process);
 /* Refuses (naming it) a process that the network does not have. */
 gboolean  _basalt_document_check_names (BasaltDocument     *self,
                                         const char *const  *names,

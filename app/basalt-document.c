@@ -366,6 +366,18 @@ _basalt_document_push_op (BasaltDocument *self,
   push_command (self, command);
 }
 
+void
+_basalt_document_push_ops (BasaltDocument *self,
+                           const char     *label,
+                           GPtrArray      *ops)
+{
+  Command *command = command_new (label);
+
+  for (guint i = 0; i < ops->len; i++)
+    g_ptr_array_add (command->ops, g_ptr_array_index (ops, i));
+  push_command (self, command);
+}
+
 gboolean
 basalt_document_undo (BasaltDocument *self)
 {
@@ -553,7 +565,11 @@ basalt_document_remove_processes (BasaltDocument     *self,
   label = n == 1 ? g_strdup_printf ("Delete %s", names[0]) : g_strdup_printf ("Delete %u processes", n);
   command = command_new (label);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (command->ops, take_process (self, names[i]));
+    {
+      /* Undo brings the process back first, then its probes. */
+      _basalt_document_take_probes_of (self, command->ops, names[i]);
+      g_ptr_array_add (command->ops, take_process (self, names[i]));
+    }
   add_op (command, _basalt_document_fix_groups (self, NULL, NULL));
   push_command (self, command);
   return TRUE;

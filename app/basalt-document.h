@@ -132,6 +132,15 @@ void            basalt_document_set_run_tag       (BasaltDocument     *self,
 gboolean        basalt_document_set_run_steps     (BasaltDocument     *self,
                                                    gint64              steps,
                                                    GError            **error);
+/* Probes ("proc.var"): what a run records, saved with the network. Removing a process removes
+ * its probes in the same undo step. add refuses what bsl_graph_add_probe() refuses. */
+gboolean        basalt_document_add_probe         (BasaltDocument     *self,
+                                                   const char         *target,
+                                                   GError            **error);
+gboolean        basalt_document_remove_probe      (BasaltDocument     *self,
+                                                   const char         *target,
+                                                   GError            **error);
+void            basalt_document_clear_probes      (BasaltDocument     *self);
 
 /* Groups: sub-networks the canvas draws as one node (collapsed) or as a frame (open). */
 char           *basalt_document_group             (BasaltDocument     *self,

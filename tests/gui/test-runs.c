@@ -12,6 +12,7 @@
 #include "bsl-network-file.h"
 
 #include "basalt-application.h"
+#include "basalt-plot.h"
 #include "basalt-window.h"
 #include "test-gui-util.h"
 
@@ -266,6 +267,158 @@ test_run_steps (Fixture       *f,
   g_assert_true (gui_wait_until (run_stopped, f->simulation, 5));
 }
 
+static gboolean
+has_plot (Fixture    *f,
+          const char *target)
+{
+  for (guint i = 0; i < basalt_simulation_get_n_probes (f->simulation); i++)
+    if (g_strcmp0 (basalt_simulation_get_target (f->simulation, i), target) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+has_process (Fixture    *f,
+             const char *name)
+{
+  return bsl_graph_find_process (basalt_document_get_graph (f->document), name) != NULL;
+}
+
+static gboolean
+is_probed (Fixture    *f,
+           const char *target)
+{
+  return bsl_graph_has_probe (basalt_document_get_graph (f->document), target);
+}
+
+/* A point of the node's body (not a port) in widget coordinates, found as the pointer finds it. */
+static gboolean
+node_point (BasaltGraphCanvas *canvas,
+            const char        *name,
+            double            *wx,
+            double            *wy)
+{
+  double cx, cy, x0, y0;
+
+  g_assert_true (basalt_graph_canvas_get_node_position (canvas, name, &cx, &cy));
+  basalt_graph_canvas_canvas_to_widget (canvas, cx, cy, &x0, &y0);
+  for (double dy = 8; dy < 80; dy += 4)
+    for (double dx = 30; dx < 120; dx += 6)
+      {
+        g_autofree char *process = NULL;
+        g_autofree char *port = NULL;
+
+        if (basalt_graph_canvas_pick (canvas, x0 + dx, y0 + dy, &process, &port) &&
+            g_strcmp0 (process, name) == 0 && port == NULL)
+          {
+            *wx = x0 + dx;
+            *wy = y0 + dy;
+            return TRUE;
+          }
+      }
+  return FALSE;
+}
+
+static gboolean
+process_gone (gpointer data)
+{
+  return !has_process (data, "lif1");
+}
+
+static gboolean
+process_back (gpointer data)
+{
+  return has_process (data, "lif1");
+}
+
+/* A probe is part of the network: deleting its process deletes it and its plot, undo brings both
+ * back, undoing the process's addition leaves no probe (and no plot) behind, and it is saved. */
+static void
+test_probes_undo (Fixture       *f,
+                  gconstpointer  data)
+{
+  BasaltGraphCanvas *canvas = basalt_window_get_canvas (f->window);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  double wx = 0, wy = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  g_assert_true (gtk_widget_activate_action (f->page, "graph.add-process", "s", "LIF"));
+  g_assert_true (has_process (f, "lif1"));
+  g_assert_true (gtk_widget_activate_action (f->page, "graph.add-probe", "s", "lif1.v"));
+  g_assert_true (is_probed (f, "lif1.v"));
+  g_assert_true (has_plot (f, "lif1.v"));
+  g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, "Probe lif1.v");
+  gui_spin (0.2);
+
+  /* Delete with the keyboard, after a click on the node. */
+  g_assert_true (node_point (canvas, "lif1", &wx, &wy));
+  if (!gui_pointer_to (GTK_WIDGET (canvas), wx, wy))
+    {
+      g_test_skip ("no xdotool or no X display");
+      return;
+    }
+  g_assert_true (gui_xdotool ("click", "1", NULL));
+  g_assert_cmpuint (basalt_graph_canvas_get_n_selected (canvas), ==, 1);
+  g_assert_true (gui_xdotool ("key", "Delete", NULL));
+  g_assert_true (gui_wait_until (process_gone, f, 5));
+  g_assert_false (is_probed (f, "lif1.v"));
+  g_assert_false (has_plot (f, "lif1.v"));
+
+  g_assert_true (gui_xdotool ("key", "ctrl+z", NULL));
+  g_assert_true (gui_wait_until (process_back, f, 5));
+  g_assert_true (is_probed (f, "lif1.v"));
+  g_assert_true (has_plot (f, "lif1.v"));
+  g_assert_true (gui_xdotool ("key", "ctrl+shift+z", NULL));
+  g_assert_true (gui_wait_until (process_gone, f, 5));
+  g_assert_false (has_plot (f, "lif1.v"));
+  g_assert_true (gui_xdotool ("key", "ctrl+z", NULL));
+  g_assert_true (gui_wait_until (process_back, f, 5));
+
+  /* Undo the probe, then the process: nothing is left to record. */
+  g_assert_true (gui_xdotool ("key", "ctrl+z", NULL));
+  g_assert_false (is_probed (f, "lif1.v"));
+  g_assert_false (has_plot (f, "lif1.v"));
+  g_assert_true (gui_xdotool ("key", "ctrl+z", NULL));
+  g_assert_true (gui_wait_until (process_gone, f, 5));
+  g_assert_cmpuint (basalt_document_get_graph (f->document)->probes->len, ==, 0);
+  g_assert_cmpuint (basalt_simulation_get_n_probes (f->simulation), ==, 0);
+
+  /* Redo both; a second probe through its plot's own menu path; save and reopen. */
+  g_assert_true (basalt_document_redo (f->document));
+  g_assert_true (basalt_document_redo (f->document));
+  g_assert_true (has_plot (f, "lif1.v"));
+  g_assert_true (gtk_widget_activate_action (f->page, "graph.add-probe", "s", "lif1.s_out"));
+  path = g_build_filename (f->dir, "probes.basalt", NULL);
+  file = g_file_new_for_path (path);
+  g_assert_true (basalt_window_save_file (f->window, file, &error));
+  g_assert_no_error (error);
+  basalt_document_clear (f->document);
+  g_assert_cmpuint (basalt_simulation_get_n_probes (f->simulation), ==, 0);
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (basalt_document_get_graph (f->document)->probes->len, ==, 2);
+  g_assert_true (has_plot (f, "lif1.v"));
+  g_assert_true (has_plot (f, "lif1.s_out"));
+
+  /* A run records them (and only them: the network names what it records). */
+  basalt_simulation_set_speed (f->simulation, 0);
+  g_assert_true (basalt_window_run (f->window, 10, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (f->simulation);
+  g_assert_cmpuint (basalt_simulation_get_n_probes (f->simulation), ==, 2);
+  g_assert_cmpint (csv_steps (f), ==, 10);
+
+  /* The plot's close button removes the network's probe, as an undoable edit. */
+  g_assert_true (gtk_widget_activate_action (f->page, "sim.remove-probe", "s", "lif1.v"));
+  g_assert_false (is_probed (f, "lif1.v"));
+  g_assert_false (has_plot (f, "lif1.v"));
+  g_assert_true (basalt_document_undo (f->document));
+  g_assert_true (has_plot (f, "lif1.v"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -282,6 +435,7 @@ main (int   argc,
     }
 
   g_test_add ("/runs/run-steps", Fixture, NULL, fixture_set_up, test_run_steps, fixture_tear_down);
+  g_test_add ("/runs/probes-undo", Fixture, NULL, fixture_set_up, test_probes_undo, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
