@@ -62,6 +62,7 @@ struct _BasaltDocument
   guint64     next_serial;
   guint64     saved_serial;      /* serial of the command on top when last saved/loaded */
   gboolean    dirty;
+  guint64     change_count;      /* one per "changed" */
 };
 
 /* json_node_copy() shares arrays and objects; edits need a copy of their own. */

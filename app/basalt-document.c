@@ -269,6 +269,7 @@ emit_changed (BasaltDocument *self,
               const char     *process,
               const char     *var)
 {
+  self->change_count++;
   g_signal_emit (self, signals[CHANGED], 0, flags, process, var);
 }
 
@@ -1149,6 +1150,43 @@ basalt_document_load (BasaltDocument  *self,
 
   replace_graph (self, graph, file);
   return TRUE;
+}
+
+gboolean
+basalt_document_recover (BasaltDocument  *self,
+                         GFile           *copy,
+                         GFile           *original,
+                         GError         **error)
+{
+  g_autofree char *path = NULL;
+  BslGraph *graph = NULL;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (copy), FALSE);
+
+  path = g_file_get_path (copy);
+  if (path == NULL || (graph = bsl_graph_load_file (path, error)) == NULL)
+    {
+      if (path == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "the copy is not a local file");
+      return FALSE;
+    }
+
+  replace_graph (self, graph, original);
+  /* Not what the original file holds: closing asks first. */
+  self->saved_serial = G_MAXUINT64;
+  update_state (self);
+  return TRUE;
+}
+
+guint64
+basalt_document_get_serial (BasaltDocument *self)
+{
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), 0);
+
+  /* Every edit, undo and redo makes a new one: the top of the undo stack alone would repeat
+   * after undo then a new edit. */
+  return self->change_count;
 }
 
 gboolean

@@ -44,6 +44,14 @@ void            basalt_document_take_imported     (BasaltDocument     *self,
 gboolean        basalt_document_load              (BasaltDocument     *self,
                                                    GFile              *file,
                                                    GError            **error);
+/* A copy saved automatically (autosave), loaded as unsaved changes to original (NULL: a network
+ * that never had a file). On failure nothing changes. */
+gboolean        basalt_document_recover           (BasaltDocument     *self,
+                                                   GFile              *copy,
+                                                   GFile              *original,
+                                                   GError            **error);
+/* Counts edits, undo and redo: changes when the network does (autosave compares it). */
+guint64         basalt_document_get_serial        (BasaltDocument     *self);
 /* file NULL saves to the current file. Written to a temporary file, then renamed. */
 gboolean        basalt_document_save              (BasaltDocument     *self,
                                                    GFile              *file,

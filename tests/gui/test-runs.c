@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "bsl-graph-probes.h"
@@ -52,24 +54,32 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (!have_display)
     return;
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (f->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (f->dir);
+  remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -419,6 +429,151 @@ test_probes_undo (Fixture       *f,
   g_assert_true (has_plot (f, "lif1.v"));
 }
 
+/* The application as a user starts it, in its own process, with its automatic copies in a
+ * folder of the test's own and made after one second instead of the usual interval. */
+static GPid
+start_basalt (Fixture    *f,
+              const char *file)
+{
+  g_autofree char *cache = g_build_filename (f->dir, "cache", NULL);
+  g_auto(GStrv) env = g_get_environ ();
+  const char *argv[] = { g_getenv ("BASALT_EXE"), file, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  env = g_environ_setenv (env, "XDG_CACHE_HOME", cache, TRUE);
+  env = g_environ_setenv (env, "BASALT_AUTOSAVE_SECONDS", "1", TRUE);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  return pid;
+}
+
+/* The X window whose title matches, once it shows (up to 20 s); NULL if it does not. */
+static char *
+wait_for_window (const char *title)
+{
+  const char *argv[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", title, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  g_strstrip (out);
+  /* The first of several lines is enough. */
+  out[strcspn (out, "\n")] = '\0';
+  return g_steal_pointer (&out);
+}
+
+static char *
+find_copy (Fixture *f)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "cache", "basalt", "autosave", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".basalt"))
+      return g_build_filename (folder, name, NULL);
+  return NULL;
+}
+
+static guint
+n_processes_in (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_file (path, &error);
+
+  g_assert_no_error (error);
+  return graph->processes->len;
+}
+
+static void
+stop_basalt (GPid pid,
+             int  signal_number)
+{
+  kill (pid, signal_number);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+}
+
+/* An edit is copied within seconds; after the process is killed, the next start offers the copy
+ * back, and Restore brings the edit into the window, to be saved to the network's own file. */
+static void
+test_autosave_after_kill (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *example = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), "lif-bias.basalt", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "net.basalt", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *window = NULL;
+  g_autofree char *dialog = NULL;
+  g_autofree char *copy = NULL;
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  gsize length;
+  GPid pid;
+
+  REQUIRE_DISPLAY (have_display);
+  if (xdotool == NULL || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_skip ("no xdotool or no X display");
+      return;
+    }
+
+  g_assert_true (g_file_get_contents (example, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  g_assert_cmpuint (n_processes_in (path), ==, 1);
+
+  pid = start_basalt (f, path);
+  window = wait_for_window ("^net.basalt — Basalt$");
+  g_assert_nonnull (window);
+  /* Select everything on the canvas (the middle of the window) and delete it. */
+  g_assert_true (gui_xdotool ("mousemove", "--sync", "--window", window, "640", "300", NULL));
+  g_assert_true (gui_xdotool ("click", "1", NULL));
+  g_assert_true (gui_xdotool ("key", "ctrl+a", "Delete", NULL));
+
+  for (int i = 0; i < 100 && copy == NULL; i++)
+    {
+      gui_spin (0.1);
+      copy = find_copy (f);
+    }
+  g_assert_nonnull (copy);
+  gui_spin (0.5);
+  g_assert_cmpuint (n_processes_in (copy), ==, 0);
+  /* The file itself was never saved. */
+  g_assert_cmpuint (n_processes_in (path), ==, 1);
+
+  stop_basalt (pid, SIGKILL);
+  g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+
+  pid = start_basalt (f, NULL);
+  dialog = wait_for_window ("^Recover Unsaved Work$");
+  g_assert_nonnull (dialog);
+  /* Restore is the default: Enter, with the pointer over the dialog (no window manager gives the
+   * focus here). */
+  g_assert_true (gui_xdotool ("mousemove", "--sync", "--window", dialog, "20", "20", NULL));
+  g_assert_true (gui_xdotool ("key", "Return", NULL));
+  g_free (window);
+  window = wait_for_window ("^• net.basalt — Basalt$");
+  g_assert_nonnull (window);
+  g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+
+  /* Ctrl+S writes the restored network to its own file. */
+  g_assert_true (gui_xdotool ("mousemove", "--sync", "--window", window, "640", "300", NULL));
+  g_assert_true (gui_xdotool ("key", "ctrl+s", NULL));
+  g_free (window);
+  window = wait_for_window ("^net.basalt — Basalt$");
+  g_assert_nonnull (window);
+  g_assert_cmpuint (n_processes_in (path), ==, 0);
+
+  /* A clean end leaves no copy to offer. */
+  stop_basalt (pid, SIGTERM);
+  g_free (copy);
+  copy = find_copy (f);
+  g_assert_null (copy);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +590,8 @@ main (int   argc,
     }
 
   g_test_add ("/runs/run-steps", Fixture, NULL, fixture_set_up, test_run_steps, fixture_tear_down);
+  g_test_add ("/runs/autosave-after-kill", Fixture, NULL, fixture_set_up, test_autosave_after_kill,
+              fixture_tear_down);
   g_test_add ("/runs/probes-undo", Fixture, NULL, fixture_set_up, test_probes_undo, fixture_tear_down);
 
   status = g_test_run ();
