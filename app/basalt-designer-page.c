@@ -18,6 +18,7 @@ struct _BasaltDesignerPage
   GtkLabel           *rate_label;
   GtkDropDown        *tag_dropdown;
   GtkButton          *run_button;
+  GtkSpinButton      *steps_spin;
   BasaltPalette      *palette;
   BasaltGraphCanvas  *canvas;
   BasaltInspector    *inspector;
@@ -26,8 +27,10 @@ struct _BasaltDesignerPage
 
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
+  GHashTable         *document_probes;  /* the network's probes the plots last followed */
   double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
+  gboolean            updating_steps;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltDesignerPage, basalt_designer_page, GTK_TYPE_BOX)
@@ -75,6 +78,8 @@ update_actions (BasaltDesignerPage *self)
   gtk_widget_action_set_enabled (widget, "graph.duplicate", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "sim.export-csv", basalt_simulation_is_compiled (self->simulation));
+  gtk_widget_action_set_enabled (widget, "sim.stop",
+                                 basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_STOPPED);
   gtk_widget_action_set_enabled (widget, "sim.export-plots", basalt_simulation_get_n_probes (self->simulation) > 0);
 }
 
@@ -115,6 +120,8 @@ run_status_text (GObject               *simulation,
 {
   if (state == BASALT_SIMULATION_RUNNING)
     return g_strdup_printf ("step %" G_GINT64_FORMAT " · %.0f steps/s", time, rate);
+  if (state == BASALT_SIMULATION_STOPPED && time > 0)
+    return g_strdup_printf ("stopped at step %" G_GINT64_FORMAT, time);
   return g_strdup_printf ("step %" G_GINT64_FORMAT, time);
 }
 
@@ -175,6 +182,55 @@ update_probed_marks (BasaltDesignerPage *self)
 /* Plastic connections small enough to plot every synapse: their weights, as they learn. */
 #define WEIGHT_TRACES_MAX 64
 
+static char *
+probe_process_name (const char *target)
+{
+  const char *dot = strrchr (target, '.');
+
+  return dot != NULL ? g_strndup (target, dot - target) : g_strdup (target);
+}
+
+/* The plots follow the network's probes: a probe removed from it (by an edit, an undo, or with
+ * its process) loses its plot, one added gets one. Plots the page chose itself (see
+ * add_default_probes) stay while their process does. */
+static void
+follow_document_probes (BasaltDesignerPage *self)
+{
+  BslGraph *graph = basalt_document_get_graph (self->document);
+
+  for (guint i = basalt_simulation_get_n_probes (self->simulation); i > 0; i--)
+    {
+      g_autofree char *target = g_strdup (basalt_simulation_get_target (self->simulation, i - 1));
+      g_autofree char *process = probe_process_name (target);
+
+      if (bsl_graph_find_process (graph, process) == NULL ||
+          (g_hash_table_contains (self->document_probes, target) && !bsl_graph_has_probe (graph, target)))
+        basalt_simulation_remove_probe (self->simulation, target);
+    }
+
+  g_hash_table_remove_all (self->document_probes);
+  for (guint i = 0; i < graph->probes->len; i++)
+    {
+      const char *target = g_ptr_array_index (graph->probes, i);
+      g_autoptr(GError) error = NULL;
+
+      g_hash_table_add (self->document_probes, g_strdup (target));
+      if (!basalt_simulation_add_probe (self->simulation, graph, target, &error))
+        g_warning ("%s", error->message);
+    }
+  update_probed_marks (self);
+}
+
+/* Plots the user kept or removed from what the page chose are not chosen again. */
+static gboolean
+has_page_probes (BasaltDesignerPage *self)
+{
+  for (guint i = 0; i < basalt_simulation_get_n_probes (self->simulation); i++)
+    if (!g_hash_table_contains (self->document_probes, basalt_simulation_get_target (self->simulation, i)))
+      return TRUE;
+  return FALSE;
+}
+
 /* With no probe chosen, a run records what the network says it records (its Monitors and
  * probes, as `basalt run` does); a network that says nothing gets the spikes of every neuron
  * population, the voltage of the first one and the weights of small plastic connections: what
@@ -187,7 +243,7 @@ add_default_probes (BasaltDesignerPage *self)
   const char *first_neurons = NULL;
   gboolean named = graph->probes->len > 0;
 
-  if (basalt_simulation_get_n_probes (self->simulation) > 0)
+  if (has_page_probes (self))
     return;
 
   targets = bsl_graph_dup_recorded (graph);
@@ -231,11 +287,13 @@ add_default_probes (BasaltDesignerPage *self)
   update_probed_marks (self);
 }
 
+/* A stopped run is not continued: the next one starts from step 0. */
 static gboolean
 ensure_compiled (BasaltDesignerPage  *self,
                  GError             **error)
 {
-  if (basalt_simulation_is_compiled (self->simulation))
+  if (basalt_simulation_is_compiled (self->simulation) &&
+      basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_STOPPED)
     return TRUE;
 
   add_default_probes (self);
@@ -276,6 +334,51 @@ sim_run_pause (GtkWidget  *widget,
 
   if (!basalt_designer_page_run (self, -1, &error))
     show_message (self, error->message);
+}
+
+static void
+sim_run_steps (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  /* A number still being typed counts. */
+  gtk_spin_button_update (self->steps_spin);
+  if (!basalt_designer_page_run (self, basalt_document_get_graph (self->document)->run_steps, &error))
+    show_message (self, error->message);
+}
+
+static void
+sim_stop (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *param)
+{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+
+  basalt_simulation_stop (self->simulation);
+  update_actions (self);
+}
+
+static void
+on_steps_changed (GtkSpinButton      *spin,
+                  BasaltDesignerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating_steps || self->document == NULL)
+    return;
+  if (!basalt_document_set_run_steps (self->document, (gint64) gtk_spin_button_get_value (spin), &error))
+    show_message (self, error->message);
+}
+
+static void
+sync_steps_ui (BasaltDesignerPage *self)
+{
+  self->updating_steps = TRUE;
+  gtk_spin_button_set_value (self->steps_spin, (double) basalt_document_get_graph (self->document)->run_steps);
+  self->updating_steps = FALSE;
 }
 
 static void
@@ -460,8 +563,13 @@ sim_remove_probe (GtkWidget  *widget,
                   GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
 
-  basalt_simulation_remove_probe (self->simulation, g_variant_get_string (param, NULL));
+  /* The network's own probes are removed by an undoable edit; the plots follow it. */
+  if (bsl_graph_has_probe (basalt_document_get_graph (self->document), target))
+    basalt_document_remove_probe (self->document, target, NULL);
+  else
+    basalt_simulation_remove_probe (self->simulation, target);
 }
 
 static void
@@ -490,7 +598,9 @@ sim_clear_probes (GtkWidget  *widget,
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
 
+  basalt_document_clear_probes (self->document);
   basalt_simulation_clear_probes (self->simulation);
+  g_hash_table_remove_all (self->document_probes);
 }
 
 static void
@@ -499,12 +609,13 @@ graph_add_probe (GtkWidget  *widget,
                  GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!basalt_simulation_add_probe (self->simulation, basalt_document_get_graph (self->document),
-                                    g_variant_get_string (param, NULL), &error))
+  /* A probe is part of the network: saved with it, undone with it; the plots follow. */
+  if (!bsl_graph_has_probe (basalt_document_get_graph (self->document), target) &&
+      !basalt_document_add_probe (self->document, target, &error))
     show_message (self, error->message);
-  update_probed_marks (self);
 }
 
 static void
@@ -1248,6 +1359,7 @@ on_document_changed (BasaltDocument     *document,
   if (flags & BASALT_CHANGE_GRAPH)
     {
       basalt_simulation_clear_probes (self->simulation);
+      g_hash_table_remove_all (self->document_probes);
       basalt_graph_canvas_set_graph (self->canvas, graph);
       basalt_inspector_set_process (self->inspector, graph, NULL);
     }
@@ -1269,6 +1381,11 @@ on_document_changed (BasaltDocument     *document,
     push_param_to_run (self, process, var);
   else if ((flags & BASALT_CHANGE_PARAMS) && process != NULL)
     push_params_to_run (self, process);
+
+  if (flags & (BASALT_CHANGE_RUN | BASALT_CHANGE_GRAPH))
+    sync_steps_ui (self);
+  if (flags & (BASALT_CHANGE_PROBES | BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
+    follow_document_probes (self);
 
   if (basalt_inspector_get_process (self->inspector) != NULL &&
       bsl_graph_find_process (graph, basalt_inspector_get_process (self->inspector)) == NULL)
@@ -1376,6 +1493,8 @@ basalt_designer_page_constructed (GObject *object)
   g_signal_connect_object (self->document, "changed", G_CALLBACK (on_document_changed), self, 0);
   basalt_graph_canvas_set_graph (self->canvas, basalt_document_get_graph (self->document));
   sync_tag_ui (self);
+  sync_steps_ui (self);
+  follow_document_probes (self);
   update_actions (self);
 }
 
@@ -1394,6 +1513,7 @@ basalt_designer_page_dispose (GObject *object)
 
   g_clear_object (&self->simulation);
   g_clear_object (&self->document);
+  g_clear_pointer (&self->document_probes, g_hash_table_unref);
 
   G_OBJECT_CLASS (basalt_designer_page_parent_class)->dispose (object);
 }
@@ -1429,6 +1549,8 @@ static void
 install_sim_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "sim.run-pause", NULL, sim_run_pause);
+  gtk_widget_class_install_action (widget_class, "sim.run-steps", NULL, sim_run_steps);
+  gtk_widget_class_install_action (widget_class, "sim.stop", NULL, sim_stop);
   gtk_widget_class_install_action (widget_class, "sim.step", NULL, sim_step);
   gtk_widget_class_install_action (widget_class, "sim.reset", NULL, sim_reset);
   gtk_widget_class_install_property_action (widget_class, "sim.tag", "tag");
@@ -1472,12 +1594,14 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, rate_label);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, palette);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, canvas);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_box);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, on_tag_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_steps_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
@@ -1502,6 +1626,7 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->simulation = basalt_simulation_new ();
+  self->document_probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (self->simulation, "probe-added", G_CALLBACK (on_probe_added), self);
   g_signal_connect (self->simulation, "probe-removed", G_CALLBACK (on_probe_removed), self);
   g_signal_connect (self->simulation, "probes-cleared", G_CALLBACK (on_probes_cleared), self);
