@@ -379,6 +379,34 @@ on_neurons_activate (GtkEntry           *entry,
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 }
 
+/* The least height of a plot, and of each neuron's row when a plot shows one row per neuron. */
+#define PLOT_MIN_HEIGHT 180
+#define PLOT_ROW_MIN_HEIGHT 70
+
+static void
+on_rows_toggled (GtkToggleButton *toggle,
+                 BasaltPlot      *plot)
+{
+  gboolean rows = gtk_toggle_button_get_active (toggle);
+
+  basalt_plot_set_rows (plot, rows);
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1,
+                               rows ? MAX (PLOT_MIN_HEIGHT, (int) basalt_plot_get_n_series (plot) * PLOT_ROW_MIN_HEIGHT)
+                                    : PLOT_MIN_HEIGHT);
+}
+
+/* Many neurons over each other are a tangle: this shows each in a row of its own. */
+static GtkWidget *
+rows_toggle_new (BasaltPlot *plot)
+{
+  GtkWidget *toggle = gtk_toggle_button_new_with_label ("Rows");
+
+  gtk_widget_add_css_class (toggle, "flat");
+  gtk_widget_set_tooltip_text (toggle, "One row per neuron, each with its own scale");
+  g_signal_connect_object (toggle, "toggled", G_CALLBACK (on_rows_toggled), plot, 0);
+  return toggle;
+}
+
 static void
 on_probe_added (BasaltSimulation   *simulation,
                 const char         *target,
@@ -419,6 +447,7 @@ on_probe_added (BasaltSimulation   *simulation,
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (header), label);
       gtk_box_append (GTK_BOX (header), entry);
+      gtk_box_append (GTK_BOX (header), rows_toggle_new (plot));
     }
 
   gtk_widget_add_css_class (remove, "flat");
@@ -430,7 +459,10 @@ on_probe_added (BasaltSimulation   *simulation,
   /* The header above names the probe (and says why it records nothing, if it cannot). */
   basalt_plot_set_show_title (plot, FALSE);
   g_object_bind_property (plot, "title", title, "label", G_BINDING_SYNC_CREATE);
-  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, raster ? 150 : 130);
+  /* Plots share the height below the canvas; with more than fit, the list scrolls. */
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, PLOT_MIN_HEIGHT);
+  gtk_widget_set_vexpand (GTK_WIDGET (plot), TRUE);
+  gtk_widget_set_vexpand (box, TRUE);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (plot));
 
