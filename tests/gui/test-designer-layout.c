@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gstdio.h>
 
 #include "basalt-application.h"
@@ -192,6 +193,162 @@ test_plot_rows_button (Fixture       *f,
                    (int) basalt_plot_get_n_series (plot) * 70);
 }
 
+/* Where a widget is in its window. */
+static graphene_rect_t
+bounds_in_window (GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &bounds));
+  return bounds;
+}
+
+static void
+assert_same_bounds (const char            *what,
+                    const graphene_rect_t *before,
+                    const graphene_rect_t *after)
+{
+  g_test_message ("%s: %.0f,%.0f %.0fx%.0f -> %.0f,%.0f %.0fx%.0f", what, before->origin.x, before->origin.y,
+                  before->size.width, before->size.height, after->origin.x, after->origin.y, after->size.width,
+                  after->size.height);
+  g_assert_cmpfloat (fabs (before->origin.x - after->origin.x), <, 0.5);
+  g_assert_cmpfloat (fabs (before->origin.y - after->origin.y), <, 0.5);
+  g_assert_cmpfloat (fabs (before->size.width - after->size.width), <, 0.5);
+  g_assert_cmpfloat (fabs (before->size.height - after->size.height), <, 0.5);
+}
+
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 GType       type,
+                 const char *css_class)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
+        return child;
+      if ((found = find_with_class (child, type, css_class)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+open_example (Fixture    *f,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  gui_spin (0.2);
+}
+
+/* The canvas keeps its place and size whichever process the inspector shows, and when a
+ * message appears above the pages. */
+static void
+test_canvas_steady (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char *const processes[] = { "input", "to_lif", "lif", "eq", "eq_rec", "lif" };
+  GtkWidget *canvas;
+  graphene_rect_t first, now;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "lif-as-equations.basalt");
+  canvas = GTK_WIDGET (basalt_window_get_canvas (f->window));
+  basalt_graph_canvas_select (BASALT_GRAPH_CANVAS (canvas), "input", FALSE);
+  gui_spin (0.3);
+  first = bounds_in_window (canvas);
+  for (guint i = 1; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("canvas with %s inspected", processes[i]);
+
+      basalt_graph_canvas_select (BASALT_GRAPH_CANVAS (canvas), processes[i], FALSE);
+      gui_spin (0.3);
+      now = bounds_in_window (canvas);
+      assert_same_bounds (what, &first, &now);
+    }
+
+  g_assert_true (gtk_widget_activate_action (canvas, "win.show-message", "s",
+                                             "A message long enough to need a line of its own"));
+  gui_spin (0.6);
+  g_assert_true (gtk_widget_get_mapped (find_with_class (GTK_WIDGET (f->window), GTK_TYPE_WIDGET, "message-bar")));
+  now = bounds_in_window (canvas);
+  assert_same_bounds ("canvas under a message", &first, &now);
+}
+
+/* The header's title and page switcher, and the run bar's controls, stay put while the step and
+ * rate text changes during a run. */
+static void
+test_header_steady (Fixture       *f,
+                    gconstpointer  data)
+{
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (f->window));
+  GtkWidget *title = find_with_class (titlebar, GTK_TYPE_LABEL, "title");
+  GtkWidget *switcher = find_with_class (titlebar, GTK_TYPE_STACK_SWITCHER, NULL);
+  GtkWidget *page = GTK_WIDGET (basalt_window_get_designer_page (f->window));
+  GtkWidget *tags = find_with_class (page, GTK_TYPE_DROP_DOWN, NULL);
+  GtkWidget *status = find_with_class (page, GTK_TYPE_LABEL, "numeric");
+  g_autoptr(GError) error = NULL;
+  graphene_rect_t title0, switcher0, tags0, status0, now;
+  g_autoptr(GHashTable) texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  REQUIRE_DISPLAY (have_display);
+  g_assert_nonnull (title);
+  g_assert_nonnull (switcher);
+  g_assert_nonnull (tags);
+  g_assert_nonnull (status);
+
+  /* A narrow window, where every pixel of the header and the run bar is spoken for. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1024);
+  open_example (f, "ei-network.basalt");
+  gui_spin (0.5);
+  title0 = bounds_in_window (title);
+  switcher0 = bounds_in_window (switcher);
+  tags0 = bounds_in_window (tags);
+  status0 = bounds_in_window (status);
+
+  basalt_simulation_set_speed (simulation, 0);
+  g_assert_true (basalt_window_run (f->window, 100000000, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30; i++)
+    {
+      gui_spin (0.1);
+      g_hash_table_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (status))));
+      now = bounds_in_window (title);
+      assert_same_bounds ("title", &title0, &now);
+      now = bounds_in_window (switcher);
+      assert_same_bounds ("page switcher", &switcher0, &now);
+      now = bounds_in_window (tags);
+      assert_same_bounds ("tag list", &tags0, &now);
+      now = bounds_in_window (status);
+      assert_same_bounds ("step and rate", &status0, &now);
+    }
+  g_assert_true (gtk_widget_activate_action (page, "sim.run-pause", NULL));
+  gui_spin (0.2);
+  /* The run did move the text: the measure above saw it change. */
+  g_assert_cmpuint (g_hash_table_size (texts), >, 3);
+  now = bounds_in_window (title);
+  assert_same_bounds ("title after the run", &title0, &now);
+
+  /* An edit marks the title as unsaved ("• ei-network"): the switcher beside it stays put. */
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "E", FALSE);
+  g_assert_true (gtk_widget_activate_action (page, "graph.nudge", "(dd)", 24.0, 0.0));
+  gui_spin (0.3);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (title)), "•"));
+  now = bounds_in_window (switcher);
+  assert_same_bounds ("page switcher with the title marked unsaved", &switcher0, &now);
+  now = bounds_in_window (title);
+  assert_same_bounds ("title marked unsaved", &title0, &now);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -210,6 +367,9 @@ main (int   argc,
   g_test_add ("/layout/plot-height", Fixture, NULL, fixture_set_up, test_plot_height, fixture_tear_down);
   g_test_add ("/layout/plot-rows-button", Fixture, NULL, fixture_set_up, test_plot_rows_button,
               fixture_tear_down);
+
+  g_test_add ("/layout/canvas-steady", Fixture, NULL, fixture_set_up, test_canvas_steady, fixture_tear_down);
+  g_test_add ("/layout/header-steady", Fixture, NULL, fixture_set_up, test_header_steady, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
