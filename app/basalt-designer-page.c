@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "bsl-error.h"
 #include "bsl-graph-probes.h"
 
 #include "basalt-designer-page.h"
@@ -243,6 +244,24 @@ ensure_compiled (BasaltDesignerPage  *self,
                                     current_tag (self), error);
 }
 
+/* A run refused for a process's value: the message says why, and the process is selected on the
+ * canvas and shown in the inspector with the reason under the parameter. */
+static void
+show_refusal (BasaltDesignerPage *self,
+              const GError       *error)
+{
+  g_autofree char *process = NULL;
+  g_autofree char *param = NULL;
+
+  show_message (self, error->message);
+  bsl_error_dup_subject (error, &process, &param);
+  if (process == NULL || bsl_graph_find_process (basalt_document_get_graph (self->document), process) == NULL)
+    return;
+  basalt_graph_canvas_select (self->canvas, process, FALSE);
+  if (param != NULL)
+    basalt_inspector_show_param_error (self->inspector, param, error->message);
+}
+
 gboolean
 basalt_designer_page_run (BasaltDesignerPage  *self,
                           gint64               n_steps,
@@ -275,7 +294,7 @@ sim_run_pause (GtkWidget  *widget,
     }
 
   if (!basalt_designer_page_run (self, -1, &error))
-    show_message (self, error->message);
+    show_refusal (self, error);
 }
 
 static void
@@ -288,7 +307,7 @@ sim_step (GtkWidget  *widget,
 
   if (!ensure_compiled (self, &error))
     {
-      show_message (self, error->message);
+      show_refusal (self, error);
       return;
     }
 

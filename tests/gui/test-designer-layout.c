@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /* The designer window's layout as a user sees it in a 1280x1024 window: plots that fill the
- * height below the canvas, per-neuron rows, and widgets that stay where they are while a run
- * goes on, the inspector shows another process or a message appears. */
+ * height below the canvas, per-neuron rows, widgets that stay where they are while a run goes
+ * on, the inspector shows another process or a message appears; and what the inspector says:
+ * hints that name a parameter's shape, readable initializer fields, a value refused at Run
+ * shown on its process. */
 
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 #include <glib/gstdio.h>
 
 #include "basalt-application.h"
@@ -108,6 +111,66 @@ find_plot (Fixture    *f,
   return NULL;
 }
 
+/* The first widget under widget (depth first) that matches. */
+static GtkWidget *
+find_descendant (GtkWidget     *widget,
+                 gboolean     (*matches) (GtkWidget *candidate, gconstpointer data),
+                 gconstpointer  data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (matches (child, data))
+        return child;
+      if ((found = find_descendant (child, matches, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *candidate,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (candidate) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (candidate)), label) == 0;
+}
+
+static gboolean
+is_entry_with_placeholder (GtkWidget     *candidate,
+                           gconstpointer  placeholder)
+{
+  return GTK_IS_ENTRY (candidate) &&
+         g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (candidate)), placeholder) == 0;
+}
+
+typedef struct
+{
+  GType       type;
+  const char *css_class;
+} Kind;
+
+static gboolean
+is_of_kind (GtkWidget     *candidate,
+            gconstpointer  data)
+{
+  const Kind *kind = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (candidate, kind->type) &&
+         (kind->css_class == NULL || gtk_widget_has_css_class (candidate, kind->css_class));
+}
+
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 GType       type,
+                 const char *css_class)
+{
+  Kind kind = { type, css_class };
+
+  return find_descendant (widget, is_of_kind, &kind);
+}
+
 static const char lif_network[] =
   "{\"format\": \"basalt\", \"version\": 1,"
   " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [6],"
@@ -150,23 +213,6 @@ test_plot_height (Fixture       *f,
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
 }
 
-static GtkWidget *
-find_button_labelled (GtkWidget  *widget,
-                      const char *label)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
-        return child;
-      if ((found = find_button_labelled (child, label)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The Rows button in a trace's header puts each neuron in a row of its own, tall enough to read. */
 static void
 test_plot_rows_button (Fixture       *f,
@@ -182,7 +228,7 @@ test_plot_rows_button (Fixture       *f,
   run_steps (f, 50);
   plot = find_plot (f, "lif.v");
   header = gtk_widget_get_prev_sibling (GTK_WIDGET (plot));
-  rows = find_button_labelled (header, "Rows");
+  rows = find_descendant (header, is_button_labelled, "Rows");
   g_assert_nonnull (rows);
   g_assert_false (basalt_plot_get_rows (plot));
   /* A button's activation presses it for a moment before it toggles. */
@@ -215,24 +261,6 @@ assert_same_bounds (const char            *what,
   g_assert_cmpfloat (fabs (before->origin.y - after->origin.y), <, 0.5);
   g_assert_cmpfloat (fabs (before->size.width - after->size.width), <, 0.5);
   g_assert_cmpfloat (fabs (before->size.height - after->size.height), <, 0.5);
-}
-
-static GtkWidget *
-find_with_class (GtkWidget  *widget,
-                 GType       type,
-                 const char *css_class)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found;
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && (css_class == NULL || gtk_widget_has_css_class (child, css_class)))
-        return child;
-      if ((found = find_with_class (child, type, css_class)) != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
@@ -349,6 +377,101 @@ test_header_steady (Fixture       *f,
   assert_same_bounds ("title marked unsaved", &title0, &now);
 }
 
+/* RingBuffer data is an (n, T) matrix, and its hint says so instead of "any real number". */
+static void
+test_hint_shape (Fixture       *f,
+                 gconstpointer  data)
+{
+  BasaltInspector *inspector = basalt_window_get_inspector (f->window);
+  g_autofree char *data_hint = NULL;
+  g_autofree char *weights_hint = NULL;
+  g_autofree char *bias_hint = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "src", FALSE);
+  gui_spin (0.2);
+  data_hint = basalt_inspector_dup_param_hint (inspector, "data");
+  g_test_message ("data: %s", data_hint);
+  g_assert_true (g_str_has_prefix (data_hint, "(4, T) matrix: a row per neuron, a column per step"));
+
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "syn", FALSE);
+  gui_spin (0.2);
+  weights_hint = basalt_inspector_dup_param_hint (inspector, "weights");
+  g_test_message ("weights: %s", weights_hint);
+  g_assert_true (g_str_has_prefix (weights_hint, "(3, 4) matrix, a row per output"));
+
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "lif1", FALSE);
+  gui_spin (0.2);
+  bias_hint = basalt_inspector_dup_param_hint (inspector, "bias_mant");
+  g_test_message ("bias_mant: %s", bias_hint);
+  g_assert_true (g_str_has_prefix (bias_hint, "one value, or 3 values, one per neuron; each value: integer"));
+}
+
+/* The weight initializer's fields are wide enough to show what they ask for, not "m…". */
+static void
+test_initializer_fields_readable (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const char *const placeholders[] = { "mean", "std", "seed" };
+  GtkWidget *inspector = GTK_WIDGET (basalt_window_get_inspector (f->window));
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "syn", FALSE);
+  gui_spin (0.3);
+  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
+    {
+      GtkWidget *entry = find_descendant (inspector, is_entry_with_placeholder, placeholders[i]);
+      g_autoptr(PangoLayout) layout = NULL;
+      int text_width;
+
+      g_assert_nonnull (entry);
+      layout = gtk_widget_create_pango_layout (entry, placeholders[i]);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      g_test_message ("%s: field %d px, text %d px", placeholders[i], gtk_widget_get_width (entry), text_width);
+      /* The text and the entry's padding on both sides. */
+      g_assert_cmpint (gtk_widget_get_width (entry), >=, text_width + 20);
+    }
+}
+
+/* A value refused when Run compiles the network: the message says why, its process is selected
+ * on the canvas and shown in the inspector, with the reason under the parameter. */
+static void
+test_refused_at_run (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\"},"
+    " \"processes\": [{\"name\": \"first\", \"type\": \"LIF\", \"shape\": [2], \"params\": {\"vth\": 10}},"
+    "   {\"name\": \"high\", \"type\": \"LIF\", \"shape\": [3], \"params\": {\"vth\": 100000000}}],"
+    " \"connections\": []}";
+  BasaltGraphCanvas *canvas = basalt_window_get_canvas (f->window);
+  BasaltInspector *inspector = basalt_window_get_inspector (f->window);
+  g_auto(GStrv) selection = NULL;
+  const char *reason;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_network (f, network);
+  basalt_graph_canvas_select (canvas, "first", FALSE);
+  gui_spin (0.1);
+  /* F5, as a user starts a run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "sim.run-pause", NULL));
+  gui_spin (0.3);
+
+  g_assert_nonnull (strstr (basalt_window_get_message (f->window), "'vth'"));
+  selection = basalt_graph_canvas_dup_selection (canvas);
+  g_assert_cmpuint (g_strv_length (selection), ==, 1);
+  g_assert_cmpstr (selection[0], ==, "high");
+  g_assert_cmpstr (basalt_inspector_get_process (inspector), ==, "high");
+  reason = basalt_inspector_get_param_error (inspector, "vth");
+  g_assert_nonnull (reason);
+  g_assert_nonnull (strstr (reason, "Loihi 2"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -370,6 +493,11 @@ main (int   argc,
 
   g_test_add ("/layout/canvas-steady", Fixture, NULL, fixture_set_up, test_canvas_steady, fixture_tear_down);
   g_test_add ("/layout/header-steady", Fixture, NULL, fixture_set_up, test_header_steady, fixture_tear_down);
+
+  g_test_add ("/hints/shape", Fixture, NULL, fixture_set_up, test_hint_shape, fixture_tear_down);
+  g_test_add ("/hints/initializer-fields-readable", Fixture, NULL, fixture_set_up,
+              test_initializer_fields_readable, fixture_tear_down);
+  g_test_add ("/hints/refused-at-run", Fixture, NULL, fixture_set_up, test_refused_at_run, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
