@@ -1021,6 +1021,7 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
 {
   const BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), name);
   g_autoptr(GMenu) probes = NULL;
+  g_autoptr(GMenu) parameters = NULL;
 
   if (process == NULL)
     return;
@@ -1043,11 +1044,14 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
           g_menu_append_item (probes, item);
         }
     }
+  /* Any Var can be recorded, as Lava's Monitor probes any Var: the states that change as it runs
+   * first, the parameters (constant unless edited while running) in a submenu. */
+  parameters = g_menu_new ();
   for (guint i = 0; i < process->type->n_vars; i++)
     {
       const BslVarSpec *var = &process->type->vars[i];
 
-      if ((var->flags & BSL_VAR_STATE) && !(var->flags & BSL_VAR_HIDDEN))
+      if (!(var->flags & BSL_VAR_HIDDEN))
         {
           g_autofree char *target = g_strdup_printf ("%s.%s", name, var->name);
           g_autofree char *shown = menu_label_escape (var->name);
@@ -1055,9 +1059,11 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
           g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
           g_menu_item_set_action_and_target_value (item, "graph.add-probe", g_variant_new_string (target));
-          g_menu_append_item (probes, item);
+          g_menu_append_item ((var->flags & BSL_VAR_STATE) ? probes : parameters, item);
         }
     }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (parameters)) > 0)
+    g_menu_append_submenu (probes, "Record a _Parameter", G_MENU_MODEL (parameters));
 
   if (g_menu_model_get_n_items (G_MENU_MODEL (probes)) > 0)
     g_menu_append_section (menu, "Probe", G_MENU_MODEL (probes));

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* The designer window's layout as a user sees it in a 1280x1024 window: plots that fill the
- * height below the canvas, per-neuron rows, widgets that stay where they are while a run goes
- * on, the inspector shows another process or a message appears; and what the inspector says:
- * hints that name a parameter's shape, readable initializer fields, a value refused at Run
- * shown on its process. */
+/* The designer window as a user sees it in a 1280x1024 window: plots that fill the height below
+ * the canvas, per-neuron rows, widgets that stay where they are while a run goes on, the
+ * inspector shows another process or a message appears; what the inspector says (hints that
+ * name a parameter's shape, readable initializer fields, a value refused at Run shown on its
+ * process); and any Var recorded from a process's menu. */
 
 #include "config.h"
 
@@ -472,6 +472,90 @@ test_refused_at_run (Fixture       *f,
   g_assert_nonnull (strstr (reason, "Loihi 2"));
 }
 
+/* The probe targets a menu offers (graph.add-probe), sections and submenus included. */
+static void
+collect_probe_targets (GMenuModel *model,
+                       GPtrArray  *targets)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      GMenuModel *linked;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_str_equal (action, "graph.add-probe"))
+        {
+          target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+          g_ptr_array_add (targets, g_variant_dup_string (target, NULL));
+        }
+      while (g_menu_link_iter_get_next (links, NULL, &linked))
+        {
+          collect_probe_targets (linked, targets);
+          g_object_unref (linked);
+        }
+    }
+}
+
+static gboolean
+has_target (GPtrArray  *targets,
+            const char *target)
+{
+  return g_ptr_array_find_with_equal_func (targets, target, g_str_equal, NULL);
+}
+
+/* As Lava's Monitor probes any Var, a process's menu records any of its Vars: states (v, u),
+ * parameters (vth, weights) and its spikes; a recorded parameter is plotted and exported with
+ * its values. */
+static void
+test_record_any_var (Fixture       *f,
+                     gconstpointer  data)
+{
+  BasaltGraphCanvas *canvas = basalt_window_get_canvas (f->window);
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  g_autoptr(GPtrArray) lif_targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dense_targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GMenu) lif_menu = g_menu_new ();
+  g_autoptr(GMenu) dense_menu = g_menu_new ();
+  g_autofree char *csv_path = g_build_filename (f->dir, "probes.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  g_signal_emit_by_name (canvas, "populate-menu", "lif1", lif_menu);
+  g_signal_emit_by_name (canvas, "populate-menu", "syn", dense_menu);
+  collect_probe_targets (G_MENU_MODEL (lif_menu), lif_targets);
+  collect_probe_targets (G_MENU_MODEL (dense_menu), dense_targets);
+  for (guint i = 0; i < lif_targets->len; i++)
+    g_test_message ("lif1 menu records %s", (char *) lif_targets->pdata[i]);
+  g_assert_true (has_target (lif_targets, "lif1.v"));
+  g_assert_true (has_target (lif_targets, "lif1.u"));
+  g_assert_true (has_target (lif_targets, "lif1.s_out"));
+  g_assert_true (has_target (lif_targets, "lif1.vth"));
+  g_assert_true (has_target (lif_targets, "lif1.bias_mant"));
+  g_assert_true (has_target (dense_targets, "syn.weights"));
+
+  /* What the menu item does when chosen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "graph.add-probe", "s", "lif1.vth"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "graph.add-probe", "s", "syn.weights"));
+  gui_spin (0.1);
+  run_steps (f, 5);
+  g_assert_nonnull (find_plot (f, "lif1.vth"));
+  g_assert_nonnull (find_plot (f, "syn.weights"));
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f, "syn.weights")), >, 0);
+
+  g_assert_true (basalt_simulation_write_csv (simulation, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  /* vth is 100 at every step; weights[0][0] is 12 and weights[1][1] 24 (flat index 5). */
+  g_assert_nonnull (strstr (csv, "5,lif1.vth,0,100\n"));
+  g_assert_nonnull (strstr (csv, "5,syn.weights,0,12\n"));
+  g_assert_nonnull (strstr (csv, "5,syn.weights,5,24\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +582,8 @@ main (int   argc,
   g_test_add ("/hints/initializer-fields-readable", Fixture, NULL, fixture_set_up,
               test_initializer_fields_readable, fixture_tear_down);
   g_test_add ("/hints/refused-at-run", Fixture, NULL, fixture_set_up, test_refused_at_run, fixture_tear_down);
+
+  g_test_add ("/probes/record-any-var", Fixture, NULL, fixture_set_up, test_record_any_var, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
