@@ -10,6 +10,7 @@ struct _BasaltApplication
   GtkApplication  parent_instance;
 
   gboolean        run_on_open;
+  gboolean        recovery_offered;
   char           *select_on_open;
 };
 
@@ -21,6 +22,17 @@ new_window (BasaltApplication *self)
   return basalt_window_new (GTK_APPLICATION (self));
 }
 
+/* Once per start: work a crashed Basalt left in its automatic copies is offered back. */
+static void
+offer_recovery_once (BasaltApplication *self,
+                     BasaltWindow      *window)
+{
+  if (self->recovery_offered)
+    return;
+  self->recovery_offered = TRUE;
+  basalt_autosave_offer_recovery (basalt_window_get_autosave (window), GTK_WINDOW (window));
+}
+
 static void
 basalt_application_activate (GApplication *application)
 {
@@ -29,6 +41,7 @@ basalt_application_activate (GApplication *application)
   if (window == NULL)
     window = GTK_WINDOW (new_window (BASALT_APPLICATION (application)));
   gtk_window_present (window);
+  offer_recovery_once (BASALT_APPLICATION (application), BASALT_WINDOW (window));
 }
 
 static void
@@ -45,6 +58,7 @@ basalt_application_open (GApplication  *application,
       g_autoptr(GError) error = NULL;
 
       gtk_window_present (GTK_WINDOW (window));
+      offer_recovery_once (self, window);
       if (!basalt_window_open_file (window, files[i], &error))
         {
           GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (window), GTK_DIALOG_MODAL,

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "bsl-error.h"
 #include "bsl-graph-probes.h"
 
 #include "basalt-designer-page.h"
@@ -18,6 +19,7 @@ struct _BasaltDesignerPage
   GtkLabel           *rate_label;
   GtkDropDown        *tag_dropdown;
   GtkButton          *run_button;
+  GtkSpinButton      *steps_spin;
   BasaltPalette      *palette;
   BasaltGraphCanvas  *canvas;
   BasaltInspector    *inspector;
@@ -26,8 +28,10 @@ struct _BasaltDesignerPage
 
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
+  GHashTable         *document_probes;  /* the network's probes the plots last followed */
   double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
+  gboolean            updating_steps;
 };
 
 G_DEFINE_FINAL_TYPE (BasaltDesignerPage, basalt_designer_page, GTK_TYPE_BOX)
@@ -75,6 +79,8 @@ update_actions (BasaltDesignerPage *self)
   gtk_widget_action_set_enabled (widget, "graph.duplicate", n_selected > 0);
   gtk_widget_action_set_enabled (widget, "graph.rename", n_selected == 1);
   gtk_widget_action_set_enabled (widget, "sim.export-csv", basalt_simulation_is_compiled (self->simulation));
+  gtk_widget_action_set_enabled (widget, "sim.stop",
+                                 basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_STOPPED);
   gtk_widget_action_set_enabled (widget, "sim.export-plots", basalt_simulation_get_n_probes (self->simulation) > 0);
 }
 
@@ -115,6 +121,8 @@ run_status_text (GObject               *simulation,
 {
   if (state == BASALT_SIMULATION_RUNNING)
     return g_strdup_printf ("step %" G_GINT64_FORMAT " · %.0f steps/s", time, rate);
+  if (state == BASALT_SIMULATION_STOPPED && time > 0)
+    return g_strdup_printf ("stopped at step %" G_GINT64_FORMAT, time);
   return g_strdup_printf ("step %" G_GINT64_FORMAT, time);
 }
 
@@ -175,6 +183,55 @@ update_probed_marks (BasaltDesignerPage *self)
 /* Plastic connections small enough to plot every synapse: their weights, as they learn. */
 #define WEIGHT_TRACES_MAX 64
 
+static char *
+probe_process_name (const char *target)
+{
+  const char *dot = strrchr (target, '.');
+
+  return dot != NULL ? g_strndup (target, dot - target) : g_strdup (target);
+}
+
+/* The plots follow the network's probes: a probe removed from it (by an edit, an undo, or with
+ * its process) loses its plot, one added gets one. Plots the page chose itself (see
+ * add_default_probes) stay while their process does. */
+static void
+follow_document_probes (BasaltDesignerPage *self)
+{
+  BslGraph *graph = basalt_document_get_graph (self->document);
+
+  for (guint i = basalt_simulation_get_n_probes (self->simulation); i > 0; i--)
+    {
+      g_autofree char *target = g_strdup (basalt_simulation_get_target (self->simulation, i - 1));
+      g_autofree char *process = probe_process_name (target);
+
+      if (bsl_graph_find_process (graph, process) == NULL ||
+          (g_hash_table_contains (self->document_probes, target) && !bsl_graph_has_probe (graph, target)))
+        basalt_simulation_remove_probe (self->simulation, target);
+    }
+
+  g_hash_table_remove_all (self->document_probes);
+  for (guint i = 0; i < graph->probes->len; i++)
+    {
+      const char *target = g_ptr_array_index (graph->probes, i);
+      g_autoptr(GError) error = NULL;
+
+      g_hash_table_add (self->document_probes, g_strdup (target));
+      if (!basalt_simulation_add_probe (self->simulation, graph, target, &error))
+        g_warning ("%s", error->message);
+    }
+  update_probed_marks (self);
+}
+
+/* Plots the user kept or removed from what the page chose are not chosen again. */
+static gboolean
+has_page_probes (BasaltDesignerPage *self)
+{
+  for (guint i = 0; i < basalt_simulation_get_n_probes (self->simulation); i++)
+    if (!g_hash_table_contains (self->document_probes, basalt_simulation_get_target (self->simulation, i)))
+      return TRUE;
+  return FALSE;
+}
+
 /* With no probe chosen, a run records what the network says it records (its Monitors and
  * probes, as `basalt run` does); a network that says nothing gets the spikes of every neuron
  * population, the voltage of the first one and the weights of small plastic connections: what
@@ -187,7 +244,7 @@ add_default_probes (BasaltDesignerPage *self)
   const char *first_neurons = NULL;
   gboolean named = graph->probes->len > 0;
 
-  if (basalt_simulation_get_n_probes (self->simulation) > 0)
+  if (has_page_probes (self))
     return;
 
   targets = bsl_graph_dup_recorded (graph);
@@ -231,16 +288,36 @@ add_default_probes (BasaltDesignerPage *self)
   update_probed_marks (self);
 }
 
+/* A stopped run is not continued: the next one starts from step 0. */
 static gboolean
 ensure_compiled (BasaltDesignerPage  *self,
                  GError             **error)
 {
-  if (basalt_simulation_is_compiled (self->simulation))
+  if (basalt_simulation_is_compiled (self->simulation) &&
+      basalt_simulation_get_state (self->simulation) != BASALT_SIMULATION_STOPPED)
     return TRUE;
 
   add_default_probes (self);
   return basalt_simulation_compile (self->simulation, basalt_document_get_graph (self->document),
                                     current_tag (self), error);
+}
+
+/* A run refused for a process's value: the message says why, and the process is selected on the
+ * canvas and shown in the inspector with the reason under the parameter. */
+static void
+show_refusal (BasaltDesignerPage *self,
+              const GError       *error)
+{
+  g_autofree char *process = NULL;
+  g_autofree char *param = NULL;
+
+  show_message (self, error->message);
+  bsl_error_dup_subject (error, &process, &param);
+  if (process == NULL || bsl_graph_find_process (basalt_document_get_graph (self->document), process) == NULL)
+    return;
+  basalt_graph_canvas_select (self->canvas, process, FALSE);
+  if (param != NULL)
+    basalt_inspector_show_param_error (self->inspector, param, error->message);
 }
 
 gboolean
@@ -275,7 +352,52 @@ sim_run_pause (GtkWidget  *widget,
     }
 
   if (!basalt_designer_page_run (self, -1, &error))
+    show_refusal (self, error);
+}
+
+static void
+sim_run_steps (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+
+  /* A number still being typed counts. */
+  gtk_spin_button_update (self->steps_spin);
+  if (!basalt_designer_page_run (self, basalt_document_get_graph (self->document)->run_steps, &error))
     show_message (self, error->message);
+}
+
+static void
+sim_stop (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *param)
+{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+
+  basalt_simulation_stop (self->simulation);
+  update_actions (self);
+}
+
+static void
+on_steps_changed (GtkSpinButton      *spin,
+                  BasaltDesignerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->updating_steps || self->document == NULL)
+    return;
+  if (!basalt_document_set_run_steps (self->document, (gint64) gtk_spin_button_get_value (spin), &error))
+    show_message (self, error->message);
+}
+
+static void
+sync_steps_ui (BasaltDesignerPage *self)
+{
+  self->updating_steps = TRUE;
+  gtk_spin_button_set_value (self->steps_spin, (double) basalt_document_get_graph (self->document)->run_steps);
+  self->updating_steps = FALSE;
 }
 
 static void
@@ -288,7 +410,7 @@ sim_step (GtkWidget  *widget,
 
   if (!ensure_compiled (self, &error))
     {
-      show_message (self, error->message);
+      show_refusal (self, error);
       return;
     }
 
@@ -379,6 +501,34 @@ on_neurons_activate (GtkEntry           *entry,
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 }
 
+/* The least height of a plot, and of each neuron's row when a plot shows one row per neuron. */
+#define PLOT_MIN_HEIGHT 180
+#define PLOT_ROW_MIN_HEIGHT 70
+
+static void
+on_rows_toggled (GtkToggleButton *toggle,
+                 BasaltPlot      *plot)
+{
+  gboolean rows = gtk_toggle_button_get_active (toggle);
+
+  basalt_plot_set_rows (plot, rows);
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1,
+                               rows ? MAX (PLOT_MIN_HEIGHT, (int) basalt_plot_get_n_series (plot) * PLOT_ROW_MIN_HEIGHT)
+                                    : PLOT_MIN_HEIGHT);
+}
+
+/* Many neurons over each other are a tangle: this shows each in a row of its own. */
+static GtkWidget *
+rows_toggle_new (BasaltPlot *plot)
+{
+  GtkWidget *toggle = gtk_toggle_button_new_with_label ("Rows");
+
+  gtk_widget_add_css_class (toggle, "flat");
+  gtk_widget_set_tooltip_text (toggle, "One row per neuron, each with its own scale");
+  g_signal_connect_object (toggle, "toggled", G_CALLBACK (on_rows_toggled), plot, 0);
+  return toggle;
+}
+
 static void
 on_probe_added (BasaltSimulation   *simulation,
                 const char         *target,
@@ -419,6 +569,7 @@ on_probe_added (BasaltSimulation   *simulation,
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (header), label);
       gtk_box_append (GTK_BOX (header), entry);
+      gtk_box_append (GTK_BOX (header), rows_toggle_new (plot));
     }
 
   gtk_widget_add_css_class (remove, "flat");
@@ -430,7 +581,10 @@ on_probe_added (BasaltSimulation   *simulation,
   /* The header above names the probe (and says why it records nothing, if it cannot). */
   basalt_plot_set_show_title (plot, FALSE);
   g_object_bind_property (plot, "title", title, "label", G_BINDING_SYNC_CREATE);
-  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, raster ? 150 : 130);
+  /* Plots share the height below the canvas; with more than fit, the list scrolls. */
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, PLOT_MIN_HEIGHT);
+  gtk_widget_set_vexpand (GTK_WIDGET (plot), TRUE);
+  gtk_widget_set_vexpand (box, TRUE);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (plot));
 
@@ -460,8 +614,13 @@ sim_remove_probe (GtkWidget  *widget,
                   GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
 
-  basalt_simulation_remove_probe (self->simulation, g_variant_get_string (param, NULL));
+  /* The network's own probes are removed by an undoable edit; the plots follow it. */
+  if (bsl_graph_has_probe (basalt_document_get_graph (self->document), target))
+    basalt_document_remove_probe (self->document, target, NULL);
+  else
+    basalt_simulation_remove_probe (self->simulation, target);
 }
 
 static void
@@ -490,7 +649,9 @@ sim_clear_probes (GtkWidget  *widget,
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
 
+  basalt_document_clear_probes (self->document);
   basalt_simulation_clear_probes (self->simulation);
+  g_hash_table_remove_all (self->document_probes);
 }
 
 static void
@@ -499,12 +660,13 @@ graph_add_probe (GtkWidget  *widget,
                  GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *target = g_variant_get_string (param, NULL);
   g_autoptr(GError) error = NULL;
 
-  if (!basalt_simulation_add_probe (self->simulation, basalt_document_get_graph (self->document),
-                                    g_variant_get_string (param, NULL), &error))
+  /* A probe is part of the network: saved with it, undone with it; the plots follow. */
+  if (!bsl_graph_has_probe (basalt_document_get_graph (self->document), target) &&
+      !basalt_document_add_probe (self->document, target, &error))
     show_message (self, error->message);
-  update_probed_marks (self);
 }
 
 static void
@@ -970,6 +1132,7 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
 {
   const BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), name);
   g_autoptr(GMenu) probes = NULL;
+  g_autoptr(GMenu) parameters = NULL;
 
   if (process == NULL)
     return;
@@ -992,11 +1155,14 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
           g_menu_append_item (probes, item);
         }
     }
+  /* Any Var can be recorded, as Lava's Monitor probes any Var: the states that change as it runs
+   * first, the parameters (constant unless edited while running) in a submenu. */
+  parameters = g_menu_new ();
   for (guint i = 0; i < process->type->n_vars; i++)
     {
       const BslVarSpec *var = &process->type->vars[i];
 
-      if ((var->flags & BSL_VAR_STATE) && !(var->flags & BSL_VAR_HIDDEN))
+      if (!(var->flags & BSL_VAR_HIDDEN))
         {
           g_autofree char *target = g_strdup_printf ("%s.%s", name, var->name);
           g_autofree char *shown = menu_label_escape (var->name);
@@ -1004,9 +1170,11 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
           g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
           g_menu_item_set_action_and_target_value (item, "graph.add-probe", g_variant_new_string (target));
-          g_menu_append_item (probes, item);
+          g_menu_append_item ((var->flags & BSL_VAR_STATE) ? probes : parameters, item);
         }
     }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (parameters)) > 0)
+    g_menu_append_submenu (probes, "Record a _Parameter", G_MENU_MODEL (parameters));
 
   if (g_menu_model_get_n_items (G_MENU_MODEL (probes)) > 0)
     g_menu_append_section (menu, "Probe", G_MENU_MODEL (probes));
@@ -1248,6 +1416,7 @@ on_document_changed (BasaltDocument     *document,
   if (flags & BASALT_CHANGE_GRAPH)
     {
       basalt_simulation_clear_probes (self->simulation);
+      g_hash_table_remove_all (self->document_probes);
       basalt_graph_canvas_set_graph (self->canvas, graph);
       basalt_inspector_set_process (self->inspector, graph, NULL);
     }
@@ -1269,6 +1438,11 @@ on_document_changed (BasaltDocument     *document,
     push_param_to_run (self, process, var);
   else if ((flags & BASALT_CHANGE_PARAMS) && process != NULL)
     push_params_to_run (self, process);
+
+  if (flags & (BASALT_CHANGE_RUN | BASALT_CHANGE_GRAPH))
+    sync_steps_ui (self);
+  if (flags & (BASALT_CHANGE_PROBES | BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
+    follow_document_probes (self);
 
   if (basalt_inspector_get_process (self->inspector) != NULL &&
       bsl_graph_find_process (graph, basalt_inspector_get_process (self->inspector)) == NULL)
@@ -1376,6 +1550,8 @@ basalt_designer_page_constructed (GObject *object)
   g_signal_connect_object (self->document, "changed", G_CALLBACK (on_document_changed), self, 0);
   basalt_graph_canvas_set_graph (self->canvas, basalt_document_get_graph (self->document));
   sync_tag_ui (self);
+  sync_steps_ui (self);
+  follow_document_probes (self);
   update_actions (self);
 }
 
@@ -1394,6 +1570,7 @@ basalt_designer_page_dispose (GObject *object)
 
   g_clear_object (&self->simulation);
   g_clear_object (&self->document);
+  g_clear_pointer (&self->document_probes, g_hash_table_unref);
 
   G_OBJECT_CLASS (basalt_designer_page_parent_class)->dispose (object);
 }
@@ -1429,6 +1606,8 @@ static void
 install_sim_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "sim.run-pause", NULL, sim_run_pause);
+  gtk_widget_class_install_action (widget_class, "sim.run-steps", NULL, sim_run_steps);
+  gtk_widget_class_install_action (widget_class, "sim.stop", NULL, sim_stop);
   gtk_widget_class_install_action (widget_class, "sim.step", NULL, sim_step);
   gtk_widget_class_install_action (widget_class, "sim.reset", NULL, sim_reset);
   gtk_widget_class_install_property_action (widget_class, "sim.tag", "tag");
@@ -1472,12 +1651,14 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, rate_label);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, tag_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, run_button);
+  gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, steps_spin);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, palette);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, canvas);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_box);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_placeholder);
   gtk_widget_class_bind_template_callback (widget_class, on_tag_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_steps_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
@@ -1502,6 +1683,7 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->simulation = basalt_simulation_new ();
+  self->document_probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (self->simulation, "probe-added", G_CALLBACK (on_probe_added), self);
   g_signal_connect (self->simulation, "probe-removed", G_CALLBACK (on_probe_removed), self);
   g_signal_connect (self->simulation, "probes-cleared", G_CALLBACK (on_probes_cleared), self);

@@ -19,17 +19,19 @@ typedef enum
   OP_GROUPS,       /* the "groups" array (sub-networks drawn as one node) */
   OP_MODEL,        /* a process's own tag */
   OP_REPLACE,      /* a whole process (an Equations process whose schema changed) */
+  OP_RUN_STEPS,    /* the steps a run of set length makes (run.steps) */
+  OP_PROBE,        /* a probe appears (forward) or disappears */
 } OpKind;
 
 typedef struct
 {
   OpKind       kind;
-  gboolean     forward_adds;     /* PRESENCE, CONNECTION: TRUE when redo adds */
+  gboolean     forward_adds;     /* PRESENCE, CONNECTION, PROBE: TRUE when redo adds */
   BslProcess  *snapshot;         /* PRESENCE; REPLACE: before */
   BslProcess  *snapshot_after;   /* REPLACE */
-  int          position;         /* PRESENCE */
+  int          position;         /* PRESENCE, PROBE */
   GPtrArray   *connections;      /* PRESENCE: BslConnection* touching the process */
-  char        *process;          /* MOVE, PARAM, SHAPE; RENAME: old name */
+  char        *process;          /* MOVE, PARAM, SHAPE; RENAME: old name; PROBE: target */
   char        *other;            /* RENAME: new name; PARAM: var */
   BslConnection connection;      /* CONNECTION */
   gboolean     had_position[2];  /* MOVE: before, after */
@@ -39,6 +41,7 @@ typedef struct
   gsize        dims[2][BSL_MAX_DIMS];
   BslTag       tag[2];           /* RUN_TAG, MODEL */
   JsonNode    *groups[2];        /* GROUPS: before, after (NULL = none) */
+  gint64       steps[2];         /* RUN_STEPS */
 } Op;
 
 typedef struct
@@ -59,6 +62,7 @@ struct _BasaltDocument
   guint64     next_serial;
   guint64     saved_serial;      /* serial of the command on top when last saved/loaded */
   gboolean    dirty;
+  guint64     change_count;      /* one per "changed" */
 };
 
 /* json_node_copy() shares arrays and objects; edits need a copy of their own. */
@@ -72,6 +76,14 @@ void      _basalt_document_op_apply   (BasaltDocument *self,
 void      _basalt_document_push_op    (BasaltDocument *self,
                                        const char     *label,
                                        Op             *op);
+/* Records an edit made of several operations (Op*, taken), already applied; none: no edit. */
+void      _basalt_document_push_ops   (BasaltDocument *self,
+                                       const char     *label,
+                                       GPtrArray      *ops);
+/* Removes the probes of a process now, adding to ops how to bring them back. */
+void      _basalt_document_take_probes_of (BasaltDocument *self,
+                                       GPtrArray      *ops,
+                                       const char     *process);
 /* Refuses (naming it) a process that the network does not have. */
 gboolean  _basalt_document_check_names (BasaltDocument     *self,
                                         const char *const  *names,

@@ -10,6 +10,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-probes.h"
 #include "bsl-network-file.h"
 
 #include "basalt-document-private.h"
@@ -214,6 +215,18 @@ _basalt_document_op_apply (BasaltDocument *self,
       }
       break;
 
+    case OP_RUN_STEPS:
+      self->graph->run_steps = op->steps[side];
+      break;
+
+    case OP_PROBE:
+      if (op->forward_adds == forward)
+        g_ptr_array_insert (self->graph->probes, MIN (op->position, (int) self->graph->probes->len),
+                            g_strdup (op->process));
+      else
+        bsl_graph_remove_probe (self->graph, op->process);
+      break;
+
     case OP_GROUPS:
       g_clear_pointer (&self->graph->groups, json_node_unref);
       if (op->groups[side] != NULL)
@@ -256,6 +269,7 @@ emit_changed (BasaltDocument *self,
               const char     *process,
               const char     *var)
 {
+  self->change_count++;
   g_signal_emit (self, signals[CHANGED], 0, flags, process, var);
 }
 
@@ -288,6 +302,12 @@ command_flags (const Command  *command,
             }
           else if (g_strcmp0 (*process, op->process) != 0)
             *process = NULL;
+          break;
+        case OP_RUN_STEPS:
+          flags |= BASALT_CHANGE_RUN;
+          break;
+        case OP_PROBE:
+          flags |= BASALT_CHANGE_PROBES;
           break;
         case OP_PRESENCE:
         case OP_CONNECTION:
@@ -344,6 +364,18 @@ _basalt_document_push_op (BasaltDocument *self,
   Command *command = command_new (label);
 
   g_ptr_array_add (command->ops, op);
+  push_command (self, command);
+}
+
+void
+_basalt_document_push_ops (BasaltDocument *self,
+                           const char     *label,
+                           GPtrArray      *ops)
+{
+  Command *command = command_new (label);
+
+  for (guint i = 0; i < ops->len; i++)
+    g_ptr_array_add (command->ops, g_ptr_array_index (ops, i));
   push_command (self, command);
 }
 
@@ -534,7 +566,11 @@ basalt_document_remove_processes (BasaltDocument     *self,
   label = n == 1 ? g_strdup_printf ("Delete %s", names[0]) : g_strdup_printf ("Delete %u processes", n);
   command = command_new (label);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (command->ops, take_process (self, names[i]));
+    {
+      /* Undo brings the process back first, then its probes. */
+      _basalt_document_take_probes_of (self, command->ops, names[i]);
+      g_ptr_array_add (command->ops, take_process (self, names[i]));
+    }
   add_op (command, _basalt_document_fix_groups (self, NULL, NULL));
   push_command (self, command);
   return TRUE;
@@ -1114,6 +1150,43 @@ basalt_document_load (BasaltDocument  *self,
 
   replace_graph (self, graph, file);
   return TRUE;
+}
+
+gboolean
+basalt_document_recover (BasaltDocument  *self,
+                         GFile           *copy,
+                         GFile           *original,
+                         GError         **error)
+{
+  g_autofree char *path = NULL;
+  BslGraph *graph = NULL;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (copy), FALSE);
+
+  path = g_file_get_path (copy);
+  if (path == NULL || (graph = bsl_graph_load_file (path, error)) == NULL)
+    {
+      if (path == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "the copy is not a local file");
+      return FALSE;
+    }
+
+  replace_graph (self, graph, original);
+  /* Not what the original file holds: closing asks first. */
+  self->saved_serial = G_MAXUINT64;
+  update_state (self);
+  return TRUE;
+}
+
+guint64
+basalt_document_get_serial (BasaltDocument *self)
+{
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), 0);
+
+  /* Every edit, undo and redo makes a new one: the top of the undo stack alone would repeat
+   * after undo then a new edit. */
+  return self->change_count;
 }
 
 gboolean

@@ -15,6 +15,8 @@ typedef enum
   BASALT_CHANGE_LAYOUT    = 1 << 1,   /* node positions only */
   BASALT_CHANGE_PARAMS    = 1 << 2,   /* a parameter value */
   BASALT_CHANGE_GRAPH     = 1 << 3,   /* a different graph object (new or loaded file) */
+  BASALT_CHANGE_RUN       = 1 << 4,   /* how a run is made: its number of steps */
+  BASALT_CHANGE_PROBES    = 1 << 5,   /* what a run records */
 } BasaltChangeFlags;
 
 #define BASALT_TYPE_DOCUMENT (basalt_document_get_type ())
@@ -42,6 +44,14 @@ void            basalt_document_take_imported     (BasaltDocument     *self,
 gboolean        basalt_document_load              (BasaltDocument     *self,
                                                    GFile              *file,
                                                    GError            **error);
+/* A copy saved automatically (autosave), loaded as unsaved changes to original (NULL: a network
+ * that never had a file). On failure nothing changes. */
+gboolean        basalt_document_recover           (BasaltDocument     *self,
+                                                   GFile              *copy,
+                                                   GFile              *original,
+                                                   GError            **error);
+/* Counts edits, undo and redo: changes when the network does (autosave compares it). */
+guint64         basalt_document_get_serial        (BasaltDocument     *self);
 /* file NULL saves to the current file. Written to a temporary file, then renamed. */
 gboolean        basalt_document_save              (BasaltDocument     *self,
                                                    GFile              *file,
@@ -126,6 +136,19 @@ gboolean        basalt_document_set_model         (BasaltDocument     *self,
                                                    GError            **error);
 void            basalt_document_set_run_tag       (BasaltDocument     *self,
                                                    BslTag              tag);
+/* run.steps: what "Run Steps" runs and exports default to; from 1 up. */
+gboolean        basalt_document_set_run_steps     (BasaltDocument     *self,
+                                                   gint64              steps,
+                                                   GError            **error);
+/* Probes ("proc.var"): what a run records, saved with the network. Removing a process removes
+ * its probes in the same undo step. add refuses what bsl_graph_add_probe() refuses. */
+gboolean        basalt_document_add_probe         (BasaltDocument     *self,
+                                                   const char         *target,
+                                                   GError            **error);
+gboolean        basalt_document_remove_probe      (BasaltDocument     *self,
+                                                   const char         *target,
+                                                   GError            **error);
+void            basalt_document_clear_probes      (BasaltDocument     *self);
 
 /* Groups: sub-networks the canvas draws as one node (collapsed) or as a frame (open). */
 char           *basalt_document_group             (BasaltDocument     *self,

@@ -40,6 +40,7 @@ struct _BasaltSimulation
   BslRunner  *runner;
   GPtrArray  *probes;     /* ProbeView* */
   double      speed;
+  gboolean    ended;      /* stopped: the runner is kept for its data, but never continues */
 
   /* As last notified */
   BasaltSimulationState state;
@@ -90,7 +91,7 @@ probe_view_free (gpointer data)
 static BasaltSimulationState
 runner_state (BasaltSimulation *self)
 {
-  if (self->runner == NULL)
+  if (self->runner == NULL || self->ended)
     return BASALT_SIMULATION_STOPPED;
   if (bsl_runner_get_state (self->runner) == BSL_RUNNER_RUNNING)
     return BASALT_SIMULATION_RUNNING;
@@ -229,6 +230,7 @@ basalt_simulation_invalidate (BasaltSimulation *self)
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
   g_clear_pointer (&self->runner, bsl_runner_free);
+  self->ended = FALSE;
   for (guint i = 0; i < self->probes->len; i++)
     ((ProbeView *) g_ptr_array_index (self->probes, i))->probe = NULL;
   update_status (self);
@@ -276,9 +278,23 @@ basalt_simulation_start (BasaltSimulation *self,
 {
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
-  if (self->runner != NULL)
+  if (self->runner != NULL && !self->ended)
     bsl_runner_start (self->runner, n_steps, self->speed);
   update_status (self);
+}
+
+void
+basalt_simulation_stop (BasaltSimulation *self)
+{
+  g_return_if_fail (BASALT_IS_SIMULATION (self));
+
+  if (self->runner == NULL || self->ended)
+    return;
+  bsl_runner_pause (self->runner);
+  bsl_runner_wait_idle (self->runner);
+  self->ended = TRUE;
+  /* The plots get every step made before the stop. */
+  basalt_simulation_sync (self);
 }
 
 void
@@ -296,7 +312,7 @@ basalt_simulation_step (BasaltSimulation *self)
 {
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
-  if (self->runner != NULL)
+  if (self->runner != NULL && !self->ended)
     bsl_runner_step (self->runner);
   update_status (self);
 }

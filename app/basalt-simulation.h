@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  BASALT_SIMULATION_STOPPED,   /* nothing compiled, or the network changed since */
+  BASALT_SIMULATION_STOPPED,   /* nothing compiled, the network changed since, or stopped */
   BASALT_SIMULATION_RUNNING,
   BASALT_SIMULATION_PAUSED,
 } BasaltSimulationState;
@@ -45,6 +45,9 @@ void                   basalt_simulation_invalidate     (BasaltSimulation  *self
 void                   basalt_simulation_start          (BasaltSimulation  *self,
                                                          gint64             n_steps);
 void                   basalt_simulation_pause          (BasaltSimulation  *self);
+/* Ends the run where it is: its data stays (plots, CSV export), but it cannot continue; the
+ * next run compiles the network again. */
+void                   basalt_simulation_stop           (BasaltSimulation  *self);
 void                   basalt_simulation_step           (BasaltSimulation  *self);
 void                   basalt_simulation_reset          (BasaltSimulation  *self);
 /* Blocks until a run of n_steps has finished (tests, scripts). */

@@ -23,6 +23,7 @@ struct _BasaltWindow
   BasaltDesignerPage   *designer_page;
 
   BasaltDocument       *document;
+  BasaltAutosave       *autosave;
   GSettings            *settings;        /* NULL when the schema is not installed */
   char                 *message;
   BslExportFormat       export_format;   /* of the Export dialog being shown */

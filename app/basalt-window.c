@@ -106,6 +106,18 @@ on_dirty_changed (BasaltDocument *document,
   update_title (self);
 }
 
+/* Each run is a moment worth an automatic copy: a crash is likeliest while one goes on. */
+static void
+on_run_state (BasaltWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (basalt_simulation_get_state (basalt_designer_page_get_simulation (self->designer_page)) ==
+      BASALT_SIMULATION_RUNNING &&
+      !basalt_autosave_save_now (self->autosave, &error))
+    g_warning ("automatic copy of the network not written: %s", error->message);
+}
+
 /* Recent files */
 
 static void
@@ -265,6 +277,7 @@ basalt_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BASALT_TYPE_WINDOW);
   self->designer_page = NULL;
 
+  g_clear_object (&self->autosave);
   g_clear_object (&self->document);
   g_clear_object (&self->settings);
 
@@ -340,6 +353,7 @@ basalt_window_init (BasaltWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->document = basalt_document_new ();
+  self->autosave = basalt_autosave_new (self->document);
   self->settings = settings_if_installed ();
 
   g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
@@ -352,6 +366,9 @@ basalt_window_init (BasaltWindow *self)
   self->designer_page = BASALT_DESIGNER_PAGE (designer);
   gtk_stack_add_titled (self->stack, designer, "designer", "Designer");
   gtk_stack_add_titled (self->stack, basalt_tuner_page_new (self->document), "tuner", "Tuner");
+
+  g_signal_connect_object (basalt_designer_page_get_simulation (self->designer_page), "notify::state",
+                           G_CALLBACK (on_run_state), self, G_CONNECT_SWAPPED);
 
   _basalt_window_rebuild_recent_menu (self);
   update_title (self);
@@ -418,4 +435,12 @@ basalt_window_get_stack (BasaltWindow *self)
   g_return_val_if_fail (BASALT_IS_WINDOW (self), NULL);
 
   return self->stack;
+}
+
+BasaltAutosave *
+basalt_window_get_autosave (BasaltWindow *self)
+{
+  g_return_val_if_fail (BASALT_IS_WINDOW (self), NULL);
+
+  return self->autosave;
 }

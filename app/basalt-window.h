@@ -5,6 +5,7 @@
 
 #include "interop/bsl-interop.h"
 
+#include "basalt-autosave.h"
 #include "basalt-designer-page.h"
 #include "basalt-document.h"
 
@@ -23,6 +24,8 @@ BasaltGraphCanvas *basalt_window_get_canvas      (BasaltWindow   *self);
 BasaltInspector   *basalt_window_get_inspector   (BasaltWindow   *self);
 BasaltPalette     *basalt_window_get_palette     (BasaltWindow   *self);
 GtkStack          *basalt_window_get_stack       (BasaltWindow   *self);
+/* The automatic copy of the window's network (crash safety). */
+BasaltAutosave    *basalt_window_get_autosave    (BasaltWindow   *self);
 
 /* Opens a network in this window. On failure nothing changes and error says why. */
 gboolean           basalt_window_open_file       (BasaltWindow   *self,

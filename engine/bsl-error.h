@@ -25,5 +25,10 @@ typedef enum
 
 GQuark   bsl_error_quark        (void);
 gboolean bsl_error_is_bad_input (const GError *error);
+/* The process and parameter a refusal names ("process 'lif' (LIF): parameter 'vth' = ..."), as
+ * every message about a process's value is written; NULL for what the message does not name. */
+void     bsl_error_dup_subject  (const GError  *error,
+                                 char         **process,
+                                 char         **param);
 
 G_END_DECLS

@@ -118,9 +118,9 @@ bsl_graph_dup_recorded (const BslGraph *graph)
 }
 
 /* A probe "proc.member" of the named process. */
-static gboolean
-probes_process (const char *target,
-                const char *process)
+gboolean
+bsl_probe_target_is_of (const char *target,
+                        const char *process)
 {
   const char *dot = strrchr (target, '.');
   gsize len = strlen (process);
@@ -133,7 +133,7 @@ _bsl_graph_drop_probes_of (BslGraph   *graph,
                            const char *process)
 {
   for (guint i = graph->probes->len; i > 0; i--)
-    if (probes_process (g_ptr_array_index (graph->probes, i - 1), process))
+    if (bsl_probe_target_is_of (g_ptr_array_index (graph->probes, i - 1), process))
       g_ptr_array_remove_index (graph->probes, i - 1);
 }
 
@@ -145,7 +145,7 @@ _bsl_graph_rename_probes_of (BslGraph   *graph,
   for (guint i = 0; i < graph->probes->len; i++)
     {
       char **slot = (char **) &g_ptr_array_index (graph->probes, i);
-      if (probes_process (*slot, old_name))
+      if (bsl_probe_target_is_of (*slot, old_name))
         {
           char *renamed = g_strconcat (new_name, strrchr (*slot, '.'), NULL);
           g_free (*slot);

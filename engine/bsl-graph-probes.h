@@ -20,6 +20,9 @@ gboolean  bsl_graph_remove_probe       (BslGraph       *graph,
                                         const char     *target);
 gboolean  bsl_graph_has_probe          (const BslGraph *graph,
                                         const char     *target);
+/* TRUE when target ("proc.var") is a probe of the process named process. */
+gboolean  bsl_probe_target_is_of       (const char     *target,
+                                        const char     *process);
 /* What a run records when it is given no probes: every Monitor's "data", then the network's
  * probes; when there are neither, the spikes ("s_out") of every neuron population. */
 GStrv     bsl_graph_dup_recorded       (const BslGraph *graph);

@@ -955,23 +955,6 @@ simulation_paused (gpointer data)
   return basalt_simulation_get_state (data) == BASALT_SIMULATION_PAUSED;
 }
 
-static GtkWidget *
-find_actionable (GtkWidget  *widget,
-                 const char *action_name)
-{
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_actionable (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static gboolean
 run_button_pauses (gpointer data)
 {
@@ -1032,7 +1015,7 @@ test_run_keys (Fixture       *f,
 
   simulation = basalt_window_get_simulation (f->window);
   canvas = GTK_WIDGET (f->canvas);
-  run_button = find_actionable (GTK_WIDGET (basalt_window_get_designer_page (f->window)), "sim.run-pause");
+  run_button = gui_find_actionable (GTK_WIDGET (basalt_window_get_designer_page (f->window)), "sim.run-pause");
   g_assert_nonnull (run_button);
 
   g_assert_true (basalt_window_open_file (f->window, file, &error));

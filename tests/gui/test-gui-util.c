@@ -150,3 +150,42 @@ gui_pointer_to (GtkWidget *widget,
   text_y = g_strdup_printf ("%d", (int) (point.y + surface_y));
   return gui_xdotool ("mousemove", "--sync", "--window", window_id, text_x, text_y, NULL);
 }
+
+GtkWidget *
+gui_find_widget (GtkWidget     *widget,
+                 GuiWidgetTest  matches,
+                 gconstpointer  data)
+{
+  if (matches (widget, data))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gui_find_widget (child, matches, data);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_action (GtkWidget     *widget,
+            gconstpointer  action_name)
+{
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0;
+}
+
+GtkWidget *
+gui_find_actionable (GtkWidget  *widget,
+                     const char *action_name)
+{
+  return gui_find_widget (widget, has_action, action_name);
+}
+
+gboolean
+gui_click (GtkWidget *widget)
+{
+  return gui_pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0) &&
+         gui_xdotool ("click", "1", NULL);
+}

@@ -49,4 +49,15 @@ gboolean  gui_pointer_to       (GtkWidget  *widget,
                                 double      x,
                                 double      y);
 
+typedef gboolean (*GuiWidgetTest) (GtkWidget *widget, gconstpointer data);
+/* The first widget at or under widget (depth first) that matches, or NULL. */
+GtkWidget *gui_find_widget     (GtkWidget     *widget,
+                                GuiWidgetTest  matches,
+                                gconstpointer  data);
+/* The first widget at or under widget whose action is action_name, or NULL. */
+GtkWidget *gui_find_actionable (GtkWidget  *widget,
+                                const char *action_name);
+/* Moves the X pointer to the middle of a mapped widget and clicks the first button. */
+gboolean  gui_click            (GtkWidget  *widget);
+
 G_END_DECLS
