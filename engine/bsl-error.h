@@ -20,6 +20,7 @@ typedef enum
   BSL_ERROR_NAME,            /* invalid or duplicate process name, unknown process */
   BSL_ERROR_CONNECTION,      /* wrong port direction, cycle without delay, ... */
   BSL_ERROR_UNSUPPORTED,     /* no model for the requested tag, unsupported feature */
+  BSL_ERROR_NEEDS_FLATTENING, /* a NIR convolution or pooling, imported only as dense weights */
 } BslError;
 
 GQuark   bsl_error_quark        (void);
