@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "bsl-error.h"
 #include "bsl-graph-probes.h"
 
 #include "basalt-designer-page.h"
@@ -302,6 +303,24 @@ ensure_compiled (BasaltDesignerPage  *self,
                                     current_tag (self), error);
 }
 
+/* A run refused for a process's value: the message says why, and the process is selected on the
+ * canvas and shown in the inspector with the reason under the parameter. */
+static void
+show_refusal (BasaltDesignerPage *self,
+              const GError       *error)
+{
+  g_autofree char *process = NULL;
+  g_autofree char *param = NULL;
+
+  show_message (self, error->message);
+  bsl_error_dup_subject (error, &process, &param);
+  if (process == NULL || bsl_graph_find_process (basalt_document_get_graph (self->document), process) == NULL)
+    return;
+  basalt_graph_canvas_select (self->canvas, process, FALSE);
+  if (param != NULL)
+    basalt_inspector_show_param_error (self->inspector, param, error->message);
+}
+
 gboolean
 basalt_designer_page_run (BasaltDesignerPage  *self,
                           gint64               n_steps,
@@ -334,7 +353,7 @@ sim_run_pause (GtkWidget  *widget,
     }
 
   if (!basalt_designer_page_run (self, -1, &error))
-    show_message (self, error->message);
+    show_refusal (self, error);
 }
 
 static void
@@ -392,7 +411,7 @@ sim_step (GtkWidget  *widget,
 
   if (!ensure_compiled (self, &error))
     {
-      show_message (self, error->message);
+      show_refusal (self, error);
       return;
     }
 
@@ -483,6 +502,34 @@ on_neurons_activate (GtkEntry           *entry,
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 }
 
+/* The least height of a plot, and of each neuron's row when a plot shows one row per neuron. */
+#define PLOT_MIN_HEIGHT 180
+#define PLOT_ROW_MIN_HEIGHT 70
+
+static void
+on_rows_toggled (GtkToggleButton *toggle,
+                 BasaltPlot      *plot)
+{
+  gboolean rows = gtk_toggle_button_get_active (toggle);
+
+  basalt_plot_set_rows (plot, rows);
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1,
+                               rows ? MAX (PLOT_MIN_HEIGHT, (int) basalt_plot_get_n_series (plot) * PLOT_ROW_MIN_HEIGHT)
+                                    : PLOT_MIN_HEIGHT);
+}
+
+/* Many neurons over each other are a tangle: this shows each in a row of its own. */
+static GtkWidget *
+rows_toggle_new (BasaltPlot *plot)
+{
+  GtkWidget *toggle = gtk_toggle_button_new_with_label ("Rows");
+
+  gtk_widget_add_css_class (toggle, "flat");
+  gtk_widget_set_tooltip_text (toggle, "One row per neuron, each with its own scale");
+  g_signal_connect_object (toggle, "toggled", G_CALLBACK (on_rows_toggled), plot, 0);
+  return toggle;
+}
+
 static void
 on_probe_added (BasaltSimulation   *simulation,
                 const char         *target,
@@ -523,6 +570,7 @@ on_probe_added (BasaltSimulation   *simulation,
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (header), label);
       gtk_box_append (GTK_BOX (header), entry);
+      gtk_box_append (GTK_BOX (header), rows_toggle_new (plot));
     }
 
   gtk_widget_add_css_class (remove, "flat");
@@ -534,7 +582,10 @@ on_probe_added (BasaltSimulation   *simulation,
   /* The header above names the probe (and says why it records nothing, if it cannot). */
   basalt_plot_set_show_title (plot, FALSE);
   g_object_bind_property (plot, "title", title, "label", G_BINDING_SYNC_CREATE);
-  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, raster ? 150 : 130);
+  /* Plots share the height below the canvas; with more than fit, the list scrolls. */
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1, PLOT_MIN_HEIGHT);
+  gtk_widget_set_vexpand (GTK_WIDGET (plot), TRUE);
+  gtk_widget_set_vexpand (box, TRUE);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (plot));
 
@@ -1082,6 +1133,7 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
 {
   const BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), name);
   g_autoptr(GMenu) probes = NULL;
+  g_autoptr(GMenu) parameters = NULL;
 
   if (process == NULL)
     return;
@@ -1104,11 +1156,14 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
           g_menu_append_item (probes, item);
         }
     }
+  /* Any Var can be recorded, as Lava's Monitor probes any Var: the states that change as it runs
+   * first, the parameters (constant unless edited while running) in a submenu. */
+  parameters = g_menu_new ();
   for (guint i = 0; i < process->type->n_vars; i++)
     {
       const BslVarSpec *var = &process->type->vars[i];
 
-      if ((var->flags & BSL_VAR_STATE) && !(var->flags & BSL_VAR_HIDDEN))
+      if (!(var->flags & BSL_VAR_HIDDEN))
         {
           g_autofree char *target = g_strdup_printf ("%s.%s", name, var->name);
           g_autofree char *shown = menu_label_escape (var->name);
@@ -1116,9 +1171,11 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
           g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
 
           g_menu_item_set_action_and_target_value (item, "graph.add-probe", g_variant_new_string (target));
-          g_menu_append_item (probes, item);
+          g_menu_append_item ((var->flags & BSL_VAR_STATE) ? probes : parameters, item);
         }
     }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (parameters)) > 0)
+    g_menu_append_submenu (probes, "Record a _Parameter", G_MENU_MODEL (parameters));
 
   if (g_menu_model_get_n_items (G_MENU_MODEL (probes)) > 0)
     g_menu_append_section (menu, "Probe", G_MENU_MODEL (probes));

@@ -167,8 +167,12 @@ write_failed (BslAtomicFile  *file,
               int             saved_errno,
               GError        **error)
 {
-  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: writing failed: %s%s", file->path,
-               g_strerror (saved_errno),
+  /* No room is something the user can act on (free space, another folder, a higher limit):
+   * reported like bad input, unlike an I/O error of the device. */
+  gboolean no_space = saved_errno == ENOSPC || saved_errno == EFBIG || saved_errno == EDQUOT;
+
+  g_set_error (error, BSL_ERROR, no_space ? BSL_ERROR_NO_SPACE : BSL_ERROR_FAILED,
+               "%s: writing failed: %s%s", file->path, g_strerror (saved_errno),
                saved_errno == EFBIG ? " (the file-size limit, ulimit -f, was reached)" : "");
   atomic_file_free (file, TRUE);
   return FALSE;

@@ -16,8 +16,9 @@ typedef struct _BslAtomicFile BslAtomicFile;
 BslAtomicFile *bsl_atomic_file_new      (const char     *path,
                                          GError        **error);
 FILE          *bsl_atomic_file_stream   (BslAtomicFile  *file);
-/* Flushes, syncs to disk, renames over the destination and frees @file. A full disk or the
- * file-size limit (EFBIG) fails with BSL_ERROR_FAILED naming the destination. */
+/* Flushes, syncs to disk, renames over the destination and frees @file. A full disk, the quota
+ * or the file-size limit (EFBIG) fails with BSL_ERROR_NO_SPACE naming the destination, any other
+ * write error with BSL_ERROR_FAILED; the temporary file is removed either way. */
 gboolean       bsl_atomic_file_commit   (BslAtomicFile  *file,
                                          GError        **error);
 /* Removes the temporary file and frees @file. */

@@ -11,6 +11,7 @@
 #include "bsl-limits.h"
 #include "bsl-kernel-common.h"
 #include "bsl-network-file.h"
+#include "bsl-packed-arrays.h"
 
 typedef struct
 {
@@ -210,49 +211,101 @@ load_csv_matrix (const char *path, GError **error)
   return array;
 }
 
+/* A list of an initializer object: a JSON array, or a list read straight into doubles. */
+typedef struct
+{
+  JsonArray      *json;
+  BslPackedArray *packed;
+} NumberList;
+
+static gboolean
+number_list_get (JsonObject            *object,
+                 const char            *key,
+                 const BslPackedArrays *packed,
+                 NumberList            *list)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  list->packed = bsl_packed_arrays_lookup (packed, node);
+  list->json = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return list->packed != NULL || list->json != NULL;
+}
+
+static gsize
+number_list_length (const NumberList *list)
+{
+  return list->packed != NULL ? list->packed->n : json_array_get_length (list->json);
+}
+
+/* Element k as a double; FALSE when it is not a number, or when @integer and it was not
+ * written as an integer. */
+static gboolean
+number_list_element (const NumberList *list,
+                     gsize             k,
+                     gboolean          integer,
+                     double           *value)
+{
+  JsonNode *node;
+  GType type;
+
+  if (list->packed != NULL)
+    {
+      *value = list->packed->values[k];
+      return !integer || k < list->packed->first_fraction;
+    }
+  node = json_array_get_element (list->json, k);
+  type = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+  if (type == G_TYPE_INT64)
+    *value = (double) json_node_get_int (node);
+  else if (type == G_TYPE_DOUBLE && !integer)
+    *value = json_node_get_double (node);
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /* "sparse": the non-zero elements of a matrix, "index" (row-major positions) and "value". */
 static gboolean
-fill_sparse (JsonObject *object, BslArray *array, GError **error)
+fill_sparse (JsonObject            *object,
+             const BslPackedArrays *packed,
+             BslArray              *array,
+             GError               **error)
 {
-  JsonNode *index_node = json_object_get_member (object, "index");
-  JsonNode *value_node = json_object_get_member (object, "value");
-  JsonArray *index, *value;
+  NumberList index, value;
 
-  if (index_node == NULL || value_node == NULL || !JSON_NODE_HOLDS_ARRAY (index_node)
-      || !JSON_NODE_HOLDS_ARRAY (value_node))
+  if (!number_list_get (object, "index", packed, &index) ||
+      !number_list_get (object, "value", packed, &value))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "the sparse initializer needs the lists "
                    "\"index\" (positions in row-major order) and \"value\"");
       return FALSE;
     }
-  index = json_node_get_array (index_node);
-  value = json_node_get_array (value_node);
-  if (json_array_get_length (index) != json_array_get_length (value))
+  if (number_list_length (&index) != number_list_length (&value))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "the sparse initializer has %u positions "
-                   "but %u values", json_array_get_length (index), json_array_get_length (value));
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "the sparse initializer has %" G_GSIZE_FORMAT
+                   " positions but %" G_GSIZE_FORMAT " values", number_list_length (&index),
+                   number_list_length (&value));
       return FALSE;
     }
-  for (guint k = 0; k < json_array_get_length (index); k++)
+  for (gsize k = 0; k < number_list_length (&index); k++)
     {
-      JsonNode *i = json_array_get_element (index, k), *v = json_array_get_element (value, k);
-      double position = JSON_NODE_HOLDS_VALUE (i) && json_node_get_value_type (i) == G_TYPE_INT64
-                        ? (double) json_node_get_int (i) : -1;
-      GType type = JSON_NODE_HOLDS_VALUE (v) ? json_node_get_value_type (v) : G_TYPE_INVALID;
+      double position, x;
 
-      if (position < 0 || position >= (double) array->n)
+      if (!number_list_element (&index, k, TRUE, &position) || position < 0 ||
+          position >= (double) array->n)
         {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "sparse initializer: index[%u] must be "
-                       "a whole number from 0 to %" G_GSIZE_FORMAT, k, array->n - 1);
+          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "sparse initializer: index[%"
+                       G_GSIZE_FORMAT "] must be a whole number from 0 to %" G_GSIZE_FORMAT, k,
+                       array->n - 1);
           return FALSE;
         }
-      if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
+      if (!number_list_element (&value, k, FALSE, &x))
         {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "sparse initializer: value[%u] must be "
-                       "a number", k);
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "sparse initializer: value[%"
+                       G_GSIZE_FORMAT "] must be a number", k);
           return FALSE;
         }
-      array->data[(gsize) position] = json_node_get_double (v);
+      array->data[(gsize) position] = x;
     }
   return TRUE;
 }
@@ -263,6 +316,17 @@ bsl_initializer_expand (JsonNode     *init,
                         const gsize  *dims,
                         const char   *base_dir,
                         GError      **error)
+{
+  return _bsl_initializer_expand_packed (init, ndim, dims, base_dir, NULL, error);
+}
+
+BslArray *
+_bsl_initializer_expand_packed (JsonNode              *init,
+                                guint                  ndim,
+                                const gsize           *dims,
+                                const char            *base_dir,
+                                const BslPackedArrays *packed,
+                                GError               **error)
 {
   JsonObject *object;
   const char *kind;
@@ -364,7 +428,7 @@ bsl_initializer_expand (JsonNode     *init,
     }
   else if (g_str_equal (kind, "sparse"))
     {
-      if (!fill_sparse (object, array, error))
+      if (!fill_sparse (object, packed, array, error))
         return NULL;
     }
   else if (g_str_equal (kind, "one_to_one"))

@@ -15,6 +15,7 @@
 #include "bsl-learning-rule.h"
 #include "bsl-limits.h"
 #include "bsl-network-file.h"
+#include "bsl-packed-arrays.h"
 #include "equations/bsl-equations.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
@@ -166,12 +167,18 @@ equations_value_from_json (JsonNode          *node,
 }
 
 static BslArray *
-array_from_json (JsonNode        *node,
-                 const BslProcess *process,
-                 const BslVarSpec *spec,
-                 const char       *base_dir,
-                 GError          **error)
+array_from_json (JsonNode              *node,
+                 const BslProcess      *process,
+                 const BslVarSpec      *spec,
+                 const char            *base_dir,
+                 const BslPackedArrays *packed,
+                 GError               **error)
 {
+  BslPackedArray *list = bsl_packed_arrays_lookup (packed, node);
+  BslArray *taken = list != NULL ? bsl_packed_array_take (list) : NULL;
+
+  if (taken != NULL)
+    return taken;
   if (node_is_number (node))
     return bsl_array_new_scalar (node_number (node));
   if (JSON_NODE_HOLDS_ARRAY (node))
@@ -208,8 +215,10 @@ array_from_json (JsonNode        *node,
         }
       else
         bsl_var_spec_shape (spec, process->ndim, process->dims, &ndim, dims);
-      array = bsl_initializer_expand (node, ndim, dims, base_dir, error);
-      if (array != NULL)
+      array = _bsl_initializer_expand_packed (node, ndim, dims, base_dir, packed, error);
+      /* Kept to be written back as it was, unless it holds large lists: their numbers are not in
+       * the tree, and the expanded values are written instead. */
+      if (array != NULL && !bsl_packed_arrays_in_object (packed, json_node_get_object (node)))
         array->init = json_node_copy (node);
       return array;
     }
@@ -295,12 +304,13 @@ read_learning_rule (BslProcess *process, JsonNode *node, GError **error)
 }
 
 static gboolean
-read_process (BslGraph    *graph,
-              JsonNode    *node,
-              guint        index,
-              const char  *base_dir,
-              guint64     *graph_bytes,
-              GError     **error)
+read_process (BslGraph              *graph,
+              JsonNode              *node,
+              guint                  index,
+              const char            *base_dir,
+              const BslPackedArrays *packed,
+              guint64               *graph_bytes,
+              GError               **error)
 {
   JsonObject *object;
   const char *name, *type_name;
@@ -439,11 +449,13 @@ read_process (BslGraph    *graph,
               g_string_free (known, TRUE);
               return FALSE;
             }
-          value = equations_value_from_json (json_object_get_member (params, param), process,
-                                             spec, &local_error);
+          value = NULL;
+          if (bsl_packed_arrays_lookup (packed, json_object_get_member (params, param)) == NULL)
+            value = equations_value_from_json (json_object_get_member (params, param), process,
+                                               spec, &local_error);
           if (value == NULL && local_error == NULL)
             value = array_from_json (json_object_get_member (params, param), process, spec,
-                                     base_dir, &local_error);
+                                     base_dir, packed, &local_error);
           if (value == NULL)
             {
               g_set_error (error, BSL_ERROR, local_error->code,
@@ -556,10 +568,11 @@ read_probes (BslGraph  *graph,
 }
 
 static gboolean
-read_graph (BslGraph    *graph,
-            JsonNode    *root,
-            const char  *base_dir,
-            GError     **error)
+read_graph (BslGraph              *graph,
+            JsonNode              *root,
+            const char            *base_dir,
+            const BslPackedArrays *packed,
+            GError               **error)
 {
   JsonObject *object;
   JsonNode *member;
@@ -638,7 +651,7 @@ read_graph (BslGraph    *graph,
         }
       processes = json_node_get_array (member);
       for (guint i = 0; i < json_array_get_length (processes); i++)
-        if (!read_process (graph, json_array_get_element (processes, i), i, base_dir,
+        if (!read_process (graph, json_array_get_element (processes, i), i, base_dir, packed,
                            &graph_bytes, error))
           return FALSE;
     }
@@ -822,14 +835,53 @@ check_json_text (const char  *data,
   return TRUE;
 }
 
-BslGraph *
-bsl_graph_load_data (const char  *data,
-                     gssize       length,
-                     const char  *display_name,
-                     const char  *base_dir,
-                     GError     **error)
+/* What json-glib's tree takes for each value (a node and its value, about 90 bytes, measured),
+ * counted by the structural characters that separate values. */
+#define JSON_TREE_BYTES_PER_VALUE 96
+
+/* The large lists of numbers are read first, straight into doubles; json-glib builds its tree of
+ * the rest, after a check that the tree fits the memory budget. */
+static JsonParser *
+parse_json (const char        *data,
+            gsize              length,
+            gsize              min_packed,
+            BslPackedArrays  **packed,
+            GError           **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) text = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint64 values, bytes;
+
+  *packed = bsl_packed_arrays_extract (data, length, min_packed, &text, &values);
+  bytes = (guint64) length + text->len + bsl_packed_arrays_bytes (*packed) +
+          values * JSON_TREE_BYTES_PER_VALUE;
+  if (!bsl_memory_check (bytes, "reading it (its text, its large lists of numbers and a JSON "
+                         "tree of the rest)", error))
+    return NULL;
+  if (!json_parser_load_from_data (parser, text->str, text->len, &local_error))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "malformed JSON: %s", local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "the file is empty");
+      return NULL;
+    }
+  return g_steal_pointer (&parser);
+}
+
+BslGraph *
+_bsl_graph_load_data_packing (const char  *data,
+                              gssize       length,
+                              const char  *display_name,
+                              const char  *base_dir,
+                              gsize        min_packed,
+                              GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(BslPackedArrays) packed = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(BslGraph) graph = NULL;
 
@@ -837,32 +889,32 @@ bsl_graph_load_data (const char  *data,
     display_name = "<network>";
   if (length < 0)
     length = (gssize) strlen (data);
-  if (!check_json_text (data, (gsize) length, &local_error))
+  if (check_json_text (data, (gsize) length, &local_error) &&
+      (parser = parse_json (data, (gsize) length, min_packed, &packed, &local_error)) != NULL)
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: %s", display_name,
-                   local_error->message);
-      return NULL;
+      graph = bsl_graph_new ();
+      graph->base_dir = g_strdup (base_dir);
+      if (!read_graph (graph, json_parser_get_root (parser), base_dir, packed, &local_error))
+        g_clear_pointer (&graph, bsl_graph_unref);
     }
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: malformed JSON: %s", display_name,
-                   local_error->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: the file is empty", display_name);
-      return NULL;
-    }
-  graph = bsl_graph_new ();
-  graph->base_dir = g_strdup (base_dir);
-  if (!read_graph (graph, json_parser_get_root (parser), base_dir, &local_error))
+  if (graph == NULL)
     {
       g_set_error (error, local_error->domain, local_error->code, "%s: %s", display_name,
                    local_error->message);
       return NULL;
     }
   return g_steal_pointer (&graph);
+}
+
+BslGraph *
+bsl_graph_load_data (const char  *data,
+                     gssize       length,
+                     const char  *display_name,
+                     const char  *base_dir,
+                     GError     **error)
+{
+  return _bsl_graph_load_data_packing (data, length, display_name, base_dir,
+                                       BSL_PACKED_ARRAY_MIN, error);
 }
 
 BslGraph *

@@ -16,6 +16,14 @@ BslGraph *bsl_graph_load_data   (const char      *data,
                                  const char      *display_name,
                                  const char      *base_dir,
                                  GError         **error);
+/* bsl_graph_load_data() reading lists of at least @min_packed numbers straight into doubles
+ * (BSL_PACKED_ARRAY_MIN by default); G_MAXSIZE reads them all through json-glib's tree. */
+BslGraph *_bsl_graph_load_data_packing (const char  *data,
+                                        gssize       length,
+                                        const char  *display_name,
+                                        const char  *base_dir,
+                                        gsize        min_packed,
+                                        GError     **error);
 char     *bsl_graph_to_data     (const BslGraph  *graph,
                                  gsize           *length);
 /* Writes to a temporary file beside path and renames it over path. */

@@ -202,6 +202,34 @@ test_outputs_follow_umask (void)
   g_rmdir (dir);
 }
 
+/* A file's probes may name any Var, parameters included, as Lava's Monitor probes any Var:
+ * `basalt run` records them with no --probe, as the window does. */
+static void
+test_run_records_file_probes_of_any_var (void)
+{
+  g_autofree char *dir = test_tmp_dir ();
+  g_autofree char *net = g_build_filename (dir, "probed.basalt", NULL);
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *contents = NULL;
+  int status;
+
+  g_assert_true (g_file_set_contents (net,
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\", \"steps\": 2},"
+    " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [2],"
+    "   \"params\": {\"du\": 4095, \"vth\": 100, \"bias_mant\": [3, 5], \"bias_exp\": 0}}],"
+    " \"connections\": [], \"probes\": [\"lif.vth\", \"lif.bias_mant\", \"lif.v\"]}", -1, NULL));
+  status = test_run_basalt (&out, &err, "run", net, "--out", csv, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==,
+                   "step,probe,index,value\n"
+                   "1,lif.vth,0,100\n1,lif.bias_mant,0,3\n1,lif.bias_mant,1,5\n1,lif.v,0,3\n1,lif.v,1,5\n"
+                   "2,lif.vth,0,100\n2,lif.bias_mant,0,3\n2,lif.bias_mant,1,5\n2,lif.v,0,6\n2,lif.v,1,10\n");
+  g_unlink (csv);
+  g_unlink (net);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,5 +240,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bench-counts", test_bench_counts);
   g_test_add_func ("/cli/headless-start", test_headless_start);
   g_test_add_func ("/cli/outputs-follow-umask", test_outputs_follow_umask);
+  g_test_add_func ("/cli/run-records-file-probes-of-any-var", test_run_records_file_probes_of_any_var);
   return g_test_run ();
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Hostile files and a hostile environment, through the command line as a user meets them: each
- * ends in a clear message naming the file and the problem (exit 2 for bad input, 1 for a full
- * disk), never a crash, a hang, unbounded memory or a temporary file left behind. */
+ * ends in a clear message naming the file and the problem (exit 2, also for an output that does
+ * not fit on the disk), never a crash, a hang, unbounded memory or a temporary file left behind. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -160,48 +160,97 @@ test_json_tricks (void)
     }
 }
 
-/* The file-size limit (ulimit -f) stands for a full disk: the write fails with EFBIG instead of
- * SIGXFSZ killing the process, the message names the destination, nothing is left behind, and
- * for NIR no HDF5 file stays open to crash the process at exit. */
+static const char full_disk_network[] =
+  "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+  "{\"name\": \"a\", \"type\": \"LIF\", \"shape\": [64]},"
+  "{\"name\": \"w\", \"type\": \"Dense\", \"shape\": [64, 64], \"params\": {\"weights\": "
+  "{\"init\": \"uniform\", \"low\": -1, \"high\": 1, \"seed\": 1}}},"
+  "{\"name\": \"b\", \"type\": \"LIF\", \"shape\": [64]}],"
+  "\"connections\": [{\"from\": \"a.s_out\", \"to\": \"w.s_in\"},"
+  "{\"from\": \"w.a_out\", \"to\": \"b.a_in\"}]}";
+
+/* Runs @command (a basalt verb and its arguments, written to @dest) under @limit, a shell
+ * prefix that makes the write fail; every output that does not fit exits 2 naming @dest, with
+ * the reason, and leaves nothing in @dir (a limit that mounts its own @dir lists what is left
+ * there on stderr, each name after "left behind:"). */
 static void
-test_full_disk (void)
+assert_output_does_not_fit (const char *limit,
+                            const char *dir,
+                            const char *dest,
+                            const char *command,
+                            const char *reason)
 {
-  g_autofree char *dir = fresh_dir ("full");
-  g_autofree char *net = test_write_file (tmp_dir, "big.basalt",
-    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
-    "{\"name\": \"a\", \"type\": \"LIF\", \"shape\": [64]},"
-    "{\"name\": \"w\", \"type\": \"Dense\", \"shape\": [64, 64], \"params\": {\"weights\": "
-    "{\"init\": \"uniform\", \"low\": -1, \"high\": 1, \"seed\": 1}}},"
-    "{\"name\": \"b\", \"type\": \"LIF\", \"shape\": [64]}],"
-    "\"connections\": [{\"from\": \"a.s_out\", \"to\": \"w.s_in\"},"
-    "{\"from\": \"w.a_out\", \"to\": \"b.a_in\"}]}");
+  g_autofree char *script = g_strdup_printf ("%s \"$BASALT\" %s", limit, command);
+  g_autofree char *err = NULL;
+  int status = run_shell (script, &err);
+
+  g_test_message ("%s: %d, %s", script, status, err);
+  g_assert_cmpint (status, ==, 2);
+  assert_message (err, dest, "writing failed", reason, NULL);
+  g_assert_null (strstr (err, "left behind:"));
+  g_assert_cmpuint (count_leftovers (dir, NULL), ==, 0);
+}
+
+/* The outputs of run, export and import under the file-size limit (ulimit -f) and on a full
+ * disk: the write fails (EFBIG instead of SIGXFSZ killing the process; ENOSPC), the message
+ * names the destination, nothing is left behind, and for NIR no HDF5 file stays open to crash
+ * the process at exit. */
+static void
+check_outputs_do_not_fit (const char *limit,
+                          const char *dir,
+                          const char *reason)
+{
+  g_autofree char *net = test_write_file (tmp_dir, "big.basalt", full_disk_network);
+  g_autofree char *nir = g_build_filename (tmp_dir, "big.nir", NULL);
   const char *formats[] = { "nir", "c", "lava" };
+  g_autofree char *csv = g_build_filename (dir, "out.csv", NULL);
+  g_autofree char *run = g_strdup_printf ("run '%s' --steps 2000 --probe b.v --out '%s'", net,
+                                          csv);
+  g_autofree char *imported = g_build_filename (dir, "imported.basalt", NULL);
+  g_autofree char *import = g_strdup_printf ("import '%s' -o '%s'", nir, imported);
+  g_autofree char *err = NULL;
 
   for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
     {
       g_autofree char *dest = g_strdup_printf ("%s/out.%s", dir, formats[f]);
-      g_autofree char *script = g_strdup_printf ("ulimit -f 8; exec \"$BASALT\" export '%s' "
-                                                 "--format %s -o '%s'", net, formats[f], dest);
-      g_autofree char *err = NULL;
-      int status = run_shell (script, &err);
-
-      g_test_message ("export %s under ulimit -f 8: %d, %s", formats[f], status, err);
-      g_assert_cmpint (status, ==, 1);
-      assert_message (err, dest, "writing failed", "file-size limit", NULL);
-      g_assert_cmpuint (count_leftovers (dir, NULL), ==, 0);
+      g_autofree char *export = g_strdup_printf ("export '%s' --format %s -o '%s'", net,
+                                                 formats[f], dest);
+      assert_output_does_not_fit (limit, dir, dest, export, reason);
     }
-  {
-    g_autofree char *dest = g_build_filename (dir, "out.csv", NULL);
-    g_autofree char *script = g_strdup_printf ("ulimit -f 8; exec \"$BASALT\" run '%s' --steps "
-                                               "2000 --probe b.v --out '%s'", net, dest);
-    g_autofree char *err = NULL;
-    int status = run_shell (script, &err);
+  assert_output_does_not_fit (limit, dir, csv, run, reason);
+  g_assert_cmpint (test_run_basalt (NULL, &err, "export", net, "--format", "nir", "-o", nir,
+                                    NULL), ==, 0);
+  assert_output_does_not_fit (limit, dir, imported, import, reason);
+}
 
-    g_test_message ("run under ulimit -f 8: %d, %s", status, err);
-    g_assert_cmpint (status, ==, 1);
-    assert_message (err, dest, "writing failed", NULL);
-    g_assert_cmpuint (count_leftovers (dir, NULL), ==, 0);
-  }
+static void
+test_file_size_limit (void)
+{
+  g_autofree char *dir = fresh_dir ("full");
+
+  check_outputs_do_not_fit ("ulimit -f 8; exec", dir, "file-size limit");
+}
+
+/* A real full disk: a 16 KB tmpfs mounted in a user namespace of its own (skipped where the
+ * system allows no user namespaces). */
+static void
+test_full_disk (void)
+{
+  g_autofree char *dir = fresh_dir ("tmpfs");
+  g_autofree char *mount = g_strdup_printf ("unshare -rm sh -c 'mount -t tmpfs -o size=16k "
+                                            "none \"%s\"' 2>/dev/null", dir);
+  g_autofree char *limit = NULL;
+
+  if (run_shell (mount, NULL) != 0)
+    {
+      g_test_skip ("no user namespace to mount a small tmpfs in (unshare -rm)");
+      return;
+    }
+  /* Each command runs in its own namespace and sees its own empty 16 KB tmpfs. */
+  limit = g_strdup_printf ("exec unshare -rm sh -c 'mount -t tmpfs -o size=16k none \"%s\" || "
+                           "exit 99; \"$0\" \"$@\"; status=$?; ls -A \"%s\" | "
+                           "sed \"s/^/left behind: /\" >&2; exit $status'", dir, dir);
+  check_outputs_do_not_fit (limit, dir, "No space left on device");
 }
 
 /* SIGTERM or SIGINT during a long run removes the half-written CSV. */
@@ -535,6 +584,7 @@ main (int argc, char **argv)
   g_unsetenv ("BASALT_DATA_PATH");
   g_test_add_func ("/hostile/reference-overflow", test_reference_overflow);
   g_test_add_func ("/hostile/json-tricks", test_json_tricks);
+  g_test_add_func ("/hostile/file-size-limit", test_file_size_limit);
   g_test_add_func ("/hostile/full-disk", test_full_disk);
   g_test_add_func ("/hostile/signal-cleanup", test_signal_cleanup);
   g_test_add_func ("/hostile/memory-and-streams", test_memory_and_streams);

@@ -282,3 +282,35 @@ test_remove_tree (const char *path)
     }
   g_rmdir (path);
 }
+
+gboolean
+test_run_nir_python (const char *const *args,
+                     char             **out,
+                     char             **err,
+                     int               *status)
+{
+  const char *pythonpath = g_getenv ("BASALT_NIR_PYTHONPATH");
+  const char *python_env = g_getenv ("BASALT_NIR_PYTHON");
+  g_autofree char *python = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) env = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (pythonpath == NULL || *pythonpath == '\0')
+    {
+      g_test_skip ("BASALT_NIR_PYTHONPATH is not set: the file is not read with the reference "
+                   "nir package (set it to the PYTHONPATH under which python3 imports nir)");
+      return FALSE;
+    }
+  python = python_env != NULL ? g_strdup (python_env) : g_find_program_in_path ("python3");
+  g_assert_nonnull (python);
+  env = g_environ_setenv (g_get_environ (), "PYTHONPATH", pythonpath, TRUE);
+  g_ptr_array_add (argv, python);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, out, err, status,
+                &error);
+  g_assert_no_error (error);
+  return TRUE;
+}

@@ -28,6 +28,14 @@ void       test_add_dir_cases   (const char   *prefix,
 char      *test_write_file      (const char *dir,
                                  const char *name,
                                  const char *contents);
+/* Runs the reference nir package's interpreter on args (a script or "-c" code, then its
+ * arguments): BASALT_NIR_PYTHON (else python3 on PATH) with PYTHONPATH = BASALT_NIR_PYTHONPATH.
+ * When that variable is not set the test is skipped, saying why, and FALSE returned. *status is
+ * the wait status. */
+gboolean   test_run_nir_python  (const char *const *args,
+                                 char             **out,
+                                 char             **err,
+                                 int               *status);
 /* Removes a folder and everything below it (symbolic links, not what they point to). */
 void       test_remove_tree     (const char *path);
 

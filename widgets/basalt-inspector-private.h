@@ -12,6 +12,9 @@ G_BEGIN_DECLS
  * whether the value was accepted; when not, the reason is what the editor shows. */
 char       *basalt_inspector_dup_param_text (BasaltInspector *self,
                                              const char      *var);
+/* The hint under a parameter's editor: its shape on this process and the values it takes. */
+char       *basalt_inspector_dup_param_hint (BasaltInspector *self,
+                                             const char      *var);
 gboolean    basalt_inspector_enter_param  (BasaltInspector *self,
                                            const char      *var,
                                            const char      *text);

@@ -635,6 +635,57 @@ row_show_value (ParamRow         *row,
   row->updating = FALSE;
 }
 
+/* What shape a parameter takes on this process, before what its values may be: "any real number"
+ * alone would hide that RingBuffer data is a matrix. NULL for a single value. */
+static char *
+describe_shape (const BslVarSpec *spec,
+                const BslProcess *process)
+{
+  gboolean broadcast = (spec->flags & BSL_VAR_BROADCAST) != 0;
+  gsize n = process->ndim > 0 ? process->dims[0] : 1;
+
+  switch (spec->shape)
+    {
+    case BSL_SHAPE_TIME_SERIES:
+      return g_strdup_printf ("(%" G_GSIZE_FORMAT ", T) matrix: a row per neuron, a column per step "
+                              "(any T ≥ 1, repeated)", n);
+    case BSL_SHAPE_POPULATION:
+      if (process->ndim == 2)
+        return g_strdup_printf ("(%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT ") matrix, a row per output%s",
+                                process->dims[0], process->dims[1], broadcast ? ", or one value for all" : "");
+      if (n > 1)
+        return g_strdup_printf ("%s%" G_GSIZE_FORMAT " values, one per neuron", broadcast ? "one value, or " : "",
+                                n);
+      return NULL;
+    case BSL_SHAPE_ROWS:
+    case BSL_SHAPE_COLUMNS:
+      {
+        gsize count = spec->shape == BSL_SHAPE_ROWS || process->ndim < 2 ? n : process->dims[1];
+
+        if (count <= 1)
+          return NULL;
+        return g_strdup_printf ("%s%" G_GSIZE_FORMAT " values, one per %s", broadcast ? "one value, or " : "", count,
+                                spec->shape == BSL_SHAPE_ROWS ? "output" : "input");
+      }
+    case BSL_SHAPE_SCALAR:
+    default:
+      return NULL;
+    }
+}
+
+static char *
+describe_param (const BslVarSpec *spec,
+                const BslProcess *process,
+                BslTag            tag)
+{
+  g_autofree char *shape = describe_shape (spec, process);
+  g_autofree char *values = basalt_inspector_describe_var (spec, tag);
+
+  if (shape == NULL)
+    return g_steal_pointer (&values);
+  return g_strdup_printf ("%s; each value: %s", shape, values);
+}
+
 static void
 row_update_range (ParamRow        *row,
                   BasaltInspector *self)
@@ -644,7 +695,7 @@ row_update_range (ParamRow        *row,
 
   if (process == NULL)
     return;
-  text = basalt_inspector_describe_var (row->spec, effective_tag (self, process));
+  text = describe_param (row->spec, process, effective_tag (self, process));
   gtk_label_set_text (GTK_LABEL (row->range_label), text);
 }
 
@@ -842,40 +893,42 @@ on_init_kind_selected (GtkDropDown *dropdown,
   gtk_widget_set_sensitive (row->init_seed, kind <= 1);
 }
 
+/* The generator and Apply on one line, its numbers on the next: on one line with the generator
+ * the fields were too narrow to show what they ask for ("m…" for mean). */
 static GtkWidget *
 create_initializer_editor (ParamRow *row)
 {
   GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *kind_line = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *numbers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
   GtkWidget *apply = gtk_button_new_with_label ("Apply");
   GtkWidget *from_file = gtk_button_new_with_label ("Load from .npy or CSV…");
+  GtkWidget **fields[] = { &row->init_a, &row->init_b, &row->init_seed };
 
   row->init_kind = gtk_drop_down_new_from_strings (init_kinds);
-  row->init_a = gtk_entry_new ();
-  row->init_b = gtk_entry_new ();
-  row->init_seed = gtk_entry_new ();
+  gtk_widget_set_hexpand (row->init_kind, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      *fields[i] = gtk_entry_new ();
+      gtk_editable_set_width_chars (GTK_EDITABLE (*fields[i]), 6);
+      gtk_widget_set_hexpand (*fields[i], TRUE);
+      gtk_box_append (GTK_BOX (numbers), *fields[i]);
+    }
   gtk_entry_set_placeholder_text (GTK_ENTRY (row->init_seed), "seed");
   g_signal_connect (row->init_kind, "notify::selected", G_CALLBACK (on_init_kind_selected), row);
   on_init_kind_selected (GTK_DROP_DOWN (row->init_kind), NULL, row);
-  gtk_editable_set_width_chars (GTK_EDITABLE (row->init_a), 4);
-  gtk_editable_set_width_chars (GTK_EDITABLE (row->init_b), 4);
-  gtk_editable_set_width_chars (GTK_EDITABLE (row->init_seed), 3);
-  gtk_widget_set_hexpand (row->init_a, TRUE);
-  gtk_widget_set_hexpand (row->init_b, TRUE);
-  gtk_widget_set_tooltip_text (box, "Fill the matrix from a documented, seeded generator");
+  gtk_widget_set_tooltip_text (outer, "Fill the matrix from a documented, seeded generator");
   g_signal_connect (apply, "clicked", G_CALLBACK (on_init_apply), row);
 
-  gtk_box_append (GTK_BOX (box), row->init_kind);
-  gtk_box_append (GTK_BOX (box), row->init_a);
-  gtk_box_append (GTK_BOX (box), row->init_b);
-  gtk_box_append (GTK_BOX (box), row->init_seed);
-  gtk_box_append (GTK_BOX (box), apply);
+  gtk_box_append (GTK_BOX (kind_line), row->init_kind);
+  gtk_box_append (GTK_BOX (kind_line), apply);
 
   gtk_widget_set_halign (from_file, GTK_ALIGN_START);
   gtk_widget_set_tooltip_text (from_file, "Read the matrix from a NumPy .npy or a CSV file; the file is "
                                           "referenced, relative to the network's folder when it is inside it");
   g_signal_connect (from_file, "clicked", G_CALLBACK (on_init_file), row);
-  gtk_box_append (GTK_BOX (outer), box);
+  gtk_box_append (GTK_BOX (outer), kind_line);
+  gtk_box_append (GTK_BOX (outer), numbers);
   gtk_box_append (GTK_BOX (outer), from_file);
   return outer;
 }
@@ -1982,6 +2035,34 @@ basalt_inspector_dup_param_text (BasaltInspector *self,
   if (row->dropdown != NULL)
     return g_strdup (row->spec->enum_names[gtk_drop_down_get_selected (GTK_DROP_DOWN (row->dropdown))]);
   return g_strdup (gtk_editable_get_text (GTK_EDITABLE (row->entry)));
+}
+
+void
+basalt_inspector_show_param_error (BasaltInspector *self,
+                                   const char      *var,
+                                   const char      *message)
+{
+  ParamRow *row;
+
+  g_return_if_fail (BASALT_IS_INSPECTOR (self));
+
+  if ((row = find_row (self, var)) == NULL)
+    return;
+  row_set_error (row, message);
+  gtk_widget_grab_focus (row->entry != NULL ? row->entry : row->dropdown);
+}
+
+char *
+basalt_inspector_dup_param_hint (BasaltInspector *self,
+                                 const char      *var)
+{
+  ParamRow *row;
+
+  g_return_val_if_fail (BASALT_IS_INSPECTOR (self), NULL);
+
+  if ((row = find_row (self, var)) == NULL)
+    return NULL;
+  return g_strdup (gtk_label_get_text (GTK_LABEL (row->range_label)));
 }
 
 gboolean

@@ -39,6 +39,11 @@ void        basalt_inspector_refresh      (BasaltInspector *self);
 void        basalt_inspector_set_tag      (BasaltInspector *self,
                                            BslTag           tag);
 void        basalt_inspector_focus_name   (BasaltInspector *self);
+/* Marks a parameter of the shown process as refused, with the reason under its editor (as a
+ * value typed into it would be), and puts the focus there. */
+void        basalt_inspector_show_param_error (BasaltInspector *self,
+                                               const char      *var,
+                                               const char      *message);
 
 /* Parses "3", "1, 2, 3", "[[1, 2], [3, 4]]" or an initializer object into a value for the Var,
  * and checks it as a run with the tag would. */

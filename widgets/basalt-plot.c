@@ -53,6 +53,7 @@ struct _BasaltPlot
 
   /* Traces */
   GPtrArray      *series;      /* Series* */
+  gboolean        rows;        /* one panel per series instead of all in one */
 
   gboolean        have_data;
   double          t_first;
@@ -326,8 +327,11 @@ decimate_minmax (BasaltPlot    *self,
   *out_n = self->dec_x->len;
 }
 
+/* The y range of series [first, last) inside the time window, with a little room around it. */
 static void
 visible_y_range (BasaltPlot *self,
+                 guint       first,
+                 guint       last,
                  double      t0,
                  double      t1,
                  double     *ymin,
@@ -335,7 +339,7 @@ visible_y_range (BasaltPlot *self,
 {
   double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
 
-  for (guint s = 0; s < self->series->len; s++)
+  for (guint s = first; s < last; s++)
     {
       const Series *series = g_ptr_array_index (self->series, s);
       gsize begin = lower_bound_double (series->t, t0);
@@ -378,6 +382,203 @@ visible_y_range (BasaltPlot *self,
   *ymax = hi;
 }
 
+/* The frame around the data, as fractions of the page. They follow PLplot's text size, so the
+ * tick numbers and the axis labels stay inside the image whatever its size (an export at
+ * 640x240 as much as a tall plot in the window). */
+static void
+plot_frame (int     width,
+            int     height,
+            double *x0,
+            double *x1,
+            double *y0,
+            double *y1)
+{
+  PLFLT default_mm, char_mm, xmin_mm, xmax_mm, ymin_mm, ymax_mm;
+  double px_per_mm, char_px;
+
+  plgchr (&default_mm, &char_mm);
+  plgspa (&xmin_mm, &xmax_mm, &ymin_mm, &ymax_mm);
+  px_per_mm = ymax_mm > ymin_mm ? height / (ymax_mm - ymin_mm) : 1.0;
+  char_px = char_mm * px_per_mm;
+
+  /* Left: numbers and the y label (PLplot sets it 5 heights out); right: half of the last step
+   * number ("150000"), centred on the edge; bottom: numbers, then the x label 3.2 heights out
+   * and its descenders; top: the title or the legend. */
+  *x0 = MIN (0.4, (6.4 * char_px) / width);
+  *x1 = 1.0 - MIN (0.2, (3.4 * char_px) / width);
+  *y0 = MIN (0.45, (4.7 * char_px) / height);
+  *y1 = 1.0 - MIN (0.3, (2.2 * char_px) / height);
+}
+
+/* Draws series [first, last) as lines in the current window. */
+static void
+draw_series_lines (BasaltPlot *self,
+                   guint       first,
+                   guint       last,
+                   double      t0,
+                   double      t1,
+                   guint       n_columns)
+{
+  for (guint s = first; s < last; s++)
+    {
+      const Series *series = g_ptr_array_index (self->series, s);
+      gsize begin = lower_bound_double (series->t, t0);
+      gsize end = lower_bound_double (series->t, t1 + 1e-9);
+      const double *px, *py;
+      gsize pn;
+
+      /* One sample before and after the window so the line reaches the edges. */
+      if (begin > 0)
+        begin--;
+      if (end < series->t->len)
+        end++;
+      if (end <= begin)
+        continue;
+
+      decimate_minmax (self, series, begin, end, t0, t1, n_columns, &px, &py, &pn);
+      plcol0 (COLOR_FIRST_SERIES + s % N_SERIES_COLORS);
+      plwidth (1.4);
+      if (pn > 1)
+        plline (pn, px, py);
+      else
+        plpoin (pn, px, py, 1);
+      plwidth (1.0);
+    }
+}
+
+/* Axes of one panel. Steps are written out in full ("f"): a run of 10^5 steps reads 100000, not
+ * 1 with a "(x10^5)" beside the axis. */
+static void
+draw_axes (gboolean x_numbers)
+{
+  plcol0 (COLOR_GRID);
+  plbox ("g", 0, 0, "g", 0, 0);
+  plcol0 (COLOR_AXES);
+  plbox (x_numbers ? "bcnstf" : "bcstf", 0, 0, "bcnstv", 0, 0);
+}
+
+/* All series over each other in one panel, their names along the top. */
+static void
+render_overlaid (BasaltPlot *self,
+                 double      t0,
+                 double      t1,
+                 guint       n_columns)
+{
+  double ymin, ymax;
+
+  visible_y_range (self, 0, self->series->len, t0, t1, &ymin, &ymax);
+  plwind (t0, t1, ymin, ymax);
+  draw_axes (TRUE);
+  draw_series_lines (self, 0, self->series->len, t0, t1, n_columns);
+  for (guint s = 0; s < self->series->len; s++)
+    {
+      const Series *series = g_ptr_array_index (self->series, s);
+
+      plcol0 (COLOR_FIRST_SERIES + s % N_SERIES_COLORS);
+      if (series->label)
+        plmtex ("t", 0.8, 1.0 - 0.11 * s, 1.0, series->label);
+    }
+}
+
+/* One panel per series, stacked top to bottom, each with its own y range and its name inside
+ * its top left corner; only the bottom one numbers the steps. */
+static void
+render_rows (BasaltPlot *self,
+             double      x0,
+             double      x1,
+             double      y0,
+             double      y1,
+             double      t0,
+             double      t1,
+             guint       n_columns)
+{
+  guint n = self->series->len;
+  double row_h = (y1 - y0) / n;
+
+  for (guint s = 0; s < n; s++)
+    {
+      const Series *series = g_ptr_array_index (self->series, s);
+      double top = y1 - s * row_h;
+      double ymin, ymax;
+
+      plvpor (x0, x1, top - row_h * 0.94, top);
+      visible_y_range (self, s, s + 1, t0, t1, &ymin, &ymax);
+      plwind (t0, t1, ymin, ymax);
+      draw_axes (s == n - 1);
+      draw_series_lines (self, s, s + 1, t0, t1, n_columns);
+      plcol0 (COLOR_FIRST_SERIES + s % N_SERIES_COLORS);
+      if (series->label)
+        plmtex ("t", -1.3, 0.01, 0.0, series->label);
+    }
+  plvpor (x0, x1, y0, y1);
+}
+
+/* Spikes are set as pixels of one image: a PLplot primitive per tick costs microseconds, and
+ * even one cairo path of tens of thousands of rectangles takes too long per frame. */
+static void
+paint_raster_ticks (BasaltPlot *self,
+                    cairo_t    *cr,
+                    int         width,
+                    int         height,
+                    double      vx0,
+                    double      vx1,
+                    double      vy0,
+                    double      vy1,
+                    double      t0,
+                    double      t1)
+{
+  int px0 = (int) ceil (vx0 * width), px1 = (int) floor (vx1 * width);
+  int py0 = (int) ceil ((1.0 - vy1) * height), py1 = (int) floor ((1.0 - vy0) * height);
+  double scale_x = 1, scale_y = 1;
+  int pw, ph;
+
+  /* Draw in device pixels, so ticks stay sharp on a HiDPI screen. */
+  cairo_surface_get_device_scale (cairo_get_target (cr), &scale_x, &scale_y);
+  scale_x = CLAMP (scale_x, 1, 4);
+  pw = (int) ((px1 - px0) * scale_x);
+  ph = (int) ((py1 - py0) * scale_x);
+  double sx = pw / (t1 - t0);
+  double row_h = (double) ph / self->n_rows;
+  int tick_w = (int) CLAMP (sx * 0.8, 1, 3 * scale_x);
+  int tick_h = (int) MAX (1, row_h * 0.8);
+  guint32 color = 0xff000000u | (raster_rgb[0] << 16) | (raster_rgb[1] << 8) | raster_rgb[2];
+  gsize begin = lower_bound_event (self->events, t0 - 1);
+  cairo_surface_t *ticks;
+  guint32 *data;
+  int stride;
+
+  if (pw <= 0 || ph <= 0)
+    return;
+
+  ticks = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
+  cairo_surface_flush (ticks);
+  data = (guint32 *) (gpointer) cairo_image_surface_get_data (ticks);
+  stride = cairo_image_surface_get_stride (ticks) / 4;
+
+  for (gsize i = begin; i < self->events->len; i++)
+    {
+      const RasterEvent *ev = &g_array_index (self->events, RasterEvent, i);
+      int x, y;
+
+      if (ev->t > t1 + 1)
+        break;
+      x = (int) lround ((ev->t - t0) * sx) - tick_w / 2;
+      /* Row 0 at the bottom, where the axis starts counting. */
+      y = (int) floor ((self->n_rows - 1 - ev->row) * row_h + (row_h - tick_h) / 2);
+      for (int yy = MAX (y, 0); yy < MIN (y + tick_h, ph); yy++)
+        for (int xx = MAX (x, 0); xx < MIN (x + tick_w, pw); xx++)
+          data[yy * stride + xx] = color;
+    }
+
+  cairo_surface_mark_dirty (ticks);
+  cairo_surface_set_device_scale (ticks, scale_x, scale_x);
+  cairo_save (cr);
+  cairo_set_source_surface (cr, ticks, px0, py0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (ticks);
+}
+
 void
 basalt_plot_render (BasaltPlot *self,
                     cairo_t    *cr,
@@ -385,7 +586,9 @@ basalt_plot_render (BasaltPlot *self,
                     int         height)
 {
   PLFLT vx0, vx1, vy0, vy1;
-  double t0, t1, ymin, ymax;
+  double t0, t1;
+  double fx0, fx1, fy0, fy1;
+  gboolean rows;
   PLINT previous;
 
   g_return_if_fail (BASALT_IS_PLOT (self));
@@ -402,14 +605,7 @@ basalt_plot_render (BasaltPlot *self,
 
   basalt_plot_ensure_stream (self, width, height);
   basalt_plot_get_view (self, &t0, &t1);
-
-  if (self->kind == BASALT_PLOT_RASTER)
-    {
-      ymin = 0;
-      ymax = MAX (1, self->n_rows);
-    }
-  else
-    visible_y_range (self, t0, t1, &ymin, &ymax);
+  rows = self->kind == BASALT_PLOT_TRACES && self->rows && self->series->len > 1;
 
   plgstrm (&previous);
   plsstrm (self->stream);
@@ -420,55 +616,30 @@ basalt_plot_render (BasaltPlot *self,
   /* PLplot sizes text by the page: a small plot (the inspector's preview) would get unreadable
    * labels, so below about 1000 px of width plus height the text keeps that size. */
   plschr (0, 0.72 * CLAMP (1000.0 / (width + height), 1.0, 2.5));
-  plvpor (64.0 / width, 1.0 - 14.0 / width, 34.0 / height, 1.0 - 22.0 / height);
-  plwind (t0, t1, ymin, ymax);
-  plcol0 (COLOR_GRID);
-  plbox ("g", 0, 0, "g", 0, 0);
+  plot_frame (width, height, &fx0, &fx1, &fy0, &fy1);
+  plvpor (fx0, fx1, fy0, fy1);
+
+  if (self->kind == BASALT_PLOT_RASTER)
+    {
+      plwind (t0, t1, 0, MAX (1, self->n_rows));
+      draw_axes (TRUE);
+    }
+  else if (rows)
+    render_rows (self, fx0, fx1, fy0, fy1, t0, t1, MAX (16, width - 78));
+  else
+    render_overlaid (self, t0, t1, MAX (16, width - 78));
+
   plcol0 (COLOR_AXES);
-  plbox ("bcnst", 0, 0, "bcnstv", 0, 0);
   pllab ("step", self->y_label ? self->y_label : "", "");
   /* An exported image has no header around it to name it. */
   if (self->title && (self->show_title || self->exporting))
     plmtex ("t", 0.8, 0.0, 0.0, self->title);
 
-  if (self->kind == BASALT_PLOT_TRACES)
-    {
-      guint n_columns = MAX (16, width - 78);
-
-      for (guint s = 0; s < self->series->len; s++)
-        {
-          const Series *series = g_ptr_array_index (self->series, s);
-          gsize begin = lower_bound_double (series->t, t0);
-          gsize end = lower_bound_double (series->t, t1 + 1e-9);
-          const double *px, *py;
-          gsize pn;
-
-          /* One sample before and after the window so the line reaches the edges. */
-          if (begin > 0)
-            begin--;
-          if (end < series->t->len)
-            end++;
-          if (end <= begin)
-            continue;
-
-          decimate_minmax (self, series, begin, end, t0, t1, n_columns, &px, &py, &pn);
-          plcol0 (COLOR_FIRST_SERIES + s % N_SERIES_COLORS);
-          plwidth (1.4);
-          if (pn > 1)
-            plline (pn, px, py);
-          else
-            plpoin (pn, px, py, 1);
-          plwidth (1.0);
-
-          if (series->label)
-            plmtex ("t", 0.8, 1.0 - 0.11 * s, 1.0, series->label);
-        }
-    }
-
   if (!self->have_data)
     {
+      plwind (t0, t1, 0, 1);
       plcol0 (COLOR_TEXT_DIM);
-      plptex ((t0 + t1) / 2, (ymin + ymax) / 2, 1, 0, 0.5,
+      plptex ((t0 + t1) / 2, 0.5, 1, 0, 0.5,
               self->empty_text != NULL ? self->empty_text : "no data yet: press Run");
     }
 
@@ -477,61 +648,8 @@ basalt_plot_render (BasaltPlot *self,
   cairo_restore (cr);
   plsstrm (previous);
 
-  /* Spikes are set as pixels of one image: a PLplot primitive per tick costs microseconds, and
-   * even one cairo path of tens of thousands of rectangles takes too long per frame. */
   if (self->kind == BASALT_PLOT_RASTER && self->events->len > 0 && self->n_rows > 0)
-    {
-      int px0 = (int) ceil (vx0 * width), px1 = (int) floor (vx1 * width);
-      int py0 = (int) ceil ((1.0 - vy1) * height), py1 = (int) floor ((1.0 - vy0) * height);
-      double scale_x = 1, scale_y = 1;
-      int pw, ph;
-
-      /* Draw in device pixels, so ticks stay sharp on a HiDPI screen. */
-      cairo_surface_get_device_scale (cairo_get_target (cr), &scale_x, &scale_y);
-      scale_x = CLAMP (scale_x, 1, 4);
-      pw = (int) ((px1 - px0) * scale_x);
-      ph = (int) ((py1 - py0) * scale_x);
-      double sx = pw / (t1 - t0);
-      double row_h = (double) ph / self->n_rows;
-      int tick_w = (int) CLAMP (sx * 0.8, 1, 3 * scale_x);
-      int tick_h = (int) MAX (1, row_h * 0.8);
-      guint32 color = 0xff000000u | (raster_rgb[0] << 16) | (raster_rgb[1] << 8) | raster_rgb[2];
-      gsize begin = lower_bound_event (self->events, t0 - 1);
-      cairo_surface_t *ticks;
-      guint32 *data;
-      int stride;
-
-      if (pw <= 0 || ph <= 0)
-        return;
-
-      ticks = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pw, ph);
-      cairo_surface_flush (ticks);
-      data = (guint32 *) (gpointer) cairo_image_surface_get_data (ticks);
-      stride = cairo_image_surface_get_stride (ticks) / 4;
-
-      for (gsize i = begin; i < self->events->len; i++)
-        {
-          const RasterEvent *ev = &g_array_index (self->events, RasterEvent, i);
-          int x, y;
-
-          if (ev->t > t1 + 1)
-            break;
-          x = (int) lround ((ev->t - t0) * sx) - tick_w / 2;
-          /* Row 0 at the bottom, where the axis starts counting. */
-          y = (int) floor ((self->n_rows - 1 - ev->row) * row_h + (row_h - tick_h) / 2);
-          for (int yy = MAX (y, 0); yy < MIN (y + tick_h, ph); yy++)
-            for (int xx = MAX (x, 0); xx < MIN (x + tick_w, pw); xx++)
-              data[yy * stride + xx] = color;
-        }
-
-      cairo_surface_mark_dirty (ticks);
-      cairo_surface_set_device_scale (ticks, scale_x, scale_x);
-      cairo_save (cr);
-      cairo_set_source_surface (cr, ticks, px0, py0);
-      cairo_paint (cr);
-      cairo_restore (cr);
-      cairo_surface_destroy (ticks);
-    }
+    paint_raster_ticks (self, cr, width, height, vx0, vx1, vy0, vy1, t0, t1);
 }
 
 static void
@@ -968,6 +1086,24 @@ basalt_plot_set_series_data (BasaltPlot   *self,
         }
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+basalt_plot_set_rows (BasaltPlot *self,
+                      gboolean    rows)
+{
+  g_return_if_fail (BASALT_IS_PLOT (self));
+
+  self->rows = !!rows;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+gboolean
+basalt_plot_get_rows (BasaltPlot *self)
+{
+  g_return_val_if_fail (BASALT_IS_PLOT (self), FALSE);
+
+  return self->rows;
 }
 
 guint

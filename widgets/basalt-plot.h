@@ -57,6 +57,11 @@ void           basalt_plot_set_series_data    (BasaltPlot     *self,
                                                const double   *y,
                                                gsize           n);
 guint          basalt_plot_get_n_series       (BasaltPlot     *self);
+/* Each series in a row of its own, with its own y range (many neurons stay readable), instead
+ * of all of them over each other. */
+void           basalt_plot_set_rows           (BasaltPlot     *self,
+                                               gboolean        rows);
+gboolean       basalt_plot_get_rows           (BasaltPlot     *self);
 /* Removes every series (a new choice of what to trace). */
 void           basalt_plot_clear_series       (BasaltPlot     *self);
 

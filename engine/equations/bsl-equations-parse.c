@@ -1007,6 +1007,8 @@ parse_model_line (Parser *p)
             sym.held = TRUE;
           else if (strcmp (flag->str, "shared") == 0 && where == p->m->params)
             sym.shared = TRUE;
+          else if (strcmp (flag->str, "constant over dt") == 0 && where == p->m->subexprs)
+            sym.over_dt = TRUE;
           else if (strcmp (flag->str, "constant") != 0 && strcmp (flag->str, "shared") != 0
                    && strcmp (flag->str, "constant over dt") != 0)
             {
@@ -1706,6 +1708,32 @@ linearise_system (BslEqModel *m)
     }
 }
 
+/* A (constant over dt) subexpression that reads a state or t has, in Brian2, its value from
+ * the start of the step in every stage of the method.  Euler has one stage, so it agrees; the
+ * other methods would evaluate it again inside the step, so they are refused for such a model
+ * rather than giving other numbers. */
+static void
+check_held_subexprs (BslEqModel *m)
+{
+  g_autofree gint8 *memo = g_new (gint8, m->subexprs->len + 1);
+
+  memset (memo, -1, m->subexprs->len + 1);
+  for (guint i = 0; i < m->subexprs->len && m->over_dt_message == NULL; i++)
+    {
+      BslEqSymbol *s = &g_array_index (m->subexprs, BslEqSymbol, i);
+      BslEqNode ref = { 0 };
+
+      ref.kind = BSL_EQ_NODE_SUBEXPR;
+      ref.index = (int) i;
+      if (s->over_dt && (depends_on_any_state (m, &ref) || uses_time (m, &ref, memo)))
+        m->over_dt_message =
+          g_strdup_printf ("line %d, column %d: the subexpression '%s' is (constant over dt) "
+                           "and changes within a step; only the euler method holds it at its "
+                           "start-of-step value as Brian2 does (remove the flag or use euler)",
+                           s->line, s->column, s->name);
+    }
+}
+
 /* ---- the whole model ---- */
 
 static void
@@ -1735,6 +1763,7 @@ bsl_eq_model_free (BslEqModel *m)
   g_free (m->sys_a);
   g_free (m->sys_b);
   g_free (m->nonsystem_message);
+  g_free (m->over_dt_message);
   g_free (m);
 }
 
@@ -2014,6 +2043,7 @@ bsl_eq_model_parse (const char  *model,
     goto out;
   linearise (m);
   linearise_system (m);
+  check_held_subexprs (m);
   ok = TRUE;
 
 out:

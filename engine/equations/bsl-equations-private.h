@@ -141,6 +141,7 @@ typedef struct
   BslEqNode *rhs;         /* derivative (states) or value (subexpressions) */
   gboolean is_bool;       /* parameters declared ": boolean" */
   gboolean shared;        /* (shared): one value for the whole population */
+  gboolean over_dt;       /* (constant over dt): held from the start of the step */
   int line, column;
 } BslEqSymbol;
 
@@ -198,6 +199,8 @@ typedef struct
   /* exact: x' = A x + b, A n*n by rows, b n (NULL terms are 0), or the reason it is not */
   BslEqNode **sys_a, **sys_b;
   char *nonsystem_message;
+  /* why only euler keeps a (constant over dt) subexpression at its start-of-step value */
+  char *over_dt_message;
 } BslEqModel;
 
 #define BSL_EQ_MAX_EXACT_STATES 16

@@ -333,6 +333,8 @@ method_allowed (const BslEquations  *eq,
   const char *why = method == BSL_EQUATIONS_EXPONENTIAL_EULER ? eq->m->nonlinear_message
     : method == BSL_EQUATIONS_EXACT ? eq->m->nonsystem_message : NULL;
 
+  if (why == NULL && method != BSL_EQUATIONS_EULER)
+    why = eq->m->over_dt_message;
   if (why != NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s", why);

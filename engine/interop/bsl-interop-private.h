@@ -10,7 +10,7 @@ void _bsl_interop_note (GPtrArray  *notes,
                         const char *format,
                         ...) G_GNUC_PRINTF (2, 3);
 
-/* Writes text to path through a temporary file and a rename; errors are BSL_ERROR_FAILED. */
+/* Writes text to path through a temporary file and a rename; errors as bsl_write_file_atomic's. */
 gboolean _bsl_interop_write_text (const char  *path,
                                   const char  *text,
                                   GError     **error);

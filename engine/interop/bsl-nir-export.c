@@ -22,6 +22,7 @@
 #include "bsl-nir-export.h"
 #include "bsl-nir-export-graph.h"
 #include "bsl-nir-import.h"
+#include "bsl-nir-origin.h"
 #include "bsl-nir-private.h"
 
 typedef enum
@@ -80,6 +81,10 @@ typedef struct
   GHashTable     *items;   /* name -> Item* */
   GPtrArray      *order;   /* Item*, graph order */
   GPtrArray      *groups;  /* Group* */
+  /* The NIR graph the network was imported from, written back as it was (NULL: none). */
+  JsonObject     *origin;
+  const BslGraph *imported;        /* the whole network, for the layout of its processes */
+  GHashTable     *origin_procs;    /* names of the processes the import made */
 } Ctx;
 
 static void
@@ -424,8 +429,8 @@ add_bias (Item *syn, const double *b)
 /* ------------------------------------------------------------------------------------------ */
 /* HDF5 writing                                                                               */
 
-static gboolean
-w_string (hid_t loc, const char *name, const char *s)
+gboolean
+_bsl_nir_write_string (hid_t loc, const char *name, const char *s)
 {
   hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate (H5S_SCALAR), d;
   herr_t st = -1;
@@ -520,7 +525,7 @@ new_node (hid_t nodes, const char *name, const char *type)
 {
   hid_t g = H5Gcreate2 (nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
 
-  if (g >= 0 && !w_string (g, "type", type))
+  if (g >= 0 && !_bsl_nir_write_string (g, "type", type))
     {
       H5Gclose (g);
       return -1;
@@ -722,8 +727,8 @@ write_port (hid_t nodes, const char *name, const char *type, gsize n)
   return ok;
 }
 
-static gboolean
-write_edges (hid_t group, GPtrArray *ends)
+gboolean
+_bsl_nir_write_edges (hid_t group, GPtrArray *ends)
 {
   hsize_t dims[2] = { ends->len / 2, 2 };
   hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate_simple (2, dims, NULL), d;
@@ -752,8 +757,8 @@ write_metadata (Ctx *ctx, hid_t root, BslTag tag)
   if (meta < 0)
     return FALSE;
   ok = w_f64 (meta, "dt", 0, NULL, &ctx->dt);
-  ok = ok && w_string (meta, "source", "Basalt " PACKAGE_VERSION);
-  ok = ok && w_string (meta, "basalt_tag", bsl_tag_to_string (tag));
+  ok = ok && _bsl_nir_write_string (meta, "source", "Basalt " PACKAGE_VERSION);
+  ok = ok && _bsl_nir_write_string (meta, "basalt_tag", bsl_tag_to_string (tag));
   lay = ok ? H5Gcreate2 (meta, BSL_NIR_LAYOUT_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
   if (lay < 0)
     ok = FALSE;
@@ -765,6 +770,14 @@ write_metadata (Ctx *ctx, hid_t root, BslTag tag)
       if (it->role == ROLE_SKIP || it->role == ROLE_MERGED || !it->proc->has_position)
         continue;
       ok = w_f64 (lay, it->proc->name, 1, dims, xy);
+    }
+  for (guint i = 0; ok && ctx->origin != NULL && i < ctx->imported->processes->len; i++)
+    {
+      const BslProcess *p = ctx->imported->processes->pdata[i];
+      double xy[2] = { p->x, p->y };
+      hsize_t dims[1] = { 2 };
+      if (p->has_position && g_hash_table_contains (ctx->origin_procs, p->name))
+        ok = w_f64 (lay, p->name, 1, dims, xy);
     }
   if (lay >= 0)
     H5Gclose (lay);
@@ -918,7 +931,7 @@ write_group (Ctx *ctx, Group *g, GPtrArray *keep)
   for (guint i = 0; ok && i < g->outputs->len; i++)
     ok = write_port (g->nodes, g->outputs->pdata[i], "Output",
                      GPOINTER_TO_SIZE (g_hash_table_lookup (g->port_size, g->outputs->pdata[i])));
-  if (!ok || !write_edges (g->group, g->ends))
+  if (!ok || !_bsl_nir_write_edges (g->group, g->ends))
     return FALSE;
   meta = H5Gcreate2 (g->group, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (meta < 0)
@@ -927,7 +940,7 @@ write_group (Ctx *ctx, Group *g, GPtrArray *keep)
     double x = json_object_get_double_member_with_default (o, "x", 0);
     double y = json_object_get_double_member_with_default (o, "y", 0);
     double collapsed = json_object_get_boolean_member_with_default (o, "collapsed", FALSE);
-    ok = w_string (meta, BSL_NIR_GROUP_MARK, g->name)
+    ok = _bsl_nir_write_string (meta, BSL_NIR_GROUP_MARK, g->name)
          && w_f64 (meta, "x", 0, NULL, &x) && w_f64 (meta, "y", 0, NULL, &y)
          && w_f64 (meta, "collapsed", 0, NULL, &collapsed);
   }
@@ -948,6 +961,10 @@ bsl_nir_export_file (const BslGraph            *graph,
 {
   Ctx ctx = { 0 };
   g_autoptr (BslGraph) work = NULL;
+  g_autoptr (BslGraph) rest = NULL;
+  g_autoptr (GHashTable) origin_procs = NULL;
+  g_autofree char *origin_why = NULL;
+  double origin_dt = 0;
   BslTag tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
   g_autoptr (GPtrArray) ends = g_ptr_array_new ();
   g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
@@ -980,10 +997,33 @@ bsl_nir_export_file (const BslGraph            *graph,
   }
 
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
+  /* An imported network that is still what the import made goes back as the original graph;
+   * only the processes added since then are exported from Basalt's side. */
+  ctx.origin = _bsl_nir_origin_still_valid (graph, options != NULL ? options->dt : 0,
+                                            &origin_dt, &origin_why);
+  if (ctx.origin != NULL)
+    {
+      origin_procs = _bsl_nir_origin_processes (graph);
+      rest = _bsl_nir_origin_rest (graph, origin_procs, ctx.origin, &origin_why);
+      if (rest == NULL)
+        ctx.origin = NULL;
+    }
+  if (ctx.origin != NULL)
+    {
+      _bsl_interop_note (notes, "the network is unchanged since its NIR import: the original graph is written "
+            "back with its node types, names, nesting and edges");
+      if (rest->processes->len > 0)
+        _bsl_interop_note (notes, "%u processes added after the import are exported from Basalt's side",
+              rest->processes->len);
+      ctx.imported = graph;
+      ctx.origin_procs = origin_procs;
+      graph = rest;
+    }
   work = _bsl_nir_export_graph (graph, tag, notes);
   graph = work;
   ctx.graph = graph;
-  ctx.dt = options != NULL && options->dt > 0 ? options->dt : BSL_NIR_DEFAULT_DT;
+  ctx.dt = options != NULL && options->dt > 0 ? options->dt
+           : ctx.origin != NULL ? origin_dt : BSL_NIR_DEFAULT_DT;
   ctx.notes = notes;
   ctx.items = g_hash_table_new (g_str_hash, g_str_equal);
   ctx.order = g_ptr_array_new_with_free_func (item_free);
@@ -1090,13 +1130,15 @@ bsl_nir_export_file (const BslGraph            *graph,
   if (access < 0 || H5Pset_fapl_core (access, 1 << 20, FALSE) < 0)
     goto write_failed;
   file = H5Fcreate (base, H5F_ACC_TRUNC, H5P_DEFAULT, access);
-  if (file < 0 || !w_string (file, "version", BSL_NIR_VERSION))
+  if (file < 0 || !_bsl_nir_write_string (file, "version", BSL_NIR_VERSION))
     goto write_failed;
   root = H5Gcreate2 (file, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (root < 0 || !w_string (root, "type", "NIRGraph"))
+  if (root < 0 || !_bsl_nir_write_string (root, "type", "NIRGraph"))
     goto write_failed;
   nodes = H5Gcreate2 (root, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (nodes < 0)
+    goto write_failed;
+  if (ctx.origin != NULL && !_bsl_nir_origin_write (ctx.origin, nodes, ends, keep))
     goto write_failed;
   collect_groups (&ctx);
   for (guint i = 0; i < ctx.groups->len; i++)
@@ -1179,8 +1221,10 @@ bsl_nir_export_file (const BslGraph            *graph,
     if (!write_group (&ctx, ctx.groups->pdata[i], keep))
       goto write_failed;
   g_ptr_array_set_size (ctx.groups, 0);   /* closes their HDF5 groups */
-  if (!write_edges (root, ends) || !write_metadata (&ctx, root, tag))
+  if (!_bsl_nir_write_edges (root, ends) || !write_metadata (&ctx, root, tag))
     goto write_failed;
+  if (origin_why != NULL)
+    _bsl_nir_origin_report (_bsl_nir_origin_recorded_graph (work), nodes, origin_why, notes);
 
   H5Gclose (nodes);
   nodes = -1;

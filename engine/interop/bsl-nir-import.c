@@ -18,6 +18,7 @@
 #include "bsl-interop-private.h"
 #include "bsl-limits.h"
 #include "bsl-nir-import.h"
+#include "bsl-nir-origin.h"
 #include "bsl-nir-private.h"
 
 typedef enum
@@ -115,6 +116,7 @@ typedef struct
   gboolean    flatten;   /* convolutions and pooling become dense weights */
   char       *name_prefix;   /* of nodes being read: the path less Basalt groups */
   GPtrArray  *groups;    /* Basalt groups found (GroupInfo*) */
+  JsonObject *origin;    /* the graph being read, as recorded for the export (borrowed) */
 } Ctx;
 
 /* A nested NIRGraph that Basalt wrote for a designer group. */
@@ -839,6 +841,31 @@ read_group_mark (Ctx *ctx, hid_t graph, const char *name)
   return info;
 }
 
+/* The number type a dataset is stored as, in the record's notation ("f4", "i8", ...); read_array
+ * has checked it. */
+static const char *
+stored_type (hid_t group, const char *name)
+{
+  static const char *const names[2][9] = {
+    { "i1", "i1", "i2", "i2", "i4", "i4", "i4", "i4", "i8" },
+    { "u1", "u1", "u2", "u2", "u4", "u4", "u4", "u4", "u8" },
+  };
+  hid_t dset = H5Dopen2 (group, name, H5P_DEFAULT);
+  hid_t ftype = dset >= 0 ? H5Dget_type (dset) : -1;
+  const char *out = "f8";
+  size_t size = ftype >= 0 ? MIN (H5Tget_size (ftype), 8) : 8;
+
+  if (ftype >= 0 && H5Tget_class (ftype) == H5T_INTEGER)
+    out = names[H5Tget_sign (ftype) == H5T_SGN_NONE ? 1 : 0][size];
+  else if (ftype >= 0 && size <= 4)
+    out = "f4";
+  if (ftype >= 0)
+    H5Tclose (ftype);
+  if (dset >= 0)
+    H5Dclose (dset);
+  return out;
+}
+
 /* Reads one node group; subgraphs recurse and come back as an Entry with port lists. */
 static Entry *
 read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int depth, GError **error)
@@ -850,6 +877,7 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
   g_autoptr (GPtrArray) links = NULL;
   const NodeSpec *spec;
   Entry *entry = NULL;
+  JsonObject *origin;
   Node *node;
   hid_t group;
 
@@ -879,6 +907,7 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
       g_autofree char *sub_prefix = g_strconcat (path, "/", NULL);
       char *outer_prefix = ctx->name_prefix;
       GroupInfo *info = read_group_mark (ctx, group, name);
+      JsonObject *outer_origin = ctx->origin;
 
       /* Inside a Basalt group, nodes keep their own names; in any other subgraph the
        * subgraph's name goes in front. */
@@ -889,9 +918,11 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
       entry->sub_outputs = g_ptr_array_new ();
       if (info != NULL)
         info->first = ctx->nodes->len;
+      ctx->origin = _bsl_nir_origin_add_node (outer_origin, name, type);
       if (!read_graph (ctx, group, sub_prefix, depth + 1, entry->sub_inputs, entry->sub_outputs,
                        error))
         g_clear_pointer (&entry, entry_free);
+      ctx->origin = outer_origin;
       if (info != NULL)
         {
           info->last = ctx->nodes->len;
@@ -943,6 +974,7 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
   g_ptr_array_add (ctx->nodes, node);
   entry = g_new0 (Entry, 1);
   entry->node = node;
+  origin = _bsl_nir_origin_add_node (ctx->origin, name, type);
 
   for (int i = 0; i < 8 && spec->required[i] != NULL; i++)
     if (!is_dataset (group, spec->required[i]))
@@ -986,6 +1018,7 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
           g_clear_pointer (&entry, entry_free);
           goto out;
         }
+      _bsl_nir_origin_add_dataset (origin, ds, array, stored_type (group, ds));
       g_hash_table_insert (node->data, g_strdup (ds), array);
     }
 
@@ -1143,6 +1176,7 @@ read_graph (Ctx *ctx, hid_t group, const char *prefix, int depth,
       }
   }
   H5Dclose (dset);
+  _bsl_nir_origin_set_edges (ctx->origin, edges, n_edges);
 
   for (gsize e = 0; e < n_edges; e++)
     {
@@ -2316,16 +2350,12 @@ layout (Ctx *ctx, BslGraph *graph)
       p->x = 40.0 + 220.0 * (col - 1);
       p->y = 40.0 + 140.0 * row;
     }
-  /* Positions stored by Basalt's own export win. */
-  for (guint i = 0; i < ctx->nodes->len; i++)
+  /* Positions stored by Basalt's own export win: they are keyed by process name. */
+  for (guint i = 0; i < graph->processes->len; i++)
     {
-      Node *node = ctx->nodes->pdata[i];
-      double *xy = node->name != NULL ? g_hash_table_lookup (ctx->layout, node->name) : NULL;
-      BslProcess *p;
-      if (xy == NULL)
-        continue;
-      p = bsl_graph_find_process (graph, node->name);
-      if (p != NULL && node->parts != NULL && node->parts->len <= 1)
+      BslProcess *p = graph->processes->pdata[i];
+      double *xy = g_hash_table_lookup (ctx->layout, p->name);
+      if (xy != NULL)
         {
           p->x = xy[0];
           p->y = xy[1];
@@ -2431,6 +2461,7 @@ bsl_nir_import_file (const char                *path,
   g_autoptr (GPtrArray) inputs = g_ptr_array_new ();
   g_autoptr (GPtrArray) outputs = g_ptr_array_new ();
   g_autofree char *type = NULL;
+  g_autoptr (JsonObject) origin = _bsl_nir_origin_graph_new ();
   Ctx ctx = { 0 };
   hid_t file = -1, root = -1;
   gboolean ok = FALSE;
@@ -2453,6 +2484,7 @@ bsl_nir_import_file (const char                *path,
   ctx.flatten = options != NULL && options->flatten_conv;
   ctx.name_prefix = g_strdup ("");
   ctx.groups = g_ptr_array_new_with_free_func (group_info_free);
+  ctx.origin = origin;
 
   /* HDF5 prints its own error stacks by default; Basalt reports through GError instead. */
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
@@ -2585,6 +2617,13 @@ bsl_nir_import_file (const char                *path,
     }
   layout (&ctx, graph);
   restore_groups (&ctx, graph);
+  /* A file Basalt wrote for designer groups comes back as those groups, not as NIR subgraphs. */
+  if (ctx.groups->len == 0)
+    {
+      _bsl_nir_origin_attach (graph, g_steal_pointer (&origin), ctx.dt);
+      note (&ctx, "the NIR graph is kept with the network: exported to NIR unchanged, it "
+            "is written back with its node types, names, nesting and edges");
+    }
   ok = TRUE;
 
 out:

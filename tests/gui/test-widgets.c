@@ -270,6 +270,167 @@ test_plot_export (void)
   g_object_unref (plot);
 }
 
+/* A long run's steps on a traces plot: 150000 steps of a slow sine per series. */
+static GtkWidget *
+long_run_traces (guint n_series)
+{
+  GtkWidget *plot = g_object_ref_sink (basalt_plot_new (BASALT_PLOT_TRACES));
+  g_autofree double *t = g_new (double, 1500);
+  g_autofree double *y = g_new (double, 1500);
+
+  basalt_plot_set_history (BASALT_PLOT (plot), 200000);
+  basalt_plot_set_span (BASALT_PLOT (plot), 150000);
+  basalt_plot_set_y_label (BASALT_PLOT (plot), "v");
+  for (guint s = 0; s < n_series; s++)
+    {
+      g_autofree char *label = g_strdup_printf ("v[%u]", s);
+
+      for (int i = 0; i < 1500; i++)
+        {
+          t[i] = i * 100.0;
+          y[i] = (s + 1) * 10 * sin (i / (40.0 + 20 * s));
+        }
+      basalt_plot_add_series (BASALT_PLOT (plot), label);
+      basalt_plot_set_series_data (BASALT_PLOT (plot), s, t, y, 1500);
+    }
+  return plot;
+}
+
+/* Dark (text or axis) pixels in rows [y0, y1) and columns [x0, x1) of an ARGB32 image. */
+static guint
+dark_pixels (cairo_surface_t *image,
+             int              x0,
+             int              x1,
+             int              y0,
+             int              y1)
+{
+  const guchar *data = cairo_image_surface_get_data (image);
+  int stride = cairo_image_surface_get_stride (image);
+  guint n = 0;
+
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        const guchar *p = data + y * stride + 4 * x;
+
+        if (p[0] < 160 && p[1] < 160 && p[2] < 160)
+          n++;
+      }
+  return n;
+}
+
+/* The exported image holds the whole step label and the whole y label: nothing is drawn on its
+ * outermost rows and columns, and the label is there, above them. Steps read in full. */
+static void
+test_plot_export_margins (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("basalt-plot-XXXXXX", &error);
+  const int sizes[][2] = { { 640, 240 }, { 900, 300 }, { 1200, 500 } };
+  GtkWidget *plot;
+
+  REQUIRE_DISPLAY (have_display);
+  g_assert_no_error (error);
+
+  plot = long_run_traces (2);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/v.png", dir);
+      int w = sizes[i][0], h = sizes[i][1];
+      int label_top, label_bottom;
+      cairo_surface_t *image;
+
+      g_assert_true (basalt_plot_export (BASALT_PLOT (plot), path, w, h, &error));
+      g_assert_no_error (error);
+      image = cairo_image_surface_create_from_png (path);
+      g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_height (image), ==, h);
+
+      /* A clipped label or number leaves its glyphs cut by the image's edge. */
+      g_assert_cmpuint (dark_pixels (image, 0, w, h - 3, h), ==, 0);
+      g_assert_cmpuint (dark_pixels (image, 0, 3, 0, h), ==, 0);
+      g_assert_cmpuint (dark_pixels (image, w - 3, w, 0, h), ==, 0);
+      /* The step label is the lowest text under the plot's centre... */
+      label_bottom = h - 1;
+      while (label_bottom > h / 2 && dark_pixels (image, w / 2 - 30, w / 2 + 30, label_bottom, label_bottom + 1) == 0)
+        label_bottom--;
+      label_top = label_bottom;
+      while (label_top > h / 2 && dark_pixels (image, w / 2 - 30, w / 2 + 30, label_top - 1, label_top) > 0)
+        label_top--;
+      g_assert_cmpint (label_bottom - label_top, >=, 6);
+      g_assert_cmpint (label_bottom, >, h - h / 6);
+      /* ...with nothing beside it: steps are written out (150000), with no "(x10^5)" at the right
+       * end of the axis. */
+      g_assert_cmpuint (dark_pixels (image, w * 3 / 4, w, label_top, label_bottom + 1), ==, 0);
+      cairo_surface_destroy (image);
+      if (g_getenv ("BASALT_KEEP_PLOT") != NULL)
+        {
+          g_autofree char *kept = g_strdup_printf ("/tmp/basalt-plot-%d.png", w);
+
+          g_rename (path, kept);
+        }
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+  g_object_unref (plot);
+}
+
+/* Per-neuron rows: each series gets a band of its own, so its colour fills only its band. */
+static void
+test_plot_rows (void)
+{
+  GtkWidget *plot, *window;
+  g_autofree guchar *overlaid = NULL;
+  g_autofree guchar *stacked = NULL;
+  int w, h;
+
+  REQUIRE_DISPLAY (have_display);
+
+  plot = long_run_traces (4);
+  window = show_in_window (plot, 800, 600);
+  g_assert_true (gui_wait_until (plot_drawn, plot, 5));
+  overlaid = gui_render_widget (plot, &w, &h);
+
+  basalt_plot_set_rows (BASALT_PLOT (plot), TRUE);
+  g_assert_true (basalt_plot_get_rows (BASALT_PLOT (plot)));
+  gui_spin (0.1);
+  stacked = gui_render_widget (plot, &w, &h);
+
+  /* Series 0 (blue) and series 3 (purple): overlaid, both cross the middle of the plot; in
+   * rows, blue stays in the top quarter and purple in the bottom one. */
+  for (guint s = 0; s < 4; s += 3)
+    {
+      static const guint8 colours[][3] = { { 28, 113, 216 }, { 0 }, { 0 }, { 145, 65, 172 } };
+      guint top = 0, bottom = 0, all_overlaid = 0;
+
+      for (int y = 0; y < h; y++)
+        {
+          guint in_row = gui_count_color (stacked + (gsize) y * w * 4, w, 1, colours[s][0], colours[s][1],
+                                          colours[s][2]);
+
+          if (y < h / 4)
+            top += in_row;
+          else if (y > h * 3 / 4)
+            bottom += in_row;
+        }
+      all_overlaid = gui_count_color (overlaid, w, h, colours[s][0], colours[s][1], colours[s][2]);
+      g_assert_cmpuint (all_overlaid, >, 100);
+      if (s == 0)
+        {
+          g_assert_cmpuint (top, >, 100);
+          g_assert_cmpuint (bottom, <, 10);
+        }
+      else
+        {
+          g_assert_cmpuint (bottom, >, 100);
+          g_assert_cmpuint (top, <, 10);
+        }
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (plot);
+}
+
 static guint n_activated;
 static char *last_activated;
 
@@ -502,6 +663,8 @@ main (int   argc,
   g_test_add_func ("/plot/many-points", test_plot_many_points);
   g_test_add_func ("/plot/scroll-back", test_plot_scroll_back);
   g_test_add_func ("/plot/export", test_plot_export);
+  g_test_add_func ("/plot/export-margins", test_plot_export_margins);
+  g_test_add_func ("/plot/rows", test_plot_rows);
   g_test_add_func ("/palette/search", test_palette_search);
   g_test_add_func ("/inspector/ranges", test_inspector_ranges);
   g_test_add_func ("/inspector/no-default", test_inspector_no_default);

@@ -1451,40 +1451,15 @@ static const char nir_check_script[] =
 
 static guint nir_files_read;
 
-/* NULL, the test skipped with the reason, when the reference reader is not there. */
-static const char *
-nir_pythonpath (void)
-{
-  const char *path = g_getenv ("BASALT_NIR_PYTHONPATH");
-
-  if (path != NULL && *path != '\0')
-    return path;
-  g_test_skip ("BASALT_NIR_PYTHONPATH is not set: the file is not read with the reference nir "
-               "package (set it to the PYTHONPATH under which python3 imports nir)");
-  return NULL;
-}
-
 static void
 read_with_nir (const char *path)
 {
-  const char *pythonpath = nir_pythonpath ();
-  const char *python_env = g_getenv ("BASALT_NIR_PYTHON");
-  g_autofree char *python = NULL, *out = NULL, *err = NULL;
-  g_auto (GStrv) env = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "-c", nir_check_script, path, NULL };
   int status;
 
-  if (pythonpath == NULL)
+  if (!test_run_nir_python (args, &out, &err, &status))
     return;
-  python = python_env != NULL ? g_strdup (python_env) : g_find_program_in_path ("python3");
-  g_assert_nonnull (python);
-  env = g_environ_setenv (g_get_environ (), "PYTHONPATH", pythonpath, TRUE);
-  {
-    const char *argv[] = { python, "-c", nir_check_script, path, NULL };
-    g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
-                  &error);
-  }
-  g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("nir.read refuses %s:\n%s", path, err);
   g_test_message ("nir.read: %s", g_strstrip (out));
@@ -1522,8 +1497,12 @@ test_reader_reference (gconstpointer data)
 static void
 test_reader_summary (void)
 {
-  if (nir_pythonpath () == NULL)
-    return;
+  if (g_getenv ("BASALT_NIR_PYTHONPATH") == NULL || *g_getenv ("BASALT_NIR_PYTHONPATH") == '\0')
+    {
+      g_test_skip ("BASALT_NIR_PYTHONPATH is not set: no file was read with the reference nir "
+                   "package");
+      return;
+    }
   g_test_message ("%u exported files loaded by nir.read with its type check", nir_files_read);
   g_assert_cmpuint (nir_files_read, >, 0);
 }

@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The designer window as a user sees it in a 1280x1024 window: plots that fill the height below
+ * the canvas, per-neuron rows, widgets that stay where they are while a run goes on, the
+ * inspector shows another process or a message appears; what the inspector says (hints that
+ * name a parameter's shape, readable initializer fields, a value refused at Run shown on its
+ * process); and any Var recorded from a process's menu. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "basalt-application.h"
+#include "basalt-inspector-private.h"
+#include "basalt-plot.h"
+#include "basalt-window.h"
+#include "test-gui-util.h"
+
+static gboolean have_display;
+static BasaltApplication *app;
+
+typedef struct
+{
+  BasaltWindow *window;
+  char         *dir;
+} Fixture;
+
+static gboolean
+window_laid_out (gpointer data)
+{
+  GtkWidget *canvas = GTK_WIDGET (basalt_window_get_canvas (data));
+
+  return gtk_widget_get_mapped (canvas) && gtk_widget_get_width (canvas) > 300;
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  if (!have_display)
+    return;
+
+  f->window = basalt_window_new (GTK_APPLICATION (app));
+  f->dir = g_dir_make_tmp ("basalt-layout-XXXXXX", NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1280, 1024);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (gui_wait_until (window_laid_out, f->window, 10));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (!have_display)
+    return;
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  dir = g_dir_open (f->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+open_network (Fixture    *f,
+              const char *json)
+{
+  g_autofree char *path = g_build_filename (f->dir, "net.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  gui_spin (0.1);
+}
+
+static void
+run_steps (Fixture *f,
+           guint    n_steps)
+{
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (basalt_window_run (f->window, n_steps, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  basalt_simulation_sync (simulation);
+  gui_spin (0.2);
+}
+
+static BasaltPlot *
+find_plot (Fixture    *f,
+           const char *target)
+{
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+
+  for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
+    if (g_strcmp0 (basalt_simulation_get_target (simulation, i), target) == 0)
+      return BASALT_PLOT (basalt_simulation_get_plot (simulation, i));
+  return NULL;
+}
+
+/* The first widget under widget (depth first) that matches. */
+static GtkWidget *
+find_descendant (GtkWidget     *widget,
+                 gboolean     (*matches) (GtkWidget *candidate, gconstpointer data),
+                 gconstpointer  data)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (matches (child, data))
+        return child;
+      if ((found = find_descendant (child, matches, data)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+is_button_labelled (GtkWidget     *candidate,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (candidate) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (candidate)), label) == 0;
+}
+
+static gboolean
+is_entry_with_placeholder (GtkWidget     *candidate,
+                           gconstpointer  placeholder)
+{
+  return GTK_IS_ENTRY (candidate) &&
+         g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (candidate)), placeholder) == 0;
+}
+
+typedef struct
+{
+  GType       type;
+  const char *css_class;
+} Kind;
+
+static gboolean
+is_of_kind (GtkWidget     *candidate,
+            gconstpointer  data)
+{
+  const Kind *kind = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (candidate, kind->type) &&
+         (kind->css_class == NULL || gtk_widget_has_css_class (candidate, kind->css_class));
+}
+
+static GtkWidget *
+find_with_class (GtkWidget  *widget,
+                 GType       type,
+                 const char *css_class)
+{
+  Kind kind = { type, css_class };
+
+  return find_descendant (widget, is_of_kind, &kind);
+}
+
+static const char lif_network[] =
+  "{\"format\": \"basalt\", \"version\": 1,"
+  " \"processes\": [{\"name\": \"lif\", \"type\": \"LIF\", \"shape\": [6],"
+  "   \"params\": {\"du\": 0.1, \"dv\": 0.05, \"vth\": 10, \"bias_mant\": [1, 1.5, 2, 2.5, 3, 3.5]}}],"
+  " \"connections\": [], \"probes\": [%s]}";
+
+/* One plot takes the height below the canvas, not a strip of it; many plots keep a readable
+ * height each and the list scrolls. */
+static void
+test_plot_height (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *one = g_strdup_printf (lif_network, "\"lif.v\"");
+  g_autofree char *many = g_strdup_printf (lif_network,
+                                           "\"lif.v\", \"lif.u\", \"lif.s_out\", \"lif.bias_mant\"");
+  BasaltPlot *plot;
+  GtkWidget *scrolled;
+  GtkAdjustment *adjustment;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_network (f, one);
+  run_steps (f, 50);
+  plot = find_plot (f, "lif.v");
+  g_assert_nonnull (plot);
+  g_test_message ("one plot: %d px high", gtk_widget_get_height (GTK_WIDGET (plot)));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (plot)), >, 300);
+
+  open_network (f, many);
+  run_steps (f, 50);
+  for (guint i = 0; i < basalt_simulation_get_n_probes (basalt_window_get_simulation (f->window)); i++)
+    {
+      GtkWidget *each = basalt_simulation_get_plot (basalt_window_get_simulation (f->window), i);
+
+      g_assert_cmpint (gtk_widget_get_height (each), >=, 180);
+    }
+  scrolled = gtk_widget_get_ancestor (GTK_WIDGET (find_plot (f, "lif.u")), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
+}
+
+/* The Rows button in a trace's header puts each neuron in a row of its own, tall enough to read. */
+static void
+test_plot_rows_button (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *json = g_strdup_printf (lif_network, "\"lif.v\"");
+  GtkWidget *header, *rows;
+  BasaltPlot *plot;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_network (f, json);
+  run_steps (f, 50);
+  plot = find_plot (f, "lif.v");
+  header = gtk_widget_get_prev_sibling (GTK_WIDGET (plot));
+  rows = find_descendant (header, is_button_labelled, "Rows");
+  g_assert_nonnull (rows);
+  g_assert_false (basalt_plot_get_rows (plot));
+  /* A button's activation presses it for a moment before it toggles. */
+  gtk_widget_activate (rows);
+  gui_spin (0.5);
+  g_assert_true (basalt_plot_get_rows (plot));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (plot)), >=,
+                   (int) basalt_plot_get_n_series (plot) * 70);
+}
+
+/* Where a widget is in its window. */
+static graphene_rect_t
+bounds_in_window (GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (gtk_widget_get_root (widget)), &bounds));
+  return bounds;
+}
+
+static void
+assert_same_bounds (const char            *what,
+                    const graphene_rect_t *before,
+                    const graphene_rect_t *after)
+{
+  g_test_message ("%s: %.0f,%.0f %.0fx%.0f -> %.0f,%.0f %.0fx%.0f", what, before->origin.x, before->origin.y,
+                  before->size.width, before->size.height, after->origin.x, after->origin.y, after->size.width,
+                  after->size.height);
+  g_assert_cmpfloat (fabs (before->origin.x - after->origin.x), <, 0.5);
+  g_assert_cmpfloat (fabs (before->origin.y - after->origin.y), <, 0.5);
+  g_assert_cmpfloat (fabs (before->size.width - after->size.width), <, 0.5);
+  g_assert_cmpfloat (fabs (before->size.height - after->size.height), <, 0.5);
+}
+
+static void
+open_example (Fixture    *f,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  gui_spin (0.2);
+}
+
+/* The canvas keeps its place and size whichever process the inspector shows, and when a
+ * message appears above the pages. */
+static void
+test_canvas_steady (Fixture       *f,
+                    gconstpointer  data)
+{
+  static const char *const processes[] = { "input", "to_lif", "lif", "eq", "eq_rec", "lif" };
+  GtkWidget *canvas;
+  graphene_rect_t first, now;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "lif-as-equations.basalt");
+  canvas = GTK_WIDGET (basalt_window_get_canvas (f->window));
+  basalt_graph_canvas_select (BASALT_GRAPH_CANVAS (canvas), "input", FALSE);
+  gui_spin (0.3);
+  first = bounds_in_window (canvas);
+  for (guint i = 1; i < G_N_ELEMENTS (processes); i++)
+    {
+      g_autofree char *what = g_strdup_printf ("canvas with %s inspected", processes[i]);
+
+      basalt_graph_canvas_select (BASALT_GRAPH_CANVAS (canvas), processes[i], FALSE);
+      gui_spin (0.3);
+      now = bounds_in_window (canvas);
+      assert_same_bounds (what, &first, &now);
+    }
+
+  g_assert_true (gtk_widget_activate_action (canvas, "win.show-message", "s",
+                                             "A message long enough to need a line of its own"));
+  gui_spin (0.6);
+  g_assert_true (gtk_widget_get_mapped (find_with_class (GTK_WIDGET (f->window), GTK_TYPE_WIDGET, "message-bar")));
+  now = bounds_in_window (canvas);
+  assert_same_bounds ("canvas under a message", &first, &now);
+}
+
+/* The header's title and page switcher, and the run bar's controls, stay put while the step and
+ * rate text changes during a run. */
+static void
+test_header_steady (Fixture       *f,
+                    gconstpointer  data)
+{
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  GtkWidget *titlebar = gtk_window_get_titlebar (GTK_WINDOW (f->window));
+  GtkWidget *title = find_with_class (titlebar, GTK_TYPE_LABEL, "title");
+  GtkWidget *switcher = find_with_class (titlebar, GTK_TYPE_STACK_SWITCHER, NULL);
+  GtkWidget *page = GTK_WIDGET (basalt_window_get_designer_page (f->window));
+  GtkWidget *tags = find_with_class (page, GTK_TYPE_DROP_DOWN, NULL);
+  GtkWidget *status = find_with_class (page, GTK_TYPE_LABEL, "numeric");
+  g_autoptr(GError) error = NULL;
+  graphene_rect_t title0, switcher0, tags0, status0, now;
+  g_autoptr(GHashTable) texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  REQUIRE_DISPLAY (have_display);
+  g_assert_nonnull (title);
+  g_assert_nonnull (switcher);
+  g_assert_nonnull (tags);
+  g_assert_nonnull (status);
+
+  /* A narrow window, where every pixel of the header and the run bar is spoken for. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 1024);
+  open_example (f, "ei-network.basalt");
+  gui_spin (0.5);
+  title0 = bounds_in_window (title);
+  switcher0 = bounds_in_window (switcher);
+  tags0 = bounds_in_window (tags);
+  status0 = bounds_in_window (status);
+
+  basalt_simulation_set_speed (simulation, 0);
+  g_assert_true (basalt_window_run (f->window, 100000000, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30; i++)
+    {
+      gui_spin (0.1);
+      g_hash_table_add (texts, g_strdup (gtk_label_get_text (GTK_LABEL (status))));
+      now = bounds_in_window (title);
+      assert_same_bounds ("title", &title0, &now);
+      now = bounds_in_window (switcher);
+      assert_same_bounds ("page switcher", &switcher0, &now);
+      now = bounds_in_window (tags);
+      assert_same_bounds ("tag list", &tags0, &now);
+      now = bounds_in_window (status);
+      assert_same_bounds ("step and rate", &status0, &now);
+    }
+  g_assert_true (gtk_widget_activate_action (page, "sim.run-pause", NULL));
+  gui_spin (0.2);
+  /* The run did move the text: the measure above saw it change. */
+  g_assert_cmpuint (g_hash_table_size (texts), >, 3);
+  now = bounds_in_window (title);
+  assert_same_bounds ("title after the run", &title0, &now);
+
+  /* An edit marks the title as unsaved ("• ei-network"): the switcher beside it stays put. */
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "E", FALSE);
+  g_assert_true (gtk_widget_activate_action (page, "graph.nudge", "(dd)", 24.0, 0.0));
+  gui_spin (0.3);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (title)), "•"));
+  now = bounds_in_window (switcher);
+  assert_same_bounds ("page switcher with the title marked unsaved", &switcher0, &now);
+  now = bounds_in_window (title);
+  assert_same_bounds ("title marked unsaved", &title0, &now);
+}
+
+/* RingBuffer data is an (n, T) matrix, and its hint says so instead of "any real number". */
+static void
+test_hint_shape (Fixture       *f,
+                 gconstpointer  data)
+{
+  BasaltInspector *inspector = basalt_window_get_inspector (f->window);
+  g_autofree char *data_hint = NULL;
+  g_autofree char *weights_hint = NULL;
+  g_autofree char *bias_hint = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "src", FALSE);
+  gui_spin (0.2);
+  data_hint = basalt_inspector_dup_param_hint (inspector, "data");
+  g_test_message ("data: %s", data_hint);
+  g_assert_true (g_str_has_prefix (data_hint, "(4, T) matrix: a row per neuron, a column per step"));
+
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "syn", FALSE);
+  gui_spin (0.2);
+  weights_hint = basalt_inspector_dup_param_hint (inspector, "weights");
+  g_test_message ("weights: %s", weights_hint);
+  g_assert_true (g_str_has_prefix (weights_hint, "(3, 4) matrix, a row per output"));
+
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "lif1", FALSE);
+  gui_spin (0.2);
+  bias_hint = basalt_inspector_dup_param_hint (inspector, "bias_mant");
+  g_test_message ("bias_mant: %s", bias_hint);
+  g_assert_true (g_str_has_prefix (bias_hint, "one value, or 3 values, one per neuron; each value: integer"));
+}
+
+/* The weight initializer's fields are wide enough to show what they ask for, not "m…". */
+static void
+test_initializer_fields_readable (Fixture       *f,
+                                  gconstpointer  data)
+{
+  static const char *const placeholders[] = { "mean", "std", "seed" };
+  GtkWidget *inspector = GTK_WIDGET (basalt_window_get_inspector (f->window));
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "syn", FALSE);
+  gui_spin (0.3);
+  for (guint i = 0; i < G_N_ELEMENTS (placeholders); i++)
+    {
+      GtkWidget *entry = find_descendant (inspector, is_entry_with_placeholder, placeholders[i]);
+      g_autoptr(PangoLayout) layout = NULL;
+      int text_width;
+
+      g_assert_nonnull (entry);
+      layout = gtk_widget_create_pango_layout (entry, placeholders[i]);
+      pango_layout_get_pixel_size (layout, &text_width, NULL);
+      g_test_message ("%s: field %d px, text %d px", placeholders[i], gtk_widget_get_width (entry), text_width);
+      /* The text and the entry's padding on both sides. */
+      g_assert_cmpint (gtk_widget_get_width (entry), >=, text_width + 20);
+    }
+}
+
+/* A value refused when Run compiles the network: the message says why, its process is selected
+ * on the canvas and shown in the inspector, with the reason under the parameter. */
+static void
+test_refused_at_run (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"fixed_pt\"},"
+    " \"processes\": [{\"name\": \"first\", \"type\": \"LIF\", \"shape\": [2], \"params\": {\"vth\": 10}},"
+    "   {\"name\": \"high\", \"type\": \"LIF\", \"shape\": [3], \"params\": {\"vth\": 100000000}}],"
+    " \"connections\": []}";
+  BasaltGraphCanvas *canvas = basalt_window_get_canvas (f->window);
+  BasaltInspector *inspector = basalt_window_get_inspector (f->window);
+  g_auto(GStrv) selection = NULL;
+  const char *reason;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_network (f, network);
+  basalt_graph_canvas_select (canvas, "first", FALSE);
+  gui_spin (0.1);
+  /* F5, as a user starts a run. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "sim.run-pause", NULL));
+  gui_spin (0.3);
+
+  g_assert_nonnull (strstr (basalt_window_get_message (f->window), "'vth'"));
+  selection = basalt_graph_canvas_dup_selection (canvas);
+  g_assert_cmpuint (g_strv_length (selection), ==, 1);
+  g_assert_cmpstr (selection[0], ==, "high");
+  g_assert_cmpstr (basalt_inspector_get_process (inspector), ==, "high");
+  reason = basalt_inspector_get_param_error (inspector, "vth");
+  g_assert_nonnull (reason);
+  g_assert_nonnull (strstr (reason, "Loihi 2"));
+}
+
+/* The probe targets a menu offers (graph.add-probe), sections and submenus included. */
+static void
+collect_probe_targets (GMenuModel *model,
+                       GPtrArray  *targets)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr(GVariant) target = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      GMenuModel *linked;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_str_equal (action, "graph.add-probe"))
+        {
+          target = g_menu_model_get_item_attribute_value (model, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+          g_ptr_array_add (targets, g_variant_dup_string (target, NULL));
+        }
+      while (g_menu_link_iter_get_next (links, NULL, &linked))
+        {
+          collect_probe_targets (linked, targets);
+          g_object_unref (linked);
+        }
+    }
+}
+
+static gboolean
+has_target (GPtrArray  *targets,
+            const char *target)
+{
+  return g_ptr_array_find_with_equal_func (targets, target, g_str_equal, NULL);
+}
+
+/* As Lava's Monitor probes any Var, a process's menu records any of its Vars: states (v, u),
+ * parameters (vth, weights) and its spikes; a recorded parameter is plotted and exported with
+ * its values. */
+static void
+test_record_any_var (Fixture       *f,
+                     gconstpointer  data)
+{
+  BasaltGraphCanvas *canvas = basalt_window_get_canvas (f->window);
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  g_autoptr(GPtrArray) lif_targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) dense_targets = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GMenu) lif_menu = g_menu_new ();
+  g_autoptr(GMenu) dense_menu = g_menu_new ();
+  g_autofree char *csv_path = g_build_filename (f->dir, "probes.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autoptr(GError) error = NULL;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  g_signal_emit_by_name (canvas, "populate-menu", "lif1", lif_menu);
+  g_signal_emit_by_name (canvas, "populate-menu", "syn", dense_menu);
+  collect_probe_targets (G_MENU_MODEL (lif_menu), lif_targets);
+  collect_probe_targets (G_MENU_MODEL (dense_menu), dense_targets);
+  for (guint i = 0; i < lif_targets->len; i++)
+    g_test_message ("lif1 menu records %s", (char *) lif_targets->pdata[i]);
+  g_assert_true (has_target (lif_targets, "lif1.v"));
+  g_assert_true (has_target (lif_targets, "lif1.u"));
+  g_assert_true (has_target (lif_targets, "lif1.s_out"));
+  g_assert_true (has_target (lif_targets, "lif1.vth"));
+  g_assert_true (has_target (lif_targets, "lif1.bias_mant"));
+  g_assert_true (has_target (dense_targets, "syn.weights"));
+
+  /* What the menu item does when chosen. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "graph.add-probe", "s", "lif1.vth"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "graph.add-probe", "s", "syn.weights"));
+  gui_spin (0.1);
+  run_steps (f, 5);
+  g_assert_nonnull (find_plot (f, "lif1.vth"));
+  g_assert_nonnull (find_plot (f, "syn.weights"));
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f, "syn.weights")), >, 0);
+
+  g_assert_true (basalt_simulation_write_csv (simulation, csv_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  /* vth is 100 at every step; weights[0][0] is 12 and weights[1][1] 24 (flat index 5). */
+  g_assert_nonnull (strstr (csv, "5,lif1.vth,0,100\n"));
+  g_assert_nonnull (strstr (csv, "5,syn.weights,0,12\n"));
+  g_assert_nonnull (strstr (csv, "5,syn.weights,5,24\n"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  have_display = gtk_init_check ();
+
+  if (have_display)
+    {
+      app = basalt_application_new (G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, NULL);
+    }
+
+  g_test_add ("/layout/plot-height", Fixture, NULL, fixture_set_up, test_plot_height, fixture_tear_down);
+  g_test_add ("/layout/plot-rows-button", Fixture, NULL, fixture_set_up, test_plot_rows_button,
+              fixture_tear_down);
+
+  g_test_add ("/layout/canvas-steady", Fixture, NULL, fixture_set_up, test_canvas_steady, fixture_tear_down);
+  g_test_add ("/layout/header-steady", Fixture, NULL, fixture_set_up, test_header_steady, fixture_tear_down);
+
+  g_test_add ("/hints/shape", Fixture, NULL, fixture_set_up, test_hint_shape, fixture_tear_down);
+  g_test_add ("/hints/initializer-fields-readable", Fixture, NULL, fixture_set_up,
+              test_initializer_fields_readable, fixture_tear_down);
+  g_test_add ("/hints/refused-at-run", Fixture, NULL, fixture_set_up, test_refused_at_run, fixture_tear_down);
+
+  g_test_add ("/probes/record-any-var", Fixture, NULL, fixture_set_up, test_record_any_var, fixture_tear_down);
+
+  status = g_test_run ();
+  g_clear_object (&app);
+  return status;
+}
