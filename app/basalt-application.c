@@ -136,8 +136,72 @@ app_about (GSimpleAction *action,
                          NULL);
 }
 
+char *
+basalt_application_dup_help_uri (void)
+{
+  const char *folders[] = { BASALT_SOURCE_ROOT, BASALT_DOCDIR };
+
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_build_filename (folders[i], "README.md", NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_filename_to_uri (path, NULL, NULL);
+    }
+  return NULL;
+}
+
+static void
+show_in_window (GtkWindow  *window,
+                const char *message)
+{
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-message", "s", message);
+  else
+    g_message ("%s", message);
+}
+
+static void
+help_shown (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GtkWindow) window = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* No program to show it: say where the documentation is, so it can be opened by hand. */
+  if (!gtk_show_uri_full_finish (window, result, &error))
+    {
+      g_autofree char *uri = basalt_application_dup_help_uri ();
+      g_autofree char *path = g_filename_from_uri (uri, NULL, NULL);
+      g_autofree char *text = g_strdup_printf ("Could not open the documentation (%s): it is %s, "
+                                               "with the other pages in docs/ beside it",
+                                               error->message, path);
+
+      show_in_window (window, text);
+    }
+}
+
+static void
+app_help (GSimpleAction *action,
+          GVariant      *param,
+          gpointer       user_data)
+{
+  GtkWindow *window = gtk_application_get_active_window (user_data);
+  g_autofree char *uri = basalt_application_dup_help_uri ();
+
+  if (uri == NULL)
+    {
+      show_in_window (window, "The documentation is not installed: it is README.md and docs/ of "
+                              "Basalt's sources");
+      return;
+    }
+  gtk_show_uri_full (window, uri, GDK_CURRENT_TIME, NULL, help_shown, window ? g_object_ref (window) : NULL);
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", app_quit },
+  { "help", app_help },
   { "new-window", app_new_window },
   { "about", app_about },
 };
@@ -172,6 +236,7 @@ basalt_application_startup (GApplication *application)
                                    application);
 
   set_accels (gtk_app, "app.quit", "<Control>q", NULL);
+  set_accels (gtk_app, "app.help", "F1", NULL);
   set_accels (gtk_app, "app.new-window", "<Shift><Control>n", NULL);
   set_accels (gtk_app, "win.new", "<Control>n", NULL);
   set_accels (gtk_app, "win.open", "<Control>o", NULL);
@@ -184,6 +249,8 @@ basalt_application_startup (GApplication *application)
   set_accels (gtk_app, "win.show-page::tuner", "<Alt>2", NULL);
   /* The Designer's own shortcuts (F5, Ctrl+0, ...) are in its template, for its actions. */
 
+  /* Found in the resources (see basalt.gresource.xml) when Basalt is not installed. */
+  gtk_window_set_default_icon_name (APP_ID);
   gtk_css_provider_load_from_resource (css, "/org/basalt/Basalt/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (), GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);

@@ -10,5 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BasaltApplication, basalt_application, BASALT, APPLICATION, GtkApplication)
 
 BasaltApplication *basalt_application_new (GApplicationFlags flags);
+/* What Help (F1) opens: the README of the sources Basalt was built from when they are there,
+ * else the installed copy; NULL when neither is. */
+char              *basalt_application_dup_help_uri (void);
 
 G_END_DECLS

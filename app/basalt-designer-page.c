@@ -25,6 +25,7 @@ struct _BasaltDesignerPage
   BasaltInspector    *inspector;
   GtkBox             *plots_box;
   GtkWidget          *plots_placeholder;
+  GtkWidget          *canvas_hint;
 
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
@@ -1441,6 +1442,7 @@ on_document_changed (BasaltDocument     *document,
 
   if (flags & (BASALT_CHANGE_RUN | BASALT_CHANGE_GRAPH))
     sync_steps_ui (self);
+  gtk_widget_set_visible (self->canvas_hint, graph->processes->len == 0);
   if (flags & (BASALT_CHANGE_PROBES | BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
     follow_document_probes (self);
 
@@ -1552,6 +1554,7 @@ basalt_designer_page_constructed (GObject *object)
   sync_tag_ui (self);
   sync_steps_ui (self);
   follow_document_probes (self);
+  gtk_widget_set_visible (self->canvas_hint, basalt_document_get_graph (self->document)->processes->len == 0);
   update_actions (self);
 }
 
@@ -1657,6 +1660,7 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, inspector);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_box);
   gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, plots_placeholder);
+  gtk_widget_class_bind_template_child (widget_class, BasaltDesignerPage, canvas_hint);
   gtk_widget_class_bind_template_callback (widget_class, on_tag_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_steps_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "bsl-error.h"
+
 #include "basalt-dialogs.h"
 #include "basalt-window-private.h"
 
@@ -243,26 +245,93 @@ show_report (BasaltWindow *self,
 }
 
 static void
-import_chosen (BasaltWindow *self,
-               GFile        *file,
-               Pending      *then)
+import_and_report (BasaltWindow *self,
+                   GFile        *file,
+                   gboolean      flatten);
+
+static void
+on_flatten_response (GtkDialog *dialog,
+                     int        response,
+                     gpointer   user_data)
+{
+  BasaltWindow *self = user_data;
+  GFile *file = g_object_get_data (G_OBJECT (dialog), "basalt-file");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    import_and_report (self, file, TRUE);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* A convolution is imported as dense weights only when the user agrees: the network grows. */
+static void
+offer_flattening (BasaltWindow *self,
+                  GFile        *file,
+                  const GError *refusal)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  GtkWidget *dialog;
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Import “%s” with its convolutions flattened?", name);
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+                                            "%s.\n\nFlattened, each convolution and pooling becomes a "
+                                            "Dense process holding the equivalent weight matrix: the "
+                                            "network computes the same currents, with more synapses.",
+                                            refusal->message);
+  gtk_window_set_title (GTK_WINDOW (dialog), "Import NIR");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL,
+                          "Import _Flattened", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
+                            "suggested-action");
+  g_object_set_data_full (G_OBJECT (dialog), "basalt-file", g_object_ref (file), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_flatten_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+import_and_report (BasaltWindow *self,
+                   GFile        *file,
+                   gboolean      flatten)
 {
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_file_get_basename (file);
 
-  if (!basalt_window_import_nir (self, file, notes, &error))
+  if (basalt_window_import_nir_full (self, file, flatten, notes, &error))
+    {
+      g_autofree char *primary = g_strdup_printf (flatten ? "Imported “%s”, convolutions flattened"
+                                                          : "Imported “%s”", name);
+      show_report (self, primary, notes);
+    }
+  else if (!flatten && g_error_matches (error, BSL_ERROR, BSL_ERROR_NEEDS_FLATTENING))
+    offer_flattening (self, file, error);
+  else
     {
       g_autofree char *primary = g_strdup_printf ("Could not import “%s”", name);
 
       /* The network that was open stays open and unchanged. */
       basalt_show_error_dialog (GTK_WINDOW (self), primary, error);
     }
-  else
-    {
-      g_autofree char *primary = g_strdup_printf ("Imported “%s”", name);
-      show_report (self, primary, notes);
-    }
+}
+
+void
+basalt_window_import_nir_chosen (BasaltWindow *self,
+                                 GFile        *file)
+{
+  g_return_if_fail (BASALT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  import_and_report (self, file, FALSE);
+}
+
+static void
+import_chosen (BasaltWindow *self,
+               GFile        *file,
+               Pending      *then)
+{
+  basalt_window_import_nir_chosen (self, file);
   pending_drop (then);
 }
 

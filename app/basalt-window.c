@@ -184,6 +184,17 @@ basalt_window_import_nir (BasaltWindow  *self,
                           GPtrArray     *notes,
                           GError       **error)
 {
+  return basalt_window_import_nir_full (self, file, FALSE, notes, error);
+}
+
+gboolean
+basalt_window_import_nir_full (BasaltWindow  *self,
+                               GFile         *file,
+                               gboolean       flatten,
+                               GPtrArray     *notes,
+                               GError       **error)
+{
+  BslNirImportOptions options = { .flatten_conv = flatten };
   g_autofree char *path = NULL;
   BslGraph *graph;
 
@@ -196,7 +207,7 @@ basalt_window_import_nir (BasaltWindow  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "only local files can be imported");
       return FALSE;
     }
-  graph = bsl_nir_import_file (path, NULL, notes, error);
+  graph = bsl_nir_import_file (path, &options, notes, error);
   if (graph == NULL)
     return FALSE;
   basalt_document_take_imported (self->document, graph);
@@ -318,16 +329,22 @@ basalt_window_class_init (BasaltWindowClass *klass)
   _basalt_window_class_install_actions (widget_class);
 }
 
+/* The installed schema, else the one compiled in the build tree (Basalt run from there keeps
+ * its recent files and window size too); NULL when there is neither. */
 static GSettings *
 settings_if_installed (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) build_tree = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
 
-  /* Running from the build tree without an installed schema must still work. */
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL)
+  if (source != NULL && (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) != NULL)
+    return g_settings_new (APP_ID);
+
+  build_tree = g_settings_schema_source_new_from_directory (BASALT_BUILD_DATADIR, source, FALSE, NULL);
+  if (build_tree == NULL || (schema = g_settings_schema_source_lookup (build_tree, APP_ID, FALSE)) == NULL)
     return NULL;
-  return g_settings_new (APP_ID);
+  return g_settings_new_full (schema, NULL, NULL);
 }
 
 static void

@@ -46,6 +46,16 @@ gboolean basalt_window_import_nir (BasaltWindow     *self,
                                    GFile            *file,
                                    GPtrArray        *notes,
                                    GError          **error);
+/* flatten: convolutions and pooling become Dense processes (BslNirImportOptions.flatten_conv). */
+gboolean basalt_window_import_nir_full (BasaltWindow *self,
+                                        GFile        *file,
+                                        gboolean      flatten,
+                                        GPtrArray    *notes,
+                                        GError      **error);
+/* What the window does once the user chose a NIR file: imports it and shows the report, or the
+ * refusal; a convolution it cannot take as such brings a question offering to flatten it. */
+void     basalt_window_import_nir_chosen (BasaltWindow *self,
+                                          GFile        *file);
 gboolean basalt_window_export     (BasaltWindow     *self,
                                    BslExportFormat   format,
                                    GFile            *file,

@@ -141,6 +141,12 @@ basalt_cli_import (int    argc,
   options.dt = dt;
   options.flatten_conv = flatten;
   graph = bsl_nir_import_file (argv[1], &options, notes, &error);
+  if (g_error_matches (error, BSL_ERROR, BSL_ERROR_NEEDS_FLATTENING))
+    {
+      g_autofree char *refusal = error->message;
+
+      error->message = g_strdup_printf ("%s (import with --flatten-conv to turn it into dense weights)", refusal);
+    }
   if (graph == NULL || !bsl_graph_save_file (graph, out, &error))
     return basalt_cli_fail ("import", error);
   print_notes ("import", notes);

@@ -21,6 +21,7 @@ typedef enum
   BSL_ERROR_CONNECTION,      /* wrong port direction, cycle without delay, ... */
   BSL_ERROR_UNSUPPORTED,     /* no model for the requested tag, unsupported feature */
   BSL_ERROR_NO_SPACE,        /* an output did not fit: a full disk, the quota, ulimit -f */
+  BSL_ERROR_NEEDS_FLATTENING, /* a NIR convolution or pooling, imported only as dense weights */
 } BslError;
 
 GQuark   bsl_error_quark        (void);

@@ -944,9 +944,9 @@ read_node (Ctx *ctx, hid_t parent, const char *name, const char *prefix, int dep
       }
   if (!ctx->flatten && g_strv_contains (conv_types, type))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                   "%s: node '%s' is a %s, which Basalt cannot represent as such (import with "
-                   "--flatten-conv to turn it into dense weights)",
+      /* The caller says how to ask for flattening: a command-line option, a button. */
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NEEDS_FLATTENING,
+                   "%s: node '%s' is a %s, which Basalt imports only flattened into dense weights",
                    ctx->display, path, type);
       goto out;
     }

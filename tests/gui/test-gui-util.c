@@ -2,7 +2,10 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 
 #include <gdk/x11/gdkx.h>
 
@@ -188,4 +191,48 @@ gui_click (GtkWidget *widget)
 {
   return gui_pointer_to (widget, gtk_widget_get_width (widget) / 2.0, gtk_widget_get_height (widget) / 2.0) &&
          gui_xdotool ("click", "1", NULL);
+}
+
+GPid
+gui_start_basalt (const char        *file,
+                  const char *const *env_pairs)
+{
+  g_auto(GStrv) env = g_get_environ ();
+  const char *argv[] = { g_getenv ("BASALT_EXE"), file, NULL };
+  g_autoptr(GError) error = NULL;
+  GPid pid = 0;
+
+  g_assert_nonnull (argv[0]);
+  for (guint i = 0; env_pairs != NULL && env_pairs[i] != NULL; i += 2)
+    env = env_pairs[i + 1] != NULL ? g_environ_setenv (env, env_pairs[i], env_pairs[i + 1], TRUE)
+                                   : g_environ_unsetenv (env, env_pairs[i]);
+  g_assert_true (g_spawn_async (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+  g_assert_no_error (error);
+  return pid;
+}
+
+void
+gui_stop_process (GPid pid,
+                  int  signal_number)
+{
+  kill (pid, signal_number);
+  waitpid (pid, NULL, 0);
+  g_spawn_close_pid (pid);
+}
+
+char *
+gui_wait_for_window (const char *title)
+{
+  const char *argv[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", title, NULL };
+  g_autofree char *out = NULL;
+  int status;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                     &out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  g_strstrip (out);
+  /* The first of several lines is enough. */
+  out[strcspn (out, "\n")] = '\0';
+  return g_steal_pointer (&out);
 }

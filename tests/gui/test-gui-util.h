@@ -60,4 +60,15 @@ GtkWidget *gui_find_actionable (GtkWidget  *widget,
 /* Moves the X pointer to the middle of a mapped widget and clicks the first button. */
 gboolean  gui_click            (GtkWidget  *widget);
 
+/* Starts the application (BASALT_EXE) in its own process on file (may be NULL), with the
+ * environment's pairs NAME, VALUE (NULL-terminated, may be NULL) added to the test's. */
+GPid      gui_start_basalt     (const char        *file,
+                                const char *const *env_pairs);
+/* Sends the signal and reaps the process. */
+void      gui_stop_process     (GPid               pid,
+                                int                signal_number);
+/* The X id of a visible window whose title matches the regular expression, once it shows
+ * (up to 20 s); NULL if it does not. */
+char     *gui_wait_for_window  (const char        *title);
+
 G_END_DECLS

@@ -7,7 +7,6 @@
 
 #include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <glib/gstdio.h>
 
 #include "bsl-graph-probes.h"
@@ -436,34 +435,9 @@ start_basalt (Fixture    *f,
               const char *file)
 {
   g_autofree char *cache = g_build_filename (f->dir, "cache", NULL);
-  g_auto(GStrv) env = g_get_environ ();
-  const char *argv[] = { g_getenv ("BASALT_EXE"), file, NULL };
-  g_autoptr(GError) error = NULL;
-  GPid pid = 0;
+  const char *env[] = { "XDG_CACHE_HOME", cache, "BASALT_AUTOSAVE_SECONDS", "1", NULL };
 
-  env = g_environ_setenv (env, "XDG_CACHE_HOME", cache, TRUE);
-  env = g_environ_setenv (env, "BASALT_AUTOSAVE_SECONDS", "1", TRUE);
-  g_assert_true (g_spawn_async (NULL, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
-  g_assert_no_error (error);
-  return pid;
-}
-
-/* The X window whose title matches, once it shows (up to 20 s); NULL if it does not. */
-static char *
-wait_for_window (const char *title)
-{
-  const char *argv[] = { "timeout", "20", "xdotool", "search", "--sync", "--onlyvisible", "--name", title, NULL };
-  g_autofree char *out = NULL;
-  int status;
-
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                     &out, NULL, &status, NULL) ||
-      !g_spawn_check_wait_status (status, NULL))
-    return NULL;
-  g_strstrip (out);
-  /* The first of several lines is enough. */
-  out[strcspn (out, "\n")] = '\0';
-  return g_steal_pointer (&out);
+  return gui_start_basalt (file, env);
 }
 
 static char *
@@ -487,15 +461,6 @@ n_processes_in (const char *path)
 
   g_assert_no_error (error);
   return graph->processes->len;
-}
-
-static void
-stop_basalt (GPid pid,
-             int  signal_number)
-{
-  kill (pid, signal_number);
-  waitpid (pid, NULL, 0);
-  g_spawn_close_pid (pid);
 }
 
 /* An edit is copied within seconds; after the process is killed, the next start offers the copy
@@ -526,7 +491,7 @@ test_autosave_after_kill (Fixture       *f,
   g_assert_cmpuint (n_processes_in (path), ==, 1);
 
   pid = start_basalt (f, path);
-  window = wait_for_window ("^net.basalt — Basalt$");
+  window = gui_wait_for_window ("^net.basalt — Basalt$");
   g_assert_nonnull (window);
   /* Select everything on the canvas (the middle of the window) and delete it. */
   g_assert_true (gui_xdotool ("mousemove", "--sync", "--window", window, "640", "300", NULL));
@@ -544,18 +509,18 @@ test_autosave_after_kill (Fixture       *f,
   /* The file itself was never saved. */
   g_assert_cmpuint (n_processes_in (path), ==, 1);
 
-  stop_basalt (pid, SIGKILL);
+  gui_stop_process (pid, SIGKILL);
   g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
 
   pid = start_basalt (f, NULL);
-  dialog = wait_for_window ("^Recover Unsaved Work$");
+  dialog = gui_wait_for_window ("^Recover Unsaved Work$");
   g_assert_nonnull (dialog);
   /* Restore is the default: Enter, with the pointer over the dialog (no window manager gives the
    * focus here). */
   g_assert_true (gui_xdotool ("mousemove", "--sync", "--window", dialog, "20", "20", NULL));
   g_assert_true (gui_xdotool ("key", "Return", NULL));
   g_free (window);
-  window = wait_for_window ("^• net.basalt — Basalt$");
+  window = gui_wait_for_window ("^• net.basalt — Basalt$");
   g_assert_nonnull (window);
   g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
 
@@ -563,12 +528,12 @@ test_autosave_after_kill (Fixture       *f,
   g_assert_true (gui_xdotool ("mousemove", "--sync", "--window", window, "640", "300", NULL));
   g_assert_true (gui_xdotool ("key", "ctrl+s", NULL));
   g_free (window);
-  window = wait_for_window ("^net.basalt — Basalt$");
+  window = gui_wait_for_window ("^net.basalt — Basalt$");
   g_assert_nonnull (window);
   g_assert_cmpuint (n_processes_in (path), ==, 0);
 
   /* A clean end leaves no copy to offer. */
-  stop_basalt (pid, SIGTERM);
+  gui_stop_process (pid, SIGTERM);
   g_free (copy);
   copy = find_copy (f);
   g_assert_null (copy);

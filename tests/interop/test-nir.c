@@ -478,7 +478,7 @@ test_flatten_conv (void)
   nir_end (&f, ends, 3, STR_VLEN);
 
   graph = bsl_nir_import_file (path, NULL, NULL, &error);
-  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_NEEDS_FLATTENING);
   g_clear_error (&error);
   graph = bsl_nir_import_file (path, &options, NULL, &error);
   g_assert_no_error (error);
@@ -1963,6 +1963,8 @@ test_cli (void)
   status = test_run_basalt (&out, &err, "import", conv, "-o", bad_out, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "Conv2d"));
+  /* The command line says how to ask for flattening (the window asks instead). */
+  g_assert_nonnull (strstr (err, "--flatten-conv"));
   g_assert_false (g_file_test (bad_out, G_FILE_TEST_EXISTS));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
