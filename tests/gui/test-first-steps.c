@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
 /* What a new user meets first: the empty canvas's hint, Help (F1), a NIR graph with a
- * convolution, the About logo and Open Recent when Basalt runs from its build tree. */
+ * convolution, the Keyboard Shortcuts window, the About logo and Open Recent when Basalt runs from its build tree. */
 
 #include "config.h"
 
@@ -280,6 +280,26 @@ test_about_logo (Fixture       *f,
   g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, APP_ID);
 }
 
+/* The Keyboard Shortcuts window shows every shortcut on one page that fits the screen; a split
+ * over pages made GTK warn about its page buttons (warnings are fatal in tests). */
+static void
+test_shortcuts_window (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkShortcutsWindow *overlay;
+  int width = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (f->window));
+  g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-help-overlay", NULL));
+  g_assert_true (gui_wait_until (window_ready, overlay, 10));
+  gtk_widget_measure (GTK_WIDGET (overlay), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+  g_assert_cmpint (width, <=, 1280);
+  gtk_window_close (GTK_WINDOW (overlay));
+}
+
 static gboolean
 file_mentions (const char *path,
                const char *text)
@@ -345,6 +365,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/first-steps/help", Fixture, NULL, fixture_set_up, test_help, fixture_tear_down);
   g_test_add ("/first-steps/nir-flatten-offer", Fixture, NULL, fixture_set_up, test_nir_flatten_offer,
+              fixture_tear_down);
+  g_test_add ("/first-steps/shortcuts-window", Fixture, NULL, fixture_set_up, test_shortcuts_window,
               fixture_tear_down);
   g_test_add ("/first-steps/about-logo", Fixture, NULL, fixture_set_up, test_about_logo, fixture_tear_down);
   g_test_add ("/first-steps/recent-from-build-tree", Fixture, NULL, fixture_set_up,
