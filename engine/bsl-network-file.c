@@ -934,12 +934,28 @@ bsl_graph_load_file (const char  *path,
 /* ---------------- writing ---------------- */
 
 /* A parameter's values are written by _bsl_json_array_text, not json-glib (which writes one
- * number per line and 17 digits): the tree holds a placeholder string "\x01<k>" that is replaced
- * by texts[k] after generation. An initializer object is kept as it is. */
+ * number per line and 17 digits): the tree holds a placeholder string "\x01array-<key>:<k>" that
+ * is replaced by texts[k] after generation. The key is drawn for each save, so that no string of
+ * the user's (a name, a key, a note) can pass for a placeholder. An initializer object is kept as
+ * it is. */
+typedef struct
+{
+  GPtrArray *texts;
+  char       key[17];
+} ArrayTexts;
+
+static void
+array_texts_init (ArrayTexts *placeholders)
+{
+  placeholders->texts = g_ptr_array_new_with_free_func (g_free);
+  g_snprintf (placeholders->key, sizeof placeholders->key, "%08x%08x", g_random_int (),
+              g_random_int ());
+}
+
 static JsonNode *
 array_to_json (const BslArray   *array,
                const BslProcess *process,
-               GPtrArray        *texts)
+               ArrayTexts       *placeholders)
 {
   gboolean process_shape = array->ndim == process->ndim;
   JsonNode *node;
@@ -949,8 +965,8 @@ array_to_json (const BslArray   *array,
     return json_node_copy (array->init);
   for (guint d = 0; process_shape && d < array->ndim && d < BSL_MAX_DIMS; d++)
     process_shape = array->dims[d] == process->dims[d];
-  mark = g_strdup_printf ("\x01%u", texts->len);
-  g_ptr_array_add (texts, _bsl_json_array_text (array, 8, process_shape));
+  mark = g_strdup_printf ("\001array-%s:%u", placeholders->key, placeholders->texts->len);
+  g_ptr_array_add (placeholders->texts, _bsl_json_array_text (array, 8, process_shape));
   node = json_node_new (JSON_NODE_VALUE);
   json_node_set_string (node, mark);
   return node;
@@ -958,28 +974,28 @@ array_to_json (const BslArray   *array,
 
 /* json-glib writes the placeholder's control character as \u0001. */
 static char *
-fill_placeholders (const char *text,
-                   GPtrArray  *texts,
-                   gsize      *length)
+fill_placeholders (const char       *text,
+                   const ArrayTexts *placeholders,
+                   gsize            *length)
 {
-  static const char mark[] = "\"\\u0001";
+  g_autofree char *mark = g_strdup_printf ("\"\\u0001array-%s:", placeholders->key);
+  gsize mark_length = strlen (mark);
   GString *out = g_string_sized_new (strlen (text));
   const char *p = text, *hit;
 
   while ((hit = strstr (p, mark)) != NULL)
     {
       char *end = NULL;
-      guint64 k = g_ascii_strtoull (hit + strlen (mark), &end, 10);
+      guint64 k = g_ascii_strtoull (hit + mark_length, &end, 10);
 
       g_string_append_len (out, p, hit - p);
-      if (end == NULL || *end != '"' || k >= texts->len)
+      if (end == NULL || *end != '"' || k >= placeholders->texts->len)
         {
-          /* not one of ours (a string of the user's that starts the same way) */
           g_string_append (out, mark);
-          p = hit + strlen (mark);
+          p = hit + mark_length;
           continue;
         }
-      g_string_append (out, texts->pdata[k]);
+      g_string_append (out, placeholders->texts->pdata[k]);
       p = end + 1;
     }
   g_string_append (out, p);
@@ -1002,7 +1018,7 @@ copy_members (JsonObject *to, JsonObject *from)
 
 static JsonNode *
 process_to_json (const BslProcess *process,
-                 GPtrArray        *texts)
+                 ArrayTexts       *placeholders)
 {
   JsonObject *object = json_object_new ();
   JsonObject *params = json_object_new ();
@@ -1030,7 +1046,7 @@ process_to_json (const BslProcess *process,
     {
       const BslArray *value = bsl_process_get_param (process, process->type->vars[v].name);
       if (value != NULL)
-        json_object_set_member (params, process->type->vars[v].name, array_to_json (value, process, texts));
+        json_object_set_member (params, process->type->vars[v].name, array_to_json (value, process, placeholders));
     }
   if (process->learning_rule != NULL)
     json_object_set_object_member (params, "learning_rule",
@@ -1127,10 +1143,11 @@ bsl_graph_to_data (const BslGraph *graph,
   JsonArray *connections = json_array_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  ArrayTexts placeholders;
   g_autofree char *generated = NULL;
   char *text;
 
+  array_texts_init (&placeholders);
   json_object_set_string_member (root, "format", "basalt");
   json_object_set_int_member (root, "version", BSL_FILE_FORMAT_VERSION);
   json_object_set_string_member (run, "tag", bsl_tag_to_string (graph->run_tag));
@@ -1139,7 +1156,7 @@ bsl_graph_to_data (const BslGraph *graph,
   json_object_set_object_member (root, "run", run);
   for (guint i = 0; i < graph->processes->len; i++)
     json_array_add_element (processes, process_to_json (g_ptr_array_index (graph->processes, i),
-                                                        texts));
+                                                        &placeholders));
   json_object_set_array_member (root, "processes", processes);
   for (guint i = 0; i < graph->connections->len; i++)
     {
@@ -1168,7 +1185,8 @@ bsl_graph_to_data (const BslGraph *graph,
   json_generator_set_pretty (generator, TRUE);
   json_generator_set_indent (generator, 2);
   generated = repair_exponents (json_generator_to_data (generator, NULL), NULL);
-  text = fill_placeholders (generated, texts, length);
+  text = fill_placeholders (generated, &placeholders, length);
+  g_ptr_array_unref (placeholders.texts);
   return text;
 }
 

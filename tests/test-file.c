@@ -132,6 +132,33 @@ test_unknown_keys_preserved (void)
   g_assert_cmpfloat (((BslProcess *) g_ptr_array_index (again->processes, 0))->x, ==, 1.5);
 }
 
+/* Text of the user's that looks like the saver's own placeholders for number lists (a control
+ * character and a counter) is kept as text: it used to be replaced by a parameter's numbers. */
+static void
+test_user_text_like_placeholders_kept (void)
+{
+  const char *json =
+    "{\"format\": \"basalt\", \"version\": 1,"
+    " \"notes\": {\"\\u00010\": \"\\u00010\", \"\\u0001array-0:0\": [\"\\u00011\"]},"
+    " \"processes\": [{\"name\": \"n\", \"type\": \"LIF\", \"shape\": [2],"
+    "   \"params\": {\"bias_mant\": [0.5, 0.25]}}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = load_string (json, &error);
+  g_autofree char *text = NULL;
+  g_autoptr(BslGraph) again = NULL;
+  JsonObject *notes;
+
+  g_assert_no_error (error);
+  text = bsl_graph_to_data (graph, NULL);
+  again = load_string (text, &error);
+  g_assert_no_error (error);
+  notes = json_node_get_object (json_object_get_member (again->extra, "notes"));
+  g_assert_cmpstr (json_object_get_string_member (notes, "\001" "0"), ==, "\001" "0");
+  g_assert_true (json_object_has_member (notes, "\001" "array-0:0"));
+  g_assert_true (bsl_array_equal (bsl_process_get_param (g_ptr_array_index (graph->processes, 0), "bias_mant"),
+                                  bsl_process_get_param (g_ptr_array_index (again->processes, 0), "bias_mant")));
+}
+
 typedef struct
 {
   const char *json;
@@ -415,6 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/file/examples-round-trip", test_examples_round_trip);
   g_test_add_func ("/file/initializer-kept-and-deterministic", test_initializer_kept_and_deterministic);
   g_test_add_func ("/file/unknown-keys-preserved", test_unknown_keys_preserved);
+  g_test_add_func ("/file/user-text-like-placeholders-kept", test_user_text_like_placeholders_kept);
   g_test_add_func ("/file/bad-files", test_bad_files);
   g_test_add_func ("/file/npy-and-csv-initializers", test_npy_and_csv_initializers);
   g_test_add_func ("/file/large-numbers-round-trip", test_large_numbers_round_trip);

@@ -25,6 +25,23 @@ remove_scratch (void)
   g_rmdir (scratch);
 }
 
+/* GLib stops on a fatal message with a breakpoint trap, which libFuzzer does not catch: the
+ * input would be lost. abort() makes libFuzzer save it as a crash artifact. */
+static void
+abort_on_fatal (const char     *domain,
+                GLogLevelFlags  level,
+                const char     *message,
+                gpointer        data)
+{
+  if (level & (G_LOG_FLAG_FATAL | G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING))
+    {
+      /* not through g_log_default_handler, which traps on its own */
+      fprintf (stderr, "%s: %s\n", domain != NULL ? domain : "fuzz", message);
+      abort ();
+    }
+  g_log_default_handler (domain, level, message, data);
+}
+
 void
 fuzz_setup (void)
 {
@@ -34,6 +51,7 @@ fuzz_setup (void)
   g_unsetenv ("BASALT_DATA_PATH");
   /* GLib's criticals are bugs here, as in the test suite. */
   g_log_set_always_fatal (G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+  g_log_set_default_handler (abort_on_fatal, NULL);
   /* In memory when the machine has /dev/shm: every input of some targets is a file. */
   if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && access ("/dev/shm", W_OK) == 0)
     {
