@@ -1949,7 +1949,6 @@ static Expr *
 expr_of_output (Ctx *ctx, Node *node, GError **error)
 {
   Node *prod = producer_of (node);
-  g_autoptr (GError) local = NULL;
   Expr *in;
 
   if (prod->expr != NULL)
