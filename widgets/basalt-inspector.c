@@ -1461,6 +1461,8 @@ add_rule_editor (BasaltInspector  *self,
   self->rule_editor = basalt_rule_editor_new ();
   basalt_rule_editor_set_rule (BASALT_RULE_EDITOR (self->rule_editor),
                                bsl_process_get_learning_rule (process));
+  basalt_rule_editor_set_fixed_pt (BASALT_RULE_EDITOR (self->rule_editor),
+                                   effective_tag (self, process) == BSL_TAG_FIXED_PT);
   g_signal_connect (self->rule_editor, "rule-requested", G_CALLBACK (on_rule_requested), self);
   gtk_box_append (self->params_box, self->rule_editor);
 }
@@ -1997,6 +1999,9 @@ basalt_inspector_set_tag (BasaltInspector *self,
   self->tag = tag;
   for (guint i = 0; i < self->rows->len; i++)
     row_update_range (g_ptr_array_index (self->rows, i), self);
+  if (self->rule_editor != NULL && current_process (self) != NULL)
+    basalt_rule_editor_set_fixed_pt (BASALT_RULE_EDITOR (self->rule_editor),
+                                     effective_tag (self, current_process (self)) == BSL_TAG_FIXED_PT);
 }
 
 void

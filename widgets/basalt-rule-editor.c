@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "basalt-rule-editor.h"
+#include "basalt-rule-fields.h"
 
 struct _BasaltRuleEditor
 {
@@ -14,9 +15,14 @@ struct _BasaltRuleEditor
   GtkLabel        *kind;
   GtkEntry        *dw, *dd, *dt;
   GtkLabel        *error;
+  GtkGrid         *numbers;
   GtkButton       *apply;
+  GtkWidget       *field_label[BASALT_RULE_N_FIELDS];
+  GtkEntry        *field_entry[BASALT_RULE_N_FIELDS];
+  GtkLabel        *field_error[BASALT_RULE_N_FIELDS];
 
   BslLearningRule *rule;
+  gboolean         fixed_pt;      /* numbers are checked against Loihi 2's widths */
   gboolean         choosing;      /* the preset list is being reset: not a choice */
 };
 
@@ -40,6 +46,20 @@ clear_marks (BasaltRuleEditor *self)
     gtk_entry_set_attributes (entry_of (self, target), NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->error), FALSE);
   gtk_label_set_text (self->error, "");
+  for (int k = 0; k < BASALT_RULE_N_FIELDS; k++)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->field_error[k]), FALSE);
+      gtk_label_set_text (self->field_error[k], "");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->field_entry[k]), "error");
+    }
+}
+
+static void
+mark_field (BasaltRuleEditor *self, int field, const char *message)
+{
+  gtk_label_set_text (self->field_error[field], message);
+  gtk_widget_set_visible (GTK_WIDGET (self->field_error[field]), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->field_entry[field]), "error");
 }
 
 /* "dw: column 5: ..." marks the fifth character of dw. */
@@ -74,27 +94,35 @@ mark_error (BasaltRuleEditor *self, const char *message)
 }
 
 static void
+show_fields (BasaltRuleEditor *self)
+{
+  for (int k = 0; k < BASALT_RULE_N_FIELDS; k++)
+    {
+      const BasaltRuleField *field = &basalt_rule_fields[k];
+      g_autofree char *text = basalt_rule_field_format (field, self->rule);
+      gboolean applies = basalt_rule_field_applies (field, self->rule);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->field_entry[k]), text);
+      gtk_widget_set_visible (self->field_label[k], applies);
+      gtk_widget_set_visible (GTK_WIDGET (self->field_entry[k]), applies);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->field_entry[k]),
+                                basalt_rule_field_editable (field, self->rule));
+    }
+}
+
+static void
 show_rule (BasaltRuleEditor *self)
 {
-  gboolean stdp = self->rule->kind == BSL_LEARNING_RULE_STDP;
-  g_autofree char *kind = NULL;
-
   for (int target = 0; target < BSL_K_N_TARGETS; target++)
     {
       g_autofree char *text = bsl_learning_rule_dup_text (self->rule, target);
       gtk_editable_set_text (GTK_EDITABLE (entry_of (self, target)), text != NULL ? text : "");
     }
-  if (stdp)
-    kind = g_strdup_printf ("STDPLoihi: learning rate %g, A+ %g, A- %g, tau+ %g, tau- %g; editing "
-                            "the strings makes it a Loihi2FLearningRule", self->rule->learning_rate,
-                            self->rule->a_plus, self->rule->a_minus, self->rule->tau_plus,
-                            self->rule->tau_minus);
-  else
-    kind = g_strdup_printf ("Loihi2FLearningRule: x1 %g/%g, x2 %g/%g, y1 %g/%g (impulse/tau), "
-                            "t_epoch %" G_GINT64_FORMAT, self->rule->impulse[0], self->rule->tau[0],
-                            self->rule->impulse[1], self->rule->tau[1], self->rule->impulse[2],
-                            self->rule->tau[2], self->rule->t_epoch);
-  gtk_label_set_text (self->kind, kind);
+  gtk_label_set_text (self->kind, self->rule->kind == BSL_LEARNING_RULE_STDP
+                      ? "STDPLoihi: dw is written from its arguments below; editing dw makes the "
+                        "rule a Loihi2FLearningRule"
+                      : "Loihi2FLearningRule");
+  show_fields (self);
   clear_marks (self);
 }
 
@@ -126,6 +154,29 @@ request (BasaltRuleEditor *self, const BslLearningRule *rule)
   return TRUE;
 }
 
+/* Reads every number field into the rule; marks those refused. */
+static gboolean
+read_fields (BasaltRuleEditor *self, BslLearningRule *rule)
+{
+  gboolean ok = TRUE;
+
+  for (int k = 0; k < BASALT_RULE_N_FIELDS; k++)
+    {
+      const BasaltRuleField *field = &basalt_rule_fields[k];
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (self->field_entry[k]));
+      g_autofree char *message = NULL;
+
+      if (!basalt_rule_field_editable (field, self->rule))
+        continue;
+      if (!basalt_rule_field_read (field, text, self->fixed_pt, rule, &message))
+        {
+          mark_field (self, k, message);
+          ok = FALSE;
+        }
+    }
+  return ok;
+}
+
 gboolean
 basalt_rule_editor_apply (BasaltRuleEditor *self)
 {
@@ -136,6 +187,9 @@ basalt_rule_editor_apply (BasaltRuleEditor *self)
   if (self->rule == NULL)
     return FALSE;
   rule = bsl_learning_rule_copy (self->rule);
+  clear_marks (self);
+  if (!read_fields (self, rule))
+    return FALSE;
   for (int target = 0; target < BSL_K_N_TARGETS; target++)
     {
       g_autofree char *before = bsl_learning_rule_dup_text (self->rule, target);
@@ -154,7 +208,37 @@ basalt_rule_editor_apply (BasaltRuleEditor *self)
           rule->text[target] = *text != '\0' ? g_strdup (text) : NULL;
         }
     }
+  if (bsl_learning_rule_equal (rule, self->rule))
+    return TRUE;
   return request (self, rule);
+}
+
+void
+basalt_rule_editor_set_fixed_pt (BasaltRuleEditor *self, gboolean fixed_pt)
+{
+  g_return_if_fail (BASALT_IS_RULE_EDITOR (self));
+  self->fixed_pt = fixed_pt;
+}
+
+GtkEditable *
+basalt_rule_editor_get_field (BasaltRuleEditor *self, const char *name)
+{
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), NULL);
+  for (int k = 0; k < BASALT_RULE_N_FIELDS; k++)
+    if (strcmp (basalt_rule_fields[k].name, name) == 0)
+      return GTK_EDITABLE (self->field_entry[k]);
+  return NULL;
+}
+
+const char *
+basalt_rule_editor_get_field_error (BasaltRuleEditor *self, const char *name)
+{
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), NULL);
+  for (int k = 0; k < BASALT_RULE_N_FIELDS; k++)
+    if (strcmp (basalt_rule_fields[k].name, name) == 0)
+      return gtk_widget_get_visible (GTK_WIDGET (self->field_error[k]))
+             ? gtk_label_get_text (self->field_error[k]) : NULL;
+  return NULL;
 }
 
 static BslLearningRule *
@@ -274,14 +358,50 @@ basalt_rule_editor_class_init (BasaltRuleEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, dd);
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, dt);
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, error);
+  gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, numbers);
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, apply);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+/* Two fields a row, each with its message under it: STDPLoihi's arguments, then a row per trace
+ * (impulse, tau), then t_epoch and rng_seed. */
+static void
+build_fields (BasaltRuleEditor *self)
+{
+  for (int k = 0; k < BASALT_RULE_N_FIELDS; k++)
+    {
+      const BasaltRuleField *field = &basalt_rule_fields[k];
+      gboolean stdp = field->kind == BASALT_RULE_FIELD_STDP;
+      gboolean trace = field->kind == BASALT_RULE_FIELD_IMPULSE || field->kind == BASALT_RULE_FIELD_TAU;
+      int first_field = stdp ? 0 : trace ? 5 : 15, first_row = stdp ? 0 : trace ? 6 : 16;
+      int place = k - first_field, row = first_row + place / 2 * 2, column = place % 2 * 2;
+      GtkWidget *label = gtk_label_new (field->name), *entry = gtk_entry_new (), *error = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 1);
+      gtk_widget_set_tooltip_text (label, field->tooltip);
+      gtk_widget_set_tooltip_text (entry, field->tooltip);
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
+      gtk_widget_set_hexpand (entry, TRUE);
+      gtk_label_set_xalign (GTK_LABEL (error), 0);
+      gtk_label_set_wrap (GTK_LABEL (error), TRUE);
+      gtk_label_set_max_width_chars (GTK_LABEL (error), 24);
+      gtk_widget_add_css_class (error, "error");
+      gtk_widget_set_visible (error, FALSE);
+      gtk_grid_attach (self->numbers, label, column, row, 1, 1);
+      gtk_grid_attach (self->numbers, entry, column + 1, row, 1, 1);
+      gtk_grid_attach (self->numbers, error, column, row + 1, 2, 1);
+      g_signal_connect (entry, "activate", G_CALLBACK (on_entry_activate), self);
+      self->field_label[k] = label;
+      self->field_entry[k] = GTK_ENTRY (entry);
+      self->field_error[k] = GTK_LABEL (error);
+    }
 }
 
 static void
 basalt_rule_editor_init (BasaltRuleEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  build_fields (self);
   g_signal_connect (self->apply, "clicked", G_CALLBACK (on_apply), self);
   for (int target = 0; target < BSL_K_N_TARGETS; target++)
     g_signal_connect (entry_of (self, target), "activate", G_CALLBACK (on_entry_activate), self);

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BasaltRuleEditor, basalt_rule_editor, BASALT, RULE_EDITOR, GtkWidget)
 
-/* The learning rule of a plastic connection: presets and the dw, dd, dt strings. A rule that
+/* The learning rule of a plastic connection: presets, the dw, dd, dt strings and the numbers
+ * (trace impulses and taus, t_epoch, rng_seed, STDPLoihi's arguments). A rule that
  * Lava would refuse is not requested: the message shows under the strings and the faulty
  * character is marked in its string.
  *
@@ -21,7 +22,8 @@ GtkWidget   *basalt_rule_editor_new           (void);
 /* Shows a rule (copied). */
 void         basalt_rule_editor_set_rule      (BasaltRuleEditor      *self,
                                                const BslLearningRule *rule);
-/* What Apply does: checks the strings and requests the rule; FALSE when they are refused. */
+/* What Apply (or Enter in any field) does: checks the strings and numbers and requests the rule
+ * when it changed; FALSE when something is refused (each number's message shows under it). */
 gboolean     basalt_rule_editor_apply         (BasaltRuleEditor      *self);
 /* What choosing a preset does (1: STDP, 2: pair-based strings, 3: Hebbian with decay). */
 gboolean     basalt_rule_editor_choose_preset (BasaltRuleEditor      *self,
@@ -30,5 +32,14 @@ gboolean     basalt_rule_editor_choose_preset (BasaltRuleEditor      *self,
 GtkEditable *basalt_rule_editor_get_entry     (BasaltRuleEditor      *self,
                                                int                    target);
 const char  *basalt_rule_editor_get_error     (BasaltRuleEditor      *self);
+/* Under fixed_pt the numbers are checked against the widths Loihi 2 holds them in. */
+void         basalt_rule_editor_set_fixed_pt  (BasaltRuleEditor      *self,
+                                               gboolean               fixed_pt);
+/* The entry of a number by its keyword argument ("x1_tau", "t_epoch", "A_plus", ...), and the
+ * message shown under it (NULL when none). */
+GtkEditable *basalt_rule_editor_get_field       (BasaltRuleEditor *self,
+                                                 const char       *name);
+const char  *basalt_rule_editor_get_field_error (BasaltRuleEditor *self,
+                                                 const char       *name);
 
 G_END_DECLS
