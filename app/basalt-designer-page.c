@@ -8,6 +8,7 @@
 #include "bsl-graph-probes.h"
 
 #include "basalt-designer-page.h"
+#include "basalt-weight-view.h"
 #include "basalt-dialogs.h"
 #include "basalt-plot.h"
 
@@ -30,6 +31,7 @@ struct _BasaltDesignerPage
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
   GHashTable         *document_probes;  /* the network's probes the plots last followed */
+  BasaltWeightView   *weight_view;      /* the matrix of a plastic connection, above the plots */
   double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
   gboolean            updating_steps;
@@ -634,7 +636,7 @@ on_probes_cleared (BasaltSimulation   *simulation,
     {
       GtkWidget *next = gtk_widget_get_next_sibling (child);
 
-      if (child != self->plots_placeholder)
+      if (child != self->plots_placeholder && child != GTK_WIDGET (self->weight_view))
         gtk_box_remove (self->plots_box, child);
       child = next;
     }
@@ -1104,6 +1106,27 @@ on_canvas_process_activated (BasaltGraphCanvas  *canvas,
   basalt_inspector_focus_name (self->inspector);
 }
 
+/* The weight matrix shows the plastic connection selected on the canvas; with another selection
+ * it keeps the one it shows, and otherwise shows the network's first plastic connection. */
+static void
+follow_plastic_connection (BasaltDesignerPage *self)
+{
+  BslGraph *graph = basalt_document_get_graph (self->document);
+  g_auto(GStrv) names = basalt_graph_canvas_dup_selection (self->canvas);
+  const char *shown = basalt_weight_view_get_process (self->weight_view);
+  const BslProcess *selected = g_strv_length (names) == 1 ? bsl_graph_find_process (graph, names[0]) : NULL;
+  const BslProcess *process = shown != NULL ? bsl_graph_find_process (graph, shown) : NULL;
+  gboolean chosen = selected != NULL && bsl_proc_type_is_plastic (selected->type);
+
+  if (chosen)
+    process = selected;
+  for (guint i = 0; i < graph->processes->len && (process == NULL || !bsl_proc_type_is_plastic (process->type)); i++)
+    process = g_ptr_array_index (graph->processes, i);
+  if (process != NULL && !bsl_proc_type_is_plastic (process->type))
+    process = NULL;
+  basalt_weight_view_show_process (self->weight_view, process != NULL ? process->name : NULL, chosen);
+}
+
 static void
 on_canvas_selection_changed (BasaltGraphCanvas  *canvas,
                              BasaltDesignerPage *self)
@@ -1113,6 +1136,7 @@ on_canvas_selection_changed (BasaltGraphCanvas  *canvas,
 
   if (g_strcmp0 (shown, basalt_inspector_get_process (self->inspector)) != 0)
     basalt_inspector_set_process (self->inspector, basalt_document_get_graph (self->document), shown);
+  follow_plastic_connection (self);
   update_actions (self);
 }
 
@@ -1445,6 +1469,8 @@ on_document_changed (BasaltDocument     *document,
   gtk_widget_set_visible (self->canvas_hint, graph->processes->len == 0);
   if (flags & (BASALT_CHANGE_PROBES | BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
     follow_document_probes (self);
+  if (flags & (BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
+    follow_plastic_connection (self);
 
   if (basalt_inspector_get_process (self->inspector) != NULL &&
       bsl_graph_find_process (graph, basalt_inspector_get_process (self->inspector)) == NULL)
@@ -1693,6 +1719,9 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   g_signal_connect (self->simulation, "probes-cleared", G_CALLBACK (on_probes_cleared), self);
   g_signal_connect_swapped (self->simulation, "notify::state", G_CALLBACK (update_actions), self);
   bind_run_bar (self);
+  self->weight_view = BASALT_WEIGHT_VIEW (basalt_weight_view_new (self->simulation));
+  gtk_widget_set_visible (GTK_WIDGET (self->weight_view), FALSE);
+  gtk_box_prepend (self->plots_box, GTK_WIDGET (self->weight_view));
 }
 
 GtkWidget *
@@ -1709,6 +1738,14 @@ basalt_designer_page_get_document (BasaltDesignerPage *self)
   g_return_val_if_fail (BASALT_IS_DESIGNER_PAGE (self), NULL);
 
   return self->document;
+}
+
+BasaltWeightView *
+basalt_designer_page_get_weight_view (BasaltDesignerPage *self)
+{
+  g_return_val_if_fail (BASALT_IS_DESIGNER_PAGE (self), NULL);
+
+  return self->weight_view;
 }
 
 BasaltSimulation *

@@ -8,6 +8,7 @@
 #include "basalt-inspector.h"
 #include "basalt-palette.h"
 #include "basalt-simulation.h"
+#include "basalt-weight-view.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +26,8 @@ BasaltSimulation  *basalt_designer_page_get_simulation (BasaltDesignerPage *self
 BasaltGraphCanvas *basalt_designer_page_get_canvas     (BasaltDesignerPage *self);
 BasaltInspector   *basalt_designer_page_get_inspector  (BasaltDesignerPage *self);
 BasaltPalette     *basalt_designer_page_get_palette    (BasaltDesignerPage *self);
+/* The weight matrix of the plastic connection selected (or the first one). */
+BasaltWeightView  *basalt_designer_page_get_weight_view (BasaltDesignerPage *self);
 
 /* Compiles if needed and starts the run (n_steps < 0: until paused). */
 gboolean           basalt_designer_page_run            (BasaltDesignerPage *self,

@@ -723,6 +723,31 @@ basalt_simulation_write_csv (BasaltSimulation  *self,
   return ok;
 }
 
+BslArray *
+basalt_simulation_dup_var (BasaltSimulation  *self,
+                           const char        *process,
+                           const char        *var,
+                           gint64            *step,
+                           GError           **error)
+{
+  BslRuntime *runtime;
+  BslArray *value;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), NULL);
+
+  if (self->runner == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "there is no run: press Run first");
+      return NULL;
+    }
+  runtime = lock_runtime (self);
+  value = bsl_runtime_get_var (runtime, process, var, error);
+  if (step != NULL)
+    *step = bsl_runtime_get_time (runtime);
+  unlock_runtime (self);
+  return value;
+}
+
 static void
 basalt_simulation_dispose (GObject *object)
 {

@@ -92,6 +92,13 @@ void                   basalt_simulation_clear_probes   (BasaltSimulation  *self
 /* Names of the processes that have a probe (NULL-terminated, owned by the caller). */
 char                 **basalt_simulation_dup_probed     (BasaltSimulation  *self);
 
+/* A Var of the running network as it is now, and the steps made so far (NULL without a run). */
+BslArray              *basalt_simulation_dup_var        (BasaltSimulation  *self,
+                                                         const char        *process,
+                                                         const char        *var,
+                                                         gint64            *step,
+                                                         GError           **error);
+
 void                   basalt_simulation_sync           (BasaltSimulation  *self);
 gboolean               basalt_simulation_write_csv      (BasaltSimulation  *self,
                                                          const char        *path,

@@ -17,6 +17,7 @@
 #include "basalt-graph-canvas-private.h"
 #include "basalt-inspector-private.h"
 #include "basalt-window.h"
+#include "basalt-designer-page.h"
 #include "bsl-equations-templates.h"
 #include "test-gui-util.h"
 
@@ -1160,6 +1161,36 @@ csv_weight (const char *csv, const char *target, gint64 step, guint index)
   return at != NULL ? g_ascii_strtod (at + strlen (prefix), NULL) : NAN;
 }
 
+/* lif1 (renamed pre, n_pre neurons driven by a bias) -> syn (weights 5) -> lif2 (n_post), with
+ * lif2's spikes into syn's s_in_bap, set up in the inspector and wired by dragging. */
+static void
+set_up_plastic_chain (Fixture    *f,
+                      const char *syn,
+                      guint       n_pre,
+                      guint       n_post)
+{
+  g_autofree char *pre_shape = g_strdup_printf ("(%u,)", n_pre);
+  g_autofree char *syn_shape = g_strdup_printf ("(%u, %u)", n_post, n_pre);
+  g_autofree char *post_shape = g_strdup_printf ("%u", n_post);
+
+  select_process (f, "lif1");
+  basalt_inspector_enter_shape (f->inspector, pre_shape);
+  basalt_inspector_enter_name (f->inspector, "pre");
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "bias_mant", "3"));
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "1"));
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.2"));
+  select_process (f, syn);
+  basalt_inspector_enter_shape (f->inspector, syn_shape);
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "weights", "{\"init\": \"constant\", \"value\": 5}"));
+  select_process (f, "lif2");
+  basalt_inspector_enter_shape (f->inspector, post_shape);
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "1"));
+  g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.5"));
+  g_assert_true (drag_wire (f, "pre", "s_out", syn, "s_in"));
+  g_assert_true (drag_wire (f, syn, "a_out", "lif2", "a_in"));
+  g_assert_true (drag_wire (f, "lif2", "s_out", syn, "s_in_bap"));
+}
+
 /* pre -> LearningDense -> LIF drawn from the palette and wired (the LIF's spikes into
  * s_in_bap); a run plots the weights, and they move as the synapses learn. */
 static void
@@ -1182,23 +1213,7 @@ test_plastic_weights (Fixture       *f,
   g_assert_nonnull (syn);
   g_assert_nonnull (bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn)));
 
-  select_process (f, "lif1");
-  basalt_inspector_enter_shape (f->inspector, "(4,)");
-  basalt_inspector_enter_name (f->inspector, "pre");
-  g_assert_true (basalt_inspector_enter_param (f->inspector, "bias_mant", "3"));
-  g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "1"));
-  g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.2"));
-  select_process (f, syn);
-  basalt_inspector_enter_shape (f->inspector, "(3, 4)");
-  g_assert_true (basalt_inspector_enter_param (f->inspector, "weights", "{\"init\": \"constant\", \"value\": 5}"));
-  select_process (f, "lif2");
-  basalt_inspector_enter_shape (f->inspector, "3");
-  g_assert_true (basalt_inspector_enter_param (f->inspector, "du", "1"));
-  g_assert_true (basalt_inspector_enter_param (f->inspector, "dv", "0.5"));
-
-  g_assert_true (drag_wire (f, "pre", "s_out", syn, "s_in"));
-  g_assert_true (drag_wire (f, syn, "a_out", "lif2", "a_in"));
-  g_assert_true (drag_wire (f, "lif2", "s_out", syn, "s_in_bap"));
+  set_up_plastic_chain (f, syn, 4, 3);
   g_assert_cmpuint (graph->connections->len, ==, 3);
 
   simulation = basalt_window_get_simulation (f->window);
@@ -1459,6 +1474,168 @@ test_learning_rule_numbers (Fixture       *f,
   editor = BASALT_RULE_EDITOR (basalt_inspector_get_rule_editor (f->inspector));
   g_assert_cmpstr (gtk_editable_get_text (basalt_rule_editor_get_field (editor, "x2_impulse")), ==, "8.5");
   g_assert_cmpstr (gtk_editable_get_text (basalt_rule_editor_get_field (editor, "rng_seed")), ==, "7");
+}
+
+static gboolean
+is_search_entry (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_SEARCH_ENTRY (widget);
+}
+
+static gboolean
+label_is (GtkWidget *widget, gconstpointer text)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static guint
+count_processes_of_type (Fixture *f, const char *type_name)
+{
+  BslGraph *graph = basalt_document_get_graph (f->document);
+  guint n = 0;
+
+  for (guint i = 0; i < graph->processes->len; i++)
+    n += g_str_equal (((BslProcess *) g_ptr_array_index (graph->processes, i))->type->name, type_name);
+  return n;
+}
+
+typedef struct { Fixture *f; const char *type_name; guint n; } TypeCount;
+
+static gboolean
+type_count_reached (gpointer data)
+{
+  TypeCount *count = data;
+
+  return count_processes_of_type (count->f, count->type_name) >= count->n;
+}
+
+/* A process type dragged with the pointer from the palette (found through its search field)
+ * onto the canvas at (x, y). */
+static gboolean
+drag_from_palette (Fixture    *f,
+                   const char *type_name,
+                   double      x,
+                   double      y)
+{
+  BasaltPalette *palette = basalt_designer_page_get_palette (basalt_window_get_designer_page (f->window));
+  GtkWidget *search = gui_find_widget (GTK_WIDGET (palette), is_search_entry, NULL);
+  TypeCount count = { f, type_name, count_processes_of_type (f, type_name) + 1 };
+  GtkWidget *row;
+
+  if (search == NULL || !gui_click (search) || !gui_xdotool ("key", "ctrl+a", NULL) ||
+      !gui_xdotool ("type", "--delay", "5", "--", type_name, NULL))
+    return FALSE;
+  gui_spin (0.3);
+  row = gui_find_widget (GTK_WIDGET (palette), label_is, type_name);
+  if (row == NULL || !gui_pointer_to (row, 10, gtk_widget_get_height (row) / 2.0) ||
+      !gui_xdotool ("mousedown", "1", NULL))
+    return FALSE;
+  /* Past the drag threshold in small moves, then over the canvas. */
+  for (int k = 1; k <= 6; k++)
+    {
+      gui_pointer_to (row, 10 + 8 * k, gtk_widget_get_height (row) / 2.0 + 2 * k);
+      gui_spin (0.03);
+    }
+  for (int k = 1; k <= 4; k++)
+    {
+      gui_pointer_to (GTK_WIDGET (f->canvas), x * k / 4, y * k / 4);
+      gui_spin (0.05);
+    }
+  gui_xdotool ("mouseup", "1", NULL);
+  return gui_wait_until (type_count_reached, &count, 5);
+}
+
+static gboolean
+weight_map_at_step (gpointer data)
+{
+  void **args = data;
+
+  return basalt_weight_map_get_step (args[0]) >= GPOINTER_TO_INT (args[1]) &&
+         gtk_widget_get_mapped (args[0]) && gtk_widget_get_width (args[0]) > 200;
+}
+
+/* The weight map's pixels, once it shows the step. */
+static guchar *
+weight_map_pixels (BasaltWeightMap *map, gint64 step, int *width, int *height)
+{
+  void *args[2] = { map, GINT_TO_POINTER ((int) step) };
+
+  g_assert_true (gui_wait_until (weight_map_at_step, args, 5));
+  gui_spin (0.1);
+  return gui_render_widget (GTK_WIDGET (map), width, height);
+}
+
+/* pre -> LearningDense -> LIF drawn by dragging from the palette and wired; while the network
+ * runs, the weight matrix view shows the weights it learns: its pixels change between two
+ * moments of the run, and it ends on the weights the run records. */
+static void
+test_weight_view_learns (Fixture       *f,
+                         gconstpointer  data)
+{
+  BasaltDesignerPage *page = basalt_window_get_designer_page (f->window);
+  BasaltWeightView *view = basalt_designer_page_get_weight_view (page);
+  BasaltWeightMap *map = basalt_weight_view_get_map (view);
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  g_autoptr(GError) error = NULL;
+  g_autofree guchar *before = NULL, *after = NULL;
+  g_autofree char *syn = NULL, *csv_path = NULL, *csv = NULL;
+  int w1, h1, w2, h2;
+  guint changed = 0;
+  double lowest, highest;
+
+  REQUIRE_DISPLAY (have_display);
+
+  if (!drag_from_palette (f, "LIF", 150, 150))
+    {
+      g_test_skip ("no xdotool or no X display");
+      return;
+    }
+  g_assert_true (drag_from_palette (f, "LearningDense", 420, 150));
+  g_assert_true (drag_from_palette (f, "LIF", 690, 150));
+  syn = g_strdup (process_of_type (f, "LearningDense"));
+
+  set_up_plastic_chain (f, syn, 6, 5);
+
+  /* The network's plastic connection is shown even with another process selected. */
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_cmpstr (basalt_weight_view_get_process (view), ==, syn);
+  g_assert_false (basalt_weight_map_has_weights (map));
+
+  basalt_simulation_set_speed (simulation, 0);
+  activate (f, "sim.step");
+  before = weight_map_pixels (map, 1, &w1, &h1);
+  g_assert_cmpfloat (basalt_weight_map_get_weight (map, 4, 5), ==, 5);
+
+  g_assert_true (basalt_window_run (f->window, 199, &error));
+  g_assert_no_error (error);
+  basalt_simulation_wait (simulation);
+  basalt_simulation_sync (simulation);
+  after = weight_map_pixels (map, 200, &w2, &h2);
+  g_assert_cmpint (w1, ==, w2);
+  g_assert_cmpint (h1, ==, h2);
+  for (int k = 0; k < w1 * h1; k++)
+    changed += memcmp (before + 4 * k, after + 4 * k, 3) != 0;
+  g_test_message ("weight map pixels changed in 199 steps: %u of %d", changed, w1 * h1);
+  g_assert_cmpuint (changed, >, 100);
+
+  /* It ends on what the run records, and its scale spans the weights. */
+  csv_path = g_build_filename (f->dir, "run.csv", NULL);
+  g_assert_true (basalt_simulation_write_csv (simulation, csv_path, &error));
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  basalt_weight_map_get_range (map, &lowest, &highest);
+  for (guint post = 0; post < 5; post++)
+    for (guint pre = 0; pre < 6; pre++)
+      {
+        g_autofree char *target = g_strdup_printf ("%s.weights", syn);
+        double w = basalt_weight_map_get_weight (map, post, pre);
+
+        g_assert_cmpfloat (w, ==, csv_weight (csv, target, 200, post * 6 + pre));
+        g_assert_cmpfloat (w, >=, lowest);
+        g_assert_cmpfloat (w, <=, highest);
+      }
+  if (g_getenv ("BASALT_TEST_SAVE_PNG") != NULL)
+    g_free (gui_render_widget (GTK_WIDGET (view), &w1, &h1));
 }
 
 /* A parameter changed while the network runs is applied at the next step. */
@@ -1758,6 +1935,40 @@ count_frame (GtkWidget     *widget,
 
 /* The 1000-neuron E/I example runs flat out on the worker thread while the plots scroll: the
  * interface keeps drawing frames. */
+/* The 95th percentile of the gaps between frames, in milliseconds (sorts them). */
+static double
+gaps_p95_ms (FrameStats *stats)
+{
+  g_array_sort (stats->gaps, compare_gint64);
+  return stats->gaps->len ? g_array_index (stats->gaps, gint64, stats->gaps->len * 95 / 100) / 1000.0 : 0;
+}
+
+static double
+machine_load (void)
+{
+  g_autofree char *loadavg = NULL;
+
+  return g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL) ? g_ascii_strtod (loadavg, NULL) : 0;
+}
+
+/* How fast this machine draws frames with nothing to do (95th percentile of the gaps, ms): on a
+ * busy machine (other test suites, other users) frame times say little about this program. */
+static double
+idle_frames_p95_ms (Fixture *f)
+{
+  FrameStats idle = { 0 };
+  double p95;
+  guint id;
+
+  idle.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  id = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &idle, NULL);
+  gui_spin (1.0);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), id);
+  p95 = idle.gaps->len ? gaps_p95_ms (&idle) : 1e9;
+  g_array_unref (idle.gaps);
+  return p95;
+}
+
 static void
 test_frame_times (Fixture       *f,
                   gconstpointer  data)
@@ -1788,22 +1999,9 @@ test_frame_times (Fixture       *f,
 
   stats.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
 
-  /* How fast this machine draws frames with nothing to do: on a busy machine (other test
-   * suites, other users) frame times say little about this program. */
-  {
-    FrameStats idle = { 0 };
-    guint idle_id;
-
-    idle.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
-    basalt_simulation_pause (simulation);
-    idle_id = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &idle, NULL);
-    gui_spin (1.0);
-    gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), idle_id);
-    g_array_sort (idle.gaps, compare_gint64);
-    idle_p95 = idle.gaps->len ? g_array_index (idle.gaps, gint64, idle.gaps->len * 95 / 100) / 1000.0 : 1e9;
-    g_array_unref (idle.gaps);
-    g_assert_true (basalt_window_run (f->window, -1, &error));
-  }
+  basalt_simulation_pause (simulation);
+  idle_p95 = idle_frames_p95_ms (f);
+  g_assert_true (basalt_window_run (f->window, -1, &error));
 
   /* Let the plots appear, then measure. */
   gui_spin (0.5);
@@ -1818,16 +2016,9 @@ test_frame_times (Fixture       *f,
   gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), id);
   steps = basalt_simulation_get_time (simulation);
   activate (f, "sim.run-pause");
+  load = machine_load ();
 
-  {
-    g_autofree char *loadavg = NULL;
-
-    if (g_file_get_contents ("/proc/loadavg", &loadavg, NULL, NULL))
-      load = g_ascii_strtod (loadavg, NULL);
-  }
-
-  g_array_sort (stats.gaps, compare_gint64);
-  p95 = stats.gaps->len ? g_array_index (stats.gaps, gint64, stats.gaps->len * 95 / 100) / 1000.0 : 0;
+  p95 = gaps_p95_ms (&stats);
 
   g_test_message ("E/I network flat out: %" G_GINT64_FORMAT " steps, %u frames in 3 s, "
                   "frame gap 95th percentile %.1f ms (idle %.1f ms), longest %.1f ms, slowest plot draw %.1f ms",
@@ -1846,6 +2037,86 @@ test_frame_times (Fixture       *f,
   else
     g_test_message ("busy machine (load %.1f on %u cores, idle frames %.1f ms apart): frame times "
                     "reported, not checked", load, g_get_num_processors (), idle_p95);
+  g_array_unref (stats.gaps);
+}
+
+static const char big_plastic_network[] =
+  "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"seed\": 3},\n"
+  " \"processes\": [\n"
+  "  {\"name\": \"pre\", \"type\": \"PoissonSource\", \"shape\": [1000], \"params\": {\"rate\": 0.02, \"seed\": 7}},\n"
+  "  {\"name\": \"syn\", \"type\": \"LearningDense\", \"shape\": [1000, 1000],\n"
+  "   \"params\": {\"weights\": {\"init\": \"uniform\", \"low\": 0, \"high\": 10, \"seed\": 1},\n"
+  "              \"learning_rule\": {\"type\": \"STDPLoihi\", \"learning_rate\": 0.25, \"A_plus\": 2,\n"
+  "                                \"A_minus\": -2, \"tau_plus\": 10, \"tau_minus\": 10, \"rng_seed\": 0}}},\n"
+  "  {\"name\": \"post\", \"type\": \"LIF\", \"shape\": [1000], \"params\": {\"du\": 1, \"dv\": 0.5, \"vth\": 60}}],\n"
+  " \"connections\": [{\"from\": \"pre.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"post.a_in\"},\n"
+  "                 {\"from\": \"post.s_out\", \"to\": \"syn.s_in_bap\"}]}\n";
+
+/* The weight matrix of a 1000 x 1000 plastic connection follows a network running flat out
+ * without slowing the interface: frames keep coming, and an image of the matrix takes a few
+ * milliseconds. */
+static void
+test_weight_view_frame_times (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "stdp-1000.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  BasaltWeightView *view = basalt_designer_page_get_weight_view (basalt_window_get_designer_page (f->window));
+  BasaltWeightMap *map = basalt_weight_view_get_map (view);
+  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
+  FrameStats stats = { 0 };
+  double max_image = 0, max_read = 0, p95, idle_p95, load = 0;
+  gint64 last_step = -1, steps;
+  guint images = 0, id;
+
+  REQUIRE_DISPLAY (have_display);
+
+  idle_p95 = idle_frames_p95_ms (f);
+
+  g_assert_true (g_file_set_contents (path, big_plastic_network, -1, &error));
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (basalt_weight_view_get_process (view), ==, "syn");
+  basalt_simulation_set_speed (simulation, 0);
+  g_assert_true (basalt_window_run (f->window, -1, &error));
+  g_assert_no_error (error);
+  gui_spin (0.5);
+
+  stats.gaps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  id = gtk_widget_add_tick_callback (GTK_WIDGET (f->window), count_frame, &stats, NULL);
+  for (gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC; g_get_monotonic_time () < end;)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+      if (basalt_weight_map_get_step (map) != last_step)
+        {
+          last_step = basalt_weight_map_get_step (map);
+          images++;
+        }
+      max_image = MAX (max_image, basalt_weight_map_get_last_image_ms (map));
+      max_read = MAX (max_read, basalt_weight_view_get_last_read_ms (view));
+    }
+  gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), id);
+  steps = basalt_simulation_get_time (simulation);
+  activate (f, "sim.run-pause");
+  load = machine_load ();
+  p95 = gaps_p95_ms (&stats);
+  g_test_message ("1000 x 1000 STDP flat out: %" G_GINT64_FORMAT " steps, %u weight matrices shown, "
+                  "%u frames in 3 s, frame gap 95th percentile %.1f ms (idle %.1f ms), longest %.1f ms, "
+                  "slowest read of the weights %.1f ms, slowest matrix image %.1f ms (load %.1f)", steps,
+                  images, stats.n, p95, idle_p95, stats.max_gap / 1000.0, max_read, max_image, load);
+  g_assert_cmpint (steps, >, 0);
+  g_assert_cmpuint (images, >=, 2);
+  g_assert_cmpfloat (stats.max_gap / 1000.0, <, 1000.0);
+  if (GUI_CHECK_TIMINGS && idle_p95 < 25.0 && load < g_get_num_processors ())
+    {
+      g_assert_cmpuint (stats.n, >, 30);
+      g_assert_cmpfloat (p95, <, 50.0);
+      g_assert_cmpfloat (max_image + max_read, <, 40.0);
+    }
+  else
+    g_test_message ("busy machine or sanitizer build: frame times reported, not checked");
   g_array_unref (stats.gaps);
 }
 
@@ -1875,6 +2146,8 @@ main (int   argc,
               test_learning_rule_editor, fixture_tear_down);
   g_test_add ("/designer/learning-rule-numbers", Fixture, NULL, fixture_set_up,
               test_learning_rule_numbers, fixture_tear_down);
+  g_test_add ("/designer/weight-view-learns", Fixture, NULL, fixture_set_up,
+              test_weight_view_learns, fixture_tear_down);
   g_test_add ("/designer/run-keys", Fixture, NULL, fixture_set_up, test_run_keys, fixture_tear_down);
   g_test_add ("/designer/run-named-probes", Fixture, NULL, fixture_set_up, test_run_named_probes, fixture_tear_down);
   g_test_add ("/designer/live-parameter", Fixture, NULL, fixture_set_up, test_live_parameter, fixture_tear_down);
@@ -1888,6 +2161,8 @@ main (int   argc,
   g_test_add ("/designer/close-confirm", Fixture, NULL, fixture_set_up, test_close_confirm, fixture_tear_down);
   g_test_add ("/designer/canvas-view", Fixture, NULL, fixture_set_up, test_canvas_view, fixture_tear_down);
   g_test_add ("/designer/frame-times", Fixture, NULL, fixture_set_up, test_frame_times, fixture_tear_down);
+  g_test_add ("/designer/weight-view-frame-times", Fixture, NULL, fixture_set_up,
+              test_weight_view_frame_times, fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);

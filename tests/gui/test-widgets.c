@@ -16,6 +16,7 @@
 #include "basalt-inspector-private.h"
 #include "basalt-palette.h"
 #include "basalt-plot.h"
+#include "basalt-weight-map.h"
 #include "test-gui-util.h"
 
 static gboolean have_display;
@@ -58,6 +59,81 @@ raster_pixels (BasaltPlot *plot)
   basalt_plot_get_raster_rgb (&r, &g, &b);
   pixels = gui_render_widget (GTK_WIDGET (plot), &w, &h);
   return gui_count_color (pixels, w, h, r, g, b);
+}
+
+static gboolean
+map_ready (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) >= 400;
+}
+
+/* The colour at a point of a rendered widget, as 0xRRGGBB. */
+static guint32
+pixel_at (const guchar *pixels, int width, int x, int y)
+{
+  const guchar *p = pixels + 4 * ((gsize) y * width + x);
+
+  return ((guint32) p[2] << 16) | ((guint32) p[1] << 8) | p[0];
+}
+
+static guint32
+render_map_pixel (GtkWidget *map, int x, int y)
+{
+  g_autofree guchar *pixels = NULL;
+  int w, h;
+
+  gui_spin (0.1);
+  pixels = gui_render_widget (map, &w, &h);
+  g_assert_cmpint (x, <, w);
+  g_assert_cmpint (y, <, h);
+  return pixel_at (pixels, w, x, y);
+}
+
+/* The weight map colours each synapse by its weight on a scale that only widens: one sign on a
+ * sequential scale, both signs on a diverging one centred on 0; a matrix larger than the
+ * widget shows each pixel as the mean of the synapses under it. */
+static void
+test_weight_map (void)
+{
+  static const double one_sign[] = { 0, 10, 10, 0 }, narrower[] = { 2, 3, 3, 2 };
+  static const double signed_weights[] = { -4, 4, 0, 2 };
+  GtkWidget *map = basalt_weight_map_new (), *window;
+  double *checkerboard = g_new (double, 1000 * 1000), lowest, highest;
+  guint32 middle;
+
+  REQUIRE_DISPLAY (have_display);
+
+  window = show_in_window (map, 400, 300);
+  g_assert_true (gui_wait_until (map_ready, map, 5));
+  /* The matrix spans x 44 ... width - 76 and y 10 ... height - 30. */
+  basalt_weight_map_set_weights (BASALT_WEIGHT_MAP (map), one_sign, 2, 2, 1);
+  g_assert_cmphex (render_map_pixel (map, 100, 60), ==, 0x440154);
+  g_assert_cmphex (render_map_pixel (map, 250, 60), ==, 0xfde725);
+  g_assert_cmphex (render_map_pixel (map, 100, 200), ==, 0xfde725);
+  basalt_weight_map_set_weights (BASALT_WEIGHT_MAP (map), narrower, 2, 2, 2);
+  basalt_weight_map_get_range (BASALT_WEIGHT_MAP (map), &lowest, &highest);
+  g_assert_cmpfloat (lowest, ==, 0);
+  g_assert_cmpfloat (highest, ==, 10);
+  g_assert_cmphex (render_map_pixel (map, 100, 60), !=, 0x440154);
+
+  /* Cleared, the range starts again. */
+  basalt_weight_map_clear (BASALT_WEIGHT_MAP (map));
+  basalt_weight_map_set_weights (BASALT_WEIGHT_MAP (map), signed_weights, 2, 2, 3);
+  g_assert_cmphex (render_map_pixel (map, 100, 60), ==, 0x2166ac);
+  g_assert_cmphex (render_map_pixel (map, 250, 60), ==, 0xb2182b);
+  g_assert_cmphex (render_map_pixel (map, 100, 200), ==, 0xf7f7f7);
+
+  for (gsize k = 0; k < 1000 * 1000; k++)
+    checkerboard[k] = ((k / 1000 + k % 1000) % 2) * 10.0;
+  basalt_weight_map_set_weights (BASALT_WEIGHT_MAP (map), checkerboard, 1000, 1000, 4);
+  middle = render_map_pixel (map, 150, 120);
+  g_test_message ("1000 x 1000 checkerboard: pixel 0x%06x, image made in %.1f ms", middle,
+                  basalt_weight_map_get_last_image_ms (BASALT_WEIGHT_MAP (map)));
+  g_assert_cmphex (middle, ==, 0x21918c);
+  g_assert_cmphex (render_map_pixel (map, 250, 200), ==, 0x21918c);
+  g_assert_cmpfloat (basalt_weight_map_get_weight (BASALT_WEIGHT_MAP (map), 0, 1), ==, 10);
+  g_free (checkerboard);
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 /* A raster draws a tick per spike, and nothing where there are none. */
@@ -665,6 +741,7 @@ main (int   argc,
   g_test_add_func ("/plot/export", test_plot_export);
   g_test_add_func ("/plot/export-margins", test_plot_export_margins);
   g_test_add_func ("/plot/rows", test_plot_rows);
+  g_test_add_func ("/weight-map/colours", test_weight_map);
   g_test_add_func ("/palette/search", test_palette_search);
   g_test_add_func ("/inspector/ranges", test_inspector_ranges);
   g_test_add_func ("/inspector/no-default", test_inspector_no_default);
