@@ -485,6 +485,65 @@ parse_neurons (const char  *text,
   return TRUE;
 }
 
+/* "0,1; 2,3" -> the synapses (post 0, pre 1) and (post 2, pre 3) as row-major indices. */
+static gboolean
+parse_synapses (const char  *text,
+                gsize        columns,
+                GArray      *indices,
+                GError     **error)
+{
+  g_auto(GStrv) pairs = g_strsplit (text, ";", -1);
+
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_autofree char *pair = g_strstrip (g_strdup (pairs[i]));
+      g_auto(GStrv) parts = g_strsplit (pair, ",", -1);
+      guint64 post, pre;
+      gsize index;
+
+      if (pair[0] == '\0')
+        continue;
+      if (g_strv_length (parts) != 2 ||
+          !g_ascii_string_to_unsigned (g_strstrip (parts[0]), 10, 0, G_MAXUINT32, &post, NULL) ||
+          !g_ascii_string_to_unsigned (g_strstrip (parts[1]), 10, 0, columns - 1, &pre, NULL))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "'%s' is not a synapse written post,pre with pre below %" G_GSIZE_FORMAT
+                       " (e.g. 2,5; pairs apart with ;)", pair, columns);
+          return FALSE;
+        }
+      index = (gsize) post * columns + (gsize) pre;
+      g_array_append_val (indices, index);
+    }
+  return TRUE;
+}
+
+/* The text of a chooser: "0, 3, 5" for neurons, "0,1; 2,3" for synapses. */
+static char *
+format_chosen (const gsize *indices,
+               guint        n,
+               gsize        columns)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    if (columns > 0)
+      g_string_append_printf (text, "%s%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT, i ? "; " : "",
+                              indices[i] / columns, indices[i] % columns);
+    else
+      g_string_append_printf (text, "%s%" G_GSIZE_FORMAT, i ? ", " : "", indices[i]);
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+parse_chosen (const char  *text,
+              gsize        columns,
+              GArray      *indices,
+              GError     **error)
+{
+  return columns > 0 ? parse_synapses (text, columns, indices, error) : parse_neurons (text, indices, error);
+}
+
 static void
 on_neurons_activate (GtkEntry           *entry,
                      BasaltDesignerPage *self)
@@ -493,7 +552,8 @@ on_neurons_activate (GtkEntry           *entry,
   g_autoptr(GArray) indices = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(GError) error = NULL;
 
-  if (!parse_neurons (gtk_editable_get_text (GTK_EDITABLE (entry)), indices, &error) ||
+  if (!parse_chosen (gtk_editable_get_text (GTK_EDITABLE (entry)),
+                     basalt_simulation_get_columns (self->simulation, target), indices, &error) ||
       !basalt_simulation_set_trace_neurons (self->simulation, target, &g_array_index (indices, gsize, 0),
                                             indices->len, &error))
     {
@@ -502,6 +562,111 @@ on_neurons_activate (GtkEntry           *entry,
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+}
+
+/* Shows what a trace probe's plot shows in its chooser. */
+static void
+show_chosen (BasaltDesignerPage *self,
+             const char         *target)
+{
+  GtkWidget *plot = NULL, *entry;
+  gsize indices[8];
+  guint n = basalt_simulation_get_trace_neurons (self->simulation, target, indices);
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < basalt_simulation_get_n_probes (self->simulation); i++)
+    if (g_strcmp0 (basalt_simulation_get_target (self->simulation, i), target) == 0)
+      plot = basalt_simulation_get_plot (self->simulation, i);
+  if (plot == NULL || (entry = g_object_get_data (G_OBJECT (plot), "basalt-chooser")) == NULL)
+    return;
+  text = format_chosen (indices, n, basalt_simulation_get_columns (self->simulation, target));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+/* Plots a Var of a process for the chosen neurons or synapses (adding its probe if needed). */
+static gboolean
+plot_chosen (BasaltDesignerPage *self,
+             const char         *process,
+             const char         *var,
+             GArray             *indices,
+             GError            **error)
+{
+  g_autofree char *target = g_strdup_printf ("%s.%s", process, var);
+
+  if (!basalt_simulation_add_probe (self->simulation, basalt_document_get_graph (self->document), target, error) ||
+      !basalt_simulation_set_trace_neurons (self->simulation, target, &g_array_index (indices, gsize, 0),
+                                            indices->len, error))
+    return FALSE;
+  show_chosen (self, target);
+  return TRUE;
+}
+
+static void
+append_once (GArray *indices,
+             gsize   index)
+{
+  for (guint i = 0; i < indices->len; i++)
+    if (g_array_index (indices, gsize, i) == index)
+      return;
+  g_array_append_val (indices, index);
+}
+
+/* The weights of the chosen synapses over time, and the traces of their pre-synaptic (x1, x2)
+ * and post-synaptic (y1, y2, y3) neurons that the rule gives an impulse: each a probe with
+ * its plot among the others. */
+static gboolean
+plot_synapses (BasaltDesignerPage *self,
+               const char         *process_name,
+               const char         *text,
+               GError            **error)
+{
+  const BslProcess *process = bsl_graph_find_process (basalt_document_get_graph (self->document), process_name);
+  const BslLearningRule *rule = process != NULL ? bsl_process_get_learning_rule (process) : NULL;
+  g_autoptr(GArray) synapses = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) pre = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GArray) post = g_array_new (FALSE, FALSE, sizeof (gsize));
+
+  if (rule == NULL || process->ndim != 2)
+    return TRUE;
+  if (!parse_synapses (text, process->dims[1], synapses, error))
+    return FALSE;
+  for (guint i = 0; i < synapses->len; i++)
+    {
+      gsize k = g_array_index (synapses, gsize, i);
+
+      if (k / process->dims[1] >= process->dims[0])
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s has no post-synaptic neuron %"
+                       G_GSIZE_FORMAT " (it has %" G_GSIZE_FORMAT ", counted from 0)", process_name,
+                       k / process->dims[1], process->dims[0]);
+          return FALSE;
+        }
+      append_once (pre, k % process->dims[1]);
+      append_once (post, k / process->dims[1]);
+    }
+  if (!plot_chosen (self, process_name, "weights", synapses, error))
+    return FALSE;
+  for (int trace = 0; trace < BSL_K_N_TRACES; trace++)
+    if (rule->impulse[trace] != 0 &&
+        !plot_chosen (self, process_name, bsl_learning_trace_names[trace],
+                      trace <= BSL_K_TRACE_X2 ? pre : post, error))
+      return FALSE;
+  update_probed_marks (self);
+  return TRUE;
+}
+
+static void
+on_weight_synapses_chosen (BasaltWeightView   *view,
+                           const char         *process,
+                           const char         *text,
+                           BasaltDesignerPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = plot_synapses (self, process, text, &error);
+
+  basalt_weight_view_mark_synapses (view, !ok);
+  if (!ok)
+    show_message (self, error->message);
 }
 
 /* The least height of a plot, and of each neuron's row when a plot shows one row per neuron. */
@@ -553,21 +718,22 @@ on_probe_added (BasaltSimulation   *simulation,
   /* Traces show a few chosen neurons; the choice can change at any time. */
   if (!raster)
     {
-      GtkWidget *label = gtk_label_new ("Neurons");
+      gsize columns = basalt_simulation_get_columns (simulation, target);
+      GtkWidget *label = gtk_label_new (columns > 0 ? "Synapses" : "Neurons");
       GtkWidget *entry = gtk_entry_new ();
       gsize indices[8];
       guint n = basalt_simulation_get_trace_neurons (simulation, target, indices);
-      GString *text = g_string_new (NULL);
+      g_autofree char *text = format_chosen (indices, n, columns);
 
-      for (guint i = 0; i < n; i++)
-        g_string_append_printf (text, "%s%" G_GSIZE_FORMAT, i ? ", " : "", indices[i]);
-      gtk_editable_set_text (GTK_EDITABLE (entry), text->str);
-      g_string_free (text, TRUE);
+      gtk_editable_set_text (GTK_EDITABLE (entry), text);
       if (n == 0)
-        gtk_entry_set_placeholder_text (GTK_ENTRY (entry), "0-3");
-      gtk_editable_set_width_chars (GTK_EDITABLE (entry), 12);
-      gtk_widget_set_tooltip_text (entry, "Neurons to trace (up to 8), e.g. 0, 5, 10-12; Enter applies");
+        gtk_entry_set_placeholder_text (GTK_ENTRY (entry), columns > 0 ? "0,0; 0,1" : "0-3");
+      gtk_editable_set_width_chars (GTK_EDITABLE (entry), columns > 0 ? 16 : 12);
+      gtk_widget_set_tooltip_text (entry, columns > 0
+                                   ? "Synapses to trace (up to 8) as post,pre pairs, e.g. 0,1; 2,3; Enter applies"
+                                   : "Neurons to trace (up to 8), e.g. 0, 5, 10-12; Enter applies");
       g_object_set_data_full (G_OBJECT (entry), "basalt-target", g_strdup (target), g_free);
+      g_object_set_data (G_OBJECT (plot), "basalt-chooser", entry);
       g_signal_connect (entry, "activate", G_CALLBACK (on_neurons_activate), self);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (header), label);
@@ -1722,6 +1888,7 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   self->weight_view = BASALT_WEIGHT_VIEW (basalt_weight_view_new (self->simulation));
   gtk_widget_set_visible (GTK_WIDGET (self->weight_view), FALSE);
   gtk_box_prepend (self->plots_box, GTK_WIDGET (self->weight_view));
+  g_signal_connect (self->weight_view, "synapses-chosen", G_CALLBACK (on_weight_synapses_chosen), self);
 }
 
 GtkWidget *

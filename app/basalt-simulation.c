@@ -14,6 +14,8 @@
 #define PLOT_HISTORY     10000
 #define MAX_TRACES       8
 #define DEFAULT_TRACES   4
+/* A Var with more elements (a large connection's weights) records only those its plot shows. */
+#define PICK_ELEMENTS_ABOVE 4096
 #define DEFAULT_SPEED    200.0
 /* While a run goes on, what the engine recorded is brought over about 30 times a second:
  * smooth scrolling, and every other frame left free for drawing. */
@@ -31,6 +33,9 @@ typedef struct
   gsize       indices[MAX_TRACES];
   guint       n_traces;
   gboolean    chosen;     /* the user picked the neurons */
+  gsize       n_elements; /* of the Var, when known from the network (0: not known) */
+  gsize       columns;    /* a (rows, columns) Var: elements are named [row, column] */
+  gboolean    picked;     /* the probe records the shown elements only */
 } ProbeView;
 
 struct _BasaltSimulation
@@ -181,7 +186,10 @@ rebuild_series (ProbeView *view)
   basalt_plot_clear_series (view->plot);
   for (guint i = 0; i < view->n_traces; i++)
     {
-      g_autofree char *label = g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", view->var, view->indices[i]);
+      gsize k = view->indices[i];
+      g_autofree char *label = view->columns > 0
+        ? g_strdup_printf ("%s[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "]", view->var, k / view->columns, k % view->columns)
+        : g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", view->var, k);
 
       basalt_plot_add_series (view->plot, label);
     }
@@ -194,7 +202,12 @@ attach_probe (ProbeView  *view,
   g_autoptr(GError) error = NULL;
   gsize size;
 
-  view->probe = bsl_runtime_add_probe (runtime, view->target, BSL_PROBE_RECORD, PROBE_CAPACITY, &error);
+  if (view->picked && !view->chosen)
+    for (view->n_traces = 0; view->n_traces < MIN (view->n_elements, DEFAULT_TRACES); view->n_traces++)
+      view->indices[view->n_traces] = view->n_traces;
+  view->probe = view->picked
+    ? bsl_runtime_add_probe_elements (runtime, view->target, PROBE_CAPACITY, view->indices, view->n_traces, &error)
+    : bsl_runtime_add_probe (runtime, view->target, BSL_PROBE_RECORD, PROBE_CAPACITY, &error);
   view->last_step = 0;
   if (view->probe == NULL)
     {
@@ -206,7 +219,9 @@ attach_probe (ProbeView  *view,
 
   basalt_plot_set_title (view->plot, view->target);
   size = bsl_probe_get_size (view->probe);
-  if (view->raster)
+  if (view->picked)
+    rebuild_series (view);
+  else if (view->raster)
     basalt_plot_set_n_rows (view->plot, size);
   else
     {
@@ -417,6 +432,20 @@ find_view (BasaltSimulation *self,
   return NULL;
 }
 
+/* A Var with an element per synapse of a connection (weights, tags) is a (rows, columns)
+ * matrix; a large one records only the elements its plot shows. */
+static void
+describe_elements (ProbeView *view, const BslProcess *process)
+{
+  const BslVarSpec *spec = bsl_proc_type_find_var (process->type, view->var);
+
+  if (spec == NULL || spec->shape != BSL_SHAPE_POPULATION || process->ndim != 2)
+    return;
+  view->columns = process->dims[1];
+  view->n_elements = process->dims[0] * process->dims[1];
+  view->picked = view->n_elements > PICK_ELEMENTS_ABOVE;
+}
+
 gboolean
 basalt_simulation_add_probe (BasaltSimulation  *self,
                              const BslGraph    *graph,
@@ -457,6 +486,7 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
       return FALSE;
     }
 
+  describe_elements (view, process);
   /* Spikes (s_out) are shown as a raster; everything else as traces. */
   view->raster = port != NULL && port->direction == BSL_PORT_OUT && g_str_equal (view->var, "s_out");
   view->plot = g_object_ref_sink (BASALT_PLOT (basalt_plot_new (view->raster ? BASALT_PLOT_RASTER
@@ -528,20 +558,40 @@ basalt_simulation_set_trace_neurons (BasaltSimulation  *self,
       g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "%s: choose between 1 and %u neurons", target, MAX_TRACES);
       return FALSE;
     }
-  if (view->probe != NULL)
-    for (guint i = 0; i < n_indices; i++)
-      if (indices[i] >= bsl_probe_get_size (view->probe))
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "%s: there is no neuron %" G_GSIZE_FORMAT
-                       " (it has %" G_GSIZE_FORMAT ", counted from 0)",
-                       target, indices[i], bsl_probe_get_size (view->probe));
-          return FALSE;
-        }
+  if (view->probe != NULL || view->n_elements > 0)
+    {
+      gsize size = view->probe != NULL ? bsl_probe_get_source_size (view->probe) : view->n_elements;
+
+      for (guint i = 0; i < n_indices; i++)
+        if (indices[i] >= size)
+          {
+            g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "%s: there is no %s %" G_GSIZE_FORMAT
+                         " (it has %" G_GSIZE_FORMAT ", counted from 0)", target,
+                         view->columns > 0 ? "element" : "neuron", indices[i], size);
+            return FALSE;
+          }
+    }
 
   view->chosen = TRUE;
   view->n_traces = n_indices;
   memcpy (view->indices, indices, sizeof (gsize) * n_indices);
   rebuild_series (view);
+
+  /* Only the shown elements were recorded: the new ones are recorded from now on. */
+  if (view->picked)
+    {
+      if (self->runner != NULL && view->probe != NULL)
+        {
+          BslRuntime *runtime = lock_runtime (self);
+
+          bsl_runtime_remove_probe (runtime, view->probe);
+          attach_probe (view, runtime);
+          if (view->probe != NULL)
+            view->last_step = bsl_runtime_get_time (runtime);
+          unlock_runtime (self);
+        }
+      return TRUE;
+    }
 
   /* The engine recorded every neuron: the new choice shows the steps held so far at once. */
   if (self->runner != NULL && view->probe != NULL)
@@ -580,6 +630,17 @@ basalt_simulation_get_trace_neurons (BasaltSimulation *self,
   if (indices != NULL)
     memcpy (indices, view->indices, sizeof (gsize) * view->n_traces);
   return view->n_traces;
+}
+
+gsize
+basalt_simulation_get_columns (BasaltSimulation *self,
+                               const char       *target)
+{
+  ProbeView *view;
+
+  g_return_val_if_fail (BASALT_IS_SIMULATION (self), 0);
+
+  return (view = find_view (self, target)) != NULL ? view->columns : 0;
 }
 
 gboolean
@@ -693,7 +754,7 @@ basalt_simulation_sync (BasaltSimulation *self)
             basalt_plot_append_raster_step (view->plot, t, row, size);
           else
             for (guint s = 0; s < view->n_traces; s++)
-              basalt_plot_append_sample (view->plot, s, t, row[view->indices[s]]);
+              basalt_plot_append_sample (view->plot, s, t, row[view->picked ? s : view->indices[s]]);
         }
       view->last_step = first + (gint64) n_held - 1;
     }

@@ -71,7 +71,9 @@ gboolean               basalt_simulation_add_probe      (BasaltSimulation  *self
                                                          GError           **error);
 gboolean               basalt_simulation_remove_probe   (BasaltSimulation  *self,
                                                          const char        *target);
-/* Which neurons a trace probe shows (at most 8). */
+/* Which neurons a trace probe shows (at most 8); for a Var with an element per synapse, which
+ * synapses (row-major indices post * n_pre + pre). A Var of more than 4096 elements (a large
+ * connection's weights) records only the elements shown: newly chosen ones from then on. */
 gboolean               basalt_simulation_set_trace_neurons (BasaltSimulation *self,
                                                          const char        *target,
                                                          const gsize       *indices,
@@ -81,6 +83,9 @@ gboolean               basalt_simulation_set_trace_neurons (BasaltSimulation *se
 guint                  basalt_simulation_get_trace_neurons (BasaltSimulation *self,
                                                          const char        *target,
                                                          gsize             *indices);
+/* For a Var with an element per synapse, the number of pre-synaptic neurons; else 0. */
+gsize                  basalt_simulation_get_columns    (BasaltSimulation  *self,
+                                                         const char        *target);
 gboolean               basalt_simulation_has_probe      (BasaltSimulation  *self,
                                                          const char        *target);
 guint                  basalt_simulation_get_n_probes   (BasaltSimulation  *self);

@@ -11,6 +11,7 @@ struct _BasaltWeightView
 
   GtkLabel         *title;
   GtkButton        *close;
+  GtkEntry         *synapses;
   BasaltWeightMap  *map;
 
   BasaltSimulation *simulation;
@@ -22,6 +23,9 @@ struct _BasaltWeightView
 };
 
 G_DEFINE_FINAL_TYPE (BasaltWeightView, basalt_weight_view, GTK_TYPE_BOX)
+
+enum { SYNAPSES_CHOSEN, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void
 show_title (BasaltWeightView *self, const BslArray *weights)
@@ -130,6 +134,31 @@ basalt_weight_view_get_map (BasaltWeightView *self)
 }
 
 static void
+on_synapses_activate (GtkEntry *entry, BasaltWeightView *self)
+{
+  if (self->process != NULL)
+    g_signal_emit (self, signals[SYNAPSES_CHOSEN], 0, self->process,
+                   gtk_editable_get_text (GTK_EDITABLE (entry)));
+}
+
+GtkEditable *
+basalt_weight_view_get_synapses_entry (BasaltWeightView *self)
+{
+  g_return_val_if_fail (BASALT_IS_WEIGHT_VIEW (self), NULL);
+  return GTK_EDITABLE (self->synapses);
+}
+
+void
+basalt_weight_view_mark_synapses (BasaltWeightView *self, gboolean refused)
+{
+  g_return_if_fail (BASALT_IS_WEIGHT_VIEW (self));
+  if (refused)
+    gtk_widget_add_css_class (GTK_WIDGET (self->synapses), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->synapses), "error");
+}
+
+static void
 on_close (GtkButton *button, BasaltWeightView *self)
 {
   self->closed = TRUE;
@@ -168,6 +197,10 @@ basalt_weight_view_class_init (BasaltWeightViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-weight-view.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, title);
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, close);
+  gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, synapses);
+  signals[SYNAPSES_CHOSEN] =
+    g_signal_new ("synapses-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, map);
 }
 
@@ -176,6 +209,7 @@ basalt_weight_view_init (BasaltWeightView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self->close, "clicked", G_CALLBACK (on_close), self);
+  g_signal_connect (self->synapses, "activate", G_CALLBACK (on_synapses_activate), self);
 }
 
 GtkWidget *

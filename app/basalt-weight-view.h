@@ -19,6 +19,9 @@ G_DECLARE_FINAL_TYPE (BasaltWeightView, basalt_weight_view, BASALT, WEIGHT_VIEW,
  * the map always ends on the last step. */
 #define BASALT_WEIGHT_VIEW_INTERVAL_MS 50
 
+/* Signals: "synapses-chosen" (const char *process, const char *text): Enter in the header's
+ * synapse chooser, e.g. "0,1; 2,3" (post,pre pairs), for the page to plot. */
+
 GtkWidget       *basalt_weight_view_new         (BasaltSimulation *simulation);
 /* The connection to show (NULL: none, and the view hides); its matrix is read from the run at
  * once if there is one. A view hidden by its close button stays hidden until the user chooses
@@ -30,6 +33,10 @@ const char      *basalt_weight_view_get_process (BasaltWeightView *self);
 /* Reads the weights from the run now. */
 void             basalt_weight_view_refresh     (BasaltWeightView *self);
 BasaltWeightMap *basalt_weight_view_get_map     (BasaltWeightView *self);
+GtkEditable     *basalt_weight_view_get_synapses_entry (BasaltWeightView *self);
+/* Marks the chooser's text as refused (or no longer). */
+void             basalt_weight_view_mark_synapses (BasaltWeightView *self,
+                                                   gboolean          refused);
 /* What the last read of the weights took (the run's lock, the copy), in milliseconds. */
 double           basalt_weight_view_get_last_read_ms (BasaltWeightView *self);
 

@@ -7,11 +7,35 @@
 #include "bsl-error.h"
 #include "bsl-runtime-private.h"
 
+/* Elements of a Var picked for a probe: at least one, each inside the Var. */
+static gboolean
+check_elements (BslProcRuntime *pr, const char *var, gsize size, const gsize *elements, gsize n_elements,
+                GError **error)
+{
+  if (elements == NULL)
+    return TRUE;
+  if (n_elements == 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "probe '%s.%s': no element chosen", pr->name, var);
+      return FALSE;
+    }
+  for (gsize k = 0; k < n_elements; k++)
+    if (elements[k] >= size)
+      {
+        g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE, "probe '%s.%s': there is no element %" G_GSIZE_FORMAT
+                     " (it has %" G_GSIZE_FORMAT ", counted from 0)", pr->name, var, elements[k], size);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 BslProbe *
 _bsl_probe_new (BslProcRuntime  *pr,
                 const char      *var,
                 BslProbeMode     mode,
                 gsize            capacity,
+                const gsize     *elements,
+                gsize            n_elements,
                 GError         **error)
 {
   BslProbe *probe;
@@ -40,6 +64,10 @@ _bsl_probe_new (BslProcRuntime  *pr,
       return NULL;
     }
 
+  if (!check_elements (pr, var, source_var != NULL ? source_var->n : source_port->n, elements,
+                       n_elements, error))
+    return NULL;
+
   probe = g_new0 (BslProbe, 1);
   probe->target = g_strdup_printf ("%s.%s", pr->name, var);
   probe->process = g_strdup (pr->name);
@@ -47,7 +75,9 @@ _bsl_probe_new (BslProcRuntime  *pr,
   probe->mode = mode;
   probe->source_var = source_var;
   probe->source_port = source_port;
-  probe->size = source_var != NULL ? source_var->n : source_port->n;
+  probe->source_size = source_var != NULL ? source_var->n : source_port->n;
+  probe->size = elements != NULL ? n_elements : probe->source_size;
+  probe->elements = elements != NULL ? g_memdup2 (elements, n_elements * sizeof (gsize)) : NULL;
   probe->is_int = source_var != NULL ? source_var->is_int : source_port->is_int;
   probe->capacity = capacity;
   probe->first_step = pr->runtime->time + 1;
@@ -72,6 +102,7 @@ _bsl_probe_free (BslProbe *probe)
     g_array_unref (probe->rows);
   g_free (probe->ring);
   g_free (probe->counts);
+  g_free (probe->elements);
   g_free (probe);
 }
 
@@ -148,8 +179,12 @@ _bsl_probe_record (BslProbe *probe,
       probe->ring_start = (probe->ring_start + 1) % probe->capacity;
       probe->first_step++;
     }
-  for (gsize k = 0; k < probe->size; k++)
-    row[k] = source_value (probe, k);
+  if (probe->elements != NULL)
+    for (gsize k = 0; k < probe->size; k++)
+      row[k] = source_value (probe, probe->elements[k]);
+  else
+    for (gsize k = 0; k < probe->size; k++)
+      row[k] = source_value (probe, k);
 }
 
 const char *
@@ -180,6 +215,19 @@ gsize
 bsl_probe_get_size (const BslProbe *probe)
 {
   return probe->size;
+}
+
+gsize
+bsl_probe_get_element (const BslProbe *probe,
+                       gsize           k)
+{
+  return probe->elements != NULL ? probe->elements[k] : k;
+}
+
+gsize
+bsl_probe_get_source_size (const BslProbe *probe)
+{
+  return probe->source_size;
 }
 
 gboolean
@@ -276,7 +324,7 @@ bsl_probe_write_csv_rows (const BslProbe *probe,
   memcpy (line, prefix, prefix_len);
   for (gsize k = 0; k < probe->size; k++)
     {
-      char digits[32], *index_text = format_integer (digits + sizeof digits, (gint64) k);
+      char digits[32], *index_text = format_integer (digits + sizeof digits, (gint64) bsl_probe_get_element (probe, k));
       gsize len = prefix_len, n;
 
       nonzero += row[k] != 0.0;

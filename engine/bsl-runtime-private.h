@@ -26,7 +26,9 @@ struct _BslProbe
   char         *process;
   char         *var;
   BslProbeMode  mode;
-  gsize         size;
+  gsize         size;           /* values per step: the Var's, or those of elements */
+  gsize        *elements;       /* NULL: every element; else the indices into the Var recorded */
+  gsize         source_size;    /* elements of the Var */
   gboolean      is_int;
   BslRtVar     *source_var;
   BslRtPort    *source_port;
@@ -46,6 +48,8 @@ BslProbe       *_bsl_probe_new         (BslProcRuntime   *pr,
                                         const char       *var,
                                         BslProbeMode      mode,
                                         gsize             capacity,
+                                        const gsize      *elements,
+                                        gsize             n_elements,
                                         GError          **error);
 void            _bsl_probe_free        (BslProbe         *probe);
 void            _bsl_probe_record      (BslProbe         *probe,

@@ -650,12 +650,14 @@ bsl_runtime_set_var (BslRuntime      *runtime,
 
 /* ---------------- probes ---------------- */
 
-BslProbe *
-bsl_runtime_add_probe (BslRuntime    *runtime,
-                       const char    *target,
-                       BslProbeMode   mode,
-                       gsize          capacity,
-                       GError       **error)
+static BslProbe *
+add_probe (BslRuntime   *runtime,
+           const char   *target,
+           BslProbeMode  mode,
+           gsize         capacity,
+           const gsize  *elements,
+           gsize         n_elements,
+           GError      **error)
 {
   const char *dot = target != NULL ? strrchr (target, '.') : NULL;
   g_autofree char *process = NULL;
@@ -675,10 +677,32 @@ bsl_runtime_add_probe (BslRuntime    *runtime,
       g_prefix_error (error, "probe '%s': ", target);
       return NULL;
     }
-  probe = _bsl_probe_new (pr, dot + 1, mode, capacity, error);
+  probe = _bsl_probe_new (pr, dot + 1, mode, capacity, elements, n_elements, error);
   if (probe != NULL)
     g_ptr_array_add (runtime->probes, probe);
   return probe;
+}
+
+BslProbe *
+bsl_runtime_add_probe (BslRuntime    *runtime,
+                       const char    *target,
+                       BslProbeMode   mode,
+                       gsize          capacity,
+                       GError       **error)
+{
+  return add_probe (runtime, target, mode, capacity, NULL, 0, error);
+}
+
+BslProbe *
+bsl_runtime_add_probe_elements (BslRuntime    *runtime,
+                                const char    *target,
+                                gsize          capacity,
+                                const gsize   *elements,
+                                gsize          n_elements,
+                                GError       **error)
+{
+  g_return_val_if_fail (elements != NULL, NULL);
+  return add_probe (runtime, target, BSL_PROBE_RECORD, capacity, elements, n_elements, error);
 }
 
 guint

@@ -75,6 +75,14 @@ BslProbe     *bsl_runtime_add_probe        (BslRuntime         *runtime,
                                             BslProbeMode        mode,
                                             gsize               capacity,
                                             GError            **error);
+/* A probe that records only some elements of a Var (row-major indices into it, in this order),
+ * e.g. a few synapses of a 1000 x 1000 connection; its CSV rows name them by those indices. */
+BslProbe     *bsl_runtime_add_probe_elements (BslRuntime       *runtime,
+                                            const char         *target,
+                                            gsize               capacity,
+                                            const gsize        *elements,
+                                            gsize               n_elements,
+                                            GError            **error);
 guint         bsl_runtime_get_n_probes     (const BslRuntime   *runtime);
 BslProbe     *bsl_runtime_get_probe        (const BslRuntime   *runtime,
                                             guint               index);
@@ -86,6 +94,11 @@ const char   *bsl_probe_get_process        (const BslProbe     *probe);
 const char   *bsl_probe_get_var            (const BslProbe     *probe);
 BslProbeMode  bsl_probe_get_mode           (const BslProbe     *probe);
 gsize         bsl_probe_get_size           (const BslProbe     *probe);    /* elements per step */
+/* The index in the Var of the k-th value of a row (k itself unless the probe picks elements),
+ * and the number of elements of the Var. */
+gsize         bsl_probe_get_element        (const BslProbe     *probe,
+                                            gsize               k);
+gsize         bsl_probe_get_source_size    (const BslProbe     *probe);
 gboolean      bsl_probe_is_integer         (const BslProbe     *probe);    /* fixed_pt values */
 gsize         bsl_probe_get_n_steps        (const BslProbe     *probe);    /* steps held now */
 gint64        bsl_probe_get_first_step     (const BslProbe     *probe);    /* Lava step number of the oldest held */

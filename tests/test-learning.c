@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "bsl-kernel-numpy-random.h"
 #include "bsl-learning-rule.h"
@@ -412,6 +413,52 @@ static const char *plastic_network =
   "\"connections\": [{\"from\": \"pre.s_out\", \"to\": \"syn.s_in\"}, {\"from\": \"syn.a_out\", \"to\": \"post.a_in\"},"
   " {\"from\": \"post.s_out\", \"to\": \"syn.s_in_bap\"}], \"run\": {\"tag\": \"fixed_pt\"}}";
 
+/* A probe of chosen synapses records exactly what the full weights probe records for them,
+ * and names them by their index in the matrix. */
+static void
+test_element_probe (void)
+{
+  static const gsize chosen[] = { 1, 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = bsl_graph_load_data (plastic_network, -1, "plastic.basalt", NULL, &error);
+  BslRunConfig *config = bsl_run_config_new (BSL_TAG_FIXED_PT);
+  BslRuntime *runtime = bsl_runtime_new (graph, config, &error);
+  BslProbe *all, *some;
+  gsize wrong = 7;
+  g_autofree char *path = NULL, *csv = NULL;
+
+  g_assert_no_error (error);
+  all = bsl_runtime_add_probe (runtime, "syn.weights", BSL_PROBE_RECORD, 0, &error);
+  some = bsl_runtime_add_probe_elements (runtime, "syn.weights", 0, chosen, G_N_ELEMENTS (chosen), &error);
+  g_assert_no_error (error);
+  g_assert_null (bsl_runtime_add_probe_elements (runtime, "syn.weights", 0, &wrong, 1, &error));
+  g_assert_error (error, BSL_ERROR, BSL_ERROR_RANGE);
+  g_assert_cmpstr (error->message, ==, "probe 'syn.weights': there is no element 7 (it has 2, counted from 0)");
+  g_clear_error (&error);
+  bsl_runtime_run (runtime, 4);
+  g_assert_cmpuint (bsl_probe_get_size (some), ==, 2);
+  g_assert_cmpuint (bsl_probe_get_source_size (some), ==, 2);
+  g_assert_cmpuint (bsl_probe_get_element (some, 0), ==, 1);
+  g_assert_cmpuint (bsl_probe_get_n_steps (some), ==, 4);
+  for (gsize t = 0; t < 4; t++)
+    {
+      g_assert_cmpfloat (bsl_probe_get_row (some, t)[0], ==, bsl_probe_get_row (all, t)[1]);
+      g_assert_cmpfloat (bsl_probe_get_row (some, t)[1], ==, bsl_probe_get_row (all, t)[0]);
+    }
+  g_assert_cmpfloat (bsl_probe_get_row (all, 3)[0], !=, 60);
+
+  path = g_build_filename (g_get_tmp_dir (), "basalt-element-probe.csv", NULL);
+  g_assert_true (bsl_runtime_write_csv (runtime, path, &error));
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  {
+    g_autofree char *first = g_strdup_printf ("\n1,syn.weights,1,%g\n1,syn.weights,0,", bsl_probe_get_row (all, 0)[1]);
+    g_assert_nonnull (strstr (csv, first));
+  }
+  g_unlink (path);
+  bsl_runtime_free (runtime);
+  bsl_run_config_free (config);
+}
+
 /* The rule survives a save and a load, and a broken rule in a file is refused with its place. */
 static void
 test_file_round_trip (void)
@@ -665,6 +712,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/learning/rule-products", test_rule_products);
   g_test_add_func ("/learning/file-round-trip", test_file_round_trip);
   g_test_add_func ("/learning/cli-probes", test_cli_probes);
+  g_test_add_func ("/learning/element-probe", test_element_probe);
   g_test_add_func ("/learning/lava-export", test_lava_export);
   g_test_add_func ("/learning/nir-export", test_nir_export);
   case_names = add_trace_cases ();

@@ -1566,6 +1566,16 @@ weight_map_pixels (BasaltWeightMap *map, gint64 step, int *width, int *height)
   return gui_render_widget (GTK_WIDGET (map), width, height);
 }
 
+static gboolean
+weights_probed (gpointer data)
+{
+  g_autofree char *target = g_strdup_printf ("%s.weights", (const char *) data);
+  BasaltWindow *window = BASALT_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+
+  return window != NULL && basalt_simulation_has_probe (basalt_window_get_simulation (window), target) &&
+         basalt_simulation_get_trace_neurons (basalt_window_get_simulation (window), target, NULL) == 2;
+}
+
 /* pre -> LearningDense -> LIF drawn by dragging from the palette and wired; while the network
  * runs, the weight matrix view shows the weights it learns: its pixels change between two
  * moments of the run, and it ends on the weights the run records. */
@@ -1602,6 +1612,33 @@ test_weight_view_learns (Fixture       *f,
   g_assert_cmpstr (basalt_weight_view_get_process (view), ==, syn);
   g_assert_false (basalt_weight_map_has_weights (map));
 
+  /* Two synapses chosen in the view's header: their weights and the traces of their neurons
+   * (STDP gives x1 and y1 impulses) are plotted. */
+  g_assert_true (type_into (basalt_weight_view_get_synapses_entry (view), "0,1; 4,5"));
+  g_assert_true (gui_wait_until (weights_probed, (gpointer) syn, 5));
+  {
+    g_autofree char *weights = g_strdup_printf ("%s.weights", syn);
+    g_autofree char *x1 = g_strdup_printf ("%s.x1", syn), *y1 = g_strdup_printf ("%s.y1", syn);
+    g_autofree char *x2 = g_strdup_printf ("%s.x2", syn);
+    gsize chosen[8];
+
+    g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, weights, chosen), ==, 2);
+    g_assert_cmpuint (chosen[0], ==, 1);
+    g_assert_cmpuint (chosen[1], ==, 29);
+    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, weights)), ==, 2);
+    g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, x1, chosen), ==, 2);
+    g_assert_cmpuint (chosen[0], ==, 1);
+    g_assert_cmpuint (chosen[1], ==, 5);
+    g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, y1, chosen), ==, 2);
+    g_assert_cmpuint (chosen[0], ==, 0);
+    g_assert_cmpuint (chosen[1], ==, 4);
+    g_assert_false (basalt_simulation_has_probe (simulation, x2));
+  }
+  /* A synapse the connection does not have is refused, and nothing changes. */
+  g_assert_true (type_into (basalt_weight_view_get_synapses_entry (view), "5,0"));
+  gui_spin (0.2);
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (basalt_weight_view_get_synapses_entry (view)), "error"));
+
   basalt_simulation_set_speed (simulation, 0);
   activate (f, "sim.step");
   before = weight_map_pixels (map, 1, &w1, &h1);
@@ -1634,6 +1671,14 @@ test_weight_view_learns (Fixture       *f,
         g_assert_cmpfloat (w, >=, lowest);
         g_assert_cmpfloat (w, <=, highest);
       }
+  /* The chosen synapses' weights over time, as recorded. */
+  {
+    g_autofree char *target = g_strdup_printf ("%s.weights", syn);
+    g_autofree char *x1 = g_strdup_printf ("\n200,%s.x1,5,", syn);
+
+    g_assert_cmpfloat (csv_weight (csv, target, 200, 29), ==, basalt_weight_map_get_weight (map, 4, 5));
+    g_assert_nonnull (strstr (csv, x1));
+  }
   if (g_getenv ("BASALT_TEST_SAVE_PNG") != NULL)
     g_free (gui_render_widget (GTK_WIDGET (view), &w1, &h1));
 }
@@ -2078,6 +2123,16 @@ test_weight_view_frame_times (Fixture       *f,
   g_assert_true (basalt_window_open_file (f->window, file, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (basalt_weight_view_get_process (view), ==, "syn");
+  /* Two synapses of the million plotted: only they are recorded, step by step. */
+  gtk_editable_set_text (basalt_weight_view_get_synapses_entry (view), "999,998; 0,0");
+  g_signal_emit_by_name (basalt_weight_view_get_synapses_entry (view), "activate");
+  {
+    gsize chosen[8];
+
+    g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, "syn.weights", chosen), ==, 2);
+    g_assert_cmpuint (chosen[0], ==, 999998);
+    g_assert_cmpuint (basalt_simulation_get_columns (simulation, "syn.weights"), ==, 1000);
+  }
   basalt_simulation_set_speed (simulation, 0);
   g_assert_true (basalt_window_run (f->window, -1, &error));
   g_assert_no_error (error);
@@ -2108,6 +2163,8 @@ test_weight_view_frame_times (Fixture       *f,
                   images, stats.n, p95, idle_p95, stats.max_gap / 1000.0, max_read, max_image, load);
   g_assert_cmpint (steps, >, 0);
   g_assert_cmpuint (images, >=, 2);
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "syn.weights")), ==, 2);
+  g_assert_true (plot_drawn (find_plot (simulation, "syn.weights")));
   g_assert_cmpfloat (stats.max_gap / 1000.0, <, 1000.0);
   if (GUI_CHECK_TIMINGS && idle_p95 < 25.0 && load < g_get_num_processors ())
     {
