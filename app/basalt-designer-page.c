@@ -726,8 +726,14 @@ on_probe_added (BasaltSimulation   *simulation,
       g_autofree char *text = format_chosen (indices, n, columns);
 
       gtk_editable_set_text (GTK_EDITABLE (entry), text);
+      /* Before a run the plot shows the first four, as the run will. */
       if (n == 0)
-        gtk_entry_set_placeholder_text (GTK_ENTRY (entry), columns > 0 ? "0,0; 0,1" : "0-3");
+        {
+          static const gsize first[] = { 0, 1, 2, 3 };
+          g_autofree char *shown = columns > 0 ? format_chosen (first, G_N_ELEMENTS (first), columns) : g_strdup ("0-3");
+
+          gtk_entry_set_placeholder_text (GTK_ENTRY (entry), shown);
+        }
       gtk_editable_set_width_chars (GTK_EDITABLE (entry), columns > 0 ? 16 : 12);
       gtk_widget_set_tooltip_text (entry, columns > 0
                                    ? "Synapses to trace (up to 8) as post,pre pairs, e.g. 0,1; 2,3; Enter applies"
