@@ -459,6 +459,20 @@ bsl_rule_fit_problem_dim_value (const BslRuleFitProblem *problem, guint dim, dou
   return x;
 }
 
+const char *
+bsl_rule_fit_problem_get_dim_unit (const BslRuleFitProblem *problem, guint dim)
+{
+  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+
+  switch (d->kind)
+    {
+    case DIM_IMPULSE: return d->integer ? "1/256" : NULL;
+    case DIM_LEARNING_RATE: return "2^k";
+    case DIM_SCALE: return "index";
+    default: return NULL;
+    }
+}
+
 void
 bsl_rule_fit_problem_get_start (const BslRuleFitProblem *problem, double *x)
 {

@@ -96,6 +96,10 @@ void               bsl_rule_fit_problem_get_bounds  (const BslRuleFitProblem  *p
 double             bsl_rule_fit_problem_dim_value   (const BslRuleFitProblem  *problem,
                                                      guint                     dim,
                                                      double                    x);
+/* What one step of a dimension counts when it is not the value itself: "1/256" (an impulse
+ * under fixed_pt), "2^k" (learning_rate's exponent), "index" (a product's scale); else NULL. */
+const char        *bsl_rule_fit_problem_get_dim_unit (const BslRuleFitProblem *problem,
+                                                      guint                    dim);
 /* The process's current values, as dimension values. */
 void               bsl_rule_fit_problem_get_start   (const BslRuleFitProblem  *problem,
                                                      double                   *x);
