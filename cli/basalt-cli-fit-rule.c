@@ -206,6 +206,7 @@ basalt_cli_fit_rule (const BasaltCliRuleFit *options)
   optimizer = bsl_rule_fit_problem_new_optimizer (problem, method);
   bsl_optimizer_set_seed (optimizer, (guint64) options->seed);
   bsl_optimizer_set_max_evaluations (optimizer, (guint64) options->max_evaluations);
+  bsl_optimizer_set_record_history (optimizer, options->history != NULL);
   t0 = g_get_monotonic_time ();
   stop = bsl_optimizer_run (optimizer, bsl_rule_fit_problem_objective, problem);
   seconds = (g_get_monotonic_time () - t0) / 1e6;
@@ -225,6 +226,9 @@ basalt_cli_fit_rule (const BasaltCliRuleFit *options)
     }
   if (options->step_errors != NULL &&
       !bsl_weight_error_report_write_csv (report, options->step_errors, &error))
+    return basalt_cli_fail ("fit", error);
+  if (options->history != NULL &&
+      !bsl_optimizer_write_history_csv (optimizer, options->history, TRUE, &error))
     return basalt_cli_fail ("fit", error);
   if (options->save != NULL && !save_network (graph, problem, best, options->save, &error))
     return basalt_cli_fail ("fit", error);

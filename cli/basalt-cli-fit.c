@@ -463,9 +463,15 @@ basalt_cli_fit (int    argc,
       BasaltCliRuleFit rule_fit = {
         .network_path = argv[1], .process = process_name, .probe = var, .params = params,
         .tag = tag_text, .method = method_text, .seed = seed, .max_evaluations = max_evals,
-        .out = out, .save = save, .step_errors = step_errors,
+        .out = out, .save = save, .step_errors = step_errors, .history = history,
       };
 
+      const char *other = metric != NULL ? "--metric" : drive_text != NULL ? "--drive"
+                          : no_forcing ? "--no-forcing" : reference_process != NULL ? "--reference-process" : NULL;
+
+      if (other != NULL)
+        return fail_message ("%s: process '%s' (LearningDense): %s does not apply to a rule fit "
+                             "(the weights of every step are compared)", argv[1], process_name, other);
       if (references == NULL || references[0] == NULL || references[1] != NULL)
         return fail_message ("%s: process '%s' (LearningDense): give one weight trajectory as "
                              "--reference (rows step,probe,index,value of %s.weights)", argv[1],

@@ -38,6 +38,7 @@ typedef struct
   const char *out;              /* result JSON ("-": stdout) */
   const char *save;             /* the network with the fitted rule */
   const char *step_errors;      /* step,max_abs_error,rmse */
+  const char *history;          /* every candidate, sorted by value */
 } BasaltCliRuleFit;
 
 int      basalt_cli_fit_rule    (const BasaltCliRuleFit *options);

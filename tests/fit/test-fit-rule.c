@@ -348,7 +348,8 @@ test_cli (void)
   g_autofree char *result = g_build_filename (tmp_dir, "result.json", NULL);
   g_autofree char *steps = g_build_filename (tmp_dir, "steps.csv", NULL);
   g_autofree char *saved = g_build_filename (tmp_dir, "fitted.basalt", NULL);
-  g_autofree char *out = NULL, *err = NULL, *csv = NULL;
+  g_autofree char *history = g_build_filename (tmp_dir, "history.csv", NULL);
+  g_autofree char *out = NULL, *err = NULL, *csv = NULL, *history_text = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(BslGraph) refit = NULL;
@@ -359,7 +360,7 @@ test_cli (void)
 
   status = test_run_basalt (&out, &err, "fit", network, "--process", "syn", "--reference", reference,
                             "--params", "syn.tau_plus,syn.tau_minus,A_plus", "-o", result,
-                            "--step-errors", steps, "--save", saved, NULL);
+                            "--step-errors", steps, "--save", saved, "--history", history, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (out, "weights equal at every step"));
   g_assert_nonnull (strstr (out, "final step 200: max |error| 0, rmse 0"));
@@ -381,6 +382,11 @@ test_cli (void)
   g_assert_cmpstr (lines[1], ==, "1,0,0");
   g_assert_cmpstr (lines[200], ==, "200,0,0");
   g_assert_cmpuint (g_strv_length (lines), ==, 202);
+
+  /* every candidate, the best (0: Lava's weights) first */
+  g_assert_true (g_file_get_contents (history, &history_text, NULL, &error));
+  g_assert_true (g_str_has_prefix (history_text, "evaluation,value,tau_plus,tau_minus,A_plus\n"));
+  g_assert_nonnull (strstr (history_text, ",0,10,10,2\n"));
 
   refit = bsl_graph_load_file (saved, &error);
   g_assert_no_error (error);
@@ -441,6 +447,13 @@ test_cli_errors (void)
                             "--params", "vth", "--step-errors", result, NULL);
   g_assert_cmpint (status, ==, 2);
   g_assert_nonnull (strstr (err, "--step-errors reports the weights of a LearningDense; process 'post' is a LIF"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = test_run_basalt (&out, &err, "fit", network, "--process", "syn", "--reference", reference,
+                            "--params", "tau_plus", "--metric", "rmse_v=1", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_assert_nonnull (strstr (err, "process 'syn' (LearningDense): --metric does not apply to a rule fit"));
 }
 
 int
