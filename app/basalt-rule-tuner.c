@@ -427,8 +427,23 @@ on_document_changed (BasaltDocument *document, guint flags, const char *process,
 {
   if (flags & (BASALT_CHANGE_GRAPH | BASALT_CHANGE_STRUCTURE))
     refresh_processes (self);
-  else if ((flags & BASALT_CHANGE_PARAMS) && self->fit == NULL && g_strcmp0 (process, self->process) == 0)
-    rebuild_problem (self, NULL);
+  else if ((flags & BASALT_CHANGE_PARAMS) && self->fit == NULL && self->problem != NULL)
+    {
+      /* The network runs otherwise now. The sliders start again from the connection's rule when
+       * that changed (an adopted fit, an edit in the inspector), and stay where they are else. */
+      guint n = bsl_rule_fit_problem_get_n_dims (self->problem);
+      g_autofree double *x = g_memdup2 (self->x, n * sizeof (double));
+      g_autofree gboolean *fitted = g_memdup2 (self->fitted, n * sizeof (gboolean));
+      gboolean keep = g_strcmp0 (process, self->process) != 0;
+
+      if (!rebuild_problem (self, NULL) || !keep || self->problem == NULL ||
+          bsl_rule_fit_problem_get_n_dims (self->problem) != n)
+        return;
+      for (guint k = 0; k < n; k++)
+        gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_grid_get_child_at (self->params_grid, 0, (int) k)),
+                                     fitted[k]);
+      _basalt_rule_tuner_show_point (self, x);
+    }
 }
 
 /* ---- public API ---- */

@@ -685,6 +685,7 @@ test_rule_tuner (void)
   BasaltRuleTuner *tuner;
   GtkWidget *window, *page;
   const char *untouched[] = { "learning_rate", "A_minus", "x1_impulse", "y1_impulse" };
+  g_autoptr(BslArray) low_threshold = bsl_array_new_scalar (5);
   gint64 t0;
   double rmse;
   gboolean saw_progress = FALSE;
@@ -714,6 +715,14 @@ test_rule_tuner (void)
   g_assert_true (basalt_rule_tuner_set_position (tuner, "tau_minus", 12));
   g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_minus"), ==, 12);
   g_assert_cmpfloat (basalt_rule_tuner_get_report (tuner)->overall_rmse, !=, rmse);
+
+  /* an edit elsewhere in the network re-runs it with the sliders where they are */
+  rmse = basalt_rule_tuner_get_report (tuner)->overall_rmse;
+  g_assert_true (basalt_document_set_param (document, "post", "vth", low_threshold, &error));
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_minus"), ==, 12);
+  g_assert_cmpfloat (basalt_rule_tuner_get_report (tuner)->overall_rmse, !=, rmse);
+  g_assert_true (basalt_document_undo (document));
+  g_assert_cmpfloat (basalt_rule_tuner_get_report (tuner)->overall_rmse, ==, rmse);
 
   for (guint k = 0; k < G_N_ELEMENTS (untouched); k++)
     basalt_rule_tuner_set_fitted (tuner, untouched[k], FALSE);
