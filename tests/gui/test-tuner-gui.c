@@ -569,6 +569,8 @@ test_population_fit_keeps_frames (void)
   GtkWidget *window, *page, *bar, *fit_button;
   FrameWatch watch = { 0 };
   StopWatch stop_watch = { 0 };
+  GuiLoadMark load_before, load_after;
+  double others;
   g_autofree char *progress_text = NULL;
   guint tick;
   gint64 stop_at;
@@ -586,24 +588,34 @@ test_population_fit_keeps_frames (void)
   g_assert_true (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
   gui_spin (0.5);
   tick = gtk_widget_add_tick_callback (window, on_tick, &watch, NULL);
+  gui_load_mark (&load_before);
   gui_spin (3.0);
+  gui_load_mark (&load_after);
   gtk_widget_remove_tick_callback (window, tick);
+  others = gui_other_cores_busy (&load_before, &load_after);
   progress_text = g_strdup (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)));
   g_test_message ("after 3 s: '%s', %.3f %%; %u frames, the longest gap %.1f ms wall clock, %.1f ms "
                   "of main-thread CPU", progress_text, 100 * gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)),
                   watch.frames, watch.longest / 1000.0, watch.longest_cpu / 1000.0);
-  g_test_message ("last draw of the plots: %.1f ms", basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)));
+  g_test_message ("last draw of the plots: %.1f ms; other processes used %.2f cores meanwhile",
+                  basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)), others);
   save_root_screenshot ("tuner-population-mid-fit.png");
   g_assert_nonnull (strstr (progress_text, "evaluations"));
   g_assert_true (basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page)) > 0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), >, 0.0);
   if (GUI_CHECK_TIMINGS)
     g_assert_cmpuint (watch.frames, >, 30);
-  /* Measured about 50 ms at most (one full repaint of the plots in software), so the bound is
-   * set at 100 ms: a simulation on the main thread (one evaluation of this population) would
-   * exceed it. */
+  /* The main thread's own work between two frames (its CPU time, which other processes do not
+   * lengthen): a simulation on the main thread (one evaluation of this population) would
+   * exceed this. */
   if (GUI_CHECK_TIMINGS)
-    g_assert_cmpint (watch.longest_cpu, <, 100000);
+    g_assert_cmpint (watch.longest_cpu, <, 50000);
+  /* Every frame on time by the wall clock, unless other processes (the X server aside, which
+   * draws these frames) kept the cores busy: then the window waits for a core like anyone. */
+  if (GUI_CHECK_TIMINGS && others < 0.5 * g_get_num_processors () - 0.5)
+    g_assert_cmpint (watch.longest, <, 50000);
+  else
+    g_test_message ("busy machine: the wall-clock gap is reported, not checked");
 
   /* Pause, then Stop: idle within 100 ms, Fit available again */
   click (find_button (page, "Pause"));
