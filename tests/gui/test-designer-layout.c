@@ -12,6 +12,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include <gdk/x11/gdkx.h>
+
 #include "basalt-application.h"
 #include "basalt-inspector-private.h"
 #include "basalt-plot.h"
@@ -556,6 +558,131 @@ test_record_any_var (Fixture       *f,
   g_assert_nonnull (strstr (csv, "5,syn.weights,5,24\n"));
 }
 
+/* ---- switching pages -------------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkStack *stack;
+  gint64    key_at;      /* the shortcut's key reached the window */
+  gint64    switched_at; /* the stack shows the other page */
+  gint64    painted_at;  /* the first frame painted after that */
+} SwitchWatch;
+
+static gboolean
+on_switch_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               SwitchWatch           *watch)
+{
+  if (watch->key_at == 0)
+    watch->key_at = g_get_monotonic_time ();
+  return FALSE;
+}
+
+static void
+on_visible_child (GtkStack    *stack,
+                  GParamSpec  *pspec,
+                  SwitchWatch *watch)
+{
+  watch->switched_at = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                SwitchWatch   *watch)
+{
+  if (watch->switched_at != 0 && watch->painted_at == 0 && !gtk_stack_get_transition_running (watch->stack))
+    watch->painted_at = g_get_monotonic_time ();
+}
+
+static gboolean
+switch_painted (gpointer data)
+{
+  return ((SwitchWatch *) data)->painted_at != 0;
+}
+
+/* Presses the shortcut and returns the milliseconds from its key to the first frame that shows
+ * the whole new page. */
+static double
+switch_page_by_key (Fixture     *f,
+                    const char  *key,
+                    const char  *page)
+{
+  GtkStack *stack = basalt_window_get_stack (f->window);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  SwitchWatch watch = { stack, 0, 0, 0 };
+  gulong child_handler, paint_handler;
+  double ms;
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_switch_key), &watch);
+  gtk_widget_add_controller (GTK_WIDGET (f->window), keys);
+  child_handler = g_signal_connect (stack, "notify::visible-child", G_CALLBACK (on_visible_child), &watch);
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &watch);
+  g_assert_true (gui_xdotool ("key", "--clearmodifiers", key, NULL));
+  if (!gui_wait_until (switch_painted, &watch, 5.0))
+    g_error ("no frame after %s: key %" G_GINT64_FORMAT ", switched %" G_GINT64_FORMAT ", now on %s", key,
+             watch.key_at, watch.switched_at, gtk_stack_get_visible_child_name (stack));
+  g_signal_handler_disconnect (stack, child_handler);
+  g_signal_handler_disconnect (clock, paint_handler);
+  gtk_widget_remove_controller (GTK_WIDGET (f->window), keys);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, page);
+  g_assert_cmpint (watch.key_at, !=, 0);
+  ms = (watch.painted_at - watch.key_at) / 1000.0;
+  g_test_message ("%s to the %s: %.1f ms (%.1f ms of it before the page switched)", key, page, ms,
+                  (watch.switched_at - watch.key_at) / 1000.0);
+  return ms;
+}
+
+/* Alt+2 and Alt+1 with the example E/I network open and its plots full: the other page shows
+ * whole within 100 ms of the key. */
+static void
+test_page_switch_time (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), "ei-network.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdotool = NULL;
+  GuiLoadMark before, after;
+  double longest = 0, others;
+
+  REQUIRE_DISPLAY (have_display);
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || (xdotool = g_find_program_in_path ("xdotool")) == NULL)
+    {
+      g_test_skip ("needs xdotool and an X display");
+      return;
+    }
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  run_steps (f, 300);
+  /* the first visit of the Tuner builds its page; what is measured is going back and forth */
+  switch_page_by_key (f, "alt+2", "tuner");
+  gui_spin (0.5);
+  switch_page_by_key (f, "alt+1", "designer");
+  gui_spin (0.5);
+  gui_load_mark (&before);
+  for (guint round = 0; round < 3; round++)
+    {
+      double to_tuner = switch_page_by_key (f, "alt+2", "tuner");
+      double to_designer;
+
+      gui_spin (0.3);
+      to_designer = switch_page_by_key (f, "alt+1", "designer");
+      gui_spin (0.3);
+      longest = MAX (longest, MAX (to_tuner, to_designer));
+    }
+  gui_load_mark (&after);
+  others = gui_other_cores_busy (&before, &after);
+  g_test_message ("longest switch %.1f ms; other processes used %.2f cores meanwhile", longest, others);
+  if (GUI_CHECK_TIMINGS && others < 0.5 * g_get_num_processors () - 0.5)
+    g_assert_cmpfloat (longest, <, 100.0);
+  else
+    g_test_message ("busy machine: switch times reported, not checked");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -584,6 +711,9 @@ main (int   argc,
   g_test_add ("/hints/refused-at-run", Fixture, NULL, fixture_set_up, test_refused_at_run, fixture_tear_down);
 
   g_test_add ("/probes/record-any-var", Fixture, NULL, fixture_set_up, test_record_any_var, fixture_tear_down);
+
+  g_test_add ("/layout/page-switch-time", Fixture, NULL, fixture_set_up, test_page_switch_time,
+              fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
