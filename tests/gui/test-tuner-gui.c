@@ -439,6 +439,39 @@ save_root_screenshot (const char *name)
   g_test_message ("screenshot: %s", path);
 }
 
+/* Ticks Compare tags and opens the conversion report with the pointer; returns its text. */
+static const char *
+open_conversion_report (GtkWidget *page)
+{
+  GtkWidget *check = find_nth (page, GTK_TYPE_CHECK_BUTTON, 0), *expander;
+  const char *text;
+
+  g_assert_nonnull (check);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==, "Compare tags");
+  click (check);
+  expander = find_nth (page, GTK_TYPE_EXPANDER, 1);
+  g_assert_nonnull (expander);
+  pointer_to (expander, 20, 8);
+  xdotool ("click", "1", NULL);
+  gui_spin (0.5);
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+  text = gtk_label_get_text (GTK_LABEL (find_nth (expander, GTK_TYPE_LABEL, 1)));
+  g_test_message ("%s", text);
+  return text;
+}
+
+/* The other tag's spikes and this tag's, from the line under the metrics. */
+static void
+compared_spikes (GtkWidget *page,
+                 double    *rmse,
+                 guint     *other_spikes,
+                 guint     *these_spikes)
+{
+  g_assert_cmpint (sscanf (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)),
+                           "fixed_pt model: rmse v vs this %lf, spikes %u (this %u)", rmse, other_spikes,
+                           these_spikes), ==, 3);
+}
+
 /* Compare tags, ticked with the pointer: the conversion report under the plots' pane, for a
  * fixed_pt LIF and for a floating_pt one. */
 static void
@@ -448,7 +481,7 @@ test_conversion_report (void)
   g_autoptr(BasaltDocument) document = basalt_document_new ();
   g_autoptr(GError) error = NULL;
   const FitCase *fc = find_case (cases, "f_current_const");
-  GtkWidget *window, *page, *check, *expander, *report;
+  GtkWidget *window, *page;
   const char *text;
 
   REQUIRE_X ();
@@ -463,20 +496,7 @@ test_conversion_report (void)
   basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "dv", 0.10009765625);
   gui_spin (0.3);
   type_into (find_nth (page, GTK_TYPE_SPIN_BUTTON, 2), "200");
-  check = find_nth (page, GTK_TYPE_CHECK_BUTTON, 0);
-  while (check != NULL && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), "Compare tags") != 0)
-    check = NULL;
-  g_assert_nonnull (check);
-  click (check);
-  expander = find_nth (page, GTK_TYPE_EXPANDER, 1);
-  g_assert_nonnull (expander);
-  pointer_to (expander, 20, 8);
-  xdotool ("click", "1", NULL);
-  gui_spin (0.5);
-  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
-  report = find_nth (expander, GTK_TYPE_LABEL, 1);
-  text = gtk_label_get_text (GTK_LABEL (report));
-  g_test_message ("%s", text);
+  text = open_conversion_report (page);
   g_assert_nonnull (strstr (text, "floating_pt -> fixed_pt"));
   g_assert_nonnull (strstr (text, "du "));
   g_assert_nonnull (strstr (text, "headroom"));
@@ -486,13 +506,60 @@ test_conversion_report (void)
     double rmse;
     guint other_spikes, these_spikes;
 
-    g_assert_cmpint (sscanf (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)),
-                             "fixed_pt model: rmse v vs this %lf, spikes %u (this %u)", &rmse, &other_spikes,
-                             &these_spikes), ==, 3);
+    compared_spikes (page, &rmse, &other_spikes, &these_spikes);
     g_assert_cmpuint (other_spikes, ==, these_spikes);
     g_assert_cmpfloat (rmse, <, 0.5);
   }
   save_root_screenshot ("tuner-conversion-report.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.05);
+}
+
+/* An RF population of the network, its reference made From Network: Compare tags ticked with the
+ * pointer shows its float -> fixed conversion (decays, threshold, headroom of real and imag). */
+static void
+test_conversion_report_rf (void)
+{
+  static const char network_json[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"steps\": 300, \"tag\": \"floating_pt\"},"
+    " \"processes\": ["
+    "  {\"name\": \"kick\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\":"
+    "   [[0,0,0,0,0,30.25,0,0,0,0,0,0,0,0,0,0,0,0,0,0], [0,0,0,0,0,0,0,0,0,0,0,41.5,0,0,0,0,0,0,0,0]]}},"
+    "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [2], \"params\": {\"period\": 12, \"alpha\": 0.04, \"vth\": 6.3}}],"
+    " \"connections\": [{\"from\": \"kick.s_out\", \"to\": \"rf.a_real_in\"}]}";
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "rf.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *window, *page;
+  const char *text;
+
+  REQUIRE_X ();
+  g_assert_true (g_file_set_contents (path, network_json, -1, NULL));
+  g_assert_true (basalt_document_load (document, file, &error));
+  g_assert_no_error (error);
+  window = show_page (document, &page);
+  g_assert_true (basalt_tuner_page_reference_from_network (BASALT_TUNER_PAGE (page), "rf", &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "rf", &error));
+  g_assert_no_error (error);
+  gui_spin (0.5);
+  text = open_conversion_report (page);
+  g_assert_nonnull (strstr (text, "RF, floating_pt -> fixed_pt"));
+  g_assert_nonnull (strstr (text, "sin_decay"));
+  g_assert_nonnull (strstr (text, "cos_decay"));
+  g_assert_nonnull (strstr (text, "|real| max"));
+  g_assert_nonnull (strstr (text, "|imag| max"));
+  /* the same spikes under both tags, as the reference's */
+  {
+    double rmse;
+    guint other_spikes, these_spikes;
+
+    compared_spikes (page, &rmse, &other_spikes, &these_spikes);
+    g_assert_cmpuint (other_spikes, ==, these_spikes);
+    g_assert_cmpuint (these_spikes, >, 10);
+  }
+  save_root_screenshot ("tuner-conversion-report-rf.png");
   gtk_window_destroy (GTK_WINDOW (window));
   gui_spin (0.05);
 }
@@ -651,6 +718,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/tuner/slider-follows-drag-population", test_slider_follows_drag_population);
   g_test_add_func ("/gui/tuner/typed-value-widens-bounds", test_typed_value_widens_bounds);
   g_test_add_func ("/gui/tuner/conversion-report", test_conversion_report);
+  g_test_add_func ("/gui/tuner/conversion-report-rf", test_conversion_report_rf);
   g_test_add_func ("/gui/tuner/population-fit-keeps-frames", test_population_fit_keeps_frames);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
