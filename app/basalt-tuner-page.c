@@ -9,6 +9,7 @@
 #include "bsl-error.h"
 
 #include "basalt-fit-candidate.h"
+#include "basalt-rule-tuner.h"
 #include "basalt-tuner-page-private.h"
 
 G_DEFINE_FINAL_TYPE (BasaltTunerPage, basalt_tuner_page, GTK_TYPE_BOX)
@@ -656,5 +657,8 @@ basalt_tuner_page_new (BasaltDocument *document)
   if (document != NULL)
     follow_document_tag (self);
   refresh_process_list (self);
+  /* A network with a LearningDense also offers its rule to fit, below the neurons. */
+  if (document != NULL)
+    gtk_box_append (GTK_BOX (self), basalt_rule_tuner_new (document));
   return GTK_WIDGET (self);
 }

@@ -17,23 +17,7 @@
 /* basalt fit: fits parameters of one neuron population to a reference trace and writes the
  * result as JSON. basalt fit --bench: times a 4-parameter fit to a 1000-step trace. */
 
-static int
-fail_message (const char *format,
-              ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail_message (const char *format,
-              ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  fprintf (stderr, "basalt fit: %s\n", message);
-  return BASALT_EXIT_BAD_INPUT;
-}
+#define fail_message(...) basalt_cli_fail_input ("fit", __VA_ARGS__)
 
 /* A value as JSON: a number for a scalar or a uniform array, otherwise a list. */
 static JsonNode *
@@ -430,7 +414,7 @@ basalt_cli_fit (int    argc,
 {
   g_autofree char *process_name = NULL, *params = NULL, *tag_text = NULL, *metric = NULL;
   g_autofree char *method_text = NULL, *out = NULL, *drive_text = NULL, *var = NULL;
-  g_autofree char *history = NULL, *save = NULL;
+  g_autofree char *history = NULL, *save = NULL, *step_errors = NULL;
   g_auto(GStrv) references = NULL;
   g_autofree char *reference_process = NULL;
   gint64 seed = 1, max_evals = 400000, bench_steps = -1;
@@ -443,8 +427,10 @@ basalt_cli_fit (int    argc,
     { "reference-process", 0, 0, G_OPTION_ARG_STRING, &reference_process,
       "Simulate this population of the same network as the reference (e.g. an Izhikevich "
       "population to fit a LIF or ATRLIF to); --steps sets its length", "NAME" },
-    { "var", 0, 0, G_OPTION_ARG_STRING, &var, "Variable of a wide CSV or .npy reference (a_in, u, v, spike); for a basalt run CSV, the process whose probes to use", "VAR" },
-    { "params", 0, 0, G_OPTION_ARG_STRING, &params, "Parameters to fit, e.g. du,dv,vth,bias_mant[0]", "P1,P2,..." },
+    { "var", 0, 0, G_OPTION_ARG_STRING, &var, "Variable of a wide CSV or .npy reference (a_in, u, v, spike); for a basalt run CSV, the process whose probes to use (for a LearningDense, the weights' probe)", "VAR" },
+    { "params", 0, 0, G_OPTION_ARG_STRING, &params, "Parameters to fit, e.g. du,dv,vth,bias_mant[0]; "
+      "for a LearningDense its rule's x1_impulse, x1_tau, ..., dw[0], or STDPLoihi's learning_rate, "
+      "A_plus, A_minus, tau_plus, tau_minus", "P1,P2,..." },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt (default: the process's, else the file's)", "TAG" },
     { "metric", 0, 0, G_OPTION_ARG_STRING, &metric,
       "rmse_v, rmse_u, spike_count, van_rossum, gamma, latency, or a weighted sum rmse_v=1,gamma=10 "
@@ -460,6 +446,8 @@ basalt_cli_fit (int    argc,
     { "no-forcing", 0, 0, G_OPTION_ARG_NONE, &no_forcing, "Skip the teacher-forced first stage", NULL },
     { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write every candidate as CSV", "FILE.csv" },
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write the network with the fitted parameters", "OUT.basalt" },
+    { "step-errors", 0, 0, G_OPTION_ARG_FILENAME, &step_errors,
+      "LearningDense: write the weight error of every step (step,max_abs_error,rmse)", "FILE.csv" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the result as JSON ('-': stdout)", "RESULT.json" },
     { "quantize", 0, 0, G_OPTION_ARG_NONE, &quantize,
       "Convert the floating_pt LIF (and its incoming Dense), RF or SigmaDelta process to Loihi 2 integers",
@@ -524,6 +512,30 @@ basalt_cli_fit (int    argc,
   process = bsl_graph_find_process (graph, process_name);
   if (process == NULL)
     return fail_message ("%s: no process named '%s'", argv[1], process_name);
+  if (process->learning_rule != NULL)
+    {
+      BasaltCliRuleFit rule_fit = {
+        .network_path = argv[1], .process = process_name, .probe = var, .params = params,
+        .tag = tag_text, .method = method_text, .seed = seed, .max_evaluations = max_evals,
+        .out = out, .save = save, .step_errors = step_errors, .history = history,
+      };
+
+      const char *other = metric != NULL ? "--metric" : drive_text != NULL ? "--drive"
+                          : no_forcing ? "--no-forcing" : reference_process != NULL ? "--reference-process" : NULL;
+
+      if (other != NULL)
+        return fail_message ("%s: process '%s' (LearningDense): %s does not apply to a rule fit "
+                             "(the weights of every step are compared)", argv[1], process_name, other);
+      if (references == NULL || references[0] == NULL || references[1] != NULL)
+        return fail_message ("%s: process '%s' (LearningDense): give one weight trajectory as "
+                             "--reference (rows step,probe,index,value of %s.weights)", argv[1],
+                             process_name, process_name);
+      rule_fit.reference = references[0];
+      return basalt_cli_fit_rule (&rule_fit);
+    }
+  if (step_errors != NULL)
+    return fail_message ("%s: --step-errors reports the weights of a LearningDense; process "
+                         "'%s' is a %s", argv[1], process_name, process->type->name);
   tag = process->model != BSL_TAG_NONE ? process->model : graph->run_tag;
   if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
     return fail_message ("--tag must be floating_pt or fixed_pt, not '%s'", tag_text);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "basalt-cli.h"
@@ -96,4 +97,19 @@ basalt_cli_fail (const char   *verb,
   if (error->domain == G_OPTION_ERROR || bsl_error_is_bad_input (error))
     return BASALT_EXIT_BAD_INPUT;
   return BASALT_EXIT_FAILURE;
+}
+
+int
+basalt_cli_fail_input (const char *verb,
+                       const char *format,
+                       ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "basalt %s: %s\n", verb, message);
+  return BASALT_EXIT_BAD_INPUT;
 }

@@ -23,6 +23,26 @@ int      basalt_cli_export      (int argc, char **argv);
 int      basalt_cli_import      (int argc, char **argv);
 int      basalt_cli_fit         (int argc, char **argv);
 
+/* basalt fit on a LearningDense: its rule fitted to a weight trajectory. */
+typedef struct
+{
+  const char *network_path;
+  const char *process;
+  const char *reference;
+  const char *probe;            /* --var: the probe of the reference to read */
+  const char *params;
+  const char *tag;
+  const char *method;
+  gint64      seed;
+  gint64      max_evaluations;
+  const char *out;              /* result JSON ("-": stdout) */
+  const char *save;             /* the network with the fitted rule */
+  const char *step_errors;      /* step,max_abs_error,rmse */
+  const char *history;          /* every candidate, sorted by value */
+} BasaltCliRuleFit;
+
+int      basalt_cli_fit_rule    (const BasaltCliRuleFit *options);
+
 /* --threads: FALSE (after a message) when negative; more than four per core are clamped. */
 gboolean basalt_cli_threads     (const char *verb,
                                  int         threads,
@@ -32,5 +52,10 @@ gboolean basalt_cli_threads     (const char *verb,
  * (2 for bad input, 1 otherwise). */
 int      basalt_cli_fail        (const char   *verb,
                                  const GError *error);
+
+/* Prints "basalt VERB: message" to stderr and returns 2 (bad input). */
+int      basalt_cli_fail_input  (const char   *verb,
+                                 const char   *format,
+                                 ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS

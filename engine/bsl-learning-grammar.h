@@ -23,6 +23,10 @@ gboolean bsl_learning_series_parse (const char         *text,
                                     GError            **error);
 void     bsl_learning_series_clear (BslLearningSeries  *series);
 
+/* The series as a rule string that parses to the same products (scales as m*2^e), or NULL
+ * when a factor cannot be written back (a bracket constant that is not an integer). */
+char    *bsl_learning_series_to_text (const BslLearningSeries *series);
+
 /* The column of a parse error (1-based), or 0 when the message has none. */
 int      bsl_learning_error_column (const GError       *error);
 

@@ -67,142 +67,6 @@ test_numpy_random (void)
 
 /* ---- Lava's traces ---- */
 
-/* The case's network as a .basalt file: RingBuffer -> LearningDense -> LIF, the LIF's s_out
- * into s_in_bap, in the file form the project documents. */
-static char *
-case_network (JsonObject *spec)
-{
-  JsonObject *pre = json_object_get_object_member (spec, "pre");
-  JsonObject *post = json_object_get_object_member (spec, "post");
-  JsonObject *dense = json_object_get_object_member (spec, "dense");
-  JsonObject *rule = json_object_get_object_member (spec, "rule");
-  JsonArray *events = json_object_get_array_member (pre, "events");
-  gint64 steps = json_object_get_int_member (spec, "steps"), n_pre = json_object_get_int_member (pre, "n");
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree guint8 *spikes = g_new0 (guint8, n_pre * steps);
-  JsonObject *rule_args = json_object_has_member (rule, "stdp")
-                          ? json_object_get_object_member (rule, "stdp") : rule;
-  g_autoptr(GList) rule_keys = json_object_get_members (rule_args);
-  const char *lif_keys[] = { "du", "dv", "vth", "bias_mant", "bias_exp" };
-
-  for (guint e = 0; e < json_array_get_length (events); e++)
-    {
-      JsonArray *ev = json_array_get_array_element (events, e);
-      gint64 step = json_array_get_int_element (ev, 0), j = json_array_get_int_element (ev, 1);
-      spikes[j * steps + (step - 1) % steps] = 1;
-    }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, "basalt");
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "processes");
-  json_builder_begin_array (b);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "pre");
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "RingBuffer");
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "data");
-  json_builder_begin_array (b);
-  for (gint64 j = 0; j < n_pre; j++)
-    {
-      json_builder_begin_array (b);
-      for (gint64 t = 0; t < steps; t++)
-        json_builder_add_int_value (b, spikes[j * steps + t]);
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "shape");
-  json_builder_begin_array (b);
-  json_builder_add_int_value (b, n_pre);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "syn");
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "LearningDense");
-  json_builder_set_member_name (b, "shape");
-  {
-    JsonArray *weights = json_object_get_array_member (dense, "weights");
-    json_builder_begin_array (b);
-    json_builder_add_int_value (b, json_array_get_length (weights));
-    json_builder_add_int_value (b, json_array_get_length (json_array_get_array_element (weights, 0)));
-    json_builder_end_array (b);
-  }
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  {
-    g_autoptr(GList) dense_keys = json_object_get_members (dense);
-    for (GList *l = dense_keys; l != NULL; l = l->next)
-      {
-        json_builder_set_member_name (b, l->data);
-        json_builder_add_value (b, json_node_copy (json_object_get_member (dense, l->data)));
-      }
-  }
-  json_builder_set_member_name (b, "learning_rule");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, rule_args != rule ? "STDPLoihi" : "Loihi2FLearningRule");
-  for (GList *l = rule_keys; l != NULL; l = l->next)
-    {
-      json_builder_set_member_name (b, l->data);
-      json_builder_add_value (b, json_node_copy (json_object_get_member (rule_args, l->data)));
-    }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, "post");
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "LIF");
-  json_builder_set_member_name (b, "shape");
-  json_builder_begin_array (b);
-  json_builder_add_int_value (b, json_object_get_int_member (post, "n"));
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "params");
-  json_builder_begin_object (b);
-  for (guint k = 0; k < G_N_ELEMENTS (lif_keys); k++)
-    {
-      json_builder_set_member_name (b, lif_keys[k]);
-      json_builder_add_value (b, json_node_copy (json_object_get_member (post, lif_keys[k])));
-    }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "connections");
-  json_builder_begin_array (b);
-  {
-    const char *ends[][2] = { { "pre.s_out", "syn.s_in" }, { "syn.a_out", "post.a_in" },
-                              { "post.s_out", "syn.s_in_bap" } };
-    for (guint k = 0; k < G_N_ELEMENTS (ends); k++)
-      {
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "from");
-        json_builder_add_string_value (b, ends[k][0]);
-        json_builder_set_member_name (b, "to");
-        json_builder_add_string_value (b, ends[k][1]);
-        json_builder_end_object (b);
-      }
-  }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  return json_generator_to_data (gen, NULL);
-}
-
 typedef struct
 {
   gint64  step;
@@ -272,7 +136,7 @@ run_trace_case (gconstpointer data)
   g_autoptr(JsonObject) root = load_json_object (json_path);
   JsonObject *spec = json_object_get_object_member (root, "spec");
   const char *tag_name = json_object_get_string_member (spec, "tag");
-  g_autofree char *network = case_network (spec);
+  g_autofree char *network = test_learning_case_network (spec);
   g_autoptr(GArray) rows = read_trace_csv (csv_name);
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) probes = g_hash_table_new (g_str_hash, g_str_equal);
@@ -477,7 +341,7 @@ static void
 test_lava_export (void)
 {
   g_autoptr(JsonObject) root = load_json_object ("traces/l03_rule_string_epoch2_fixed.json");
-  g_autofree char *network = case_network (json_object_get_object_member (root, "spec"));
+  g_autofree char *network = test_learning_case_network (json_object_get_object_member (root, "spec"));
   g_autofree char *dir = test_tmp_dir ();
   g_autofree char *net = g_build_filename (dir, "case.basalt", NULL);
   g_autofree char *script = g_build_filename (dir, "case.py", NULL);
@@ -580,7 +444,7 @@ run_c_export_case (gconstpointer data)
   g_autofree char *csv_name = g_strdup_printf ("%s.csv", name);
   g_autoptr(JsonObject) root = load_json_object (json_path);
   JsonObject *spec = json_object_get_object_member (root, "spec");
-  g_autofree char *network = case_network (spec);
+  g_autofree char *network = test_learning_case_network (spec);
   g_autofree char *dir = test_tmp_dir ();
   g_autofree char *net = g_build_filename (dir, "case.basalt", NULL);
   g_autofree char *c = g_build_filename (dir, "case.c", NULL);

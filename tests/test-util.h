@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <json-glib/json-glib.h>
+
 #include "basalt-engine.h"
 
 G_BEGIN_DECLS
@@ -38,5 +40,10 @@ gboolean   test_run_nir_python  (const char *const *args,
                                  int               *status);
 /* Removes a folder and everything below it (symbolic links, not what they point to). */
 void       test_remove_tree     (const char *path);
+
+/* The network of a Lava learning case (the "spec" of tests/data/learning/traces/NAME.json) as a
+ * .basalt text: RingBuffer "pre" -> LearningDense "syn" -> LIF "post", post's s_out into
+ * syn's s_in_bap. */
+char      *test_learning_case_network (JsonObject *spec);
 
 G_END_DECLS

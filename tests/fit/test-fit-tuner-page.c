@@ -9,9 +9,12 @@
 
 #include "basalt-document.h"
 #include "bsl-error.h"
+#include "basalt-rule-tuner.h"
 #include "basalt-tuner-page.h"
+#include "bsl-learning-rule.h"
 #include "bsl-equations-templates.h"
 #include "fit-case.h"
+#include "test-util.h"
 
 /* The Tuner page as a user drives it: open a reference, move sliders and see the metrics follow,
  * fit in the background (pause, resume), adopt the best (undoable), export the history. */
@@ -617,6 +620,177 @@ test_tuner_page_follows_network (void)
   iterate_for (50);
 }
 
+/* ---- the learning rule ---- */
+
+static BasaltRuleTuner *
+find_rule_tuner (GtkWidget *root)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      BasaltRuleTuner *found;
+
+      if (BASALT_IS_RULE_TUNER (child))
+        return BASALT_RULE_TUNER (child);
+      if ((found = find_rule_tuner (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Lava's STDP case (tests/data/learning/traces/l01_stdp_fixed) with its rule's taus and A_plus
+ * off, saved as a network file. */
+static char *
+write_perturbed_stdp (void)
+{
+  g_autofree char *spec_path = test_data_path ("learning", "traces", "l01_stdp_fixed.json", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autoptr(BslLearningRule) rule = NULL;
+  BslProcess *syn;
+  char *path = g_build_filename (tmp_dir, "stdp-off.basalt", NULL);
+
+  json_parser_load_from_file (parser, spec_path, &error);
+  g_assert_no_error (error);
+  text = test_learning_case_network (json_object_get_object_member (
+    json_node_get_object (json_parser_get_root (parser)), "spec"));
+  graph = bsl_graph_load_data (text, -1, "stdp.basalt", NULL, &error);
+  g_assert_no_error (error);
+  graph->run_tag = BSL_TAG_FIXED_PT;
+  syn = bsl_graph_find_process (graph, "syn");
+  rule = bsl_learning_rule_copy (bsl_process_get_learning_rule (syn));
+  rule->tau_plus = rule->tau[BSL_K_TRACE_X1] = 6;
+  rule->tau_minus = rule->tau[BSL_K_TRACE_Y1] = 15;
+  rule->a_plus = 3;
+  g_assert_true (bsl_process_set_learning_rule (syn, rule, &error));
+  g_assert_true (bsl_graph_save_file (graph, path, &error));
+  return path;
+}
+
+/* The Tuner of a plastic network offers its rule: a Lava weight trajectory loaded, the sliders
+ * start at the network's rule with the weights off, a fit of three parameters brings every
+ * weight of every step onto Lava's, the plot overlays both, and adopting is one undoable edit. */
+static void
+test_rule_tuner (void)
+{
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *network = write_perturbed_stdp ();
+  g_autofree char *reference = test_data_path ("learning", "traces", "l01_stdp_fixed.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (network);
+  const BslWeightErrorReport *report;
+  const BslLearningRule *adopted;
+  BasaltRuleTuner *tuner;
+  GtkWidget *window, *page;
+  const char *untouched[] = { "learning_rate", "A_minus", "x1_impulse", "y1_impulse" };
+  g_autoptr(BslArray) low_threshold = bsl_array_new_scalar (5);
+  gint64 t0;
+  double rmse;
+  gboolean saw_progress = FALSE;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  g_assert_true (basalt_document_load (document, file, &error));
+  window = show_page (document, &page);
+  tuner = find_rule_tuner (page);
+  g_assert_nonnull (tuner);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (tuner)));
+  g_assert_cmpuint (basalt_rule_tuner_get_n_params (tuner), ==, 0);
+  g_assert_true (basalt_rule_tuner_load_reference (tuner, reference, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (basalt_rule_tuner_get_n_params (tuner), ==, 7);
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_plus"), ==, 6);
+  report = basalt_rule_tuner_get_report (tuner);
+  g_assert_cmpfloat (report->overall_max_abs, >, 0);
+  g_assert_nonnull (strstr (basalt_rule_tuner_get_status (tuner), "the first difference at step"));
+  g_assert_cmpuint (basalt_plot_get_n_series (basalt_rule_tuner_get_weights_plot (tuner)), ==, 8);
+
+  /* a slider moved by hand re-runs the network */
+  rmse = report->overall_rmse;
+  g_assert_true (basalt_rule_tuner_set_position (tuner, "tau_minus", 12));
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_minus"), ==, 12);
+  g_assert_cmpfloat (basalt_rule_tuner_get_report (tuner)->overall_rmse, !=, rmse);
+
+  /* an edit elsewhere in the network re-runs it with the sliders where they are */
+  rmse = basalt_rule_tuner_get_report (tuner)->overall_rmse;
+  g_assert_true (basalt_document_set_param (document, "post", "vth", low_threshold, &error));
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_minus"), ==, 12);
+  g_assert_cmpfloat (basalt_rule_tuner_get_report (tuner)->overall_rmse, !=, rmse);
+  g_assert_true (basalt_document_undo (document));
+  g_assert_cmpfloat (basalt_rule_tuner_get_report (tuner)->overall_rmse, ==, rmse);
+
+  for (guint k = 0; k < G_N_ELEMENTS (untouched); k++)
+    basalt_rule_tuner_set_fitted (tuner, untouched[k], FALSE);
+  g_assert_true (basalt_rule_tuner_start_fit (tuner, &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_rule_tuner_is_fitting (tuner));
+  t0 = g_get_monotonic_time ();
+  while (basalt_rule_tuner_is_fitting (tuner) && g_get_monotonic_time () - t0 < 60 * G_USEC_PER_SEC)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      saw_progress = saw_progress || basalt_rule_tuner_get_fit_evaluations (tuner) > 0;
+    }
+  g_assert_false (basalt_rule_tuner_is_fitting (tuner));
+  g_assert_true (saw_progress);
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_plus"), ==, 10);
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "tau_minus"), ==, 10);
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "A_plus"), ==, 2);
+  g_assert_cmpfloat (basalt_rule_tuner_get_value (tuner, "learning_rate"), ==, 0.25);
+  report = basalt_rule_tuner_get_report (tuner);
+  g_assert_cmpfloat (report->overall_max_abs, ==, 0);
+  g_assert_nonnull (strstr (basalt_rule_tuner_get_status (tuner), "Fitted exactly"));
+  g_assert_nonnull (strstr (basalt_rule_tuner_get_status (tuner), "Every weight equals the reference's at all 200 steps"));
+  iterate_for (200);
+  save_screenshot (window, "tuner-rule-fit.png");
+
+  g_assert_true (basalt_rule_tuner_adopt (tuner, &error));
+  g_assert_no_error (error);
+  adopted = bsl_process_get_learning_rule (bsl_graph_find_process (basalt_document_get_graph (document), "syn"));
+  g_assert_cmpfloat (adopted->tau_plus, ==, 10);
+  g_assert_cmpfloat (adopted->a_plus, ==, 2);
+  g_assert_true (basalt_document_undo (document));
+  adopted = bsl_process_get_learning_rule (bsl_graph_find_process (basalt_document_get_graph (document), "syn"));
+  g_assert_cmpfloat (adopted->tau_plus, ==, 6);
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
+/* A network without a plastic connection shows no rule tuner; a trajectory of another shape
+ * is refused saying both sizes. */
+static void
+test_rule_tuner_errors (void)
+{
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *network = write_perturbed_stdp ();
+  g_autofree char *wider = test_data_path ("learning", "traces", "l06_u_sgn_constants_fixed.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (network);
+  BasaltRuleTuner *tuner;
+  GtkWidget *window, *page;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+  window = show_page (document, &page);
+  tuner = find_rule_tuner (page);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (tuner)));
+  g_assert_true (basalt_document_load (document, file, &error));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (tuner)));
+  g_assert_false (basalt_rule_tuner_load_reference (tuner, wider, &error));
+  g_assert_nonnull (strstr (error->message, "holds 12 weights per step, process 'syn' (LearningDense) has 6 synapses"));
+  g_assert_nonnull (strstr (basalt_rule_tuner_get_status (tuner), "has 6 synapses"));
+  g_assert_false (basalt_rule_tuner_start_fit (tuner, NULL));
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_for (50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -632,6 +806,8 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/tuner-page/every-type", test_tuner_page_every_type);
   g_test_add_func ("/fit/tuner-page/reference-from-network", test_tuner_page_reference_from_network);
   g_test_add_func ("/fit/tuner-page/follows-network", test_tuner_page_follows_network);
+  g_test_add_func ("/fit/tuner-page/rule", test_rule_tuner);
+  g_test_add_func ("/fit/tuner-page/rule-errors", test_rule_tuner_errors);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
   g_free (tmp_dir);
