@@ -544,6 +544,8 @@ parse_chosen (const char  *text,
   return columns > 0 ? parse_synapses (text, columns, indices, error) : parse_neurons (text, indices, error);
 }
 
+static void size_plot (BasaltPlot *plot);
+
 static void
 on_neurons_activate (GtkEntry           *entry,
                      BasaltDesignerPage *self)
@@ -562,6 +564,7 @@ on_neurons_activate (GtkEntry           *entry,
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
+  size_plot (g_object_get_data (G_OBJECT (entry), "basalt-plot"));
 }
 
 /* Shows what a trace probe's plot shows in its chooser. */
@@ -581,6 +584,7 @@ show_chosen (BasaltDesignerPage *self,
     return;
   text = format_chosen (indices, n, basalt_simulation_get_columns (self->simulation, target));
   gtk_editable_set_text (GTK_EDITABLE (entry), text);
+  size_plot (BASALT_PLOT (plot));
 }
 
 /* Plots a Var of a process for the chosen neurons or synapses (adding its probe if needed). */
@@ -673,16 +677,22 @@ on_weight_synapses_chosen (BasaltWeightView   *view,
 #define PLOT_MIN_HEIGHT 180
 #define PLOT_ROW_MIN_HEIGHT 70
 
+/* A row of PLOT_ROW_MIN_HEIGHT per neuron traced in rows: called when either changes. */
+static void
+size_plot (BasaltPlot *plot)
+{
+  gtk_widget_set_size_request (GTK_WIDGET (plot), -1,
+                               basalt_plot_get_rows (plot)
+                                 ? MAX (PLOT_MIN_HEIGHT, (int) basalt_plot_get_n_series (plot) * PLOT_ROW_MIN_HEIGHT)
+                                 : PLOT_MIN_HEIGHT);
+}
+
 static void
 on_rows_toggled (GtkToggleButton *toggle,
                  BasaltPlot      *plot)
 {
-  gboolean rows = gtk_toggle_button_get_active (toggle);
-
-  basalt_plot_set_rows (plot, rows);
-  gtk_widget_set_size_request (GTK_WIDGET (plot), -1,
-                               rows ? MAX (PLOT_MIN_HEIGHT, (int) basalt_plot_get_n_series (plot) * PLOT_ROW_MIN_HEIGHT)
-                                    : PLOT_MIN_HEIGHT);
+  basalt_plot_set_rows (plot, gtk_toggle_button_get_active (toggle));
+  size_plot (plot);
 }
 
 /* Many neurons over each other are a tangle: this shows each in a row of its own. */
@@ -740,6 +750,8 @@ on_probe_added (BasaltSimulation   *simulation,
                                    : "Neurons to trace (up to 8), e.g. 0, 5, 10-12; Enter applies");
       g_object_set_data_full (G_OBJECT (entry), "basalt-target", g_strdup (target), g_free);
       g_object_set_data (G_OBJECT (plot), "basalt-chooser", entry);
+      /* the header and its entry live inside the plot's box: the plot outlives them */
+      g_object_set_data (G_OBJECT (entry), "basalt-plot", plot);
       g_signal_connect (entry, "activate", G_CALLBACK (on_neurons_activate), self);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_box_append (GTK_BOX (header), label);

@@ -3,6 +3,11 @@
 
 #include <math.h>
 #include <string.h>
+#ifdef __linux__
+# include <sys/resource.h>
+# include <sys/syscall.h>
+# include <unistd.h>
+#endif
 
 #include <glib/gi18n.h>
 
@@ -204,6 +209,29 @@ fit_thread (GTask        *task,
   if (g_task_return_error_if_cancelled (task))
     return;
   g_task_return_boolean (task, TRUE);
+}
+
+/* Nice steps the fit's thread gives up: the window's thread then gets the CPU first whenever
+ * both want it, so frames keep their pace on a machine with every core busy. */
+#define FIT_THREAD_NICENESS 10
+
+/* A thread of its own (not one of GLib's pool): a pool thread that lowered its priority could
+ * not raise it back for the next task. */
+static gpointer
+fit_thread_main (gpointer data)
+{
+  g_autoptr(GTask) task = data;
+
+#ifdef __linux__
+  {
+    pid_t tid = (pid_t) syscall (SYS_gettid);
+
+    /* Best effort: on failure the fit only competes with the window at equal priority. */
+    (void) setpriority (PRIO_PROCESS, (id_t) tid, getpriority (PRIO_PROCESS, (id_t) tid) + FIT_THREAD_NICENESS);
+  }
+#endif
+  fit_thread (task, g_task_get_source_object (task), g_task_get_task_data (task), g_task_get_cancellable (task));
+  return NULL;
 }
 
 /* ---- the page's side ----------------------------------------------------------------------- */
@@ -414,7 +442,7 @@ basalt_tuner_page_start_fit (BasaltTunerPage *self,
   task = g_task_new (self, self->fit_cancellable, on_fit_done, NULL);
   g_task_set_source_tag (task, basalt_tuner_page_start_fit);
   g_task_set_task_data (task, f, tuner_fit_unref);
-  g_task_run_in_thread (task, fit_thread);
+  g_thread_unref (g_thread_new ("basalt-fit", fit_thread_main, g_steal_pointer (&task)));
   gtk_progress_bar_set_fraction (self->progress_bar, 0.0);
   _basalt_tuner_page_set_message (self, _("Fitting: starting…"));
   _basalt_tuner_page_update_buttons (self);

@@ -309,7 +309,7 @@ refresh_process_list (BasaltTunerPage *self)
     {
       const BslProcess *p = g_ptr_array_index (graph->processes, i);
 
-      if (p->type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (p->type, "a_in") == NULL)
+      if (!bsl_fit_neuron_roles (p->type, NULL, NULL, NULL))
         continue;
       g_ptr_array_add (self->process_keys, g_strdup (p->name));
       gtk_string_list_take (model, g_strdup_printf ("%s (%s)", p->name, p->type->name));
@@ -320,7 +320,7 @@ refresh_process_list (BasaltTunerPage *self)
 
     /* A fresh population of any neuron type with an a_in port (the reference's drive). */
     for (guint k = 0; k < n_types; k++)
-      if (types[k]->category == BSL_CATEGORY_NEURONS && bsl_proc_type_find_port (types[k], "a_in") != NULL)
+      if (bsl_fit_neuron_roles (types[k], NULL, NULL, NULL))
         {
           g_ptr_array_add (self->process_keys, g_strdup_printf ("new:%s", types[k]->name));
           gtk_string_list_take (model, g_strdup_printf (_("new %s"), types[k]->name));

@@ -198,9 +198,10 @@ format_report (const BslTagComparison *c,
       g_string_append_printf (text, "%-12s %11.6g %9.0f %11.6g %7.2g%%\n", strlen (p->name) > 12 ? "" : p->name,
                               p->float_value, p->fixed_value, p->represented, 100.0 * p->rel_error);
     }
-  g_string_append_printf (text, _("\nheadroom of fixed_pt below 2^23:\n  |u| max %.0f, %.1f bits left\n"
-                                  "  |v| max %.0f, %.1f bits left\n\n"),
-                          c->u_max, c->u_headroom_bits, c->v_max, c->v_headroom_bits);
+  g_string_append_printf (text, _("\nheadroom of fixed_pt below 2^%.0f:\n  |%s| max %.0f, %.1f bits left\n"
+                                  "  |%s| max %.0f, %.1f bits left\n\n"),
+                          c->state_bits, c->u_name != NULL ? c->u_name : "u", c->u_max, c->u_headroom_bits,
+                          c->v_name != NULL ? c->v_name : "v", c->v_max, c->v_headroom_bits);
   for (guint k = 0; k < 2; k++)
     {
       rmse_v[k] = g_strdup_printf ("%.6g", m[k].values[BSL_METRIC_RMSE_V]);

@@ -12,6 +12,7 @@
 #include "basalt-engine.h"
 #include "fit/bsl-fit.h"
 #include "fit/bsl-quantize.h"
+#include "fit/bsl-tag-compare.h"
 
 /* basalt fit: fits parameters of one neuron population to a reference trace and writes the
  * result as JSON. basalt fit --bench: times a 4-parameter fit to a 1000-step trace. */
@@ -309,6 +310,58 @@ run_bench (gint64   steps,
 /* --- basalt fit --quantize ------------------------------------------------------------------- */
 
 static int
+write_report (const char  *report,
+              const char  *out,
+              BslGraph    *fixed,
+              const char  *save)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (out != NULL && g_str_equal (out, "-"))
+    printf ("%s\n", report);
+  else if (out != NULL && !bsl_write_file_atomic (out, report, strlen (report), &error))
+    return basalt_cli_fail ("fit", error);
+  if (save != NULL && !bsl_graph_save_file (fixed, save, &error))
+    return basalt_cli_fail ("fit", error);
+  return BASALT_EXIT_OK;
+}
+
+/* RF and SigmaDelta: through the comparison of tags the Tuner shows. */
+static int
+run_quantize_by_tags (const char *path,
+                      BslGraph   *graph,
+                      const char *process,
+                      gint64      steps,
+                      const char *out,
+                      const char *save)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) fixed = NULL;
+  g_autoptr(BslTagComparison) c = bsl_tag_comparison_network (graph, process, steps, save != NULL ? &fixed : NULL,
+                                                              &error);
+  g_autofree char *report = NULL;
+
+  if (c == NULL)
+    {
+      g_prefix_error (&error, "%s: ", path);
+      return basalt_cli_fail ("fit", error);
+    }
+  printf ("%s: scale %g; fixed vs float over %" G_GSIZE_FORMAT " steps: rmse %s %.6g, spikes %" G_GSIZE_FORMAT
+          " / %" G_GSIZE_FORMAT "; headroom %s %.1f bits, %s %.1f bits\n", process, c->scale,
+          c->traces[0]->n_steps, c->v_name, c->rmse_v_between, c->spikes[BSL_TAG_FIXED_PT],
+          c->spikes[BSL_TAG_FLOATING_PT], c->u_name, c->u_headroom_bits, c->v_name, c->v_headroom_bits);
+  for (guint k = 0; k < c->params->len; k++)
+    {
+      const BslQuantizeParam *p = &g_array_index (c->params, BslQuantizeParam, k);
+
+      printf ("  %-28s %-12.6g -> %-8.0f = %-12.6g error %.3g (%.3g %%)\n", p->name, p->float_value,
+              p->fixed_value, p->represented, p->abs_error, 100.0 * p->rel_error);
+    }
+  report = bsl_tag_comparison_to_json (c);
+  return write_report (report, out, fixed, save);
+}
+
+static int
 run_quantize (const char *path,
               const char *process,
               gint64      steps,
@@ -323,6 +376,12 @@ run_quantize (const char *path,
 
   if (graph == NULL)
     return basalt_cli_fail ("fit", error);
+  {
+    const BslProcess *p = process != NULL ? bsl_graph_find_process (graph, process) : NULL;
+
+    if (p != NULL && (g_str_equal (p->type->name, "RF") || g_str_equal (p->type->name, "SigmaDelta")))
+      return run_quantize_by_tags (path, graph, process, steps, out, save);
+  }
   r = bsl_quantize_network (graph, process, steps, TRUE, &fixed, &error);
   if (r == NULL)
     {
@@ -344,13 +403,7 @@ run_quantize (const char *path,
               p->fixed_value, p->represented, p->abs_error, 100.0 * p->rel_error);
     }
   bsl_quantize_result_free (r);
-  if (out != NULL && g_str_equal (out, "-"))
-    printf ("%s\n", report);
-  else if (out != NULL && !bsl_write_file_atomic (out, report, strlen (report), &error))
-    return basalt_cli_fail ("fit", error);
-  if (save != NULL && !bsl_graph_save_file (fixed, save, &error))
-    return basalt_cli_fail ("fit", error);
-  return BASALT_EXIT_OK;
+  return write_report (report, out, fixed, save);
 }
 
 /* --- basalt fit ------------------------------------------------------------------------------- */
@@ -397,7 +450,8 @@ basalt_cli_fit (int    argc,
       "LearningDense: write the weight error of every step (step,max_abs_error,rmse)", "FILE.csv" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the result as JSON ('-': stdout)", "RESULT.json" },
     { "quantize", 0, 0, G_OPTION_ARG_NONE, &quantize,
-      "Convert the floating_pt LIF process and its incoming Dense to Loihi 2 integers", NULL },
+      "Convert the floating_pt LIF (and its incoming Dense), RF or SigmaDelta process to Loihi 2 integers",
+      NULL },
     { "bench", 0, 0, G_OPTION_ARG_NONE, &bench, "Time 4-parameter fits to a 1000-step trace", NULL },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &bench_steps,
       "Trace length of --bench (default 1000), --quantize and --reference-process (default: "

@@ -74,6 +74,53 @@ find_var (const BslProcType *type,
   return -1;
 }
 
+gboolean
+bsl_fit_neuron_roles (const BslProcType  *type,
+                      const char        **drive_port,
+                      const char        **u_var,
+                      const char        **v_var)
+{
+  static const struct { const char *type, *drive, *u, *v; } roles[] = {
+    { "RF", "a_real_in", "imag", "real" },
+    { "SigmaDelta", "a_in", "sigma", "act" },
+  };
+  const char *drive = "a_in", *u = "u", *v = "v";
+
+  for (guint k = 0; k < G_N_ELEMENTS (roles); k++)
+    if (g_str_equal (type->name, roles[k].type))
+      {
+        drive = roles[k].drive;
+        u = roles[k].u;
+        v = roles[k].v;
+      }
+  if (drive_port != NULL)
+    *drive_port = drive;
+  if (u_var != NULL)
+    *u_var = find_var (type, u) >= 0 ? u : NULL;
+  if (v_var != NULL)
+    *v_var = find_var (type, v) >= 0 ? v : NULL;
+  return type->category == BSL_CATEGORY_NEURONS && bsl_proc_type_find_port (type, drive) != NULL;
+}
+
+static int
+role_var (const BslProcType *type,
+          gboolean           v)
+{
+  const char *u_name, *v_name;
+
+  bsl_fit_neuron_roles (type, NULL, &u_name, &v_name);
+  return v ? (v_name != NULL ? find_var (type, v_name) : -1) : (u_name != NULL ? find_var (type, u_name) : -1);
+}
+
+static const char *
+drive_port_of (const BslProcType *type)
+{
+  const char *drive;
+
+  bsl_fit_neuron_roles (type, &drive, NULL, NULL);
+  return drive;
+}
+
 static void
 clear_dim (gpointer data)
 {
@@ -168,7 +215,7 @@ record_network_drive (BslFitProblem *problem,
       g_autofree char *target = NULL;
       BslProbe *probe;
 
-      if (!g_str_equal (conn->to_process, name) || !g_str_equal (conn->to_port, "a_in"))
+      if (!g_str_equal (conn->to_process, name) || !g_str_equal (conn->to_port, drive_port_of (problem->type)))
         continue;
       target = g_strdup_printf ("%s.%s", conn->from_process, conn->from_port);
       probe = bsl_runtime_add_probe (runtime, target, BSL_PROBE_RECORD, 0, error);
@@ -215,7 +262,7 @@ bsl_fit_problem_new (const BslProcess   *neuron,
   g_return_val_if_fail (neuron != NULL && ref != NULL, NULL);
 
   type = neuron->type;
-  if (type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (type, "a_in") == NULL)
+  if (!bsl_fit_neuron_roles (type, NULL, NULL, NULL))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                    "process '%s' is a %s, not a neuron population with an a_in port: "
@@ -296,8 +343,8 @@ bsl_fit_problem_new (const BslProcess   *neuron,
         problem->a_in_i[k] = (gint32) CLAMP (trunc (a), -2147483648.0, 2147483647.0);
       }
 
-  problem->var_u = find_var (type, "u");
-  problem->var_v = find_var (type, "v");
+  problem->var_u = role_var (type, FALSE);
+  problem->var_v = role_var (type, TRUE);
   problem->var_du = find_var (type, "du");
   problem->var_dv = find_var (type, "dv");
   problem->var_vth = find_var (type, "vth");
@@ -727,9 +774,9 @@ bsl_fit_problem_new_trace (const BslFitProblem *problem)
 
   /* A type without u or v (an Equations process with other names) has no such trace; the
    * metrics that need it are then left out. */
-  if (find_var (problem->type, "u") >= 0)
+  if (problem->var_u >= 0)
     trace->data[BSL_REF_U] = g_new0 (double, n);
-  if (find_var (problem->type, "v") >= 0)
+  if (problem->var_v >= 0)
     trace->data[BSL_REF_V] = g_new0 (double, n);
   trace->data[BSL_REF_SPIKE] = g_new0 (double, n);
   if (problem->network == NULL || problem->recorded)
@@ -933,7 +980,7 @@ ensure_runtime (BslFitProblem *problem,
   g_autoptr(BslGraph) graph = NULL;
   g_autoptr(BslRunConfig) config = NULL;
   const char *name = problem->neuron->name;
-  static const char *const probe_vars[3] = { "u", "v", "s_out" };
+  const char *probe_vars[3] = { NULL, NULL, "s_out" };
 
   if (problem->runtime != NULL)
     return TRUE;
@@ -974,7 +1021,7 @@ ensure_runtime (BslFitProblem *problem,
           data->data[i * problem->n_steps + t] = problem->a_in_f[t * problem->n + i];
       if (!bsl_process_set_param (source, "data", g_steal_pointer (&data), error))
         return FALSE;
-      if (bsl_graph_connect_ports (graph, source_name, "s_out", name, "a_in", error) == NULL)
+      if (bsl_graph_connect_ports (graph, source_name, "s_out", name, drive_port_of (problem->type), error) == NULL)
         return FALSE;
     }
 
@@ -984,12 +1031,14 @@ ensure_runtime (BslFitProblem *problem,
   problem->runtime = bsl_runtime_new (graph, config, error);
   if (problem->runtime == NULL)
     return FALSE;
+  bsl_fit_neuron_roles (problem->type, NULL, &probe_vars[0], &probe_vars[1]);
   for (guint p = 0; p < 3; p++)
     {
-      g_autofree char *target = g_strdup_printf ("%s.%s", name, probe_vars[p]);
+      g_autofree char *target = NULL;
 
-      if (p < 2 && find_var (problem->type, probe_vars[p]) < 0)
+      if (probe_vars[p] == NULL)
         continue;
+      target = g_strdup_printf ("%s.%s", name, probe_vars[p]);
       problem->probes[p] = bsl_runtime_add_probe (problem->runtime, target, BSL_PROBE_RECORD, 0, error);
       if (problem->probes[p] == NULL)
         {

@@ -19,6 +19,15 @@ G_BEGIN_DECLS
  * drive, other neuron types) goes through a runtime compiled once and reset between evaluations. */
 typedef struct _BslFitProblem BslFitProblem;
 
+/* What a reference's columns are for a neuron type: the in-port its a_in column drives and the
+ * Vars its u and v columns hold (NULL when the type has none). "a_in", "u", "v" for the LIF
+ * family and most types; RF: its real input, imag as u and real (which the threshold is on) as
+ * v; SigmaDelta: sigma as u and act as v. FALSE for a type without such an in-port. */
+gboolean        bsl_fit_neuron_roles             (const BslProcType     *type,
+                                                  const char           **drive_port,
+                                                  const char           **u_var,
+                                                  const char           **v_var);
+
 /* neuron: the population to fit; its parameters are the start point. network: NULL for the a_in
  * drive, otherwise a graph holding a process of the same name (whose other processes drive it).
  * The reference must have as many neurons as the population. */

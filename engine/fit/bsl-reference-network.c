@@ -7,6 +7,7 @@
 
 #include "bsl-error.h"
 #include "bsl-runtime.h"
+#include "fit/bsl-fit-problem.h"
 #include "fit/bsl-reference.h"
 
 BslReference *
@@ -15,7 +16,7 @@ bsl_reference_from_network (const BslGraph  *graph,
                             gint64           steps,
                             GError         **error)
 {
-  static const struct { const char *name; BslRefVar var; } recorded[] = {
+  struct { const char *name; BslRefVar var; } recorded[] = {
     { "a_in", BSL_REF_A_IN }, { "u", BSL_REF_U }, { "v", BSL_REF_V }, { "s_out", BSL_REF_SPIKE },
   };
   const BslProcess *p = bsl_graph_find_process (graph, process);
@@ -44,6 +45,8 @@ bsl_reference_from_network (const BslGraph  *graph,
                    G_GINT64_FORMAT, steps);
       return NULL;
     }
+  /* RF's drive and states go by other names. */
+  bsl_fit_neuron_roles (p->type, &recorded[0].name, &recorded[1].name, &recorded[2].name);
   /* The population's own model: a floating-only one runs as floating_pt in any network. */
   tag = p->model != BSL_TAG_NONE ? p->model : graph->run_tag;
   config = bsl_run_config_new (tag);
@@ -55,8 +58,8 @@ bsl_reference_from_network (const BslGraph  *graph,
   if (runtime == NULL)
     return NULL;
   for (guint k = 0; k < G_N_ELEMENTS (recorded); k++)
-    if (bsl_proc_type_find_var (p->type, recorded[k].name) != NULL ||
-        bsl_proc_type_find_port (p->type, recorded[k].name) != NULL)
+    if (recorded[k].name != NULL && (bsl_proc_type_find_var (p->type, recorded[k].name) != NULL ||
+                                     bsl_proc_type_find_port (p->type, recorded[k].name) != NULL))
       {
         g_autofree char *target = g_strdup_printf ("%s.%s", process, recorded[k].name);
 

@@ -4,9 +4,11 @@
 #include <math.h>
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "bsl-error.h"
 #include "bsl-fit-problem.h"
-#include "bsl-tag-compare.h"
+#include "bsl-tag-compare-private.h"
 
 #define FIXED_TO_FLOAT_SCALE 64.0   /* a float unit of u is one unit of a_in */
 #define STATE_BITS 23.0
@@ -25,7 +27,8 @@ is_lif_family (const char *type_name)
 gboolean
 bsl_tag_comparison_supports (const char *type_name)
 {
-  return is_lif_family (type_name) || g_strcmp0 (type_name, "ATRLIF") == 0;
+  return is_lif_family (type_name) || g_strcmp0 (type_name, "ATRLIF") == 0 ||
+         g_strcmp0 (type_name, "RF") == 0 || g_strcmp0 (type_name, "SigmaDelta") == 0;
 }
 
 void
@@ -40,14 +43,16 @@ bsl_tag_comparison_free (BslTagComparison *comparison)
   g_free (comparison);
 }
 
-static double
-scalar_param (const BslProcess *process,
-              const char       *var)
+double
+_bsl_tag_compare_scalar (const BslProcess *process,
+                         const char       *var)
 {
   g_autoptr(BslArray) value = bsl_process_dup_param_full (process, var, NULL);
 
   return value != NULL && value->n > 0 ? value->data[0] : 0.0;
 }
+
+#define scalar_param _bsl_tag_compare_scalar
 
 /* TernaryLIF has two thresholds: the quantisation sizes S by the larger, both scale alike. */
 static double
@@ -208,11 +213,11 @@ atrlif_convert (BslTagComparison *c,
   c->scale_back = to_fixed ? 1.0 / 64.0 : 64.0;
 }
 
-static BslReference *
-simulate (const BslProcess   *process,
-          BslTag              tag,
-          const BslReference *drive,
-          GError            **error)
+BslReference *
+_bsl_tag_compare_simulate (const BslProcess   *process,
+                           BslTag              tag,
+                           const BslReference *drive,
+                           GError            **error)
 {
   BslFitProblem *problem = bsl_fit_problem_new (process, tag, drive, NULL, error);
   BslReference *trace;
@@ -258,8 +263,8 @@ compare_traces (BslTagComparison      *c,
                 GError               **error)
 {
   BslMetricConfig config;
-  BslReference *own = simulate (process, c->tag, ref, error);
-  BslReference *other = own != NULL ? simulate (c->other, c->other_tag, other_drive, error) : NULL;
+  BslReference *own = _bsl_tag_compare_simulate (process, c->tag, ref, error);
+  BslReference *other = own != NULL ? _bsl_tag_compare_simulate (c->other, c->other_tag, other_drive, error) : NULL;
   const BslReference *fixed;
   gsize total = ref->n_steps * ref->n_neurons;
   double sum = 0.0;
@@ -272,8 +277,8 @@ compare_traces (BslTagComparison      *c,
   fixed = c->tag == BSL_TAG_FIXED_PT ? own : other;
   c->u_max = largest_abs (fixed, BSL_REF_U);
   c->v_max = largest_abs (fixed, BSL_REF_V);
-  c->u_headroom_bits = STATE_BITS - log2 (c->u_max + 1.0);
-  c->v_headroom_bits = STATE_BITS - log2 (c->v_max + 1.0);
+  c->u_headroom_bits = c->state_bits - log2 (c->u_max + 1.0);
+  c->v_headroom_bits = c->state_bits - log2 (c->v_max + 1.0);
   scale_states (other, c->scale_back);
   c->traces[c->tag] = own;
   c->traces[c->other_tag] = other;
@@ -322,7 +327,7 @@ bsl_tag_comparison_new (const BslProcess       *process,
       else
         g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                      "%s: converting %s between tags is not supported (LIF, LIFReset, LIFRefractory, "
-                     "TernaryLIF and ATRLIF are)", process->name, type_name);
+                     "TernaryLIF, ATRLIF, RF and SigmaDelta are)", process->name, type_name);
       return NULL;
     }
   if (ref->data[BSL_REF_A_IN] == NULL)
@@ -337,9 +342,22 @@ bsl_tag_comparison_new (const BslProcess       *process,
   c->params = bsl_quantize_params_new ();
   c->other = bsl_process_copy (process);
   c->other->model = BSL_TAG_NONE;
+  c->state_bits = STATE_BITS;
+  bsl_fit_neuron_roles (process->type, NULL, &c->u_name, &c->v_name);
   drive = bsl_reference_copy (ref);
   if (g_strcmp0 (type_name, "ATRLIF") == 0)
     atrlif_convert (c, process);
+  else if (g_strcmp0 (type_name, "RF") == 0 || g_strcmp0 (type_name, "SigmaDelta") == 0)
+    {
+      gboolean ok = g_str_equal (type_name, "RF") ? _bsl_tag_convert_rf (c, process, ref, drive, error)
+                                                  : _bsl_tag_convert_sigma_delta (c, process, ref, drive, error);
+
+      if (!ok)
+        {
+          g_prefix_error (error, "%s: %s: ", process->name, bsl_tag_to_string (c->other_tag));
+          return NULL;
+        }
+    }
   else if (c->tag == BSL_TAG_FLOATING_PT)
     {
       if (!lif_to_fixed (c, process, drive, error))
@@ -354,6 +372,181 @@ bsl_tag_comparison_new (const BslProcess       *process,
     {
       g_prefix_error (error, "%s: ", process->name);
       return NULL;
+    }
+  return g_steal_pointer (&c);
+}
+
+static void
+add_double (JsonBuilder *b,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+char *
+bsl_tag_comparison_to_json (const BslTagComparison *c)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "from");
+  json_builder_add_string_value (b, bsl_tag_to_string (c->tag));
+  json_builder_set_member_name (b, "to");
+  json_builder_add_string_value (b, bsl_tag_to_string (c->other_tag));
+  add_double (b, "scale", c->scale);
+  json_builder_set_member_name (b, "parameters");
+  json_builder_begin_array (b);
+  for (guint k = 0; k < c->params->len; k++)
+    {
+      const BslQuantizeParam *p = &g_array_index (c->params, BslQuantizeParam, k);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, p->name);
+      add_double (b, "float", p->float_value);
+      add_double (b, "fixed", p->fixed_value);
+      add_double (b, "represents", p->represented);
+      add_double (b, "abs_error", p->abs_error);
+      add_double (b, "rel_error", p->rel_error);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "headroom_bits");
+  json_builder_begin_object (b);
+  add_double (b, c->u_name != NULL ? c->u_name : "u", c->u_headroom_bits);
+  add_double (b, c->v_name != NULL ? c->v_name : "v", c->v_headroom_bits);
+  json_builder_end_object (b);
+  for (guint k = 0; k < 2; k++)
+    {
+      json_builder_set_member_name (b, bsl_tag_to_string ((BslTag) k));
+      json_builder_begin_object (b);
+      add_double (b, "rmse_v", c->metrics[k].values[BSL_METRIC_RMSE_V]);
+      add_double (b, "rmse_u", c->metrics[k].values[BSL_METRIC_RMSE_U]);
+      json_builder_set_member_name (b, "spikes");
+      json_builder_add_int_value (b, (gint64) c->spikes[k]);
+      json_builder_end_object (b);
+    }
+  add_double (b, "rmse_v_between", c->rmse_v_between);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* The one RingBuffer wired to the population's drive port, or NULL (with an error) when the
+ * drive is anything else. */
+static BslProcess *
+single_ring_buffer (BslGraph    *graph,
+                    const char  *process,
+                    const char  *port,
+                    GError     **error)
+{
+  BslProcess *source = NULL;
+  guint count = 0;
+
+  for (guint k = 0; k < graph->connections->len; k++)
+    {
+      const BslConnection *conn = g_ptr_array_index (graph->connections, k);
+
+      if (g_str_equal (conn->to_process, process) && g_str_equal (conn->to_port, port))
+        {
+          count++;
+          source = bsl_graph_find_process (graph, conn->from_process);
+        }
+    }
+  if (count != 1 || source == NULL || !g_str_equal (source->type->name, "RingBuffer"))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "process '%s': its fixed_pt model needs its input scaled, which is done for one "
+                   "RingBuffer on %s only", process, port);
+      return NULL;
+    }
+  return source;
+}
+
+static gboolean
+fill_fixed_graph (const BslTagComparison *c,
+                  BslGraph               *copy,
+                  const char             *process,
+                  GError                **error)
+{
+  BslProcess *target = bsl_graph_find_process (copy, process);
+  const char *port;
+
+  for (guint i = 0; i < target->type->n_vars; i++)
+    {
+      const char *var = target->type->vars[i].name;
+      const BslArray *value = bsl_process_get_param (c->other, var);
+
+      if (value == NULL)
+        bsl_process_unset_param (target, var);
+      else if (!bsl_process_set_param (target, var, bsl_array_copy (value), error))
+        return FALSE;
+    }
+  target->model = BSL_TAG_NONE;
+  copy->run_tag = BSL_TAG_FIXED_PT;
+  bsl_fit_neuron_roles (target->type, &port, NULL, NULL);
+  /* SigmaDelta's drive is scaled with its states */
+  if (g_str_equal (target->type->name, "SigmaDelta") && c->scale != 1.0)
+    {
+      BslProcess *source = single_ring_buffer (copy, process, port, error);
+      BslArray *data;
+
+      if (source == NULL)
+        return FALSE;
+      data = bsl_array_copy (bsl_process_get_param (source, "data"));
+      g_clear_pointer (&data->init, json_node_unref);
+      for (gsize k = 0; k < data->n; k++)
+        data->data[k] = nearbyint (data->data[k] * c->scale);
+      bsl_process_set_param (source, "data", data, NULL);
+    }
+  return TRUE;
+}
+
+BslTagComparison *
+bsl_tag_comparison_network (const BslGraph  *graph,
+                            const char      *process,
+                            gint64           n_steps,
+                            BslGraph       **fixed_graph,
+                            GError         **error)
+{
+  const BslProcess *p = bsl_graph_find_process (graph, process);
+  g_autoptr(BslReference) ref = NULL;
+  g_autoptr(BslTagComparison) c = NULL;
+  g_autoptr(BslGraph) copy = NULL;
+
+  if (p == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "no process named '%s'", process);
+      return NULL;
+    }
+  if ((p->model != BSL_TAG_NONE ? p->model : graph->run_tag) != BSL_TAG_FLOATING_PT)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "process '%s' (%s) runs under fixed_pt already: the conversion starts from floating_pt "
+                   "(the network's run tag or the process's model)", process, p->type->name);
+      return NULL;
+    }
+  ref = bsl_reference_from_network (graph, process, n_steps > 0 ? n_steps : graph->run_steps, error);
+  if (ref == NULL)
+    return NULL;
+  c = bsl_tag_comparison_new (p, BSL_TAG_FLOATING_PT, ref, NULL, error);
+  if (c == NULL)
+    return NULL;
+  if (fixed_graph != NULL)
+    {
+      copy = bsl_graph_copy (graph);
+      if (!fill_fixed_graph (c, copy, process, error))
+        return NULL;
+      *fixed_graph = g_steal_pointer (&copy);
     }
   return g_steal_pointer (&c);
 }

@@ -423,6 +423,83 @@ test_fit_to_izhikevich (void)
   g_unlink (result);
 }
 
+/* --quantize of RF and SigmaDelta populations driven by a RingBuffer: each parameter's integer
+ * and error, headroom, both spike counts; the saved fixed_pt network spikes as the float one. */
+static void
+test_quantize_resonators (void)
+{
+  static const char rf_network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"steps\": 300, \"tag\": \"floating_pt\"},"
+    " \"processes\": ["
+    "  {\"name\": \"kick\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\":"
+    "   [[0,0,0,0,0,30.25,0,0,0,0,0,0,0,0,0,0,0,0,0,0], [0,0,0,0,0,0,0,0,0,0,0,41.5,0,0,0,0,0,0,0,0]]}},"
+    "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [2], \"params\": {\"period\": 12, \"alpha\": 0.04, \"vth\": 6.3}}],"
+    " \"connections\": [{\"from\": \"kick.s_out\", \"to\": \"rf.a_real_in\"}]}";
+  static const char sd_network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"steps\": 300, \"tag\": \"floating_pt\"},"
+    " \"processes\": ["
+    "  {\"name\": \"sd\", \"type\": \"SigmaDelta\", \"shape\": [2], \"params\": {\"vth\": 1.7, \"bias\": 0.35}},"
+    "  {\"name\": \"wave\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\":"
+    "   [[0.5,1.25,2.5,3.75,2.5,1.25,0,-1.25,-2.5,-1.25], [4.5,2.25,0.5,-0.75,-2.5,-1.25,0,1.25,2.5,3.25]]}}],"
+    " \"connections\": [{\"from\": \"wave.s_out\", \"to\": \"sd.a_in\"}]}";
+  static const struct { const char *process, *param, *json; } cases[] = {
+    { "rf", "sin_decay", rf_network }, { "sd", "bias[1]", sd_network } };
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *network = g_strdup_printf ("%s/%s.basalt", tmp_dir, cases[c].process);
+      g_autofree char *out = NULL, *err = NULL, *saved = g_strdup_printf ("%s/%s-fixed.basalt", tmp_dir, cases[c].process);
+      g_autofree char *report = g_strdup_printf ("%s/%s.json", tmp_dir, cases[c].process);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BslGraph) fixed = NULL;
+      JsonObject *root;
+      JsonArray *params;
+      gboolean found = FALSE;
+      gint64 float_spikes;
+      int status;
+
+      g_assert_true (g_file_set_contents (network, cases[c].json, -1, NULL));
+      status = test_run_basalt (&out, &err, "fit", network, "--quantize", "--process", cases[c].process,
+                                "--save", saved, "-o", report, NULL);
+      g_test_message ("%s%s", out, err);
+      g_assert_cmpint (status, ==, 0);
+      root = parse_result (parser, report);
+      g_assert_cmpstr (json_object_get_string_member (root, "to"), ==, "fixed_pt");
+      params = json_object_get_array_member (root, "parameters");
+      for (guint k = 0; k < json_array_get_length (params); k++)
+        found = found || g_str_equal (json_object_get_string_member (json_array_get_object_element (params, k), "name"),
+                                      cases[c].param);
+      g_assert_true (found);
+      float_spikes = json_object_get_int_member (json_object_get_object_member (root, "floating_pt"), "spikes");
+      g_assert_cmpint (float_spikes, >, 5);
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (root, "fixed_pt"), "spikes"), ==,
+                       float_spikes);
+      g_assert_true (strstr (out, "headroom") != NULL);
+      /* the saved network runs under fixed_pt and its population spikes as often as the float one */
+      fixed = bsl_graph_load_file (saved, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (fixed->run_tag, ==, BSL_TAG_FIXED_PT);
+      {
+        g_autoptr(BslReference) ref = bsl_reference_from_network (fixed, cases[c].process, 300, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpuint (bsl_reference_count_spikes (ref, -1), ==, (gsize) float_spikes);
+      }
+    }
+  /* a fixed_pt population has nothing to convert from; SigmaDelta's scaled drive needs a RingBuffer */
+  {
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *fixed_network = g_build_filename (tmp_dir, "resonators-fixed-tag.basalt", NULL);
+    g_autoptr(GString) edited = g_string_new (rf_network);
+
+    g_string_replace (edited, "\"floating_pt\"", "\"fixed_pt\"", 1);
+    g_assert_true (g_file_set_contents (fixed_network, edited->str, -1, NULL));
+    g_assert_cmpint (test_run_basalt (&out, &err, "fit", fixed_network, "--quantize", "--process", "rf", NULL), ==, 2);
+    g_assert_nonnull (strstr (err, "resonators-fixed-tag.basalt"));
+    g_assert_nonnull (strstr (err, "'rf' (RF) runs under fixed_pt"));
+  }
+}
+
 /* Lava's LIF written as equations (the lava_lif template) fitted to Lava's float trace: the
  * teacher-forced stage holds its u and v to the reference through the runtime. */
 static void
@@ -488,6 +565,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   tmp_dir = test_tmp_dir ();
+  g_test_add_func ("/fit/cli/quantize-resonators", test_quantize_resonators);
   g_test_add_func ("/fit/cli/reference-drive", test_fit_reference_drive);
   g_test_add_func ("/fit/cli/network-drive", test_fit_network_drive);
   g_test_add_func ("/fit/cli/float", test_fit_float);

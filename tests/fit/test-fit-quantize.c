@@ -131,7 +131,7 @@ test_tag_comparison (void)
   g_autoptr(GPtrArray) cases = fit_case_load_all ("float");
   const FitCase *fc = NULL;
   g_autoptr(BslTagComparison) to_fixed = NULL, to_float = NULL, atrlif = NULL;
-  g_autoptr(BslProcess) fixed_lif = NULL, atr = NULL, rf = NULL;
+  g_autoptr(BslProcess) fixed_lif = NULL, atr = NULL, izhikevich = NULL;
   g_autoptr(GError) error = NULL;
   gsize n;
 
@@ -172,10 +172,115 @@ test_tag_comparison (void)
   g_assert_cmpfloat (atrlif->scale, ==, 64.0);
   g_assert_cmpuint (atrlif->spikes[BSL_TAG_FLOATING_PT], >, 10);
 
-  rf = bsl_process_new (bsl_proc_type_lookup ("RF"), "rf", 1, &n);
-  g_assert_null (bsl_tag_comparison_new (rf, BSL_TAG_FLOATING_PT, fc->ref, NULL, &error));
+  izhikevich = bsl_process_new (bsl_proc_type_lookup ("Izhikevich"), "izh", 1, &n);
+  g_assert_null (bsl_tag_comparison_new (izhikevich, BSL_TAG_FLOATING_PT, fc->ref, NULL, &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
-  g_assert_nonnull (strstr (error->message, "rf"));
+  g_assert_nonnull (strstr (error->message, "Izhikevich"));
+}
+
+/* A drive of n neurons over steps: kicks of a fractional size every period steps (RF rings after
+ * each), or a slow wave (SigmaDelta follows it). */
+static BslReference *
+new_drive (gsize    steps,
+           gsize    n,
+           gboolean kicks)
+{
+  BslReference *ref = bsl_reference_new (steps, n, "drive");
+
+  ref->data[BSL_REF_A_IN] = g_new0 (double, steps * n);
+  for (gsize t = 0; t < steps; t++)
+    for (gsize i = 0; i < n; i++)
+      ref->data[BSL_REF_A_IN][t * n + i] = kicks ? (t % 40 == 5 ? 30.25 + 7.5 * i : 0.0)
+                                                 : (12.4 + 3 * i) * sin (t / (9.0 + i));
+  return ref;
+}
+
+static const BslQuantizeParam *
+find_param (const BslTagComparison *c,
+            const char             *name)
+{
+  for (guint k = 0; k < c->params->len; k++)
+    if (g_str_equal (g_array_index (c->params, BslQuantizeParam, k).name, name))
+      return &g_array_index (c->params, BslQuantizeParam, k);
+  return NULL;
+}
+
+static double
+largest_v (const BslReference *trace)
+{
+  double largest = 0;
+
+  for (gsize k = 0; k < trace->n_steps * trace->n_neurons; k++)
+    largest = MAX (largest, fabs (trace->data[BSL_REF_V][k]));
+  return largest;
+}
+
+/* Both ways, a population's two traces agree: the same spikes (to a few for SigmaDelta, whose
+ * changes sent depend on the rounding of each), v within a percent of its range. */
+static void
+check_both_ways (BslProcess   *process,
+                 BslReference *drive,
+                 guint         spike_slack)
+{
+  g_autoptr(BslTagComparison) to_fixed = NULL, to_float = NULL;
+  g_autoptr(BslReference) fixed_drive = bsl_reference_copy (drive);
+  g_autoptr(GError) error = NULL;
+  const BslQuantizeParam *vth;
+
+  to_fixed = bsl_tag_comparison_new (process, BSL_TAG_FLOATING_PT, drive, NULL, &error);
+  g_assert_no_error (error);
+  vth = find_param (to_fixed, "vth");
+  g_assert_nonnull (vth);
+  g_test_message ("%s to fixed_pt: scale %g, vth %g -> %g (%g), rmse %s between %g of %g, spikes %zu / %zu, "
+                  "headroom %.1f and %.1f bits", process->type->name, to_fixed->scale, vth->float_value,
+                  vth->fixed_value, vth->represented, to_fixed->v_name, to_fixed->rmse_v_between,
+                  largest_v (to_fixed->traces[BSL_TAG_FLOATING_PT]), to_fixed->spikes[BSL_TAG_FLOATING_PT],
+                  to_fixed->spikes[BSL_TAG_FIXED_PT], to_fixed->u_headroom_bits, to_fixed->v_headroom_bits);
+  g_assert_cmpuint (to_fixed->spikes[BSL_TAG_FLOATING_PT], >, 5);
+  g_assert_cmpuint (to_fixed->spikes[BSL_TAG_FIXED_PT] + spike_slack, >=, to_fixed->spikes[BSL_TAG_FLOATING_PT]);
+  g_assert_cmpuint (to_fixed->spikes[BSL_TAG_FLOATING_PT] + spike_slack, >=, to_fixed->spikes[BSL_TAG_FIXED_PT]);
+  g_assert_cmpfloat (to_fixed->rmse_v_between, <, 0.01 * largest_v (to_fixed->traces[BSL_TAG_FLOATING_PT]));
+  /* the states use the range, and keep a bit of it */
+  g_assert_cmpfloat (to_fixed->scale, >, 1.0);
+  g_assert_cmpfloat (to_fixed->v_headroom_bits, >=, 1.0);
+  g_assert_cmpfloat (to_fixed->u_headroom_bits, >=, 1.0);
+  g_assert_cmpfloat (vth->rel_error, <, 0.01);
+
+  /* the integers back to float, on the drive the fixed model received */
+  {
+    g_autoptr(BslProcess) fixed = bsl_process_copy (to_fixed->other);
+    double shift = g_str_equal (process->type->name, "SigmaDelta") ? to_fixed->scale : 1.0;
+
+    for (gsize k = 0; k < drive->n_steps * drive->n_neurons; k++)
+      fixed_drive->data[BSL_REF_A_IN][k] = nearbyint (drive->data[BSL_REF_A_IN][k] * shift);
+    to_float = bsl_tag_comparison_new (fixed, BSL_TAG_FIXED_PT, fixed_drive, NULL, &error);
+  }
+  g_assert_no_error (error);
+  g_test_message ("%s back to floating_pt: rmse %s between %g, spikes %zu / %zu", process->type->name,
+                  to_float->v_name, to_float->rmse_v_between, to_float->spikes[BSL_TAG_FIXED_PT],
+                  to_float->spikes[BSL_TAG_FLOATING_PT]);
+  g_assert_cmpuint (to_float->spikes[BSL_TAG_FLOATING_PT] + spike_slack, >=, to_float->spikes[BSL_TAG_FIXED_PT]);
+  g_assert_cmpuint (to_float->spikes[BSL_TAG_FIXED_PT] + spike_slack, >=, to_float->spikes[BSL_TAG_FLOATING_PT]);
+  g_assert_cmpfloat (to_float->rmse_v_between, <, 0.01 * largest_v (to_float->traces[BSL_TAG_FIXED_PT]));
+}
+
+/* RF and SigmaDelta convert between tags as the LIF family does. */
+static void
+test_resonators (void)
+{
+  gsize n = 3;
+  g_autoptr(BslProcess) rf = bsl_process_new (bsl_proc_type_lookup ("RF"), "rf", 1, &n);
+  g_autoptr(BslProcess) sd = bsl_process_new (bsl_proc_type_lookup ("SigmaDelta"), "sd", 1, &n);
+  g_autoptr(BslReference) kicks = new_drive (400, n, TRUE);
+  g_autoptr(BslReference) wave = new_drive (400, n, FALSE);
+
+  bsl_process_set_param (rf, "period", bsl_array_new_scalar (12), NULL);
+  bsl_process_set_param (rf, "alpha", bsl_array_new_scalar (0.04), NULL);
+  bsl_process_set_param (rf, "vth", bsl_array_new_scalar (6.3), NULL);
+  check_both_ways (rf, kicks, 1);
+  bsl_process_set_param (sd, "vth", bsl_array_new_scalar (1.7), NULL);
+  bsl_process_set_param (sd, "bias", bsl_array_new_scalar (0.35), NULL);
+  check_both_ways (sd, wave, 2);
 }
 
 int
@@ -186,5 +291,6 @@ main (int argc, char **argv)
   g_test_add_func ("/fit/quantize/round-trip", test_round_trip);
   g_test_add_func ("/fit/quantize/unsupported", test_unsupported);
   g_test_add_func ("/fit/quantize/tag-comparison", test_tag_comparison);
+  g_test_add_func ("/fit/quantize/resonators", test_resonators);
   return g_test_run ();
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include <gdk/x11/gdkx.h>
+
 #include "basalt-application.h"
 #include "basalt-inspector-private.h"
 #include "basalt-plot.h"
@@ -213,6 +215,22 @@ test_plot_height (Fixture       *f,
   g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >, gtk_adjustment_get_page_size (adjustment));
 }
 
+/* Opens the network, runs 50 steps and returns the plot of lif.v and its header. */
+static BasaltPlot *
+lif_v_plot (Fixture    *f,
+            const char *json,
+            GtkWidget **header)
+{
+  BasaltPlot *plot;
+
+  open_network (f, json);
+  run_steps (f, 50);
+  plot = find_plot (f, "lif.v");
+  g_assert_nonnull (plot);
+  *header = gtk_widget_get_prev_sibling (GTK_WIDGET (plot));
+  return plot;
+}
+
 /* The Rows button in a trace's header puts each neuron in a row of its own, tall enough to read. */
 static void
 test_plot_rows_button (Fixture       *f,
@@ -224,10 +242,7 @@ test_plot_rows_button (Fixture       *f,
 
   REQUIRE_DISPLAY (have_display);
 
-  open_network (f, json);
-  run_steps (f, 50);
-  plot = find_plot (f, "lif.v");
-  header = gtk_widget_get_prev_sibling (GTK_WIDGET (plot));
+  plot = lif_v_plot (f, json, &header);
   rows = find_descendant (header, is_button_labelled, "Rows");
   g_assert_nonnull (rows);
   g_assert_false (basalt_plot_get_rows (plot));
@@ -237,6 +252,39 @@ test_plot_rows_button (Fixture       *f,
   g_assert_true (basalt_plot_get_rows (plot));
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (plot)), >=,
                    (int) basalt_plot_get_n_series (plot) * 70);
+}
+
+/* With Rows on, choosing more neurons in the header grows the plot to a readable row for each,
+ * without toggling Rows again. */
+static void
+test_plot_rows_follow_neurons (Fixture       *f,
+                               gconstpointer  data)
+{
+  /* several plots: each has the least height, not a share of the window */
+  g_autofree char *json = g_strdup_printf (lif_network, "\"lif.v\", \"lif.u\", \"lif.s_out\", \"lif.bias_mant\"");
+  GtkWidget *header, *rows, *entry;
+  BasaltPlot *plot;
+
+  REQUIRE_DISPLAY (have_display);
+
+  plot = lif_v_plot (f, json, &header);
+  rows = find_descendant (header, is_button_labelled, "Rows");
+  entry = find_with_class (header, GTK_TYPE_ENTRY, NULL);
+  g_assert_nonnull (rows);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "0");
+  g_signal_emit_by_name (entry, "activate");
+  gtk_widget_activate (rows);
+  gui_spin (0.5);
+  g_assert_true (basalt_plot_get_rows (plot));
+  g_assert_cmpuint (basalt_plot_get_n_series (plot), ==, 1);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "0-5");
+  g_signal_emit_by_name (entry, "activate");
+  gui_spin (0.5);
+  g_test_message ("%u neurons in rows: %d px high", basalt_plot_get_n_series (plot),
+                  gtk_widget_get_height (GTK_WIDGET (plot)));
+  g_assert_cmpuint (basalt_plot_get_n_series (plot), ==, 6);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (plot)), >=, 6 * 70);
 }
 
 /* Where a widget is in its window. */
@@ -556,6 +604,192 @@ test_record_any_var (Fixture       *f,
   g_assert_nonnull (strstr (csv, "5,syn.weights,5,24\n"));
 }
 
+/* A Var recorded through the process's menu is in the Lava script the window exports: a Monitor of
+ * it; with real Lava (BASALT_LAVA_PYTHONPATH) the script runs and records it for every step. */
+static void
+test_lava_export_records_probes (Fixture       *f,
+                                 gconstpointer  data)
+{
+  BasaltGraphCanvas *canvas = basalt_window_get_canvas (f->window);
+  g_autofree char *script_path = g_build_filename (f->dir, "net.py", NULL);
+  g_autofree char *prefix = g_build_filename (f->dir, "lava", NULL);
+  g_autofree char *csv_path = g_strconcat (prefix, ".csv", NULL);
+  g_autoptr(GFile) script_file = g_file_new_for_path (script_path);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *script = NULL, *csv = NULL, *out = NULL, *err = NULL, *python = NULL;
+  g_auto(GStrv) env = NULL, lines = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *pythonpath = g_getenv ("BASALT_LAVA_PYTHONPATH");
+  int status;
+  guint rows = 0;
+
+  REQUIRE_DISPLAY (have_display);
+
+  open_example (f, "ringbuffer-dense-lif.basalt");
+  /* what the process's menu item "Record u" does */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (canvas), "graph.add-probe", "s", "lif1.u"));
+  gui_spin (0.1);
+  run_steps (f, 5);
+  g_assert_nonnull (find_plot (f, "lif1.u"));
+  g_assert_true (basalt_window_export (f->window, BSL_EXPORT_LAVA, script_file, notes, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (script_path, &script, NULL, NULL));
+  g_assert_nonnull (strstr (script, "Monitor"));
+  g_assert_nonnull (strstr (script, "'lif1.u'"));
+  for (guint k = 0; k < notes->len; k++)
+    g_test_message ("note: %s", (char *) notes->pdata[k]);
+
+  if (pythonpath == NULL || pythonpath[0] == '\0')
+    {
+      g_test_skip ("BASALT_LAVA_PYTHONPATH is not set: the exported script is not run in Lava");
+      return;
+    }
+  python = g_strdup (g_getenv ("BASALT_LAVA_PYTHON") != NULL ? g_getenv ("BASALT_LAVA_PYTHON") : "python3");
+  env = g_environ_setenv (g_get_environ (), "PYTHONPATH", pythonpath, TRUE);
+  {
+    const char *argv[] = { python, script_path, "--steps", "20", "--out", prefix, NULL };
+
+    g_assert_true (g_spawn_sync (f->dir, (char **) argv, env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                                 &status, &error));
+    g_assert_no_error (error);
+    if (!g_spawn_check_wait_status (status, NULL))
+      g_error ("the exported script failed in Lava:\n%s", err);
+  }
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint k = 0; lines[k] != NULL; k++)
+    if (strstr (lines[k], ",lif1.u,") != NULL)
+      rows++;
+  g_test_message ("Lava recorded %u values of lif1.u", rows);
+  /* three neurons on each of 20 steps */
+  g_assert_cmpuint (rows, ==, 3 * 20);
+}
+
+/* ---- switching pages -------------------------------------------------------------------- */
+
+typedef struct
+{
+  GtkStack *stack;
+  gint64    key_at;      /* the shortcut's key reached the window */
+  gint64    switched_at; /* the stack shows the other page */
+  gint64    painted_at;  /* the first frame painted after that */
+} SwitchWatch;
+
+static gboolean
+on_switch_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               SwitchWatch           *watch)
+{
+  if (watch->key_at == 0)
+    watch->key_at = g_get_monotonic_time ();
+  return FALSE;
+}
+
+static void
+on_visible_child (GtkStack    *stack,
+                  GParamSpec  *pspec,
+                  SwitchWatch *watch)
+{
+  watch->switched_at = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                SwitchWatch   *watch)
+{
+  if (watch->switched_at != 0 && watch->painted_at == 0 && !gtk_stack_get_transition_running (watch->stack))
+    watch->painted_at = g_get_monotonic_time ();
+}
+
+static gboolean
+switch_painted (gpointer data)
+{
+  return ((SwitchWatch *) data)->painted_at != 0;
+}
+
+/* Presses the shortcut and returns the milliseconds from its key to the first frame that shows
+ * the whole new page. */
+static double
+switch_page_by_key (Fixture     *f,
+                    const char  *key,
+                    const char  *page)
+{
+  GtkStack *stack = basalt_window_get_stack (f->window);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  SwitchWatch watch = { stack, 0, 0, 0 };
+  gulong child_handler, paint_handler;
+  double ms;
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_switch_key), &watch);
+  gtk_widget_add_controller (GTK_WIDGET (f->window), keys);
+  child_handler = g_signal_connect (stack, "notify::visible-child", G_CALLBACK (on_visible_child), &watch);
+  paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &watch);
+  g_assert_true (gui_xdotool ("key", "--clearmodifiers", key, NULL));
+  if (!gui_wait_until (switch_painted, &watch, 5.0))
+    g_error ("no frame after %s: key %" G_GINT64_FORMAT ", switched %" G_GINT64_FORMAT ", now on %s", key,
+             watch.key_at, watch.switched_at, gtk_stack_get_visible_child_name (stack));
+  g_signal_handler_disconnect (stack, child_handler);
+  g_signal_handler_disconnect (clock, paint_handler);
+  gtk_widget_remove_controller (GTK_WIDGET (f->window), keys);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, page);
+  g_assert_cmpint (watch.key_at, !=, 0);
+  ms = (watch.painted_at - watch.key_at) / 1000.0;
+  g_test_message ("%s to the %s: %.1f ms (%.1f ms of it before the page switched)", key, page, ms,
+                  (watch.switched_at - watch.key_at) / 1000.0);
+  return ms;
+}
+
+/* Alt+2 and Alt+1 with the example E/I network open and its plots full: the other page shows
+ * whole within 100 ms of the key. */
+static void
+test_page_switch_time (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("BASALT_EXAMPLES_DIR"), "ei-network.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xdotool = NULL;
+  GuiLoadMark before, after;
+  double longest = 0, others;
+
+  REQUIRE_DISPLAY (have_display);
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()) || (xdotool = g_find_program_in_path ("xdotool")) == NULL)
+    {
+      g_test_skip ("needs xdotool and an X display");
+      return;
+    }
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  run_steps (f, 300);
+  /* the first visit of the Tuner builds its page; what is measured is going back and forth */
+  switch_page_by_key (f, "alt+2", "tuner");
+  gui_spin (0.5);
+  switch_page_by_key (f, "alt+1", "designer");
+  gui_spin (0.5);
+  gui_load_mark (&before);
+  for (guint round = 0; round < 3; round++)
+    {
+      double to_tuner = switch_page_by_key (f, "alt+2", "tuner");
+      double to_designer;
+
+      gui_spin (0.3);
+      to_designer = switch_page_by_key (f, "alt+1", "designer");
+      gui_spin (0.3);
+      longest = MAX (longest, MAX (to_tuner, to_designer));
+    }
+  gui_load_mark (&after);
+  others = gui_other_cores_busy (&before, &after);
+  g_test_message ("longest switch %.1f ms; other processes used %.2f cores meanwhile", longest, others);
+  if (GUI_CHECK_TIMINGS && others < 0.5 * g_get_num_processors () - 0.5)
+    g_assert_cmpfloat (longest, <, 100.0);
+  else
+    g_test_message ("busy machine: switch times reported, not checked");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -574,6 +808,8 @@ main (int   argc,
   g_test_add ("/layout/plot-height", Fixture, NULL, fixture_set_up, test_plot_height, fixture_tear_down);
   g_test_add ("/layout/plot-rows-button", Fixture, NULL, fixture_set_up, test_plot_rows_button,
               fixture_tear_down);
+  g_test_add ("/layout/plot-rows-follow-neurons", Fixture, NULL, fixture_set_up, test_plot_rows_follow_neurons,
+              fixture_tear_down);
 
   g_test_add ("/layout/canvas-steady", Fixture, NULL, fixture_set_up, test_canvas_steady, fixture_tear_down);
   g_test_add ("/layout/header-steady", Fixture, NULL, fixture_set_up, test_header_steady, fixture_tear_down);
@@ -584,6 +820,11 @@ main (int   argc,
   g_test_add ("/hints/refused-at-run", Fixture, NULL, fixture_set_up, test_refused_at_run, fixture_tear_down);
 
   g_test_add ("/probes/record-any-var", Fixture, NULL, fixture_set_up, test_record_any_var, fixture_tear_down);
+  g_test_add ("/probes/lava-export-records-probes", Fixture, NULL, fixture_set_up, test_lava_export_records_probes,
+              fixture_tear_down);
+
+  g_test_add ("/layout/page-switch-time", Fixture, NULL, fixture_set_up, test_page_switch_time,
+              fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);

@@ -5,7 +5,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <gdk/x11/gdkx.h>
 
@@ -235,4 +237,44 @@ gui_wait_for_window (const char *title)
   /* The first of several lines is enough. */
   out[strcspn (out, "\n")] = '\0';
   return g_steal_pointer (&out);
+}
+
+void
+gui_load_mark (GuiLoadMark *mark)
+{
+  g_autofree char *stat = NULL;
+  struct rusage usage;
+
+  memset (mark, 0, sizeof *mark);
+  mark->wall_us = g_get_monotonic_time ();
+  if (getrusage (RUSAGE_SELF, &usage) == 0)
+    mark->own_cpu_us = (gint64) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * G_USEC_PER_SEC +
+                       usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
+  /* "cpu  user nice system idle iowait irq softirq steal ...": idle and iowait are the idle time */
+  if (g_file_get_contents ("/proc/stat", &stat, NULL, NULL) && g_str_has_prefix (stat, "cpu "))
+    {
+      char *cursor = stat + 4;
+
+      for (guint field = 0; field < 8; field++)
+        {
+          guint64 ticks = g_ascii_strtoull (cursor, &cursor, 10);
+
+          mark->all_ticks += ticks;
+          if (field != 3 && field != 4)
+            mark->busy_ticks += ticks;
+        }
+    }
+}
+
+double
+gui_other_cores_busy (const GuiLoadMark *before,
+                      const GuiLoadMark *after)
+{
+  double seconds = (after->wall_us - before->wall_us) / (double) G_USEC_PER_SEC;
+  double busy = (after->busy_ticks - before->busy_ticks) / (double) sysconf (_SC_CLK_TCK);
+  double own = (after->own_cpu_us - before->own_cpu_us) / (double) G_USEC_PER_SEC;
+
+  if (seconds <= 0 || after->all_ticks == 0)
+    return 0;
+  return MAX (0.0, busy - own) / seconds;
 }

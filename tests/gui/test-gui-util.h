@@ -71,4 +71,19 @@ void      gui_stop_process     (GPid               pid,
  * (up to 20 s); NULL if it does not. */
 char     *gui_wait_for_window  (const char        *title);
 
+/* How busy the machine is with other processes: marks taken before and after a measurement
+ * give the cores that processes other than this test used in between (wall-clock frame times
+ * on a machine shared with other work measure that work, not this program). */
+typedef struct
+{
+  guint64 busy_ticks;
+  guint64 all_ticks;
+  gint64  own_cpu_us;
+  gint64  wall_us;
+} GuiLoadMark;
+
+void      gui_load_mark        (GuiLoadMark       *mark);
+double    gui_other_cores_busy (const GuiLoadMark *before,
+                                const GuiLoadMark *after);
+
 G_END_DECLS

@@ -439,6 +439,39 @@ save_root_screenshot (const char *name)
   g_test_message ("screenshot: %s", path);
 }
 
+/* Ticks Compare tags and opens the conversion report with the pointer; returns its text. */
+static const char *
+open_conversion_report (GtkWidget *page)
+{
+  GtkWidget *check = find_nth (page, GTK_TYPE_CHECK_BUTTON, 0), *expander;
+  const char *text;
+
+  g_assert_nonnull (check);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==, "Compare tags");
+  click (check);
+  expander = find_nth (page, GTK_TYPE_EXPANDER, 1);
+  g_assert_nonnull (expander);
+  pointer_to (expander, 20, 8);
+  xdotool ("click", "1", NULL);
+  gui_spin (0.5);
+  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
+  text = gtk_label_get_text (GTK_LABEL (find_nth (expander, GTK_TYPE_LABEL, 1)));
+  g_test_message ("%s", text);
+  return text;
+}
+
+/* The other tag's spikes and this tag's, from the line under the metrics. */
+static void
+compared_spikes (GtkWidget *page,
+                 double    *rmse,
+                 guint     *other_spikes,
+                 guint     *these_spikes)
+{
+  g_assert_cmpint (sscanf (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)),
+                           "fixed_pt model: rmse v vs this %lf, spikes %u (this %u)", rmse, other_spikes,
+                           these_spikes), ==, 3);
+}
+
 /* Compare tags, ticked with the pointer: the conversion report under the plots' pane, for a
  * fixed_pt LIF and for a floating_pt one. */
 static void
@@ -448,7 +481,7 @@ test_conversion_report (void)
   g_autoptr(BasaltDocument) document = basalt_document_new ();
   g_autoptr(GError) error = NULL;
   const FitCase *fc = find_case (cases, "f_current_const");
-  GtkWidget *window, *page, *check, *expander, *report;
+  GtkWidget *window, *page;
   const char *text;
 
   REQUIRE_X ();
@@ -463,20 +496,7 @@ test_conversion_report (void)
   basalt_tuner_page_set_value (BASALT_TUNER_PAGE (page), "dv", 0.10009765625);
   gui_spin (0.3);
   type_into (find_nth (page, GTK_TYPE_SPIN_BUTTON, 2), "200");
-  check = find_nth (page, GTK_TYPE_CHECK_BUTTON, 0);
-  while (check != NULL && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), "Compare tags") != 0)
-    check = NULL;
-  g_assert_nonnull (check);
-  click (check);
-  expander = find_nth (page, GTK_TYPE_EXPANDER, 1);
-  g_assert_nonnull (expander);
-  pointer_to (expander, 20, 8);
-  xdotool ("click", "1", NULL);
-  gui_spin (0.5);
-  g_assert_true (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
-  report = find_nth (expander, GTK_TYPE_LABEL, 1);
-  text = gtk_label_get_text (GTK_LABEL (report));
-  g_test_message ("%s", text);
+  text = open_conversion_report (page);
   g_assert_nonnull (strstr (text, "floating_pt -> fixed_pt"));
   g_assert_nonnull (strstr (text, "du "));
   g_assert_nonnull (strstr (text, "headroom"));
@@ -486,13 +506,60 @@ test_conversion_report (void)
     double rmse;
     guint other_spikes, these_spikes;
 
-    g_assert_cmpint (sscanf (basalt_tuner_page_get_comparison (BASALT_TUNER_PAGE (page)),
-                             "fixed_pt model: rmse v vs this %lf, spikes %u (this %u)", &rmse, &other_spikes,
-                             &these_spikes), ==, 3);
+    compared_spikes (page, &rmse, &other_spikes, &these_spikes);
     g_assert_cmpuint (other_spikes, ==, these_spikes);
     g_assert_cmpfloat (rmse, <, 0.5);
   }
   save_root_screenshot ("tuner-conversion-report.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_spin (0.05);
+}
+
+/* An RF population of the network, its reference made From Network: Compare tags ticked with the
+ * pointer shows its float -> fixed conversion (decays, threshold, headroom of real and imag). */
+static void
+test_conversion_report_rf (void)
+{
+  static const char network_json[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"steps\": 300, \"tag\": \"floating_pt\"},"
+    " \"processes\": ["
+    "  {\"name\": \"kick\", \"type\": \"RingBuffer\", \"shape\": [2], \"params\": {\"data\":"
+    "   [[0,0,0,0,0,30.25,0,0,0,0,0,0,0,0,0,0,0,0,0,0], [0,0,0,0,0,0,0,0,0,0,0,41.5,0,0,0,0,0,0,0,0]]}},"
+    "  {\"name\": \"rf\", \"type\": \"RF\", \"shape\": [2], \"params\": {\"period\": 12, \"alpha\": 0.04, \"vth\": 6.3}}],"
+    " \"connections\": [{\"from\": \"kick.s_out\", \"to\": \"rf.a_real_in\"}]}";
+  g_autoptr(BasaltDocument) document = basalt_document_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (tmp_dir, "rf.basalt", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  GtkWidget *window, *page;
+  const char *text;
+
+  REQUIRE_X ();
+  g_assert_true (g_file_set_contents (path, network_json, -1, NULL));
+  g_assert_true (basalt_document_load (document, file, &error));
+  g_assert_no_error (error);
+  window = show_page (document, &page);
+  g_assert_true (basalt_tuner_page_reference_from_network (BASALT_TUNER_PAGE (page), "rf", &error));
+  g_assert_no_error (error);
+  g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "rf", &error));
+  g_assert_no_error (error);
+  gui_spin (0.5);
+  text = open_conversion_report (page);
+  g_assert_nonnull (strstr (text, "RF, floating_pt -> fixed_pt"));
+  g_assert_nonnull (strstr (text, "sin_decay"));
+  g_assert_nonnull (strstr (text, "cos_decay"));
+  g_assert_nonnull (strstr (text, "|real| max"));
+  g_assert_nonnull (strstr (text, "|imag| max"));
+  /* the same spikes under both tags, as the reference's */
+  {
+    double rmse;
+    guint other_spikes, these_spikes;
+
+    compared_spikes (page, &rmse, &other_spikes, &these_spikes);
+    g_assert_cmpuint (other_spikes, ==, these_spikes);
+    g_assert_cmpuint (these_spikes, >, 10);
+  }
+  save_root_screenshot ("tuner-conversion-report-rf.png");
   gtk_window_destroy (GTK_WINDOW (window));
   gui_spin (0.05);
 }
@@ -569,6 +636,8 @@ test_population_fit_keeps_frames (void)
   GtkWidget *window, *page, *bar, *fit_button;
   FrameWatch watch = { 0 };
   StopWatch stop_watch = { 0 };
+  GuiLoadMark load_before, load_after;
+  double others;
   g_autofree char *progress_text = NULL;
   guint tick;
   gint64 stop_at;
@@ -586,24 +655,34 @@ test_population_fit_keeps_frames (void)
   g_assert_true (basalt_tuner_page_is_fitting (BASALT_TUNER_PAGE (page)));
   gui_spin (0.5);
   tick = gtk_widget_add_tick_callback (window, on_tick, &watch, NULL);
+  gui_load_mark (&load_before);
   gui_spin (3.0);
+  gui_load_mark (&load_after);
   gtk_widget_remove_tick_callback (window, tick);
+  others = gui_other_cores_busy (&load_before, &load_after);
   progress_text = g_strdup (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (bar)));
   g_test_message ("after 3 s: '%s', %.3f %%; %u frames, the longest gap %.1f ms wall clock, %.1f ms "
                   "of main-thread CPU", progress_text, 100 * gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)),
                   watch.frames, watch.longest / 1000.0, watch.longest_cpu / 1000.0);
-  g_test_message ("last draw of the plots: %.1f ms", basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)));
+  g_test_message ("last draw of the plots: %.1f ms; other processes used %.2f cores meanwhile",
+                  basalt_tuner_page_get_draw_ms (BASALT_TUNER_PAGE (page)), others);
   save_root_screenshot ("tuner-population-mid-fit.png");
   g_assert_nonnull (strstr (progress_text, "evaluations"));
   g_assert_true (basalt_tuner_page_get_fit_evaluations (BASALT_TUNER_PAGE (page)) > 0);
   g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)), >, 0.0);
   if (GUI_CHECK_TIMINGS)
     g_assert_cmpuint (watch.frames, >, 30);
-  /* Measured about 50 ms at most (one full repaint of the plots in software), so the bound is
-   * set at 100 ms: a simulation on the main thread (one evaluation of this population) would
-   * exceed it. */
+  /* The main thread's own work between two frames (its CPU time, which other processes do not
+   * lengthen): a simulation on the main thread (one evaluation of this population) would
+   * exceed this. */
   if (GUI_CHECK_TIMINGS)
-    g_assert_cmpint (watch.longest_cpu, <, 100000);
+    g_assert_cmpint (watch.longest_cpu, <, 50000);
+  /* Every frame on time by the wall clock, unless other processes (the X server aside, which
+   * draws these frames) kept the cores busy: then the window waits for a core like anyone. */
+  if (GUI_CHECK_TIMINGS && others < 0.5 * g_get_num_processors () - 0.5)
+    g_assert_cmpint (watch.longest, <, 50000);
+  else
+    g_test_message ("busy machine: the wall-clock gap is reported, not checked");
 
   /* Pause, then Stop: idle within 100 ms, Fit available again */
   click (find_button (page, "Pause"));
@@ -639,6 +718,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/tuner/slider-follows-drag-population", test_slider_follows_drag_population);
   g_test_add_func ("/gui/tuner/typed-value-widens-bounds", test_typed_value_widens_bounds);
   g_test_add_func ("/gui/tuner/conversion-report", test_conversion_report);
+  g_test_add_func ("/gui/tuner/conversion-report-rf", test_conversion_report_rf);
   g_test_add_func ("/gui/tuner/population-fit-keeps-frames", test_population_fit_keeps_frames);
   status = g_test_run ();
   fit_remove_tmp_dir (tmp_dir, TRUE);
