@@ -446,15 +446,54 @@ draw_series_lines (BasaltPlot *self,
     }
 }
 
+/* A value axis's number in at most about six characters: 0.25, 1200, -4.5e6. PLplot's own
+ * labels would move a common factor into a "(x10^6)" above the axis, where it collides with the
+ * plot's title and is cut by the top edge. */
+static void
+format_value_tick (PLINT     axis,
+                   PLFLT     value,
+                   char     *label,
+                   PLINT     length,
+                   PLPointer data)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+  char *exponent;
+  GString *compact;
+
+  g_ascii_formatd (text, sizeof text, "%.3g", fabs (value) < 1e-12 ? 0.0 : value);
+  compact = g_string_new (NULL);
+  exponent = strchr (text, 'e');
+  if (exponent == NULL)
+    g_string_append (compact, text);
+  else
+    {
+      const char *digits = exponent + 1;
+      gboolean negative = *digits == '-';
+
+      g_string_append_len (compact, text, exponent - text);
+      g_string_append_c (compact, 'e');
+      if (negative)
+        g_string_append_c (compact, '-');
+      if (*digits == '+' || *digits == '-')
+        digits++;
+      while (digits[0] == '0' && digits[1] != '\0')
+        digits++;
+      g_string_append (compact, digits);
+    }
+  g_strlcpy (label, compact->str, length);
+  g_string_free (compact, TRUE);
+}
+
 /* Axes of one panel. Steps are written out in full ("f"): a run of 10^5 steps reads 100000, not
- * 1 with a "(x10^5)" beside the axis. */
+ * 1 with a "(x10^5)" beside the axis; values use format_value_tick ("o"). */
 static void
 draw_axes (gboolean x_numbers)
 {
   plcol0 (COLOR_GRID);
   plbox ("g", 0, 0, "g", 0, 0);
   plcol0 (COLOR_AXES);
-  plbox (x_numbers ? "bcnstf" : "bcstf", 0, 0, "bcnstv", 0, 0);
+  plslabelfunc (format_value_tick, NULL);
+  plbox (x_numbers ? "bcnstf" : "bcstf", 0, 0, "bcnstvo", 0, 0);
 }
 
 /* All series over each other in one panel, their names along the top. */

@@ -451,6 +451,52 @@ test_plot_export_margins (void)
   g_object_unref (plot);
 }
 
+/* Values in the millions (a fixed_pt v) are labelled in place ("-4e6"): nothing is written
+ * above the frame's left end, where PLplot would put "(x10^6)" and the page's edge cut it. */
+static void
+test_plot_large_values_labelled_in_place (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("basalt-plot-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree double *t = g_new (double, 500);
+  g_autofree double *y = g_new (double, 500);
+  GtkWidget *plot;
+  cairo_surface_t *image;
+  const int w = 900, h = 300;
+  int frame_top = 0;
+
+  REQUIRE_DISPLAY (have_display);
+  g_assert_no_error (error);
+  plot = g_object_ref_sink (basalt_plot_new (BASALT_PLOT_TRACES));
+  basalt_plot_set_y_label (BASALT_PLOT (plot), "v");
+  for (int i = 0; i < 500; i++)
+    {
+      t[i] = i;
+      y[i] = -2.5e6 + 2e6 * sin (i / 30.0);
+    }
+  basalt_plot_add_series (BASALT_PLOT (plot), "v[0]");
+  basalt_plot_set_series_data (BASALT_PLOT (plot), 0, t, y, 500);
+  path = g_build_filename (dir, "v.png", NULL);
+  g_assert_true (basalt_plot_export (BASALT_PLOT (plot), path, w, h, &error));
+  g_assert_no_error (error);
+  image = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (image), ==, CAIRO_STATUS_SUCCESS);
+
+  /* the frame's top edge: the first row dark across the middle third */
+  while (frame_top < h / 2 && dark_pixels (image, w / 3, 2 * w / 3, frame_top, frame_top + 1) < (guint) w / 4)
+    frame_top++;
+  g_assert_cmpint (frame_top, <, h / 2);
+  g_assert_cmpuint (dark_pixels (image, 0, w / 5, 0, frame_top - 1), ==, 0);
+  /* the numbers are there, left of the frame */
+  g_assert_cmpuint (dark_pixels (image, 0, w / 10, frame_top, h - h / 4), >, 50);
+
+  cairo_surface_destroy (image);
+  g_unlink (path);
+  g_rmdir (dir);
+  g_object_unref (plot);
+}
+
 /* Per-neuron rows: each series gets a band of its own, so its colour fills only its band. */
 static void
 test_plot_rows (void)
@@ -740,6 +786,7 @@ main (int   argc,
   g_test_add_func ("/plot/scroll-back", test_plot_scroll_back);
   g_test_add_func ("/plot/export", test_plot_export);
   g_test_add_func ("/plot/export-margins", test_plot_export_margins);
+  g_test_add_func ("/plot/large-values-labelled-in-place", test_plot_large_values_labelled_in_place);
   g_test_add_func ("/plot/rows", test_plot_rows);
   g_test_add_func ("/weight-map/colours", test_weight_map);
   g_test_add_func ("/palette/search", test_palette_search);
