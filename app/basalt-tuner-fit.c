@@ -3,15 +3,11 @@
 
 #include <math.h>
 #include <string.h>
-#ifdef __linux__
-# include <sys/resource.h>
-# include <sys/syscall.h>
-# include <unistd.h>
-#endif
 
 #include <glib/gi18n.h>
 
 #include "bsl-error.h"
+#include "bsl-thread-priority.h"
 
 #include "basalt-tuner-page-private.h"
 
@@ -211,10 +207,6 @@ fit_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* Nice steps the fit's thread gives up: the window's thread then gets the CPU first whenever
- * both want it, so frames keep their pace on a machine with every core busy. */
-#define FIT_THREAD_NICENESS 10
-
 /* A thread of its own (not one of GLib's pool): a pool thread that lowered its priority could
  * not raise it back for the next task. */
 static gpointer
@@ -222,14 +214,7 @@ fit_thread_main (gpointer data)
 {
   g_autoptr(GTask) task = data;
 
-#ifdef __linux__
-  {
-    pid_t tid = (pid_t) syscall (SYS_gettid);
-
-    /* Best effort: on failure the fit only competes with the window at equal priority. */
-    (void) setpriority (PRIO_PROCESS, (id_t) tid, getpriority (PRIO_PROCESS, (id_t) tid) + FIT_THREAD_NICENESS);
-  }
-#endif
+  bsl_thread_lower_priority (BSL_BACKGROUND_NICENESS);
   fit_thread (task, g_task_get_source_object (task), g_task_get_task_data (task), g_task_get_cancellable (task));
   return NULL;
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "bsl-runner.h"
+#include "bsl-thread-priority.h"
 
 /* How long the worker holds the runtime lock at a time, so that readers get a turn. */
 #define BATCH_USEC 4000
@@ -78,6 +79,8 @@ runner_main (gpointer data)
 {
   BslRunner *runner = data;
 
+  /* A runner drives a network behind a window: the window's frames come first. */
+  bsl_thread_lower_priority (BSL_BACKGROUND_NICENESS);
   g_mutex_lock (&runner->mutex);
   while (!runner->quit)
     {
