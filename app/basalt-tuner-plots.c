@@ -33,17 +33,51 @@ add_plot (BasaltTunerPage *self,
   return BASALT_PLOT (plot);
 }
 
+/* The states the population's type compares as u and v (an RF's imag and real, a SigmaDelta's
+ * sigma and act), so that the plots name what they show. */
+static void
+population_state_names (BasaltTunerPage  *self,
+                        const char      **u_name,
+                        const char      **v_name)
+{
+  const BslProcType *type = NULL;
+  const char *u = NULL, *v = NULL;
+
+  if (self->process_key == NULL)
+    type = bsl_proc_type_lookup ("LIF");
+  else if (g_str_has_prefix (self->process_key, "new:"))
+    type = bsl_proc_type_lookup (self->process_key + 4);
+  else
+    {
+      const BslProcess *p = bsl_graph_find_process (basalt_document_get_graph (self->document), self->process_key);
+
+      type = p != NULL ? p->type : NULL;
+    }
+  if (type != NULL)
+    bsl_fit_neuron_roles (type, NULL, &u, &v);
+  *u_name = u != NULL ? u : "u";
+  *v_name = v != NULL ? v : "v";
+}
+
 void
 _basalt_tuner_page_rebuild_plots (BasaltTunerPage *self)
 {
   GtkWidget *child;
   gsize n_steps = self->ref != NULL ? self->ref->n_steps : 0;
+  const char *u_name, *v_name;
+  g_autofree char *v_title = NULL;
+  g_autofree char *u_title = NULL;
+  g_autofree char *diff_title = NULL;
 
+  population_state_names (self, &u_name, &v_name);
+  v_title = g_strdup_printf (_("%s: reference and model"), v_name);
+  u_title = g_strdup_printf (_("%s: reference and model"), u_name);
+  diff_title = g_strdup_printf (_("%s model - %s reference"), v_name, v_name);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->plots_box))) != NULL)
     gtk_box_remove (self->plots_box, child);
-  self->v_plot = add_plot (self, BASALT_PLOT_TRACES, "v: reference and model", "v", 160);
-  self->u_plot = add_plot (self, BASALT_PLOT_TRACES, "u: reference and model", "u", 120);
-  self->diff_plot = add_plot (self, BASALT_PLOT_TRACES, "v model - v reference", NULL, 70);
+  self->v_plot = add_plot (self, BASALT_PLOT_TRACES, v_title, v_name, 160);
+  self->u_plot = add_plot (self, BASALT_PLOT_TRACES, u_title, u_name, 120);
+  self->diff_plot = add_plot (self, BASALT_PLOT_TRACES, diff_title, NULL, 70);
   {
     gsize shown = self->ref != NULL ? MIN (self->ref->n_neurons, RASTER_NEURONS) : 0;
     g_autofree char *title = self->ref != NULL && self->ref->n_neurons > shown

@@ -9,6 +9,7 @@
 #include <gdk/x11/gdkx.h>
 
 #include "basalt-document.h"
+#include "basalt-plot.h"
 #include "basalt-tuner-page.h"
 #include "fit-case.h"
 #include "test-gui-util.h"
@@ -544,6 +545,13 @@ test_conversion_report_rf (void)
   g_assert_true (basalt_tuner_page_set_process (BASALT_TUNER_PAGE (page), "rf", &error));
   g_assert_no_error (error);
   gui_spin (0.5);
+  /* the plots name the states an RF compares */
+  g_assert_cmpstr (basalt_plot_get_title (BASALT_PLOT (find_nth (page, BASALT_TYPE_PLOT, 0))), ==,
+                   "real: reference and model");
+  g_assert_cmpstr (basalt_plot_get_title (BASALT_PLOT (find_nth (page, BASALT_TYPE_PLOT, 1))), ==,
+                   "imag: reference and model");
+  g_assert_cmpstr (basalt_plot_get_title (BASALT_PLOT (find_nth (page, BASALT_TYPE_PLOT, 2))), ==,
+                   "real model - real reference");
   text = open_conversion_report (page);
   g_assert_nonnull (strstr (text, "RF, floating_pt -> fixed_pt"));
   g_assert_nonnull (strstr (text, "sin_decay"));
