@@ -12,6 +12,7 @@
 #include "basalt-cli.h"
 #include "basalt-engine.h"
 #include "bsl-atomic-file.h"
+#include "bsl-json-numbers.h"
 #include "bsl-learning-rule.h"
 #include "fit/bsl-rule-fit.h"
 
@@ -21,7 +22,7 @@ add_values (JsonBuilder *builder, const char *name, const double *values, gsize 
   json_builder_set_member_name (builder, name);
   json_builder_begin_array (builder);
   for (gsize k = 0; k < n; k++)
-    json_builder_add_double_value (builder, values[k]);
+    _bsl_json_builder_add_number (builder, NULL, values[k]);
   json_builder_end_array (builder);
 }
 
@@ -72,14 +73,10 @@ result_json (const BasaltCliRuleFit *options, BslRuleFitProblem *problem, BslOpt
                                                           bsl_learning_rule_to_json (rule)));
   json_builder_set_member_name (builder, "exact");
   json_builder_add_boolean_value (builder, report->overall_max_abs == 0);
-  json_builder_set_member_name (builder, "final_max_abs_error");
-  json_builder_add_double_value (builder, report->max_abs[last]);
-  json_builder_set_member_name (builder, "final_rmse");
-  json_builder_add_double_value (builder, report->rmse[last]);
-  json_builder_set_member_name (builder, "max_abs_error");
-  json_builder_add_double_value (builder, report->overall_max_abs);
-  json_builder_set_member_name (builder, "rmse");
-  json_builder_add_double_value (builder, report->overall_rmse);
+  _bsl_json_builder_add_number (builder, "final_max_abs_error", report->max_abs[last]);
+  _bsl_json_builder_add_number (builder, "final_rmse", report->rmse[last]);
+  _bsl_json_builder_add_number (builder, "max_abs_error", report->overall_max_abs);
+  _bsl_json_builder_add_number (builder, "rmse", report->overall_rmse);
   json_builder_set_member_name (builder, "first_differing_step");
   json_builder_add_int_value (builder, report->first_differing_step);
   add_values (builder, "step_max_abs_error", report->max_abs, report->n_steps);

@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bsl-atomic-file.h"
+#include "bsl-json-numbers.h"
 #include "basalt-cli.h"
 #include "basalt-engine.h"
 #include "fit/bsl-fit.h"
@@ -44,18 +45,6 @@ array_to_json (const BslArray *array,
         json_array_add_double_element (list, array->data[k]);
     return json_node_init_array (json_node_alloc (), list);
   }
-}
-
-static void
-add_number (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
 }
 
 static JsonNode *
@@ -134,9 +123,9 @@ result_json (BslFit        *fit,
   json_builder_set_member_name (builder, "metrics");
   json_builder_begin_object (builder);
   for (guint m = 0; m < BSL_N_METRICS; m++)
-    add_number (builder, bsl_metric_to_string (m), values.values[m]);
-  add_number (builder, "gamma_factor", values.gamma);
-  add_number (builder, "objective", values.total);
+    _bsl_json_builder_add_number (builder, bsl_metric_to_string (m), values.values[m]);
+  _bsl_json_builder_add_number (builder, "gamma_factor", values.gamma);
+  _bsl_json_builder_add_number (builder, "objective", values.total);
   json_builder_end_object (builder);
   if (bsl_fit_problem_get_tag (problem) == BSL_TAG_FIXED_PT)
     {
@@ -147,8 +136,8 @@ result_json (BslFit        *fit,
   json_builder_add_string_value (builder, bsl_optimizer_stop_to_string (stop));
   json_builder_set_member_name (builder, "evaluations");
   json_builder_add_int_value (builder, evaluations);
-  add_number (builder, "seconds", seconds);
-  add_number (builder, "evaluations_per_second", seconds > 0 ? evaluations / seconds : 0.0);
+  _bsl_json_builder_add_number (builder, "seconds", seconds);
+  _bsl_json_builder_add_number (builder, "evaluations_per_second", seconds > 0 ? evaluations / seconds : 0.0);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -272,11 +261,11 @@ run_bench (gint64   steps,
           json_builder_add_string_value (builder, cases[c].params);
           json_builder_set_member_name (builder, "method");
           json_builder_add_string_value (builder, bsl_optimizer_method_to_string (bsl_fit_get_method (fit)));
-          add_number (builder, "evaluation_microseconds", eval_seconds * 1e6);
-          add_number (builder, "fit_seconds", fit_seconds);
+          _bsl_json_builder_add_number (builder, "evaluation_microseconds", eval_seconds * 1e6);
+          _bsl_json_builder_add_number (builder, "fit_seconds", fit_seconds);
           json_builder_set_member_name (builder, "evaluations");
           json_builder_add_int_value (builder, evaluations);
-          add_number (builder, "evaluations_per_second", evaluations / MAX (fit_seconds, 1e-9));
+          _bsl_json_builder_add_number (builder, "evaluations_per_second", evaluations / MAX (fit_seconds, 1e-9));
           json_builder_set_member_name (builder, "recovered");
           json_builder_add_boolean_value (builder, exact_or_close);
           json_builder_end_object (builder);

@@ -104,3 +104,16 @@ _bsl_json_array_text (const BslArray *array,
     append_nested (s, array, 0, &offset, indent);
   return g_string_free (s, FALSE);
 }
+
+void
+_bsl_json_builder_add_number (JsonBuilder *builder,
+                              const char  *name,
+                              double       value)
+{
+  if (name != NULL)
+    json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

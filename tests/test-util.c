@@ -450,3 +450,22 @@ test_learning_case_network (JsonObject *spec)
   json_generator_set_root (gen, root);
   return json_generator_to_data (gen, NULL);
 }
+
+BslGraph *
+test_learning_case_graph (const char *name)
+{
+  g_autofree char *file_name = g_strconcat (name, ".json", NULL);
+  g_autofree char *path = test_data_path ("learning", "traces", file_name, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  BslGraph *graph;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  text = test_learning_case_network (json_object_get_object_member (
+    json_node_get_object (json_parser_get_root (parser)), "spec"));
+  graph = bsl_graph_load_data (text, -1, file_name, NULL, &error);
+  g_assert_no_error (error);
+  return graph;
+}

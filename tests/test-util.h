@@ -45,5 +45,7 @@ void       test_remove_tree     (const char *path);
  * .basalt text: RingBuffer "pre" -> LearningDense "syn" -> LIF "post", post's s_out into
  * syn's s_in_bap. */
 char      *test_learning_case_network (JsonObject *spec);
+/* That network loaded, for the case tests/data/learning/traces/NAME.json. */
+BslGraph  *test_learning_case_graph   (const char *name);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "bsl-error.h"
 #include "bsl-fit.h"
+#include "bsl-json-numbers.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-kernel-lif.h"
 #include "bsl-quantize.h"
@@ -591,13 +592,7 @@ bsl_quantize_result_to_json (const BslQuantizeResult *r)
   json_builder_set_member_name (b, "fixed_vs_float");
   json_builder_begin_object (b);
   for (guint m = 0; m < BSL_N_METRICS; m++)
-    {
-      json_builder_set_member_name (b, bsl_metric_to_string (m));
-      if (isfinite (r->error.values[m]))
-        json_builder_add_double_value (b, r->error.values[m]);
-      else
-        json_builder_add_null_value (b);
-    }
+    _bsl_json_builder_add_number (b, bsl_metric_to_string (m), r->error.values[m]);
   json_builder_set_member_name (b, "spikes_float");
   json_builder_add_int_value (b, r->spikes_float);
   json_builder_set_member_name (b, "spikes_fixed");

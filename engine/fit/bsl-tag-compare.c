@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bsl-error.h"
+#include "bsl-json-numbers.h"
 #include "bsl-fit-problem.h"
 #include "bsl-tag-compare-private.h"
 
@@ -376,18 +377,6 @@ bsl_tag_comparison_new (const BslProcess       *process,
   return g_steal_pointer (&c);
 }
 
-static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (isfinite (value))
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 char *
 bsl_tag_comparison_to_json (const BslTagComparison *c)
 {
@@ -400,7 +389,7 @@ bsl_tag_comparison_to_json (const BslTagComparison *c)
   json_builder_add_string_value (b, bsl_tag_to_string (c->tag));
   json_builder_set_member_name (b, "to");
   json_builder_add_string_value (b, bsl_tag_to_string (c->other_tag));
-  add_double (b, "scale", c->scale);
+  _bsl_json_builder_add_number (b, "scale", c->scale);
   json_builder_set_member_name (b, "parameters");
   json_builder_begin_array (b);
   for (guint k = 0; k < c->params->len; k++)
@@ -410,30 +399,30 @@ bsl_tag_comparison_to_json (const BslTagComparison *c)
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "name");
       json_builder_add_string_value (b, p->name);
-      add_double (b, "float", p->float_value);
-      add_double (b, "fixed", p->fixed_value);
-      add_double (b, "represents", p->represented);
-      add_double (b, "abs_error", p->abs_error);
-      add_double (b, "rel_error", p->rel_error);
+      _bsl_json_builder_add_number (b, "float", p->float_value);
+      _bsl_json_builder_add_number (b, "fixed", p->fixed_value);
+      _bsl_json_builder_add_number (b, "represents", p->represented);
+      _bsl_json_builder_add_number (b, "abs_error", p->abs_error);
+      _bsl_json_builder_add_number (b, "rel_error", p->rel_error);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "headroom_bits");
   json_builder_begin_object (b);
-  add_double (b, c->u_name != NULL ? c->u_name : "u", c->u_headroom_bits);
-  add_double (b, c->v_name != NULL ? c->v_name : "v", c->v_headroom_bits);
+  _bsl_json_builder_add_number (b, c->u_name != NULL ? c->u_name : "u", c->u_headroom_bits);
+  _bsl_json_builder_add_number (b, c->v_name != NULL ? c->v_name : "v", c->v_headroom_bits);
   json_builder_end_object (b);
   for (guint k = 0; k < 2; k++)
     {
       json_builder_set_member_name (b, bsl_tag_to_string ((BslTag) k));
       json_builder_begin_object (b);
-      add_double (b, "rmse_v", c->metrics[k].values[BSL_METRIC_RMSE_V]);
-      add_double (b, "rmse_u", c->metrics[k].values[BSL_METRIC_RMSE_U]);
+      _bsl_json_builder_add_number (b, "rmse_v", c->metrics[k].values[BSL_METRIC_RMSE_V]);
+      _bsl_json_builder_add_number (b, "rmse_u", c->metrics[k].values[BSL_METRIC_RMSE_U]);
       json_builder_set_member_name (b, "spikes");
       json_builder_add_int_value (b, (gint64) c->spikes[k]);
       json_builder_end_object (b);
     }
-  add_double (b, "rmse_v_between", c->rmse_v_between);
+  _bsl_json_builder_add_number (b, "rmse_v_between", c->rmse_v_between);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   json_generator_set_root (generator, root);

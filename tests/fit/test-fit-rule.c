@@ -27,19 +27,10 @@ trace_path (const char *name, const char *suffix)
 static BslGraph *
 case_graph (const char *name, void (*edit) (BslLearningRule *rule))
 {
-  g_autofree char *path = trace_path (name, ".json");
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  BslGraph *graph;
+  BslGraph *graph = test_learning_case_graph (name);
   g_autoptr(BslLearningRule) rule = NULL;
 
-  json_parser_load_from_file (parser, path, &error);
-  g_assert_no_error (error);
-  text = test_learning_case_network (json_object_get_object_member (
-    json_node_get_object (json_parser_get_root (parser)), "spec"));
-  graph = bsl_graph_load_data (text, -1, "case.basalt", NULL, &error);
-  g_assert_no_error (error);
   if (edit != NULL)
     {
       BslProcess *syn = bsl_graph_find_process (graph, "syn");

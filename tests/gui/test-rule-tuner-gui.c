@@ -47,21 +47,12 @@ not_fitting (gpointer tuner)
 static char *
 write_network (void)
 {
-  g_autofree char *spec_path = test_data_path ("learning", "traces", "l01_stdp_fixed.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  g_autoptr(BslGraph) graph = NULL;
+  g_autoptr(BslGraph) graph = test_learning_case_graph ("l01_stdp_fixed");
   g_autoptr(BslLearningRule) rule = NULL;
   BslProcess *syn;
   char *path = g_build_filename (tmp_dir, "stdp.basalt", NULL);
 
-  json_parser_load_from_file (parser, spec_path, &error);
-  g_assert_no_error (error);
-  text = test_learning_case_network (json_object_get_object_member (
-    json_node_get_object (json_parser_get_root (parser)), "spec"));
-  graph = bsl_graph_load_data (text, -1, "stdp.basalt", NULL, &error);
-  g_assert_no_error (error);
   graph->run_tag = BSL_TAG_FIXED_PT;
   syn = bsl_graph_find_process (graph, "syn");
   rule = bsl_learning_rule_copy (bsl_process_get_learning_rule (syn));
