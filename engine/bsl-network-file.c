@@ -303,6 +303,126 @@ read_learning_rule (BslProcess *process, JsonNode *node, GError **error)
   return bsl_process_set_learning_rule (process, rule, error);
 }
 
+/* A process's "equations" object: its text becomes the process's own type. */
+static gboolean
+read_process_equations (BslProcess            *process,
+                        const BslProcType     *type,
+                        const char            *type_name,
+                        JsonNode              *member,
+                        GError               **error)
+{
+  const char *name = process->name;
+  JsonObject *eq;
+  BslEquationsText text = { 0 };
+  g_autofree char *input = NULL;
+
+  if (!bsl_proc_type_is_equations (type) || !JSON_NODE_HOLDS_OBJECT (member))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "process '%s' (%s): \"equations\" belongs to an Equations process and "
+                   "must be an object with \"model\", \"threshold\", \"reset\", ...",
+                   name, type_name);
+      return FALSE;
+    }
+  eq = json_node_get_object (member);
+  if (json_object_has_member (eq, "input"))
+    input = bsl_equations_input_from_json (json_object_get_member (eq, "input"));
+  if (json_object_has_member (eq, "input") && input == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "process '%s' (%s): \"equations\": \"input\" must be a variable name or "
+                   "an object mapping port names to variables", name, type_name);
+      return FALSE;
+    }
+  for (guint k = 0; k < G_N_ELEMENTS (equations_keys); k++)
+    if (json_object_has_member (eq, equations_keys[k]) &&
+        strcmp (equations_keys[k], "input") != 0 &&
+        member_string (eq, equations_keys[k]) == NULL)
+      {
+        g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                     "process '%s' (%s): \"equations\": \"%s\" must be a string", name,
+                     type_name, equations_keys[k]);
+        return FALSE;
+      }
+  text.model = member_string (eq, "model") ?: "";
+  text.threshold = member_string (eq, "threshold") ?: "";
+  text.reset = member_string (eq, "reset") ?: "";
+  text.refractory = member_string (eq, "refractory") ?: "";
+  text.input = input != NULL ? input : "";
+  text.method = member_string (eq, "method") ?: "euler";
+  if (!bsl_process_set_equations (process, &text, error))
+    return FALSE;
+  /* The file's params are the values; nothing of a new process's defaults stays. */
+  g_hash_table_remove_all (process->params);
+  return TRUE;
+}
+
+/* A process's "params": each value checked against the process's (own) type. */
+static gboolean
+read_process_params (BslProcess            *process,
+                     const char            *type_name,
+                     JsonNode              *member,
+                     const char            *base_dir,
+                     const BslPackedArrays *packed,
+                     GError               **error)
+{
+  const char *name = process->name;
+  JsonObject *params;
+  g_autoptr(GList) names = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!JSON_NODE_HOLDS_OBJECT (member))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "process '%s' (%s): \"params\" must be an object", name, type_name);
+      return FALSE;
+    }
+  params = json_node_get_object (member);
+  names = json_object_get_members (params);
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *param = l->data;
+      /* process->type: an Equations process has the schema of its own equations. */
+      const BslVarSpec *spec = bsl_proc_type_find_var (process->type, param);
+      BslArray *value;
+
+      if (strcmp (param, "learning_rule") == 0 && bsl_proc_type_is_plastic (process->type))
+        {
+          if (!read_learning_rule (process, json_object_get_member (params, param), error))
+            return FALSE;
+          continue;
+        }
+      if (spec == NULL)
+        {
+          GString *known = g_string_new (NULL);
+          for (guint v = 0; v < process->type->n_vars; v++)
+            g_string_append_printf (known, "%s%s", v ? ", " : "", process->type->vars[v].name);
+          g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
+                       "process '%s' (%s): unknown parameter '%s' (known: %s)", name,
+                       type_name, param, known->str);
+          g_string_free (known, TRUE);
+          return FALSE;
+        }
+      value = NULL;
+      if (bsl_packed_arrays_lookup (packed, json_object_get_member (params, param)) == NULL)
+        value = equations_value_from_json (json_object_get_member (params, param), process,
+                                           spec, &local_error);
+      if (value == NULL && local_error == NULL)
+        value = array_from_json (json_object_get_member (params, param), process, spec,
+                                 base_dir, packed, &local_error);
+      if (value == NULL)
+        {
+          g_set_error (error, BSL_ERROR, local_error->code,
+                       "process '%s' (%s): parameter '%s' %s", name, type_name, param,
+                       local_error->message);
+          return FALSE;
+        }
+      if (!bsl_process_set_param (process, param, value, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_process (BslGraph              *graph,
               JsonNode              *node,
@@ -366,107 +486,12 @@ read_process (BslGraph              *graph,
       return bsl_memory_check (*graph_bytes, what, error);
     }
 
-  if ((member = json_object_get_member (object, "equations")) != NULL)
-    {
-      JsonObject *eq;
-      BslEquationsText text = { 0 };
-      g_autofree char *input = NULL;
-
-      if (!bsl_proc_type_is_equations (type) || !JSON_NODE_HOLDS_OBJECT (member))
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "process '%s' (%s): \"equations\" belongs to an Equations process and "
-                       "must be an object with \"model\", \"threshold\", \"reset\", ...",
-                       name, type_name);
-          return FALSE;
-        }
-      eq = json_node_get_object (member);
-      if (json_object_has_member (eq, "input"))
-        input = bsl_equations_input_from_json (json_object_get_member (eq, "input"));
-      if (json_object_has_member (eq, "input") && input == NULL)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "process '%s' (%s): \"equations\": \"input\" must be a variable name or "
-                       "an object mapping port names to variables", name, type_name);
-          return FALSE;
-        }
-      for (guint k = 0; k < G_N_ELEMENTS (equations_keys); k++)
-        if (json_object_has_member (eq, equations_keys[k]) &&
-            strcmp (equations_keys[k], "input") != 0 &&
-            member_string (eq, equations_keys[k]) == NULL)
-          {
-            g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                         "process '%s' (%s): \"equations\": \"%s\" must be a string", name,
-                         type_name, equations_keys[k]);
-            return FALSE;
-          }
-      text.model = member_string (eq, "model") ?: "";
-      text.threshold = member_string (eq, "threshold") ?: "";
-      text.reset = member_string (eq, "reset") ?: "";
-      text.refractory = member_string (eq, "refractory") ?: "";
-      text.input = input != NULL ? input : "";
-      text.method = member_string (eq, "method") ?: "euler";
-      if (!bsl_process_set_equations (process, &text, error))
-        return FALSE;
-      /* The file's params are the values; nothing of a new process's defaults stays. */
-      g_hash_table_remove_all (process->params);
-    }
-
-  if ((member = json_object_get_member (object, "params")) != NULL)
-    {
-      JsonObject *params;
-      g_autoptr(GList) names = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (member))
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "process '%s' (%s): \"params\" must be an object", name, type_name);
-          return FALSE;
-        }
-      params = json_node_get_object (member);
-      names = json_object_get_members (params);
-      for (GList *l = names; l != NULL; l = l->next)
-        {
-          const char *param = l->data;
-          /* process->type: an Equations process has the schema of its own equations. */
-          const BslVarSpec *spec = bsl_proc_type_find_var (process->type, param);
-          BslArray *value;
-
-          if (strcmp (param, "learning_rule") == 0 && bsl_proc_type_is_plastic (process->type))
-            {
-              if (!read_learning_rule (process, json_object_get_member (params, param), error))
-                return FALSE;
-              continue;
-            }
-          if (spec == NULL)
-            {
-              GString *known = g_string_new (NULL);
-              for (guint v = 0; v < process->type->n_vars; v++)
-                g_string_append_printf (known, "%s%s", v ? ", " : "", process->type->vars[v].name);
-              g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
-                           "process '%s' (%s): unknown parameter '%s' (known: %s)", name,
-                           type_name, param, known->str);
-              g_string_free (known, TRUE);
-              return FALSE;
-            }
-          value = NULL;
-          if (bsl_packed_arrays_lookup (packed, json_object_get_member (params, param)) == NULL)
-            value = equations_value_from_json (json_object_get_member (params, param), process,
-                                               spec, &local_error);
-          if (value == NULL && local_error == NULL)
-            value = array_from_json (json_object_get_member (params, param), process, spec,
-                                     base_dir, packed, &local_error);
-          if (value == NULL)
-            {
-              g_set_error (error, BSL_ERROR, local_error->code,
-                           "process '%s' (%s): parameter '%s' %s", name, type_name, param,
-                           local_error->message);
-              return FALSE;
-            }
-          if (!bsl_process_set_param (process, param, value, error))
-            return FALSE;
-        }
-    }
+  if ((member = json_object_get_member (object, "equations")) != NULL &&
+      !read_process_equations (process, type, type_name, member, error))
+    return FALSE;
+  if ((member = json_object_get_member (object, "params")) != NULL &&
+      !read_process_params (process, type_name, member, base_dir, packed, error))
+    return FALSE;
 
   if ((member = json_object_get_member (object, "model")) != NULL)
     {
