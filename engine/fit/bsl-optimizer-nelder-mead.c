@@ -96,6 +96,40 @@ project_soft (BslOptimizer *opt,
     x[i] = CLAMP (x[i], opt->lower[i], opt->upper[i]);
 }
 
+/* The start, and one step along each axis (towards the inside of the box when the step would
+ * leave it), evaluated. After a restart without progress the steps' signs are drawn. */
+static void
+initial_simplex (BslOptimizer *opt,
+                 Simplex      *s,
+                 const double *start,
+                 const double *scale,
+                 double        restart_factor,
+                 gboolean      random_signs)
+{
+  guint n = opt->n;
+
+  memcpy (s->x, start, n * sizeof (double));
+  for (guint j = 1; j <= n; j++)
+    {
+      double *v = s->x + j * n;
+      guint i = j - 1;
+      double step = scale[i] * restart_factor;
+
+      memcpy (v, start, n * sizeof (double));
+      if (opt->integer[i])
+        step = MAX (step, 1.0);
+      if (random_signs && _bsl_rng_uniform (&opt->rng) < 0.5)
+        step = -step;
+      if (v[i] + step > opt->upper[i])
+        step = -step;
+      v[i] += step;
+      if (v[i] < opt->lower[i])
+        v[i] = opt->lower[i];
+    }
+  for (guint j = 0; j <= n && !_bsl_optimizer_stopped (opt); j++)
+    s->f[j] = _bsl_optimizer_evaluate (opt, s->x + j * n);
+}
+
 void
 _bsl_optimizer_run_nelder_mead (BslOptimizer *opt)
 {
@@ -128,28 +162,7 @@ _bsl_optimizer_run_nelder_mead (BslOptimizer *opt)
     {
       double best_before = opt->best_value;
 
-      /* Initial simplex: the start, and one step along each axis (towards the inside of the
-       * box when the step would leave it). The signs vary between restarts. */
-      memcpy (s.x, start, n * sizeof (double));
-      for (guint j = 1; j <= n; j++)
-        {
-          double *v = s.x + j * n;
-          guint i = j - 1;
-          double step = scale[i] * restart_factor;
-
-          memcpy (v, start, n * sizeof (double));
-          if (opt->integer[i])
-            step = MAX (step, 1.0);
-          if (stale_restarts > 0 && _bsl_rng_uniform (&opt->rng) < 0.5)
-            step = -step;
-          if (v[i] + step > opt->upper[i])
-            step = -step;
-          v[i] += step;
-          if (v[i] < opt->lower[i])
-            v[i] = opt->lower[i];
-        }
-      for (guint j = 0; j <= n && !_bsl_optimizer_stopped (opt); j++)
-        s.f[j] = _bsl_optimizer_evaluate (opt, s.x + j * n);
+      initial_simplex (opt, &s, start, scale, restart_factor, stale_restarts > 0);
 
       while (!_bsl_optimizer_stopped (opt))
         {
