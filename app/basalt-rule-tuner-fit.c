@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The rule tuner's fit: an optimiser over the ticked parameters on a worker thread (a GTask)
- * with its own problem; the main thread polls its best point every 100 ms and draws it. */
+ * with its own problem. The worker reports progress to the main loop at most every
+ * PROGRESS_MS; the main thread draws the best point then. */
 #include "config.h"
 
 #include <glib/gi18n.h>
@@ -12,6 +13,7 @@
 #include "bsl-learning-rule.h"
 
 #define FIT_BUDGET 200000
+#define PROGRESS_MS 100
 
 struct _BasaltRuleTunerFit
 {
@@ -22,6 +24,8 @@ struct _BasaltRuleTunerFit
   double            *base;      /* the sliders when the fit started */
   double            *shown;     /* the fit's point last drawn */
   BslOptimizerStop   stop;
+  gint64             last_report_us;  /* worker thread only */
+  gint               report_queued;   /* atomic: an update waits in the main loop */
 };
 
 static void
@@ -72,22 +76,60 @@ show_progress (BasaltRuleTuner *self, BasaltRuleTunerFit *fit)
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
+/* Main loop: the task (its source object and data) is alive while an update is queued. */
 static gboolean
-on_progress (gpointer data)
+show_reported_progress (gpointer data)
 {
-  BasaltRuleTuner *self = data;
+  GTask *task = data;
+  BasaltRuleTuner *self = g_task_get_source_object (task);
+  BasaltRuleTunerFit *fit = g_task_get_task_data (task);
 
-  show_progress (self, self->fit);
-  show_best (self, self->fit);
-  return G_SOURCE_CONTINUE;
+  g_atomic_int_set (&fit->report_queued, FALSE);
+  if (self->disposed || self->fit != fit)
+    return G_SOURCE_REMOVE;
+  show_progress (self, fit);
+  show_best (self, fit);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: called after each improvement and every so many evaluations. */
+static void
+on_optimizer_progress (BslOptimizer *optimizer,
+                       guint64       evaluations,
+                       double        best_value,
+                       const double *best_x,
+                       gpointer      user_data)
+{
+  GTask *task = user_data;
+  BasaltRuleTunerFit *fit = g_task_get_task_data (task);
+  gint64 now = g_get_monotonic_time ();
+
+  if (now - fit->last_report_us < PROGRESS_MS * 1000 ||
+      !g_atomic_int_compare_and_exchange (&fit->report_queued, FALSE, TRUE))
+    return;
+  fit->last_report_us = now;
+  /* an idle of the main loop: invoking the main context from here could run it here */
+  g_idle_add_full (G_PRIORITY_DEFAULT, show_reported_progress, g_object_ref (task), g_object_unref);
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  BasaltRuleTunerFit *fit = data;
+
+  bsl_optimizer_cancel (fit->optimizer);
 }
 
 static void
 run_fit (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   BasaltRuleTunerFit *fit = data;
+  gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), fit, NULL);
 
+  bsl_optimizer_set_progress_func (fit->optimizer, on_optimizer_progress, 1, task);
   fit->stop = bsl_optimizer_run (fit->optimizer, bsl_rule_fit_problem_objective, fit->problem);
+  g_cancellable_disconnect (cancellable, handler);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -101,9 +143,9 @@ on_fit_done (GObject *source, GAsyncResult *result, gpointer user_data)
   /* A fit cancelled by a new reference, connection or the widget's end: nothing to show. */
   if (self->disposed || self->fit != fit)
     return;
-  g_clear_handle_id (&self->progress_id, g_source_remove);
   show_best (self, fit);
   self->fit = NULL;
+  g_clear_object (&self->fit_cancellable);
   text = g_strdup_printf (_("%s after %" G_GUINT64_FORMAT " evaluations. %s"),
                           fit->stop == BSL_OPTIMIZER_STOP_TARGET ? _("Fitted exactly")
                           : fit->stop == BSL_OPTIMIZER_STOP_CANCELLED ? _("Stopped") : _("Fitted"),
@@ -176,10 +218,11 @@ basalt_rule_tuner_start_fit (BasaltRuleTuner *self, GError **error)
   bsl_optimizer_set_max_evaluations (fit->optimizer, FIT_BUDGET);
 
   self->fit = fit;
-  task = g_task_new (self, NULL, on_fit_done, NULL);
+  self->fit_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->fit_cancellable, on_fit_done, NULL);
+  g_task_set_source_tag (task, basalt_rule_tuner_start_fit);
   g_task_set_task_data (task, fit, tuner_fit_free);
   g_task_run_in_thread (task, run_fit);
-  self->progress_id = g_timeout_add (100, on_progress, self);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   _basalt_rule_tuner_set_status (self, _("Fitting…"));
   _basalt_rule_tuner_update_buttons (self);
@@ -212,9 +255,9 @@ _basalt_rule_tuner_cancel_fit (BasaltRuleTuner *self)
 {
   if (self->fit == NULL)
     return;
-  bsl_optimizer_cancel (self->fit->optimizer);
+  g_cancellable_cancel (self->fit_cancellable);
+  g_clear_object (&self->fit_cancellable);
   self->fit = NULL;
-  g_clear_handle_id (&self->progress_id, g_source_remove);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   _basalt_rule_tuner_update_buttons (self);
 }

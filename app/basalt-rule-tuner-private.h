@@ -47,7 +47,7 @@ struct _BasaltRuleTuner
   double             *t_axis;
 
   BasaltRuleTunerFit *fit;           /* the running fit, NULL when idle */
-  guint               progress_id;
+  GCancellable       *fit_cancellable;
   gboolean            disposed;
 };
 
