@@ -16,7 +16,7 @@
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
 #include "equations/bsl-equations.h"
-#include "bsl-interop-private.h"
+#include "bsl-interop-output.h"
 #include "bsl-kernel-text.h"
 #include "bsl-runtime-private.h"
 

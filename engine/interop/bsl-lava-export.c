@@ -10,7 +10,7 @@
 #include "bsl-error.h"
 #include "bsl-graph-probes.h"
 #include "bsl-learning-rule.h"
-#include "bsl-interop-private.h"
+#include "bsl-interop-output.h"
 #include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
 #include "bsl-runtime.h"
