@@ -177,14 +177,11 @@ need_dimensionless (Analysis  *an,
   return TRUE;
 }
 
-gboolean
-bsl_eq_analyse (Analysis  *an,
-                BslEqNode *n)
+/* Numbers, states, parameters, built-ins and subexpressions: their unit is known. */
+static gboolean
+analyse_leaf (Analysis  *an,
+              BslEqNode *n)
 {
-  BslEqNode *a = n->a, *b = n->b, *c = n->c;
-
-  if (n->analysed)
-    return TRUE;
   switch (n->kind)
     {
     case BSL_EQ_NODE_NUMBER:
@@ -214,24 +211,21 @@ bsl_eq_analyse (Analysis  *an,
       n->analysed = TRUE;
       return TRUE;
     case BSL_EQ_NODE_NAME:
-      g_assert_not_reached ();
     case BSL_EQ_NODE_OP:
     default:
       break;
     }
+  g_assert_not_reached ();
+  return FALSE;
+}
 
-  if ((a != NULL && !bsl_eq_analyse (an, a)) || (b != NULL && !bsl_eq_analyse (an, b))
-      || (c != NULL && !bsl_eq_analyse (an, c)))
-    return FALSE;
+/* The unit of an operation from its operands' (already analysed); FALSE when they do not fit. */
+static gboolean
+analyse_op_dim (Analysis  *an,
+                BslEqNode *n)
+{
+  BslEqNode *a = n->a, *b = n->b, *c = n->c;
 
-  /* the height with subexpressions expanded, which is how deep compiling recurses */
-  n->height = 1 + MAX (a->height, MAX (b != NULL ? b->height : 0, c != NULL ? c->height : 0));
-  if (n->height > 2 * MAX_HEIGHT)
-    {
-      bsl_eq_fail (an->p, n->line, n->column, "the expression is too long with its subexpressions "
-                   "(more than %d operations deep)", 2 * MAX_HEIGHT);
-      return FALSE;
-    }
   n->dim = bsl_eq_dimensionless;
   switch (n->op)
     {
@@ -369,6 +363,34 @@ bsl_eq_analyse (Analysis  *an,
     default:
       g_assert_not_reached ();
     }
+  return TRUE;
+}
+
+gboolean
+bsl_eq_analyse (Analysis  *an,
+                BslEqNode *n)
+{
+  BslEqNode *a = n->a, *b = n->b, *c = n->c;
+
+  if (n->analysed)
+    return TRUE;
+  if (n->kind != BSL_EQ_NODE_OP)
+    return analyse_leaf (an, n);
+
+  if ((a != NULL && !bsl_eq_analyse (an, a)) || (b != NULL && !bsl_eq_analyse (an, b))
+      || (c != NULL && !bsl_eq_analyse (an, c)))
+    return FALSE;
+
+  /* the height with subexpressions expanded, which is how deep compiling recurses */
+  n->height = 1 + MAX (a->height, MAX (b != NULL ? b->height : 0, c != NULL ? c->height : 0));
+  if (n->height > 2 * MAX_HEIGHT)
+    {
+      bsl_eq_fail (an->p, n->line, n->column, "the expression is too long with its subexpressions "
+                   "(more than %d operations deep)", 2 * MAX_HEIGHT);
+      return FALSE;
+    }
+  if (!analyse_op_dim (an, n))
+    return FALSE;
 
   /* constant folding, with the arithmetic the steps use */
   if ((a == NULL || a->is_const) && (b == NULL || b->is_const) && (c == NULL || c->is_const))
