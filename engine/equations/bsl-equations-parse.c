@@ -348,6 +348,8 @@ bsl_equations_parse_value (const char  *text,
   gboolean is_bool = FALSE, ok = FALSE;
   BslEqNode *n;
 
+  g_return_val_if_fail (value != NULL, FALSE);
+
   m->nodes = g_ptr_array_new_with_free_func (bsl_eq_node_free);
   m->states = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
   m->params = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));

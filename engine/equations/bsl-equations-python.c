@@ -298,6 +298,8 @@ bsl_equations_to_python (const BslEquations  *eq,
 {
   BslEqSource g = { eq, &bsl_eq_language_python, NULL, "x" };
 
+  g_return_val_if_fail (eq != NULL, NULL);
+
   if (!bsl_eq_is_identifier (name))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a Python identifier",

@@ -136,6 +136,8 @@ param (const BslEquations *eq,
 guint
 bsl_equations_get_n_states (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->states->len;
 }
 
@@ -166,6 +168,8 @@ bsl_equations_get_state_held (const BslEquations *eq,
 guint
 bsl_equations_get_n_params (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->params->len;
 }
 
@@ -197,6 +201,8 @@ gint
 bsl_equations_find_state (const BslEquations *eq,
                           const char         *name)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   for (guint i = 0; i < eq->m->states->len; i++)
     if (g_strcmp0 (state (eq, i)->name, name) == 0)
       return i;
@@ -207,6 +213,8 @@ gint
 bsl_equations_find_param (const BslEquations *eq,
                           const char         *name)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   for (guint i = 0; i < eq->m->params->len; i++)
     if (g_strcmp0 (param (eq, i)->name, name) == 0)
       return i;
@@ -216,12 +224,16 @@ bsl_equations_find_param (const BslEquations *eq,
 gint
 bsl_equations_get_input_state (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   return eq->m->input_state;
 }
 
 guint
 bsl_equations_get_n_inputs (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->inputs->len;
 }
 
@@ -260,6 +272,8 @@ bsl_equations_get_input_sets_param (const BslEquations *eq,
 gint
 bsl_equations_get_threshold_state (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   for (guint k = 0; eq->m->threshold != NULL && k < eq->m->states->len; k++)
     if (bsl_eq_node_depends_on_state (eq->m, eq->m->threshold, (int) k))
       return (gint) k;
@@ -269,42 +283,56 @@ bsl_equations_get_threshold_state (const BslEquations *eq)
 const char *
 bsl_equations_get_model (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->model;
 }
 
 const char *
 bsl_equations_get_threshold (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->threshold;
 }
 
 const char *
 bsl_equations_get_reset (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->reset;
 }
 
 const char *
 bsl_equations_get_refractory (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->refractory;
 }
 
 const char *
 bsl_equations_get_input_var (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->input_var;
 }
 
 gboolean
 bsl_equations_has_threshold (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   return eq->m->threshold != NULL;
 }
 
 gboolean
 bsl_equations_has_refractory (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   return eq->m->refractory != NULL;
 }
 
@@ -378,6 +406,8 @@ bsl_equations_check_method (const BslEquations  *eq,
 {
   BslEquationsMethod m;
 
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   return find_method (eq, method, &m, error);
 }
 
@@ -387,6 +417,8 @@ bsl_equations_set_method (BslEquations  *eq,
                           GError       **error)
 {
   BslEquationsMethod m;
+
+  g_return_val_if_fail (eq != NULL, FALSE);
 
   if (!find_method (eq, method, &m, error))
     return FALSE;
@@ -399,6 +431,8 @@ bsl_equations_set_method (BslEquations  *eq,
 BslEquationsMethod
 bsl_equations_get_method (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, BSL_EQUATIONS_EULER);
+
   return eq->method;
 }
 
@@ -407,6 +441,8 @@ bsl_equations_get_n_instructions (const BslEquations *eq)
 {
   const BslEqCode *c = eq->code;
   guint n = c->threshold.code->len + c->reset.code->len + c->refractory.code->len;
+
+  g_return_val_if_fail (eq != NULL, 0);
 
   switch (eq->method)
     {
@@ -1080,6 +1116,8 @@ bsl_equations_eval_subexpressions (const BslEquations        *eq,
 guint
 bsl_equations_get_n_subexpressions (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->subexprs->len;
 }
 
@@ -1415,5 +1453,7 @@ bsl_equations_to_c (const BslEquations  *eq,
                     const char          *prefix,
                     GError             **error)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return bsl_eq_c_source (eq, prefix, FALSE, error);
 }

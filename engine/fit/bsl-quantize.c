@@ -55,8 +55,11 @@ bsl_quantize_params_append (GArray     *params,
                             double      fixed_value,
                             double      represented)
 {
-  BslQuantizeParam p = { g_strdup (name), float_value, fixed_value, represented, 0, 0 };
+  BslQuantizeParam p = { NULL, float_value, fixed_value, represented, 0, 0 };
 
+  g_return_if_fail (params != NULL && name != NULL);
+
+  p.name = g_strdup (name);
   p.abs_error = fabs (represented - float_value);
   p.rel_error = float_value != 0.0 ? p.abs_error / fabs (float_value) : 0.0;
   g_array_append_val (params, p);
@@ -547,6 +550,8 @@ bsl_quantize_fixed_to_float (gsize          n,
                              double        *bias_out,
                              double        *weights_out)
 {
+  g_return_if_fail (du_out != NULL && dv_out != NULL && vth_out != NULL);
+
   *du_out = MIN ((du + 1) / 4096.0, 1.0);
   *dv_out = dv / 4096.0;
   *vth_out = vth * 64.0 / scale;
@@ -565,9 +570,14 @@ bsl_quantize_fixed_to_float (gsize          n,
 char *
 bsl_quantize_result_to_json (const BslQuantizeResult *r)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (r != NULL, NULL);
+
+  b = json_builder_new ();
+  generator = json_generator_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "scale");

@@ -1120,7 +1120,10 @@ bsl_c_export_file (const BslGraph           *graph,
                    const BslCExportOptions  *options,
                    GError                  **error)
 {
-  g_autofree char *text = bsl_c_export_to_string (graph, options, error);
+  g_autofree char *text = NULL;
 
+  g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
+
+  text = bsl_c_export_to_string (graph, options, error);
   return text != NULL && _bsl_interop_write_text (path, text, error);
 }

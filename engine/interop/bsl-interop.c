@@ -15,6 +15,8 @@ bsl_export_format_from_string (const char      *text,
 {
   static const char *const names[] = { "nir", "c", "lava" };
 
+  g_return_val_if_fail (format != NULL, FALSE);
+
   for (guint i = 0; text != NULL && i < G_N_ELEMENTS (names); i++)
     if (g_ascii_strcasecmp (text, names[i]) == 0)
       {
