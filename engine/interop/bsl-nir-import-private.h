@@ -2,8 +2,9 @@
 #pragma once
 
 /* The NIR importer's working model, shared by its stages: reading the file into a flat list of
- * nodes (bsl-nir-import.c), folding linear nodes into their consumers (bsl-nir-fold.c) and
- * lowering the result to Basalt processes (bsl-nir-lower.c). */
+ * nodes (bsl-nir-import.c), checking their sizes and parameters (bsl-nir-params.c), folding
+ * linear nodes into their consumers (bsl-nir-fold.c) and lowering the result to Basalt
+ * processes (bsl-nir-lower.c). */
 
 #include <hdf5.h>
 #include <json-glib/json-glib.h>
@@ -132,9 +133,15 @@ double          _bsl_nir_param       (Node       *node,
                                       const char *ds,
                                       gsize       i,
                                       double      fallback);
-/* A valid Basalt process name made from wanted, unique among the processes created so far. */
+/* A valid Basalt process name for a node path: [A-Za-z_][A-Za-z0-9_]*. */
+char           *_bsl_nir_sanitize_name (const char *wanted);
+/* The same, made unique among the processes created so far. */
 char           *_bsl_nir_claim_name  (Ctx        *ctx,
                                       const char *wanted);
+
+/* Names, sizes, edges and neuron parameters of every node read (bsl-nir-params.c). */
+gboolean        _bsl_nir_check_nodes (Ctx        *ctx,
+                                      GError    **error);
 
 void            _bsl_nir_expr_free   (Expr       *e);
 /* The sum of what arrives at a node over all its incoming edges, every linear node on the way
