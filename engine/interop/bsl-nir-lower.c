@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-nir.h"
 #include "bsl-nir-import-private.h"
 #include "bsl-nir-private.h"
