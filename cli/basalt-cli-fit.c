@@ -368,7 +368,9 @@ run_quantize (const char *path,
   {
     const BslProcess *p = process != NULL ? bsl_graph_find_process (graph, process) : NULL;
 
-    if (p != NULL && (g_str_equal (p->type->name, "RF") || g_str_equal (p->type->name, "SigmaDelta")))
+    const char *type = p != NULL ? bsl_process_get_proc_type (p)->name : NULL;
+
+    if (type != NULL && (g_str_equal (type, "RF") || g_str_equal (type, "SigmaDelta")))
       return run_quantize_by_tags (path, graph, process, steps, out, save);
   }
   r = bsl_quantize_network (graph, process, steps, TRUE, &fixed, &error);
@@ -397,162 +399,171 @@ run_quantize (const char *path,
 
 /* --- basalt fit ------------------------------------------------------------------------------- */
 
-int
-basalt_cli_fit (int    argc,
-                char **argv)
+typedef struct
 {
-  g_autofree char *process_name = NULL, *params = NULL, *tag_text = NULL, *metric = NULL;
-  g_autofree char *method_text = NULL, *out = NULL, *drive_text = NULL, *var = NULL;
-  g_autofree char *history = NULL, *save = NULL, *step_errors = NULL;
-  g_auto(GStrv) references = NULL;
-  g_autofree char *reference_process = NULL;
-  gint64 seed = 1, max_evals = 400000, bench_steps = -1;
-  double tau = 10.0, window = 2.0;
-  gboolean bench = FALSE, json = FALSE, no_forcing = FALSE, quantize = FALSE;
-  GOptionEntry entries[] = {
-    { "process", 0, 0, G_OPTION_ARG_STRING, &process_name, "The neuron population to fit", "NAME" },
-    { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &references,
+  char  *process_name, *params, *tag_text, *metric, *method_text, *out, *drive_text, *var;
+  char  *history, *save, *step_errors, *reference_process;
+  char **references;
+  gint64 seed, max_evals, bench_steps;
+  double tau, window;
+  gboolean bench, json, no_forcing, quantize;
+  BslOptimizerMethod method;
+} FitArgs;
+
+static void
+fit_args_clear (FitArgs *a)
+{
+  g_free (a->process_name);
+  g_free (a->params);
+  g_free (a->tag_text);
+  g_free (a->metric);
+  g_free (a->method_text);
+  g_free (a->out);
+  g_free (a->drive_text);
+  g_free (a->var);
+  g_free (a->history);
+  g_free (a->save);
+  g_free (a->step_errors);
+  g_free (a->reference_process);
+  g_strfreev (a->references);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FitArgs, fit_args_clear)
+
+static GOptionContext *
+fit_option_context (FitArgs *a)
+{
+  const GOptionEntry entries[] = {
+    { "process", 0, 0, G_OPTION_ARG_STRING, &a->process_name, "The neuron population to fit", "NAME" },
+    { "reference", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a->references,
       "Reference trace: long CSV (step,neuron,a_in,u,v,spike), wide CSV or .npy; repeat to combine", "REF" },
-    { "reference-process", 0, 0, G_OPTION_ARG_STRING, &reference_process,
+    { "reference-process", 0, 0, G_OPTION_ARG_STRING, &a->reference_process,
       "Simulate this population of the same network as the reference (e.g. an Izhikevich "
       "population to fit a LIF or ATRLIF to); --steps sets its length", "NAME" },
-    { "var", 0, 0, G_OPTION_ARG_STRING, &var, "Variable of a wide CSV or .npy reference (a_in, u, v, spike); for a basalt run CSV, the process whose probes to use (for a LearningDense, the weights' probe)", "VAR" },
-    { "params", 0, 0, G_OPTION_ARG_STRING, &params, "Parameters to fit, e.g. du,dv,vth,bias_mant[0]; "
+    { "var", 0, 0, G_OPTION_ARG_STRING, &a->var, "Variable of a wide CSV or .npy reference (a_in, u, v, spike); for a basalt run CSV, the process whose probes to use (for a LearningDense, the weights' probe)", "VAR" },
+    { "params", 0, 0, G_OPTION_ARG_STRING, &a->params, "Parameters to fit, e.g. du,dv,vth,bias_mant[0]; "
       "for a LearningDense its rule's x1_impulse, x1_tau, ..., dw[0], or STDPLoihi's learning_rate, "
       "A_plus, A_minus, tau_plus, tau_minus", "P1,P2,..." },
-    { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt (default: the process's, else the file's)", "TAG" },
-    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric,
+    { "tag", 0, 0, G_OPTION_ARG_STRING, &a->tag_text, "floating_pt or fixed_pt (default: the process's, else the file's)", "TAG" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &a->metric,
       "rmse_v, rmse_u, spike_count, van_rossum, gamma, latency, or a weighted sum rmse_v=1,gamma=10 "
       "(default rmse_v=1,rmse_u=1)", "METRIC" },
-    { "tau", 0, 0, G_OPTION_ARG_DOUBLE, &tau, "Van Rossum time constant in steps (default 10)", "STEPS" },
-    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &window, "Coincidence window of gamma in steps (default 2)", "STEPS" },
-    { "method", 0, 0, G_OPTION_ARG_STRING, &method_text,
+    { "tau", 0, 0, G_OPTION_ARG_DOUBLE, &a->tau, "Van Rossum time constant in steps (default 10)", "STEPS" },
+    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &a->window, "Coincidence window of gamma in steps (default 2)", "STEPS" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &a->method_text,
       "integer, cma-es or nelder-mead (default: integer under fixed_pt, cma-es under floating_pt)", "METHOD" },
-    { "drive", 0, 0, G_OPTION_ARG_STRING, &drive_text,
+    { "drive", 0, 0, G_OPTION_ARG_STRING, &a->drive_text,
       "reference (the reference's a_in column, default when it has one) or network", "DRIVE" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the search (default 1)", "S" },
-    { "max-evals", 0, 0, G_OPTION_ARG_INT64, &max_evals, "Evaluation budget (default 400000)", "N" },
-    { "no-forcing", 0, 0, G_OPTION_ARG_NONE, &no_forcing, "Skip the teacher-forced first stage", NULL },
-    { "history", 0, 0, G_OPTION_ARG_FILENAME, &history, "Write every candidate as CSV", "FILE.csv" },
-    { "save", 0, 0, G_OPTION_ARG_FILENAME, &save, "Write the network with the fitted parameters", "OUT.basalt" },
-    { "step-errors", 0, 0, G_OPTION_ARG_FILENAME, &step_errors,
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the search (default 1)", "S" },
+    { "max-evals", 0, 0, G_OPTION_ARG_INT64, &a->max_evals, "Evaluation budget (default 400000)", "N" },
+    { "no-forcing", 0, 0, G_OPTION_ARG_NONE, &a->no_forcing, "Skip the teacher-forced first stage", NULL },
+    { "history", 0, 0, G_OPTION_ARG_FILENAME, &a->history, "Write every candidate as CSV", "FILE.csv" },
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &a->save, "Write the network with the fitted parameters", "OUT.basalt" },
+    { "step-errors", 0, 0, G_OPTION_ARG_FILENAME, &a->step_errors,
       "LearningDense: write the weight error of every step (step,max_abs_error,rmse)", "FILE.csv" },
-    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Write the result as JSON ('-': stdout)", "RESULT.json" },
-    { "quantize", 0, 0, G_OPTION_ARG_NONE, &quantize,
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &a->out, "Write the result as JSON ('-': stdout)", "RESULT.json" },
+    { "quantize", 0, 0, G_OPTION_ARG_NONE, &a->quantize,
       "Convert the floating_pt LIF (and its incoming Dense), RF or SigmaDelta process to Loihi 2 integers",
       NULL },
-    { "bench", 0, 0, G_OPTION_ARG_NONE, &bench, "Time 4-parameter fits to a 1000-step trace", NULL },
-    { "steps", 0, 0, G_OPTION_ARG_INT64, &bench_steps,
+    { "bench", 0, 0, G_OPTION_ARG_NONE, &a->bench, "Time 4-parameter fits to a 1000-step trace", NULL },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &a->bench_steps,
       "Trace length of --bench (default 1000), --quantize and --reference-process (default: "
       "the file's run.steps)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "--bench: print JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &a->json, "--bench: print JSON", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context =
+  GOptionContext *context =
     g_option_context_new ("FILE.basalt --process NAME --reference REF.csv --params P1,P2,... - fit neuron parameters to a reference trace");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BslGraph) graph = NULL;
-  g_autoptr(BslReference) ref = NULL;
-  g_autofree double *start = NULL, *best = NULL;
-  g_autofree char *result = NULL;
-  const BslProcess *process;
-  BslFitProblem *problem = NULL;
-  BslFit *fit = NULL;
-  BslFitOptions options;
-  BslMetricConfig metric_config;
-  BslOptimizerMethod method = BSL_N_OPTIMIZERS;
-  BslOptimizerStop stop;
-  BslTag tag;
-  gboolean network_drive;
-  int status = BASALT_EXIT_OK;
 
+  /* The context keeps its own copy of the entries. */
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return basalt_cli_fail ("fit", error);
-  if (bench)
-    return run_bench (bench_steps > 0 ? bench_steps : 1000, json);
+  return context;
+}
 
-  if (argc != 2)
-    return fail_message ("give exactly one network file (basalt fit FILE.basalt --process NAME "
-                         "--reference REF.csv --params P1,P2,...)");
-  if (process_name == NULL)
-    return fail_message ("%s: --process NAME is required (the neuron population to fit)", argv[1]);
-  if (quantize)
-    return run_quantize (argv[1], process_name, bench_steps, out, save);
-  if ((references == NULL || references[0] == NULL) && reference_process == NULL)
-    return fail_message ("%s: --reference REF or --reference-process NAME is required", argv[1]);
-  if (references != NULL && references[0] != NULL && reference_process != NULL)
-    return fail_message ("%s: give --reference or --reference-process, not both", argv[1]);
-  if (params == NULL)
+/* The checks that need no file; BASALT_EXIT_OK when the options hold together. */
+static int
+check_fit_args (FitArgs *a, const char *path)
+{
+  if (a->process_name == NULL)
+    return fail_message ("%s: --process NAME is required (the neuron population to fit)", path);
+  if (a->quantize)
+    return BASALT_EXIT_OK;
+  if ((a->references == NULL || a->references[0] == NULL) && a->reference_process == NULL)
+    return fail_message ("%s: --reference REF or --reference-process NAME is required", path);
+  if (a->references != NULL && a->references[0] != NULL && a->reference_process != NULL)
+    return fail_message ("%s: give --reference or --reference-process, not both", path);
+  if (a->params == NULL)
     return fail_message ("%s: process '%s': --params P1,P2,... is required (e.g. du,dv,vth)",
-                         argv[1], process_name);
-  if (method_text != NULL && !bsl_optimizer_method_from_string (method_text, &method))
-    return fail_message ("--method must be integer, cma-es or nelder-mead, not '%s'", method_text);
-  if (drive_text != NULL && !g_str_equal (drive_text, "reference") && !g_str_equal (drive_text, "network"))
-    return fail_message ("--drive must be reference or network, not '%s'", drive_text);
-  if (max_evals < 1)
+                         path, a->process_name);
+  if (a->method_text != NULL && !bsl_optimizer_method_from_string (a->method_text, &a->method))
+    return fail_message ("--method must be integer, cma-es or nelder-mead, not '%s'", a->method_text);
+  if (a->drive_text != NULL && !g_str_equal (a->drive_text, "reference") && !g_str_equal (a->drive_text, "network"))
+    return fail_message ("--drive must be reference or network, not '%s'", a->drive_text);
+  if (a->max_evals < 1)
     return fail_message ("--max-evals must be at least 1");
-  if (!(tau > 0) || !(window >= 0))
+  if (!(a->tau > 0) || !(a->window >= 0))
     return fail_message ("--tau must be > 0 and --window >= 0");
+  return BASALT_EXIT_OK;
+}
 
-  graph = bsl_graph_load_file (argv[1], &error);
-  if (graph == NULL)
-    return basalt_cli_fail ("fit", error);
-  process = bsl_graph_find_process (graph, process_name);
-  if (process == NULL)
-    return fail_message ("%s: no process named '%s'", argv[1], process_name);
-  if (process->learning_rule != NULL)
+/* A LearningDense: its rule is fitted to a weight trajectory (basalt-cli-fit-rule.c). */
+static int
+run_rule_fit (FitArgs *a, const char *path)
+{
+  BasaltCliRuleFit rule_fit = {
+    .network_path = path, .process = a->process_name, .probe = a->var, .params = a->params,
+    .tag = a->tag_text, .method = a->method_text, .seed = a->seed, .max_evaluations = a->max_evals,
+    .out = a->out, .save = a->save, .step_errors = a->step_errors, .history = a->history,
+  };
+  const char *other = a->metric != NULL ? "--metric" : a->drive_text != NULL ? "--drive"
+                      : a->no_forcing ? "--no-forcing" : a->reference_process != NULL ? "--reference-process" : NULL;
+
+  if (other != NULL)
+    return fail_message ("%s: process '%s' (LearningDense): %s does not apply to a rule fit "
+                         "(the weights of every step are compared)", path, a->process_name, other);
+  if (a->references == NULL || a->references[0] == NULL || a->references[1] != NULL)
+    return fail_message ("%s: process '%s' (LearningDense): give one weight trajectory as "
+                         "--reference (rows step,probe,index,value of %s.weights)", path,
+                         a->process_name, a->process_name);
+  rule_fit.reference = a->references[0];
+  return basalt_cli_fit_rule (&rule_fit);
+}
+
+/* The reference: another population of the network simulated, or the trace files merged. */
+static int
+load_reference (FitArgs *a, const char *path, BslGraph *graph, const BslProcess *process,
+                BslReference **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslReference) ref = NULL;
+
+  if (a->reference_process != NULL)
     {
-      BasaltCliRuleFit rule_fit = {
-        .network_path = argv[1], .process = process_name, .probe = var, .params = params,
-        .tag = tag_text, .method = method_text, .seed = seed, .max_evaluations = max_evals,
-        .out = out, .save = save, .step_errors = step_errors, .history = history,
-      };
+      const char *fitted_type = bsl_process_get_proc_type (process)->name;
+      const char *reference_type;
 
-      const char *other = metric != NULL ? "--metric" : drive_text != NULL ? "--drive"
-                          : no_forcing ? "--no-forcing" : reference_process != NULL ? "--reference-process" : NULL;
-
-      if (other != NULL)
-        return fail_message ("%s: process '%s' (LearningDense): %s does not apply to a rule fit "
-                             "(the weights of every step are compared)", argv[1], process_name, other);
-      if (references == NULL || references[0] == NULL || references[1] != NULL)
-        return fail_message ("%s: process '%s' (LearningDense): give one weight trajectory as "
-                             "--reference (rows step,probe,index,value of %s.weights)", argv[1],
-                             process_name, process_name);
-      rule_fit.reference = references[0];
-      return basalt_cli_fit_rule (&rule_fit);
-    }
-  if (step_errors != NULL)
-    return fail_message ("%s: --step-errors reports the weights of a LearningDense; process "
-                         "'%s' is a %s", argv[1], process_name, process->type->name);
-  tag = process->model != BSL_TAG_NONE ? process->model : graph->run_tag;
-  if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
-    return fail_message ("--tag must be floating_pt or fixed_pt, not '%s'", tag_text);
-
-  if (reference_process != NULL)
-    {
-      if (g_str_equal (reference_process, process_name))
+      if (g_str_equal (a->reference_process, a->process_name))
         return fail_message ("%s: --reference-process '%s' is the population being fitted",
-                             argv[1], process_name);
-      ref = bsl_reference_from_network (graph, reference_process,
-                                        bench_steps > 0 ? bench_steps : graph->run_steps, &error);
+                             path, a->process_name);
+      ref = bsl_reference_from_network (graph, a->reference_process,
+                                        a->bench_steps > 0 ? a->bench_steps
+                                                           : bsl_graph_get_run_steps (graph),
+                                        &error);
       if (ref == NULL)
         {
-          g_prefix_error (&error, "%s: --reference-process: ", argv[1]);
+          g_prefix_error (&error, "%s: --reference-process: ", path);
           return basalt_cli_fail ("fit", error);
         }
-      {
-        const char *reference_type = bsl_graph_find_process (graph, reference_process)->type->name;
-
-        if (bsl_reference_keep_comparable (ref, reference_type, process->type->name))
-          g_printerr ("basalt fit: note: %s (%s) is another model than %s (%s): its input and "
-                      "spikes are the reference, not its u and v\n", reference_process,
-                      reference_type, process_name, process->type->name);
-      }
+      reference_type =
+        bsl_process_get_proc_type (bsl_graph_find_process (graph, a->reference_process))->name;
+      if (bsl_reference_keep_comparable (ref, reference_type, fitted_type))
+        g_printerr ("basalt fit: note: %s (%s) is another model than %s (%s): its input and "
+                    "spikes are the reference, not its u and v\n", a->reference_process,
+                    reference_type, a->process_name, fitted_type);
     }
-  for (guint r = 0; references != NULL && references[r] != NULL; r++)
+  for (guint r = 0; a->references != NULL && a->references[r] != NULL; r++)
     {
-      g_autoptr(BslReference) part = bsl_reference_load (references[r], var, &error);
+      g_autoptr(BslReference) part = bsl_reference_load (a->references[r], a->var, &error);
 
       if (part == NULL)
         return basalt_cli_fail ("fit", error);
@@ -561,41 +572,97 @@ basalt_cli_fit (int    argc,
       else if (!bsl_reference_merge (ref, part, &error))
         return basalt_cli_fail ("fit", error);
     }
+  *out = g_steal_pointer (&ref);
+  return BASALT_EXIT_OK;
+}
 
-  bsl_metric_config_init (&metric_config);
-  metric_config.van_rossum_tau = tau;
-  metric_config.gamma_window = window;
-  if (metric != NULL && !bsl_metric_config_parse (&metric_config, metric, &error))
-    return basalt_cli_fail ("fit", error);
-  if (!bsl_metric_config_check (&metric_config, ref, metric != NULL, &error))
-    return basalt_cli_fail ("fit", error);
+static void
+print_fit (BslFit        *fit,
+           BslFitProblem *problem,
+           const char    *process_name,
+           BslTag         tag,
+           const double  *start,
+           const double  *best)
+{
+  BslMetricValues values;
 
-  network_drive = drive_text != NULL ? g_str_equal (drive_text, "network")
-                                     : !bsl_reference_has_var (ref, BSL_REF_A_IN);
-  if (!network_drive && !bsl_reference_has_var (ref, BSL_REF_A_IN))
-    return fail_message ("%s: --drive reference needs an a_in column in the reference",
-                         references != NULL ? references[0] : argv[1]);
+  bsl_fit_get_metrics (fit, &values);
+  printf ("fitted %u parameter%s of %s (%s, %s) in %.3f s, %" G_GUINT64_FORMAT " evaluations: "
+          "rmse v %.6g, rmse u %.6g, spike count diff %.6g%s\n",
+          bsl_fit_problem_get_n_dims (problem), bsl_fit_problem_get_n_dims (problem) == 1 ? "" : "s",
+          process_name, bsl_tag_to_string (tag),
+          bsl_optimizer_method_to_string (bsl_fit_get_method (fit)), bsl_fit_get_seconds (fit),
+          bsl_fit_get_n_evaluations (fit), values.values[BSL_METRIC_RMSE_V],
+          values.values[BSL_METRIC_RMSE_U], values.values[BSL_METRIC_SPIKE_COUNT],
+          tag == BSL_TAG_FIXED_PT ? (bsl_fit_is_exact (fit) ? ", exact" : ", not exact") : "");
+  for (guint k = 0; k < bsl_fit_problem_get_n_dims (problem); k++)
+    printf ("  %-16s %.17g (from %.17g)\n", bsl_fit_problem_get_dim_name (problem, k), best[k], start[k]);
+}
+
+/* The network with the fitted process in place of the old one, connected as it was. */
+static gboolean
+replace_process (BslGraph    *graph,
+                 const char  *process_name,
+                 BslProcess  *fitted,
+                 GError     **error)
+{
+  int position = bsl_graph_process_index (graph, process_name);
+  g_autoptr(BslProcess) old = NULL;
+  g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
+
+  /* Taking the process out drops its connections: put them back. */
+  for (guint c = 0; c < bsl_graph_get_n_connections (graph); c++)
+    g_ptr_array_add (connections, bsl_connection_copy (bsl_graph_get_connection (graph, c)));
+  old = bsl_graph_take_process (graph, process_name);
+  if (!bsl_graph_insert_process (graph, fitted, position, error))
+    return FALSE;
+  for (guint c = 0; c < connections->len; c++)
+    {
+      const BslConnection *conn = g_ptr_array_index (connections, c);
+      const char *from = bsl_connection_get_from_process (conn);
+      const char *to = bsl_connection_get_to_process (conn);
+
+      if ((g_str_equal (from, process_name) || g_str_equal (to, process_name)) &&
+          bsl_graph_connect_ports (graph, from, bsl_connection_get_from_port (conn), to,
+                                   bsl_connection_get_to_port (conn), error) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Fits, reports and writes what was asked for. */
+static int
+run_fit (FitArgs          *a,
+         const char       *path,
+         BslGraph         *graph,
+         const BslProcess *process,
+         BslTag            tag,
+         BslReference     *ref,
+         gboolean          network_drive,
+         BslMetricConfig  *metric_config)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslFitProblem) problem = NULL;
+  g_autoptr(BslFit) fit = NULL;
+  g_autofree double *start = NULL, *best = NULL;
+  g_autofree char *result = NULL;
+  BslFitOptions options;
+  BslOptimizerStop stop;
 
   problem = bsl_fit_problem_new (process, tag, ref, network_drive ? graph : NULL, &error);
-  if (problem == NULL)
+  if (problem == NULL || !bsl_fit_problem_add_params (problem, a->params, &error))
     {
-      g_prefix_error (&error, "%s: ", argv[1]);
+      g_prefix_error (&error, "%s: ", path);
       return basalt_cli_fail ("fit", error);
     }
-  if (!bsl_fit_problem_add_params (problem, params, &error))
-    {
-      g_prefix_error (&error, "%s: ", argv[1]);
-      status = basalt_cli_fail ("fit", error);
-      goto out;
-    }
-  bsl_fit_problem_set_metric (problem, &metric_config);
+  bsl_fit_problem_set_metric (problem, metric_config);
 
   bsl_fit_options_init (&options);
-  options.method = method;
-  options.seed = (guint64) seed;
-  options.max_evaluations = (guint64) max_evals;
-  options.forcing = !no_forcing;
-  options.record_history = history != NULL;
+  options.method = a->method;
+  options.seed = (guint64) a->seed;
+  options.max_evaluations = (guint64) a->max_evals;
+  options.forcing = !a->no_forcing;
+  options.record_history = a->history != NULL;
   fit = bsl_fit_new (problem, &options);
   start = g_new0 (double, bsl_fit_problem_get_n_dims (problem));
   best = g_new0 (double, bsl_fit_problem_get_n_dims (problem));
@@ -606,92 +673,100 @@ basalt_cli_fit (int    argc,
     g_autoptr(BslReference) trial = bsl_fit_problem_new_trace (problem);
     if (!bsl_fit_problem_simulate (problem, start, trial, &error))
       {
-        g_prefix_error (&error, "%s: ", argv[1]);
-        status = basalt_cli_fail ("fit", error);
-        goto out;
+        g_prefix_error (&error, "%s: ", path);
+        return basalt_cli_fail ("fit", error);
       }
   }
 
   stop = bsl_fit_run (fit);
   bsl_fit_get_best (fit, best);
 
-  result = result_json (fit, problem, argv[1], reference_process != NULL ? ref->display_name : references[0],
-                        process->type->name,
+  result = result_json (fit, problem, path,
+                        a->reference_process != NULL ? ref->display_name : a->references[0],
+                        bsl_process_get_proc_type (process)->name,
                         network_drive ? "network" : "reference", start, best, stop);
-  if (out != NULL && g_str_equal (out, "-"))
+  if (a->out != NULL && g_str_equal (a->out, "-"))
     printf ("%s\n", result);
   else
     {
-      BslMetricValues values;
-
-      if (out != NULL && !bsl_write_file_atomic (out, result, strlen (result), &error))
-        {
-          status = basalt_cli_fail ("fit", error);
-          goto out;
-        }
-      bsl_fit_get_metrics (fit, &values);
-      printf ("fitted %u parameter%s of %s (%s, %s) in %.3f s, %" G_GUINT64_FORMAT " evaluations: "
-              "rmse v %.6g, rmse u %.6g, spike count diff %.6g%s\n",
-              bsl_fit_problem_get_n_dims (problem), bsl_fit_problem_get_n_dims (problem) == 1 ? "" : "s",
-              process_name, bsl_tag_to_string (tag),
-              bsl_optimizer_method_to_string (bsl_fit_get_method (fit)), bsl_fit_get_seconds (fit),
-              bsl_fit_get_n_evaluations (fit), values.values[BSL_METRIC_RMSE_V],
-              values.values[BSL_METRIC_RMSE_U], values.values[BSL_METRIC_SPIKE_COUNT],
-              tag == BSL_TAG_FIXED_PT ? (bsl_fit_is_exact (fit) ? ", exact" : ", not exact") : "");
-      for (guint k = 0; k < bsl_fit_problem_get_n_dims (problem); k++)
-        printf ("  %-16s %.17g (from %.17g)\n", bsl_fit_problem_get_dim_name (problem, k), best[k], start[k]);
+      if (a->out != NULL && !bsl_write_file_atomic (a->out, result, strlen (result), &error))
+        return basalt_cli_fail ("fit", error);
+      print_fit (fit, problem, a->process_name, tag, start, best);
     }
-  if (history != NULL && !bsl_fit_write_history_csv (fit, history, TRUE, &error))
-    {
-      status = basalt_cli_fail ("fit", error);
-      goto out;
-    }
-  if (save != NULL)
-    {
-      BslProcess *fitted = bsl_fit_problem_dup_process (problem, best);
-      int position = bsl_graph_process_index (graph, process_name);
-      g_autoptr(BslProcess) old = NULL;
-      g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
+  if (a->history != NULL && !bsl_fit_write_history_csv (fit, a->history, TRUE, &error))
+    return basalt_cli_fail ("fit", error);
+  if (a->save != NULL
+      && (!replace_process (graph, a->process_name, bsl_fit_problem_dup_process (problem, best),
+                            &error)
+          || !bsl_graph_save_file (graph, a->save, &error)))
+    return basalt_cli_fail ("fit", error);
+  return BASALT_EXIT_OK;
+}
 
-      /* Taking the process out drops its connections: put them back. */
-      for (guint c = 0; c < graph->connections->len; c++)
-        {
-          const BslConnection *conn = g_ptr_array_index (graph->connections, c);
-          BslConnection *copy = g_new0 (BslConnection, 1);
+int
+basalt_cli_fit (int    argc,
+                char **argv)
+{
+  g_auto(FitArgs) a = {
+    .seed = 1, .max_evals = 400000, .bench_steps = -1, .tau = 10.0, .window = 2.0,
+    .method = BSL_N_OPTIMIZERS,
+  };
+  g_autoptr(GOptionContext) context = fit_option_context (&a);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BslGraph) graph = NULL;
+  g_autoptr(BslReference) ref = NULL;
+  const BslProcess *process;
+  BslMetricConfig metric_config;
+  BslTag tag;
+  gboolean network_drive;
+  int status;
 
-          copy->from_process = g_strdup (conn->from_process);
-          copy->from_port = g_strdup (conn->from_port);
-          copy->to_process = g_strdup (conn->to_process);
-          copy->to_port = g_strdup (conn->to_port);
-          g_ptr_array_add (connections, copy);
-        }
-      old = bsl_graph_take_process (graph, process_name);
-      if (!bsl_graph_insert_process (graph, fitted, position, &error))
-        {
-          status = basalt_cli_fail ("fit", error);
-          goto out;
-        }
-      for (guint c = 0; c < connections->len; c++)
-        {
-          const BslConnection *conn = g_ptr_array_index (connections, c);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return basalt_cli_fail ("fit", error);
+  if (a.bench)
+    return run_bench (a.bench_steps > 0 ? a.bench_steps : 1000, a.json);
 
-          if ((g_str_equal (conn->from_process, process_name) || g_str_equal (conn->to_process, process_name)) &&
-              bsl_graph_connect_ports (graph, conn->from_process, conn->from_port, conn->to_process,
-                                       conn->to_port, &error) == NULL)
-            {
-              status = basalt_cli_fail ("fit", error);
-              goto out;
-            }
-        }
-      if (!bsl_graph_save_file (graph, save, &error))
-        {
-          status = basalt_cli_fail ("fit", error);
-          goto out;
-        }
-    }
+  if (argc != 2)
+    return fail_message ("give exactly one network file (basalt fit FILE.basalt --process NAME "
+                         "--reference REF.csv --params P1,P2,...)");
+  status = check_fit_args (&a, argv[1]);
+  if (status != BASALT_EXIT_OK)
+    return status;
+  if (a.quantize)
+    return run_quantize (argv[1], a.process_name, a.bench_steps, a.out, a.save);
 
-out:
-  bsl_fit_free (fit);
-  bsl_fit_problem_free (problem);
-  return status;
+  graph = bsl_graph_load_file (argv[1], &error);
+  if (graph == NULL)
+    return basalt_cli_fail ("fit", error);
+  process = bsl_graph_find_process (graph, a.process_name);
+  if (process == NULL)
+    return fail_message ("%s: no process named '%s'", argv[1], a.process_name);
+  if (bsl_process_get_learning_rule (process) != NULL)
+    return run_rule_fit (&a, argv[1]);
+  if (a.step_errors != NULL)
+    return fail_message ("%s: --step-errors reports the weights of a LearningDense; process "
+                         "'%s' is a %s", argv[1], a.process_name,
+                         bsl_process_get_proc_type (process)->name);
+  tag = bsl_process_resolve_tag (process, bsl_graph_get_run_tag (graph));
+  if (a.tag_text != NULL && !bsl_tag_from_string (a.tag_text, &tag))
+    return fail_message ("--tag must be floating_pt or fixed_pt, not '%s'", a.tag_text);
+
+  status = load_reference (&a, argv[1], graph, process, &ref);
+  if (status != BASALT_EXIT_OK)
+    return status;
+
+  bsl_metric_config_init (&metric_config);
+  metric_config.van_rossum_tau = a.tau;
+  metric_config.gamma_window = a.window;
+  if (a.metric != NULL && !bsl_metric_config_parse (&metric_config, a.metric, &error))
+    return basalt_cli_fail ("fit", error);
+  if (!bsl_metric_config_check (&metric_config, ref, a.metric != NULL, &error))
+    return basalt_cli_fail ("fit", error);
+
+  network_drive = a.drive_text != NULL ? g_str_equal (a.drive_text, "network")
+                                       : !bsl_reference_has_var (ref, BSL_REF_A_IN);
+  if (!network_drive && !bsl_reference_has_var (ref, BSL_REF_A_IN))
+    return fail_message ("%s: --drive reference needs an a_in column in the reference",
+                         a.references != NULL ? a.references[0] : argv[1]);
+  return run_fit (&a, argv[1], graph, process, tag, ref, network_drive, &metric_config);
 }

@@ -141,6 +141,8 @@ bsl_equations_prepare_native (BslEquations *eq)
 {
   gboolean ok;
 
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   g_mutex_lock (&eq->native_lock);
   if (!eq->native_tried)
     {
@@ -158,6 +160,8 @@ bsl_equations_prepare_native (BslEquations *eq)
 const char *
 bsl_equations_get_native_why (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->native_why;
 }
 

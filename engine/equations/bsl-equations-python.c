@@ -100,26 +100,17 @@ bsl_equations_python_prelude (void)
   return python_prelude;
 }
 
-char *
-bsl_equations_to_python (const BslEquations  *eq,
-                         const char          *name,
-                         GError             **error)
+/* The def line, its docstring naming states and parameters, and the loads of x. */
+static void
+python_source_prologue (BslEqSource *g, const char *name)
 {
+  const BslEquations *eq = g->eq;
   const BslEqCode *code = eq->code;
   const BslEqModel *m = eq->m;
   guint ns = m->states->len;
   gboolean refr = m->refractory != NULL;
-  BslEqSource g = { eq, &bsl_eq_language_python, g_string_new (NULL), "x" };
-  GString *s = g.s;
+  GString *s = g->s;
   const char *ind = "        ";
-
-  if (!bsl_eq_is_identifier (name))
-    goto bad_name;
-  if (!bsl_eq_source_check (eq, error))
-    {
-      g_string_free (s, TRUE);
-      return NULL;
-    }
 
   g_string_append_printf (s,
     "def %s(n, dt, step, states, params, inp, last_spike_step, spikes_out):\n"
@@ -147,11 +138,24 @@ bsl_equations_to_python (const BslEquations  *eq,
   g_string_append (s, "]\n");
   if (refr)
     {
-      bsl_eq_source_program (&g, &code->refractory, ind);
+      bsl_eq_source_program (g, &code->refractory, ind);
       g_string_append_printf (s, "%snr = 1.0 if dstep - float(last_spike_step[i]) >= "
                               "_whole(math.floor, _div(r[%u], dt) + 1e-3) else 0.0\n",
                               ind, code->refractory.out[0]);
     }
+}
+
+/* The input: into its parameter, or added to its state unless refractory or just reset. */
+static void
+python_source_input (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  gboolean refr = m->refractory != NULL;
+  GString *s = g->s;
+  const char *ind = "        ";
+
   if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
     g_string_append_printf (s, "%sif inp is not None:\n%s    params[%d][i] = float(inp[i])\n", ind,
                             ind, g_array_index (m->inputs, BslEqInput, 0).param);
@@ -169,89 +173,158 @@ bsl_equations_to_python (const BslEquations  *eq,
       g_string_append_printf (s, "%sif %s:\n%s    x[%d] = x[%d] + float(inp[i])\n",
                               ind, cond->str, ind, in->state, in->state);
     }
+}
 
-  switch (eq->method)
+static void
+python_source_euler (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  GString *s = g->s;
+  const char *ind = "        ";
+
+  bsl_eq_source_program (g, &code->deriv, ind);
+  for (guint k = 0; k < ns; k++)
     {
-    case BSL_EQUATIONS_EULER:
-      bsl_eq_source_program (&g, &code->deriv, ind);
-      for (guint k = 0; k < ns; k++)
-        {
-          if (held (eq, k))
-            g_string_append_printf (s, "%sif nr != 0.0:\n%s    x[%u] = x[%u] + dt * r[%u]\n",
-                                    ind, ind, k, k, code->deriv.out[k]);
-          else
-            g_string_append_printf (s, "%sx[%u] = x[%u] + dt * r[%u]\n", ind, k, k,
-                                    code->deriv.out[k]);
-        }
-      break;
-    case BSL_EQUATIONS_EXPONENTIAL_EULER:
-      bsl_eq_source_program (&g, &code->linear, ind);
-      for (guint k = 0; k < ns; k++)
-        {
-          const char *b = held (eq, k) ? "            " : ind;
-
-          if (held (eq, k))
-            g_string_append_printf (s, "%sif nr != 0.0:\n", ind);
-          g_string_append_printf (s,
-            "%sz = r[%u] * dt\n"
-            "%sem1 = _call(math.expm1, z)\n"
-            "%sphi = 1.0 if z == 0.0 else _div(em1, z)\n"
-            "%sx[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi)\n",
-            b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k]);
-        }
-      break;
-    case BSL_EQUATIONS_RK4:
-    default:
-      for (guint stage = 0; stage < 4; stage++)
-        {
-          static const char *const kname[3] = { "k1", "k2", "k3" };
-
-          g.state_array = stage == 0 ? "x" : "xs";
-          g_string_append_printf (s, "%st = %s\n", ind,
-                                  stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
-          bsl_eq_source_program (&g, &code->deriv, ind);
-          for (guint k = 0; k < ns; k++)
-            {
-              g_autofree char *slope = g_strdup_printf (held (eq, k)
-                                                        ? "0.0 if nr == 0.0 else dt * r[%u]"
-                                                        : "dt * r[%u]", code->deriv.out[k]);
-
-              if (stage < 3)
-                g_string_append_printf (s, "%s%s[%u] = %s\n", ind, kname[stage], k, slope);
-              else
-                g_string_append_printf (s, "%sa4 = %s\n%sx[%u] = x[%u] + k1[%u] / 6.0 + "
-                                        "k2[%u] / 3.0 + k3[%u] / 3.0 + a4 / 6.0\n",
-                                        ind, slope, ind, k, k, k, k, k);
-            }
-          if (stage < 3)
-            for (guint k = 0; k < ns; k++)
-              g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u]\n"
-                                      : "%sxs[%u] = x[%u] + %s[%u]\n",
-                                      ind, k, k, kname[stage], k);
-        }
-      g.state_array = "x";
-      g_string_append_printf (s, "%st = t0\n", ind);
-      break;
+      if (held (eq, k))
+        g_string_append_printf (s, "%sif nr != 0.0:\n%s    x[%u] = x[%u] + dt * r[%u]\n",
+                                ind, ind, k, k, code->deriv.out[k]);
+      else
+        g_string_append_printf (s, "%sx[%u] = x[%u] + dt * r[%u]\n", ind, k, k,
+                                code->deriv.out[k]);
     }
+}
+
+static void
+python_source_exponential_euler (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  GString *s = g->s;
+  const char *ind = "        ";
+
+  bsl_eq_source_program (g, &code->linear, ind);
+  for (guint k = 0; k < ns; k++)
+    {
+      const char *b = held (eq, k) ? "            " : ind;
+
+      if (held (eq, k))
+        g_string_append_printf (s, "%sif nr != 0.0:\n", ind);
+      g_string_append_printf (s,
+        "%sz = r[%u] * dt\n"
+        "%sem1 = _call(math.expm1, z)\n"
+        "%sphi = 1.0 if z == 0.0 else _div(em1, z)\n"
+        "%sx[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi)\n",
+        b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k]);
+    }
+}
+
+/* Four stages, each from the states of the one before (xs); t moves with them. */
+static void
+python_source_rk4 (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  GString *s = g->s;
+  const char *ind = "        ";
+
+  for (guint stage = 0; stage < 4; stage++)
+    {
+      static const char *const kname[3] = { "k1", "k2", "k3" };
+
+      g->state_array = stage == 0 ? "x" : "xs";
+      g_string_append_printf (s, "%st = %s\n", ind,
+                              stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
+      bsl_eq_source_program (g, &code->deriv, ind);
+      for (guint k = 0; k < ns; k++)
+        {
+          g_autofree char *slope = g_strdup_printf (held (eq, k)
+                                                    ? "0.0 if nr == 0.0 else dt * r[%u]"
+                                                    : "dt * r[%u]", code->deriv.out[k]);
+
+          if (stage < 3)
+            g_string_append_printf (s, "%s%s[%u] = %s\n", ind, kname[stage], k, slope);
+          else
+            g_string_append_printf (s, "%sa4 = %s\n%sx[%u] = x[%u] + k1[%u] / 6.0 + "
+                                    "k2[%u] / 3.0 + k3[%u] / 3.0 + a4 / 6.0\n",
+                                    ind, slope, ind, k, k, k, k, k);
+        }
+      if (stage < 3)
+        for (guint k = 0; k < ns; k++)
+          g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u]\n"
+                                  : "%sxs[%u] = x[%u] + %s[%u]\n",
+                                  ind, k, k, kname[stage], k);
+    }
+  g->state_array = "x";
+  g_string_append_printf (s, "%st = t0\n", ind);
+}
+
+/* The threshold, the reset and the stores of the new states. */
+static void
+python_source_spikes (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  GString *s = g->s;
+  const char *ind = "        ";
 
   if (m->threshold != NULL)
     {
-      bsl_eq_source_program (&g, &code->threshold, ind);
+      bsl_eq_source_program (g, &code->threshold, ind);
       g_string_append_printf (s, "%sspikes_out[i] = 1.0 if (r[%u] != 0.0 and nr != 0.0) else 0.0\n"
                               "%sif spikes_out[i] != 0.0:\n"
                               "%s    last_spike_step[i] = dstep\n%s    ls = t0\n%s    sp = 1.0\n",
                               ind, code->threshold.out[0], ind, ind, ind, ind);
-      bsl_eq_source_program (&g, &code->reset, "            ");
+      bsl_eq_source_program (g, &code->reset, "            ");
     }
   else
     g_string_append_printf (s, "%sspikes_out[i] = 0.0\n", ind);
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sstates[%u][i] = x[%u]\n", ind, k, k);
-  return g_string_free (s, FALSE);
+}
 
-bad_name:
-  g_string_free (s, TRUE);
-  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a Python identifier",
-               name != NULL ? name : "");
-  return NULL;
+char *
+bsl_equations_to_python (const BslEquations  *eq,
+                         const char          *name,
+                         GError             **error)
+{
+  BslEqSource g = { eq, &bsl_eq_language_python, NULL, "x" };
+
+  g_return_val_if_fail (eq != NULL, NULL);
+
+  if (!bsl_eq_is_identifier (name))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a Python identifier",
+                   name != NULL ? name : "");
+      return NULL;
+    }
+  if (!bsl_eq_source_check (eq, error))
+    return NULL;
+
+  g.s = g_string_new (NULL);
+  python_source_prologue (&g, name);
+  python_source_input (&g);
+  switch (eq->method)
+    {
+    case BSL_EQUATIONS_EULER:
+      python_source_euler (&g);
+      break;
+    case BSL_EQUATIONS_EXPONENTIAL_EULER:
+      python_source_exponential_euler (&g);
+      break;
+    case BSL_EQUATIONS_RK4:
+    default:
+      python_source_rk4 (&g);
+      break;
+    }
+  python_source_spikes (&g);
+  return g_string_free (g.s, FALSE);
 }

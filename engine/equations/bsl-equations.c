@@ -136,6 +136,8 @@ param (const BslEquations *eq,
 guint
 bsl_equations_get_n_states (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->states->len;
 }
 
@@ -166,6 +168,8 @@ bsl_equations_get_state_held (const BslEquations *eq,
 guint
 bsl_equations_get_n_params (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->params->len;
 }
 
@@ -197,6 +201,8 @@ gint
 bsl_equations_find_state (const BslEquations *eq,
                           const char         *name)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   for (guint i = 0; i < eq->m->states->len; i++)
     if (g_strcmp0 (state (eq, i)->name, name) == 0)
       return i;
@@ -207,6 +213,8 @@ gint
 bsl_equations_find_param (const BslEquations *eq,
                           const char         *name)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   for (guint i = 0; i < eq->m->params->len; i++)
     if (g_strcmp0 (param (eq, i)->name, name) == 0)
       return i;
@@ -216,12 +224,16 @@ bsl_equations_find_param (const BslEquations *eq,
 gint
 bsl_equations_get_input_state (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   return eq->m->input_state;
 }
 
 guint
 bsl_equations_get_n_inputs (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->inputs->len;
 }
 
@@ -260,6 +272,8 @@ bsl_equations_get_input_sets_param (const BslEquations *eq,
 gint
 bsl_equations_get_threshold_state (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, -1);
+
   for (guint k = 0; eq->m->threshold != NULL && k < eq->m->states->len; k++)
     if (bsl_eq_node_depends_on_state (eq->m, eq->m->threshold, (int) k))
       return (gint) k;
@@ -269,42 +283,56 @@ bsl_equations_get_threshold_state (const BslEquations *eq)
 const char *
 bsl_equations_get_model (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->model;
 }
 
 const char *
 bsl_equations_get_threshold (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->threshold;
 }
 
 const char *
 bsl_equations_get_reset (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->reset;
 }
 
 const char *
 bsl_equations_get_refractory (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->refractory;
 }
 
 const char *
 bsl_equations_get_input_var (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return eq->input_var;
 }
 
 gboolean
 bsl_equations_has_threshold (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   return eq->m->threshold != NULL;
 }
 
 gboolean
 bsl_equations_has_refractory (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   return eq->m->refractory != NULL;
 }
 
@@ -378,6 +406,8 @@ bsl_equations_check_method (const BslEquations  *eq,
 {
   BslEquationsMethod m;
 
+  g_return_val_if_fail (eq != NULL, FALSE);
+
   return find_method (eq, method, &m, error);
 }
 
@@ -387,6 +417,8 @@ bsl_equations_set_method (BslEquations  *eq,
                           GError       **error)
 {
   BslEquationsMethod m;
+
+  g_return_val_if_fail (eq != NULL, FALSE);
 
   if (!find_method (eq, method, &m, error))
     return FALSE;
@@ -399,6 +431,8 @@ bsl_equations_set_method (BslEquations  *eq,
 BslEquationsMethod
 bsl_equations_get_method (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, BSL_EQUATIONS_EULER);
+
   return eq->method;
 }
 
@@ -407,6 +441,8 @@ bsl_equations_get_n_instructions (const BslEquations *eq)
 {
   const BslEqCode *c = eq->code;
   guint n = c->threshold.code->len + c->reset.code->len + c->refractory.code->len;
+
+  g_return_val_if_fail (eq != NULL, 0);
 
   switch (eq->method)
     {
@@ -1080,6 +1116,8 @@ bsl_equations_eval_subexpressions (const BslEquations        *eq,
 guint
 bsl_equations_get_n_subexpressions (const BslEquations *eq)
 {
+  g_return_val_if_fail (eq != NULL, 0);
+
   return eq->m->subexprs->len;
 }
 
@@ -1175,29 +1213,17 @@ bsl_equations_step (const BslEquations *eq,
 
 /* ---- C source with the same arithmetic ---- */
 
-/* native: the function the engine loads (bsl-equations-native.c), exported, with the index of
- * the first neuron and the population's size as two more arguments (i and N of a part). */
-char *
-bsl_eq_c_source (const BslEquations  *eq,
-                 const char          *prefix,
-                 gboolean             native,
-                 GError             **error)
+/* The comment naming states and parameters, the function's head and the loads of x. */
+static void
+c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
 {
+  const BslEquations *eq = g->eq;
   const BslEqCode *code = eq->code;
   const BslEqModel *m = eq->m;
   guint ns = m->states->len;
   gboolean refr = m->refractory != NULL;
-  BslEqSource g = { eq, &bsl_eq_language_c, g_string_new (NULL), "x" };
-  GString *s = g.s;
+  GString *s = g->s;
   const char *ind = "      ";
-
-  if (!bsl_eq_is_identifier (prefix))
-    goto bad_prefix;
-  if (!bsl_eq_source_check (eq, error))
-    {
-      g_string_free (s, TRUE);
-      return NULL;
-    }
 
   g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
                           method_names[eq->method]);
@@ -1227,10 +1253,23 @@ bsl_eq_c_source (const BslEquations  *eq,
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
   if (refr)
     {
-      bsl_eq_source_program (&g, &code->refractory, ind);
+      bsl_eq_source_program (g, &code->refractory, ind);
       g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
                               " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
     }
+}
+
+/* The input: into its parameter, or added to its state unless refractory or just reset. */
+static void
+c_source_input (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  gboolean refr = m->refractory != NULL;
+  GString *s = g->s;
+  const char *ind = "      ";
+
   if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
     g_string_append_printf (s, "%sif (input != NULL)\n%s  params[%d][i] = input[i];\n", ind, ind,
                             g_array_index (m->inputs, BslEqInput, 0).param);
@@ -1249,77 +1288,118 @@ bsl_eq_c_source (const BslEquations  *eq,
       g_string_append_printf (s, "%s  if (%s)\n%s    x[%d] = x[%d] + input[i];\n%s}\n", ind,
                               cond->str, ind, in->state, in->state, ind);
     }
+}
 
-  switch (eq->method)
+static void
+c_source_euler (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  gboolean refr = m->refractory != NULL;
+  GString *s = g->s;
+  const char *ind = "      ";
+
+  bsl_eq_source_program (g, &code->deriv, ind);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
+                            refr && state (eq, k)->held ? "if (nr != 0.0) " : "",
+                            k, k, code->deriv.out[k]);
+}
+
+static void
+c_source_exponential_euler (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  gboolean refr = m->refractory != NULL;
+  GString *s = g->s;
+  const char *ind = "      ";
+
+  bsl_eq_source_program (g, &code->linear, ind);
+  for (guint k = 0; k < ns; k++)
     {
-    case BSL_EQUATIONS_EULER:
-      bsl_eq_source_program (&g, &code->deriv, ind);
-      for (guint k = 0; k < ns; k++)
-        g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
-                                refr && state (eq, k)->held ? "if (nr != 0.0) " : "",
-                                k, k, code->deriv.out[k]);
-      break;
-    case BSL_EQUATIONS_EXPONENTIAL_EULER:
-      bsl_eq_source_program (&g, &code->linear, ind);
+      gboolean held = refr && state (eq, k)->held;
+      const char *b = held ? "        " : "      ";
+
+      if (held)
+        g_string_append_printf (s, "%sif (nr != 0.0)\n", ind);
+      g_string_append_printf (s,
+        "%s{\n%s  double z = r[%u] * dt;\n"
+        "%s  double em1 = expm1 (z);\n"
+        "%s  double phi = z == 0.0 ? 1.0 : em1 / z;\n\n"
+        "%s  x[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi);\n%s}\n",
+        b, b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k], b);
+    }
+}
+
+/* Four stages, each from the states of the one before (xs); t moves with them. */
+static void
+c_source_rk4 (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  gboolean refr = m->refractory != NULL;
+  GString *s = g->s;
+  const char *ind = "      ";
+
+  for (guint stage = 0; stage < 4; stage++)
+    {
+      static const char *const kname[3] = { "k1", "k2", "k3" };
+
+      g->state_array = stage == 0 ? "x" : "xs";
+      g_string_append_printf (s, "%st = %s;\n", ind,
+                              stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
+      bsl_eq_source_program (g, &code->deriv, ind);
       for (guint k = 0; k < ns; k++)
         {
           gboolean held = refr && state (eq, k)->held;
-          const char *b = held ? "        " : "      ";
+          g_autofree char *slope = g_strdup_printf (held ? "nr == 0.0 ? 0.0 : dt * r[%u]"
+                                                    : "dt * r[%u]", code->deriv.out[k]);
 
-          if (held)
-            g_string_append_printf (s, "%sif (nr != 0.0)\n", ind);
-          g_string_append_printf (s,
-            "%s{\n%s  double z = r[%u] * dt;\n"
-            "%s  double em1 = expm1 (z);\n"
-            "%s  double phi = z == 0.0 ? 1.0 : em1 / z;\n\n"
-            "%s  x[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi);\n%s}\n",
-            b, b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k], b);
-        }
-      break;
-    case BSL_EQUATIONS_RK4:
-    default:
-      for (guint stage = 0; stage < 4; stage++)
-        {
-          static const char *const kname[3] = { "k1", "k2", "k3" };
-
-          g.state_array = stage == 0 ? "x" : "xs";
-          g_string_append_printf (s, "%st = %s;\n", ind,
-                                  stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
-          bsl_eq_source_program (&g, &code->deriv, ind);
-          for (guint k = 0; k < ns; k++)
-            {
-              gboolean held = refr && state (eq, k)->held;
-              g_autofree char *slope = g_strdup_printf (held ? "nr == 0.0 ? 0.0 : dt * r[%u]"
-                                                        : "dt * r[%u]", code->deriv.out[k]);
-
-              if (stage < 3)
-                g_string_append_printf (s, "%s%s[%u] = %s;\n", ind, kname[stage], k, slope);
-              else
-                g_string_append_printf (s, "%s{\n%s  double a4 = %s;\n\n"
-                                        "%s  x[%u] = x[%u] + k1[%u] / 6.0 + k2[%u] / 3.0"
-                                        " + k3[%u] / 3.0 + a4 / 6.0;\n%s}\n",
-                                        ind, ind, slope, ind, k, k, k, k, k, ind);
-            }
           if (stage < 3)
-            for (guint k = 0; k < ns; k++)
-              g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u];\n"
-                                      : "%sxs[%u] = x[%u] + %s[%u];\n",
-                                      ind, k, k, kname[stage], k);
+            g_string_append_printf (s, "%s%s[%u] = %s;\n", ind, kname[stage], k, slope);
+          else
+            g_string_append_printf (s, "%s{\n%s  double a4 = %s;\n\n"
+                                    "%s  x[%u] = x[%u] + k1[%u] / 6.0 + k2[%u] / 3.0"
+                                    " + k3[%u] / 3.0 + a4 / 6.0;\n%s}\n",
+                                    ind, ind, slope, ind, k, k, k, k, k, ind);
         }
-      g.state_array = "x";
-      g_string_append_printf (s, "%st = t0;\n", ind);
-      break;
+      if (stage < 3)
+        for (guint k = 0; k < ns; k++)
+          g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u];\n"
+                                  : "%sxs[%u] = x[%u] + %s[%u];\n",
+                                  ind, k, k, kname[stage], k);
     }
+  g->state_array = "x";
+  g_string_append_printf (s, "%st = t0;\n", ind);
+}
+
+/* The threshold, the reset and the stores of the new states. */
+static void
+c_source_spikes (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  const BslEqModel *m = eq->m;
+  guint ns = m->states->len;
+  GString *s = g->s;
+  const char *ind = "      ";
 
   if (m->threshold != NULL)
     {
-      bsl_eq_source_program (&g, &code->threshold, ind);
+      bsl_eq_source_program (g, &code->threshold, ind);
       g_string_append_printf (s, "%sspikes_out[i] = r[%u] != 0.0 && nr != 0.0 ? 1.0 : 0.0;\n"
                               "%sif (spikes_out[i] != 0.0)\n%s  {\n"
                               "%s    last_spike_step[i] = dstep;\n%s    ls = t0;\n"
                               "%s    sp = 1.0;\n", ind, code->threshold.out[0], ind, ind,
                               ind, ind, ind);
-      bsl_eq_source_program (&g, &code->reset, "          ");
+      bsl_eq_source_program (g, &code->reset, "          ");
       g_string_append_printf (s, "%s  }\n", ind);
     }
   else
@@ -1327,13 +1407,45 @@ bsl_eq_c_source (const BslEquations  *eq,
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sstates[%u][i] = x[%u];\n", ind, k, k);
   g_string_append (s, "    }\n}\n");
-  return g_string_free (s, FALSE);
+}
 
-bad_prefix:
-  g_string_free (s, TRUE);
-  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a C identifier",
-               prefix != NULL ? prefix : "");
-  return NULL;
+/* native: the function the engine loads (bsl-equations-native.c), exported, with the index of
+ * the first neuron and the population's size as two more arguments (i and N of a part). */
+char *
+bsl_eq_c_source (const BslEquations  *eq,
+                 const char          *prefix,
+                 gboolean             native,
+                 GError             **error)
+{
+  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x" };
+
+  if (!bsl_eq_is_identifier (prefix))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a C identifier",
+                   prefix != NULL ? prefix : "");
+      return NULL;
+    }
+  if (!bsl_eq_source_check (eq, error))
+    return NULL;
+
+  g.s = g_string_new (NULL);
+  c_source_prologue (&g, prefix, native);
+  c_source_input (&g);
+  switch (eq->method)
+    {
+    case BSL_EQUATIONS_EULER:
+      c_source_euler (&g);
+      break;
+    case BSL_EQUATIONS_EXPONENTIAL_EULER:
+      c_source_exponential_euler (&g);
+      break;
+    case BSL_EQUATIONS_RK4:
+    default:
+      c_source_rk4 (&g);
+      break;
+    }
+  c_source_spikes (&g);
+  return g_string_free (g.s, FALSE);
 }
 
 char *
@@ -1341,5 +1453,7 @@ bsl_equations_to_c (const BslEquations  *eq,
                     const char          *prefix,
                     GError             **error)
 {
+  g_return_val_if_fail (eq != NULL, NULL);
+
   return bsl_eq_c_source (eq, prefix, FALSE, error);
 }

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-fit.h"
 #include "bsl-json-numbers.h"
 #include "bsl-kernel-dense.h"
@@ -55,8 +56,11 @@ bsl_quantize_params_append (GArray     *params,
                             double      fixed_value,
                             double      represented)
 {
-  BslQuantizeParam p = { g_strdup (name), float_value, fixed_value, represented, 0, 0 };
+  BslQuantizeParam p = { NULL, float_value, fixed_value, represented, 0, 0 };
 
+  g_return_if_fail (params != NULL && name != NULL);
+
+  p.name = g_strdup (name);
   p.abs_error = fabs (represented - float_value);
   p.rel_error = float_value != 0.0 ? p.abs_error / fabs (float_value) : 0.0;
   g_array_append_val (params, p);
@@ -265,68 +269,104 @@ headroom_bits (double max_abs)
   return 23.0 - log2 (max_abs + 1.0);
 }
 
-BslQuantizeResult *
-bsl_quantize_lif (const BslQuantizeInput *in,
-                  gboolean                refine_fit,
-                  GError                **error)
+static gboolean
+check_lif_input (const BslQuantizeInput *in, GError **error)
 {
-  BslQuantizeResult *r;
-  g_autofree double *a_float = NULL;
-  g_autoptr(BslReference) float_trace = NULL;
-  g_autoptr(BslReference) fixed_trace = NULL;
-  double max_u = 0.0, max_v = 0.0, max_bias = 0.0, max_w = 0.0, bound, scale;
-  gboolean any_pos = FALSE, any_neg = FALSE;
-
-  g_return_val_if_fail (in != NULL && in->n > 0, NULL);
-
   if (!(in->du >= 0.0 && in->du <= 1.0) || !(in->dv >= 0.0 && in->dv <= 1.0))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
                    "du and dv must lie in [0, 1] to have a Loihi 2 value (du %g, dv %g)", in->du, in->dv);
-      return NULL;
+      return FALSE;
     }
   if (!(in->vth >= 0.0) || !isfinite (in->vth))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
                    "vth must be a finite value >= 0 to have a Loihi 2 value (vth %g)", in->vth);
-      return NULL;
+      return FALSE;
     }
   if (in->weights != NULL && in->spikes == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "weights without input spikes");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  a_float = float_drive (in);
-  float_trace = new_trace (in->n_steps, in->n);
-  simulate_float (in, a_float, float_trace);
+/* How large the float run's values get: what the scale must keep within Loihi 2's ranges. */
+typedef struct
+{
+  double   max_u, max_v, max_bias, max_w;
+  gboolean any_pos, any_neg;   /* weights of each sign */
+} Extent;
 
+static void
+measure (const BslQuantizeInput *in, const BslReference *float_trace, Extent *x)
+{
+  memset (x, 0, sizeof *x);
   for (gsize k = 0; k < in->n_steps * in->n; k++)
     {
-      max_u = MAX (max_u, fabs (float_trace->data[BSL_REF_U][k]));
-      max_v = MAX (max_v, fabs (float_trace->data[BSL_REF_V][k]));
+      x->max_u = MAX (x->max_u, fabs (float_trace->data[BSL_REF_U][k]));
+      x->max_v = MAX (x->max_v, fabs (float_trace->data[BSL_REF_V][k]));
     }
   for (gsize i = 0; in->bias != NULL && i < in->n; i++)
-    max_bias = MAX (max_bias, fabs (in->bias[i]));
+    x->max_bias = MAX (x->max_bias, fabs (in->bias[i]));
   for (gsize k = 0; in->weights != NULL && k < in->n * in->n_in; k++)
     {
-      max_w = MAX (max_w, fabs (in->weights[k]));
-      any_pos |= in->weights[k] > 0;
-      any_neg |= in->weights[k] < 0;
+      x->max_w = MAX (x->max_w, fabs (in->weights[k]));
+      x->any_pos |= in->weights[k] > 0;
+      x->any_neg |= in->weights[k] < 0;
     }
+}
 
-  /* The largest scale at which everything fits. A voltage about to spike can exceed every value
-   * the trace shows (it is reset at once), by at most one input and one bias. */
-  bound = MAX (MAX (max_u, max_v), in->vth + max_u + max_bias);
-  scale = bound > 0 ? STATE_MAX / (2.0 * bound) : 64.0;
+/* The largest scale at which everything fits. A voltage about to spike can exceed every value
+ * the trace shows (it is reset at once), by at most one input and one bias. */
+static double
+choose_scale (const BslQuantizeInput *in, const Extent *x)
+{
+  double bound = MAX (MAX (x->max_u, x->max_v), in->vth + x->max_u + x->max_bias);
+  double scale = bound > 0 ? STATE_MAX / (2.0 * bound) : 64.0;
+
   if (in->vth > 0)
     scale = MIN (scale, VTH_MAX * 64.0 / in->vth);
-  if (max_bias > 0)
-    scale = MIN (scale, MANT_MAX * (1 << EXP_MAX) / max_bias);
-  if (max_w > 0)
-    scale = MIN (scale, 255.0 * 64.0 * 128.0 / max_w);   /* weight_exp at most 7 */
+  if (x->max_bias > 0)
+    scale = MIN (scale, MANT_MAX * (1 << EXP_MAX) / x->max_bias);
+  if (x->max_w > 0)
+    scale = MIN (scale, 255.0 * 64.0 * 128.0 / x->max_w);   /* weight_exp at most 7 */
+  return scale;
+}
 
-  r = g_new0 (BslQuantizeResult, 1);
+static void
+quantize_weights (const BslQuantizeInput *in, BslQuantizeResult *r, const Extent *x)
+{
+  /* Mixed signs spend the lowest bit (Lava's MIXED mode keeps even weights only). */
+  double scale = r->scale, limit;
+  gint32 e = -8;
+
+  r->sign_mode = x->any_pos && x->any_neg ? BSL_K_SIGN_MIXED
+                 : x->any_neg ? BSL_K_SIGN_INHIBITORY : BSL_K_SIGN_EXCITATORY;
+  limit = r->sign_mode == BSL_K_SIGN_MIXED ? 254.0 : 255.0;
+  while (e < 7 && x->max_w * scale / (64.0 * ldexp (1.0, e)) > limit)
+    e++;
+  r->weight_exp = e;
+  r->weights = g_new0 (gint32, in->n * in->n_in);
+  for (gsize k = 0; k < in->n * in->n_in; k++)
+    {
+      double w = in->weights[k] * scale / (64.0 * ldexp (1.0, e));
+
+      if (r->sign_mode == BSL_K_SIGN_MIXED)
+        w = 2.0 * nearbyint (w / 2.0);
+      else
+        w = nearbyint (w);
+      r->weights[k] = (gint32) CLAMP (w, -256.0, 255.0);
+    }
+}
+
+/* The rounded Loihi 2 values at the chosen scale. */
+static BslQuantizeResult *
+quantize_rounded (const BslQuantizeInput *in, double scale, const Extent *x)
+{
+  BslQuantizeResult *r = g_new0 (BslQuantizeResult, 1);
+
   r->scale = scale;
   r->n = in->n;
   r->n_in = in->weights != NULL ? in->n_in : 0;
@@ -350,115 +390,135 @@ bsl_quantize_lif (const BslQuantizeInput *in,
       r->bias_mant[i] = (gint32) CLAMP (nearbyint (b / (1 << e)), -4096.0, MANT_MAX);
     }
   if (in->weights != NULL)
+    quantize_weights (in, r, x);
+  fixed_drive (in, r);
+  return r;
+}
+
+/* An integer fit from the rounded values, kept only when it is closer to the float run. */
+static void
+refine_rounded (const BslQuantizeInput *in, BslQuantizeResult *r, BslReference *float_trace,
+                BslReference *fixed_trace)
+{
+  BslMetricValues rounded, refined;
+  BslQuantizeResult saved = *r;
+  g_autofree gint32 *saved_mant = g_memdup2 (r->bias_mant, in->n * sizeof (gint32));
+
+  compare (r, float_trace, fixed_trace, &rounded);
+  if (rounded.total > 0.0 && refine (r, float_trace, fixed_trace))
     {
-      /* Mixed signs spend the lowest bit (Lava's MIXED mode keeps even weights only). */
-      double limit;
-      gint32 e = -8;
-
-      r->sign_mode = any_pos && any_neg ? BSL_K_SIGN_MIXED
-                     : any_neg ? BSL_K_SIGN_INHIBITORY : BSL_K_SIGN_EXCITATORY;
-      limit = r->sign_mode == BSL_K_SIGN_MIXED ? 254.0 : 255.0;
-      while (e < 7 && max_w * scale / (64.0 * ldexp (1.0, e)) > limit)
-        e++;
-      r->weight_exp = e;
-      r->weights = g_new0 (gint32, in->n * in->n_in);
-      for (gsize k = 0; k < in->n * in->n_in; k++)
+      simulate_fixed (r, fixed_trace);
+      compare (r, float_trace, fixed_trace, &refined);
+      if (refined.total < rounded.total)
+        r->refined = TRUE;
+      else
         {
-          double w = in->weights[k] * scale / (64.0 * ldexp (1.0, e));
-
-          if (r->sign_mode == BSL_K_SIGN_MIXED)
-            w = 2.0 * nearbyint (w / 2.0);
-          else
-            w = nearbyint (w);
-          r->weights[k] = (gint32) CLAMP (w, -256.0, 255.0);
+          r->du = saved.du;
+          r->dv = saved.dv;
+          r->vth = saved.vth;
+          memcpy (r->bias_mant, saved_mant, in->n * sizeof (gint32));
+          simulate_fixed (r, fixed_trace);
         }
     }
-  fixed_drive (in, r);
+}
+
+/* The weight whose value the integers represent worst. */
+static void
+report_worst_weight (const BslQuantizeInput *in, BslQuantizeResult *r, const double *w_f)
+{
+  gsize worst = 0;
+  double worst_error = -1.0;
+  g_autofree char *name = NULL;
+
+  for (gsize k = 0; k < in->n * in->n_in; k++)
+    if (fabs (w_f[k] - in->weights[k]) > worst_error)
+      {
+        worst_error = fabs (w_f[k] - in->weights[k]);
+        worst = k;
+      }
+  name = g_strdup_printf ("weights[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "] (worst)",
+                          worst / in->n_in, worst % in->n_in);
+  bsl_quantize_params_append (r->params, name, in->weights[worst], r->weights[worst], w_f[worst]);
+}
+
+/* The input value the integers represent worst. */
+static void
+report_worst_a_in (const BslQuantizeInput *in, BslQuantizeResult *r)
+{
+  double scale = r->scale;
+  gsize worst = 0;
+  double worst_error = -1.0;
+
+  for (gsize k = 0; k < in->n_steps * in->n; k++)
+    if (fabs (r->a_in[k] * 64.0 / scale - in->a_in[k]) > worst_error)
+      {
+        worst_error = fabs (r->a_in[k] * 64.0 / scale - in->a_in[k]);
+        worst = k;
+      }
+  if (in->n_steps > 0)
+    {
+      g_autofree char *name = g_strdup_printf ("a_in[step %" G_GSIZE_FORMAT ", neuron %" G_GSIZE_FORMAT "] (worst)",
+                                               worst / in->n + 1, worst % in->n);
+
+      bsl_quantize_params_append (r->params, name, in->a_in[worst], r->a_in[worst],
+                                  r->a_in[worst] * 64.0 / scale);
+    }
+}
+
+/* Every parameter with its float value, its integer and what the integer stands for. */
+static void
+report_params (const BslQuantizeInput *in, BslQuantizeResult *r)
+{
+  double du_f, dv_f, vth_f;
+  g_autofree double *bias_f = g_new0 (double, in->n);
+  g_autofree double *w_f = r->weights != NULL ? g_new0 (double, in->n * in->n_in) : NULL;
+
+  bsl_quantize_fixed_to_float (in->n, r->du, r->dv, r->vth, r->bias_mant, r->bias_exp,
+                               r->n_in, r->weights, r->weight_exp, r->num_weight_bits,
+                               r->sign_mode, r->scale, &du_f, &dv_f, &vth_f, bias_f, w_f);
+  bsl_quantize_params_append (r->params, "du", in->du, r->du, du_f);
+  bsl_quantize_params_append (r->params, "dv", in->dv, r->dv, dv_f);
+  bsl_quantize_params_append (r->params, "vth", in->vth, r->vth, vth_f);
+  for (gsize i = 0; i < in->n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bias[%" G_GSIZE_FORMAT "]", i);
+
+      bsl_quantize_params_append (r->params, name, in->bias != NULL ? in->bias[i] : 0.0,
+                 (double) r->bias_mant[i] * ldexp (1.0, r->bias_exp[i]), bias_f[i]);
+    }
+  if (w_f != NULL)
+    report_worst_weight (in, r, w_f);
+  else if (in->a_in != NULL)
+    report_worst_a_in (in, r);
+}
+
+BslQuantizeResult *
+bsl_quantize_lif (const BslQuantizeInput *in,
+                  gboolean                refine_fit,
+                  GError                **error)
+{
+  BslQuantizeResult *r;
+  g_autofree double *a_float = NULL;
+  g_autoptr(BslReference) float_trace = NULL;
+  g_autoptr(BslReference) fixed_trace = NULL;
+  Extent extent;
+
+  g_return_val_if_fail (in != NULL && in->n > 0, NULL);
+
+  if (!check_lif_input (in, error))
+    return NULL;
+
+  a_float = float_drive (in);
+  float_trace = new_trace (in->n_steps, in->n);
+  simulate_float (in, a_float, float_trace);
+  measure (in, float_trace, &extent);
+  r = quantize_rounded (in, choose_scale (in, &extent), &extent);
 
   fixed_trace = new_trace (in->n_steps, in->n);
   simulate_fixed (r, fixed_trace);
   if (refine_fit && in->n_steps > 0)
-    {
-      BslMetricValues rounded, refined;
-      BslQuantizeResult saved = *r;
-      g_autofree gint32 *saved_mant = g_memdup2 (r->bias_mant, in->n * sizeof (gint32));
-
-      compare (r, float_trace, fixed_trace, &rounded);
-      if (rounded.total > 0.0 && refine (r, float_trace, fixed_trace))
-        {
-          simulate_fixed (r, fixed_trace);
-          compare (r, float_trace, fixed_trace, &refined);
-          if (refined.total < rounded.total)
-            r->refined = TRUE;
-          else
-            {
-              r->du = saved.du;
-              r->dv = saved.dv;
-              r->vth = saved.vth;
-              memcpy (r->bias_mant, saved_mant, in->n * sizeof (gint32));
-              simulate_fixed (r, fixed_trace);
-            }
-        }
-    }
-
-  /* The report. */
-  {
-    double du_f, dv_f, vth_f;
-    g_autofree double *bias_f = g_new0 (double, in->n);
-    g_autofree double *w_f = r->weights != NULL ? g_new0 (double, in->n * in->n_in) : NULL;
-
-    bsl_quantize_fixed_to_float (in->n, r->du, r->dv, r->vth, r->bias_mant, r->bias_exp,
-                                 r->n_in, r->weights, r->weight_exp, r->num_weight_bits,
-                                 r->sign_mode, scale, &du_f, &dv_f, &vth_f, bias_f, w_f);
-    bsl_quantize_params_append (r->params, "du", in->du, r->du, du_f);
-    bsl_quantize_params_append (r->params, "dv", in->dv, r->dv, dv_f);
-    bsl_quantize_params_append (r->params, "vth", in->vth, r->vth, vth_f);
-    for (gsize i = 0; i < in->n; i++)
-      {
-        g_autofree char *name = g_strdup_printf ("bias[%" G_GSIZE_FORMAT "]", i);
-
-        bsl_quantize_params_append (r->params, name, in->bias != NULL ? in->bias[i] : 0.0,
-                   (double) r->bias_mant[i] * ldexp (1.0, r->bias_exp[i]), bias_f[i]);
-      }
-    if (w_f != NULL)
-      {
-        gsize worst = 0;
-        double worst_error = -1.0;
-
-        for (gsize k = 0; k < in->n * in->n_in; k++)
-          if (fabs (w_f[k] - in->weights[k]) > worst_error)
-            {
-              worst_error = fabs (w_f[k] - in->weights[k]);
-              worst = k;
-            }
-        {
-          g_autofree char *name = g_strdup_printf ("weights[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "] (worst)",
-                                                   worst / in->n_in, worst % in->n_in);
-
-          bsl_quantize_params_append (r->params, name, in->weights[worst], r->weights[worst], w_f[worst]);
-        }
-      }
-    else if (in->a_in != NULL)
-      {
-        gsize worst = 0;
-        double worst_error = -1.0;
-
-        for (gsize k = 0; k < in->n_steps * in->n; k++)
-          if (fabs (r->a_in[k] * 64.0 / scale - in->a_in[k]) > worst_error)
-            {
-              worst_error = fabs (r->a_in[k] * 64.0 / scale - in->a_in[k]);
-              worst = k;
-            }
-        if (in->n_steps > 0)
-          {
-            g_autofree char *name = g_strdup_printf ("a_in[step %" G_GSIZE_FORMAT ", neuron %" G_GSIZE_FORMAT "] (worst)",
-                                                     worst / in->n + 1, worst % in->n);
-
-            bsl_quantize_params_append (r->params, name, in->a_in[worst], r->a_in[worst],
-                                        r->a_in[worst] * 64.0 / scale);
-          }
-      }
-  }
+    refine_rounded (in, r, float_trace, fixed_trace);
+  report_params (in, r);
   for (gsize k = 0; k < in->n_steps * in->n; k++)
     {
       r->u_max = MAX (r->u_max, fabs (fixed_trace->data[BSL_REF_U][k]));
@@ -491,6 +551,8 @@ bsl_quantize_fixed_to_float (gsize          n,
                              double        *bias_out,
                              double        *weights_out)
 {
+  g_return_if_fail (du_out != NULL && dv_out != NULL && vth_out != NULL);
+
   *du_out = MIN ((du + 1) / 4096.0, 1.0);
   *dv_out = dv / 4096.0;
   *vth_out = vth * 64.0 / scale;
@@ -509,9 +571,14 @@ bsl_quantize_fixed_to_float (gsize          n,
 char *
 bsl_quantize_result_to_json (const BslQuantizeResult *r)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonGenerator) generator = NULL;
   g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (r != NULL, NULL);
+
+  b = json_builder_new ();
+  generator = json_generator_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "scale");
@@ -657,28 +724,10 @@ ring_buffer_series (const BslProcess *src,
   return out;
 }
 
-BslQuantizeResult *
-bsl_quantize_network (const BslGraph  *graph,
-                      const char      *process,
-                      gint64           n_steps,
-                      gboolean         refine_fit,
-                      BslGraph       **fixed_graph,
-                      GError         **error)
+/* Only a LIF has a float to fixed conversion; the message says what to do with the others. */
+static gboolean
+check_convertible (const BslProcess *lif, const char *process, GError **error)
 {
-  const BslProcess *lif = bsl_graph_find_process (graph, process);
-  const BslConnection *input;
-  const BslProcess *src = NULL, *dense = NULL;
-  BslQuantizeInput in = { 0 };
-  g_autoptr(BslArray) bias = NULL;
-  g_autoptr(BslArray) weights = NULL;
-  g_autofree double *series = NULL;
-  BslQuantizeResult *r;
-
-  if (lif == NULL)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "no process named '%s'", process);
-      return NULL;
-    }
   if (!g_str_equal (lif->type->name, "LIF"))
     {
       if (!bsl_proc_type_has_model (lif->type, BSL_TAG_FIXED_PT))
@@ -694,35 +743,48 @@ bsl_quantize_network (const BslGraph  *graph,
         g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                      "process '%s' (%s): float to fixed conversion is for LIF populations",
                      process, lif->type->name);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* What drives the LIF's a_in: nothing, a RingBuffer, or a Dense fed by a RingBuffer. */
+static gboolean
+find_drive (const BslGraph    *graph,
+            const char        *process,
+            const BslProcess **src,
+            const BslProcess **dense,
+            GError           **error)
+{
+  const BslConnection *input;
+
   input = find_input (graph, process, "a_in");
   if (input == GINT_TO_POINTER (1))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                    "process '%s': a_in has several inputs; conversion supports one Dense or one RingBuffer",
                    process);
-      return NULL;
+      return FALSE;
     }
   if (input != NULL)
     {
       const BslProcess *from = bsl_graph_find_process (graph, input->from_process);
 
       if (g_str_equal (from->type->name, "RingBuffer"))
-        src = from;
+        *src = from;
       else if (g_str_equal (from->type->name, "Dense"))
         {
           const BslConnection *dense_input = find_input (graph, from->name, "s_in");
 
-          dense = from;
+          *dense = from;
           if (dense_input != NULL && dense_input != GINT_TO_POINTER (1))
-            src = bsl_graph_find_process (graph, dense_input->from_process);
-          if (src == NULL || !g_str_equal (src->type->name, "RingBuffer"))
+            *src = bsl_graph_find_process (graph, dense_input->from_process);
+          if (*src == NULL || !g_str_equal ((*src)->type->name, "RingBuffer"))
             {
               g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                            "process '%s': Dense '%s' must be fed by one RingBuffer for the conversion",
                            process, from->name);
-              return NULL;
+              return FALSE;
             }
         }
       else
@@ -730,9 +792,89 @@ bsl_quantize_network (const BslGraph  *graph,
           g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                        "process '%s': a_in comes from %s '%s'; conversion supports a Dense or a RingBuffer",
                        process, from->type->name, from->name);
-          return NULL;
+          return FALSE;
         }
     }
+  return TRUE;
+}
+
+/* A copy of the network with the converted values, run under fixed_pt. */
+static BslGraph *
+fixed_copy (const BslGraph          *graph,
+            const char              *process,
+            const BslQuantizeResult *r,
+            const BslProcess        *dense,
+            const BslProcess        *src)
+{
+  BslGraph *copy = bsl_graph_copy (graph);
+  BslProcess *p = bsl_graph_find_process (copy, process);
+  BslArray *mant = bsl_array_new_vector (r->n, NULL), *exps = bsl_array_new_vector (r->n, NULL);
+
+  for (gsize i = 0; i < r->n; i++)
+    {
+      mant->data[i] = r->bias_mant[i];
+      exps->data[i] = r->bias_exp[i];
+    }
+  bsl_process_set_param (p, "du", bsl_array_new_scalar (r->du), NULL);
+  bsl_process_set_param (p, "dv", bsl_array_new_scalar (r->dv), NULL);
+  bsl_process_set_param (p, "vth", bsl_array_new_scalar (r->vth), NULL);
+  bsl_process_set_param (p, "bias_mant", mant, NULL);
+  bsl_process_set_param (p, "bias_exp", exps, NULL);
+  p->model = BSL_TAG_NONE;
+  if (dense != NULL)
+    {
+      BslProcess *d = bsl_graph_find_process (copy, dense->name);
+      BslArray *w = bsl_array_new_matrix (r->n, r->n_in);
+
+      for (gsize k = 0; k < r->n * r->n_in; k++)
+        w->data[k] = r->weights[k];
+      bsl_process_set_param (d, "weights", w, NULL);
+      bsl_process_set_param (d, "weight_exp", bsl_array_new_scalar (r->weight_exp), NULL);
+      bsl_process_set_param (d, "num_weight_bits", bsl_array_new_scalar (r->num_weight_bits), NULL);
+      bsl_process_set_param (d, "sign_mode", bsl_array_new_scalar (r->sign_mode), NULL);
+      d->model = BSL_TAG_NONE;
+    }
+  else if (src != NULL)
+    {
+      BslProcess *s = bsl_graph_find_process (copy, src->name);
+      BslArray *data = bsl_array_copy (bsl_process_get_param (s, "data"));
+
+      /* The numbers change: the initializer that made them no longer describes them. */
+      g_clear_pointer (&data->init, json_node_unref);
+      for (gsize k = 0; k < data->n; k++)
+        data->data[k] = nearbyint (data->data[k] * r->scale / 64.0);
+      bsl_process_set_param (s, "data", data, NULL);
+    }
+  copy->run_tag = BSL_TAG_FIXED_PT;
+  return copy;
+}
+
+BslQuantizeResult *
+bsl_quantize_network (const BslGraph  *graph,
+                      const char      *process,
+                      gint64           n_steps,
+                      gboolean         refine_fit,
+                      BslGraph       **fixed_graph,
+                      GError         **error)
+{
+  const BslProcess *lif;
+  const BslProcess *src = NULL, *dense = NULL;
+  BslQuantizeInput in = { 0 };
+  g_autoptr(BslArray) bias = NULL;
+  g_autoptr(BslArray) weights = NULL;
+  g_autofree double *series = NULL;
+  BslQuantizeResult *r;
+
+  g_return_val_if_fail (graph != NULL && process != NULL, NULL);
+
+  lif = bsl_graph_find_process (graph, process);
+  if (lif == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "no process named '%s'", process);
+      return NULL;
+    }
+  if (!check_convertible (lif, process, error) || !find_drive (graph, process, &src, &dense, error))
+    return NULL;
 
   in.n = lif->dims[0];
   in.du = scalar_param (lif, "du");
@@ -766,48 +908,6 @@ bsl_quantize_network (const BslGraph  *graph,
     }
 
   if (fixed_graph != NULL)
-    {
-      BslGraph *copy = bsl_graph_copy (graph);
-      BslProcess *p = bsl_graph_find_process (copy, process);
-      BslArray *mant = bsl_array_new_vector (r->n, NULL), *exps = bsl_array_new_vector (r->n, NULL);
-
-      for (gsize i = 0; i < r->n; i++)
-        {
-          mant->data[i] = r->bias_mant[i];
-          exps->data[i] = r->bias_exp[i];
-        }
-      bsl_process_set_param (p, "du", bsl_array_new_scalar (r->du), NULL);
-      bsl_process_set_param (p, "dv", bsl_array_new_scalar (r->dv), NULL);
-      bsl_process_set_param (p, "vth", bsl_array_new_scalar (r->vth), NULL);
-      bsl_process_set_param (p, "bias_mant", mant, NULL);
-      bsl_process_set_param (p, "bias_exp", exps, NULL);
-      p->model = BSL_TAG_NONE;
-      if (dense != NULL)
-        {
-          BslProcess *d = bsl_graph_find_process (copy, dense->name);
-          BslArray *w = bsl_array_new_matrix (r->n, r->n_in);
-
-          for (gsize k = 0; k < r->n * r->n_in; k++)
-            w->data[k] = r->weights[k];
-          bsl_process_set_param (d, "weights", w, NULL);
-          bsl_process_set_param (d, "weight_exp", bsl_array_new_scalar (r->weight_exp), NULL);
-          bsl_process_set_param (d, "num_weight_bits", bsl_array_new_scalar (r->num_weight_bits), NULL);
-          bsl_process_set_param (d, "sign_mode", bsl_array_new_scalar (r->sign_mode), NULL);
-          d->model = BSL_TAG_NONE;
-        }
-      else if (src != NULL)
-        {
-          BslProcess *s = bsl_graph_find_process (copy, src->name);
-          BslArray *data = bsl_array_copy (bsl_process_get_param (s, "data"));
-
-          /* The numbers change: the initializer that made them no longer describes them. */
-          g_clear_pointer (&data->init, json_node_unref);
-          for (gsize k = 0; k < data->n; k++)
-            data->data[k] = nearbyint (data->data[k] * r->scale / 64.0);
-          bsl_process_set_param (s, "data", data, NULL);
-        }
-      copy->run_tag = BSL_TAG_FIXED_PT;
-      *fixed_graph = copy;
-    }
+    *fixed_graph = fixed_copy (graph, process, r, dense, src);
   return r;
 }

@@ -14,9 +14,10 @@
 #include "bsl-c-export-learning.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
 #include "equations/bsl-equations.h"
-#include "bsl-interop-private.h"
+#include "bsl-interop-output.h"
 #include "bsl-kernel-text.h"
 #include "bsl-runtime-private.h"
 
@@ -415,21 +416,15 @@ emit_plain_kernel (Out *o, guint k, const BslProcRuntime *pr, int which)
   g_string_append (s, ");\n");
 }
 
-static void
-emit_step (Out *o, guint k, const BslProcRuntime *pr)
+/* A neuron population's step; FALSE when pr is no neuron type this knows. */
+static gboolean
+emit_neuron_step (Out *o, guint k, const BslProcRuntime *pr)
 {
   GString *s = o->s;
   gboolean fixed = pr->tag == BSL_TAG_FIXED_PT;
   gsize n = pr->size;
 
-  g_string_append_printf (s, "  /* %s (%s) */\n", pr->name, pr->type->name);
-  for (guint p = 0; p < pr->type->n_ports; p++)
-    if (pr->ports[p].spec->direction == BSL_PORT_IN)
-      emit_gather (o, k, &pr->ports[p]);
-
-  if (plain_kernel (pr) >= 0)
-    emit_plain_kernel (o, k, pr, plain_kernel (pr));
-  else if (bsl_proc_type_is_equations (pr->type))
+  if (bsl_proc_type_is_equations (pr->type))
     {
       /* Step t integrates from (t - 1) dt, as the engine passes it; lastspike is in seconds. */
       g_string_append_printf (s, "  p%u_eq_step (%" G_GSIZE_FORMAT ", p%u_dt[0], t - 1, p%u_states, "
@@ -525,58 +520,74 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
                                 "p%u_bias_mant, p%u_a_in, p%u_u, p%u_v, p%u_s_out);\n",
                                 n, k, k, k, k, k, k, k, k, k);
     }
-  else if (bsl_proc_type_is_plastic (pr->type))
-    _bsl_c_export_learning_step (s, k, pr);
-  else if (is_connection (pr))
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* A Dense, Sparse or DelayDense: collect the active inputs, then accumulate. */
+static void
+emit_connection_step (Out *o, guint k, const BslProcRuntime *pr)
+{
+  GString *s = o->s;
+  gboolean fixed = pr->tag == BSL_TAG_FIXED_PT;
+  gsize n_out = pr->dims[0], n_in = pr->dims[1];
+  g_autofree char *payload = g_strdup_printf ("(int) p%u_num_message_bits[0] > 0 ? p%u_s_in "
+                                              ": NULL", k, k);
+
+  g_string_append_printf (s, "  p%u_n_active = bsl_k_collect_active_%s (%" G_GSIZE_FORMAT
+                          ", p%u_s_in, p%u_active);\n", k,
+                          pr->ports[0].is_int ? "fixed" : "float", n_in, k, k);
+  if (type_is (pr, "Dense"))
     {
-      gsize n_out = pr->dims[0], n_in = pr->dims[1];
-      g_autofree char *payload = g_strdup_printf ("(int) p%u_num_message_bits[0] > 0 ? p%u_s_in "
-                                                  ": NULL", k, k);
-      g_string_append_printf (s, "  p%u_n_active = bsl_k_collect_active_%s (%" G_GSIZE_FORMAT
-                              ", p%u_s_in, p%u_active);\n", k,
-                              pr->ports[0].is_int ? "fixed" : "float", n_in, k, k);
-      if (type_is (pr, "Dense"))
-        {
-          if (fixed)
-            g_string_append_printf (s, "  bsl_k_dense_fixed_accumulate (0, %" G_GSIZE_FORMAT ", %"
-                                    G_GSIZE_FORMAT ", p%u_wt, p%u_active, p%u_n_active, %s, "
-                                    "(int) p%u_weight_exp[0], p%u_acc, p%u_a_buff);\n",
-                                    n_out, n_out, k, k, k, payload, k, k, k);
-          else
-            g_string_append_printf (s, "  bsl_k_dense_float_accumulate (0, %" G_GSIZE_FORMAT ", %"
-                                    G_GSIZE_FORMAT ", p%u_wt, p%u_active, p%u_n_active, %s, "
-                                    "p%u_a_buff);\n", n_out, n_out, k, k, k, payload, k);
-        }
-      else if (type_is (pr, "Sparse"))
-        {
-          if (fixed)
-            g_string_append_printf (s, "  bsl_k_sparse_fixed_accumulate (%" G_GSIZE_FORMAT
-                                    ", p%u_col_start, p%u_row_index, p%u_values, p%u_active, "
-                                    "p%u_n_active, %s, (int) p%u_weight_exp[0], p%u_acc, "
-                                    "p%u_a_buff);\n", n_out, k, k, k, k, k, payload, k, k, k);
-          else
-            g_string_append_printf (s, "  bsl_k_sparse_float_accumulate (%" G_GSIZE_FORMAT
-                                    ", p%u_col_start, p%u_row_index, p%u_values, p%u_active, "
-                                    "p%u_n_active, %s, p%u_a_buff);\n", n_out, k, k, k, k, k,
-                                    payload, k);
-        }
+      if (fixed)
+        g_string_append_printf (s, "  bsl_k_dense_fixed_accumulate (0, %" G_GSIZE_FORMAT ", %"
+                                G_GSIZE_FORMAT ", p%u_wt, p%u_active, p%u_n_active, %s, "
+                                "(int) p%u_weight_exp[0], p%u_acc, p%u_a_buff);\n",
+                                n_out, n_out, k, k, k, payload, k, k, k);
       else
-        {
-          if (fixed)
-            g_string_append_printf (s, "  bsl_k_delay_dense_fixed_accumulate (%" G_GSIZE_FORMAT
-                                    ", P%u_N_SLOTS, p%u_head, p%u_wt, p%u_delays_t, p%u_active, "
-                                    "p%u_n_active, %s, (int) p%u_weight_exp[0], p%u_acc, "
-                                    "p%u_ring);\n", n_out, k, k, k, k, k, k, payload, k, k, k);
-          else
-            g_string_append_printf (s, "  bsl_k_delay_dense_float_accumulate (%" G_GSIZE_FORMAT
-                                    ", P%u_N_SLOTS, p%u_head, p%u_wt, p%u_delays_t, p%u_active, "
-                                    "p%u_n_active, %s, p%u_ring);\n", n_out, k, k, k, k, k, k,
-                                    payload, k);
-          g_string_append_printf (s, "  memcpy (p%u_a_buff, p%u_ring + p%u_head * %" G_GSIZE_FORMAT
-                                  ", sizeof p%u_a_buff);\n", k, k, k, n_out, k);
-        }
+        g_string_append_printf (s, "  bsl_k_dense_float_accumulate (0, %" G_GSIZE_FORMAT ", %"
+                                G_GSIZE_FORMAT ", p%u_wt, p%u_active, p%u_n_active, %s, "
+                                "p%u_a_buff);\n", n_out, n_out, k, k, k, payload, k);
     }
-  else if (type_is (pr, "RingBuffer"))
+  else if (type_is (pr, "Sparse"))
+    {
+      if (fixed)
+        g_string_append_printf (s, "  bsl_k_sparse_fixed_accumulate (%" G_GSIZE_FORMAT
+                                ", p%u_col_start, p%u_row_index, p%u_values, p%u_active, "
+                                "p%u_n_active, %s, (int) p%u_weight_exp[0], p%u_acc, "
+                                "p%u_a_buff);\n", n_out, k, k, k, k, k, payload, k, k, k);
+      else
+        g_string_append_printf (s, "  bsl_k_sparse_float_accumulate (%" G_GSIZE_FORMAT
+                                ", p%u_col_start, p%u_row_index, p%u_values, p%u_active, "
+                                "p%u_n_active, %s, p%u_a_buff);\n", n_out, k, k, k, k, k,
+                                payload, k);
+    }
+  else
+    {
+      if (fixed)
+        g_string_append_printf (s, "  bsl_k_delay_dense_fixed_accumulate (%" G_GSIZE_FORMAT
+                                ", P%u_N_SLOTS, p%u_head, p%u_wt, p%u_delays_t, p%u_active, "
+                                "p%u_n_active, %s, (int) p%u_weight_exp[0], p%u_acc, "
+                                "p%u_ring);\n", n_out, k, k, k, k, k, k, payload, k, k, k);
+      else
+        g_string_append_printf (s, "  bsl_k_delay_dense_float_accumulate (%" G_GSIZE_FORMAT
+                                ", P%u_N_SLOTS, p%u_head, p%u_wt, p%u_delays_t, p%u_active, "
+                                "p%u_n_active, %s, p%u_ring);\n", n_out, k, k, k, k, k, k,
+                                payload, k);
+      g_string_append_printf (s, "  memcpy (p%u_a_buff, p%u_ring + p%u_head * %" G_GSIZE_FORMAT
+                              ", sizeof p%u_a_buff);\n", k, k, k, n_out, k);
+    }
+}
+
+/* Sources and the Monitor. */
+static void
+emit_io_step (Out *o, guint k, const BslProcRuntime *pr)
+{
+  GString *s = o->s;
+  gsize n = pr->size;
+
+  if (type_is (pr, "RingBuffer"))
     {
       const BslRtVar *data = find_var (pr, "data");
       gsize cols = data->ndim >= 2 ? data->dims[data->ndim - 1] : 1;
@@ -601,6 +612,28 @@ emit_step (Out *o, guint k, const BslProcRuntime *pr)
   else if (type_is (pr, "Monitor"))
     g_string_append_printf (s, "  for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
                             "    p%u_data[i] = (double) p%u_a_in[i];\n", n, k, k);
+}
+
+static void
+emit_step (Out *o, guint k, const BslProcRuntime *pr)
+{
+  GString *s = o->s;
+
+  g_string_append_printf (s, "  /* %s (%s) */\n", pr->name, pr->type->name);
+  for (guint p = 0; p < pr->type->n_ports; p++)
+    if (pr->ports[p].spec->direction == BSL_PORT_IN)
+      emit_gather (o, k, &pr->ports[p]);
+
+  if (plain_kernel (pr) >= 0)
+    emit_plain_kernel (o, k, pr, plain_kernel (pr));
+  else if (emit_neuron_step (o, k, pr))
+    return;
+  else if (bsl_proc_type_is_plastic (pr->type))
+    _bsl_c_export_learning_step (s, k, pr);
+  else if (is_connection (pr))
+    emit_connection_step (o, k, pr);
+  else
+    emit_io_step (o, k, pr);
 }
 
 /* An Equations process: the step function the equation compiler writes (same arithmetic as
@@ -778,62 +811,12 @@ emit_table (Out *o)
     "  return 0;\n}\n", P, P, P, P, P);
 }
 
-char *
-bsl_c_export_to_string (const BslGraph           *graph,
-                        const BslCExportOptions  *options,
-                        GError                  **error)
+/* The file comment, the includes, the library's declarations and the engine's kernels. */
+static void
+emit_header (Out *o, BslTag tag)
 {
-  BslCExportOptions defaults = { .tag = BSL_TAG_NONE };
-  const BslCExportOptions *opt = options != NULL ? options : &defaults;
-  g_autoptr (BslRunConfig) config = NULL;
-  g_autoptr (GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
-  BslRuntime *rt;
-  Out o = { 0 };
-  GString *s;
-  gint64 steps;
-  guint64 seed;
+  GString *s = o->s;
 
-  o.prefix = opt->prefix != NULL ? opt->prefix : "net";
-  if (!g_regex_match_simple ("^[A-Za-z_][A-Za-z0-9_]*$", o.prefix, 0, 0))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME,
-                   "C prefix '%s' is not a C identifier", o.prefix);
-      return NULL;
-    }
-  config = bsl_run_config_new (opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag);
-  seed = opt->has_seed ? opt->seed : graph->run_seed;
-  config->seed = seed;
-  config->n_threads = 1;
-  rt = bsl_runtime_new (graph, config, error);
-  if (rt == NULL)
-    return NULL;
-  for (guint k = 0; k < rt->n_procs; k++)
-    if (!supported (rt->procs[k], error))
-      {
-        bsl_runtime_free (rt);
-        return NULL;
-      }
-
-  /* The probes asked for, else what `basalt run` records without --probe. */
-  {
-    g_auto (GStrv) recorded = opt->probes != NULL ? NULL : bsl_graph_dup_recorded (graph);
-    const char *const *targets = opt->probes != NULL ? (const char *const *) opt->probes
-                                                     : (const char *const *) recorded;
-    for (guint i = 0; targets[i] != NULL; i++)
-      {
-        if (bsl_runtime_add_probe (rt, targets[i], BSL_PROBE_RECORD, 1, error) == NULL)
-          {
-            bsl_runtime_free (rt);
-            return NULL;
-          }
-        g_ptr_array_add (probes, g_strdup (targets[i]));
-      }
-  }
-  steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
-
-  o.rt = rt;
-  o.upper = g_ascii_strup (o.prefix, -1);
-  o.s = s = g_string_new (NULL);
   g_string_append_printf (s,
     "/* A spiking network exported by Basalt %s: %u processes, tag %s.\n"
     " *\n"
@@ -854,9 +837,9 @@ bsl_c_export_to_string (const BslGraph           *graph,
     " * The step kernels below are the Basalt engine's own text. */\n\n"
     "#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n"
     "#include <stdlib.h>\n#include <string.h>\n\n",
-    PACKAGE_VERSION, rt->n_procs, bsl_tag_to_string (config->tag), o.upper, o.prefix, o.prefix,
-    o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix,
-    o.prefix);
+    PACKAGE_VERSION, o->rt->n_procs, bsl_tag_to_string (tag), o->upper, o->prefix, o->prefix,
+    o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix,
+    o->prefix);
   g_string_append_printf (s,
     "int %s_init (void);\nvoid %s_set_seed (uint64_t seed);\nvoid %s_step (void);\n"
     "void %s_reset (void);\nint64_t %s_time (void);\nsize_t %s_size (const char *target);\n"
@@ -864,12 +847,20 @@ bsl_c_export_to_string (const BslGraph           *graph,
     "size_t %s_read (const char *target, double *out, size_t capacity);\n"
     "int %s_write (const char *target, const double *values, size_t n);\n"
     "const void *%s_data (const char *target);\n\n",
-    o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix,
-    o.prefix);
+    o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix,
+    o->prefix);
   emit_kernels (s);
+}
+
+/* The processes' storage, equations, port wiring and builders. */
+static gboolean
+emit_network (Out *o, guint64 seed, GError **error)
+{
+  GString *s = o->s;
+
   g_string_append (s, "\n/* ======== the network ======== */\n");
-  for (guint k = 0; k < rt->n_procs; k++)
-    if (type_is (rt->procs[k], "PoissonSource"))
+  for (guint k = 0; k < o->rt->n_procs; k++)
+    if (type_is (o->rt->procs[k], "PoissonSource"))
       {
         g_string_append (s,
           "\n/* The run seed mixed with a process name, as the engine keys its random streams. */\n"
@@ -882,42 +873,50 @@ bsl_c_export_to_string (const BslGraph           *graph,
       }
   g_string_append_printf (s, "\nstatic int64_t bsl_c_time;\nstatic uint64_t bsl_c_seed = %"
                           G_GUINT64_FORMAT "u;\n", seed);
-  for (guint k = 0; k < rt->n_procs; k++)
-    emit_storage (&o, k, rt->procs[k]);
-  for (guint k = 0; k < rt->n_procs; k++)
-    if (bsl_proc_type_is_equations (rt->procs[k]->type) &&
-        !emit_equations (&o, k, rt->procs[k], error))
-      {
-        g_ptr_array_set_size (probes, 0);
-        bsl_runtime_free (rt);
-        g_string_free (s, TRUE);
-        return NULL;
-      }
+  for (guint k = 0; k < o->rt->n_procs; k++)
+    emit_storage (o, k, o->rt->procs[k]);
+  for (guint k = 0; k < o->rt->n_procs; k++)
+    if (bsl_proc_type_is_equations (o->rt->procs[k]->type) &&
+        !emit_equations (o, k, o->rt->procs[k], error))
+      return FALSE;
   g_string_append (s, "\n/* In-ports with one sender of the same number type read its buffer. */\n");
-  for (guint k = 0; k < rt->n_procs; k++)
-    emit_port_pointers (&o, k, rt->procs[k]);
-  for (guint k = 0; k < rt->n_procs; k++)
-    if (bsl_proc_type_is_plastic (rt->procs[k]->type))
-      _bsl_c_export_learning_build (s, k, rt->procs[k]);
-    else if (is_connection (rt->procs[k]))
-      emit_build (&o, k, rt->procs[k]);
-    else if (has_derived (rt->procs[k]))
-      emit_derived_build (&o, k, rt->procs[k]);
+  for (guint k = 0; k < o->rt->n_procs; k++)
+    emit_port_pointers (o, k, o->rt->procs[k]);
+  for (guint k = 0; k < o->rt->n_procs; k++)
+    if (bsl_proc_type_is_plastic (o->rt->procs[k]->type))
+      _bsl_c_export_learning_build (s, k, o->rt->procs[k]);
+    else if (is_connection (o->rt->procs[k]))
+      emit_build (o, k, o->rt->procs[k]);
+    else if (has_derived (o->rt->procs[k]))
+      emit_derived_build (o, k, o->rt->procs[k]);
+  return TRUE;
+}
 
-  /* step */
+/* One step: delayed sends first, then every process in the runtime's order. */
+static void
+emit_step_function (Out *o)
+{
+  GString *s = o->s;
+
   g_string_append_printf (s, "\nvoid\n%s_step (void)\n{\n  const int64_t t = bsl_c_time + 1;\n\n",
-                          o.prefix);
-  for (guint d = 0; d < rt->n_delayed; d++)
-    emit_emit (&o, proc_index (rt, rt->delayed[d]), rt->delayed[d]);
-  for (guint i = 0; i < rt->n_procs; i++)
-    emit_step (&o, proc_index (rt, rt->order[i]), rt->order[i]);
+                          o->prefix);
+  for (guint d = 0; d < o->rt->n_delayed; d++)
+    emit_emit (o, proc_index (o->rt, o->rt->delayed[d]), o->rt->delayed[d]);
+  for (guint i = 0; i < o->rt->n_procs; i++)
+    emit_step (o, proc_index (o->rt, o->rt->order[i]), o->rt->order[i]);
   g_string_append (s, "  (void) t;\n  bsl_c_time = t;\n}\n");
+}
 
-  /* init / reset */
+/* bsl_c_load and the init, reset, seed and time functions built on it. */
+static void
+emit_load (Out *o)
+{
+  GString *s = o->s;
+
   g_string_append_printf (s, "\nstatic void\nbsl_c_load (int all)\n{\n  (void) all;\n");
-  for (guint k = 0; k < rt->n_procs; k++)
+  for (guint k = 0; k < o->rt->n_procs; k++)
     {
-      const BslProcRuntime *pr = rt->procs[k];
+      const BslProcRuntime *pr = o->rt->procs[k];
       for (guint v = 0; v < pr->type->n_vars; v++)
         {
           const BslRtVar *var = &pr->vars[v];
@@ -937,10 +936,10 @@ bsl_c_export_to_string (const BslGraph           *graph,
         g_string_append_printf (s, "  p%u_key = bsl_c_name_key (bsl_c_seed, \"%s\");\n", k,
                                 pr->name);
     }
-  for (guint k = 0; k < rt->n_procs; k++)
-    if (bsl_proc_type_is_plastic (rt->procs[k]->type))
+  for (guint k = 0; k < o->rt->n_procs; k++)
+    if (bsl_proc_type_is_plastic (o->rt->procs[k]->type))
       g_string_append_printf (s, "  p%u_build ();\n", k);
-    else if (has_build (rt->procs[k]))
+    else if (has_build (o->rt->procs[k]))
       g_string_append_printf (s, "  if (all)\n    p%u_build ();\n", k);
   g_string_append (s, "  bsl_c_time = 0;\n}\n");
   g_string_append_printf (s,
@@ -948,12 +947,17 @@ bsl_c_export_to_string (const BslGraph           *graph,
     "\nvoid\n%s_reset (void)\n{\n  bsl_c_load (0);\n}\n"
     "\nvoid\n%s_set_seed (uint64_t seed)\n{\n  bsl_c_seed = seed;\n}\n"
     "\nint64_t\n%s_time (void)\n{\n  return bsl_c_time;\n}\n",
-    o.prefix, o.prefix, o.prefix, o.prefix);
-  emit_table (&o);
+    o->prefix, o->prefix, o->prefix, o->prefix);
+}
 
-  /* main */
+/* The program's main (left out with PREFIX_NO_MAIN): --steps, --seed, --probe, CSV out. */
+static void
+emit_main (Out *o, GPtrArray *probes, gint64 steps)
+{
+  GString *s = o->s;
+
   g_string_append_printf (s, "\n#ifndef %s_NO_MAIN\n\nstatic const char *const bsl_c_default_probes[] = {\n",
-                          o.upper);
+                          o->upper);
   for (guint i = 0; i < probes->len; i++)
     g_string_append_printf (s, "  \"%s\",\n", (char *) probes->pdata[i]);
   g_string_append (s, "  NULL\n};\n");
@@ -1029,11 +1033,86 @@ bsl_c_export_to_string (const BslGraph           *graph,
     "  if (fflush (stdout) != 0 || ferror (stdout))\n"
     "    {\n      perror (argv[0]);\n      return 1;\n    }\n"
     "  return 0;\n}\n\n#endif\n",
-    steps, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix, o.prefix);
+    steps, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix, o->prefix);
+}
 
-  bsl_runtime_free (rt);
-  g_free (o.upper);
-  return g_string_free (s, FALSE);
+/* The probes asked for, else what `basalt run` records without --probe. */
+static gboolean
+add_probes (BslRuntime              *rt,
+            const BslGraph          *graph,
+            const BslCExportOptions *opt,
+            GPtrArray               *probes,
+            GError                 **error)
+{
+  g_auto (GStrv) recorded = opt->probes != NULL ? NULL : bsl_graph_dup_recorded (graph);
+  const char *const *targets = opt->probes != NULL ? (const char *const *) opt->probes
+                                                   : (const char *const *) recorded;
+
+  for (guint i = 0; targets[i] != NULL; i++)
+    {
+      if (bsl_runtime_add_probe (rt, targets[i], BSL_PROBE_RECORD, 1, error) == NULL)
+        return FALSE;
+      g_ptr_array_add (probes, g_strdup (targets[i]));
+    }
+  return TRUE;
+}
+
+static void
+out_clear (Out *o)
+{
+  g_free (o->upper);
+  if (o->s != NULL)
+    g_string_free (o->s, TRUE);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Out, out_clear)
+
+char *
+bsl_c_export_to_string (const BslGraph           *graph,
+                        const BslCExportOptions  *options,
+                        GError                  **error)
+{
+  BslCExportOptions defaults = { .tag = BSL_TAG_NONE };
+  const BslCExportOptions *opt = options != NULL ? options : &defaults;
+  g_autoptr (BslRunConfig) config = NULL;
+  g_autoptr (GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (BslRuntime) rt = NULL;
+  g_auto (Out) o = { 0 };
+  guint64 seed;
+
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  o.prefix = opt->prefix != NULL ? opt->prefix : "net";
+  if (!g_regex_match_simple ("^[A-Za-z_][A-Za-z0-9_]*$", o.prefix, 0, 0))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_NAME,
+                   "C prefix '%s' is not a C identifier", o.prefix);
+      return NULL;
+    }
+  config = bsl_run_config_new (opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag);
+  seed = opt->has_seed ? opt->seed : graph->run_seed;
+  config->seed = seed;
+  config->n_threads = 1;
+  rt = bsl_runtime_new (graph, config, error);
+  if (rt == NULL)
+    return NULL;
+  for (guint k = 0; k < rt->n_procs; k++)
+    if (!supported (rt->procs[k], error))
+      return NULL;
+  if (!add_probes (rt, graph, opt, probes, error))
+    return NULL;
+
+  o.rt = rt;
+  o.upper = g_ascii_strup (o.prefix, -1);
+  o.s = g_string_new (NULL);
+  emit_header (&o, config->tag);
+  if (!emit_network (&o, seed, error))
+    return NULL;
+  emit_step_function (&o);
+  emit_load (&o);
+  emit_table (&o);
+  emit_main (&o, probes, opt->steps >= 0 ? opt->steps : graph->run_steps);
+  return g_string_free (g_steal_pointer (&o.s), FALSE);
 }
 
 gboolean
@@ -1042,7 +1121,10 @@ bsl_c_export_file (const BslGraph           *graph,
                    const BslCExportOptions  *options,
                    GError                  **error)
 {
-  g_autofree char *text = bsl_c_export_to_string (graph, options, error);
+  g_autofree char *text = NULL;
 
+  g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
+
+  text = bsl_c_export_to_string (graph, options, error);
   return text != NULL && _bsl_interop_write_text (path, text, error);
 }

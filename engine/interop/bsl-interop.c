@@ -3,41 +3,19 @@
 
 #include <string.h>
 
-#include "bsl-atomic-file.h"
 #include "bsl-c-export.h"
 #include "bsl-error.h"
 #include "bsl-interop.h"
-#include "bsl-interop-private.h"
 #include "bsl-lava-export.h"
 #include "bsl-nir-export.h"
-
-void
-_bsl_interop_note (GPtrArray  *notes,
-                   const char *format,
-                   ...)
-{
-  va_list args;
-
-  if (notes == NULL)
-    return;
-  va_start (args, format);
-  g_ptr_array_add (notes, g_strdup_vprintf (format, args));
-  va_end (args);
-}
-
-gboolean
-_bsl_interop_write_text (const char  *path,
-                         const char  *text,
-                         GError     **error)
-{
-  return bsl_write_file_atomic (path, text, strlen (text), error);
-}
 
 gboolean
 bsl_export_format_from_string (const char      *text,
                                BslExportFormat *format)
 {
   static const char *const names[] = { "nir", "c", "lava" };
+
+  g_return_val_if_fail (format != NULL, FALSE);
 
   for (guint i = 0; text != NULL && i < G_N_ELEMENTS (names); i++)
     if (g_ascii_strcasecmp (text, names[i]) == 0)

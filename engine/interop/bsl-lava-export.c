@@ -8,9 +8,10 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
 #include "bsl-learning-rule.h"
-#include "bsl-interop-private.h"
+#include "bsl-interop-output.h"
 #include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
 #include "bsl-runtime.h"
@@ -663,10 +664,14 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   g_auto (GStrv) recorded = NULL;
   g_autoptr (GString) s = NULL;
   Ctx ctx = { 0 };
-  BslTag tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
-  gint64 steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
+  BslTag tag;
+  gint64 steps;
   gboolean model_map;
 
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
+  steps = opt->steps >= 0 ? opt->steps : graph->run_steps;
   config = bsl_run_config_new (tag);
   config->seed = graph->run_seed;
   config->n_threads = 1;
@@ -708,7 +713,10 @@ bsl_lava_export_file (const BslGraph              *graph,
                       GPtrArray                   *notes,
                       GError                     **error)
 {
-  g_autofree char *text = bsl_lava_export_to_string (graph, options, notes, error);
+  g_autofree char *text = NULL;
 
+  g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
+
+  text = bsl_lava_export_to_string (graph, options, notes, error);
   return text != NULL && _bsl_interop_write_text (path, text, error);
 }

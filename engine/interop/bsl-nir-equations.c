@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bsl-equations-type.h"
+#include "bsl-graph-private.h"
 #include "bsl-nir-equations.h"
 #include "equations/bsl-equations.h"
 
@@ -295,6 +296,176 @@ input_gain (const BslProcess *p, BslEquations *eq, gsize n, double dt, double *c
   return gain;
 }
 
+/* What the stages of a match share: the process's equations, its parameters and the affine
+ * map of its right-hand sides. */
+typedef struct
+{
+  const BslProcess *p;
+  BslEquations     *eq;
+  gsize             n;
+  double            dt, file_dt;
+  guint             n_states, v;
+  gint              input;
+  double          **params, **m, **c;
+} Match;
+
+static void
+match_clear (Match *ma)
+{
+  if (ma->params != NULL)
+    free_arrays (ma->params, bsl_equations_get_n_params (ma->eq));
+  if (ma->m != NULL)
+    free_arrays (ma->m, ma->n_states);
+  if (ma->c != NULL)
+    free_arrays (ma->c, ma->n_states);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Match, match_clear)
+
+/* One state: dv/dt = a v + b; an input spike adds w to v. Sets *leaky for LIF/LI. */
+static gboolean
+match_one_state (Match *ma, BslNirNeuron *out, gboolean *leaky, char **why)
+{
+  BslEquations *eq = ma->eq;
+  gsize n = ma->n;
+  double **m = ma->m, **c = ma->c;
+  g_autofree double *gain = input_gain (ma->p, eq, n, ma->dt, ma->params);
+
+  for (gsize i = 0; i < n; i++)
+    *leaky = *leaky || m[0][i] != 0.0;
+  if (*leaky)
+    {
+      out->field[BSL_NIR_TAU] = g_new (double, n);
+      out->field[BSL_NIR_V_LEAK] = g_new (double, n);
+      for (gsize i = 0; i < n; i++)
+        {
+          if (m[0][i] >= 0.0)
+            return refuse (why, "%s grows instead of decaying (neuron %" G_GSIZE_FORMAT ")",
+                           bsl_equations_get_state_name (eq, ma->v), i);
+          out->field[BSL_NIR_TAU][i] = -1.0 / m[0][i];
+          out->field[BSL_NIR_V_LEAK][i] = -c[0][i] / m[0][i];
+        }
+      /* tau dv/dt = (v_leak - v) + r I, a spike being I = w for one step: v moves by
+       * r w dt / tau, which is what the process keeps of w when r = gain tau / dt. */
+      out->field[BSL_NIR_R] = g_new (double, n);
+      for (gsize i = 0; i < n; i++)
+        out->field[BSL_NIR_R][i] = gain[i] * out->field[BSL_NIR_TAU][i] / ma->file_dt;
+      return TRUE;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (c[0][i] != 0.0)
+      return refuse (why, "%s has a constant drive without a leak, which NIR's IF and I nodes "
+                     "do not have", bsl_equations_get_state_name (eq, ma->v));
+  /* dv/dt = r I: a spike moves v by r w dt. */
+  out->field[BSL_NIR_R] = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    out->field[BSL_NIR_R][i] = gain[i] / ma->file_dt;
+  return TRUE;
+}
+
+/* Two states: a synaptic current that only decays, feeding a membrane that decays. */
+static gboolean
+match_two_states (Match *ma, BslNirNeuron *out, char **why)
+{
+  BslEquations *eq = ma->eq;
+  gsize n = ma->n;
+  guint v = ma->v, syn = (guint) ma->input;
+  double **m = ma->m, **c = ma->c;
+
+  for (gsize i = 0; i < n; i++)
+    {
+      double a = m[v][v * n + i], decay = m[syn][syn * n + i];
+
+      if (m[syn][v * n + i] != 0.0 || c[syn][i] != 0.0)
+        return refuse (why, "%s depends on %s or has a constant drive; NIR's synaptic current only "
+                       "decays", bsl_equations_get_state_name (eq, syn),
+                       bsl_equations_get_state_name (eq, v));
+      if (a >= 0.0 || decay >= 0.0)
+        return refuse (why, "%s and %s must both decay for a CubaLIF (neuron %" G_GSIZE_FORMAT ")",
+                       bsl_equations_get_state_name (eq, v), bsl_equations_get_state_name (eq, syn),
+                       i);
+    }
+  for (BslNirField f = BSL_NIR_TAU_MEM; f <= BSL_NIR_W_IN; f++)
+    if (f != BSL_NIR_V_THRESHOLD && f != BSL_NIR_V_RESET)
+      out->field[f] = g_new (double, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      double a = m[v][v * n + i], coupling = m[v][syn * n + i], decay = m[syn][syn * n + i];
+
+      out->field[BSL_NIR_TAU_MEM][i] = -1.0 / a;
+      out->field[BSL_NIR_V_LEAK][i] = -c[v][i] / a;
+      out->field[BSL_NIR_R][i] = coupling * out->field[BSL_NIR_TAU_MEM][i];
+      out->field[BSL_NIR_TAU_SYN][i] = -1.0 / decay;
+      /* tau_syn dI/dt = -I + w_in S, a spike being S = w for one step: I rises by
+       * w_in w dt / tau_syn, which is w when w_in = tau_syn / dt. (The membrane's step
+       * reads I before I's own decay, so the whole of w reaches it, unlike a LIF's input.) */
+      out->field[BSL_NIR_W_IN][i] = out->field[BSL_NIR_TAU_SYN][i] / ma->file_dt;
+    }
+  return TRUE;
+}
+
+/* Threshold and reset: v > value, v = value. */
+static gboolean
+match_threshold (Match *ma, BslNirNeuron *out, char **why)
+{
+  BslEquations *eq = ma->eq;
+  const char *v_name = bsl_equations_get_state_name (eq, ma->v);
+  g_autofree char *bound = NULL, *reset = NULL;
+
+  if (!bsl_equations_has_threshold (eq))
+    return TRUE;
+  bound = threshold_bound (bsl_equations_get_threshold (eq), v_name);
+  if (bound == NULL)
+    return refuse (why, "its threshold '%s' is not of the form '%s > value'",
+                   bsl_equations_get_threshold (eq), v_name);
+  reset = reset_value (bsl_equations_get_reset (eq), v_name);
+  if (reset == NULL)
+    return refuse (why, "its reset '%s' is not the single statement '%s = value'",
+                   bsl_equations_get_reset (eq), v_name);
+  out->field[BSL_NIR_V_THRESHOLD] = evaluate (eq, ma->params, ma->n, bound, ma->v, why);
+  if (out->field[BSL_NIR_V_THRESHOLD] == NULL)
+    return FALSE;
+  out->field[BSL_NIR_V_RESET] = evaluate (eq, ma->params, ma->n, reset, ma->v, why);
+  if (out->field[BSL_NIR_V_RESET] == NULL)
+    return FALSE;
+  out->spiking = TRUE;
+  return TRUE;
+}
+
+/* What NIR has no place for, the initial membrane and the node type. */
+static void
+finish_match (Match *ma, BslNirNeuron *out, gboolean leaky)
+{
+  BslEquations *eq = ma->eq;
+  guint v = ma->v;
+  gsize n = ma->n;
+
+  for (guint k = 0; k < BSL_NIR_N_FIELDS; k++)
+    snap (out->field[k], n);
+  if (bsl_equations_has_refractory (eq))
+    out->dropped = g_strdup_printf ("the refractory period (%s)",
+                                    bsl_equations_get_refractory (eq));
+  else if (out->spiking && (guint) ma->input == v)
+    out->dropped = g_strdup_printf ("the loss of an input to %s that arrives the step after a "
+                                    "spike (Brian2's order; NIR's LIF keeps it)",
+                                    bsl_equations_get_state_name (eq, v));
+  {
+    g_autoptr (BslArray) v0 = bsl_process_dup_param_full (ma->p,
+                                                          bsl_equations_get_state_name (eq, v),
+                                                          NULL);
+    out->v_name = g_strdup (bsl_equations_get_state_name (eq, v));
+    out->v0 = g_new0 (double, n);
+    for (gsize i = 0; v0 != NULL && i < n && i < v0->n; i++)
+      out->v0[i] = v0->data[i];
+  }
+  if (ma->n_states == 2)
+    out->type = out->spiking ? "CubaLIF" : "CubaLI";
+  else if (leaky)
+    out->type = out->spiking ? "LIF" : "LI";
+  else
+    out->type = out->spiking ? "IF" : "I";
+}
+
 gboolean
 _bsl_nir_match_equations (const BslProcess *p,
                           gsize             n,
@@ -302,180 +473,49 @@ _bsl_nir_match_equations (const BslProcess *p,
                           BslNirNeuron     *out,
                           char            **why)
 {
-  BslEquations *eq = bsl_proc_type_get_compiled_equations (p->type);
   g_autoptr(BslArray) dt_array = bsl_process_dup_param_full (p, "dt", NULL);
-  double dt = dt_array != NULL ? dt_array->data[0] : 1e-4;
-  guint n_states, v;
-  gint input;
-  double **params, **m, **c;
-  g_autofree double *gain = NULL;
-  g_autofree char *bound = NULL, *reset = NULL;
-  gboolean leaky = FALSE, ok = FALSE;
+  g_auto (Match) ma = {
+    .p = p, .eq = bsl_proc_type_get_compiled_equations (p->type), .n = n, .file_dt = file_dt,
+    .dt = dt_array != NULL ? dt_array->data[0] : 1e-4,
+  };
+  gboolean leaky = FALSE, ok;
 
   memset (out, 0, sizeof *out);
-  if (eq == NULL)
+  if (ma.eq == NULL)
     return refuse (why, "it is not defined by equations");
-  n_states = bsl_equations_get_n_states (eq);
-  input = bsl_equations_get_input_state (eq);
-  if (n_states == 0 || n_states > 2)
+  ma.n_states = bsl_equations_get_n_states (ma.eq);
+  ma.input = bsl_equations_get_input_state (ma.eq);
+  if (ma.n_states == 0 || ma.n_states > 2)
     return refuse (why, "NIR's neurons have one state (LIF, LI, IF, I) or two (CubaLIF, "
-                   "CubaLI); it has %u", n_states);
-  if (input < 0)
+                   "CubaLI); it has %u", ma.n_states);
+  if (ma.input < 0)
     return refuse (why, "it has no input variable");
-  if (bsl_equations_get_n_inputs (eq) != 1)
+  if (bsl_equations_get_n_inputs (ma.eq) != 1)
     return refuse (why, "NIR's neurons have one input; it has %u",
-                   bsl_equations_get_n_inputs (eq));
+                   bsl_equations_get_n_inputs (ma.eq));
   /* The membrane: the only state, or the one that is not the input. */
-  v = n_states == 1 ? 0 : (guint) (input == 0 ? 1 : 0);
+  ma.v = ma.n_states == 1 ? 0 : (guint) (ma.input == 0 ? 1 : 0);
 
-  params = param_arrays (p, eq, n);
-  m = g_new0 (double *, n_states);
-  c = g_new0 (double *, n_states);
-  for (guint s = 0; s < n_states; s++)
+  ma.params = param_arrays (p, ma.eq, n);
+  ma.m = g_new0 (double *, ma.n_states);
+  ma.c = g_new0 (double *, ma.n_states);
+  for (guint s = 0; s < ma.n_states; s++)
     {
-      m[s] = g_new0 (double, n_states * n);
-      c[s] = g_new0 (double, n);
+      ma.m[s] = g_new0 (double, ma.n_states * n);
+      ma.c[s] = g_new0 (double, n);
     }
-  if (!affine_map (eq, n, dt, params, m, c))
-    {
-      refuse (why, "its equations are not linear with constant coefficients, as NIR's neurons are");
-      goto out;
-    }
-  if (n_states == 1)
-    {
-      /* dv/dt = a v + b; an input spike adds w to v. */
-      gain = input_gain (p, eq, n, dt, params);
-      for (gsize i = 0; i < n; i++)
-        leaky = leaky || m[0][i] != 0.0;
-      if (leaky)
-        {
-          out->field[BSL_NIR_TAU] = g_new (double, n);
-          out->field[BSL_NIR_V_LEAK] = g_new (double, n);
-          for (gsize i = 0; i < n; i++)
-            {
-              if (m[0][i] >= 0.0)
-                {
-                  refuse (why, "%s grows instead of decaying (neuron %" G_GSIZE_FORMAT ")",
-                          bsl_equations_get_state_name (eq, v), i);
-                  goto out;
-                }
-              out->field[BSL_NIR_TAU][i] = -1.0 / m[0][i];
-              out->field[BSL_NIR_V_LEAK][i] = -c[0][i] / m[0][i];
-            }
-          /* tau dv/dt = (v_leak - v) + r I, a spike being I = w for one step: v moves by
-           * r w dt / tau, which is what the process keeps of w when r = gain tau / dt. */
-          out->field[BSL_NIR_R] = g_new (double, n);
-          for (gsize i = 0; i < n; i++)
-            out->field[BSL_NIR_R][i] = gain[i] * out->field[BSL_NIR_TAU][i] / file_dt;
-        }
-      else
-        {
-          for (gsize i = 0; i < n; i++)
-            if (c[0][i] != 0.0)
-              {
-                refuse (why, "%s has a constant drive without a leak, which NIR's IF and I nodes "
-                        "do not have", bsl_equations_get_state_name (eq, v));
-                goto out;
-              }
-          /* dv/dt = r I: a spike moves v by r w dt. */
-          out->field[BSL_NIR_R] = g_new (double, n);
-          for (gsize i = 0; i < n; i++)
-            out->field[BSL_NIR_R][i] = gain[i] / file_dt;
-        }
-    }
+  if (!affine_map (ma.eq, n, ma.dt, ma.params, ma.m, ma.c))
+    ok = refuse (why, "its equations are not linear with constant coefficients, as NIR's "
+                 "neurons are");
   else
-    {
-      guint syn = (guint) input;
-
-      for (gsize i = 0; i < n; i++)
-        {
-          double a = m[v][v * n + i], decay = m[syn][syn * n + i];
-
-          if (m[syn][v * n + i] != 0.0 || c[syn][i] != 0.0)
-            {
-              refuse (why, "%s depends on %s or has a constant drive; NIR's synaptic current only "
-                      "decays", bsl_equations_get_state_name (eq, syn),
-                      bsl_equations_get_state_name (eq, v));
-              goto out;
-            }
-          if (a >= 0.0 || decay >= 0.0)
-            {
-              refuse (why, "%s and %s must both decay for a CubaLIF (neuron %" G_GSIZE_FORMAT ")",
-                      bsl_equations_get_state_name (eq, v), bsl_equations_get_state_name (eq, syn), i);
-              goto out;
-            }
-        }
-      for (BslNirField f = BSL_NIR_TAU_MEM; f <= BSL_NIR_W_IN; f++)
-        if (f != BSL_NIR_V_THRESHOLD && f != BSL_NIR_V_RESET)
-          out->field[f] = g_new (double, n);
-      for (gsize i = 0; i < n; i++)
-        {
-          double a = m[v][v * n + i], coupling = m[v][syn * n + i], decay = m[syn][syn * n + i];
-
-          out->field[BSL_NIR_TAU_MEM][i] = -1.0 / a;
-          out->field[BSL_NIR_V_LEAK][i] = -c[v][i] / a;
-          out->field[BSL_NIR_R][i] = coupling * out->field[BSL_NIR_TAU_MEM][i];
-          out->field[BSL_NIR_TAU_SYN][i] = -1.0 / decay;
-          /* tau_syn dI/dt = -I + w_in S, a spike being S = w for one step: I rises by
-           * w_in w dt / tau_syn, which is w when w_in = tau_syn / dt. (The membrane's step
-           * reads I before I's own decay, so the whole of w reaches it, unlike a LIF's input.) */
-          out->field[BSL_NIR_W_IN][i] = out->field[BSL_NIR_TAU_SYN][i] / file_dt;
-        }
-    }
-
-  /* Threshold and reset: v > value, v = value. */
-  if (bsl_equations_has_threshold (eq))
-    {
-      const char *v_name = bsl_equations_get_state_name (eq, v);
-
-      bound = threshold_bound (bsl_equations_get_threshold (eq), v_name);
-      if (bound == NULL)
-        {
-          refuse (why, "its threshold '%s' is not of the form '%s > value'",
-                  bsl_equations_get_threshold (eq), v_name);
-          goto out;
-        }
-      reset = reset_value (bsl_equations_get_reset (eq), v_name);
-      if (reset == NULL)
-        {
-          refuse (why, "its reset '%s' is not the single statement '%s = value'",
-                  bsl_equations_get_reset (eq), v_name);
-          goto out;
-        }
-      if ((out->field[BSL_NIR_V_THRESHOLD] = evaluate (eq, params, n, bound, v, why)) == NULL ||
-          (out->field[BSL_NIR_V_RESET] = evaluate (eq, params, n, reset, v, why)) == NULL)
-        goto out;
-      out->spiking = TRUE;
-    }
-  for (guint k = 0; k < BSL_NIR_N_FIELDS; k++)
-    snap (out->field[k], n);
-  if (bsl_equations_has_refractory (eq))
-    out->dropped = g_strdup_printf ("the refractory period (%s)", bsl_equations_get_refractory (eq));
-  else if (out->spiking && (guint) input == v)
-    out->dropped = g_strdup_printf ("the loss of an input to %s that arrives the step after a "
-                                    "spike (Brian2's order; NIR's LIF keeps it)",
-                                    bsl_equations_get_state_name (eq, v));
-  {
-    g_autoptr (BslArray) v0 = bsl_process_dup_param_full (p, bsl_equations_get_state_name (eq, v),
-                                                          NULL);
-    out->v_name = g_strdup (bsl_equations_get_state_name (eq, v));
-    out->v0 = g_new0 (double, n);
-    for (gsize i = 0; v0 != NULL && i < n && i < v0->n; i++)
-      out->v0[i] = v0->data[i];
-  }
-  if (n_states == 2)
-    out->type = out->spiking ? "CubaLIF" : "CubaLI";
-  else if (leaky)
-    out->type = out->spiking ? "LIF" : "LI";
-  else
-    out->type = out->spiking ? "IF" : "I";
-  ok = TRUE;
-
-out:
-  free_arrays (params, bsl_equations_get_n_params (eq));
-  free_arrays (m, n_states);
-  free_arrays (c, n_states);
+    ok = (ma.n_states == 1 ? match_one_state (&ma, out, &leaky, why)
+                           : match_two_states (&ma, out, why))
+         && match_threshold (&ma, out, why);
   if (!ok)
-    _bsl_nir_neuron_clear (out);
-  return ok;
+    {
+      _bsl_nir_neuron_clear (out);
+      return FALSE;
+    }
+  finish_match (&ma, out, leaky);
+  return TRUE;
 }

@@ -6,10 +6,11 @@
 #include <string.h>
 
 #include "bsl-equations-templates.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
-#include "bsl-interop-private.h"
+#include "bsl-interop-output.h"
 #include "bsl-nir-export-graph.h"
-#include "bsl-nir-import.h"
+#include "bsl-nir.h"
 
 static gboolean
 is_lif_family (const BslProcess *p)

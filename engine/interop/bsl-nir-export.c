@@ -17,11 +17,14 @@
 #include "bsl-nir-equations.h"
 #include "bsl-runtime.h"
 #include "bsl-error.h"
-#include "bsl-interop-private.h"
+#include "bsl-graph-private.h"
+#include "bsl-interop-output.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-nir-export.h"
 #include "bsl-nir-export-graph.h"
-#include "bsl-nir-import.h"
+#include "bsl-nir-hdf5-write.h"
+#include "bsl-hdf5-auto.h"
+#include "bsl-nir.h"
 #include "bsl-nir-origin.h"
 #include "bsl-nir-private.h"
 
@@ -426,113 +429,6 @@ add_bias (Item *syn, const double *b)
     syn->affine_bias[i] += b[i];
 }
 
-/* ------------------------------------------------------------------------------------------ */
-/* HDF5 writing                                                                               */
-
-gboolean
-_bsl_nir_write_string (hid_t loc, const char *name, const char *s)
-{
-  hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate (H5S_SCALAR), d;
-  herr_t st = -1;
-
-  H5Tset_size (t, H5T_VARIABLE);
-  H5Tset_cset (t, H5T_CSET_UTF8);
-  d = H5Dcreate2 (loc, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (d >= 0)
-    {
-      st = H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &s);
-      H5Dclose (d);
-    }
-  H5Sclose (sp);
-  H5Tclose (t);
-  return st >= 0;
-}
-
-/* Large matrices are stored gzip-compressed in chunks (h5py and libhdf5 read them as any
- * dataset): a sparse connection matrix written densely is mostly zeros. */
-#define COMPRESS_MIN_ELEMENTS 4096
-
-static gboolean
-w_f64 (hid_t loc, const char *name, int rank, const hsize_t *dims, const double *v)
-{
-  hid_t sp = rank == 0 ? H5Screate (H5S_SCALAR) : H5Screate_simple (rank, dims, NULL);
-  hid_t plist = H5P_DEFAULT;
-  hsize_t n = 1;
-  hid_t d;
-  herr_t st = -1;
-
-  for (int k = 0; k < rank; k++)
-    n *= dims[k];
-  if (rank == 2 && n >= COMPRESS_MIN_ELEMENTS)
-    {
-      /* chunks of whole rows, about 64k values each */
-      hsize_t chunk[2] = { MAX (1, MIN (dims[0], 65536 / MAX (dims[1], 1))), dims[1] };
-      plist = H5Pcreate (H5P_DATASET_CREATE);
-      H5Pset_chunk (plist, 2, chunk);
-      H5Pset_shuffle (plist);
-      H5Pset_deflate (plist, 6);
-    }
-  d = H5Dcreate2 (loc, name, H5T_IEEE_F64LE, sp, H5P_DEFAULT, plist, H5P_DEFAULT);
-  if (d >= 0)
-    {
-      st = H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v);
-      H5Dclose (d);
-    }
-  if (plist != H5P_DEFAULT)
-    H5Pclose (plist);
-  H5Sclose (sp);
-  return st >= 0;
-}
-
-static gboolean
-w_vec (hid_t loc, const char *name, gsize n, const double *v)
-{
-  hsize_t dims[1] = { n };
-
-  return w_f64 (loc, name, 1, dims, v);
-}
-
-static gboolean
-w_const (hid_t loc, const char *name, gsize n, double value)
-{
-  g_autofree double *v = g_new (double, n);
-
-  for (gsize i = 0; i < n; i++)
-    v[i] = value;
-  return w_vec (loc, name, n, v);
-}
-
-static gboolean
-w_shape (hid_t loc, gsize n)
-{
-  hsize_t dims[1] = { 1 };
-  long long v = (long long) n;
-  hid_t sp = H5Screate_simple (1, dims, NULL);
-  hid_t d = H5Dcreate2 (loc, "shape", H5T_STD_I64LE, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  herr_t st = -1;
-
-  if (d >= 0)
-    {
-      st = H5Dwrite (d, H5T_NATIVE_LLONG, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v);
-      H5Dclose (d);
-    }
-  H5Sclose (sp);
-  return st >= 0;
-}
-
-static hid_t
-new_node (hid_t nodes, const char *name, const char *type)
-{
-  hid_t g = H5Gcreate2 (nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-
-  if (g >= 0 && !_bsl_nir_write_string (g, "type", type))
-    {
-      H5Gclose (g);
-      return -1;
-    }
-  return g;
-}
-
 /* The lava_lif template is Lava's floating LIF step for step, so it leaves as the built-in LIF
  * does. */
 static gboolean
@@ -586,15 +482,16 @@ write_equations_neuron (Ctx *ctx, hid_t nodes, Item *it)
                                        BSL_NIR_W_IN };
   const BslNirNeuron *neuron = &it->equations;
   gboolean ok = TRUE;
-  hid_t g = new_node (nodes, it->proc->name, neuron->type);
+  g_auto (BslH5Group) g = _bsl_nir_new_node (nodes, it->proc->name, neuron->type);
 
   if (g < 0)
     return FALSE;
   shift_to_initial_v (ctx, it);
   for (guint k = 0; k < G_N_ELEMENTS (order); k++)
     if (neuron->field[order[k]] != NULL)
-      ok = ok && w_vec (g, _bsl_nir_field_name (order[k]), it->n, neuron->field[order[k]]);
-  H5Gclose (g);
+      ok = ok && _bsl_nir_write_vector (g, _bsl_nir_field_name (order[k]), it->n,
+                                        neuron->field[order[k]]);
+  bsl_h5_clear (&g, H5Gclose);
   if (neuron->dropped != NULL)
     note (ctx, "%s: %s has no NIR field and was left out", it->proc->name, neuron->dropped);
   {
@@ -619,7 +516,7 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
   g_autofree double *v_leak = g_new0 (double, n);
   const char *type;
   gboolean ok = TRUE;
-  hid_t g;
+  g_auto (BslH5Group) g = H5I_INVALID_HID;
 
   if (it->from_equations)
     return write_equations_neuron (ctx, nodes, it);
@@ -661,31 +558,30 @@ write_neuron (Ctx *ctx, hid_t nodes, Item *it)
         }
     }
 
-  g = new_node (nodes, name, type);
+  g = _bsl_nir_new_node (nodes, name, type);
   if (g < 0)
     return FALSE;
   if (du < 1.0)
     {
-      ok = ok && w_const (g, "tau_syn", n, dt / du);
-      ok = ok && w_const (g, "tau_mem", n, dt / dv);
-      ok = ok && w_const (g, "r", n, 1.0 / (du * dv));
-      ok = ok && w_vec (g, "v_leak", n, v_leak);
-      ok = ok && w_const (g, "w_in", n, 1.0);
+      ok = ok && _bsl_nir_write_constant (g, "tau_syn", n, dt / du);
+      ok = ok && _bsl_nir_write_constant (g, "tau_mem", n, dt / dv);
+      ok = ok && _bsl_nir_write_constant (g, "r", n, 1.0 / (du * dv));
+      ok = ok && _bsl_nir_write_vector (g, "v_leak", n, v_leak);
+      ok = ok && _bsl_nir_write_constant (g, "w_in", n, 1.0);
     }
   else if (dv > 0)
     {
-      ok = ok && w_const (g, "tau", n, dt / dv);
-      ok = ok && w_const (g, "r", n, 1.0 / dv);
-      ok = ok && w_vec (g, "v_leak", n, v_leak);
+      ok = ok && _bsl_nir_write_constant (g, "tau", n, dt / dv);
+      ok = ok && _bsl_nir_write_constant (g, "r", n, 1.0 / dv);
+      ok = ok && _bsl_nir_write_vector (g, "v_leak", n, v_leak);
     }
   else
-    ok = ok && w_const (g, "r", n, 1.0 / dt);
+    ok = ok && _bsl_nir_write_constant (g, "r", n, 1.0 / dt);
   if (it->spiking)
     {
-      ok = ok && w_vec (g, "v_threshold", n, v_threshold);
-      ok = ok && w_vec (g, "v_reset", n, v_reset);
+      ok = ok && _bsl_nir_write_vector (g, "v_threshold", n, v_threshold);
+      ok = ok && _bsl_nir_write_vector (g, "v_reset", n, v_reset);
     }
-  H5Gclose (g);
   return ok;
 }
 
@@ -693,23 +589,23 @@ static gboolean
 write_synapse (Ctx *ctx, hid_t nodes, Item *it)
 {
   hsize_t dims[2] = { it->n_out, it->n_in };
-  hid_t g = new_node (nodes, it->proc->name, it->affine_bias != NULL ? "Affine" : "Linear");
+  g_auto (BslH5Group) g = _bsl_nir_new_node (nodes, it->proc->name,
+                                             it->affine_bias != NULL ? "Affine" : "Linear");
   gboolean ok;
 
   if (g < 0)
     return FALSE;
-  ok = w_f64 (g, "weight", 2, dims, it->w);
+  ok = _bsl_nir_write_f64 (g, "weight", 2, dims, it->w);
   if (ok && it->affine_bias != NULL)
-    ok = w_vec (g, "bias", it->n_out, it->affine_bias);
-  H5Gclose (g);
+    ok = _bsl_nir_write_vector (g, "bias", it->n_out, it->affine_bias);
+  bsl_h5_clear (&g, H5Gclose);
   if (ok && it->delay != NULL)
     {
       g_autofree char *dname = g_strconcat (it->proc->name, "_delay", NULL);
-      g = new_node (nodes, dname, "Delay");
+      g = _bsl_nir_new_node (nodes, dname, "Delay");
       if (g < 0)
         return FALSE;
-      ok = w_vec (g, "delay", it->n_out, it->delay);
-      H5Gclose (g);
+      ok = _bsl_nir_write_vector (g, "delay", it->n_out, it->delay);
     }
   return ok;
 }
@@ -717,49 +613,26 @@ write_synapse (Ctx *ctx, hid_t nodes, Item *it)
 static gboolean
 write_port (hid_t nodes, const char *name, const char *type, gsize n)
 {
-  hid_t g = new_node (nodes, name, type);
-  gboolean ok;
+  g_auto (BslH5Group) g = _bsl_nir_new_node (nodes, name, type);
 
-  if (g < 0)
-    return FALSE;
-  ok = w_shape (g, n);
-  H5Gclose (g);
-  return ok;
-}
-
-gboolean
-_bsl_nir_write_edges (hid_t group, GPtrArray *ends)
-{
-  hsize_t dims[2] = { ends->len / 2, 2 };
-  hid_t t = H5Tcopy (H5T_C_S1), sp = H5Screate_simple (2, dims, NULL), d;
-  herr_t st = -1;
-
-  H5Tset_size (t, H5T_VARIABLE);
-  H5Tset_cset (t, H5T_CSET_UTF8);
-  d = H5Dcreate2 (group, "edges", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (d >= 0)
-    {
-      st = ends->len > 0 ? H5Dwrite (d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, ends->pdata) : 0;
-      H5Dclose (d);
-    }
-  H5Sclose (sp);
-  H5Tclose (t);
-  return st >= 0;
+  return g >= 0 && _bsl_nir_write_shape (g, n);
 }
 
 static gboolean
 write_metadata (Ctx *ctx, hid_t root, BslTag tag)
 {
-  hid_t meta = H5Gcreate2 (root, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  hid_t lay;
+  g_auto (BslH5Group) meta = H5Gcreate2 (root, "metadata", H5P_DEFAULT, H5P_DEFAULT,
+                                         H5P_DEFAULT);
+  g_auto (BslH5Group) lay = H5I_INVALID_HID;
   gboolean ok;
 
   if (meta < 0)
     return FALSE;
-  ok = w_f64 (meta, "dt", 0, NULL, &ctx->dt);
+  ok = _bsl_nir_write_f64 (meta, "dt", 0, NULL, &ctx->dt);
   ok = ok && _bsl_nir_write_string (meta, "source", "Basalt " PACKAGE_VERSION);
   ok = ok && _bsl_nir_write_string (meta, "basalt_tag", bsl_tag_to_string (tag));
-  lay = ok ? H5Gcreate2 (meta, BSL_NIR_LAYOUT_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+  if (ok)
+    lay = H5Gcreate2 (meta, BSL_NIR_LAYOUT_GROUP, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (lay < 0)
     ok = FALSE;
   for (guint i = 0; ok && i < ctx->order->len; i++)
@@ -769,7 +642,7 @@ write_metadata (Ctx *ctx, hid_t root, BslTag tag)
       hsize_t dims[1] = { 2 };
       if (it->role == ROLE_SKIP || it->role == ROLE_MERGED || !it->proc->has_position)
         continue;
-      ok = w_f64 (lay, it->proc->name, 1, dims, xy);
+      ok = _bsl_nir_write_f64 (lay, it->proc->name, 1, dims, xy);
     }
   for (guint i = 0; ok && ctx->origin != NULL && i < ctx->imported->processes->len; i++)
     {
@@ -777,11 +650,8 @@ write_metadata (Ctx *ctx, hid_t root, BslTag tag)
       double xy[2] = { p->x, p->y };
       hsize_t dims[1] = { 2 };
       if (p->has_position && g_hash_table_contains (ctx->origin_procs, p->name))
-        ok = w_f64 (lay, p->name, 1, dims, xy);
+        ok = _bsl_nir_write_f64 (lay, p->name, 1, dims, xy);
     }
-  if (lay >= 0)
-    H5Gclose (lay);
-  H5Gclose (meta);
   return ok;
 }
 
@@ -922,7 +792,7 @@ static gboolean
 write_group (Ctx *ctx, Group *g, GPtrArray *keep)
 {
   JsonObject *o = g->object;
-  hid_t meta;
+  g_auto (BslH5Group) meta = H5I_INVALID_HID;
   gboolean ok = TRUE;
 
   for (guint i = 0; ok && i < g->inputs->len; i++)
@@ -941,15 +811,290 @@ write_group (Ctx *ctx, Group *g, GPtrArray *keep)
     double y = json_object_get_double_member_with_default (o, "y", 0);
     double collapsed = json_object_get_boolean_member_with_default (o, "collapsed", FALSE);
     ok = _bsl_nir_write_string (meta, BSL_NIR_GROUP_MARK, g->name)
-         && w_f64 (meta, "x", 0, NULL, &x) && w_f64 (meta, "y", 0, NULL, &y)
-         && w_f64 (meta, "collapsed", 0, NULL, &collapsed);
+         && _bsl_nir_write_f64 (meta, "x", 0, NULL, &x)
+         && _bsl_nir_write_f64 (meta, "y", 0, NULL, &y)
+         && _bsl_nir_write_f64 (meta, "collapsed", 0, NULL, &collapsed);
   }
-  H5Gclose (meta);
+  bsl_h5_clear (&meta, H5Gclose);
   if (g->inputs->len > 1 || g->outputs->len > 1)
     note (ctx, "group %s has %u inputs and %u outputs: outer edges name them '%s.<port>', which "
           "nir.read's type check does not support yet (it loads with type_check=False)",
           g->name, g->inputs->len, g->outputs->len, g->name);
   return TRUE;
+}
+
+static void
+ctx_clear (Ctx *ctx)
+{
+  g_clear_pointer (&ctx->groups, g_ptr_array_unref);
+  g_clear_pointer (&ctx->items, g_hash_table_unref);
+  g_clear_pointer (&ctx->order, g_ptr_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Ctx, ctx_clear)
+
+/* Only what the engine runs is exported: it checks the values (Loihi 2 ranges, shapes) that the
+ * conversions below rely on. */
+static gboolean
+check_runs (const BslGraph *graph, BslTag tag, GError **error)
+{
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (tag);
+  BslRuntime *runtime;
+
+  config->n_threads = 1;
+  if ((runtime = bsl_runtime_new (graph, config, error)) == NULL)
+    return FALSE;
+  bsl_runtime_free (runtime);
+  return TRUE;
+}
+
+/* Classifies a process and computes its float equivalent. */
+static void
+classify (Ctx *ctx, const BslProcess *p, BslTag tag)
+{
+  const char *t = p->type->name;
+  Item *it = g_new0 (Item, 1);
+
+  it->proc = p;
+  it->tag = p->model != BSL_TAG_NONE ? p->model : tag;
+  g_ptr_array_add (ctx->order, it);
+  g_hash_table_insert (ctx->items, p->name, it);
+  if (is_neuron_type (t))
+    prepare_neuron (ctx, it);
+  else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse")
+           || g_str_equal (t, "DelayDense") || bsl_proc_type_is_plastic (p->type))
+    prepare_synapse (ctx, it);
+  else if (p->type->category == BSL_CATEGORY_INPUTS)
+    {
+      it->role = ROLE_INPUT;
+      it->n = bsl_process_port_size (p, p->type->ports[0].name);
+    }
+  else if (g_str_equal (t, "Monitor"))
+    {
+      it->role = ROLE_OUTPUT;
+      it->n = bsl_process_port_size (p, "a_in");
+    }
+  else if (is_lava_lif_equations (ctx, p))
+    {
+      it->tag = BSL_TAG_FLOATING_PT;
+      prepare_neuron (ctx, it);
+    }
+  else if (bsl_proc_type_is_equations (p->type))
+    {
+      g_autofree char *why = NULL;
+
+      it->n = bsl_process_port_size (p, "a_in");
+      if (_bsl_nir_match_equations (p, it->n, ctx->dt, &it->equations, &why))
+        {
+          it->role = ROLE_NEURON;
+          it->from_equations = TRUE;
+          it->spiking = it->equations.spiking;
+          it->bias = g_new0 (double, it->n);
+        }
+      else
+        {
+          it->role = ROLE_SKIP;
+          note (ctx, "%s (Equations) has no NIR equivalent: %s; it was left out with its "
+                "connections", p->name, why);
+        }
+    }
+  else
+    {
+      it->role = ROLE_SKIP;
+      note (ctx, "%s (%s) has no NIR equivalent and was left out with its connections",
+            p->name, t);
+    }
+}
+
+/* A constant current into one neuron population that also has an incoming synapse is that
+ * synapse's Affine bias (a_in units are NIR input units at unit gain). */
+static void
+merge_constant_currents (Ctx *ctx)
+{
+  for (guint i = 0; i < ctx->order->len; i++)
+    {
+      Item *it = ctx->order->pdata[i];
+      const char *target = NULL;
+      int n_targets = 0;
+      Item *tgt, *syn;
+
+      if (it->role != ROLE_INPUT || !g_str_equal (it->proc->type->name, "CurrentSource"))
+        continue;
+      for (guint c = 0; c < ctx->graph->connections->len; c++)
+        {
+          BslConnection *conn = ctx->graph->connections->pdata[c];
+          if (g_str_equal (conn->from_process, it->proc->name) && !learning_signal (conn, ctx->graph))
+            {
+              target = conn->to_process;
+              n_targets++;
+            }
+        }
+      it->current = g_new0 (double, it->n);
+      if (n_targets != 1 || !constant_current (it->proc, it->n, it->current))
+        continue;
+      tgt = lookup (ctx, target);
+      syn = tgt != NULL && tgt->role == ROLE_NEURON && !tgt->from_equations
+            ? bias_carrier (ctx, target) : NULL;
+      if (syn == NULL)
+        continue;
+      add_bias (syn, it->current);
+      it->role = ROLE_MERGED;
+      note (ctx, "%s (constant CurrentSource) became the bias of Affine '%s'", it->proc->name,
+            syn->proc->name);
+    }
+}
+
+/* The nested NIRGraphs of the designer's groups, empty for now. */
+static gboolean
+create_groups (Ctx *ctx, hid_t nodes)
+{
+  for (guint i = 0; i < ctx->groups->len; i++)
+    {
+      Group *g = ctx->groups->pdata[i];
+      g->group = _bsl_nir_new_node (nodes, g->name, "NIRGraph");
+      g->nodes = g->group >= 0 ? H5Gcreate2 (g->group, "nodes", H5P_DEFAULT, H5P_DEFAULT,
+                                             H5P_DEFAULT) : -1;
+      if (g->nodes < 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_items (Ctx *ctx, hid_t nodes)
+{
+  /* Neurons first: an IF-type neuron may hand its bias to a synapse written after it. */
+  for (guint i = 0; i < ctx->order->len; i++)
+    {
+      Item *it = ctx->order->pdata[i];
+      if (it->role == ROLE_NEURON
+          && !write_neuron (ctx, it->group != NULL ? it->group->nodes : nodes, it))
+        return FALSE;
+    }
+  for (guint i = 0; i < ctx->order->len; i++)
+    {
+      Item *it = ctx->order->pdata[i];
+      hid_t where = it->group != NULL ? it->group->nodes : nodes;
+      gboolean w = TRUE;
+      if (it->role == ROLE_SYNAPSE)
+        w = write_synapse (ctx, where, it);
+      else if (it->role == ROLE_INPUT)
+        {
+          w = write_port (where, it->proc->name, "Input", it->n);
+          if (g_str_equal (it->proc->type->name, "CurrentSource"))
+            note (ctx, "%s (CurrentSource) became a graph Input", it->proc->name);
+        }
+      else if (it->role == ROLE_OUTPUT)
+        w = write_port (where, it->proc->name, "Output", it->n);
+      if (!w)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The edges of the top-level graph into ends, those inside groups into the groups. */
+static void
+collect_edges (Ctx *ctx, GPtrArray *ends, GPtrArray *keep)
+{
+  /* Ports first (a port reference depends on how many ports the group has), then edges. */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint c = 0; c < ctx->graph->connections->len; c++)
+      {
+        BslConnection *conn = ctx->graph->connections->pdata[c];
+        Item *a = lookup (ctx, conn->from_process), *b = lookup (ctx, conn->to_process);
+        const char *src, *in_port = NULL, *out_port = NULL;
+        g_autofree char *from = NULL, *to = NULL;
+        if (a == NULL || b == NULL || a->role == ROLE_SKIP || b->role == ROLE_SKIP
+            || a->role == ROLE_MERGED || learning_signal (conn, ctx->graph))
+          continue;
+        src = edge_source_name (a, keep);
+        if (a->group == b->group)
+          {
+            if (pass == 1)
+              add_end_pair (a->group != NULL ? a->group->ends : ends, keep, src, b->proc->name);
+            continue;
+          }
+        if (b->group != NULL)
+          in_port = add_port (b->group, TRUE, src, out_size (a));
+        if (a->group != NULL)
+          out_port = add_port (a->group, FALSE, src, out_size (a));
+        if (pass == 0)
+          continue;
+        if (a->group != NULL)
+          add_inner (a->group, keep, src, out_port);
+        if (b->group != NULL)
+          add_inner (b->group, keep, in_port, b->proc->name);
+        from = a->group != NULL ? port_ref (a->group, FALSE, out_port) : g_strdup (src);
+        to = b->group != NULL ? port_ref (b->group, TRUE, in_port) : g_strdup (b->proc->name);
+        add_end_pair (ends, keep, from, to);
+      }
+  for (guint i = 0; i < ctx->order->len; i++)
+    {
+      Item *it = ctx->order->pdata[i];
+      if (it->role == ROLE_SYNAPSE && it->delay != NULL)
+        add_end_pair (it->group != NULL ? it->group->ends : ends, keep, it->proc->name,
+                      edge_source_name (it, keep));
+    }
+}
+
+/* The top-level NIRGraph "/node" with everything in it. */
+static gboolean
+write_graph (Ctx *ctx, hid_t file, BslTag tag, const BslGraph *work, const char *origin_why)
+{
+  g_autoptr (GPtrArray) ends = g_ptr_array_new ();
+  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  g_auto (BslH5Group) root = H5Gcreate2 (file, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  g_auto (BslH5Group) nodes = H5I_INVALID_HID;
+
+  if (root < 0 || !_bsl_nir_write_string (root, "type", "NIRGraph"))
+    return FALSE;
+  nodes = H5Gcreate2 (root, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (nodes < 0)
+    return FALSE;
+  if (ctx->origin != NULL && !_bsl_nir_origin_write (ctx->origin, nodes, ends, keep))
+    return FALSE;
+  collect_groups (ctx);
+  if (!create_groups (ctx, nodes) || !write_items (ctx, nodes))
+    return FALSE;
+  collect_edges (ctx, ends, keep);
+  for (guint i = 0; i < ctx->groups->len; i++)
+    if (!write_group (ctx, ctx->groups->pdata[i], keep))
+      return FALSE;
+  g_ptr_array_set_size (ctx->groups, 0);   /* closes their HDF5 groups */
+  if (!_bsl_nir_write_edges (root, ends) || !write_metadata (ctx, root, tag))
+    return FALSE;
+  if (origin_why != NULL)
+    _bsl_nir_origin_report (_bsl_nir_origin_recorded_graph (work), nodes, origin_why,
+                            ctx->notes);
+  return TRUE;
+}
+
+/* HDF5 builds the file in memory (the core driver without a backing store) and it is written
+ * out whole at the end: a full disk then fails our write, which removes its temporary file,
+ * rather than H5Fclose, which would leave the file open for HDF5 to crash on at exit. Returns
+ * the file's bytes, NULL when HDF5 fails. */
+static char *
+build_image (Ctx *ctx, const char *base, BslTag tag, const BslGraph *work, const char *origin_why,
+             gssize *image_size)
+{
+  g_auto (BslH5PropList) access = H5Pcreate (H5P_FILE_ACCESS);
+  g_auto (BslH5File) file = H5I_INVALID_HID;
+  g_autofree char *image = NULL;
+
+  if (access < 0 || H5Pset_fapl_core (access, 1 << 20, FALSE) < 0)
+    return NULL;
+  file = H5Fcreate (base, H5F_ACC_TRUNC, H5P_DEFAULT, access);
+  if (file < 0 || !_bsl_nir_write_string (file, "version", BSL_NIR_VERSION)
+      || !write_graph (ctx, file, tag, work, origin_why)
+      || H5Fflush (file, H5F_SCOPE_GLOBAL) < 0)
+    return NULL;
+  *image_size = H5Fget_file_image (file, NULL, 0);
+  if (*image_size <= 0)
+    return NULL;
+  image = g_malloc (*image_size);
+  if (H5Fget_file_image (file, image, *image_size) != *image_size)
+    return NULL;
+  return g_steal_pointer (&image);
 }
 
 gboolean
@@ -959,23 +1104,20 @@ bsl_nir_export_file (const BslGraph            *graph,
                      GPtrArray                 *notes,
                      GError                   **error)
 {
-  Ctx ctx = { 0 };
+  g_auto (Ctx) ctx = { 0 };
   g_autoptr (BslGraph) work = NULL;
   g_autoptr (BslGraph) rest = NULL;
   g_autoptr (GHashTable) origin_procs = NULL;
   g_autofree char *origin_why = NULL;
-  double origin_dt = 0;
-  BslTag tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
-  g_autoptr (GPtrArray) ends = g_ptr_array_new ();
-  g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *base = NULL;
   g_autofree char *image = NULL;
-  gboolean ok = FALSE;
-  hid_t file = -1, root = -1, nodes = -1, access = -1;
-  gssize image_size;
+  double origin_dt = 0;
+  gssize image_size = 0;
+  BslTag tag;
 
   g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
 
+  tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
   if ((int) tag < 0 || tag >= BSL_N_TAGS)
     tag = BSL_TAG_FLOATING_PT;
   if (options != NULL && !isfinite (options->dt))
@@ -984,17 +1126,8 @@ bsl_nir_export_file (const BslGraph            *graph,
                    "seconds, not %g", options->dt);
       return FALSE;
     }
-  /* Only what the engine runs is exported: it checks the values (Loihi 2 ranges, shapes) that
-   * the conversions below rely on. */
-  {
-    g_autoptr (BslRunConfig) config = bsl_run_config_new (tag);
-    BslRuntime *runtime;
-
-    config->n_threads = 1;
-    if ((runtime = bsl_runtime_new (graph, config, error)) == NULL)
-      return FALSE;
-    bsl_runtime_free (runtime);
-  }
+  if (!check_runs (graph, tag, error))
+    return FALSE;
 
   H5Eset_auto2 (H5E_DEFAULT, NULL, NULL);
   /* An imported network that is still what the import made goes back as the original graph;
@@ -1031,232 +1164,17 @@ bsl_nir_export_file (const BslGraph            *graph,
 
   /* Classify every process and compute its float equivalent. */
   for (guint i = 0; i < graph->processes->len; i++)
-    {
-      const BslProcess *p = graph->processes->pdata[i];
-      const char *t = p->type->name;
-      Item *it = g_new0 (Item, 1);
-
-      it->proc = p;
-      it->tag = p->model != BSL_TAG_NONE ? p->model : tag;
-      g_ptr_array_add (ctx.order, it);
-      g_hash_table_insert (ctx.items, p->name, it);
-      if (is_neuron_type (t))
-        prepare_neuron (&ctx, it);
-      else if (g_str_equal (t, "Dense") || g_str_equal (t, "Sparse")
-               || g_str_equal (t, "DelayDense") || bsl_proc_type_is_plastic (p->type))
-        prepare_synapse (&ctx, it);
-      else if (p->type->category == BSL_CATEGORY_INPUTS)
-        {
-          it->role = ROLE_INPUT;
-          it->n = bsl_process_port_size (p, p->type->ports[0].name);
-        }
-      else if (g_str_equal (t, "Monitor"))
-        {
-          it->role = ROLE_OUTPUT;
-          it->n = bsl_process_port_size (p, "a_in");
-        }
-      else if (is_lava_lif_equations (&ctx, p))
-        {
-          it->tag = BSL_TAG_FLOATING_PT;
-          prepare_neuron (&ctx, it);
-        }
-      else if (bsl_proc_type_is_equations (p->type))
-        {
-          g_autofree char *why = NULL;
-
-          it->n = bsl_process_port_size (p, "a_in");
-          if (_bsl_nir_match_equations (p, it->n, ctx.dt, &it->equations, &why))
-            {
-              it->role = ROLE_NEURON;
-              it->from_equations = TRUE;
-              it->spiking = it->equations.spiking;
-              it->bias = g_new0 (double, it->n);
-            }
-          else
-            {
-              it->role = ROLE_SKIP;
-              note (&ctx, "%s (Equations) has no NIR equivalent: %s; it was left out with its "
-                    "connections", p->name, why);
-            }
-        }
-      else
-        {
-          it->role = ROLE_SKIP;
-          note (&ctx, "%s (%s) has no NIR equivalent and was left out with its connections",
-                p->name, t);
-        }
-    }
-
+    classify (&ctx, graph->processes->pdata[i], tag);
   drop_stranded (&ctx);
+  merge_constant_currents (&ctx);
 
-  /* A constant current into one neuron population that also has an incoming synapse is that
-   * synapse's Affine bias (a_in units are NIR input units at unit gain). */
-  for (guint i = 0; i < ctx.order->len; i++)
+  base = g_path_get_basename (path);
+  image = build_image (&ctx, base, tag, work, origin_why, &image_size);
+  if (image == NULL)
     {
-      Item *it = ctx.order->pdata[i];
-      const char *target = NULL;
-      int n_targets = 0;
-      Item *tgt, *syn;
-
-      if (it->role != ROLE_INPUT || !g_str_equal (it->proc->type->name, "CurrentSource"))
-        continue;
-      for (guint c = 0; c < graph->connections->len; c++)
-        {
-          BslConnection *conn = graph->connections->pdata[c];
-          if (g_str_equal (conn->from_process, it->proc->name) && !learning_signal (conn, graph))
-            {
-              target = conn->to_process;
-              n_targets++;
-            }
-        }
-      it->current = g_new0 (double, it->n);
-      if (n_targets != 1 || !constant_current (it->proc, it->n, it->current))
-        continue;
-      tgt = lookup (&ctx, target);
-      syn = tgt != NULL && tgt->role == ROLE_NEURON && !tgt->from_equations
-            ? bias_carrier (&ctx, target) : NULL;
-      if (syn == NULL)
-        continue;
-      add_bias (syn, it->current);
-      it->role = ROLE_MERGED;
-      note (&ctx, "%s (constant CurrentSource) became the bias of Affine '%s'", it->proc->name,
-            syn->proc->name);
+      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: building the HDF5 file failed (a "
+                   "name that HDF5 refuses?)", path);
+      return FALSE;
     }
-
-  /* HDF5 builds the file in memory (the core driver without a backing store) and it is written
-   * out whole at the end: a full disk then fails our write, which removes its temporary file,
-   * rather than H5Fclose, which would leave the file open for HDF5 to crash on at exit. */
-  access = H5Pcreate (H5P_FILE_ACCESS);
-  if (access < 0 || H5Pset_fapl_core (access, 1 << 20, FALSE) < 0)
-    goto write_failed;
-  file = H5Fcreate (base, H5F_ACC_TRUNC, H5P_DEFAULT, access);
-  if (file < 0 || !_bsl_nir_write_string (file, "version", BSL_NIR_VERSION))
-    goto write_failed;
-  root = H5Gcreate2 (file, "node", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (root < 0 || !_bsl_nir_write_string (root, "type", "NIRGraph"))
-    goto write_failed;
-  nodes = H5Gcreate2 (root, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  if (nodes < 0)
-    goto write_failed;
-  if (ctx.origin != NULL && !_bsl_nir_origin_write (ctx.origin, nodes, ends, keep))
-    goto write_failed;
-  collect_groups (&ctx);
-  for (guint i = 0; i < ctx.groups->len; i++)
-    {
-      Group *g = ctx.groups->pdata[i];
-      g->group = new_node (nodes, g->name, "NIRGraph");
-      g->nodes = g->group >= 0 ? H5Gcreate2 (g->group, "nodes", H5P_DEFAULT, H5P_DEFAULT,
-                                             H5P_DEFAULT) : -1;
-      if (g->nodes < 0)
-        goto write_failed;
-    }
-
-  /* Neurons first: an IF-type neuron may hand its bias to a synapse written after it. */
-  for (guint i = 0; i < ctx.order->len; i++)
-    {
-      Item *it = ctx.order->pdata[i];
-      if (it->role == ROLE_NEURON
-          && !write_neuron (&ctx, it->group != NULL ? it->group->nodes : nodes, it))
-        goto write_failed;
-    }
-  for (guint i = 0; i < ctx.order->len; i++)
-    {
-      Item *it = ctx.order->pdata[i];
-      hid_t where = it->group != NULL ? it->group->nodes : nodes;
-      gboolean w = TRUE;
-      if (it->role == ROLE_SYNAPSE)
-        w = write_synapse (&ctx, where, it);
-      else if (it->role == ROLE_INPUT)
-        {
-          w = write_port (where, it->proc->name, "Input", it->n);
-          if (g_str_equal (it->proc->type->name, "CurrentSource"))
-            note (&ctx, "%s (CurrentSource) became a graph Input", it->proc->name);
-        }
-      else if (it->role == ROLE_OUTPUT)
-        w = write_port (where, it->proc->name, "Output", it->n);
-      if (!w)
-        goto write_failed;
-    }
-
-  /* Ports first (a port reference depends on how many ports the group has), then edges. */
-  for (int pass = 0; pass < 2; pass++)
-    for (guint c = 0; c < graph->connections->len; c++)
-      {
-        BslConnection *conn = graph->connections->pdata[c];
-        Item *a = lookup (&ctx, conn->from_process), *b = lookup (&ctx, conn->to_process);
-        const char *src, *in_port = NULL, *out_port = NULL;
-        g_autofree char *from = NULL, *to = NULL;
-        if (a == NULL || b == NULL || a->role == ROLE_SKIP || b->role == ROLE_SKIP
-            || a->role == ROLE_MERGED || learning_signal (conn, graph))
-          continue;
-        src = edge_source_name (a, keep);
-        if (a->group == b->group)
-          {
-            if (pass == 1)
-              add_end_pair (a->group != NULL ? a->group->ends : ends, keep, src, b->proc->name);
-            continue;
-          }
-        if (b->group != NULL)
-          in_port = add_port (b->group, TRUE, src, out_size (a));
-        if (a->group != NULL)
-          out_port = add_port (a->group, FALSE, src, out_size (a));
-        if (pass == 0)
-          continue;
-        if (a->group != NULL)
-          add_inner (a->group, keep, src, out_port);
-        if (b->group != NULL)
-          add_inner (b->group, keep, in_port, b->proc->name);
-        from = a->group != NULL ? port_ref (a->group, FALSE, out_port) : g_strdup (src);
-        to = b->group != NULL ? port_ref (b->group, TRUE, in_port) : g_strdup (b->proc->name);
-        add_end_pair (ends, keep, from, to);
-      }
-  for (guint i = 0; i < ctx.order->len; i++)
-    {
-      Item *it = ctx.order->pdata[i];
-      if (it->role == ROLE_SYNAPSE && it->delay != NULL)
-        add_end_pair (it->group != NULL ? it->group->ends : ends, keep, it->proc->name,
-                      edge_source_name (it, keep));
-    }
-  for (guint i = 0; i < ctx.groups->len; i++)
-    if (!write_group (&ctx, ctx.groups->pdata[i], keep))
-      goto write_failed;
-  g_ptr_array_set_size (ctx.groups, 0);   /* closes their HDF5 groups */
-  if (!_bsl_nir_write_edges (root, ends) || !write_metadata (&ctx, root, tag))
-    goto write_failed;
-  if (origin_why != NULL)
-    _bsl_nir_origin_report (_bsl_nir_origin_recorded_graph (work), nodes, origin_why, notes);
-
-  H5Gclose (nodes);
-  nodes = -1;
-  H5Gclose (root);
-  root = -1;
-  if (H5Fflush (file, H5F_SCOPE_GLOBAL) < 0)
-    goto write_failed;
-  image_size = H5Fget_file_image (file, NULL, 0);
-  if (image_size <= 0)
-    goto write_failed;
-  image = g_malloc (image_size);
-  if (H5Fget_file_image (file, image, image_size) != image_size)
-    goto write_failed;
-  H5Fclose (file);
-  file = -1;
-  ok = bsl_write_file_atomic (path, image, image_size, error);
-  goto out;
-
-write_failed:
-  g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "%s: building the HDF5 file failed (a name "
-               "that HDF5 refuses?)", path);
-out:
-  if (nodes >= 0)
-    H5Gclose (nodes);
-  if (root >= 0)
-    H5Gclose (root);
-  if (file >= 0)
-    H5Fclose (file);
-  if (access >= 0)
-    H5Pclose (access);
-  g_ptr_array_unref (ctx.groups);
-  g_hash_table_unref (ctx.items);
-  g_ptr_array_unref (ctx.order);
-  return ok;
+  return bsl_write_file_atomic (path, image, image_size, error);
 }

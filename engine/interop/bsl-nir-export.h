@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bsl-graph.h"
+#include "bsl-nir.h"
 
 G_BEGIN_DECLS
 

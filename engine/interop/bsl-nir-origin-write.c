@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "bsl-nir-origin.h"
-#include "bsl-interop-private.h"
+#include "bsl-interop-output.h"
+#include "bsl-hdf5-auto.h"
+#include "bsl-nir-hdf5-write.h"
 #include "bsl-nir-private.h"
-
-#define COMPRESS_MIN_ELEMENTS 4096
 
 static hid_t
 file_type (const char *dtype)
@@ -36,8 +36,9 @@ write_dataset (hid_t loc, const char *name, JsonObject *set)
   int rank = json_array_get_length (shape);
   hsize_t dims[BSL_MAX_DIMS], n = 1;
   g_autofree double *v = NULL;
-  hid_t space, plist = H5P_DEFAULT, d;
-  herr_t st = -1;
+  g_auto (BslH5Dataspace) space = H5I_INVALID_HID;
+  g_auto (BslH5PropList) compressed = H5I_INVALID_HID;
+  g_auto (BslH5Dataset) d = H5I_INVALID_HID;
 
   for (int k = 0; k < rank; k++)
     n *= dims[k] = json_array_get_int_element (shape, k);
@@ -45,28 +46,13 @@ write_dataset (hid_t loc, const char *name, JsonObject *set)
   if (!_bsl_nir_origin_parse_values (set, n, v))
     return FALSE;
   space = rank == 0 ? H5Screate (H5S_SCALAR) : H5Screate_simple (rank, dims, NULL);
-  if (rank > 0 && n >= COMPRESS_MIN_ELEMENTS)
-    {
-      /* Chunks of about 64k values along the first dimension: a sparse matrix is mostly zeros. */
-      hsize_t chunk[BSL_MAX_DIMS], row = n / MAX (dims[0], 1);
-      memcpy (chunk, dims, sizeof dims);
-      chunk[0] = MAX (1, MIN (dims[0], 65536 / MAX (row, 1)));
-      plist = H5Pcreate (H5P_DATASET_CREATE);
-      H5Pset_chunk (plist, rank, chunk);
-      H5Pset_shuffle (plist);
-      H5Pset_deflate (plist, 6);
-    }
+  if (rank > 0 && n >= BSL_NIR_COMPRESS_MIN_ELEMENTS)
+    compressed = _bsl_nir_compressed_plist (rank, dims, n);
   d = H5Dcreate2 (loc, name, file_type (json_object_get_string_member (set, "dtype")), space,
-                  H5P_DEFAULT, plist, H5P_DEFAULT);
-  if (d >= 0)
-    {
-      st = n > 0 ? H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) : 0;
-      H5Dclose (d);
-    }
-  if (plist != H5P_DEFAULT)
-    H5Pclose (plist);
-  H5Sclose (space);
-  return st >= 0;
+                  H5P_DEFAULT, compressed != H5I_INVALID_HID ? compressed : H5P_DEFAULT,
+                  H5P_DEFAULT);
+  return d >= 0
+         && (n == 0 || H5Dwrite (d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
 }
 
 static gboolean
@@ -91,19 +77,18 @@ static gboolean
 write_node (hid_t nodes, const char *name, JsonObject *node)
 {
   const char *type = json_object_get_string_member (node, "type");
-  hid_t group = H5Gcreate2 (nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  g_auto (BslH5Group) group = H5Gcreate2 (nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   gboolean ok = group >= 0 && _bsl_nir_write_string (group, "type", type);
 
   if (ok && g_str_equal (type, "NIRGraph"))
     {
       g_autoptr (GPtrArray) ends = g_ptr_array_new ();
       g_autoptr (GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
-      hid_t inner = H5Gcreate2 (group, "nodes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      g_auto (BslH5Group) inner = H5Gcreate2 (group, "nodes", H5P_DEFAULT, H5P_DEFAULT,
+                                              H5P_DEFAULT);
 
       ok = inner >= 0 && _bsl_nir_origin_write (node, inner, ends, keep)
            && _bsl_nir_write_edges (group, ends);
-      if (inner >= 0)
-        H5Gclose (inner);
     }
   else if (ok)
     {
@@ -112,8 +97,6 @@ write_node (hid_t nodes, const char *name, JsonObject *node)
       for (GList *l = sets; ok && l != NULL; l = l->next)
         ok = write_dataset (group, l->data, json_object_get_object_member (data, l->data));
     }
-  if (group >= 0)
-    H5Gclose (group);
   return ok;
 }
 
@@ -137,7 +120,8 @@ static char *
 written_type (hid_t nodes, const char *name)
 {
   g_autofree char *path = g_strconcat (name, "/type", NULL);
-  hid_t t, d;
+  g_auto (BslH5Dataset) d = H5I_INVALID_HID;
+  g_auto (BslH5Datatype) t = H5I_INVALID_HID;
   char *s = NULL, *out = NULL;
 
   if (H5Lexists (nodes, name, H5P_DEFAULT) <= 0 || H5Lexists (nodes, path, H5P_DEFAULT) <= 0)
@@ -153,8 +137,6 @@ written_type (hid_t nodes, const char *name)
       out = g_strdup (s);
       H5free_memory (s);
     }
-  H5Tclose (t);
-  H5Dclose (d);
   return out;
 }
 

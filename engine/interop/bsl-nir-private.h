@@ -3,9 +3,6 @@
 
 /* Shared by the NIR reader and writer. */
 
-#include <glib.h>
-#include <hdf5.h>
-
 /* Group under the top-level graph's metadata holding one (x, y) float64 pair per node name:
  * the canvas layout, which NIR itself has no place for. */
 #define BSL_NIR_LAYOUT_GROUP "basalt_layout"
@@ -16,11 +13,3 @@
 /* Metadata dataset marking a nested NIRGraph that stands for a designer group (its value is the
  * group's name): its nodes keep their own names on import and the group comes back. */
 #define BSL_NIR_GROUP_MARK "basalt_group"
-
-/* A scalar variable-length UTF-8 string dataset, as nir.write stores every string. */
-gboolean _bsl_nir_write_string (hid_t       loc,
-                                const char *name,
-                                const char *s);
-/* The (E, 2) "edges" dataset of a graph group from pairs of names. */
-gboolean _bsl_nir_write_edges  (hid_t       group,
-                                GPtrArray  *ends);

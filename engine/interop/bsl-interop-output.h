@@ -3,6 +3,9 @@
 
 #include <glib.h>
 
+/* What the importers and exporters share to report and write: bsl-interop.c, the one entry
+ * point of the exporters, depends on them and never the other way. */
+
 G_BEGIN_DECLS
 
 /* Appends one formatted line to an exporter's or importer's report; notes may be NULL. */

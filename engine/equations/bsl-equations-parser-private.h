@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+/* The stages of the equation parser, shared by its files; bsl_eq_model_parse
+ * (bsl-equations-parse.c) runs them in turn. */
+
+#include "bsl-equations-private.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TOK_END,
+  TOK_NEWLINE,
+  TOK_NUMBER,
+  TOK_NAME,
+  TOK_OP,
+} TokKind;
+
+typedef struct
+{
+  TokKind kind;
+  char op[4];
+  double value;
+  char *name;
+  int line, column, start, end;
+} Token;
+
+typedef struct
+{
+  BslEqModel *m;
+  const char *what;       /* NULL for the model, else "threshold", "reset", "refractory" */
+  const char *text;
+  GArray *toks;
+  guint pos;
+  guint nesting;
+  GError **error;
+} Parser;
+
+/* Bounds that keep the recursive parts (parser, analysis, compiler) far from the stack's end
+ * whatever the text; real models stay well below them. */
+#define MAX_NESTING 100
+#define MAX_HEIGHT 2000
+#define MAX_SPLIT_NODES 100000
+
+typedef struct
+{
+  const char *name;
+  BslEqOp     op;
+  guint       n_args;
+} BslEqFunction;
+
+/* The functions an expression may call. */
+extern const BslEqFunction bsl_eq_functions[];
+extern const guint         bsl_eq_n_functions;
+
+typedef struct
+{
+  Parser *p;
+  guint8 *busy;           /* subexpressions being analysed: a cycle */
+  guint depth;            /* subexpressions within subexpressions */
+} Analysis;
+
+/* ---- Errors and the lexer (bsl-equations-lex.c) ---- */
+
+void bsl_eq_fail (Parser     *p,
+                  int         line,
+                  int         column,
+                  const char *format,
+                  ...) G_GNUC_PRINTF (4, 5);
+
+char *bsl_eq_node_text (BslEqNode *n);
+
+gboolean bsl_eq_lex (Parser     *p,
+                     const char *text,
+                     gboolean    newlines);
+
+Token *bsl_eq_peek (Parser *p);
+
+Token *bsl_eq_next (Parser *p);
+
+gboolean bsl_eq_is_op (Token      *t,
+                       const char *op);
+
+gboolean bsl_eq_at_stop (Token *t);
+
+char *bsl_eq_describe_token (Parser *p,
+                             Token  *t);
+
+void bsl_eq_fail_unexpected (Parser     *p,
+                             Token      *t,
+                             const char *expected);
+
+/* ---- Expressions, by Python's precedence (bsl-equations-expr.c) ---- */
+
+BslEqNode *bsl_eq_node_new (BslEqModel    *m,
+                            BslEqNodeKind  kind);
+
+/* A GDestroyNotify for the model's nodes. */
+void bsl_eq_node_free (gpointer data);
+
+BslEqNode *bsl_eq_node_at (Parser        *p,
+                           BslEqNodeKind  kind,
+                           Token         *t);
+
+BslEqNode *bsl_eq_op_node (Parser    *p,
+                           BslEqOp    op,
+                           Token     *at,
+                           BslEqNode *first,
+                           BslEqNode *last,
+                           BslEqNode *a,
+                           BslEqNode *b,
+                           BslEqNode *c);
+
+/* An expression that must run to the end of its statement. */
+BslEqNode *bsl_eq_parse_expression (Parser     *p,
+                                    const char *after);
+
+/* ---- Declarations: the lines of a model and their units (bsl-equations-declare.c) ---- */
+
+gboolean bsl_eq_parse_unit_term (Parser   *p,
+                                 double   *scale,
+                                 BslEqDim *dim,
+                                 gboolean *is_bool);
+
+BslEqSymbol *bsl_eq_find_symbol (GArray     *a,
+                                 const char *name,
+                                 int        *index);
+
+gboolean bsl_eq_declared (BslEqModel *m,
+                          const char *name);
+
+/* One line of the model: "dx/dt = expr : unit (flags)", "x = expr : unit" or "x : unit". */
+gboolean bsl_eq_parse_model_line (Parser *p);
+
+/* ---- Name resolution and dimensional analysis (bsl-equations-analyse.c) ---- */
+
+BslEqNode *bsl_eq_resolve (Parser    *p,
+                           BslEqNode *n);
+
+gboolean bsl_eq_analyse_subexpr (Analysis  *an,
+                                 BslEqNode *n);
+
+gboolean bsl_eq_analyse (Analysis  *an,
+                         BslEqNode *n);
+
+/* ---- The split x' = A x + B and the exact method's system (bsl-equations-linear.c) ---- */
+
+void bsl_eq_linearise (BslEqModel *m);
+
+/* The exact method: x' = A x + b with A and b free of the states and of t, as Brian2's
+ * linear state updater requires; otherwise the reason, naming the first equation that is not. */
+void bsl_eq_linearise_system (BslEqModel *m);
+
+/* A (constant over dt) subexpression that reads a state or t has, in Brian2, its value from
+ * the start of the step in every stage of the method.  Euler has one stage, so it agrees; the
+ * other methods would evaluate it again inside the step, so they are refused for such a model
+ * rather than giving other numbers. */
+void bsl_eq_check_held_subexprs (BslEqModel *m);
+
+G_END_DECLS
