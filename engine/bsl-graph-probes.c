@@ -117,6 +117,74 @@ bsl_graph_dup_recorded (const BslGraph *graph)
   return g_strv_builder_end (list);
 }
 
+/* Whether the network says what it records: a probe or a Monitor. */
+static gboolean
+names_recorded (const BslGraph *graph)
+{
+  if (graph->probes->len > 0)
+    return TRUE;
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (g_str_equal (process->type->name, "Monitor"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What a viewer of a network that names nothing expects to see: the voltage of the first
+ * neuron population and the weights of the small plastic connections. */
+static void
+add_viewed (const BslGraph *graph,
+            GStrvBuilder   *list)
+{
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (process->type->category == BSL_CATEGORY_NEURONS)
+        {
+          if (bsl_proc_type_find_var (process->type, "v") != NULL)
+            {
+              g_autofree char *target = g_strdup_printf ("%s.v", process->name);
+
+              g_strv_builder_add (list, target);
+            }
+          break;
+        }
+    }
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (bsl_proc_type_is_plastic (process->type) &&
+          process->dims[0] * process->dims[1] <= BSL_DEFAULT_PROBES_MAX_WEIGHTS)
+        {
+          g_autofree char *target = g_strdup_printf ("%s.weights", process->name);
+
+          g_strv_builder_add (list, target);
+        }
+    }
+}
+
+GStrv
+bsl_graph_dup_default_probes (const BslGraph   *graph,
+                              BslDefaultProbes  choice)
+{
+  g_autoptr (GStrvBuilder) list = NULL;
+  g_auto(GStrv) recorded = NULL;
+
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  list = g_strv_builder_new ();
+  recorded = bsl_graph_dup_recorded (graph);
+  g_strv_builder_addv (list, (const char **) recorded);
+  if (choice == BSL_DEFAULT_PROBES_VIEW && !names_recorded (graph))
+    add_viewed (graph, list);
+  return g_strv_builder_end (list);
+}
+
 /* A probe "proc.member" of the named process. */
 gboolean
 bsl_probe_target_is_of (const char *target,

@@ -162,7 +162,7 @@ cma_run (BslOptimizer *opt,
               gboolean inside = TRUE;
 
               for (guint i = 0; i < n; i++)
-                zk[i] = _bsl_rng_normal (&opt->rng);
+                zk[i] = bsl_random_normal (&opt->rng);
               for (guint i = 0; i < n; i++)
                 {
                   double sum = 0.0;

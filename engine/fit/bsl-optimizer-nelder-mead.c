@@ -140,7 +140,7 @@ _bsl_optimizer_run_nelder_mead (BslOptimizer *opt)
           memcpy (v, start, n * sizeof (double));
           if (opt->integer[i])
             step = MAX (step, 1.0);
-          if (stale_restarts > 0 && _bsl_rng_uniform (&opt->rng) < 0.5)
+          if (stale_restarts > 0 && bsl_random_uniform (&opt->rng) < 0.5)
             step = -step;
           if (v[i] + step > opt->upper[i])
             step = -step;

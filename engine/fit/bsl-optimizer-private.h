@@ -3,22 +3,9 @@
 #pragma once
 
 #include "bsl-optimizer.h"
+#include "bsl-random.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  guint64 s[4];
-} BslRng;
-
-void     _bsl_rng_init     (BslRng *rng,
-                            guint64 seed);
-guint64  _bsl_rng_next     (BslRng *rng);
-double   _bsl_rng_uniform  (BslRng *rng);              /* [0, 1) */
-double   _bsl_rng_normal   (BslRng *rng);
-/* Uniform integer in [0, n). */
-guint64  _bsl_rng_below    (BslRng *rng,
-                            guint64 n);
 
 struct _BslOptimizer
 {
@@ -41,7 +28,7 @@ struct _BslOptimizer
   /* Run state. */
   BslObjectiveFunc   objective;
   gpointer           objective_data;
-  BslRng             rng;
+  BslRandom          rng;
   double            *scratch;       /* the point as evaluated (clamped, rounded) */
   BslOptimizerStop   stop;
   guint64            last_progress;

@@ -59,76 +59,6 @@ bsl_optimizer_stop_to_string (BslOptimizerStop stop)
     }
 }
 
-/* --- random numbers: xoshiro256** seeded by splitmix64, so a seed means the same run
- * everywhere. */
-
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += 0x9e3779b97f4a7c15ULL);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-void
-_bsl_rng_init (BslRng *rng,
-               guint64 seed)
-{
-  guint64 state = seed;
-
-  for (guint i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&state);
-}
-
-static inline guint64
-rotl (guint64 x, int k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-guint64
-_bsl_rng_next (BslRng *rng)
-{
-  guint64 *s = rng->s;
-  guint64 result = rotl (s[1] * 5, 7) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-  return result;
-}
-
-double
-_bsl_rng_uniform (BslRng *rng)
-{
-  return (double) (_bsl_rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-double
-_bsl_rng_normal (BslRng *rng)
-{
-  /* Box-Muller; one value per call keeps the stream simple to reason about. */
-  double u1 = 1.0 - _bsl_rng_uniform (rng);
-  double u2 = _bsl_rng_uniform (rng);
-
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
-
-guint64
-_bsl_rng_below (BslRng *rng,
-                guint64 n)
-{
-  if (n <= 1)
-    return 0;
-  return _bsl_rng_next (rng) % n;
-}
-
 /* --- the optimiser ---------------------------------------------------------------------------- */
 
 BslOptimizer *
@@ -409,7 +339,7 @@ bsl_optimizer_run (BslOptimizer     *opt,
   opt->objective_data = user_data;
   opt->stop = BSL_OPTIMIZER_STOP_NONE;
   opt->last_progress = 0;
-  _bsl_rng_init (&opt->rng, opt->seed);
+  bsl_random_init_splitmix (&opt->rng, opt->seed);
   _bsl_optimizer_project (opt, opt->x0);
 
   g_mutex_lock (&opt->lock);
