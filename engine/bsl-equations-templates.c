@@ -129,6 +129,14 @@ bsl_equations_template_find (const char *name)
   return NULL;
 }
 
+const BslEquationsText *
+bsl_equations_default_text (void)
+{
+  guint n_templates;
+
+  return &bsl_equations_templates (&n_templates)[0].text;
+}
+
 gboolean
 bsl_process_apply_equations_template (BslProcess                 *process,
                                       const BslEquationsTemplate *tmpl,

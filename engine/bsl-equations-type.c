@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-equations-templates.h"
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
@@ -91,14 +91,6 @@ bsl_proc_type_unref (const BslProcType *type)
   g_free (et->input);
   g_free (et->method);
   g_free (et);
-}
-
-const BslEquationsText *
-bsl_equations_default_text (void)
-{
-  guint n_templates;
-
-  return &bsl_equations_templates (&n_templates)[0].text;
 }
 
 gboolean

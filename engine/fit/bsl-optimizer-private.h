@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Internal: what the optimiser methods share. */
+/* Internal: the optimiser's state and what its methods use while they search
+ * (bsl-optimizer-search.c). */
 #pragma once
 
 #include "bsl-optimizer.h"
@@ -60,9 +61,8 @@ _bsl_optimizer_stopped (const BslOptimizer *opt)
 /* The initial step of dimension i (set, or derived from the start point and bounds). */
 double   _bsl_optimizer_initial_step   (BslOptimizer *opt,
                                         guint         i);
-
-void     _bsl_optimizer_run_nelder_mead (BslOptimizer *opt);
-void     _bsl_optimizer_run_cma_es      (BslOptimizer *opt);
-void     _bsl_optimizer_run_integer     (BslOptimizer *opt);
+/* The best value so far, its point copied into x (n values, may be NULL). */
+double   _bsl_optimizer_copy_best      (BslOptimizer *opt,
+                                        double       *x);
 
 G_END_DECLS
