@@ -97,8 +97,12 @@ gboolean
 bsl_process_get_equations (const BslProcess *process,
                            BslEquationsText *text)
 {
-  EquationsType *et = as_equations (process->type);
+  EquationsType *et;
 
+  g_return_val_if_fail (process != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  et = as_equations (process->type);
   if (et == NULL)
     return FALSE;
   text->model = et->model;
@@ -226,6 +230,8 @@ bsl_process_set_equations (BslProcess              *process,
                            const BslEquationsText  *text,
                            GError                 **error)
 {
+  g_return_val_if_fail (process != NULL, FALSE);
+
   g_autoptr(GError) local_error = NULL;
   BslEquations *eq;
   EquationsType *et;

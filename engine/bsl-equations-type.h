@@ -47,4 +47,6 @@ struct _BslEquations *bsl_proc_type_get_compiled_equations (const BslProcType *t
 const BslProcType *bsl_proc_type_ref            (const BslProcType      *type);
 void               bsl_proc_type_unref          (const BslProcType      *type);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProcType, bsl_proc_type_unref)
+
 G_END_DECLS

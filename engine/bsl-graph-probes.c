@@ -33,6 +33,8 @@ bsl_graph_add_probe (BslGraph    *graph,
   const BslProcess *process;
   const char *member;
 
+  g_return_val_if_fail (graph != NULL, FALSE);
+
   if (dot == NULL || dot == target || dot[1] == '\0')
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
@@ -73,6 +75,8 @@ bsl_graph_remove_probe (BslGraph   *graph,
 {
   guint index;
 
+  g_return_val_if_fail (graph != NULL, FALSE);
+
   if (!probe_index (graph, target, &index))
     return FALSE;
   g_ptr_array_remove_index (graph->probes, index);
@@ -83,12 +87,16 @@ gboolean
 bsl_graph_has_probe (const BslGraph *graph,
                      const char     *target)
 {
+  g_return_val_if_fail (graph != NULL, FALSE);
+
   return probe_index (graph, target, NULL);
 }
 
 GStrv
 bsl_graph_dup_recorded (const BslGraph *graph)
 {
+  g_return_val_if_fail (graph != NULL, NULL);
+
   g_autoptr (GStrvBuilder) list = g_strv_builder_new ();
   gboolean any = FALSE;
 

@@ -109,6 +109,8 @@ BslArray *
 bsl_npy_load (const char  *path,
               GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *contents = NULL;
   gsize length, header_len, offset, n = 1;
   g_autofree char *header = NULL;
@@ -201,6 +203,8 @@ bsl_npy_save (const BslArray  *array,
               const char      *path,
               GError         **error)
 {
+  g_return_val_if_fail (array != NULL, FALSE);
+
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) header = g_string_new ("{'descr': '<f8', 'fortran_order': False, 'shape': (");
 

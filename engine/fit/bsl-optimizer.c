@@ -121,12 +121,16 @@ bsl_optimizer_free (BslOptimizer *opt)
 BslOptimizerMethod
 bsl_optimizer_get_method (BslOptimizer *opt)
 {
+  g_return_val_if_fail (opt != NULL, BSL_OPTIMIZER_NELDER_MEAD);
+
   return opt->method;
 }
 
 guint
 bsl_optimizer_get_n_dims (BslOptimizer *opt)
 {
+  g_return_val_if_fail (opt != NULL, 0);
+
   return opt->n;
 }
 
@@ -174,6 +178,8 @@ void
 bsl_optimizer_set_start (BslOptimizer *opt,
                          const double *x0)
 {
+  g_return_if_fail (opt != NULL);
+
   memcpy (opt->x0, x0, opt->n * sizeof (double));
 }
 
@@ -190,6 +196,8 @@ void
 bsl_optimizer_set_seed (BslOptimizer *opt,
                         guint64       seed)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->seed = seed;
 }
 
@@ -197,6 +205,8 @@ void
 bsl_optimizer_set_max_evaluations (BslOptimizer *opt,
                                    guint64       max_evaluations)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->max_evaluations = MAX (max_evaluations, 1);
 }
 
@@ -204,6 +214,8 @@ void
 bsl_optimizer_set_target (BslOptimizer *opt,
                           double        target)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->target = target;
 }
 
@@ -211,6 +223,8 @@ void
 bsl_optimizer_set_record_history (BslOptimizer *opt,
                                   gboolean      record)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->record_history = record;
 }
 
@@ -220,6 +234,8 @@ bsl_optimizer_set_progress_func (BslOptimizer            *opt,
                                  guint                    progress_interval,
                                  gpointer                 user_data)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->progress_func = func;
   opt->progress_interval = MAX (progress_interval, 1);
   opt->progress_data = user_data;
@@ -275,6 +291,8 @@ bsl_optimizer_run (BslOptimizer     *opt,
 void
 bsl_optimizer_cancel (BslOptimizer *opt)
 {
+  g_return_if_fail (opt != NULL);
+
   g_mutex_lock (&opt->lock);
   g_atomic_int_set (&opt->cancelled, 1);
   g_cond_broadcast (&opt->cond);
@@ -285,6 +303,8 @@ void
 bsl_optimizer_set_paused (BslOptimizer *opt,
                           gboolean      paused)
 {
+  g_return_if_fail (opt != NULL);
+
   g_mutex_lock (&opt->lock);
   g_atomic_int_set (&opt->paused, paused ? 1 : 0);
   g_cond_broadcast (&opt->cond);
@@ -294,6 +314,8 @@ bsl_optimizer_set_paused (BslOptimizer *opt,
 gboolean
 bsl_optimizer_is_paused (BslOptimizer *opt)
 {
+  g_return_val_if_fail (opt != NULL, FALSE);
+
   return g_atomic_int_get (&opt->paused) != 0;
 }
 
@@ -301,6 +323,8 @@ guint64
 bsl_optimizer_get_n_evaluations (BslOptimizer *opt)
 {
   guint64 evaluations;
+
+  g_return_val_if_fail (opt != NULL, 0);
 
   g_mutex_lock (&opt->lock);
   evaluations = opt->evaluations;
@@ -312,6 +336,8 @@ double
 bsl_optimizer_get_best (BslOptimizer *opt,
                         double       *x)
 {
+  g_return_val_if_fail (opt != NULL, 0.0);
+
   return _bsl_optimizer_copy_best (opt, x);
 }
 
@@ -319,6 +345,8 @@ guint64
 bsl_optimizer_get_history_length (BslOptimizer *opt)
 {
   guint64 length = 0;
+
+  g_return_val_if_fail (opt != NULL, 0);
 
   g_mutex_lock (&opt->lock);
   if (opt->history != NULL)
@@ -334,6 +362,8 @@ bsl_optimizer_get_history_entry (BslOptimizer *opt,
                                  double       *x)
 {
   gboolean found = FALSE;
+
+  g_return_val_if_fail (opt != NULL, FALSE);
 
   g_mutex_lock (&opt->lock);
   if (opt->history != NULL && index < opt->history->len / (2 + opt->n))
@@ -386,6 +416,8 @@ bsl_optimizer_write_history_csv (BslOptimizer *opt,
                                  gboolean      sort_by_value,
                                  GError      **error)
 {
+  g_return_val_if_fail (opt != NULL, FALSE);
+
   g_autoptr(GString) out = g_string_new ("evaluation,value");
   g_autoptr(GArray) copy = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();

@@ -92,6 +92,8 @@ bsl_reference_describe (const BslReference *ref)
   GString *text = g_string_new (NULL);
   gboolean first = TRUE;
 
+  g_return_val_if_fail (ref != NULL, NULL);
+
   g_string_append_printf (text, "%" G_GSIZE_FORMAT " steps, %" G_GSIZE_FORMAT " neuron%s:",
                           ref->n_steps, ref->n_neurons, ref->n_neurons == 1 ? "" : "s");
   for (guint i = 0; i < BSL_REF_N_VARS; i++)
@@ -110,9 +112,12 @@ gsize
 bsl_reference_count_spikes (const BslReference *ref,
                             gssize              neuron)
 {
-  const double *s = ref->data[BSL_REF_SPIKE];
+  const double *s;
   gsize count = 0;
 
+  g_return_val_if_fail (ref != NULL, 0);
+
+  s = ref->data[BSL_REF_SPIKE];
   if (s == NULL)
     return 0;
   for (gsize t = 0; t < ref->n_steps; t++)
@@ -128,6 +133,8 @@ bsl_reference_check_neurons (const BslReference *ref,
                              const char         *process,
                              GError            **error)
 {
+  g_return_val_if_fail (ref != NULL, FALSE);
+
   if (ref->n_neurons == n_neurons)
     return TRUE;
   g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
@@ -143,8 +150,12 @@ bsl_reference_merge (BslReference       *ref,
                      const BslReference *other,
                      GError            **error)
 {
-  gsize n = ref->n_steps * ref->n_neurons;
+  gsize n;
 
+  g_return_val_if_fail (ref != NULL, FALSE);
+  g_return_val_if_fail (other != NULL, FALSE);
+
+  n = ref->n_steps * ref->n_neurons;
   if (other->n_neurons != ref->n_neurons)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
@@ -551,6 +562,8 @@ bsl_reference_load_npy (const char  *path,
                         const char  *var_name,
                         GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autoptr(GError) local_error = NULL;
   g_autoptr(BslArray) array = NULL;
   BslReference *ref;
@@ -919,6 +932,8 @@ bsl_reference_load (const char  *path,
                     const char  *var_name,
                     GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *head = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) fields = NULL;

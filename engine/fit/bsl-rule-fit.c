@@ -105,6 +105,8 @@ BslRuleFitProblem *
 bsl_rule_fit_problem_new (const BslGraph *graph, const char *process, BslTag tag,
                           const BslWeightReference *ref, GError **error)
 {
+  g_return_val_if_fail (graph != NULL, NULL);
+
   g_autoptr(BslRuleFitProblem) problem = g_new0 (BslRuleFitProblem, 1);
   const BslProcess *proc = bsl_graph_find_process (graph, process);
   gsize n_synapses;
@@ -321,6 +323,8 @@ resolve_param (const BslRuleFitProblem *problem, const char *name, Dim *dim, GEr
 gboolean
 bsl_rule_fit_problem_add_param (BslRuleFitProblem *problem, const char *spec, GError **error)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   g_autofree char *prefix = g_strdup_printf ("%s.", problem->process);
   const char *name = g_str_has_prefix (spec, prefix) ? spec + strlen (prefix) : spec;
   Dim dim = { 0 };
@@ -357,6 +361,8 @@ bsl_rule_fit_problem_add_param (BslRuleFitProblem *problem, const char *spec, GE
 gboolean
 bsl_rule_fit_problem_add_params (BslRuleFitProblem *problem, const char *specs, GError **error)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   g_auto(GStrv) parts = g_strsplit (specs, ",", -1);
   guint added = 0;
 
@@ -391,6 +397,8 @@ rule_reads_trace (const BslRuleFitProblem *problem, int trace)
 char *
 bsl_rule_fit_problem_dup_available (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   gboolean stdp = problem->rule->kind == BSL_LEARNING_RULE_STDP;
 
@@ -414,12 +422,16 @@ bsl_rule_fit_problem_dup_available (const BslRuleFitProblem *problem)
 guint
 bsl_rule_fit_problem_get_n_dims (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->dims->len;
 }
 
 const char *
 bsl_rule_fit_problem_get_dim_name (const BslRuleFitProblem *problem, guint dim)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return g_array_index (problem->dims, Dim, dim).name;
 }
 
@@ -427,8 +439,12 @@ void
 bsl_rule_fit_problem_get_bounds (const BslRuleFitProblem *problem, guint dim, double *lower,
                                  double *upper, gboolean *integer)
 {
-  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+  const Dim *d;
 
+  g_return_if_fail (problem != NULL);
+  g_return_if_fail (dim < problem->dims->len);
+
+  d = &g_array_index (problem->dims, Dim, dim);
   if (lower != NULL)
     *lower = d->lower;
   if (upper != NULL)
@@ -447,8 +463,12 @@ project (const Dim *d, double x)
 double
 bsl_rule_fit_problem_dim_value (const BslRuleFitProblem *problem, guint dim, double x)
 {
-  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+  const Dim *d;
 
+  g_return_val_if_fail (problem != NULL, 0.0);
+  g_return_val_if_fail (dim < problem->dims->len, 0.0);
+
+  d = &g_array_index (problem->dims, Dim, dim);
   x = project (d, x);
   if (d->kind == DIM_LEARNING_RATE)
     return ldexp (1.0, (int) x);
@@ -462,8 +482,12 @@ bsl_rule_fit_problem_dim_value (const BslRuleFitProblem *problem, guint dim, dou
 const char *
 bsl_rule_fit_problem_get_dim_unit (const BslRuleFitProblem *problem, guint dim)
 {
-  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+  const Dim *d;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+  g_return_val_if_fail (dim < problem->dims->len, NULL);
+
+  d = &g_array_index (problem->dims, Dim, dim);
   switch (d->kind)
     {
     case DIM_IMPULSE: return d->integer ? "1/256" : NULL;
@@ -476,8 +500,11 @@ bsl_rule_fit_problem_get_dim_unit (const BslRuleFitProblem *problem, guint dim)
 void
 bsl_rule_fit_problem_get_start (const BslRuleFitProblem *problem, double *x)
 {
-  const BslLearningRule *rule = problem->rule;
+  const BslLearningRule *rule;
 
+  g_return_if_fail (problem != NULL);
+
+  rule = problem->rule;
   for (guint k = 0; k < problem->dims->len; k++)
     {
       const Dim *d = &g_array_index (problem->dims, Dim, k);
@@ -505,18 +532,24 @@ bsl_rule_fit_problem_get_start (const BslRuleFitProblem *problem, double *x)
 BslTag
 bsl_rule_fit_problem_get_tag (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, BSL_TAG_FLOATING_PT);
+
   return problem->tag;
 }
 
 const char *
 bsl_rule_fit_problem_get_process_name (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return problem->process;
 }
 
 const BslWeightReference *
 bsl_rule_fit_problem_get_reference (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return &problem->ref;
 }
 
@@ -579,6 +612,8 @@ rewrite_strings (const BslRuleFitProblem *problem, const double *x, BslLearningR
 BslLearningRule *
 bsl_rule_fit_problem_dup_rule (const BslRuleFitProblem *problem, const double *x, GError **error)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   g_autoptr(BslLearningRule) rule = bsl_learning_rule_copy (problem->rule);
   BslLearningProgram program;
 
@@ -620,6 +655,8 @@ gboolean
 bsl_rule_fit_problem_simulate (BslRuleFitProblem *problem, const double *x, double *weights,
                                GError **error)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   g_autoptr(BslLearningRule) rule = bsl_rule_fit_problem_dup_rule (problem, x, error);
   g_autoptr(BslRuntime) runtime = NULL;
   BslProcess *proc = bsl_graph_find_process (problem->graph, problem->process);
@@ -666,12 +703,16 @@ bsl_rule_fit_problem_objective (const double *x, gpointer problem)
 guint64
 bsl_rule_fit_problem_get_n_evaluations (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->n_evaluations;
 }
 
 BslWeightErrorReport *
 bsl_rule_fit_problem_report (BslRuleFitProblem *problem, const double *x, GError **error)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   g_autofree double *weights = g_new0 (double, problem->ref.n_steps * problem->ref.n_synapses);
 
   if (!bsl_rule_fit_problem_simulate (problem, x, weights, error))
