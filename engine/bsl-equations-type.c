@@ -230,13 +230,13 @@ bsl_process_set_equations (BslProcess              *process,
                            const BslEquationsText  *text,
                            GError                 **error)
 {
-  g_return_val_if_fail (process != NULL, FALSE);
-
   g_autoptr(GError) local_error = NULL;
   BslEquations *eq;
   EquationsType *et;
   GHashTableIter iter;
   gpointer key, value;
+
+  g_return_val_if_fail (process != NULL, FALSE);
 
   if (!bsl_proc_type_is_equations (process->type))
     {

@@ -33,8 +33,6 @@ bsl_graph_add_probe (BslGraph    *graph,
   const BslProcess *process;
   const char *member;
 
-  g_return_val_if_fail (graph != NULL, FALSE);
-
   if (dot == NULL || dot == target || dot[1] == '\0')
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM,
@@ -95,10 +93,10 @@ bsl_graph_has_probe (const BslGraph *graph,
 GStrv
 bsl_graph_dup_recorded (const BslGraph *graph)
 {
-  g_return_val_if_fail (graph != NULL, NULL);
-
   g_autoptr (GStrvBuilder) list = g_strv_builder_new ();
   gboolean any = FALSE;
+
+  g_return_val_if_fail (graph != NULL, NULL);
 
   for (guint i = 0; i < graph->processes->len; i++)
     {

@@ -551,10 +551,10 @@ bsl_fit_problem_add_params (BslFitProblem *problem,
                             const char    *specs,
                             GError       **error)
 {
-  g_return_val_if_fail (problem != NULL, FALSE);
-
   g_auto(GStrv) parts = NULL;
   guint added = 0;
+
+  g_return_val_if_fail (problem != NULL, FALSE);
 
   /* Split on commas outside brackets. */
   parts = g_strsplit (specs != NULL ? specs : "", ",", -1);

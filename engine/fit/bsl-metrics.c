@@ -75,11 +75,11 @@ bsl_metric_config_parse (BslMetricConfig *config,
                          const char      *text,
                          GError         **error)
 {
-  g_return_val_if_fail (config != NULL, FALSE);
-
   g_auto(GStrv) terms = NULL;
   double weights[BSL_N_METRICS] = { 0 };
   gboolean any = FALSE;
+
+  g_return_val_if_fail (config != NULL, FALSE);
 
   if (text == NULL || *text == '\0')
     {

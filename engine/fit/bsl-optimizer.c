@@ -416,13 +416,17 @@ bsl_optimizer_write_history_csv (BslOptimizer *opt,
                                  gboolean      sort_by_value,
                                  GError      **error)
 {
-  g_return_val_if_fail (opt != NULL, FALSE);
-
-  g_autoptr(GString) out = g_string_new ("evaluation,value");
+  g_autoptr(GString) out = NULL;
   g_autoptr(GArray) copy = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  guint width = 2 + opt->n;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint width;
 
+  g_return_val_if_fail (opt != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  out = g_string_new ("evaluation,value");
+  rows = g_ptr_array_new ();
+  width = 2 + opt->n;
   g_mutex_lock (&opt->lock);
   copy = opt->history != NULL ? g_array_copy (opt->history) : g_array_new (FALSE, FALSE, sizeof (double));
   g_mutex_unlock (&opt->lock);

@@ -562,13 +562,13 @@ bsl_reference_load_npy (const char  *path,
                         const char  *var_name,
                         GError     **error)
 {
-  g_return_val_if_fail (path != NULL, NULL);
-
   g_autoptr(GError) local_error = NULL;
   g_autoptr(BslArray) array = NULL;
   BslReference *ref;
   BslRefVar var;
   gsize n_steps, n_neurons = 1, index;
+
+  g_return_val_if_fail (path != NULL, NULL);
 
   if (!resolve_var (path, var_name, NULL, &var, error))
     return NULL;

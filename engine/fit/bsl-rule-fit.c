@@ -105,12 +105,14 @@ BslRuleFitProblem *
 bsl_rule_fit_problem_new (const BslGraph *graph, const char *process, BslTag tag,
                           const BslWeightReference *ref, GError **error)
 {
-  g_return_val_if_fail (graph != NULL, NULL);
-
-  g_autoptr(BslRuleFitProblem) problem = g_new0 (BslRuleFitProblem, 1);
-  const BslProcess *proc = bsl_graph_find_process (graph, process);
+  g_autoptr(BslRuleFitProblem) problem = NULL;
+  const BslProcess *proc;
   gsize n_synapses;
 
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  problem = g_new0 (BslRuleFitProblem, 1);
+  proc = bsl_graph_find_process (graph, process);
   problem->process = g_strdup (process);
   problem->dims = g_array_new (FALSE, TRUE, sizeof (Dim));
   g_array_set_clear_func (problem->dims, dim_clear);
@@ -361,10 +363,10 @@ bsl_rule_fit_problem_add_param (BslRuleFitProblem *problem, const char *spec, GE
 gboolean
 bsl_rule_fit_problem_add_params (BslRuleFitProblem *problem, const char *specs, GError **error)
 {
-  g_return_val_if_fail (problem != NULL, FALSE);
-
   g_auto(GStrv) parts = g_strsplit (specs, ",", -1);
   guint added = 0;
+
+  g_return_val_if_fail (problem != NULL, FALSE);
 
   for (guint k = 0; parts[k] != NULL; k++)
     {
@@ -397,11 +399,13 @@ rule_reads_trace (const BslRuleFitProblem *problem, int trace)
 char *
 bsl_rule_fit_problem_dup_available (const BslRuleFitProblem *problem)
 {
+  g_autoptr(GPtrArray) names = NULL;
+  gboolean stdp;
+
   g_return_val_if_fail (problem != NULL, NULL);
 
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gboolean stdp = problem->rule->kind == BSL_LEARNING_RULE_STDP;
-
+  names = g_ptr_array_new_with_free_func (g_free);
+  stdp = problem->rule->kind == BSL_LEARNING_RULE_STDP;
   if (stdp)
     for (guint k = 0; k < G_N_ELEMENTS (stdp_params); k++)
       g_ptr_array_add (names, g_strdup (stdp_params[k].name));
@@ -612,11 +616,12 @@ rewrite_strings (const BslRuleFitProblem *problem, const double *x, BslLearningR
 BslLearningRule *
 bsl_rule_fit_problem_dup_rule (const BslRuleFitProblem *problem, const double *x, GError **error)
 {
-  g_return_val_if_fail (problem != NULL, NULL);
-
-  g_autoptr(BslLearningRule) rule = bsl_learning_rule_copy (problem->rule);
+  g_autoptr(BslLearningRule) rule = NULL;
   BslLearningProgram program;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  rule = bsl_learning_rule_copy (problem->rule);
   for (guint k = 0; k < problem->dims->len; k++)
     {
       const Dim *d = &g_array_index (problem->dims, Dim, k);
@@ -655,14 +660,17 @@ gboolean
 bsl_rule_fit_problem_simulate (BslRuleFitProblem *problem, const double *x, double *weights,
                                GError **error)
 {
-  g_return_val_if_fail (problem != NULL, FALSE);
-
-  g_autoptr(BslLearningRule) rule = bsl_rule_fit_problem_dup_rule (problem, x, error);
+  g_autoptr(BslLearningRule) rule = NULL;
   g_autoptr(BslRuntime) runtime = NULL;
-  BslProcess *proc = bsl_graph_find_process (problem->graph, problem->process);
-  gsize n = problem->ref.n_synapses;
+  BslProcess *proc;
+  gsize n;
   BslProbe *probe;
 
+  g_return_val_if_fail (problem != NULL, FALSE);
+
+  rule = bsl_rule_fit_problem_dup_rule (problem, x, error);
+  proc = bsl_graph_find_process (problem->graph, problem->process);
+  n = problem->ref.n_synapses;
   if (rule == NULL || !bsl_process_set_learning_rule (proc, rule, error))
     return FALSE;
   runtime = bsl_runtime_new (problem->graph, problem->config, error);

@@ -380,11 +380,11 @@ bsl_tag_comparison_new (const BslProcess       *process,
 char *
 bsl_tag_comparison_to_json (const BslTagComparison *c)
 {
-  g_return_val_if_fail (c != NULL, NULL);
-
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (c != NULL, NULL);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "from");

@@ -267,9 +267,9 @@ gboolean
 bsl_weight_error_report_write_csv (const BslWeightErrorReport *report, const char *path,
                                    GError **error)
 {
-  g_return_val_if_fail (report != NULL, FALSE);
-
   g_autoptr(GString) text = g_string_new ("step,max_abs_error,rmse\n");
+
+  g_return_val_if_fail (report != NULL, FALSE);
 
   for (gsize t = 0; t < report->n_steps; t++)
     g_string_append_printf (text, "%" G_GSIZE_FORMAT ",%.17g,%.17g\n", t + 1, report->max_abs[t],
