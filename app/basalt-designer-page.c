@@ -183,9 +183,6 @@ update_probed_marks (BasaltDesignerPage *self)
   basalt_graph_canvas_set_probed (self->canvas, (const char *const *) names);
 }
 
-/* Plastic connections small enough to plot every synapse: their weights, as they learn. */
-#define WEIGHT_TRACES_MAX 64
-
 static char *
 probe_process_name (const char *target)
 {
@@ -235,59 +232,20 @@ has_page_probes (BasaltDesignerPage *self)
   return FALSE;
 }
 
-/* With no probe chosen, a run records what the network says it records (its Monitors and
- * probes, as `basalt run` does); a network that says nothing gets the spikes of every neuron
- * population, the voltage of the first one and the weights of small plastic connections: what
- * a user pressing Run expects to see. */
+/* With no probe chosen, a run shows what the engine chooses for a viewer
+ * (BSL_DEFAULT_PROBES_VIEW). */
 static void
 add_default_probes (BasaltDesignerPage *self)
 {
   BslGraph *graph = basalt_document_get_graph (self->document);
   g_auto(GStrv) targets = NULL;
-  const char *first_neurons = NULL;
-  gboolean named = graph->probes->len > 0;
 
   if (has_page_probes (self))
     return;
 
-  targets = bsl_graph_dup_recorded (graph);
+  targets = bsl_graph_dup_default_probes (graph, BSL_DEFAULT_PROBES_VIEW);
   for (guint i = 0; targets[i] != NULL; i++)
     basalt_simulation_add_probe (self->simulation, graph, targets[i], NULL);
-
-  for (guint i = 0; i < graph->processes->len && !named; i++)
-    {
-      const BslProcess *process = g_ptr_array_index (graph->processes, i);
-
-      if (g_str_equal (process->type->name, "Monitor"))
-        named = TRUE;
-      else if (first_neurons == NULL && process->type->category == BSL_CATEGORY_NEURONS)
-        first_neurons = process->name;
-    }
-
-  if (!named && first_neurons != NULL)
-    {
-      const BslProcess *process = bsl_graph_find_process (graph, first_neurons);
-
-      if (bsl_proc_type_find_var (process->type, "v") != NULL)
-        {
-          g_autofree char *target = g_strdup_printf ("%s.v", first_neurons);
-
-          basalt_simulation_add_probe (self->simulation, graph, target, NULL);
-        }
-    }
-
-  for (guint i = 0; i < graph->processes->len && !named; i++)
-    {
-      const BslProcess *process = g_ptr_array_index (graph->processes, i);
-
-      if (bsl_proc_type_is_plastic (process->type) &&
-          process->dims[0] * process->dims[1] <= WEIGHT_TRACES_MAX)
-        {
-          g_autofree char *target = g_strdup_printf ("%s.weights", process->name);
-
-          basalt_simulation_add_probe (self->simulation, graph, target, NULL);
-        }
-    }
   update_probed_marks (self);
 }
 

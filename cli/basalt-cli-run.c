@@ -9,14 +9,14 @@
 #include "basalt-cli.h"
 #include "basalt-engine.h"
 
-/* Without --probe: what the network says it records (bsl_graph_dup_recorded). */
+/* Without --probe: what the network says it records. */
 static gboolean
 add_default_probes (BslRuntime     *runtime,
                     const BslGraph *graph,
                     BslProbeMode    mode,
                     GError        **error)
 {
-  g_auto(GStrv) targets = bsl_graph_dup_recorded (graph);
+  g_auto(GStrv) targets = bsl_graph_dup_default_probes (graph, BSL_DEFAULT_PROBES_RECORDED);
 
   for (guint i = 0; targets[i] != NULL; i++)
     if (!bsl_runtime_add_probe (runtime, targets[i], mode, 1, error))

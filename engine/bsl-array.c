@@ -102,6 +102,8 @@ bsl_array_equal (const BslArray *a,
 gboolean
 bsl_array_is_scalar (const BslArray *array)
 {
+  g_return_val_if_fail (array != NULL, FALSE);
+
   return array->ndim == 0;
 }
 
@@ -132,6 +134,8 @@ bsl_shape_to_string (guint        ndim,
 gboolean
 bsl_array_all_integer (const BslArray *array)
 {
+  g_return_val_if_fail (array != NULL, FALSE);
+
   for (gsize i = 0; i < array->n; i++)
     if (array->data[i] != floor (array->data[i]))
       return FALSE;
@@ -142,6 +146,8 @@ gboolean
 bsl_array_find_nan (const BslArray *array,
                     gsize          *index)
 {
+  g_return_val_if_fail (array != NULL, FALSE);
+
   for (gsize i = 0; i < array->n; i++)
     if (!isfinite (array->data[i]))
       {

@@ -105,6 +105,8 @@ BslAtomicFile *
 bsl_atomic_file_new (const char  *path,
                      GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   BslAtomicFile *file;
@@ -134,6 +136,8 @@ bsl_atomic_file_new (const char  *path,
 FILE *
 bsl_atomic_file_stream (BslAtomicFile *file)
 {
+  g_return_val_if_fail (file != NULL, NULL);
+
   if (file->stream == NULL)
     file->stream = fdopen (file->fd, "w");
   return file->stream;
@@ -182,6 +186,8 @@ gboolean
 bsl_atomic_file_commit (BslAtomicFile  *file,
                         GError        **error)
 {
+  g_return_val_if_fail (file != NULL, FALSE);
+
   if (file->stream != NULL)
     {
       int failed = fflush (file->stream) != 0 || ferror (file->stream);

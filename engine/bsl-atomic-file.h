@@ -34,4 +34,7 @@ gboolean       bsl_write_file_atomic    (const char     *path,
  * with EFBIG (and is reported) instead of killing the process. */
 void           bsl_atomic_files_handle_signals (void);
 
+/* A file left uncommitted is aborted; bsl_atomic_file_commit() takes it with g_steal_pointer(). */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslAtomicFile, bsl_atomic_file_abort)
+
 G_END_DECLS

@@ -129,16 +129,29 @@ bsl_equations_template_find (const char *name)
   return NULL;
 }
 
+const BslEquationsText *
+bsl_equations_default_text (void)
+{
+  guint n_templates;
+
+  return &bsl_equations_templates (&n_templates)[0].text;
+}
+
 gboolean
 bsl_process_apply_equations_template (BslProcess                 *process,
                                       const BslEquationsTemplate *tmpl,
                                       GError                    **error)
 {
-  BslProcess *changed = bsl_process_copy (process);
+  BslProcess *changed;
   const BslProcType *old_type;
   GHashTable *old_params;
   GHashTableIter iter;
   gpointer key;
+
+  g_return_val_if_fail (process != NULL, FALSE);
+  g_return_val_if_fail (tmpl != NULL, FALSE);
+
+  changed = bsl_process_copy (process);
 
   /* A template starts from its own values; only the network's time step stays. */
   g_hash_table_iter_init (&iter, changed->params);
@@ -195,6 +208,8 @@ bsl_process_has_equations_template (const BslProcess           *process,
 {
   BslEquationsText text;
 
+  g_return_val_if_fail (process != NULL, FALSE);
+
   return bsl_process_get_equations (process, &text) &&
          bsl_equations_same_text (text.model, tmpl->text.model) &&
          bsl_equations_same_text (text.threshold, tmpl->text.threshold) &&
@@ -209,6 +224,8 @@ bsl_process_is_lava_lif (const BslProcess  *process,
                          GError           **error)
 {
   static const char *const scalars[] = { "du", "dv", "vth" };
+
+  g_return_val_if_fail (process != NULL, FALSE);
 
   if (!bsl_process_has_equations_template (process, bsl_equations_template_find ("lava_lif")))
     return FALSE;

@@ -19,6 +19,9 @@ typedef struct
 /* In the order the model editor offers them; the first is what a new Equations process gets. */
 const BslEquationsTemplate *bsl_equations_templates        (guint                       *n_templates);
 const BslEquationsTemplate *bsl_equations_template_find    (const char                  *name);
+/* The first template's texts: a plain leaky integrate-and-fire neuron with a synaptic current,
+ * in SI units, so that a new Equations process runs at once. */
+const BslEquationsText     *bsl_equations_default_text     (void);
 
 /* Gives the process the template's equations and values; on error the process is unchanged. */
 gboolean                    bsl_process_apply_equations_template (BslProcess                 *process,

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-equations-templates.h"
+#include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
@@ -93,20 +93,16 @@ bsl_proc_type_unref (const BslProcType *type)
   g_free (et);
 }
 
-const BslEquationsText *
-bsl_equations_default_text (void)
-{
-  guint n_templates;
-
-  return &bsl_equations_templates (&n_templates)[0].text;
-}
-
 gboolean
 bsl_process_get_equations (const BslProcess *process,
                            BslEquationsText *text)
 {
-  EquationsType *et = as_equations (process->type);
+  EquationsType *et;
 
+  g_return_val_if_fail (process != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  et = as_equations (process->type);
   if (et == NULL)
     return FALSE;
   text->model = et->model;
@@ -239,6 +235,8 @@ bsl_process_set_equations (BslProcess              *process,
   EquationsType *et;
   GHashTableIter iter;
   gpointer key, value;
+
+  g_return_val_if_fail (process != NULL, FALSE);
 
   if (!bsl_proc_type_is_equations (process->type))
     {

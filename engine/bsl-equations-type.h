@@ -31,9 +31,6 @@ gboolean           bsl_process_get_equations    (const BslProcess       *process
 gboolean           bsl_process_set_equations    (BslProcess             *process,
                                                  const BslEquationsText *text,
                                                  GError                **error);
-/* A plain leaky integrate-and-fire neuron with a synaptic current, in SI units, so that a new
- * Equations process runs at once. */
-const BslEquationsText *bsl_equations_default_text (void);
 
 /* The file's "input": a variable name (one port, a_in) or an object mapping port names to
  * variables, as the text bsl_equations_new takes ("a_ge: ge, a_gi: gi"); NULL when the node is
@@ -49,5 +46,7 @@ struct _BslEquations *bsl_proc_type_get_compiled_equations (const BslProcType *t
 /* Reference counting of per-process schemas (no-ops for built-in types). */
 const BslProcType *bsl_proc_type_ref            (const BslProcType      *type);
 void               bsl_proc_type_unref          (const BslProcType      *type);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProcType, bsl_proc_type_unref)
 
 G_END_DECLS

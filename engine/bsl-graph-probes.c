@@ -114,6 +114,8 @@ bsl_graph_remove_probe (BslGraph   *graph,
 {
   guint index;
 
+  g_return_val_if_fail (graph != NULL, FALSE);
+
   if (!probe_index (graph, target, &index))
     return FALSE;
   g_ptr_array_remove_index (graph->probes, index);
@@ -124,6 +126,8 @@ gboolean
 bsl_graph_has_probe (const BslGraph *graph,
                      const char     *target)
 {
+  g_return_val_if_fail (graph != NULL, FALSE);
+
   return probe_index (graph, target, NULL);
 }
 
@@ -132,6 +136,8 @@ bsl_graph_dup_recorded (const BslGraph *graph)
 {
   g_autoptr (GStrvBuilder) list = g_strv_builder_new ();
   gboolean any = FALSE;
+
+  g_return_val_if_fail (graph != NULL, NULL);
 
   for (guint i = 0; i < graph->processes->len; i++)
     {
@@ -155,6 +161,74 @@ bsl_graph_dup_recorded (const BslGraph *graph)
             g_strv_builder_add (list, target);
           }
       }
+  return g_strv_builder_end (list);
+}
+
+/* Whether the network says what it records: a probe or a Monitor. */
+static gboolean
+names_recorded (const BslGraph *graph)
+{
+  if (graph->probes->len > 0)
+    return TRUE;
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (g_str_equal (process->type->name, "Monitor"))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* What a viewer of a network that names nothing expects to see: the voltage of the first
+ * neuron population and the weights of the small plastic connections. */
+static void
+add_viewed (const BslGraph *graph,
+            GStrvBuilder   *list)
+{
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (process->type->category == BSL_CATEGORY_NEURONS)
+        {
+          if (bsl_proc_type_find_var (process->type, "v") != NULL)
+            {
+              g_autofree char *target = g_strdup_printf ("%s.v", process->name);
+
+              g_strv_builder_add (list, target);
+            }
+          break;
+        }
+    }
+  for (guint i = 0; i < graph->processes->len; i++)
+    {
+      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+
+      if (bsl_proc_type_is_plastic (process->type) &&
+          process->dims[0] * process->dims[1] <= BSL_DEFAULT_PROBES_MAX_WEIGHTS)
+        {
+          g_autofree char *target = g_strdup_printf ("%s.weights", process->name);
+
+          g_strv_builder_add (list, target);
+        }
+    }
+}
+
+GStrv
+bsl_graph_dup_default_probes (const BslGraph   *graph,
+                              BslDefaultProbes  choice)
+{
+  g_autoptr (GStrvBuilder) list = NULL;
+  g_auto(GStrv) recorded = NULL;
+
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  list = g_strv_builder_new ();
+  recorded = bsl_graph_dup_recorded (graph);
+  g_strv_builder_addv (list, (const char **) recorded);
+  if (choice == BSL_DEFAULT_PROBES_VIEW && !names_recorded (graph))
+    add_viewed (graph, list);
   return g_strv_builder_end (list);
 }
 

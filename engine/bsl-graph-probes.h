@@ -39,4 +39,20 @@ gboolean    bsl_probe_target_is_of   (const char     *target,
  * probes; when there are neither, the spikes ("s_out") of every neuron population. */
 GStrv       bsl_graph_dup_recorded   (const BslGraph *graph);
 
+/* A plastic connection of up to this many synapses has its weights shown by default. */
+#define BSL_DEFAULT_PROBES_MAX_WEIGHTS 64
+
+typedef enum
+{
+  BSL_DEFAULT_PROBES_RECORDED,  /* what the network records (bsl_graph_dup_recorded) */
+  BSL_DEFAULT_PROBES_VIEW,      /* that, and when the network names nothing (no probe, no
+                                 * Monitor) the voltage of its first neuron population and the
+                                 * weights of its small plastic connections: what a user
+                                 * pressing Run expects to see */
+} BslDefaultProbes;
+
+/* The probes a run given none records: `basalt run` records, the designer views. */
+GStrv     bsl_graph_dup_default_probes (const BslGraph   *graph,
+                                        BslDefaultProbes  choice);
+
 G_END_DECLS

@@ -7,57 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsl-csv.h"
 #include "bsl-error.h"
 #include "bsl-limits.h"
-#include "bsl-kernel-common.h"
 #include "bsl-network-file.h"
 #include "bsl-packed-arrays.h"
-
-typedef struct
-{
-  guint64 s[4];
-} Xoshiro;
-
-static void
-xoshiro_seed (Xoshiro *rng, guint64 seed)
-{
-  guint64 x = seed;
-
-  for (int k = 0; k < 4; k++)
-    {
-      x = bsl_k_mix64 (x);
-      rng->s[k] = x;
-    }
-}
-
-static inline guint64
-rotl (guint64 x, int k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** */
-static guint64
-xoshiro_next (Xoshiro *rng)
-{
-  guint64 *s = rng->s;
-  guint64 result = rotl (s[1] * 5, 7) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-  return result;
-}
-
-static double
-xoshiro_uniform (Xoshiro *rng)
-{
-  return (double) (xoshiro_next (rng) >> 11) * (1.0 / 9007199254740992.0);
-}
+#include "bsl-random.h"
 
 static gboolean
 get_number (JsonObject *object, const char *key, double fallback, double *value, GError **error)
@@ -158,25 +113,19 @@ check_file_allowed (const char  *path,
 static BslArray *
 load_csv_matrix (const char *path, GError **error)
 {
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto(BslCsvReader) reader = { 0 };
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
-  gsize rows = 0, cols = 0, length;
+  gsize rows = 0, cols = 0;
+  const char *line;
   BslArray *array;
 
-  if (!bsl_read_regular_file (path, &contents, &length, error))
+  if (!bsl_csv_reader_open (&reader, path, error))
     return NULL;
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint l = 0; lines[l] != NULL; l++)
+  while ((line = bsl_csv_reader_next_line (&reader)) != NULL)
     {
-      g_auto(GStrv) fields = NULL;
-      char *line = g_strstrip (lines[l]);
-      guint n;
+      g_auto(GStrv) fields = g_strsplit_set (line, ",; \t", -1);
+      guint n = 0;
 
-      if (*line == '\0' || *line == '#')
-        continue;
-      fields = g_strsplit_set (line, ",; \t", -1);
-      n = 0;
       for (guint f = 0; fields[f] != NULL; f++)
         {
           char *end;
@@ -189,7 +138,7 @@ load_csv_matrix (const char *path, GError **error)
             {
               /* The field itself is not repeated: the message shows no content of the file. */
               g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                           "%s:%u: value %u is not a finite number", path, l + 1, n + 1);
+                           "%s:%u: value %u is not a finite number", path, reader.line_no, n + 1);
               return NULL;
             }
           g_array_append_val (values, x);
@@ -199,7 +148,7 @@ load_csv_matrix (const char *path, GError **error)
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
                        "%s:%u: row has %u values, the rows before have %" G_GSIZE_FORMAT,
-                       path, l + 1, n, cols);
+                       path, reader.line_no, n, cols);
           return NULL;
         }
       cols = n;
@@ -399,30 +348,30 @@ _bsl_initializer_expand_packed (JsonNode              *init,
     {
       double low, high;
       guint64 seed;
-      Xoshiro rng;
+      BslRandom rng;
       if (!get_number (object, "low", 0, &low, error) ||
           !get_number (object, "high", 1, &high, error) ||
           !get_seed (object, &seed, error))
         return NULL;
-      xoshiro_seed (&rng, seed);
+      bsl_random_init_mix64 (&rng, seed);
       for (gsize k = 0; k < array->n; k++)
-        array->data[k] = low + (high - low) * xoshiro_uniform (&rng);
+        array->data[k] = low + (high - low) * bsl_random_uniform (&rng);
     }
   else if (g_str_equal (kind, "normal"))
     {
       double mean, std;
       guint64 seed;
-      Xoshiro rng;
+      BslRandom rng;
       if (!get_number (object, "mean", 0, &mean, error) ||
           !get_number (object, "std", 1, &std, error) ||
           !get_seed (object, &seed, error))
         return NULL;
-      xoshiro_seed (&rng, seed);
+      bsl_random_init_mix64 (&rng, seed);
       for (gsize k = 0; k < array->n; k++)
         {
           /* Box-Muller, cosine branch only: one normal from two uniforms. */
-          double u1 = 1.0 - xoshiro_uniform (&rng);
-          double u2 = xoshiro_uniform (&rng);
+          double u1 = 1.0 - bsl_random_uniform (&rng);
+          double u2 = bsl_random_uniform (&rng);
           array->data[k] = mean + std * sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
         }
     }
@@ -461,7 +410,7 @@ _bsl_initializer_expand_packed (JsonNode              *init,
        * so changing p does not change the values of the synapses that stay. */
       double p;
       guint64 seed;
-      Xoshiro rng;
+      BslRandom rng;
       if (!get_number (object, "p", 1, &p, error) || !get_seed (object, &seed, error))
         return NULL;
       if (p < 0 || p > 1)
@@ -470,9 +419,9 @@ _bsl_initializer_expand_packed (JsonNode              *init,
                        "initializer key 'p' = %g must be a probability between 0 and 1", p);
           return NULL;
         }
-      xoshiro_seed (&rng, seed + 1);
+      bsl_random_init_mix64 (&rng, seed + 1);
       for (gsize k = 0; k < array->n; k++)
-        if (xoshiro_uniform (&rng) >= p)
+        if (bsl_random_uniform (&rng) >= p)
           array->data[k] = 0.0;
     }
   return g_steal_pointer (&array);

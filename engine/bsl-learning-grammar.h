@@ -23,6 +23,8 @@ gboolean bsl_learning_series_parse (const char         *text,
                                     GError            **error);
 void     bsl_learning_series_clear (BslLearningSeries  *series);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BslLearningSeries, bsl_learning_series_clear)
+
 /* The series as a rule string that parses to the same products (scales as m*2^e), or NULL
  * when a factor cannot be written back (a bracket constant that is not an integer). */
 char    *bsl_learning_series_to_text (const BslLearningSeries *series);

@@ -409,6 +409,8 @@ bsl_learning_rule_compile (const BslLearningRule *rule, BslLearningProgram *prog
 {
   int n_active = 0;
 
+  g_return_val_if_fail (rule != NULL, FALSE);
+
   memset (program, 0, sizeof *program);
   for (int k = 0; k < BSL_K_N_TARGETS; k++)
     {
@@ -463,6 +465,8 @@ bsl_process_set_learning_rule (BslProcess *process, const BslLearningRule *rule,
 {
   BslLearningProgram program;
   g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (process != NULL, FALSE);
 
   if (!bsl_proc_type_is_plastic (process->type))
     {

@@ -70,6 +70,8 @@ gboolean         bsl_learning_rule_compile     (const BslLearningRule *rule,
                                                 GError               **error);
 void             bsl_learning_program_clear    (BslLearningProgram    *program);
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BslLearningProgram, bsl_learning_program_clear)
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslLearningRule, bsl_learning_rule_free)
 
 G_END_DECLS

@@ -102,6 +102,8 @@ bsl_check_regular_file (const char  *path,
 {
   GStatBuf st;
 
+  g_return_val_if_fail (path != NULL, FALSE);
+
   if (g_stat (path, &st) != 0)
     {
       int saved_errno = errno;
@@ -216,6 +218,8 @@ bsl_graph_check_memory (const BslGraph  *graph,
                         GError         **error)
 {
   guint64 total = 0;
+
+  g_return_val_if_fail (graph != NULL, FALSE);
 
   for (guint i = 0; i < graph->processes->len; i++)
     {

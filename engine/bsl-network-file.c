@@ -946,6 +946,8 @@ BslGraph *
 bsl_graph_load_file (const char  *path,
                      GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *contents = NULL;
   g_autofree char *base_dir = NULL;
   gsize length;
@@ -1221,7 +1223,11 @@ bsl_graph_save_file (const BslGraph  *graph,
                      GError         **error)
 {
   gsize length;
-  g_autofree char *data = bsl_graph_to_data (graph, &length);
+  g_autofree char *data = NULL;
 
+  g_return_val_if_fail (graph != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  data = bsl_graph_to_data (graph, &length);
   return bsl_write_file_atomic (path, data, length, error);
 }

@@ -109,6 +109,8 @@ BslArray *
 bsl_npy_load (const char  *path,
               GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *contents = NULL;
   gsize length, header_len, offset, n = 1;
   g_autofree char *header = NULL;
@@ -203,6 +205,8 @@ bsl_npy_save (const BslArray  *array,
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GString) header = g_string_new ("{'descr': '<f8', 'fortran_order': False, 'shape': (");
+
+  g_return_val_if_fail (array != NULL, FALSE);
 
   for (guint d = 0; d < array->ndim; d++)
     g_string_append_printf (header, "%" G_GSIZE_FORMAT "%s", array->dims[d],

@@ -492,6 +492,8 @@ bsl_packed_array_take (BslPackedArray *packed)
 {
   BslArray *array;
 
+  g_return_val_if_fail (packed != NULL, NULL);
+
   if (packed->values == NULL)
     return NULL;
   array = g_new0 (BslArray, 1);

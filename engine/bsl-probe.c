@@ -190,30 +190,40 @@ _bsl_probe_record (BslProbe *probe,
 const char *
 bsl_probe_get_target (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, NULL);
+
   return probe->target;
 }
 
 const char *
 bsl_probe_get_process (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, NULL);
+
   return probe->process;
 }
 
 const char *
 bsl_probe_get_var (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, NULL);
+
   return probe->var;
 }
 
 BslProbeMode
 bsl_probe_get_mode (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, BSL_PROBE_RECORD);
+
   return probe->mode;
 }
 
 gsize
 bsl_probe_get_size (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, 0);
+
   return probe->size;
 }
 
@@ -221,30 +231,40 @@ gsize
 bsl_probe_get_element (const BslProbe *probe,
                        gsize           k)
 {
+  g_return_val_if_fail (probe != NULL, 0);
+
   return probe->elements != NULL ? probe->elements[k] : k;
 }
 
 gsize
 bsl_probe_get_source_size (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, 0);
+
   return probe->source_size;
 }
 
 gboolean
 bsl_probe_is_integer (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, FALSE);
+
   return probe->is_int;
 }
 
 gsize
 bsl_probe_get_n_steps (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, 0);
+
   return probe->n_held;
 }
 
 gint64
 bsl_probe_get_first_step (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, 0);
+
   return probe->first_step;
 }
 
@@ -264,12 +284,16 @@ bsl_probe_get_row (const BslProbe *probe,
 const guint64 *
 bsl_probe_get_counts (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, NULL);
+
   return probe->counts;
 }
 
 guint64
 bsl_probe_get_total_count (const BslProbe *probe)
 {
+  g_return_val_if_fail (probe != NULL, 0);
+
   return probe->total;
 }
 

@@ -163,6 +163,8 @@ bsl_runner_new (BslRuntime *runtime)
 {
   BslRunner *runner = g_new0 (BslRunner, 1);
 
+  g_return_val_if_fail (runtime != NULL, NULL);
+
   runner->runtime = runtime;
   runner->state = BSL_RUNNER_IDLE;
   runner->time = bsl_runtime_get_time (runtime);
@@ -198,6 +200,8 @@ bsl_runner_start (BslRunner *runner,
                   gint64     n_steps,
                   double     steps_per_second)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   runner->remaining = n_steps;
   runner->target_rate = steps_per_second;
@@ -209,6 +213,8 @@ bsl_runner_start (BslRunner *runner,
 void
 bsl_runner_pause (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   if (runner->state == BSL_RUNNER_RUNNING)
     runner->state = BSL_RUNNER_PAUSED;
@@ -219,6 +225,8 @@ bsl_runner_pause (BslRunner *runner)
 void
 bsl_runner_resume (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   if (runner->state == BSL_RUNNER_PAUSED)
     runner->state = BSL_RUNNER_RUNNING;
@@ -229,6 +237,8 @@ bsl_runner_resume (BslRunner *runner)
 void
 bsl_runner_stop (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   runner->state = BSL_RUNNER_IDLE;
   runner->remaining = 0;
@@ -241,6 +251,8 @@ bsl_runner_stop (BslRunner *runner)
 void
 bsl_runner_step (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   if (runner->state == BSL_RUNNER_RUNNING)
     runner->state = BSL_RUNNER_PAUSED;
@@ -253,6 +265,8 @@ bsl_runner_step (BslRunner *runner)
 void
 bsl_runner_reset (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   runner->reset_requested = TRUE;
   g_atomic_int_set (&runner->pending, 1);
@@ -269,6 +283,8 @@ bsl_runner_set_var (BslRunner       *runner,
 {
   SetVar *cmd;
   gboolean valid;
+
+  g_return_val_if_fail (runner != NULL, FALSE);
 
   /* Checked now against the live runtime, so the caller hears about bad values at once. */
   g_mutex_lock (&runner->runtime_lock);
@@ -292,6 +308,8 @@ bsl_runner_set_var (BslRunner       *runner,
 void
 bsl_runner_wait_idle (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   while (runner->busy || runner->reset_requested || !g_queue_is_empty (&runner->commands) ||
          runner->single_steps > 0)
@@ -302,6 +320,8 @@ bsl_runner_wait_idle (BslRunner *runner)
 void
 bsl_runner_wait (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_lock (&runner->mutex);
   while (runner->state == BSL_RUNNER_RUNNING && runner->remaining > 0)
     g_cond_wait (&runner->cond, &runner->mutex);
@@ -315,6 +335,8 @@ bsl_runner_get_state (BslRunner *runner)
 {
   BslRunnerState state;
 
+  g_return_val_if_fail (runner != NULL, BSL_RUNNER_IDLE);
+
   g_mutex_lock (&runner->mutex);
   state = runner->state;
   g_mutex_unlock (&runner->mutex);
@@ -325,6 +347,8 @@ gint64
 bsl_runner_get_time (BslRunner *runner)
 {
   gint64 time;
+
+  g_return_val_if_fail (runner != NULL, 0);
 
   g_mutex_lock (&runner->mutex);
   time = runner->time;
@@ -337,6 +361,8 @@ bsl_runner_get_steps_per_second (BslRunner *runner)
 {
   double rate;
 
+  g_return_val_if_fail (runner != NULL, 0.0);
+
   g_mutex_lock (&runner->mutex);
   rate = runner->state == BSL_RUNNER_RUNNING ? runner->measured_rate : 0.0;
   g_mutex_unlock (&runner->mutex);
@@ -346,6 +372,8 @@ bsl_runner_get_steps_per_second (BslRunner *runner)
 BslRuntime *
 bsl_runner_lock (BslRunner *runner)
 {
+  g_return_val_if_fail (runner != NULL, NULL);
+
   g_atomic_int_inc (&runner->waiting_readers);
   g_mutex_lock (&runner->runtime_lock);
   g_atomic_int_dec_and_test (&runner->waiting_readers);
@@ -355,5 +383,7 @@ bsl_runner_lock (BslRunner *runner)
 void
 bsl_runner_unlock (BslRunner *runner)
 {
+  g_return_if_fail (runner != NULL);
+
   g_mutex_unlock (&runner->runtime_lock);
 }

@@ -55,4 +55,6 @@ void            _bsl_probe_free        (BslProbe         *probe);
 void            _bsl_probe_record      (BslProbe         *probe,
                                         gint64            t);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProbe, _bsl_probe_free)
+
 G_END_DECLS

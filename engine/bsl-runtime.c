@@ -64,6 +64,8 @@ bsl_run_config_set_override (BslRunConfig *config,
                              const char   *process,
                              BslTag        tag)
 {
+  g_return_if_fail (config != NULL);
+
   g_hash_table_insert (config->overrides, g_strdup (process), GINT_TO_POINTER (tag + 1));
 }
 
@@ -478,6 +480,8 @@ void
 bsl_runtime_run (BslRuntime *runtime,
                  gint64      n_steps)
 {
+  g_return_if_fail (runtime != NULL);
+
   for (gint64 k = 0; k < n_steps; k++)
     bsl_runtime_step (runtime);
 }
@@ -485,12 +489,16 @@ bsl_runtime_run (BslRuntime *runtime,
 gint64
 bsl_runtime_get_time (const BslRuntime *runtime)
 {
+  g_return_val_if_fail (runtime != NULL, 0);
+
   return runtime->time;
 }
 
 void
 bsl_runtime_reset (BslRuntime *runtime)
 {
+  g_return_if_fail (runtime != NULL);
+
   runtime->time = 0;
   for (guint i = 0; i < runtime->n_procs; i++)
     {
@@ -518,8 +526,11 @@ BslTag
 bsl_runtime_get_process_tag (const BslRuntime *runtime,
                              const char       *process)
 {
-  BslProcRuntime *pr = _bsl_runtime_find_proc (runtime, process);
+  BslProcRuntime *pr;
 
+  g_return_val_if_fail (runtime != NULL, BSL_TAG_NONE);
+
+  pr = _bsl_runtime_find_proc (runtime, process);
   return pr != NULL ? pr->tag : BSL_TAG_NONE;
 }
 
@@ -550,11 +561,14 @@ bsl_runtime_get_var (const BslRuntime  *runtime,
                      const char        *name,
                      GError           **error)
 {
-  BslProcRuntime *pr = lookup_proc (runtime, process, error);
+  BslProcRuntime *pr;
   BslRtVar *var;
   BslRtPort *port;
   BslArray *value;
 
+  g_return_val_if_fail (runtime != NULL, NULL);
+
+  pr = lookup_proc (runtime, process, error);
   if (pr == NULL)
     return NULL;
   if ((var = lookup_var (pr, name)) != NULL)
@@ -623,6 +637,8 @@ bsl_runtime_check_var (const BslRuntime  *runtime,
                        const BslArray    *value,
                        GError           **error)
 {
+  g_return_val_if_fail (runtime != NULL, FALSE);
+
   return checked_var (runtime, process, var, value, NULL, error) != NULL;
 }
 
@@ -634,8 +650,11 @@ bsl_runtime_set_var (BslRuntime      *runtime,
                      GError         **error)
 {
   BslProcRuntime *pr = NULL;
-  BslRtVar *var = checked_var (runtime, process, name, value, &pr, error);
+  BslRtVar *var;
 
+  g_return_val_if_fail (runtime != NULL, FALSE);
+
+  var = checked_var (runtime, process, name, value, &pr, error);
   if (var == NULL)
     return FALSE;
   rt_var_store (var, value);
@@ -690,6 +709,8 @@ bsl_runtime_add_probe (BslRuntime    *runtime,
                        gsize          capacity,
                        GError       **error)
 {
+  g_return_val_if_fail (runtime != NULL, NULL);
+
   return add_probe (runtime, target, mode, capacity, NULL, 0, error);
 }
 
@@ -708,6 +729,8 @@ bsl_runtime_add_probe_elements (BslRuntime    *runtime,
 guint
 bsl_runtime_get_n_probes (const BslRuntime *runtime)
 {
+  g_return_val_if_fail (runtime != NULL, 0);
+
   return runtime->probes->len;
 }
 
@@ -723,6 +746,8 @@ gboolean
 bsl_runtime_remove_probe (BslRuntime *runtime,
                           BslProbe   *probe)
 {
+  g_return_val_if_fail (runtime != NULL, FALSE);
+
   return g_ptr_array_remove (runtime->probes, probe);
 }
 
@@ -734,6 +759,8 @@ bsl_runtime_write_csv_stream (const BslRuntime  *runtime,
                               GError           **error)
 {
   gint64 first = G_MAXINT64, last = G_MININT64;
+
+  g_return_val_if_fail (runtime != NULL, FALSE);
 
   fputs ("step,probe,index,value\n", stream);
   for (guint p = 0; p < runtime->probes->len; p++)
@@ -767,6 +794,8 @@ bsl_runtime_write_csv (const BslRuntime  *runtime,
                        GError           **error)
 {
   BslAtomicFile *file = bsl_atomic_file_new (path, error);
+
+  g_return_val_if_fail (runtime != NULL, FALSE);
 
   if (file == NULL)
     return FALSE;

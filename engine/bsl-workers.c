@@ -132,6 +132,8 @@ bsl_workers_free (BslWorkers *workers)
 guint
 bsl_workers_get_count (BslWorkers *workers)
 {
+  g_return_val_if_fail (workers != NULL, 0);
+
   return workers->n_threads;
 }
 
@@ -142,6 +144,8 @@ bsl_workers_run (BslWorkers  *workers,
                  gsize        n_items)
 {
   gint64 wait_start;
+
+  g_return_if_fail (workers != NULL);
 
   if (workers->n_threads == 1 || n_items < 2 || workers->solo_jobs > 0)
     {

@@ -447,6 +447,8 @@ bsl_fit_problem_add_param (BslFitProblem *problem,
                            const char    *spec_text,
                            GError       **error)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   g_autofree char *name = g_strstrip (g_strdup (spec_text));
   char *bracket = strchr (name, '[');
   gssize element = -1;
@@ -552,6 +554,8 @@ bsl_fit_problem_add_params (BslFitProblem *problem,
   g_auto(GStrv) parts = NULL;
   guint added = 0;
 
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   /* Split on commas outside brackets. */
   parts = g_strsplit (specs != NULL ? specs : "", ",", -1);
   for (guint i = 0; parts[i] != NULL; i++)
@@ -574,6 +578,8 @@ bsl_fit_problem_add_params (BslFitProblem *problem,
 guint
 bsl_fit_problem_get_n_dims (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->dims->len;
 }
 
@@ -668,6 +674,8 @@ void
 bsl_fit_problem_get_start (const BslFitProblem *problem,
                            double              *x)
 {
+  g_return_if_fail (problem != NULL);
+
   for (guint k = 0; k < problem->dims->len; k++)
     {
       const Dim *d = &g_array_index (problem->dims, Dim, k);
@@ -680,42 +688,56 @@ void
 bsl_fit_problem_set_metric (BslFitProblem         *problem,
                             const BslMetricConfig *config)
 {
+  g_return_if_fail (problem != NULL);
+
   problem->metric = *config;
 }
 
 const BslMetricConfig *
 bsl_fit_problem_get_metric (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return &problem->metric;
 }
 
 const BslReference *
 bsl_fit_problem_get_reference (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return problem->ref;
 }
 
 BslTag
 bsl_fit_problem_get_tag (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, BSL_TAG_FLOATING_PT);
+
   return problem->tag;
 }
 
 const char *
 bsl_fit_problem_get_process_name (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return problem->neuron->name;
 }
 
 gsize
 bsl_fit_problem_get_n_neurons (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->n;
 }
 
 gboolean
 bsl_fit_problem_is_direct (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   return !problem->use_runtime && (problem->network == NULL || problem->recorded) &&
          problem->kind != KIND_OTHER;
 }
@@ -724,6 +746,8 @@ void
 bsl_fit_problem_set_use_runtime (BslFitProblem *problem,
                                  gboolean       use_runtime)
 {
+  g_return_if_fail (problem != NULL);
+
   problem->use_runtime = use_runtime;
 }
 
@@ -740,6 +764,8 @@ can_force_runtime (const BslFitProblem *problem)
 gboolean
 bsl_fit_problem_can_force (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   if (problem->ref->data[BSL_REF_V] == NULL || problem->ref->data[BSL_REF_SPIKE] == NULL)
     return FALSE;
   if (bsl_fit_problem_is_direct (problem))
@@ -751,26 +777,37 @@ void
 bsl_fit_problem_set_forcing (BslFitProblem *problem,
                              gboolean       forcing)
 {
+  g_return_if_fail (problem != NULL);
+
   problem->forcing = forcing && bsl_fit_problem_can_force (problem);
 }
 
 gboolean
 bsl_fit_problem_get_forcing (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   return problem->forcing;
 }
 
 guint64
 bsl_fit_problem_get_n_evaluations (const BslFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->evaluations;
 }
 
 BslReference *
 bsl_fit_problem_new_trace (const BslFitProblem *problem)
 {
-  BslReference *trace = bsl_reference_new (problem->n_steps, problem->n, problem->neuron->name);
-  gsize n = MAX (problem->n_steps * problem->n, 1);
+  BslReference *trace;
+  gsize n;
+
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  trace = bsl_reference_new (problem->n_steps, problem->n, problem->neuron->name);
+  n = MAX (problem->n_steps * problem->n, 1);
 
   /* A type without u or v (an Equations process with other names) has no such trace; the
    * metrics that need it are then left out. */
@@ -1312,6 +1349,8 @@ bsl_fit_problem_evaluate (BslFitProblem   *problem,
 {
   BslMetricValues local;
 
+  g_return_val_if_fail (problem != NULL, 0.0);
+
   problem->evaluations++;
   if (problem->forcing)
     {
@@ -1341,9 +1380,12 @@ bsl_fit_problem_dup_var (const BslFitProblem *problem,
                          const double        *x,
                          const char          *var_name)
 {
-  int var = find_var (problem->type, var_name);
+  int var;
   BslArray *array;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  var = find_var (problem->type, var_name);
   if (var < 0 || problem->base[var] == NULL)
     return NULL;
   array = bsl_array_copy (problem->base[var]);
@@ -1369,8 +1411,11 @@ BslProcess *
 bsl_fit_problem_dup_process (const BslFitProblem *problem,
                              const double        *x)
 {
-  BslProcess *process = bsl_process_copy (problem->neuron);
+  BslProcess *process;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  process = bsl_process_copy (problem->neuron);
   for (guint i = 0; i < problem->type->n_vars; i++)
     {
       BslArray *value;

@@ -34,6 +34,8 @@ struct _BslFit
 void
 bsl_fit_options_init (BslFitOptions *options)
 {
+  g_return_if_fail (options != NULL);
+
   memset (options, 0, sizeof *options);
   options->method = BSL_N_OPTIMIZERS;
   options->seed = 1;
@@ -46,6 +48,8 @@ bsl_fit_new (BslFitProblem       *problem,
              const BslFitOptions *options)
 {
   BslFit *fit = g_new0 (BslFit, 1);
+
+  g_return_val_if_fail (problem != NULL, NULL);
 
   fit->problem = problem;
   if (options != NULL)
@@ -83,6 +87,8 @@ void
 bsl_fit_set_start (BslFit       *fit,
                    const double *x)
 {
+  g_return_if_fail (fit != NULL);
+
   memcpy (fit->start, x, fit->n * sizeof (double));
 }
 
@@ -92,6 +98,8 @@ bsl_fit_set_progress_func (BslFit             *fit,
                            guint               interval,
                            gpointer            user_data)
 {
+  g_return_if_fail (fit != NULL);
+
   fit->progress_func = func;
   fit->progress_interval = MAX (interval, 1);
   fit->progress_data = user_data;
@@ -192,6 +200,8 @@ bsl_fit_run (BslFit *fit)
 void
 bsl_fit_cancel (BslFit *fit)
 {
+  g_return_if_fail (fit != NULL);
+
   g_mutex_lock (&fit->lock);
   fit->cancelled = TRUE;
   for (guint s = 0; s < 2; s++)
@@ -204,6 +214,8 @@ void
 bsl_fit_set_paused (BslFit  *fit,
                     gboolean paused)
 {
+  g_return_if_fail (fit != NULL);
+
   g_mutex_lock (&fit->lock);
   fit->paused = paused;
   for (guint s = 0; s < 2; s++)
@@ -217,6 +229,8 @@ bsl_fit_is_paused (BslFit *fit)
 {
   gboolean paused;
 
+  g_return_val_if_fail (fit != NULL, FALSE);
+
   g_mutex_lock (&fit->lock);
   paused = fit->paused;
   g_mutex_unlock (&fit->lock);
@@ -228,6 +242,8 @@ bsl_fit_get_stage (BslFit *fit)
 {
   BslFitStage stage;
 
+  g_return_val_if_fail (fit != NULL, BSL_FIT_STAGE_FORCED);
+
   g_mutex_lock (&fit->lock);
   stage = fit->stage;
   g_mutex_unlock (&fit->lock);
@@ -238,6 +254,8 @@ guint64
 bsl_fit_get_n_evaluations (BslFit *fit)
 {
   guint64 total = 0;
+
+  g_return_val_if_fail (fit != NULL, 0);
 
   g_mutex_lock (&fit->lock);
   for (guint s = 0; s < 2; s++)
@@ -252,6 +270,8 @@ bsl_fit_get_best (BslFit *fit,
                   double *x)
 {
   double value = INFINITY;
+
+  g_return_val_if_fail (fit != NULL, 0.0);
 
   g_mutex_lock (&fit->lock);
   if (fit->have_result || fit->finished != 0)
@@ -271,14 +291,19 @@ bsl_fit_get_best (BslFit *fit,
 BslOptimizerMethod
 bsl_fit_get_method (BslFit *fit)
 {
+  g_return_val_if_fail (fit != NULL, BSL_OPTIMIZER_NELDER_MEAD);
+
   return fit->options.method;
 }
 
 double
 bsl_fit_get_seconds (BslFit *fit)
 {
-  gint64 end = fit->finished != 0 ? fit->finished : g_get_monotonic_time ();
+  gint64 end;
 
+  g_return_val_if_fail (fit != NULL, 0.0);
+
+  end = fit->finished != 0 ? fit->finished : g_get_monotonic_time ();
   return fit->started != 0 ? (end - fit->started) / 1e6 : 0.0;
 }
 
@@ -286,15 +311,23 @@ void
 bsl_fit_get_metrics (BslFit          *fit,
                      BslMetricValues *values)
 {
+  g_return_if_fail (fit != NULL);
+  g_return_if_fail (values != NULL);
+
   *values = fit->metrics;
 }
 
 gboolean
 bsl_fit_is_exact (BslFit *fit)
 {
-  const BslReference *ref = bsl_fit_problem_get_reference (fit->problem);
+  const BslReference *ref;
   g_autoptr(BslReference) trace = NULL;
-  gsize n = ref->n_steps * ref->n_neurons;
+  gsize n;
+
+  g_return_val_if_fail (fit != NULL, FALSE);
+
+  ref = bsl_fit_problem_get_reference (fit->problem);
+  n = ref->n_steps * ref->n_neurons;
 
   if (!fit->have_result || bsl_fit_problem_get_tag (fit->problem) != BSL_TAG_FIXED_PT)
     return FALSE;
@@ -312,6 +345,8 @@ bsl_fit_get_history_length (BslFit *fit)
 {
   guint64 total = 0;
 
+  g_return_val_if_fail (fit != NULL, 0);
+
   for (guint s = 0; s < 2; s++)
     if (fit->stages[s] != NULL)
       total += bsl_optimizer_get_history_length (fit->stages[s]);
@@ -326,6 +361,8 @@ bsl_fit_get_history_entry (BslFit      *fit,
                            double      *value,
                            double      *x)
 {
+  g_return_val_if_fail (fit != NULL, FALSE);
+
   for (guint s = 0; s < 2; s++)
     {
       guint64 len;
@@ -379,6 +416,9 @@ bsl_fit_write_history_csv (BslFit      *fit,
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (HistoryRow));
   g_autofree double *values = NULL;
   guint64 total = 0, offset = 0;
+
+  g_return_val_if_fail (fit != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
 
   for (guint k = 0; k < fit->n; k++)
     g_string_append_printf (out, ",%s", bsl_fit_problem_get_dim_name (fit->problem, k));

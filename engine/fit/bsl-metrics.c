@@ -61,6 +61,8 @@ bsl_metric_needs (BslMetric metric)
 void
 bsl_metric_config_init (BslMetricConfig *config)
 {
+  g_return_if_fail (config != NULL);
+
   memset (config, 0, sizeof *config);
   config->weights[BSL_METRIC_RMSE_V] = 1.0;
   config->weights[BSL_METRIC_RMSE_U] = 1.0;
@@ -76,6 +78,8 @@ bsl_metric_config_parse (BslMetricConfig *config,
   g_auto(GStrv) terms = NULL;
   double weights[BSL_N_METRICS] = { 0 };
   gboolean any = FALSE;
+
+  g_return_val_if_fail (config != NULL, FALSE);
 
   if (text == NULL || *text == '\0')
     {
@@ -148,6 +152,8 @@ bsl_metric_config_check (BslMetricConfig    *config,
 {
   gboolean any = FALSE;
 
+  g_return_val_if_fail (config != NULL, FALSE);
+
   for (guint m = 0; m < BSL_N_METRICS; m++)
     {
       if (config->weights[m] <= 0.0)
@@ -188,6 +194,8 @@ char *
 bsl_metric_config_to_string (const BslMetricConfig *config)
 {
   GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (config != NULL, NULL);
 
   for (guint m = 0; m < BSL_N_METRICS; m++)
     if (config->weights[m] > 0.0)

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-optimizer-private.h"
+#include "bsl-optimizer-methods.h"
 
 /* (mu/mu_w, lambda)-CMA-ES with cumulative step-size adaptation, rank-one and rank-mu updates of
  * the covariance (the standard parameter choices of Hansen's tutorial, arXiv:1604.00772), run in
@@ -200,7 +200,7 @@ cma_sample_generation (CmaState     *cma,
           gboolean inside = TRUE;
 
           for (guint i = 0; i < n; i++)
-            zk[i] = _bsl_rng_normal (&opt->rng);
+            zk[i] = bsl_random_normal (&opt->rng);
           for (guint i = 0; i < n; i++)
             {
               double sum = 0.0;
@@ -387,7 +387,7 @@ _bsl_optimizer_run_cma_es (BslOptimizer *opt)
       cma_run (opt, scale, mean, lambda, 1.0);
       if (_bsl_optimizer_stopped (opt))
         break;
-      bsl_optimizer_get_best (opt, best);
+      _bsl_optimizer_copy_best (opt, best);
       for (guint i = 0; i < n; i++)
         mean[i] = best[i] / scale[i];
       stale = opt->best_value < before ? 0 : stale + 1;

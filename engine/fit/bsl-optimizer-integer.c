@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-optimizer-private.h"
+#include "bsl-optimizer-methods.h"
 
 /* Search over integer boxes (Loihi 2 parameter ranges), for objectives that are piecewise
  * constant: a fixed-point trace changes only when a parameter crosses a rounding or a spike
@@ -411,16 +411,16 @@ _bsl_optimizer_run_integer (BslOptimizer *opt)
 
   while (!_bsl_optimizer_stopped (opt) && stale < MAX_STALE_KICKS)
     {
-      double best_f = bsl_optimizer_get_best (opt, best);
-      guint n_kick = 1 + (guint) _bsl_rng_below (&opt->rng, MIN (n, 3));
+      double best_f = _bsl_optimizer_copy_best (opt, best);
+      guint n_kick = 1 + (guint) bsl_random_below (&opt->rng, MIN (n, 3));
 
       memcpy (x, best, n * sizeof (double));
       for (guint k = 0; k < n_kick; k++)
         {
-          guint i = (guint) _bsl_rng_below (&opt->rng, n);
+          guint i = (guint) bsl_random_below (&opt->rng, n);
           double width = MAX (_bsl_optimizer_initial_step (opt, i), 1.0);
 
-          x[i] += width * (2.0 * _bsl_rng_uniform (&opt->rng) - 1.0);
+          x[i] += width * (2.0 * bsl_random_uniform (&opt->rng) - 1.0);
         }
       _bsl_optimizer_project (opt, x);
       s.fx = _bsl_optimizer_evaluate (opt, x);

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "bsl-optimizer-private.h"
+#include "bsl-optimizer-methods.h"
 
 /* Nelder-Mead with the dimension-dependent coefficients of Gao and Han (2012), which keep the
  * simplex from collapsing early in more than a few dimensions, and restarts around the best
@@ -118,7 +118,7 @@ initial_simplex (BslOptimizer *opt,
       memcpy (v, start, n * sizeof (double));
       if (opt->integer[i])
         step = MAX (step, 1.0);
-      if (random_signs && _bsl_rng_uniform (&opt->rng) < 0.5)
+      if (random_signs && bsl_random_uniform (&opt->rng) < 0.5)
         step = -step;
       if (v[i] + step > opt->upper[i])
         step = -step;
@@ -242,7 +242,7 @@ _bsl_optimizer_run_nelder_mead (BslOptimizer *opt)
       /* Restart from the best point found so far. Without progress, alternately a full-size
        * simplex (to step off a plateau, as a spike threshold makes) and ever smaller ones (to
        * polish a narrow minimum); after progress, full size again. */
-      bsl_optimizer_get_best (opt, start);
+      _bsl_optimizer_copy_best (opt, start);
       if (opt->best_value < best_before)
         {
           stale_restarts = 0;

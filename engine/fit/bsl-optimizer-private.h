@@ -1,24 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Internal: what the optimiser methods share. */
+/* Internal: the optimiser's state and what its methods use while they search
+ * (bsl-optimizer-search.c). */
 #pragma once
 
 #include "bsl-optimizer.h"
+#include "bsl-random.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  guint64 s[4];
-} BslRng;
-
-void     _bsl_rng_init     (BslRng *rng,
-                            guint64 seed);
-guint64  _bsl_rng_next     (BslRng *rng);
-double   _bsl_rng_uniform  (BslRng *rng);              /* [0, 1) */
-double   _bsl_rng_normal   (BslRng *rng);
-/* Uniform integer in [0, n). */
-guint64  _bsl_rng_below    (BslRng *rng,
-                            guint64 n);
 
 struct _BslOptimizer
 {
@@ -41,7 +29,7 @@ struct _BslOptimizer
   /* Run state. */
   BslObjectiveFunc   objective;
   gpointer           objective_data;
-  BslRng             rng;
+  BslRandom          rng;
   double            *scratch;       /* the point as evaluated (clamped, rounded) */
   BslOptimizerStop   stop;
   guint64            last_progress;
@@ -73,9 +61,8 @@ _bsl_optimizer_stopped (const BslOptimizer *opt)
 /* The initial step of dimension i (set, or derived from the start point and bounds). */
 double   _bsl_optimizer_initial_step   (BslOptimizer *opt,
                                         guint         i);
-
-void     _bsl_optimizer_run_nelder_mead (BslOptimizer *opt);
-void     _bsl_optimizer_run_cma_es      (BslOptimizer *opt);
-void     _bsl_optimizer_run_integer     (BslOptimizer *opt);
+/* The best value so far, its point copied into x (n values, may be NULL). */
+double   _bsl_optimizer_copy_best      (BslOptimizer *opt,
+                                        double       *x);
 
 G_END_DECLS

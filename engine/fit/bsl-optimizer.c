@@ -11,6 +11,7 @@
 
 #include "bsl-atomic-file.h"
 #include "bsl-error.h"
+#include "bsl-optimizer-methods.h"
 #include "bsl-optimizer-private.h"
 
 static const char *const method_names[BSL_N_OPTIMIZERS] = { "nelder-mead", "cma-es", "integer" };
@@ -57,76 +58,6 @@ bsl_optimizer_stop_to_string (BslOptimizerStop stop)
     case BSL_OPTIMIZER_STOP_CANCELLED: return "cancelled";
     default: return "unknown";
     }
-}
-
-/* --- random numbers: xoshiro256** seeded by splitmix64, so a seed means the same run
- * everywhere. */
-
-static guint64
-splitmix64 (guint64 *state)
-{
-  guint64 z = (*state += 0x9e3779b97f4a7c15ULL);
-
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-void
-_bsl_rng_init (BslRng *rng,
-               guint64 seed)
-{
-  guint64 state = seed;
-
-  for (guint i = 0; i < 4; i++)
-    rng->s[i] = splitmix64 (&state);
-}
-
-static inline guint64
-rotl (guint64 x, int k)
-{
-  return (x << k) | (x >> (64 - k));
-}
-
-guint64
-_bsl_rng_next (BslRng *rng)
-{
-  guint64 *s = rng->s;
-  guint64 result = rotl (s[1] * 5, 7) * 9;
-  guint64 t = s[1] << 17;
-
-  s[2] ^= s[0];
-  s[3] ^= s[1];
-  s[1] ^= s[2];
-  s[0] ^= s[3];
-  s[2] ^= t;
-  s[3] = rotl (s[3], 45);
-  return result;
-}
-
-double
-_bsl_rng_uniform (BslRng *rng)
-{
-  return (double) (_bsl_rng_next (rng) >> 11) * (1.0 / 9007199254740992.0);
-}
-
-double
-_bsl_rng_normal (BslRng *rng)
-{
-  /* Box-Muller; one value per call keeps the stream simple to reason about. */
-  double u1 = 1.0 - _bsl_rng_uniform (rng);
-  double u2 = _bsl_rng_uniform (rng);
-
-  return sqrt (-2.0 * log (u1)) * cos (2.0 * G_PI * u2);
-}
-
-guint64
-_bsl_rng_below (BslRng *rng,
-                guint64 n)
-{
-  if (n <= 1)
-    return 0;
-  return _bsl_rng_next (rng) % n;
 }
 
 /* --- the optimiser ---------------------------------------------------------------------------- */
@@ -190,12 +121,16 @@ bsl_optimizer_free (BslOptimizer *opt)
 BslOptimizerMethod
 bsl_optimizer_get_method (BslOptimizer *opt)
 {
+  g_return_val_if_fail (opt != NULL, BSL_OPTIMIZER_NELDER_MEAD);
+
   return opt->method;
 }
 
 guint
 bsl_optimizer_get_n_dims (BslOptimizer *opt)
 {
+  g_return_val_if_fail (opt != NULL, 0);
+
   return opt->n;
 }
 
@@ -243,6 +178,8 @@ void
 bsl_optimizer_set_start (BslOptimizer *opt,
                          const double *x0)
 {
+  g_return_if_fail (opt != NULL);
+
   memcpy (opt->x0, x0, opt->n * sizeof (double));
 }
 
@@ -259,6 +196,8 @@ void
 bsl_optimizer_set_seed (BslOptimizer *opt,
                         guint64       seed)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->seed = seed;
 }
 
@@ -266,6 +205,8 @@ void
 bsl_optimizer_set_max_evaluations (BslOptimizer *opt,
                                    guint64       max_evaluations)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->max_evaluations = MAX (max_evaluations, 1);
 }
 
@@ -273,6 +214,8 @@ void
 bsl_optimizer_set_target (BslOptimizer *opt,
                           double        target)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->target = target;
 }
 
@@ -280,6 +223,8 @@ void
 bsl_optimizer_set_record_history (BslOptimizer *opt,
                                   gboolean      record)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->record_history = record;
 }
 
@@ -289,113 +234,11 @@ bsl_optimizer_set_progress_func (BslOptimizer            *opt,
                                  guint                    progress_interval,
                                  gpointer                 user_data)
 {
+  g_return_if_fail (opt != NULL);
+
   opt->progress_func = func;
   opt->progress_interval = MAX (progress_interval, 1);
   opt->progress_data = user_data;
-}
-
-void
-_bsl_optimizer_project (BslOptimizer *opt,
-                        double       *x)
-{
-  for (guint i = 0; i < opt->n; i++)
-    {
-      double value = x[i];
-
-      if (isnan (value))
-        value = opt->x0[i];
-      if (opt->integer[i])
-        value = nearbyint (value);
-      x[i] = CLAMP (value, opt->lower[i], opt->upper[i]);
-    }
-}
-
-double
-_bsl_optimizer_initial_step (BslOptimizer *opt,
-                             guint         i)
-{
-  double range = opt->upper[i] - opt->lower[i];
-  double step = opt->step[i];
-
-  if (step <= 0.0)
-    {
-      /* A fifth of the start value reaches the usual distance of a guess from the truth;
-       * a share of the range covers a start at zero. */
-      step = MAX (0.2 * fabs (opt->x0[i]), 0.05 * MIN (range, 1e6));
-      if (step <= 0.0)
-        step = 1.0;
-    }
-  if (range > 0.0)
-    step = MIN (step, range);
-  if (opt->integer[i])
-    step = MAX (step, 1.0);
-  return step;
-}
-
-static void
-wait_while_paused (BslOptimizer *opt)
-{
-  if (!g_atomic_int_get (&opt->paused))
-    return;
-  g_mutex_lock (&opt->lock);
-  while (g_atomic_int_get (&opt->paused) && !g_atomic_int_get (&opt->cancelled))
-    g_cond_wait (&opt->cond, &opt->lock);
-  g_mutex_unlock (&opt->lock);
-}
-
-double
-_bsl_optimizer_evaluate (BslOptimizer *opt,
-                         const double *x)
-{
-  double value;
-  gboolean improved = FALSE;
-  guint64 evaluations;
-
-  if (opt->stop != BSL_OPTIMIZER_STOP_NONE)
-    return INFINITY;
-  wait_while_paused (opt);
-  if (g_atomic_int_get (&opt->cancelled))
-    {
-      opt->stop = BSL_OPTIMIZER_STOP_CANCELLED;
-      return INFINITY;
-    }
-
-  memcpy (opt->scratch, x, opt->n * sizeof (double));
-  _bsl_optimizer_project (opt, opt->scratch);
-  value = opt->objective (opt->scratch, opt->objective_data);
-  if (isnan (value))
-    value = INFINITY;
-
-  g_mutex_lock (&opt->lock);
-  evaluations = ++opt->evaluations;
-  if (value < opt->best_value)
-    {
-      opt->best_value = value;
-      memcpy (opt->best_x, opt->scratch, opt->n * sizeof (double));
-      improved = TRUE;
-    }
-  if (opt->record_history)
-    {
-      double e = (double) evaluations;
-
-      g_array_append_val (opt->history, e);
-      g_array_append_val (opt->history, value);
-      g_array_append_vals (opt->history, opt->scratch, opt->n);
-    }
-  g_mutex_unlock (&opt->lock);
-
-  if (opt->progress_func != NULL &&
-      (improved || evaluations - opt->last_progress >= opt->progress_interval))
-    {
-      opt->last_progress = evaluations;
-      opt->progress_func (opt, evaluations, opt->best_value, opt->best_x, opt->progress_data);
-    }
-
-  if (opt->best_value <= opt->target)
-    opt->stop = BSL_OPTIMIZER_STOP_TARGET;
-  else if (evaluations >= opt->max_evaluations)
-    opt->stop = BSL_OPTIMIZER_STOP_BUDGET;
-  return value;
 }
 
 BslOptimizerStop
@@ -409,7 +252,7 @@ bsl_optimizer_run (BslOptimizer     *opt,
   opt->objective_data = user_data;
   opt->stop = BSL_OPTIMIZER_STOP_NONE;
   opt->last_progress = 0;
-  _bsl_rng_init (&opt->rng, opt->seed);
+  bsl_random_init_splitmix (&opt->rng, opt->seed);
   _bsl_optimizer_project (opt, opt->x0);
 
   g_mutex_lock (&opt->lock);
@@ -448,6 +291,8 @@ bsl_optimizer_run (BslOptimizer     *opt,
 void
 bsl_optimizer_cancel (BslOptimizer *opt)
 {
+  g_return_if_fail (opt != NULL);
+
   g_mutex_lock (&opt->lock);
   g_atomic_int_set (&opt->cancelled, 1);
   g_cond_broadcast (&opt->cond);
@@ -458,6 +303,8 @@ void
 bsl_optimizer_set_paused (BslOptimizer *opt,
                           gboolean      paused)
 {
+  g_return_if_fail (opt != NULL);
+
   g_mutex_lock (&opt->lock);
   g_atomic_int_set (&opt->paused, paused ? 1 : 0);
   g_cond_broadcast (&opt->cond);
@@ -467,6 +314,8 @@ bsl_optimizer_set_paused (BslOptimizer *opt,
 gboolean
 bsl_optimizer_is_paused (BslOptimizer *opt)
 {
+  g_return_val_if_fail (opt != NULL, FALSE);
+
   return g_atomic_int_get (&opt->paused) != 0;
 }
 
@@ -474,6 +323,8 @@ guint64
 bsl_optimizer_get_n_evaluations (BslOptimizer *opt)
 {
   guint64 evaluations;
+
+  g_return_val_if_fail (opt != NULL, 0);
 
   g_mutex_lock (&opt->lock);
   evaluations = opt->evaluations;
@@ -485,20 +336,17 @@ double
 bsl_optimizer_get_best (BslOptimizer *opt,
                         double       *x)
 {
-  double value;
+  g_return_val_if_fail (opt != NULL, 0.0);
 
-  g_mutex_lock (&opt->lock);
-  value = opt->best_value;
-  if (x != NULL)
-    memcpy (x, opt->best_x, opt->n * sizeof (double));
-  g_mutex_unlock (&opt->lock);
-  return value;
+  return _bsl_optimizer_copy_best (opt, x);
 }
 
 guint64
 bsl_optimizer_get_history_length (BslOptimizer *opt)
 {
   guint64 length = 0;
+
+  g_return_val_if_fail (opt != NULL, 0);
 
   g_mutex_lock (&opt->lock);
   if (opt->history != NULL)
@@ -514,6 +362,8 @@ bsl_optimizer_get_history_entry (BslOptimizer *opt,
                                  double       *x)
 {
   gboolean found = FALSE;
+
+  g_return_val_if_fail (opt != NULL, FALSE);
 
   g_mutex_lock (&opt->lock);
   if (opt->history != NULL && index < opt->history->len / (2 + opt->n))
@@ -566,11 +416,17 @@ bsl_optimizer_write_history_csv (BslOptimizer *opt,
                                  gboolean      sort_by_value,
                                  GError      **error)
 {
-  g_autoptr(GString) out = g_string_new ("evaluation,value");
+  g_autoptr(GString) out = NULL;
   g_autoptr(GArray) copy = NULL;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  guint width = 2 + opt->n;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint width;
 
+  g_return_val_if_fail (opt != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  out = g_string_new ("evaluation,value");
+  rows = g_ptr_array_new ();
+  width = 2 + opt->n;
   g_mutex_lock (&opt->lock);
   copy = opt->history != NULL ? g_array_copy (opt->history) : g_array_new (FALSE, FALSE, sizeof (double));
   g_mutex_unlock (&opt->lock);

@@ -16,6 +16,8 @@ bsl_reference_from_network (const BslGraph  *graph,
                             gint64           steps,
                             GError         **error)
 {
+  g_return_val_if_fail (graph != NULL, NULL);
+
   struct { const char *name; BslRefVar var; } recorded[] = {
     { "a_in", BSL_REF_A_IN }, { "u", BSL_REF_U }, { "v", BSL_REF_V }, { "s_out", BSL_REF_SPIKE },
   };
@@ -93,6 +95,8 @@ bsl_reference_keep_comparable (BslReference *ref,
                                const char   *reference_type,
                                const char   *fitted_type)
 {
+  g_return_val_if_fail (ref != NULL, FALSE);
+
   if (g_strcmp0 (reference_type, fitted_type) == 0)
     return FALSE;
   g_clear_pointer (&ref->data[BSL_REF_U], g_free);

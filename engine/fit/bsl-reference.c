@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bsl-csv.h"
 #include "bsl-error.h"
 #include "bsl-limits.h"
 #include "bsl-network-file.h"
@@ -91,6 +92,8 @@ bsl_reference_describe (const BslReference *ref)
   GString *text = g_string_new (NULL);
   gboolean first = TRUE;
 
+  g_return_val_if_fail (ref != NULL, NULL);
+
   g_string_append_printf (text, "%" G_GSIZE_FORMAT " steps, %" G_GSIZE_FORMAT " neuron%s:",
                           ref->n_steps, ref->n_neurons, ref->n_neurons == 1 ? "" : "s");
   for (guint i = 0; i < BSL_REF_N_VARS; i++)
@@ -109,9 +112,12 @@ gsize
 bsl_reference_count_spikes (const BslReference *ref,
                             gssize              neuron)
 {
-  const double *s = ref->data[BSL_REF_SPIKE];
+  const double *s;
   gsize count = 0;
 
+  g_return_val_if_fail (ref != NULL, 0);
+
+  s = ref->data[BSL_REF_SPIKE];
   if (s == NULL)
     return 0;
   for (gsize t = 0; t < ref->n_steps; t++)
@@ -127,6 +133,8 @@ bsl_reference_check_neurons (const BslReference *ref,
                              const char         *process,
                              GError            **error)
 {
+  g_return_val_if_fail (ref != NULL, FALSE);
+
   if (ref->n_neurons == n_neurons)
     return TRUE;
   g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
@@ -142,8 +150,12 @@ bsl_reference_merge (BslReference       *ref,
                      const BslReference *other,
                      GError            **error)
 {
-  gsize n = ref->n_steps * ref->n_neurons;
+  gsize n;
 
+  g_return_val_if_fail (ref != NULL, FALSE);
+  g_return_val_if_fail (other != NULL, FALSE);
+
+  n = ref->n_steps * ref->n_neurons;
   if (other->n_neurons != ref->n_neurons)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
@@ -169,150 +181,27 @@ bsl_reference_merge (BslReference       *ref,
 
 /* --- CSV ------------------------------------------------------------------------------------ */
 
-typedef struct
-{
-  const char *display;
-  char       *contents;
-  char       *cursor;
-  guint       line_no;     /* of the line last returned */
-} CsvReader;
-
+/* A reference's CSV: a read error says it is the reference, and a binary file is refused. */
 static gboolean
-csv_reader_open (CsvReader   *reader,
-                 const char  *path,
-                 GError     **error)
+csv_reader_open (BslCsvReader  *reader,
+                 const char    *path,
+                 GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
-  gsize length;
 
-  reader->display = path;
-  reader->line_no = 0;
-  if (!bsl_read_regular_file (path, &reader->contents, &length, &local_error))
+  if (!bsl_csv_reader_open (reader, path, &local_error))
     {
       g_set_error (error, local_error->domain, local_error->code,
                    "cannot read the reference: %s", local_error->message);
       return FALSE;
     }
-  if (memchr (reader->contents, '\0', length) != NULL)
+  if (memchr (reader->contents, '\0', reader->length) != NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                    "%s: not a text (CSV) file", path);
-      g_clear_pointer (&reader->contents, g_free);
+      bsl_csv_reader_clear (reader);
       return FALSE;
     }
-  reader->cursor = reader->contents;
-  return TRUE;
-}
-
-/* Returns the next non-empty line, NUL-terminated in place, with its number in line_no. */
-static char *
-csv_reader_next_line (CsvReader *reader)
-{
-  while (reader->cursor != NULL && *reader->cursor != '\0')
-    {
-      char *line = reader->cursor;
-      char *end = strchr (line, '\n');
-
-      reader->line_no++;
-      if (end != NULL)
-        {
-          *end = '\0';
-          reader->cursor = end + 1;
-        }
-      else
-        reader->cursor = NULL;
-      if (end != NULL && end > line && end[-1] == '\r')
-        end[-1] = '\0';
-      g_strstrip (line);
-      if (*line != '\0' && *line != '#')
-        return line;
-    }
-  return NULL;
-}
-
-/* Splits in place; fields are trimmed. Returns a NULL-terminated array (free with g_free). */
-static char **
-csv_split (char  *line,
-           guint *n_fields)
-{
-  GPtrArray *fields = g_ptr_array_new ();
-  char *p = line;
-
-  for (;;)
-    {
-      char *comma = strchr (p, ',');
-
-      if (comma != NULL)
-        *comma = '\0';
-      g_ptr_array_add (fields, g_strstrip (p));
-      if (comma == NULL)
-        break;
-      p = comma + 1;
-    }
-  *n_fields = fields->len;
-  g_ptr_array_add (fields, NULL);
-  return (char **) g_ptr_array_free (fields, FALSE);
-}
-
-static gboolean
-parse_number (const char *text,
-              double     *value)
-{
-  char *end = NULL;
-
-  if (*text == '\0')
-    return FALSE;
-  errno = 0;
-  *value = g_ascii_strtod (text, &end);
-  return end != NULL && *end == '\0' && errno != ERANGE;
-}
-
-static gboolean
-csv_value (const CsvReader *reader,
-           const char      *text,
-           guint            column,
-           const char      *column_name,
-           double          *value,
-           GError         **error)
-{
-  if (!parse_number (text, value))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                   "%s: line %u, column %u (%s): '%s' is not a number",
-                   reader->display, reader->line_no, column + 1, column_name, text);
-      return FALSE;
-    }
-  if (!isfinite (*value))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
-                   "%s: line %u, column %u (%s): '%s' is not a finite number",
-                   reader->display, reader->line_no, column + 1, column_name, text);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-csv_integer (const CsvReader *reader,
-             const char      *text,
-             guint            column,
-             const char      *column_name,
-             gint64           min,
-             gint64          *value,
-             GError         **error)
-{
-  double d;
-
-  if (!csv_value (reader, text, column, column_name, &d, error))
-    return FALSE;
-  if (d != floor (d) || d < (double) min || d > 1e12)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                   "%s: line %u, column %u (%s): '%s' is not an integer >= %" G_GINT64_FORMAT,
-                   reader->display, reader->line_no, column + 1, column_name, text, min);
-      return FALSE;
-    }
-  *value = (gint64) d;
   return TRUE;
 }
 
@@ -367,7 +256,7 @@ BslReference *
 bsl_reference_load_long_csv (const char  *path,
                              GError     **error)
 {
-  CsvReader reader = { 0 };
+  BslCsvReader reader = { 0 };
   g_autofree char **header = NULL;
   g_autoptr(GArray) rows = NULL;
   g_autoptr(BslReference) ref = NULL;
@@ -382,14 +271,14 @@ bsl_reference_load_long_csv (const char  *path,
   if (!csv_reader_open (&reader, path, error))
     return NULL;
 
-  line = csv_reader_next_line (&reader);
+  line = bsl_csv_reader_next_line (&reader);
   if (line == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: empty file, expected a header "
                    "'step,neuron,a_in,u,v,spike'", path);
       goto out;
     }
-  header = csv_split (line, &n_header);
+  header = bsl_csv_split (line, &n_header);
   col_step = find_column (header, n_header, "step");
   col_neuron = find_column (header, n_header, "neuron");
   for (guint v = 0; v < BSL_REF_N_VARS; v++)
@@ -422,13 +311,13 @@ bsl_reference_load_long_csv (const char  *path,
         }
 
   rows = g_array_new (FALSE, FALSE, sizeof (LongRow));
-  while ((line = csv_reader_next_line (&reader)) != NULL)
+  while ((line = bsl_csv_reader_next_line (&reader)) != NULL)
     {
       g_autofree char **fields = NULL;
       guint n_fields;
       LongRow row = { 0 };
 
-      fields = csv_split (line, &n_fields);
+      fields = bsl_csv_split (line, &n_fields);
       if (n_fields != n_header)
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
@@ -437,12 +326,12 @@ bsl_reference_load_long_csv (const char  *path,
           goto out;
         }
       row.line_no = reader.line_no;
-      if (!csv_integer (&reader, fields[col_step], col_step, "step", 0, &row.step, error) ||
-          !csv_integer (&reader, fields[col_neuron], col_neuron, "neuron", 0, &row.neuron, error))
+      if (!bsl_csv_reader_integer (&reader, fields[col_step], col_step, "step", 0, &row.step, error) ||
+          !bsl_csv_reader_integer (&reader, fields[col_neuron], col_neuron, "neuron", 0, &row.neuron, error))
         goto out;
       for (guint v = 0; v < BSL_REF_N_VARS; v++)
         if (col_var[v] >= 0 &&
-            !csv_value (&reader, fields[col_var[v]], col_var[v], header[col_var[v]],
+            !bsl_csv_reader_value (&reader, fields[col_var[v]], col_var[v], header[col_var[v]],
                         &row.values[v], error))
           goto out;
       min_step = MIN (min_step, row.step);
@@ -504,7 +393,7 @@ bsl_reference_load_long_csv (const char  *path,
   ok = TRUE;
 
 out:
-  g_free (reader.contents);
+  bsl_csv_reader_clear (&reader);
   return ok ? g_steal_pointer (&ref) : NULL;
 }
 
@@ -567,7 +456,7 @@ bsl_reference_load_wide_csv (const char  *path,
                              const char  *var_name,
                              GError     **error)
 {
-  CsvReader reader = { 0 };
+  BslCsvReader reader = { 0 };
   g_autoptr(GArray) values = NULL;
   g_autoptr(BslReference) ref = NULL;
   g_autofree char **first_fields = NULL;
@@ -581,18 +470,18 @@ bsl_reference_load_wide_csv (const char  *path,
 
   if (!csv_reader_open (&reader, path, error))
     return NULL;
-  line = csv_reader_next_line (&reader);
+  line = bsl_csv_reader_next_line (&reader);
   if (line == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: empty file", path);
       goto out;
     }
-  first_fields = csv_split (line, &n_fields_first);
+  first_fields = bsl_csv_split (line, &n_fields_first);
   for (guint i = 0; i < n_fields_first; i++)
     {
       double d;
 
-      if (!parse_number (first_fields[i], &d))
+      if (!bsl_csv_parse_number (first_fields[i], &d))
         has_header = TRUE;
     }
   if (has_header)
@@ -630,8 +519,8 @@ bsl_reference_load_wide_csv (const char  *path,
           fields = g_steal_pointer (&first_fields);
           n_fields = n_fields_first;
         }
-      else if ((line = csv_reader_next_line (&reader)) != NULL)
-        fields = csv_split (line, &n_fields);
+      else if ((line = bsl_csv_reader_next_line (&reader)) != NULL)
+        fields = bsl_csv_split (line, &n_fields);
       else
         break;
       if (n_fields != n_columns)
@@ -648,7 +537,7 @@ bsl_reference_load_wide_csv (const char  *path,
                                              : g_strdup_printf ("neuron %u", c - first_data_col);
           double d;
 
-          if (!csv_value (&reader, fields[c], c, name, &d, error))
+          if (!bsl_csv_reader_value (&reader, fields[c], c, name, &d, error))
             goto out;
           g_array_append_val (values, d);
         }
@@ -664,7 +553,7 @@ bsl_reference_load_wide_csv (const char  *path,
   ok = TRUE;
 
 out:
-  g_free (reader.contents);
+  bsl_csv_reader_clear (&reader);
   return ok ? g_steal_pointer (&ref) : NULL;
 }
 
@@ -678,6 +567,8 @@ bsl_reference_load_npy (const char  *path,
   BslReference *ref;
   BslRefVar var;
   gsize n_steps, n_neurons = 1, index;
+
+  g_return_val_if_fail (path != NULL, NULL);
 
   if (!resolve_var (path, var_name, NULL, &var, error))
     return NULL;
@@ -847,7 +738,7 @@ bsl_reference_load_probe_csv (const char  *path,
                               const char  *process,
                               GError     **error)
 {
-  CsvReader reader = { 0 };
+  BslCsvReader reader = { 0 };
   g_autofree char **header = NULL;
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ProbeRow));
   g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
@@ -868,8 +759,8 @@ bsl_reference_load_probe_csv (const char  *path,
   if (!csv_reader_open (&reader, path, error))
     return NULL;
   events = scan_events_probes (reader.contents, probes, probe_ids);
-  line = csv_reader_next_line (&reader);
-  header = line != NULL ? csv_split (line, &n_header) : NULL;
+  line = bsl_csv_reader_next_line (&reader);
+  header = line != NULL ? bsl_csv_split (line, &n_header) : NULL;
   col_step = header != NULL ? find_column (header, n_header, "step") : -1;
   col_probe = header != NULL ? find_column (header, n_header, "probe") : -1;
   col_index = header != NULL ? find_column (header, n_header, "index") : -1;
@@ -882,14 +773,14 @@ bsl_reference_load_probe_csv (const char  *path,
       goto out;
     }
 
-  while ((line = csv_reader_next_line (&reader)) != NULL)
+  while ((line = bsl_csv_reader_next_line (&reader)) != NULL)
     {
       g_autofree char **fields = NULL;
       ProbeRow row = { 0 };
       gpointer id;
       guint n_fields;
 
-      fields = csv_split (line, &n_fields);
+      fields = bsl_csv_split (line, &n_fields);
       if (n_fields != n_header)
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
@@ -897,9 +788,9 @@ bsl_reference_load_probe_csv (const char  *path,
                        path, reader.line_no, n_fields, n_header);
           goto out;
         }
-      if (!csv_integer (&reader, fields[col_step], col_step, "step", 1, &row.step, error) ||
-          !csv_integer (&reader, fields[col_index], col_index, "index", 0, &row.index, error) ||
-          !csv_value (&reader, fields[col_value], col_value, "value", &row.value, error))
+      if (!bsl_csv_reader_integer (&reader, fields[col_step], col_step, "step", 1, &row.step, error) ||
+          !bsl_csv_reader_integer (&reader, fields[col_index], col_index, "index", 0, &row.index, error) ||
+          !bsl_csv_reader_value (&reader, fields[col_value], col_value, "value", &row.value, error))
         goto out;
       if (*fields[col_probe] == '\0')
         {
@@ -1032,7 +923,7 @@ bsl_reference_load_probe_csv (const char  *path,
   ok = TRUE;
 
 out:
-  g_free (reader.contents);
+  bsl_csv_reader_clear (&reader);
   return ok ? g_steal_pointer (&ref) : NULL;
 }
 
@@ -1041,6 +932,8 @@ bsl_reference_load (const char  *path,
                     const char  *var_name,
                     GError     **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *head = NULL;
   g_autoptr(GError) local_error = NULL;
   g_auto(GStrv) fields = NULL;

@@ -105,10 +105,14 @@ BslRuleFitProblem *
 bsl_rule_fit_problem_new (const BslGraph *graph, const char *process, BslTag tag,
                           const BslWeightReference *ref, GError **error)
 {
-  g_autoptr(BslRuleFitProblem) problem = g_new0 (BslRuleFitProblem, 1);
-  const BslProcess *proc = bsl_graph_find_process (graph, process);
+  g_autoptr(BslRuleFitProblem) problem = NULL;
+  const BslProcess *proc;
   gsize n_synapses;
 
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  problem = g_new0 (BslRuleFitProblem, 1);
+  proc = bsl_graph_find_process (graph, process);
   problem->process = g_strdup (process);
   problem->dims = g_array_new (FALSE, TRUE, sizeof (Dim));
   g_array_set_clear_func (problem->dims, dim_clear);
@@ -321,6 +325,8 @@ resolve_param (const BslRuleFitProblem *problem, const char *name, Dim *dim, GEr
 gboolean
 bsl_rule_fit_problem_add_param (BslRuleFitProblem *problem, const char *spec, GError **error)
 {
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   g_autofree char *prefix = g_strdup_printf ("%s.", problem->process);
   const char *name = g_str_has_prefix (spec, prefix) ? spec + strlen (prefix) : spec;
   Dim dim = { 0 };
@@ -360,6 +366,8 @@ bsl_rule_fit_problem_add_params (BslRuleFitProblem *problem, const char *specs, 
   g_auto(GStrv) parts = g_strsplit (specs, ",", -1);
   guint added = 0;
 
+  g_return_val_if_fail (problem != NULL, FALSE);
+
   for (guint k = 0; parts[k] != NULL; k++)
     {
       g_strstrip (parts[k]);
@@ -391,9 +399,13 @@ rule_reads_trace (const BslRuleFitProblem *problem, int trace)
 char *
 bsl_rule_fit_problem_dup_available (const BslRuleFitProblem *problem)
 {
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  gboolean stdp = problem->rule->kind == BSL_LEARNING_RULE_STDP;
+  g_autoptr(GPtrArray) names = NULL;
+  gboolean stdp;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  names = g_ptr_array_new_with_free_func (g_free);
+  stdp = problem->rule->kind == BSL_LEARNING_RULE_STDP;
   if (stdp)
     for (guint k = 0; k < G_N_ELEMENTS (stdp_params); k++)
       g_ptr_array_add (names, g_strdup (stdp_params[k].name));
@@ -414,12 +426,16 @@ bsl_rule_fit_problem_dup_available (const BslRuleFitProblem *problem)
 guint
 bsl_rule_fit_problem_get_n_dims (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->dims->len;
 }
 
 const char *
 bsl_rule_fit_problem_get_dim_name (const BslRuleFitProblem *problem, guint dim)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return g_array_index (problem->dims, Dim, dim).name;
 }
 
@@ -427,8 +443,12 @@ void
 bsl_rule_fit_problem_get_bounds (const BslRuleFitProblem *problem, guint dim, double *lower,
                                  double *upper, gboolean *integer)
 {
-  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+  const Dim *d;
 
+  g_return_if_fail (problem != NULL);
+  g_return_if_fail (dim < problem->dims->len);
+
+  d = &g_array_index (problem->dims, Dim, dim);
   if (lower != NULL)
     *lower = d->lower;
   if (upper != NULL)
@@ -447,8 +467,12 @@ project (const Dim *d, double x)
 double
 bsl_rule_fit_problem_dim_value (const BslRuleFitProblem *problem, guint dim, double x)
 {
-  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+  const Dim *d;
 
+  g_return_val_if_fail (problem != NULL, 0.0);
+  g_return_val_if_fail (dim < problem->dims->len, 0.0);
+
+  d = &g_array_index (problem->dims, Dim, dim);
   x = project (d, x);
   if (d->kind == DIM_LEARNING_RATE)
     return ldexp (1.0, (int) x);
@@ -462,8 +486,12 @@ bsl_rule_fit_problem_dim_value (const BslRuleFitProblem *problem, guint dim, dou
 const char *
 bsl_rule_fit_problem_get_dim_unit (const BslRuleFitProblem *problem, guint dim)
 {
-  const Dim *d = &g_array_index (problem->dims, Dim, dim);
+  const Dim *d;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+  g_return_val_if_fail (dim < problem->dims->len, NULL);
+
+  d = &g_array_index (problem->dims, Dim, dim);
   switch (d->kind)
     {
     case DIM_IMPULSE: return d->integer ? "1/256" : NULL;
@@ -476,8 +504,11 @@ bsl_rule_fit_problem_get_dim_unit (const BslRuleFitProblem *problem, guint dim)
 void
 bsl_rule_fit_problem_get_start (const BslRuleFitProblem *problem, double *x)
 {
-  const BslLearningRule *rule = problem->rule;
+  const BslLearningRule *rule;
 
+  g_return_if_fail (problem != NULL);
+
+  rule = problem->rule;
   for (guint k = 0; k < problem->dims->len; k++)
     {
       const Dim *d = &g_array_index (problem->dims, Dim, k);
@@ -505,18 +536,24 @@ bsl_rule_fit_problem_get_start (const BslRuleFitProblem *problem, double *x)
 BslTag
 bsl_rule_fit_problem_get_tag (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, BSL_TAG_FLOATING_PT);
+
   return problem->tag;
 }
 
 const char *
 bsl_rule_fit_problem_get_process_name (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return problem->process;
 }
 
 const BslWeightReference *
 bsl_rule_fit_problem_get_reference (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   return &problem->ref;
 }
 
@@ -579,9 +616,12 @@ rewrite_strings (const BslRuleFitProblem *problem, const double *x, BslLearningR
 BslLearningRule *
 bsl_rule_fit_problem_dup_rule (const BslRuleFitProblem *problem, const double *x, GError **error)
 {
-  g_autoptr(BslLearningRule) rule = bsl_learning_rule_copy (problem->rule);
+  g_autoptr(BslLearningRule) rule = NULL;
   BslLearningProgram program;
 
+  g_return_val_if_fail (problem != NULL, NULL);
+
+  rule = bsl_learning_rule_copy (problem->rule);
   for (guint k = 0; k < problem->dims->len; k++)
     {
       const Dim *d = &g_array_index (problem->dims, Dim, k);
@@ -620,12 +660,17 @@ gboolean
 bsl_rule_fit_problem_simulate (BslRuleFitProblem *problem, const double *x, double *weights,
                                GError **error)
 {
-  g_autoptr(BslLearningRule) rule = bsl_rule_fit_problem_dup_rule (problem, x, error);
+  g_autoptr(BslLearningRule) rule = NULL;
   g_autoptr(BslRuntime) runtime = NULL;
-  BslProcess *proc = bsl_graph_find_process (problem->graph, problem->process);
-  gsize n = problem->ref.n_synapses;
+  BslProcess *proc;
+  gsize n;
   BslProbe *probe;
 
+  g_return_val_if_fail (problem != NULL, FALSE);
+
+  rule = bsl_rule_fit_problem_dup_rule (problem, x, error);
+  proc = bsl_graph_find_process (problem->graph, problem->process);
+  n = problem->ref.n_synapses;
   if (rule == NULL || !bsl_process_set_learning_rule (proc, rule, error))
     return FALSE;
   runtime = bsl_runtime_new (problem->graph, problem->config, error);
@@ -666,12 +711,16 @@ bsl_rule_fit_problem_objective (const double *x, gpointer problem)
 guint64
 bsl_rule_fit_problem_get_n_evaluations (const BslRuleFitProblem *problem)
 {
+  g_return_val_if_fail (problem != NULL, 0);
+
   return problem->n_evaluations;
 }
 
 BslWeightErrorReport *
 bsl_rule_fit_problem_report (BslRuleFitProblem *problem, const double *x, GError **error)
 {
+  g_return_val_if_fail (problem != NULL, NULL);
+
   g_autofree double *weights = g_new0 (double, problem->ref.n_steps * problem->ref.n_synapses);
 
   if (!bsl_rule_fit_problem_simulate (problem, x, weights, error))

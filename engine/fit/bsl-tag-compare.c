@@ -384,6 +384,8 @@ bsl_tag_comparison_to_json (const BslTagComparison *c)
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
+  g_return_val_if_fail (c != NULL, NULL);
+
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "from");
   json_builder_add_string_value (b, bsl_tag_to_string (c->tag));

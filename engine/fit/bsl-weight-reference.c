@@ -181,6 +181,8 @@ read_rows (char **lines, const int *columns, guint n_cells, const char *file,
 BslWeightReference *
 bsl_weight_reference_load (const char *path, const char *probe, GError **error)
 {
+  g_return_val_if_fail (path != NULL, NULL);
+
   g_autofree char *text = NULL, *file = g_path_get_basename (path);
   g_auto(GStrv) lines = NULL;
   g_autoptr(GHashTable) probe_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -225,6 +227,8 @@ bsl_weight_error_report_new (const BslWeightReference *ref, const double *weight
   BslWeightErrorReport *report = g_new0 (BslWeightErrorReport, 1);
   double total = 0;
 
+  g_return_val_if_fail (ref != NULL, NULL);
+
   report->n_steps = ref->n_steps;
   report->max_abs = g_new0 (double, ref->n_steps);
   report->rmse = g_new0 (double, ref->n_steps);
@@ -264,6 +268,8 @@ bsl_weight_error_report_write_csv (const BslWeightErrorReport *report, const cha
                                    GError **error)
 {
   g_autoptr(GString) text = g_string_new ("step,max_abs_error,rmse\n");
+
+  g_return_val_if_fail (report != NULL, FALSE);
 
   for (gsize t = 0; t < report->n_steps; t++)
     g_string_append_printf (text, "%" G_GSIZE_FORMAT ",%.17g,%.17g\n", t + 1, report->max_abs[t],
