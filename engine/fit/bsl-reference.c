@@ -733,33 +733,21 @@ choose_probe_process (const char  *path,
   return NULL;
 }
 
-BslReference *
-bsl_reference_load_probe_csv (const char  *path,
-                              const char  *process,
-                              GError     **error)
+/* The header and the data rows of a basalt run --out file, each row with its probe's number. */
+static gboolean
+read_probe_rows (BslCsvReader *reader,
+                 const char   *path,
+                 GPtrArray    *probes,
+                 GHashTable   *probe_ids,
+                 GArray       *rows,
+                 GError      **error)
 {
-  BslCsvReader reader = { 0 };
   g_autofree char **header = NULL;
-  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ProbeRow));
-  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GHashTable) probe_ids = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(BslReference) ref = NULL;
-  g_autofree char *chosen = NULL;
-  g_autofree int *probe_var = NULL;
-  g_autofree guint *seen_line = NULL;
-  g_autoptr(GHashTable) events = NULL;
-  gboolean var_is_events[BSL_REF_N_VARS] = { FALSE };
-  gint64 min_step = G_MAXINT64, max_step = G_MININT64, n_index[BSL_REF_N_VARS];
-  gsize cells;
   int col_step, col_probe, col_index, col_value;
   guint n_header;
   char *line;
-  gboolean ok = FALSE;
 
-  if (!csv_reader_open (&reader, path, error))
-    return NULL;
-  events = scan_events_probes (reader.contents, probes, probe_ids);
-  line = bsl_csv_reader_next_line (&reader);
+  line = bsl_csv_reader_next_line (reader);
   header = line != NULL ? bsl_csv_split (line, &n_header) : NULL;
   col_step = header != NULL ? find_column (header, n_header, "step") : -1;
   col_probe = header != NULL ? find_column (header, n_header, "probe") : -1;
@@ -769,11 +757,11 @@ bsl_reference_load_probe_csv (const char  *path,
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                    "%s: line %u: expected the header 'step,probe,index,value' of basalt run --out",
-                   path, MAX (reader.line_no, 1));
-      goto out;
+                   path, MAX (reader->line_no, 1));
+      return FALSE;
     }
 
-  while ((line = bsl_csv_reader_next_line (&reader)) != NULL)
+  while ((line = bsl_csv_reader_next_line (reader)) != NULL)
     {
       g_autofree char **fields = NULL;
       ProbeRow row = { 0 };
@@ -785,18 +773,18 @@ bsl_reference_load_probe_csv (const char  *path,
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                        "%s: line %u: ragged row: %u fields, the header has %u",
-                       path, reader.line_no, n_fields, n_header);
-          goto out;
+                       path, reader->line_no, n_fields, n_header);
+          return FALSE;
         }
-      if (!bsl_csv_reader_integer (&reader, fields[col_step], col_step, "step", 1, &row.step, error) ||
-          !bsl_csv_reader_integer (&reader, fields[col_index], col_index, "index", 0, &row.index, error) ||
-          !bsl_csv_reader_value (&reader, fields[col_value], col_value, "value", &row.value, error))
-        goto out;
+      if (!bsl_csv_reader_integer (reader, fields[col_step], col_step, "step", 1, &row.step, error) ||
+          !bsl_csv_reader_integer (reader, fields[col_index], col_index, "index", 0, &row.index, error) ||
+          !bsl_csv_reader_value (reader, fields[col_value], col_value, "value", &row.value, error))
+        return FALSE;
       if (*fields[col_probe] == '\0')
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: line %u, column %u (probe): empty",
-                       path, reader.line_no, col_probe + 1);
-          goto out;
+                       path, reader->line_no, col_probe + 1);
+          return FALSE;
         }
       if (!g_hash_table_lookup_extended (probe_ids, fields[col_probe], NULL, &id))
         {
@@ -805,9 +793,85 @@ bsl_reference_load_probe_csv (const char  *path,
           g_hash_table_insert (probe_ids, probes->pdata[probes->len - 1], id);
         }
       row.probe = GPOINTER_TO_UINT (id);
-      row.line_no = reader.line_no;
+      row.line_no = reader->line_no;
       g_array_append_val (rows, row);
     }
+  return TRUE;
+}
+
+/* Each row's value into its cell of ref; every cell of a probe written in full needs a row,
+ * and no cell may have two. */
+static gboolean
+fill_probe_reference (BslReference   *ref,
+                      const char     *path,
+                      const char     *chosen,
+                      GArray         *rows,
+                      GPtrArray      *probes,
+                      const int      *probe_var,
+                      const gboolean *var_is_events,
+                      gint64          min_step,
+                      GError        **error)
+{
+  g_autofree guint *seen_line = NULL;
+
+  seen_line = g_new0 (guint, BSL_REF_N_VARS * ref->n_steps * ref->n_neurons);
+  for (guint r = 0; r < rows->len; r++)
+    {
+      const ProbeRow *row = &g_array_index (rows, ProbeRow, r);
+      int var = probe_var[row->probe];
+      gsize k;
+
+      if (var < 0)
+        continue;
+      k = (row->step - min_step) * ref->n_neurons + row->index;
+      if (seen_line[var * ref->n_steps * ref->n_neurons + k] != 0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                       "%s: line %u: step %" G_GINT64_FORMAT ", %s index %" G_GINT64_FORMAT
+                       " was already given on line %u", path, row->line_no, row->step,
+                       (const char *) probes->pdata[row->probe], row->index,
+                       seen_line[var * ref->n_steps * ref->n_neurons + k]);
+          return FALSE;
+        }
+      seen_line[var * ref->n_steps * ref->n_neurons + k] = row->line_no;
+      ref->data[var][k] = row->value;
+    }
+  for (guint v = 0; v < BSL_REF_N_VARS; v++)
+    for (gsize k = 0; ref->data[v] != NULL && !var_is_events[v] && k < ref->n_steps * ref->n_neurons; k++)
+      if (seen_line[v * ref->n_steps * ref->n_neurons + k] == 0)
+        {
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                       "%s: no value of %s.%s index %" G_GSIZE_FORMAT " at step %" G_GINT64_FORMAT,
+                       path, chosen, v == BSL_REF_SPIKE ? "s_out" : bsl_ref_var_to_string (v),
+                       k % ref->n_neurons, (gint64) (k / ref->n_neurons) + min_step);
+          return FALSE;
+        }
+  return TRUE;
+}
+
+BslReference *
+bsl_reference_load_probe_csv (const char  *path,
+                              const char  *process,
+                              GError     **error)
+{
+  BslCsvReader reader = { 0 };
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ProbeRow));
+  g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) probe_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BslReference) ref = NULL;
+  g_autofree char *chosen = NULL;
+  g_autofree int *probe_var = NULL;
+  g_autoptr(GHashTable) events = NULL;
+  gboolean var_is_events[BSL_REF_N_VARS] = { FALSE };
+  gint64 min_step = G_MAXINT64, max_step = G_MININT64, n_index[BSL_REF_N_VARS];
+  gsize cells;
+  gboolean ok = FALSE;
+
+  if (!csv_reader_open (&reader, path, error))
+    return NULL;
+  events = scan_events_probes (reader.contents, probes, probe_ids);
+  if (!read_probe_rows (&reader, path, probes, probe_ids, rows, error))
+    goto out;
   if (rows->len == 0 && g_hash_table_size (events) == 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
@@ -885,41 +949,12 @@ bsl_reference_load_probe_csv (const char  *path,
     ref = bsl_reference_new (max_step - min_step + 1, n_neurons, path);
   }
 
-  seen_line = g_new0 (guint, BSL_REF_N_VARS * ref->n_steps * ref->n_neurons);
   for (guint v = 0; v < BSL_REF_N_VARS; v++)
     if (n_index[v] > 0)
       ref->data[v] = g_new0 (double, ref->n_steps * ref->n_neurons);
-  for (guint r = 0; r < rows->len; r++)
-    {
-      const ProbeRow *row = &g_array_index (rows, ProbeRow, r);
-      int var = probe_var[row->probe];
-      gsize k;
-
-      if (var < 0)
-        continue;
-      k = (row->step - min_step) * ref->n_neurons + row->index;
-      if (seen_line[var * ref->n_steps * ref->n_neurons + k] != 0)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
-                       "%s: line %u: step %" G_GINT64_FORMAT ", %s index %" G_GINT64_FORMAT
-                       " was already given on line %u", path, row->line_no, row->step,
-                       (const char *) probes->pdata[row->probe], row->index,
-                       seen_line[var * ref->n_steps * ref->n_neurons + k]);
-          goto out;
-        }
-      seen_line[var * ref->n_steps * ref->n_neurons + k] = row->line_no;
-      ref->data[var][k] = row->value;
-    }
-  for (guint v = 0; v < BSL_REF_N_VARS; v++)
-    for (gsize k = 0; ref->data[v] != NULL && !var_is_events[v] && k < ref->n_steps * ref->n_neurons; k++)
-      if (seen_line[v * ref->n_steps * ref->n_neurons + k] == 0)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
-                       "%s: no value of %s.%s index %" G_GSIZE_FORMAT " at step %" G_GINT64_FORMAT,
-                       path, chosen, v == BSL_REF_SPIKE ? "s_out" : bsl_ref_var_to_string (v),
-                       k % ref->n_neurons, (gint64) (k / ref->n_neurons) + min_step);
-          goto out;
-        }
+  if (!fill_probe_reference (ref, path, chosen, rows, probes, probe_var, var_is_events, min_step,
+                             error))
+    goto out;
   ok = TRUE;
 
 out:
