@@ -269,6 +269,63 @@ bsl_initializer_expand (JsonNode     *init,
   return _bsl_initializer_expand_packed (init, ndim, dims, base_dir, NULL, error);
 }
 
+/* {"file": ...}: a .npy or CSV file in the network's folder (or BASALT_DATA_PATH). */
+static BslArray *
+load_file_initializer (JsonObject  *object,
+                       const char  *base_dir,
+                       GError     **error)
+{
+  JsonNode *node = json_object_get_member (object, "file");
+  /* Not json_object_get_string_member_with_default: it warns on a list or an object. */
+  const char *file = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+  g_autofree char *path = NULL;
+
+  if (file == NULL)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key 'file' must be a string");
+      return NULL;
+    }
+  path = g_path_is_absolute (file) || base_dir == NULL ? g_strdup (file)
+                                                        : g_build_filename (base_dir, file, NULL);
+  if (!check_file_allowed (path, base_dir, error))
+    return NULL;
+  /* A device such as /dev/zero would be read without end. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key 'file': %s is not a "
+                   "regular file", path);
+      return NULL;
+    }
+  return g_str_has_suffix (file, ".npy") ? bsl_npy_load (path, error)
+                                         : load_csv_matrix (path, error);
+}
+
+/* Connection probability: a separate stream (seed + 1) keeps element k with probability p, so
+ * changing p does not change the values of the synapses that stay. */
+static gboolean
+apply_probability (JsonObject  *object,
+                   BslArray    *array,
+                   GError     **error)
+{
+  double p;
+  guint64 seed;
+  BslRandom rng;
+
+  if (!get_number (object, "p", 1, &p, error) || !get_seed (object, &seed, error))
+    return FALSE;
+  if (p < 0 || p > 1)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
+                   "initializer key 'p' = %g must be a probability between 0 and 1", p);
+      return FALSE;
+    }
+  bsl_random_init_mix64 (&rng, seed + 1);
+  for (gsize k = 0; k < array->n; k++)
+    if (bsl_random_uniform (&rng) >= p)
+      array->data[k] = 0.0;
+  return TRUE;
+}
+
 BslArray *
 _bsl_initializer_expand_packed (JsonNode              *init,
                                 guint                  ndim,
@@ -290,34 +347,7 @@ _bsl_initializer_expand_packed (JsonNode              *init,
   object = json_node_get_object (init);
 
   if (json_object_has_member (object, "file"))
-    {
-      JsonNode *node = json_object_get_member (object, "file");
-      /* Not json_object_get_string_member_with_default: it warns on a list or an object. */
-      const char *file = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
-      g_autofree char *path = NULL;
-
-      if (file == NULL)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key 'file' must be a string");
-          return NULL;
-        }
-      path = g_path_is_absolute (file) || base_dir == NULL ? g_strdup (file)
-                                                            : g_build_filename (base_dir, file, NULL);
-      if (!check_file_allowed (path, base_dir, error))
-        return NULL;
-      /* A device such as /dev/zero would be read without end. */
-      if (g_file_test (path, G_FILE_TEST_EXISTS) && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "initializer key 'file': %s is not a "
-                       "regular file", path);
-          return NULL;
-        }
-      array = g_str_has_suffix (file, ".npy") ? bsl_npy_load (path, error)
-                                              : load_csv_matrix (path, error);
-      if (array == NULL)
-        return NULL;
-      return g_steal_pointer (&array);
-    }
+    return load_file_initializer (object, base_dir, error);
 
   kind = json_object_has_member (object, "init") &&
          JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "init"))
@@ -404,25 +434,7 @@ _bsl_initializer_expand_packed (JsonNode              *init,
   if (round_values != 0)
     for (gsize k = 0; k < array->n; k++)
       array->data[k] = round (array->data[k]);
-  if (json_object_has_member (object, "p"))
-    {
-      /* Connection probability: a separate stream (seed + 1) keeps element k with probability p,
-       * so changing p does not change the values of the synapses that stay. */
-      double p;
-      guint64 seed;
-      BslRandom rng;
-      if (!get_number (object, "p", 1, &p, error) || !get_seed (object, &seed, error))
-        return NULL;
-      if (p < 0 || p > 1)
-        {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_RANGE,
-                       "initializer key 'p' = %g must be a probability between 0 and 1", p);
-          return NULL;
-        }
-      bsl_random_init_mix64 (&rng, seed + 1);
-      for (gsize k = 0; k < array->n; k++)
-        if (bsl_random_uniform (&rng) >= p)
-          array->data[k] = 0.0;
-    }
+  if (json_object_has_member (object, "p") && !apply_probability (object, array, error))
+    return NULL;
   return g_steal_pointer (&array);
 }
