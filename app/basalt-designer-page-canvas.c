@@ -7,14 +7,6 @@
 #include "basalt-designer-page-private.h"
 
 static void
-on_palette_type_activated (BasaltPalette      *palette,
-                           const char         *type_name,
-                           BasaltDesignerPage *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "graph.add-process", "s", type_name);
-}
-
-static void
 on_canvas_process_dropped (BasaltGraphCanvas  *canvas,
                            const char         *type_name,
                            double              x,
@@ -257,7 +249,6 @@ on_inspector_template_requested (BasaltInspector    *inspector,
 void
 _basalt_designer_page_class_init_canvas (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_bind_template_callback (widget_class, on_palette_type_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
   gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);

@@ -557,18 +557,20 @@ static guint n_activated;
 static char *last_activated;
 
 static void
-on_type_activated (BasaltPalette *palette,
-                   const char    *name,
-                   gpointer       data)
+on_add_process (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       data)
 {
   n_activated++;
   g_free (last_activated);
-  last_activated = g_strdup (name);
+  last_activated = g_variant_dup_string (param, NULL);
 }
 
 static void
 test_palette_search (void)
 {
+  g_autoptr(GSimpleActionGroup) graph_actions = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) add_process = g_simple_action_new ("add-process", G_VARIANT_TYPE_STRING);
   GtkWidget *palette, *window;
   guint n_types = 0;
 
@@ -576,7 +578,9 @@ test_palette_search (void)
 
   bsl_proc_type_list (&n_types);
   palette = basalt_palette_new ();
-  g_signal_connect (palette, "type-activated", G_CALLBACK (on_type_activated), NULL);
+  g_signal_connect (add_process, "activate", G_CALLBACK (on_add_process), NULL);
+  g_action_map_add_action (G_ACTION_MAP (graph_actions), G_ACTION (add_process));
+  gtk_widget_insert_action_group (palette, "graph", G_ACTION_GROUP (graph_actions));
   window = show_in_window (palette, 240, 600);
 
   /* Every type of the registry is listed. */
