@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "basalt-action-params.h"
 #include "basalt-designer-page-private.h"
 
 static void
@@ -195,51 +196,71 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
   }
 }
 
+/* (process, var, value): BASALT_VARIANT_TYPE_PARAM_VALUE, nothing for the default */
 static void
-on_inspector_param_changed (BasaltInspector    *inspector,
-                            const char         *process,
-                            const char         *var,
-                            gpointer            value,
-                            BasaltDesignerPage *self)
+graph_set_param (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GVariant) encoded = NULL;
+  g_autoptr(BslArray) value = NULL;
   g_autoptr(GError) error = NULL;
+  const char *process, *var;
 
+  g_variant_get (param, "(&s&s@" BASALT_VARIANT_TYPE_PARAM_VALUE ")", &process, &var, &encoded);
+  value = basalt_variant_dup_param_value (encoded);
   if (!basalt_document_set_param (self->document, process, var, value, &error))
     _basalt_designer_page_show_message (self, error->message);
 }
 
+/* (process, texts): BASALT_VARIANT_TYPE_EQUATIONS */
 static void
-on_inspector_equations_requested (BasaltInspector    *inspector,
-                                  const char         *process,
-                                  gpointer            text,
-                                  BasaltDesignerPage *self)
+graph_set_equations (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GVariant) texts = NULL;
   g_autoptr(GError) error = NULL;
+  BslEquationsText text;
+  const char *process;
 
-  if (!basalt_document_set_equations (self->document, process, text, &error))
+  g_variant_get (param, "(&s@" BASALT_VARIANT_TYPE_EQUATIONS ")", &process, &texts);
+  basalt_variant_get_equations (texts, &text);
+  if (!basalt_document_set_equations (self->document, process, &text, &error))
     _basalt_designer_page_show_message (self, error->message);
 }
 
+/* (process, rule): BASALT_VARIANT_TYPE_LEARNING_RULE */
 static void
-on_inspector_learning_rule_requested (BasaltInspector    *inspector,
-                                      const char         *process,
-                                      gpointer            rule,
-                                      BasaltDesignerPage *self)
+graph_set_learning_rule (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  g_autoptr(GVariant) fields = NULL;
+  g_autoptr(BslLearningRule) rule = NULL;
   g_autoptr(GError) error = NULL;
+  const char *process;
 
+  g_variant_get (param, "(&s@" BASALT_VARIANT_TYPE_LEARNING_RULE ")", &process, &fields);
+  rule = basalt_variant_dup_learning_rule (fields);
   if (!basalt_document_set_learning_rule (self->document, process, rule, &error))
     _basalt_designer_page_show_message (self, error->message);
 }
 
+/* (process, template): bsl-equations-templates.h */
 static void
-on_inspector_template_requested (BasaltInspector    *inspector,
-                                 const char         *process,
-                                 const char         *template_name,
-                                 BasaltDesignerPage *self)
+graph_apply_template (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  const char *process, *template_name;
   g_autoptr(GError) error = NULL;
 
+  g_variant_get (param, "(&s&s)", &process, &template_name);
   if (!basalt_document_apply_equations_template (self->document, process, template_name, &error))
     _basalt_designer_page_show_message (self, error->message);
 }
@@ -249,16 +270,19 @@ on_inspector_template_requested (BasaltInspector    *inspector,
 void
 _basalt_designer_page_class_init_canvas (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "graph.set-param", "(ss" BASALT_VARIANT_TYPE_PARAM_VALUE ")",
+                                   graph_set_param);
+  gtk_widget_class_install_action (widget_class, "graph.set-equations", "(s" BASALT_VARIANT_TYPE_EQUATIONS ")",
+                                   graph_set_equations);
+  gtk_widget_class_install_action (widget_class, "graph.apply-template", "(ss)", graph_apply_template);
+  gtk_widget_class_install_action (widget_class, "graph.set-learning-rule",
+                                   "(s" BASALT_VARIANT_TYPE_LEARNING_RULE ")", graph_set_learning_rule);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_equations_requested);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_template_requested);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_learning_rule_requested);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_populate_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_moved);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_inspector_param_changed);
 }

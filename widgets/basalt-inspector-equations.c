@@ -9,6 +9,7 @@
 
 #include "bsl-equations-templates.h"
 
+#include "basalt-action-params.h"
 #include "basalt-equations-preview.h"
 #include "basalt-inspector-private.h"
 
@@ -66,8 +67,9 @@ apply_equations (BasaltInspector *self)
     }
 
   gtk_widget_set_visible (self->eq_error, FALSE);
-  name = g_strdup (process->name);
-  g_signal_emit_by_name (self, "equations-requested", name, &text);
+  name = g_strdup (bsl_process_get_name (process));
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-equations", "(s@" BASALT_VARIANT_TYPE_EQUATIONS ")",
+                              name, basalt_variant_new_equations (&text));
   return TRUE;
 }
 
@@ -276,7 +278,7 @@ request_template (gpointer data)
   g_autofree char *process = g_steal_pointer (&self->template_process);
 
   self->template_source = 0;
-  g_signal_emit_by_name (self, "template-requested", process, self->template_name);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.apply-template", "(ss)", process, self->template_name);
   return G_SOURCE_REMOVE;
 }
 

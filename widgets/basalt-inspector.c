@@ -2,22 +2,13 @@
 
 #include "config.h"
 
+#include "basalt-action-params.h"
 #include "basalt-equations-preview.h"
 #include "basalt-rule-editor.h"
 #include "basalt-inspector-private.h"
 #include "basalt-param-row.h"
 
 G_DEFINE_FINAL_TYPE (BasaltInspector, basalt_inspector, GTK_TYPE_WIDGET)
-
-enum {
-  PARAM_CHANGED,
-  EQUATIONS_REQUESTED,
-  TEMPLATE_REQUESTED,
-  LEARNING_RULE_REQUESTED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
 
 BslProcess *
 _basalt_inspector_get_shown_process (BasaltInspector *self)
@@ -57,10 +48,11 @@ _basalt_inspector_request_param (BasaltInspector  *self,
                                  const char       *var,
                                  const BslArray   *value)
 {
-  /* The handler may rename or remove the process: the name is a copy. */
-  g_autofree char *process_name = g_strdup (process->name);
+  /* The page may rename or remove the process: the name is a copy. */
+  g_autofree char *process_name = g_strdup (bsl_process_get_name (process));
 
-  g_signal_emit (self, signals[PARAM_CHANGED], 0, process_name, var, value);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-param", "(ss@" BASALT_VARIANT_TYPE_PARAM_VALUE ")",
+                              process_name, var, basalt_variant_new_param_value (value));
 }
 
 static void
@@ -122,25 +114,15 @@ add_preset_row (BasaltInspector  *self,
 }
 
 static void
-on_rule_requested (BasaltRuleEditor *editor,
-                   gpointer          rule,
-                   BasaltInspector  *self)
-{
-  g_autofree char *name = g_strdup (self->process_name);
-
-  g_signal_emit (self, signals[LEARNING_RULE_REQUESTED], 0, name, rule);
-}
-
-static void
 add_rule_editor (BasaltInspector  *self,
                  const BslProcess *process)
 {
   self->rule_editor = basalt_rule_editor_new ();
+  basalt_rule_editor_set_process (BASALT_RULE_EDITOR (self->rule_editor), self->process_name);
   basalt_rule_editor_set_rule (BASALT_RULE_EDITOR (self->rule_editor),
                                bsl_process_get_learning_rule (process));
   basalt_rule_editor_set_fixed_pt (BASALT_RULE_EDITOR (self->rule_editor),
                                    _basalt_inspector_effective_tag (self, process) == BSL_TAG_FIXED_PT);
-  g_signal_connect (self->rule_editor, "rule-requested", G_CALLBACK (on_rule_requested), self);
   gtk_box_append (self->params_box, self->rule_editor);
 }
 
@@ -400,20 +382,6 @@ basalt_inspector_class_init (BasaltInspectorClass *klass)
 
   object_class->dispose = basalt_inspector_dispose;
   object_class->finalize = basalt_inspector_finalize;
-
-  signals[PARAM_CHANGED] =
-    g_signal_new ("param-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_POINTER);
-
-  signals[EQUATIONS_REQUESTED] =
-    g_signal_new ("equations-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
-  signals[LEARNING_RULE_REQUESTED] =
-    g_signal_new ("learning-rule-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_POINTER);
-  signals[TEMPLATE_REQUESTED] =
-    g_signal_new ("template-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-inspector.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltInspector, stack);

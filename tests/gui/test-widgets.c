@@ -13,6 +13,7 @@
 #include "bsl-network-file.h"
 #include "bsl-proc-type.h"
 
+#include "basalt-action-params.h"
 #include "basalt-inspector-private.h"
 #include "basalt-palette.h"
 #include "basalt-plot.h"
@@ -611,17 +612,17 @@ typedef struct
 } ParamLog;
 
 static void
-on_param_changed (BasaltInspector *inspector,
-                  const char      *process,
-                  const char      *var,
-                  gpointer         value,
-                  ParamLog        *log)
+on_set_param (GSimpleAction *action,
+              GVariant      *param,
+              ParamLog      *log)
 {
+  g_autoptr(GVariant) value = NULL;
+
   log->n++;
   g_free (log->var);
-  log->var = g_strdup (var);
+  g_variant_get (param, "(&ss@" BASALT_VARIANT_TYPE_PARAM_VALUE ")", NULL, &log->var, &value);
   g_clear_pointer (&log->value, bsl_array_free);
-  log->value = value ? bsl_array_copy (value) : NULL;
+  log->value = basalt_variant_dup_param_value (value);
 }
 
 /* Under fixed_pt the inspector takes only Loihi 2 values, and says why it refuses others. */
@@ -630,6 +631,9 @@ test_inspector_ranges (void)
 {
   g_autoptr(BslGraph) graph = bsl_graph_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSimpleActionGroup) graph_actions = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) set_param =
+    g_simple_action_new ("set-param", G_VARIANT_TYPE ("(ss" BASALT_VARIANT_TYPE_PARAM_VALUE ")"));
   ParamLog log = { 0 };
   GtkWidget *inspector, *window;
   g_autofree char *text = NULL;
@@ -639,7 +643,9 @@ test_inspector_ranges (void)
 
   g_assert_nonnull (bsl_graph_add_process (graph, "LIF", "lif1", 1, (gsize[]) { 3 }, &error));
   inspector = basalt_inspector_new ();
-  g_signal_connect (inspector, "param-changed", G_CALLBACK (on_param_changed), &log);
+  g_signal_connect (set_param, "activate", G_CALLBACK (on_set_param), &log);
+  g_action_map_add_action (G_ACTION_MAP (graph_actions), G_ACTION (set_param));
+  gtk_widget_insert_action_group (inspector, "graph", G_ACTION_GROUP (graph_actions));
   window = show_in_window (inspector, 320, 700);
   basalt_inspector_set_process (BASALT_INSPECTOR (inspector), graph, "lif1");
 
