@@ -1,81 +1,60 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 
-/* What the canvas, the palette and the inspector report, turned into edits of the document. */
+/* The requests of the canvas and the inspector (graph.* actions with typed parameters), turned
+ * into edits of the document; the canvas's selection and node menus. */
 
 #include "config.h"
 
 #include "basalt-action-params.h"
 #include "basalt-designer-page-private.h"
 
+/* (type, x, y): a type dropped on the canvas, its node's place in canvas units */
 static void
-on_canvas_process_dropped (BasaltGraphCanvas  *canvas,
-                           const char         *type_name,
-                           double              x,
-                           double              y,
-                           BasaltDesignerPage *self)
+graph_add_process_at (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
 {
-  /* The node's header lands under the pointer. */
-  _basalt_designer_page_add_process_at (self, type_name, x - 90, y - 13);
+  const char *type_name;
+  double x, y;
+
+  g_variant_get (param, "(&sdd)", &type_name, &x, &y);
+  _basalt_designer_page_add_process_at (BASALT_DESIGNER_PAGE (widget), type_name, x, y);
 }
 
+/* [(process, x, y)]: the nodes dragged on the canvas and their new places, one undo step */
 static void
-on_canvas_processes_moved (BasaltGraphCanvas  *canvas,
-                           GStrv               names,
-                           double              dx,
-                           double              dy,
-                           BasaltDesignerPage *self)
+graph_move_processes (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
 {
-  guint n = g_strv_length (names);
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
+  gsize n = g_variant_n_children (param);
+  g_autofree const char **names = g_new0 (const char *, n + 1);
   g_autofree double *xs = g_new0 (double, n);
   g_autofree double *ys = g_new0 (double, n);
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < n; i++)
-    {
-      basalt_graph_canvas_get_node_position (canvas, names[i], &xs[i], &ys[i]);
-      xs[i] += dx;
-      ys[i] += dy;
-    }
+  for (gsize i = 0; i < n; i++)
+    g_variant_get_child (param, i, "(&sdd)", &names[i], &xs[i], &ys[i]);
 
-  if (!basalt_document_move_processes (self->document, (const char *const *) names, xs, ys, &error))
+  if (!basalt_document_move_processes (self->document, names, xs, ys, &error))
     _basalt_designer_page_show_message (self, error->message);
 }
 
+/* (group, x, y): the new place of a collapsed group's node */
 static void
-on_canvas_group_activated (BasaltGraphCanvas  *canvas,
-                           const char         *group,
-                           BasaltDesignerPage *self)
+graph_move_group (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *param)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "graph.open-group", "s", group);
-}
-
-static void
-on_canvas_group_moved (BasaltGraphCanvas  *canvas,
-                       const char         *group,
-                       double              x,
-                       double              y,
-                       BasaltDesignerPage *self)
-{
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
   g_autoptr(GError) error = NULL;
+  const char *group;
+  double x, y;
 
+  g_variant_get (param, "(&sdd)", &group, &x, &y);
   if (!basalt_document_move_group (self->document, group, x, y, &error))
     _basalt_designer_page_show_message (self, error->message);
-}
-
-static void
-on_canvas_connect_refused (BasaltGraphCanvas  *canvas,
-                           const char         *reason,
-                           BasaltDesignerPage *self)
-{
-  _basalt_designer_page_show_message (self, reason);
-}
-
-static void
-on_canvas_process_activated (BasaltGraphCanvas  *canvas,
-                             const char         *name,
-                             BasaltDesignerPage *self)
-{
-  basalt_inspector_focus_name (self->inspector);
 }
 
 /* The weight matrix shows the plastic connection selected on the canvas; with another selection
@@ -101,6 +80,7 @@ _basalt_designer_page_follow_plastic_connection (BasaltDesignerPage *self)
 
 static void
 on_canvas_selection_changed (BasaltGraphCanvas  *canvas,
+                             GParamSpec         *pspec,
                              BasaltDesignerPage *self)
 {
   g_auto(GStrv) names = basalt_graph_canvas_dup_selection (canvas);
@@ -270,6 +250,9 @@ graph_apply_template (GtkWidget  *widget,
 void
 _basalt_designer_page_class_init_canvas (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "graph.add-process-at", "(sdd)", graph_add_process_at);
+  gtk_widget_class_install_action (widget_class, "graph.move-processes", "a(sdd)", graph_move_processes);
+  gtk_widget_class_install_action (widget_class, "graph.move-group", "(sdd)", graph_move_group);
   gtk_widget_class_install_action (widget_class, "graph.set-param", "(ss" BASALT_VARIANT_TYPE_PARAM_VALUE ")",
                                    graph_set_param);
   gtk_widget_class_install_action (widget_class, "graph.set-equations", "(s" BASALT_VARIANT_TYPE_EQUATIONS ")",
@@ -277,12 +260,6 @@ _basalt_designer_page_class_init_canvas (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "graph.apply-template", "(ss)", graph_apply_template);
   gtk_widget_class_install_action (widget_class, "graph.set-learning-rule",
                                    "(s" BASALT_VARIANT_TYPE_LEARNING_RULE ")", graph_set_learning_rule);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_dropped);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_processes_moved);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_connect_refused);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_process_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_canvas_populate_menu);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_moved);
-  gtk_widget_class_bind_template_callback (widget_class, on_canvas_group_activated);
 }

@@ -3,7 +3,7 @@
 
 /* The Designer page's state, shared by the files of its parts: the run bar
  * (basalt-designer-page-run.c), the probes and their plots (-probes.c), the "graph.*" actions
- * (-graph.c) and what the canvas, palette and inspector report (-canvas.c). */
+ * (-graph.c) and the requests of the canvas and the inspector (-canvas.c). */
 
 #include "basalt-designer-page.h"
 

@@ -169,12 +169,23 @@ on_drag_end (GtkGestureDrag    *gesture,
         {
           g_auto(GStrv) names = basalt_graph_canvas_dup_selection (self);
           double dx = ox / self->zoom, dy = oy / self->zoom;
+          GVariantBuilder places;
 
-          /* Leave move mode first so the signal handler sees the graph's own positions. */
+          /* Leave move mode first so the positions are the graph's own. */
           self->drag_mode = DRAG_NONE;
           self->move_dx = self->move_dy = 0;
+          g_variant_builder_init (&places, G_VARIANT_TYPE ("a(sdd)"));
+          for (guint i = 0; names[i] != NULL; i++)
+            {
+              double px = 0, py = 0;
+
+              basalt_graph_canvas_get_node_position (self, names[i], &px, &py);
+              g_variant_builder_add (&places, "(sdd)", names[i], px + dx, py + dy);
+            }
           if (names[0] != NULL)
-            g_signal_emit (self, _basalt_graph_canvas_signals[PROCESSES_MOVED], 0, names, dx, dy);
+            gtk_widget_activate_action (GTK_WIDGET (self), "graph.move-processes", "a(sdd)", &places);
+          else
+            g_variant_builder_clear (&places);
         }
       else if (!self->drag_toggle && self->press_node != NULL)
         basalt_graph_canvas_select (self, self->press_node, FALSE);
@@ -200,7 +211,7 @@ on_drag_end (GtkGestureDrag    *gesture,
 
             _basalt_graph_canvas_group_origin (self, group, &gx, &gy);
             self->drag_mode = DRAG_NONE;
-            g_signal_emit (self, _basalt_graph_canvas_signals[GROUP_MOVED], 0, name, gx, gy);
+            gtk_widget_activate_action (GTK_WIDGET (self), "graph.move-group", "(sdd)", name, gx, gy);
           }
       }
       break;
@@ -280,7 +291,7 @@ on_click_pressed (GtkGestureClick   *gesture,
           gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
         }
       else if (button == GDK_BUTTON_PRIMARY && n_press == 2)
-        g_signal_emit (self, _basalt_graph_canvas_signals[GROUP_ACTIVATED], 0, group->name);
+        gtk_widget_activate_action (GTK_WIDGET (self), "graph.open-group", "s", group->name);
       return;
     }
 
@@ -296,7 +307,7 @@ on_click_pressed (GtkGestureClick   *gesture,
       gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
     }
   else if (button == GDK_BUTTON_PRIMARY && n_press == 2 && process != NULL)
-    g_signal_emit (self, _basalt_graph_canvas_signals[PROCESS_ACTIVATED], 0, process);
+    gtk_widget_activate_action (GTK_WIDGET (self), "graph.rename", NULL);
 }
 
 static gboolean
@@ -392,7 +403,9 @@ on_drop (GtkDropTarget     *target,
     }
 
   basalt_graph_canvas_widget_to_canvas (self, x, y, &cx, &cy);
-  g_signal_emit (self, _basalt_graph_canvas_signals[PROCESS_DROPPED], 0, type_name, cx, cy);
+  /* The node's header lands under the pointer. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.add-process-at", "(sdd)", type_name,
+                              cx - NODE_W / 2, cy - HEADER_H / 2);
   return TRUE;
 }
 

@@ -86,14 +86,7 @@ struct _BasaltGraphCanvas
 };
 
 enum {
-  PROCESS_DROPPED,
-  PROCESSES_MOVED,
-  PROCESS_ACTIVATED,
-  SELECTION_CHANGED,
   POPULATE_MENU,
-  CONNECT_REFUSED,
-  GROUP_MOVED,
-  GROUP_ACTIVATED,
   N_SIGNALS
 };
 
@@ -102,6 +95,7 @@ extern guint _basalt_graph_canvas_signals[N_SIGNALS];
 /* basalt-graph-canvas.c */
 void _basalt_graph_canvas_set_message (BasaltGraphCanvas *self,
                                        const char        *message);
+void _basalt_graph_canvas_notify_selection (BasaltGraphCanvas *self);
 
 /* basalt-graph-canvas-geometry.c */
 double _basalt_graph_canvas_node_height (const BslProcess *process);

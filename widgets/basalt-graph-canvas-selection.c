@@ -21,7 +21,7 @@ void
 _basalt_graph_canvas_emit_selection_changed (BasaltGraphCanvas *self)
 {
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  g_signal_emit (self, _basalt_graph_canvas_signals[SELECTION_CHANGED], 0);
+  _basalt_graph_canvas_notify_selection (self);
 }
 
 void

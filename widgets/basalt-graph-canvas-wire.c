@@ -124,7 +124,7 @@ basalt_graph_canvas_end_wire (BasaltGraphCanvas *self,
     {
       _basalt_graph_canvas_clear_hover (self);
       if (self->message != NULL)
-        g_signal_emit (self, _basalt_graph_canvas_signals[CONNECT_REFUSED], 0, self->message);
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-message", "s", self->message);
     }
 
   g_clear_pointer (&self->wire_process, g_free);

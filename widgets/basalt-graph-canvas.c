@@ -18,6 +18,7 @@ enum {
   PROP_0,
   PROP_ZOOM,
   PROP_MESSAGE,
+  PROP_SELECTION,
   N_PROPS
 };
 
@@ -345,6 +346,12 @@ basalt_graph_canvas_finalize (GObject *object)
   G_OBJECT_CLASS (basalt_graph_canvas_parent_class)->finalize (object);
 }
 
+void
+_basalt_graph_canvas_notify_selection (BasaltGraphCanvas *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION]);
+}
+
 static void
 basalt_graph_canvas_get_property (GObject    *object,
                                   guint       prop_id,
@@ -361,6 +368,10 @@ basalt_graph_canvas_get_property (GObject    *object,
 
     case PROP_MESSAGE:
       g_value_set_string (value, self->message);
+      break;
+
+    case PROP_SELECTION:
+      g_value_take_boxed (value, basalt_graph_canvas_dup_selection (self));
       break;
 
     default:
@@ -387,34 +398,15 @@ basalt_graph_canvas_class_init (BasaltGraphCanvasClass *klass)
   properties[PROP_MESSAGE] =
     g_param_spec_string ("message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The selected processes' names; notified when a process, wire or group is selected. */
+  properties[PROP_SELECTION] =
+    g_param_spec_boxed ("selection", NULL, NULL, G_TYPE_STRV,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  _basalt_graph_canvas_signals[PROCESS_DROPPED] =
-    g_signal_new ("process-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
-  _basalt_graph_canvas_signals[PROCESSES_MOVED] =
-    g_signal_new ("processes-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_STRV, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
-  _basalt_graph_canvas_signals[PROCESS_ACTIVATED] =
-    g_signal_new ("process-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-  _basalt_graph_canvas_signals[SELECTION_CHANGED] =
-    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 0);
   _basalt_graph_canvas_signals[POPULATE_MENU] =
     g_signal_new ("populate-menu", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_MENU);
-
-  _basalt_graph_canvas_signals[CONNECT_REFUSED] =
-    g_signal_new ("connect-refused", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
-
-  _basalt_graph_canvas_signals[GROUP_MOVED] =
-    g_signal_new ("group-moved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
-  _basalt_graph_canvas_signals[GROUP_ACTIVATED] =
-    g_signal_new ("group-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_css_name (widget_class, "graphcanvas");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);

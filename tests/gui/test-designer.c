@@ -464,7 +464,8 @@ test_undo_redo (Fixture       *f,
 
   /* A move, as the canvas reports a drag of the node */
   g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x0, &y0));
-  g_signal_emit_by_name (f->canvas, "processes-moved", names, 55.0, -20.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.move-processes", "@a(sdd)",
+                                             g_variant_new_parsed ("[(%s, %d, %d)]", names[0], x0 + 55, y0 - 20)));
   g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x1, &y1));
   g_assert_cmpfloat (x1, ==, x0 + 55);
   g_assert_cmpfloat (y1, ==, y0 - 20);
@@ -636,7 +637,8 @@ test_groups (Fixture       *f,
 
   /* Moving the group's node */
   before_move = bsl_graph_to_data (graph, NULL);
-  g_signal_emit_by_name (f->canvas, "group-moved", "group1", 500.0, 420.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.move-group", "(sdd)", "group1", 500.0,
+                                             420.0));
   g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, "Move group1");
   activate (f, "win.undo");
   {
@@ -645,7 +647,7 @@ test_groups (Fixture       *f,
   }
 
   /* Double-click opens it, the menu closes it again. */
-  g_signal_emit_by_name (f->canvas, "group-activated", "group1");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.open-group", "s", "group1"));
   g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "input"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.close-group", "s", "group1"));
   g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "input"));
