@@ -261,16 +261,20 @@ plot_synapses (BasaltDesignerPage *self,
   return TRUE;
 }
 
+/* (process, text): the synapses chosen in the weight view's header */
 static void
-on_weight_synapses_chosen (BasaltWeightView   *view,
-                           const char         *process,
-                           const char         *text,
-                           BasaltDesignerPage *self)
+sim_plot_synapses (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *param)
 {
+  BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
   g_autoptr(GError) error = NULL;
-  gboolean ok = plot_synapses (self, process, text, &error);
+  const char *process, *text;
+  gboolean ok;
 
-  basalt_weight_view_mark_synapses (view, !ok);
+  g_variant_get (param, "(&s&s)", &process, &text);
+  ok = plot_synapses (self, process, text, &error);
+  basalt_weight_view_mark_synapses (self->weight_view, !ok);
   if (!ok)
     _basalt_designer_page_show_message (self, error->message);
 }
@@ -537,7 +541,6 @@ _basalt_designer_page_init_plots (BasaltDesignerPage *self)
   self->weight_view = BASALT_WEIGHT_VIEW (basalt_weight_view_new (self->simulation));
   gtk_widget_set_visible (GTK_WIDGET (self->weight_view), FALSE);
   gtk_box_prepend (self->plots_box, GTK_WIDGET (self->weight_view));
-  g_signal_connect (self->weight_view, "synapses-chosen", G_CALLBACK (on_weight_synapses_chosen), self);
 }
 
 void
@@ -548,4 +551,5 @@ _basalt_designer_page_class_init_probes (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "sim.export-plots", NULL, sim_export_plots);
   gtk_widget_class_install_action (widget_class, "sim.clear-probes", NULL, sim_clear_probes);
   gtk_widget_class_install_action (widget_class, "sim.remove-probe", "s", sim_remove_probe);
+  gtk_widget_class_install_action (widget_class, "sim.plot-synapses", "(ss)", sim_plot_synapses);
 }
