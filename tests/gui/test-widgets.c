@@ -784,6 +784,54 @@ test_inspector_no_default (void)
   g_assert_nonnull (strstr (du, "default 0"));
 }
 
+/* What the widgets pass in the page's actions reads back as it was written. */
+static void
+test_action_params (void)
+{
+  g_autoptr(BslArray) matrix = bsl_array_new_matrix (2, 3);
+  g_autoptr(BslArray) back = NULL;
+  g_autoptr(GVariant) encoded = NULL;
+  g_autoptr(BslLearningRule) rule = bsl_learning_rule_new_default ();
+  g_autoptr(BslLearningRule) rule_back = NULL;
+  BslEquationsText text = { "dv/dt = -v / tau : 1", "v > 1", NULL, "2*ms", "v", "euler" };
+  BslEquationsText text_back;
+
+  for (gsize i = 0; i < matrix->n; i++)
+    matrix->data[i] = i / 3.0 - 0.5;
+  matrix->init = json_from_string ("{\"init\": \"normal\", \"mean\": 0, \"std\": 0.25, \"seed\": 7}", NULL);
+  encoded = g_variant_ref_sink (basalt_variant_new_param_value (matrix));
+  back = basalt_variant_dup_param_value (encoded);
+  g_assert_true (bsl_array_equal (back, matrix));
+  g_assert_cmpuint (back->dims[1], ==, 3);
+  g_assert_true (json_node_equal (back->init, matrix->init));
+  g_clear_pointer (&encoded, g_variant_unref);
+  encoded = g_variant_ref_sink (basalt_variant_new_param_value (NULL));
+  g_assert_null (basalt_variant_dup_param_value (encoded));
+
+  g_clear_pointer (&encoded, g_variant_unref);
+  encoded = g_variant_ref_sink (basalt_variant_new_equations (&text));
+  basalt_variant_get_equations (encoded, &text_back);
+  g_assert_cmpstr (text_back.model, ==, text.model);
+  g_assert_cmpstr (text_back.threshold, ==, text.threshold);
+  g_assert_null (text_back.reset);
+  g_assert_cmpstr (text_back.refractory, ==, text.refractory);
+  g_assert_cmpstr (text_back.input, ==, text.input);
+  g_assert_cmpstr (text_back.method, ==, text.method);
+
+  rule->kind = BSL_LEARNING_RULE_LOIHI_2F;
+  rule->text[BSL_K_TARGET_W] = g_strdup ("2^-2*x1*y0");
+  rule->impulse[BSL_K_TRACE_Y1] = 3;
+  rule->tau[BSL_K_TRACE_X1] = 5;
+  rule->t_epoch = 2;
+  rule->has_rng_seed = FALSE;
+  g_clear_pointer (&encoded, g_variant_unref);
+  encoded = g_variant_ref_sink (basalt_variant_new_learning_rule (rule));
+  rule_back = basalt_variant_dup_learning_rule (encoded);
+  g_assert_true (bsl_learning_rule_equal (rule_back, rule));
+  g_assert_null (rule_back->text[BSL_K_TARGET_D]);
+  g_assert_false (rule_back->has_rng_seed);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -791,6 +839,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   have_display = gtk_init_check ();
 
+  g_test_add_func ("/widgets/action-params", test_action_params);
   g_test_add_func ("/plot/raster", test_plot_raster);
   g_test_add_func ("/plot/many-points", test_plot_many_points);
   g_test_add_func ("/plot/scroll-back", test_plot_scroll_back);
