@@ -66,6 +66,36 @@ draw_wire (cairo_t *cr,
   cairo_stroke (cr);
 }
 
+/* A node's body and header, outlined in the selection's colour when it is selected. */
+static void
+draw_card (cairo_t       *cr,
+           double         x,
+           double         y,
+           double         h,
+           const GdkRGBA *header,
+           gboolean       selected)
+{
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, x, y, NODE_W, h);
+  cairo_fill (cr);
+  gdk_cairo_set_source_rgba (cr, header);
+  cairo_rectangle (cr, x, y, NODE_W, HEADER_H);
+  cairo_fill (cr);
+
+  if (selected)
+    {
+      cairo_set_source_rgb (cr, 0.95, 0.75, 0.1);
+      cairo_set_line_width (cr, 3.0);
+    }
+  else
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
+      cairo_set_line_width (cr, 1.0);
+    }
+  cairo_rectangle (cr, x, y, NODE_W, h);
+  cairo_stroke (cr);
+}
+
 static void
 draw_node (BasaltGraphCanvas *self,
            cairo_t           *cr,
@@ -88,25 +118,7 @@ draw_node (BasaltGraphCanvas *self,
   cairo_set_source_rgba (cr, 0, 0, 0, 0.12);
   cairo_rectangle (cr, x + 2, y + 3, NODE_W, h);
   cairo_fill (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, x, y, NODE_W, h);
-  cairo_fill (cr);
-  gdk_cairo_set_source_rgba (cr, &color);
-  cairo_rectangle (cr, x, y, NODE_W, HEADER_H);
-  cairo_fill (cr);
-
-  if (selected)
-    {
-      cairo_set_source_rgb (cr, 0.95, 0.75, 0.1);
-      cairo_set_line_width (cr, 3.0);
-    }
-  else
-    {
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
-      cairo_set_line_width (cr, 1.0);
-    }
-  cairo_rectangle (cr, x, y, NODE_W, h);
-  cairo_stroke (cr);
+  draw_card (cr, x, y, h, &color, selected);
 
   if (g_hash_table_contains (self->probed, process->name))
     {
@@ -184,24 +196,7 @@ draw_group_node (BasaltGraphCanvas *self,
       cairo_rectangle (cr, x + 4 * k - 1, y - 4 * k - 1, NODE_W, h);
       cairo_fill (cr);
     }
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, x, y, NODE_W, h);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0.37, 0.36, 0.39);
-  cairo_rectangle (cr, x, y, NODE_W, HEADER_H);
-  cairo_fill (cr);
-  if (selected)
-    {
-      cairo_set_source_rgb (cr, 0.95, 0.75, 0.1);
-      cairo_set_line_width (cr, 3.0);
-    }
-  else
-    {
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
-      cairo_set_line_width (cr, 1.0);
-    }
-  cairo_rectangle (cr, x, y, NODE_W, h);
-  cairo_stroke (cr);
+  draw_card (cr, x, y, h, &(GdkRGBA) { 0.37, 0.36, 0.39, 1 }, selected);
 
   font = pango_font_description_from_string ("Sans Bold 10");
   pango_layout_set_font_description (layout, font);
