@@ -66,32 +66,19 @@ draw_wire (cairo_t *cr,
   cairo_stroke (cr);
 }
 
+/* A node's body and header, outlined in the selection's colour when it is selected. */
 static void
-draw_node (BasaltGraphCanvas *self,
-           cairo_t           *cr,
-           PangoLayout       *layout,
-           const BslProcess  *process,
-           guint              position)
+draw_card (cairo_t       *cr,
+           double         x,
+           double         y,
+           double         h,
+           const GdkRGBA *header,
+           gboolean       selected)
 {
-  gboolean selected = g_hash_table_contains (self->selection, process->name);
-  g_autofree char *shape = bsl_process_dup_shape_string (process);
-  g_autofree char *subtitle = NULL;
-  PangoFontDescription *font;
-  double x, y, h = _basalt_graph_canvas_node_height (process);
-  guint row_in = 0, row_out = 0;
-  GdkRGBA color;
-
-  _basalt_graph_canvas_node_origin (self, process, position, &x, &y);
-  category_color (process->type->category, &color);
-
-  /* Shadow, body, header */
-  cairo_set_source_rgba (cr, 0, 0, 0, 0.12);
-  cairo_rectangle (cr, x + 2, y + 3, NODE_W, h);
-  cairo_fill (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_rectangle (cr, x, y, NODE_W, h);
   cairo_fill (cr);
-  gdk_cairo_set_source_rgba (cr, &color);
+  gdk_cairo_set_source_rgba (cr, header);
   cairo_rectangle (cr, x, y, NODE_W, HEADER_H);
   cairo_fill (cr);
 
@@ -107,8 +94,35 @@ draw_node (BasaltGraphCanvas *self,
     }
   cairo_rectangle (cr, x, y, NODE_W, h);
   cairo_stroke (cr);
+}
 
-  if (g_hash_table_contains (self->probed, process->name))
+static void
+draw_node (BasaltGraphCanvas *self,
+           cairo_t           *cr,
+           PangoLayout       *layout,
+           const BslProcess  *process,
+           guint              position)
+{
+  const BslProcType *type = bsl_process_get_proc_type (process);
+  BslTag tag = bsl_process_get_tag (process);
+  gboolean selected = g_hash_table_contains (self->selection, bsl_process_get_name (process));
+  g_autofree char *shape = bsl_process_dup_shape_string (process);
+  g_autofree char *subtitle = NULL;
+  PangoFontDescription *font;
+  double x, y, h = _basalt_graph_canvas_node_height (process);
+  guint row_in = 0, row_out = 0;
+  GdkRGBA color;
+
+  _basalt_graph_canvas_node_origin (self, process, position, &x, &y);
+  category_color (type->category, &color);
+
+  /* Shadow, body, header */
+  cairo_set_source_rgba (cr, 0, 0, 0, 0.12);
+  cairo_rectangle (cr, x + 2, y + 3, NODE_W, h);
+  cairo_fill (cr);
+  draw_card (cr, x, y, h, &color, selected);
+
+  if (g_hash_table_contains (self->probed, bsl_process_get_name (process)))
     {
       cairo_set_source_rgb (cr, 1, 1, 1);
       cairo_arc (cr, x + NODE_W - 12, y + HEADER_H / 2, 4, 0, 2 * G_PI);
@@ -119,25 +133,25 @@ draw_node (BasaltGraphCanvas *self,
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   cairo_set_source_rgb (cr, 1, 1, 1);
-  draw_text (cr, layout, process->name, x + 8, y + 5, NODE_W - 28, PANGO_ALIGN_LEFT);
+  draw_text (cr, layout, bsl_process_get_name (process), x + 8, y + 5, NODE_W - 28, PANGO_ALIGN_LEFT);
 
   font = pango_font_description_from_string ("Sans 8");
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
-  subtitle = g_strdup_printf ("%s %s%s%s", process->type->name, shape,
-                              process->model != BSL_TAG_NONE ? " · " : "",
-                              process->model != BSL_TAG_NONE ? bsl_tag_to_string (process->model) : "");
+  subtitle = g_strdup_printf ("%s %s%s%s", type->name, shape,
+                              tag != BSL_TAG_NONE ? " · " : "",
+                              tag != BSL_TAG_NONE ? bsl_tag_to_string (tag) : "");
   cairo_set_source_rgb (cr, 0.35, 0.35, 0.38);
   draw_text (cr, layout, subtitle, x + 8, y + HEADER_H + 2, NODE_W - 16, PANGO_ALIGN_LEFT);
 
-  for (guint i = 0; i < process->type->n_ports; i++)
+  for (guint i = 0; i < type->n_ports; i++)
     {
-      const BslPortSpec *spec = &process->type->ports[i];
+      const BslPortSpec *spec = &type->ports[i];
       gboolean is_in = spec->direction == BSL_PORT_IN;
       guint row = is_in ? row_in++ : row_out++;
       double py = y + HEADER_H + SUB_H + row * PORT_ROW + PORT_ROW / 2;
       double px = is_in ? x : x + NODE_W;
-      gboolean hovered = g_strcmp0 (self->hover_process, process->name) == 0 &&
+      gboolean hovered = g_strcmp0 (self->hover_process, bsl_process_get_name (process)) == 0 &&
                          g_strcmp0 (self->hover_port, spec->name) == 0;
 
       cairo_set_source_rgb (cr, 0.2, 0.2, 0.22);
@@ -184,24 +198,7 @@ draw_group_node (BasaltGraphCanvas *self,
       cairo_rectangle (cr, x + 4 * k - 1, y - 4 * k - 1, NODE_W, h);
       cairo_fill (cr);
     }
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_rectangle (cr, x, y, NODE_W, h);
-  cairo_fill (cr);
-  cairo_set_source_rgb (cr, 0.37, 0.36, 0.39);
-  cairo_rectangle (cr, x, y, NODE_W, HEADER_H);
-  cairo_fill (cr);
-  if (selected)
-    {
-      cairo_set_source_rgb (cr, 0.95, 0.75, 0.1);
-      cairo_set_line_width (cr, 3.0);
-    }
-  else
-    {
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.35);
-      cairo_set_line_width (cr, 1.0);
-    }
-  cairo_rectangle (cr, x, y, NODE_W, h);
-  cairo_stroke (cr);
+  draw_card (cr, x, y, h, &(GdkRGBA) { 0.37, 0.36, 0.39, 1 }, selected);
 
   font = pango_font_description_from_string ("Sans Bold 10");
   pango_layout_set_font_description (layout, font);
@@ -248,12 +245,12 @@ draw_group_frame (BasaltGraphCanvas *self,
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
   PangoFontDescription *font;
 
-  for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+  for (guint i = 0; self->graph && i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
       double x, y;
 
-      if (!g_hash_table_contains (group->members, process->name))
+      if (!g_hash_table_contains (group->members, bsl_process_get_name (process)))
         continue;
       _basalt_graph_canvas_node_origin (self, process, i, &x, &y);
       x0 = MIN (x0, x);
@@ -329,11 +326,11 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
 
   /* Wires under the nodes */
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
-  for (guint i = 0; i < self->graph->connections->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_connections (self->graph); i++)
     {
-      const BslConnection *connection = g_ptr_array_index (self->graph->connections, i);
+      const BslConnection *connection = bsl_graph_get_connection (self->graph, i);
       double x1, y1, x2, y2;
-      gboolean ok, selected = _basalt_graph_canvas_connection_equal (connection, self->selected_wire);
+      gboolean ok, selected = bsl_connection_equal (connection, self->selected_wire);
 
       _basalt_graph_canvas_wire_endpoints (self, connection, &x1, &y1, &x2, &y2, &ok);
       if (!ok)
@@ -349,11 +346,11 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
       draw_wire (cr, x1, y1, x2, y2);
     }
 
-  for (guint i = 0; i < self->graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
 
-      if (basalt_canvas_groups_find_hiding (self->groups, process->name) == NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, bsl_process_get_name (process)) == NULL)
         draw_node (self, cr, layout, process, i);
     }
   for (guint i = 0; i < self->groups->len; i++)

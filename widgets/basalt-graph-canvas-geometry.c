@@ -11,10 +11,12 @@ count_ports (const BslProcess *process,
              guint            *n_in,
              guint            *n_out)
 {
+  const BslProcType *type = bsl_process_get_proc_type (process);
+
   *n_in = *n_out = 0;
-  for (guint i = 0; i < process->type->n_ports; i++)
+  for (guint i = 0; i < type->n_ports; i++)
     {
-      if (process->type->ports[i].direction == BSL_PORT_IN)
+      if (type->ports[i].direction == BSL_PORT_IN)
         (*n_in)++;
       else
         (*n_out)++;
@@ -37,19 +39,14 @@ _basalt_graph_canvas_node_origin (BasaltGraphCanvas *self,
                                   double            *x,
                                   double            *y)
 {
-  if (process->has_position)
-    {
-      *x = process->x;
-      *y = process->y;
-    }
-  else
+  if (!bsl_process_get_position (process, x, y))
     {
       /* Unplaced processes (e.g. from a hand-written file) get a tidy grid, left to right. */
       *x = 40 + (position % 4) * 240;
       *y = 40 + (position / 4) * 170;
     }
 
-  if (self->drag_mode == DRAG_MOVE && g_hash_table_contains (self->selection, process->name))
+  if (self->drag_mode == DRAG_MOVE && g_hash_table_contains (self->selection, bsl_process_get_name (process)))
     {
       *x += self->move_dx;
       *y += self->move_dy;
@@ -64,14 +61,15 @@ _basalt_graph_canvas_port_point (BasaltGraphCanvas *self,
                                  double            *cx,
                                  double            *cy)
 {
+  const BslProcType *type = bsl_process_get_proc_type (process);
   guint row_in = 0, row_out = 0;
   double x, y;
 
   _basalt_graph_canvas_node_origin (self, process, position, &x, &y);
 
-  for (guint i = 0; i < process->type->n_ports; i++)
+  for (guint i = 0; i < type->n_ports; i++)
     {
-      const BslPortSpec *spec = &process->type->ports[i];
+      const BslPortSpec *spec = &type->ports[i];
       gboolean is_in = spec->direction == BSL_PORT_IN;
       guint row = is_in ? row_in++ : row_out++;
 
@@ -94,11 +92,11 @@ _basalt_graph_canvas_find_process (BasaltGraphCanvas *self,
   if (self->graph == NULL || name == NULL)
     return NULL;
 
-  for (guint i = 0; i < self->graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
 
-      if (g_strcmp0 (process->name, name) == 0)
+      if (g_strcmp0 (bsl_process_get_name (process), name) == 0)
         {
           if (position)
             *position = i;
@@ -138,12 +136,12 @@ _basalt_graph_canvas_group_origin (BasaltGraphCanvas *self,
   else
     {
       *x = *y = G_MAXDOUBLE;
-      for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+      for (guint i = 0; self->graph && i < bsl_graph_get_n_processes (self->graph); i++)
         {
-          const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+          const BslProcess *process = bsl_graph_get_process (self->graph, i);
           double px, py;
 
-          if (!g_hash_table_contains (group->members, process->name))
+          if (!g_hash_table_contains (group->members, bsl_process_get_name (process)))
             continue;
           _basalt_graph_canvas_node_origin (self, process, i, &px, &py);
           *x = MIN (*x, px);
@@ -222,7 +220,7 @@ _basalt_graph_canvas_endpoint_point (BasaltGraphCanvas *self,
   const BslPortSpec *spec;
   CanvasGroup *group;
 
-  if (process == NULL || (spec = bsl_proc_type_find_port (process->type, port)) == NULL)
+  if (process == NULL || (spec = bsl_proc_type_find_port (bsl_process_get_proc_type (process), port)) == NULL)
     return FALSE;
   if ((group = basalt_canvas_groups_find_hiding (self->groups, process_name)) != NULL)
     {
@@ -242,11 +240,15 @@ _basalt_graph_canvas_wire_endpoints (BasaltGraphCanvas   *self,
                                      double              *y2,
                                      gboolean            *ok)
 {
+  const char *from_process = bsl_connection_get_from_process (connection);
+  const char *from_port = bsl_connection_get_from_port (connection);
+  const char *to_process = bsl_connection_get_to_process (connection);
+  const char *to_port = bsl_connection_get_to_port (connection);
   guint from_pos = 0, to_pos = 0;
-  const BslProcess *from = _basalt_graph_canvas_find_process (self, connection->from_process, &from_pos);
-  const BslProcess *to = _basalt_graph_canvas_find_process (self, connection->to_process, &to_pos);
-  CanvasGroup *from_group = basalt_canvas_groups_find_hiding (self->groups, connection->from_process);
-  CanvasGroup *to_group = basalt_canvas_groups_find_hiding (self->groups, connection->to_process);
+  const BslProcess *from = _basalt_graph_canvas_find_process (self, from_process, &from_pos);
+  const BslProcess *to = _basalt_graph_canvas_find_process (self, to_process, &to_pos);
+  CanvasGroup *from_group = basalt_canvas_groups_find_hiding (self->groups, from_process);
+  CanvasGroup *to_group = basalt_canvas_groups_find_hiding (self->groups, to_process);
 
   /* Wires inside a collapsed group are not drawn; wires into it end at its node. */
   if (from == NULL || to == NULL || (from_group != NULL && from_group == to_group))
@@ -257,24 +259,24 @@ _basalt_graph_canvas_wire_endpoints (BasaltGraphCanvas   *self,
 
   if (from_group != NULL)
     {
-      g_autofree char *endpoint = g_strdup_printf ("%s.%s", connection->from_process, connection->from_port);
+      g_autofree char *endpoint = g_strdup_printf ("%s.%s", from_process, from_port);
 
       *ok = _basalt_graph_canvas_group_port_point (self, from_group, endpoint, TRUE, x1, y1);
     }
   else
-    *ok = _basalt_graph_canvas_port_point (self, from, from_pos, connection->from_port, x1, y1);
+    *ok = _basalt_graph_canvas_port_point (self, from, from_pos, from_port, x1, y1);
 
   if (!*ok)
     return;
 
   if (to_group != NULL)
     {
-      g_autofree char *endpoint = g_strdup_printf ("%s.%s", connection->to_process, connection->to_port);
+      g_autofree char *endpoint = g_strdup_printf ("%s.%s", to_process, to_port);
 
       *ok = _basalt_graph_canvas_group_port_point (self, to_group, endpoint, FALSE, x2, y2);
     }
   else
-    *ok = _basalt_graph_canvas_port_point (self, to, to_pos, connection->to_port, x2, y2);
+    *ok = _basalt_graph_canvas_port_point (self, to, to_pos, to_port, x2, y2);
 }
 
 /* A wire leaves its OutPort to the right and enters its InPort from the left. When the InPort

@@ -82,9 +82,9 @@ _basalt_graph_canvas_pick_wire (BasaltGraphCanvas *self,
 
   basalt_graph_canvas_widget_to_canvas (self, wx, wy, &cx, &cy);
 
-  for (guint i = 0; i < self->graph->connections->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_connections (self->graph); i++)
     {
-      const BslConnection *connection = g_ptr_array_index (self->graph->connections, i);
+      const BslConnection *connection = bsl_graph_get_connection (self->graph, i);
       double x1, y1, x2, y2;
       gboolean ok;
 
@@ -151,26 +151,27 @@ basalt_graph_canvas_pick (BasaltGraphCanvas  *self,
     }
 
   /* Topmost first: later processes are drawn over earlier ones. */
-  for (guint i = self->graph->processes->len; i > 0; i--)
+  for (guint i = bsl_graph_get_n_processes (self->graph); i > 0; i--)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i - 1);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i - 1);
+      const BslProcType *type = bsl_process_get_proc_type (process);
       double x, y, h = _basalt_graph_canvas_node_height (process);
 
-      if (basalt_canvas_groups_find_hiding (self->groups, process->name) != NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, bsl_process_get_name (process)) != NULL)
         continue;
       _basalt_graph_canvas_node_origin (self, process, i - 1, &x, &y);
 
-      for (guint p = 0; p < process->type->n_ports; p++)
+      for (guint p = 0; p < type->n_ports; p++)
         {
           double px, py;
 
-          _basalt_graph_canvas_port_point (self, process, i - 1, process->type->ports[p].name, &px, &py);
+          _basalt_graph_canvas_port_point (self, process, i - 1, type->ports[p].name, &px, &py);
           if (fabs (px - cx) <= hit && fabs (py - cy) <= hit)
             {
               if (process_out)
-                *process_out = g_strdup (process->name);
+                *process_out = g_strdup (bsl_process_get_name (process));
               if (port_out)
-                *port_out = g_strdup (process->type->ports[p].name);
+                *port_out = g_strdup (type->ports[p].name);
               return TRUE;
             }
         }
@@ -178,7 +179,7 @@ basalt_graph_canvas_pick (BasaltGraphCanvas  *self,
       if (cx >= x && cx <= x + NODE_W && cy >= y && cy <= y + h)
         {
           if (process_out)
-            *process_out = g_strdup (process->name);
+            *process_out = g_strdup (bsl_process_get_name (process));
           return TRUE;
         }
     }

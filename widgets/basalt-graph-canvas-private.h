@@ -153,8 +153,6 @@ const BslConnection *_basalt_graph_canvas_pick_wire (BasaltGraphCanvas *self,
                                                      double             wy);
 
 /* basalt-graph-canvas-selection.c */
-gboolean _basalt_graph_canvas_connection_equal (const BslConnection *a,
-                                                const BslConnection *b);
 void _basalt_graph_canvas_emit_selection_changed (BasaltGraphCanvas *self);
 void _basalt_graph_canvas_clear_selected_wire (BasaltGraphCanvas *self);
 

@@ -6,17 +6,6 @@
 
 #include "basalt-graph-canvas-private.h"
 
-gboolean
-_basalt_graph_canvas_connection_equal (const BslConnection *a,
-                                       const BslConnection *b)
-{
-  return a != NULL && b != NULL &&
-         g_strcmp0 (a->from_process, b->from_process) == 0 &&
-         g_strcmp0 (a->from_port, b->from_port) == 0 &&
-         g_strcmp0 (a->to_process, b->to_process) == 0 &&
-         g_strcmp0 (a->to_port, b->to_port) == 0;
-}
-
 void
 _basalt_graph_canvas_emit_selection_changed (BasaltGraphCanvas *self)
 {
@@ -83,11 +72,11 @@ basalt_graph_canvas_select_all (BasaltGraphCanvas *self)
   g_return_if_fail (BASALT_IS_GRAPH_CANVAS (self));
 
   _basalt_graph_canvas_clear_selected_wire (self);
-  for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+  for (guint i = 0; self->graph && i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
 
-      g_hash_table_add (self->selection, g_strdup (process->name));
+      g_hash_table_add (self->selection, g_strdup (bsl_process_get_name (process)));
     }
   _basalt_graph_canvas_emit_selection_changed (self);
 }
@@ -121,16 +110,16 @@ basalt_graph_canvas_select_rect (BasaltGraphCanvas *self,
   if (!add)
     g_hash_table_remove_all (self->selection);
 
-  for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+  for (guint i = 0; self->graph && i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
       double x, y;
 
-      if (basalt_canvas_groups_find_hiding (self->groups, process->name) != NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, bsl_process_get_name (process)) != NULL)
         continue;
       _basalt_graph_canvas_node_origin (self, process, i, &x, &y);
       if (x <= cx1 && x + NODE_W >= cx0 && y <= cy1 && y + _basalt_graph_canvas_node_height (process) >= cy0)
-        g_hash_table_add (self->selection, g_strdup (process->name));
+        g_hash_table_add (self->selection, g_strdup (bsl_process_get_name (process)));
     }
   _basalt_graph_canvas_emit_selection_changed (self);
 }
@@ -145,12 +134,12 @@ basalt_graph_canvas_dup_selection (BasaltGraphCanvas *self)
 
   builder = g_strv_builder_new ();
   /* In graph order, so commands built from a selection are deterministic. */
-  for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+  for (guint i = 0; self->graph && i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
 
-      if (g_hash_table_contains (self->selection, process->name))
-        g_strv_builder_add (builder, process->name);
+      if (g_hash_table_contains (self->selection, bsl_process_get_name (process)))
+        g_strv_builder_add (builder, bsl_process_get_name (process));
     }
   result = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
@@ -184,11 +173,7 @@ basalt_graph_canvas_select_connection (BasaltGraphCanvas   *self,
   g_hash_table_remove_all (self->selection);
   if (connection != NULL)
     {
-      self->selected_wire = g_new0 (BslConnection, 1);
-      self->selected_wire->from_process = g_strdup (connection->from_process);
-      self->selected_wire->from_port = g_strdup (connection->from_port);
-      self->selected_wire->to_process = g_strdup (connection->to_process);
-      self->selected_wire->to_port = g_strdup (connection->to_port);
+      self->selected_wire = bsl_connection_copy (connection);
     }
   _basalt_graph_canvas_emit_selection_changed (self);
 }

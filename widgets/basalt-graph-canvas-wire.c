@@ -28,7 +28,7 @@ basalt_graph_canvas_begin_wire (BasaltGraphCanvas *self,
   g_return_val_if_fail (BASALT_IS_GRAPH_CANVAS (self), FALSE);
 
   process = _basalt_graph_canvas_find_process (self, process_name, &position);
-  if (process == NULL || (spec = bsl_proc_type_find_port (process->type, port)) == NULL)
+  if (process == NULL || (spec = bsl_proc_type_find_port (bsl_process_get_proc_type (process), port)) == NULL)
     return FALSE;
 
   bsl_set_str (&self->wire_process, process_name);

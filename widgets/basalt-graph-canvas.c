@@ -120,12 +120,12 @@ basalt_graph_canvas_zoom_to_fit (BasaltGraphCanvas *self)
       return;
     }
 
-  for (guint i = 0; self->graph && i < self->graph->processes->len; i++)
+  for (guint i = 0; self->graph && i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *process = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (self->graph, i);
       double x, y;
 
-      if (basalt_canvas_groups_find_hiding (self->groups, process->name) != NULL)
+      if (basalt_canvas_groups_find_hiding (self->groups, bsl_process_get_name (process)) != NULL)
         continue;
       _basalt_graph_canvas_node_origin (self, process, i, &x, &y);
       x0 = MIN (x0, x);
@@ -299,8 +299,8 @@ basalt_graph_canvas_refresh (BasaltGraphCanvas *self)
     {
       gboolean found = FALSE;
 
-      for (guint i = 0; self->graph && i < self->graph->connections->len; i++)
-        found |= _basalt_graph_canvas_connection_equal (g_ptr_array_index (self->graph->connections, i),
+      for (guint i = 0; self->graph && i < bsl_graph_get_n_connections (self->graph); i++)
+        found |= bsl_connection_equal (bsl_graph_get_connection (self->graph, i),
                                                         self->selected_wire);
       if (!found)
         {

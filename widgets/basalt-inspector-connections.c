@@ -50,8 +50,9 @@ add_connection_row (BasaltInspector     *self,
                     const BslConnection *c)
 {
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  g_autofree char *from = g_strdup_printf ("%s.%s", c->from_process, c->from_port);
-  g_autofree char *to = g_strdup_printf ("%s.%s", c->to_process, c->to_port);
+  g_autofree char *from = g_strdup_printf ("%s.%s", bsl_connection_get_from_process (c),
+                                           bsl_connection_get_from_port (c));
+  g_autofree char *to = g_strdup_printf ("%s.%s", bsl_connection_get_to_process (c), bsl_connection_get_to_port (c));
   g_autofree char *text = g_strdup_printf ("%s → %s", from, to);
   GtkWidget *label = gtk_label_new (text);
   GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
@@ -77,26 +78,28 @@ add_port_row (BasaltInspector   *self,
 {
   gboolean is_out = spec->direction == BSL_PORT_OUT;
   g_autoptr(GtkStringList) candidates = gtk_string_list_new (NULL);
-  g_autofree char *endpoint = g_strdup_printf ("%s.%s", process->name, spec->name);
+  g_autofree char *endpoint = g_strdup_printf ("%s.%s", bsl_process_get_name (process), spec->name);
   g_autofree char *title = g_strdup_printf (is_out ? "%s to" : "%s from", spec->name);
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (title);
 
-  for (guint i = 0; i < self->graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (self->graph); i++)
     {
-      const BslProcess *other = g_ptr_array_index (self->graph->processes, i);
+      const BslProcess *other = bsl_graph_get_process (self->graph, i);
 
-      for (guint k = 0; k < other->type->n_ports; k++)
+      const BslProcType *other_type = bsl_process_get_proc_type (other);
+
+      for (guint k = 0; k < other_type->n_ports; k++)
         {
-          const BslPortSpec *port = &other->type->ports[k];
-          gboolean ok = is_out ? bsl_graph_can_connect (self->graph, process->name, spec->name,
-                                                        other->name, port->name, NULL)
-                               : bsl_graph_can_connect (self->graph, other->name, port->name,
-                                                        process->name, spec->name, NULL);
+          const BslPortSpec *port = &other_type->ports[k];
+          gboolean ok = is_out ? bsl_graph_can_connect (self->graph, bsl_process_get_name (process), spec->name,
+                                                        bsl_process_get_name (other), port->name, NULL)
+                               : bsl_graph_can_connect (self->graph, bsl_process_get_name (other), port->name,
+                                                        bsl_process_get_name (process), spec->name, NULL);
 
           if (ok)
             {
-              g_autofree char *name = g_strdup_printf ("%s.%s", other->name, port->name);
+              g_autofree char *name = g_strdup_printf ("%s.%s", bsl_process_get_name (other), port->name);
 
               gtk_string_list_append (candidates, name);
             }
@@ -137,20 +140,23 @@ void
 _basalt_inspector_rebuild_connections (BasaltInspector  *self,
                                        const BslProcess *process)
 {
+  const char *name = bsl_process_get_name (process);
+  const BslProcType *type = bsl_process_get_proc_type (process);
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->connections_box))) != NULL)
     gtk_box_remove (self->connections_box, child);
 
-  for (guint i = 0; i < self->graph->connections->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_connections (self->graph); i++)
     {
-      const BslConnection *c = g_ptr_array_index (self->graph->connections, i);
+      const BslConnection *c = bsl_graph_get_connection (self->graph, i);
 
-      if (g_strcmp0 (c->from_process, process->name) == 0 || g_strcmp0 (c->to_process, process->name) == 0)
+      if (g_strcmp0 (bsl_connection_get_from_process (c), name) == 0 ||
+          g_strcmp0 (bsl_connection_get_to_process (c), name) == 0)
         add_connection_row (self, c);
     }
-  for (guint i = 0; i < process->type->n_ports; i++)
-    add_port_row (self, process, &process->type->ports[i]);
+  for (guint i = 0; i < type->n_ports; i++)
+    add_port_row (self, process, &type->ports[i]);
 }
 
 gboolean
@@ -165,13 +171,14 @@ basalt_inspector_connect_port (BasaltInspector *self,
 
   if ((process = _basalt_inspector_get_shown_process (self)) == NULL)
     return FALSE;
-  endpoint = g_strdup_printf ("%s.%s", process->name, port);
+  endpoint = g_strdup_printf ("%s.%s", bsl_process_get_name (process), port);
 
   /* Find the port's drop-down, choose the other end in it, and press Connect. */
   for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->connections_box));
        row != NULL;
        row = gtk_widget_get_next_sibling (row))
-    for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL; child = gtk_widget_get_next_sibling (child))
+    for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
       if (GTK_IS_DROP_DOWN (child) && g_strcmp0 (gtk_widget_get_name (child), endpoint) == 0)
         {
           GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (child));

@@ -299,7 +299,7 @@ on_template_selected (GtkDropDown     *dropdown,
 
   /* The new equations rebuild this editor, list included: not while the list is selecting. */
   g_free (self->template_process);
-  self->template_process = g_strdup (process->name);
+  self->template_process = g_strdup (bsl_process_get_name (process));
   self->template_name = templates[selected - 1].name;
   g_clear_handle_id (&self->template_source, g_source_remove);
   /* At default priority, ahead of redrawing: a window that redraws every frame (a run going
@@ -404,11 +404,11 @@ _basalt_inspector_add_equations_editor (BasaltInspector  *self,
   g_signal_connect (self->eq_input, "changed", G_CALLBACK (on_equations_text_changed), self);
   g_signal_connect (self->eq_method, "notify::selected", G_CALLBACK (on_equations_method_changed), self);
   _basalt_inspector_update_equations_preview (self);
-  if (self->eq_preview_input != NULL && g_strcmp0 (self->eq_preview_process, process->name) == 0)
+  if (self->eq_preview_input != NULL && g_strcmp0 (self->eq_preview_process, bsl_process_get_name (process)) == 0)
     gtk_editable_set_text (basalt_equations_preview_get_input (BASALT_EQUATIONS_PREVIEW (self->eq_preview)),
                            self->eq_preview_input);
   g_free (self->eq_preview_process);
-  self->eq_preview_process = g_strdup (process->name);
+  self->eq_preview_process = g_strdup (bsl_process_get_name (process));
 }
 
 gboolean

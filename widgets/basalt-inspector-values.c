@@ -158,7 +158,8 @@ parse_text (const BslProcess *process,
   gboolean have_shape;
   BslArray *array;
 
-  have_shape = bsl_var_spec_shape (spec, process->ndim, process->dims, &want_ndim, want_dims);
+  have_shape = bsl_var_spec_shape (spec, bsl_process_get_ndim (process), bsl_process_get_dims (process),
+                                   &want_ndim, want_dims);
 
   if (text[0] == '{' || text[0] == '[')
     {
@@ -169,7 +170,7 @@ parse_text (const BslProcess *process,
       if (!json_parser_load_from_data (parser, text, -1, &local_error))
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s': %s",
-                       process->name, spec->name, local_error->message);
+                       bsl_process_get_name (process), spec->name, local_error->message);
           return NULL;
         }
       root = json_parser_get_root (parser);
@@ -180,7 +181,7 @@ parse_text (const BslProcess *process,
             {
               g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                            "process '%s': parameter '%s' cannot be given by an initializer",
-                           process->name, spec->name);
+                           bsl_process_get_name (process), spec->name);
               return NULL;
             }
           array = bsl_initializer_expand (root, want_ndim, want_dims, base_dir, error);
@@ -197,7 +198,8 @@ parse_text (const BslProcess *process,
 
               g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
                            "process '%s' (%s): parameter '%s': %s holds shape %s but the parameter needs %s",
-                           process->name, process->type->name, spec->name, source, got, want);
+                           bsl_process_get_name (process), bsl_process_get_proc_type (process)->name, spec->name,
+                           source, got, want);
               bsl_array_free (array);
               return NULL;
             }
@@ -213,13 +215,13 @@ parse_text (const BslProcess *process,
           if (!flatten_json (root, 0, &ndim, dims, values, &local_error))
             {
               g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s': %s",
-                           process->name, spec->name, local_error->message);
+                           bsl_process_get_name (process), spec->name, local_error->message);
               return NULL;
             }
           if (ndim == G_MAXUINT || values->len == 0)
             {
               g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s' is empty",
-                           process->name, spec->name);
+                           bsl_process_get_name (process), spec->name);
               return NULL;
             }
           array = bsl_array_new (ndim, dims);
@@ -260,7 +262,7 @@ parse_text (const BslProcess *process,
         {
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                        "process '%s': parameter '%s': '%s' is not a number",
-                       process->name, spec->name, token);
+                       bsl_process_get_name (process), spec->name, token);
           return NULL;
         }
       g_array_append_val (values, x);
@@ -269,7 +271,7 @@ parse_text (const BslProcess *process,
   if (values->len == 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s' is empty",
-                   process->name, spec->name);
+                   bsl_process_get_name (process), spec->name);
       return NULL;
     }
 
@@ -316,10 +318,11 @@ basalt_inspector_parse_value (const BslProcess *process,
 
   /* Check the value alone, on a process of the same type and shape, as a run would. An
    * Equations process has parameters without defaults: its other values come along. */
-  if (bsl_proc_type_is_equations (process->type))
+  if (bsl_proc_type_is_equations (bsl_process_get_proc_type (process)))
     probe = bsl_process_copy (process);
   else
-    probe = bsl_process_new (process->type, process->name, process->ndim, process->dims);
+    probe = bsl_process_new (bsl_process_get_proc_type (process), bsl_process_get_name (process),
+                             bsl_process_get_ndim (process), bsl_process_get_dims (process));
   if (!bsl_process_set_param (probe, spec->name, bsl_array_copy (array), error) ||
       !bsl_process_validate (probe, tag, error))
     return NULL;
@@ -385,7 +388,9 @@ describe_shape (const BslVarSpec *spec,
                 const BslProcess *process)
 {
   gboolean broadcast = (spec->flags & BSL_VAR_BROADCAST) != 0;
-  gsize n = process->ndim > 0 ? process->dims[0] : 1;
+  guint ndim = bsl_process_get_ndim (process);
+  const gsize *dims = bsl_process_get_dims (process);
+  gsize n = ndim > 0 ? dims[0] : 1;
 
   switch (spec->shape)
     {
@@ -393,9 +398,9 @@ describe_shape (const BslVarSpec *spec,
       return g_strdup_printf ("(%" G_GSIZE_FORMAT ", T) matrix: a row per neuron, a column per step "
                               "(any T ≥ 1, repeated)", n);
     case BSL_SHAPE_POPULATION:
-      if (process->ndim == 2)
+      if (ndim == 2)
         return g_strdup_printf ("(%" G_GSIZE_FORMAT ", %" G_GSIZE_FORMAT ") matrix, a row per output%s",
-                                process->dims[0], process->dims[1], broadcast ? ", or one value for all" : "");
+                                dims[0], dims[1], broadcast ? ", or one value for all" : "");
       if (n > 1)
         return g_strdup_printf ("%s%" G_GSIZE_FORMAT " values, one per neuron", broadcast ? "one value, or " : "",
                                 n);
@@ -403,7 +408,7 @@ describe_shape (const BslVarSpec *spec,
     case BSL_SHAPE_ROWS:
     case BSL_SHAPE_COLUMNS:
       {
-        gsize count = spec->shape == BSL_SHAPE_ROWS || process->ndim < 2 ? n : process->dims[1];
+        gsize count = spec->shape == BSL_SHAPE_ROWS || ndim < 2 ? n : dims[1];
 
         if (count <= 1)
           return NULL;

@@ -22,10 +22,10 @@ BslTag
 _basalt_inspector_effective_tag (BasaltInspector  *self,
                                  const BslProcess *process)
 {
-  BslTag tag = process->model != BSL_TAG_NONE ? process->model : self->tag;
+  BslTag tag = bsl_process_resolve_tag (process, self->tag);
 
   /* A type with one model only is checked against the one it has. */
-  if (!bsl_proc_type_has_model (process->type, tag))
+  if (!bsl_proc_type_has_model (bsl_process_get_proc_type (process), tag))
     tag = tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
   return tag;
 }
@@ -39,7 +39,7 @@ _basalt_inspector_get_graph (BasaltInspector *self)
 const char *
 _basalt_inspector_get_base_dir (BasaltInspector *self)
 {
-  return self->graph != NULL ? self->graph->base_dir : NULL;
+  return self->graph != NULL ? bsl_graph_get_base_dir (self->graph) : NULL;
 }
 
 void
@@ -75,16 +75,19 @@ on_preset_selected (GtkDropDown     *dropdown,
 {
   BslProcess *process = _basalt_inspector_get_shown_process (self);
   guint selected = gtk_drop_down_get_selected (dropdown);
+  const BslProcType *type;
   g_autofree char *name = NULL;
 
   /* Row 0 is the prompt; a preset is applied once, then the prompt shows again. */
-  if (process == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION ||
-      selected > process->type->n_presets)
+  if (process == NULL || selected == 0 || selected == GTK_INVALID_LIST_POSITION)
+    return;
+  type = bsl_process_get_proc_type (process);
+  if (selected > type->n_presets)
     return;
 
-  name = g_strdup (process->name);
+  name = g_strdup (bsl_process_get_name (process));
   gtk_widget_activate_action (GTK_WIDGET (self), "graph.apply-preset", "(ss)", name,
-                              process->type->presets[selected - 1].name);
+                              type->presets[selected - 1].name);
   gtk_drop_down_set_selected (dropdown, 0);
 }
 
@@ -93,14 +96,15 @@ static void
 add_preset_row (BasaltInspector  *self,
                 const BslProcess *process)
 {
+  const BslProcType *type = bsl_process_get_proc_type (process);
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
   GtkWidget *title = gtk_label_new ("Preset");
   GtkWidget *dropdown;
 
   gtk_string_list_append (names, "Apply a preset…");
-  for (guint i = 0; i < process->type->n_presets; i++)
-    gtk_string_list_append (names, process->type->presets[i].name);
+  for (guint i = 0; i < type->n_presets; i++)
+    gtk_string_list_append (names, type->presets[i].name);
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_widget_add_css_class (title, "heading");
@@ -155,23 +159,32 @@ clear_rows (BasaltInspector *self)
   self->rule_editor = NULL;
 }
 
+/* The Model list's row for the process's tag: row 0 is the run's. */
+static guint
+model_position (const BslProcess *process)
+{
+  BslTag tag = bsl_process_get_tag (process);
+
+  return tag == BSL_TAG_NONE ? 0 : (guint) tag + 1;
+}
+
 static void
 show_header (BasaltInspector  *self,
              const BslProcess *process)
 {
+  const BslProcType *type = bsl_process_get_proc_type (process);
   g_autofree char *shape = bsl_process_dup_shape_string (process);
-  g_autofree char *title = g_strdup_printf ("%s · %s", process->type->name,
-                                            bsl_category_to_string (process->type->category));
+  g_autofree char *title = g_strdup_printf ("%s · %s", type->name, bsl_category_to_string (type->category));
 
   gtk_label_set_text (self->type_label, title);
-  gtk_label_set_text (self->description_label, process->type->description);
+  gtk_label_set_text (self->description_label, type->description);
   if (!gtk_widget_has_focus (GTK_WIDGET (self->name_entry)) &&
       !gtk_widget_has_focus (gtk_widget_get_first_child (GTK_WIDGET (self->name_entry))))
-    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), process->name);
+    gtk_editable_set_text (GTK_EDITABLE (self->name_entry), bsl_process_get_name (process));
   gtk_editable_set_text (GTK_EDITABLE (self->shape_entry), shape);
 
   self->updating_model = TRUE;
-  gtk_drop_down_set_selected (self->model_dropdown, process->model == BSL_TAG_NONE ? 0 : (guint) process->model + 1);
+  gtk_drop_down_set_selected (self->model_dropdown, model_position (process));
   self->updating_model = FALSE;
 }
 
@@ -179,10 +192,11 @@ show_header (BasaltInspector  *self,
 static char *
 schema_signature (const BslProcess *process)
 {
-  GString *out = g_string_new (process->type->name);
+  const BslProcType *type = bsl_process_get_proc_type (process);
+  GString *out = g_string_new (type->name);
 
-  for (guint i = 0; i < process->type->n_vars; i++)
-    g_string_append_printf (out, " %s", process->type->vars[i].name);
+  for (guint i = 0; i < type->n_vars; i++)
+    g_string_append_printf (out, " %s", type->vars[i].name);
   return g_string_free (out, FALSE);
 }
 
@@ -190,6 +204,7 @@ static void
 rebuild (BasaltInspector *self)
 {
   BslProcess *process = _basalt_inspector_get_shown_process (self);
+  const BslProcType *type;
 
   clear_rows (self);
   gtk_widget_set_visible (GTK_WIDGET (self->header_error), FALSE);
@@ -201,19 +216,20 @@ rebuild (BasaltInspector *self)
       return;
     }
 
-  self->shown_type = process->type;
+  type = bsl_process_get_proc_type (process);
+  self->shown_type = type;
   g_free (self->shown_schema);
   self->shown_schema = schema_signature (process);
   show_header (self, process);
-  if (bsl_proc_type_is_equations (process->type))
+  if (bsl_proc_type_is_equations (type))
     _basalt_inspector_add_equations_editor (self, process);
   if (bsl_process_get_learning_rule (process) != NULL)
     add_rule_editor (self, process);
-  if (process->type->n_presets > 0)
+  if (type->n_presets > 0)
     add_preset_row (self, process);
-  for (guint i = 0; i < process->type->n_vars; i++)
-    if (!(process->type->vars[i].flags & BSL_VAR_HIDDEN))
-      add_param_row (self, process, &process->type->vars[i]);
+  for (guint i = 0; i < type->n_vars; i++)
+    if (!(type->vars[i].flags & BSL_VAR_HIDDEN))
+      add_param_row (self, process, &type->vars[i]);
   _basalt_inspector_rebuild_connections (self, process);
   gtk_stack_set_visible_child_name (self->stack, "process");
 }
@@ -294,7 +310,7 @@ on_shape_activate (GtkEntry        *entry,
   show_header_error (self, NULL);
   value = bsl_array_new_vector (dims->len, &g_array_index (dims, double, 0));
   {
-    g_autofree char *process_name = g_strdup (process->name);
+    g_autofree char *process_name = g_strdup (bsl_process_get_name (process));
 
     g_autoptr(GArray) dims_u64 = g_array_new (FALSE, FALSE, sizeof (guint64));
 
@@ -320,23 +336,25 @@ on_model_selected (GtkDropDown     *dropdown,
   BslTag tag = selected == 0 ? BSL_TAG_NONE : (BslTag) (selected - 1);
   g_autofree char *name = NULL;
 
-  if (self->updating_model || process == NULL || selected == GTK_INVALID_LIST_POSITION || tag == process->model)
+  if (self->updating_model || process == NULL || selected == GTK_INVALID_LIST_POSITION ||
+      tag == bsl_process_get_tag (process))
     return;
 
   /* Refused here, with the reason, rather than when the run is compiled. */
-  if (tag != BSL_TAG_NONE && !bsl_proc_type_has_model (process->type, tag))
+  if (tag != BSL_TAG_NONE && !bsl_proc_type_has_model (bsl_process_get_proc_type (process), tag))
     {
-      g_autofree char *message = g_strdup_printf ("%s has no %s model (as in Lava)", process->type->name,
+      g_autofree char *message = g_strdup_printf ("%s has no %s model (as in Lava)",
+                                                  bsl_process_get_proc_type (process)->name,
                                                   bsl_tag_to_string (tag));
       show_header_error (self, message);
       self->updating_model = TRUE;
-      gtk_drop_down_set_selected (dropdown, process->model == BSL_TAG_NONE ? 0 : (guint) process->model + 1);
+      gtk_drop_down_set_selected (dropdown, model_position (process));
       self->updating_model = FALSE;
       return;
     }
 
   show_header_error (self, NULL);
-  name = g_strdup (process->name);
+  name = g_strdup (bsl_process_get_name (process));
   gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-model", "(si)", name, (int) tag);
 }
 
@@ -452,7 +470,7 @@ basalt_inspector_refresh (BasaltInspector *self)
   g_return_if_fail (BASALT_IS_INSPECTOR (self));
 
   process = _basalt_inspector_get_shown_process (self);
-  if (process == NULL || process->type != self->shown_type)
+  if (process == NULL || bsl_process_get_proc_type (process) != self->shown_type)
     {
       rebuild (self);
       return;
@@ -640,6 +658,7 @@ basalt_inspector_choose_preset (BasaltInspector *self,
 {
   GtkWidget *dropdown = NULL;
   BslProcess *process;
+  const BslProcType *type;
 
   g_return_val_if_fail (BASALT_IS_INSPECTOR (self), FALSE);
 
@@ -653,8 +672,9 @@ basalt_inspector_choose_preset (BasaltInspector *self,
   if (dropdown == NULL)
     return FALSE;
 
-  for (guint i = 0; i < process->type->n_presets; i++)
-    if (g_strcmp0 (process->type->presets[i].name, preset) == 0)
+  type = bsl_process_get_proc_type (process);
+  for (guint i = 0; i < type->n_presets; i++)
+    if (g_strcmp0 (type->presets[i].name, preset) == 0)
       {
         gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), i + 1);
         return TRUE;

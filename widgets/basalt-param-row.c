@@ -561,7 +561,8 @@ basalt_param_row_new (BasaltInspector  *inspector,
     }
 
   /* Matrices (Dense weights, delays) get an initializer and a heat-map preview. */
-  if (self->entry == NULL || !bsl_var_spec_shape (spec, process->ndim, process->dims, &ndim, dims) ||
+  if (self->entry == NULL ||
+      !bsl_var_spec_shape (spec, bsl_process_get_ndim (process), bsl_process_get_dims (process), &ndim, dims) ||
       ndim != 2 || spec->shape != BSL_SHAPE_POPULATION)
     {
       remove_part (self, &self->initializer);
