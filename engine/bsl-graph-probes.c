@@ -23,15 +23,56 @@ probe_index (const BslGraph *graph,
   return FALSE;
 }
 
+guint
+bsl_graph_get_n_probes (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, 0);
+
+  return graph->probes->len;
+}
+
+const char *
+bsl_graph_get_probe (const BslGraph *graph,
+                     guint           index)
+{
+  g_return_val_if_fail (graph != NULL, NULL);
+  g_return_val_if_fail (index < graph->probes->len, NULL);
+
+  return g_ptr_array_index (graph->probes, index);
+}
+
+int
+bsl_graph_probe_index (const BslGraph *graph,
+                       const char     *target)
+{
+  guint index;
+
+  g_return_val_if_fail (graph != NULL, -1);
+  g_return_val_if_fail (target != NULL, -1);
+
+  return probe_index (graph, target, &index) ? (int) index : -1;
+}
+
 gboolean
 bsl_graph_add_probe (BslGraph    *graph,
                      const char  *target,
                      GError     **error)
 {
+  return bsl_graph_insert_probe (graph, -1, target, error);
+}
+
+gboolean
+bsl_graph_insert_probe (BslGraph    *graph,
+                        int          position,
+                        const char  *target,
+                        GError     **error)
+{
   const char *dot = target != NULL ? strrchr (target, '.') : NULL;
   g_autofree char *name = NULL;
   const BslProcess *process;
   const char *member;
+
+  g_return_val_if_fail (graph != NULL, FALSE);
 
   if (dot == NULL || dot == target || dot[1] == '\0')
     {
@@ -63,7 +104,7 @@ bsl_graph_add_probe (BslGraph    *graph,
                    target);
       return FALSE;
     }
-  g_ptr_array_add (graph->probes, g_strdup (target));
+  g_ptr_array_insert (graph->probes, MIN (position, (int) graph->probes->len), g_strdup (target));
   return TRUE;
 }
 

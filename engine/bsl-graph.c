@@ -90,6 +90,143 @@ bsl_process_free (BslProcess *process)
   g_free (process);
 }
 
+const char *
+bsl_process_get_name (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, NULL);
+
+  return process->name;
+}
+
+void
+bsl_process_set_name (BslProcess *process,
+                      const char *name)
+{
+  g_return_if_fail (process != NULL);
+  g_return_if_fail (name != NULL);
+
+  g_free (process->name);
+  process->name = g_strdup (name);
+}
+
+const BslProcType *
+bsl_process_get_proc_type (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, NULL);
+
+  return process->type;
+}
+
+guint
+bsl_process_get_ndim (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, 0);
+
+  return process->ndim;
+}
+
+const gsize *
+bsl_process_get_dims (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, NULL);
+
+  return process->dims;
+}
+
+guint
+bsl_process_get_n_params (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, 0);
+
+  return g_hash_table_size (process->params);
+}
+
+BslTag
+bsl_process_get_tag (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, BSL_TAG_NONE);
+
+  return process->model;
+}
+
+void
+bsl_process_set_tag (BslProcess *process,
+                     BslTag      tag)
+{
+  g_return_if_fail (process != NULL);
+  g_return_if_fail (tag == BSL_TAG_NONE || (guint) tag < BSL_N_TAGS);
+
+  process->model = tag;
+}
+
+BslTag
+bsl_process_resolve_tag (const BslProcess *process,
+                         BslTag            run_tag)
+{
+  g_return_val_if_fail (process != NULL, run_tag);
+
+  return process->model != BSL_TAG_NONE ? process->model : run_tag;
+}
+
+gboolean
+bsl_process_get_position (const BslProcess *process,
+                          double           *x,
+                          double           *y)
+{
+  g_return_val_if_fail (process != NULL, FALSE);
+
+  if (x != NULL)
+    *x = process->x;
+  if (y != NULL)
+    *y = process->y;
+  return process->has_position;
+}
+
+gboolean
+bsl_process_has_position (const BslProcess *process)
+{
+  g_return_val_if_fail (process != NULL, FALSE);
+
+  return process->has_position;
+}
+
+void
+bsl_process_set_position (BslProcess *process,
+                          double      x,
+                          double      y)
+{
+  g_return_if_fail (process != NULL);
+
+  process->has_position = TRUE;
+  process->x = x;
+  process->y = y;
+}
+
+void
+bsl_process_unset_position (BslProcess *process)
+{
+  g_return_if_fail (process != NULL);
+
+  process->has_position = FALSE;
+}
+
+void
+bsl_process_assign (BslProcess       *process,
+                    const BslProcess *source)
+{
+  BslProcess *replacement;
+  BslProcess swap;
+
+  g_return_if_fail (process != NULL);
+  g_return_if_fail (source != NULL);
+
+  replacement = bsl_process_copy (source);
+  swap = *process;
+  *process = *replacement;
+  *replacement = swap;
+  bsl_process_free (replacement);
+}
+
 static gboolean
 shape_equal (guint ndim_a, const gsize *a, guint ndim_b, const gsize *b)
 {
@@ -430,19 +567,32 @@ bsl_process_port_size (const BslProcess *process,
 
 /* ---------------- connections ---------------- */
 
-static BslConnection *
-connection_new (const char *from_process,
-                const char *from_port,
-                const char *to_process,
-                const char *to_port)
+BslConnection *
+bsl_connection_new (const char *from_process,
+                    const char *from_port,
+                    const char *to_process,
+                    const char *to_port)
 {
-  BslConnection *c = g_new0 (BslConnection, 1);
+  BslConnection *c;
 
+  g_return_val_if_fail (from_process != NULL && from_port != NULL, NULL);
+  g_return_val_if_fail (to_process != NULL && to_port != NULL, NULL);
+
+  c = g_new0 (BslConnection, 1);
   c->from_process = g_strdup (from_process);
   c->from_port = g_strdup (from_port);
   c->to_process = g_strdup (to_process);
   c->to_port = g_strdup (to_port);
   return c;
+}
+
+BslConnection *
+bsl_connection_copy (const BslConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  return bsl_connection_new (connection->from_process, connection->from_port,
+                             connection->to_process, connection->to_port);
 }
 
 void
@@ -455,6 +605,49 @@ bsl_connection_free (BslConnection *connection)
   g_free (connection->to_process);
   g_free (connection->to_port);
   g_free (connection);
+}
+
+const char *
+bsl_connection_get_from_process (const BslConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  return connection->from_process;
+}
+
+const char *
+bsl_connection_get_from_port (const BslConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  return connection->from_port;
+}
+
+const char *
+bsl_connection_get_to_process (const BslConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  return connection->to_process;
+}
+
+const char *
+bsl_connection_get_to_port (const BslConnection *connection)
+{
+  g_return_val_if_fail (connection != NULL, NULL);
+
+  return connection->to_port;
+}
+
+gboolean
+bsl_connection_equal (const BslConnection *a,
+                      const BslConnection *b)
+{
+  return a != NULL && b != NULL &&
+         g_strcmp0 (a->from_process, b->from_process) == 0 &&
+         g_strcmp0 (a->from_port, b->from_port) == 0 &&
+         g_strcmp0 (a->to_process, b->to_process) == 0 &&
+         g_strcmp0 (a->to_port, b->to_port) == 0;
 }
 
 /* ---------------- graph ---------------- */
@@ -505,8 +698,7 @@ bsl_graph_copy (const BslGraph *graph)
   for (guint i = 0; i < graph->connections->len; i++)
     {
       const BslConnection *c = g_ptr_array_index (graph->connections, i);
-      g_ptr_array_add (copy->connections,
-                       connection_new (c->from_process, c->from_port, c->to_process, c->to_port));
+      g_ptr_array_add (copy->connections, bsl_connection_copy (c));
     }
   for (guint i = 0; i < graph->probes->len; i++)
     g_ptr_array_add (copy->probes, g_strdup (g_ptr_array_index (graph->probes, i)));
@@ -519,6 +711,121 @@ bsl_graph_copy (const BslGraph *graph)
     copy->extra = json_object_ref (graph->extra);
   copy->base_dir = g_strdup (graph->base_dir);
   return copy;
+}
+
+guint
+bsl_graph_get_n_processes (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, 0);
+
+  return graph->processes->len;
+}
+
+BslProcess *
+bsl_graph_get_process (const BslGraph *graph,
+                       guint           index)
+{
+  g_return_val_if_fail (graph != NULL, NULL);
+  g_return_val_if_fail (index < graph->processes->len, NULL);
+
+  return g_ptr_array_index (graph->processes, index);
+}
+
+guint
+bsl_graph_get_n_connections (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, 0);
+
+  return graph->connections->len;
+}
+
+const BslConnection *
+bsl_graph_get_connection (const BslGraph *graph,
+                          guint           index)
+{
+  g_return_val_if_fail (graph != NULL, NULL);
+  g_return_val_if_fail (index < graph->connections->len, NULL);
+
+  return g_ptr_array_index (graph->connections, index);
+}
+
+BslTag
+bsl_graph_get_run_tag (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, BSL_TAG_FLOATING_PT);
+
+  return graph->run_tag;
+}
+
+void
+bsl_graph_set_run_tag (BslGraph *graph,
+                       BslTag    tag)
+{
+  g_return_if_fail (graph != NULL);
+  g_return_if_fail ((guint) tag < BSL_N_TAGS);
+
+  graph->run_tag = tag;
+}
+
+gint64
+bsl_graph_get_run_steps (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, 0);
+
+  return graph->run_steps;
+}
+
+void
+bsl_graph_set_run_steps (BslGraph *graph,
+                         gint64    steps)
+{
+  g_return_if_fail (graph != NULL);
+
+  graph->run_steps = steps;
+}
+
+guint64
+bsl_graph_get_run_seed (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, 0);
+
+  return graph->run_seed;
+}
+
+JsonNode *
+bsl_graph_get_groups (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  return graph->groups;
+}
+
+void
+bsl_graph_set_groups (BslGraph *graph,
+                      JsonNode *groups)
+{
+  g_return_if_fail (graph != NULL);
+
+  if (groups == graph->groups)
+    return;
+  g_clear_pointer (&graph->groups, json_node_unref);
+  graph->groups = groups;
+}
+
+JsonObject *
+bsl_graph_get_extra (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  return graph->extra;
+}
+
+const char *
+bsl_graph_get_base_dir (const BslGraph *graph)
+{
+  g_return_val_if_fail (graph != NULL, NULL);
+
+  return graph->base_dir;
 }
 
 BslProcess *
@@ -844,7 +1151,7 @@ bsl_graph_connect_ports (BslGraph    *graph,
 
   if (!bsl_graph_can_connect (graph, from_process, from_port, to_process, to_port, error))
     return NULL;
-  c = connection_new (from_process, from_port, to_process, to_port);
+  c = bsl_connection_new (from_process, from_port, to_process, to_port);
   g_ptr_array_add (graph->connections, c);
   return c;
 }
