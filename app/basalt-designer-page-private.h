@@ -2,8 +2,8 @@
 #pragma once
 
 /* The Designer page's state, shared by the files of its parts: the run bar
- * (basalt-designer-page-run.c), the probes and their plots (-probes.c), the "graph.*" actions
- * (-graph.c) and the requests of the canvas and the inspector (-canvas.c). */
+ * (basalt-designer-page-run.c), what a run records (-probes.c), the plots (-plots.c), the "graph.*"
+ * actions (-graph.c) and the requests of the canvas and the inspector (-canvas.c). */
 
 #include "basalt-designer-page.h"
 
@@ -28,6 +28,7 @@ struct _BasaltDesignerPage
   BasaltDocument     *document;
   BasaltSimulation   *simulation;
   GHashTable         *document_probes;  /* the network's probes the plots last followed */
+  GHashTable         *plots;            /* BasaltProbe -> its BasaltPlot (both held) */
   BasaltWeightView   *weight_view;      /* the matrix of a plastic connection, above the plots */
   double              speed;        /* bound to the simulation's */
   gboolean            updating_tag;
@@ -57,9 +58,17 @@ void       _basalt_designer_page_push_params_to_run  (BasaltDesignerPage  *self,
 
 /* basalt-designer-page-probes.c */
 void       _basalt_designer_page_class_init_probes   (GtkWidgetClass      *widget_class);
-/* The weight view and the plots of the simulation's probes, below the canvas. */
-void       _basalt_designer_page_init_plots          (BasaltDesignerPage  *self);
+/* The weight view above the plots, whose synapses chosen are plotted. */
+void       _basalt_designer_page_init_probes         (BasaltDesignerPage  *self);
 void       _basalt_designer_page_follow_document_probes (BasaltDesignerPage *self);
+
+/* basalt-designer-page-plots.c */
+void       _basalt_designer_page_class_init_plots    (GtkWidgetClass      *widget_class);
+/* A plot for each probe of the simulation, below the canvas. */
+void       _basalt_designer_page_init_plots          (BasaltDesignerPage  *self);
+/* Shows what a trace probe's plot shows in its chooser. */
+void       _basalt_designer_page_show_chosen         (BasaltDesignerPage  *self,
+                                                      const char          *target);
 
 /* basalt-designer-page-graph.c */
 void       _basalt_designer_page_class_init_graph    (GtkWidgetClass      *widget_class);

@@ -348,6 +348,7 @@ basalt_designer_page_dispose (GObject *object)
   g_clear_object (&self->simulation);
   g_clear_object (&self->document);
   g_clear_pointer (&self->document_probes, g_hash_table_unref);
+  g_clear_pointer (&self->plots, g_hash_table_unref);
 
   G_OBJECT_CLASS (basalt_designer_page_parent_class)->dispose (object);
 }
@@ -396,6 +397,7 @@ basalt_designer_page_class_init (BasaltDesignerPageClass *klass)
 
   _basalt_designer_page_class_init_run (widget_class);
   _basalt_designer_page_class_init_probes (widget_class);
+  _basalt_designer_page_class_init_plots (widget_class);
   _basalt_designer_page_class_init_graph (widget_class);
   _basalt_designer_page_class_init_canvas (widget_class);
 }
@@ -408,6 +410,7 @@ basalt_designer_page_init (BasaltDesignerPage *self)
   self->simulation = basalt_simulation_new ();
   self->document_probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   _basalt_designer_page_init_plots (self);
+  _basalt_designer_page_init_probes (self);
   g_signal_connect_swapped (self->simulation, "notify::state", G_CALLBACK (_basalt_designer_page_update_actions), self);
   _basalt_designer_page_bind_run_bar (self);
 }
