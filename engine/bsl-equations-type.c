@@ -6,6 +6,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
 

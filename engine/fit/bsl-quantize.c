@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-fit.h"
 #include "bsl-json-numbers.h"
 #include "bsl-kernel-dense.h"

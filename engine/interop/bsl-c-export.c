@@ -14,6 +14,7 @@
 #include "bsl-c-export-learning.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
 #include "equations/bsl-equations.h"
 #include "bsl-interop-private.h"

@@ -8,6 +8,7 @@
 
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-lava-custom.h"
 #include "equations/bsl-equations.h"
 

@@ -8,6 +8,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
 #include "bsl-learning-rule.h"
 #include "bsl-interop-private.h"

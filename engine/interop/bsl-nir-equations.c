@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bsl-equations-type.h"
+#include "bsl-graph-private.h"
 #include "bsl-nir-equations.h"
 #include "equations/bsl-equations.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bsl-equations-templates.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
 #include "bsl-interop-private.h"
 #include "bsl-nir-export-graph.h"

@@ -17,6 +17,7 @@
 #include "bsl-nir-equations.h"
 #include "bsl-runtime.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-interop-private.h"
 #include "bsl-kernel-dense.h"
 #include "bsl-nir-export.h"

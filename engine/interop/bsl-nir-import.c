@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-interop-private.h"
 #include "bsl-limits.h"
 #include "bsl-nir-import.h"

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-graph-private.h"
 #include "bsl-json-numbers.h"
 #include "bsl-nir-origin.h"
 

@@ -714,7 +714,7 @@ test_inspector_initializer (void)
 
   dense = bsl_graph_add_process (graph, "Dense", "dense1", 2, (gsize[]) { 3, 4 }, &error);
   g_assert_no_error (error);
-  spec = bsl_proc_type_find_var (dense->type, "weights");
+  spec = bsl_proc_type_find_var (bsl_process_get_proc_type (dense), "weights");
 
   a = basalt_inspector_parse_value (dense, spec, init, BSL_TAG_FLOATING_PT, NULL, &error);
   g_assert_no_error (error);
@@ -776,7 +776,7 @@ test_inspector_no_default (void)
   g_autofree char *du = NULL;
 
   g_assert_no_error (error);
-  tau = basalt_inspector_describe_var (bsl_proc_type_find_var (p->type, "tau"), BSL_TAG_FLOATING_PT);
+  tau = basalt_inspector_describe_var (bsl_proc_type_find_var (bsl_process_get_proc_type (p), "tau"), BSL_TAG_FLOATING_PT);
   g_assert_nonnull (strstr (tau, "must be set"));
   g_assert_null (strstr (tau, "nan"));
   du = basalt_inspector_describe_var (bsl_proc_type_find_var (bsl_proc_type_lookup ("LIF"), "du"),
