@@ -281,50 +281,31 @@ draw_group_frame (BasaltGraphCanvas *self,
   draw_text (cr, layout, group->name, x0 + 8, y0 + 4, x1 - x0 - 16, PANGO_ALIGN_LEFT);
 }
 
+/* A dot every GRID units, when they are far enough apart to help. */
 static void
-basalt_graph_canvas_draw (BasaltGraphCanvas *self,
-                          cairo_t           *cr,
-                          int                width,
-                          int                height)
+draw_grid (BasaltGraphCanvas *self,
+           cairo_t           *cr,
+           int                width,
+           int                height)
 {
-  PangoLayout *layout;
   double gx0, gy0, gx1, gy1;
 
-  cairo_set_source_rgb (cr, 0.965, 0.965, 0.96);
-  cairo_paint (cr);
-
-  cairo_save (cr);
-  cairo_scale (cr, self->zoom, self->zoom);
-  cairo_translate (cr, -self->offset_x, -self->offset_y);
-
-  /* Dot grid */
   basalt_graph_canvas_widget_to_canvas (self, 0, 0, &gx0, &gy0);
   basalt_graph_canvas_widget_to_canvas (self, width, height, &gx1, &gy1);
-  if (self->zoom > 0.4)
-    {
-      cairo_set_source_rgb (cr, 0.82, 0.82, 0.8);
-      for (double gx = floor (gx0 / GRID) * GRID; gx <= gx1; gx += GRID)
-        for (double gy = floor (gy0 / GRID) * GRID; gy <= gy1; gy += GRID)
-          cairo_rectangle (cr, gx - 0.75, gy - 0.75, 1.5, 1.5);
-      cairo_fill (cr);
-    }
+  if (self->zoom <= 0.4)
+    return;
+  cairo_set_source_rgb (cr, 0.82, 0.82, 0.8);
+  for (double gx = floor (gx0 / GRID) * GRID; gx <= gx1; gx += GRID)
+    for (double gy = floor (gy0 / GRID) * GRID; gy <= gy1; gy += GRID)
+      cairo_rectangle (cr, gx - 0.75, gy - 0.75, 1.5, 1.5);
+  cairo_fill (cr);
+}
 
-  if (self->graph == NULL)
-    {
-      cairo_restore (cr);
-      return;
-    }
-
-  layout = pango_cairo_create_layout (cr);
-  for (guint i = 0; i < self->groups->len; i++)
-    {
-      CanvasGroup *group = g_ptr_array_index (self->groups, i);
-
-      if (!group->collapsed)
-        draw_group_frame (self, cr, layout, group);
-    }
-
-  /* Wires under the nodes */
+/* The wires, under the nodes; the selected one over a highlight. */
+static void
+draw_wires (BasaltGraphCanvas *self,
+            cairo_t           *cr)
+{
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   for (guint i = 0; i < bsl_graph_get_n_connections (self->graph); i++)
     {
@@ -345,6 +326,111 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
       cairo_set_line_width (cr, 2.0);
       draw_wire (cr, x1, y1, x2, y2);
     }
+}
+
+/* The wire being dragged, dashed, in the colour of what a drop here would do. */
+static void
+draw_dragged_wire (BasaltGraphCanvas *self,
+                   cairo_t           *cr)
+{
+  double px, py, cx, cy;
+
+  if (!_basalt_graph_canvas_endpoint_point (self, self->wire_process, self->wire_port, &px, &py))
+    return;
+  basalt_graph_canvas_widget_to_canvas (self, self->drag_x, self->drag_y, &cx, &cy);
+  if (self->hover_port == NULL)
+    cairo_set_source_rgb (cr, 0.4, 0.4, 0.45);
+  else if (self->hover_valid)
+    cairo_set_source_rgb (cr, 0.15, 0.64, 0.41);
+  else
+    cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
+  cairo_set_line_width (cr, 2.5);
+  cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
+  if (self->wire_direction == BSL_PORT_OUT)
+    draw_wire (cr, px, py, cx, cy);
+  else
+    draw_wire (cr, cx, cy, px, py);
+  cairo_set_dash (cr, NULL, 0, 0);
+}
+
+/* The rubber band, in widget coordinates. */
+static void
+draw_rubber_band (BasaltGraphCanvas *self,
+                  cairo_t           *cr)
+{
+  double rx = MIN (self->drag_start_x, self->drag_x), ry = MIN (self->drag_start_y, self->drag_y);
+  double rw = fabs (self->drag_x - self->drag_start_x), rh = fabs (self->drag_y - self->drag_start_y);
+
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.15);
+  cairo_rectangle (cr, rx, ry, rw, rh);
+  cairo_fill_preserve (cr);
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+}
+
+/* The reason a wire is refused, next to the pointer while dragging (widget coordinates). */
+static void
+draw_refusal (BasaltGraphCanvas *self,
+              cairo_t           *cr,
+              PangoLayout       *layout,
+              int                width)
+{
+  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
+  PangoRectangle ink;
+  double tx = self->drag_x + 14, ty = self->drag_y + 10;
+
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_width (layout, 360 * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
+  pango_layout_set_text (layout, self->message, -1);
+  pango_layout_get_pixel_extents (layout, NULL, &ink);
+  if (tx + ink.width + 12 > width)
+    tx = MAX (0, width - ink.width - 12);
+  cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.92);
+  cairo_rectangle (cr, tx - 6, ty - 4, ink.width + 12, ink.height + 8);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_move_to (cr, tx, ty);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static void
+basalt_graph_canvas_draw (BasaltGraphCanvas *self,
+                          cairo_t           *cr,
+                          int                width,
+                          int                height)
+{
+  PangoLayout *layout;
+
+  cairo_set_source_rgb (cr, 0.965, 0.965, 0.96);
+  cairo_paint (cr);
+
+  cairo_save (cr);
+  cairo_scale (cr, self->zoom, self->zoom);
+  cairo_translate (cr, -self->offset_x, -self->offset_y);
+
+  draw_grid (self, cr, width, height);
+
+  if (self->graph == NULL)
+    {
+      cairo_restore (cr);
+      return;
+    }
+
+  layout = pango_cairo_create_layout (cr);
+  for (guint i = 0; i < self->groups->len; i++)
+    {
+      CanvasGroup *group = g_ptr_array_index (self->groups, i);
+
+      if (!group->collapsed)
+        draw_group_frame (self, cr, layout, group);
+    }
+
+  draw_wires (self, cr);
 
   for (guint i = 0; i < bsl_graph_get_n_processes (self->graph); i++)
     {
@@ -361,68 +447,14 @@ basalt_graph_canvas_draw (BasaltGraphCanvas *self,
         draw_group_node (self, cr, layout, group);
     }
 
-  /* The wire being dragged */
   if (self->drag_mode == DRAG_WIRE)
-    {
-      double px, py, cx, cy;
-
-      if (_basalt_graph_canvas_endpoint_point (self, self->wire_process, self->wire_port, &px, &py))
-        {
-          basalt_graph_canvas_widget_to_canvas (self, self->drag_x, self->drag_y, &cx, &cy);
-          if (self->hover_port == NULL)
-            cairo_set_source_rgb (cr, 0.4, 0.4, 0.45);
-          else if (self->hover_valid)
-            cairo_set_source_rgb (cr, 0.15, 0.64, 0.41);
-          else
-            cairo_set_source_rgb (cr, 0.88, 0.11, 0.14);
-          cairo_set_line_width (cr, 2.5);
-          cairo_set_dash (cr, (double[]) { 6, 4 }, 2, 0);
-          if (self->wire_direction == BSL_PORT_OUT)
-            draw_wire (cr, px, py, cx, cy);
-          else
-            draw_wire (cr, cx, cy, px, py);
-          cairo_set_dash (cr, NULL, 0, 0);
-        }
-    }
+    draw_dragged_wire (self, cr);
   cairo_restore (cr);
 
   if (self->drag_mode == DRAG_RUBBER)
-    {
-      double rx = MIN (self->drag_start_x, self->drag_x), ry = MIN (self->drag_start_y, self->drag_y);
-      double rw = fabs (self->drag_x - self->drag_start_x), rh = fabs (self->drag_y - self->drag_start_y);
-
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.15);
-      cairo_rectangle (cr, rx, ry, rw, rh);
-      cairo_fill_preserve (cr);
-      cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.8);
-      cairo_set_line_width (cr, 1);
-      cairo_stroke (cr);
-    }
-
-  /* The reason a wire is refused, next to the pointer while dragging. */
+    draw_rubber_band (self, cr);
   if (self->drag_mode == DRAG_WIRE && self->message != NULL)
-    {
-      PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
-      PangoRectangle ink;
-      double tx = self->drag_x + 14, ty = self->drag_y + 10;
-
-      pango_layout_set_font_description (layout, font);
-      pango_font_description_free (font);
-      pango_layout_set_width (layout, 360 * PANGO_SCALE);
-      pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
-      pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
-      pango_layout_set_text (layout, self->message, -1);
-      pango_layout_get_pixel_extents (layout, NULL, &ink);
-      if (tx + ink.width + 12 > width)
-        tx = MAX (0, width - ink.width - 12);
-      cairo_set_source_rgba (cr, 0.88, 0.11, 0.14, 0.92);
-      cairo_rectangle (cr, tx - 6, ty - 4, ink.width + 12, ink.height + 8);
-      cairo_fill (cr);
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_move_to (cr, tx, ty);
-      pango_cairo_show_layout (cr, layout);
-    }
+    draw_refusal (self, cr, layout, width);
 
   g_object_unref (layout);
 }

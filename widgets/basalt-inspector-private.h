@@ -76,7 +76,6 @@ void        _basalt_inspector_update_equations_preview (BasaltInspector  *self);
 void        _basalt_inspector_rebuild_connections      (BasaltInspector  *self,
                                                         const BslProcess *process);
 
-
 /* What a person does with the inspector and what it then shows, for tests: they act through
  * the same handlers as the widgets do. */
 
