@@ -59,6 +59,12 @@ graph_move_group (GtkWidget  *widget,
 
 /* The weight matrix shows the plastic connection selected on the canvas; with another selection
  * it keeps the one it shows, and otherwise shows the network's first plastic connection. */
+static gboolean
+is_plastic (const BslProcess *process)
+{
+  return process != NULL && bsl_proc_type_is_plastic (bsl_process_get_proc_type (process));
+}
+
 void
 _basalt_designer_page_follow_plastic_connection (BasaltDesignerPage *self)
 {
@@ -67,15 +73,15 @@ _basalt_designer_page_follow_plastic_connection (BasaltDesignerPage *self)
   const char *shown = basalt_weight_view_get_process (self->weight_view);
   const BslProcess *selected = g_strv_length (names) == 1 ? bsl_graph_find_process (graph, names[0]) : NULL;
   const BslProcess *process = shown != NULL ? bsl_graph_find_process (graph, shown) : NULL;
-  gboolean chosen = selected != NULL && bsl_proc_type_is_plastic (selected->type);
+  gboolean chosen = is_plastic (selected);
 
   if (chosen)
     process = selected;
-  for (guint i = 0; i < graph->processes->len && (process == NULL || !bsl_proc_type_is_plastic (process->type)); i++)
-    process = g_ptr_array_index (graph->processes, i);
-  if (process != NULL && !bsl_proc_type_is_plastic (process->type))
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph) && !is_plastic (process); i++)
+    process = bsl_graph_get_process (graph, i);
+  if (!is_plastic (process))
     process = NULL;
-  basalt_weight_view_show_process (self->weight_view, process != NULL ? process->name : NULL, chosen);
+  basalt_weight_view_show_process (self->weight_view, process != NULL ? bsl_process_get_name (process) : NULL, chosen);
 }
 
 static void
@@ -115,9 +121,9 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
     return;
 
   probes = g_menu_new ();
-  for (guint i = 0; i < process->type->n_ports; i++)
+  for (guint i = 0; i < bsl_process_get_proc_type (process)->n_ports; i++)
     {
-      const BslPortSpec *port = &process->type->ports[i];
+      const BslPortSpec *port = &bsl_process_get_proc_type (process)->ports[i];
 
       if (port->direction == BSL_PORT_OUT)
         {
@@ -135,9 +141,9 @@ on_canvas_populate_menu (BasaltGraphCanvas  *canvas,
   /* Any Var can be recorded, as Lava's Monitor probes any Var: the states that change as it runs
    * first, the parameters (constant unless edited while running) in a submenu. */
   parameters = g_menu_new ();
-  for (guint i = 0; i < process->type->n_vars; i++)
+  for (guint i = 0; i < bsl_process_get_proc_type (process)->n_vars; i++)
     {
-      const BslVarSpec *var = &process->type->vars[i];
+      const BslVarSpec *var = &bsl_process_get_proc_type (process)->vars[i];
 
       if (!(var->flags & BSL_VAR_HIDDEN))
         {

@@ -18,11 +18,10 @@ graph_delete (GtkWidget  *widget,
 
   if (wire != NULL)
     {
-      BslConnection copy = *wire;
-      g_autofree char *from_process = g_strdup (copy.from_process);
-      g_autofree char *from_port = g_strdup (copy.from_port);
-      g_autofree char *to_process = g_strdup (copy.to_process);
-      g_autofree char *to_port = g_strdup (copy.to_port);
+      g_autofree char *from_process = g_strdup (bsl_connection_get_from_process (wire));
+      g_autofree char *from_port = g_strdup (bsl_connection_get_from_port (wire));
+      g_autofree char *to_process = g_strdup (bsl_connection_get_to_process (wire));
+      g_autofree char *to_port = g_strdup (bsl_connection_get_to_port (wire));
 
       if (!basalt_document_disconnect (self->document, from_process, from_port, to_process, to_port, &error))
         _basalt_designer_page_show_message (self, error->message);
@@ -74,10 +73,13 @@ graph_duplicate (GtkWidget  *widget,
     {
       BslProcess *process = bsl_graph_find_process (graph, names[i]);
 
-      if (process != NULL && !process->has_position)
+      if (process != NULL && !bsl_process_has_position (process))
         {
-          basalt_graph_canvas_get_node_position (self->canvas, names[i], &process->x, &process->y);
-          process->has_position = TRUE;
+          double x, y;
+
+          bsl_process_get_position (process, &x, &y);
+          basalt_graph_canvas_get_node_position (self->canvas, names[i], &x, &y);
+          bsl_process_set_position (process, x, y);
         }
     }
 
@@ -259,7 +261,7 @@ graph_add_process (GtkWidget  *widget,
                    GVariant   *param)
 {
   BasaltDesignerPage *self = BASALT_DESIGNER_PAGE (widget);
-  guint n = basalt_document_get_graph (self->document)->processes->len;
+  guint n = bsl_graph_get_n_processes (basalt_document_get_graph (self->document));
   double cx, cy;
 
   /* Several additions in a row step aside so they do not hide each other. */
@@ -369,7 +371,7 @@ graph_apply_preset (GtkWidget  *widget,
 
   g_variant_get (param, "(&s&s)", &process_name, &preset_name);
   process = bsl_graph_find_process (basalt_document_get_graph (self->document), process_name);
-  preset = process ? bsl_proc_type_find_preset (process->type, preset_name) : NULL;
+  preset = process ? bsl_proc_type_find_preset (bsl_process_get_proc_type (process), preset_name) : NULL;
   if (preset == NULL)
     return;
 

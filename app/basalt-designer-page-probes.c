@@ -41,9 +41,9 @@ _basalt_designer_page_follow_document_probes (BasaltDesignerPage *self)
     }
 
   g_hash_table_remove_all (self->document_probes);
-  for (guint i = 0; i < graph->probes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_probes (graph); i++)
     {
-      const char *target = g_ptr_array_index (graph->probes, i);
+      const char *target = bsl_graph_get_probe (graph, i);
       g_autoptr(GError) error = NULL;
 
       g_hash_table_add (self->document_probes, g_strdup (target));
@@ -95,24 +95,26 @@ plot_synapses (BasaltDesignerPage *self,
   g_autoptr(GArray) synapses = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(GArray) pre = g_array_new (FALSE, FALSE, sizeof (gsize));
   g_autoptr(GArray) post = g_array_new (FALSE, FALSE, sizeof (gsize));
+  const gsize *dims;
 
-  if (rule == NULL || process->ndim != 2)
+  if (rule == NULL || bsl_process_get_ndim (process) != 2)
     return TRUE;
-  if (!basalt_trace_choice_parse_synapses (text, process->dims[1], synapses, error))
+  dims = bsl_process_get_dims (process);
+  if (!basalt_trace_choice_parse_synapses (text, dims[1], synapses, error))
     return FALSE;
   for (guint i = 0; i < synapses->len; i++)
     {
       gsize k = g_array_index (synapses, gsize, i);
 
-      if (k / process->dims[1] >= process->dims[0])
+      if (k / dims[1] >= dims[0])
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s has no post-synaptic neuron %"
                        G_GSIZE_FORMAT " (it has %" G_GSIZE_FORMAT ", counted from 0)", process_name,
-                       k / process->dims[1], process->dims[0]);
+                       k / dims[1], dims[0]);
           return FALSE;
         }
-      append_once (pre, k % process->dims[1]);
-      append_once (post, k / process->dims[1]);
+      append_once (pre, k % dims[1]);
+      append_once (post, k / dims[1]);
     }
   if (!plot_chosen (self, process_name, "weights", synapses, error))
     return FALSE;

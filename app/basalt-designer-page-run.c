@@ -134,7 +134,7 @@ sim_run_steps (GtkWidget  *widget,
 
   /* A number still being typed counts. */
   gtk_spin_button_update (self->steps_spin);
-  if (!basalt_designer_page_run (self, basalt_document_get_graph (self->document)->run_steps, &error))
+  if (!basalt_designer_page_run (self, bsl_graph_get_run_steps (basalt_document_get_graph (self->document)), &error))
     _basalt_designer_page_show_message (self, error->message);
 }
 
@@ -165,7 +165,7 @@ void
 _basalt_designer_page_sync_steps_ui (BasaltDesignerPage *self)
 {
   self->updating_steps = TRUE;
-  gtk_spin_button_set_value (self->steps_spin, (double) basalt_document_get_graph (self->document)->run_steps);
+  gtk_spin_button_set_value (self->steps_spin, (double) bsl_graph_get_run_steps (basalt_document_get_graph (self->document)));
   self->updating_steps = FALSE;
 }
 
@@ -228,7 +228,7 @@ _basalt_designer_page_push_param_to_run (BasaltDesignerPage *self,
   g_autoptr(GError) error = NULL;
 
   if (process == NULL || !basalt_simulation_is_compiled (self->simulation) ||
-      (spec = bsl_proc_type_find_var (process->type, var)) == NULL)
+      (spec = bsl_proc_type_find_var (bsl_process_get_proc_type (process), var)) == NULL)
     return;
 
   if (spec->flags & BSL_VAR_INIT_ONLY)
@@ -256,9 +256,9 @@ _basalt_designer_page_push_params_to_run (BasaltDesignerPage *self,
   if (process == NULL || !basalt_simulation_is_compiled (self->simulation))
     return;
 
-  for (guint i = 0; i < process->type->n_vars; i++)
+  for (guint i = 0; i < bsl_process_get_proc_type (process)->n_vars; i++)
     {
-      const BslVarSpec *spec = &process->type->vars[i];
+      const BslVarSpec *spec = &bsl_process_get_proc_type (process)->vars[i];
       g_autoptr(BslArray) value = NULL;
       g_autoptr(GError) error = NULL;
 

@@ -58,7 +58,7 @@ _basalt_designer_page_update_actions (BasaltDesignerPage *self)
 static void
 sync_tag_ui (BasaltDesignerPage *self)
 {
-  BslTag tag = basalt_document_get_graph (self->document)->run_tag;
+  BslTag tag = bsl_graph_get_run_tag (basalt_document_get_graph (self->document));
 
   if (tag != BSL_TAG_FIXED_PT)
     tag = BSL_TAG_FLOATING_PT;
@@ -74,7 +74,7 @@ sync_tag_ui (BasaltDesignerPage *self)
 BslTag
 _basalt_designer_page_current_tag (BasaltDesignerPage *self)
 {
-  BslTag tag = basalt_document_get_graph (self->document)->run_tag;
+  BslTag tag = bsl_graph_get_run_tag (basalt_document_get_graph (self->document));
 
   return tag == BSL_TAG_FIXED_PT ? BSL_TAG_FIXED_PT : BSL_TAG_FLOATING_PT;
 }
@@ -214,7 +214,7 @@ on_document_changed (BasaltDocument     *document,
 
   if (flags & (BASALT_CHANGE_RUN | BASALT_CHANGE_GRAPH))
     _basalt_designer_page_sync_steps_ui (self);
-  gtk_widget_set_visible (self->canvas_hint, graph->processes->len == 0);
+  gtk_widget_set_visible (self->canvas_hint, bsl_graph_get_n_processes (graph) == 0);
   if (flags & (BASALT_CHANGE_PROBES | BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
     _basalt_designer_page_follow_document_probes (self);
   if (flags & (BASALT_CHANGE_STRUCTURE | BASALT_CHANGE_GRAPH))
@@ -328,7 +328,7 @@ basalt_designer_page_constructed (GObject *object)
   sync_tag_ui (self);
   _basalt_designer_page_sync_steps_ui (self);
   _basalt_designer_page_follow_document_probes (self);
-  gtk_widget_set_visible (self->canvas_hint, basalt_document_get_graph (self->document)->processes->len == 0);
+  gtk_widget_set_visible (self->canvas_hint, bsl_graph_get_n_processes (basalt_document_get_graph (self->document)) == 0);
   _basalt_designer_page_update_actions (self);
 }
 

@@ -8,18 +8,6 @@
 
 #include "basalt-document-private.h"
 
-static BslConnection *
-connection_dup (const BslConnection *c)
-{
-  BslConnection *copy = g_new0 (BslConnection, 1);
-
-  copy->from_process = g_strdup (c->from_process);
-  copy->from_port = g_strdup (c->from_port);
-  copy->to_process = g_strdup (c->to_process);
-  copy->to_port = g_strdup (c->to_port);
-  return copy;
-}
-
 /* Removes a process now and records how to bring it back. */
 static Op *
 take_process (BasaltDocument *self,
@@ -31,12 +19,13 @@ take_process (BasaltDocument *self,
   op->forward_adds = FALSE;
   op->position = bsl_graph_process_index (self->graph, name);
   op->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
-  for (guint i = 0; i < self->graph->connections->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_connections (self->graph); i++)
     {
-      const BslConnection *c = g_ptr_array_index (self->graph->connections, i);
+      const BslConnection *c = bsl_graph_get_connection (self->graph, i);
 
-      if (g_strcmp0 (c->from_process, name) == 0 || g_strcmp0 (c->to_process, name) == 0)
-        g_ptr_array_add (op->connections, connection_dup (c));
+      if (g_strcmp0 (bsl_connection_get_from_process (c), name) == 0 ||
+          g_strcmp0 (bsl_connection_get_to_process (c), name) == 0)
+        g_ptr_array_add (op->connections, bsl_connection_copy (c));
     }
   process = bsl_graph_take_process (self->graph, name);
   op->snapshot = process;
@@ -51,7 +40,7 @@ record_added (BasaltDocument   *self,
 
   op->forward_adds = TRUE;
   op->snapshot = bsl_process_copy (process);
-  op->position = bsl_graph_process_index (self->graph, process->name);
+  op->position = bsl_graph_process_index (self->graph, bsl_process_get_name (process));
   op->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
   return op;
 }
@@ -83,9 +72,7 @@ basalt_document_add_process (BasaltDocument  *self,
   if (process == NULL)
     return NULL;
 
-  process->has_position = TRUE;
-  process->x = x;
-  process->y = y;
+  bsl_process_set_position (process, x, y);
 
   label = g_strdup_printf ("Add %s", name);
   _basalt_document_push_op (self, label, record_added (self, process));
@@ -162,9 +149,7 @@ basalt_document_move_processes (BasaltDocument     *self,
       Op *op = _basalt_document_op_new (OP_MOVE);
 
       op->process = g_strdup (names[i]);
-      op->had_position[0] = process->has_position;
-      op->x[0] = process->x;
-      op->y[0] = process->y;
+      op->had_position[0] = bsl_process_get_position (process, &op->x[0], &op->y[0]);
       op->had_position[1] = TRUE;
       op->x[1] = x[i];
       op->y[1] = y[i];
@@ -213,10 +198,7 @@ connection_op (gboolean    adds,
   Op *op = _basalt_document_op_new (OP_CONNECTION);
 
   op->forward_adds = adds;
-  op->connection.from_process = g_strdup (from_process);
-  op->connection.from_port = g_strdup (from_port);
-  op->connection.to_process = g_strdup (to_process);
-  op->connection.to_port = g_strdup (to_port);
+  op->connection = bsl_connection_new (from_process, from_port, to_process, to_port);
   return op;
 }
 
@@ -289,16 +271,15 @@ basalt_document_duplicate (BasaltDocument     *self,
   for (guint i = 0; i < n; i++)
     {
       const BslProcess *original = bsl_graph_find_process (self->graph, names[i]);
-      g_autofree char *prefix = name_prefix (original->type->name);
+      g_autofree char *prefix = name_prefix (bsl_process_get_proc_type (original)->name);
       g_autofree char *name = bsl_graph_unique_name (self->graph, prefix);
       BslProcess *copy = bsl_process_copy (original);
       g_autoptr(GError) local_error = NULL;
+      double x, y;
 
-      g_free (copy->name);
-      copy->name = g_strdup (name);
-      copy->has_position = TRUE;
-      copy->x = original->x + dx;
-      copy->y = original->y + dy;
+      bsl_process_get_position (original, &x, &y);
+      bsl_process_set_name (copy, name);
+      bsl_process_set_position (copy, x + dx, y + dy);
       if (!bsl_graph_insert_process (self->graph, copy, -1, &local_error))
         {
           g_critical ("duplicate: %s", local_error->message);
@@ -310,15 +291,18 @@ basalt_document_duplicate (BasaltDocument     *self,
     }
 
   /* Wires among the copied processes are copied too; wires to the rest are not. */
-  for (guint i = 0, len = self->graph->connections->len; i < len; i++)
+  for (guint i = 0, len = bsl_graph_get_n_connections (self->graph); i < len; i++)
     {
-      const BslConnection *c = g_ptr_array_index (self->graph->connections, i);
-      const char *from = g_hash_table_lookup (renamed, c->from_process);
-      const char *to = g_hash_table_lookup (renamed, c->to_process);
+      const BslConnection *c = bsl_graph_get_connection (self->graph, i);
+      const char *from = g_hash_table_lookup (renamed, bsl_connection_get_from_process (c));
+      const char *to = g_hash_table_lookup (renamed, bsl_connection_get_to_process (c));
+
+      const char *from_port = bsl_connection_get_from_port (c);
+      const char *to_port = bsl_connection_get_to_port (c);
 
       if (from != NULL && to != NULL &&
-          bsl_graph_connect_ports (self->graph, from, c->from_port, to, c->to_port, NULL) != NULL)
-        g_ptr_array_add (command->ops, connection_op (TRUE, from, c->from_port, to, c->to_port));
+          bsl_graph_connect_ports (self->graph, from, from_port, to, to_port, NULL) != NULL)
+        g_ptr_array_add (command->ops, connection_op (TRUE, from, from_port, to, to_port));
     }
 
   _basalt_document_push_command (self, command);

@@ -30,10 +30,7 @@ _basalt_document_op_free (gpointer data)
   g_clear_pointer (&op->connections, g_ptr_array_unref);
   g_free (op->process);
   g_free (op->other);
-  g_free (op->connection.from_process);
-  g_free (op->connection.from_port);
-  g_free (op->connection.to_process);
-  g_free (op->connection.to_port);
+  g_clear_pointer (&op->connection, bsl_connection_free);
   g_clear_pointer (&op->value[0], bsl_array_free);
   g_clear_pointer (&op->value[1], bsl_array_free);
   g_clear_pointer (&op->groups[0], json_node_unref);
@@ -71,33 +68,39 @@ _basalt_document_op_apply (BasaltDocument *self,
             {
               const BslConnection *c = g_ptr_array_index (op->connections, i);
 
-              if (bsl_graph_connect_ports (self->graph, c->from_process, c->from_port,
-                                           c->to_process, c->to_port, &error) == NULL)
+              if (bsl_graph_connect_ports (self->graph, bsl_connection_get_from_process (c),
+                                           bsl_connection_get_from_port (c), bsl_connection_get_to_process (c),
+                                           bsl_connection_get_to_port (c), &error) == NULL)
                 break;
             }
         }
       else
-        bsl_graph_remove_process (self->graph, op->snapshot->name);
+        bsl_graph_remove_process (self->graph, bsl_process_get_name (op->snapshot));
       break;
 
     case OP_CONNECTION:
       if (op->forward_adds == forward)
-        bsl_graph_connect_ports (self->graph, op->connection.from_process, op->connection.from_port,
-                                 op->connection.to_process, op->connection.to_port, &error);
+        bsl_graph_connect_ports (self->graph, bsl_connection_get_from_process (op->connection),
+                                 bsl_connection_get_from_port (op->connection),
+                                 bsl_connection_get_to_process (op->connection),
+                                 bsl_connection_get_to_port (op->connection), &error);
       else
-        bsl_graph_disconnect (self->graph, op->connection.from_process, op->connection.from_port,
-                              op->connection.to_process, op->connection.to_port);
+        bsl_graph_disconnect (self->graph, bsl_connection_get_from_process (op->connection),
+                              bsl_connection_get_from_port (op->connection),
+                              bsl_connection_get_to_process (op->connection),
+                              bsl_connection_get_to_port (op->connection));
       break;
 
     case OP_MOVE:
       {
         BslProcess *process = bsl_graph_find_process (self->graph, op->process);
 
+        /* Without a place, the coordinates are kept all the same. */
         if (process != NULL)
           {
-            process->has_position = op->had_position[side];
-            process->x = op->x[side];
-            process->y = op->y[side];
+            bsl_process_set_position (process, op->x[side], op->y[side]);
+            if (!op->had_position[side])
+              bsl_process_unset_position (process);
           }
       }
       break;
@@ -130,7 +133,7 @@ _basalt_document_op_apply (BasaltDocument *self,
       break;
 
     case OP_RUN_TAG:
-      self->graph->run_tag = op->tag[side];
+      bsl_graph_set_run_tag (self->graph, op->tag[side]);
       break;
 
     case OP_REPLACE:
@@ -139,14 +142,7 @@ _basalt_document_op_apply (BasaltDocument *self,
 
         /* The graph keeps its pointer; the contents are exchanged for a copy of the snapshot. */
         if (process != NULL)
-          {
-            BslProcess *replacement = bsl_process_copy (forward ? op->snapshot_after : op->snapshot);
-            BslProcess swap = *process;
-
-            *process = *replacement;
-            *replacement = swap;
-            bsl_process_free (replacement);
-          }
+          bsl_process_assign (process, forward ? op->snapshot_after : op->snapshot);
       }
       break;
 
@@ -155,26 +151,24 @@ _basalt_document_op_apply (BasaltDocument *self,
         BslProcess *process = bsl_graph_find_process (self->graph, op->process);
 
         if (process != NULL)
-          process->model = op->tag[side];
+          bsl_process_set_tag (process, op->tag[side]);
       }
       break;
 
     case OP_RUN_STEPS:
-      self->graph->run_steps = op->steps[side];
+      bsl_graph_set_run_steps (self->graph, op->steps[side]);
       break;
 
     case OP_PROBE:
       if (op->forward_adds == forward)
-        g_ptr_array_insert (self->graph->probes, MIN (op->position, (int) self->graph->probes->len),
-                            g_strdup (op->process));
+        bsl_graph_insert_probe (self->graph, op->position, op->process, &error);
       else
         bsl_graph_remove_probe (self->graph, op->process);
       break;
 
     case OP_GROUPS:
-      g_clear_pointer (&self->graph->groups, json_node_unref);
-      if (op->groups[side] != NULL)
-        self->graph->groups = _basalt_document_deep_copy (op->groups[side]);
+      bsl_graph_set_groups (self->graph,
+                            op->groups[side] != NULL ? _basalt_document_deep_copy (op->groups[side]) : NULL);
       break;
 
     default:

@@ -31,10 +31,10 @@ basalt_document_set_param (BasaltDocument  *self,
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
       return FALSE;
     }
-  if (bsl_proc_type_find_var (process->type, var) == NULL)
+  if (bsl_proc_type_find_var (bsl_process_get_proc_type (process), var) == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM, "process '%s' (%s): unknown parameter '%s'",
-                   process_name, process->type->name, var);
+                   process_name, bsl_process_get_proc_type (process)->name, var);
       return FALSE;
     }
 
@@ -98,12 +98,12 @@ basalt_document_set_params (BasaltDocument     *self,
       /* Setting frees the current value: keep a copy for undo first. */
       old = current ? bsl_array_copy (current) : NULL;
 
-      if (bsl_proc_type_find_var (process->type, vars[i]) == NULL ||
+      if (bsl_proc_type_find_var (bsl_process_get_proc_type (process), vars[i]) == NULL ||
           (value != NULL && !bsl_process_set_param (process, vars[i], bsl_array_copy (value), error)))
         {
           if (error != NULL && *error == NULL)
             g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_PARAM, "process '%s' (%s): unknown parameter '%s'",
-                         process_name, process->type->name, vars[i]);
+                         process_name, bsl_process_get_proc_type (process)->name, vars[i]);
           g_clear_pointer (&old, bsl_array_free);
           /* All or nothing: put back what was already changed. */
           for (guint k = command->ops->len; k > 0; k--)
@@ -148,8 +148,8 @@ basalt_document_set_shape (BasaltDocument  *self,
 
   op = _basalt_document_op_new (OP_SHAPE);
   op->process = g_strdup (process_name);
-  op->ndim[0] = process->ndim;
-  memcpy (op->dims[0], process->dims, sizeof op->dims[0]);
+  op->ndim[0] = bsl_process_get_ndim (process);
+  memcpy (op->dims[0], bsl_process_get_dims (process), sizeof op->dims[0]);
   op->ndim[1] = ndim;
   memcpy (op->dims[1], dims, sizeof (gsize) * ndim);
 
@@ -294,18 +294,18 @@ basalt_document_set_model (BasaltDocument  *self,
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no process named '%s'", process_name);
       return FALSE;
     }
-  if (tag != BSL_TAG_NONE && !bsl_proc_type_has_model (process->type, tag))
+  if (tag != BSL_TAG_NONE && !bsl_proc_type_has_model (bsl_process_get_proc_type (process), tag))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "process '%s' (%s): there is no %s model",
-                   process_name, process->type->name, bsl_tag_to_string (tag));
+                   process_name, bsl_process_get_proc_type (process)->name, bsl_tag_to_string (tag));
       return FALSE;
     }
-  if (process->model == tag)
+  if (bsl_process_get_tag (process) == tag)
     return TRUE;
 
   op = _basalt_document_op_new (OP_MODEL);
   op->process = g_strdup (process_name);
-  op->tag[0] = process->model;
+  op->tag[0] = bsl_process_get_tag (process);
   op->tag[1] = tag;
   _basalt_document_op_apply (self, op, TRUE);
   label = tag == BSL_TAG_NONE ? g_strdup_printf ("Run %s with the run's tag", process_name)
@@ -323,11 +323,11 @@ basalt_document_set_run_tag (BasaltDocument *self,
 
   g_return_if_fail (BASALT_IS_DOCUMENT (self));
 
-  if (self->graph->run_tag == tag)
+  if (bsl_graph_get_run_tag (self->graph) == tag)
     return;
 
   op = _basalt_document_op_new (OP_RUN_TAG);
-  op->tag[0] = self->graph->run_tag;
+  op->tag[0] = bsl_graph_get_run_tag (self->graph);
   op->tag[1] = tag;
   _basalt_document_op_apply (self, op, TRUE);
   command = _basalt_document_command_new (tag == BSL_TAG_FIXED_PT ? "Run with fixed_pt" : "Run with floating_pt");

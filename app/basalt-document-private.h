@@ -33,7 +33,7 @@ typedef struct
   GPtrArray   *connections;      /* PRESENCE: BslConnection* touching the process */
   char        *process;          /* MOVE, PARAM, SHAPE; RENAME: old name; PROBE: target */
   char        *other;            /* RENAME: new name; PARAM: var */
-  BslConnection connection;      /* CONNECTION */
+  BslConnection *connection;     /* CONNECTION */
   gboolean     had_position[2];  /* MOVE: before, after */
   double       x[2], y[2];       /* MOVE */
   BslArray    *value[2];         /* PARAM: before, after (NULL = unset) */

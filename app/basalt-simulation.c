@@ -274,7 +274,7 @@ basalt_simulation_compile (BasaltSimulation  *self,
   basalt_simulation_invalidate (self);
 
   config = bsl_run_config_new (tag);
-  config->seed = graph->run_seed;
+  config->seed = bsl_graph_get_run_seed (graph);
   /* Leave a core to the interface, so drawing never waits for the engine. */
   config->n_threads = MAX (1, g_get_num_processors () - 1);
   runtime = bsl_runtime_new (graph, config, error);
@@ -479,12 +479,13 @@ find_view (BasaltSimulation *self,
 static void
 describe_elements (ProbeView *view, const BslProcess *process)
 {
-  const BslVarSpec *spec = bsl_proc_type_find_var (process->type, view->var);
+  const BslVarSpec *spec = bsl_proc_type_find_var (bsl_process_get_proc_type (process), view->var);
+  const gsize *dims = bsl_process_get_dims (process);
 
-  if (spec == NULL || spec->shape != BSL_SHAPE_POPULATION || process->ndim != 2)
+  if (spec == NULL || spec->shape != BSL_SHAPE_POPULATION || bsl_process_get_ndim (process) != 2)
     return;
-  view->columns = process->dims[1];
-  view->n_elements = process->dims[0] * process->dims[1];
+  view->columns = dims[1];
+  view->n_elements = dims[0] * dims[1];
   view->picked = view->n_elements > PICK_ELEMENTS_ABOVE;
 }
 
@@ -519,8 +520,8 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
 
   process = bsl_graph_find_process (graph, view->process);
   if (process == NULL ||
-      ((port = bsl_proc_type_find_port (process->type, view->var)) == NULL &&
-       bsl_proc_type_find_var (process->type, view->var) == NULL))
+      ((port = bsl_proc_type_find_port (bsl_process_get_proc_type (process), view->var)) == NULL &&
+       bsl_proc_type_find_var (bsl_process_get_proc_type (process), view->var) == NULL))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "cannot probe '%s': %s", target,
                    process == NULL ? "there is no such process" : "the process has no such Var or port");
