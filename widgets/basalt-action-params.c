@@ -20,8 +20,10 @@ basalt_variant_new_param_value (const BslArray *value)
   if (value->init != NULL)
     init = json_to_string (value->init, FALSE);
   array = g_variant_new ("(@at@adms)",
-                         g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, dims, value->ndim, sizeof (guint64)),
-                         g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, value->data, value->n, sizeof (double)),
+                         g_variant_new_fixed_array (G_VARIANT_TYPE_UINT64, dims, value->ndim,
+                                                    sizeof (guint64)),
+                         g_variant_new_fixed_array (G_VARIANT_TYPE_DOUBLE, value->data, value->n,
+                                                    sizeof (double)),
                          init);
   return g_variant_new_maybe (NULL, array);
 }
@@ -39,7 +41,8 @@ basalt_variant_dup_param_value (GVariant *variant)
   gsize sizes[BSL_MAX_DIMS] = { 0 };
   BslArray *value;
 
-  g_return_val_if_fail (g_variant_is_of_type (variant, G_VARIANT_TYPE (BASALT_VARIANT_TYPE_PARAM_VALUE)), NULL);
+  g_return_val_if_fail (g_variant_is_of_type (variant, G_VARIANT_TYPE (BASALT_VARIANT_TYPE_PARAM_VALUE)),
+                        NULL);
 
   array = g_variant_get_maybe (variant);
   if (array == NULL)
@@ -111,7 +114,8 @@ basalt_variant_dup_learning_rule (GVariant *variant)
   guint32 kind;
   gsize n;
 
-  g_return_val_if_fail (g_variant_is_of_type (variant, G_VARIANT_TYPE (BASALT_VARIANT_TYPE_LEARNING_RULE)), NULL);
+  g_return_val_if_fail (g_variant_is_of_type (variant, G_VARIANT_TYPE (BASALT_VARIANT_TYPE_LEARNING_RULE)),
+                        NULL);
 
   rule = g_new0 (BslLearningRule, 1);
   g_variant_get (variant, "(uddddd@ams@ad@adxbx)", &kind, &rule->learning_rate, &rule->a_plus, &rule->a_minus,

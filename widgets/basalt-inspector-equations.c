@@ -68,8 +68,8 @@ apply_equations (BasaltInspector *self)
 
   gtk_widget_set_visible (self->eq_error, FALSE);
   name = g_strdup (bsl_process_get_name (process));
-  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-equations", "(s@" BASALT_VARIANT_TYPE_EQUATIONS ")",
-                              name, basalt_variant_new_equations (&text));
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-equations",
+                              "(s@" BASALT_VARIANT_TYPE_EQUATIONS ")", name, basalt_variant_new_equations (&text));
   return TRUE;
 }
 

@@ -51,8 +51,9 @@ _basalt_inspector_request_param (BasaltInspector  *self,
   /* The page may rename or remove the process: the name is a copy. */
   g_autofree char *process_name = g_strdup (bsl_process_get_name (process));
 
-  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-param", "(ss@" BASALT_VARIANT_TYPE_PARAM_VALUE ")",
-                              process_name, var, basalt_variant_new_param_value (value));
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-param",
+                              "(ss@" BASALT_VARIANT_TYPE_PARAM_VALUE ")", process_name, var,
+                              basalt_variant_new_param_value (value));
 }
 
 static void

@@ -176,8 +176,9 @@ request (BasaltRuleEditor *self, const BslLearningRule *rule)
   /* The page that owns the network applies it; the inspector holding this editor may be
    * rebuilt meanwhile. */
   g_object_ref (self);
-  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-learning-rule", "(s@" BASALT_VARIANT_TYPE_LEARNING_RULE ")",
-                              self->process ? self->process : "", basalt_variant_new_learning_rule (rule));
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-learning-rule",
+                              "(s@" BASALT_VARIANT_TYPE_LEARNING_RULE ")", self->process ? self->process : "",
+                              basalt_variant_new_learning_rule (rule));
   g_object_unref (self);
   return TRUE;
 }
