@@ -923,13 +923,10 @@ test_close_confirm (Fixture       *f,
 }
 
 static BasaltPlot *
-find_plot (BasaltSimulation *simulation,
-           const char       *target)
+find_plot (BasaltWindow *window,
+           const char   *target)
 {
-  for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
-    if (g_strcmp0 (basalt_simulation_get_target (simulation, i), target) == 0)
-      return BASALT_PLOT (basalt_simulation_get_plot (simulation, i));
-  return NULL;
+  return basalt_designer_page_get_probe_plot (basalt_window_get_designer_page (window), target);
 }
 
 static gboolean
@@ -1123,11 +1120,11 @@ test_run_raster (Fixture       *f,
   g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 100);
 
   /* With no probe chosen, Run records both neuron populations. */
-  plot = find_plot (simulation, "lif2.s_out");
+  plot = find_plot (f->window, "lif2.s_out");
   g_assert_nonnull (plot);
-  g_assert_nonnull (find_plot (simulation, "input.s_out"));
+  g_assert_nonnull (find_plot (f->window, "input.s_out"));
   g_assert_true (gui_wait_until (plot_drawn, plot, 5));
-  input_spikes = basalt_plot_get_n_spikes (find_plot (simulation, "input.s_out"));
+  input_spikes = basalt_plot_get_n_spikes (find_plot (f->window, "input.s_out"));
   g_test_message ("spikes in 100 steps: input %u, lif2 %" G_GSIZE_FORMAT,
                   input_spikes, basalt_plot_get_n_spikes (plot));
   g_assert_cmpuint (input_spikes, >, 0);
@@ -1234,7 +1231,7 @@ test_plastic_weights (Fixture       *f,
 
   /* Run plots the weights of a small plastic connection beside the spikes. */
   target = g_strdup_printf ("%s.weights", syn);
-  plot = find_plot (simulation, target);
+  plot = find_plot (f->window, target);
   g_assert_nonnull (plot);
   g_assert_true (gui_wait_until (plot_drawn, plot, 5));
 
@@ -1646,7 +1643,7 @@ test_weight_view_learns (Fixture       *f,
     g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, weights, chosen), ==, 2);
     g_assert_cmpuint (chosen[0], ==, 1);
     g_assert_cmpuint (chosen[1], ==, 29);
-    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, weights)), ==, 2);
+    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, weights)), ==, 2);
     g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, x1, chosen), ==, 2);
     g_assert_cmpuint (chosen[0], ==, 1);
     g_assert_cmpuint (chosen[1], ==, 5);
@@ -1723,7 +1720,7 @@ test_live_parameter (Fixture       *f,
   g_assert_true (basalt_window_run (f->window, 100, &error));
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
-  plot = find_plot (simulation, "input.s_out");
+  plot = find_plot (f->window, "input.s_out");
   spikes_running = basalt_plot_get_n_spikes (plot);
   g_assert_cmpuint (spikes_running, >, 0);
 
@@ -1773,8 +1770,8 @@ test_equations_while_running (Fixture       *f,
   g_assert_no_error (error);
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
-  lif_plot = find_plot (simulation, "lif.s_out");
-  eq_plot = find_plot (simulation, "eq.s_out");
+  lif_plot = find_plot (f->window, "lif.s_out");
+  eq_plot = find_plot (f->window, "eq.s_out");
   g_assert_nonnull (lif_plot);
   g_assert_nonnull (eq_plot);
   lif_spikes = basalt_plot_get_n_spikes (lif_plot);
@@ -1806,8 +1803,8 @@ test_equations_while_running (Fixture       *f,
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
   g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 100);
-  g_assert_cmpuint (basalt_plot_get_n_spikes (find_plot (simulation, "eq.s_out")), ==,
-                    basalt_plot_get_n_spikes (find_plot (simulation, "lif.s_out")));
+  g_assert_cmpuint (basalt_plot_get_n_spikes (find_plot (f->window, "eq.s_out")), ==,
+                    basalt_plot_get_n_spikes (find_plot (f->window, "lif.s_out")));
 }
 
 /* The label of the item that activates action with target; NULL when there is none. */
@@ -1922,7 +1919,7 @@ test_canvas_view (Fixture       *f,
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
   g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 1);
-  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), ==, 3);
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, "lif2.v")), ==, 3);
 
   /* Tracing other neurons: the steps already recorded show at once; a neuron that is not
    * there is refused. */
@@ -1932,7 +1929,7 @@ test_canvas_view (Fixture       *f,
 
     g_assert_true (basalt_simulation_set_trace_neurons (simulation, "lif2.v", one, 1, &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), ==, 1);
+    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, "lif2.v")), ==, 1);
     g_assert_false (basalt_simulation_set_trace_neurons (simulation, "lif2.v", bad, 2, &error));
     g_assert_nonnull (strstr (error->message, "7"));
     g_clear_error (&error);
@@ -2077,7 +2074,7 @@ test_frame_times (Fixture       *f,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (500);
       for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
-        max_draw = MAX (max_draw, basalt_plot_get_last_draw_ms (BASALT_PLOT (basalt_simulation_get_plot (simulation, i))));
+        max_draw = MAX (max_draw, basalt_plot_get_last_draw_ms (find_plot (f->window, basalt_simulation_get_target (simulation, i))));
     }
   gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), id);
   steps = basalt_simulation_get_time (simulation);
@@ -2184,8 +2181,8 @@ test_weight_view_frame_times (Fixture       *f,
                   images, stats.n, p95, idle_p95, stats.max_gap / 1000.0, max_read, max_image, load);
   g_assert_cmpint (steps, >, 0);
   g_assert_cmpuint (images, >=, 2);
-  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "syn.weights")), ==, 2);
-  g_assert_true (gui_wait_until (plot_drawn, find_plot (simulation, "syn.weights"), 5));
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, "syn.weights")), ==, 2);
+  g_assert_true (gui_wait_until (plot_drawn, find_plot (f->window, "syn.weights"), 5));
   g_assert_cmpfloat (stats.max_gap / 1000.0, <, 1000.0);
   if (GUI_CHECK_TIMINGS && idle_p95 < 25.0 && load < g_get_num_processors ())
     {

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/* The document's network file: load, save, recover, import. */
+
+#include "config.h"
+
+#include "bsl-network-file.h"
+
+#include "basalt-document-private.h"
+
+static void
+replace_graph (BasaltDocument *self,
+               BslGraph       *graph,
+               GFile          *file)
+{
+  g_clear_pointer (&self->graph, bsl_graph_unref);
+  self->graph = graph;
+  g_set_object (&self->file, file);
+  g_ptr_array_set_size (self->undo_stack, 0);
+  g_ptr_array_set_size (self->redo_stack, 0);
+  self->saved_serial = 0;
+  _basalt_document_update_state (self);
+  _basalt_document_notify_file (self);
+  _basalt_document_emit_changed (self, BASALT_CHANGE_GRAPH | BASALT_CHANGE_STRUCTURE, NULL, NULL);
+}
+
+void
+basalt_document_clear (BasaltDocument *self)
+{
+  g_return_if_fail (BASALT_IS_DOCUMENT (self));
+
+  replace_graph (self, bsl_graph_new (), NULL);
+}
+
+void
+basalt_document_take_imported (BasaltDocument *self,
+                               BslGraph       *graph)
+{
+  g_return_if_fail (BASALT_IS_DOCUMENT (self));
+  g_return_if_fail (graph != NULL);
+
+  replace_graph (self, graph, NULL);
+  /* Never saved as a .basalt file: closing asks first. */
+  self->saved_serial = G_MAXUINT64;
+  _basalt_document_update_state (self);
+}
+
+gboolean
+basalt_document_load (BasaltDocument  *self,
+                      GFile           *file,
+                      GError         **error)
+{
+  g_autofree char *path = NULL;
+  BslGraph *graph;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (file), FALSE);
+
+  if ((path = g_file_get_path (file)) == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s: only local files can be opened", uri);
+      return FALSE;
+    }
+
+  if ((graph = bsl_graph_load_file (path, error)) == NULL)
+    return FALSE;
+
+  replace_graph (self, graph, file);
+  return TRUE;
+}
+
+gboolean
+basalt_document_recover (BasaltDocument  *self,
+                         GFile           *copy,
+                         GFile           *original,
+                         GError         **error)
+{
+  g_autofree char *path = NULL;
+  BslGraph *graph = NULL;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (G_IS_FILE (copy), FALSE);
+
+  path = g_file_get_path (copy);
+  if (path == NULL || (graph = bsl_graph_load_file (path, error)) == NULL)
+    {
+      if (path == NULL)
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "the copy is not a local file");
+      return FALSE;
+    }
+
+  replace_graph (self, graph, original);
+  /* Not what the original file holds: closing asks first. */
+  self->saved_serial = G_MAXUINT64;
+  _basalt_document_update_state (self);
+  return TRUE;
+}
+gboolean
+basalt_document_save (BasaltDocument  *self,
+                      GFile           *file,
+                      GError         **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+
+  if (file == NULL)
+    file = self->file;
+  if (file == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, "the network has no file name yet");
+      return FALSE;
+    }
+  if ((path = g_file_get_path (file)) == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s: only local files can be saved", uri);
+      return FALSE;
+    }
+
+  if (!bsl_graph_save_file (self->graph, path, error))
+    return FALSE;
+
+  if (self->file != file)
+    {
+      g_set_object (&self->file, file);
+      _basalt_document_notify_file (self);
+    }
+  self->saved_serial = _basalt_document_current_serial (self);
+  _basalt_document_update_state (self);
+  return TRUE;
+}
