@@ -41,13 +41,13 @@ GPtrArray *
 basalt_canvas_groups_new (const BslGraph *graph)
 {
   GPtrArray *groups = g_ptr_array_new_with_free_func (canvas_group_free);
-  JsonNode *node = graph != NULL ? bsl_graph_get_groups (graph) : NULL;
+  JsonNode *stored = graph != NULL ? bsl_graph_get_groups (graph) : NULL;
   JsonArray *array;
 
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+  if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
     return groups;
 
-  array = json_node_get_array (node);
+  array = json_node_get_array (stored);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
