@@ -117,7 +117,7 @@ add_default_probes (BasaltDesignerPage *self)
   BslGraph *graph = basalt_document_get_graph (self->document);
   g_auto(GStrv) targets = NULL;
   const char *first_neurons = NULL;
-  gboolean named = graph->probes->len > 0;
+  gboolean named = bsl_graph_get_n_probes (graph) > 0;
 
   if (has_page_probes (self))
     return;
@@ -126,21 +126,22 @@ add_default_probes (BasaltDesignerPage *self)
   for (guint i = 0; targets[i] != NULL; i++)
     basalt_simulation_add_probe (self->simulation, graph, targets[i], NULL);
 
-  for (guint i = 0; i < graph->processes->len && !named; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph) && !named; i++)
     {
-      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (graph, i);
+      const BslProcType *type = bsl_process_get_proc_type (process);
 
-      if (g_str_equal (process->type->name, "Monitor"))
+      if (g_str_equal (type->name, "Monitor"))
         named = TRUE;
-      else if (first_neurons == NULL && process->type->category == BSL_CATEGORY_NEURONS)
-        first_neurons = process->name;
+      else if (first_neurons == NULL && type->category == BSL_CATEGORY_NEURONS)
+        first_neurons = bsl_process_get_name (process);
     }
 
   if (!named && first_neurons != NULL)
     {
       const BslProcess *process = bsl_graph_find_process (graph, first_neurons);
 
-      if (bsl_proc_type_find_var (process->type, "v") != NULL)
+      if (bsl_proc_type_find_var (bsl_process_get_proc_type (process), "v") != NULL)
         {
           g_autofree char *target = g_strdup_printf ("%s.v", first_neurons);
 
@@ -148,14 +149,15 @@ add_default_probes (BasaltDesignerPage *self)
         }
     }
 
-  for (guint i = 0; i < graph->processes->len && !named; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph) && !named; i++)
     {
-      const BslProcess *process = g_ptr_array_index (graph->processes, i);
+      const BslProcess *process = bsl_graph_get_process (graph, i);
+      const gsize *dims = bsl_process_get_dims (process);
 
-      if (bsl_proc_type_is_plastic (process->type) &&
-          process->dims[0] * process->dims[1] <= WEIGHT_TRACES_MAX)
+      if (bsl_proc_type_is_plastic (bsl_process_get_proc_type (process)) &&
+          dims[0] * dims[1] <= WEIGHT_TRACES_MAX)
         {
-          g_autofree char *target = g_strdup_printf ("%s.weights", process->name);
+          g_autofree char *target = g_strdup_printf ("%s.weights", bsl_process_get_name (process));
 
           basalt_simulation_add_probe (self->simulation, graph, target, NULL);
         }

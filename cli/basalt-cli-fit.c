@@ -368,7 +368,9 @@ run_quantize (const char *path,
   {
     const BslProcess *p = process != NULL ? bsl_graph_find_process (graph, process) : NULL;
 
-    if (p != NULL && (g_str_equal (p->type->name, "RF") || g_str_equal (p->type->name, "SigmaDelta")))
+    const char *type = p != NULL ? bsl_process_get_proc_type (p)->name : NULL;
+
+    if (type != NULL && (g_str_equal (type, "RF") || g_str_equal (type, "SigmaDelta")))
       return run_quantize_by_tags (path, graph, process, steps, out, save);
   }
   r = bsl_quantize_network (graph, process, steps, TRUE, &fixed, &error);
@@ -501,7 +503,7 @@ basalt_cli_fit (int    argc,
   process = bsl_graph_find_process (graph, process_name);
   if (process == NULL)
     return fail_message ("%s: no process named '%s'", argv[1], process_name);
-  if (process->learning_rule != NULL)
+  if (bsl_process_get_learning_rule (process) != NULL)
     {
       BasaltCliRuleFit rule_fit = {
         .network_path = argv[1], .process = process_name, .probe = var, .params = params,
@@ -524,8 +526,8 @@ basalt_cli_fit (int    argc,
     }
   if (step_errors != NULL)
     return fail_message ("%s: --step-errors reports the weights of a LearningDense; process "
-                         "'%s' is a %s", argv[1], process_name, process->type->name);
-  tag = process->model != BSL_TAG_NONE ? process->model : graph->run_tag;
+                         "'%s' is a %s", argv[1], process_name, bsl_process_get_proc_type (process)->name);
+  tag = bsl_process_resolve_tag (process, bsl_graph_get_run_tag (graph));
   if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
     return fail_message ("--tag must be floating_pt or fixed_pt, not '%s'", tag_text);
 
@@ -535,19 +537,20 @@ basalt_cli_fit (int    argc,
         return fail_message ("%s: --reference-process '%s' is the population being fitted",
                              argv[1], process_name);
       ref = bsl_reference_from_network (graph, reference_process,
-                                        bench_steps > 0 ? bench_steps : graph->run_steps, &error);
+                                        bench_steps > 0 ? bench_steps : bsl_graph_get_run_steps (graph), &error);
       if (ref == NULL)
         {
           g_prefix_error (&error, "%s: --reference-process: ", argv[1]);
           return basalt_cli_fail ("fit", error);
         }
       {
-        const char *reference_type = bsl_graph_find_process (graph, reference_process)->type->name;
+        const BslProcess *reference = bsl_graph_find_process (graph, reference_process);
+        const char *reference_type = bsl_process_get_proc_type (reference)->name;
 
-        if (bsl_reference_keep_comparable (ref, reference_type, process->type->name))
+        if (bsl_reference_keep_comparable (ref, reference_type, bsl_process_get_proc_type (process)->name))
           g_printerr ("basalt fit: note: %s (%s) is another model than %s (%s): its input and "
                       "spikes are the reference, not its u and v\n", reference_process,
-                      reference_type, process_name, process->type->name);
+                      reference_type, process_name, bsl_process_get_proc_type (process)->name);
       }
     }
   for (guint r = 0; references != NULL && references[r] != NULL; r++)
@@ -616,7 +619,7 @@ basalt_cli_fit (int    argc,
   bsl_fit_get_best (fit, best);
 
   result = result_json (fit, problem, argv[1], reference_process != NULL ? ref->display_name : references[0],
-                        process->type->name,
+                        bsl_process_get_proc_type (process)->name,
                         network_drive ? "network" : "reference", start, best, stop);
   if (out != NULL && g_str_equal (out, "-"))
     printf ("%s\n", result);
@@ -654,17 +657,8 @@ basalt_cli_fit (int    argc,
       g_autoptr(GPtrArray) connections = g_ptr_array_new_with_free_func ((GDestroyNotify) bsl_connection_free);
 
       /* Taking the process out drops its connections: put them back. */
-      for (guint c = 0; c < graph->connections->len; c++)
-        {
-          const BslConnection *conn = g_ptr_array_index (graph->connections, c);
-          BslConnection *copy = g_new0 (BslConnection, 1);
-
-          copy->from_process = g_strdup (conn->from_process);
-          copy->from_port = g_strdup (conn->from_port);
-          copy->to_process = g_strdup (conn->to_process);
-          copy->to_port = g_strdup (conn->to_port);
-          g_ptr_array_add (connections, copy);
-        }
+      for (guint c = 0; c < bsl_graph_get_n_connections (graph); c++)
+        g_ptr_array_add (connections, bsl_connection_copy (bsl_graph_get_connection (graph, c)));
       old = bsl_graph_take_process (graph, process_name);
       if (!bsl_graph_insert_process (graph, fitted, position, &error))
         {
@@ -674,10 +668,12 @@ basalt_cli_fit (int    argc,
       for (guint c = 0; c < connections->len; c++)
         {
           const BslConnection *conn = g_ptr_array_index (connections, c);
+          const char *from = bsl_connection_get_from_process (conn);
+          const char *to = bsl_connection_get_to_process (conn);
 
-          if ((g_str_equal (conn->from_process, process_name) || g_str_equal (conn->to_process, process_name)) &&
-              bsl_graph_connect_ports (graph, conn->from_process, conn->from_port, conn->to_process,
-                                       conn->to_port, &error) == NULL)
+          if ((g_str_equal (from, process_name) || g_str_equal (to, process_name)) &&
+              bsl_graph_connect_ports (graph, from, bsl_connection_get_from_port (conn), to,
+                                       bsl_connection_get_to_port (conn), &error) == NULL)
             {
               status = basalt_cli_fail ("fit", error);
               goto out;
