@@ -7,6 +7,7 @@
 #include "basalt-graph-canvas.h"
 #include "basalt-inspector.h"
 #include "basalt-palette.h"
+#include "basalt-plot.h"
 #include "basalt-simulation.h"
 #include "basalt-weight-view.h"
 
@@ -26,6 +27,9 @@ BasaltSimulation  *basalt_designer_page_get_simulation (BasaltDesignerPage *self
 BasaltGraphCanvas *basalt_designer_page_get_canvas     (BasaltDesignerPage *self);
 BasaltInspector   *basalt_designer_page_get_inspector  (BasaltDesignerPage *self);
 BasaltPalette     *basalt_designer_page_get_palette    (BasaltDesignerPage *self);
+/* The plot of a probe of the simulation (NULL: none of that target). */
+BasaltPlot        *basalt_designer_page_get_probe_plot (BasaltDesignerPage *self,
+                                                        const char         *target);
 /* The weight matrix of the plastic connection selected (or the first one). */
 BasaltWeightView  *basalt_designer_page_get_weight_view (BasaltDesignerPage *self);
 

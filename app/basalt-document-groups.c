@@ -38,8 +38,10 @@ find_group (JsonNode   *groups,
 static JsonNode *
 copy_groups (BasaltDocument *self)
 {
-  if (self->graph->groups != NULL && JSON_NODE_HOLDS_ARRAY (self->graph->groups))
-    return _basalt_document_deep_copy (self->graph->groups);
+  JsonNode *groups = bsl_graph_get_groups (self->graph);
+
+  if (groups != NULL && JSON_NODE_HOLDS_ARRAY (groups))
+    return _basalt_document_deep_copy (groups);
   return json_node_init_array (json_node_alloc (), json_array_new ());
 }
 
@@ -49,15 +51,16 @@ static Op *
 groups_op (BasaltDocument *self,
            JsonNode       *after)
 {
+  JsonNode *before = bsl_graph_get_groups (self->graph);
   Op *op;
 
-  if (self->graph->groups != NULL && json_node_equal (self->graph->groups, after))
+  if (before != NULL && json_node_equal (before, after))
     {
       json_node_unref (after);
       return NULL;
     }
   op = _basalt_document_op_new (OP_GROUPS);
-  op->groups[0] = self->graph->groups ? _basalt_document_deep_copy (self->graph->groups) : NULL;
+  op->groups[0] = before != NULL ? _basalt_document_deep_copy (before) : NULL;
   op->groups[1] = after;
   _basalt_document_op_apply (self, op, TRUE);
   return op;
@@ -72,7 +75,7 @@ _basalt_document_fix_groups (BasaltDocument *self,
   g_autoptr(JsonNode) fixed = NULL;
   JsonArray *array, *kept;
 
-  if (groups_array (self->graph->groups) == NULL)
+  if (groups_array (bsl_graph_get_groups (self->graph)) == NULL)
     return NULL;
 
   fixed = copy_groups (self);
@@ -118,7 +121,7 @@ basalt_document_dup_group_of (BasaltDocument *self,
 
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), NULL);
 
-  array = groups_array (self->graph->groups);
+  array = groups_array (bsl_graph_get_groups (self->graph));
   for (guint i = 0; array && i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -146,7 +149,7 @@ basalt_document_dup_group_members (BasaltDocument *self,
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), NULL);
 
   builder = g_strv_builder_new ();
-  if ((object = find_group (self->graph->groups, group)) != NULL &&
+  if ((object = find_group (bsl_graph_get_groups (self->graph), group)) != NULL &&
       (members = json_object_get_array_member (object, "members")) != NULL)
     for (guint k = 0; k < json_array_get_length (members); k++)
       g_strv_builder_add (builder, json_array_get_string_element (members, k));
@@ -194,7 +197,7 @@ basalt_document_group (BasaltDocument     *self,
     {
       char *candidate = g_strdup_printf ("group%u", k);
 
-      if (find_group (self->graph->groups, candidate) == NULL)
+      if (find_group (bsl_graph_get_groups (self->graph), candidate) == NULL)
         name = candidate;
       else
         g_free (candidate);
@@ -233,7 +236,7 @@ change_group (BasaltDocument  *self,
   JsonArray *array;
   Op *op;
 
-  if (find_group (self->graph->groups, name) == NULL)
+  if (find_group (bsl_graph_get_groups (self->graph), name) == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "there is no group named '%s'", name);
       return FALSE;

@@ -33,7 +33,7 @@ typedef struct
   GPtrArray   *connections;      /* PRESENCE: BslConnection* touching the process */
   char        *process;          /* MOVE, PARAM, SHAPE; RENAME: old name; PROBE: target */
   char        *other;            /* RENAME: new name; PARAM: var */
-  BslConnection connection;      /* CONNECTION */
+  BslConnection *connection;     /* CONNECTION */
   gboolean     had_position[2];  /* MOVE: before, after */
   double       x[2], y[2];       /* MOVE */
   BslArray    *value[2];         /* PARAM: before, after (NULL = unset) */
@@ -65,13 +65,36 @@ struct _BasaltDocument
   guint64     change_count;      /* one per "changed" */
 };
 
+/* basalt-document.c */
+void      _basalt_document_update_state (BasaltDocument *self);
+void      _basalt_document_notify_file  (BasaltDocument *self);
+void      _basalt_document_emit_changed (BasaltDocument *self,
+                                         guint           flags,
+                                         const char     *process,
+                                         const char     *var);
+
+/* basalt-document-ops.c */
 /* json_node_copy() shares arrays and objects; edits need a copy of their own. */
 JsonNode *_basalt_document_deep_copy  (JsonNode       *node);
 Op       *_basalt_document_op_new     (OpKind          kind);
+void      _basalt_document_op_free    (gpointer        op);
 /* Replays one operation forwards (redo) or backwards (undo). */
 void      _basalt_document_op_apply   (BasaltDocument *self,
                                        Op             *op,
                                        gboolean        forward);
+
+/* basalt-document-history.c */
+Command  *_basalt_document_command_new    (const char     *label);
+void      _basalt_document_command_free   (gpointer        command);
+/* Adds op to the command unless it is NULL (an edit that changed nothing of that kind). */
+void      _basalt_document_command_add_op (Command        *command,
+                                           Op             *op);
+/* Records an edit that has just been applied (taking the command); one of no operation is
+ * dropped. */
+void      _basalt_document_push_command   (BasaltDocument *self,
+                                           Command        *command);
+/* The serial of the command on top of the undo stack (0: none). */
+guint64   _basalt_document_current_serial (BasaltDocument *self);
 /* Records an edit made of one operation, already applied. */
 void      _basalt_document_push_op    (BasaltDocument *self,
                                        const char     *label,
@@ -80,10 +103,14 @@ void      _basalt_document_push_op    (BasaltDocument *self,
 void      _basalt_document_push_ops   (BasaltDocument *self,
                                        const char     *label,
                                        GPtrArray      *ops);
+
+/* basalt-document-run.c */
 /* Removes the probes of a process now, adding to ops how to bring them back. */
 void      _basalt_document_take_probes_of (BasaltDocument *self,
                                        GPtrArray      *ops,
                                        const char     *process);
+
+/* basalt-document-edits.c */
 /* Refuses (naming it) a process that the network does not have. */
 gboolean  _basalt_document_check_names (BasaltDocument     *self,
                                         const char *const  *names,

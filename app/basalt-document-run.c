@@ -26,11 +26,11 @@ basalt_document_set_run_steps (BasaltDocument  *self,
                    "run.steps must be a whole number of steps from 1 up, not %" G_GINT64_FORMAT, steps);
       return FALSE;
     }
-  if (self->graph->run_steps == steps)
+  if (bsl_graph_get_run_steps (self->graph) == steps)
     return TRUE;
 
   op = _basalt_document_op_new (OP_RUN_STEPS);
-  op->steps[0] = self->graph->run_steps;
+  op->steps[0] = bsl_graph_get_run_steps (self->graph);
   op->steps[1] = steps;
   _basalt_document_op_apply (self, op, TRUE);
   label = g_strdup_printf ("Run %" G_GINT64_FORMAT " steps", steps);
@@ -50,8 +50,8 @@ probe_op (BasaltDocument *self,
   op->forward_adds = adds;
   op->process = g_strdup (target);
   op->position = 0;
-  for (guint i = 0; i < self->graph->probes->len; i++)
-    if (g_str_equal (g_ptr_array_index (self->graph->probes, i), target))
+  for (guint i = 0; i < bsl_graph_get_n_probes (self->graph); i++)
+    if (g_str_equal (bsl_graph_get_probe (self->graph, i), target))
       op->position = i;
   return op;
 }
@@ -110,9 +110,9 @@ basalt_document_clear_probes (BasaltDocument *self)
   g_return_if_fail (BASALT_IS_DOCUMENT (self));
 
   /* From the last, so that each one's position is still true when undo puts them back. */
-  while (self->graph->probes->len > 0)
+  while (bsl_graph_get_n_probes (self->graph) > 0)
     {
-      const char *target = g_ptr_array_index (self->graph->probes, self->graph->probes->len - 1);
+      const char *target = bsl_graph_get_probe (self->graph, bsl_graph_get_n_probes (self->graph) - 1);
 
       g_ptr_array_add (ops, take_probe (self, target));
     }
@@ -124,9 +124,9 @@ _basalt_document_take_probes_of (BasaltDocument *self,
                                   GPtrArray      *ops,
                                   const char     *process)
 {
-  for (guint i = self->graph->probes->len; i > 0; i--)
+  for (guint i = bsl_graph_get_n_probes (self->graph); i > 0; i--)
     {
-      const char *target = g_ptr_array_index (self->graph->probes, i - 1);
+      const char *target = bsl_graph_get_probe (self->graph, i - 1);
 
       if (bsl_probe_target_is_of (target, process))
         g_ptr_array_add (ops, take_probe (self, target));

@@ -18,7 +18,7 @@ G_DEFINE_FINAL_TYPE (BasaltRuleTuner, basalt_rule_tuner, GTK_TYPE_BOX)
 static BslTag
 process_tag (const BslGraph *graph, const BslProcess *process)
 {
-  return process->model != BSL_TAG_NONE ? process->model : graph->run_tag;
+  return bsl_process_resolve_tag (process, bsl_graph_get_run_tag (graph));
 }
 
 void
@@ -356,7 +356,7 @@ basalt_rule_tuner_set_process (BasaltRuleTuner *self, const char *name, GError *
   BslGraph *graph = basalt_document_get_graph (self->document);
   const BslProcess *process = bsl_graph_find_process (graph, name);
 
-  if (process == NULL || process->learning_rule == NULL)
+  if (process == NULL || bsl_process_get_learning_rule (process) == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, _("'%s' is no LearningDense of the network"), name);
       return FALSE;
@@ -392,15 +392,16 @@ refresh_processes (BasaltRuleTuner *self)
   const char *keep = NULL;
   guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->process_names));
 
-  for (guint k = 0; k < graph->processes->len; k++)
+  for (guint k = 0; k < bsl_graph_get_n_processes (graph); k++)
     {
-      const BslProcess *process = g_ptr_array_index (graph->processes, k);
+      const BslProcess *process = bsl_graph_get_process (graph, k);
+      const char *name = bsl_process_get_name (process);
 
-      if (process->learning_rule == NULL)
+      if (bsl_process_get_learning_rule (process) == NULL)
         continue;
-      g_ptr_array_add (names, process->name);
-      if (g_strcmp0 (self->process, process->name) == 0)
-        keep = process->name;
+      g_ptr_array_add (names, (gpointer) name);
+      if (g_strcmp0 (self->process, name) == 0)
+        keep = name;
     }
   g_ptr_array_add (names, NULL);
   self->updating = TRUE;

@@ -6,12 +6,11 @@
 
 #include "bsl-error.h"
 
-#include "basalt-plot.h"
+#include "basalt-probe-private.h"
 #include "basalt-simulation.h"
 
 /* Steps a probe keeps in the engine between two frames; more than any frame needs. */
 #define PROBE_CAPACITY   4096
-#define PLOT_HISTORY     10000
 #define MAX_TRACES       8
 #define DEFAULT_TRACES   4
 /* A Var with more elements (a large connection's weights) records only those its plot shows. */
@@ -28,14 +27,20 @@ typedef struct
   char       *var;
   gboolean    raster;
   BslProbe   *probe;      /* owned by the runtime; NULL while nothing is compiled */
-  BasaltPlot *plot;
-  gint64      last_step;  /* Lava step number of the newest row copied into the plot */
+  BasaltProbe *model;     /* what views show */
+  GArray     *rows;       /* double: the rows being brought over, copied under the lock */
+  gint64      last_step;  /* Lava step number of the newest row brought over */
   gsize       indices[MAX_TRACES];
   guint       n_traces;
   gboolean    chosen;     /* the user picked the neurons */
   gsize       n_elements; /* of the Var, when known from the network (0: not known) */
   gsize       columns;    /* a (rows, columns) Var: elements are named [row, column] */
   gboolean    picked;     /* the probe records the shown elements only */
+
+  /* What a sync brings over: rows from first_row on, after a restart of the count or not */
+  gint64      first_row;
+  guint       n_rows;
+  gboolean    restarted;
 } ProbeView;
 
 struct _BasaltSimulation
@@ -89,7 +94,8 @@ probe_view_free (gpointer data)
   g_free (view->target);
   g_free (view->process);
   g_free (view->var);
-  g_clear_object (&view->plot);
+  g_clear_object (&view->model);
+  g_array_unref (view->rows);
   g_free (view);
 }
 
@@ -183,16 +189,18 @@ basalt_simulation_is_compiled (BasaltSimulation *self)
 static void
 rebuild_series (ProbeView *view)
 {
-  basalt_plot_clear_series (view->plot);
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+
   for (guint i = 0; i < view->n_traces; i++)
     {
       gsize k = view->indices[i];
-      g_autofree char *label = view->columns > 0
-        ? g_strdup_printf ("%s[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "]", view->var, k / view->columns, k % view->columns)
-        : g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", view->var, k);
 
-      basalt_plot_add_series (view->plot, label);
+      g_ptr_array_add (labels, view->columns > 0
+                       ? g_strdup_printf ("%s[%" G_GSIZE_FORMAT ",%" G_GSIZE_FORMAT "]", view->var,
+                                          k / view->columns, k % view->columns)
+                       : g_strdup_printf ("%s[%" G_GSIZE_FORMAT "]", view->var, k));
     }
+  _basalt_probe_set_series (view->model, (const char *const *) labels->pdata, labels->len);
 }
 
 static void
@@ -213,16 +221,16 @@ attach_probe (ProbeView  *view,
     {
       g_autofree char *title = g_strdup_printf ("%s (%s)", view->target, error->message);
 
-      basalt_plot_set_title (view->plot, title);
+      _basalt_probe_set_title (view->model, title);
       return;
     }
 
-  basalt_plot_set_title (view->plot, view->target);
+  _basalt_probe_set_title (view->model, view->target);
   size = bsl_probe_get_size (view->probe);
   if (view->picked)
     rebuild_series (view);
   else if (view->raster)
-    basalt_plot_set_n_rows (view->plot, size);
+    _basalt_probe_set_n_rows (view->model, size);
   else
     {
       guint kept = 0;
@@ -266,7 +274,7 @@ basalt_simulation_compile (BasaltSimulation  *self,
   basalt_simulation_invalidate (self);
 
   config = bsl_run_config_new (tag);
-  config->seed = graph->run_seed;
+  config->seed = bsl_graph_get_run_seed (graph);
   /* Leave a core to the interface, so drawing never waits for the engine. */
   config->n_threads = MAX (1, g_get_num_processors () - 1);
   runtime = bsl_runtime_new (graph, config, error);
@@ -279,7 +287,7 @@ basalt_simulation_compile (BasaltSimulation  *self,
       ProbeView *view = g_ptr_array_index (self->probes, i);
 
       attach_probe (view, runtime);
-      basalt_plot_clear (view->plot);
+      _basalt_probe_clear (view->model);
     }
 
   self->runner = bsl_runner_new (runtime);
@@ -349,7 +357,7 @@ basalt_simulation_reset (BasaltSimulation *self)
       ProbeView *view = g_ptr_array_index (self->probes, i);
 
       view->last_step = 0;
-      basalt_plot_clear (view->plot);
+      _basalt_probe_clear (view->model);
     }
   update_status (self);
 }
@@ -418,6 +426,40 @@ unlock_runtime (BasaltSimulation *self)
   bsl_runner_unlock (self->runner);
 }
 
+/* A raster's row holds every neuron; a trace's row the series shown. */
+static guint
+row_width (ProbeView *view)
+{
+  return view->raster ? (guint) bsl_probe_get_size (view->probe) : view->n_traces;
+}
+
+/* Copies the engine's rows begin..n_held of the probe (under the runtime's lock) into
+ * view->rows, as views take them; returns how many rows there were. */
+static guint
+copy_rows (ProbeView *view,
+           gsize      begin,
+           gsize      n_held)
+{
+  guint width = row_width (view);
+  guint n_rows = 0;
+
+  g_array_set_size (view->rows, 0);
+  for (gsize k = begin; k < n_held; k++)
+    {
+      const double *row = bsl_probe_get_row (view->probe, k);
+
+      if (row == NULL)
+        break;
+      if (view->raster)
+        g_array_append_vals (view->rows, row, width);
+      else
+        for (guint s = 0; s < view->n_traces; s++)
+          g_array_append_val (view->rows, row[view->picked ? s : view->indices[s]]);
+      n_rows++;
+    }
+  return n_rows;
+}
+
 static ProbeView *
 find_view (BasaltSimulation *self,
            const char       *target)
@@ -437,12 +479,13 @@ find_view (BasaltSimulation *self,
 static void
 describe_elements (ProbeView *view, const BslProcess *process)
 {
-  const BslVarSpec *spec = bsl_proc_type_find_var (process->type, view->var);
+  const BslVarSpec *spec = bsl_proc_type_find_var (bsl_process_get_proc_type (process), view->var);
+  const gsize *dims = bsl_process_get_dims (process);
 
-  if (spec == NULL || spec->shape != BSL_SHAPE_POPULATION || process->ndim != 2)
+  if (spec == NULL || spec->shape != BSL_SHAPE_POPULATION || bsl_process_get_ndim (process) != 2)
     return;
-  view->columns = process->dims[1];
-  view->n_elements = process->dims[0] * process->dims[1];
+  view->columns = dims[1];
+  view->n_elements = dims[0] * dims[1];
   view->picked = view->n_elements > PICK_ELEMENTS_ABOVE;
 }
 
@@ -477,8 +520,8 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
 
   process = bsl_graph_find_process (graph, view->process);
   if (process == NULL ||
-      ((port = bsl_proc_type_find_port (process->type, view->var)) == NULL &&
-       bsl_proc_type_find_var (process->type, view->var) == NULL))
+      ((port = bsl_proc_type_find_port (bsl_process_get_proc_type (process), view->var)) == NULL &&
+       bsl_proc_type_find_var (bsl_process_get_proc_type (process), view->var) == NULL))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "cannot probe '%s': %s", target,
                    process == NULL ? "there is no such process" : "the process has no such Var or port");
@@ -489,13 +532,8 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
   describe_elements (view, process);
   /* Spikes (s_out) are shown as a raster; everything else as traces. */
   view->raster = port != NULL && port->direction == BSL_PORT_OUT && g_str_equal (view->var, "s_out");
-  view->plot = g_object_ref_sink (BASALT_PLOT (basalt_plot_new (view->raster ? BASALT_PLOT_RASTER
-                                                                             : BASALT_PLOT_TRACES)));
-  basalt_plot_set_title (view->plot, target);
-  basalt_plot_set_history (view->plot, PLOT_HISTORY);
-  basalt_plot_set_span (view->plot, 400);
-  if (!view->raster)
-    basalt_plot_set_y_label (view->plot, view->var);
+  view->model = _basalt_probe_new (target, view->var, view->raster);
+  view->rows = g_array_new (FALSE, FALSE, sizeof (double));
 
   if (self->runner != NULL)
     {
@@ -509,7 +547,7 @@ basalt_simulation_add_probe (BasaltSimulation  *self,
     }
 
   g_ptr_array_add (self->probes, view);
-  g_signal_emit (self, signals[PROBE_ADDED], 0, target, view->plot);
+  g_signal_emit (self, signals[PROBE_ADDED], 0, view->model);
   return TRUE;
 }
 
@@ -532,7 +570,7 @@ basalt_simulation_remove_probe (BasaltSimulation *self,
       unlock_runtime (self);
     }
 
-  g_signal_emit (self, signals[PROBE_REMOVED], 0, view->target, view->plot);
+  g_signal_emit (self, signals[PROBE_REMOVED], 0, view->model);
   g_ptr_array_remove (self->probes, view);
   return TRUE;
 }
@@ -598,20 +636,16 @@ basalt_simulation_set_trace_neurons (BasaltSimulation  *self,
     {
       gsize n_held;
       gint64 first;
+      guint n_rows;
 
       lock_runtime (self);
       n_held = bsl_probe_get_n_steps (view->probe);
       first = bsl_probe_get_first_step (view->probe);
-      for (gsize k = 0; k < n_held; k++)
-        {
-          const double *row = bsl_probe_get_row (view->probe, k);
-
-          for (guint s = 0; row != NULL && s < view->n_traces; s++)
-            basalt_plot_append_sample (view->plot, s, (double) (first + (gint64) k), row[view->indices[s]]);
-        }
+      n_rows = copy_rows (view, 0, n_held);
       if (n_held > 0)
         view->last_step = first + (gint64) n_held - 1;
       unlock_runtime (self);
+      _basalt_probe_push_rows (view->model, first, n_rows, view->n_traces, (const double *) view->rows->data);
     }
   return TRUE;
 }
@@ -660,14 +694,14 @@ basalt_simulation_get_n_probes (BasaltSimulation *self)
   return self->probes->len;
 }
 
-GtkWidget *
-basalt_simulation_get_plot (BasaltSimulation *self,
-                            guint             index)
+BasaltProbe *
+basalt_simulation_get_probe (BasaltSimulation *self,
+                             guint             index)
 {
   g_return_val_if_fail (BASALT_IS_SIMULATION (self), NULL);
   g_return_val_if_fail (index < self->probes->len, NULL);
 
-  return GTK_WIDGET (((ProbeView *) g_ptr_array_index (self->probes, index))->plot);
+  return ((ProbeView *) g_ptr_array_index (self->probes, index))->model;
 }
 
 const char *
@@ -710,6 +744,8 @@ basalt_simulation_dup_probed (BasaltSimulation *self)
 void
 basalt_simulation_sync (BasaltSimulation *self)
 {
+  g_autoptr(GPtrArray) pending = NULL;
+
   g_return_if_fail (BASALT_IS_SIMULATION (self));
 
   if (self->runner == NULL)
@@ -718,12 +754,14 @@ basalt_simulation_sync (BasaltSimulation *self)
       return;
     }
 
-  /* Copy under the lock, briefly: the worker holds it only while stepping a batch. */
+  /* Copy under the lock, briefly: the worker holds it only while stepping a batch. Views hear
+   * of the new rows once it is let go. */
+  pending = g_ptr_array_new ();
   lock_runtime (self);
   for (guint i = 0; i < self->probes->len; i++)
     {
       ProbeView *view = g_ptr_array_index (self->probes, i);
-      gsize n_held, size, begin;
+      gsize n_held, begin;
       gint64 first;
 
       if (view->probe == NULL)
@@ -731,34 +769,34 @@ basalt_simulation_sync (BasaltSimulation *self)
 
       n_held = bsl_probe_get_n_steps (view->probe);
       first = bsl_probe_get_first_step (view->probe);
-      size = bsl_probe_get_size (view->probe);
 
       /* After a reset the engine counts from step 1 again. */
+      view->restarted = FALSE;
       if (n_held == 0 || first + (gint64) n_held - 1 < view->last_step)
         {
           if (n_held == 0)
             continue;
           view->last_step = 0;
-          basalt_plot_clear (view->plot);
+          view->restarted = TRUE;
         }
 
       begin = view->last_step >= first ? (gsize) (view->last_step - first + 1) : 0;
-      for (gsize k = begin; k < n_held; k++)
-        {
-          const double *row = bsl_probe_get_row (view->probe, k);
-          double t = (double) (first + (gint64) k);
-
-          if (row == NULL)
-            break;
-          if (view->raster)
-            basalt_plot_append_raster_step (view->plot, t, row, size);
-          else
-            for (guint s = 0; s < view->n_traces; s++)
-              basalt_plot_append_sample (view->plot, s, t, row[view->picked ? s : view->indices[s]]);
-        }
+      view->first_row = first + (gint64) begin;
+      view->n_rows = copy_rows (view, begin, n_held);
       view->last_step = first + (gint64) n_held - 1;
+      g_ptr_array_add (pending, view);
     }
   unlock_runtime (self);
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      ProbeView *view = g_ptr_array_index (pending, i);
+
+      if (view->restarted)
+        _basalt_probe_clear (view->model);
+      _basalt_probe_push_rows (view->model, view->first_row, view->n_rows, row_width (view),
+                               (const double *) view->rows->data);
+    }
   update_status (self);
 }
 
@@ -913,10 +951,10 @@ basalt_simulation_class_init (BasaltSimulationClass *klass)
 
   signals[PROBE_ADDED] =
     g_signal_new ("probe-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, BASALT_TYPE_PLOT);
+                  G_TYPE_NONE, 1, BASALT_TYPE_PROBE);
   signals[PROBE_REMOVED] =
     g_signal_new ("probe-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, BASALT_TYPE_PLOT);
+                  G_TYPE_NONE, 1, BASALT_TYPE_PROBE);
   signals[PROBES_CLEARED] =
     g_signal_new ("probes-cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <glib-object.h>
 
 #include "bsl-runner.h"
+
+#include "basalt-probe.h"
 
 G_BEGIN_DECLS
 
@@ -21,13 +23,12 @@ GType basalt_simulation_state_get_type (void) G_GNUC_CONST;
 
 G_DECLARE_FINAL_TYPE (BasaltSimulation, basalt_simulation, BASALT, SIMULATION, GObject)
 
-/* A run of the open network on the engine's worker thread, and the probes it records. Each
- * probe has a plot widget. While the run goes on, what the engine recorded is copied into the
- * plots about 30 times a second, and the properties "state", "time" and "rate" follow it;
- * basalt_simulation_sync() does the same at once. "speed" is the pace asked for.
+/* A run of the open network on the engine's worker thread, and the probes it records (each a
+ * BasaltProbe that views draw). While the run goes on, what the engine recorded is brought over
+ * to the probes about 30 times a second, and the properties "state", "time" and "rate" follow
+ * it; basalt_simulation_sync() does the same at once. "speed" is the pace asked for.
  *
- * Signals: "probe-added" (const char *target, BasaltPlot *plot), "probe-removed" (same),
- * "probes-cleared" (). */
+ * Signals: "probe-added" (BasaltProbe *probe), "probe-removed" (same), "probes-cleared" (). */
 
 BasaltSimulation      *basalt_simulation_new            (void);
 BasaltSimulationState  basalt_simulation_get_state      (BasaltSimulation  *self);
@@ -89,7 +90,7 @@ gsize                  basalt_simulation_get_columns    (BasaltSimulation  *self
 gboolean               basalt_simulation_has_probe      (BasaltSimulation  *self,
                                                          const char        *target);
 guint                  basalt_simulation_get_n_probes   (BasaltSimulation  *self);
-GtkWidget             *basalt_simulation_get_plot       (BasaltSimulation  *self,
+BasaltProbe           *basalt_simulation_get_probe      (BasaltSimulation  *self,
                                                          guint              index);
 const char            *basalt_simulation_get_target     (BasaltSimulation  *self,
                                                          guint              index);

@@ -180,6 +180,7 @@ _basalt_tuner_page_rebuild_problem (BasaltTunerPage *self,
                  GError         **error)
 {
   g_autoptr(BslProcess) neuron = NULL;
+  const BslProcType *type;
   BslFitProblem *problem;
   gboolean from_document;
 
@@ -197,15 +198,16 @@ _basalt_tuner_page_rebuild_problem (BasaltTunerPage *self,
   neuron = _basalt_tuner_page_dup_neuron (self, &from_document, error);
   if (neuron == NULL)
     return FALSE;
-  if (neuron->model != BSL_TAG_NONE)
-    neuron->model = BSL_TAG_NONE;
+  type = bsl_process_get_proc_type (neuron);
+  if (bsl_process_get_tag (neuron) != BSL_TAG_NONE)
+    bsl_process_set_tag (neuron, BSL_TAG_NONE);
   /* A simulated population of another model is matched by its input and spikes: its u and v
    * mean other things (an Izhikevich's mV against a LIF's units). */
   if (self->source_type != NULL)
     {
       g_clear_pointer (&self->ref, bsl_reference_free);
       self->ref = bsl_reference_copy (self->source_ref);
-      bsl_reference_keep_comparable (self->ref, self->source_type, neuron->type->name);
+      bsl_reference_keep_comparable (self->ref, self->source_type, type->name);
       /* The metrics follow what the reference holds now (spike distances without v). */
       {
         g_autofree char *metrics = NULL;
@@ -234,11 +236,11 @@ _basalt_tuner_page_rebuild_problem (BasaltTunerPage *self,
       _basalt_tuner_page_rebuild_plots (self);
     }
   /* A model that exists under one tag only (Equations, Izhikevich, ...) is tuned under it. */
-  if (!bsl_proc_type_has_model (neuron->type, self->tag))
+  if (!bsl_proc_type_has_model (type, self->tag))
     {
       BslTag other = self->tag == BSL_TAG_FIXED_PT ? BSL_TAG_FLOATING_PT : BSL_TAG_FIXED_PT;
 
-      if (bsl_proc_type_has_model (neuron->type, other))
+      if (bsl_proc_type_has_model (type, other))
         {
           self->tag = other;
           self->updating = TRUE;
@@ -247,7 +249,7 @@ _basalt_tuner_page_rebuild_problem (BasaltTunerPage *self,
         }
     }
   g_free (self->type_name);
-  self->type_name = g_strdup (neuron->type->name);
+  self->type_name = g_strdup (type->name);
   /* The network drives a process of the document when the reference has no a_in column. */
   problem = bsl_fit_problem_new (neuron, self->tag, self->ref,
                                  from_document && !bsl_reference_has_var (self->ref, BSL_REF_A_IN)
@@ -255,10 +257,10 @@ _basalt_tuner_page_rebuild_problem (BasaltTunerPage *self,
                                  error);
   if (problem == NULL)
     return FALSE;
-  for (guint i = 0; i < neuron->type->n_vars; i++)
+  for (guint i = 0; i < type->n_vars; i++)
     {
-      g_autofree char *spec = fittable (&neuron->type->vars[i], self->tag)
-                              ? param_spec (neuron, &neuron->type->vars[i]) : NULL;
+      g_autofree char *spec = fittable (&type->vars[i], self->tag)
+                              ? param_spec (neuron, &type->vars[i]) : NULL;
 
       if (spec != NULL && !bsl_fit_problem_add_param (problem, spec, error))
         {
@@ -305,14 +307,15 @@ refresh_process_list (BasaltTunerPage *self)
   guint selected = 0;
 
   g_ptr_array_set_size (self->process_keys, 0);
-  for (guint i = 0; graph != NULL && i < graph->processes->len; i++)
+  for (guint i = 0; graph != NULL && i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = g_ptr_array_index (graph->processes, i);
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
 
-      if (!bsl_fit_neuron_roles (p->type, NULL, NULL, NULL))
+      if (!bsl_fit_neuron_roles (type, NULL, NULL, NULL))
         continue;
-      g_ptr_array_add (self->process_keys, g_strdup (p->name));
-      gtk_string_list_take (model, g_strdup_printf ("%s (%s)", p->name, p->type->name));
+      g_ptr_array_add (self->process_keys, g_strdup (bsl_process_get_name (p)));
+      gtk_string_list_take (model, g_strdup_printf ("%s (%s)", bsl_process_get_name (p), type->name));
     }
   {
     guint n_types;
@@ -378,7 +381,7 @@ on_tag_selected (GtkDropDown     *dropdown,
 static void
 follow_document_tag (BasaltTunerPage *self)
 {
-  BslTag tag = basalt_document_get_graph (self->document)->run_tag;
+  BslTag tag = bsl_graph_get_run_tag (basalt_document_get_graph (self->document));
 
   if (tag != BSL_TAG_FIXED_PT)
     tag = BSL_TAG_FLOATING_PT;

@@ -51,7 +51,7 @@ population_state_names (BasaltTunerPage  *self,
     {
       const BslProcess *p = bsl_graph_find_process (basalt_document_get_graph (self->document), self->process_key);
 
-      type = p != NULL ? p->type : NULL;
+      type = p != NULL ? bsl_process_get_proc_type (p) : NULL;
     }
   if (type != NULL)
     bsl_fit_neuron_roles (type, NULL, &u, &v);

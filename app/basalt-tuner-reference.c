@@ -58,14 +58,14 @@ basalt_tuner_page_reference_from_network (BasaltTunerPage  *self,
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "the network has no process '%s'", process);
       return FALSE;
     }
-  ref = bsl_reference_from_network (graph, process, graph->run_steps, error);
+  ref = bsl_reference_from_network (graph, process, bsl_graph_get_run_steps (graph), error);
   if (ref == NULL)
     return FALSE;
   _basalt_tuner_page_clear_fit (self);
   g_clear_pointer (&self->ref, bsl_reference_free);
   g_clear_pointer (&self->source_ref, bsl_reference_free);
   g_free (self->source_type);
-  self->source_type = g_strdup (p->type->name);
+  self->source_type = g_strdup (bsl_process_get_proc_type (p)->name);
   self->source_ref = ref;
   self->ref = bsl_reference_copy (ref);
   /* rebuild_problem fits the reference, its label and the metrics to the tuned population */
@@ -96,16 +96,17 @@ create_network_menu (GtkMenuButton *button,
   g_autoptr(GMenu) menu = g_menu_new ();
   BslGraph *graph = self->document != NULL ? basalt_document_get_graph (self->document) : NULL;
 
-  for (guint i = 0; graph != NULL && i < graph->processes->len; i++)
+  for (guint i = 0; graph != NULL && i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = graph->processes->pdata[i];
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
       g_autofree char *label = NULL;
       g_autofree char *action = NULL;
 
-      if (p->type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (p->type, "s_out") == NULL)
+      if (type->category != BSL_CATEGORY_NEURONS || bsl_proc_type_find_port (type, "s_out") == NULL)
         continue;
-      label = g_strdup_printf ("%s (%s)", p->name, p->type->name);
-      action = g_strdup_printf ("tuner.reference-from::%s", p->name);
+      label = g_strdup_printf ("%s (%s)", bsl_process_get_name (p), type->name);
+      action = g_strdup_printf ("tuner.reference-from::%s", bsl_process_get_name (p));
       g_menu_append (menu, label, action);
     }
   if (g_menu_model_get_n_items (G_MENU_MODEL (menu)) == 0)

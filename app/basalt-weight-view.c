@@ -24,9 +24,6 @@ struct _BasaltWeightView
 
 G_DEFINE_FINAL_TYPE (BasaltWeightView, basalt_weight_view, GTK_TYPE_BOX)
 
-enum { SYNAPSES_CHOSEN, N_SIGNALS };
-static guint signals[N_SIGNALS];
-
 static void
 show_title (BasaltWeightView *self, const BslArray *weights)
 {
@@ -137,8 +134,8 @@ static void
 on_synapses_activate (GtkEntry *entry, BasaltWeightView *self)
 {
   if (self->process != NULL)
-    g_signal_emit (self, signals[SYNAPSES_CHOSEN], 0, self->process,
-                   gtk_editable_get_text (GTK_EDITABLE (entry)));
+    gtk_widget_activate_action (GTK_WIDGET (self), "sim.plot-synapses", "(ss)", self->process,
+                                gtk_editable_get_text (GTK_EDITABLE (entry)));
 }
 
 GtkEditable *
@@ -198,9 +195,6 @@ basalt_weight_view_class_init (BasaltWeightViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, title);
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, close);
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, synapses);
-  signals[SYNAPSES_CHOSEN] =
-    g_signal_new ("synapses-chosen", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, map);
 }
 

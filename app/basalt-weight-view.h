@@ -19,8 +19,8 @@ G_DECLARE_FINAL_TYPE (BasaltWeightView, basalt_weight_view, BASALT, WEIGHT_VIEW,
  * the map always ends on the last step. */
 #define BASALT_WEIGHT_VIEW_INTERVAL_MS 50
 
-/* Signals: "synapses-chosen" (const char *process, const char *text): Enter in the header's
- * synapse chooser, e.g. "0,1; 2,3" (post,pre pairs), for the page to plot. */
+/* Enter in the header's synapse chooser asks the page to plot them: it activates
+ * "sim.plot-synapses" with (process, text), e.g. "0,1; 2,3" (post,pre pairs). */
 
 GtkWidget       *basalt_weight_view_new         (BasaltSimulation *simulation);
 /* The connection to show (NULL: none, and the view hides); its matrix is read from the run at

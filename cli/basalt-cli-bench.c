@@ -75,7 +75,7 @@ basalt_cli_bench (int    argc,
     {
       graph = bsl_graph_load_file (argv[1], &error);
       if (graph != NULL && tag_text == NULL)
-        tag = graph->run_tag;
+        tag = bsl_graph_get_run_tag (graph);
       label = argv[1];
     }
   else if (argc == 1 && (g_strcmp0 (network, "dense") == 0 || g_strcmp0 (network, "stdp") == 0)
@@ -105,19 +105,20 @@ basalt_cli_bench (int    argc,
     return basalt_cli_fail ("bench", error);
 
   config = bsl_run_config_new (tag);
-  config->seed = graph->run_seed;
+  config->seed = bsl_graph_get_run_seed (graph);
   if (!basalt_cli_threads ("bench", threads, &config->n_threads))
     return BASALT_EXIT_BAD_INPUT;
   runtime = bsl_runtime_new (graph, config, &error);
   if (runtime == NULL)
     return basalt_cli_fail ("bench", error);
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = g_ptr_array_index (graph->processes, i);
-      if (bsl_proc_type_find_port (p->type, "s_out") != NULL)
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      const char *name = bsl_process_get_name (p);
+      if (bsl_proc_type_find_port (bsl_process_get_proc_type (p), "s_out") != NULL)
         {
-          g_autofree char *target = g_strdup_printf ("%s.s_out", p->name);
-          Population pop = { p->name, bsl_runtime_add_probe (runtime, target, BSL_PROBE_COUNT_NONZERO, 0, NULL) };
+          g_autofree char *target = g_strdup_printf ("%s.s_out", name);
+          Population pop = { name, bsl_runtime_add_probe (runtime, target, BSL_PROBE_COUNT_NONZERO, 0, NULL) };
           g_array_append_val (populations, pop);
         }
     }
@@ -129,17 +130,17 @@ basalt_cli_bench (int    argc,
 
   /* A synaptic event is one spike arriving at one synapse: spikes into a connection times its
    * number of outputs. */
-  for (guint c = 0; c < graph->connections->len; c++)
+  for (guint c = 0; c < bsl_graph_get_n_connections (graph); c++)
     {
-      const BslConnection *conn = g_ptr_array_index (graph->connections, c);
-      const BslProcess *dst = bsl_graph_find_process (graph, conn->to_process);
-      if (dst->type->category != BSL_CATEGORY_CONNECTIONS)
+      const BslConnection *conn = bsl_graph_get_connection (graph, c);
+      const BslProcess *dst = bsl_graph_find_process (graph, bsl_connection_get_to_process (conn));
+      if (bsl_process_get_proc_type (dst)->category != BSL_CATEGORY_CONNECTIONS)
         continue;
       for (guint i = 0; i < populations->len; i++)
         {
           Population *pop = &g_array_index (populations, Population, i);
-          if (g_str_equal (pop->name, conn->from_process))
-            events += bsl_probe_get_total_count (pop->spikes) * dst->dims[0];
+          if (g_str_equal (pop->name, bsl_connection_get_from_process (conn)))
+            events += bsl_probe_get_total_count (pop->spikes) * bsl_process_get_dims (dst)[0];
         }
     }
 

@@ -140,7 +140,7 @@ make_problem (const BasaltCliRuleFit *options, const BslGraph *graph, GError **e
   g_autoptr(BslWeightReference) ref = NULL;
   g_autoptr(BslRuleFitProblem) problem = NULL;
   g_autofree char *probe = NULL;
-  BslTag tag = process->model != BSL_TAG_NONE ? process->model : graph->run_tag;
+  BslTag tag = bsl_process_resolve_tag (process, bsl_graph_get_run_tag (graph));
 
   if (options->tag != NULL && !bsl_tag_from_string (options->tag, &tag))
     {

@@ -191,7 +191,7 @@ basalt_cli_run (int    argc,
   if (graph == NULL)
     return basalt_cli_fail ("run", error);
 
-  tag = graph->run_tag;
+  tag = bsl_graph_get_run_tag (graph);
   if (tag_text != NULL && !bsl_tag_from_string (tag_text, &tag))
     {
       fprintf (stderr, "basalt run: --tag must be floating_pt or fixed_pt, not '%s'\n", tag_text);
@@ -208,9 +208,9 @@ basalt_cli_run (int    argc,
       return BASALT_EXIT_BAD_INPUT;
     }
   if (steps == G_MININT64)
-    steps = graph->run_steps;
+    steps = bsl_graph_get_run_steps (graph);
   config = bsl_run_config_new (tag);
-  config->seed = seed != G_MININT64 ? (guint64) seed : graph->run_seed;
+  config->seed = seed != G_MININT64 ? (guint64) seed : bsl_graph_get_run_seed (graph);
   if (!basalt_cli_threads ("run", threads, &config->n_threads))
     return BASALT_EXIT_BAD_INPUT;
 

@@ -110,7 +110,7 @@ test_names_and_removal (void)
   g_clear_error (&error);
 
   g_assert_true (bsl_graph_rename_process (graph, "lif", "out", &error));
-  g_assert_cmpstr (((BslConnection *) g_ptr_array_index (graph->connections, 1))->to_process, ==, "out");
+  g_assert_cmpstr (bsl_connection_get_to_process (bsl_graph_get_connection (graph, 1)), ==, "out");
   g_assert_false (bsl_graph_rename_process (graph, "out", "src", &error));
   g_clear_error (&error);
 
@@ -119,7 +119,7 @@ test_names_and_removal (void)
 
   taken = bsl_graph_take_process (graph, "syn");
   g_assert_nonnull (taken);
-  g_assert_cmpuint (graph->connections->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 0);
   g_assert_true (bsl_graph_insert_process (graph, g_steal_pointer (&taken), 1, &error));
   g_assert_cmpint (bsl_graph_process_index (graph, "syn"), ==, 1);
 }
@@ -184,7 +184,7 @@ test_copy (void)
   copy = bsl_graph_copy (graph);
   bsl_process_set_param (bsl_graph_find_process (graph, "lif"), "vth", bsl_array_new_scalar (9), NULL);
   g_assert_cmpfloat (bsl_process_get_param (bsl_graph_find_process (copy, "lif"), "vth")->data[0], ==, 7);
-  g_assert_cmpuint (copy->connections->len, ==, 1);
+  g_assert_cmpuint (bsl_graph_get_n_connections (copy), ==, 1);
 }
 
 int

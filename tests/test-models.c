@@ -406,8 +406,8 @@ test_equations_process (void)
   BslProbe *spikes;
 
   g_assert_no_error (error);
-  g_assert_nonnull (bsl_proc_type_find_var (n->type, "v_th"));
-  g_assert_nonnull (bsl_proc_type_find_var (n->type, "I"));
+  g_assert_nonnull (bsl_proc_type_find_var (bsl_process_get_proc_type (n), "v_th"));
+  g_assert_nonnull (bsl_proc_type_find_var (bsl_process_get_proc_type (n), "I"));
   bsl_process_set_param (src, "amplitude", bsl_array_new_vector (2, amp), &error);
   bsl_graph_connect (graph, "i.a_out", "n.a_in", &error);
   g_assert_no_error (error);
@@ -437,7 +437,7 @@ test_equations_process (void)
     g_assert_no_error (error);
     g_assert_nonnull (bsl_process_get_param (n, "tau"));
     g_assert_null (bsl_process_get_param (n, "R"));
-    g_assert_null (bsl_proc_type_find_var (n->type, "I"));
+    g_assert_null (bsl_proc_type_find_var (bsl_process_get_proc_type (n), "I"));
   }
 }
 

@@ -87,15 +87,16 @@ assert_same_values (const BslGraph *a,
                     const BslGraph *b,
                     gboolean        bitwise)
 {
-  g_assert_cmpuint (a->processes->len, ==, b->processes->len);
-  for (guint i = 0; i < a->processes->len; i++)
+  g_assert_cmpuint (bsl_graph_get_n_processes (a), ==, bsl_graph_get_n_processes (b));
+  for (guint i = 0; i < bsl_graph_get_n_processes (a); i++)
     {
-      const BslProcess *p = g_ptr_array_index (a->processes, i);
-      const BslProcess *q = g_ptr_array_index (b->processes, i);
+      const BslProcess *p = bsl_graph_get_process (a, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
+      const BslProcess *q = bsl_graph_get_process (b, i);
 
-      for (guint v = 0; v < p->type->n_vars; v++)
+      for (guint v = 0; v < type->n_vars; v++)
         {
-          const char *name = p->type->vars[v].name;
+          const char *name = type->vars[v].name;
           const BslArray *x = bsl_process_get_param (p, name);
           const BslArray *y = bsl_process_get_param (q, name);
 

@@ -59,13 +59,13 @@ graph_elements (const BslGraph *graph)
 {
   gsize total = 0;
 
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = graph->processes->pdata[i];
+      const BslProcess *p = bsl_graph_get_process (graph, i);
       gsize size = 1;
 
-      for (guint d = 0; d < p->ndim; d++)
-        size *= p->dims[d];
+      for (guint d = 0; d < bsl_process_get_ndim (p); d++)
+        size *= bsl_process_get_dims (p)[d];
       total += size;
     }
   return total;
@@ -213,10 +213,10 @@ add_seed (const char *name, char *text)
   seed->text = text;
   graph = bsl_graph_load_data (text, -1, name, tmp_dir, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = g_ptr_array_index (graph->processes, i);
-      if (p->dims[0] * MAX (p->ndim > 1 ? p->dims[1] : 1, 1) > 10000)
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      if (bsl_process_get_dims (p)[0] * MAX (bsl_process_get_ndim (p) > 1 ? bsl_process_get_dims (p)[1] : 1, 1) > 10000)
         seed->heavy = TRUE;
     }
   for (BslTag tag = 0; tag < BSL_N_TAGS; tag++)
@@ -239,9 +239,9 @@ type_network (const BslProcType *type)
   BslProcess *p = bsl_graph_add_process (graph, type->name, "p", 0, NULL, &error);
 
   g_assert_no_error (error);
-  for (guint v = 0; v < p->type->n_vars; v++)
+  for (guint v = 0; v < bsl_process_get_proc_type (p)->n_vars; v++)
     {
-      const char *var = p->type->vars[v].name;
+      const char *var = bsl_process_get_proc_type (p)->vars[v].name;
       BslArray *full = bsl_process_dup_param_full (p, var, NULL);
       if (full == NULL)
         continue;
@@ -250,7 +250,7 @@ type_network (const BslProcType *type)
           bsl_array_free (full);
           continue;
         }
-      if (full->ndim > 0 && full->n <= 1 && p->type->vars[v].shape != BSL_SHAPE_TIME_SERIES)
+      if (full->ndim > 0 && full->n <= 1 && bsl_process_get_proc_type (p)->vars[v].shape != BSL_SHAPE_TIME_SERIES)
         {
           double x = full->n == 1 ? full->data[0] : 0;
           bsl_array_free (full);
@@ -259,9 +259,9 @@ type_network (const BslProcType *type)
       if (!bsl_process_set_param (p, var, full, NULL))
         continue;
     }
-  for (guint k = 0; k < p->type->n_ports; k++)
+  for (guint k = 0; k < bsl_process_get_proc_type (p)->n_ports; k++)
     {
-      const BslPortSpec *port = &p->type->ports[k];
+      const BslPortSpec *port = &bsl_process_get_proc_type (p)->ports[k];
       gsize n = bsl_process_port_size (p, port->name);
       g_autofree char *other = g_strdup_printf ("%s_%s", port->direction == BSL_PORT_IN ? "src"
                                                                                           : "mon",

@@ -24,7 +24,7 @@ compile (const BslGraph *graph, BslTag tag, guint threads)
   BslRuntime *runtime;
 
   config->n_threads = threads;
-  config->seed = graph->run_seed;
+  config->seed = bsl_graph_get_run_seed (graph);
   runtime = bsl_runtime_new (graph, config, &error);
   g_assert_no_error (error);
   return runtime;

@@ -224,8 +224,8 @@ test_trace_network (const char *json_path, BslTag *tag)
   text = json_generator_to_data (gen, NULL);
   graph = bsl_graph_load_data (text, -1, json_path, NULL, &error);
   g_assert_no_error (error);
-  graph->run_tag = *tag;
-  graph->run_steps = steps;
+  bsl_graph_set_run_tag (graph, *tag);
+  bsl_graph_set_run_steps (graph, steps);
   return graph;
 }
 

@@ -41,12 +41,13 @@ GPtrArray *
 basalt_canvas_groups_new (const BslGraph *graph)
 {
   GPtrArray *groups = g_ptr_array_new_with_free_func (canvas_group_free);
+  JsonNode *stored = graph != NULL ? bsl_graph_get_groups (graph) : NULL;
   JsonArray *array;
 
-  if (graph == NULL || graph->groups == NULL || !JSON_NODE_HOLDS_ARRAY (graph->groups))
+  if (stored == NULL || !JSON_NODE_HOLDS_ARRAY (stored))
     return groups;
 
-  array = json_node_get_array (graph->groups);
+  array = json_node_get_array (stored);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -103,17 +104,18 @@ basalt_canvas_group_ports (const BasaltCanvasGroup *group,
   g_return_if_fail (group != NULL);
   g_return_if_fail (ins != NULL && outs != NULL);
 
-  for (guint i = 0; graph != NULL && i < graph->connections->len; i++)
+  for (guint i = 0; graph != NULL && i < bsl_graph_get_n_connections (graph); i++)
     {
-      const BslConnection *c = g_ptr_array_index (graph->connections, i);
-      gboolean from_in = g_hash_table_contains (group->members, c->from_process);
-      gboolean to_in = g_hash_table_contains (group->members, c->to_process);
+      const BslConnection *c = bsl_graph_get_connection (graph, i);
+      gboolean from_in = g_hash_table_contains (group->members, bsl_connection_get_from_process (c));
+      gboolean to_in = g_hash_table_contains (group->members, bsl_connection_get_to_process (c));
       char *endpoint;
 
       if (from_in == to_in)
         continue;
-      endpoint = from_in ? g_strdup_printf ("%s.%s", c->from_process, c->from_port)
-                         : g_strdup_printf ("%s.%s", c->to_process, c->to_port);
+      endpoint = from_in
+                 ? g_strdup_printf ("%s.%s", bsl_connection_get_from_process (c), bsl_connection_get_from_port (c))
+                 : g_strdup_printf ("%s.%s", bsl_connection_get_to_process (c), bsl_connection_get_to_port (c));
       if (!g_ptr_array_find_with_equal_func (from_in ? outs : ins, endpoint, g_str_equal, NULL))
         g_ptr_array_add (from_in ? outs : ins, endpoint);
       else

@@ -75,7 +75,7 @@ first_value (const BslProcess *process,
              const char       *name,
              gboolean          state)
 {
-  const BslVarSpec *spec = bsl_proc_type_find_var (process->type, name);
+  const BslVarSpec *spec = bsl_proc_type_find_var (bsl_process_get_proc_type (process), name);
   const BslArray *value;
 
   if (spec == NULL)

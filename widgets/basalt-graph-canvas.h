@@ -11,20 +11,20 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BasaltGraphCanvas, basalt_graph_canvas, BASALT, GRAPH_CANVAS, GtkWidget)
 
-/* The canvas shows a graph and turns gestures into requests (signals and actions); it never
- * edits the graph itself, so the owner can make every edit an undoable command. A wire dropped
- * on a port that accepts it activates graph.connect with (from_process, from_port, to_process,
- * to_port).
+/* The canvas shows a graph and turns gestures into requests, the owner's typed actions; it never
+ * edits the graph itself, so the owner can make every edit an undoable command. Positions are in
+ * canvas units.
+ *   graph.connect (from_process, from_port, to_process, to_port)   a wire dropped on a port that accepts it
+ *   graph.add-process-at (type, x, y)          a type dropped on the canvas: its node's place
+ *   graph.move-processes ([(name, x, y)])      nodes dragged: their new places
+ *   graph.move-group (group, x, y)             a collapsed group dragged: its new place
+ *   graph.open-group (group)                   double click on a collapsed group
+ *   graph.rename                               double click on a node
+ *   win.show-message (reason)                  a wire dropped on a port that refuses it
+ * Its menus name the owner's other graph.* actions.
  *
- * Signals:
- *   process-dropped (const char *type_name, double x, double y)   canvas units, node centre
- *   processes-moved (GStrv names, double dx, double dy)            canvas units
- *   process-activated (const char *name)                           double click
- *   selection-changed ()
- *   populate-menu (const char *name, GMenu *menu)                  before a node's menu opens
- *   connect-refused (const char *reason)                           a wire dropped on a bad port
- *   group-moved (const char *group, double x, double y)            new place of a collapsed group
- *   group-activated (const char *group)                            double click on a collapsed group
+ * Property "selection" (GStrv): the selected processes, notified when the selection changes.
+ * Signal populate-menu (const char *name, GMenu *menu): before a node's menu opens.
  *
  * Groups come from the graph's "groups" array ({"name", "members", "collapsed", "x", "y"}): an
  * open group is a frame around its members, a collapsed one a single node with the ports that

@@ -5,6 +5,77 @@
 
 G_BEGIN_DECLS
 
+/* Shared by the inspector's files: the header and parameters (basalt-inspector.c), the value
+ * texts (basalt-inspector-values.c), the equations editor (basalt-inspector-equations.c) and the
+ * connections (basalt-inspector-connections.c). */
+
+struct _BasaltInspector
+{
+  GtkWidget   parent_instance;
+
+  /* Template widgets */
+  GtkStack   *stack;
+  GtkLabel   *type_label;
+  GtkLabel   *description_label;
+  GtkEntry   *name_entry;
+  GtkEntry   *shape_entry;
+  GtkDropDown *model_dropdown;
+  GtkLabel   *header_error;
+  GtkBox     *params_box;
+  GtkBox     *connections_box;
+
+  BslGraph   *graph;
+  char       *process_name;
+  const BslProcType *shown_type;
+  char       *shown_schema;   /* the shown type's Var names: an Equations process changes them */
+  BslTag      tag;
+  GPtrArray  *rows;       /* BasaltParamRow*, borrowed: params_box holds them */
+  gboolean    updating_model;
+
+  /* Equations processes: the editor of their texts */
+  GtkWidget  *eq_template;
+  GtkWidget  *eq_model;
+  GtkWidget  *eq_threshold;
+  GtkWidget  *eq_reset;
+  GtkWidget  *eq_refractory;
+  GtkWidget  *eq_input;
+  GtkWidget  *eq_method;
+  GtkWidget  *eq_error;
+  GtkWidget  *eq_preview;
+  guint       eq_preview_source;
+  guint       template_source;     /* a chosen template, requested once the list has settled */
+  char       *template_process;
+  const char *template_name;
+  /* The preview's input outlives a rebuild of the editor (Apply rebuilds it). */
+  char       *eq_preview_input;
+  char       *eq_preview_process;
+  GtkWidget  *rule_editor;        /* plastic connections: the learning rule */
+};
+
+/* The process shown, looked up by name: NULL when there is none. */
+BslProcess *_basalt_inspector_get_shown_process (BasaltInspector  *self);
+/* The tag the process is checked under: its own model, else the run's. */
+BslTag      _basalt_inspector_effective_tag     (BasaltInspector  *self,
+                                                 const BslProcess *process);
+BslGraph   *_basalt_inspector_get_graph         (BasaltInspector  *self);
+/* The folder relative file names in values are read from; NULL when there is no graph. */
+const char *_basalt_inspector_get_base_dir      (BasaltInspector  *self);
+/* Emits param-changed for an accepted value (NULL: back to the default). */
+void        _basalt_inspector_request_param     (BasaltInspector  *self,
+                                                 const BslProcess *process,
+                                                 const char       *var,
+                                                 const BslArray   *value);
+/* The hint under a parameter's editor: its shape on this process, then its values. */
+char       *_basalt_inspector_describe_param    (const BslVarSpec *spec,
+                                                 const BslProcess *process,
+                                                 BslTag            tag);
+void        _basalt_inspector_add_equations_editor     (BasaltInspector  *self,
+                                                        const BslProcess *process);
+/* Compiles the texts as typed and shows the trace, or the error in them. */
+void        _basalt_inspector_update_equations_preview (BasaltInspector  *self);
+void        _basalt_inspector_rebuild_connections      (BasaltInspector  *self,
+                                                        const BslProcess *process);
+
 /* What a person does with the inspector and what it then shows, for tests: they act through
  * the same handlers as the widgets do. */
 

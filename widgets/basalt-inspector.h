@@ -21,11 +21,11 @@ G_DECLARE_FINAL_TYPE (BasaltInspector, basalt_inspector, BASALT, INSPECTOR, GtkW
  *   graph.set-model (process, tag)                  BSL_TAG_NONE: the run's tag
  *   graph.apply-preset (process, preset)            e.g. Izhikevich's presets
  *   graph.connect / graph.disconnect (from_process, from_port, to_process, to_port)
- * and these signals:
- *   param-changed (const char *process, const char *var, gpointer BslArray *value_or_NULL)
- *   equations-requested (const char *process, gpointer BslEquationsText *text)  checked texts
- *   template-requested (const char *process, const char *template)   bsl-equations-templates.h
- *   learning-rule-requested (const char *process, gpointer BslLearningRule *rule)  checked rule
+ *   graph.set-param (process, var, value)           value: nothing to go back to the default
+ *   graph.set-equations (process, texts)            checked texts
+ *   graph.apply-template (process, template)        bsl-equations-templates.h
+ *   graph.set-learning-rule (process, rule)         from its rule editor, a checked rule
+ * with the engine values in the forms of basalt-action-params.h.
  */
 
 GtkWidget  *basalt_inspector_new          (void);

@@ -21,17 +21,18 @@ struct _BasaltPalette
 
 G_DEFINE_FINAL_TYPE (BasaltPalette, basalt_palette, GTK_TYPE_WIDGET)
 
-enum {
-  TYPE_ACTIVATED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static const BslProcType *
 row_get_type (GtkListBoxRow *row)
 {
   return g_object_get_data (G_OBJECT (row), "basalt-proc-type");
+}
+
+/* The page that holds the palette adds the process. */
+static void
+request_process (BasaltPalette     *self,
+                 const BslProcType *type)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.add-process", "s", type->name);
 }
 
 static GdkContentProvider *
@@ -154,7 +155,7 @@ on_row_activated (GtkListBox    *list_box,
                   GtkListBoxRow *row,
                   BasaltPalette *self)
 {
-  g_signal_emit (self, signals[TYPE_ACTIVATED], 0, row_get_type (row)->name);
+  request_process (self, row_get_type (row));
 }
 
 static void
@@ -186,10 +187,6 @@ basalt_palette_class_init (BasaltPaletteClass *klass)
 
   object_class->dispose = basalt_palette_dispose;
   object_class->finalize = basalt_palette_finalize;
-
-  signals[TYPE_ACTIVATED] =
-    g_signal_new ("type-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                  G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-palette.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltPalette, search_entry);
@@ -291,7 +288,7 @@ basalt_palette_activate_first (BasaltPalette *self)
 
   if (first == NULL)
     return FALSE;
-  g_signal_emit (self, signals[TYPE_ACTIVATED], 0, first->name);
+  request_process (self, first);
   return TRUE;
 }
 

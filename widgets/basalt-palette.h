@@ -10,8 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BasaltPalette, basalt_palette, BASALT, PALETTE, GtkWidget)
 
 /* Every process type of the engine's registry, grouped by category, with a search field. Rows
- * drag their type name (a string) onto a canvas; activating a row emits
- * "type-activated" (const char *type_name). */
+ * drag their type name (a string) onto a canvas; activating a row activates
+ * "graph.add-process" with the type's name. */
 
 GtkWidget  *basalt_palette_new             (void);
 void        basalt_palette_set_search_text (BasaltPalette *self,

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "basalt-action-params.h"
 #include "basalt-rule-editor.h"
 #include "basalt-rule-fields.h"
 
@@ -22,14 +23,15 @@ struct _BasaltRuleEditor
   GtkLabel        *field_error[BASALT_RULE_N_FIELDS];
 
   BslLearningRule *rule;
+  char            *process;
   gboolean         fixed_pt;      /* numbers are checked against Loihi 2's widths */
   gboolean         choosing;      /* the preset list is being reset: not a choice */
 };
 
 G_DEFINE_FINAL_TYPE (BasaltRuleEditor, basalt_rule_editor, GTK_TYPE_WIDGET)
 
-enum { RULE_REQUESTED, N_SIGNALS };
-static guint signals[N_SIGNALS];
+enum { PROP_0, PROP_PROCESS, N_PROPS };
+static GParamSpec *properties[N_PROPS];
 
 static GtkEntry *
 entry_of (BasaltRuleEditor *self, int target)
@@ -136,6 +138,27 @@ basalt_rule_editor_set_rule (BasaltRuleEditor *self, const BslLearningRule *rule
   show_rule (self);
 }
 
+void
+basalt_rule_editor_set_process (BasaltRuleEditor *self,
+                                const char       *process)
+{
+  g_return_if_fail (BASALT_IS_RULE_EDITOR (self));
+
+  if (g_strcmp0 (self->process, process) == 0)
+    return;
+  g_free (self->process);
+  self->process = g_strdup (process);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROCESS]);
+}
+
+const char *
+basalt_rule_editor_get_process (BasaltRuleEditor *self)
+{
+  g_return_val_if_fail (BASALT_IS_RULE_EDITOR (self), NULL);
+
+  return self->process;
+}
+
 /* Checks a rule as the engine will, marks what is refused, else requests it. */
 static gboolean
 request (BasaltRuleEditor *self, const BslLearningRule *rule)
@@ -150,7 +173,13 @@ request (BasaltRuleEditor *self, const BslLearningRule *rule)
     }
   bsl_learning_program_clear (&program);
   clear_marks (self);
-  g_signal_emit (self, signals[RULE_REQUESTED], 0, rule);
+  /* The page that owns the network applies it; the inspector holding this editor may be
+   * rebuilt meanwhile. */
+  g_object_ref (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "graph.set-learning-rule",
+                              "(s@" BASALT_VARIANT_TYPE_LEARNING_RULE ")", self->process ? self->process : "",
+                              basalt_variant_new_learning_rule (rule));
+  g_object_unref (self);
   return TRUE;
 }
 
@@ -336,7 +365,44 @@ basalt_rule_editor_finalize (GObject *object)
   BasaltRuleEditor *self = BASALT_RULE_EDITOR (object);
 
   g_clear_pointer (&self->rule, bsl_learning_rule_free);
+  g_clear_pointer (&self->process, g_free);
   G_OBJECT_CLASS (basalt_rule_editor_parent_class)->finalize (object);
+}
+
+static void
+basalt_rule_editor_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BasaltRuleEditor *self = BASALT_RULE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROCESS:
+      g_value_set_string (value, self->process);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_rule_editor_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BasaltRuleEditor *self = BASALT_RULE_EDITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROCESS:
+      basalt_rule_editor_set_process (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -347,9 +413,14 @@ basalt_rule_editor_class_init (BasaltRuleEditorClass *klass)
 
   object_class->dispose = basalt_rule_editor_dispose;
   object_class->finalize = basalt_rule_editor_finalize;
-  signals[RULE_REQUESTED] =
-    g_signal_new ("rule-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                  NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  object_class->get_property = basalt_rule_editor_get_property;
+  object_class->set_property = basalt_rule_editor_set_property;
+
+  properties[PROP_PROCESS] =
+    g_param_spec_string ("process", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-rule-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, box);
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleEditor, preset);

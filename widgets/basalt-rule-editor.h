@@ -14,11 +14,14 @@ G_DECLARE_FINAL_TYPE (BasaltRuleEditor, basalt_rule_editor, BASALT, RULE_EDITOR,
 /* The learning rule of a plastic connection: presets, the dw, dd, dt strings and the numbers
  * (trace impulses and taus, t_epoch, rng_seed, STDPLoihi's arguments). A rule that
  * Lava would refuse is not requested: the message shows under the strings and the faulty
- * character is marked in its string.
- *
- * Signals:
- *   rule-requested (gpointer BslLearningRule *rule)   a checked rule to apply (borrowed) */
+ * character is marked in its string. A checked rule is requested by activating
+ * "graph.set-learning-rule" with the name of the process (the "process" property) and the rule
+ * (BASALT_VARIANT_TYPE_LEARNING_RULE). */
 GtkWidget   *basalt_rule_editor_new           (void);
+/* The plastic connection whose rule this is. */
+void         basalt_rule_editor_set_process   (BasaltRuleEditor      *self,
+                                               const char            *process);
+const char  *basalt_rule_editor_get_process   (BasaltRuleEditor      *self);
 /* Shows a rule (copied). */
 void         basalt_rule_editor_set_rule      (BasaltRuleEditor      *self,
                                                const BslLearningRule *rule);

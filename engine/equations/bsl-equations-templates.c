@@ -3,6 +3,7 @@
 
 #include "bsl-equations-templates.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 
 static const BslPresetValue lif_current_values[] = {
   { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },

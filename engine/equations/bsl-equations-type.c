@@ -6,6 +6,7 @@
 
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
 

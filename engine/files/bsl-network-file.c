@@ -10,6 +10,7 @@
 #include "bsl-atomic-file.h"
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph-probes.h"
 #include "bsl-json-numbers.h"
 #include "bsl-learning-rule.h"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-fit-problem.h"
 #include "bsl-kernel-lif.h"
 #include "bsl-runtime.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-runtime.h"
 #include "fit/bsl-fit-problem.h"
 #include "fit/bsl-reference.h"

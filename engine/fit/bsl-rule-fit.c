@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-learning-rule.h"
 #include "bsl-rule-fit.h"
 #include "bsl-runtime.h"

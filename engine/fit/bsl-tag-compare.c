@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-json-numbers.h"
 #include "bsl-fit-problem.h"
 #include "bsl-tag-compare-private.h"

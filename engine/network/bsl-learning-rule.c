@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-learning-rule.h"
 
 const char *const bsl_learning_target_names[BSL_K_N_TARGETS] = { "dw", "dd", "dt" };

@@ -5,6 +5,7 @@
 
 #include "bsl-bench.h"
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-learning-rule.h"
 
 #define FIXED_SCALE_LOG2 17

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bsl-error.h"
+#include "bsl-graph-private.h"
 #include "bsl-graph.h"
 #include "bsl-limits.h"
 

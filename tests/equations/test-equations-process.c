@@ -55,11 +55,11 @@ test_ports_and_units (void)
 
   g_assert_no_error (error);
   n = bsl_graph_find_process (graph, "n");
-  g_assert_cmpuint (n->type->n_ports, ==, 4);
-  g_assert_cmpstr (n->type->ports[0].name, ==, "a_ge");
-  g_assert_cmpstr (n->type->ports[1].name, ==, "a_gi");
-  g_assert_cmpstr (n->type->ports[2].name, ==, "i_ext");
-  g_assert_cmpstr (n->type->ports[3].name, ==, "s_out");
+  g_assert_cmpuint (bsl_process_get_proc_type (n)->n_ports, ==, 4);
+  g_assert_cmpstr (bsl_process_get_proc_type (n)->ports[0].name, ==, "a_ge");
+  g_assert_cmpstr (bsl_process_get_proc_type (n)->ports[1].name, ==, "a_gi");
+  g_assert_cmpstr (bsl_process_get_proc_type (n)->ports[2].name, ==, "i_ext");
+  g_assert_cmpstr (bsl_process_get_proc_type (n)->ports[3].name, ==, "s_out");
   tau = bsl_process_get_param (n, "tau");
   g_assert_cmpfloat (tau->data[0], ==, 20e-3);
   g_assert_cmpfloat (bsl_process_get_param (n, "gl")->data[0], ==, 10e-9);
@@ -124,7 +124,7 @@ test_round_trip (void)
   g_assert_no_error (error);
   g_assert_true (bsl_process_get_equations (bsl_graph_find_process (back, "n"), &text));
   g_assert_cmpstr (text.input, ==, "a_ge: ge, a_gi: gi, i_ext: I");
-  g_assert_cmpuint (bsl_graph_find_process (back, "n")->type->n_ports, ==, 4);
+  g_assert_cmpuint (bsl_process_get_proc_type (bsl_graph_find_process (back, "n"))->n_ports, ==, 4);
 }
 
 static void

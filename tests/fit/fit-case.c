@@ -74,7 +74,7 @@ fit_case_load (const char *dir,
 
       if (g_str_equal (name, "n"))
         continue;
-      spec = bsl_proc_type_find_var (fc->neuron->type, name);
+      spec = bsl_proc_type_find_var (bsl_process_get_proc_type (fc->neuron), name);
       g_assert_nonnull (spec);
       if ((spec->flags & BSL_VAR_FIXED_ONLY) && fc->tag != BSL_TAG_FIXED_PT)
         continue;
@@ -124,7 +124,7 @@ fit_case_network (const FitCase *fc)
   BslGraph *graph = bsl_graph_new ();
   JsonObject *drive = json_object_get_object_member (fc->spec, "drive");
   const char *type = json_object_get_string_member (drive, "type");
-  gsize n = fc->neuron->dims[0];
+  gsize n = bsl_process_get_dims (fc->neuron)[0];
   gsize steps = json_object_get_int_member (fc->spec, "steps");
 
   g_assert_true (bsl_graph_insert_process (graph, bsl_process_copy (fc->neuron), -1, &error));

@@ -49,7 +49,7 @@ write_network (const FitCase *fc,
         value->data[e] = (double) (gint64) (value->data[e] * factors[k]);
       g_assert_true (bsl_process_set_param (lif, params[k], value, &error));
     }
-  graph->run_tag = fc->tag;
+  bsl_graph_set_run_tag (graph, fc->tag);
   g_assert_true (bsl_graph_save_file (graph, path, &error));
   g_assert_no_error (error);
   return path;
@@ -108,7 +108,7 @@ test_fit_reference_drive (void)
   fitted = bsl_graph_load_file (saved, NULL);
   g_assert_nonnull (fitted);
   g_assert_cmpfloat (bsl_array_get (bsl_process_get_param (bsl_graph_find_process (fitted, "lif"), "du"), 0), ==, 410);
-  g_assert_cmpuint (fitted->connections->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_connections (fitted), ==, 2);
 }
 
 static void
@@ -478,7 +478,7 @@ test_quantize_resonators (void)
       /* the saved network runs under fixed_pt and its population spikes as often as the float one */
       fixed = bsl_graph_load_file (saved, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (fixed->run_tag, ==, BSL_TAG_FIXED_PT);
+      g_assert_cmpint (bsl_graph_get_run_tag (fixed), ==, BSL_TAG_FIXED_PT);
       {
         g_autoptr(BslReference) ref = bsl_reference_from_network (fixed, cases[c].process, 300, &error);
 
@@ -523,7 +523,7 @@ test_fit_equations_lava_lif (void)
   fc = find_case (cases, "f_current_const");
   truth = fit_case_network (fc);
   lif = bsl_graph_find_process (truth, "lif");
-  eq = bsl_graph_add_process (graph, "Equations", "eq", lif->ndim, lif->dims, &error);
+  eq = bsl_graph_add_process (graph, "Equations", "eq", bsl_process_get_ndim (lif), bsl_process_get_dims (lif), &error);
   g_assert_no_error (error);
   g_assert_true (bsl_process_apply_equations_template (eq, bsl_equations_template_find ("lava_lif"), &error));
   for (guint k = 0; k < G_N_ELEMENTS (params); k++)
@@ -535,7 +535,7 @@ test_fit_equations_lava_lif (void)
         value->data[e] *= factors[k];
       g_assert_true (bsl_process_set_param (eq, params[k], g_steal_pointer (&value), &error));
     }
-  graph->run_tag = BSL_TAG_FLOATING_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FLOATING_PT);
   g_assert_true (bsl_graph_save_file (graph, network, &error));
   g_assert_no_error (error);
 

@@ -232,7 +232,7 @@ check_both_ways (BslProcess   *process,
   vth = find_param (to_fixed, "vth");
   g_assert_nonnull (vth);
   g_test_message ("%s to fixed_pt: scale %g, vth %g -> %g (%g), rmse %s between %g of %g, spikes %zu / %zu, "
-                  "headroom %.1f and %.1f bits", process->type->name, to_fixed->scale, vth->float_value,
+                  "headroom %.1f and %.1f bits", bsl_process_get_proc_type (process)->name, to_fixed->scale, vth->float_value,
                   vth->fixed_value, vth->represented, to_fixed->v_name, to_fixed->rmse_v_between,
                   largest_v (to_fixed->traces[BSL_TAG_FLOATING_PT]), to_fixed->spikes[BSL_TAG_FLOATING_PT],
                   to_fixed->spikes[BSL_TAG_FIXED_PT], to_fixed->u_headroom_bits, to_fixed->v_headroom_bits);
@@ -249,14 +249,14 @@ check_both_ways (BslProcess   *process,
   /* the integers back to float, on the drive the fixed model received */
   {
     g_autoptr(BslProcess) fixed = bsl_process_copy (to_fixed->other);
-    double shift = g_str_equal (process->type->name, "SigmaDelta") ? to_fixed->scale : 1.0;
+    double shift = g_str_equal (bsl_process_get_proc_type (process)->name, "SigmaDelta") ? to_fixed->scale : 1.0;
 
     for (gsize k = 0; k < drive->n_steps * drive->n_neurons; k++)
       fixed_drive->data[BSL_REF_A_IN][k] = nearbyint (drive->data[BSL_REF_A_IN][k] * shift);
     to_float = bsl_tag_comparison_new (fixed, BSL_TAG_FIXED_PT, fixed_drive, NULL, &error);
   }
   g_assert_no_error (error);
-  g_test_message ("%s back to floating_pt: rmse %s between %g, spikes %zu / %zu", process->type->name,
+  g_test_message ("%s back to floating_pt: rmse %s between %g, spikes %zu / %zu", bsl_process_get_proc_type (process)->name,
                   to_float->v_name, to_float->rmse_v_between, to_float->spikes[BSL_TAG_FIXED_PT],
                   to_float->spikes[BSL_TAG_FLOATING_PT]);
   g_assert_cmpuint (to_float->spikes[BSL_TAG_FLOATING_PT] + spike_slack, >=, to_float->spikes[BSL_TAG_FIXED_PT]);

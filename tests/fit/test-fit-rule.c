@@ -324,7 +324,7 @@ write_case_network (const char *case_name, void (*edit) (BslLearningRule *rule),
   g_autoptr(GError) error = NULL;
   char *path = g_build_filename (tmp_dir, file, NULL);
 
-  graph->run_tag = BSL_TAG_FIXED_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FIXED_PT);
   g_assert_true (bsl_graph_save_file (graph, path, &error));
   g_assert_no_error (error);
   return path;

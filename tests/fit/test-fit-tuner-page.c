@@ -130,7 +130,7 @@ test_tuner_page (void)
   bsl_process_set_param (lif, "dv", bsl_array_new_scalar (154), NULL);
   bsl_process_set_param (lif, "vth", bsl_array_new_scalar (2500), NULL);
   /* the Tuner follows the network's tag, as the header shows it */
-  graph->run_tag = BSL_TAG_FIXED_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FIXED_PT);
   network = g_build_filename (tmp_dir, "p05.basalt", NULL);
   g_assert_true (bsl_graph_save_file (graph, network, NULL));
   file = g_file_new_for_path (network);
@@ -304,7 +304,7 @@ test_tuner_page_equations (void)
   bsl_process_set_param (eq, "du", bsl_array_new_scalar (0.13), NULL);
   bsl_process_set_param (eq, "dv", bsl_array_new_scalar (0.075), NULL);
   bsl_process_set_param (eq, "vth", bsl_array_new_scalar (200), NULL);
-  graph->run_tag = BSL_TAG_FLOATING_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FLOATING_PT);
   network = g_build_filename (tmp_dir, "eq.basalt", NULL);
   g_assert_true (bsl_graph_save_file (graph, network, NULL));
   file = g_file_new_for_path (network);
@@ -578,7 +578,7 @@ test_tuner_page_follows_network (void)
   /* The Lava-made traces are in tests/data/reference. */
   g_assert_nonnull (fc);
   graph = fit_case_network (fc);
-  graph->run_tag = BSL_TAG_FIXED_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FIXED_PT);
   bsl_process_set_param (bsl_graph_find_process (graph, "lif"), "vth", bsl_array_new_scalar (2500), NULL);
   network = g_build_filename (tmp_dir, "follow.basalt", NULL);
   g_assert_true (bsl_graph_save_file (graph, network, NULL));
@@ -593,7 +593,7 @@ test_tuner_page_follows_network (void)
   basalt_document_set_run_tag (document, BSL_TAG_FLOATING_PT);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_tag_dropdown (page))), ==, 0);
   basalt_tuner_page_set_tag (BASALT_TUNER_PAGE (page), BSL_TAG_FIXED_PT);
-  g_assert_cmpint (basalt_document_get_graph (document)->run_tag, ==, BSL_TAG_FIXED_PT);
+  g_assert_cmpint (bsl_graph_get_run_tag (basalt_document_get_graph (document)), ==, BSL_TAG_FIXED_PT);
 
   for (guint k = 0; k < basalt_tuner_page_get_n_params (BASALT_TUNER_PAGE (page)); k++)
     {
@@ -607,7 +607,7 @@ test_tuner_page_follows_network (void)
 
   /* another network: a float LIF of two neurons */
   bsl_graph_add_process (other, "LIF", "other", 1, (gsize[]) { 2 }, NULL);
-  other->run_tag = BSL_TAG_FLOATING_PT;
+  bsl_graph_set_run_tag (other, BSL_TAG_FLOATING_PT);
   other_network = g_build_filename (tmp_dir, "other.basalt", NULL);
   g_assert_true (bsl_graph_save_file (other, other_network, NULL));
   other_file = g_file_new_for_path (other_network);
@@ -649,7 +649,7 @@ write_perturbed_stdp (void)
   BslProcess *syn;
   char *path = g_build_filename (tmp_dir, "stdp-off.basalt", NULL);
 
-  graph->run_tag = BSL_TAG_FIXED_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FIXED_PT);
   syn = bsl_graph_find_process (graph, "syn");
   rule = bsl_learning_rule_copy (bsl_process_get_learning_rule (syn));
   rule->tau_plus = rule->tau[BSL_K_TRACE_X1] = 6;

@@ -105,12 +105,7 @@ static BasaltPlot *
 find_plot (Fixture    *f,
            const char *target)
 {
-  BasaltSimulation *simulation = basalt_window_get_simulation (f->window);
-
-  for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
-    if (g_strcmp0 (basalt_simulation_get_target (simulation, i), target) == 0)
-      return BASALT_PLOT (basalt_simulation_get_plot (simulation, i));
-  return NULL;
+  return basalt_designer_page_get_probe_plot (basalt_window_get_designer_page (f->window), target);
 }
 
 /* The first widget under widget (depth first) that matches. */
@@ -205,7 +200,7 @@ test_plot_height (Fixture       *f,
   run_steps (f, 50);
   for (guint i = 0; i < basalt_simulation_get_n_probes (basalt_window_get_simulation (f->window)); i++)
     {
-      GtkWidget *each = basalt_simulation_get_plot (basalt_window_get_simulation (f->window), i);
+      GtkWidget *each = GTK_WIDGET (find_plot (f, basalt_simulation_get_target (basalt_window_get_simulation (f->window), i)));
 
       g_assert_cmpint (gtk_widget_get_height (each), >=, 180);
     }

@@ -164,6 +164,15 @@ param_value (Fixture    *f,
   return full->data[0];
 }
 
+/* The Var spec of a process's type, NULL when its type has no such Var. */
+static const BslVarSpec *
+find_var (const BslGraph *graph,
+          const char     *process,
+          const char     *var)
+{
+  return bsl_proc_type_find_var (bsl_process_get_proc_type (bsl_graph_find_process (graph, process)), var);
+}
+
 /* LIF -> Dense -> LIF, built from the palette, wired, and parametrised, all through the UI. */
 static void
 build_lif_dense_lif (Fixture *f)
@@ -173,7 +182,7 @@ build_lif_dense_lif (Fixture *f)
   g_assert_true (drop_type (f, "LIF", 150, 150));
   g_assert_true (drop_type (f, "Dense", 420, 150));
   g_assert_true (drop_type (f, "LIF", 690, 150));
-  g_assert_cmpuint (graph->processes->len, ==, 3);
+  g_assert_cmpuint (bsl_graph_get_n_processes (graph), ==, 3);
   g_assert_nonnull (bsl_graph_find_process (graph, "lif1"));
   g_assert_nonnull (bsl_graph_find_process (graph, "dense1"));
   g_assert_nonnull (bsl_graph_find_process (graph, "lif2"));
@@ -199,7 +208,7 @@ build_lif_dense_lif (Fixture *f)
         basalt_inspector_enter_shape (f->inspector, bad[k][0]);
         g_assert_nonnull (basalt_inspector_get_header_error (f->inspector));
         g_assert_nonnull (strstr (basalt_inspector_get_header_error (f->inspector), bad[k][1]));
-        g_assert_cmpuint (bsl_graph_find_process (graph, "input")->dims[0], ==, 4);
+        g_assert_cmpuint (bsl_process_get_dims (bsl_graph_find_process (graph, "input"))[0], ==, 4);
       }
     basalt_inspector_enter_shape (f->inspector, "(4,)");
     g_assert_null (basalt_inspector_get_header_error (f->inspector));
@@ -215,7 +224,7 @@ build_lif_dense_lif (Fixture *f)
 
   g_assert_true (drag_wire (f, "input", "s_out", "dense1", "s_in"));
   g_assert_true (drag_wire (f, "dense1", "a_out", "lif2", "a_in"));
-  g_assert_cmpuint (graph->connections->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 2);
 }
 
 static void
@@ -236,7 +245,7 @@ test_build_network (Fixture       *f,
 
   g_assert_cmpfloat (param_value (f, "input", "bias_mant"), ==, 3);
   g_assert_cmpfloat (param_value (f, "dense1", "weights"), ==, 40);
-  g_assert_cmpuint (bsl_graph_find_process (graph, "dense1")->dims[1], ==, 4);
+  g_assert_cmpuint (bsl_process_get_dims (bsl_graph_find_process (graph, "dense1"))[1], ==, 4);
 
   /* Wiring from the keyboard: the inspector lists the ports a wire may join. A dropped process
    * is selected, so the inspector shows it at once. */
@@ -249,13 +258,13 @@ test_build_network (Fixture       *f,
     basalt_inspector_enter_shape (f->inspector, "3");
     select_process (f, "dense1");
     g_assert_true (basalt_inspector_connect_port (f->inspector, "a_out", a_in));
-    g_assert_cmpuint (graph->connections->len, ==, 3);
+    g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 3);
     /* already connected, and a shape mismatch (input has 4 neurons, the new LIF 3) */
     g_assert_false (basalt_inspector_connect_port (f->inspector, "a_out", a_in));
     select_process (f, "input");
     g_assert_false (basalt_inspector_connect_port (f->inspector, "s_out", a_in));
     activate (f, "win.undo");
-    g_assert_cmpuint (graph->connections->len, ==, 2);
+    g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 2);
     activate (f, "win.undo");
     activate (f, "win.undo");
     g_assert_null (bsl_graph_find_process (graph, lif));
@@ -269,7 +278,7 @@ test_build_network (Fixture       *f,
 
   /* Something that is not a process type is refused. */
   g_assert_false (drop_type (f, "NoSuchType", 300, 300));
-  g_assert_cmpuint (graph->processes->len, ==, 3);
+  g_assert_cmpuint (bsl_graph_get_n_processes (graph), ==, 3);
 }
 
 /* Wrong direction and shape mismatch are refused while dragging, with the reason. */
@@ -294,11 +303,11 @@ test_refused_wires (Fixture       *f,
   g_assert_false (drag_wire (f, "input", "s_out", "lif2", "a_in"));
   message = basalt_window_get_message (f->window);
   g_assert_nonnull (strstr (message, "shape"));
-  g_assert_cmpuint (graph->connections->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 2);
 
   /* Under fixed_pt the inspector refuses what Loihi 2 cannot hold. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "sim.tag", "s", "fixed_pt"));
-  g_assert_cmpint (graph->run_tag, ==, BSL_TAG_FIXED_PT);
+  g_assert_cmpint (bsl_graph_get_run_tag (graph), ==, BSL_TAG_FIXED_PT);
   select_process (f, "lif2");
   g_assert_false (basalt_inspector_enter_param (f->inspector, "vth", "2.5"));
   g_assert_nonnull (strstr (basalt_inspector_get_param_error (f->inspector, "vth"), "integer"));
@@ -307,10 +316,10 @@ test_refused_wires (Fixture       *f,
 
   /* A process can run with its own tag; one Lava has no model for is refused. */
   basalt_inspector_choose_model (f->inspector, BSL_TAG_FLOATING_PT);
-  g_assert_cmpint (bsl_graph_find_process (graph, "lif2")->model, ==, BSL_TAG_FLOATING_PT);
+  g_assert_cmpint (bsl_process_get_tag (bsl_graph_find_process (graph, "lif2")), ==, BSL_TAG_FLOATING_PT);
   g_assert_true (g_str_has_prefix (basalt_document_get_undo_label (f->document), "Run lif2 with floating_pt"));
   activate (f, "win.undo");
-  g_assert_cmpint (bsl_graph_find_process (graph, "lif2")->model, ==, BSL_TAG_NONE);
+  g_assert_cmpint (bsl_process_get_tag (bsl_graph_find_process (graph, "lif2")), ==, BSL_TAG_NONE);
   g_assert_true (drop_type (f, "LIFRefractory", 400, 500));
   basalt_inspector_choose_model (f->inspector, BSL_TAG_FIXED_PT);
   g_assert_nonnull (basalt_inspector_get_header_error (f->inspector));
@@ -323,7 +332,7 @@ test_refused_wires (Fixture       *f,
   {
     g_autofree char *izh = g_strdup (basalt_inspector_get_process (f->inspector));
     const BslProcess *process = bsl_graph_find_process (graph, izh);
-    const BslPreset *preset = bsl_proc_type_find_preset (process->type, "fast_spiking");
+    const BslPreset *preset = bsl_proc_type_find_preset (bsl_process_get_proc_type (process), "fast_spiking");
 
     g_assert_nonnull (preset);
     g_assert_true (basalt_inspector_choose_preset (f->inspector, "fast_spiking"));
@@ -348,20 +357,20 @@ test_refused_wires (Fixture       *f,
     BslProcess *process = bsl_graph_find_process (graph, eq);
 
     g_assert_nonnull (process);
-    g_assert_null (bsl_proc_type_find_var (process->type, "gain"));
+    g_assert_null (bsl_proc_type_find_var (bsl_process_get_proc_type (process), "gain"));
     g_assert_false (basalt_inspector_enter_equations (f->inspector, &broken));
     g_test_message ("broken equations: %s", basalt_inspector_get_equations_error (f->inspector));
     g_assert_nonnull (basalt_inspector_get_equations_error (f->inspector));
-    g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_null (find_var (graph, eq, "gain"));
 
     g_assert_true (basalt_inspector_enter_equations (f->inspector, &gained));
-    g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_nonnull (find_var (graph, eq, "gain"));
     g_assert_true (basalt_inspector_enter_param (f->inspector, "gain", "2"));
     activate (f, "win.undo");
     activate (f, "win.undo");
-    g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_null (find_var (graph, eq, "gain"));
     activate (f, "win.redo");
-    g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_nonnull (find_var (graph, eq, "gain"));
 
     /* A template replaces equations and values in one step; Undo brings the edited ones back. */
     g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "lava_lif"));
@@ -375,7 +384,7 @@ test_refused_wires (Fixture       *f,
       g_assert_true (bsl_process_get_equations (bsl_graph_find_process (graph, eq), &text));
       g_assert_cmpstr (text.model, ==, bsl_equations_template_find ("lava_lif")->text.model);
       g_assert_cmpstr (text.input, ==, "I");
-      g_assert_null (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+      g_assert_null (find_var (graph, eq, "gain"));
       g_assert_cmpfloat (param_value (f, eq, "vth"), ==, 10);
       g_assert_cmpfloat (param_value (f, eq, "du"), ==, 0.1);
       /* the editor shows the new text */
@@ -390,7 +399,7 @@ test_refused_wires (Fixture       *f,
       }
     }
     activate (f, "win.undo");
-    g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (graph, eq)->type, "gain"));
+    g_assert_nonnull (find_var (graph, eq, "gain"));
     g_assert_false (basalt_inspector_choose_equations_template (f->inspector, "no_such_model"));
 
     activate (f, "win.undo");
@@ -464,7 +473,8 @@ test_undo_redo (Fixture       *f,
 
   /* A move, as the canvas reports a drag of the node */
   g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x0, &y0));
-  g_signal_emit_by_name (f->canvas, "processes-moved", names, 55.0, -20.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.move-processes", "@a(sdd)",
+                                             g_variant_new_parsed ("[(%s, %d, %d)]", names[0], x0 + 55, y0 - 20)));
   g_assert_true (basalt_graph_canvas_get_node_position (f->canvas, "lif2", &x1, &y1));
   g_assert_cmpfloat (x1, ==, x0 + 55);
   g_assert_cmpfloat (y1, ==, y0 - 20);
@@ -483,10 +493,10 @@ test_undo_redo (Fixture       *f,
   select_process (f, "dense1");
   activate (f, "graph.delete");
   g_assert_null (bsl_graph_find_process (graph, "dense1"));
-  g_assert_cmpuint (graph->connections->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 0);
   activate (f, "win.undo");
   g_assert_nonnull (bsl_graph_find_process (graph, "dense1"));
-  g_assert_cmpuint (graph->connections->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 2);
 
   /* Duplicate */
   select_process (f, "dense1");
@@ -497,9 +507,9 @@ test_undo_redo (Fixture       *f,
   g_assert_null (bsl_graph_find_process (graph, "dense2"));
 
   /* Deleting a selected wire */
-  basalt_graph_canvas_select_connection (f->canvas, g_ptr_array_index (graph->connections, 1));
+  basalt_graph_canvas_select_connection (f->canvas, bsl_graph_get_connection (graph, 1));
   activate (f, "graph.delete");
-  g_assert_cmpuint (graph->connections->len, ==, 1);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 1);
 
   /* Undo everything back to the empty network, then redo it all: the same network again. */
   after = bsl_graph_to_data (graph, NULL);
@@ -508,7 +518,7 @@ test_undo_redo (Fixture       *f,
       activate (f, "win.undo");
       steps++;
     }
-  g_assert_cmpuint (graph->processes->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_processes (graph), ==, 0);
   g_assert_false (basalt_document_get_dirty (f->document));
   for (guint i = 0; i < steps; i++)
     activate (f, "win.redo");
@@ -558,8 +568,8 @@ test_save_reopen (Fixture       *f,
   g_assert_no_error (error);
   reopened = bsl_graph_to_data (basalt_document_get_graph (basalt_window_get_document (second)), NULL);
   g_assert_cmpstr (reopened, ==, saved);
-  g_assert_true (bsl_graph_find_process (basalt_document_get_graph (basalt_window_get_document (second)),
-                                         "lif2")->has_position);
+  g_assert_true (bsl_process_has_position (
+    bsl_graph_find_process (basalt_document_get_graph (basalt_window_get_document (second)), "lif2")));
 
   /* A broken file: a clear error naming the file, and the open network untouched. */
   broken_path = g_build_filename (f->dir, "broken.basalt", NULL);
@@ -607,7 +617,7 @@ test_groups (Fixture       *f,
   g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "input"));
   g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "dense1"));
   g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "lif2"));
-  g_assert_cmpuint (graph->connections->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 2);
 
   /* Wiring to a collapsed group: its node shows the ports that connect it to the rest. */
   g_assert_true (drop_type (f, "LIF", 700, 500));
@@ -627,7 +637,7 @@ test_groups (Fixture       *f,
     g_assert_cmpstr (picked_process, ==, "dense1");
     g_assert_cmpstr (picked_port, ==, "a_out");
     g_assert_true (drag_wire (f, "dense1", "a_out", lif, "a_in"));
-    g_assert_cmpuint (graph->connections->len, ==, 3);
+    g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 3);
     activate (f, "win.undo");
     activate (f, "win.undo");
     activate (f, "win.undo");
@@ -636,7 +646,8 @@ test_groups (Fixture       *f,
 
   /* Moving the group's node */
   before_move = bsl_graph_to_data (graph, NULL);
-  g_signal_emit_by_name (f->canvas, "group-moved", "group1", 500.0, 420.0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.move-group", "(sdd)", "group1", 500.0,
+                                             420.0));
   g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, "Move group1");
   activate (f, "win.undo");
   {
@@ -645,7 +656,7 @@ test_groups (Fixture       *f,
   }
 
   /* Double-click opens it, the menu closes it again. */
-  g_signal_emit_by_name (f->canvas, "group-activated", "group1");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.open-group", "s", "group1"));
   g_assert_true (basalt_graph_canvas_is_visible (f->canvas, "input"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.close-group", "s", "group1"));
   g_assert_false (basalt_graph_canvas_is_visible (f->canvas, "input"));
@@ -679,11 +690,11 @@ test_groups (Fixture       *f,
   g_assert_null (bsl_graph_find_process (graph, "source"));
   g_assert_null (bsl_graph_find_process (graph, "dense1"));
   g_assert_null (basalt_document_dup_group_of (f->document, "lif2"));
-  g_assert_cmpuint (graph->connections->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 0);
   activate (f, "win.undo");
   members = basalt_document_dup_group_members (f->document, "group1");
   g_assert_cmpuint (g_strv_length (members), ==, 2);
-  g_assert_cmpuint (graph->connections->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 2);
 
   /* Ungroup */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->canvas), "graph.ungroup", "s", "group1"));
@@ -741,17 +752,17 @@ test_import_export (Fixture       *f,
   g_assert_true (basalt_window_import_nir (f->window, file, notes, &error));
   g_assert_no_error (error);
   graph = basalt_document_get_graph (f->document);
-  g_assert_cmpuint (graph->processes->len, >=, 3);
+  g_assert_cmpuint (bsl_graph_get_n_processes (graph), >=, 3);
   /* Not saved as a .basalt file yet: closing asks first. */
   g_assert_true (basalt_document_get_dirty (f->document));
 
   /* A file Basalt cannot represent: a message naming the node, the network stays. */
-  n_before = graph->processes->len;
+  n_before = bsl_graph_get_n_processes (graph);
   g_assert_false (basalt_window_import_nir (f->window, conv_file, notes, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "Conv2d"));
   g_clear_error (&error);
-  g_assert_cmpuint (basalt_document_get_graph (f->document)->processes->len, ==, n_before);
+  g_assert_cmpuint (bsl_graph_get_n_processes (basalt_document_get_graph (f->document)), ==, n_before);
 
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
@@ -896,7 +907,7 @@ test_close_confirm (Fixture       *f,
   gui_spin (0.05);
   g_assert_null (find_dialog_for (GTK_WINDOW (f->window)));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
-  g_assert_cmpuint (basalt_document_get_graph (f->document)->processes->len, ==, 1);
+  g_assert_cmpuint (bsl_graph_get_n_processes (basalt_document_get_graph (f->document)), ==, 1);
 
   g_weak_ref_init (&alive, f->window);
   gtk_window_close (GTK_WINDOW (f->window));
@@ -914,13 +925,10 @@ test_close_confirm (Fixture       *f,
 }
 
 static BasaltPlot *
-find_plot (BasaltSimulation *simulation,
-           const char       *target)
+find_plot (BasaltWindow *window,
+           const char   *target)
 {
-  for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
-    if (g_strcmp0 (basalt_simulation_get_target (simulation, i), target) == 0)
-      return BASALT_PLOT (basalt_simulation_get_plot (simulation, i));
-  return NULL;
+  return basalt_designer_page_get_probe_plot (basalt_window_get_designer_page (window), target);
 }
 
 static gboolean
@@ -1114,11 +1122,11 @@ test_run_raster (Fixture       *f,
   g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 100);
 
   /* With no probe chosen, Run records both neuron populations. */
-  plot = find_plot (simulation, "lif2.s_out");
+  plot = find_plot (f->window, "lif2.s_out");
   g_assert_nonnull (plot);
-  g_assert_nonnull (find_plot (simulation, "input.s_out"));
+  g_assert_nonnull (find_plot (f->window, "input.s_out"));
   g_assert_true (gui_wait_until (plot_drawn, plot, 5));
-  input_spikes = basalt_plot_get_n_spikes (find_plot (simulation, "input.s_out"));
+  input_spikes = basalt_plot_get_n_spikes (find_plot (f->window, "input.s_out"));
   g_test_message ("spikes in 100 steps: input %u, lif2 %" G_GSIZE_FORMAT,
                   input_spikes, basalt_plot_get_n_spikes (plot));
   g_assert_cmpuint (input_spikes, >, 0);
@@ -1142,11 +1150,11 @@ process_of_type (Fixture    *f,
 {
   BslGraph *graph = basalt_document_get_graph (f->document);
 
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      BslProcess *p = g_ptr_array_index (graph->processes, i);
-      if (g_str_equal (p->type->name, type))
-        return p->name;
+      BslProcess *p = bsl_graph_get_process (graph, i);
+      if (g_str_equal (bsl_process_get_proc_type (p)->name, type))
+        return bsl_process_get_name (p);
     }
   return NULL;
 }
@@ -1214,7 +1222,7 @@ test_plastic_weights (Fixture       *f,
   g_assert_nonnull (bsl_process_get_learning_rule (bsl_graph_find_process (graph, syn)));
 
   set_up_plastic_chain (f, syn, 4, 3);
-  g_assert_cmpuint (graph->connections->len, ==, 3);
+  g_assert_cmpuint (bsl_graph_get_n_connections (graph), ==, 3);
 
   simulation = basalt_window_get_simulation (f->window);
   basalt_simulation_set_speed (simulation, 0);
@@ -1225,7 +1233,7 @@ test_plastic_weights (Fixture       *f,
 
   /* Run plots the weights of a small plastic connection beside the spikes. */
   target = g_strdup_printf ("%s.weights", syn);
-  plot = find_plot (simulation, target);
+  plot = find_plot (f->window, target);
   g_assert_nonnull (plot);
   g_assert_true (gui_wait_until (plot_drawn, plot, 5));
 
@@ -1507,8 +1515,8 @@ count_processes_of_type (Fixture *f, const char *type_name)
   BslGraph *graph = basalt_document_get_graph (f->document);
   guint n = 0;
 
-  for (guint i = 0; i < graph->processes->len; i++)
-    n += g_str_equal (((BslProcess *) g_ptr_array_index (graph->processes, i))->type->name, type_name);
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
+    n += g_str_equal (bsl_process_get_proc_type (bsl_graph_get_process (graph, i))->name, type_name);
   return n;
 }
 
@@ -1637,7 +1645,7 @@ test_weight_view_learns (Fixture       *f,
     g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, weights, chosen), ==, 2);
     g_assert_cmpuint (chosen[0], ==, 1);
     g_assert_cmpuint (chosen[1], ==, 29);
-    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, weights)), ==, 2);
+    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, weights)), ==, 2);
     g_assert_cmpuint (basalt_simulation_get_trace_neurons (simulation, x1, chosen), ==, 2);
     g_assert_cmpuint (chosen[0], ==, 1);
     g_assert_cmpuint (chosen[1], ==, 5);
@@ -1714,7 +1722,7 @@ test_live_parameter (Fixture       *f,
   g_assert_true (basalt_window_run (f->window, 100, &error));
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
-  plot = find_plot (simulation, "input.s_out");
+  plot = find_plot (f->window, "input.s_out");
   spikes_running = basalt_plot_get_n_spikes (plot);
   g_assert_cmpuint (spikes_running, >, 0);
 
@@ -1764,8 +1772,8 @@ test_equations_while_running (Fixture       *f,
   g_assert_no_error (error);
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
-  lif_plot = find_plot (simulation, "lif.s_out");
-  eq_plot = find_plot (simulation, "eq.s_out");
+  lif_plot = find_plot (f->window, "lif.s_out");
+  eq_plot = find_plot (f->window, "eq.s_out");
   g_assert_nonnull (lif_plot);
   g_assert_nonnull (eq_plot);
   lif_spikes = basalt_plot_get_n_spikes (lif_plot);
@@ -1782,7 +1790,7 @@ test_equations_while_running (Fixture       *f,
   g_assert_true (basalt_inspector_choose_equations_template (f->inspector, "izhikevich"));
   /* The template is applied from an idle, which a busy machine can delay. */
   g_assert_true (gui_wait_until (simulation_not_running, simulation, 10));
-  g_assert_nonnull (bsl_proc_type_find_var (bsl_graph_find_process (basalt_document_get_graph (f->document), "eq")->type, "I_ext"));
+  g_assert_nonnull (find_var (basalt_document_get_graph (f->document), "eq", "I_ext"));
 
   /* The new model runs (compiled afresh), and Undo brings Lava's LIF back, also runnable. */
   g_assert_true (basalt_window_run (f->window, 200, &error));
@@ -1797,8 +1805,8 @@ test_equations_while_running (Fixture       *f,
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
   g_assert_cmpint (basalt_simulation_get_time (simulation), ==, 100);
-  g_assert_cmpuint (basalt_plot_get_n_spikes (find_plot (simulation, "eq.s_out")), ==,
-                    basalt_plot_get_n_spikes (find_plot (simulation, "lif.s_out")));
+  g_assert_cmpuint (basalt_plot_get_n_spikes (find_plot (f->window, "eq.s_out")), ==,
+                    basalt_plot_get_n_spikes (find_plot (f->window, "lif.s_out")));
 }
 
 /* The label of the item that activates action with target; NULL when there is none. */
@@ -1913,7 +1921,7 @@ test_canvas_view (Fixture       *f,
   basalt_simulation_wait (simulation);
   basalt_simulation_sync (simulation);
   g_assert_cmpuint (basalt_simulation_get_n_probes (simulation), ==, 1);
-  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), ==, 3);
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, "lif2.v")), ==, 3);
 
   /* Tracing other neurons: the steps already recorded show at once; a neuron that is not
    * there is refused. */
@@ -1923,7 +1931,7 @@ test_canvas_view (Fixture       *f,
 
     g_assert_true (basalt_simulation_set_trace_neurons (simulation, "lif2.v", one, 1, &error));
     g_assert_no_error (error);
-    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "lif2.v")), ==, 1);
+    g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, "lif2.v")), ==, 1);
     g_assert_false (basalt_simulation_set_trace_neurons (simulation, "lif2.v", bad, 2, &error));
     g_assert_nonnull (strstr (error->message, "7"));
     g_clear_error (&error);
@@ -2068,7 +2076,7 @@ test_frame_times (Fixture       *f,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (500);
       for (guint i = 0; i < basalt_simulation_get_n_probes (simulation); i++)
-        max_draw = MAX (max_draw, basalt_plot_get_last_draw_ms (BASALT_PLOT (basalt_simulation_get_plot (simulation, i))));
+        max_draw = MAX (max_draw, basalt_plot_get_last_draw_ms (find_plot (f->window, basalt_simulation_get_target (simulation, i))));
     }
   gtk_widget_remove_tick_callback (GTK_WIDGET (f->window), id);
   steps = basalt_simulation_get_time (simulation);
@@ -2175,8 +2183,8 @@ test_weight_view_frame_times (Fixture       *f,
                   images, stats.n, p95, idle_p95, stats.max_gap / 1000.0, max_read, max_image, load);
   g_assert_cmpint (steps, >, 0);
   g_assert_cmpuint (images, >=, 2);
-  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (simulation, "syn.weights")), ==, 2);
-  g_assert_true (gui_wait_until (plot_drawn, find_plot (simulation, "syn.weights"), 5));
+  g_assert_cmpuint (basalt_plot_get_n_series (find_plot (f->window, "syn.weights")), ==, 2);
+  g_assert_true (gui_wait_until (plot_drawn, find_plot (f->window, "syn.weights"), 5));
   g_assert_cmpfloat (stats.max_gap / 1000.0, <, 1000.0);
   if (GUI_CHECK_TIMINGS && idle_p95 < 25.0 && load < g_get_num_processors ())
     {

@@ -210,7 +210,7 @@ has_text (GtkWidget     *widget,
 static gboolean
 network_imported (gpointer data)
 {
-  return basalt_document_get_graph (data)->processes->len > 0;
+  return bsl_graph_get_n_processes (basalt_document_get_graph (data)) > 0;
 }
 
 /* A NIR graph with a convolution: the window offers to flatten it instead of naming a
@@ -238,7 +238,7 @@ test_nir_flatten_offer (Fixture       *f,
   g_assert_nonnull (gui_find_widget (GTK_WIDGET (dialog), has_text, "Conv2d"));
   g_assert_null (gui_find_widget (GTK_WIDGET (dialog), has_text, "--flatten"));
   /* Nothing changes until the user says so. */
-  g_assert_cmpuint (basalt_document_get_graph (f->document)->processes->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_processes (basalt_document_get_graph (f->document)), ==, 0);
 
   button = gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (button)), ==, "Import _Flattened");
@@ -252,10 +252,10 @@ test_nir_flatten_offer (Fixture       *f,
   g_assert_null (find_dialog (query.parent, query.title));
 
   /* The same network as the flattened import gives. */
-  n_direct = basalt_document_get_graph (f->document)->processes->len;
+  n_direct = bsl_graph_get_n_processes (basalt_document_get_graph (f->document));
   g_assert_true (basalt_window_import_nir_full (f->window, file, TRUE, notes, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (basalt_document_get_graph (f->document)->processes->len, ==, n_direct);
+  g_assert_cmpuint (bsl_graph_get_n_processes (basalt_document_get_graph (f->document)), ==, n_direct);
   g_assert_nonnull (bsl_graph_find_process (basalt_document_get_graph (f->document), "conv"));
 }
 

@@ -53,7 +53,7 @@ write_network (void)
   BslProcess *syn;
   char *path = g_build_filename (tmp_dir, "stdp.basalt", NULL);
 
-  graph->run_tag = BSL_TAG_FIXED_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FIXED_PT);
   syn = bsl_graph_find_process (graph, "syn");
   rule = bsl_learning_rule_copy (bsl_process_get_learning_rule (syn));
   rule->tau_plus = rule->tau[BSL_K_TRACE_X1] = 6;

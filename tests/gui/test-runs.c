@@ -125,7 +125,7 @@ find_label (GtkWidget  *widget,
 static gint64
 run_steps (Fixture *f)
 {
-  return basalt_document_get_graph (f->document)->run_steps;
+  return bsl_graph_get_run_steps (basalt_document_get_graph (f->document));
 }
 
 /* The steps the exported CSV holds: the recorded data's length, as a user reads it. */
@@ -152,7 +152,7 @@ csv_steps (Fixture *f)
 static gboolean
 steps_are_37 (gpointer data)
 {
-  return basalt_document_get_graph (data)->run_steps == 37;
+  return bsl_graph_get_run_steps (basalt_document_get_graph (data)) == 37;
 }
 
 static gboolean
@@ -247,7 +247,7 @@ test_run_steps (Fixture       *f,
   g_assert_no_error (error);
   reread = bsl_graph_load_file (saved, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (reread->run_steps, ==, 37);
+  g_assert_cmpint (bsl_graph_get_run_steps (reread), ==, 37);
 
   /* Stop interrupts a long run; the data stays; the next run starts from step 0. */
   g_assert_true (basalt_document_set_run_steps (f->document, 1000000, &error));
@@ -392,7 +392,7 @@ test_probes_undo (Fixture       *f,
   g_assert_false (has_plot (f, "lif1.v"));
   g_assert_true (gui_xdotool ("key", "ctrl+z", NULL));
   g_assert_true (gui_wait_until (process_gone, f, 5));
-  g_assert_cmpuint (basalt_document_get_graph (f->document)->probes->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_probes (basalt_document_get_graph (f->document)), ==, 0);
   g_assert_cmpuint (basalt_simulation_get_n_probes (f->simulation), ==, 0);
 
   /* Redo both; a second probe through its plot's own menu path; save and reopen. */
@@ -408,7 +408,7 @@ test_probes_undo (Fixture       *f,
   g_assert_cmpuint (basalt_simulation_get_n_probes (f->simulation), ==, 0);
   g_assert_true (basalt_window_open_file (f->window, file, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (basalt_document_get_graph (f->document)->probes->len, ==, 2);
+  g_assert_cmpuint (bsl_graph_get_n_probes (basalt_document_get_graph (f->document)), ==, 2);
   g_assert_true (has_plot (f, "lif1.v"));
   g_assert_true (has_plot (f, "lif1.s_out"));
 
@@ -460,7 +460,7 @@ n_processes_in (const char *path)
   g_autoptr(BslGraph) graph = bsl_graph_load_file (path, &error);
 
   g_assert_no_error (error);
-  return graph->processes->len;
+  return bsl_graph_get_n_processes (graph);
 }
 
 /* An edit is copied within seconds; after the process is killed, the next start offers the copy

@@ -371,7 +371,7 @@ test_typed_value_widens_bounds (void)
   bsl_process_set_param (lif, "du", bsl_array_new_scalar (0.10009765625), NULL);
   bsl_process_set_param (lif, "dv", bsl_array_new_scalar (0.10009765625), NULL);
   bsl_process_set_param (lif, "vth", bsl_array_new_scalar (10), NULL);
-  graph->run_tag = BSL_TAG_FLOATING_PT;
+  bsl_graph_set_run_tag (graph, BSL_TAG_FLOATING_PT);
   g_assert_true (bsl_graph_save_file (graph, network, NULL));
   file = g_file_new_for_path (network);
   g_assert_true (basalt_document_load (document, file, &error));

@@ -13,6 +13,7 @@
 #include "bsl-network-file.h"
 #include "bsl-proc-type.h"
 
+#include "basalt-action-params.h"
 #include "basalt-inspector-private.h"
 #include "basalt-palette.h"
 #include "basalt-plot.h"
@@ -557,18 +558,20 @@ static guint n_activated;
 static char *last_activated;
 
 static void
-on_type_activated (BasaltPalette *palette,
-                   const char    *name,
-                   gpointer       data)
+on_add_process (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       data)
 {
   n_activated++;
   g_free (last_activated);
-  last_activated = g_strdup (name);
+  last_activated = g_variant_dup_string (param, NULL);
 }
 
 static void
 test_palette_search (void)
 {
+  g_autoptr(GSimpleActionGroup) graph_actions = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) add_process = g_simple_action_new ("add-process", G_VARIANT_TYPE_STRING);
   GtkWidget *palette, *window;
   guint n_types = 0;
 
@@ -576,7 +579,9 @@ test_palette_search (void)
 
   bsl_proc_type_list (&n_types);
   palette = basalt_palette_new ();
-  g_signal_connect (palette, "type-activated", G_CALLBACK (on_type_activated), NULL);
+  g_signal_connect (add_process, "activate", G_CALLBACK (on_add_process), NULL);
+  g_action_map_add_action (G_ACTION_MAP (graph_actions), G_ACTION (add_process));
+  gtk_widget_insert_action_group (palette, "graph", G_ACTION_GROUP (graph_actions));
   window = show_in_window (palette, 240, 600);
 
   /* Every type of the registry is listed. */
@@ -607,17 +612,17 @@ typedef struct
 } ParamLog;
 
 static void
-on_param_changed (BasaltInspector *inspector,
-                  const char      *process,
-                  const char      *var,
-                  gpointer         value,
-                  ParamLog        *log)
+on_set_param (GSimpleAction *action,
+              GVariant      *param,
+              ParamLog      *log)
 {
+  g_autoptr(GVariant) value = NULL;
+
   log->n++;
   g_free (log->var);
-  log->var = g_strdup (var);
+  g_variant_get (param, "(&ss@" BASALT_VARIANT_TYPE_PARAM_VALUE ")", NULL, &log->var, &value);
   g_clear_pointer (&log->value, bsl_array_free);
-  log->value = value ? bsl_array_copy (value) : NULL;
+  log->value = basalt_variant_dup_param_value (value);
 }
 
 /* Under fixed_pt the inspector takes only Loihi 2 values, and says why it refuses others. */
@@ -626,6 +631,9 @@ test_inspector_ranges (void)
 {
   g_autoptr(BslGraph) graph = bsl_graph_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSimpleActionGroup) graph_actions = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) set_param =
+    g_simple_action_new ("set-param", G_VARIANT_TYPE ("(ss" BASALT_VARIANT_TYPE_PARAM_VALUE ")"));
   ParamLog log = { 0 };
   GtkWidget *inspector, *window;
   g_autofree char *text = NULL;
@@ -635,7 +643,9 @@ test_inspector_ranges (void)
 
   g_assert_nonnull (bsl_graph_add_process (graph, "LIF", "lif1", 1, (gsize[]) { 3 }, &error));
   inspector = basalt_inspector_new ();
-  g_signal_connect (inspector, "param-changed", G_CALLBACK (on_param_changed), &log);
+  g_signal_connect (set_param, "activate", G_CALLBACK (on_set_param), &log);
+  g_action_map_add_action (G_ACTION_MAP (graph_actions), G_ACTION (set_param));
+  gtk_widget_insert_action_group (inspector, "graph", G_ACTION_GROUP (graph_actions));
   window = show_in_window (inspector, 320, 700);
   basalt_inspector_set_process (BASALT_INSPECTOR (inspector), graph, "lif1");
 
@@ -704,7 +714,7 @@ test_inspector_initializer (void)
 
   dense = bsl_graph_add_process (graph, "Dense", "dense1", 2, (gsize[]) { 3, 4 }, &error);
   g_assert_no_error (error);
-  spec = bsl_proc_type_find_var (dense->type, "weights");
+  spec = bsl_proc_type_find_var (bsl_process_get_proc_type (dense), "weights");
 
   a = basalt_inspector_parse_value (dense, spec, init, BSL_TAG_FLOATING_PT, NULL, &error);
   g_assert_no_error (error);
@@ -766,12 +776,60 @@ test_inspector_no_default (void)
   g_autofree char *du = NULL;
 
   g_assert_no_error (error);
-  tau = basalt_inspector_describe_var (bsl_proc_type_find_var (p->type, "tau"), BSL_TAG_FLOATING_PT);
+  tau = basalt_inspector_describe_var (bsl_proc_type_find_var (bsl_process_get_proc_type (p), "tau"), BSL_TAG_FLOATING_PT);
   g_assert_nonnull (strstr (tau, "must be set"));
   g_assert_null (strstr (tau, "nan"));
   du = basalt_inspector_describe_var (bsl_proc_type_find_var (bsl_proc_type_lookup ("LIF"), "du"),
                                       BSL_TAG_FIXED_PT);
   g_assert_nonnull (strstr (du, "default 0"));
+}
+
+/* What the widgets pass in the page's actions reads back as it was written. */
+static void
+test_action_params (void)
+{
+  g_autoptr(BslArray) matrix = bsl_array_new_matrix (2, 3);
+  g_autoptr(BslArray) back = NULL;
+  g_autoptr(GVariant) encoded = NULL;
+  g_autoptr(BslLearningRule) rule = bsl_learning_rule_new_default ();
+  g_autoptr(BslLearningRule) rule_back = NULL;
+  BslEquationsText text = { "dv/dt = -v / tau : 1", "v > 1", NULL, "2*ms", "v", "euler" };
+  BslEquationsText text_back;
+
+  for (gsize i = 0; i < matrix->n; i++)
+    matrix->data[i] = i / 3.0 - 0.5;
+  matrix->init = json_from_string ("{\"init\": \"normal\", \"mean\": 0, \"std\": 0.25, \"seed\": 7}", NULL);
+  encoded = g_variant_ref_sink (basalt_variant_new_param_value (matrix));
+  back = basalt_variant_dup_param_value (encoded);
+  g_assert_true (bsl_array_equal (back, matrix));
+  g_assert_cmpuint (back->dims[1], ==, 3);
+  g_assert_true (json_node_equal (back->init, matrix->init));
+  g_clear_pointer (&encoded, g_variant_unref);
+  encoded = g_variant_ref_sink (basalt_variant_new_param_value (NULL));
+  g_assert_null (basalt_variant_dup_param_value (encoded));
+
+  g_clear_pointer (&encoded, g_variant_unref);
+  encoded = g_variant_ref_sink (basalt_variant_new_equations (&text));
+  basalt_variant_get_equations (encoded, &text_back);
+  g_assert_cmpstr (text_back.model, ==, text.model);
+  g_assert_cmpstr (text_back.threshold, ==, text.threshold);
+  g_assert_null (text_back.reset);
+  g_assert_cmpstr (text_back.refractory, ==, text.refractory);
+  g_assert_cmpstr (text_back.input, ==, text.input);
+  g_assert_cmpstr (text_back.method, ==, text.method);
+
+  rule->kind = BSL_LEARNING_RULE_LOIHI_2F;
+  rule->text[BSL_K_TARGET_W] = g_strdup ("2^-2*x1*y0");
+  rule->impulse[BSL_K_TRACE_Y1] = 3;
+  rule->tau[BSL_K_TRACE_X1] = 5;
+  rule->t_epoch = 2;
+  rule->has_rng_seed = FALSE;
+  g_clear_pointer (&encoded, g_variant_unref);
+  encoded = g_variant_ref_sink (basalt_variant_new_learning_rule (rule));
+  rule_back = basalt_variant_dup_learning_rule (encoded);
+  g_assert_true (bsl_learning_rule_equal (rule_back, rule));
+  g_assert_null (rule_back->text[BSL_K_TARGET_D]);
+  g_assert_false (rule_back->has_rng_seed);
 }
 
 int
@@ -781,6 +839,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   have_display = gtk_init_check ();
 
+  g_test_add_func ("/widgets/action-params", test_action_params);
   g_test_add_func ("/plot/raster", test_plot_raster);
   g_test_add_func ("/plot/many-points", test_plot_many_points);
   g_test_add_func ("/plot/scroll-back", test_plot_scroll_back);

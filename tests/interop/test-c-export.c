@@ -146,15 +146,16 @@ all_probes (const BslGraph *graph)
 {
   GPtrArray *probes = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = graph->processes->pdata[i];
-      for (guint v = 0; v < p->type->n_vars; v++)
-        if (p->type->vars[v].flags & BSL_VAR_STATE)
-          g_ptr_array_add (probes, g_strdup_printf ("%s.%s", p->name, p->type->vars[v].name));
-      for (guint k = 0; k < p->type->n_ports; k++)
-        if (p->type->ports[k].direction == BSL_PORT_OUT)
-          g_ptr_array_add (probes, g_strdup_printf ("%s.%s", p->name, p->type->ports[k].name));
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
+      for (guint v = 0; v < type->n_vars; v++)
+        if (type->vars[v].flags & BSL_VAR_STATE)
+          g_ptr_array_add (probes, g_strdup_printf ("%s.%s", bsl_process_get_name (p), type->vars[v].name));
+      for (guint k = 0; k < type->n_ports; k++)
+        if (type->ports[k].direction == BSL_PORT_OUT)
+          g_ptr_array_add (probes, g_strdup_printf ("%s.%s", bsl_process_get_name (p), type->ports[k].name));
     }
   g_ptr_array_add (probes, NULL);
   return probes;
@@ -273,7 +274,7 @@ test_all_types (gconstpointer data)
   g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "all-types", NULL, &error);
 
   g_assert_no_error (error);
-  check_graph (g_test_get_path (), graph, graph->run_tag);
+  check_graph (g_test_get_path (), graph, bsl_graph_get_run_tag (graph));
 }
 
 static void
@@ -372,8 +373,8 @@ test_library (void)
   spawn_ok (cc_argv, NULL);
   spawn_ok (run_argv, &out);
 
-  config = bsl_run_config_new (graph->run_tag);
-  config->seed = graph->run_seed;
+  config = bsl_run_config_new (bsl_graph_get_run_tag (graph));
+  config->seed = bsl_graph_get_run_seed (graph);
   rt = bsl_runtime_new (graph, config, &error);
   g_assert_no_error (error);
   for (int pass = 0; pass < 2; pass++)
@@ -470,7 +471,7 @@ test_cli (void)
     g_autoptr (BslGraph) graph = bsl_graph_load_file (example, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (g_strv_length (lines), ==,
-                      7 * bsl_graph_find_process (graph, "lif")->dims[0] + 2);
+                      7 * bsl_process_get_dims (bsl_graph_find_process (graph, "lif"))[0] + 2);
   }
 }
 

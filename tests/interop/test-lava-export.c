@@ -159,10 +159,10 @@ compare_with_lava (const BslGraph *graph, gint64 steps)
     if (!g_spawn_check_wait_status (status, NULL))
       g_error ("the exported script failed in Lava:\n%s", err);
   }
-  compared = compare_csv (basalt_csv, lava_csv, graph->run_tag);
+  compared = compare_csv (basalt_csv, lava_csv, bsl_graph_get_run_tag (graph));
   g_assert_cmpuint (compared, >, 0);
   g_test_message ("%" G_GUINT64_FORMAT " values over %" G_GINT64_FORMAT " steps (%s), all equal",
-                  compared, steps, bsl_tag_to_string (graph->run_tag));
+                  compared, steps, bsl_tag_to_string (bsl_graph_get_run_tag (graph)));
   lava_networks++;
   lava_values += compared;
   for (const char *const *f = (const char *const[]) { net, script, lava_csv, basalt_csv, NULL };
@@ -185,16 +185,17 @@ compare_with_lava (const BslGraph *graph, gint64 steps)
 static void
 probe_states (BslGraph *graph, const char *const *vars)
 {
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = graph->processes->pdata[i];
-      if (p->type->category != BSL_CATEGORY_NEURONS)
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
+      if (type->category != BSL_CATEGORY_NEURONS)
         continue;
       for (guint k = 0; vars[k] != NULL; k++)
-        if (bsl_proc_type_find_var (p->type, vars[k]) != NULL
-            || bsl_proc_type_find_port (p->type, vars[k]) != NULL)
+        if (bsl_proc_type_find_var (type, vars[k]) != NULL
+            || bsl_proc_type_find_port (type, vars[k]) != NULL)
           {
-            g_autofree char *target = g_strdup_printf ("%s.%s", p->name, vars[k]);
+            g_autofree char *target = g_strdup_printf ("%s.%s", bsl_process_get_name (p), vars[k]);
             g_autoptr (GError) error = NULL;
             bsl_graph_add_probe (graph, target, &error);
             g_assert_no_error (error);
@@ -210,7 +211,7 @@ test_lava_example (gconstpointer data)
 
   g_assert_no_error (error);
   probe_states (graph, (const char *const[]) { "v", "s_out", NULL });
-  compare_with_lava (graph, MIN (graph->run_steps, 200));
+  compare_with_lava (graph, MIN (bsl_graph_get_run_steps (graph), 200));
 }
 
 static void
@@ -220,7 +221,7 @@ test_lava_trace (gconstpointer data)
   g_autoptr (BslGraph) graph = test_trace_network (data, &tag);
 
   probe_states (graph, (const char *const[]) { "u", "v", "s_out", NULL });
-  compare_with_lava (graph, graph->run_steps);
+  compare_with_lava (graph, bsl_graph_get_run_steps (graph));
 }
 
 /* Spiker, PoissonSource and CurrentSource as RingBuffers, Sparse, LIFReset, a Monitor. */
@@ -232,7 +233,7 @@ test_lava_sources (void)
 
   g_assert_no_error (error);
   probe_states (graph, (const char *const[]) { "u", "v", NULL });
-  compare_with_lava (graph, graph->run_steps);
+  compare_with_lava (graph, bsl_graph_get_run_steps (graph));
 }
 
 /* A negative bias_exp, which Lava computes as a right shift. */
@@ -248,7 +249,7 @@ test_lava_negative_bias_exp (void)
   g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "bias-exp", NULL, &error);
 
   g_assert_no_error (error);
-  compare_with_lava (graph, graph->run_steps);
+  compare_with_lava (graph, bsl_graph_get_run_steps (graph));
 }
 
 /* Lava's other neurons, SigmaDelta under Lava's default fixed_pt model and under the corrected
@@ -278,7 +279,7 @@ test_lava_neuron_models (gconstpointer data)
   g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "models", NULL, &error);
 
   g_assert_no_error (error);
-  compare_with_lava (graph, graph->run_steps);
+  compare_with_lava (graph, bsl_graph_get_run_steps (graph));
 }
 
 static void
@@ -307,22 +308,23 @@ check_export (const BslGraph *graph, GPtrArray *notes)
   assert_python_compiles (path);
 
   {
-    g_autofree char *tag = g_strdup_printf ("TAG = '%s'", bsl_tag_to_string (graph->run_tag));
+    g_autofree char *tag = g_strdup_printf ("TAG = '%s'", bsl_tag_to_string (bsl_graph_get_run_tag (graph)));
     g_assert_nonnull (strstr (text, tag));
     g_assert_nonnull (strstr (text, "Loihi2SimCfg(select_tag=TAG)"));
   }
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = graph->processes->pdata[i];
-      g_autofree char *decl = g_strdup_printf ("procs['%s'] = ", p->name);
+      const BslProcess *p = bsl_graph_get_process (graph, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
+      g_autofree char *decl = g_strdup_printf ("procs['%s'] = ", bsl_process_get_name (p));
       const char *at = strstr (text, decl);
       if (at == NULL)
-        g_error ("the script does not build '%s'", p->name);
-      if (bsl_proc_type_find_var (p->type, "du") != NULL)
+        g_error ("the script does not build '%s'", bsl_process_get_name (p));
+      if (bsl_proc_type_find_var (type, "du") != NULL)
         {
           g_autoptr (BslArray) du = bsl_process_dup_param_full (p, "du", NULL);
           g_autofree char *want = NULL;
-          if (graph->run_tag == BSL_TAG_FIXED_PT)
+          if (bsl_graph_get_run_tag (graph) == BSL_TAG_FIXED_PT)
             want = g_strdup_printf ("du=%d,", (int) du->data[0]);
           else
             {
@@ -330,20 +332,21 @@ check_export (const BslGraph *graph, GPtrArray *notes)
               want = g_strdup_printf ("du=%s,", g_ascii_formatd (buf, sizeof buf, "%.17g", du->data[0]));
             }
           g_assert_true (g_str_has_prefix (at + strlen (decl),
-                                           bsl_proc_type_is_equations (p->type) ? "LIF(" : p->type->name));
+                                           bsl_proc_type_is_equations (type) ? "LIF(" : type->name));
           if (strstr (at, want) == NULL)
-            g_error ("'%s' is not built with %s", p->name, want);
+            g_error ("'%s' is not built with %s", bsl_process_get_name (p), want);
         }
     }
-  for (guint c = 0; c < graph->connections->len; c++)
+  for (guint c = 0; c < bsl_graph_get_n_connections (graph); c++)
     {
-      const BslConnection *conn = graph->connections->pdata[c];
-      const BslProcess *from = bsl_graph_find_process (graph, conn->from_process);
-      gboolean replaced = from->type->category == BSL_CATEGORY_INPUTS
-                          && !g_str_equal (from->type->name, "RingBuffer");
+      const BslConnection *conn = bsl_graph_get_connection (graph, c);
+      const BslProcess *from = bsl_graph_find_process (graph, bsl_connection_get_from_process (conn));
+      const BslProcType *from_type = bsl_process_get_proc_type (from);
+      gboolean replaced = from_type->category == BSL_CATEGORY_INPUTS
+                          && !g_str_equal (from_type->name, "RingBuffer");
       g_autofree char *line = g_strdup_printf ("procs['%s'].out_ports.%s.connect(procs['%s'].in_ports.%s)",
-                                               conn->from_process, replaced ? "s_out" : conn->from_port,
-                                               conn->to_process, conn->to_port);
+                                               bsl_connection_get_from_process (conn), replaced ? "s_out" : bsl_connection_get_from_port (conn),
+                                               bsl_connection_get_to_process (conn), bsl_connection_get_to_port (conn));
       g_assert_nonnull (strstr (text, line));
     }
   g_unlink (path);
@@ -426,7 +429,7 @@ test_sources (void)
   /* The Spiker's RingBuffer holds the engine's own output, step by step. */
   text = bsl_lava_export_to_string (graph, &options, NULL, &error);
   g_assert_no_error (error);
-  config->seed = graph->run_seed;
+  config->seed = bsl_graph_get_run_seed (graph);
   rt = bsl_runtime_new (graph, config, &error);
   g_assert_no_error (error);
   probe = bsl_runtime_add_probe (rt, "spk.s_out", BSL_PROBE_RECORD, 0, &error);
@@ -591,17 +594,17 @@ test_custom_models (void)
     {
       const BslProcess *p = bsl_graph_find_process (graph, custom[c]);
 
-      for (guint i = 0; i < p->type->n_vars; i++)
-        if (p->type->vars[i].shape != BSL_SHAPE_SCALAR)
+      for (guint i = 0; i < bsl_process_get_proc_type (p)->n_vars; i++)
+        if (bsl_process_get_proc_type (p)->vars[i].shape != BSL_SHAPE_SCALAR)
           {
-            char *target = g_strdup_printf ("%s.%s", custom[c], p->type->vars[i].name);
+            char *target = g_strdup_printf ("%s.%s", custom[c], bsl_process_get_proc_type (p)->vars[i].name);
 
             g_hash_table_insert (probes, target, bsl_runtime_add_probe (rt, target, BSL_PROBE_RECORD, 0, &error));
             g_assert_no_error (error);
           }
-      for (guint k = 0; k < p->type->n_ports; k++)
+      for (guint k = 0; k < bsl_process_get_proc_type (p)->n_ports; k++)
         {
-          char *target = g_strdup_printf ("%s.%s", custom[c], p->type->ports[k].name);
+          char *target = g_strdup_printf ("%s.%s", custom[c], bsl_process_get_proc_type (p)->ports[k].name);
 
           g_hash_table_insert (probes, target, bsl_runtime_add_probe (rt, target, BSL_PROBE_RECORD, 0, &error));
           g_assert_no_error (error);
@@ -613,17 +616,18 @@ test_custom_models (void)
   for (guint c = 0; c < G_N_ELEMENTS (custom); c++)
     {
       const BslProcess *p = bsl_graph_find_process (graph, custom[c]);
+      const BslProcType *type = bsl_process_get_proc_type (p);
       guint written = 0;
 
       g_string_append_printf (drive, "%s\"%s\": {", c ? ", " : "", custom[c]);
-      for (guint k = 0; k < p->type->n_ports; k++)
+      for (guint k = 0; k < type->n_ports; k++)
         {
-          g_autofree char *target = g_strdup_printf ("%s.%s", custom[c], p->type->ports[k].name);
+          g_autofree char *target = g_strdup_printf ("%s.%s", custom[c], type->ports[k].name);
           BslProbe *probe = g_hash_table_lookup (probes, target);
 
-          if (p->type->ports[k].direction != BSL_PORT_IN)
+          if (type->ports[k].direction != BSL_PORT_IN)
             continue;
-          g_string_append_printf (drive, "%s\"%s\": [", written++ ? ", " : "", p->type->ports[k].name);
+          g_string_append_printf (drive, "%s\"%s\": [", written++ ? ", " : "", type->ports[k].name);
           for (gsize t = 0; t < STEPS; t++)
             {
               const double *row = bsl_probe_get_row (probe, t);

@@ -199,24 +199,26 @@ close_enough (double a, double b)
 static void
 assert_same_network (const BslGraph *a, const BslGraph *b)
 {
-  g_assert_cmpuint (a->processes->len, ==, b->processes->len);
-  for (guint i = 0; i < a->processes->len; i++)
+  g_assert_cmpuint (bsl_graph_get_n_processes (a), ==, bsl_graph_get_n_processes (b));
+  for (guint i = 0; i < bsl_graph_get_n_processes (a); i++)
     {
-      const BslProcess *p = a->processes->pdata[i];
-      const BslProcess *q = bsl_graph_find_process (b, p->name);
+      const BslProcess *p = bsl_graph_get_process (a, i);
+      const BslProcType *type = bsl_process_get_proc_type (p);
+      const BslProcess *q = bsl_graph_find_process (b, bsl_process_get_name (p));
+      double px, py, qx, qy;
 
       if (q == NULL)
-        g_error ("process '%s' is missing after the round trip", p->name);
-      g_assert_cmpstr (p->type->name, ==, q->type->name);
-      g_assert_cmpuint (p->ndim, ==, q->ndim);
-      for (guint d = 0; d < p->ndim; d++)
-        g_assert_cmpuint (p->dims[d], ==, q->dims[d]);
-      for (guint v = 0; v < p->type->n_vars; v++)
+        g_error ("process '%s' is missing after the round trip", bsl_process_get_name (p));
+      g_assert_cmpstr (type->name, ==, bsl_process_get_proc_type (q)->name);
+      g_assert_cmpuint (bsl_process_get_ndim (p), ==, bsl_process_get_ndim (q));
+      for (guint d = 0; d < bsl_process_get_ndim (p); d++)
+        g_assert_cmpuint (bsl_process_get_dims (p)[d], ==, bsl_process_get_dims (q)[d]);
+      for (guint v = 0; v < type->n_vars; v++)
         {
-          const char *var = p->type->vars[v].name;
+          const char *var = type->vars[v].name;
           g_autoptr (BslArray) x = NULL;
           g_autoptr (BslArray) y = NULL;
-          if (p->type->vars[v].shape == BSL_SHAPE_TIME_SERIES)
+          if (type->vars[v].shape == BSL_SHAPE_TIME_SERIES)
             continue;   /* Input data does not travel through NIR */
           x = bsl_process_dup_param_full (p, var, NULL);
           y = bsl_process_dup_param_full (q, var, NULL);
@@ -224,28 +226,24 @@ assert_same_network (const BslGraph *a, const BslGraph *b)
           for (gsize k = 0; k < x->n; k++)
             if (!close_enough (x->data[k], y->data[k]))
               g_error ("%s.%s[%" G_GSIZE_FORMAT "]: %.17g before, %.17g after the round trip",
-                       p->name, var, k, x->data[k], y->data[k]);
+                       bsl_process_get_name (p), var, k, x->data[k], y->data[k]);
         }
-      g_assert_true (q->has_position);
-      g_assert_cmpfloat (p->x, ==, q->x);
-      g_assert_cmpfloat (p->y, ==, q->y);
+      bsl_process_get_position (p, &px, &py);
+      g_assert_true (bsl_process_get_position (q, &qx, &qy));
+      g_assert_cmpfloat (px, ==, qx);
+      g_assert_cmpfloat (py, ==, qy);
     }
-  g_assert_cmpuint (a->connections->len, ==, b->connections->len);
-  for (guint c = 0; c < a->connections->len; c++)
+  g_assert_cmpuint (bsl_graph_get_n_connections (a), ==, bsl_graph_get_n_connections (b));
+  for (guint c = 0; c < bsl_graph_get_n_connections (a); c++)
     {
-      const BslConnection *x = a->connections->pdata[c];
+      const BslConnection *x = bsl_graph_get_connection (a, c);
       gboolean found = FALSE;
-      for (guint d = 0; d < b->connections->len && !found; d++)
-        {
-          const BslConnection *y = b->connections->pdata[d];
-          found = g_str_equal (x->from_process, y->from_process)
-                  && g_str_equal (x->from_port, y->from_port)
-                  && g_str_equal (x->to_process, y->to_process)
-                  && g_str_equal (x->to_port, y->to_port);
-        }
+      for (guint d = 0; d < bsl_graph_get_n_connections (b) && !found; d++)
+        found = bsl_connection_equal (x, bsl_graph_get_connection (b, d));
       if (!found)
-        g_error ("connection %s.%s -> %s.%s is missing after the round trip", x->from_process,
-                 x->from_port, x->to_process, x->to_port);
+        g_error ("connection %s.%s -> %s.%s is missing after the round trip",
+                 bsl_connection_get_from_process (x), bsl_connection_get_from_port (x),
+                 bsl_connection_get_to_process (x), bsl_connection_get_to_port (x));
     }
 }
 
@@ -289,17 +287,18 @@ test_reference_import (gconstpointer data)
   g_autoptr (GError) error = NULL;
   BslRuntime *rt;
 
-  g_assert_cmpint (graph->run_tag, ==, BSL_TAG_FLOATING_PT);
-  g_assert_cmpuint (graph->processes->len, >, 2);
+  g_assert_cmpint (bsl_graph_get_run_tag (graph), ==, BSL_TAG_FLOATING_PT);
+  g_assert_cmpuint (bsl_graph_get_n_processes (graph), >, 2);
   /* Laid out: every process placed, no two on the same spot. */
-  for (guint i = 0; i < graph->processes->len; i++)
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
     {
-      const BslProcess *p = graph->processes->pdata[i];
-      g_assert_true (p->has_position);
+      double px, py, qx, qy;
+
+      g_assert_true (bsl_process_get_position (bsl_graph_get_process (graph, i), &px, &py));
       for (guint j = 0; j < i; j++)
         {
-          const BslProcess *q = graph->processes->pdata[j];
-          g_assert_false (p->x == q->x && p->y == q->y);
+          bsl_process_get_position (bsl_graph_get_process (graph, j), &qx, &qy);
+          g_assert_false (px == qx && py == qy);
         }
     }
   /* It runs as imported. */
@@ -346,13 +345,13 @@ test_reference_cubalif (void)
           seen = TRUE;
       if (!seen)
         distinct++;
-      for (guint p = 0; p < graph->processes->len; p++)
+      for (guint p = 0; p < bsl_graph_get_n_processes (graph); p++)
         {
-          const BslProcess *proc = graph->processes->pdata[p];
+          const BslProcess *proc = bsl_graph_get_process (graph, p);
           g_autoptr (BslArray) du = NULL;
           g_autoptr (BslArray) dv = NULL;
           g_autoptr (BslArray) vth = NULL;
-          if (!g_str_equal (proc->type->name, "LIF"))
+          if (!g_str_equal (bsl_process_get_proc_type (proc)->name, "LIF"))
             continue;
           du = bsl_process_dup_param_full (proc, "du", NULL);
           dv = bsl_process_dup_param_full (proc, "dv", NULL);
@@ -364,8 +363,8 @@ test_reference_cubalif (void)
         }
       g_assert_true (found);
     }
-  for (guint p = 0; p < graph->processes->len; p++)
-    if (g_str_equal (((BslProcess *) graph->processes->pdata[p])->type->name, "LIF"))
+  for (guint p = 0; p < bsl_graph_get_n_processes (graph); p++)
+    if (g_str_equal (bsl_process_get_proc_type (bsl_graph_get_process (graph, p))->name, "LIF"))
       n_lif++;
   g_assert_cmpuint (n_lif, ==, distinct);
 }
@@ -532,9 +531,9 @@ test_reference_conv_flattened (void)
 
   g_assert_no_error (error);
   /* Input (1, 8, 8) -> conv -> IF (2, 8, 8) -> pool (2, 4, 4) -> flatten -> fc -> LIF (3). */
-  g_assert_cmpuint (bsl_graph_find_process (graph, "input")->dims[0], ==, 64);
-  g_assert_cmpuint (bsl_graph_find_process (graph, "if")->dims[0], ==, 128);
-  g_assert_cmpuint (bsl_graph_find_process (graph, "fc")->dims[1], ==, 128);
+  g_assert_cmpuint (bsl_process_get_dims (bsl_graph_find_process (graph, "input"))[0], ==, 64);
+  g_assert_cmpuint (bsl_process_get_dims (bsl_graph_find_process (graph, "if"))[0], ==, 128);
+  g_assert_cmpuint (bsl_process_get_dims (bsl_graph_find_process (graph, "fc"))[1], ==, 128);
   rt = bsl_runtime_new (graph, config, &error);
   g_assert_no_error (error);
   bsl_runtime_run (rt, 10);
@@ -599,11 +598,11 @@ test_mapping_cubalif (void)
   nir_end (&f, ends, 3, STR_VLEN);
 
   graph = import_ok (path, NULL);
-  for (guint i = 0; i < graph->processes->len; i++)
-    if (g_str_equal (((BslProcess *) graph->processes->pdata[i])->type->name, "LIF"))
-      lif = graph->processes->pdata[i];
+  for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
+    if (g_str_equal (bsl_process_get_proc_type (bsl_graph_get_process (graph, i))->name, "LIF"))
+      lif = bsl_graph_get_process (graph, i);
   g_assert_nonnull (lif);
-  g_assert_cmpuint (lif->dims[0], ==, 3);
+  g_assert_cmpuint (bsl_process_get_dims (lif)[0], ==, 3);
 
   /* Drive: input values that change every step. */
   data = bsl_array_new (2, dims);
@@ -635,11 +634,11 @@ test_mapping_cubalif (void)
       /* the Dense delivers step t's input at step t + 1 */
       x[0] = data->data[0 * T + (t - 1)];
       x[1] = data->data[1 * T + (t - 1)];
-      vb = bsl_runtime_get_var (rt, lif->name, "v", &error);
-      sb = bsl_runtime_get_var (rt, lif->name, "s_out", &error);
+      vb = bsl_runtime_get_var (rt, bsl_process_get_name (lif), "v", &error);
+      sb = bsl_runtime_get_var (rt, bsl_process_get_name (lif), "s_out", &error);
       g_assert_no_error (error);
       {
-        g_autoptr (BslArray) vth_a = bsl_runtime_get_var (rt, lif->name, "vth", &error);
+        g_autoptr (BslArray) vth_a = bsl_runtime_get_var (rt, bsl_process_get_name (lif), "vth", &error);
         vth = vth_a->data[0];
       }
       for (int i = 0; i < 3; i++)
@@ -687,7 +686,7 @@ static const char float_network[] =
 static GArray *
 record (const BslGraph *graph, const char *const *targets, gint64 steps)
 {
-  g_autoptr (BslRunConfig) config = bsl_run_config_new (graph->run_tag);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (bsl_graph_get_run_tag (graph));
   g_autoptr (GError) error = NULL;
   GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
   BslRuntime *rt = bsl_runtime_new (graph, config, &error);
@@ -721,6 +720,7 @@ test_basalt_round_trip (void)
   g_autoptr (GArray) want = NULL;
   g_autoptr (GArray) got = NULL;
   double spikes = 0;
+  double x;
 
   g_assert_no_error (error);
   bsl_nir_export_file (graph, out, NULL, notes, &error);
@@ -733,7 +733,8 @@ test_basalt_round_trip (void)
                          bsl_array_copy (bsl_process_get_param (bsl_graph_find_process (graph, "src"), "data")),
                          &error);
   g_assert_no_error (error);
-  g_assert_true (bsl_graph_find_process (back, "src")->x == 10);
+  bsl_process_get_position (bsl_graph_find_process (back, "src"), &x, NULL);
+  g_assert_true (x == 10);
 
   want = record (graph, targets, 120);
   got = record (back, targets, 120);
@@ -858,13 +859,13 @@ test_export_layout (void)
   nodes = H5Gopen2 (root, "nodes", H5P_DEFAULT);
   H5Literate (nodes, H5_INDEX_NAME, H5_ITER_INC, NULL, check_node, &count);
   /* 10 processes: DelayDense adds a Delay, the constant current became a bias */
-  g_assert_cmpuint (count, ==, graph->processes->len);
+  g_assert_cmpuint (count, ==, bsl_graph_get_n_processes (graph));
   edges = H5Dopen2 (root, "edges", H5P_DEFAULT);
   space = H5Dget_space (edges);
   g_assert_cmpint (H5Sget_simple_extent_ndims (space), ==, 2);
   H5Sget_simple_extent_dims (space, dims, NULL);
   g_assert_cmpuint (dims[1], ==, 2);
-  g_assert_cmpuint (dims[0], ==, graph->connections->len);   /* -1 merged, +1 Linear -> Delay */
+  g_assert_cmpuint (dims[0], ==, bsl_graph_get_n_connections (graph));   /* -1 merged, +1 Linear -> Delay */
   meta = H5Gopen2 (root, "metadata", H5P_DEFAULT);
   g_assert_true (H5Lexists (meta, "dt", H5P_DEFAULT) > 0);
   H5Gclose (meta);
@@ -901,7 +902,7 @@ test_export_fixed_report (void)
     }
   g_assert_true (du && dv);
   back = import_ok (out, NULL);
-  g_assert_cmpuint (back->processes->len, >, 0);
+  g_assert_cmpuint (bsl_graph_get_n_processes (back), >, 0);
 }
 
 /* An Equations process whose equations are a current-based LIF goes out as a CubaLIF with its
@@ -977,7 +978,7 @@ test_export_lava_lif_equations (void)
   eq = bsl_graph_find_process (back, "eq");
   g_assert_nonnull (lif);
   g_assert_nonnull (eq);
-  g_assert_cmpstr (eq->type->name, ==, "LIF");
+  g_assert_cmpstr (bsl_process_get_proc_type (eq)->name, ==, "LIF");
   for (guint k = 0; k < G_N_ELEMENTS (vars); k++)
     {
       g_autoptr (BslArray) a = bsl_process_dup_param_full (lif, vars[k], NULL);
@@ -1162,7 +1163,7 @@ test_export_equations_dynamics (void)
       g_assert_true (bsl_nir_export_file (graph, out, &options, NULL, &error));
       g_assert_no_error (error);
       back = import_ok (out, NULL);
-      g_assert_cmpstr (bsl_graph_find_process (back, "n")->type->name, ==, "LIF");
+      g_assert_cmpstr (bsl_process_get_proc_type (bsl_graph_find_process (back, "n"))->name, ==, "LIF");
       g_assert_true (bsl_process_set_param (bsl_graph_find_process (back, "src"), "data", bsl_array_copy (data), &error));
 
       for (guint g = 0; g < 2; g++)
@@ -1550,7 +1551,7 @@ test_group_round_trip (void)
   json_parser_load_from_data (parser, "[{\"name\": \"core\", \"members\": [\"w3\", \"plain\", "
                               "\"w2\"], \"collapsed\": true, \"x\": 300, \"y\": 120}]", -1, &error);
   g_assert_no_error (error);
-  graph->groups = json_node_copy (json_parser_get_root (parser));
+  bsl_graph_set_groups (graph, json_node_copy (json_parser_get_root (parser)));
 
   bsl_nir_export_file (graph, out, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -1573,8 +1574,8 @@ test_group_round_trip (void)
                          bsl_array_copy (bsl_process_get_param (bsl_graph_find_process (graph, "src"), "data")),
                          &error);
   g_assert_no_error (error);
-  g_assert_nonnull (back->groups);
-  groups = json_node_get_array (back->groups);
+  g_assert_nonnull (bsl_graph_get_groups (back));
+  groups = json_node_get_array (bsl_graph_get_groups (back));
   g_assert_cmpuint (json_array_get_length (groups), ==, 1);
   g = json_array_get_object_element (groups, 0);
   g_assert_cmpstr (json_object_get_string_member (g, "name"), ==, "core");
@@ -1710,7 +1711,7 @@ test_timing_does_not_depend_on_weights (void)
       if (fc == NULL)
         g_error ("weights %g: the Input is wired to the neurons without the Linear's step",
                  weights[k][0]);
-      g_assert_cmpstr (fc->type->name, ==, "Dense");
+      g_assert_cmpstr (bsl_process_get_proc_type (fc)->name, ==, "Dense");
       g_unlink (path);
     }
   g_rmdir (dir);
@@ -1733,7 +1734,7 @@ test_dotted_names_and_empty_edges (void)
   graph = import_ok (path, NULL);
   dense = bsl_graph_find_process (graph, "fc_0");
   g_assert_nonnull (dense);
-  g_assert_cmpstr (dense->type->name, ==, "Dense");
+  g_assert_cmpstr (bsl_process_get_proc_type (dense)->name, ==, "Dense");
 
   f = nir_begin (empty, STR_VLEN, 0);
   g = h5_node (f.nodes, "input", "Input", STR_VLEN);
@@ -1745,8 +1746,8 @@ test_dotted_names_and_empty_edges (void)
   }
   nir_end (&f, NULL, 0, STR_VLEN);
   lone = import_ok (empty, NULL);
-  g_assert_cmpuint (lone->processes->len, ==, 1);
-  g_assert_cmpuint (lone->connections->len, ==, 0);
+  g_assert_cmpuint (bsl_graph_get_n_processes (lone), ==, 1);
+  g_assert_cmpuint (bsl_graph_get_n_connections (lone), ==, 0);
 }
 
 /* ---------------- malformed files ---------------- */
