@@ -45,6 +45,22 @@ basalt_document_take_imported (BasaltDocument *self,
   _basalt_document_update_state (self);
 }
 
+/* The path of a file to open; NULL (with the reason) for one that is not local. */
+static char *
+dup_local_path (GFile   *file,
+                GError **error)
+{
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s: only local files can be opened", uri);
+    }
+  return path;
+}
+
 gboolean
 basalt_document_load (BasaltDocument  *self,
                       GFile           *file,
@@ -56,18 +72,73 @@ basalt_document_load (BasaltDocument  *self,
   g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  if ((path = g_file_get_path (file)) == NULL)
-    {
-      g_autofree char *uri = g_file_get_uri (file);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "%s: only local files can be opened", uri);
-      return FALSE;
-    }
+  if ((path = dup_local_path (file, error)) == NULL)
+    return FALSE;
 
   if ((graph = bsl_graph_load_file (path, error)) == NULL)
     return FALSE;
 
   replace_graph (self, graph, file);
+  return TRUE;
+}
+
+static void
+load_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  g_autofree char *path = g_file_get_path (task_data);
+  GError *error = NULL;
+  BslGraph *graph = bsl_graph_load_file (path, &error);
+
+  if (graph == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, graph, (GDestroyNotify) bsl_graph_unref);
+}
+
+void
+basalt_document_load_async (BasaltDocument      *self,
+                            GFile               *file,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (BASALT_IS_DOCUMENT (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, basalt_document_load_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  if ((path = dup_local_path (file, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, load_in_thread);
+}
+
+gboolean
+basalt_document_load_finish (BasaltDocument  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  BslGraph *graph;
+
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == basalt_document_load_async, FALSE);
+
+  if ((graph = g_task_propagate_pointer (G_TASK (result), error)) == NULL)
+    return FALSE;
+
+  replace_graph (self, graph, g_task_get_task_data (G_TASK (result)));
   return TRUE;
 }
 

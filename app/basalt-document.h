@@ -44,6 +44,16 @@ void            basalt_document_take_imported     (BasaltDocument     *self,
 gboolean        basalt_document_load              (BasaltDocument     *self,
                                                    GFile              *file,
                                                    GError            **error);
+/* The same, the file read on a worker thread; the network is replaced when _finish is called
+ * (cancelled: never). */
+void            basalt_document_load_async        (BasaltDocument     *self,
+                                                   GFile              *file,
+                                                   GCancellable       *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer            user_data);
+gboolean        basalt_document_load_finish       (BasaltDocument     *self,
+                                                   GAsyncResult       *result,
+                                                   GError            **error);
 /* A copy saved automatically (autosave), loaded as unsaved changes to original (NULL: a network
  * that never had a file). On failure nothing changes. */
 gboolean        basalt_document_recover           (BasaltDocument     *self,

@@ -139,13 +139,16 @@ _basalt_window_rebuild_recent_menu (BasaltWindow *self)
 /* Open and save */
 
 static void
-open_chosen (BasaltWindow *self,
-             GFile        *file,
-             Pending      *then)
+file_opened (GObject      *window,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
+  BasaltWindow *self = BASALT_WINDOW (window);
+  g_autoptr(GFile) file = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!basalt_window_open_file (self, file, &error))
+  if (!basalt_window_open_file_finish (self, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *name = g_file_get_basename (file);
       g_autofree char *primary = g_strdup_printf ("Could not open “%s”", name);
@@ -153,6 +156,14 @@ open_chosen (BasaltWindow *self,
       /* The network that was open stays open and unchanged. */
       basalt_show_error_dialog (GTK_WINDOW (self), primary, error);
     }
+}
+
+static void
+open_chosen (BasaltWindow *self,
+             GFile        *file,
+             Pending      *then)
+{
+  basalt_window_open_file_async (self, file, self->cancellable, file_opened, g_object_ref (file));
   pending_drop (then);
 }
 
@@ -290,21 +301,43 @@ offer_flattening (BasaltWindow *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-import_and_report (BasaltWindow *self,
-                   GFile        *file,
-                   gboolean      flatten)
+/* What an import was asked to do, for when it is done. */
+typedef struct
 {
+  GFile    *file;
+  gboolean  flatten;
+} ImportRequest;
+
+static void
+import_request_free (ImportRequest *request)
+{
+  g_object_unref (request->file);
+  g_free (request);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportRequest, import_request_free)
+
+static void
+imported (GObject      *window,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  BasaltWindow *self = BASALT_WINDOW (window);
+  g_autoptr(ImportRequest) request = user_data;
+  GFile *file = request->file;
+  gboolean flatten = request->flatten;
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
   g_autofree char *name = g_file_get_basename (file);
 
-  if (basalt_window_import_nir_full (self, file, flatten, notes, &error))
+  if (basalt_window_import_nir_finish (self, result, notes, &error))
     {
       g_autofree char *primary = g_strdup_printf (flatten ? "Imported “%s”, convolutions flattened"
                                                           : "Imported “%s”", name);
       show_report (self, primary, notes);
     }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   else if (!flatten && g_error_matches (error, BSL_ERROR, BSL_ERROR_NEEDS_FLATTENING))
     offer_flattening (self, file, error);
   else
@@ -314,6 +347,18 @@ import_and_report (BasaltWindow *self,
       /* The network that was open stays open and unchanged. */
       basalt_show_error_dialog (GTK_WINDOW (self), primary, error);
     }
+}
+
+static void
+import_and_report (BasaltWindow *self,
+                   GFile        *file,
+                   gboolean      flatten)
+{
+  ImportRequest *request = g_new0 (ImportRequest, 1);
+
+  request->file = g_object_ref (file);
+  request->flatten = flatten;
+  basalt_window_import_nir_async (self, file, flatten, self->cancellable, imported, request);
 }
 
 void

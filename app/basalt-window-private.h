@@ -25,6 +25,7 @@ struct _BasaltWindow
   BasaltDocument       *document;
   BasaltAutosave       *autosave;
   GSettings            *settings;        /* NULL when the schema is not installed */
+  GCancellable         *cancellable;     /* of the files being opened or imported */
   char                 *message;
   BslExportFormat       export_format;   /* of the Export dialog being shown */
   guint                 message_timeout;

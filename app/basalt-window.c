@@ -164,6 +164,52 @@ basalt_window_open_file (BasaltWindow  *self,
   return TRUE;
 }
 
+static void
+document_loaded (GObject      *document,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!basalt_document_load_finish (BASALT_DOCUMENT (document), result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  remember_file (g_task_get_source_object (task), g_task_get_task_data (task));
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+basalt_window_open_file_async (BasaltWindow        *self,
+                               GFile               *file,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (BASALT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, basalt_window_open_file_async);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  basalt_document_load_async (self->document, file, cancellable, document_loaded, task);
+}
+
+gboolean
+basalt_window_open_file_finish (BasaltWindow  *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (BASALT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 basalt_window_save_file (BasaltWindow  *self,
                          GFile         *file,
@@ -187,6 +233,17 @@ basalt_window_import_nir (BasaltWindow  *self,
   return basalt_window_import_nir_full (self, file, FALSE, notes, error);
 }
 
+static char *
+dup_import_path (GFile   *file,
+                 GError **error)
+{
+  char *path = g_file_get_path (file);
+
+  if (path == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "only local files can be imported");
+  return path;
+}
+
 gboolean
 basalt_window_import_nir_full (BasaltWindow  *self,
                                GFile         *file,
@@ -201,16 +258,104 @@ basalt_window_import_nir_full (BasaltWindow  *self,
   g_return_val_if_fail (BASALT_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
 
-  path = g_file_get_path (file);
-  if (path == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "only local files can be imported");
-      return FALSE;
-    }
+  if ((path = dup_import_path (file, error)) == NULL)
+    return FALSE;
   graph = bsl_nir_import_file (path, &options, notes, error);
   if (graph == NULL)
     return FALSE;
   basalt_document_take_imported (self->document, graph);
+  return TRUE;
+}
+
+/* An import on a worker thread: what it reads, and the report it writes. */
+typedef struct
+{
+  char                *path;
+  BslNirImportOptions  options;
+  GPtrArray           *notes;
+} ImportJob;
+
+static void
+import_job_free (gpointer data)
+{
+  ImportJob *job = data;
+
+  g_free (job->path);
+  g_ptr_array_unref (job->notes);
+  g_free (job);
+}
+
+static void
+import_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  ImportJob *job = task_data;
+  GError *error = NULL;
+  BslGraph *graph = bsl_nir_import_file (job->path, &job->options, job->notes, &error);
+
+  if (graph == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, graph, (GDestroyNotify) bsl_graph_unref);
+}
+
+void
+basalt_window_import_nir_async (BasaltWindow        *self,
+                                GFile               *file,
+                                gboolean             flatten,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ImportJob *job;
+  GError *error = NULL;
+
+  g_return_if_fail (BASALT_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, basalt_window_import_nir_async);
+  job = g_new0 (ImportJob, 1);
+  job->options.flatten_conv = flatten;
+  job->notes = g_ptr_array_new_with_free_func (g_free);
+  g_task_set_task_data (task, job, import_job_free);
+  if ((job->path = dup_import_path (file, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_run_in_thread (task, import_in_thread);
+}
+
+static gpointer
+copy_note (gconstpointer note,
+           gpointer      user_data)
+{
+  return g_strdup (note);
+}
+
+gboolean
+basalt_window_import_nir_finish (BasaltWindow  *self,
+                                 GAsyncResult  *result,
+                                 GPtrArray     *notes,
+                                 GError       **error)
+{
+  ImportJob *job;
+  BslGraph *graph;
+
+  g_return_val_if_fail (BASALT_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == basalt_window_import_nir_async, FALSE);
+
+  if ((graph = g_task_propagate_pointer (G_TASK (result), error)) == NULL)
+    return FALSE;
+  basalt_document_take_imported (self->document, graph);
+  job = g_task_get_task_data (G_TASK (result));
+  if (notes != NULL)
+    g_ptr_array_extend (notes, job->notes, copy_note, NULL);
   return TRUE;
 }
 
@@ -279,6 +424,9 @@ basalt_window_dispose (GObject *object)
   BasaltWindow *self = (BasaltWindow *) object;
 
   g_clear_handle_id (&self->message_timeout, g_source_remove);
+  /* Files still being read are not wanted any more. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->document != NULL)
     g_signal_handlers_disconnect_by_data (self->document, self);
   /* The run stops with the window, whoever still holds the page. */
@@ -369,6 +517,7 @@ basalt_window_init (BasaltWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->document = basalt_document_new ();
   self->autosave = basalt_autosave_new (self->document);
   self->settings = settings_if_installed ();

@@ -31,6 +31,15 @@ BasaltAutosave    *basalt_window_get_autosave    (BasaltWindow   *self);
 gboolean           basalt_window_open_file       (BasaltWindow   *self,
                                                   GFile          *file,
                                                   GError        **error);
+/* The same, the file read on a worker thread (the window goes on meanwhile). */
+void               basalt_window_open_file_async (BasaltWindow        *self,
+                                                  GFile               *file,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+gboolean           basalt_window_open_file_finish (BasaltWindow  *self,
+                                                   GAsyncResult  *result,
+                                                   GError       **error);
 gboolean           basalt_window_save_file       (BasaltWindow   *self,
                                                   GFile          *file,
                                                   GError        **error);
@@ -52,6 +61,17 @@ gboolean basalt_window_import_nir_full (BasaltWindow *self,
                                         gboolean      flatten,
                                         GPtrArray    *notes,
                                         GError      **error);
+/* The same on a worker thread; _finish adds the report's lines to notes (may be NULL). */
+void     basalt_window_import_nir_async  (BasaltWindow        *self,
+                                          GFile               *file,
+                                          gboolean             flatten,
+                                          GCancellable        *cancellable,
+                                          GAsyncReadyCallback  callback,
+                                          gpointer             user_data);
+gboolean basalt_window_import_nir_finish (BasaltWindow  *self,
+                                          GAsyncResult  *result,
+                                          GPtrArray     *notes,
+                                          GError       **error);
 /* What the window does once the user chose a NIR file: imports it and shows the report, or the
  * refusal; a convolution it cannot take as such brings a question offering to flatten it. */
 void     basalt_window_import_nir_chosen (BasaltWindow *self,
