@@ -13,6 +13,84 @@ typedef struct
   BslProbe   *spikes;
 } Population;
 
+/* A synaptic event is one spike arriving at one synapse: spikes into a connection times its
+ * number of outputs. */
+static guint64
+count_synaptic_events (const BslGraph *graph,
+                       GArray         *populations)
+{
+  guint64 events = 0;
+
+  for (guint c = 0; c < bsl_graph_get_n_connections (graph); c++)
+    {
+      const BslConnection *conn = bsl_graph_get_connection (graph, c);
+      const BslProcess *dst = bsl_graph_find_process (graph, bsl_connection_get_to_process (conn));
+      if (bsl_process_get_proc_type (dst)->category != BSL_CATEGORY_CONNECTIONS)
+        continue;
+      for (guint i = 0; i < populations->len; i++)
+        {
+          Population *pop = &g_array_index (populations, Population, i);
+          if (g_str_equal (pop->name, bsl_connection_get_from_process (conn)))
+            events += bsl_probe_get_total_count (pop->spikes) * bsl_process_get_dims (dst)[0];
+        }
+    }
+
+  return events;
+}
+
+typedef struct
+{
+  const char *label;
+  BslTag      tag;
+  gint64      steps;
+  int         threads;
+  double      compile_s, run_s;
+  guint64     events;
+} BenchReport;
+
+static void
+print_report (const BenchReport *r,
+              gboolean           json,
+              GArray            *populations)
+{
+  const char *label = r->label;
+  BslTag tag = r->tag;
+  gint64 steps = r->steps;
+  int threads = r->threads;
+  double compile_s = r->compile_s, run_s = r->run_s;
+  guint64 events = r->events;
+
+  if (json)
+    {
+      printf ("{\"bench\": \"%s\", \"tag\": \"%s\", \"steps\": %" G_GINT64_FORMAT
+              ", \"threads\": %d, \"compile_s\": %.4f, \"run_s\": %.6f, \"steps_per_s\": %.2f"
+              ", \"events_per_s\": %.4g, \"syn_events\": %" G_GUINT64_FORMAT ", \"spikes\": {",
+              label, bsl_tag_to_string (tag), steps, threads, compile_s, run_s, steps / run_s,
+              events / run_s, events);
+      for (guint i = 0; i < populations->len; i++)
+        {
+          Population *pop = &g_array_index (populations, Population, i);
+          printf ("%s\"%s\": %" G_GUINT64_FORMAT, i ? ", " : "", pop->name,
+                  bsl_probe_get_total_count (pop->spikes));
+        }
+      printf ("}}\n");
+    }
+  else
+    {
+      printf ("network %s, %s, %" G_GINT64_FORMAT " steps\n", label, bsl_tag_to_string (tag), steps);
+      printf ("  compile     %.3f s\n", compile_s);
+      printf ("  run         %.4f s\n", run_s);
+      printf ("  steps/s     %.1f\n", steps / run_s);
+      printf ("  events/s    %.4g (%" G_GUINT64_FORMAT " synaptic events)\n", events / run_s, events);
+      for (guint i = 0; i < populations->len; i++)
+        {
+          Population *pop = &g_array_index (populations, Population, i);
+          printf ("  spikes %-6s %" G_GUINT64_FORMAT "\n", pop->name,
+                  bsl_probe_get_total_count (pop->spikes));
+        }
+    }
+}
+
 int
 basalt_cli_bench (int    argc,
                   char **argv)
@@ -44,7 +122,6 @@ basalt_cli_bench (int    argc,
   BslTag tag = BSL_TAG_FLOATING_PT;
   gint64 t0;
   double compile_s, run_s;
-  guint64 events = 0;
   const char *label;
 
   g_option_context_add_main_entries (context, entries, NULL);
@@ -128,51 +205,12 @@ basalt_cli_bench (int    argc,
   bsl_runtime_run (runtime, steps);
   run_s = MAX ((g_get_monotonic_time () - t0) / 1e6, 1e-9);
 
-  /* A synaptic event is one spike arriving at one synapse: spikes into a connection times its
-   * number of outputs. */
-  for (guint c = 0; c < bsl_graph_get_n_connections (graph); c++)
-    {
-      const BslConnection *conn = bsl_graph_get_connection (graph, c);
-      const BslProcess *dst = bsl_graph_find_process (graph, bsl_connection_get_to_process (conn));
-      if (bsl_process_get_proc_type (dst)->category != BSL_CATEGORY_CONNECTIONS)
-        continue;
-      for (guint i = 0; i < populations->len; i++)
-        {
-          Population *pop = &g_array_index (populations, Population, i);
-          if (g_str_equal (pop->name, bsl_connection_get_from_process (conn)))
-            events += bsl_probe_get_total_count (pop->spikes) * bsl_process_get_dims (dst)[0];
-        }
-    }
+  {
+    BenchReport report = { label, tag, steps, threads, compile_s, run_s,
+                           count_synaptic_events (graph, populations) };
 
-  if (json)
-    {
-      printf ("{\"bench\": \"%s\", \"tag\": \"%s\", \"steps\": %" G_GINT64_FORMAT
-              ", \"threads\": %d, \"compile_s\": %.4f, \"run_s\": %.6f, \"steps_per_s\": %.2f"
-              ", \"events_per_s\": %.4g, \"syn_events\": %" G_GUINT64_FORMAT ", \"spikes\": {",
-              label, bsl_tag_to_string (tag), steps, threads, compile_s, run_s, steps / run_s,
-              events / run_s, events);
-      for (guint i = 0; i < populations->len; i++)
-        {
-          Population *pop = &g_array_index (populations, Population, i);
-          printf ("%s\"%s\": %" G_GUINT64_FORMAT, i ? ", " : "", pop->name,
-                  bsl_probe_get_total_count (pop->spikes));
-        }
-      printf ("}}\n");
-    }
-  else
-    {
-      printf ("network %s, %s, %" G_GINT64_FORMAT " steps\n", label, bsl_tag_to_string (tag), steps);
-      printf ("  compile     %.3f s\n", compile_s);
-      printf ("  run         %.4f s\n", run_s);
-      printf ("  steps/s     %.1f\n", steps / run_s);
-      printf ("  events/s    %.4g (%" G_GUINT64_FORMAT " synaptic events)\n", events / run_s, events);
-      for (guint i = 0; i < populations->len; i++)
-        {
-          Population *pop = &g_array_index (populations, Population, i);
-          printf ("  spikes %-6s %" G_GUINT64_FORMAT "\n", pop->name,
-                  bsl_probe_get_total_count (pop->spikes));
-        }
-    }
+    print_report (&report, json, populations);
+  }
   bsl_runtime_free (runtime);
   return BASALT_EXIT_OK;
 }
