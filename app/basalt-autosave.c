@@ -33,6 +33,15 @@ struct _BasaltAutosave
 
 G_DEFINE_FINAL_TYPE (BasaltAutosave, basalt_autosave, G_TYPE_OBJECT)
 
+enum
+{
+  PROP_0,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 char *
 basalt_autosave_dup_folder (void)
 {
@@ -136,23 +145,9 @@ on_document_changed (BasaltAutosave *self)
 BasaltAutosave *
 basalt_autosave_new (BasaltDocument *document)
 {
-  BasaltAutosave *self;
-  g_autofree char *folder = basalt_autosave_dup_folder ();
-  g_autofree char *name = NULL;
-  static guint n_made;
-
   g_return_val_if_fail (BASALT_IS_DOCUMENT (document), NULL);
 
-  self = g_object_new (BASALT_TYPE_AUTOSAVE, NULL);
-  self->document = g_object_ref (document);
-  self->interval = interval_from_environment ();
-  /* The process id tells a copy of a running Basalt from one a crash left behind. */
-  name = g_strdup_printf ("%d-%u", (int) getpid (), ++n_made);
-  self->path = g_strdup_printf ("%s/%s.basalt", folder, name);
-  self->origin_path = g_strdup_printf ("%s/%s.origin", folder, name);
-  g_signal_connect_object (document, "changed", G_CALLBACK (on_document_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (document, "notify::dirty", G_CALLBACK (on_document_changed), self, G_CONNECT_SWAPPED);
-  return self;
+  return g_object_new (BASALT_TYPE_AUTOSAVE, "document", document, NULL);
 }
 
 const char *
@@ -189,12 +184,74 @@ basalt_autosave_finalize (GObject *object)
 }
 
 static void
+basalt_autosave_constructed (GObject *object)
+{
+  BasaltAutosave *self = BASALT_AUTOSAVE (object);
+  g_autofree char *folder = basalt_autosave_dup_folder ();
+  g_autofree char *name = NULL;
+  static guint n_made;
+
+  G_OBJECT_CLASS (basalt_autosave_parent_class)->constructed (object);
+  self->interval = interval_from_environment ();
+  /* The process id tells a copy of a running Basalt from one a crash left behind. */
+  name = g_strdup_printf ("%d-%u", (int) getpid (), ++n_made);
+  self->path = g_strdup_printf ("%s/%s.basalt", folder, name);
+  self->origin_path = g_strdup_printf ("%s/%s.origin", folder, name);
+  g_signal_connect_object (self->document, "changed", G_CALLBACK (on_document_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->document, "notify::dirty", G_CALLBACK (on_document_changed), self, G_CONNECT_SWAPPED);
+}
+
+static void
+basalt_autosave_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  BasaltAutosave *self = BASALT_AUTOSAVE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_autosave_set_property (GObject      *object,
+                              guint         prop_id,
+                              const GValue *value,
+                              GParamSpec   *pspec)
+{
+  BasaltAutosave *self = BASALT_AUTOSAVE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      self->document = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 basalt_autosave_class_init (BasaltAutosaveClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = basalt_autosave_dispose;
   object_class->finalize = basalt_autosave_finalize;
+  object_class->constructed = basalt_autosave_constructed;
+  object_class->get_property = basalt_autosave_get_property;
+  object_class->set_property = basalt_autosave_set_property;
+
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, BASALT_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void

@@ -12,6 +12,16 @@
 
 G_DEFINE_FINAL_TYPE (BasaltRuleTuner, basalt_rule_tuner, GTK_TYPE_BOX)
 
+enum
+{
+  PROP_0,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+
 /* Synapses whose two traces (reference, model) the weights plot draws. */
 #define PLOTTED_SYNAPSES 4
 
@@ -587,6 +597,53 @@ basalt_rule_tuner_finalize (GObject *object)
 }
 
 static void
+basalt_rule_tuner_constructed (GObject *object)
+{
+  BasaltRuleTuner *self = BASALT_RULE_TUNER (object);
+
+  G_OBJECT_CLASS (basalt_rule_tuner_parent_class)->constructed (object);
+
+  self->changed_id = g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
+  refresh_processes (self);
+}
+
+static void
+basalt_rule_tuner_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  BasaltRuleTuner *self = BASALT_RULE_TUNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_rule_tuner_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  BasaltRuleTuner *self = BASALT_RULE_TUNER (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      self->document = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 basalt_rule_tuner_class_init (BasaltRuleTunerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -594,6 +651,14 @@ basalt_rule_tuner_class_init (BasaltRuleTunerClass *klass)
 
   object_class->dispose = basalt_rule_tuner_dispose;
   object_class->finalize = basalt_rule_tuner_finalize;
+  object_class->constructed = basalt_rule_tuner_constructed;
+  object_class->get_property = basalt_rule_tuner_get_property;
+  object_class->set_property = basalt_rule_tuner_set_property;
+
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, BASALT_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-rule-tuner.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleTuner, expander);
   gtk_widget_class_bind_template_child (widget_class, BasaltRuleTuner, reference_label);
@@ -628,10 +693,7 @@ basalt_rule_tuner_init (BasaltRuleTuner *self)
 GtkWidget *
 basalt_rule_tuner_new (BasaltDocument *document)
 {
-  BasaltRuleTuner *self = g_object_new (BASALT_TYPE_RULE_TUNER, NULL);
+  g_return_val_if_fail (BASALT_IS_DOCUMENT (document), NULL);
 
-  self->document = g_object_ref (document);
-  self->changed_id = g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
-  refresh_processes (self);
-  return GTK_WIDGET (self);
+  return g_object_new (BASALT_TYPE_RULE_TUNER, "document", document, NULL);
 }

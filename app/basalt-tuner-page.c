@@ -14,6 +14,16 @@
 
 G_DEFINE_FINAL_TYPE (BasaltTunerPage, basalt_tuner_page, GTK_TYPE_BOX)
 
+enum
+{
+  PROP_0,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+
 /* ---- helpers ------------------------------------------------------------------------------- */
 
 int
@@ -591,6 +601,60 @@ basalt_tuner_page_finalize (GObject *object)
 }
 
 static void
+basalt_tuner_page_constructed (GObject *object)
+{
+  BasaltTunerPage *self = BASALT_TUNER_PAGE (object);
+
+  G_OBJECT_CLASS (basalt_tuner_page_parent_class)->constructed (object);
+
+  if (self->document != NULL)
+    {
+      self->changed_id = g_signal_connect (self->document, "changed", G_CALLBACK (on_document_changed), self);
+      follow_document_tag (self);
+    }
+  refresh_process_list (self);
+  /* A network with a LearningDense also offers its rule to fit, below the neurons. */
+  if (self->document != NULL)
+    gtk_box_append (GTK_BOX (self), basalt_rule_tuner_new (self->document));
+}
+
+static void
+basalt_tuner_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  BasaltTunerPage *self = BASALT_TUNER_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_tuner_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  BasaltTunerPage *self = BASALT_TUNER_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      self->document = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -598,6 +662,14 @@ basalt_tuner_page_class_init (BasaltTunerPageClass *klass)
 
   object_class->dispose = basalt_tuner_page_dispose;
   object_class->finalize = basalt_tuner_page_finalize;
+  object_class->constructed = basalt_tuner_page_constructed;
+  object_class->get_property = basalt_tuner_page_get_property;
+  object_class->set_property = basalt_tuner_page_set_property;
+
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, BASALT_TYPE_DOCUMENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-tuner-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltTunerPage, reference_label);
@@ -650,18 +722,5 @@ basalt_tuner_page_init (BasaltTunerPage *self)
 GtkWidget *
 basalt_tuner_page_new (BasaltDocument *document)
 {
-  BasaltTunerPage *self = g_object_new (BASALT_TYPE_TUNER_PAGE, NULL);
-
-  if (document != NULL)
-    {
-      self->document = g_object_ref (document);
-      self->changed_id = g_signal_connect (document, "changed", G_CALLBACK (on_document_changed), self);
-    }
-  if (document != NULL)
-    follow_document_tag (self);
-  refresh_process_list (self);
-  /* A network with a LearningDense also offers its rule to fit, below the neurons. */
-  if (document != NULL)
-    gtk_box_append (GTK_BOX (self), basalt_rule_tuner_new (document));
-  return GTK_WIDGET (self);
+  return g_object_new (BASALT_TYPE_TUNER_PAGE, "document", document, NULL);
 }

@@ -24,6 +24,16 @@ struct _BasaltWeightView
 
 G_DEFINE_FINAL_TYPE (BasaltWeightView, basalt_weight_view, GTK_TYPE_BOX)
 
+enum
+{
+  PROP_0,
+  PROP_SIMULATION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+
 static void
 show_title (BasaltWeightView *self, const BslArray *weights)
 {
@@ -183,6 +193,53 @@ basalt_weight_view_finalize (GObject *object)
 }
 
 static void
+basalt_weight_view_constructed (GObject *object)
+{
+  BasaltWeightView *self = BASALT_WEIGHT_VIEW (object);
+
+  G_OBJECT_CLASS (basalt_weight_view_parent_class)->constructed (object);
+
+  g_signal_connect_swapped (self->simulation, "notify::time", G_CALLBACK (on_simulation_progress), self);
+  g_signal_connect_swapped (self->simulation, "notify::state", G_CALLBACK (on_simulation_progress), self);
+}
+
+static void
+basalt_weight_view_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BasaltWeightView *self = BASALT_WEIGHT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIMULATION:
+      g_value_set_object (value, self->simulation);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+basalt_weight_view_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BasaltWeightView *self = BASALT_WEIGHT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIMULATION:
+      self->simulation = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 basalt_weight_view_class_init (BasaltWeightViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -190,6 +247,14 @@ basalt_weight_view_class_init (BasaltWeightViewClass *klass)
 
   object_class->dispose = basalt_weight_view_dispose;
   object_class->finalize = basalt_weight_view_finalize;
+  object_class->constructed = basalt_weight_view_constructed;
+  object_class->get_property = basalt_weight_view_get_property;
+  object_class->set_property = basalt_weight_view_set_property;
+
+  properties[PROP_SIMULATION] =
+    g_param_spec_object ("simulation", NULL, NULL, BASALT_TYPE_SIMULATION,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
   g_type_ensure (BASALT_TYPE_WEIGHT_MAP);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/basalt/Basalt/ui/basalt-weight-view.ui");
   gtk_widget_class_bind_template_child (widget_class, BasaltWeightView, title);
@@ -209,10 +274,7 @@ basalt_weight_view_init (BasaltWeightView *self)
 GtkWidget *
 basalt_weight_view_new (BasaltSimulation *simulation)
 {
-  BasaltWeightView *self = g_object_new (BASALT_TYPE_WEIGHT_VIEW, NULL);
+  g_return_val_if_fail (BASALT_IS_SIMULATION (simulation), NULL);
 
-  self->simulation = g_object_ref (simulation);
-  g_signal_connect_swapped (simulation, "notify::time", G_CALLBACK (on_simulation_progress), self);
-  g_signal_connect_swapped (simulation, "notify::state", G_CALLBACK (on_simulation_progress), self);
-  return GTK_WIDGET (self);
+  return g_object_new (BASALT_TYPE_WEIGHT_VIEW, "simulation", simulation, NULL);
 }
