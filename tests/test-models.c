@@ -543,11 +543,11 @@ test_equations_lava_lif (void)
   g_assert_nonnull (lava_lif);
   /* the example holds the template's text, so this test checks the template */
   g_assert_true (bsl_process_get_equations (bsl_graph_find_process (graph, "eq"), &text));
-  g_assert_cmpstr (text.model, ==, lava_lif->text.model);
-  g_assert_cmpstr (text.threshold, ==, lava_lif->text.threshold);
-  g_assert_cmpstr (text.reset, ==, lava_lif->text.reset);
-  g_assert_cmpstr (text.input, ==, lava_lif->text.input);
-  g_assert_cmpstr (text.method, ==, lava_lif->text.method);
+  g_assert_cmpstr (text.model, ==, lava_lif->text->model);
+  g_assert_cmpstr (text.threshold, ==, lava_lif->text->threshold);
+  g_assert_cmpstr (text.reset, ==, lava_lif->text->reset);
+  g_assert_cmpstr (text.input, ==, lava_lif->text->input);
+  g_assert_cmpstr (text.method, ==, lava_lif->text->method);
 
   runtime = bsl_runtime_new (graph, config, &error);
   g_assert_no_error (error);
@@ -598,7 +598,7 @@ test_equations_templates (void)
   const BslEquationsTemplate *templates = bsl_equations_templates (&n_templates);
 
   g_assert_cmpuint (n_templates, >=, 5);
-  g_assert_true (bsl_equations_default_text () == &templates[0].text);
+  g_assert_true (bsl_equations_default_text () == templates[0].text);
   for (guint t = 0; t < n_templates; t++)
     {
       g_autoptr(BslGraph) graph = bsl_graph_new ();
@@ -606,7 +606,7 @@ test_equations_templates (void)
       g_autoptr(BslRuntime) runtime = NULL;
       g_autoptr(GError) error = NULL;
       BslProcess *n = bsl_graph_add_process (graph, "Equations", "n", 0, NULL, &error);
-      gboolean driven = strstr (templates[t].text.model, "I_ext") != NULL;
+      gboolean driven = strstr (templates[t].text->model, "I_ext") != NULL;
       BslProbe *spikes;
 
       g_assert_no_error (error);

@@ -5,11 +5,6 @@
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
 
-static const BslPresetValue lif_current_values[] = {
-  { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },
-  { "tau", 0.010 }, { "tau_syn", 0.005 }, { "v", -0.065 }, { NULL, 0 },
-};
-
 /* Lava's floating LIF (PyLifModelFloat) step by step: u = u*(1-du) + a_in;
  * v = v*(1-dv) + u + bias_mant; spike where v > vth, then v = 0. Written with forward Euler,
  * where x + dt*(f/dt) is the update f. The input lands in I, which the same step empties, so
@@ -42,20 +37,11 @@ static const BslPresetValue cond_lif_values[] = {
 static const BslEquationsTemplate templates[] = {
   { "lif_synaptic_current", "LIF with synaptic current",
     "Leaky integrate-and-fire with a synaptic current (SI units)",
-    { .model = "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
-               "dI/dt = -I/tau_syn : amp\n"
-               "v_rest : volt\n"
-               "v_th : volt\n"
-               "v_reset : volt\n"
-               "R : ohm\n"
-               "tau : second\n"
-               "tau_syn : second\n",
-      .threshold = "v > v_th", .reset = "v = v_reset", .refractory = "2*ms", .input = "I",
-      .method = "exponential_euler" },
-    lif_current_values },
+    &bsl_equations_default_model, bsl_equations_default_values },
   { "lava_lif", "Lava's floating LIF",
     "Lava's floating-point LIF (du, dv, bias_mant, vth): the built-in LIF's trace",
-    { .model = "dI/dt = -I/dt : 1\n"
+    &(const BslEquationsText) {
+      .model = "dI/dt = -I/dt : 1\n"
                "du/dt = (I - du*u)/dt : 1\n"
                "dv/dt = (u*(1 - du) + I + bias_mant - dv*v)/dt : 1\n"
                "du : 1\n"
@@ -67,7 +53,8 @@ static const BslEquationsTemplate templates[] = {
     lava_lif_values },
   { "adex", "AdEx",
     "Adaptive exponential integrate-and-fire (Brette & Gerstner 2005), tonic spiking",
-    { .model = "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt\n"
+    &(const BslEquationsText) {
+      .model = "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I_ext - w)/Cm : volt\n"
                "dw/dt = (a*(vm - EL) - w)/tauw : amp\n"
                "Cm : farad\n"
                "gL : siemens\n"
@@ -85,7 +72,8 @@ static const BslEquationsTemplate templates[] = {
     adex_values },
   { "izhikevich", "Izhikevich",
     "Izhikevich (2003), regular spiking (a, b, c, d)",
-    { .model = "dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I_ext)/ms : volt\n"
+    &(const BslEquationsText) {
+      .model = "dv/dt = (0.04*v**2/mV + 5*v + 140*mV - u + I_ext)/ms : volt\n"
                "du/dt = a*(b*v - u)/ms : volt\n"
                "a : 1\n"
                "b : 1\n"
@@ -97,7 +85,8 @@ static const BslEquationsTemplate templates[] = {
     izhikevich_values },
   { "conductance_lif", "Conductance-based LIF",
     "Conductance-based LIF: the input raises an excitatory conductance",
-    { .model = "dv/dt = (g_L*(E_L - v) + g_e*(E_e - v) + g_i*(E_i - v))/C : volt (unless refractory)\n"
+    &(const BslEquationsText) {
+      .model = "dv/dt = (g_L*(E_L - v) + g_e*(E_e - v) + g_i*(E_i - v))/C : volt (unless refractory)\n"
                "dg_e/dt = -g_e/tau_e : siemens\n"
                "dg_i/dt = -g_i/tau_i : siemens\n"
                "C : farad\n"
@@ -130,56 +119,16 @@ bsl_equations_template_find (const char *name)
   return NULL;
 }
 
-const BslEquationsText *
-bsl_equations_default_text (void)
-{
-  guint n_templates;
-
-  return &bsl_equations_templates (&n_templates)[0].text;
-}
 
 gboolean
 bsl_process_apply_equations_template (BslProcess                 *process,
                                       const BslEquationsTemplate *tmpl,
                                       GError                    **error)
 {
-  BslProcess *changed;
-  const BslProcType *old_type;
-  GHashTable *old_params;
-  GHashTableIter iter;
-  gpointer key;
-
   g_return_val_if_fail (process != NULL, FALSE);
   g_return_val_if_fail (tmpl != NULL, FALSE);
 
-  changed = bsl_process_copy (process);
-
-  /* A template starts from its own values; only the network's time step stays. */
-  g_hash_table_iter_init (&iter, changed->params);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (g_strcmp0 (key, "dt") != 0)
-      g_hash_table_iter_remove (&iter);
-  if (!bsl_process_set_equations (changed, &tmpl->text, error))
-    {
-      bsl_process_free (changed);
-      return FALSE;
-    }
-  for (const BslPresetValue *value = tmpl->values; value->var != NULL; value++)
-    if (!bsl_process_set_param (changed, value->var, bsl_array_new_scalar (value->value), error))
-      {
-        bsl_process_free (changed);
-        return FALSE;
-      }
-
-  /* Swap the new schema and values in; the old ones leave with the copy. */
-  old_type = process->type;
-  old_params = process->params;
-  process->type = changed->type;
-  process->params = changed->params;
-  changed->type = old_type;
-  changed->params = old_params;
-  bsl_process_free (changed);
-  return TRUE;
+  return bsl_process_start_equations (process, tmpl->text, tmpl->values, error);
 }
 
 gboolean
@@ -212,12 +161,12 @@ bsl_process_has_equations_template (const BslProcess           *process,
   g_return_val_if_fail (process != NULL, FALSE);
 
   return bsl_process_get_equations (process, &text) &&
-         bsl_equations_same_text (text.model, tmpl->text.model) &&
-         bsl_equations_same_text (text.threshold, tmpl->text.threshold) &&
-         bsl_equations_same_text (text.reset, tmpl->text.reset) &&
-         bsl_equations_same_text (text.refractory, tmpl->text.refractory) &&
-         bsl_equations_same_text (text.input, tmpl->text.input) &&
-         bsl_equations_same_text (text.method, tmpl->text.method);
+         bsl_equations_same_text (text.model, tmpl->text->model) &&
+         bsl_equations_same_text (text.threshold, tmpl->text->threshold) &&
+         bsl_equations_same_text (text.reset, tmpl->text->reset) &&
+         bsl_equations_same_text (text.refractory, tmpl->text->refractory) &&
+         bsl_equations_same_text (text.input, tmpl->text->input) &&
+         bsl_equations_same_text (text.method, tmpl->text->method);
 }
 
 gboolean

@@ -9,19 +9,16 @@ G_BEGIN_DECLS
  * with parameter and initial values (SI units) that make it run as it is. */
 typedef struct
 {
-  const char           *name;         /* stable identifier */
-  const char           *title;        /* what the model editor shows */
-  const char           *description;
-  BslEquationsText      text;
-  const BslPresetValue *values;       /* terminated by { NULL, 0 } */
+  const char             *name;         /* stable identifier */
+  const char             *title;        /* what the model editor shows */
+  const char             *description;
+  const BslEquationsText *text;
+  const BslPresetValue   *values;       /* terminated by { NULL, 0 } */
 } BslEquationsTemplate;
 
 /* In the order the model editor offers them; the first is what a new Equations process gets. */
 const BslEquationsTemplate *bsl_equations_templates        (guint                       *n_templates);
 const BslEquationsTemplate *bsl_equations_template_find    (const char                  *name);
-/* The first template's texts: a plain leaky integrate-and-fire neuron with a synaptic current,
- * in SI units, so that a new Equations process runs at once. */
-const BslEquationsText     *bsl_equations_default_text     (void);
 
 /* Gives the process the template's equations and values; on error the process is unchanged. */
 gboolean                    bsl_process_apply_equations_template (BslProcess                 *process,

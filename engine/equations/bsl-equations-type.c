@@ -30,6 +30,41 @@ static const BslPortSpec equations_ports[] = {
 
 static const BslModel equations_float_model;
 
+/* A new Equations process: a leaky integrate-and-fire neuron with a synaptic current, in SI
+ * units, with values that make it run at once. The first of the model editor's templates. */
+const BslEquationsText bsl_equations_default_model = {
+  .model = "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
+           "dI/dt = -I/tau_syn : amp\n"
+           "v_rest : volt\n"
+           "v_th : volt\n"
+           "v_reset : volt\n"
+           "R : ohm\n"
+           "tau : second\n"
+           "tau_syn : second\n",
+  .threshold = "v > v_th", .reset = "v = v_reset", .refractory = "2*ms", .input = "I",
+  .method = "exponential_euler",
+};
+
+const BslPresetValue bsl_equations_default_values[] = {
+  { "v_rest", -0.065 }, { "v_th", -0.050 }, { "v_reset", -0.065 }, { "R", 1e8 },
+  { "tau", 0.010 }, { "tau_syn", 0.005 }, { "v", -0.065 }, { NULL, 0 },
+};
+
+const BslEquationsText *
+bsl_equations_default_text (void)
+{
+  return &bsl_equations_default_model;
+}
+
+static gboolean
+start_default_equations (BslProcess  *process,
+                         GError     **error)
+{
+  return bsl_process_start_equations (process, &bsl_equations_default_model,
+                                      bsl_equations_default_values, error);
+}
+
+
 /* The template in the registry: a fresh process gets the default equations. */
 const BslProcType bsl_proc_type_equations = {
   .name = "Equations",
@@ -40,6 +75,7 @@ const BslProcType bsl_proc_type_equations = {
   .vars = NULL, .n_vars = 0,
   .ports = equations_ports, .n_ports = G_N_ELEMENTS (equations_ports),
   .models = { &equations_float_model, NULL },
+  .init_process = start_default_equations,
 };
 
 gboolean
@@ -64,22 +100,18 @@ bsl_proc_type_get_compiled_equations (const BslProcType *type)
   return et != NULL ? et->equations : NULL;
 }
 
-const BslProcType *
-bsl_proc_type_ref (const BslProcType *type)
+static void
+equations_type_ref (const BslProcType *type)
 {
-  EquationsType *et = as_equations (type);
-
-  if (et != NULL)
-    g_atomic_ref_count_inc (&et->ref_count);
-  return type;
+  g_atomic_ref_count_inc (&((EquationsType *) type)->ref_count);
 }
 
-void
-bsl_proc_type_unref (const BslProcType *type)
+static void
+equations_type_unref (const BslProcType *type)
 {
-  EquationsType *et = as_equations (type);
+  EquationsType *et = (EquationsType *) type;
 
-  if (et == NULL || !g_atomic_ref_count_dec (&et->ref_count))
+  if (!g_atomic_ref_count_dec (&et->ref_count))
     return;
   bsl_equations_unref (et->equations);
   g_free (et->vars);
@@ -214,6 +246,10 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
     }
 
   et->type = bsl_proc_type_equations;
+  /* A process's own schema: counted by its users, and never a new process's type. */
+  et->type.init_process = NULL;
+  et->type.ref_type = equations_type_ref;
+  et->type.unref_type = equations_type_unref;
   et->type.vars = et->vars;
   et->type.n_vars = n;
   equations_type_add_ports (et);
@@ -224,6 +260,51 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
   et->input = g_strdup (text->input != NULL ? text->input : "");
   et->method = g_strdup (text->method != NULL ? text->method : "euler");
   return et;
+}
+
+/* A new set of equations starts from its own values; only the network's time step stays. */
+gboolean
+bsl_process_start_equations (BslProcess             *process,
+                             const BslEquationsText *text,
+                             const BslPresetValue   *values,
+                             GError                **error)
+{
+  BslProcess *changed;
+  const BslProcType *old_type;
+  GHashTable *old_params;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (process != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  changed = bsl_process_copy (process);
+  g_hash_table_iter_init (&iter, changed->params);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_strcmp0 (key, "dt") != 0)
+      g_hash_table_iter_remove (&iter);
+  if (!bsl_process_set_equations (changed, text, error))
+    {
+      bsl_process_free (changed);
+      return FALSE;
+    }
+  for (const BslPresetValue *value = values; value->var != NULL; value++)
+    if (!bsl_process_set_param (changed, value->var, bsl_array_new_scalar (value->value), error))
+      {
+        bsl_process_free (changed);
+        return FALSE;
+      }
+
+  /* Swap the new schema and values in; the old ones leave with the copy. */
+  old_type = process->type;
+  old_params = process->params;
+  process->type = changed->type;
+  process->params = changed->params;
+  changed->type = old_type;
+  changed->params = old_params;
+  bsl_process_free (changed);
+  return TRUE;
 }
 
 gboolean

@@ -31,6 +31,18 @@ gboolean           bsl_process_get_equations    (const BslProcess       *process
 gboolean           bsl_process_set_equations    (BslProcess             *process,
                                                  const BslEquationsText *text,
                                                  GError                **error);
+/* The equations and their values alone: every other value goes but the time step (dt). On
+ * error the process is unchanged. */
+gboolean           bsl_process_start_equations  (BslProcess             *process,
+                                                 const BslEquationsText *text,
+                                                 const BslPresetValue   *values,
+                                                 GError                **error);
+
+/* What a new Equations process starts with: a plain leaky integrate-and-fire neuron with a
+ * synaptic current, in SI units, that runs at once. */
+extern const BslEquationsText bsl_equations_default_model;
+extern const BslPresetValue   bsl_equations_default_values[];
+const BslEquationsText *bsl_equations_default_text (void);
 
 /* The file's "input": a variable name (one port, a_in) or an object mapping port names to
  * variables, as the text bsl_equations_new takes ("a_ge: ge, a_gi: gi"); NULL when the node is
@@ -43,10 +55,5 @@ JsonNode          *bsl_equations_input_to_json   (const char           *input);
 struct _BslEquations;
 struct _BslEquations *bsl_proc_type_get_compiled_equations (const BslProcType *type);
 
-/* Reference counting of per-process schemas (no-ops for built-in types). */
-const BslProcType *bsl_proc_type_ref            (const BslProcType      *type);
-void               bsl_proc_type_unref          (const BslProcType      *type);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProcType, bsl_proc_type_unref)
 
 G_END_DECLS

@@ -9,7 +9,6 @@
 #include "bsl-graph.h"
 #include "bsl-graph-private.h"
 #include "bsl-strings.h"
-#include "bsl-equations-templates.h"
 #include "bsl-learning-rule.h"
 
 /* Elements of one process (neurons, or synapses of a matrix): refused above this before
@@ -912,8 +911,6 @@ bsl_graph_add_process (BslGraph     *graph,
 {
   const BslProcType *type = bsl_proc_type_lookup (type_name);
   BslProcess *process;
-  guint n_templates;
-
   if (type == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNKNOWN_TYPE,
@@ -930,8 +927,7 @@ bsl_graph_add_process (BslGraph     *graph,
       dims = type->default_dims;
     }
   if (!bsl_process_set_shape (process, ndim, dims, error) ||
-      (type == &bsl_proc_type_equations &&
-       !bsl_process_apply_equations_template (process, &bsl_equations_templates (&n_templates)[0], error)))
+      (type->init_process != NULL && !type->init_process (process, error)))
     {
       bsl_process_free (process);
       return NULL;

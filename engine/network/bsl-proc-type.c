@@ -198,3 +198,18 @@ bsl_port_spec_size (const BslPortSpec *spec,
     n *= dims[i];
   return n;
 }
+
+const BslProcType *
+bsl_proc_type_ref (const BslProcType *type)
+{
+  if (type != NULL && type->ref_type != NULL)
+    type->ref_type (type);
+  return type;
+}
+
+void
+bsl_proc_type_unref (const BslProcType *type)
+{
+  if (type != NULL && type->unref_type != NULL)
+    type->unref_type (type);
+}

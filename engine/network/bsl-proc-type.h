@@ -111,7 +111,18 @@ struct _BslProcType
   const BslModel    *models[BSL_N_TAGS];  /* NULL where Lava has no model for that tag */
   const BslPreset   *presets;
   guint              n_presets;
+  /* Gives a new process of this type what it needs to run at once (NULL: nothing). */
+  gboolean         (*init_process) (BslProcess  *process,
+                                    GError     **error);
+  /* Types made at run time (an Equations process's own schema) count their users. */
+  void             (*ref_type)     (const BslProcType *type);
+  void             (*unref_type)   (const BslProcType *type);
 };
+
+/* Reference counting of per-process schemas (no-ops for built-in types). */
+const BslProcType  *bsl_proc_type_ref         (const BslProcType *type);
+void                bsl_proc_type_unref       (const BslProcType *type);
+
 
 /* The registry: every built-in process type, in palette order. */
 const BslProcType  *bsl_proc_type_lookup      (const char        *name);
@@ -141,5 +152,7 @@ void                bsl_port_spec_shape       (const BslPortSpec *spec,
 gsize               bsl_port_spec_size        (const BslPortSpec *spec,
                                                guint              proc_ndim,
                                                const gsize       *proc_dims);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslProcType, bsl_proc_type_unref)
 
 G_END_DECLS

@@ -382,7 +382,7 @@ test_refused_wires (Fixture       *f,
 
       g_assert_cmpstr (basalt_document_get_undo_label (f->document), ==, label);
       g_assert_true (bsl_process_get_equations (bsl_graph_find_process (graph, eq), &text));
-      g_assert_cmpstr (text.model, ==, bsl_equations_template_find ("lava_lif")->text.model);
+      g_assert_cmpstr (text.model, ==, bsl_equations_template_find ("lava_lif")->text->model);
       g_assert_cmpstr (text.input, ==, "I");
       g_assert_null (find_var (graph, eq, "gain"));
       g_assert_cmpfloat (param_value (f, eq, "vth"), ==, 10);
