@@ -144,6 +144,50 @@ flatten_json (JsonNode  *node,
   return FALSE;
 }
 
+/* An initializer object ({"init": ...} or {"file": ...}) expanded to the Var's shape. */
+static BslArray *
+expand_initializer (const BslProcess *process,
+                    const BslVarSpec *spec,
+                    JsonNode         *root,
+                    gboolean          have_shape,
+                    guint             want_ndim,
+                    const gsize      *want_dims,
+                    const char       *base_dir,
+                    GError          **error)
+{
+  BslArray *array;
+
+  if (!have_shape)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "process '%s': parameter '%s' cannot be given by an initializer",
+                   bsl_process_get_name (process), spec->name);
+      return NULL;
+    }
+  array = bsl_initializer_expand (root, want_ndim, want_dims, base_dir, error);
+  if (array == NULL)
+    return NULL;
+  if (array->ndim != want_ndim || memcmp (array->dims, want_dims, sizeof (gsize) * want_ndim) != 0)
+    {
+      g_autofree char *got = bsl_shape_to_string (array->ndim, array->dims);
+      g_autofree char *want = bsl_shape_to_string (want_ndim, want_dims);
+      JsonObject *object = json_node_get_object (root);
+      const char *source = json_object_has_member (object, "file")
+                           ? json_object_get_string_member_with_default (object, "file", "the file")
+                           : "the initializer";
+
+      g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
+                   "process '%s' (%s): parameter '%s': %s holds shape %s but the parameter needs %s",
+                   bsl_process_get_name (process), bsl_process_get_proc_type (process)->name, spec->name,
+                   source, got, want);
+      bsl_array_free (array);
+      return NULL;
+    }
+  if (array->init == NULL)
+    array->init = json_node_copy (root);
+  return array;
+}
+
 static BslArray *
 parse_text (const BslProcess *process,
             const BslVarSpec *spec,
@@ -166,6 +210,8 @@ parse_text (const BslProcess *process,
       g_autoptr(JsonParser) parser = json_parser_new ();
       g_autoptr(GError) local_error = NULL;
       JsonNode *root;
+      guint ndim = G_MAXUINT;
+      gsize dims[BSL_MAX_DIMS] = { 0 };
 
       if (!json_parser_load_from_data (parser, text, -1, &local_error))
         {
@@ -176,58 +222,23 @@ parse_text (const BslProcess *process,
       root = json_parser_get_root (parser);
 
       if (JSON_NODE_HOLDS_OBJECT (root))
+        return expand_initializer (process, spec, root, have_shape, want_ndim, want_dims, base_dir,
+                                   error);
+      if (!flatten_json (root, 0, &ndim, dims, values, &local_error))
         {
-          if (!have_shape)
-            {
-              g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                           "process '%s': parameter '%s' cannot be given by an initializer",
-                           bsl_process_get_name (process), spec->name);
-              return NULL;
-            }
-          array = bsl_initializer_expand (root, want_ndim, want_dims, base_dir, error);
-          if (array == NULL)
-            return NULL;
-          if (array->ndim != want_ndim || memcmp (array->dims, want_dims, sizeof (gsize) * want_ndim) != 0)
-            {
-              g_autofree char *got = bsl_shape_to_string (array->ndim, array->dims);
-              g_autofree char *want = bsl_shape_to_string (want_ndim, want_dims);
-              JsonObject *object = json_node_get_object (root);
-              const char *source = json_object_has_member (object, "file")
-                                   ? json_object_get_string_member_with_default (object, "file", "the file")
-                                   : "the initializer";
-
-              g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,
-                           "process '%s' (%s): parameter '%s': %s holds shape %s but the parameter needs %s",
-                           bsl_process_get_name (process), bsl_process_get_proc_type (process)->name, spec->name,
-                           source, got, want);
-              bsl_array_free (array);
-              return NULL;
-            }
-          if (array->init == NULL)
-            array->init = json_node_copy (root);
-          return array;
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s': %s",
+                       bsl_process_get_name (process), spec->name, local_error->message);
+          return NULL;
         }
-      else
+      if (ndim == G_MAXUINT || values->len == 0)
         {
-          guint ndim = G_MAXUINT;
-          gsize dims[BSL_MAX_DIMS] = { 0 };
-
-          if (!flatten_json (root, 0, &ndim, dims, values, &local_error))
-            {
-              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s': %s",
-                           bsl_process_get_name (process), spec->name, local_error->message);
-              return NULL;
-            }
-          if (ndim == G_MAXUINT || values->len == 0)
-            {
-              g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s' is empty",
-                           bsl_process_get_name (process), spec->name);
-              return NULL;
-            }
-          array = bsl_array_new (ndim, dims);
-          memcpy (array->data, values->data, sizeof (double) * values->len);
-          return array;
+          g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s': parameter '%s' is empty",
+                       bsl_process_get_name (process), spec->name);
+          return NULL;
         }
+      array = bsl_array_new (ndim, dims);
+      memcpy (array->data, values->data, sizeof (double) * values->len);
+      return array;
     }
 
   tokens = g_regex_split_simple ("[,;\\s]+", text, 0, 0);
