@@ -50,6 +50,8 @@ parser_clear (Parser *p)
   g_clear_pointer (&p->toks, g_array_unref);
 }
 
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parser, parser_clear)
+
 static gboolean
 check_state_rhs (Analysis    *an,
                  BslEqSymbol *s)
@@ -213,10 +215,9 @@ bsl_eq_model_parse (const char  *model,
                     GError     **error)
 {
   g_autoptr (BslEqModel) m = g_new0 (BslEqModel, 1);
-  Parser p = { 0 };
+  g_auto(Parser) p = { 0 };
   Analysis an = { 0 };
   g_autofree guint8 *busy = NULL;
-  gboolean ok = FALSE;
 
   m->nodes = g_ptr_array_new_with_free_func (bsl_eq_node_free);
   m->states = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
@@ -231,7 +232,7 @@ bsl_eq_model_parse (const char  *model,
 
   /* the model: declarations first, so that expressions may name anything declared */
   if (!bsl_eq_lex (&p, model != NULL ? model : "", TRUE))
-    goto out;
+    return NULL;
   while (bsl_eq_peek (&p)->kind != TOK_END)
     {
       if (bsl_eq_peek (&p)->kind == TOK_NEWLINE)
@@ -240,13 +241,13 @@ bsl_eq_model_parse (const char  *model,
           continue;
         }
       if (!bsl_eq_parse_model_line (&p))
-        goto out;
+        return NULL;
     }
   if (m->states->len == 0)
     {
       bsl_eq_fail (&p, 1, 1,
                    "the model has no differential equation (like 'dv/dt = -v/tau : volt')");
-      goto out;
+      return NULL;
     }
   busy = g_new0 (guint8, m->subexprs->len + 1);
   m->sub_deps = g_new (gint8, m->subexprs->len * m->states->len + 1);
@@ -255,10 +256,10 @@ bsl_eq_model_parse (const char  *model,
   an.busy = busy;
   for (guint i = 0; i < m->subexprs->len; i++)
     if (bsl_eq_resolve (&p, g_array_index (m->subexprs, BslEqSymbol, i).rhs) == NULL)
-      goto out;
+      return NULL;
   for (guint i = 0; i < m->states->len; i++)
     if (bsl_eq_resolve (&p, g_array_index (m->states, BslEqSymbol, i).rhs) == NULL)
-      goto out;
+      return NULL;
   for (guint i = 0; i < m->subexprs->len; i++)
     {
       BslEqNode ref = { 0 };
@@ -268,25 +269,25 @@ bsl_eq_model_parse (const char  *model,
       ref.line = g_array_index (m->subexprs, BslEqSymbol, i).line;
       ref.column = g_array_index (m->subexprs, BslEqSymbol, i).column;
       if (!bsl_eq_analyse_subexpr (&an, &ref))
-        goto out;
+        return NULL;
     }
   for (guint i = 0; i < m->states->len; i++)
     if (!check_state_rhs (&an, &g_array_index (m->states, BslEqSymbol, i)))
-      goto out;
+      return NULL;
   parser_clear (&p);
 
   if (!is_blank (threshold))
     {
       p.what = "threshold";
       if ((m->threshold = parse_single (&p, &an, threshold)) == NULL)
-        goto out;
+        return NULL;
       if (!m->threshold->is_bool)
         {
           g_autofree char *d = bsl_eq_dim_describe (&m->threshold->dim);
 
           bsl_eq_fail (&p, m->threshold->span_line, m->threshold->span_column,
                        "the threshold must be a condition (like v > v_th), not a value in %s", d);
-          goto out;
+          return NULL;
         }
       parser_clear (&p);
     }
@@ -294,7 +295,7 @@ bsl_eq_model_parse (const char  *model,
     {
       p.what = "reset";
       if (!parse_reset (&p, &an, reset))
-        goto out;
+        return NULL;
       parser_clear (&p);
     }
   if (!is_blank (refractory))
@@ -304,7 +305,7 @@ bsl_eq_model_parse (const char  *model,
       second.e[2] = 1;
       p.what = "refractory";
       if ((m->refractory = parse_single (&p, &an, refractory)) == NULL)
-        goto out;
+        return NULL;
       if (!bsl_eq_dim_equal (&m->refractory->dim, &second) || m->refractory->is_bool)
         {
           g_autofree char *d = bsl_eq_dim_describe (&m->refractory->dim);
@@ -313,21 +314,15 @@ bsl_eq_model_parse (const char  *model,
                        m->refractory->is_bool
                        ? "the refractory period must be a duration (like 2*ms), not a condition"
                        : "the refractory period must have the unit second, not %s", d);
-          goto out;
+          return NULL;
         }
       parser_clear (&p);
     }
   if (!bsl_eq_model_set_inputs (m, is_blank (input_var) ? NULL : input_var, error))
-    goto out;
+    return NULL;
   bsl_eq_linearise (m);
   bsl_eq_linearise_system (m);
   bsl_eq_check_held_subexprs (m);
-  ok = TRUE;
-
-out:
-  parser_clear (&p);
-  if (!ok)
-    return NULL;
   return g_steal_pointer (&m);
 }
 

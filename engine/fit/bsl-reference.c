@@ -256,7 +256,7 @@ BslReference *
 bsl_reference_load_long_csv (const char  *path,
                              GError     **error)
 {
-  BslCsvReader reader = { 0 };
+  g_auto(BslCsvReader) reader = { 0 };
   g_autofree char **header = NULL;
   g_autoptr(GArray) rows = NULL;
   g_autoptr(BslReference) ref = NULL;
@@ -266,7 +266,6 @@ bsl_reference_load_long_csv (const char  *path,
   gint64 min_step = G_MAXINT64, max_step = G_MININT64, max_neuron = -1;
   gsize cells;
   char *line;
-  gboolean ok = FALSE;
 
   if (!csv_reader_open (&reader, path, error))
     return NULL;
@@ -276,7 +275,7 @@ bsl_reference_load_long_csv (const char  *path,
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: empty file, expected a header "
                    "'step,neuron,a_in,u,v,spike'", path);
-      goto out;
+      return NULL;
     }
   header = bsl_csv_split (line, &n_header);
   col_step = find_column (header, n_header, "step");
@@ -291,14 +290,14 @@ bsl_reference_load_long_csv (const char  *path,
                    "%s: line %u: missing column '%s' (a long reference needs the header "
                    "'step,neuron,a_in,u,v,spike'; a_in is optional)",
                    path, reader.line_no, col_step < 0 ? "step" : "neuron");
-      goto out;
+      return NULL;
     }
   if (col_var[BSL_REF_U] < 0 && col_var[BSL_REF_V] < 0 && col_var[BSL_REF_SPIKE] < 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                    "%s: line %u: missing columns: none of 'u', 'v', 'spike' is in the header",
                    path, reader.line_no);
-      goto out;
+      return NULL;
     }
   for (guint i = 0; i < n_header; i++)
     for (guint j = 0; j < i; j++)
@@ -307,7 +306,7 @@ bsl_reference_load_long_csv (const char  *path,
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                        "%s: line %u, column %u: duplicate column '%s'",
                        path, reader.line_no, i + 1, header[i]);
-          goto out;
+          return NULL;
         }
 
   rows = g_array_new (FALSE, FALSE, sizeof (LongRow));
@@ -323,17 +322,17 @@ bsl_reference_load_long_csv (const char  *path,
           g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                        "%s: line %u: ragged row: %u fields, the header has %u",
                        path, reader.line_no, n_fields, n_header);
-          goto out;
+          return NULL;
         }
       row.line_no = reader.line_no;
       if (!bsl_csv_reader_integer (&reader, fields[col_step], col_step, "step", 0, &row.step, error) ||
           !bsl_csv_reader_integer (&reader, fields[col_neuron], col_neuron, "neuron", 0, &row.neuron, error))
-        goto out;
+        return NULL;
       for (guint v = 0; v < BSL_REF_N_VARS; v++)
         if (col_var[v] >= 0 &&
             !bsl_csv_reader_value (&reader, fields[col_var[v]], col_var[v], header[col_var[v]],
                         &row.values[v], error))
-          goto out;
+          return NULL;
       min_step = MIN (min_step, row.step);
       max_step = MAX (max_step, row.step);
       max_neuron = MAX (max_neuron, row.neuron);
@@ -342,20 +341,20 @@ bsl_reference_load_long_csv (const char  *path,
   if (rows->len == 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
-      goto out;
+      return NULL;
     }
   /* Every (step, neuron) has one row, so the grid has as many cells as the file has rows;
    * anything larger names a row that is missing (found below, when the grid fits). */
   if (!reference_cells (path, min_step, max_step, max_neuron + 1,
                         BSL_REF_N_VARS * sizeof (double) + sizeof (guint), &cells, error))
-    goto out;
+    return NULL;
   if (cells != rows->len && cells > 100000000)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
                    "%s: steps %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT " and neurons "
                    "0..%" G_GINT64_FORMAT " do not fit the %u data rows",
                    path, min_step, max_step, max_neuron, rows->len);
-      goto out;
+      return NULL;
     }
   ref = bsl_reference_new (max_step - min_step + 1, max_neuron + 1, path);
   seen_line = g_new0 (guint, cells);
@@ -373,7 +372,7 @@ bsl_reference_load_long_csv (const char  *path,
                        "%s: line %u: step %" G_GINT64_FORMAT ", neuron %" G_GINT64_FORMAT
                        " was already given on line %u",
                        path, row->line_no, row->step, row->neuron, seen_line[k]);
-          goto out;
+          return NULL;
         }
       seen_line[k] = row->line_no;
       for (guint v = 0; v < BSL_REF_N_VARS; v++)
@@ -388,13 +387,9 @@ bsl_reference_load_long_csv (const char  *path,
                      G_GSIZE_FORMAT " (the file has neurons 0..%" G_GSIZE_FORMAT ")",
                      path, (gint64) (k / ref->n_neurons) + min_step, k % ref->n_neurons,
                      ref->n_neurons - 1);
-        goto out;
+        return NULL;
       }
-  ok = TRUE;
-
-out:
-  bsl_csv_reader_clear (&reader);
-  return ok ? g_steal_pointer (&ref) : NULL;
+  return g_steal_pointer (&ref);
 }
 
 /* "v_0", "v[3]", "lif1.v", "lif1_v.npy" -> v. */
@@ -456,14 +451,14 @@ bsl_reference_load_wide_csv (const char  *path,
                              const char  *var_name,
                              GError     **error)
 {
-  BslCsvReader reader = { 0 };
+  g_auto(BslCsvReader) reader = { 0 };
   g_autoptr(GArray) values = NULL;
   g_autoptr(BslReference) ref = NULL;
   g_autofree char **first_fields = NULL;
   g_autofree char *header_hint = NULL;
   g_auto(GStrv) header_names = NULL;
   BslRefVar var;
-  gboolean has_header = FALSE, has_step_col = FALSE, ok = FALSE;
+  gboolean has_header = FALSE, has_step_col = FALSE;
   guint n_fields_first, n_columns = 0, first_data_col = 0;
   gsize n_rows = 0;
   char *line;
@@ -474,7 +469,7 @@ bsl_reference_load_wide_csv (const char  *path,
   if (line == NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: empty file", path);
-      goto out;
+      return NULL;
     }
   first_fields = bsl_csv_split (line, &n_fields_first);
   for (guint i = 0; i < n_fields_first; i++)
@@ -497,7 +492,7 @@ bsl_reference_load_wide_csv (const char  *path,
       n_columns = n_fields_first;
     }
   if (!resolve_var (path, var_name, header_hint, &var, error))
-    goto out;
+    return NULL;
 
   values = g_array_new (FALSE, FALSE, sizeof (double));
   if (!has_header)
@@ -506,7 +501,7 @@ bsl_reference_load_wide_csv (const char  *path,
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: line %u: no neuron columns",
                    path, reader.line_no);
-      goto out;
+      return NULL;
     }
   for (gboolean first = !has_header; ; first = FALSE)
     {
@@ -529,7 +524,7 @@ bsl_reference_load_wide_csv (const char  *path,
                        "%s: line %u: ragged row: %u fields, expected %u (%s)",
                        path, reader.line_no, n_fields, n_columns,
                        has_header ? "as in the header" : "as in the first row");
-          goto out;
+          return NULL;
         }
       for (guint c = first_data_col; c < n_fields; c++)
         {
@@ -538,7 +533,7 @@ bsl_reference_load_wide_csv (const char  *path,
           double d;
 
           if (!bsl_csv_reader_value (&reader, fields[c], c, name, &d, error))
-            goto out;
+            return NULL;
           g_array_append_val (values, d);
         }
       n_rows++;
@@ -546,15 +541,11 @@ bsl_reference_load_wide_csv (const char  *path,
   if (n_rows == 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows", path);
-      goto out;
+      return NULL;
     }
   ref = bsl_reference_new (n_rows, n_columns - first_data_col, path);
   ref->data[var] = (double *) g_array_free (g_steal_pointer (&values), FALSE);
-  ok = TRUE;
-
-out:
-  bsl_csv_reader_clear (&reader);
-  return ok ? g_steal_pointer (&ref) : NULL;
+  return g_steal_pointer (&ref);
 }
 
 BslReference *
@@ -854,7 +845,7 @@ bsl_reference_load_probe_csv (const char  *path,
                               const char  *process,
                               GError     **error)
 {
-  BslCsvReader reader = { 0 };
+  g_auto(BslCsvReader) reader = { 0 };
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (ProbeRow));
   g_autoptr(GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) probe_ids = g_hash_table_new (g_str_hash, g_str_equal);
@@ -865,21 +856,20 @@ bsl_reference_load_probe_csv (const char  *path,
   gboolean var_is_events[BSL_REF_N_VARS] = { FALSE };
   gint64 min_step = G_MAXINT64, max_step = G_MININT64, n_index[BSL_REF_N_VARS];
   gsize cells;
-  gboolean ok = FALSE;
 
   if (!csv_reader_open (&reader, path, error))
     return NULL;
   events = scan_events_probes (reader.contents, probes, probe_ids);
   if (!read_probe_rows (&reader, path, probes, probe_ids, rows, error))
-    goto out;
+    return NULL;
   if (rows->len == 0 && g_hash_table_size (events) == 0)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "%s: no data rows after the header", path);
-      goto out;
+      return NULL;
     }
 
   if ((chosen = choose_probe_process (path, probes, process, error)) == NULL)
-    goto out;
+    return NULL;
 
   /* Which rows belong to the reference, and its size. */
   probe_var = g_new (int, probes->len);
@@ -925,13 +915,13 @@ bsl_reference_load_probe_csv (const char  *path,
                          "%s: %s.%s has %" G_GINT64_FORMAT " elements but other probes of %s have %"
                          G_GINT64_FORMAT, path, chosen, v == BSL_REF_SPIKE ? "s_out" : bsl_ref_var_to_string (v),
                          n_index[v], chosen, n_neurons);
-            goto out;
+            return NULL;
           }
         n_neurons = n_index[v];
       }
     if (!reference_cells (path, min_step, max_step, n_neurons,
                           BSL_REF_N_VARS * (sizeof (double) + sizeof (guint)), &cells, error))
-      goto out;
+      return NULL;
     /* A probe written in full has one row per cell, so a grid much larger than the rows has
      * holes (the first is named below); a probe written as events has rows only for its
      * spikes. */
@@ -944,7 +934,7 @@ bsl_reference_load_probe_csv (const char  *path,
         g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "%s: steps %" G_GINT64_FORMAT "..%"
                      G_GINT64_FORMAT " of %" G_GINT64_FORMAT " neurons do not fit the %u data rows",
                      path, min_step, max_step, n_neurons, rows->len);
-        goto out;
+        return NULL;
       }
     ref = bsl_reference_new (max_step - min_step + 1, n_neurons, path);
   }
@@ -954,12 +944,8 @@ bsl_reference_load_probe_csv (const char  *path,
       ref->data[v] = g_new0 (double, ref->n_steps * ref->n_neurons);
   if (!fill_probe_reference (ref, path, chosen, rows, probes, probe_var, var_is_events, min_step,
                              error))
-    goto out;
-  ok = TRUE;
-
-out:
-  bsl_csv_reader_clear (&reader);
-  return ok ? g_steal_pointer (&ref) : NULL;
+    return NULL;
+  return g_steal_pointer (&ref);
 }
 
 BslReference *
