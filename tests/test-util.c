@@ -69,6 +69,86 @@ test_tmp_dir (void)
   return dir;
 }
 
+/* The RingBuffer that drives the neurons, and for spike drives the Dense between them. */
+static void
+add_drive_processes (JsonBuilder *b,
+                     JsonObject  *drive,
+                     const char  *kind,
+                     gint64       n,
+                     gint64       steps)
+{
+  gboolean spikes = g_str_equal (kind, "spikes");
+  gint64 n_src = spikes ? json_object_get_int_member (drive, "n_in") : n;
+  JsonArray *values = spikes ? NULL : json_object_get_array_member (drive, "values");
+  gint64 cols = spikes ? steps : json_array_get_length (values);
+  g_autofree double *data = g_new0 (double, n_src * cols);
+
+  if (spikes)
+    {
+      JsonArray *events = json_object_get_array_member (drive, "events");
+      for (guint e = 0; e < json_array_get_length (events); e++)
+        {
+          JsonArray *ev = json_array_get_array_element (events, e);
+          data[json_array_get_int_element (ev, 1) * cols + json_array_get_int_element (ev, 0) - 1] =
+            json_array_get_double_element (ev, 2);
+        }
+    }
+  else
+    for (gint64 t = 0; t < cols; t++)
+      for (gint64 i = 0; i < n_src; i++)
+        data[i * cols + t] = json_array_get_double_element (json_array_get_array_element (values, t), i);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, "drive");
+  json_builder_set_member_name (b, "type");
+  json_builder_add_string_value (b, "RingBuffer");
+  json_builder_set_member_name (b, "shape");
+  json_builder_begin_array (b);
+  json_builder_add_int_value (b, n_src);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "params");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "data");
+  json_builder_begin_array (b);
+  for (gint64 i = 0; i < n_src; i++)
+    {
+      json_builder_begin_array (b);
+      for (gint64 t = 0; t < cols; t++)
+        json_builder_add_double_value (b, data[i * cols + t]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+
+  if (spikes)
+    {
+      static const char *const keys[] = { "weights", "weight_exp", "sign_mode",
+                                          "num_message_bits", "num_weight_bits", NULL };
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "name");
+      json_builder_add_string_value (b, "syn");
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "Dense");
+      json_builder_set_member_name (b, "shape");
+      json_builder_begin_array (b);
+      json_builder_add_int_value (b, n);
+      json_builder_add_int_value (b, n_src);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "params");
+      json_builder_begin_object (b);
+      for (guint k = 0; keys[k] != NULL; k++)
+        if (json_object_has_member (drive, keys[k]))
+          {
+            json_builder_set_member_name (b, keys[k]);
+            json_builder_add_value (b, json_node_copy (json_object_get_member (drive, keys[k])));
+          }
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
+}
+
 /* The network a reference trace describes, written as a .basalt document. */
 BslGraph *
 test_trace_network (const char *json_path, BslTag *tag)
@@ -125,78 +205,7 @@ test_trace_network (const char *json_path, BslTag *tag)
   json_builder_end_object (b);
 
   if (!g_str_equal (kind, "bias"))
-    {
-      gboolean spikes = g_str_equal (kind, "spikes");
-      gint64 n_src = spikes ? json_object_get_int_member (drive, "n_in") : n;
-      JsonArray *values = spikes ? NULL : json_object_get_array_member (drive, "values");
-      gint64 cols = spikes ? steps : json_array_get_length (values);
-      g_autofree double *data = g_new0 (double, n_src * cols);
-
-      if (spikes)
-        {
-          JsonArray *events = json_object_get_array_member (drive, "events");
-          for (guint e = 0; e < json_array_get_length (events); e++)
-            {
-              JsonArray *ev = json_array_get_array_element (events, e);
-              data[json_array_get_int_element (ev, 1) * cols + json_array_get_int_element (ev, 0) - 1] =
-                json_array_get_double_element (ev, 2);
-            }
-        }
-      else
-        for (gint64 t = 0; t < cols; t++)
-          for (gint64 i = 0; i < n_src; i++)
-            data[i * cols + t] = json_array_get_double_element (json_array_get_array_element (values, t), i);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "name");
-      json_builder_add_string_value (b, "drive");
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, "RingBuffer");
-      json_builder_set_member_name (b, "shape");
-      json_builder_begin_array (b);
-      json_builder_add_int_value (b, n_src);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "params");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "data");
-      json_builder_begin_array (b);
-      for (gint64 i = 0; i < n_src; i++)
-        {
-          json_builder_begin_array (b);
-          for (gint64 t = 0; t < cols; t++)
-            json_builder_add_double_value (b, data[i * cols + t]);
-          json_builder_end_array (b);
-        }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      json_builder_end_object (b);
-
-      if (spikes)
-        {
-          static const char *const keys[] = { "weights", "weight_exp", "sign_mode",
-                                              "num_message_bits", "num_weight_bits", NULL };
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "name");
-          json_builder_add_string_value (b, "syn");
-          json_builder_set_member_name (b, "type");
-          json_builder_add_string_value (b, "Dense");
-          json_builder_set_member_name (b, "shape");
-          json_builder_begin_array (b);
-          json_builder_add_int_value (b, n);
-          json_builder_add_int_value (b, n_src);
-          json_builder_end_array (b);
-          json_builder_set_member_name (b, "params");
-          json_builder_begin_object (b);
-          for (guint k = 0; keys[k] != NULL; k++)
-            if (json_object_has_member (drive, keys[k]))
-              {
-                json_builder_set_member_name (b, keys[k]);
-                json_builder_add_value (b, json_node_copy (json_object_get_member (drive, keys[k])));
-              }
-          json_builder_end_object (b);
-          json_builder_end_object (b);
-        }
-    }
+    add_drive_processes (b, drive, kind, n, steps);
   json_builder_end_array (b);
 
   json_builder_set_member_name (b, "connections");

@@ -95,6 +95,24 @@ show_page (BasaltDocument  *document,
   return window;
 }
 
+/* The candidates of a finished fit, best first; the last one tried again shows in the sliders. */
+static void
+check_fit_candidates (BasaltTunerPage *page)
+{
+  BslMetricValues metrics;
+  guint last;
+
+  g_assert_cmpuint (basalt_tuner_page_get_n_candidates (page), >, 10);
+  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (page, 0), ==, 0.0);
+  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (page, 1), >=, 0.0);
+  last = basalt_tuner_page_get_n_candidates (page) - 1;
+  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (page, last), >,
+                     basalt_tuner_page_get_candidate_value (page, 0));
+  basalt_tuner_page_activate_candidate (page, last);
+  basalt_tuner_page_get_metrics (page, &metrics);
+  g_assert_cmpfloat (metrics.values[BSL_METRIC_RMSE_V], >, 0.0);
+}
+
 static void
 test_tuner_page (void)
 {
@@ -209,19 +227,7 @@ test_tuner_page (void)
   iterate_for (200);
   save_screenshot (window, "tuner-fit-done.png");
 
-  /* The candidates, best first; the last one tried again shows in the sliders. */
-  g_assert_cmpuint (basalt_tuner_page_get_n_candidates (BASALT_TUNER_PAGE (page)), >, 10);
-  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), 0), ==, 0.0);
-  g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), 1), >=, 0.0);
-  {
-    guint last = basalt_tuner_page_get_n_candidates (BASALT_TUNER_PAGE (page)) - 1;
-
-    g_assert_cmpfloat (basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), last), >,
-                       basalt_tuner_page_get_candidate_value (BASALT_TUNER_PAGE (page), 0));
-    basalt_tuner_page_activate_candidate (BASALT_TUNER_PAGE (page), last);
-    basalt_tuner_page_get_metrics (BASALT_TUNER_PAGE (page), &after);
-    g_assert_cmpfloat (after.values[BSL_METRIC_RMSE_V], >, 0.0);
-  }
+  check_fit_candidates (BASALT_TUNER_PAGE (page));
 
   /* Adopting writes the network's parameters, as an undoable edit. */
   g_assert_true (basalt_tuner_page_adopt_best (BASALT_TUNER_PAGE (page), &error));

@@ -526,13 +526,8 @@ find_python_with_numpy (void)
   return NULL;
 }
 
-/* Izhikevich, AdEx, CondLIF and equation-defined neurons become processes of the script's own.
- * Their models, stepped with what Basalt's neurons received, compute what Basalt computes: every
- * state and spike equal, bit for bit, over 400 steps. */
-static void
-test_custom_models (void)
-{
-  const char *json =
+/* Izhikevich, AdEx, CondLIF and Equations neurons driven by currents and spikes. */
+static const char custom_models_network[] =
     "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 400},"
     " \"processes\": ["
     "  {\"name\": \"drive\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [10, 14], \"start\": 20}},"
@@ -557,6 +552,14 @@ test_custom_models (void)
     " \"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}, {\"from\": \"pulse.a_out\", \"to\": \"ad.a_in\"},"
     "  {\"from\": \"drive.a_out\", \"to\": \"cl.g_exc_in\"}, {\"from\": \"drive.a_out\", \"to\": \"cl.g_inh_in\"},"
     "  {\"from\": \"pulse.a_out\", \"to\": \"cl.a_in\"}, {\"from\": \"syn.a_out\", \"to\": \"eq.a_in\"}]}";
+
+/* Izhikevich, AdEx, CondLIF and equation-defined neurons become processes of the script's own.
+ * Their models, stepped with what Basalt's neurons received, compute what Basalt computes: every
+ * state and spike equal, bit for bit, over 400 steps. */
+static void
+test_custom_models (void)
+{
+  const char *json = custom_models_network;
   static const char *const custom[] = { "iz", "ad", "cl", "eq", "iz_eq" };
   enum { STEPS = 400 };
   g_autofree char *python = find_python_with_numpy ();
