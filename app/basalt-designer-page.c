@@ -79,19 +79,13 @@ _basalt_designer_page_current_tag (BasaltDesignerPage *self)
   return tag == BSL_TAG_FIXED_PT ? BSL_TAG_FIXED_PT : BSL_TAG_FLOATING_PT;
 }
 
-static void
-update_probed_marks (BasaltDesignerPage *self)
-{
-  g_auto(GStrv) names = basalt_simulation_dup_probed (self->simulation);
-
-  basalt_graph_canvas_set_probed (self->canvas, (const char *const *) names);
-}
-
 /* The canvas marks the processes that have a probe. */
 void
 _basalt_designer_page_update_probed_marks (BasaltDesignerPage *self)
 {
-  update_probed_marks (self);
+  g_auto(GStrv) names = basalt_simulation_dup_probed (self->simulation);
+
+  basalt_graph_canvas_set_probed (self->canvas, (const char *const *) names);
 }
 
 /* Plots the user kept or removed from what the page chose are not chosen again. */

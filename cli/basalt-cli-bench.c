@@ -53,20 +53,15 @@ print_report (const BenchReport *r,
               gboolean           json,
               GArray            *populations)
 {
-  const char *label = r->label;
-  BslTag tag = r->tag;
-  gint64 steps = r->steps;
-  int threads = r->threads;
-  double compile_s = r->compile_s, run_s = r->run_s;
-  guint64 events = r->events;
+  const char *tag = bsl_tag_to_string (r->tag);
 
   if (json)
     {
       printf ("{\"bench\": \"%s\", \"tag\": \"%s\", \"steps\": %" G_GINT64_FORMAT
               ", \"threads\": %d, \"compile_s\": %.4f, \"run_s\": %.6f, \"steps_per_s\": %.2f"
               ", \"events_per_s\": %.4g, \"syn_events\": %" G_GUINT64_FORMAT ", \"spikes\": {",
-              label, bsl_tag_to_string (tag), steps, threads, compile_s, run_s, steps / run_s,
-              events / run_s, events);
+              r->label, tag, r->steps, r->threads, r->compile_s, r->run_s, r->steps / r->run_s,
+              r->events / r->run_s, r->events);
       for (guint i = 0; i < populations->len; i++)
         {
           Population *pop = &g_array_index (populations, Population, i);
@@ -77,11 +72,12 @@ print_report (const BenchReport *r,
     }
   else
     {
-      printf ("network %s, %s, %" G_GINT64_FORMAT " steps\n", label, bsl_tag_to_string (tag), steps);
-      printf ("  compile     %.3f s\n", compile_s);
-      printf ("  run         %.4f s\n", run_s);
-      printf ("  steps/s     %.1f\n", steps / run_s);
-      printf ("  events/s    %.4g (%" G_GUINT64_FORMAT " synaptic events)\n", events / run_s, events);
+      printf ("network %s, %s, %" G_GINT64_FORMAT " steps\n", r->label, tag, r->steps);
+      printf ("  compile     %.3f s\n", r->compile_s);
+      printf ("  run         %.4f s\n", r->run_s);
+      printf ("  steps/s     %.1f\n", r->steps / r->run_s);
+      printf ("  events/s    %.4g (%" G_GUINT64_FORMAT " synaptic events)\n", r->events / r->run_s,
+              r->events);
       for (guint i = 0; i < populations->len; i++)
         {
           Population *pop = &g_array_index (populations, Population, i);

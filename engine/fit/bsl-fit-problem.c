@@ -271,7 +271,7 @@ bsl_fit_problem_new (const BslProcess   *neuron,
       return NULL;
     }
   if (tag == BSL_TAG_NONE)
-    tag = neuron->model != BSL_TAG_NONE ? neuron->model : BSL_TAG_FIXED_PT;
+    tag = bsl_process_resolve_tag (neuron, BSL_TAG_FIXED_PT);
   if (!bsl_proc_type_has_model (type, tag))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,

@@ -51,7 +51,7 @@ bsl_reference_from_network (const BslGraph  *graph,
   /* RF's drive and states go by other names. */
   bsl_fit_neuron_roles (p->type, &recorded[0].name, &recorded[1].name, &recorded[2].name);
   /* The population's own model: a floating-only one runs as floating_pt in any network. */
-  tag = p->model != BSL_TAG_NONE ? p->model : graph->run_tag;
+  tag = bsl_process_resolve_tag (p, graph->run_tag);
   config = bsl_run_config_new (tag);
   config->seed = graph->run_seed;
   config->n_threads = 1;

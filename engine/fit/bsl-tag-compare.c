@@ -520,7 +520,7 @@ bsl_tag_comparison_network (const BslGraph  *graph,
       g_set_error (error, BSL_ERROR, BSL_ERROR_NAME, "no process named '%s'", process);
       return NULL;
     }
-  if ((p->model != BSL_TAG_NONE ? p->model : graph->run_tag) != BSL_TAG_FLOATING_PT)
+  if (bsl_process_resolve_tag (p, graph->run_tag) != BSL_TAG_FLOATING_PT)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
                    "process '%s' (%s) runs under fixed_pt already: the conversion starts from floating_pt "

@@ -107,7 +107,7 @@ add_bias_carriers (BslGraph *work, const BslGraph *graph, BslTag tag, GPtrArray 
   for (guint i = 0; i < graph->processes->len; i++)
     {
       const BslProcess *p = graph->processes->pdata[i];
-      BslTag t = p->model != BSL_TAG_NONE ? p->model : tag;
+      BslTag t = bsl_process_resolve_tag (p, tag);
       g_autoptr (BslArray) du = NULL, dv = NULL, bias = NULL;
       g_autofree char *dense = NULL, *source = NULL;
       gboolean any = FALSE;

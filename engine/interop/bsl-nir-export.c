@@ -856,7 +856,7 @@ classify (Ctx *ctx, const BslProcess *p, BslTag tag)
   Item *it = g_new0 (Item, 1);
 
   it->proc = p;
-  it->tag = p->model != BSL_TAG_NONE ? p->model : tag;
+  it->tag = bsl_process_resolve_tag (p, tag);
   g_ptr_array_add (ctx->order, it);
   g_hash_table_insert (ctx->items, p->name, it);
   if (is_neuron_type (t))

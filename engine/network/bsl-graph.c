@@ -1194,7 +1194,7 @@ bsl_graph_validate (const BslGraph  *graph,
   for (guint i = 0; i < graph->processes->len; i++)
     {
       const BslProcess *p = g_ptr_array_index (graph->processes, i);
-      if (!bsl_process_validate (p, p->model != BSL_TAG_NONE ? p->model : tag, error))
+      if (!bsl_process_validate (p, bsl_process_resolve_tag (p, tag), error))
         return FALSE;
     }
   return _bsl_graph_check_connections (graph, error);

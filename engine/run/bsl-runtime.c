@@ -77,9 +77,7 @@ bsl_run_config_tag_for (const BslRunConfig *config,
 
   if (value != NULL)
     return (BslTag) (GPOINTER_TO_INT (value) - 1);
-  if (process->model != BSL_TAG_NONE)
-    return process->model;
-  return config->tag;
+  return bsl_process_resolve_tag (process, config->tag);
 }
 
 /* ---------------- compile ---------------- */
