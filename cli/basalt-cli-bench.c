@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include "basalt-cli.h"
@@ -14,7 +15,7 @@ typedef struct
 } Population;
 
 /* A synaptic event is one spike arriving at one synapse: spikes into a connection times its
- * number of outputs. */
+ * number of outputs, or for a RandomSparse its mean number of synapses per input (p n_out). */
 static guint64
 count_synaptic_events (const BslGraph *graph,
                        GArray         *populations)
@@ -30,8 +31,14 @@ count_synaptic_events (const BslGraph *graph,
       for (guint i = 0; i < populations->len; i++)
         {
           Population *pop = &g_array_index (populations, Population, i);
+          const BslArray *p = bsl_process_get_param (dst, "p");
+          double reach = (double) bsl_process_get_dims (dst)[0];
+
+          if (g_str_equal (bsl_process_get_proc_type (dst)->name, "RandomSparse"))
+            reach *= p != NULL ? bsl_array_get (p, 0)
+                               : bsl_proc_type_find_var (bsl_process_get_proc_type (dst), "p")->default_value;
           if (g_str_equal (pop->name, bsl_connection_get_from_process (conn)))
-            events += bsl_probe_get_total_count (pop->spikes) * bsl_process_get_dims (dst)[0];
+            events += (guint64) llround ((double) bsl_probe_get_total_count (pop->spikes) * reach);
         }
     }
 
@@ -87,13 +94,15 @@ print_report (const BenchReport *r,
     }
 }
 
+#define STEPS_UNSET G_MININT64
+
 int
 basalt_cli_bench (int    argc,
                   char **argv)
 {
   g_autofree char *network = NULL;
   g_autofree char *tag_text = NULL;
-  gint64 n = 1000, steps = 1000;
+  gint64 n = 1000, steps = STEPS_UNSET;
   int threads = 0;
   gboolean json = FALSE;
   g_autofree char *equations = NULL;
@@ -101,9 +110,9 @@ basalt_cli_bench (int    argc,
     { "equations", 0, 0, G_OPTION_ARG_STRING, &equations,
       "Equations processes: compiled (machine code, the default where a C compiler is) or "
       "interpreted", "HOW" },
-    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense, or stdp (its plastic twin)", "NAME" },
-    { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of the built-in network (1..8192, default 1000)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default 1000)", "S" },
+    { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Built-in benchmark network: dense, stdp (its plastic twin) or cuba (Brian2's CUBA, sparse)", "NAME" },
+    { "n", 0, 0, G_OPTION_ARG_INT64, &n, "Neurons per population of dense and stdp (1..8192), of the whole cuba network (5..1000000); default 1000", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &steps, "Steps to run (default: 1000; cuba 10000, one second)", "S" },
     { "tag", 0, 0, G_OPTION_ARG_STRING, &tag_text, "floating_pt or fixed_pt", "TAG" },
     { "threads", 0, 0, G_OPTION_ARG_INT, &threads, "Threads (default: all cores)", "T" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON line", NULL },
@@ -137,7 +146,7 @@ basalt_cli_bench (int    argc,
     }
   if (equations != NULL)
     bsl_equations_set_native_enabled (g_str_equal (equations, "compiled"));
-  if (steps < 1)
+  if (steps != STEPS_UNSET && steps < 1)
     {
       fprintf (stderr, "basalt bench: --steps must be at least 1\n");
       return BASALT_EXIT_BAD_INPUT;
@@ -169,14 +178,27 @@ basalt_cli_bench (int    argc,
       graph = bsl_bench_stdp_network ((gsize) n, tag, &error);
       label = "stdp";
     }
+  else if (argc == 1 && g_strcmp0 (network, "cuba") == 0)
+    {
+      if (tag != BSL_TAG_FLOATING_PT)
+        {
+          fprintf (stderr, "basalt bench: the cuba network runs under floating_pt only (its "
+                   "neurons are Equations)\n");
+          return BASALT_EXIT_BAD_INPUT;
+        }
+      graph = bsl_bench_cuba_network (n < 0 ? 0 : (gsize) n, &error);
+      label = "cuba";
+    }
   else
     {
-      fprintf (stderr, "basalt bench: give a network file or --network dense|stdp --n N\n");
+      fprintf (stderr, "basalt bench: give a network file or --network dense|stdp|cuba --n N\n");
       return BASALT_EXIT_BAD_INPUT;
     }
   if (graph == NULL)
     return basalt_cli_fail ("bench", error);
 
+  if (steps == STEPS_UNSET)
+    steps = argc == 1 ? bsl_graph_get_run_steps (graph) : 1000;
   config = bsl_run_config_new (tag);
   config->seed = bsl_graph_get_run_seed (graph);
   if (!basalt_cli_threads ("bench", threads, &config->n_threads))

@@ -29,6 +29,7 @@ test_registry (void)
   const BslProcType **types = bsl_proc_type_list (&n);
   const char *expected[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF", "ATRLIF", "RF",
                              "SigmaDelta", "Izhikevich", "AdEx", "CondLIF", "Equations", "Dense", "Sparse",
+                             "RandomSparse",
                              "DelayDense", "LearningDense", "RingBuffer", "Spiker", "PoissonSource",
                              "CurrentSource", "Monitor" };
 

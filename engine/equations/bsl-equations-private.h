@@ -260,7 +260,7 @@ BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
 
 /* The step compiled to machine code (bsl-equations-native.c): bsl_eq_c_source (native). */
 typedef void (*BslEqNativeStep) (size_t n, double dt, gint64 step, double *const *states,
-                                 double *const *params, const double *input,
+                                 double *const *params, const double *const *inputs,
                                  double *last_spike_step, double *spikes_out, size_t first,
                                  size_t n_total);
 
@@ -280,6 +280,21 @@ struct _BslEquations
   gpointer native_module;
   char *native_why;         /* why there is no native step */
 };
+
+static inline const BslEqSymbol *
+bsl_eq_state (const BslEquations *eq,
+              guint               i)
+{
+  return &g_array_index (eq->m->states, BslEqSymbol, i);
+}
+
+static inline const BslEqSymbol *
+bsl_eq_param (const BslEquations *eq,
+              guint               i)
+{
+  return &g_array_index (eq->m->params, BslEqSymbol, i);
+}
+
 char       *bsl_eq_c_source       (const BslEquations  *eq,
                                    const char          *prefix,
                                    gboolean             native,

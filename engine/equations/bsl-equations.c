@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "bsl-kernel-matrix-exp.h"
 #include "bsl-error.h"
 #include "bsl-equations-private.h"
 
@@ -119,20 +120,6 @@ bsl_equations_unref (BslEquations *eq)
   g_free (eq);
 }
 
-static const BslEqSymbol *
-state (const BslEquations *eq,
-       guint               i)
-{
-  return &g_array_index (eq->m->states, BslEqSymbol, i);
-}
-
-static const BslEqSymbol *
-param (const BslEquations *eq,
-       guint               i)
-{
-  return &g_array_index (eq->m->params, BslEqSymbol, i);
-}
-
 guint
 bsl_equations_get_n_states (const BslEquations *eq)
 {
@@ -146,7 +133,7 @@ bsl_equations_get_state_name (const BslEquations *eq,
                               guint               i)
 {
   g_return_val_if_fail (i < eq->m->states->len, NULL);
-  return state (eq, i)->name;
+  return bsl_eq_state (eq, i)->name;
 }
 
 const char *
@@ -154,7 +141,7 @@ bsl_equations_get_state_unit (const BslEquations *eq,
                               guint               i)
 {
   g_return_val_if_fail (i < eq->m->states->len, NULL);
-  return state (eq, i)->unit;
+  return bsl_eq_state (eq, i)->unit;
 }
 
 gboolean
@@ -162,7 +149,7 @@ bsl_equations_get_state_held (const BslEquations *eq,
                               guint               i)
 {
   g_return_val_if_fail (i < eq->m->states->len, FALSE);
-  return state (eq, i)->held;
+  return bsl_eq_state (eq, i)->held;
 }
 
 guint
@@ -178,7 +165,7 @@ bsl_equations_get_param_name (const BslEquations *eq,
                               guint               i)
 {
   g_return_val_if_fail (i < eq->m->params->len, NULL);
-  return param (eq, i)->name;
+  return bsl_eq_param (eq, i)->name;
 }
 
 const char *
@@ -186,7 +173,7 @@ bsl_equations_get_param_unit (const BslEquations *eq,
                               guint               i)
 {
   g_return_val_if_fail (i < eq->m->params->len, NULL);
-  return param (eq, i)->unit;
+  return bsl_eq_param (eq, i)->unit;
 }
 
 gboolean
@@ -194,7 +181,7 @@ bsl_equations_get_param_shared (const BslEquations *eq,
                                 guint               i)
 {
   g_return_val_if_fail (i < eq->m->params->len, FALSE);
-  return param (eq, i)->shared;
+  return bsl_eq_param (eq, i)->shared;
 }
 
 gint
@@ -204,7 +191,7 @@ bsl_equations_find_state (const BslEquations *eq,
   g_return_val_if_fail (eq != NULL, -1);
 
   for (guint i = 0; i < eq->m->states->len; i++)
-    if (g_strcmp0 (state (eq, i)->name, name) == 0)
+    if (g_strcmp0 (bsl_eq_state (eq, i)->name, name) == 0)
       return i;
   return -1;
 }
@@ -216,7 +203,7 @@ bsl_equations_find_param (const BslEquations *eq,
   g_return_val_if_fail (eq != NULL, -1);
 
   for (guint i = 0; i < eq->m->params->len; i++)
-    if (g_strcmp0 (param (eq, i)->name, name) == 0)
+    if (g_strcmp0 (bsl_eq_param (eq, i)->name, name) == 0)
       return i;
   return -1;
 }
@@ -257,8 +244,8 @@ bsl_equations_get_input_target (const BslEquations *eq,
                                 guint               k)
 {
   g_return_val_if_fail (k < eq->m->inputs->len, NULL);
-  return input (eq, k)->state >= 0 ? state (eq, input (eq, k)->state)->name
-    : param (eq, input (eq, k)->param)->name;
+  return input (eq, k)->state >= 0 ? bsl_eq_state (eq, input (eq, k)->state)->name
+    : bsl_eq_param (eq, input (eq, k)->param)->name;
 }
 
 gboolean
@@ -541,10 +528,21 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
     }
 }
 
+#define EXACT_MATRIX ((BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1))
+
+/* The exact method's last M and e^M, for neurons out of and in their refractory period (1). */
+typedef struct
+{
+  double   last[2][EXACT_MATRIX];
+  double   exps[2][EXACT_MATRIX];
+  gboolean have[2];
+} ExactCache;
+
 /* Scratch of one call: the slot table and the blocks behind it. */
 typedef struct
 {
   const BslEquations *eq;
+  ExactCache *exact;
   double **slot;
   double *builtin, *xs, *k[3], *nr, *bls, *spike, *bt;
   double dt, t0, dstep;
@@ -556,7 +554,7 @@ static gboolean
 held_now (const BslEquations *eq,
           guint               k)
 {
-  return eq->m->refractory != NULL && state (eq, k)->held;
+  return eq->m->refractory != NULL && bsl_eq_state (eq, k)->held;
 }
 
 /* What arrived at the ports is Brian2's on_pre of the previous step: added before that step's
@@ -589,7 +587,7 @@ apply_inputs (Block                     *b,
           continue;
         }
       x = states[in->state] + b->off;
-      gate_refractory = period != NULL && state (b->eq, in->state)->held;
+      gate_refractory = period != NULL && bsl_eq_state (b->eq, in->state)->held;
       gate_reset = in->reset_effect == BSL_EQ_RESET_OVERWRITES;
       for (guint i = 0; i < b->len; i++)
         {
@@ -714,180 +712,41 @@ integrate_rk4 (Block         *b,
     b->bt[i] = b->t0;
 }
 
-/* Powers of two d with D^-1 M D balanced (rows and columns of similar size), so that a
- * coupling between variables of very different units (volt and amp: R/tau dt = 5e5) does not
- * cost the precision of the series. Powers of two keep the scaling exact. */
-static void
-balance (double *M,
-         guint   m,
-         double *d)
-{
-  gboolean changed = TRUE;
-  double target = 0;
-
-  /* a row or column without couplings can take any scale: its couplings are made as small as
-   * the largest rate, so that the number of squarings follows the rates */
-  for (guint i = 0; i < m; i++)
-    {
-      d[i] = 1.0;
-      target = MAX (target, fabs (M[i * m + i]));
-    }
-  if (target == 0)
-    target = 1;
-  for (guint pass = 0; changed && pass < 100; pass++)
-    {
-      changed = FALSE;
-      for (guint i = 0; i < m; i++)
-        {
-          double r = 0, c = 0, f = 1;
-
-          for (guint j = 0; j < m; j++)
-            if (j != i)
-              {
-                c += fabs (M[j * m + i]);
-                r += fabs (M[i * m + j]);
-              }
-          if (c == 0 && r == 0)
-            continue;
-          if (c == 0 || r == 0)
-            {
-              f = exp2 (round (log2 (c == 0 ? r / target : target / c)));
-              if (f > 0.5 && f < 2)
-                continue;
-              r /= f;
-              c *= f;
-            }
-          while (c != 0 && r != 0 && c < r / 2)
-            {
-              c *= 2;
-              r /= 2;
-              f *= 2;
-            }
-          while (c != 0 && r != 0 && c >= r * 2)
-            {
-              c /= 2;
-              r *= 2;
-              f /= 2;
-            }
-          if (f != 1)
-            {
-              d[i] *= f;
-              for (guint j = 0; j < m; j++)
-                {
-                  M[i * m + j] /= f;
-                  M[j * m + i] *= f;
-                }
-              changed = TRUE;
-            }
-        }
-    }
-}
-
-/* e^M for an (m x m) matrix by rows: balancing, scaling, a Taylor series far past double
- * precision, and squaring. */
-static void
-matrix_exp (const double *M_in,
-            guint         m,
-            double       *E)
-{
-  double M[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
-  double d[BSL_EQ_MAX_EXACT_STATES + 1];
-  double term[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
-  double next[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
-  double A[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
-  double norm = 0, scale;
-  int squarings = 0;
-
-  memcpy (M, M_in, m * m * sizeof (double));
-  balance (M, m, d);
-  for (guint r = 0; r < m; r++)
-    {
-      double row = 0;
-
-      for (guint c = 0; c < m; c++)
-        row += fabs (M[r * m + c]);
-      norm = MAX (norm, row);
-    }
-  while (norm > 0.25 && squarings < 60)
-    {
-      norm /= 2;
-      squarings++;
-    }
-  scale = ldexp (1.0, -squarings);
-  for (guint e = 0; e < m * m; e++)
-    {
-      A[e] = M[e] * scale;
-      term[e] = E[e] = (e / m == e % m) ? 1.0 : 0.0;
-    }
-  for (guint order = 1; order <= 20; order++)
-    {
-      for (guint r = 0; r < m; r++)
-        for (guint c = 0; c < m; c++)
-          {
-            double sum = 0;
-
-            for (guint k = 0; k < m; k++)
-              sum += term[r * m + k] * A[k * m + c];
-            next[r * m + c] = sum / order;
-          }
-      for (guint e = 0; e < m * m; e++)
-        {
-          term[e] = next[e];
-          E[e] += term[e];
-        }
-    }
-  for (int s = 0; s < squarings; s++)
-    {
-      for (guint r = 0; r < m; r++)
-        for (guint c = 0; c < m; c++)
-          {
-            double sum = 0;
-
-            for (guint k = 0; k < m; k++)
-              sum += E[r * m + k] * E[k * m + c];
-            next[r * m + c] = sum;
-          }
-      memcpy (E, next, m * m * sizeof (double));
-    }
-  /* e^M = D e^(D^-1 M D) D^-1 */
-  for (guint r = 0; r < m; r++)
-    for (guint c = 0; c < m; c++)
-      E[r * m + c] = E[r * m + c] * d[r] / d[c];
-}
-
 /* x' = A x + b solved over the step: with M = [[A dt, b dt], [0, 0]], (x, 1) <- e^M (x, 1).
  * Neighbours usually share their coefficients, so e^M is computed again only when M changes.
  * A held variable of a refractory neuron has a zero row, as Brian2 multiplies its right-hand
- * side by not_refractory. */
+ * side by not_refractory; refractory and other neurons are interleaved, so the last M and e^M
+ * of each kind are kept apart, from one block to the next. */
 static void
 integrate_exact (Block         *b,
                  double *const *states)
 {
   const BslEqCode *code = b->eq->code;
   guint ns = b->eq->m->states->len, m = ns + 1;
-  double M[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
-  double last[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
-  double E[(BSL_EQ_MAX_EXACT_STATES + 1) * (BSL_EQ_MAX_EXACT_STATES + 1)];
+  ExactCache *cache = b->exact;
+  double M[EXACT_MATRIX];
   double x[BSL_EQ_MAX_EXACT_STATES];
-  gboolean have = FALSE;
 
   run (&code->system, b->slot, b->len);
   memset (M, 0, m * m * sizeof (double));
   for (guint i = 0; i < b->len; i++)
     {
+      guint kind = b->nr[i] == 0.0 ? 1 : 0;
+      const double *E = cache->exps[kind];
+
       for (guint k = 0; k < ns; k++)
         {
-          gboolean frozen = held_now (b->eq, k) && b->nr[i] == 0.0;
+          gboolean frozen = held_now (b->eq, k) && kind == 1;
 
           for (guint j = 0; j < ns; j++)
             M[k * m + j] = frozen ? 0.0 : b->slot[code->system.out[k * ns + j]][i] * b->dt;
           M[k * m + ns] = frozen ? 0.0 : b->slot[code->system.out[ns * ns + k]][i] * b->dt;
         }
-      if (!have || memcmp (M, last, m * m * sizeof (double)) != 0)
+      if (!cache->have[kind] || memcmp (M, cache->last[kind], m * m * sizeof (double)) != 0)
         {
-          matrix_exp (M, m, E);
-          memcpy (last, M, m * m * sizeof (double));
-          have = TRUE;
+          bsl_k_matrix_exp (M, m, cache->exps[kind]);
+          memcpy (cache->last[kind], M, m * m * sizeof (double));
+          cache->have[kind] = TRUE;
         }
       for (guint k = 0; k < ns; k++)
         x[k] = states[k][b->off + i];
@@ -1154,16 +1013,18 @@ bsl_equations_step_full (const BslEquations        *eq,
   g_autofree double *mem = g_new (double, n_buf * BLOCK);
   g_autofree double **slot = g_new (double *, code->n_slots);
   gsize first = ctx != NULL ? ctx->first : 0;
+  ExactCache exact = { 0 };
   Block b;
 
   if (eq->native != NULL)
     {
-      eq->native (n, dt, step, states, params, ctx != NULL && ctx->inputs != NULL
-                  ? ctx->inputs[0] : NULL, last_spike_step, spikes_out, first,
+      eq->native (n, dt, step, states, params, ctx != NULL ? ctx->inputs : NULL,
+                  last_spike_step, spikes_out, first,
                   ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
       return;
     }
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  b.exact = &exact;
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       double *ls = last_spike_step + b.off;
@@ -1211,249 +1072,3 @@ bsl_equations_step (const BslEquations *eq,
   bsl_equations_step_full (eq, n, dt, step, states, params, &ctx, last_spike_step, spikes_out);
 }
 
-/* ---- C source with the same arithmetic ---- */
-
-/* The comment naming states and parameters, the function's head and the loads of x. */
-static void
-c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
-{
-  const BslEquations *eq = g->eq;
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  gboolean refr = m->refractory != NULL;
-  GString *s = g->s;
-  const char *ind = "      ";
-
-  g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
-                          method_names[eq->method]);
-  for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, " %u %s [%s]", k, state (eq, k)->name, state (eq, k)->unit);
-  g_string_append (s, "; parameters:");
-  for (guint j = 0; j < m->params->len; j++)
-    g_string_append_printf (s, " %u %s [%s]", j, param (eq, j)->name, param (eq, j)->unit);
-  g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
-  g_string_append_printf (s,
-    "%s\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
-    "    double *const *params, const double *input, double *last_spike_step,\n"
-    "    double *spikes_out%s)\n{\n"
-    "  const double t0 = (double) step * dt;\n"
-    "  const double dstep = (double) step;\n\n"
-    "  (void) params;\n"
-    "  (void) input;\n"
-    "  for (size_t i = 0; i < n; i++)\n    {\n"
-    "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
-    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
-    "      double idx = (double) %s, nn = (double) %s;\n\n"
-    "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
-    "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
-    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
-    code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
-  for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
-  if (refr)
-    {
-      bsl_eq_source_program (g, &code->refractory, ind);
-      g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
-                              " ? 1.0 : 0.0;\n", ind, code->refractory.out[0]);
-    }
-}
-
-/* The input: into its parameter, or added to its state unless refractory or just reset. */
-static void
-c_source_input (BslEqSource *g)
-{
-  const BslEquations *eq = g->eq;
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  gboolean refr = m->refractory != NULL;
-  GString *s = g->s;
-  const char *ind = "      ";
-
-  if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
-    g_string_append_printf (s, "%sif (input != NULL)\n%s  params[%d][i] = input[i];\n", ind, ind,
-                            g_array_index (m->inputs, BslEqInput, 0).param);
-  if (m->input_state >= 0)
-    {
-      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);
-      g_autoptr (GString) cond = g_string_new ("input != NULL");
-
-      g_string_append_printf (s, "%s{\n%s  double since = dstep - 1.0 - last_spike_step[i];\n\n"
-                              "%s  (void) since;\n", ind, ind, ind);
-      if (refr && state (eq, in->state)->held)
-        g_string_append_printf (cond, " && !(since < floor (r[%u] / dt + 1e-3))",
-                                code->refractory.out[0]);
-      if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
-        g_string_append (cond, " && since != 0.0");
-      g_string_append_printf (s, "%s  if (%s)\n%s    x[%d] = x[%d] + input[i];\n%s}\n", ind,
-                              cond->str, ind, in->state, in->state, ind);
-    }
-}
-
-static void
-c_source_euler (BslEqSource *g)
-{
-  const BslEquations *eq = g->eq;
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  gboolean refr = m->refractory != NULL;
-  GString *s = g->s;
-  const char *ind = "      ";
-
-  bsl_eq_source_program (g, &code->deriv, ind);
-  for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
-                            refr && state (eq, k)->held ? "if (nr != 0.0) " : "",
-                            k, k, code->deriv.out[k]);
-}
-
-static void
-c_source_exponential_euler (BslEqSource *g)
-{
-  const BslEquations *eq = g->eq;
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  gboolean refr = m->refractory != NULL;
-  GString *s = g->s;
-  const char *ind = "      ";
-
-  bsl_eq_source_program (g, &code->linear, ind);
-  for (guint k = 0; k < ns; k++)
-    {
-      gboolean held = refr && state (eq, k)->held;
-      const char *b = held ? "        " : "      ";
-
-      if (held)
-        g_string_append_printf (s, "%sif (nr != 0.0)\n", ind);
-      g_string_append_printf (s,
-        "%s{\n%s  double z = r[%u] * dt;\n"
-        "%s  double em1 = expm1 (z);\n"
-        "%s  double phi = z == 0.0 ? 1.0 : em1 / z;\n\n"
-        "%s  x[%u] = x[%u] + (x[%u] * em1 + r[%u] * dt * phi);\n%s}\n",
-        b, b, code->linear.out[k], b, b, b, k, k, k, code->linear.out[ns + k], b);
-    }
-}
-
-/* Four stages, each from the states of the one before (xs); t moves with them. */
-static void
-c_source_rk4 (BslEqSource *g)
-{
-  const BslEquations *eq = g->eq;
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  gboolean refr = m->refractory != NULL;
-  GString *s = g->s;
-  const char *ind = "      ";
-
-  for (guint stage = 0; stage < 4; stage++)
-    {
-      static const char *const kname[3] = { "k1", "k2", "k3" };
-
-      g->state_array = stage == 0 ? "x" : "xs";
-      g_string_append_printf (s, "%st = %s;\n", ind,
-                              stage == 0 ? "t0" : stage < 3 ? "t0 + 0.5 * dt" : "t0 + dt");
-      bsl_eq_source_program (g, &code->deriv, ind);
-      for (guint k = 0; k < ns; k++)
-        {
-          gboolean held = refr && state (eq, k)->held;
-          g_autofree char *slope = g_strdup_printf (held ? "nr == 0.0 ? 0.0 : dt * r[%u]"
-                                                    : "dt * r[%u]", code->deriv.out[k]);
-
-          if (stage < 3)
-            g_string_append_printf (s, "%s%s[%u] = %s;\n", ind, kname[stage], k, slope);
-          else
-            g_string_append_printf (s, "%s{\n%s  double a4 = %s;\n\n"
-                                    "%s  x[%u] = x[%u] + k1[%u] / 6.0 + k2[%u] / 3.0"
-                                    " + k3[%u] / 3.0 + a4 / 6.0;\n%s}\n",
-                                    ind, ind, slope, ind, k, k, k, k, k, ind);
-        }
-      if (stage < 3)
-        for (guint k = 0; k < ns; k++)
-          g_string_append_printf (s, stage < 2 ? "%sxs[%u] = x[%u] + 0.5 * %s[%u];\n"
-                                  : "%sxs[%u] = x[%u] + %s[%u];\n",
-                                  ind, k, k, kname[stage], k);
-    }
-  g->state_array = "x";
-  g_string_append_printf (s, "%st = t0;\n", ind);
-}
-
-/* The threshold, the reset and the stores of the new states. */
-static void
-c_source_spikes (BslEqSource *g)
-{
-  const BslEquations *eq = g->eq;
-  const BslEqCode *code = eq->code;
-  const BslEqModel *m = eq->m;
-  guint ns = m->states->len;
-  GString *s = g->s;
-  const char *ind = "      ";
-
-  if (m->threshold != NULL)
-    {
-      bsl_eq_source_program (g, &code->threshold, ind);
-      g_string_append_printf (s, "%sspikes_out[i] = r[%u] != 0.0 && nr != 0.0 ? 1.0 : 0.0;\n"
-                              "%sif (spikes_out[i] != 0.0)\n%s  {\n"
-                              "%s    last_spike_step[i] = dstep;\n%s    ls = t0;\n"
-                              "%s    sp = 1.0;\n", ind, code->threshold.out[0], ind, ind,
-                              ind, ind, ind);
-      bsl_eq_source_program (g, &code->reset, "          ");
-      g_string_append_printf (s, "%s  }\n", ind);
-    }
-  else
-    g_string_append_printf (s, "%sspikes_out[i] = 0.0;\n", ind);
-  for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, "%sstates[%u][i] = x[%u];\n", ind, k, k);
-  g_string_append (s, "    }\n}\n");
-}
-
-/* native: the function the engine loads (bsl-equations-native.c), exported, with the index of
- * the first neuron and the population's size as two more arguments (i and N of a part). */
-char *
-bsl_eq_c_source (const BslEquations  *eq,
-                 const char          *prefix,
-                 gboolean             native,
-                 GError             **error)
-{
-  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x" };
-
-  if (!bsl_eq_is_identifier (prefix))
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_FAILED, "'%s' is not a C identifier",
-                   prefix != NULL ? prefix : "");
-      return NULL;
-    }
-  if (!bsl_eq_source_check (eq, error))
-    return NULL;
-
-  g.s = g_string_new (NULL);
-  c_source_prologue (&g, prefix, native);
-  c_source_input (&g);
-  switch (eq->method)
-    {
-    case BSL_EQUATIONS_EULER:
-      c_source_euler (&g);
-      break;
-    case BSL_EQUATIONS_EXPONENTIAL_EULER:
-      c_source_exponential_euler (&g);
-      break;
-    case BSL_EQUATIONS_RK4:
-    default:
-      c_source_rk4 (&g);
-      break;
-    }
-  c_source_spikes (&g);
-  return g_string_free (g.s, FALSE);
-}
-
-char *
-bsl_equations_to_c (const BslEquations  *eq,
-                    const char          *prefix,
-                    GError             **error)
-{
-  g_return_val_if_fail (eq != NULL, NULL);
-
-  return bsl_eq_c_source (eq, prefix, FALSE, error);
-}

@@ -19,6 +19,7 @@
 #include "equations/bsl-equations.h"
 #include "bsl-interop-output.h"
 #include "bsl-kernel-text.h"
+#include "bsl-random-sparse-lower.h"
 #include "bsl-runtime-private.h"
 
 typedef struct
@@ -426,10 +427,19 @@ emit_neuron_step (Out *o, guint k, const BslProcRuntime *pr)
 
   if (bsl_proc_type_is_equations (pr->type))
     {
+      const BslEquations *eq = bsl_proc_type_get_compiled_equations (pr->type);
+      g_autoptr (GString) inputs = g_string_new (NULL);
+
+      /* One array per input port, in the model's order. */
+      for (guint p = 0; p < bsl_equations_get_n_inputs (eq); p++)
+        g_string_append_printf (inputs, "%sp%u_%s", p > 0 ? ", " : "", k,
+                                bsl_equations_get_input_port (eq, p));
       /* Step t integrates from (t - 1) dt, as the engine passes it; lastspike is in seconds. */
       g_string_append_printf (s, "  p%u_eq_step (%" G_GSIZE_FORMAT ", p%u_dt[0], t - 1, p%u_states, "
-                              "p%u_params, p%u_a_in, p%u_last_spike_step, p%u_s_out);\n",
-                              k, n, k, k, k, k, k, k);
+                              "p%u_params, %s%s%s, p%u_last_spike_step, p%u_s_out);\n",
+                              k, n, k, k, k, inputs->len > 0 ? "(const double *const[]) { " : "",
+                              inputs->len > 0 ? inputs->str : "NULL",
+                              inputs->len > 0 ? " }" : "", k, k);
       g_string_append_printf (s, "  for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
                               "    p%u_lastspike[i] = p%u_last_spike_step[i] * p%u_dt[0];\n",
                               n, k, k, k);
@@ -1077,10 +1087,16 @@ bsl_c_export_to_string (const BslGraph           *graph,
   g_autoptr (BslRunConfig) config = NULL;
   g_autoptr (GPtrArray) probes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (BslRuntime) rt = NULL;
+  g_autoptr (BslGraph) lowered = NULL;
   g_auto (Out) o = { 0 };
   guint64 seed;
 
   g_return_val_if_fail (graph != NULL, NULL);
+
+  lowered = bsl_graph_lower_random_sparse (graph, "the C export", NULL, error);
+  if (lowered == NULL)
+    return NULL;
+  graph = lowered;
 
   o.prefix = opt->prefix != NULL ? opt->prefix : "net";
   if (!g_regex_match_simple ("^[A-Za-z_][A-Za-z0-9_]*$", o.prefix, 0, 0))

@@ -14,6 +14,7 @@
 #include "bsl-interop-output.h"
 #include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
+#include "bsl-random-sparse-lower.h"
 #include "bsl-runtime.h"
 
 typedef struct
@@ -667,8 +668,14 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   BslTag tag;
   gint64 steps;
   gboolean model_map;
+  g_autoptr (BslGraph) lowered = NULL;
 
   g_return_val_if_fail (graph != NULL, NULL);
+
+  lowered = bsl_graph_lower_random_sparse (graph, "the Lava export", notes, error);
+  if (lowered == NULL)
+    return NULL;
+  graph = lowered;
 
   tag = opt->tag != BSL_TAG_NONE ? opt->tag : graph->run_tag;
   steps = opt->steps >= 0 ? opt->steps : graph->run_steps;

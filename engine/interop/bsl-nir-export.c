@@ -15,6 +15,7 @@
 #include "bsl-atomic-file.h"
 #include "bsl-equations-templates.h"
 #include "bsl-nir-equations.h"
+#include "bsl-random-sparse-lower.h"
 #include "bsl-runtime.h"
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
@@ -1114,8 +1115,14 @@ bsl_nir_export_file (const BslGraph            *graph,
   double origin_dt = 0;
   gssize image_size = 0;
   BslTag tag;
+  g_autoptr (BslGraph) lowered = NULL;
 
   g_return_val_if_fail (graph != NULL && path != NULL, FALSE);
+
+  lowered = bsl_graph_lower_random_sparse (graph, "the NIR export", notes, error);
+  if (lowered == NULL)
+    return FALSE;
+  graph = lowered;
 
   tag = options != NULL && options->tag != BSL_TAG_NONE ? options->tag : graph->run_tag;
   if ((int) tag < 0 || tag >= BSL_N_TAGS)

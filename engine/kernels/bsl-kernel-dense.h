@@ -326,6 +326,61 @@ bsl_k_sparse_fixed_accumulate (size_t n_out, const uint32_t *col_start, const ui
     a_buff[i] = (int32_t) bsl_k_shift (acc[i], weight_exp);
 }
 
+/* ---- RandomSparse: one weight for every synapse, compressed by input within blocks of
+ * block_rows outputs (block b's input j: rows[starts[b * (n_in + 1) + j] ..
+ * starts[b * (n_in + 1) + j + 1]]). A thread given outputs [begin, end) adds exactly what the
+ * Sparse kernel adds to those rows, in the same order, so the result is that of a Sparse with the
+ * same synapses, whatever the split. ---- */
+
+BSL_K_INLINE void
+bsl_k_random_sparse_float_accumulate (size_t begin, size_t end, size_t n_in, size_t block_rows,
+                                      const uint64_t *starts, const uint32_t *rows, double weight,
+                                      const uint32_t *active, size_t n_active,
+                                      const double *payload, double *a_buff)
+{
+  for (size_t i = begin; i < end; i++)
+    a_buff[i] = 0.0;
+  for (size_t b = begin / block_rows; b * block_rows < end; b++)
+    {
+      const uint64_t *start = starts + b * (n_in + 1);
+      const int whole = b * block_rows >= begin && (b + 1) * block_rows <= end;
+      for (size_t k = 0; k < n_active; k++)
+        {
+          const uint32_t j = active[k];
+          const double add = payload != NULL ? weight * payload[j] : weight;
+          for (uint64_t q = start[j]; q < start[j + 1]; q++)
+            if (whole || (rows[q] >= begin && rows[q] < end))
+              a_buff[rows[q]] += add;
+        }
+    }
+}
+
+BSL_K_INLINE void
+bsl_k_random_sparse_fixed_accumulate (size_t begin, size_t end, size_t n_in, size_t block_rows,
+                                      const uint64_t *starts, const uint32_t *rows, int32_t weight,
+                                      const uint32_t *active, size_t n_active,
+                                      const int32_t *payload, int weight_exp, int64_t *acc,
+                                      int32_t *a_buff)
+{
+  for (size_t i = begin; i < end; i++)
+    acc[i] = 0;
+  for (size_t b = begin / block_rows; b * block_rows < end; b++)
+    {
+      const uint64_t *start = starts + b * (n_in + 1);
+      const int whole = b * block_rows >= begin && (b + 1) * block_rows <= end;
+      for (size_t k = 0; k < n_active; k++)
+        {
+          const uint32_t j = active[k];
+          const int64_t add = payload != NULL ? (int64_t) weight * payload[j] : weight;
+          for (uint64_t q = start[j]; q < start[j + 1]; q++)
+            if (whole || (rows[q] >= begin && rows[q] < end))
+              acc[rows[q]] += add;
+        }
+    }
+  for (size_t i = begin; i < end; i++)
+    a_buff[i] = (int32_t) bsl_k_shift (acc[i], weight_exp);
+}
+
 /* ---- DelayDense: a ring of n_slots = max_delay + 1 output rows. Logical slot k (delay k) is
  * physical slot (head + k) % n_slots. Each step: send slot 0, clear it and rotate (Lava's
  * roll(-1)), then add this step's sums for delay k into slot k. A spike at t with delay d reaches

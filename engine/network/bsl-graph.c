@@ -311,10 +311,10 @@ bsl_process_set_shape (BslProcess   *process,
                        process->name, process->type->name, i, dims[i], MAX_ELEMENTS);
           return FALSE;
         }
-      /* Each factor is at most 2^26, so the product cannot wrap. */
+      /* Each factor is at most 2^26 and there are two at most, so the product cannot wrap. */
       n *= dims[i];
     }
-  if (n > MAX_ELEMENTS)
+  if (n > MAX_ELEMENTS && process->type->generated_memory == NULL)
     {
       g_autofree char *shape = bsl_shape_to_string (ndim, dims);
       g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE,

@@ -21,6 +21,7 @@ static const BslProcType *registry[] = {
   &bsl_proc_type_equations,
   &bsl_proc_type_dense,
   &bsl_proc_type_sparse,
+  &bsl_proc_type_random_sparse,
   &bsl_proc_type_delay_dense,
   &bsl_proc_type_learning_dense,
   &bsl_proc_type_ring_buffer,

@@ -117,6 +117,10 @@ struct _BslProcType
   /* Types made at run time (an Equations process's own schema) count their users. */
   void             (*ref_type)     (const BslProcType *type);
   void             (*unref_type)   (const BslProcType *type);
+  /* A type that stores nothing per element of its matrix (RandomSparse draws its synapses when
+   * the run starts): the bytes a run needs beyond the Vars. Its shape is limited per side only,
+   * not in the product of the sides. */
+  guint64          (*generated_memory) (const BslProcess *process);
 };
 
 /* Reference counting of per-process schemas (no-ops for built-in types). */

@@ -19,4 +19,12 @@ BslGraph *bsl_bench_stdp_network  (gsize    n,
                                    BslTag   tag,
                                    GError **error);
 
+/* Brian2's CUBA benchmark scaled to n neurons (0.8 n excitatory E, the rest inhibitory I; Brian2's
+ * examples/CUBA.py has n = 4000): Equations neurons (v, ge, gi, exact integration, 5 ms
+ * refractory, dt = 0.1 ms) and four RandomSparse connections with p = 0.02 into the ports of ge
+ * (weight 1.62 mV) and gi (-9 mV). floating_pt; 10 000 steps (1 s) by default. */
+#define BSL_BENCH_CUBA_MAX_N 1000000
+BslGraph *bsl_bench_cuba_network  (gsize    n,
+                                   GError **error);
+
 G_END_DECLS

@@ -210,6 +210,8 @@ bsl_process_memory (const BslProcess *process)
         n *= dims[i];
       bytes += n * sizeof (double);
     }
+  if (process->type->generated_memory != NULL)
+    bytes += process->type->generated_memory (process);
   return bytes;
 }
 

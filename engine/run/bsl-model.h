@@ -115,6 +115,7 @@ extern const BslProcType bsl_proc_type_adex;
 extern const BslProcType bsl_proc_type_cond_lif;
 extern const BslProcType bsl_proc_type_dense;
 extern const BslProcType bsl_proc_type_sparse;
+extern const BslProcType bsl_proc_type_random_sparse;
 extern const BslProcType bsl_proc_type_delay_dense;
 extern const BslProcType bsl_proc_type_learning_dense;
 extern const BslProcType bsl_proc_type_ring_buffer;

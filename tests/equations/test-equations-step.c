@@ -596,7 +596,7 @@ check_c_source (BslEquations *eq,
     "  for (int k = 0; k < NS * N; k++)\n    printf (\"%%a\\n\", init[k]);\n"
     "  for (int i = 0; i < N; i++)\n    printf (\"%%a\\n\", last[i]);\n"
     "  return 0;\n}\n",
-    n, ns, np, steps, dt, in_state >= 0 ? "in" : "NULL");
+    n, ns, np, steps, dt, in_state >= 0 ? "(const double *const[]) { in }" : "NULL");
 
   dir = g_dir_make_tmp ("basalt-eq-XXXXXX", &error);
   g_assert_no_error (error);
