@@ -324,10 +324,6 @@ typedef struct
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);
-/* What the generated step can do: one input array (at most one port),
- * and the methods euler, exponential_euler and rk4. */
-gboolean    bsl_eq_source_check (const BslEquations  *eq,
-                                        GError             **error);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,

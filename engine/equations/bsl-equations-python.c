@@ -85,7 +85,109 @@ static const char python_prelude[] =
   "\n"
   "def _mod(a, b):\n"
   "    q = _div(a, b)\n"
-  "    return a - _whole(math.floor, q) * b\n";
+  "    return a - _whole(math.floor, q) * b\n"
+  "\n"
+  "\n"
+  "# C's round(): halves away from zero.\n"
+  "def _round(a):\n"
+  "    if not math.isfinite(a):\n"
+  "        return a\n"
+  "    b = math.fabs(a)\n"
+  "    f = float(math.floor(b))\n"
+  "    return math.copysign(f + 1.0 if b - f >= 0.5 else f, a)\n"
+  "\n"
+  "\n"
+  "# The exact method's e^M, as the engine's bsl_k_matrix_exp computes it.\n"
+  "def _balance(M, m):\n"
+  "    d = [1.0] * m\n"
+  "    target = 0.0\n"
+  "    for i in range(m):\n"
+  "        a = math.fabs(M[i * m + i])\n"
+  "        target = target if target > a else a\n"
+  "    if target == 0:\n"
+  "        target = 1.0\n"
+  "    changed, passes = True, 0\n"
+  "    while changed and passes < 100:\n"
+  "        changed = False\n"
+  "        for i in range(m):\n"
+  "            r, c, f = 0.0, 0.0, 1.0\n"
+  "            for j in range(m):\n"
+  "                if j != i:\n"
+  "                    c += math.fabs(M[j * m + i])\n"
+  "                    r += math.fabs(M[i * m + j])\n"
+  "            if c == 0 and r == 0:\n"
+  "                continue\n"
+  "            if c == 0 or r == 0:\n"
+  "                f = _call(math.exp2, _round(_log2(_div(r, target) if c == 0 else _div(target, c))))\n"
+  "                if f > 0.5 and f < 2:\n"
+  "                    continue\n"
+  "                r = _div(r, f)\n"
+  "                c *= f\n"
+  "            while c != 0 and r != 0 and c < r / 2:\n"
+  "                c, r, f = c * 2, r / 2, f * 2\n"
+  "            while c != 0 and r != 0 and c >= r * 2:\n"
+  "                c, r, f = c / 2, r * 2, f / 2\n"
+  "            if f != 1:\n"
+  "                d[i] *= f\n"
+  "                for j in range(m):\n"
+  "                    M[i * m + j] = _div(M[i * m + j], f)\n"
+  "                    M[j * m + i] *= f\n"
+  "                changed = True\n"
+  "        passes += 1\n"
+  "    return d\n"
+  "\n"
+  "\n"
+  "def _log2(a):\n"
+  "    if a == 0.0:\n"
+  "        return -math.inf\n"
+  "    if a == math.inf:\n"
+  "        return math.inf\n"
+  "    if not a > 0.0:\n"
+  "        return math.nan\n"
+  "    return math.log2(a)\n"
+  "\n"
+  "\n"
+  "def _product(P, Q, m):\n"
+  "    out = [0.0] * (m * m)\n"
+  "    for r in range(m):\n"
+  "        for c in range(m):\n"
+  "            s = 0.0\n"
+  "            for k in range(m):\n"
+  "                s += P[r * m + k] * Q[k * m + c]\n"
+  "            out[r * m + c] = s\n"
+  "    return out\n"
+  "\n"
+  "\n"
+  "def _matrix_exp(M_in, m):\n"
+  "    M = list(M_in)\n"
+  "    d = _balance(M, m)\n"
+  "    norm = 0.0\n"
+  "    for r in range(m):\n"
+  "        row = 0.0\n"
+  "        for c in range(m):\n"
+  "            row += math.fabs(M[r * m + c])\n"
+  "        norm = norm if norm > row else row\n"
+  "    squarings = 0\n"
+  "    while norm > 0.25 and squarings < 60:\n"
+  "        norm /= 2\n"
+  "        squarings += 1\n"
+  "    scale = math.ldexp(1.0, -squarings)\n"
+  "    A = [M[e] * scale for e in range(m * m)]\n"
+  "    E = [1.0 if e // m == e % m else 0.0 for e in range(m * m)]\n"
+  "    term = list(E)\n"
+  "    for order in range(1, 21):\n"
+  "        term = [s / order for s in _product(term, A, m)]\n"
+  "        for e in range(m * m):\n"
+  "            E[e] += term[e]\n"
+  "    for _ in range(squarings):\n"
+  "        E = _product(E, E, m)\n"
+  "    return [_div(E[r * m + c] * d[r], d[c]) for r in range(m) for c in range(m)]\n"
+  "\n"
+  "\n"
+  "# Equal as the engine compares matrices: bit for bit (0.0 is not -0.0).\n"
+  "def _same(P, Q):\n"
+  "    return Q is not None and all(a == b and math.copysign(1.0, a) == math.copysign(1.0, b)\n"
+  "                                 for a, b in zip(P, Q))\n";
 
 static gboolean
 held (const BslEquations *eq,
@@ -113,7 +215,7 @@ python_source_prologue (BslEqSource *g, const char *name)
   const char *ind = "        ";
 
   g_string_append_printf (s,
-    "def %s(n, dt, step, states, params, inp, last_spike_step, spikes_out):\n"
+    "def %s(n, dt, step, states, params, inputs, last_spike_step, spikes_out):\n"
     "    \"\"\"One step of n neurons (bsl_equations_step's arithmetic); states:", name);
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, " %s", g_array_index (m->states, BslEqSymbol, k).name);
@@ -123,6 +225,7 @@ python_source_prologue (BslEqSource *g, const char *name)
   g_string_append_printf (s, ".\"\"\"\n"
     "    t0 = float(step) * dt\n"
     "    dstep = float(step)\n"
+    "    exact_last, exact_exps = [None, None], [None, None]\n"
     "    for i in range(n):\n"
     "        r = [0.0] * %u\n"
     "        xs = [0.0] * %u\n"
@@ -145,7 +248,8 @@ python_source_prologue (BslEqSource *g, const char *name)
     }
 }
 
-/* The input: into its parameter, or added to its state unless refractory or just reset. */
+/* Each port's input: into its parameter, or added to its state unless refractory or just
+ * reset, port after port. */
 static void
 python_source_input (BslEqSource *g)
 {
@@ -156,23 +260,97 @@ python_source_input (BslEqSource *g)
   GString *s = g->s;
   const char *ind = "        ";
 
-  if (m->inputs->len == 1 && g_array_index (m->inputs, BslEqInput, 0).param >= 0)
-    g_string_append_printf (s, "%sif inp is not None:\n%s    params[%d][i] = float(inp[i])\n", ind,
-                            ind, g_array_index (m->inputs, BslEqInput, 0).param);
-  if (m->input_state >= 0)
+  for (guint p = 0; p < m->inputs->len; p++)
     {
-      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, 0);
-      g_autoptr (GString) cond = g_string_new ("inp is not None");
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, p);
+      g_autoptr (GString) cond = NULL;
 
+      if (in->param >= 0)
+        {
+          g_string_append_printf (s, "%sif inputs is not None and inputs[%u] is not None:\n"
+                                  "%s    params[%d][i] = float(inputs[%u][i])\n", ind, p, ind,
+                                  in->param, p);
+          continue;
+        }
+      cond = g_string_new (NULL);
+      g_string_append_printf (cond, "inputs is not None and inputs[%u] is not None", p);
       g_string_append (s, "        since = dstep - 1.0 - float(last_spike_step[i])\n");
       if (refr && held (eq, in->state))
         g_string_append_printf (cond, " and not since < _whole(math.floor, _div(r[%u], dt) + 1e-3)",
                                 code->refractory.out[0]);
       if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
         g_string_append (cond, " and since != 0.0");
-      g_string_append_printf (s, "%sif %s:\n%s    x[%d] = x[%d] + float(inp[i])\n",
-                              ind, cond->str, ind, in->state, in->state);
+      g_string_append_printf (s, "%sif %s:\n%s    x[%d] = x[%d] + float(inputs[%u][i])\n",
+                              ind, cond->str, ind, in->state, in->state, p);
     }
+}
+
+/* The exact method: e^M of the coefficients, found again only when M differs from the last one
+ * of its kind (refractory or not), then (x, 1) <- e^M (x, 1). */
+static void
+python_source_exact (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  guint ns = eq->m->states->len, m = ns + 1;
+  GString *s = g->s;
+  const char *ind = "        ";
+
+  g_string_append_printf (s, "%skind = 1 if nr == 0.0 else 0\n", ind);
+  bsl_eq_source_program (g, &code->system, ind);
+  g_string_append_printf (s, "%sM = [0.0] * %u\n", ind, m * m);
+  for (guint k = 0; k < ns; k++)
+    {
+      const char *frozen = held (eq, k) ? "0.0 if kind == 1 else " : "";
+
+      for (guint j = 0; j < ns; j++)
+        g_string_append_printf (s, "%sM[%u] = %sr[%u] * dt\n", ind, k * m + j, frozen,
+                                code->system.out[k * ns + j]);
+      g_string_append_printf (s, "%sM[%u] = %sr[%u] * dt\n", ind, k * m + ns, frozen,
+                              code->system.out[ns * ns + k]);
+    }
+  g_string_append_printf (s, "%sif not _same(M, exact_last[kind]):\n"
+                          "%s    exact_exps[kind] = _matrix_exp(M, %u)\n"
+                          "%s    exact_last[kind] = M\n"
+                          "%sE = exact_exps[kind]\n", ind, ind, m, ind, ind);
+  for (guint k = 0; k < ns; k++)
+    {
+      g_string_append_printf (s, "%sxs[%u] = E[%u]\n", ind, k, k * m + ns);
+      for (guint j = 0; j < ns; j++)
+        g_string_append_printf (s, "%sxs[%u] = xs[%u] + E[%u] * x[%u]\n", ind, k, k,
+                                k * m + j, j);
+    }
+  g_string_append_printf (s, "%sx = list(xs)\n", ind);
+}
+
+/* Brian2's midpoint method, as the engine's rk2. */
+static void
+python_source_rk2 (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  guint ns = eq->m->states->len;
+  GString *s = g->s;
+  const char *ind = "        ";
+
+  bsl_eq_source_program (g, &code->deriv, ind);
+  for (guint k = 0; k < ns; k++)
+    g_string_append_printf (s, "%sxs[%u] = x[%u] + (%sdt * r[%u]) / 2.0\n", ind, k, k,
+                            held (eq, k) ? "0.0 if nr == 0.0 else " : "", code->deriv.out[k]);
+  g_string_append_printf (s, "%st = t0 + dt / 2.0\n", ind);
+  g->state_array = "xs";
+  bsl_eq_source_program (g, &code->deriv, ind);
+  g->state_array = "x";
+  for (guint k = 0; k < ns; k++)
+    {
+      if (held (eq, k))
+        g_string_append_printf (s, "%sif nr != 0.0:\n%s    x[%u] = x[%u] + dt * r[%u]\n",
+                                ind, ind, k, k, code->deriv.out[k]);
+      else
+        g_string_append_printf (s, "%sx[%u] = x[%u] + dt * r[%u]\n", ind, k, k,
+                                code->deriv.out[k]);
+    }
+  g_string_append_printf (s, "%st = t0\n", ind);
 }
 
 static void
@@ -306,9 +484,6 @@ bsl_equations_to_python (const BslEquations  *eq,
                    name != NULL ? name : "");
       return NULL;
     }
-  if (!bsl_eq_source_check (eq, error))
-    return NULL;
-
   g.s = g_string_new (NULL);
   python_source_prologue (&g, name);
   python_source_input (&g);
@@ -319,6 +494,12 @@ bsl_equations_to_python (const BslEquations  *eq,
       break;
     case BSL_EQUATIONS_EXPONENTIAL_EULER:
       python_source_exponential_euler (&g);
+      break;
+    case BSL_EQUATIONS_EXACT:
+      python_source_exact (&g);
+      break;
+    case BSL_EQUATIONS_RK2:
+      python_source_rk2 (&g);
       break;
     case BSL_EQUATIONS_RK4:
     default:

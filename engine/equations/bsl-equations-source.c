@@ -144,28 +144,6 @@ bsl_eq_source_program (BslEqSource        *src,
 }
 
 gboolean
-bsl_eq_source_check (const BslEquations  *eq,
-                            GError             **error)
-{
-  const GArray *inputs = eq->m->inputs;
-
-  if (eq->method == BSL_EQUATIONS_EXACT || eq->method == BSL_EQUATIONS_RK2)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                   "the source of a model integrated with %s cannot be written yet",
-                   bsl_equations_method_to_string (eq->method));
-      return FALSE;
-    }
-  if (inputs->len > 1)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                   "the source of a model with several input ports cannot be written yet");
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
 bsl_eq_is_identifier (const char *name)
 {
   if (name == NULL || !(g_ascii_isalpha (name[0]) || name[0] == '_'))

@@ -108,9 +108,13 @@ equations_step (GString *s, GString *functions, const BslProcess *p, GError **er
   if (source == NULL)
     return FALSE;
   g_string_append_printf (functions, "\n\n%s", source);
-  g_string_append (s, "        inp = self.a_in.recv()\n"
-                      "        spikes = np.zeros(np.shape(inp))\n");
-  g_string_append_printf (s, "        %s(inp.size, float(self.dt), self.time_step - 1, [", function);
+  /* Every in-port is read each step; the model's inputs are its ports in order. */
+  g_string_append (s, "        inputs = [");
+  for (guint k = 0; k < p->type->n_ports; k++)
+    if (p->type->ports[k].direction == BSL_PORT_IN)
+      g_string_append_printf (s, "self.%s.recv(), ", p->type->ports[k].name);
+  g_string_append_printf (s, "]\n        spikes = np.zeros(np.shape(self.last_spike_step))\n"
+                          "        %s(spikes.size, float(self.dt), self.time_step - 1, [", function);
   for (guint k = 0; k < n_states; k++)
     g_string_append_printf (s, "%sself.%s", k ? ", " : "", bsl_equations_get_state_name (eq, k));
   g_string_append (s, "], [");
@@ -119,7 +123,7 @@ equations_step (GString *s, GString *functions, const BslProcess *p, GError **er
   g_string_append_printf (s, "], %s, self.last_spike_step, spikes)\n"
                           "        self.lastspike[:] = self.last_spike_step * self.dt\n"
                           "        self.s_out.send(spikes)\n",
-                          bsl_equations_get_input_state (eq) >= 0 ? "inp" : "None");
+                          bsl_equations_get_n_inputs (eq) > 0 ? "inputs" : "None");
   return TRUE;
 }
 

@@ -512,8 +512,12 @@ engine_run (BslEquations *eq,
     {
       for (guint i = 0; i < n; i++)
         in[i] = ((step * 7 + i * 3) % 11 == 0 ? 0.25 : 0.0) * run->scale[i];
-      bsl_equations_step (eq, n, dt, step, states, params, in_state >= 0 ? in : NULL, run->last,
-                          spikes);
+      /* every port (at most four) gets the same input */
+      const double *inputs[4] = { in, in, in, in };
+      BslEquationsContext ctx = { 0, n, in_state >= 0 ? inputs : NULL };
+
+      g_assert_cmpuint (bsl_equations_get_n_inputs (eq), <=, G_N_ELEMENTS (inputs));
+      bsl_equations_step_full (eq, n, dt, step, states, params, &ctx, run->last, spikes);
       for (guint i = 0; i < n; i++)
         if (spikes[i] != 0)
           {
@@ -596,7 +600,7 @@ check_c_source (BslEquations *eq,
     "  for (int k = 0; k < NS * N; k++)\n    printf (\"%%a\\n\", init[k]);\n"
     "  for (int i = 0; i < N; i++)\n    printf (\"%%a\\n\", last[i]);\n"
     "  return 0;\n}\n",
-    n, ns, np, steps, dt, in_state >= 0 ? "(const double *const[]) { in }" : "NULL");
+    n, ns, np, steps, dt, in_state >= 0 ? "(const double *const[]) { in, in, in, in }" : "NULL");
 
   dir = g_dir_make_tmp ("basalt-eq-XXXXXX", &error);
   g_assert_no_error (error);
@@ -695,7 +699,7 @@ check_python_source (BslEquations *eq,
     "        print(repr(x))\n"
     "for x in last:\n"
     "    print(repr(x))\n",
-    in_state >= 0 ? "inp" : "None");
+    in_state >= 0 ? "[inp] * 4" : "None");
 
   dir = g_dir_make_tmp ("basalt-eq-py-XXXXXX", &error);
   g_assert_no_error (error);
@@ -755,9 +759,11 @@ test_c_source (void)
       check_c_source (eq, 3, 1e-4, 2000, init, param);
       check_python_source (eq, 3, 1e-4, 2000, init, param);
     }
-  /* refractoriness, subexpressions, functions and t, under every method */
-  for (guint m = 0; m < 3; m++)
+  /* refractoriness, subexpressions, functions and t, under every method for such a model */
+  for (guint m = 0; m < 5; m++)
     {
+      if (g_str_equal (bsl_equations_method_to_string (m), "exact"))
+        continue;
       g_autoptr (BslEquations) eq =
         equations ("dv/dt = (v_rest - v + R*I_syn)/tau : volt (unless refractory)\n"
                    "dg/dt = -g/tau_syn + clip(sin(2*pi*t/(50*ms)), 0, 1)*nS/ms : siemens\n"
@@ -773,6 +779,20 @@ test_c_source (void)
       check_c_source (eq, 2, 1e-4, 3000, init2, param2);
       check_python_source (eq, 2, 1e-4, 3000, init2, param2);
     }
+  /* Brian2's CUBA neuron: exact, two ports, refractory; the second neuron's own parameters */
+  {
+    g_autoptr (BslEquations) eq =
+      equations ("dv/dt  = (ge+gi-(v-El))/taum : volt (unless refractory)\n"
+                 "dge/dt = -ge/taue : volt\ndgi/dt = -gi/taui : volt\n"
+                 "taum : second\ntaue : second\ntaui : second\nEl : volt\nVt : volt\n"
+                 "Vr : volt\n", "v > Vt", "v = Vr", "5*ms", "a_ge: ge, a_gi: gi", "exact");
+    double init3[3 * 2] = { -60e-3, -55e-3, 2e-3, 1e-3, 0, -1e-3 };
+    double param3[6 * 2] = { 20e-3, 25e-3, 5e-3, 5e-3, 10e-3, 8e-3, -49e-3, -51e-3,
+                             -50e-3, -50e-3, -60e-3, -60e-3 };
+
+    check_c_source (eq, 2, 1e-4, 3000, init3, param3);
+    check_python_source (eq, 2, 1e-4, 3000, init3, param3);
+  }
 }
 
 int

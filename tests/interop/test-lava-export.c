@@ -526,7 +526,8 @@ find_python_with_numpy (void)
   return NULL;
 }
 
-/* Izhikevich, AdEx, CondLIF and Equations neurons driven by currents and spikes. */
+/* Izhikevich, AdEx, CondLIF and Equations neurons driven by currents and spikes; Brian2's CUBA
+ * neuron (exact, two ports) and a neuron whose port sets its current (rk2). */
 static const char custom_models_network[] =
     "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\", \"steps\": 400},"
     " \"processes\": ["
@@ -548,10 +549,27 @@ static const char custom_models_network[] =
     "a : 1\\nb : 1\\nc : volt\\nd : volt\\nI_ext : volt\\n\", \"threshold\": \"v >= 30*mV\","
     "    \"reset\": \"v = c\\nu += d\", \"input\": \"v\", \"method\": \"rk4\"},"
     "   \"params\": {\"a\": [0.02, 0.1], \"b\": 0.2, \"c\": -0.065, \"d\": [0.008, 0.002], \"I_ext\": 0.01,"
-    "    \"v\": -0.065, \"u\": -0.013, \"dt\": 0.0005}}],"
+    "    \"v\": -0.065, \"u\": -0.013, \"dt\": 0.0005}},"
+    "  {\"name\": \"cuba\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {"
+    "    \"model\": \"dv/dt = (ge+gi-(v-El))/taum : volt (unless refractory)\\ndge/dt = -ge/taue : volt\\n"
+    "dgi/dt = -gi/taui : volt\\ntaum : second\\ntaue : second\\ntaui : second\\nEl : volt\\nVt : volt\\n"
+    "Vr : volt\\n\", \"threshold\": \"v > Vt\", \"reset\": \"v = Vr\", \"refractory\": \"5*ms\","
+    "    \"input\": {\"a_ge\": \"ge\", \"a_gi\": \"gi\"}, \"method\": \"exact\"},"
+    "   \"params\": {\"taum\": [0.02, 0.03], \"taue\": 0.005, \"taui\": 0.01, \"El\": -0.049, \"Vt\": -0.05,"
+    "    \"Vr\": -0.06, \"v\": [-0.06, -0.055]}},"
+    "  {\"name\": \"mid\", \"type\": \"Equations\", \"shape\": [2], \"equations\": {"
+    "    \"model\": \"dv/dt = (v_rest - v + R*I_ext)/tau : volt (unless refractory)\\nv_rest : volt\\nR : ohm\\n"
+    "tau : second\\nI_ext : amp\\n\", \"threshold\": \"v > -50*mV\", \"reset\": \"v = v_rest\","
+    "    \"refractory\": \"2*ms\", \"input\": \"I_ext\", \"method\": \"rk2\"},"
+    "   \"params\": {\"v_rest\": -0.065, \"R\": 1e8, \"tau\": 0.01, \"I_ext\": 0, \"v\": -0.065}},"
+    "  {\"name\": \"exc\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [4e-4, 6e-4], \"start\": 30}},"
+    "  {\"name\": \"inh\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [-2e-5, -1e-5], \"start\": 60}},"
+    "  {\"name\": \"amps\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [2e-10, 3e-10], \"start\": 15, \"stop\": 350}}],"
     " \"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}, {\"from\": \"pulse.a_out\", \"to\": \"ad.a_in\"},"
     "  {\"from\": \"drive.a_out\", \"to\": \"cl.g_exc_in\"}, {\"from\": \"drive.a_out\", \"to\": \"cl.g_inh_in\"},"
-    "  {\"from\": \"pulse.a_out\", \"to\": \"cl.a_in\"}, {\"from\": \"syn.a_out\", \"to\": \"eq.a_in\"}]}";
+    "  {\"from\": \"pulse.a_out\", \"to\": \"cl.a_in\"}, {\"from\": \"syn.a_out\", \"to\": \"eq.a_in\"},"
+    "  {\"from\": \"exc.a_out\", \"to\": \"cuba.a_ge\"}, {\"from\": \"inh.a_out\", \"to\": \"cuba.a_gi\"},"
+    "  {\"from\": \"amps.a_out\", \"to\": \"mid.a_in\"}]}";
 
 /* Izhikevich, AdEx, CondLIF and equation-defined neurons become processes of the script's own.
  * Their models, stepped with what Basalt's neurons received, compute what Basalt computes: every
@@ -560,7 +578,7 @@ static void
 test_custom_models (void)
 {
   const char *json = custom_models_network;
-  static const char *const custom[] = { "iz", "ad", "cl", "eq", "iz_eq" };
+  static const char *const custom[] = { "iz", "ad", "cl", "eq", "iz_eq", "cuba", "mid" };
   enum { STEPS = 400 };
   g_autofree char *python = find_python_with_numpy ();
   g_autofree char *driver = g_test_build_filename (G_TEST_DIST, "interop", "run_custom_lava_models.py", NULL);
