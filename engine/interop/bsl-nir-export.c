@@ -371,6 +371,20 @@ stranded_side (Ctx *ctx, const char *name, gboolean incoming, const char **other
 
 /* A connection, source or Monitor whose only partners were left out would dangle in the graph:
  * it leaves with them. */
+/* Whether anything is left for the file once the processes NIR cannot express are out. */
+static gboolean
+writes_a_node (const Ctx *ctx)
+{
+  for (guint i = 0; i < ctx->order->len; i++)
+    {
+      const Item *it = ctx->order->pdata[i];
+
+      if (it->role != ROLE_SKIP && it->role != ROLE_MERGED)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 drop_stranded (Ctx *ctx)
 {
@@ -884,7 +898,8 @@ classify (Ctx *ctx, const BslProcess *p, BslTag tag)
     {
       g_autofree char *why = NULL;
 
-      it->n = bsl_process_port_size (p, "a_in");
+      /* Its first port is an input, whatever the model names it. */
+      it->n = bsl_process_port_size (p, p->type->ports[0].name);
       if (_bsl_nir_match_equations (p, it->n, ctx->dt, &it->equations, &why))
         {
           it->role = ROLE_NEURON;
@@ -1174,6 +1189,13 @@ bsl_nir_export_file (const BslGraph            *graph,
     classify (&ctx, graph->processes->pdata[i], tag);
   drop_stranded (&ctx);
   merge_constant_currents (&ctx);
+  if (ctx.origin == NULL && graph->processes->len > 0 && !writes_a_node (&ctx))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s: nothing to write: no process "
+                   "of the network has a NIR equivalent (the notes say why each was left out)",
+                   path);
+      return FALSE;
+    }
 
   base = g_path_get_basename (path);
   image = build_image (&ctx, base, tag, work, origin_why, &image_size);
