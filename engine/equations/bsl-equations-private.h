@@ -85,6 +85,10 @@ typedef enum
   BSL_EQ_OP_CLIP,
   /* dst = b ? a : dst (masked assignment) */
   BSL_EQ_OP_SELECT,
+  /* Brian2's rand() and randn(): a = the neuron's index, b = the stream builtin, c = the
+   * number of the draw (bsl-equations-noise.c) */
+  BSL_EQ_OP_RAND,
+  BSL_EQ_OP_RANDN,
   BSL_EQ_N_OPS
 } BslEqOp;
 
@@ -97,6 +101,7 @@ typedef enum
   BSL_EQ_NODE_SUBEXPR,   /* index */
   BSL_EQ_NODE_BUILTIN,   /* index: BslEqBuiltin */
   BSL_EQ_NODE_OP,        /* op applied to a, b, c */
+  BSL_EQ_NODE_NOISE,     /* index: which xi (differential equations only) */
 } BslEqNodeKind;
 
 typedef enum
@@ -108,6 +113,7 @@ typedef enum
   BSL_EQ_BUILTIN_SPIKE,          /* internal: the mask of the reset */
   BSL_EQ_BUILTIN_INDEX,          /* i: the neuron's index in its population */
   BSL_EQ_BUILTIN_N,              /* N: the population's size */
+  BSL_EQ_BUILTIN_STREAM,         /* internal: the key and the step of the random draws */
   BSL_EQ_N_BUILTINS
 } BslEqBuiltin;
 
@@ -201,6 +207,14 @@ typedef struct
   char *nonsystem_message;
   /* why only euler keeps a (constant over dt) subexpression at its start-of-step value */
   char *over_dt_message;
+  /* stochastic terms (bsl-equations-noise.c): the names of the noises (xi, xi_a, ...), the
+   * factor of each in each equation (n_states * n_noises, NULL = 0), the number of rand() and
+   * randn() calls, and whether a differential equation draws */
+  GPtrArray *noises;
+  BslEqNode **noise_coef;
+  guint n_draw_sites;
+  gboolean draws_in_derivatives;
+  gboolean noise_uses_time;
 } BslEqModel;
 
 #define BSL_EQ_MAX_EXACT_STATES 16
@@ -245,6 +259,9 @@ typedef struct
 typedef struct
 {
   guint n_regs;
+  /* the noise factors among deriv.out: position of state k's factor of noise j at
+   * k * n_noises + j, -1 where it is 0 */
+  int *noise_out;
   guint first_state, first_param, first_builtin, first_const, n_slots;
   GArray *consts;         /* double */
   BslEqProgram deriv;     /* n_states derivatives */
@@ -262,7 +279,7 @@ BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
 typedef void (*BslEqNativeStep) (size_t n, double dt, gint64 step, double *const *states,
                                  double *const *params, const double *input,
                                  double *last_spike_step, double *spikes_out, size_t first,
-                                 size_t n_total);
+                                 size_t n_total, guint64 key);
 
 /* The compiled object (bsl-equations.h), shared by its source generators. */
 struct _BslEquations
@@ -305,6 +322,7 @@ typedef struct
   const BslEqLanguage *language;
   GString             *s;
   const char          *state_array;  /* which copy of the states the operands read: x or xs */
+  const char          *prefix;       /* of the generated random functions (C) */
 } BslEqSource;
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
@@ -317,6 +335,30 @@ gboolean    bsl_eq_source_check (const BslEquations  *eq,
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,
                                    const char         *indent);
+
+/* ---- random draws (bsl-equations-noise.c) ---- */
+
+/* The draw number of noise j: apart from those of rand() and randn() calls, which count from 0. */
+#define BSL_EQ_NOISE_DRAW(j) (4294967296.0 + (double) (j))
+
+/* Draws from (key, step, neuron index, draw number) alone, whatever the order of the calls. */
+double      bsl_eq_draw_uniform   (guint64      key,
+                                   double       step,
+                                   double       index,
+                                   double       draw);
+double      bsl_eq_draw_normal    (guint64      key,
+                                   double       step,
+                                   double       index,
+                                   double       draw);
+/* The same functions as C source, named PREFIX_uniform and PREFIX_normal. */
+void        bsl_eq_draw_c_source  (GString     *s,
+                                   const char  *prefix);
+gboolean    bsl_eq_is_stochastic  (const BslEquations *eq);
+/* Whether a method name (as the user wrote it) can integrate the model's stochastic terms;
+ * the message names the method and what to use instead. */
+gboolean    bsl_eq_noise_check_method (const BslEquations  *eq,
+                                       const char          *method,
+                                       GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqModel, bsl_eq_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqCode, bsl_eq_code_free)

@@ -308,6 +308,13 @@ bsl_equations_to_python (const BslEquations  *eq,
     }
   if (!bsl_eq_source_check (eq, error))
     return NULL;
+  if (bsl_eq_is_stochastic (eq))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
+                   "the Python step %s cannot be written for a model with random draws "
+                   "(xi, rand() or randn()) yet", name);
+      return NULL;
+    }
 
   g.s = g_string_new (NULL);
   python_source_prologue (&g, name);

@@ -107,7 +107,7 @@ operand (const BslEqSource *src,
 {
   const BslEqCode *code = src->eq->code;
   static const char *const builtin[BSL_EQ_N_BUILTINS] = {
-    "t", "dt", "nr", "ls", "sp", "idx", "nn",
+    "t", "dt", "nr", "ls", "sp", "idx", "nn", "key",
   };
 
   if (slot < code->first_state)
@@ -135,10 +135,16 @@ bsl_eq_source_program (BslEqSource        *src,
       g_autofree char *c = operand (src, in->c);
       g_autofree char *expr = NULL;
 
+      if (in->op == BSL_EQ_OP_RAND || in->op == BSL_EQ_OP_RANDN)
+        expr = g_strdup_printf ("%s_%s (key, dstep, %s, %s)", src->prefix,
+                                in->op == BSL_EQ_OP_RAND ? "uniform" : "normal", a, c);
+      else
+        {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      expr = g_strdup_printf (src->language->formats[in->op], a, b, c);
+          expr = g_strdup_printf (src->language->formats[in->op], a, b, c);
 #pragma GCC diagnostic pop
+        }
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);
     }
 }

@@ -408,7 +408,7 @@ bsl_equations_check_method (const BslEquations  *eq,
 
   g_return_val_if_fail (eq != NULL, FALSE);
 
-  return find_method (eq, method, &m, error);
+  return bsl_eq_noise_check_method (eq, method, error) && find_method (eq, method, &m, error);
 }
 
 gboolean
@@ -420,7 +420,7 @@ bsl_equations_set_method (BslEquations  *eq,
 
   g_return_val_if_fail (eq != NULL, FALSE);
 
-  if (!find_method (eq, method, &m, error))
+  if (!bsl_eq_noise_check_method (eq, method, error) || !find_method (eq, method, &m, error))
     return FALSE;
   if (m != eq->method)
     bsl_eq_native_free (eq);
@@ -485,6 +485,18 @@ run (const BslEqProgram *prog,
         case BSL_EQ_OP_LT: LOOP1 (a[i] < b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_GT: LOOP1 (a[i] > b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_SELECT: LOOP1 (b[i] != 0.0 ? a[i] : c[i]);
+        case BSL_EQ_OP_RAND:
+        case BSL_EQ_OP_RANDN:
+          {
+            /* b is the stream: its key's bits, then the step */
+            guint64 key;
+
+            memcpy (&key, b, sizeof key);
+            for (guint i = 0; i < len; i++)
+              d[i] = in->op == BSL_EQ_OP_RAND ? bsl_eq_draw_uniform (key, b[1], a[i], c[i])
+                : bsl_eq_draw_normal (key, b[1], a[i], c[i]);
+          }
+          break;
         default:
           for (guint i = 0; i < len; i++)
             d[i] = bsl_eq_apply (in->op, a[i], b[i], c[i]);
@@ -523,6 +535,7 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
       builtin[BSL_EQ_BUILTIN_LASTSPIKE * BLOCK + i] = -INFINITY;
       builtin[BSL_EQ_BUILTIN_SPIKE * BLOCK + i] = 0.0;
       builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n;
+      builtin[BSL_EQ_BUILTIN_STREAM * BLOCK + i] = 0.0;
     }
   for (gsize off = 0; off < n; off += BLOCK)
     {
@@ -548,6 +561,7 @@ typedef struct
   double **slot;
   double *builtin, *xs, *k[3], *nr, *bls, *spike, *bt;
   double dt, t0, dstep;
+  guint64 key;              /* of the random draws */
   guint len;
   gsize off;
 } Block;
@@ -604,6 +618,33 @@ apply_inputs (Block                     *b,
     }
 }
 
+/* Euler-Maruyama: x + dt f + g sqrt(dt) N(0, 1) for each noise, one draw per noise, neuron
+ * and step (so an xi in two equations is one draw); nothing where a held variable rests. */
+static void
+add_noise (Block  *b,
+           guint   k,
+           double *x)
+{
+  const BslEqModel *m = b->eq->m;
+  const double *index = b->builtin + BSL_EQ_BUILTIN_INDEX * BLOCK;
+  double sqrt_dt = sqrt (b->dt);
+  gboolean held = held_now (b->eq, k);
+
+  for (guint j = 0; j < m->noises->len; j++)
+    {
+      int out = b->eq->code->noise_out[k * m->noises->len + j];
+      const double *g;
+
+      if (out < 0)
+        continue;
+      g = b->slot[b->eq->code->deriv.out[out]];
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          x[i] = x[i] + g[i] * (sqrt_dt * bsl_eq_draw_normal (b->key, b->dstep, index[i],
+                                                               BSL_EQ_NOISE_DRAW (j)));
+    }
+}
+
 static void
 integrate_euler (Block         *b,
                  double *const *states)
@@ -622,6 +663,7 @@ integrate_euler (Block         *b,
       else
         for (guint i = 0; i < b->len; i++)
           x[i] = x[i] + b->dt * f[i];
+      add_noise (b, k, x);
     }
 }
 
@@ -1038,6 +1080,18 @@ block_init (Block              *b,
     }
 }
 
+/* The stream the random draws of the call read: the key's bits, then the step. */
+static void
+block_stream (Block                     *b,
+              const BslEquationsContext *ctx)
+{
+  double *stream = b->builtin + BSL_EQ_BUILTIN_STREAM * BLOCK;
+
+  b->key = ctx != NULL ? ctx->key : 0;
+  memcpy (stream, &b->key, sizeof b->key);
+  stream[1] = b->dstep;
+}
+
 /* Points the slots at the block starting at b->off. */
 static void
 block_at (Block         *b,
@@ -1076,6 +1130,7 @@ bsl_equations_take_inputs (const BslEquations        *eq,
   Block b;
 
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  block_stream (&b, ctx);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       block_at (&b, n, first, states, params);
@@ -1103,6 +1158,7 @@ bsl_equations_eval_subexpressions (const BslEquations        *eq,
   Block b;
 
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  block_stream (&b, ctx);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       block_at (&b, n, first, states, params);
@@ -1160,10 +1216,12 @@ bsl_equations_step_full (const BslEquations        *eq,
     {
       eq->native (n, dt, step, states, params, ctx != NULL && ctx->inputs != NULL
                   ? ctx->inputs[0] : NULL, last_spike_step, spikes_out, first,
-                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n,
+                  ctx != NULL ? ctx->key : 0);
       return;
     }
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  block_stream (&b, ctx);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       double *ls = last_spike_step + b.off;
@@ -1222,6 +1280,7 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   const BslEqModel *m = eq->m;
   guint ns = m->states->len;
   gboolean refr = m->refractory != NULL;
+  gboolean stochastic = bsl_eq_is_stochastic (eq);
   GString *s = g->s;
   const char *ind = "      ";
 
@@ -1233,14 +1292,17 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   for (guint j = 0; j < m->params->len; j++)
     g_string_append_printf (s, " %u %s [%s]", j, param (eq, j)->name, param (eq, j)->unit);
   g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
+  /* the random draws' generator; the key comes last among the arguments */
+  if (stochastic)
+    bsl_eq_draw_c_source (s, prefix);
   g_string_append_printf (s,
     "%s\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
     "    double *const *params, const double *input, double *last_spike_step,\n"
-    "    double *spikes_out%s)\n{\n"
+    "    double *spikes_out%s%s)\n{\n"
     "  const double t0 = (double) step * dt;\n"
     "  const double dstep = (double) step;\n\n"
     "  (void) params;\n"
-    "  (void) input;\n"
+    "  (void) input;\n%s"
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
     "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
@@ -1248,6 +1310,7 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
     "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
     "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
     native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
+    native || stochastic ? ", uint64_t key" : "", native || stochastic ? "  (void) key;\n" : "",
     code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
@@ -1303,9 +1366,25 @@ c_source_euler (BslEqSource *g)
 
   bsl_eq_source_program (g, &code->deriv, ind);
   for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
-                            refr && state (eq, k)->held ? "if (nr != 0.0) " : "",
-                            k, k, code->deriv.out[k]);
+    {
+      const char *guard = refr && state (eq, k)->held ? "if (nr != 0.0) " : "";
+
+      g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind, guard,
+                              k, k, code->deriv.out[k]);
+      /* as add_noise: x + g * (sqrt(dt) * N(0, 1)), one draw per noise */
+      for (guint j = 0; j < m->noises->len; j++)
+        {
+          int out = code->noise_out[k * m->noises->len + j];
+          g_autofree char *draw = NULL;
+
+          if (out < 0)
+            continue;
+          draw = bsl_eq_language_c.literal (BSL_EQ_NOISE_DRAW (j));
+          g_string_append_printf (s, "%s%sx[%u] = x[%u] + r[%u] * (sqrt (dt) * %s_normal (key, "
+                                  "dstep, idx, %s));\n", ind, guard, k, k,
+                                  code->deriv.out[out], g->prefix, draw);
+        }
+    }
 }
 
 static void
@@ -1417,7 +1496,7 @@ bsl_eq_c_source (const BslEquations  *eq,
                  gboolean             native,
                  GError             **error)
 {
-  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x" };
+  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x", prefix };
 
   if (!bsl_eq_is_identifier (prefix))
     {

@@ -98,6 +98,9 @@ const char    *bsl_equations_get_refractory  (const BslEquations  *eq);
 const char    *bsl_equations_get_input_var   (const BslEquations  *eq);
 gboolean       bsl_equations_has_threshold   (const BslEquations  *eq);
 gboolean       bsl_equations_has_refractory  (const BslEquations  *eq);
+/* Whether the model draws random numbers (xi, rand() or randn()): its steps then depend on
+ * the key of BslEquationsContext. */
+gboolean       bsl_equations_is_stochastic   (const BslEquations  *eq);
 
 /* "euler" (the default), "exponential_euler" (every equation must be linear in its own
  * variable; the error names the first term that is not), "rk2", "rk4", "exact" or its other
@@ -138,6 +141,7 @@ typedef struct
   gsize first;                  /* Brian2's i of the call's first neuron */
   gsize n_total;                /* N, the population's size (0: the call's n) */
   const double *const *inputs;  /* one array of n per input port (NULL entries: nothing); or NULL */
+  guint64 key;                  /* of the random draws (xi, rand(), randn()): the seed */
 } BslEquationsContext;
 
 /* bsl_equations_step for a part of a population and every input port. params may be written:

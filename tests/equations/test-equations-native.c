@@ -37,6 +37,17 @@ static const Model models[] = {
     "a : 1\nb : 1\nI : volt\n",
     "v >= 30*mV", "v = -65*mV; u += 8*mV", NULL, "v", "euler",
     { 0.02, 0.2, 10e-3 }, { -65e-3, -13e-3 } },
+  { "noisy LIF: one xi in two equations, another xi, rand() and randn(), milstein",
+    "dv/dt = (v_rest - v + R*I)/tau + sigma*xi_a*tau**-0.5 + 0.2*mV/ms*randn() : volt "
+    "(unless refractory)\n"
+    "dI/dt = -I/tau_syn + 0.02*nA*xi_a/sqrt(tau_syn) + 0.01*nA*xi_b*tau_syn**-0.5 : amp\n"
+    "tau : second\ntau_syn : second\nv_rest : volt\nR : ohm\nsigma : volt\n",
+    "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn(); I += 0.1*nA*rand()", "2*ms", "v",
+    "milstein", { 10e-3, 5e-3, -52e-3, 100e6, 3e-3 }, { -65e-3, 0.2e-9 } },
+  { "randn() in an equation, exponential_euler",
+    "dv/dt = (v_rest - v + 2*mV*randn())/tau : volt\ntau : second\nv_rest : volt\n",
+    "v > -50*mV", "v = -70*mV + 5*mV*rand()", NULL, "v", "exponential_euler",
+    { 10e-3, -49e-3 }, { -65e-3 } },
 };
 
 enum { N = 300, STEPS = 3000 };
@@ -82,7 +93,8 @@ run_clear (Run *r)
   bsl_equations_unref (r->eq);
 }
 
-/* The population stepped in two parts, as two worker threads would. */
+/* The population stepped in two parts, as two worker threads would; the random draws keyed
+ * by a seed. */
 static void
 run_step (Run          *r,
           guint         step,
@@ -95,7 +107,7 @@ run_step (Run          *r,
       gsize first = part == 0 ? 0 : half, n = part == 0 ? half : N - half;
       double *states[4], *params[8];
       const double *inputs[1] = { input + first };
-      BslEquationsContext ctx = { first, N, inputs };
+      BslEquationsContext ctx = { first, N, inputs, 0x5eed };
 
       for (guint k = 0; k < bsl_equations_get_n_states (r->eq); k++)
         states[k] = r->states[k] + first;
