@@ -74,15 +74,50 @@ bsl_eq_draw_normal (guint64 key,
   return sqrt (-2.0 * log (u1)) * cos (6.283185307179586 * u2);
 }
 
-void
-bsl_eq_draw_c_source (GString    *s,
-                      const char *prefix)
+/* The same in Python, whose integers do the 64-bit arithmetic with a mask and whose math
+ * functions are the C library's. */
+#define DRAW_PYTHON(PREFIX) \
+  "def " PREFIX "_mix64(x):\n" \
+  "    x = (x + 0x9e3779b97f4a7c15) & 0xffffffffffffffff\n" \
+  "    x = ((x ^ (x >> 30)) * 0xbf58476d1ce4e5b9) & 0xffffffffffffffff\n" \
+  "    x = ((x ^ (x >> 27)) * 0x94d049bb133111eb) & 0xffffffffffffffff\n" \
+  "    return x ^ (x >> 31)\n\n\n" \
+  "def " PREFIX "_bits(key, step, index, draw):\n" \
+  "    h = " PREFIX "_mix64(int(draw))\n" \
+  "    h = " PREFIX "_mix64(h ^ int(index))\n" \
+  "    h = " PREFIX "_mix64(h ^ ((int(step) * 0x632be59bd9b4e019) & 0xffffffffffffffff))\n" \
+  "    return " PREFIX "_mix64(h ^ key)\n\n\n" \
+  "def " PREFIX "_uniform(key, step, index, draw):\n" \
+  "    return float(" PREFIX "_bits(key, step, index, draw) >> 11) * 2.0 ** -53\n\n\n" \
+  "def " PREFIX "_normal(key, step, index, draw):\n" \
+  "    h = " PREFIX "_bits(key, step, index, draw)\n" \
+  "    u1 = float((h >> 11) + 1) * 2.0 ** -53\n" \
+  "    u2 = float(" PREFIX "_mix64(h) >> 11) * 2.0 ** -53\n" \
+  "    return math.sqrt(-2.0 * math.log(u1)) * math.cos(6.283185307179586 * u2)\n\n\n"
+
+static void
+append_prefixed (GString    *s,
+                 const char *text,
+                 const char *prefix)
 {
-  g_autofree char *text = g_strdup (DRAW_SOURCE ("@"));
   g_auto (GStrv) parts = g_strsplit (text, "@", -1);
   g_autofree char *joined = g_strjoinv (prefix, parts);
 
   g_string_append (s, joined);
+}
+
+void
+bsl_eq_draw_python_source (GString    *s,
+                           const char *prefix)
+{
+  append_prefixed (s, DRAW_PYTHON ("@"), prefix);
+}
+
+void
+bsl_eq_draw_c_source (GString    *s,
+                      const char *prefix)
+{
+  append_prefixed (s, DRAW_SOURCE ("@"), prefix);
 }
 
 /* ---- the split f + g xi ---- */

@@ -311,6 +311,9 @@ typedef struct
   const char *const *formats;      /* per op, over the operands a, b, c */
   char *(*literal) (double v);
   const char *statement_end;
+  /* one noise term of an Euler step: x[k] += g * sqrt(dt) * N(0, 1), over k, k, the slot of
+   * g, the prefix of the generator and the draw number */
+  const char *noise_format;
 } BslEqLanguage;
 
 extern const BslEqLanguage bsl_eq_language_c;
@@ -331,6 +334,12 @@ gboolean    bsl_eq_is_identifier  (const char         *name);
  * and the methods euler, exponential_euler and rk4. */
 gboolean    bsl_eq_source_check (const BslEquations  *eq,
                                         GError             **error);
+/* The noise terms of state k's Euler step, as the engine adds them (add_noise), one line
+ * each, starting with indent and guard (a condition that ends in the statement). */
+void        bsl_eq_source_noise   (BslEqSource        *src,
+                                   guint               k,
+                                   const char         *indent,
+                                   const char         *guard);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,
@@ -350,9 +359,11 @@ double      bsl_eq_draw_normal    (guint64      key,
                                    double       step,
                                    double       index,
                                    double       draw);
-/* The same functions as C source, named PREFIX_uniform and PREFIX_normal. */
+/* The same functions as C or Python source, named PREFIX_uniform and PREFIX_normal. */
 void        bsl_eq_draw_c_source  (GString     *s,
                                    const char  *prefix);
+void        bsl_eq_draw_python_source (GString    *s,
+                                       const char *prefix);
 gboolean    bsl_eq_is_stochastic  (const BslEquations *eq);
 /* Whether a method name (as the user wrote it) can integrate the model's stochastic terms;
  * the message names the method and what to use instead. */

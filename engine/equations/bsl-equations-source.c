@@ -53,7 +53,9 @@ static const char *const c_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
 };
 
-const BslEqLanguage bsl_eq_language_c = { c_formats, c_literal, ";" };
+const BslEqLanguage bsl_eq_language_c = {
+  c_formats, c_literal, ";", "x[%u] = x[%u] + r[%u] * (sqrt (dt) * %s_normal (key, dstep, idx, %s))",
+};
 
 static char *
 py_literal (double v)
@@ -99,7 +101,10 @@ static const char *const python_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SELECT] = "%1$s if %2$s != 0.0 else %3$s",
 };
 
-const BslEqLanguage bsl_eq_language_python = { python_formats, py_literal, "" };
+const BslEqLanguage bsl_eq_language_python = {
+  python_formats, py_literal, "",
+  "x[%u] = x[%u] + r[%u] * (math.sqrt(dt) * %s_normal(key, dstep, idx, %s))",
+};
 
 static char *
 operand (const BslEqSource *src,
@@ -146,6 +151,34 @@ bsl_eq_source_program (BslEqSource        *src,
 #pragma GCC diagnostic pop
         }
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);
+    }
+}
+
+void
+bsl_eq_source_noise (BslEqSource *src,
+                     guint        k,
+                     const char  *indent,
+                     const char  *guard)
+{
+  const BslEqModel *m = src->eq->m;
+  const BslEqCode *code = src->eq->code;
+
+  for (guint j = 0; j < m->noises->len; j++)
+    {
+      int out = code->noise_out[k * m->noises->len + j];
+      g_autofree char *draw = NULL;
+      g_autofree char *line = NULL;
+
+      if (out < 0)
+        continue;
+      draw = src->language->literal (BSL_EQ_NOISE_DRAW (j));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      line = g_strdup_printf (src->language->noise_format, k, k, code->deriv.out[out],
+                              src->prefix, draw);
+#pragma GCC diagnostic pop
+      g_string_append_printf (src->s, "%s%s%s%s\n", indent, guard, line,
+                              src->language->statement_end);
     }
 }
 

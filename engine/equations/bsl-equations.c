@@ -1371,19 +1371,7 @@ c_source_euler (BslEqSource *g)
 
       g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind, guard,
                               k, k, code->deriv.out[k]);
-      /* as add_noise: x + g * (sqrt(dt) * N(0, 1)), one draw per noise */
-      for (guint j = 0; j < m->noises->len; j++)
-        {
-          int out = code->noise_out[k * m->noises->len + j];
-          g_autofree char *draw = NULL;
-
-          if (out < 0)
-            continue;
-          draw = bsl_eq_language_c.literal (BSL_EQ_NOISE_DRAW (j));
-          g_string_append_printf (s, "%s%sx[%u] = x[%u] + r[%u] * (sqrt (dt) * %s_normal (key, "
-                                  "dstep, idx, %s));\n", ind, guard, k, k,
-                                  code->deriv.out[out], g->prefix, draw);
-        }
+      bsl_eq_source_noise (g, k, ind, guard);
     }
 }
 

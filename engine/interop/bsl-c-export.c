@@ -873,7 +873,7 @@ emit_network (Out *o, guint64 seed, GError **error)
 
   g_string_append (s, "\n/* ======== the network ======== */\n");
   for (guint k = 0; k < o->rt->n_procs; k++)
-    if (type_is (o->rt->procs[k], "PoissonSource"))
+    if (has_random_key (o->rt->procs[k]))
       {
         g_string_append (s,
           "\n/* The run seed mixed with a process name, as the engine keys its random streams. */\n"

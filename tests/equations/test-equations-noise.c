@@ -14,6 +14,7 @@
 #include "bsl-network-file.h"
 #include "bsl-runtime.h"
 #include "equations/bsl-equations.h"
+#include "test-util.h"
 
 static BslEquations *
 equations (const char *model,
@@ -439,6 +440,50 @@ test_threads (void)
   g_assert_cmpuint (differ, >, N_NET * (STEPS_NET - 1));
 }
 
+/* The example from the command line: the same spikes and values with one thread and with two,
+ * others with another seed; the file keeps the process's seed. */
+static char *
+run_example (const char *threads,
+             const char *seed)
+{
+  g_autofree char *net = test_examples_path ("noisy-lif-equations.basalt");
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+
+  status = test_run_basalt (&out, &err, "run", net, "--steps", "200", "--probe", "noisy.v",
+                            "--probe", "noisy.s_out", "--threads", threads, "--seed", seed,
+                            "--out", "-", NULL);
+  if (status != 0)
+    g_error ("basalt run: %s", err);
+  /* with --out -, standard output is the CSV alone */
+  g_assert_true (g_str_has_prefix (out, "step,probe,index,value\n"));
+  return g_steal_pointer (&out);
+}
+
+static void
+test_example (void)
+{
+  g_autofree char *one = run_example ("1", "1");
+  g_autofree char *two = run_example ("2", "1");
+  g_autofree char *other = run_example ("2", "2");
+  g_autofree char *path = test_examples_path ("noisy-lif-equations.basalt");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_file (path, &error);
+  g_autofree char *saved = NULL;
+
+  g_assert_cmpuint (strlen (one), >, 200 * 1000);
+  g_assert_nonnull (strstr (one, ",noisy.s_out,"));
+  g_assert_cmpstr (one, ==, two);
+  g_assert_cmpstr (one, !=, other);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (bsl_process_get_param (bsl_graph_find_process (graph, "noisy"),
+                                            "seed")->data[0], ==, 0);
+  g_assert_true (bsl_process_set_param (bsl_graph_find_process (graph, "noisy"), "seed",
+                                        bsl_array_new_scalar (17), &error));
+  saved = bsl_graph_to_data (graph, NULL);
+  g_assert_nonnull (strstr (saved, "\"seed\" : 17"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -451,5 +496,6 @@ main (int    argc,
   g_test_add_func ("/equations/noise/errors", test_errors);
   g_test_add_func ("/equations/noise/methods", test_methods);
   g_test_add_func ("/equations/noise/threads", test_threads);
+  g_test_add_func ("/equations/noise/example", test_example);
   return g_test_run ();
 }

@@ -777,8 +777,8 @@ test_c_source (void)
     }
 }
 
-/* Noise, rand() and randn(): the C source carries the generator and draws the same numbers;
- * the Python source is refused, naming its function. */
+/* Noise, rand() and randn(): the C and Python sources carry the generator and draw the same
+ * numbers. */
 static void
 test_c_source_noise (void)
 {
@@ -789,15 +789,9 @@ test_c_source_noise (void)
                "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn()", "1*ms", "v", "euler");
   double init[3] = { -65e-3, -60e-3, -55e-3 };
   double param[3 * 3] = { -52e-3, -51e-3, -50e-3, 10e-3, 12e-3, 8e-3, 3e-3, 2e-3, 4e-3 };
-  g_autoptr (GError) error = NULL;
-  g_autofree char *python = NULL;
 
   check_c_source (eq, 3, 1e-4, 3000, init, param);
-  python = bsl_equations_to_python (eq, "_step_n", &error);
-  g_assert_null (python);
-  g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
-  g_assert_cmpstr (error->message, ==, "the Python step _step_n cannot be written for a model "
-                   "with random draws (xi, rand() or randn()) yet");
+  check_python_source (eq, 3, 1e-4, 3000, init, param);
 }
 
 int
