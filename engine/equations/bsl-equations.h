@@ -106,7 +106,10 @@ gboolean       bsl_equations_is_stochastic   (const BslEquations  *eq);
  * variable; the error names the first term that is not), "rk2", "rk4", "exact" or its other
  * name "linear" (x' = A x + b with A and b free of the states and t: solved over each step
  * with a matrix exponential, as Brian2's linear state updater does symbolically), and Brian2's
- * "heun" and "milstein", which are Euler for equations without stochastic terms. */
+ * "heun" and "milstein", which are Euler for equations without stochastic terms and
+ * Euler-Maruyama for additive noise. A model with xi takes euler, heun and milstein only, one
+ * with rand() or randn() in a differential equation no method of several stages; the message
+ * names the method and what to use instead. */
 gboolean       bsl_equations_set_method      (BslEquations        *eq,
                                               const char          *method,
                                               GError             **error);

@@ -311,6 +311,10 @@ test_errors (void)
     { "dv/dt = -v/tau + v*xi*tau**-0.5 : 1\ntau : second\n", NULL, NULL,
       "line 1, column 2: the factor of xi in dv/dt depends on v (multiplicative noise), which "
       "is not supported yet" },
+    { "dv/dt = -v/tau + xi_a*tau**-0.5 : 1\ntau : second\nxi_a : 1\n", NULL, NULL,
+      "line 3, column 1: 'xi_a' is a reserved name" },
+    { "dv/dt = -v/tau : 1\ntau : second\nrandn : 1\n", NULL, NULL,
+      "line 3, column 1: 'randn' is a reserved name" },
     { "dv/dt = -v/tau : 1\ntau : second\n", NULL, "v = rand(1)",
       "reset, line 1, column 5: rand takes 0 arguments, not 1" },
   };
