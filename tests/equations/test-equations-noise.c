@@ -382,6 +382,52 @@ test_methods (void)
   }
 }
 
+/* Models at the edges of what is accepted: each steps (its states stay finite) and its C and
+ * Python sources are written. */
+static void
+test_accepted (void)
+{
+  static const struct { const char *model, *threshold, *reset, *refractory, *method; } ok[] = {
+    /* noise alone, no drift: x keeps its value and takes the noise */
+    { "dx/dt = xi*second**-0.5 : 1\n", NULL, NULL, NULL, "euler" },
+    { "dx/dt = -(xi)*2/sqrt(second) - x/second : 1\n", NULL, NULL, NULL, "milstein" },
+    { "dx/dt = (xi_1 - xi_2)/sqrt(tau) + (1 - x)/tau : 1\ntau : second\n", "x > rand()",
+      "x = randn()*0.1", "(1 + rand())*ms", "heun" },
+    { "dv/dt = -v*rand()/tau : 1\ntau : second\n", NULL, NULL, NULL, "exponential_euler" },
+    { "dv/dt = -v/tau : 1\nu = clip(randn(), -1, 1) : 1\ntau : second\n", "u > 0.5",
+      "v += u", NULL, "rk4" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (ok); c++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BslEquations) eq = bsl_equations_new (ok[c].model, ok[c].threshold,
+                                                       ok[c].reset, ok[c].refractory, NULL,
+                                                       &error);
+      g_autofree char *c_source = NULL, *python = NULL;
+      Pop pop;
+
+      g_assert_no_error (error);
+      g_assert_true (bsl_equations_set_method (eq, ok[c].method, &error));
+      g_assert_true (bsl_equations_is_stochastic (eq));
+      pop_init (&pop, eq, 5, 0.5, 10e-3);
+      for (guint step = 0; step < 50; step++)
+        pop_step (&pop, eq, 1e-4, step, 1, 2);
+      for (guint i = 0; i < 5 * pop.ns; i++)
+        g_assert_true (isfinite (pop.x[i]));
+      /* the noise moved what has noise */
+      if (strstr (ok[c].model, "xi") != NULL)
+        g_assert_cmpfloat (pop.x[0], !=, pop.x[1]);
+      pop_clear (&pop);
+      c_source = bsl_equations_to_c (eq, "edge", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (c_source, "edge_normal (uint64_t key"));
+      python = bsl_equations_to_python (eq, "edge", &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (strstr (python, "def edge_normal(key"));
+    }
+}
+
 /* A network: the same run with one thread and with two, bit for bit (the population is large
  * enough for the runtime to split it between the threads); another seed, another run. */
 enum { N_NET = 10000, STEPS_NET = 200 };
@@ -499,6 +545,7 @@ main (int    argc,
   g_test_add_func ("/equations/noise/shared-noise", test_shared_noise);
   g_test_add_func ("/equations/noise/errors", test_errors);
   g_test_add_func ("/equations/noise/methods", test_methods);
+  g_test_add_func ("/equations/noise/accepted", test_accepted);
   g_test_add_func ("/equations/noise/threads", test_threads);
   g_test_add_func ("/equations/noise/example", test_example);
   return g_test_run ();
