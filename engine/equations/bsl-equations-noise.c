@@ -264,16 +264,14 @@ bsl_eq_split_noise (Parser *p)
                        "(f + g*xi), and '%s' is not", s->name, text);
           return FALSE;
         }
-      for (guint j = 0; j < nn; j++)
-        for (guint v = 0; v < ns; v++)
+      for (guint j = 0; j < nn && m->multiplicative_message == NULL; j++)
+        for (guint v = 0; v < ns && m->multiplicative_message == NULL; v++)
           if (bsl_eq_node_depends_on_state (m, m->noise_coef[(gsize) k * nn + j], (int) v))
-            {
-              bsl_eq_fail (p, s->line, s->column, "the factor of %s in d%s/dt depends on %s "
-                           "(multiplicative noise), which is not supported yet",
-                           (char *) g_ptr_array_index (m->noises, j), s->name,
-                           g_array_index (m->states, BslEqSymbol, v).name);
-              return FALSE;
-            }
+            m->multiplicative_message =
+              g_strdup_printf ("euler cannot integrate multiplicative noise (the factor of %s in "
+                               "d%s/dt depends on %s): use heun or milstein",
+                               (char *) g_ptr_array_index (m->noises, j), s->name,
+                               g_array_index (m->states, BslEqSymbol, v).name);
       s->rhs = drift != NULL ? drift : bsl_eq_linear_number (m, 0.0);
       rhs[k] = s->rhs;
     }
@@ -309,13 +307,10 @@ bsl_eq_noise_check_method (const BslEquations  *eq,
                    method, (char *) g_ptr_array_index (m->noises, 0));
       return FALSE;
     }
-  /* Brian2's heun takes the factor of the noise at t + dt as well: the same as euler only when
-   * it does not change with t */
-  if (m->noises->len > 0 && m->noise_uses_time && strcmp (method, "heun") == 0)
+  /* Brian2 keeps euler to additive noise (its schemes read Stratonovich's calculus) */
+  if (m->multiplicative_message != NULL && strcmp (method, "euler") == 0)
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                   "heun with a noise factor that changes with t is not supported yet: "
-                   "use euler or milstein");
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s", m->multiplicative_message);
       return FALSE;
     }
   /* a method of several stages would evaluate rand() in each, where Brian2 draws anew */
@@ -327,6 +322,21 @@ bsl_eq_noise_check_method (const BslEquations  *eq,
       return FALSE;
     }
   return TRUE;
+}
+
+/* For additive noise Brian2's milstein is euler (its correction is zero), and so is heun when
+ * the noise factor does not change with t (it averages the factor at t and t + dt). */
+BslEquationsMethod
+bsl_eq_noise_method (const BslEquations *eq,
+                     BslEquationsMethod  method)
+{
+  const BslEqModel *m = eq->m;
+  gboolean own = m->multiplicative_message != NULL
+    || (method == BSL_EQUATIONS_HEUN && m->noise_uses_time);
+
+  if ((method == BSL_EQUATIONS_HEUN || method == BSL_EQUATIONS_MILSTEIN) && !own)
+    return BSL_EQUATIONS_EULER;
+  return method;
 }
 
 gboolean

@@ -43,6 +43,7 @@ bsl_eq_model_free (BslEqModel *m)
   g_free (m->over_dt_message);
   g_clear_pointer (&m->noises, g_ptr_array_unref);
   g_free (m->noise_coef);
+  g_free (m->multiplicative_message);
   g_free (m);
 }
 

@@ -215,6 +215,7 @@ typedef struct
   guint n_draw_sites;
   gboolean draws_in_derivatives;
   gboolean noise_uses_time;
+  char *multiplicative_message;  /* why euler cannot integrate the noise, or NULL */
 } BslEqModel;
 
 #define BSL_EQ_MAX_EXACT_STATES 16
@@ -314,6 +315,8 @@ typedef struct
   /* one noise term of an Euler step: x[k] += g * sqrt(dt) * N(0, 1), over k, k, the slot of
    * g, the prefix of the generator and the draw number */
   const char *noise_format;
+  /* the scratch of heun and milstein: g0 (over its size) and dw */
+  const char *stochastic_scratch;
 } BslEqLanguage;
 
 extern const BslEqLanguage bsl_eq_language_c;
@@ -340,6 +343,16 @@ void        bsl_eq_source_noise   (BslEqSource        *src,
                                    guint               k,
                                    const char         *indent,
                                    const char         *guard);
+/* heun's or milstein's own scheme, as the engine's integrate_stochastic computes it: k1
+ * gathers the new state, g0 holds the noise factors at the start, xs a support point per
+ * noise (bsl_eq_source_support). */
+void        bsl_eq_source_stochastic (BslEqSource     *src,
+                                      gboolean         heun,
+                                      const char      *indent);
+void        bsl_eq_source_support (BslEqSource        *src,
+                                   gboolean            heun,
+                                   guint               j,
+                                   const char         *indent);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,
@@ -370,6 +383,9 @@ gboolean    bsl_eq_is_stochastic  (const BslEquations *eq);
 gboolean    bsl_eq_noise_check_method (const BslEquations  *eq,
                                        const char          *method,
                                        GError             **error);
+/* heun and milstein are euler unless the model needs their own scheme. */
+BslEquationsMethod bsl_eq_noise_method (const BslEquations *eq,
+                                        BslEquationsMethod  method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqModel, bsl_eq_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqCode, bsl_eq_code_free)

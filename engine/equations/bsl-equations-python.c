@@ -326,6 +326,10 @@ bsl_equations_to_python (const BslEquations  *eq,
     case BSL_EQUATIONS_EXPONENTIAL_EULER:
       python_source_exponential_euler (&g);
       break;
+    case BSL_EQUATIONS_HEUN:
+    case BSL_EQUATIONS_MILSTEIN:
+      bsl_eq_source_stochastic (&g, eq->method == BSL_EQUATIONS_HEUN, "        ");
+      break;
     case BSL_EQUATIONS_RK4:
     default:
       python_source_rk4 (&g);

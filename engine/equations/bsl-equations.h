@@ -25,6 +25,10 @@ typedef enum
   BSL_EQUATIONS_RK4,
   BSL_EQUATIONS_EXACT,
   BSL_EQUATIONS_RK2,
+  /* Brian2's stochastic schemes, where they differ from euler: multiplicative noise, or for
+   * heun a noise factor that changes with t */
+  BSL_EQUATIONS_HEUN,
+  BSL_EQUATIONS_MILSTEIN,
 } BslEquationsMethod;
 
 /* Parses and checks everything. model: the equations; threshold: a condition or NULL/"" for a
@@ -107,9 +111,10 @@ gboolean       bsl_equations_is_stochastic   (const BslEquations  *eq);
  * name "linear" (x' = A x + b with A and b free of the states and t: solved over each step
  * with a matrix exponential, as Brian2's linear state updater does symbolically), and Brian2's
  * "heun" and "milstein", which are Euler for equations without stochastic terms and
- * Euler-Maruyama for additive noise. A model with xi takes euler, heun and milstein only, one
- * with rand() or randn() in a differential equation no method of several stages; the message
- * names the method and what to use instead. */
+ * Euler-Maruyama for additive noise (get_method then gives EULER), their own schemes otherwise.
+ * A model with xi takes euler (additive noise only), heun and milstein, one with rand() or
+ * randn() in a differential equation no method of several stages; the message names the
+ * method and what to use instead. */
 gboolean       bsl_equations_set_method      (BslEquations        *eq,
                                               const char          *method,
                                               GError             **error);

@@ -17,6 +17,14 @@ typedef struct
   double params[8], init[4];
 } Model;
 
+/* Noise whose factor depends on the states and on t, and a held variable. */
+#define MULTIPLICATIVE \
+  "dv/dt = (v_rest - v)/tau + (1 + (v - v_rest)/(10*mV))*sigma*xi*tau**-0.5 : volt " \
+  "(unless refractory)\n" \
+  "dg/dt = -g/tau + 0.2*g*xi_b*tau**-0.5 + sin(t/tau)*xi*tau**-0.5/100 : 1\n" \
+  "tau : second\nv_rest : volt\nsigma : volt\n", \
+  "v > -50*mV", "v = -65*mV; g += 1", "1*ms", "v"
+
 static const Model models[] = {
   { "AdEx, rk4",
     "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I - w)/C : volt\n"
@@ -44,6 +52,12 @@ static const Model models[] = {
     "tau : second\ntau_syn : second\nv_rest : volt\nR : ohm\nsigma : volt\n",
     "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn(); I += 0.1*nA*rand()", "2*ms", "v",
     "milstein", { 10e-3, 5e-3, -52e-3, 100e6, 3e-3 }, { -65e-3, 0.2e-9 } },
+  { "multiplicative noise, a held variable, heun",
+    MULTIPLICATIVE, "heun",
+    { 10e-3, -51e-3, 3e-3 }, { -65e-3, 0.5 } },
+  { "multiplicative noise, a held variable, milstein",
+    MULTIPLICATIVE, "milstein",
+    { 10e-3, -51e-3, 3e-3 }, { -65e-3, 0.5 } },
   { "randn() in an equation, exponential_euler",
     "dv/dt = (v_rest - v + 2*mV*randn())/tau : volt\ntau : second\nv_rest : volt\n",
     "v > -50*mV", "v = -70*mV + 5*mV*rand()", NULL, "v", "exponential_euler",

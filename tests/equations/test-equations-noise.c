@@ -217,6 +217,38 @@ test_ornstein_uhlenbeck (void)
     }
 }
 
+/* Geometric Brownian motion dX = s X dW read as Stratonovich (Brian2's heun and milstein):
+ * X_T = exp(s W_T), so log X_T has mean 0 and variance s^2 T (Ito's reading, which euler would
+ * be, gives mean -s^2 T/2 = -0.05 here). 5 standard errors each over N neurons. */
+static void
+test_multiplicative (void)
+{
+  static const char *const methods[] = { "heun", "milstein" };
+  enum { N = 20000, STEPS = 1000 };
+  const double dt = 1e-4, s = 1.0, T = STEPS * dt;
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      g_autoptr (BslEquations) eq = equations ("dx/dt = s*x*xi*second**-0.5 : 1\ns : 1\n",
+                                               NULL, NULL, methods[m]);
+      g_autofree double *logs = g_new (double, N);
+      double mean, var, want = s * s * T;
+      Pop pop;
+
+      pop_init (&pop, eq, N, 1, s);
+      for (guint step = 0; step < STEPS; step++)
+        pop_step (&pop, eq, dt, step, 17, 3000);
+      for (guint i = 0; i < N; i++)
+        logs[i] = log (pop.states[0][i]);
+      moments (logs, N, &mean, &var);
+      g_test_message ("%s: log X mean %.4f (se %.4f), variance %.4f, expected %.4f (se %.4f)",
+                      methods[m], mean, sqrt (want / N), var, want, want * sqrt (2.0 / (N - 1)));
+      g_assert_cmpfloat (fabs (mean), <, 5 * sqrt (want / N));
+      g_assert_cmpfloat (fabs (var - want), <, 5 * want * sqrt (2.0 / (N - 1)));
+      pop_clear (&pop);
+    }
+}
+
 /* rand() in [0, 1): mean 1/2, variance 1/12; randn(): mean 0, variance 1. The variance of
  * (U - 1/2)^2 is 1/80 - 1/144, of (Z^2) is 2: 5 standard errors each. */
 static void
@@ -308,9 +340,6 @@ test_errors (void)
     { "dv/dt = -v/tau + exp(xi*second**0.5)/tau : 1\ntau : second\n", NULL, NULL,
       "line 1, column 18: dv/dt must be linear in its noise (f + g*xi), and "
       "'exp(xi*second**0.5)' is not" },
-    { "dv/dt = -v/tau + v*xi*tau**-0.5 : 1\ntau : second\n", NULL, NULL,
-      "line 1, column 2: the factor of xi in dv/dt depends on v (multiplicative noise), which "
-      "is not supported yet" },
     { "dv/dt = -v/tau + xi_a*tau**-0.5 : 1\ntau : second\nxi_a : 1\n", NULL, NULL,
       "line 3, column 1: 'xi_a' is a reserved name" },
     { "dv/dt = -v/tau : 1\ntau : second\nrandn : 1\n", NULL, NULL,
@@ -347,9 +376,9 @@ test_methods (void)
       "linear cannot integrate stochastic equations (xi): use euler, heun or milstein" },
     { "dv/dt = -v/tau + xi*tau**-0.5 : 1\ntau : second\n", "rk2",
       "rk2 cannot integrate stochastic equations (xi): use euler, heun or milstein" },
-    { "dv/dt = -v/tau + sin(t/tau)*xi*tau**-0.5 : 1\ntau : second\n", "heun",
-      "heun with a noise factor that changes with t is not supported yet: use euler or "
-      "milstein" },
+    { "dv/dt = -v/tau + v*xi*tau**-0.5 : 1\ntau : second\n", "euler",
+      "euler cannot integrate multiplicative noise (the factor of xi in dv/dt depends on v): "
+      "use heun or milstein" },
     { "dv/dt = (randn() - v)/tau : 1\ntau : second\n", "rk4",
       "rk4 cannot integrate a differential equation that calls rand() or randn(): use euler, "
       "heun, milstein or exponential_euler" },
@@ -374,11 +403,19 @@ test_methods (void)
     g_autoptr (BslEquations) eq = equations ("dv/dt = (randn() - v)/tau : 1\ntau : second\n",
                                              NULL, NULL, "exponential_euler");
     g_autoptr (BslEquations) heun = equations ("dv/dt = -v/tau + sin(t/tau)/tau "
-                                               "+ xi*tau**-0.5 : 1\ntau : second\n", NULL,
+                                               "+ sin(t/tau)*xi*tau**-0.5 : 1\ntau : second\n", NULL,
                                                NULL, "heun");
 
+    g_autoptr (BslEquations) milstein = equations ("dv/dt = -v/tau + v*xi*tau**-0.5 : 1\n"
+                                                   "tau : second\n", NULL, NULL, "milstein");
+    g_autoptr (BslEquations) additive = equations ("dv/dt = -v/tau + xi*tau**-0.5 : 1\n"
+                                                   "tau : second\n", NULL, NULL, "heun");
+
     g_assert_true (bsl_equations_is_stochastic (eq));
-    g_assert_true (bsl_equations_is_stochastic (heun));
+    /* their own schemes where they differ from euler, else euler */
+    g_assert_cmpint (bsl_equations_get_method (heun), ==, BSL_EQUATIONS_HEUN);
+    g_assert_cmpint (bsl_equations_get_method (milstein), ==, BSL_EQUATIONS_MILSTEIN);
+    g_assert_cmpint (bsl_equations_get_method (additive), ==, BSL_EQUATIONS_EULER);
   }
 }
 
@@ -541,6 +578,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/equations/noise/seeded", test_seeded);
   g_test_add_func ("/equations/noise/ornstein-uhlenbeck", test_ornstein_uhlenbeck);
+  g_test_add_func ("/equations/noise/multiplicative", test_multiplicative);
   g_test_add_func ("/equations/noise/rand-randn", test_rand_randn);
   g_test_add_func ("/equations/noise/shared-noise", test_shared_noise);
   g_test_add_func ("/equations/noise/errors", test_errors);

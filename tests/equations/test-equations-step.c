@@ -792,6 +792,21 @@ test_c_source_noise (void)
 
   check_c_source (eq, 3, 1e-4, 3000, init, param);
   check_python_source (eq, 3, 1e-4, 3000, init, param);
+  /* multiplicative noise and a factor that changes with t: Brian2's own schemes */
+  for (guint m = 0; m < 2; m++)
+    {
+      g_autoptr (BslEquations) mult =
+        equations ("dv/dt = (v_rest - v)/tau + (1 + (v - v_rest)/(10*mV))*sigma*xi*tau**-0.5"
+                   " + sin(t/tau)*sigma*xi_b/sqrt(tau) : volt (unless refractory)\n"
+                   "v_rest : volt\ntau : second\nsigma : volt\n",
+                   "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn()", "1*ms", "v",
+                   m == 0 ? "heun" : "milstein");
+
+      g_assert_cmpint (bsl_equations_get_method (mult), ==,
+                       m == 0 ? BSL_EQUATIONS_HEUN : BSL_EQUATIONS_MILSTEIN);
+      check_c_source (mult, 3, 1e-4, 3000, init, param);
+      check_python_source (mult, 3, 1e-4, 3000, init, param);
+    }
 }
 
 int
