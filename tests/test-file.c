@@ -62,7 +62,8 @@ static void
 test_examples_round_trip (void)
 {
   const char *names[] = { "lif-bias.basalt", "ringbuffer-dense-lif.basalt", "ei-network.basalt",
-                          "lif-as-equations.basalt", "stdp-learning.basalt" };
+                          "lif-as-equations.basalt", "stdp-learning.basalt",
+                          "noisy-lif-equations.basalt" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

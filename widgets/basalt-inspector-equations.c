@@ -13,7 +13,8 @@
 #include "basalt-equations-preview.h"
 #include "basalt-inspector-private.h"
 
-static const char *eq_methods[] = { "euler", "exponential_euler", "rk4", NULL };
+/* heun and milstein: Brian2's schemes for noise that euler cannot take (multiplicative) */
+static const char *eq_methods[] = { "euler", "exponential_euler", "rk4", "heun", "milstein", NULL };
 
 static char *
 text_view_dup_text (GtkWidget *view)

@@ -10,7 +10,7 @@
 #include "bsl-equations-parser-private.h"
 
 static const char *const builtin_names[BSL_EQ_N_BUILTINS] = {
-  "t", "dt", "not_refractory", "lastspike", NULL, "i", "N",
+  "t", "dt", "not_refractory", "lastspike", NULL, "i", "N", NULL,
 };
 
 BslEqNode *
@@ -62,8 +62,23 @@ bsl_eq_resolve (Parser    *p,
         }
       else if (strcmp (n->name, "xi") == 0 || g_str_has_prefix (n->name, "xi_"))
         {
-          bsl_eq_fail (p, n->line, n->column, "stochastic terms (%s) are not supported", n->name);
-          return NULL;
+          guint j;
+
+          if (!p->noise_allowed)
+            {
+              bsl_eq_fail (p, n->line, n->column, "the noise %s can only appear in a "
+                           "differential equation", n->name);
+              return NULL;
+            }
+          /* one noise per name: the same xi_name in two equations is the same draw */
+          for (j = 0; j < p->m->noises->len; j++)
+            if (strcmp (g_ptr_array_index (p->m->noises, j), n->name) == 0)
+              break;
+          if (j == p->m->noises->len)
+            g_ptr_array_add (p->m->noises, g_strdup (n->name));
+          n->kind = BSL_EQ_NODE_NOISE;
+          n->index = (int) j;
+          return n;
         }
       else if (bsl_eq_unit_lookup (n->name, &scale, &dim))
         {
@@ -208,6 +223,12 @@ analyse_leaf (Analysis  *an,
     case BSL_EQ_NODE_SUBEXPR:
       if (!bsl_eq_analyse_subexpr (an, n))
         return FALSE;
+      n->analysed = TRUE;
+      return TRUE;
+    case BSL_EQ_NODE_NOISE:
+      /* white noise: Brian2 gives xi the unit second**-0.5 */
+      n->dim = bsl_eq_dimensionless;
+      n->dim.e[2] = -0.5;
       n->analysed = TRUE;
       return TRUE;
     case BSL_EQ_NODE_NAME:
@@ -376,6 +397,14 @@ bsl_eq_analyse (Analysis  *an,
     return TRUE;
   if (n->kind != BSL_EQ_NODE_OP)
     return analyse_leaf (an, n);
+  if (n->op == BSL_EQ_OP_RAND || n->op == BSL_EQ_OP_RANDN)
+    {
+      /* a dimensionless number, never folded */
+      n->dim = bsl_eq_dimensionless;
+      n->height = 1;
+      n->analysed = TRUE;
+      return TRUE;
+    }
 
   if ((a != NULL && !bsl_eq_analyse (an, a)) || (b != NULL && !bsl_eq_analyse (an, b))
       || (c != NULL && !bsl_eq_analyse (an, c)))

@@ -163,6 +163,7 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   const BslEqModel *m = eq->m;
   guint ns = m->states->len;
   gboolean refr = m->refractory != NULL;
+  gboolean stochastic = bsl_eq_is_stochastic (eq);
   GString *s = g->s;
   const char *ind = "      ";
 
@@ -175,6 +176,9 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
     g_string_append_printf (s, " %u %s [%s]", j, bsl_eq_param (eq, j)->name, bsl_eq_param (eq, j)->unit);
   g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n"
                   "#include <string.h>\n\n");
+  /* the random draws' generator; the key comes last among the arguments */
+  if (stochastic)
+    bsl_eq_draw_c_source (s, prefix);
   if (eq->method == BSL_EQUATIONS_EXACT)
     g_string_append_printf (s, "%s\n#ifndef BSL_EQ_THREAD_LOCAL\n#if defined(__GNUC__)\n"
                             "#define BSL_EQ_THREAD_LOCAL __thread\n#else\n"
@@ -183,12 +187,13 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   g_string_append_printf (s,
     "%s\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
     "    double *const *params, const double *const *inputs, double *last_spike_step,\n"
-    "    double *spikes_out%s)\n{\n"
+    "    double *spikes_out%s%s)\n{\n"
     "  const double t0 = (double) step * dt;\n"
     "  const double dstep = (double) step;\n\n"
     "  (void) params;\n"
-    "  (void) inputs;\n",
-    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "");
+    "  (void) inputs;\n%s",
+    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
+    native || stochastic ? ", uint64_t key" : "", native || stochastic ? "  (void) key;\n" : "");
   if (eq->method == BSL_EQUATIONS_EXACT)
     c_source_exact_setup (g, native);
   g_string_append_printf (s,
@@ -286,9 +291,13 @@ c_source_euler (BslEqSource *g)
 
   bsl_eq_source_program (g, &code->deriv, ind);
   for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind,
-                            refr && bsl_eq_state (eq, k)->held ? "if (nr != 0.0) " : "",
-                            k, k, code->deriv.out[k]);
+    {
+      const char *guard = refr && bsl_eq_state (eq, k)->held ? "if (nr != 0.0) " : "";
+
+      g_string_append_printf (s, "%s%sx[%u] = x[%u] + dt * r[%u];\n", ind, guard,
+                              k, k, code->deriv.out[k]);
+      bsl_eq_source_noise (g, k, ind, guard);
+    }
 }
 
 static void
@@ -400,7 +409,7 @@ bsl_eq_c_source (const BslEquations  *eq,
                  gboolean             native,
                  GError             **error)
 {
-  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x" };
+  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x", prefix };
 
   if (!bsl_eq_is_identifier (prefix))
     {
@@ -424,6 +433,10 @@ bsl_eq_c_source (const BslEquations  *eq,
       break;
     case BSL_EQUATIONS_RK2:
       c_source_rk2 (&g);
+      break;
+    case BSL_EQUATIONS_HEUN:
+    case BSL_EQUATIONS_MILSTEIN:
+      bsl_eq_source_stochastic (&g, eq->method == BSL_EQUATIONS_HEUN, "      ");
       break;
     case BSL_EQUATIONS_RK4:
     default:

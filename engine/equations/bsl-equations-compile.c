@@ -75,6 +75,9 @@ bsl_eq_apply (BslEqOp op,
     case BSL_EQ_OP_TIMESTEP: return trunc ((a + 0.001 * b) / b);
     case BSL_EQ_OP_CLIP: return fmin (fmax (a, b), c);
     case BSL_EQ_OP_SELECT: return b != 0.0 ? a : c;
+    case BSL_EQ_OP_RAND:
+    case BSL_EQ_OP_RANDN:
+      /* the interpreter draws (run), with the key of the stream */
     case BSL_EQ_N_OPS:
     default:
       g_assert_not_reached ();
@@ -184,8 +187,17 @@ gen (Gen       *g,
     case BSL_EQ_NODE_OP:
       break;
     case BSL_EQ_NODE_NAME:
+    case BSL_EQ_NODE_NOISE:
     default:
       g_assert_not_reached ();
+    }
+  if (n->op == BSL_EQ_OP_RAND || n->op == BSL_EQ_OP_RANDN)
+    {
+      c = const_operand (g, (double) n->index);
+      dst = alloc_reg (g);
+      emit (g, n->op, dst, OPND (K_BUILTIN, BSL_EQ_BUILTIN_INDEX),
+            OPND (K_BUILTIN, BSL_EQ_BUILTIN_STREAM), c);
+      return dst;
     }
   a = gen (g, n->a);
   if (n->b != NULL)
@@ -295,6 +307,7 @@ bsl_eq_code_free (BslEqCode *code)
   if (code == NULL)
     return;
   g_array_unref (code->consts);
+  g_free (code->noise_out);
   program_clear (&code->deriv);
   program_clear (&code->linear);
   program_clear (&code->system);
@@ -310,7 +323,7 @@ bsl_eq_code_compile (BslEqModel *m)
 {
   BslEqCode *code = g_new0 (BslEqCode, 1);
   Gen g = { 0 };
-  guint n_states = m->states->len;
+  guint n_states = m->states->len, n_factors = 0;
 
   g.m = m;
   g.code = code;
@@ -318,10 +331,20 @@ bsl_eq_code_compile (BslEqModel *m)
   g.pinned = g_array_new (FALSE, FALSE, sizeof (gboolean));
   g.sub_cache = g_new0 (guint16, m->subexprs->len + 1);
   code->consts = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint kj = 0; kj < n_states * m->noises->len; kj++)
+    n_factors += m->noise_coef[kj] != NULL;
 
-  begin (&g, &code->deriv, n_states);
+  begin (&g, &code->deriv, n_states + n_factors);
   for (guint k = 0; k < n_states; k++)
     code->deriv.out[k] = gen_output (&g, g_array_index (m->states, BslEqSymbol, k).rhs);
+  /* the factors of the noises after the derivatives, where there are any */
+  code->noise_out = g_new (int, (gsize) n_states * m->noises->len + 1);
+  for (guint f = 0, kj = 0; kj < n_states * m->noises->len; kj++)
+    {
+      code->noise_out[kj] = m->noise_coef[kj] != NULL ? (int) (n_states + f) : -1;
+      if (m->noise_coef[kj] != NULL)
+        code->deriv.out[n_states + f++] = gen_output (&g, m->noise_coef[kj]);
+    }
   end (&g);
 
   begin (&g, &code->linear, m->nonlinear_message == NULL ? 2 * n_states : 0);

@@ -121,7 +121,8 @@ is_reserved (const char *name)
   for (guint i = 0; i < bsl_eq_n_functions; i++)
     if (strcmp (bsl_eq_functions[i].name, name) == 0)
       return TRUE;
-  return FALSE;
+  /* xi_name is a noise */
+  return g_str_has_prefix (name, "xi_");
 }
 
 BslEqSymbol *

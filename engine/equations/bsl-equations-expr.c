@@ -21,6 +21,7 @@ const BslEqFunction bsl_eq_functions[] = {
   { "expm1", BSL_EQ_OP_EXPM1, 1 }, { "log1p", BSL_EQ_OP_LOG1P, 1 },
   { "timestep", BSL_EQ_OP_TIMESTEP, 2 },
   { "clip", BSL_EQ_OP_CLIP, 3 },
+  { "rand", BSL_EQ_OP_RAND, 0 }, { "randn", BSL_EQ_OP_RANDN, 0 },
 };
 
 const guint bsl_eq_n_functions = G_N_ELEMENTS (bsl_eq_functions);
@@ -176,6 +177,9 @@ parse_atom (Parser *p)
             if (n == NULL)
               return NULL;
             n->end = close->end;
+            /* each call draws its own numbers */
+            if (n->op == BSL_EQ_OP_RAND || n->op == BSL_EQ_OP_RANDN)
+              n->index = (int) p->m->n_draw_sites++;
             return n;
           }
         }

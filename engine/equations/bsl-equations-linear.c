@@ -321,3 +321,19 @@ bsl_eq_check_held_subexprs (BslEqModel *m)
                            s->line, s->column, s->name);
     }
 }
+
+BslEqNode *
+bsl_eq_linear_op (BslEqModel *m,
+                  BslEqOp     op,
+                  BslEqNode  *a,
+                  BslEqNode  *b)
+{
+  return mk_op (m, op, a, b);
+}
+
+BslEqNode *
+bsl_eq_linear_number (BslEqModel *m,
+                      double      value)
+{
+  return mk_number (m, value);
+}

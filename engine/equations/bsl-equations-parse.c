@@ -41,6 +41,9 @@ bsl_eq_model_free (BslEqModel *m)
   g_free (m->sys_b);
   g_free (m->nonsystem_message);
   g_free (m->over_dt_message);
+  g_clear_pointer (&m->noises, g_ptr_array_unref);
+  g_free (m->noise_coef);
+  g_free (m->multiplicative_message);
   g_free (m);
 }
 
@@ -224,6 +227,7 @@ bsl_eq_model_parse (const char  *model,
   m->params = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
   m->subexprs = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
   m->reset = g_array_new (FALSE, TRUE, sizeof (BslEqStatement));
+  m->noises = g_ptr_array_new_with_free_func (g_free);
   g_array_set_clear_func (m->states, symbol_clear);
   g_array_set_clear_func (m->params, symbol_clear);
   g_array_set_clear_func (m->subexprs, symbol_clear);
@@ -257,9 +261,11 @@ bsl_eq_model_parse (const char  *model,
   for (guint i = 0; i < m->subexprs->len; i++)
     if (bsl_eq_resolve (&p, g_array_index (m->subexprs, BslEqSymbol, i).rhs) == NULL)
       return NULL;
+  p.noise_allowed = TRUE;
   for (guint i = 0; i < m->states->len; i++)
     if (bsl_eq_resolve (&p, g_array_index (m->states, BslEqSymbol, i).rhs) == NULL)
       return NULL;
+  p.noise_allowed = FALSE;
   for (guint i = 0; i < m->subexprs->len; i++)
     {
       BslEqNode ref = { 0 };
@@ -274,6 +280,8 @@ bsl_eq_model_parse (const char  *model,
   for (guint i = 0; i < m->states->len; i++)
     if (!check_state_rhs (&an, &g_array_index (m->states, BslEqSymbol, i)))
       return NULL;
+  if (!bsl_eq_split_noise (&p))
+    return NULL;
   parser_clear (&p);
 
   if (!is_blank (threshold))

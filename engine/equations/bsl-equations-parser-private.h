@@ -34,6 +34,7 @@ typedef struct
   GArray *toks;
   guint pos;
   guint nesting;
+  gboolean noise_allowed; /* resolving a differential equation: xi may appear */
   GError **error;
 } Parser;
 
@@ -157,5 +158,20 @@ void bsl_eq_linearise_system (BslEqModel *m);
  * other methods would evaluate it again inside the step, so they are refused for such a model
  * rather than giving other numbers. */
 void bsl_eq_check_held_subexprs (BslEqModel *m);
+
+/* ---- Stochastic terms (bsl-equations-noise.c) ---- */
+
+/* Each differential equation as f + g_1 xi_1 + ...: the right-hand side becomes f, the
+ * factors go to m->noise_coef. Fails (naming the equation) when an equation is not linear in
+ * its noises or a factor depends on a state variable (multiplicative noise). */
+gboolean bsl_eq_split_noise (Parser *p);
+
+/* The node builders of the linear split (NULL stands for 0). */
+BslEqNode *bsl_eq_linear_op (BslEqModel *m,
+                             BslEqOp     op,
+                             BslEqNode  *a,
+                             BslEqNode  *b);
+BslEqNode *bsl_eq_linear_number (BslEqModel *m,
+                                 double      value);
 
 G_END_DECLS

@@ -85,6 +85,10 @@ typedef enum
   BSL_EQ_OP_CLIP,
   /* dst = b ? a : dst (masked assignment) */
   BSL_EQ_OP_SELECT,
+  /* Brian2's rand() and randn(): a = the neuron's index, b = the stream builtin, c = the
+   * number of the draw (bsl-equations-noise.c) */
+  BSL_EQ_OP_RAND,
+  BSL_EQ_OP_RANDN,
   BSL_EQ_N_OPS
 } BslEqOp;
 
@@ -97,6 +101,7 @@ typedef enum
   BSL_EQ_NODE_SUBEXPR,   /* index */
   BSL_EQ_NODE_BUILTIN,   /* index: BslEqBuiltin */
   BSL_EQ_NODE_OP,        /* op applied to a, b, c */
+  BSL_EQ_NODE_NOISE,     /* index: which xi (differential equations only) */
 } BslEqNodeKind;
 
 typedef enum
@@ -108,6 +113,7 @@ typedef enum
   BSL_EQ_BUILTIN_SPIKE,          /* internal: the mask of the reset */
   BSL_EQ_BUILTIN_INDEX,          /* i: the neuron's index in its population */
   BSL_EQ_BUILTIN_N,              /* N: the population's size */
+  BSL_EQ_BUILTIN_STREAM,         /* internal: the key and the step of the random draws */
   BSL_EQ_N_BUILTINS
 } BslEqBuiltin;
 
@@ -201,6 +207,15 @@ typedef struct
   char *nonsystem_message;
   /* why only euler keeps a (constant over dt) subexpression at its start-of-step value */
   char *over_dt_message;
+  /* stochastic terms (bsl-equations-noise.c): the names of the noises (xi, xi_a, ...), the
+   * factor of each in each equation (n_states * n_noises, NULL = 0), the number of rand() and
+   * randn() calls, and whether a differential equation draws */
+  GPtrArray *noises;
+  BslEqNode **noise_coef;
+  guint n_draw_sites;
+  gboolean draws_in_derivatives;
+  gboolean noise_uses_time;
+  char *multiplicative_message;  /* why euler cannot integrate the noise, or NULL */
 } BslEqModel;
 
 #define BSL_EQ_MAX_EXACT_STATES 16
@@ -245,6 +260,9 @@ typedef struct
 typedef struct
 {
   guint n_regs;
+  /* the noise factors among deriv.out: position of state k's factor of noise j at
+   * k * n_noises + j, -1 where it is 0 */
+  int *noise_out;
   guint first_state, first_param, first_builtin, first_const, n_slots;
   GArray *consts;         /* double */
   BslEqProgram deriv;     /* n_states derivatives */
@@ -262,7 +280,7 @@ BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
 typedef void (*BslEqNativeStep) (size_t n, double dt, gint64 step, double *const *states,
                                  double *const *params, const double *const *inputs,
                                  double *last_spike_step, double *spikes_out, size_t first,
-                                 size_t n_total);
+                                 size_t n_total, guint64 key);
 
 /* The compiled object (bsl-equations.h), shared by its source generators. */
 struct _BslEquations
@@ -309,6 +327,11 @@ typedef struct
   const char *const *formats;      /* per op, over the operands a, b, c */
   char *(*literal) (double v);
   const char *statement_end;
+  /* one noise term of an Euler step: x[k] += g * sqrt(dt) * N(0, 1), over k, k, the slot of
+   * g, the prefix of the generator and the draw number */
+  const char *noise_format;
+  /* the scratch of heun and milstein: g0 (over its size) and dw */
+  const char *stochastic_scratch;
 } BslEqLanguage;
 
 extern const BslEqLanguage bsl_eq_language_c;
@@ -320,14 +343,60 @@ typedef struct
   const BslEqLanguage *language;
   GString             *s;
   const char          *state_array;  /* which copy of the states the operands read: x or xs */
+  const char          *prefix;       /* of the generated random functions (C) */
 } BslEqSource;
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);
+/* The noise terms of state k's Euler step, as the engine adds them (add_noise), one line
+ * each, starting with indent and guard (a condition that ends in the statement). */
+void        bsl_eq_source_noise   (BslEqSource        *src,
+                                   guint               k,
+                                   const char         *indent,
+                                   const char         *guard);
+/* heun's or milstein's own scheme, as the engine's integrate_stochastic computes it: k1
+ * gathers the new state, g0 holds the noise factors at the start, xs a support point per
+ * noise (bsl_eq_source_support). */
+void        bsl_eq_source_stochastic (BslEqSource     *src,
+                                      gboolean         heun,
+                                      const char      *indent);
+void        bsl_eq_source_support (BslEqSource        *src,
+                                   gboolean            heun,
+                                   guint               j,
+                                   const char         *indent);
 /* One statement per instruction of prog, each line starting with indent. */
 void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,
                                    const char         *indent);
+
+/* ---- random draws (bsl-equations-noise.c) ---- */
+
+/* The draw number of noise j: apart from those of rand() and randn() calls, which count from 0. */
+#define BSL_EQ_NOISE_DRAW(j) (4294967296.0 + (double) (j))
+
+/* Draws from (key, step, neuron index, draw number) alone, whatever the order of the calls. */
+double      bsl_eq_draw_uniform   (guint64      key,
+                                   double       step,
+                                   double       index,
+                                   double       draw);
+double      bsl_eq_draw_normal    (guint64      key,
+                                   double       step,
+                                   double       index,
+                                   double       draw);
+/* The same functions as C or Python source, named PREFIX_uniform and PREFIX_normal. */
+void        bsl_eq_draw_c_source  (GString     *s,
+                                   const char  *prefix);
+void        bsl_eq_draw_python_source (GString    *s,
+                                       const char *prefix);
+gboolean    bsl_eq_is_stochastic  (const BslEquations *eq);
+/* Whether a method name (as the user wrote it) can integrate the model's stochastic terms;
+ * the message names the method and what to use instead. */
+gboolean    bsl_eq_noise_check_method (const BslEquations  *eq,
+                                       const char          *method,
+                                       GError             **error);
+/* heun and milstein are euler unless the model needs their own scheme. */
+BslEquationsMethod bsl_eq_noise_method (const BslEquations *eq,
+                                        BslEquationsMethod  method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqModel, bsl_eq_model_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEqCode, bsl_eq_code_free)

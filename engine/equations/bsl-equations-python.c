@@ -215,8 +215,9 @@ python_source_prologue (BslEqSource *g, const char *name)
   const char *ind = "        ";
 
   g_string_append_printf (s,
-    "def %s(n, dt, step, states, params, inputs, last_spike_step, spikes_out):\n"
-    "    \"\"\"One step of n neurons (bsl_equations_step's arithmetic); states:", name);
+    "def %s(n, dt, step, states, params, inputs, last_spike_step, spikes_out%s):\n"
+    "    \"\"\"One step of n neurons (bsl_equations_step's arithmetic); states:", name,
+    bsl_eq_is_stochastic (eq) ? ", key=0" : "");
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, " %s", g_array_index (m->states, BslEqSymbol, k).name);
   g_string_append (s, "; parameters:");
@@ -366,12 +367,13 @@ python_source_euler (BslEqSource *g)
   bsl_eq_source_program (g, &code->deriv, ind);
   for (guint k = 0; k < ns; k++)
     {
+      const char *body = held (eq, k) ? "            " : ind;
+
       if (held (eq, k))
-        g_string_append_printf (s, "%sif nr != 0.0:\n%s    x[%u] = x[%u] + dt * r[%u]\n",
-                                ind, ind, k, k, code->deriv.out[k]);
-      else
-        g_string_append_printf (s, "%sx[%u] = x[%u] + dt * r[%u]\n", ind, k, k,
-                                code->deriv.out[k]);
+        g_string_append_printf (s, "%sif nr != 0.0:\n", ind);
+      g_string_append_printf (s, "%sx[%u] = x[%u] + dt * r[%u]\n", body, k, k,
+                              code->deriv.out[k]);
+      bsl_eq_source_noise (g, k, body, "");
     }
 }
 
@@ -485,6 +487,10 @@ bsl_equations_to_python (const BslEquations  *eq,
       return NULL;
     }
   g.s = g_string_new (NULL);
+  g.prefix = name;
+  /* the random draws' generator; the key comes last among the arguments */
+  if (bsl_eq_is_stochastic (eq))
+    bsl_eq_draw_python_source (g.s, name);
   python_source_prologue (&g, name);
   python_source_input (&g);
   switch (eq->method)
@@ -500,6 +506,10 @@ bsl_equations_to_python (const BslEquations  *eq,
       break;
     case BSL_EQUATIONS_RK2:
       python_source_rk2 (&g);
+      break;
+    case BSL_EQUATIONS_HEUN:
+    case BSL_EQUATIONS_MILSTEIN:
+      bsl_eq_source_stochastic (&g, eq->method == BSL_EQUATIONS_HEUN, "        ");
       break;
     case BSL_EQUATIONS_RK4:
     default:

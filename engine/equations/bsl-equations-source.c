@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "bsl-error.h"
@@ -53,7 +54,10 @@ static const char *const c_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
 };
 
-const BslEqLanguage bsl_eq_language_c = { c_formats, c_literal, ";" };
+const BslEqLanguage bsl_eq_language_c = {
+  c_formats, c_literal, ";", "x[%u] = x[%u] + r[%u] * (sqrt (dt) * %s_normal (key, dstep, idx, %s))",
+  "double g0[%u], dw",
+};
 
 static char *
 py_literal (double v)
@@ -99,7 +103,11 @@ static const char *const python_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_SELECT] = "%1$s if %2$s != 0.0 else %3$s",
 };
 
-const BslEqLanguage bsl_eq_language_python = { python_formats, py_literal, "" };
+const BslEqLanguage bsl_eq_language_python = {
+  python_formats, py_literal, "",
+  "x[%u] = x[%u] + r[%u] * (math.sqrt(dt) * %s_normal(key, dstep, idx, %s))",
+  "g0 = [0.0] * %u",
+};
 
 static char *
 operand (const BslEqSource *src,
@@ -107,7 +115,7 @@ operand (const BslEqSource *src,
 {
   const BslEqCode *code = src->eq->code;
   static const char *const builtin[BSL_EQ_N_BUILTINS] = {
-    "t", "dt", "nr", "ls", "sp", "idx", "nn",
+    "t", "dt", "nr", "ls", "sp", "idx", "nn", "key",
   };
 
   if (slot < code->first_state)
@@ -135,12 +143,162 @@ bsl_eq_source_program (BslEqSource        *src,
       g_autofree char *c = operand (src, in->c);
       g_autofree char *expr = NULL;
 
+      if (in->op == BSL_EQ_OP_RAND || in->op == BSL_EQ_OP_RANDN)
+        expr = g_strdup_printf ("%s_%s (key, dstep, %s, %s)", src->prefix,
+                                in->op == BSL_EQ_OP_RAND ? "uniform" : "normal", a, c);
+      else
+        {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      expr = g_strdup_printf (src->language->formats[in->op], a, b, c);
+          expr = g_strdup_printf (src->language->formats[in->op], a, b, c);
 #pragma GCC diagnostic pop
+        }
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);
     }
+}
+
+void
+bsl_eq_source_noise (BslEqSource *src,
+                     guint        k,
+                     const char  *indent,
+                     const char  *guard)
+{
+  const BslEqModel *m = src->eq->m;
+  const BslEqCode *code = src->eq->code;
+
+  for (guint j = 0; j < m->noises->len; j++)
+    {
+      int out = code->noise_out[k * m->noises->len + j];
+      g_autofree char *draw = NULL;
+      g_autofree char *line = NULL;
+
+      if (out < 0)
+        continue;
+      draw = src->language->literal (BSL_EQ_NOISE_DRAW (j));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+      line = g_strdup_printf (src->language->noise_format, k, k, code->deriv.out[out],
+                              src->prefix, draw);
+#pragma GCC diagnostic pop
+      g_string_append_printf (src->s, "%s%s%s%s\n", indent, guard, line,
+                              src->language->statement_end);
+    }
+}
+
+/* One line: indent, the statement (a printf format over the arguments), the language's end. */
+static void G_GNUC_PRINTF (3, 4)
+line (BslEqSource *src,
+      const char  *indent,
+      const char  *format,
+      ...)
+{
+  va_list args;
+
+  g_string_append (src->s, indent);
+  va_start (args, format);
+  g_string_append_vprintf (src->s, format, args);
+  va_end (args);
+  g_string_append_printf (src->s, "%s\n", src->language->statement_end);
+}
+
+/* value where the neuron is not refractory, otherwise rest, for a held state (else value). */
+static char *
+unless_resting (BslEqSource *src,
+                guint        k,
+                const char  *value,
+                const char  *rest)
+{
+  const BslEqModel *m = src->eq->m;
+
+  if (m->refractory == NULL || !g_array_index (m->states, BslEqSymbol, k).held)
+    return g_strdup (value);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  return g_strdup_printf (src->language->formats[BSL_EQ_OP_SELECT], value, "nr", rest);
+#pragma GCC diagnostic pop
+}
+
+void
+bsl_eq_source_stochastic (BslEqSource *src,
+                          gboolean     heun,
+                          const char  *indent)
+{
+  const BslEqCode *code = src->eq->code;
+  guint ns = src->eq->m->states->len, nn = src->eq->m->noises->len;
+
+  g_string_append (src->s, indent);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_string_append_printf (src->s, src->language->stochastic_scratch, ns * nn);
+#pragma GCC diagnostic pop
+  g_string_append_printf (src->s, "%s\n", src->language->statement_end);
+  bsl_eq_source_program (src, &code->deriv, indent);
+  for (guint k = 0; k < ns; k++)
+    {
+      g_autofree char *step = g_strdup_printf ("x[%u] + dt * r[%u]", k, code->deriv.out[k]);
+      g_autofree char *rest = g_strdup_printf ("x[%u]", k);
+      g_autofree char *acc = unless_resting (src, k, step, rest);
+
+      line (src, indent, "k1[%u] = %s", k, acc);
+      for (guint j = 0; j < nn; j++)
+        {
+          int out = code->noise_out[k * nn + j];
+          g_autofree char *factor = g_strdup_printf ("r[%u]", out < 0 ? 0 : code->deriv.out[out]);
+          g_autofree char *g0 = unless_resting (src, k, factor, "0.0");
+
+          line (src, indent, "g0[%u] = %s", k * nn + j, out < 0 ? "0.0" : g0);
+        }
+    }
+  for (guint j = 0; j < nn; j++)
+    bsl_eq_source_support (src, heun, j, indent);
+  for (guint k = 0; k < ns; k++)
+    line (src, indent, "x[%u] = k1[%u]", k, k);
+}
+
+/* One noise of heun or milstein: dW, the support point, the factors there, the terms. */
+void
+bsl_eq_source_support (BslEqSource *src,
+                       gboolean     heun,
+                       guint        j,
+                       const char  *indent)
+{
+  const BslEqCode *code = src->eq->code;
+  guint ns = src->eq->m->states->len, nn = src->eq->m->noises->len;
+  g_autofree char *draw = src->language->literal (BSL_EQ_NOISE_DRAW (j));
+  g_autofree char *sqrt_dt = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  sqrt_dt = g_strdup_printf (src->language->formats[BSL_EQ_OP_SQRT], "dt");
+#pragma GCC diagnostic pop
+  line (src, indent, "dw = %s * %s_normal(key, dstep, idx, %s)", sqrt_dt, src->prefix, draw);
+  for (guint k = 0; k < ns; k++)
+    {
+      if (heun)
+        line (src, indent, "xs[%u] = x[%u] + g0[%u] * dw", k, k, k * nn + j);
+      else
+        line (src, indent, "xs[%u] = k1[%u] + %s * g0[%u]", k, k, sqrt_dt, k * nn + j);
+    }
+  line (src, indent, "t = %s", heun ? "t0 + dt" : "t0");
+  src->state_array = "xs";
+  bsl_eq_source_program (src, &code->deriv, indent);
+  src->state_array = "x";
+  for (guint k = 0; k < ns; k++)
+    {
+      int out = code->noise_out[k * nn + j];
+      g_autofree char *sum = NULL, *rest = NULL, *acc = NULL;
+
+      if (out < 0)
+        continue;
+      sum = heun ? g_strdup_printf ("k1[%u] + 0.5 * dw * (g0[%u] + r[%u])", k, k * nn + j,
+                                    code->deriv.out[out])
+        : g_strdup_printf ("k1[%u] + g0[%u] * dw + (r[%u] - g0[%u]) * (dw * dw) / (2.0 * %s)",
+                           k, k * nn + j, code->deriv.out[out], k * nn + j, sqrt_dt);
+      rest = g_strdup_printf ("k1[%u]", k);
+      acc = unless_resting (src, k, sum, rest);
+      line (src, indent, "k1[%u] = %s", k, acc);
+    }
+  line (src, indent, "t = t0");
 }
 
 gboolean

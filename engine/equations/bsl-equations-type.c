@@ -7,6 +7,7 @@
 #include "bsl-equations-type.h"
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
+#include "bsl-kernel-common.h"
 #include "bsl-model.h"
 #include "equations/bsl-equations.h"
 
@@ -188,7 +189,7 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
   g_atomic_ref_count_init (&et->ref_count);
   et->equations = eq;
   et->strings = g_ptr_array_new_with_free_func (g_free);
-  et->vars = g_new0 (BslVarSpec, n_states + n_params + 3 + bsl_equations_get_n_subexpressions (eq));
+  et->vars = g_new0 (BslVarSpec, n_states + n_params + 4 + bsl_equations_get_n_subexpressions (eq));
   for (guint i = 0; i < n_states; i++)
     {
       BslVarSpec *v = &et->vars[n++];
@@ -244,6 +245,12 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
       v->fixed_min = v->float_min = -INFINITY;
       v->fixed_max = v->float_max = INFINITY;
     }
+  /* the random draws (xi, rand(), randn()) are keyed as a PoissonSource's spikes */
+  if (bsl_equations_is_stochastic (eq))
+    et->vars[n++] = (BslVarSpec) { "seed", "Extra seed of the random draws, mixed with the "
+                                   "run's seed and the process name", BSL_SHAPE_SCALAR,
+                                   BSL_VAR_COUNT, 0, 0, 4294967295.0, 0, 4294967295.0, NULL,
+                                   NULL };
 
   et->type = bsl_proc_type_equations;
   /* A process's own schema: counted by its users, and never a new process's type. */
@@ -307,6 +314,18 @@ bsl_process_start_equations (BslProcess             *process,
   return TRUE;
 }
 
+/* A stochastic model's process has a Var "seed", which none of the model's names may be. */
+static gboolean
+seed_name_free (const BslEquations *eq)
+{
+  if (!bsl_equations_is_stochastic (eq))
+    return TRUE;
+  for (guint k = 0; k < bsl_equations_get_n_subexpressions (eq); k++)
+    if (g_str_equal (bsl_equations_get_subexpression_name (eq, k), "seed"))
+      return FALSE;
+  return bsl_equations_find_state (eq, "seed") < 0 && bsl_equations_find_param (eq, "seed") < 0;
+}
+
 gboolean
 bsl_process_set_equations (BslProcess              *process,
                            const BslEquationsText  *text,
@@ -338,6 +357,14 @@ bsl_process_set_equations (BslProcess              *process,
                    process->name, local_error->message);
       return FALSE;
     }
+  if (!seed_name_free (eq))
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "process '%s' (Equations): the model "
+                   "draws random numbers, so 'seed' names their seed: call the model's "
+                   "'seed' otherwise", process->name);
+      bsl_equations_unref (eq);
+      return FALSE;
+    }
 
   et = equations_type_new (eq, text);
   /* Keep the values of Vars that still exist with a shape that fits. */
@@ -355,6 +382,7 @@ bsl_process_set_equations (BslProcess              *process,
 typedef struct
 {
   guint n_states, n_params, n_inputs, n_subexprs, dt_var, last_spike_var, lastspike_var;
+  int seed_var;             /* -1 for a model without random draws */
 } EquationsLayout;
 
 static gboolean
@@ -395,6 +423,8 @@ equations_prepare (BslProcRuntime *pr, GError **error)
   layout->last_spike_var = layout->dt_var + 1;
   layout->lastspike_var = layout->dt_var + 2;
   layout->n_subexprs = bsl_equations_get_n_subexpressions (et->equations);
+  layout->seed_var = bsl_equations_is_stochastic (et->equations)
+    ? (int) (layout->lastspike_var + 1 + layout->n_subexprs) : -1;
   pr->priv = layout;
   return TRUE;
 }
@@ -411,6 +441,9 @@ equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   double dt = pr->vars[layout->dt_var].f[0];
   double *last_spike = pr->vars[layout->last_spike_var].f + begin;
   double *lastspike = pr->vars[layout->lastspike_var].f + begin;
+
+  if (layout->seed_var >= 0)
+    ctx.key = pr->seed_key ^ bsl_k_mix64 ((guint64) pr->vars[layout->seed_var].f[0]);
 
   for (guint i = 0; i < layout->n_states; i++)
     states[i] = pr->vars[i].f + begin;

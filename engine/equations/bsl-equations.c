@@ -323,14 +323,13 @@ bsl_equations_has_refractory (const BslEquations *eq)
   return eq->m->refractory != NULL;
 }
 
-static const char *const method_names[] = { "euler", "exponential_euler", "rk4", "exact", "rk2" };
+static const char *const method_names[] = { "euler", "exponential_euler", "rk4", "exact", "rk2",
+                                             "heun", "milstein" };
 
-/* Brian2's other names: linear is exact; heun and milstein differ from euler only in their
- * stochastic terms, which a model without xi has not. */
+/* Brian2's other name: linear is exact. (heun and milstein are euler where they compute the
+ * same: without xi, and for additive noise; bsl_eq_noise_method.) */
 static const struct { const char *name; BslEquationsMethod method; } method_aliases[] = {
   { "linear", BSL_EQUATIONS_EXACT },
-  { "heun", BSL_EQUATIONS_EULER },
-  { "milstein", BSL_EQUATIONS_EULER },
 };
 
 const char *
@@ -367,9 +366,11 @@ find_method (const BslEquations  *eq,
   for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
     if (g_strcmp0 (method, method_names[i]) == 0)
       {
-        if (!method_allowed (eq, i, error))
+        BslEquationsMethod chosen = bsl_eq_noise_method (eq, i);
+
+        if (!method_allowed (eq, chosen, error))
           return FALSE;
-        *out = i;
+        *out = chosen;
         return TRUE;
       }
   for (guint i = 0; i < G_N_ELEMENTS (method_aliases); i++)
@@ -395,7 +396,7 @@ bsl_equations_check_method (const BslEquations  *eq,
 
   g_return_val_if_fail (eq != NULL, FALSE);
 
-  return find_method (eq, method, &m, error);
+  return bsl_eq_noise_check_method (eq, method, error) && find_method (eq, method, &m, error);
 }
 
 gboolean
@@ -407,7 +408,7 @@ bsl_equations_set_method (BslEquations  *eq,
 
   g_return_val_if_fail (eq != NULL, FALSE);
 
-  if (!find_method (eq, method, &m, error))
+  if (!bsl_eq_noise_check_method (eq, method, error) || !find_method (eq, method, &m, error))
     return FALSE;
   if (m != eq->method)
     bsl_eq_native_free (eq);
@@ -437,6 +438,8 @@ bsl_equations_get_n_instructions (const BslEquations *eq)
     case BSL_EQUATIONS_EXPONENTIAL_EULER: return n + c->linear.code->len;
     case BSL_EQUATIONS_EXACT: return n + c->system.code->len;
     case BSL_EQUATIONS_RK2: return n + 2 * c->deriv.code->len;
+    case BSL_EQUATIONS_HEUN:
+    case BSL_EQUATIONS_MILSTEIN: return n + (1 + eq->m->noises->len) * c->deriv.code->len;
     case BSL_EQUATIONS_RK4:
     default: return n + 4 * c->deriv.code->len;
     }
@@ -472,6 +475,18 @@ run (const BslEqProgram *prog,
         case BSL_EQ_OP_LT: LOOP1 (a[i] < b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_GT: LOOP1 (a[i] > b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_SELECT: LOOP1 (b[i] != 0.0 ? a[i] : c[i]);
+        case BSL_EQ_OP_RAND:
+        case BSL_EQ_OP_RANDN:
+          {
+            /* b is the stream: its key's bits, then the step */
+            guint64 key;
+
+            memcpy (&key, b, sizeof key);
+            for (guint i = 0; i < len; i++)
+              d[i] = in->op == BSL_EQ_OP_RAND ? bsl_eq_draw_uniform (key, b[1], a[i], c[i])
+                : bsl_eq_draw_normal (key, b[1], a[i], c[i]);
+          }
+          break;
         default:
           for (guint i = 0; i < len; i++)
             d[i] = bsl_eq_apply (in->op, a[i], b[i], c[i]);
@@ -510,6 +525,7 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
       builtin[BSL_EQ_BUILTIN_LASTSPIKE * BLOCK + i] = -INFINITY;
       builtin[BSL_EQ_BUILTIN_SPIKE * BLOCK + i] = 0.0;
       builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n;
+      builtin[BSL_EQ_BUILTIN_STREAM * BLOCK + i] = 0.0;
     }
   for (gsize off = 0; off < n; off += BLOCK)
     {
@@ -545,7 +561,9 @@ typedef struct
   ExactCache *exact;
   double **slot;
   double *builtin, *xs, *k[3], *nr, *bls, *spike, *bt;
+  double *g0;               /* heun, milstein: the noise factors at the start, state by noise */
   double dt, t0, dstep;
+  guint64 key;              /* of the random draws */
   guint len;
   gsize off;
 } Block;
@@ -602,6 +620,33 @@ apply_inputs (Block                     *b,
     }
 }
 
+/* Euler-Maruyama: x + dt f + g sqrt(dt) N(0, 1) for each noise, one draw per noise, neuron
+ * and step (so an xi in two equations is one draw); nothing where a held variable rests. */
+static void
+add_noise (Block  *b,
+           guint   k,
+           double *x)
+{
+  const BslEqModel *m = b->eq->m;
+  const double *index = b->builtin + BSL_EQ_BUILTIN_INDEX * BLOCK;
+  double sqrt_dt = sqrt (b->dt);
+  gboolean held = held_now (b->eq, k);
+
+  for (guint j = 0; j < m->noises->len; j++)
+    {
+      int out = b->eq->code->noise_out[k * m->noises->len + j];
+      const double *g;
+
+      if (out < 0)
+        continue;
+      g = b->slot[b->eq->code->deriv.out[out]];
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          x[i] = x[i] + g[i] * (sqrt_dt * bsl_eq_draw_normal (b->key, b->dstep, index[i],
+                                                               BSL_EQ_NOISE_DRAW (j)));
+    }
+}
+
 static void
 integrate_euler (Block         *b,
                  double *const *states)
@@ -620,6 +665,7 @@ integrate_euler (Block         *b,
       else
         for (guint i = 0; i < b->len; i++)
           x[i] = x[i] + b->dt * f[i];
+      add_noise (b, k, x);
     }
 }
 
@@ -801,6 +847,100 @@ integrate_rk2 (Block         *b,
     b->bt[i] = b->t0;
 }
 
+/* Brian2's heun and milstein for any noise, one noise at a time as Brian2 writes them out:
+ * from x, f and g at the start, a support point per noise j, g_j there, and
+ *   heun:     support x + g_j dW_j at t + dt;       x += dt f + sum 0.5 dW_j (g_j + g_j')
+ *   milstein: support x + dt f + sqrt(dt) g_j at t;  x += dt f + sum (g_j dW_j
+ *             + (g_j' - g_j) dW_j^2 / (2 sqrt(dt)))
+ * acc (k[0]) gathers the new state, w (k[1]) holds dW_j. A resting held variable keeps x. */
+static void
+stochastic_start (Block         *b,
+                  double *const *states)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len, nn = b->eq->m->noises->len;
+
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      const double *x = states[k] + b->off, *f = b->slot[code->deriv.out[k]];
+      double *acc = b->k[0] + (gsize) k * BLOCK;
+      gboolean held = held_now (b->eq, k);
+
+      for (guint i = 0; i < b->len; i++)
+        acc[i] = held && b->nr[i] == 0.0 ? x[i] : x[i] + b->dt * f[i];
+      for (guint j = 0; j < nn; j++)
+        {
+          int out = code->noise_out[k * nn + j];
+          double *g0 = b->g0 + (gsize) (k * nn + j) * BLOCK;
+
+          for (guint i = 0; i < b->len; i++)
+            g0[i] = out < 0 || (held && b->nr[i] == 0.0) ? 0.0
+              : b->slot[code->deriv.out[out]][i];
+        }
+    }
+}
+
+static void
+stochastic_noise (Block         *b,
+                  double *const *states,
+                  guint          j,
+                  gboolean       heun)
+{
+  const BslEqCode *code = b->eq->code;
+  guint ns = b->eq->m->states->len, nn = b->eq->m->noises->len;
+  const double *index = b->builtin + BSL_EQ_BUILTIN_INDEX * BLOCK;
+  double *w = b->k[1], sqrt_dt = sqrt (b->dt);
+
+  for (guint i = 0; i < b->len; i++)
+    w[i] = sqrt_dt * bsl_eq_draw_normal (b->key, b->dstep, index[i], BSL_EQ_NOISE_DRAW (j));
+  for (guint k = 0; k < ns; k++)
+    {
+      const double *x = states[k] + b->off, *g0 = b->g0 + (gsize) (k * nn + j) * BLOCK;
+      const double *acc = b->k[0] + (gsize) k * BLOCK;
+      double *xs = b->xs + (gsize) k * BLOCK;
+
+      for (guint i = 0; i < b->len; i++)
+        xs[i] = heun ? x[i] + g0[i] * w[i] : acc[i] + sqrt_dt * g0[i];
+      b->slot[code->first_state + k] = xs;
+    }
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = heun ? b->t0 + b->dt : b->t0;
+  run (&code->deriv, b->slot, b->len);
+  for (guint k = 0; k < ns; k++)
+    {
+      int out = code->noise_out[k * nn + j];
+      const double *g0 = b->g0 + (gsize) (k * nn + j) * BLOCK, *gs;
+      double *acc = b->k[0] + (gsize) k * BLOCK;
+      gboolean held = held_now (b->eq, k);
+
+      b->slot[code->first_state + k] = states[k] + b->off;
+      if (out < 0)
+        continue;
+      gs = b->slot[code->deriv.out[out]];
+      for (guint i = 0; i < b->len; i++)
+        if (!held || b->nr[i] != 0.0)
+          acc[i] = heun ? acc[i] + 0.5 * w[i] * (g0[i] + gs[i])
+            : acc[i] + g0[i] * w[i] + (gs[i] - g0[i]) * (w[i] * w[i]) / (2.0 * sqrt_dt);
+    }
+  for (guint i = 0; i < b->len; i++)
+    b->bt[i] = b->t0;
+}
+
+static void
+integrate_stochastic (Block         *b,
+                      double *const *states,
+                      gboolean       heun)
+{
+  guint ns = b->eq->m->states->len;
+
+  stochastic_start (b, states);
+  for (guint j = 0; j < b->eq->m->noises->len; j++)
+    stochastic_noise (b, states, j, heun);
+  for (guint k = 0; k < ns; k++)
+    memcpy (states[k] + b->off, b->k[0] + (gsize) k * BLOCK, b->len * sizeof (double));
+}
+
 static void
 threshold_and_reset (Block  *b,
                      double *ls,
@@ -882,6 +1022,7 @@ block_init (Block              *b,
   b->xs = b->builtin + BSL_EQ_N_BUILTINS * BLOCK;
   for (guint s = 0; s < 3; s++)
     b->k[s] = b->xs + (gsize) (s + 1) * ns * BLOCK;
+  b->g0 = b->xs + (gsize) 4 * ns * BLOCK;
   for (guint r = 0; r < code->n_regs; r++)
     slot[r] = mem + (gsize) r * BLOCK;
   for (guint k = 0; k < BSL_EQ_N_BUILTINS; k++)
@@ -895,6 +1036,18 @@ block_init (Block              *b,
       b->spike[i] = 0.0;
       b->builtin[BSL_EQ_BUILTIN_N * BLOCK + i] = (double) n_total;
     }
+}
+
+/* The stream the random draws of the call read: the key's bits, then the step. */
+static void
+block_stream (Block                     *b,
+              const BslEquationsContext *ctx)
+{
+  double *stream = b->builtin + BSL_EQ_BUILTIN_STREAM * BLOCK;
+
+  b->key = ctx != NULL ? ctx->key : 0;
+  memcpy (stream, &b->key, sizeof b->key);
+  stream[1] = b->dstep;
 }
 
 /* Points the slots at the block starting at b->off. */
@@ -935,6 +1088,7 @@ bsl_equations_take_inputs (const BslEquations        *eq,
   Block b;
 
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  block_stream (&b, ctx);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       block_at (&b, n, first, states, params);
@@ -962,6 +1116,7 @@ bsl_equations_eval_subexpressions (const BslEquations        *eq,
   Block b;
 
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+  block_stream (&b, ctx);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       block_at (&b, n, first, states, params);
@@ -1008,8 +1163,10 @@ bsl_equations_step_full (const BslEquations        *eq,
                          double                    *spikes_out)
 {
   const BslEqCode *code = eq->code;
-  /* registers, builtins, and for RK4 the stage state and three slopes per state */
-  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS + 4 * eq->m->states->len;
+  /* registers, builtins, for RK4 the stage state and three slopes per state, and for heun
+   * and milstein the noise factors */
+  gsize n_buf = code->n_regs + BSL_EQ_N_BUILTINS
+    + (gsize) eq->m->states->len * (4 + eq->m->noises->len);
   g_autofree double *mem = g_new (double, n_buf * BLOCK);
   g_autofree double **slot = g_new (double *, code->n_slots);
   gsize first = ctx != NULL ? ctx->first : 0;
@@ -1020,11 +1177,13 @@ bsl_equations_step_full (const BslEquations        *eq,
     {
       eq->native (n, dt, step, states, params, ctx != NULL ? ctx->inputs : NULL,
                   last_spike_step, spikes_out, first,
-                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n,
+                  ctx != NULL ? ctx->key : 0);
       return;
     }
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
   b.exact = &exact;
+  block_stream (&b, ctx);
   for (b.off = 0; b.off < n; b.off += BLOCK)
     {
       double *ls = last_spike_step + b.off;
@@ -1045,6 +1204,10 @@ bsl_equations_step_full (const BslEquations        *eq,
           break;
         case BSL_EQUATIONS_RK2:
           integrate_rk2 (&b, states);
+          break;
+        case BSL_EQUATIONS_HEUN:
+        case BSL_EQUATIONS_MILSTEIN:
+          integrate_stochastic (&b, states, eq->method == BSL_EQUATIONS_HEUN);
           break;
         case BSL_EQUATIONS_RK4:
         default:

@@ -25,6 +25,10 @@ typedef enum
   BSL_EQUATIONS_RK4,
   BSL_EQUATIONS_EXACT,
   BSL_EQUATIONS_RK2,
+  /* Brian2's stochastic schemes, where they differ from euler: multiplicative noise, or for
+   * heun a noise factor that changes with t */
+  BSL_EQUATIONS_HEUN,
+  BSL_EQUATIONS_MILSTEIN,
 } BslEquationsMethod;
 
 /* Parses and checks everything. model: the equations; threshold: a condition or NULL/"" for a
@@ -98,12 +102,19 @@ const char    *bsl_equations_get_refractory  (const BslEquations  *eq);
 const char    *bsl_equations_get_input_var   (const BslEquations  *eq);
 gboolean       bsl_equations_has_threshold   (const BslEquations  *eq);
 gboolean       bsl_equations_has_refractory  (const BslEquations  *eq);
+/* Whether the model draws random numbers (xi, rand() or randn()): its steps then depend on
+ * the key of BslEquationsContext. */
+gboolean       bsl_equations_is_stochastic   (const BslEquations  *eq);
 
 /* "euler" (the default), "exponential_euler" (every equation must be linear in its own
  * variable; the error names the first term that is not), "rk2", "rk4", "exact" or its other
  * name "linear" (x' = A x + b with A and b free of the states and t: solved over each step
  * with a matrix exponential, as Brian2's linear state updater does symbolically), and Brian2's
- * "heun" and "milstein", which are Euler for equations without stochastic terms. */
+ * "heun" and "milstein", which are Euler for equations without stochastic terms and
+ * Euler-Maruyama for additive noise (get_method then gives EULER), their own schemes otherwise.
+ * A model with xi takes euler (additive noise only), heun and milstein, one with rand() or
+ * randn() in a differential equation no method of several stages; the message names the
+ * method and what to use instead. */
 gboolean       bsl_equations_set_method      (BslEquations        *eq,
                                               const char          *method,
                                               GError             **error);
@@ -138,6 +149,7 @@ typedef struct
   gsize first;                  /* Brian2's i of the call's first neuron */
   gsize n_total;                /* N, the population's size (0: the call's n) */
   const double *const *inputs;  /* one array of n per input port (NULL entries: nothing); or NULL */
+  guint64 key;                  /* of the random draws (xi, rand(), randn()): the seed */
 } BslEquationsContext;
 
 /* bsl_equations_step for a part of a population and every input port. params may be written:

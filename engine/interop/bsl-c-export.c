@@ -100,6 +100,15 @@ type_is (const BslProcRuntime *pr, const char *name)
   return g_str_equal (pr->type->name, name);
 }
 
+/* A process with random draws keyed by the run's seed and its name. */
+static gboolean
+has_random_key (const BslProcRuntime *pr)
+{
+  BslEquations *eq = bsl_proc_type_get_compiled_equations (pr->type);
+
+  return type_is (pr, "PoissonSource") || (eq != NULL && bsl_equations_is_stochastic (eq));
+}
+
 static gboolean
 is_connection (const BslProcRuntime *pr)
 {
@@ -190,7 +199,7 @@ emit_storage (Out *o, guint k, const BslProcRuntime *pr)
                                     MAX (slots * n_out, 1));
         }
     }
-  if (type_is (pr, "PoissonSource"))
+  if (has_random_key (pr))
     g_string_append_printf (s, "static uint64_t p%u_key;\n", k);
   if (bsl_proc_type_is_plastic (pr->type))
     _bsl_c_export_learning_storage (s, k, pr);
@@ -436,10 +445,14 @@ emit_neuron_step (Out *o, guint k, const BslProcRuntime *pr)
                                 bsl_equations_get_input_port (eq, p));
       /* Step t integrates from (t - 1) dt, as the engine passes it; lastspike is in seconds. */
       g_string_append_printf (s, "  p%u_eq_step (%" G_GSIZE_FORMAT ", p%u_dt[0], t - 1, p%u_states, "
-                              "p%u_params, %s%s%s, p%u_last_spike_step, p%u_s_out);\n",
+                              "p%u_params, %s%s%s, p%u_last_spike_step, p%u_s_out",
                               k, n, k, k, k, inputs->len > 0 ? "(const double *const[]) { " : "",
                               inputs->len > 0 ? inputs->str : "NULL",
                               inputs->len > 0 ? " }" : "", k, k);
+      /* the random draws' key, as the engine's Equations process makes it */
+      if (has_random_key (pr))
+        g_string_append_printf (s, ", p%u_key ^ bsl_k_mix64 ((uint64_t) p%u_seed[0])", k, k);
+      g_string_append (s, ");\n");
       g_string_append_printf (s, "  for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
                               "    p%u_lastspike[i] = p%u_last_spike_step[i] * p%u_dt[0];\n",
                               n, k, k, k);
@@ -870,7 +883,7 @@ emit_network (Out *o, guint64 seed, GError **error)
 
   g_string_append (s, "\n/* ======== the network ======== */\n");
   for (guint k = 0; k < o->rt->n_procs; k++)
-    if (type_is (o->rt->procs[k], "PoissonSource"))
+    if (has_random_key (o->rt->procs[k]))
       {
         g_string_append (s,
           "\n/* The run seed mixed with a process name, as the engine keys its random streams. */\n"
@@ -942,7 +955,7 @@ emit_load (Out *o)
       if (type_is (pr, "DelayDense"))
         g_string_append_printf (s, "  memset (p%u_ring, 0, sizeof p%u_ring);\n  p%u_head = 0;\n",
                                 k, k, k);
-      if (type_is (pr, "PoissonSource"))
+      if (has_random_key (pr))
         g_string_append_printf (s, "  p%u_key = bsl_c_name_key (bsl_c_seed, \"%s\");\n", k,
                                 pr->name);
     }

@@ -10,6 +10,7 @@
 #include "bsl-error.h"
 #include "bsl-graph-private.h"
 #include "bsl-lava-custom.h"
+#include "bsl-runtime.h"
 #include "equations/bsl-equations.h"
 
 /* Attributes of Lava's AbstractProcess that a Var must not shadow. */
@@ -98,7 +99,8 @@ check_names (const BslProcess *p, GError **error)
 
 /* The step of an Equations process: its generated function, called on the model's arrays. */
 static gboolean
-equations_step (GString *s, GString *functions, const BslProcess *p, GError **error)
+equations_step (GString *s, GString *functions, const BslProcess *p, guint64 run_seed,
+                GError **error)
 {
   struct _BslEquations *eq = bsl_proc_type_get_compiled_equations (p->type);
   g_autofree char *function = g_strdup_printf ("_step_%s", p->name);
@@ -106,7 +108,10 @@ equations_step (GString *s, GString *functions, const BslProcess *p, GError **er
   guint n_states = bsl_equations_get_n_states (eq), n_params = bsl_equations_get_n_params (eq);
 
   if (source == NULL)
-    return FALSE;
+    {
+      g_prefix_error (error, "process '%s' (Equations): ", p->name);
+      return FALSE;
+    }
   g_string_append_printf (functions, "\n\n%s", source);
   /* Every in-port is read each step; the model's inputs are its ports in order. */
   g_string_append (s, "        inputs = [");
@@ -120,15 +125,22 @@ equations_step (GString *s, GString *functions, const BslProcess *p, GError **er
   g_string_append (s, "], [");
   for (guint k = 0; k < n_params; k++)
     g_string_append_printf (s, "%sself.%s", k ? ", " : "", bsl_equations_get_param_name (eq, k));
-  g_string_append_printf (s, "], %s, self.last_spike_step, spikes)\n"
-                          "        self.lastspike[:] = self.last_spike_step * self.dt\n"
-                          "        self.s_out.send(spikes)\n",
+  g_string_append_printf (s, "], %s, self.last_spike_step, spikes",
                           bsl_equations_get_n_inputs (eq) > 0 ? "inputs" : "None");
+  /* the draws' key as the engine's: the run seed and the name, mixed with the seed Var */
+  if (bsl_equations_is_stochastic (eq))
+    g_string_append_printf (s, ",\n            key=%" G_GUINT64_FORMAT " ^ %s_mix64(int(float("
+                            "self.seed))))\n", bsl_runtime_seed_key (run_seed, p->name), function);
+  else
+    g_string_append (s, ")\n");
+  g_string_append (s, "        self.lastspike[:] = self.last_spike_step * self.dt\n"
+                      "        self.s_out.send(spikes)\n");
   return TRUE;
 }
 
 static gboolean
-write_class (GString *s, GString *functions, const BslProcess *p, GError **error)
+write_class (GString *s, GString *functions, const BslProcess *p, guint64 run_seed,
+             GError **error)
 {
   const BslProcType *type = p->type;
   g_autofree char *cls = _bsl_lava_custom_class_name (p);
@@ -161,7 +173,7 @@ write_class (GString *s, GString *functions, const BslProcess *p, GError **error
                             : "np.ndarray = LavaPyType(np.ndarray, float)");
   g_string_append (s, "\n    def run_spk(self):\n");
   if (bsl_proc_type_is_equations (type))
-    return equations_step (s, functions, p, error);
+    return equations_step (s, functions, p, run_seed, error);
   if (g_str_equal (type->name, "Izhikevich"))
     g_string_append (s, izhikevich_step);
   else if (g_str_equal (type->name, "AdEx"))
@@ -174,6 +186,7 @@ write_class (GString *s, GString *functions, const BslProcess *p, GError **error
 gboolean
 _bsl_lava_custom_classes (GString         *s,
                           const GPtrArray *processes,
+                          guint64          run_seed,
                           GError         **error)
 {
   g_autoptr(GString) classes = g_string_new (NULL);
@@ -182,7 +195,7 @@ _bsl_lava_custom_classes (GString         *s,
   if (processes->len == 0)
     return TRUE;
   for (guint i = 0; i < processes->len; i++)
-    if (!write_class (classes, functions, processes->pdata[i], error))
+    if (!write_class (classes, functions, processes->pdata[i], run_seed, error))
       return FALSE;
   g_string_append (s,
     "import math\n"

@@ -694,7 +694,7 @@ bsl_lava_export_to_string (const BslGraph              *graph,
   if (custom->len > 0)
     {
       g_string_append_c (s, '\n');
-      if (!_bsl_lava_custom_classes (s, custom, error))
+      if (!_bsl_lava_custom_classes (s, custom, ctx.config->seed, error))
         return NULL;
     }
   g_string_append_printf (s, "\nTAG = '%s'\nSTEPS = %" G_GINT64_FORMAT "\n",

@@ -483,6 +483,9 @@ _bsl_nir_match_equations (const BslProcess *p,
   memset (out, 0, sizeof *out);
   if (ma.eq == NULL)
     return refuse (why, "it is not defined by equations");
+  if (bsl_equations_is_stochastic (ma.eq))
+    return refuse (why, "it draws random numbers (xi, rand() or randn()), which NIR's neurons "
+                   "do not");
   ma.n_states = bsl_equations_get_n_states (ma.eq);
   ma.input = bsl_equations_get_input_state (ma.eq);
   if (ma.n_states == 0 || ma.n_states > 2)

@@ -92,6 +92,13 @@ name_key (guint64 seed, const char *name)
   return h;
 }
 
+guint64
+bsl_runtime_seed_key (guint64     run_seed,
+                      const char *process_name)
+{
+  return name_key (run_seed, process_name);
+}
+
 static void
 rt_var_store (BslRtVar *var, const BslArray *value)
 {

@@ -33,6 +33,10 @@ typedef enum
 
 /* Compiles graph + config into a runtime: flat state arrays, a fixed schedule, preallocated
  * message buffers. The graph is not referenced afterwards. */
+/* The key of a process's random streams: the run seed mixed with the process name (what
+ * PoissonSource and the draws of an Equations process start from). */
+guint64       bsl_runtime_seed_key         (guint64             run_seed,
+                                            const char         *process_name);
 BslRuntime   *bsl_runtime_new              (const BslGraph     *graph,
                                             const BslRunConfig *config,
                                             GError            **error);

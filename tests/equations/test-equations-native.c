@@ -18,6 +18,14 @@ typedef struct
   gboolean uniform;   /* every neuron has the same parameters */
 } Model;
 
+/* Noise whose factor depends on the states and on t, and a held variable. */
+#define MULTIPLICATIVE \
+  "dv/dt = (v_rest - v)/tau + (1 + (v - v_rest)/(10*mV))*sigma*xi*tau**-0.5 : volt " \
+  "(unless refractory)\n" \
+  "dg/dt = -g/tau + 0.2*g*xi_b*tau**-0.5 + sin(t/tau)*xi*tau**-0.5/100 : 1\n" \
+  "tau : second\nv_rest : volt\nsigma : volt\n", \
+  "v > -50*mV", "v = -65*mV; g += 1", "1*ms", "v"
+
 static const Model models[] = {
   { "AdEx, rk4",
     "dvm/dt = (gL*(EL - vm) + gL*DeltaT*exp((vm - VT)/DeltaT) + I - w)/C : volt\n"
@@ -56,6 +64,23 @@ static const Model models[] = {
     "tau : second\ntau_syn : second\nv_rest : volt\nR : ohm\n",
     "v > -50*mV", "v = -70*mV", "2*ms", "v", "rk2",
     { 10e-3, 5e-3, -45e-3, 100e6 }, { -65e-3, 0.2e-9 } },
+  { "noisy LIF: one xi in two equations, another xi, rand() and randn(), milstein",
+    "dv/dt = (v_rest - v + R*I)/tau + sigma*xi_a*tau**-0.5 + 0.2*mV/ms*randn() : volt "
+    "(unless refractory)\n"
+    "dI/dt = -I/tau_syn + 0.02*nA*xi_a/sqrt(tau_syn) + 0.01*nA*xi_b*tau_syn**-0.5 : amp\n"
+    "tau : second\ntau_syn : second\nv_rest : volt\nR : ohm\nsigma : volt\n",
+    "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn(); I += 0.1*nA*rand()", "2*ms", "v",
+    "milstein", { 10e-3, 5e-3, -52e-3, 100e6, 3e-3 }, { -65e-3, 0.2e-9 } },
+  { "multiplicative noise, a held variable, heun",
+    MULTIPLICATIVE, "heun",
+    { 10e-3, -51e-3, 3e-3 }, { -65e-3, 0.5 } },
+  { "multiplicative noise, a held variable, milstein",
+    MULTIPLICATIVE, "milstein",
+    { 10e-3, -51e-3, 3e-3 }, { -65e-3, 0.5 } },
+  { "randn() in an equation, exponential_euler",
+    "dv/dt = (v_rest - v + 2*mV*randn())/tau : volt\ntau : second\nv_rest : volt\n",
+    "v > -50*mV", "v = -70*mV + 5*mV*rand()", NULL, "v", "exponential_euler",
+    { 10e-3, -49e-3 }, { -65e-3 } },
 };
 
 enum { N = 300, STEPS = 3000 };
@@ -101,7 +126,8 @@ run_clear (Run *r)
   bsl_equations_unref (r->eq);
 }
 
-/* The population stepped in two parts, as two worker threads would. */
+/* The population stepped in two parts, as two worker threads would; the random draws keyed
+ * by a seed. */
 static void
 run_step (Run          *r,
           guint         step,
@@ -115,7 +141,7 @@ run_step (Run          *r,
       double *states[4], *params[8];
       /* every port gets the same input */
       const double *inputs[2] = { input + first, input + first };
-      BslEquationsContext ctx = { first, N, inputs };
+      BslEquationsContext ctx = { first, N, inputs, 0x5eed };
 
       for (guint k = 0; k < bsl_equations_get_n_states (r->eq); k++)
         states[k] = r->states[k] + first;

@@ -300,8 +300,6 @@ test_unknown_symbols (void)
       "line 1, column 10: unknown symbol 'EL'" },
     { "dv/dt = (v_rest - v)/tau + C/(pF*tau) : volt\n", NULL, NULL, NULL, NULL,
       "line 1, column 28: unknown symbol 'C'" },
-    { "dv/dt = (v_rest - v)/tau + xi*volt/sqrt(tau) : volt\n", NULL, NULL, NULL, NULL,
-      "line 1, column 28: stochastic terms (xi) are not supported" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -593,14 +593,16 @@ check_c_source (BslEquations *eq,
     "  for (unsigned step = 0; step < %u; step++)\n    {\n"
     "      for (unsigned i = 0; i < N; i++)\n"
     "        in[i] = ((step * 7 + i * 3) %% 11 == 0 ? 0.25 : 0.0) * scale[i];\n"
-    "      neuron_step (N, %a, step, states, params, %s, last, spikes);\n"
+    "      neuron_step (N, %a, step, states, params, %s, last, spikes%s);\n"
     "      for (int i = 0; i < N; i++)\n"
     "        if (spikes[i] != 0)\n          printf (\"spike %%u %%d\\n\", step, i);\n"
     "    }\n"
     "  for (int k = 0; k < NS * N; k++)\n    printf (\"%%a\\n\", init[k]);\n"
     "  for (int i = 0; i < N; i++)\n    printf (\"%%a\\n\", last[i]);\n"
     "  return 0;\n}\n",
-    n, ns, np, steps, dt, in_state >= 0 ? "(const double *const[]) { in, in, in, in }" : "NULL");
+    n, ns, np, steps, dt, in_state >= 0 ? "(const double *const[]) { in, in, in, in }" : "NULL",
+    /* bsl_equations_step draws with the key 0 */
+    bsl_equations_is_stochastic (eq) ? ", (uint64_t) 0" : "");
 
   dir = g_dir_make_tmp ("basalt-eq-XXXXXX", &error);
   g_assert_no_error (error);
@@ -795,6 +797,38 @@ test_c_source (void)
   }
 }
 
+/* Noise, rand() and randn(): the C and Python sources carry the generator and draw the same
+ * numbers. */
+static void
+test_c_source_noise (void)
+{
+  g_autoptr (BslEquations) eq =
+    equations ("dv/dt = (v_rest - v)/tau + sigma*xi*tau**-0.5 + 0.1*mV/ms*randn() : volt "
+               "(unless refractory)\n"
+               "v_rest : volt\ntau : second\nsigma : volt\n",
+               "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn()", "1*ms", "v", "euler");
+  double init[3] = { -65e-3, -60e-3, -55e-3 };
+  double param[3 * 3] = { -52e-3, -51e-3, -50e-3, 10e-3, 12e-3, 8e-3, 3e-3, 2e-3, 4e-3 };
+
+  check_c_source (eq, 3, 1e-4, 3000, init, param);
+  check_python_source (eq, 3, 1e-4, 3000, init, param);
+  /* multiplicative noise and a factor that changes with t: Brian2's own schemes */
+  for (guint m = 0; m < 2; m++)
+    {
+      g_autoptr (BslEquations) mult =
+        equations ("dv/dt = (v_rest - v)/tau + (1 + (v - v_rest)/(10*mV))*sigma*xi*tau**-0.5"
+                   " + sin(t/tau)*sigma*xi_b/sqrt(tau) : volt (unless refractory)\n"
+                   "v_rest : volt\ntau : second\nsigma : volt\n",
+                   "v > -50*mV + mV*rand()", "v = -70*mV + 2*mV*randn()", "1*ms", "v",
+                   m == 0 ? "heun" : "milstein");
+
+      g_assert_cmpint (bsl_equations_get_method (mult), ==,
+                       m == 0 ? BSL_EQUATIONS_HEUN : BSL_EQUATIONS_MILSTEIN);
+      check_c_source (mult, 3, 1e-4, 3000, init, param);
+      check_python_source (mult, 3, 1e-4, 3000, init, param);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -808,6 +842,7 @@ main (int    argc,
   g_test_add_func ("/equations/step/population-independent", test_population_independent);
   g_test_add_func ("/equations/step/functions", test_functions);
   g_test_add_func ("/equations/step/threads", test_threads);
+  g_test_add_func ("/equations/step/c-source-noise", test_c_source_noise);
   g_test_add_func ("/equations/step/eval-derivatives", test_eval_derivatives);
   g_test_add_func ("/equations/step/c-source", test_c_source);
   return g_test_run ();

@@ -314,7 +314,7 @@ check_export (const BslGraph *graph, GPtrArray *notes)
   {
     g_autofree char *tag = g_strdup_printf ("TAG = '%s'", bsl_tag_to_string (bsl_graph_get_run_tag (graph)));
     g_assert_nonnull (strstr (text, tag));
-    /* with the script's own models, a model map follows the tag */
+    /* with processes of the script's own, a map of their models follows the tag */
     g_assert_nonnull (strstr (text, "Loihi2SimCfg(select_tag=TAG"));
   }
   for (guint i = 0; i < bsl_graph_get_n_processes (graph); i++)
@@ -569,7 +569,12 @@ static const char custom_models_network[] =
     "   \"params\": {\"v_rest\": -0.065, \"R\": 1e8, \"tau\": 0.01, \"I_ext\": 0, \"v\": -0.065}},"
     "  {\"name\": \"exc\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [4e-4, 6e-4], \"start\": 30}},"
     "  {\"name\": \"inh\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [-2e-5, -1e-5], \"start\": 60}},"
-    "  {\"name\": \"amps\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [2e-10, 3e-10], \"start\": 15, \"stop\": 350}}],"
+    "  {\"name\": \"amps\", \"type\": \"CurrentSource\", \"shape\": [2], \"params\": {\"amplitude\": [2e-10, 3e-10], \"start\": 15, \"stop\": 350}},"
+    "  {\"name\": \"noisy_eq\", \"type\": \"Equations\", \"shape\": [3], \"equations\": {"
+    "    \"model\": \"dv/dt = (v_rest - v)/tau + sigma*xi*tau**-0.5 + 0.1*mV/ms*randn() : volt (unless refractory)\\n"
+    "v_rest : volt\\ntau : second\\nsigma : volt\\n\", \"threshold\": \"v > -50*mV + mV*rand()\","
+    "    \"reset\": \"v = -65*mV + 2*mV*randn()\", \"refractory\": \"1*ms\", \"method\": \"euler\"},"
+    "   \"params\": {\"v_rest\": -0.046, \"tau\": 0.01, \"sigma\": 0.003, \"v\": -0.06, \"seed\": 5}}],"
     " \"connections\": [{\"from\": \"drive.a_out\", \"to\": \"iz.a_in\"}, {\"from\": \"pulse.a_out\", \"to\": \"ad.a_in\"},"
     "  {\"from\": \"drive.a_out\", \"to\": \"cl.g_exc_in\"}, {\"from\": \"drive.a_out\", \"to\": \"cl.g_inh_in\"},"
     "  {\"from\": \"pulse.a_out\", \"to\": \"cl.a_in\"}, {\"from\": \"syn.a_out\", \"to\": \"eq.a_in\"},"
@@ -578,12 +583,12 @@ static const char custom_models_network[] =
 
 /* Izhikevich, AdEx, CondLIF and equation-defined neurons become processes of the script's own.
  * Their models, stepped with what Basalt's neurons received, compute what Basalt computes: every
- * state and spike equal, bit for bit, over 400 steps. */
+ * state and spike equal, bit for bit, over 400 steps, random draws (noisy_eq) included. */
 static void
 test_custom_models (void)
 {
   const char *json = custom_models_network;
-  static const char *const custom[] = { "iz", "ad", "cl", "eq", "iz_eq", "cuba", "mid" };
+  static const char *const custom[] = { "iz", "ad", "cl", "eq", "iz_eq", "cuba", "mid", "noisy_eq" };
   enum { STEPS = 400 };
   g_autofree char *python = find_python_with_numpy ();
   g_autofree char *driver = g_test_build_filename (G_TEST_DIST, "interop", "run_custom_lava_models.py", NULL);
