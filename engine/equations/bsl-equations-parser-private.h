@@ -152,10 +152,4 @@ void bsl_eq_linearise (BslEqModel *m);
  * linear state updater requires; otherwise the reason, naming the first equation that is not. */
 void bsl_eq_linearise_system (BslEqModel *m);
 
-/* A (constant over dt) subexpression that reads a state or t has, in Brian2, its value from
- * the start of the step in every stage of the method.  Euler has one stage, so it agrees; the
- * other methods would evaluate it again inside the step, so they are refused for such a model
- * rather than giving other numbers. */
-void bsl_eq_check_held_subexprs (BslEqModel *m);
-
 G_END_DECLS

@@ -431,7 +431,7 @@ emit_neuron_step (Out *o, guint k, const BslProcRuntime *pr)
                               "p%u_params, p%u_a_in, p%u_last_spike_step, p%u_s_out);\n",
                               k, n, k, k, k, k, k, k);
       g_string_append_printf (s, "  for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
-                              "    p%u_lastspike[i] = p%u_last_spike_step[i] * p%u_dt[0];\n",
+                              "    p%u_lastspike[i] = floor (p%u_last_spike_step[i]) * p%u_dt[0];\n",
                               n, k, k, k);
     }
   else if (type_is (pr, "RF"))

@@ -117,7 +117,7 @@ equations_step (GString *s, GString *functions, const BslProcess *p, GError **er
   for (guint k = 0; k < n_params; k++)
     g_string_append_printf (s, "%sself.%s", k ? ", " : "", bsl_equations_get_param_name (eq, k));
   g_string_append_printf (s, "], %s, self.last_spike_step, spikes)\n"
-                          "        self.lastspike[:] = self.last_spike_step * self.dt\n"
+                          "        self.lastspike[:] = np.floor(self.last_spike_step) * self.dt\n"
                           "        self.s_out.send(spikes)\n",
                           bsl_equations_get_input_state (eq) >= 0 ? "inp" : "None");
   return TRUE;

@@ -739,6 +739,7 @@ static void
 test_c_source (void)
 {
   static const char *const methods[] = { "euler", "rk4" };
+  static const char *const held_methods[] = { "euler", "exponential_euler", "rk4" };
   double init[2 * 3] = { -70e-3, -60e-3, -52e-3, 0, 0.1e-9, 0 };
   double param[9 * 3] = {
     281e-12, 200e-12, 200e-12, 30e-9, 10e-9, 12e-9, -70.6e-3, -70e-3, -70e-3,
@@ -772,6 +773,25 @@ test_c_source (void)
 
       check_c_source (eq, 2, 1e-4, 3000, init2, param2);
       check_python_source (eq, 2, 1e-4, 3000, init2, param2);
+    }
+  /* a refractoriness that a condition ends, and a (constant over dt) drive that reads v and t,
+   * held through the stages */
+  for (guint m = 0; m < G_N_ELEMENTS (held_methods); m++)
+    {
+      g_autoptr (BslEquations) eq =
+        equations ("dv/dt = (v_rest - v + drive - u)/tau : volt (unless refractory)\n"
+                   "du/dt = (a*(v - v_rest) - u)/tau_u : volt\n"
+                   "drive = R*I0*(1 + 0.5*sin(2*pi*t/(50*ms))) + k*(v - v_rest) : volt "
+                   "(constant over dt)\n"
+                   "v_rest : volt\nR : ohm\nI0 : amp\ntau : second\ntau_u : second\na : 1\n"
+                   "k : 1\n",
+                   "v > -50*mV", "v = -70*mV\nu += 5*mV", "u > 2*mV", "v", held_methods[m]);
+      double init3[2 * 2] = { -65e-3, -60e-3, 0, 0 };
+      double param3[7 * 2] = { -65e-3, -60e-3, 100e6, 80e6, 0.3e-9, 0.25e-9, 10e-3, 20e-3,
+                               30e-3, 50e-3, 0.2, 0.1, 0.1, -0.2 };
+
+      check_c_source (eq, 2, 1e-4, 3000, init3, param3);
+      check_python_source (eq, 2, 1e-4, 3000, init3, param3);
     }
 }
 
