@@ -47,6 +47,17 @@ c_source_exact_matrix (BslEqSource *g, const char *ind)
     "%s    exact_have[kind] = 1;\n%s  }\n", ind, ind, ind, m, ind, ind, ind);
 }
 
+/* How many operands an instruction reads: those its C text names. */
+static guint
+operands_read (BslEqOp op)
+{
+  const char *format = bsl_eq_language_c.formats[op];
+
+  if (format == NULL || strstr (format, "%3$s") != NULL)
+    return 3;
+  return strstr (format, "%2$s") != NULL ? 2 : 1;
+}
+
 /* Whether the coefficients can differ from neuron to neuron only through parameters: the
  * parameters they read are added to `read`. */
 static gboolean
@@ -54,16 +65,21 @@ exact_reads_params_only (const BslEquations *eq, GArray *read)
 {
   const BslEqCode *code = eq->code;
   const GArray *prog = code->system.code;
+  g_autofree gboolean *written = g_new0 (gboolean, MAX (code->first_state, 1));
 
   for (guint k = 0; k < prog->len; k++)
     {
       const BslEqInstr *in = &g_array_index (prog, BslEqInstr, k);
       const guint operands[3] = { in->a, in->b, in->c };
 
-      for (guint o = 0; o < 3; o++)
+      for (guint o = 0; o < operands_read (in->op); o++)
         {
           guint slot = operands[o];
 
+          /* a register the program reads before it writes it: a held subexpression's value,
+           * computed for each neuron at the start of its step */
+          if (slot < code->first_state && !written[slot])
+            return FALSE;
           if (slot >= code->first_state && slot < code->first_param)
             return FALSE;
           if (slot >= code->first_param && slot < code->first_builtin)
@@ -81,6 +97,8 @@ exact_reads_params_only (const BslEquations *eq, GArray *read)
               slot != code->first_builtin + BSL_EQ_BUILTIN_N)
             return FALSE;
         }
+      if (in->dst < code->first_state)
+        written[in->dst] = TRUE;
     }
   return TRUE;
 }
@@ -199,14 +217,17 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   g_string_append_printf (s,
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
-    "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
+    "      double t = t0, nr = 1.0, sp = 0.0, ls = floor (last_spike_step[i]) * dt;\n"
     "      double idx = (double) %s, nn = (double) %s;\n\n"
     "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
     "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
     code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
-  if (refr)
+  if (bsl_eq_refractory_is_condition (m))
+    g_string_append_printf (s, "%snr = last_spike_step[i] != floor (last_spike_step[i])"
+                            " || isinf (last_spike_step[i]) ? 1.0 : 0.0;\n", ind);
+  else if (refr)
     {
       bsl_eq_source_program (g, &code->refractory, ind);
       g_string_append_printf (s, "%snr = dstep - last_spike_step[i] >= floor (r[%u] / dt + 1e-3)"
@@ -242,7 +263,9 @@ c_source_input (BslEqSource *g)
       g_string_append_printf (cond, "inputs != NULL && inputs[%u] != NULL", p);
       g_string_append_printf (s, "%s{\n%s  double since = dstep - 1.0 - last_spike_step[i];\n\n"
                               "%s  (void) since;\n", ind, ind, ind);
-      if (refr && bsl_eq_state (eq, in->state)->held)
+      if (bsl_eq_refractory_is_condition (m) && bsl_eq_state (eq, in->state)->held)
+        g_string_append (cond, " && nr != 0.0");
+      else if (refr && bsl_eq_state (eq, in->state)->held)
         g_string_append_printf (cond, " && !(since < floor (r[%u] / dt + 1e-3))",
                                 code->refractory.out[0]);
       if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
@@ -420,6 +443,9 @@ bsl_eq_c_source (const BslEquations  *eq,
   g.s = g_string_new (NULL);
   c_source_prologue (&g, prefix, native);
   c_source_input (&g);
+  bsl_eq_source_start_of_step (&g, "      ",
+                               "%1$sif (nr == 0.0 && r[%2$u] == 0.0)\n%1$s  {\n%1$s    nr = 1.0;\n"
+                               "%1$s    last_spike_step[i] = last_spike_step[i] + 0.5;\n%1$s  }\n");
   switch (eq->method)
     {
     case BSL_EQUATIONS_EULER:

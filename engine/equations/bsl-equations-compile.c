@@ -24,6 +24,9 @@ typedef struct
   GArray *free_regs;      /* guint16 */
   GArray *pinned;         /* gboolean per register */
   guint16 *sub_cache;     /* operand + 1, 0 = not computed in this program */
+  guint16 *held_reg;      /* per subexpression: its register if (constant over dt), else 0 */
+  guint n_held_regs;      /* registers 0 .. n-1 keep the held values through the whole step */
+  gboolean use_held;      /* whether this program reads held subexpressions from their register */
 } Gen;
 
 double
@@ -123,7 +126,7 @@ release (Gen     *g,
 {
   guint16 r = opnd & K_MASK;
 
-  if ((opnd >> K_SHIFT) != K_REG || g_array_index (g->pinned, gboolean, r))
+  if ((opnd >> K_SHIFT) != K_REG || r < g->n_held_regs || g_array_index (g->pinned, gboolean, r))
     return;
   g_array_append_val (g->free_regs, r);
 }
@@ -175,6 +178,8 @@ gen (Gen       *g,
     case BSL_EQ_NODE_BUILTIN:
       return OPND (K_BUILTIN, n->index);
     case BSL_EQ_NODE_SUBEXPR:
+      if (g->use_held && g_array_index (g->m->subexprs, BslEqSymbol, n->index).over_dt)
+        return OPND (K_REG, g->held_reg[n->index]);
       if (g->sub_cache[n->index] == 0)
         {
           guint16 v = gen (g, g_array_index (g->m->subexprs, BslEqSymbol, n->index).rhs);
@@ -225,7 +230,8 @@ gen_output (Gen       *g,
 {
   guint16 v = n != NULL ? gen (g, n) : const_operand (g, 0.0);
 
-  if ((v >> K_SHIFT) != K_REG || g_array_index (g->pinned, gboolean, v & K_MASK))
+  if ((v >> K_SHIFT) != K_REG || (v & K_MASK) < g->n_held_regs
+      || g_array_index (g->pinned, gboolean, v & K_MASK))
     {
       guint16 r = alloc_reg (g);
 
@@ -315,7 +321,43 @@ bsl_eq_code_free (BslEqCode *code)
   program_clear (&code->reset);
   program_clear (&code->refractory);
   program_clear (&code->subexprs);
+  program_clear (&code->held);
   g_free (code);
+}
+
+/* Brian2 evaluates a (constant over dt) subexpression once, at the start of the step, and
+ * every stage of the method, the threshold and the reset read that value, as if it were a
+ * parameter.  Each gets a register of its own (the first ones, never reused), which the held
+ * program fills after the input is taken in. */
+static void
+compile_held (Gen *g)
+{
+  BslEqModel *m = g->m;
+  guint n_held = 0;
+
+  g->held_reg = g_new0 (guint16, m->subexprs->len + 1);
+  for (guint k = 0; k < m->subexprs->len; k++)
+    if (g_array_index (m->subexprs, BslEqSymbol, k).over_dt)
+      {
+        g->held_reg[k] = (guint16) (alloc_reg (g) & K_MASK);
+        n_held++;
+      }
+  g->n_held_regs = g->code->n_regs;
+  begin (g, &g->code->held, n_held);
+  n_held = 0;
+  for (guint k = 0; k < m->subexprs->len; k++)
+    if (g_array_index (m->subexprs, BslEqSymbol, k).over_dt)
+      {
+        BslEqNode ref = { 0 };
+        guint16 v;
+
+        ref.kind = BSL_EQ_NODE_SUBEXPR;
+        ref.index = (int) k;
+        v = gen (g, &ref);
+        emit (g, BSL_EQ_OP_COPY, OPND (K_REG, g->held_reg[k]), v, v, v);
+        g->code->held.out[n_held++] = OPND (K_REG, g->held_reg[k]);
+      }
+  end (g);
 }
 
 BslEqCode *
@@ -334,6 +376,8 @@ bsl_eq_code_compile (BslEqModel *m)
   for (guint kj = 0; kj < n_states * m->noises->len; kj++)
     n_factors += m->noise_coef[kj] != NULL;
 
+  compile_held (&g);
+  g.use_held = TRUE;
   begin (&g, &code->deriv, n_states + n_factors);
   for (guint k = 0; k < n_states; k++)
     code->deriv.out[k] = gen_output (&g, g_array_index (m->states, BslEqSymbol, k).rhs);
@@ -382,11 +426,15 @@ bsl_eq_code_compile (BslEqModel *m)
     }
   end (&g);
 
+  /* a period is computed before the input and the held values, a condition after them */
+  g.use_held = bsl_eq_refractory_is_condition (m);
   begin (&g, &code->refractory, m->refractory != NULL ? 1 : 0);
   if (m->refractory != NULL)
     code->refractory.out[0] = gen_output (&g, m->refractory);
   end (&g);
 
+  /* probes see the subexpressions of the states they are given */
+  g.use_held = FALSE;
   begin (&g, &code->subexprs, m->subexprs->len);
   for (guint k = 0; k < m->subexprs->len; k++)
     {
@@ -411,9 +459,11 @@ bsl_eq_code_compile (BslEqModel *m)
   relocate_program (code, &code->reset);
   relocate_program (code, &code->refractory);
   relocate_program (code, &code->subexprs);
+  relocate_program (code, &code->held);
 
   g_array_unref (g.free_regs);
   g_array_unref (g.pinned);
   g_free (g.sub_cache);
+  g_free (g.held_reg);
   return code;
 }

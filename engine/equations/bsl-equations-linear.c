@@ -25,6 +25,9 @@ bsl_eq_node_depends_on_state (BslEqModel *m,
       {
         gint8 *known = &m->sub_deps[n->index * m->states->len + state];
 
+        /* held from the start of the step, it is a parameter to the step (as in Brian2) */
+        if (g_array_index (m->subexprs, BslEqSymbol, n->index).over_dt)
+          return FALSE;
         /* memoised: subexpressions that use one another twice would otherwise cost 2^depth */
         if (*known < 0)
           *known = bsl_eq_node_depends_on_state (m, g_array_index (m->subexprs, BslEqSymbol,
@@ -232,6 +235,8 @@ uses_time (BslEqModel *m,
     case BSL_EQ_NODE_BUILTIN:
       return n->index == BSL_EQ_BUILTIN_T;
     case BSL_EQ_NODE_SUBEXPR:
+      if (g_array_index (m->subexprs, BslEqSymbol, n->index).over_dt)
+        return FALSE;
       if (memo[n->index] < 0)
         {
           memo[n->index] = 0;
@@ -293,32 +298,6 @@ bsl_eq_linearise_system (BslEqModel *m)
                              "with constant coefficients (no product of state variables, no t), "
                              "and d%s/dt is not", s->rhs->span_line, s->rhs->span_column,
                              s->name);
-    }
-}
-
-/* A (constant over dt) subexpression that reads a state or t has, in Brian2, its value from
- * the start of the step in every stage of the method.  Euler has one stage, so it agrees; the
- * other methods would evaluate it again inside the step, so they are refused for such a model
- * rather than giving other numbers. */
-void
-bsl_eq_check_held_subexprs (BslEqModel *m)
-{
-  g_autofree gint8 *memo = g_new (gint8, m->subexprs->len + 1);
-
-  memset (memo, -1, m->subexprs->len + 1);
-  for (guint i = 0; i < m->subexprs->len && m->over_dt_message == NULL; i++)
-    {
-      BslEqSymbol *s = &g_array_index (m->subexprs, BslEqSymbol, i);
-      BslEqNode ref = { 0 };
-
-      ref.kind = BSL_EQ_NODE_SUBEXPR;
-      ref.index = (int) i;
-      if (s->over_dt && (depends_on_any_state (m, &ref) || uses_time (m, &ref, memo)))
-        m->over_dt_message =
-          g_strdup_printf ("line %d, column %d: the subexpression '%s' is (constant over dt) "
-                           "and changes within a step; only the euler method holds it at its "
-                           "start-of-step value as Brian2 does (remove the flag or use euler)",
-                           s->line, s->column, s->name);
     }
 }
 

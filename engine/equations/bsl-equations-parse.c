@@ -40,7 +40,6 @@ bsl_eq_model_free (BslEqModel *m)
   g_free (m->sys_a);
   g_free (m->sys_b);
   g_free (m->nonsystem_message);
-  g_free (m->over_dt_message);
   g_clear_pointer (&m->noises, g_ptr_array_unref);
   g_free (m->noise_coef);
   g_free (m->multiplicative_message);
@@ -314,14 +313,20 @@ bsl_eq_model_parse (const char  *model,
       p.what = "refractory";
       if ((m->refractory = parse_single (&p, &an, refractory)) == NULL)
         return NULL;
-      if (!bsl_eq_dim_equal (&m->refractory->dim, &second) || m->refractory->is_bool)
+      /* a duration (a number of steps after the spike) or, as Brian2 allows, a condition
+       * that ends refractoriness once it is false */
+      if (!m->refractory->is_bool && !bsl_eq_dim_equal (&m->refractory->dim, &second))
         {
           g_autofree char *d = bsl_eq_dim_describe (&m->refractory->dim);
 
-          bsl_eq_fail (&p, m->refractory->span_line, m->refractory->span_column,
-                       m->refractory->is_bool
-                       ? "the refractory period must be a duration (like 2*ms), not a condition"
-                       : "the refractory period must have the unit second, not %s", d);
+          if (bsl_eq_dim_equal (&m->refractory->dim, &bsl_eq_dimensionless))
+            bsl_eq_fail (&p, m->refractory->span_line, m->refractory->span_column,
+                         "refractory must be a duration (like 2*ms) or a condition "
+                         "(like v > -40*mV), not a dimensionless number");
+          else
+            bsl_eq_fail (&p, m->refractory->span_line, m->refractory->span_column,
+                         "the refractory period must have the unit second (or be a condition), "
+                         "not %s", d);
           return NULL;
         }
       parser_clear (&p);
@@ -330,7 +335,6 @@ bsl_eq_model_parse (const char  *model,
     return NULL;
   bsl_eq_linearise (m);
   bsl_eq_linearise_system (m);
-  bsl_eq_check_held_subexprs (m);
   return g_steal_pointer (&m);
 }
 

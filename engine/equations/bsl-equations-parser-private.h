@@ -153,12 +153,6 @@ void bsl_eq_linearise (BslEqModel *m);
  * linear state updater requires; otherwise the reason, naming the first equation that is not. */
 void bsl_eq_linearise_system (BslEqModel *m);
 
-/* A (constant over dt) subexpression that reads a state or t has, in Brian2, its value from
- * the start of the step in every stage of the method.  Euler has one stage, so it agrees; the
- * other methods would evaluate it again inside the step, so they are refused for such a model
- * rather than giving other numbers. */
-void bsl_eq_check_held_subexprs (BslEqModel *m);
-
 /* ---- Stochastic terms (bsl-equations-noise.c) ---- */
 
 /* Each differential equation as f + g_1 xi_1 + ...: the right-hand side becomes f, the

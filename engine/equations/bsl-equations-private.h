@@ -193,7 +193,7 @@ typedef struct
   GArray *subexprs;
   BslEqNode *threshold;
   GArray *reset;          /* BslEqStatement */
-  BslEqNode *refractory;
+  BslEqNode *refractory;  /* a period (second) or a condition that ends refractoriness */
   int input_state;        /* the first input port's state, -1 when none */
   GArray *inputs;         /* BslEqInput */
   /* which states each subexpression depends on: n_subexprs * n_states, -1 = not known yet */
@@ -205,8 +205,6 @@ typedef struct
   /* exact: x' = A x + b, A n*n by rows, b n (NULL terms are 0), or the reason it is not */
   BslEqNode **sys_a, **sys_b;
   char *nonsystem_message;
-  /* why only euler keeps a (constant over dt) subexpression at its start-of-step value */
-  char *over_dt_message;
   /* stochastic terms (bsl-equations-noise.c): the names of the noises (xi, xi_a, ...), the
    * factor of each in each equation (n_states * n_noises, NULL = 0), the number of rand() and
    * randn() calls, and whether a differential equation draws */
@@ -217,6 +215,13 @@ typedef struct
   gboolean noise_uses_time;
   char *multiplicative_message;  /* why euler cannot integrate the noise, or NULL */
 } BslEqModel;
+
+/* Brian2's refractory='v > -40*mV': refractory after a spike until the condition is false. */
+static inline gboolean
+bsl_eq_refractory_is_condition (const BslEqModel *m)
+{
+  return m->refractory != NULL && m->refractory->is_bool;
+}
 
 #define BSL_EQ_MAX_EXACT_STATES 16
 
@@ -272,6 +277,7 @@ typedef struct
   BslEqProgram reset;     /* no outputs: SELECT into state slots, mask in slot reset_mask */
   BslEqProgram refractory;/* 1 period in seconds */
   BslEqProgram subexprs;  /* n_subexprs values, for probing */
+  BslEqProgram held;      /* the (constant over dt) subexpressions, into their own registers */
 } BslEqCode;
 
 BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
@@ -369,6 +375,12 @@ void        bsl_eq_source_program (BslEqSource        *src,
                                    const BslEqProgram *prog,
                                    const char         *indent);
 
+/* After the input: the held subexpressions, then (for a refractory condition) the condition
+ * and release, a format of the indent (%1$s) and the condition's register (%2$u) that sets nr
+ * and adds half a step to last_spike_step where the condition no longer holds. */
+void        bsl_eq_source_start_of_step (BslEqSource *src,
+                                         const char  *indent,
+                                         const char  *release);
 /* ---- random draws (bsl-equations-noise.c) ---- */
 
 /* The draw number of noise j: apart from those of rand() and randn() calls, which count from 0. */

@@ -75,6 +75,11 @@ static const char python_prelude[] =
   "    return 1.0 if a == 0.0 else _div(_call(math.expm1, a), a)\n"
   "\n"
   "\n"
+  "# Whether a refractory condition has ended the refractoriness of the last spike.\n"
+  "def _released(last_spike_step):\n"
+  "    return math.isinf(last_spike_step) or last_spike_step != math.floor(last_spike_step)\n"
+  "\n"
+  "\n"
   "def _log1p(a):\n"
   "    if a == -1.0:\n"
   "        return -math.inf\n"
@@ -233,14 +238,17 @@ python_source_prologue (BslEqSource *g, const char *name)
     "        k1 = [0.0] * %u\n"
     "        k2 = [0.0] * %u\n"
     "        k3 = [0.0] * %u\n"
-    "        t, nr, sp, ls = t0, 1.0, 0.0, float(last_spike_step[i]) * dt\n"
+    "        t, nr, sp, ls = t0, 1.0, 0.0, _whole(math.floor, float(last_spike_step[i])) * dt\n"
     "        idx, nn = float(i), float(n)\n"
     "        x = [",
     MAX (code->n_regs, 1), ns, ns, ns, ns);
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sfloat(states[%u][i])", k ? ", " : "", k);
   g_string_append (s, "]\n");
-  if (refr)
+  if (bsl_eq_refractory_is_condition (m))
+    g_string_append_printf (s, "%snr = 1.0 if _released(float(last_spike_step[i])) else 0.0\n",
+                            ind);
+  else if (refr)
     {
       bsl_eq_source_program (g, &code->refractory, ind);
       g_string_append_printf (s, "%snr = 1.0 if dstep - float(last_spike_step[i]) >= "
@@ -276,7 +284,9 @@ python_source_input (BslEqSource *g)
       cond = g_string_new (NULL);
       g_string_append_printf (cond, "inputs is not None and inputs[%u] is not None", p);
       g_string_append (s, "        since = dstep - 1.0 - float(last_spike_step[i])\n");
-      if (refr && held (eq, in->state))
+      if (bsl_eq_refractory_is_condition (m) && held (eq, in->state))
+        g_string_append (cond, " and nr != 0.0");
+      else if (refr && held (eq, in->state))
         g_string_append_printf (cond, " and not since < _whole(math.floor, _div(r[%u], dt) + 1e-3)",
                                 code->refractory.out[0]);
       if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
@@ -493,6 +503,9 @@ bsl_equations_to_python (const BslEquations  *eq,
     bsl_eq_draw_python_source (g.s, name);
   python_source_prologue (&g, name);
   python_source_input (&g);
+  bsl_eq_source_start_of_step (&g, "        ",
+                               "%1$sif nr == 0.0 and r[%2$u] == 0.0:\n%1$s    nr = 1.0\n"
+                               "%1$s    last_spike_step[i] = float(last_spike_step[i]) + 0.5\n");
   switch (eq->method)
     {
     case BSL_EQUATIONS_EULER:

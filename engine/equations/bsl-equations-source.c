@@ -158,6 +158,23 @@ bsl_eq_source_program (BslEqSource        *src,
 }
 
 void
+bsl_eq_source_start_of_step (BslEqSource *src,
+                             const char  *indent,
+                             const char  *release)
+{
+  const BslEqCode *code = src->eq->code;
+
+  bsl_eq_source_program (src, &code->held, indent);
+  if (!bsl_eq_refractory_is_condition (src->eq->m))
+    return;
+  bsl_eq_source_program (src, &code->refractory, indent);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  g_string_append_printf (src->s, release, indent, code->refractory.out[0]);
+#pragma GCC diagnostic pop
+}
+
+void
 bsl_eq_source_noise (BslEqSource *src,
                      guint        k,
                      const char  *indent,

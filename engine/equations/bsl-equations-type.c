@@ -455,7 +455,7 @@ equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   bsl_equations_step_full (et->equations, end - begin, dt, t - 1, states, params, &ctx,
                            last_spike, pr->ports[MAX (layout->n_inputs, 1)].f + begin);
   for (gsize i = 0; i < end - begin; i++)
-    lastspike[i] = last_spike[i] * dt;
+    lastspike[i] = floor (last_spike[i]) * dt;  /* a refractory condition adds 0.5 */
   if (layout->n_subexprs > 0)
     {
       double **values = g_newa (double *, layout->n_subexprs);

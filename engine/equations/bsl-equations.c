@@ -347,8 +347,6 @@ method_allowed (const BslEquations  *eq,
   const char *why = method == BSL_EQUATIONS_EXPONENTIAL_EULER ? eq->m->nonlinear_message
     : method == BSL_EQUATIONS_EXACT ? eq->m->nonsystem_message : NULL;
 
-  if (why == NULL && method != BSL_EQUATIONS_EULER)
-    why = eq->m->over_dt_message;
   if (why != NULL)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "%s", why);
@@ -538,6 +536,7 @@ bsl_equations_eval_derivatives (const BslEquations *eq,
         slot[code->first_state + k] = states[k] + off;
       for (guint j = 0; j < eq->m->params->len; j++)
         slot[code->first_param + j] = params[j] + off;
+      run (&code->held, slot, len);
       run (&code->deriv, slot, len);
       for (guint k = 0; k < ns; k++)
         memcpy (derivs[k] + off, slot[code->deriv.out[k]], len * sizeof (double));
@@ -568,6 +567,15 @@ typedef struct
   gsize off;
 } Block;
 
+/* With a refractory condition, last_spike_step holds half a step more once the condition has
+ * ended the refractoriness of its last spike (Brian2's not_refractory, which stays true until
+ * the next spike); never having spiked counts as ended. */
+static inline gboolean
+condition_released (double last_spike_step)
+{
+  return last_spike_step != floor (last_spike_step) || isinf (last_spike_step);
+}
+
 static gboolean
 held_now (const BslEquations *eq,
           guint               k)
@@ -587,7 +595,8 @@ apply_inputs (Block                     *b,
               const double              *ls)
 {
   const BslEqModel *m = b->eq->m;
-  const double *period = m->refractory != NULL ? b->slot[b->eq->code->refractory.out[0]] : NULL;
+  const double *period = m->refractory != NULL && !bsl_eq_refractory_is_condition (m)
+    ? b->slot[b->eq->code->refractory.out[0]] : NULL;
 
   for (guint p = 0; ctx != NULL && ctx->inputs != NULL && p < m->inputs->len; p++)
     {
@@ -605,13 +614,14 @@ apply_inputs (Block                     *b,
           continue;
         }
       x = states[in->state] + b->off;
-      gate_refractory = period != NULL && bsl_eq_state (b->eq, in->state)->held;
+      gate_refractory = m->refractory != NULL && bsl_eq_state (b->eq, in->state)->held;
       gate_reset = in->reset_effect == BSL_EQ_RESET_OVERWRITES;
       for (guint i = 0; i < b->len; i++)
         {
           double since = b->dstep - 1.0 - ls[i];
 
-          if (gate_refractory && since < floor (period[i] / b->dt + 1e-3))
+          if (gate_refractory && (period != NULL ? since < floor (period[i] / b->dt + 1e-3)
+                                  : !condition_released (ls[i])))
             continue;
           if (gate_reset && since == 0.0)
             continue;
@@ -982,17 +992,46 @@ refractoriness (Block        *b,
   const double *period;
 
   for (guint i = 0; i < b->len; i++)
-    b->bls[i] = ls[i] * b->dt;
+    b->bls[i] = floor (ls[i]) * b->dt;
   if (b->eq->m->refractory == NULL)
     {
       for (guint i = 0; i < b->len; i++)
         b->nr[i] = 1.0;
       return;
     }
+  if (bsl_eq_refractory_is_condition (b->eq->m))
+    {
+      for (guint i = 0; i < b->len; i++)
+        b->nr[i] = condition_released (ls[i]) ? 1.0 : 0.0;
+      return;
+    }
   run (&code->refractory, b->slot, b->len);
   period = b->slot[code->refractory.out[0]];
   for (guint i = 0; i < b->len; i++)
     b->nr[i] = b->dstep - ls[i] >= floor (period[i] / b->dt + 1e-3) ? 1.0 : 0.0;
+}
+
+/* After the input, as Brian2 at the start of its step: the (constant over dt) subexpressions
+ * are evaluated, then a refractory condition that no longer holds ends refractoriness
+ * (not_refractory = not_refractory or not condition). */
+static void
+start_of_step (Block  *b,
+               double *ls)
+{
+  const BslEqCode *code = b->eq->code;
+  const double *cond;
+
+  run (&code->held, b->slot, b->len);
+  if (!bsl_eq_refractory_is_condition (b->eq->m))
+    return;
+  run (&code->refractory, b->slot, b->len);
+  cond = b->slot[code->refractory.out[0]];
+  for (guint i = 0; i < b->len; i++)
+    if (b->nr[i] == 0.0 && cond[i] == 0.0)
+      {
+        b->nr[i] = 1.0;
+        ls[i] = ls[i] + 0.5;
+      }
 }
 
 /* The slot table of one call; mem holds registers, builtins and the RK4 scratch. */
@@ -1191,6 +1230,7 @@ bsl_equations_step_full (const BslEquations        *eq,
       block_at (&b, n, first, states, params);
       refractoriness (&b, ls);
       apply_inputs (&b, ctx, states, params, ls);
+      start_of_step (&b, ls);
       switch (eq->method)
         {
         case BSL_EQUATIONS_EULER:

@@ -33,8 +33,9 @@ typedef enum
 
 /* Parses and checks everything. model: the equations; threshold: a condition or NULL/"" for a
  * model that never spikes; reset: statements separated by newlines or ';' (NULL/"" for none);
- * refractory: an expression with the unit second (a quantity like "2*ms" or a parameter name),
- * NULL/"" for none; input_var: the state variable the input is added to, NULL/"" for none.
+ * refractory: an expression with the unit second (a quantity like "2*ms" or a parameter name)
+ * or a condition that keeps a neuron refractory after a spike until it is false
+ * ("v > -40*mV"), NULL/"" for none; input_var: the state variable the input is added to, NULL/"" for none.
  * Errors are in the domain BSL_ERROR (code BSL_ERROR_PARSE) and read
  * "line 2, column 15: cannot add volt and amp" for the model and
  * "threshold, line 1, column 3: ..." (likewise reset, refractory) for the other texts. */
@@ -132,7 +133,9 @@ const char    *bsl_equations_method_to_string (BslEquationsMethod  method);
  * at the first input port, the equations are integrated over dt, the threshold is tested,
  * the reset applied to the neurons that spiked. states: n_states arrays of n, updated in place;
  * params: n_params arrays of n (read only); last_spike_step: n, the step of each neuron's last
- * spike (BSL_EQUATIONS_NEVER initially), updated; spikes_out: n, set to 0 or 1. */
+ * spike (BSL_EQUATIONS_NEVER initially), updated, with half a step added once a refractory
+ * condition has ended that spike's refractoriness (floor() gives the step); spikes_out: n,
+ * set to 0 or 1. */
 void           bsl_equations_step            (const BslEquations  *eq,
                                               gsize                n,
                                               double               dt,

@@ -454,7 +454,7 @@ emit_neuron_step (Out *o, guint k, const BslProcRuntime *pr)
         g_string_append_printf (s, ", p%u_key ^ bsl_k_mix64 ((uint64_t) p%u_seed[0])", k, k);
       g_string_append (s, ");\n");
       g_string_append_printf (s, "  for (size_t i = 0; i < %" G_GSIZE_FORMAT "; i++)\n"
-                              "    p%u_lastspike[i] = p%u_last_spike_step[i] * p%u_dt[0];\n",
+                              "    p%u_lastspike[i] = floor (p%u_last_spike_step[i]) * p%u_dt[0];\n",
                               n, k, k, k);
     }
   else if (type_is (pr, "RF"))

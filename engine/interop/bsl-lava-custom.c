@@ -133,7 +133,7 @@ equations_step (GString *s, GString *functions, const BslProcess *p, guint64 run
                             "self.seed))))\n", bsl_runtime_seed_key (run_seed, p->name), function);
   else
     g_string_append (s, ")\n");
-  g_string_append (s, "        self.lastspike[:] = self.last_spike_step * self.dt\n"
+  g_string_append (s, "        self.lastspike[:] = np.floor(self.last_spike_step) * self.dt\n"
                       "        self.s_out.send(spikes)\n");
   return TRUE;
 }

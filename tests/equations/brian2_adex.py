@@ -13,6 +13,7 @@ step, after the reset), plus a row with var "spike" and value 1 for every spike.
     /usr/bin/python3 brian2_adex.py adex > data/adex_brian2.csv
     /usr/bin/python3 brian2_adex.py lif > data/lif_brian2.csv
     /usr/bin/python3 brian2_adex.py held > data/held_brian2.csv
+    /usr/bin/python3 brian2_adex.py refcond > data/refcond_brian2.csv
 """
 import configparser
 import os

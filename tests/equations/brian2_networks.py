@@ -13,7 +13,7 @@ of the model's neuron `index`; "init:<var>": an initial value; any other kind is
 variable recorded at the end of `step` (after the reset), every RECORD_EVERY steps.
 Usage (from this folder):
     /usr/bin/python3 brian2_networks.py adaptive_threshold > data/net_adaptive_threshold.csv
-    (likewise refractory, cuba, coba)
+    (likewise refractory, refractory_condition, cuba, coba)
 """
 import sys
 import warnings
@@ -86,16 +86,34 @@ def refractory(rows):
     """
     neuron = b2.NeuronGroup(2, eqs, threshold="v > 1*mV", reset="v -= 0.5*mV",
                             refractory="(1 + i)*ms", method="euler")
+    drive_every_step(rows, neuron, ["v", "x"])
+
+
+# 400 steps of input on every step, 0.05 mV into v and x, every state recorded.
+def drive_every_step(rows, neuron, states):
     n_steps = 400
     source = b2.SpikeGeneratorGroup(1, [0] * n_steps, [k * DT for k in range(n_steps)])
     synapses = b2.Synapses(source, neuron, on_pre="v += 0.05*mV\nx += 0.05*mV")
     synapses.connect()
     inputs = b2.SpikeMonitor(source)
-    record = b2.StateMonitor(neuron, ["v", "x"], record=True, when="end")
+    record = b2.StateMonitor(neuron, states, record=True, when="end")
     spikes = b2.SpikeMonitor(neuron)
     b2.run(n_steps * DT)
     emit_inputs(rows, inputs)
-    emit_run(rows, neuron, ["v", "x"], spikes, record, 1)
+    emit_run(rows, neuron, states, spikes, record, 1)
+
+
+# The same drive with a refractoriness that a condition ends: w jumps at each spike and decays,
+# and the neuron stays refractory (v held, its input dropped) while w is above a level.
+def refractory_condition(rows):
+    eqs = """
+    dv/dt = (1.2*mV - v)/(10*ms) : volt (unless refractory)
+    dx/dt = -x/(10*ms) : volt
+    dw/dt = -w/(2*ms) : volt
+    """
+    neuron = b2.NeuronGroup(2, eqs, threshold="v > 1*mV", reset="v -= 0.5*mV\nw += 1*mV",
+                            refractory="w > (0.3 + 0.3*i)*mV", method="euler")
+    drive_every_step(rows, neuron, ["v", "x", "w"])
 
 
 def emit_synapses(rows, synapses, port, weight):
@@ -164,7 +182,7 @@ def coba(rows):
 
 def main():
     examples = {"adaptive_threshold": adaptive_threshold, "refractory": refractory,
-                "cuba": cuba, "coba": coba}
+                "refractory_condition": refractory_condition, "cuba": cuba, "coba": coba}
     if len(sys.argv) != 2 or sys.argv[1] not in examples:
         sys.exit("usage: brian2_networks.py " + "|".join(examples))
     b2.seed(2026)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Equation-defined AdEx, LIF and a held (constant over dt) drive against Brian2
+/* Equation-defined AdEx, LIF, a held (constant over dt) drive under every stepping method and
+ * a refractoriness given as a condition against Brian2
  * (python3-brian 2.5). The models, parameters and initial values are in
  * data/brian2_models.ini, which brian2_adex.py also reads; its output for every method is
  * committed as data/<model>_brian2.csv. */
@@ -284,34 +285,6 @@ test_model (gconstpointer data)
   case_clear (&c);
 }
 
-/* Brian2 evaluates a (constant over dt) subexpression once, before the state update; a
- * multi-stage method that re-evaluated it in every stage would give other numbers, so such
- * methods are refused, naming the subexpression, and euler matches Brian2 (test_model). */
-static void
-test_held_refuses_stages (void)
-{
-  Case c = { 0 };
-  const char *methods[] = { "rk4", "rk2", "exponential_euler", "exact", "linear" };
-  g_autoptr (BslEquations) eq = NULL;
-  g_autoptr (GError) error = NULL;
-
-  case_load (&c, "held");
-  eq = bsl_equations_new (c.model, c.threshold, c.reset, c.refractory, NULL, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
-    {
-      g_autoptr (GError) refused = NULL;
-
-      g_assert_false (bsl_equations_set_method (eq, methods[i], &refused));
-      g_assert_error (refused, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
-      /* v**2 is not linear: those two name that first */
-      if (strncmp (methods[i], "rk", 2) == 0)
-        g_assert_nonnull (strstr (refused->message, "'drive' is (constant over dt)"));
-    }
-  g_assert_cmpint (bsl_equations_get_method (eq), ==, BSL_EQUATIONS_EULER);
-  case_clear (&c);
-}
-
 /* Held over the step only matters when the subexpression changes within it: one of
  * parameters alone keeps every method. */
 static void
@@ -336,7 +309,7 @@ main (int    argc,
   g_test_add_data_func ("/equations/brian2/adex", "adex", test_model);
   g_test_add_data_func ("/equations/brian2/lif", "lif", test_model);
   g_test_add_data_func ("/equations/brian2/held", "held", test_model);
-  g_test_add_func ("/equations/brian2/held-refuses-stages", test_held_refuses_stages);
+  g_test_add_data_func ("/equations/brian2/refractory-condition", "refcond", test_model);
   g_test_add_func ("/equations/brian2/held-of-parameters-keeps-methods",
                    test_held_of_parameters_keeps_methods);
   return g_test_run ();

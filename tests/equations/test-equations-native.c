@@ -81,6 +81,13 @@ static const Model models[] = {
     "dv/dt = (v_rest - v + 2*mV*randn())/tau : volt\ntau : second\nv_rest : volt\n",
     "v > -50*mV", "v = -70*mV + 5*mV*rand()", NULL, "v", "exponential_euler",
     { 10e-3, -49e-3 }, { -65e-3 } },
+  { "refractory condition, a held drive of v and t, rk4",
+    "dv/dt = (v_rest - v + drive - u)/tau : volt (unless refractory)\n"
+    "du/dt = (a*(v - v_rest) - u)/tau_u : volt\n"
+    "drive = R*I0*(1 + 0.5*sin(2*pi*t/(50*ms))) + k*(v - v_rest) : volt (constant over dt)\n"
+    "v_rest : volt\nR : ohm\nI0 : amp\ntau : second\ntau_u : second\na : 1\nk : 1\n",
+    "v > -50*mV", "v = -70*mV; u += 5*mV", "u > 2*mV", "v", "rk4",
+    { -65e-3, 100e6, 0.3e-9, 10e-3, 30e-3, 0.2, 0.1 }, { -65e-3, 0 } },
 };
 
 enum { N = 300, STEPS = 3000 };

@@ -302,6 +302,16 @@ static const Case refractory = {
   2, 400, "", { 0.05e-3, 0.05e-3 },
 };
 
+/* The same drive with a refractoriness that a condition on w ends (about 2.4 ms and 1 ms
+ * after a spike): input to v is dropped until then. */
+static const Case refractory_condition = {
+  "net_refractory_condition.csv",
+  "dv/dt = (1.2*mV - v)/(10*ms) : volt (unless refractory)\ndx/dt = -x/(10*ms) : volt\n"
+  "dw/dt = -w/(2*ms) : volt\n",
+  "v > 1*mV", "v -= 0.5*mV\nw += 1*mV", "w > (0.3 + 0.3*i)*mV", "a_v: v, a_x: x", "euler",
+  2, 400, "", { 0.05e-3, 0.05e-3 },
+};
+
 /* Brian2's CUBA example (500 neurons): two current-like inputs through two ports, exact. */
 static const Case cuba = {
   "net_cuba.csv",
@@ -331,6 +341,8 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_data_func ("/equations/networks/adaptive-threshold", &adaptive_threshold, run_case);
   g_test_add_data_func ("/equations/networks/refractory", &refractory, run_case);
+  g_test_add_data_func ("/equations/networks/refractory-condition", &refractory_condition,
+                        run_case);
   g_test_add_data_func ("/equations/networks/cuba", &cuba, run_case);
   g_test_add_data_func ("/equations/networks/coba", &coba, run_case);
   return g_test_run ();

@@ -348,8 +348,13 @@ test_unit_errors (void)
       "reset, line 1, column 6: '*=' changes the unit of v: the factor must be dimensionless, "
       "not volt" },
     { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", NULL, "2*mV", NULL,
-      "refractory, line 1, column 1: the refractory period must have the unit second, not "
-      "volt" },
+      "refractory, line 1, column 1: the refractory period must have the unit second (or be a "
+      "condition), not volt" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", NULL, "  v/v_rest", NULL,
+      "refractory, line 1, column 3: refractory must be a duration (like 2*ms) or a condition "
+      "(like v > -40*mV), not a dimensionless number" },
+    { "dv/dt = (v_rest - v)/tau : volt\n", "v > v_rest", NULL, "v > v_rest and tau", NULL,
+      "refractory, line 1, column 16: 'and' needs conditions, and 'tau' is not one" },
     { "dv/dt = (v_rest - v)/tau : volt\nx = y : 1\ny = 2*x : 1\n", NULL, NULL, NULL, NULL,
       "line 3, column 7: the subexpression 'x' depends on itself" },
   };

@@ -244,6 +244,62 @@ test_refractory (void)
   g_assert_cmpuint (n_spikes, >, 10);
 }
 
+/* A refractory condition: after a spike, v is held and the neuron cannot spike until a step
+ * starts with the condition false (w has decayed); from then on it is not refractory, even in
+ * the window of t where the condition holds again, until its next spike. last_spike_step gains
+ * half a step where the refractoriness ends. */
+static void
+test_refractory_condition (void)
+{
+  g_autoptr (BslEquations) eq =
+    equations ("dv/dt = 1*mV/ms : volt (unless refractory)\ndw/dt = -w/ms : volt\n",
+               "v > 1*mV", "v = 0*mV\nw += 1*mV",
+               "w > 0.5*mV or (t >= 2*ms and t < 2.5*ms)", NULL, "euler");
+  double v = 0, w = 0, dt = 0.1e-3, last = BSL_EQUATIONS_NEVER, spike;
+  double *states[] = { &v, &w };
+  guint n_spikes = 0, n_released = 0, n_held_steps = 0, n_window_steps = 0;
+
+  for (gint64 step = 0; step < 100; step++)
+    {
+      double v_before = v, w_before = w, last_before = last;
+
+      bsl_equations_step (eq, 1, dt, step, states, NULL, NULL, &last, &spike);
+      if (spike != 0)
+        {
+          g_assert_cmpfloat (last, ==, step);
+          g_assert_cmpfloat (v, ==, 0);
+          n_spikes++;
+          continue;
+        }
+      if (isfinite (last_before) && last_before == floor (last_before)
+          && last == last_before + 0.5)
+        {
+          /* the step that ends refractoriness starts with the condition false */
+          g_assert_cmpfloat (w_before, <=, 0.5e-3);
+          g_assert_cmpfloat (v, >, v_before);
+          n_released++;
+        }
+      else if (isfinite (last) && last == floor (last))
+        {
+          /* still refractory: the condition held at the start of the step */
+          g_assert_cmpfloat (w_before, >, 0.5e-3);
+          g_assert_cmpfloat (v, ==, v_before);
+          n_held_steps++;
+        }
+      else
+        g_assert_cmpfloat (v, >, v_before);
+      if (step >= 20 && step < 25)
+        {
+          g_assert_cmpfloat (last, !=, floor (last));
+          n_window_steps++;
+        }
+    }
+  g_assert_cmpuint (n_spikes, >=, 4);
+  g_assert_cmpuint (n_released, ==, n_spikes);
+  g_assert_cmpuint (n_held_steps, >=, 6 * n_spikes);
+  g_assert_cmpuint (n_window_steps, ==, 5);
+}
+
 /* Every neuron of a population steps as it would alone, across the blocks the engine uses. */
 static void
 test_population_independent (void)
@@ -745,6 +801,7 @@ static void
 test_c_source (void)
 {
   static const char *const methods[] = { "euler", "rk4" };
+  static const char *const held_methods[] = { "euler", "exponential_euler", "rk4", "rk2" };
   double init[2 * 3] = { -70e-3, -60e-3, -52e-3, 0, 0.1e-9, 0 };
   double param[9 * 3] = {
     281e-12, 200e-12, 200e-12, 30e-9, 10e-9, 12e-9, -70.6e-3, -70e-3, -70e-3,
@@ -780,6 +837,25 @@ test_c_source (void)
 
       check_c_source (eq, 2, 1e-4, 3000, init2, param2);
       check_python_source (eq, 2, 1e-4, 3000, init2, param2);
+    }
+  /* a refractoriness that a condition ends, and a (constant over dt) drive that reads v and t,
+   * held through the stages */
+  for (guint m = 0; m < G_N_ELEMENTS (held_methods); m++)
+    {
+      g_autoptr (BslEquations) eq =
+        equations ("dv/dt = (v_rest - v + drive - u)/tau : volt (unless refractory)\n"
+                   "du/dt = (a*(v - v_rest) - u)/tau_u : volt\n"
+                   "drive = R*I0*(1 + 0.5*sin(2*pi*t/(50*ms))) + k*(v - v_rest) : volt "
+                   "(constant over dt)\n"
+                   "v_rest : volt\nR : ohm\nI0 : amp\ntau : second\ntau_u : second\na : 1\n"
+                   "k : 1\n",
+                   "v > -50*mV", "v = -70*mV\nu += 5*mV", "u > 2*mV", "v", held_methods[m]);
+      double init3[2 * 2] = { -65e-3, -60e-3, 0, 0 };
+      double param3[7 * 2] = { -65e-3, -60e-3, 100e6, 80e6, 0.3e-9, 0.25e-9, 10e-3, 20e-3,
+                               30e-3, 50e-3, 0.2, 0.1, 0.1, -0.2 };
+
+      check_c_source (eq, 2, 1e-4, 3000, init3, param3);
+      check_python_source (eq, 2, 1e-4, 3000, init3, param3);
     }
   /* Brian2's CUBA neuron: exact, two ports, refractory; the second neuron's own parameters */
   {
@@ -839,6 +915,7 @@ main (int    argc,
   g_test_add_func ("/equations/step/convergence-order", test_convergence_order);
   g_test_add_func ("/equations/step/input-convention", test_input_convention);
   g_test_add_func ("/equations/step/refractory", test_refractory);
+  g_test_add_func ("/equations/step/refractory-condition", test_refractory_condition);
   g_test_add_func ("/equations/step/population-independent", test_population_independent);
   g_test_add_func ("/equations/step/functions", test_functions);
   g_test_add_func ("/equations/step/threads", test_threads);
