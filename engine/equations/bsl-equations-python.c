@@ -308,6 +308,13 @@ bsl_equations_to_python (const BslEquations  *eq,
     }
   if (!bsl_eq_source_check (eq, error))
     return NULL;
+  if (eq->m->tables->len > 0)
+    {
+      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "table '%s': the Python source of a "
+                   "model with tables (TimedArray) cannot be written yet",
+                   g_array_index (eq->m->tables, BslEqTable, 0).name);
+      return NULL;
+    }
 
   g.s = g_string_new (NULL);
   python_source_prologue (&g, name);

@@ -51,6 +51,8 @@ static const char *const c_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_EXPM1] = "expm1 (%1$s)", [BSL_EQ_OP_LOG1P] = "log1p (%1$s)",
   [BSL_EQ_OP_TIMESTEP] = "trunc ((%1$s + 0.001 * %2$s) / %2$s)",
   [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
+  [BSL_EQ_OP_TABLE_ROW] = "%4$s_table_row (%3$s, %1$s, %2$s)",
+  [BSL_EQ_OP_TABLE_AT] = "%4$s_table_at (tables, %3$s, %1$s, %2$s)",
 };
 
 const BslEqLanguage bsl_eq_language_c = { c_formats, c_literal, ";" };
@@ -137,7 +139,8 @@ bsl_eq_source_program (BslEqSource        *src,
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-      expr = g_strdup_printf (src->language->formats[in->op], a, b, c);
+      expr = g_strdup_printf (src->language->formats[in->op], a, b, c,
+                              src->prefix != NULL ? src->prefix : "");
 #pragma GCC diagnostic pop
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);
     }

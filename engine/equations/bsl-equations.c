@@ -26,11 +26,31 @@ bsl_equations_new (const char  *model,
                    const char  *input_var,
                    GError     **error)
 {
+  return bsl_equations_new_with_tables (model, threshold, reset, refractory, input_var, NULL, 0,
+                                        error);
+}
+
+BslEquations *
+bsl_equations_new_with_tables (const char              *model,
+                               const char              *threshold,
+                               const char              *reset,
+                               const char              *refractory,
+                               const char              *input_var,
+                               const BslEquationsTable *tables,
+                               guint                    n_tables,
+                               GError                 **error)
+{
   BslEqModel *m;
   BslEquations *eq;
+  GArray *copies;
   guint n_consts;
 
-  m = bsl_eq_model_parse (model, threshold, reset, refractory, input_var, error);
+  g_return_val_if_fail (tables != NULL || n_tables == 0, NULL);
+
+  copies = bsl_eq_tables_copy (tables, n_tables, error);
+  if (copies == NULL)
+    return NULL;
+  m = bsl_eq_model_parse (model, threshold, reset, refractory, input_var, copies, error);
   if (m == NULL)
     return NULL;
   eq = g_new0 (BslEquations, 1);
@@ -41,6 +61,9 @@ bsl_equations_new (const char  *model,
   eq->refractory = dup_text (refractory);
   eq->input_var = g_strstrip (dup_text (input_var));
   eq->m = m;
+  eq->table_values = g_new0 (const double *, MAX (m->tables->len, 1));
+  for (guint k = 0; k < m->tables->len; k++)
+    eq->table_values[k] = g_array_index (m->tables, BslEqTable, k).values;
   eq->code = bsl_eq_code_compile (m);
   eq->method = BSL_EQUATIONS_EULER;
   g_mutex_init (&eq->native_lock);
@@ -112,6 +135,7 @@ bsl_equations_unref (BslEquations *eq)
   g_free (eq->refractory);
   g_free (eq->input_var);
   bsl_eq_model_free (eq->m);
+  g_free (eq->table_values);
   bsl_eq_code_free (eq->code);
   g_free (eq->const_blocks);
   bsl_eq_native_free (eq);
@@ -485,6 +509,8 @@ run (const BslEqProgram *prog,
         case BSL_EQ_OP_LT: LOOP1 (a[i] < b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_GT: LOOP1 (a[i] > b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_SELECT: LOOP1 (b[i] != 0.0 ? a[i] : c[i]);
+        case BSL_EQ_OP_TABLE_ROW: LOOP1 (bsl_eq_table_row (&prog->tables[(gsize) c[i]], a[i], b[i]));
+        case BSL_EQ_OP_TABLE_AT: LOOP1 (bsl_eq_table_at (&prog->tables[(gsize) c[i]], a[i], b[i]));
         default:
           for (guint i = 0; i < len; i++)
             d[i] = bsl_eq_apply (in->op, a[i], b[i], c[i]);
@@ -1160,7 +1186,7 @@ bsl_equations_step_full (const BslEquations        *eq,
     {
       eq->native (n, dt, step, states, params, ctx != NULL && ctx->inputs != NULL
                   ? ctx->inputs[0] : NULL, last_spike_step, spikes_out, first,
-                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
+                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n, eq->table_values);
       return;
     }
   block_init (&b, eq, mem, slot, dt, step, ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n);
@@ -1224,6 +1250,9 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   gboolean refr = m->refractory != NULL;
   GString *s = g->s;
   const char *ind = "      ";
+  g_autofree char *tables_local = native ? g_strdup ("")
+    : m->tables->len == 0 ? g_strdup ("  const double *const *tables = NULL;\n")
+    : g_strdup_printf ("  const double *const *tables = %s_tables;\n", prefix);
 
   g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
                           method_names[eq->method]);
@@ -1233,21 +1262,25 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   for (guint j = 0; j < m->params->len; j++)
     g_string_append_printf (s, " %u %s [%s]", j, param (eq, j)->name, param (eq, j)->unit);
   g_string_append (s, ". */\n#include <math.h>\n#include <stddef.h>\n#include <stdint.h>\n\n");
+  bsl_eq_source_tables (g, native);
   g_string_append_printf (s,
     "%s\n%s_step (size_t n, double dt, int64_t step, double *const *states,\n"
     "    double *const *params, const double *input, double *last_spike_step,\n"
     "    double *spikes_out%s)\n{\n"
     "  const double t0 = (double) step * dt;\n"
     "  const double dstep = (double) step;\n\n"
+    "%s"
     "  (void) params;\n"
     "  (void) input;\n"
+    "  (void) tables;\n"
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
     "      double t = t0, nr = 1.0, sp = 0.0, ls = last_spike_step[i] * dt;\n"
     "      double idx = (double) %s, nn = (double) %s;\n\n"
     "      (void) r; (void) xs; (void) k1; (void) k2; (void) k3;\n"
     "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
-    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
+    native ? "void" : "static void", prefix,
+    native ? ", size_t first, size_t n_total, const double *const *tables" : "", tables_local,
     code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
@@ -1417,7 +1450,7 @@ bsl_eq_c_source (const BslEquations  *eq,
                  gboolean             native,
                  GError             **error)
 {
-  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x" };
+  BslEqSource g = { eq, &bsl_eq_language_c, NULL, "x", prefix };
 
   if (!bsl_eq_is_identifier (prefix))
     {

@@ -106,7 +106,10 @@ equations_step (GString *s, GString *functions, const BslProcess *p, GError **er
   guint n_states = bsl_equations_get_n_states (eq), n_params = bsl_equations_get_n_params (eq);
 
   if (source == NULL)
-    return FALSE;
+    {
+      g_prefix_error (error, "process '%s' (Equations): ", p->name);
+      return FALSE;
+    }
   g_string_append_printf (functions, "\n\n%s", source);
   g_string_append (s, "        inp = self.a_in.recv()\n"
                       "        spikes = np.zeros(np.shape(inp))\n");

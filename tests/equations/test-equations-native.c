@@ -15,6 +15,7 @@ typedef struct
 {
   const char *label, *model, *threshold, *reset, *refractory, *input, *method;
   double params[8], init[4];
+  guint table_rows;             /* a table "stim" in volt, one column per neuron (0: none) */
 } Model;
 
 static const Model models[] = {
@@ -37,6 +38,9 @@ static const Model models[] = {
     "a : 1\nb : 1\nI : volt\n",
     "v >= 30*mV", "v = -65*mV; u += 8*mV", NULL, "v", "euler",
     { 0.02, 0.2, 10e-3 }, { -65e-3, -13e-3 } },
+  { "a table of one column per neuron (TimedArray), rk4, past the table's end",
+    "dv/dt = (stim(t, i) - v)/tau : volt\ntau : second\n",
+    "v > -50*mV", "v = -65*mV", NULL, "v", "rk4", { 10e-3 }, { -65e-3 }, 400 },
 };
 
 enum { N = 300, STEPS = 3000 };
@@ -53,7 +57,13 @@ run_init (Run         *r,
 {
   g_autoptr (GError) error = NULL;
 
-  r->eq = bsl_equations_new (m->model, m->threshold, m->reset, m->refractory, m->input, &error);
+  g_autofree double *stim = g_new (double, (gsize) m->table_rows * N + 1);
+  BslEquationsTable table = { "stim", "volt", 0.5e-3, m->table_rows, N, stim };
+
+  for (gsize k = 0; k < (gsize) m->table_rows * N; k++)
+    stim[k] = -45e-3 + 10e-3 * sin (0.1 * (double) (k / N) + 0.05 * (double) (k % N));
+  r->eq = bsl_equations_new_with_tables (m->model, m->threshold, m->reset, m->refractory,
+                                         m->input, &table, m->table_rows > 0 ? 1 : 0, &error);
   g_assert_no_error (error);
   g_assert_true (bsl_equations_set_method (r->eq, m->method, &error));
   for (guint k = 0; k < bsl_equations_get_n_states (r->eq); k++)
