@@ -289,10 +289,10 @@ bsl_eq_source_tables (BslEqSource *src,
       widths[k] = (double) table->n_columns;
       if (!native)
         {
-          g_autofree char *head = g_strdup_printf ("/* table '%s' [%s]: %" G_GSIZE_FORMAT " rows of %"
-                                                   G_GSIZE_FORMAT " */\nstatic const double "
-                                                   "%s_table_%u[] = {", table->name, table->unit,
-                                                   table->n_times, MAX (table->n_columns, 1), pre, k);
+          g_autofree char *head = g_strdup_printf (
+            "/* table '%s' [%s]: %" G_GSIZE_FORMAT " rows of %" G_GSIZE_FORMAT " */\n"
+            "static const double %s_table_%u[] = {", table->name, table->unit, table->n_times,
+            MAX (table->n_columns, 1), pre, k);
 
           append_numbers (s, head, table->values, table->n_times * MAX (table->n_columns, 1),
                           src->language->literal);

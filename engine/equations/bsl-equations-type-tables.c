@@ -71,18 +71,21 @@ read_values (JsonNode    *node,
       JsonNode *row = json_array_get_element (rows, r);
       JsonArray *cells = JSON_NODE_HOLDS_ARRAY (row) ? json_node_get_array (row) : NULL;
 
-      if ((width > 0) != (cells != NULL) || (cells != NULL && json_array_get_length (cells) != width))
+      if ((width > 0) != (cells != NULL)
+          || (cells != NULL && json_array_get_length (cells) != width))
         {
-          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "the table is ragged: row %" G_GSIZE_FORMAT
-                       " %s, but row 0 has %" G_GSIZE_FORMAT " (every row needs one value per "
-                       "column)", r, cells != NULL ? "has another number of values" : "is not a list",
+          g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "the table is ragged: row %"
+                       G_GSIZE_FORMAT " %s, but row 0 has %" G_GSIZE_FORMAT " (every row needs "
+                       "one value per column)", r,
+                       cells != NULL ? "has another number of values" : "is not a list",
                        MAX (width, 1));
           return NULL;
         }
       for (gsize c = 0; c < MAX (width, 1); c++)
         {
           JsonNode *cell = cells != NULL ? json_array_get_element (cells, c) : row;
-          GType type = JSON_NODE_HOLDS_VALUE (cell) ? json_node_get_value_type (cell) : G_TYPE_INVALID;
+          GType type = JSON_NODE_HOLDS_VALUE (cell) ? json_node_get_value_type (cell)
+                                                    : G_TYPE_INVALID;
 
           if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
             {
@@ -143,9 +146,11 @@ read_table (BslEquationsTables  *tables,
                    "and \"values\"");
       return FALSE;
     }
-  if (unit != NULL && (!JSON_NODE_HOLDS_VALUE (unit) || json_node_get_value_type (unit) != G_TYPE_STRING))
+  if (unit != NULL
+      && (!JSON_NODE_HOLDS_VALUE (unit) || json_node_get_value_type (unit) != G_TYPE_STRING))
     {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"unit\" must be a unit (\"amp\", \"volt\", \"1\")");
+      g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE,
+                   "\"unit\" must be a unit (\"amp\", \"volt\", \"1\")");
       return FALSE;
     }
   if (!read_dt (object, &table.dt, error))
@@ -157,7 +162,8 @@ read_table (BslEquationsTables  *tables,
   if (values->ndim > 2)
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_SHAPE, "the values must be one column or a "
-                   "matrix (rows over time, a column per neuron), not %u-dimensional", values->ndim);
+                   "matrix (rows over time, a column per neuron), not %u-dimensional",
+                   values->ndim);
       return FALSE;
     }
   table.name = name;
@@ -186,7 +192,8 @@ bsl_equations_tables_from_json (JsonNode    *node,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, BSL_ERROR, BSL_ERROR_PARSE, "\"tables\" must be an object of tables "
-                   "by name: {\"stimulus\": {\"dt\": \"1*ms\", \"unit\": \"amp\", \"values\": [...]}}");
+                   "by name: {\"stimulus\": {\"dt\": \"1*ms\", \"unit\": \"amp\", "
+                   "\"values\": [...]}}");
       return NULL;
     }
   object = json_node_get_object (tables->json);

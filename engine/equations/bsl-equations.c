@@ -509,8 +509,10 @@ run (const BslEqProgram *prog,
         case BSL_EQ_OP_LT: LOOP1 (a[i] < b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_GT: LOOP1 (a[i] > b[i] ? 1.0 : 0.0);
         case BSL_EQ_OP_SELECT: LOOP1 (b[i] != 0.0 ? a[i] : c[i]);
-        case BSL_EQ_OP_TABLE_ROW: LOOP1 (bsl_eq_table_row (&prog->tables[(gsize) c[i]], a[i], b[i]));
-        case BSL_EQ_OP_TABLE_AT: LOOP1 (bsl_eq_table_at (&prog->tables[(gsize) c[i]], a[i], b[i]));
+        case BSL_EQ_OP_TABLE_ROW:
+          LOOP1 (bsl_eq_table_row (&prog->tables[(gsize) c[i]], a[i], b[i]));
+        case BSL_EQ_OP_TABLE_AT:
+          LOOP1 (bsl_eq_table_at (&prog->tables[(gsize) c[i]], a[i], b[i]));
         default:
           for (guint i = 0; i < len; i++)
             d[i] = bsl_eq_apply (in->op, a[i], b[i], c[i]);
