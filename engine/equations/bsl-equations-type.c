@@ -318,6 +318,7 @@ bsl_process_set_equations (BslProcess              *process,
                            GError                 **error)
 {
   g_autoptr(GError) local_error = NULL;
+  BslEquationsText with_tables;
   BslEquations *eq;
   EquationsType *et;
   GHashTableIter iter;
@@ -331,6 +332,13 @@ bsl_process_set_equations (BslProcess              *process,
                    "process '%s' (%s) is not defined by equations", process->name,
                    process->type->name);
       return FALSE;
+    }
+  /* texts edited without their tables (the model editor) keep the process's */
+  if (text->tables == NULL && as_equations (process->type) != NULL)
+    {
+      with_tables = *text;
+      with_tables.tables = as_equations (process->type)->tables;
+      text = &with_tables;
     }
   eq = bsl_equations_new_with_tables (text->model, text->threshold, text->reset,
                                       text->refractory, text->input,

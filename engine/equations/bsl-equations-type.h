@@ -51,7 +51,8 @@ gboolean           bsl_proc_type_is_equations   (const BslProcType      *type);
 gboolean           bsl_process_get_equations    (const BslProcess       *process,
                                                  BslEquationsText       *text);
 /* Parses and checks the texts (errors give line and column), then gives the process the
- * schema they define. Parameter values whose names survive are kept. */
+ * schema they define. Parameter values whose names survive are kept, and so are the process's
+ * tables when text->tables is NULL. */
 gboolean           bsl_process_set_equations    (BslProcess             *process,
                                                  const BslEquationsText *text,
                                                  GError                **error);
