@@ -85,7 +85,23 @@ static const char python_prelude[] =
   "\n"
   "def _mod(a, b):\n"
   "    q = _div(a, b)\n"
-  "    return a - _whole(math.floor, q) * b\n";
+  "    return a - _whole(math.floor, q) * b\n"
+  "\n"
+  "\n"
+  "# Brian2's TimedArray: the row of time t at the step's dt (its upsampling by a power of two\n"
+  "# and round half to even), then the value at a row and a column (clipped to the table).\n"
+  "def _table_row(dts, lasts, k, t, dt):\n"
+  "    j = int(k)\n"
+  "    up = float(math.trunc(2.0 ** math.ceil(math.log2(8.0 / dt * dts[j]))))\n"
+  "    up = 1.0 if up < 1.0 else up\n"
+  "    return _fmin(_fmax(float(math.trunc(round(t / (dts[j] / up)) / up)), 0.0), lasts[j])\n"
+  "\n"
+  "\n"
+  "def _table_at(tables, widths, k, row, column):\n"
+  "    j = int(k)\n"
+  "    width = widths[j]\n"
+  "    col = _fmin(_fmax(_whole(math.trunc, column), 0.0), width - 1.0) if width > 0.0 else 0.0\n"
+  "    return tables[j][int(row) * int(width if width > 0.0 else 1.0) + int(col)]\n";
 
 static gboolean
 held (const BslEquations *eq,
@@ -296,7 +312,7 @@ bsl_equations_to_python (const BslEquations  *eq,
                          const char          *name,
                          GError             **error)
 {
-  BslEqSource g = { eq, &bsl_eq_language_python, NULL, "x" };
+  BslEqSource g = { eq, &bsl_eq_language_python, NULL, "x", name };
 
   g_return_val_if_fail (eq != NULL, NULL);
 
@@ -308,15 +324,9 @@ bsl_equations_to_python (const BslEquations  *eq,
     }
   if (!bsl_eq_source_check (eq, error))
     return NULL;
-  if (eq->m->tables->len > 0)
-    {
-      g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED, "table '%s': the Python source of a "
-                   "model with tables (TimedArray) cannot be written yet",
-                   g_array_index (eq->m->tables, BslEqTable, 0).name);
-      return NULL;
-    }
 
   g.s = g_string_new (NULL);
+  bsl_eq_source_tables (&g, FALSE);
   python_source_prologue (&g, name);
   python_source_input (&g);
   switch (eq->method)

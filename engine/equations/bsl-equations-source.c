@@ -99,6 +99,8 @@ static const char *const python_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_EXPM1] = "_call(math.expm1, %1$s)", [BSL_EQ_OP_LOG1P] = "_log1p(%1$s)",
   [BSL_EQ_OP_TIMESTEP] = "_whole(math.trunc, _div(%1$s + 0.001 * %2$s, %2$s))",
   [BSL_EQ_OP_SELECT] = "%1$s if %2$s != 0.0 else %3$s",
+  [BSL_EQ_OP_TABLE_ROW] = "_table_row(%4$s_table_dt, %4$s_table_last, %3$s, %1$s, %2$s)",
+  [BSL_EQ_OP_TABLE_AT] = "_table_at(%4$s_tables, %4$s_table_columns, %3$s, %1$s, %2$s)",
 };
 
 const BslEqLanguage bsl_eq_language_python = { python_formats, py_literal, "" };

@@ -247,73 +247,37 @@ bsl_eq_table_at (const BslEqTable *table,
   return table->values[(gsize) row * (gsize) (width > 0.0 ? width : 1.0) + (gsize) col];
 }
 
+/* A list of numbers: C's "static const double NAME[] = {...};" or Python's "NAME = [...]". */
 static void
-append_numbers (GString      *s,
-                const char   *head,
+append_numbers (BslEqSource  *src,
+                const char   *comment,
+                const char   *name,
                 const double *values,
-                gsize         n,
-                char       *(*literal) (double))
+                gsize         n)
 {
-  g_string_append (s, head);
+  gboolean python = src->language == &bsl_eq_language_python;
+  GString *s = src->s;
+
+  if (comment != NULL)
+    g_string_append_printf (s, python ? "# %s\n" : "/* %s */\n", comment);
+  g_string_append_printf (s, python ? "%s_%s = [" : "static const double %s_%s[] = {",
+                          src->prefix, name);
   for (gsize k = 0; k < n; k++)
     {
-      g_autofree char *v = literal (values[k]);
+      g_autofree char *v = src->language->literal (values[k]);
 
       g_string_append_printf (s, "%s%s", k % 6 == 0 ? "\n  " : " ", v);
       if (k + 1 < n)
         g_string_append_c (s, ',');
     }
-  g_string_append (s, "\n};\n");
+  g_string_append (s, python ? "\n]\n" : "\n};\n");
 }
 
-void
-bsl_eq_source_tables (BslEqSource *src,
-                      gboolean     native)
+/* The C lookups; Python's are in its prelude (bsl-equations-python.c). */
+static void
+append_c_lookups (GString    *s,
+                  const char *pre)
 {
-  const GArray *tables = src->eq->m->tables;
-  const char *pre = src->prefix;
-  guint n = tables->len;
-  g_autofree double *dts = g_new (double, MAX (n, 1));
-  g_autofree double *lasts = g_new (double, MAX (n, 1));
-  g_autofree double *widths = g_new (double, MAX (n, 1));
-  GString *s = src->s;
-
-  if (n == 0)
-    return;
-  for (guint k = 0; k < n; k++)
-    {
-      const BslEqTable *table = &g_array_index (tables, BslEqTable, k);
-
-      dts[k] = table->dt;
-      lasts[k] = (double) (table->n_times - 1);
-      widths[k] = (double) table->n_columns;
-      if (!native)
-        {
-          g_autofree char *head = g_strdup_printf (
-            "/* table '%s' [%s]: %" G_GSIZE_FORMAT " rows of %" G_GSIZE_FORMAT " */\n"
-            "static const double %s_table_%u[] = {", table->name, table->unit, table->n_times,
-            MAX (table->n_columns, 1), pre, k);
-
-          append_numbers (s, head, table->values, table->n_times * MAX (table->n_columns, 1),
-                          src->language->literal);
-        }
-    }
-  if (!native)
-    {
-      g_string_append_printf (s, "static const double *const %s_tables[] = {", pre);
-      for (guint k = 0; k < n; k++)
-        g_string_append_printf (s, " %s_table_%u,", pre, k);
-      g_string_append (s, " };\n");
-    }
-  {
-    g_autofree char *h1 = g_strdup_printf ("static const double %s_table_dt[] = {", pre);
-    g_autofree char *h2 = g_strdup_printf ("static const double %s_table_last[] = {", pre);
-    g_autofree char *h3 = g_strdup_printf ("static const double %s_table_columns[] = {", pre);
-
-    append_numbers (s, h1, dts, n, src->language->literal);
-    append_numbers (s, h2, lasts, n, src->language->literal);
-    append_numbers (s, h3, widths, n, src->language->literal);
-  }
   g_string_append_printf (s,
     "\n/* The row of time t (Brian2's TimedArray), and the value at a row and a column. */\n"
     "static double\n%1$s_table_row (double k, double t, double dt)\n{\n"
@@ -329,6 +293,55 @@ bsl_eq_source_tables (BslEqSource *src,
     "  const double col = width > 0.0 ? fmin (fmax (trunc (column), 0.0), width - 1.0) : 0.0;\n\n"
     "  return tables[j][(size_t) row * (size_t) (width > 0.0 ? width : 1.0) + (size_t) col];\n"
     "}\n\n", pre);
+}
+
+void
+bsl_eq_source_tables (BslEqSource *src,
+                      gboolean     native)
+{
+  const GArray *tables = src->eq->m->tables;
+  gboolean python = src->language == &bsl_eq_language_python;
+  guint n = tables->len;
+  g_autofree double *dts = g_new (double, MAX (n, 1));
+  g_autofree double *lasts = g_new (double, MAX (n, 1));
+  g_autofree double *widths = g_new (double, MAX (n, 1));
+
+  if (n == 0)
+    return;
+  for (guint k = 0; k < n; k++)
+    {
+      const BslEqTable *table = &g_array_index (tables, BslEqTable, k);
+
+      dts[k] = table->dt;
+      lasts[k] = (double) (table->n_times - 1);
+      widths[k] = (double) table->n_columns;
+      if (!native)
+        {
+          g_autofree char *comment = g_strdup_printf ("table '%s' [%s]: %" G_GSIZE_FORMAT
+                                                      " rows of %" G_GSIZE_FORMAT, table->name,
+                                                      table->unit, table->n_times,
+                                                      MAX (table->n_columns, 1));
+          g_autofree char *name = g_strdup_printf ("table_%u", k);
+
+          append_numbers (src, comment, name, table->values,
+                          table->n_times * MAX (table->n_columns, 1));
+        }
+    }
+  if (!native)
+    {
+      g_string_append_printf (src->s, python ? "%s_tables = [" : "static const double *const "
+                              "%s_tables[] = {", src->prefix);
+      for (guint k = 0; k < n; k++)
+        g_string_append_printf (src->s, " %s_table_%u,", src->prefix, k);
+      g_string_append (src->s, python ? " ]\n" : " };\n");
+    }
+  append_numbers (src, NULL, "table_dt", dts, n);
+  append_numbers (src, NULL, "table_last", lasts, n);
+  append_numbers (src, NULL, "table_columns", widths, n);
+  if (python)
+    g_string_append (src->s, "\n\n");
+  else
+    append_c_lookups (src->s, src->prefix);
 }
 
 /* ---- the public side ---- */

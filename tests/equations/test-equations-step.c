@@ -775,9 +775,9 @@ test_c_source (void)
     }
 }
 
-/* Tables (Brian2's TimedArray), one column and one per neuron, written into the C source: the
- * same bits as the engine's under every method the source covers, also past the table's end
- * and with a table dt that is not a multiple of the step's. */
+/* Tables (Brian2's TimedArray), one column and one per neuron, written into the C and Python
+ * sources: the same bits as the engine's under every method the sources cover, also past the
+ * table's end and with a table dt that is not a multiple of the step's. */
 static void
 test_c_source_tables (void)
 {
@@ -806,6 +806,7 @@ test_c_source_tables (void)
       g_assert_no_error (error);
       g_assert_true (bsl_equations_set_method (eq, methods[m], &error));
       check_c_source (eq, 2, 1e-4, 3000, init, param);
+      check_python_source (eq, 2, 1e-4, 3000, init, param);
     }
 }
 

@@ -270,10 +270,6 @@ test_errors (void)
   /* exact integration needs the coefficients constant in time */
   g_assert_false (bsl_equations_set_method (eq, "exact", &error));
   g_clear_error (&error);
-  /* the Lava export's Python source cannot call tables yet: it says so */
-  g_assert_null (bsl_equations_to_python (eq, "step", &error));
-  g_assert_cmpstr (error->message, ==, "table 'stimulus': the Python source of a model with "
-                   "tables (TimedArray) cannot be written yet");
 }
 
 /* Brian2's rounding of a time to its row: the row of t = step * dt for every step, with the
