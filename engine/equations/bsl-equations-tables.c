@@ -280,13 +280,13 @@ append_c_lookups (GString    *s,
 {
   g_string_append_printf (s,
     "\n/* The row of time t (Brian2's TimedArray), and the value at a row and a column. */\n"
-    "static double\n%1$s_table_row (double k, double t, double dt)\n{\n"
+    "static inline double\n%1$s_table_row (double k, double t, double dt)\n{\n"
     "  const size_t j = (size_t) k;\n"
     "  double up = trunc (exp2 (ceil (log2 (8.0 / dt * %1$s_table_dt[j]))));\n\n"
     "  up = up < 1.0 ? 1.0 : up;\n"
     "  return fmin (fmax (trunc (nearbyint (t / (%1$s_table_dt[j] / up)) / up), 0.0),\n"
     "               %1$s_table_last[j]);\n}\n\n"
-    "static double\n%1$s_table_at (const double *const *tables, double k, double row, "
+    "static inline double\n%1$s_table_at (const double *const *tables, double k, double row, "
     "double column)\n{\n"
     "  const size_t j = (size_t) k;\n"
     "  const double width = %1$s_table_columns[j];\n"

@@ -53,7 +53,7 @@ read_values (JsonNode    *node,
   gsize n_rows, width = 0;
   g_autoptr (BslArray) array = NULL;
 
-  if (JSON_NODE_HOLDS_OBJECT (node))
+  if (JSON_NODE_HOLDS_OBJECT (node) && json_object_has_member (json_node_get_object (node), "file"))
     return bsl_initializer_expand (node, 0, NULL, base_dir, error);
   if (!JSON_NODE_HOLDS_ARRAY (node))
     {

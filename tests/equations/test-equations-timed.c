@@ -406,6 +406,9 @@ test_file_tables (void)
     { "{\"drive\": {\"dt\": \"1*ms\", \"unit\": \"volt\", \"values\": [[1, 2], [3]]}}",
       "net.basalt: process 'n' (Equations): table 'drive': the table is ragged: row 1 has "
       "another number of values, but row 0 has 2 (every row needs one value per column)" },
+    { "{\"drive\": {\"dt\": \"1*ms\", \"unit\": \"volt\", \"values\": {\"init\": \"constant\"}}}",
+      "net.basalt: process 'n' (Equations): table 'drive': \"values\" must be a list of numbers, "
+      "a list of rows (one column per neuron) or {\"file\": ...}" },
     { "{\"drive\": {\"dt\": \"1*ms\", \"unit\": \"volt\", \"values\": []}}",
       "net.basalt: process 'n' (Equations): table 'drive' is empty: it needs at least one row "
       "of values" },
