@@ -80,6 +80,7 @@ basalt_variant_get_equations (GVariant         *variant,
 
   g_variant_get (variant, "(m&sm&sm&sm&sm&sm&s)", &text->model, &text->threshold, &text->reset,
                  &text->refractory, &text->input, &text->method);
+  text->tables = NULL;  /* the process keeps its own */
 }
 
 GVariant *

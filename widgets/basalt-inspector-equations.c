@@ -40,6 +40,7 @@ get_shown_equations (BasaltInspector  *self,
   text->refractory = gtk_editable_get_text (GTK_EDITABLE (self->eq_refractory));
   text->input = gtk_editable_get_text (GTK_EDITABLE (self->eq_input));
   text->method = method < G_N_ELEMENTS (eq_methods) - 1 ? eq_methods[method] : "euler";
+  text->tables = NULL;  /* the process keeps its own */
   return model;
 }
 
@@ -192,14 +193,17 @@ _basalt_inspector_update_equations_preview (BasaltInspector *self)
   g_autofree char *model = NULL;
   g_autoptr(BslEquations) eq = NULL;
   g_autoptr(GError) error = NULL;
-  BslEquationsText text;
+  BslEquationsText text, current = { 0 };
 
   g_clear_handle_id (&self->eq_preview_source, g_source_remove);
   if (process == NULL || self->eq_preview == NULL)
     return;
 
   model = get_shown_equations (self, &text);
-  eq = bsl_equations_new (text.model, text.threshold, text.reset, text.refractory, text.input, &error);
+  bsl_process_get_equations (process, &current);
+  eq = bsl_equations_new_with_tables (text.model, text.threshold, text.reset, text.refractory,
+                                      text.input, bsl_equations_tables_peek (current.tables),
+                                      bsl_equations_tables_get_n (current.tables), &error);
   if (eq != NULL && !bsl_equations_set_method (eq, text.method, &error))
     g_clear_pointer (&eq, bsl_equations_unref);
 
@@ -332,6 +336,26 @@ template_dropdown (BasaltInspector *self)
   return dropdown;
 }
 
+/* The process's tables (TimedArray), which its model may call: kept through every edit of the
+ * texts, changed only in the file. */
+static GtkWidget *
+tables_label (const BslEquationsTables *tables)
+{
+  g_autofree char *description = bsl_equations_tables_describe (tables);
+  g_autofree char *text = g_strdup_printf ("Tables: %s", description);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_tooltip_text (label, "Values over time the model calls as functions, like "
+                               "Brian2's TimedArray: name(t), or name(t, i) with a column per "
+                               "neuron. They are kept when the equations change.");
+  gtk_widget_set_name (label, "equations-tables");
+  return label;
+}
+
 /* The texts of an Equations process, in Brian2's syntax; Apply re-derives its Vars. */
 void
 _basalt_inspector_add_equations_editor (BasaltInspector  *self,
@@ -378,6 +402,8 @@ _basalt_inspector_add_equations_editor (BasaltInspector  *self,
   gtk_grid_attach (GTK_GRID (grid), method_label, 0, 4, 1, 1);
   gtk_grid_attach (GTK_GRID (grid), self->eq_method, 1, 4, 1, 1);
   gtk_box_append (GTK_BOX (box), grid);
+  if (bsl_equations_tables_get_n (text.tables) > 0)
+    gtk_box_append (GTK_BOX (box), tables_label (text.tables));
 
   self->eq_error = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->eq_error), 0);

@@ -142,10 +142,11 @@ bsl_eq_analyse_subexpr (Analysis  *an,
     {
       g_autofree char *got = bsl_eq_dim_describe (&s->rhs->dim);
       g_autofree char *want = bsl_eq_dim_describe (&s->dim);
+      g_autofree char *note = bsl_eq_table_note (an->p->m, s->rhs);
 
       bsl_eq_fail (an->p, s->rhs->span_line, s->rhs->span_column,
-                   "the right-hand side of %s has unit %s, but %s is declared as %s",
-                   s->name, got, s->name, want);
+                   "the right-hand side of %s has unit %s, but %s is declared as %s%s",
+                   s->name, got, s->name, want, note);
       return FALSE;
     }
   n->dim = s->dim;
@@ -240,6 +241,51 @@ analyse_leaf (Analysis  *an,
   return FALSE;
 }
 
+/* The note naming the table behind a unit that does not fit, "" when none is involved. */
+static char *
+table_note_of (Analysis  *an,
+               BslEqNode *a,
+               BslEqNode *b)
+{
+  char *note = bsl_eq_table_note (an->p->m, a);
+
+  if (*note != '\0' || b == NULL)
+    return note;
+  g_free (note);
+  return bsl_eq_table_note (an->p->m, b);
+}
+
+/* name(t) or name(t, i): a time, then a neuron's index; the table's unit. */
+static gboolean
+analyse_table_call (Analysis  *an,
+                    BslEqNode *n)
+{
+  const BslEqTable *table = &g_array_index (an->p->m->tables, BslEqTable, n->index);
+  BslEqDim second = bsl_eq_dimensionless;
+
+  second.e[2] = 1;
+  if (!bsl_eq_dim_equal (&n->a->dim, &second) || n->a->is_bool)
+    {
+      g_autofree char *d = bsl_eq_dim_describe (&n->a->dim);
+
+      bsl_eq_fail (an->p, n->a->span_line, n->a->span_column,
+                   "table '%s' takes a time (second) as its first argument, not %s",
+                   table->name, n->a->is_bool ? "a condition" : d);
+      return FALSE;
+    }
+  if (n->b != NULL && !bsl_eq_dim_is_one (&n->b->dim))
+    {
+      g_autofree char *d = bsl_eq_dim_describe (&n->b->dim);
+
+      bsl_eq_fail (an->p, n->b->span_line, n->b->span_column,
+                   "table '%s' takes a neuron's index (like i) as its second argument, not a "
+                   "value in %s", table->name, d);
+      return FALSE;
+    }
+  n->dim = table->dim;
+  return TRUE;
+}
+
 /* The unit of an operation from its operands' (already analysed); FALSE when they do not fit. */
 static gboolean
 analyse_op_dim (Analysis  *an,
@@ -258,12 +304,15 @@ analyse_op_dim (Analysis  *an,
           g_autofree char *da = bsl_eq_dim_describe (&a->dim);
           g_autofree char *db = bsl_eq_dim_describe (&b->dim);
 
+          g_autofree char *note = table_note_of (an, a, b);
+
           if (n->op == BSL_EQ_OP_ADD)
-            bsl_eq_fail (an->p, n->line, n->column, "cannot add %s and %s", da, db);
+            bsl_eq_fail (an->p, n->line, n->column, "cannot add %s and %s%s", da, db, note);
           else if (n->op == BSL_EQ_OP_SUB)
-            bsl_eq_fail (an->p, n->line, n->column, "cannot subtract %s from %s", db, da);
+            bsl_eq_fail (an->p, n->line, n->column, "cannot subtract %s from %s%s", db, da,
+                         note);
           else
-            bsl_eq_fail (an->p, n->line, n->column, "cannot take %s modulo %s", da, db);
+            bsl_eq_fail (an->p, n->line, n->column, "cannot take %s modulo %s%s", da, db, note);
           return FALSE;
         }
       n->dim = a->dim;
@@ -313,7 +362,9 @@ analyse_op_dim (Analysis  *an,
           g_autofree char *da = bsl_eq_dim_describe (&a->dim);
           g_autofree char *db = bsl_eq_dim_describe (&b->dim);
 
-          bsl_eq_fail (an->p, n->line, n->column, "cannot compare %s with %s", da, db);
+          g_autofree char *note = table_note_of (an, a, b);
+
+          bsl_eq_fail (an->p, n->line, n->column, "cannot compare %s with %s%s", da, db, note);
           return FALSE;
         }
       n->is_bool = TRUE;
@@ -378,8 +429,13 @@ analyse_op_dim (Analysis  *an,
       if (!need_dimensionless (an, n, a))
         return FALSE;
       break;
+    case BSL_EQ_OP_TABLE_AT:
+      if (!analyse_table_call (an, n))
+        return FALSE;
+      break;
     case BSL_EQ_OP_COPY:
     case BSL_EQ_OP_SELECT:
+    case BSL_EQ_OP_TABLE_ROW:
     case BSL_EQ_N_OPS:
     default:
       g_assert_not_reached ();
@@ -421,8 +477,9 @@ bsl_eq_analyse (Analysis  *an,
   if (!analyse_op_dim (an, n))
     return FALSE;
 
-  /* constant folding, with the arithmetic the steps use */
-  if ((a == NULL || a->is_const) && (b == NULL || b->is_const) && (c == NULL || c->is_const))
+  /* constant folding, with the arithmetic the steps use (a table's row depends on the step's
+   * dt, so its calls stay) */
+  if (n->op != BSL_EQ_OP_TABLE_AT && (a == NULL || a->is_const) && (b == NULL || b->is_const) && (c == NULL || c->is_const))
     {
       n->value = bsl_eq_apply (n->op, a->value, b != NULL ? b->value : 0,
                                c != NULL ? c->value : 0);

@@ -184,6 +184,9 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   gboolean stochastic = bsl_eq_is_stochastic (eq);
   GString *s = g->s;
   const char *ind = "      ";
+  g_autofree char *tables_local = native ? g_strdup ("")
+    : m->tables->len == 0 ? g_strdup ("  const double *const *tables = NULL;\n")
+    : g_strdup_printf ("  const double *const *tables = %s_tables;\n", prefix);
 
   g_string_append_printf (s, "/* Neurons defined by equations (method %s); states:",
                           bsl_equations_method_to_string (eq->method));
@@ -197,6 +200,7 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
   /* the random draws' generator; the key comes last among the arguments */
   if (stochastic)
     bsl_eq_draw_c_source (s, prefix);
+  bsl_eq_source_tables (g, native);
   if (eq->method == BSL_EQUATIONS_EXACT)
     g_string_append_printf (s, "%s\n#ifndef BSL_EQ_THREAD_LOCAL\n#if defined(__GNUC__)\n"
                             "#define BSL_EQ_THREAD_LOCAL __thread\n#else\n"
@@ -208,10 +212,14 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
     "    double *spikes_out%s%s)\n{\n"
     "  const double t0 = (double) step * dt;\n"
     "  const double dstep = (double) step;\n\n"
+    "%s"
     "  (void) params;\n"
-    "  (void) inputs;\n%s",
-    native ? "void" : "static void", prefix, native ? ", size_t first, size_t n_total" : "",
-    native || stochastic ? ", uint64_t key" : "", native || stochastic ? "  (void) key;\n" : "");
+    "  (void) inputs;\n"
+    "  (void) tables;\n%s",
+    native ? "void" : "static void", prefix,
+    native ? ", size_t first, size_t n_total, const double *const *tables" : "",
+    native || stochastic ? ", uint64_t key" : "", tables_local,
+    native || stochastic ? "  (void) key;\n" : "");
   if (eq->method == BSL_EQUATIONS_EXACT)
     c_source_exact_setup (g, native);
   g_string_append_printf (s,

@@ -81,6 +81,8 @@ bsl_eq_apply (BslEqOp op,
     case BSL_EQ_OP_RAND:
     case BSL_EQ_OP_RANDN:
       /* the interpreter draws (run), with the key of the stream */
+    case BSL_EQ_OP_TABLE_ROW:
+    case BSL_EQ_OP_TABLE_AT:
     case BSL_EQ_N_OPS:
     default:
       g_assert_not_reached ();
@@ -161,6 +163,29 @@ forget_subexprs (Gen *g)
       }
 }
 
+static guint16 gen (Gen       *g,
+                    BslEqNode *n);
+
+/* name(t) or name(t, i): the row of t at the step's dt, then the value in that row. */
+static guint16
+gen_table_call (Gen       *g,
+                BslEqNode *n)
+{
+  guint16 table = const_operand (g, n->index);
+  guint16 t = gen (g, n->a), row, column, dst;
+
+  release (g, t);
+  row = alloc_reg (g);
+  emit (g, BSL_EQ_OP_TABLE_ROW, row, t, OPND (K_BUILTIN, BSL_EQ_BUILTIN_DT), table);
+  /* row stays allocated while the column is computed */
+  column = n->b != NULL ? gen (g, n->b) : const_operand (g, 0.0);
+  release (g, row);
+  release (g, column);
+  dst = alloc_reg (g);
+  emit (g, BSL_EQ_OP_TABLE_AT, dst, row, column, table);
+  return dst;
+}
+
 static guint16
 gen (Gen       *g,
      BslEqNode *n)
@@ -204,6 +229,8 @@ gen (Gen       *g,
             OPND (K_BUILTIN, BSL_EQ_BUILTIN_STREAM), c);
       return dst;
     }
+  if (n->op == BSL_EQ_OP_TABLE_AT)
+    return gen_table_call (g, n);
   a = gen (g, n->a);
   if (n->b != NULL)
     b = gen (g, n->b);
@@ -251,6 +278,7 @@ begin (Gen          *g,
   prog->code = g_array_new (FALSE, TRUE, sizeof (BslEqInstr));
   prog->n_out = n_out;
   prog->out = g_new0 (guint, MAX (n_out, 1));
+  prog->tables = (const BslEqTable *) g->m->tables->data;
 }
 
 static void

@@ -123,9 +123,16 @@ parse_atom (Parser *p)
           guint f;
           Token *close;
 
+          int table = -1;
+          BslEqFunction call = { 0 };
+
           for (f = 0; f < bsl_eq_n_functions; f++)
             if (strcmp (bsl_eq_functions[f].name, t->name) == 0)
               break;
+          if (f < bsl_eq_n_functions)
+            call = bsl_eq_functions[f];
+          else if (bsl_eq_table_call (p->m, t->name, &call, &table))
+            f = 0;
           if (f == bsl_eq_n_functions)
             {
               bsl_eq_fail (p, t->line, t->column, "unknown function '%s'", t->name);
@@ -163,19 +170,21 @@ parse_atom (Parser *p)
               args[n_args++] = arg;
             }
           close = bsl_eq_next (p);
-          if (n_args != bsl_eq_functions[f].n_args)
+          if (n_args != call.n_args)
             {
-              bsl_eq_fail (p, t->line, t->column, "%s takes %u argument%s, not %u", t->name,
-                           bsl_eq_functions[f].n_args,
-                           bsl_eq_functions[f].n_args == 1 ? "" : "s", n_args);
+              bsl_eq_fail (p, t->line, t->column, "%s%s takes %u argument%s%s, not %u",
+                           table >= 0 ? "table " : "", t->name, call.n_args,
+                           call.n_args == 1 ? "" : "s",
+                           table < 0 ? "" : call.n_args == 1 ? " (t)" : " (t, i)", n_args);
               return NULL;
             }
           {
-            BslEqNode *n = bsl_eq_op_node (p, bsl_eq_functions[f].op, t, NULL, NULL, args[0],
-                                           args[1], args[2]);
+            BslEqNode *n = bsl_eq_op_node (p, call.op, t, NULL, NULL, args[0], args[1],
+                                           args[2]);
 
             if (n == NULL)
               return NULL;
+            n->index = MAX (table, 0);
             n->end = close->end;
             /* each call draws its own numbers */
             if (n->op == BSL_EQ_OP_RAND || n->op == BSL_EQ_OP_RANDN)

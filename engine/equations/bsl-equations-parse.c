@@ -28,6 +28,7 @@ bsl_eq_model_free (BslEqModel *m)
   if (m == NULL)
     return;
   g_ptr_array_unref (m->nodes);
+  g_clear_pointer (&m->tables, g_array_unref);
   g_array_unref (m->states);
   g_array_unref (m->params);
   g_array_unref (m->subexprs);
@@ -67,10 +68,11 @@ check_state_rhs (Analysis    *an,
     {
       g_autofree char *got = bsl_eq_dim_describe (&s->rhs->dim);
       g_autofree char *exp = bsl_eq_dim_describe (&want);
+      g_autofree char *note = bsl_eq_table_note (an->p->m, s->rhs);
 
       bsl_eq_fail (an->p, s->rhs->span_line, s->rhs->span_column,
-                   "the right-hand side of d%s/dt has unit %s, but d%s/dt must have unit %s",
-                   s->name, got, s->name, exp);
+                   "the right-hand side of d%s/dt has unit %s, but d%s/dt must have unit %s%s",
+                   s->name, got, s->name, exp, note);
       return FALSE;
     }
   return TRUE;
@@ -214,6 +216,7 @@ bsl_eq_model_parse (const char  *model,
                     const char  *reset,
                     const char  *refractory,
                     const char  *input_var,
+                    GArray      *tables,
                     GError     **error)
 {
   g_autoptr (BslEqModel) m = g_new0 (BslEqModel, 1);
@@ -221,6 +224,7 @@ bsl_eq_model_parse (const char  *model,
   Analysis an = { 0 };
   g_autofree guint8 *busy = NULL;
 
+  m->tables = tables != NULL ? tables : bsl_eq_tables_new_empty ();
   m->nodes = g_ptr_array_new_with_free_func (bsl_eq_node_free);
   m->states = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
   m->params = g_array_new (FALSE, TRUE, sizeof (BslEqSymbol));
@@ -246,6 +250,8 @@ bsl_eq_model_parse (const char  *model,
       if (!bsl_eq_parse_model_line (&p))
         return NULL;
     }
+  if (!bsl_eq_tables_check_names (&p))
+    return NULL;
   if (m->states->len == 0)
     {
       bsl_eq_fail (&p, 1, 1,

@@ -62,6 +62,21 @@ typedef struct
   guint depth;            /* subexpressions within subexpressions */
 } Analysis;
 
+/* ---- Tables (bsl-equations-tables.c) ---- */
+
+/* Whether name is one of the model's tables: then call is its signature and table its number. */
+gboolean bsl_eq_table_call (const BslEqModel *m,
+                            const char       *name,
+                            BslEqFunction    *call,
+                            int              *table);
+
+/* A table called like a name the model declares is refused at the declaration. */
+gboolean bsl_eq_tables_check_names (Parser *p);
+
+/* " (table 'stimulus' is in amp)" when n is a call of a table or holds one, else "". */
+char *bsl_eq_table_note (const BslEqModel *m,
+                         const BslEqNode  *n);
+
 /* ---- Errors and the lexer (bsl-equations-lex.c) ---- */
 
 void bsl_eq_fail (Parser     *p,

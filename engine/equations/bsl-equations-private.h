@@ -89,6 +89,11 @@ typedef enum
    * number of the draw (bsl-equations-noise.c) */
   BSL_EQ_OP_RAND,
   BSL_EQ_OP_RANDN,
+  /* a time-varying table (Brian2's TimedArray), c the table's number (a constant): the row
+   * of time a at the step's dt b, then the value at row a and column b (bsl-equations-tables.c).
+   * In a parsed model, TABLE_AT is the call itself: a the time, b the column or NULL. */
+  BSL_EQ_OP_TABLE_ROW,
+  BSL_EQ_OP_TABLE_AT,
   BSL_EQ_N_OPS
 } BslEqOp;
 
@@ -184,10 +189,23 @@ typedef struct
   BslEqResetEffect reset_effect;
 } BslEqInput;
 
+/* A table of values over time that the model calls as a function (name(t) or name(t, i)). */
+typedef struct
+{
+  char *name;
+  char *unit;
+  BslEqDim dim;
+  double dt;              /* seconds between rows */
+  gsize n_times;
+  gsize n_columns;        /* 0: one column, called name(t) */
+  double *values;         /* n_times rows of MAX (n_columns, 1), in SI units */
+} BslEqTable;
+
 /* The parsed, resolved and checked model. */
 typedef struct
 {
   GPtrArray *nodes;       /* owns every node */
+  GArray *tables;         /* BslEqTable */
   GArray *states;         /* BslEqSymbol */
   GArray *params;
   GArray *subexprs;
@@ -230,7 +248,25 @@ BslEqModel *bsl_eq_model_parse    (const char  *model,
                                    const char  *reset,
                                    const char  *refractory,
                                    const char  *input_var,
+                                   GArray      *tables,
                                    GError     **error);
+/* ---- tables (bsl-equations-tables.c) ---- */
+/* Checked copies of the caller's tables (BslEqTable), or NULL with an error naming the table. */
+GArray     *bsl_eq_tables_copy    (const BslEquationsTable *tables,
+                                   guint                    n_tables,
+                                   GError                 **error);
+GArray     *bsl_eq_tables_new_empty (void);
+const BslEqTable *bsl_eq_model_find_table (const BslEqModel *m,
+                                           const char       *name,
+                                           int              *index);
+/* Brian2's TimedArray: the row for time t at the step's dt, and the value at a row and a
+ * column; the C and Python sources compute the same. */
+double      bsl_eq_table_row      (const BslEqTable *table,
+                                   double            t,
+                                   double            dt);
+double      bsl_eq_table_at       (const BslEqTable *table,
+                                   double            row,
+                                   double            column);
 void        bsl_eq_model_free     (BslEqModel  *m);
 /* The input ports (bsl-equations-inputs.c), after the reset is parsed. */
 gboolean    bsl_eq_model_set_inputs (BslEqModel  *m,
@@ -260,6 +296,7 @@ typedef struct
   GArray *code;           /* BslEqInstr */
   guint *out;             /* result slots (derivatives, A and B, the condition, ...) */
   guint n_out;
+  const BslEqTable *tables; /* the model's, for TABLE_ROW and TABLE_AT */
 } BslEqProgram;
 
 typedef struct
@@ -286,7 +323,7 @@ BslEqCode  *bsl_eq_code_compile   (BslEqModel  *m);
 typedef void (*BslEqNativeStep) (size_t n, double dt, gint64 step, double *const *states,
                                  double *const *params, const double *const *inputs,
                                  double *last_spike_step, double *spikes_out, size_t first,
-                                 size_t n_total, guint64 key);
+                                 size_t n_total, const double *const *tables, guint64 key);
 
 /* The compiled object (bsl-equations.h), shared by its source generators. */
 struct _BslEquations
@@ -303,6 +340,7 @@ struct _BslEquations
   BslEqNativeStep native;
   gpointer native_module;
   char *native_why;         /* why there is no native step */
+  const double **table_values; /* each table's values, for the native step */
 };
 
 static inline const BslEqSymbol *
@@ -349,8 +387,13 @@ typedef struct
   const BslEqLanguage *language;
   GString             *s;
   const char          *state_array;  /* which copy of the states the operands read: x or xs */
-  const char          *prefix;       /* of the generated random functions (C) */
+  const char          *prefix;       /* of the helpers the source defines (draws, tables) */
 } BslEqSource;
+
+/* The tables' data and lookup functions, named after src->prefix, before the step function:
+ * native passes the values in (argument tables), else they are written out. */
+void        bsl_eq_source_tables  (BslEqSource        *src,
+                                   gboolean            native);
 
 /* A name both C and Python accept: a letter or '_', then letters, digits and '_'. */
 gboolean    bsl_eq_is_identifier  (const char         *name);

@@ -192,7 +192,23 @@ static const char python_prelude[] =
   "# Equal as the engine compares matrices: bit for bit (0.0 is not -0.0).\n"
   "def _same(P, Q):\n"
   "    return Q is not None and all(a == b and math.copysign(1.0, a) == math.copysign(1.0, b)\n"
-  "                                 for a, b in zip(P, Q))\n";
+  "                                 for a, b in zip(P, Q))\n"
+  "\n"
+  "\n"
+  "# Brian2's TimedArray: the row of time t at the step's dt (its upsampling by a power of two\n"
+  "# and round half to even), then the value at a row and a column (clipped to the table).\n"
+  "def _table_row(dts, lasts, k, t, dt):\n"
+  "    j = int(k)\n"
+  "    up = float(math.trunc(2.0 ** math.ceil(math.log2(8.0 / dt * dts[j]))))\n"
+  "    up = 1.0 if up < 1.0 else up\n"
+  "    return _fmin(_fmax(float(math.trunc(round(t / (dts[j] / up)) / up)), 0.0), lasts[j])\n"
+  "\n"
+  "\n"
+  "def _table_at(tables, widths, k, row, column):\n"
+  "    j = int(k)\n"
+  "    width = widths[j]\n"
+  "    col = _fmin(_fmax(_whole(math.trunc, column), 0.0), width - 1.0) if width > 0.0 else 0.0\n"
+  "    return tables[j][int(row) * int(width if width > 0.0 else 1.0) + int(col)]\n";
 
 static gboolean
 held (const BslEquations *eq,
@@ -486,7 +502,7 @@ bsl_equations_to_python (const BslEquations  *eq,
                          const char          *name,
                          GError             **error)
 {
-  BslEqSource g = { eq, &bsl_eq_language_python, NULL, "x" };
+  BslEqSource g = { eq, &bsl_eq_language_python, NULL, "x", name };
 
   g_return_val_if_fail (eq != NULL, NULL);
 
@@ -501,6 +517,7 @@ bsl_equations_to_python (const BslEquations  *eq,
   /* the random draws' generator; the key comes last among the arguments */
   if (bsl_eq_is_stochastic (eq))
     bsl_eq_draw_python_source (g.s, name);
+  bsl_eq_source_tables (&g, FALSE);
   python_source_prologue (&g, name);
   python_source_input (&g);
   bsl_eq_source_start_of_step (&g, "        ",

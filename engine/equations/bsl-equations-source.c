@@ -52,6 +52,8 @@ static const char *const c_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_EXPM1] = "expm1 (%1$s)", [BSL_EQ_OP_LOG1P] = "log1p (%1$s)",
   [BSL_EQ_OP_TIMESTEP] = "trunc ((%1$s + 0.001 * %2$s) / %2$s)",
   [BSL_EQ_OP_SELECT] = "%2$s != 0.0 ? %1$s : %3$s",
+  [BSL_EQ_OP_TABLE_ROW] = "%4$s_table_row (%3$s, %1$s, %2$s)",
+  [BSL_EQ_OP_TABLE_AT] = "%4$s_table_at (tables, %3$s, %1$s, %2$s)",
 };
 
 const BslEqLanguage bsl_eq_language_c = {
@@ -101,6 +103,8 @@ static const char *const python_formats[BSL_EQ_N_OPS] = {
   [BSL_EQ_OP_EXPM1] = "_call(math.expm1, %1$s)", [BSL_EQ_OP_LOG1P] = "_log1p(%1$s)",
   [BSL_EQ_OP_TIMESTEP] = "_whole(math.trunc, _div(%1$s + 0.001 * %2$s, %2$s))",
   [BSL_EQ_OP_SELECT] = "%1$s if %2$s != 0.0 else %3$s",
+  [BSL_EQ_OP_TABLE_ROW] = "_table_row(%4$s_table_dt, %4$s_table_last, %3$s, %1$s, %2$s)",
+  [BSL_EQ_OP_TABLE_AT] = "_table_at(%4$s_tables, %4$s_table_columns, %3$s, %1$s, %2$s)",
 };
 
 const BslEqLanguage bsl_eq_language_python = {
@@ -150,7 +154,8 @@ bsl_eq_source_program (BslEqSource        *src,
         {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-          expr = g_strdup_printf (src->language->formats[in->op], a, b, c);
+          expr = g_strdup_printf (src->language->formats[in->op], a, b, c,
+                                  src->prefix != NULL ? src->prefix : "");
 #pragma GCC diagnostic pop
         }
       g_string_append_printf (src->s, "%s%s = %s%s\n", indent, d, expr, src->language->statement_end);

@@ -22,6 +22,7 @@ typedef struct
   BslPortSpec     *ports;
   GPtrArray       *strings;     /* names, descriptions and units the specs point to */
   char            *model, *threshold, *reset, *refractory, *input, *method;
+  BslEquationsTables *tables;
 } EquationsType;
 
 static const BslPortSpec equations_ports[] = {
@@ -124,6 +125,7 @@ equations_type_unref (const BslProcType *type)
   g_free (et->refractory);
   g_free (et->input);
   g_free (et->method);
+  g_clear_pointer (&et->tables, bsl_equations_tables_unref);
   g_free (et);
 }
 
@@ -145,6 +147,7 @@ bsl_process_get_equations (const BslProcess *process,
   text->refractory = et->refractory;
   text->input = et->input;
   text->method = et->method;
+  text->tables = et->tables;
   return TRUE;
 }
 
@@ -266,6 +269,8 @@ equations_type_new (BslEquations *eq, const BslEquationsText *text)
   et->refractory = g_strdup (text->refractory != NULL ? text->refractory : "");
   et->input = g_strdup (text->input != NULL ? text->input : "");
   et->method = g_strdup (text->method != NULL ? text->method : "euler");
+  et->tables = text->tables != NULL && bsl_equations_tables_get_n (text->tables) > 0
+               ? bsl_equations_tables_ref (text->tables) : NULL;
   return et;
 }
 
@@ -332,6 +337,7 @@ bsl_process_set_equations (BslProcess              *process,
                            GError                 **error)
 {
   g_autoptr(GError) local_error = NULL;
+  BslEquationsText with_tables;
   BslEquations *eq;
   EquationsType *et;
   GHashTableIter iter;
@@ -346,8 +352,17 @@ bsl_process_set_equations (BslProcess              *process,
                    process->type->name);
       return FALSE;
     }
-  eq = bsl_equations_new (text->model, text->threshold, text->reset, text->refractory,
-                          text->input, &local_error);
+  /* texts edited without their tables (the model editor) keep the process's */
+  if (text->tables == NULL && as_equations (process->type) != NULL)
+    {
+      with_tables = *text;
+      with_tables.tables = as_equations (process->type)->tables;
+      text = &with_tables;
+    }
+  eq = bsl_equations_new_with_tables (text->model, text->threshold, text->reset,
+                                      text->refractory, text->input,
+                                      bsl_equations_tables_peek (text->tables),
+                                      bsl_equations_tables_get_n (text->tables), &local_error);
   if (eq != NULL && text->method != NULL && *text->method != '\0' &&
       !bsl_equations_set_method (eq, text->method, &local_error))
     g_clear_pointer (&eq, bsl_equations_unref);
@@ -412,6 +427,11 @@ equations_prepare (BslProcRuntime *pr, GError **error)
                          bsl_equations_get_param_name (et->equations, j));
             return FALSE;
           }
+    }
+  if (!bsl_equations_check_population (et->equations, pr->size, error))
+    {
+      g_prefix_error (error, "process '%s' (Equations): ", pr->name);
+      return FALSE;
     }
   /* machine code when a compiler is there (built once per model, cached); else interpreted */
   bsl_equations_prepare_native (et->equations);

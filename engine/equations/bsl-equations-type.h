@@ -2,6 +2,7 @@
 #pragma once
 
 #include "bsl-graph.h"
+#include "equations/bsl-equations.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +19,30 @@ typedef struct
   const char *refractory;
   const char *input;         /* "v", or "a_ge: ge, a_gi: gi" for several ports */
   const char *method;        /* euler, exponential_euler, rk4 */
+  struct _BslEquationsTables *tables;  /* the tables the model may call (borrowed), or NULL */
 } BslEquationsText;
+
+/* An Equations process's tables (Brian2's TimedArray), as the file's "tables" object holds
+ * them: {"stimulus": {"dt": "1*ms", "unit": "amp", "values": [...] | [[...], ...] |
+ * {"file": "stim.npy"}}}. Immutable and counted; written back as read. */
+typedef struct _BslEquationsTables BslEquationsTables;
+typedef struct _JsonNode JsonNode;
+#define BSL_TYPE_EQUATIONS_TABLES (bsl_equations_tables_get_type ())
+GType               bsl_equations_tables_get_type (void) G_GNUC_CONST;
+/* Errors name the table ("table 'stimulus': the table is ragged: ..."); base_dir resolves
+ * {"file": ...} with the rules of the file's initializers. */
+BslEquationsTables *bsl_equations_tables_from_json (JsonNode                 *node,
+                                                    const char               *base_dir,
+                                                    GError                  **error);
+JsonNode           *bsl_equations_tables_to_json   (const BslEquationsTables *tables);
+BslEquationsTables *bsl_equations_tables_ref       (BslEquationsTables       *tables);
+void                bsl_equations_tables_unref     (BslEquationsTables       *tables);
+guint               bsl_equations_tables_get_n     (const BslEquationsTables *tables);
+/* The tables as bsl_equations_new_with_tables() takes them (NULL when there are none). */
+const BslEquationsTable *bsl_equations_tables_peek (const BslEquationsTables *tables);
+/* One line per table for the inspector: "stimulus(t): 100 rows, every 0.001 s, in amp". */
+char               *bsl_equations_tables_describe  (const BslEquationsTables *tables);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BslEquationsTables, bsl_equations_tables_unref)
 
 extern const BslProcType bsl_proc_type_equations;
 
@@ -27,7 +51,8 @@ gboolean           bsl_proc_type_is_equations   (const BslProcType      *type);
 gboolean           bsl_process_get_equations    (const BslProcess       *process,
                                                  BslEquationsText       *text);
 /* Parses and checks the texts (errors give line and column), then gives the process the
- * schema they define. Parameter values whose names survive are kept. */
+ * schema they define. Parameter values whose names survive are kept, and so are the process's
+ * tables when text->tables is NULL. */
 gboolean           bsl_process_set_equations    (BslProcess             *process,
                                                  const BslEquationsText *text,
                                                  GError                **error);
@@ -47,7 +72,6 @@ const BslEquationsText *bsl_equations_default_text (void);
 /* The file's "input": a variable name (one port, a_in) or an object mapping port names to
  * variables, as the text bsl_equations_new takes ("a_ge: ge, a_gi: gi"); NULL when the node is
  * neither. */
-typedef struct _JsonNode JsonNode;
 char              *bsl_equations_input_from_json (JsonNode             *node);
 JsonNode          *bsl_equations_input_to_json   (const char           *input);
 

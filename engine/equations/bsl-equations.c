@@ -27,11 +27,31 @@ bsl_equations_new (const char  *model,
                    const char  *input_var,
                    GError     **error)
 {
+  return bsl_equations_new_with_tables (model, threshold, reset, refractory, input_var, NULL, 0,
+                                        error);
+}
+
+BslEquations *
+bsl_equations_new_with_tables (const char              *model,
+                               const char              *threshold,
+                               const char              *reset,
+                               const char              *refractory,
+                               const char              *input_var,
+                               const BslEquationsTable *tables,
+                               guint                    n_tables,
+                               GError                 **error)
+{
   BslEqModel *m;
   BslEquations *eq;
+  GArray *copies;
   guint n_consts;
 
-  m = bsl_eq_model_parse (model, threshold, reset, refractory, input_var, error);
+  g_return_val_if_fail (tables != NULL || n_tables == 0, NULL);
+
+  copies = bsl_eq_tables_copy (tables, n_tables, error);
+  if (copies == NULL)
+    return NULL;
+  m = bsl_eq_model_parse (model, threshold, reset, refractory, input_var, copies, error);
   if (m == NULL)
     return NULL;
   eq = g_new0 (BslEquations, 1);
@@ -42,6 +62,9 @@ bsl_equations_new (const char  *model,
   eq->refractory = dup_text (refractory);
   eq->input_var = g_strstrip (dup_text (input_var));
   eq->m = m;
+  eq->table_values = g_new0 (const double *, MAX (m->tables->len, 1));
+  for (guint k = 0; k < m->tables->len; k++)
+    eq->table_values[k] = g_array_index (m->tables, BslEqTable, k).values;
   eq->code = bsl_eq_code_compile (m);
   eq->method = BSL_EQUATIONS_EULER;
   g_mutex_init (&eq->native_lock);
@@ -113,6 +136,7 @@ bsl_equations_unref (BslEquations *eq)
   g_free (eq->refractory);
   g_free (eq->input_var);
   bsl_eq_model_free (eq->m);
+  g_free (eq->table_values);
   bsl_eq_code_free (eq->code);
   g_free (eq->const_blocks);
   bsl_eq_native_free (eq);
@@ -485,6 +509,10 @@ run (const BslEqProgram *prog,
                 : bsl_eq_draw_normal (key, b[1], a[i], c[i]);
           }
           break;
+        case BSL_EQ_OP_TABLE_ROW:
+          LOOP1 (bsl_eq_table_row (&prog->tables[(gsize) c[i]], a[i], b[i]));
+        case BSL_EQ_OP_TABLE_AT:
+          LOOP1 (bsl_eq_table_at (&prog->tables[(gsize) c[i]], a[i], b[i]));
         default:
           for (guint i = 0; i < len; i++)
             d[i] = bsl_eq_apply (in->op, a[i], b[i], c[i]);
@@ -1216,7 +1244,7 @@ bsl_equations_step_full (const BslEquations        *eq,
     {
       eq->native (n, dt, step, states, params, ctx != NULL ? ctx->inputs : NULL,
                   last_spike_step, spikes_out, first,
-                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n,
+                  ctx != NULL && ctx->n_total > 0 ? ctx->n_total : n, eq->table_values,
                   ctx != NULL ? ctx->key : 0);
       return;
     }

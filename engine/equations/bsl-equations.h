@@ -45,6 +45,40 @@ BslEquations  *bsl_equations_new             (const char          *model,
                                               const char          *refractory,
                                               const char          *input_var,
                                               GError             **error);
+/* A table of values over time, called in the model as a function like Brian2's TimedArray:
+ * name(t) for one column, name(t, i) for one column per neuron (n_columns must then be the
+ * population's size). Row r holds the values from r*dt on; a time maps to its row with
+ * Brian2's rounding, and times past the end (or before 0) take the last (first) row. */
+typedef struct
+{
+  const char   *name;
+  const char   *unit;       /* an unscaled unit as declarations write it: "amp", "volt", "1" */
+  double        dt;         /* seconds between rows, > 0 */
+  gsize         n_times;    /* rows, >= 1 */
+  gsize         n_columns;  /* 0: name(t); else name(t, i) with this many columns */
+  const double *values;     /* n_times rows of MAX (n_columns, 1), row-major, in SI units */
+} BslEquationsTable;
+
+/* bsl_equations_new() with tables the model may call (copied). Errors about a table itself
+ * read "table 'stimulus': ..."; about a call, they have the line and column of the call. */
+BslEquations  *bsl_equations_new_with_tables (const char              *model,
+                                              const char              *threshold,
+                                              const char              *reset,
+                                              const char              *refractory,
+                                              const char              *input_var,
+                                              const BslEquationsTable *tables,
+                                              guint                    n_tables,
+                                              GError                 **error);
+guint          bsl_equations_get_n_tables    (const BslEquations  *eq);
+/* The table's description (its pointers live as long as eq). */
+void           bsl_equations_get_table       (const BslEquations  *eq,
+                                              guint                k,
+                                              BslEquationsTable   *table);
+/* Whether a population of n neurons fits the tables (a 2-D table needs n columns); the error
+ * names the table. */
+gboolean       bsl_equations_check_population (const BslEquations *eq,
+                                               gsize               n,
+                                               GError            **error);
 /* Where an error of bsl_equations_new() or _set_method() points, for an editor to mark it:
  * text is "model", "threshold", "reset" or "refractory"; line and column count from 1
  * (characters). FALSE when the message has no position (the input variable, a method name). */

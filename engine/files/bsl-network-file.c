@@ -310,12 +310,14 @@ read_process_equations (BslProcess            *process,
                         const BslProcType     *type,
                         const char            *type_name,
                         JsonNode              *member,
+                        const char            *base_dir,
                         GError               **error)
 {
   const char *name = process->name;
   JsonObject *eq;
   BslEquationsText text = { 0 };
   g_autofree char *input = NULL;
+  g_autoptr (BslEquationsTables) tables = NULL;
 
   if (!bsl_proc_type_is_equations (type) || !JSON_NODE_HOLDS_OBJECT (member))
     {
@@ -351,6 +353,20 @@ read_process_equations (BslProcess            *process,
   text.refractory = member_string (eq, "refractory") ?: "";
   text.input = input != NULL ? input : "";
   text.method = member_string (eq, "method") ?: "euler";
+  if (json_object_has_member (eq, "tables"))
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      tables = bsl_equations_tables_from_json (json_object_get_member (eq, "tables"), base_dir,
+                                               &local_error);
+      if (tables == NULL)
+        {
+          g_set_error (error, BSL_ERROR, local_error->code, "process '%s' (%s): %s", name,
+                       type_name, local_error->message);
+          return FALSE;
+        }
+      text.tables = tables;
+    }
   if (!bsl_process_set_equations (process, &text, error))
     return FALSE;
   /* The file's params are the values; nothing of a new process's defaults stays. */
@@ -488,7 +504,7 @@ read_process (BslGraph              *graph,
     }
 
   if ((member = json_object_get_member (object, "equations")) != NULL &&
-      !read_process_equations (process, type, type_name, member, error))
+      !read_process_equations (process, type, type_name, member, base_dir, error))
     return FALSE;
   if ((member = json_object_get_member (object, "params")) != NULL &&
       !read_process_params (process, type_name, member, base_dir, packed, error))
@@ -1068,6 +1084,8 @@ process_to_json (const BslProcess *process,
       json_object_set_string_member (eq, "refractory", text.refractory);
       json_object_set_member (eq, "input", bsl_equations_input_to_json (text.input));
       json_object_set_string_member (eq, "method", text.method);
+      if (text.tables != NULL)
+        json_object_set_member (eq, "tables", bsl_equations_tables_to_json (text.tables));
       json_object_set_object_member (object, "equations", eq);
     }
   for (guint v = 0; v < process->type->n_vars; v++)

@@ -15,7 +15,8 @@ typedef struct
 {
   const char *label, *model, *threshold, *reset, *refractory, *input, *method;
   double params[8], init[4];
-  gboolean uniform;   /* every neuron has the same parameters */
+  guint table_rows;             /* a table "stim" in volt, one column per neuron (0: none) */
+  gboolean uniform;             /* every neuron has the same parameters */
 } Model;
 
 /* Noise whose factor depends on the states and on t, and a held variable. */
@@ -57,7 +58,7 @@ static const Model models[] = {
     "dge/dt = -ge/taue : volt\ndgi/dt = -gi/taui : volt\n"
     "taum : second\ntaue : second\ntaui : second\nEl : volt\nVt : volt\nVr : volt\n",
     "v > Vt", "v = Vr", "5*ms", "a_ge: ge, a_gi: gi", "exact",
-    { 20e-3, 5e-3, 10e-3, -45e-3, -50e-3, -60e-3 }, { -55e-3, 0, 0 }, TRUE },
+    { 20e-3, 5e-3, 10e-3, -45e-3, -50e-3, -60e-3 }, { -55e-3, 0, 0 }, 0, TRUE },
   { "LIF with a current, rk2, refractory",
     "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
     "dI/dt = -I/tau_syn : amp\n"
@@ -88,6 +89,9 @@ static const Model models[] = {
     "v_rest : volt\nR : ohm\nI0 : amp\ntau : second\ntau_u : second\na : 1\nk : 1\n",
     "v > -50*mV", "v = -70*mV; u += 5*mV", "u > 2*mV", "v", "rk4",
     { -65e-3, 100e6, 0.3e-9, 10e-3, 30e-3, 0.2, 0.1 }, { -65e-3, 0 } },
+  { "a table of one column per neuron (TimedArray), rk4, past the table's end",
+    "dv/dt = (stim(t, i) - v)/tau : volt\ntau : second\n",
+    "v > -50*mV", "v = -65*mV", NULL, "v", "rk4", { 10e-3 }, { -65e-3 }, 400 },
 };
 
 enum { N = 300, STEPS = 3000 };
@@ -104,7 +108,13 @@ run_init (Run         *r,
 {
   g_autoptr (GError) error = NULL;
 
-  r->eq = bsl_equations_new (m->model, m->threshold, m->reset, m->refractory, m->input, &error);
+  g_autofree double *stim = g_new (double, (gsize) m->table_rows * N + 1);
+  BslEquationsTable table = { "stim", "volt", 0.5e-3, m->table_rows, N, stim };
+
+  for (gsize k = 0; k < (gsize) m->table_rows * N; k++)
+    stim[k] = -45e-3 + 10e-3 * sin (0.1 * (double) (k / N) + 0.05 * (double) (k % N));
+  r->eq = bsl_equations_new_with_tables (m->model, m->threshold, m->reset, m->refractory,
+                                         m->input, &table, m->table_rows > 0 ? 1 : 0, &error);
   g_assert_no_error (error);
   g_assert_true (bsl_equations_set_method (r->eq, m->method, &error));
   for (guint k = 0; k < bsl_equations_get_n_states (r->eq); k++)

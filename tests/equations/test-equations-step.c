@@ -905,6 +905,41 @@ test_c_source_noise (void)
     }
 }
 
+/* Tables (Brian2's TimedArray), one column and one per neuron, written into the C and Python
+ * sources: the same bits as the engine's under every method the sources cover, also past the
+ * table's end and with a table dt that is not a multiple of the step's. */
+static void
+test_c_source_tables (void)
+{
+  static const char *const methods[] = { "euler", "exponential_euler", "rk4" };
+  double current[7], drive[9 * 2];
+  const BslEquationsTable tables[] = {
+    { "current", "amp", 1e-3, G_N_ELEMENTS (current), 0, current },
+    { "drive", "volt", 0.25e-3, 9, 2, drive },
+  };
+  double init[2] = { -65e-3, -60e-3 };
+  double param[3 * 2] = { -65e-3, -62e-3, 100e6, 80e6, 10e-3, 12e-3 };
+
+  for (guint r = 0; r < G_N_ELEMENTS (current); r++)
+    current[r] = 0.1e-9 * (double) (r % 4) + 0.12e-9;
+  for (guint r = 0; r < G_N_ELEMENTS (drive); r++)
+    drive[r] = 2e-3 * sin (0.7 * r);
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (BslEquations) eq = bsl_equations_new_with_tables (
+        "I = current(t) : amp\n"
+        "dv/dt = (v_rest - v + R*I + drive(t + 0.1*ms, i))/tau : volt\n"
+        "v_rest : volt\nR : ohm\ntau : second\n",
+        "v > -50*mV", "v = -70*mV", "1*ms", "v", tables, G_N_ELEMENTS (tables), &error);
+
+      g_assert_no_error (error);
+      g_assert_true (bsl_equations_set_method (eq, methods[m], &error));
+      check_c_source (eq, 2, 1e-4, 3000, init, param);
+      check_python_source (eq, 2, 1e-4, 3000, init, param);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -922,5 +957,6 @@ main (int    argc,
   g_test_add_func ("/equations/step/c-source-noise", test_c_source_noise);
   g_test_add_func ("/equations/step/eval-derivatives", test_eval_derivatives);
   g_test_add_func ("/equations/step/c-source", test_c_source);
+  g_test_add_func ("/equations/step/c-source-tables", test_c_source_tables);
   return g_test_run ();
 }

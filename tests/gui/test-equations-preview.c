@@ -8,11 +8,14 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "basalt-application.h"
 #include "basalt-equations-preview.h"
 #include "basalt-inspector-private.h"
 #include "basalt-plot.h"
 #include "basalt-window.h"
+#include "bsl-network-file.h"
 #include "test-gui-util.h"
 
 static gboolean have_display;
@@ -349,6 +352,81 @@ test_preview_errors (Fixture       *f,
   g_assert_null (strstr (shown_model (f), "gain"));
 }
 
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  name)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), name) == 0;
+}
+
+/* A process whose model calls a table (TimedArray): the inspector shows its tables, an edit of
+ * the texts keeps them (and the preview can call them), and saving and reopening keeps both. */
+static void
+test_tables_kept (Fixture       *f,
+                  gconstpointer  data)
+{
+  static const char network[] =
+    "{\"format\": \"basalt\", \"version\": 1, \"processes\": ["
+    " {\"name\": \"neuron\", \"type\": \"Equations\", \"shape\": [1], \"equations\": {"
+    "  \"model\": \"dv/dt = (v_rest - v + R*stimulus(t))/tau : volt\\n"
+    "v_rest : volt\\nR : ohm\\ntau : second\\n\","
+    "  \"threshold\": \"v > -50*mV\", \"reset\": \"v = -70*mV\", \"method\": \"euler\","
+    "  \"tables\": {\"stimulus\": {\"dt\": \"5*ms\", \"unit\": \"amp\","
+    "                \"values\": [0, 3e-10, 1e-10, 3e-10]}}},"
+    " \"params\": {\"v\": -0.07, \"v_rest\": -0.07, \"R\": 1e8, \"tau\": 0.01,"
+    "              \"dt\": 0.0001}}]}";
+  const BslEquationsText edited = {
+    .model = "I = 2*stimulus(t) : amp\n"
+             "dv/dt = (v_rest - v + R*I)/tau : volt\nv_rest : volt\nR : ohm\ntau : second\n",
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL, *path = NULL, *saved_path = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GFile) saved = NULL;
+  g_autoptr (BslGraph) reopened = NULL;
+  BslEquationsText text;
+  GtkWidget *label;
+
+  REQUIRE_DISPLAY (have_display);
+
+  dir = g_dir_make_tmp ("basalt-tables-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "tables.basalt", NULL);
+  saved_path = g_build_filename (dir, "saved.basalt", NULL);
+  g_assert_true (g_file_set_contents (path, network, -1, &error));
+  file = g_file_new_for_path (path);
+  g_assert_true (basalt_window_open_file (f->window, file, &error));
+  g_assert_no_error (error);
+  basalt_graph_canvas_select (basalt_window_get_canvas (f->window), "neuron", FALSE);
+  gui_spin (0.05);
+
+  label = gui_find_widget (GTK_WIDGET (f->inspector), is_named, "equations-tables");
+  g_assert_nonnull (label);
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (label)),
+                                   "Tables: stimulus(t): 4 rows, every 0.005 s, in amp"));
+
+  g_assert_true (basalt_inspector_enter_equations (f->inspector, &edited));
+  g_assert_null (basalt_inspector_get_equations_error (f->inspector));
+  g_assert_cmpstr (shown_model (f), ==, edited.model);
+
+  saved = g_file_new_for_path (saved_path);
+  g_assert_true (basalt_window_save_file (f->window, saved, &error));
+  g_assert_no_error (error);
+  reopened = bsl_graph_load_file (saved_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (bsl_process_get_equations (bsl_graph_find_process (reopened, "neuron"), &text));
+  g_assert_cmpstr (text.model, ==, edited.model);
+  g_assert_cmpuint (bsl_equations_tables_get_n (text.tables), ==, 1);
+  {
+    g_autofree char *description = bsl_equations_tables_describe (text.tables);
+
+    g_assert_cmpstr (description, ==, "stimulus(t): 4 rows, every 0.005 s, in amp");
+  }
+  g_unlink (path);
+  g_unlink (saved_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -369,6 +447,8 @@ main (int   argc,
   g_test_add ("/equations-preview/errors", Fixture, NULL, fixture_set_up, test_preview_errors, fixture_tear_down);
   g_test_add ("/equations-preview/threshold-variable", Fixture, NULL, fixture_set_up,
               test_preview_shows_threshold_variable, fixture_tear_down);
+  g_test_add ("/equations-preview/tables-kept", Fixture, NULL, fixture_set_up, test_tables_kept,
+              fixture_tear_down);
 
   status = g_test_run ();
   g_clear_object (&app);
