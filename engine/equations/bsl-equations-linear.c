@@ -110,10 +110,58 @@ mk_op (BslEqModel *m,
   return n;
 }
 
+static gboolean split (BslEqModel *m, BslEqNode *n, int state, gboolean conditionally,
+                       BslEqNode **a, BslEqNode **b, BslEqNode **bad);
+
+static BslEqNode *
+mk_state (BslEqModel *m,
+          int         state)
+{
+  BslEqNode *n = bsl_eq_node_new (m, BSL_EQ_NODE_STATE);
+
+  m->n_split_nodes++;
+  n->index = state;
+  n->analysed = TRUE;
+  return n;
+}
+
+/* A product of two factors that both read x, as Brian2 collects it after expanding:
+ * (a1 x + b1)(a2 x + b2) = (a1 b2 + a2 b1) x + (a1 a2 x*x + b1 b2), where the coefficient of x
+ * must not read x (b1 and b2 may, as x*x and functions of x go to B). */
+static gboolean
+split_product (BslEqModel  *m,
+               BslEqNode   *n,
+               int          state,
+               BslEqNode  **a,
+               BslEqNode  **b,
+               BslEqNode  **bad)
+{
+  BslEqNode *a1, *b1, *a2, *b2;
+
+  if (!split (m, n->a, state, TRUE, &a1, &b1, bad) || !split (m, n->b, state, TRUE, &a2, &b2, bad))
+    return FALSE;
+  if ((a2 != NULL && b1 != NULL && bsl_eq_node_depends_on_state (m, b1, state)) ||
+      (a1 != NULL && b2 != NULL && bsl_eq_node_depends_on_state (m, b2, state)))
+    {
+      *bad = n;
+      return FALSE;
+    }
+  *a = mk_op (m, BSL_EQ_OP_ADD, mk_op (m, BSL_EQ_OP_MUL, a1, b2), mk_op (m, BSL_EQ_OP_MUL, a2, b1));
+  *b = mk_op (m, BSL_EQ_OP_ADD,
+              mk_op (m, BSL_EQ_OP_MUL, mk_op (m, BSL_EQ_OP_MUL, a1, a2),
+                     mk_op (m, BSL_EQ_OP_MUL, mk_state (m, state), mk_state (m, state))),
+              mk_op (m, BSL_EQ_OP_MUL, b1, b2));
+  return TRUE;
+}
+
+/* n as A x + B with A free of x. Strictly (the exact method), B is free of x too. Conditionally
+ * (exponential Euler, as Brian2's conditionally linear split), B may read x where x is not a
+ * factor of the term: inside a function, a power or a denominator (exp(x), x**2, 1/(1 + x)). */
 static gboolean
 split (BslEqModel  *m,
        BslEqNode   *n,
        int          state,
+       gboolean     conditionally,
        BslEqNode  **a,
        BslEqNode  **b,
        BslEqNode  **bad)
@@ -138,19 +186,21 @@ split (BslEqModel  *m,
       return TRUE;
     }
   if (n->kind == BSL_EQ_NODE_SUBEXPR)
-    return split (m, g_array_index (m->subexprs, BslEqSymbol, n->index).rhs, state, a, b, bad);
+    return split (m, g_array_index (m->subexprs, BslEqSymbol, n->index).rhs, state,
+                  conditionally, a, b, bad);
   g_assert (n->kind == BSL_EQ_NODE_OP);
   switch (n->op)
     {
     case BSL_EQ_OP_ADD:
     case BSL_EQ_OP_SUB:
-      if (!split (m, n->a, state, &a1, &b1, bad) || !split (m, n->b, state, &a2, &b2, bad))
+      if (!split (m, n->a, state, conditionally, &a1, &b1, bad) ||
+          !split (m, n->b, state, conditionally, &a2, &b2, bad))
         return FALSE;
       *a = mk_op (m, n->op, a1, a2);
       *b = mk_op (m, n->op, b1, b2);
       return TRUE;
     case BSL_EQ_OP_NEG:
-      if (!split (m, n->a, state, &a1, &b1, bad))
+      if (!split (m, n->a, state, conditionally, &a1, &b1, bad))
         return FALSE;
       *a = mk_op (m, BSL_EQ_OP_NEG, a1, NULL);
       *b = mk_op (m, BSL_EQ_OP_NEG, b1, NULL);
@@ -158,7 +208,7 @@ split (BslEqModel  *m,
     case BSL_EQ_OP_MUL:
       if (!bsl_eq_node_depends_on_state (m, n->a, state))
         {
-          if (!split (m, n->b, state, &a2, &b2, bad))
+          if (!split (m, n->b, state, conditionally, &a2, &b2, bad))
             return FALSE;
           *a = mk_op (m, BSL_EQ_OP_MUL, n->a, a2);
           *b = mk_op (m, BSL_EQ_OP_MUL, n->a, b2);
@@ -166,24 +216,40 @@ split (BslEqModel  *m,
         }
       if (!bsl_eq_node_depends_on_state (m, n->b, state))
         {
-          if (!split (m, n->a, state, &a1, &b1, bad))
+          if (!split (m, n->a, state, conditionally, &a1, &b1, bad))
             return FALSE;
           *a = mk_op (m, BSL_EQ_OP_MUL, a1, n->b);
           *b = mk_op (m, BSL_EQ_OP_MUL, b1, n->b);
           return TRUE;
         }
+      if (conditionally)
+        return split_product (m, n, state, a, b, bad);
       break;
     case BSL_EQ_OP_DIV:
       if (!bsl_eq_node_depends_on_state (m, n->b, state))
         {
-          if (!split (m, n->a, state, &a1, &b1, bad))
+          if (!split (m, n->a, state, conditionally, &a1, &b1, bad))
             return FALSE;
           *a = mk_op (m, BSL_EQ_OP_DIV, a1, n->b);
           *b = mk_op (m, BSL_EQ_OP_DIV, b1, n->b);
           return TRUE;
         }
+      /* x only in the denominator: no factor x */
+      if (conditionally && !bsl_eq_node_depends_on_state (m, n->a, state))
+        {
+          *a = NULL;
+          *b = n;
+          return TRUE;
+        }
       break;
     default:
+      /* x inside a function or a power: not a factor of the term */
+      if (conditionally)
+        {
+          *a = NULL;
+          *b = n;
+          return TRUE;
+        }
       break;
     }
   *bad = n;
@@ -200,7 +266,7 @@ bsl_eq_linearise (BslEqModel *m)
       BslEqSymbol *s = &g_array_index (m->states, BslEqSymbol, k);
       BslEqNode *bad = NULL;
 
-      if (!split (m, s->rhs, k, &m->lin_a[k], &m->lin_b[k], &bad))
+      if (!split (m, s->rhs, k, TRUE, &m->lin_a[k], &m->lin_b[k], &bad))
         {
           g_autofree char *text = bsl_eq_node_text (bad);
 
@@ -282,7 +348,7 @@ bsl_eq_linearise_system (BslEqModel *m)
         {
           BslEqNode *a, *b;
 
-          ok = split (m, rest, (int) j, &a, &b, &bad) && (a == NULL || !depends_on_any_state (m, a))
+          ok = split (m, rest, (int) j, FALSE, &a, &b, &bad) && (a == NULL || !depends_on_any_state (m, a))
             && !uses_time (m, a, memo);
           m->sys_a[k * n + j] = a;
           rest = b;

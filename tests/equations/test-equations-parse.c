@@ -405,11 +405,19 @@ test_exponential_euler_needs_linear (void)
                    "line 1, column 10: exact integration needs linear equations with constant "
                    "coefficients (no product of state variables, no t), and dvm/dt is not");
   g_clear_error (&error);
+  /* as Brian2: the exponential term, where vm is no factor, is part of B */
+  g_assert_true (bsl_equations_check_method (eq, "exponential_euler", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&eq, bsl_equations_unref);
+  eq = bsl_equations_new ("dvm/dt = (EL - vm + vm*exp((vm - VT)/DeltaT))/tau : volt\n"
+                          "EL : volt\nVT : volt\nDeltaT : volt\ntau : second\n",
+                          NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
   g_assert_false (bsl_equations_set_method (eq, "exponential_euler", &error));
   g_assert_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED);
   g_assert_cmpstr (error->message, ==,
-                   "line 1, column 36: exponential_euler needs dvm/dt to be linear in vm, but "
-                   "'exp((vm - VT)/DeltaT)' is not");
+                   "line 1, column 21: exponential_euler needs dvm/dt to be linear in vm, but "
+                   "'vm*exp((vm - VT)/DeltaT)' is not");
   {
     const char *text;
     guint line, column;
@@ -417,7 +425,7 @@ test_exponential_euler_needs_linear (void)
     g_assert_true (bsl_equations_error_position (error, &text, &line, &column));
     g_assert_cmpstr (text, ==, "model");
     g_assert_cmpuint (line, ==, 1);
-    g_assert_cmpuint (column, ==, 36);
+    g_assert_cmpuint (column, ==, 21);
   }
   g_clear_error (&error);
   /* the method stays what it was */
@@ -430,14 +438,21 @@ test_exponential_euler_needs_linear (void)
                    "exact, linear, heun or milstein)");
   g_clear_error (&error);
 
-  /* a product of two states is linear in each, as far as the other is concerned */
+  /* a product of two states is linear in each, as far as the other is concerned; expanded as
+   * Brian2 does, (x - y)*y is x*y (A = x) and -y*y (in B) */
   lin = bsl_equations_new ("dx/dt = -x*y/second : 1\ndy/dt = (x - y)*y/second : 1\n", NULL,
                            NULL, NULL, NULL, &error);
   g_assert_no_error (error);
+  g_assert_true (bsl_equations_set_method (lin, "exponential_euler", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&lin, bsl_equations_unref);
+  /* x/(1 + x): x is a factor whose coefficient reads x */
+  lin = bsl_equations_new ("dx/dt = x/(1 + x)/second : 1\n", NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
   g_assert_false (bsl_equations_set_method (lin, "exponential_euler", &error));
   g_assert_cmpstr (error->message, ==,
-                   "line 2, column 9: exponential_euler needs dy/dt to be linear in y, but "
-                   "'(x - y)*y' is not");
+                   "line 1, column 9: exponential_euler needs dx/dt to be linear in x, but "
+                   "'x/(1 + x)' is not");
 }
 
 /* Damaged models (characters deleted, doubled or replaced) either compile or fail with a
