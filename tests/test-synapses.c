@@ -204,6 +204,45 @@ test_round_trip (void)
   g_assert_cmpstr (saved, ==, saved_again);
 }
 
+/* Only connected synapses run on_pre and add to a_out; the sums arrive one step later. */
+static void
+test_connectivity (void)
+{
+  static const char *json =
+    "{\"format\": \"basalt\", \"version\": 1, \"run\": {\"tag\": \"floating_pt\"},"
+    " \"processes\": ["
+    "  {\"name\": \"in\", \"type\": \"RingBuffer\", \"shape\": [2],"
+    "   \"params\": {\"data\": [[1, 0, 0], [1, 0, 1]]}},"
+    "  {\"name\": \"syn\", \"type\": \"Synapses\", \"shape\": [2, 2],"
+    "   \"synapses\": {\"model\": \"w : 1\", \"on_pre\": \"g += w * k\\nw += 1\", \"on_post\": \"\"},"
+    "   \"params\": {\"w\": [[1, 2], [3, 4]], \"k\": 0.5, \"connected\": [[1, 0], [1, 1]]}},"
+    "  {\"name\": \"out\", \"type\": \"Monitor\", \"shape\": [2]}],"
+    " \"connections\": [{\"from\": \"in.s_out\", \"to\": \"syn.s_in\"},"
+    "                   {\"from\": \"syn.a_out\", \"to\": \"out.a_in\"}]}";
+  static const double expected_out[4][2] = { { 0, 0 }, { 0.5, 3.5 }, { 0, 0 }, { 0, 2.5 } };
+  static const double expected_w[4] = { 3, 2, 5, 7 };  /* step 4 repeats step 1 */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "syn.basalt", NULL, &error);
+  g_autoptr (BslRunConfig) config = bsl_run_config_new (BSL_TAG_FLOATING_PT);
+  g_autoptr (BslRuntime) runtime = NULL;
+  g_autoptr (BslArray) w = NULL;
+  BslProbe *out;
+
+  g_assert_no_error (error);
+  runtime = bsl_runtime_new (graph, config, &error);
+  g_assert_no_error (error);
+  out = bsl_runtime_add_probe (runtime, "out.data", BSL_PROBE_RECORD, 0, &error);
+  g_assert_no_error (error);
+  bsl_runtime_run (runtime, 4);
+  for (guint step = 0; step < 4; step++)
+    for (guint i = 0; i < 2; i++)
+      g_assert_cmpfloat (bsl_probe_get_row (out, step)[i], ==, expected_out[step][i]);
+  w = bsl_runtime_get_var (runtime, "syn", "w", &error);
+  g_assert_no_error (error);
+  for (guint s = 0; s < 4; s++)
+    g_assert_cmpfloat (bsl_array_get (w, s), ==, expected_w[s]);
+}
+
 /* A bad statement names the process, the text, the line and the column. */
 static void
 test_bad_statement (void)
@@ -215,6 +254,8 @@ test_bad_statement (void)
       "stdp.basalt: process 'syn' (Synapses): on_pre, line 2, column 5: unknown function 'clamp'" },
     { "ge += w\\nApre = ge", "stdp.basalt: process 'syn' (Synapses): on_pre, line 2, column 8: the "
       "post-synaptic variable 'ge' can only be added to" },
+    { "ge += w\\nlastupdate = t", "stdp.basalt: process 'syn' (Synapses): on_pre, line 2, "
+      "column 1: 'lastupdate' is a reserved name" },
     { "ge = w", "stdp.basalt: process 'syn' (Synapses): on_pre, line 1, column 1: 'ge' is not a synapse "
       "variable" },
   };
@@ -237,6 +278,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/synapses/stdp-brian2", test_stdp_brian2);
+  g_test_add_func ("/synapses/connectivity", test_connectivity);
   g_test_add_func ("/synapses/round-trip", test_round_trip);
   g_test_add_func ("/synapses/bad-statement", test_bad_statement);
   return g_test_run ();

@@ -136,7 +136,7 @@ keep (SynapsesType *st, char *text)
   return text;
 }
 
-/* Var order: the synapse variables, the parameters, dt, lastupdate, a_buff. */
+/* Var order: the synapse variables, the parameters, dt, lastupdate, a_buff, connected. */
 static SynapsesType *
 synapses_type_new (BslSynapsesCode *code, const BslSynapsesText *text)
 {
@@ -149,7 +149,7 @@ synapses_type_new (BslSynapsesCode *code, const BslSynapsesText *text)
   g_atomic_ref_count_init (&st->ref_count);
   st->code = code;
   st->strings = g_ptr_array_new_with_free_func (g_free);
-  st->vars = g_new0 (BslVarSpec, n_vars + n_params + 3);
+  st->vars = g_new0 (BslVarSpec, n_vars + n_params + 4);
   for (guint k = 0; k < n_vars; k++)
     {
       BslVarSpec *v = &st->vars[n++];
@@ -187,6 +187,10 @@ synapses_type_new (BslSynapsesCode *code, const BslSynapsesText *text)
                                  "at the next (state)", BSL_SHAPE_ROWS,
                                  BSL_VAR_STATE | BSL_VAR_BROADCAST | BSL_VAR_HIDDEN, 0,
                                  -INFINITY, INFINITY, -INFINITY, INFINITY, NULL, NULL };
+  st->vars[n++] = (BslVarSpec) { "connected", "1 where input j reaches output i, 0 where it does "
+                                 "not (Brian2's connect)", BSL_SHAPE_POPULATION,
+                                 BSL_VAR_COUNT | BSL_VAR_BROADCAST | BSL_VAR_INIT_ONLY, 1,
+                                 0, 1, 0, 1, NULL, NULL };
 
   st->type = bsl_proc_type_synapses;
   st->type.init_process = NULL;
@@ -311,6 +315,7 @@ synapses_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
   SynapsesPriv *priv = pr->priv;
   double *a_buff = bsl_pr_f (pr, priv->dt_var + 2);
+  const double *connected = bsl_pr_f (pr, priv->dt_var + 3);
   BslSynapsesEvent event = { priv->var_arrays, bsl_pr_f (pr, priv->dt_var + 1), priv->params,
                              a_buff, priv->stack, 0 };
   gsize n_pre, n_post;
@@ -326,13 +331,21 @@ synapses_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   n_pre = bsl_rt_port_collect_active (bsl_pr_port (pr, PORT_S_IN), priv->active_pre);
   for (gsize a = 0; a < n_pre; a++)
     for (gsize i = 0; i < priv->n_out; i++)
-      bsl_synapses_code_run_event (priv->code, TRUE, &event,
-                                   i * priv->n_in + priv->active_pre[a], i);
+      {
+        gsize s = i * priv->n_in + priv->active_pre[a];
+
+        if (connected[s] != 0)
+          bsl_synapses_code_run_event (priv->code, TRUE, &event, s, i);
+      }
   n_post = bsl_rt_port_collect_active (bsl_pr_port (pr, PORT_S_IN_POST), priv->active_post);
   for (gsize a = 0; a < n_post; a++)
     for (gsize j = 0; j < priv->n_in; j++)
-      bsl_synapses_code_run_event (priv->code, FALSE, &event,
-                                   priv->active_post[a] * priv->n_in + j, priv->active_post[a]);
+      {
+        gsize s = priv->active_post[a] * priv->n_in + j;
+
+        if (connected[s] != 0)
+          bsl_synapses_code_run_event (priv->code, FALSE, &event, s, priv->active_post[a]);
+      }
 }
 
 static void

@@ -130,6 +130,14 @@ find_name (GPtrArray *names, const char *name)
 
 static gboolean parse_expression (Parser *ps);
 
+/* Vars every Synapses process has besides its own */
+static gboolean
+is_reserved (const char *name)
+{
+  return g_str_equal (name, "lastupdate") || g_str_equal (name, "dt") ||
+         g_str_equal (name, "connected") || g_str_equal (name, "a_buff");
+}
+
 static const struct { const char *name; OpCode op; guint n_args; } functions[] = {
   { "exp", OP_EXP, 1 }, { "log", OP_LOG, 1 }, { "sqrt", OP_SQRT, 1 }, { "abs", OP_ABS, 1 },
   { "clip", OP_CLIP, 3 },
@@ -187,6 +195,8 @@ parse_name (Parser *ps)
   else if (code->post_target != NULL && g_str_equal (name, code->post_target))
     return fail (ps, at, "the post-synaptic variable '%s' can only be added to "
                  "('%s += ...'), not read", name, name);
+  else if (is_reserved (name))
+    return fail (ps, at, "'%s' is a reserved name and cannot be read by statements", name);
   else
     {
       k = find_name (code->param_names, name);
@@ -344,7 +354,7 @@ add_var (Parser *ps, const char *at, const char *name, char *unit, gboolean trac
       g_free (unit);
       return fail (ps, at, "'%s' is declared twice", name);
     }
-  if (g_str_equal (name, "t") || g_str_equal (name, "lastupdate") || g_str_equal (name, "dt"))
+  if (g_str_equal (name, "t") || is_reserved (name))
     {
       g_free (unit);
       return fail (ps, at, "'%s' is a reserved name", name);
@@ -478,6 +488,8 @@ parse_target (Parser *ps, gboolean pre, Statement *st)
     st->op = *ps->p++;
   if (*ps->p++ != '=')
     return fail (ps, ps->p - 1, "expected '=', '+=', '-=', '*=' or '/=' after '%s'", name);
+  if (is_reserved (name) || g_str_equal (name, "t"))
+    return fail (ps, at, "'%s' is a reserved name and cannot be assigned", name);
   if ((k = find_name (code->var_names, name)) >= 0)
     {
       st->kind = TARGET_VAR;
