@@ -260,6 +260,22 @@ test_bad_statement (void)
       "variable" },
   };
 
+  g_autofree char *deep = g_strnfill (100000, '(');
+  g_autofree char *signs = g_strnfill (100000, '-');
+  g_autofree char *deep_pre = g_strdup_printf ("ge += %sw", deep);
+  g_autofree char *signs_pre = g_strdup_printf ("ge += %sw", signs);
+  const char *nested[] = { deep_pre, signs_pre, "ge += w\\nw = clip(w", "ge += exp(" };
+
+  for (guint c = 0; c < G_N_ELEMENTS (nested); c++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *json = stdp_network (NULL, nested[c]);
+      g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "stdp.basalt", NULL, &error);
+
+      g_assert_null (graph);
+      g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+      g_assert_true (g_str_has_prefix (error->message, "stdp.basalt: process 'syn' (Synapses): on_pre, line "));
+    }
   for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
     {
       g_autoptr (GError) error = NULL;

@@ -60,6 +60,7 @@ typedef struct
   guint            line_no;
   GArray          *out;
   gsize            depth, max_depth;
+  guint            nesting;    /* of parentheses, calls and signs: bounded, as the C stack is */
   gboolean         in_model;   /* the time constant of a trace: no synapse variable */
   GError         **error;
   gboolean         failed;
@@ -128,7 +129,10 @@ find_name (GPtrArray *names, const char *name)
   return -1;
 }
 
+#define MAX_NESTING 256
+
 static gboolean parse_expression (Parser *ps);
+static gboolean parse_sum (Parser *ps);
 
 /* Vars every Synapses process has besides its own */
 static gboolean
@@ -245,8 +249,14 @@ parse_unary (Parser *ps)
   skip_space (ps);
   if (*ps->p == '-')
     {
+      gboolean ok;
+
       ps->p++;
-      if (!parse_unary (ps))
+      if (++ps->nesting > MAX_NESTING)
+        return fail (ps, ps->p, "the expression nests more than %d deep", MAX_NESTING);
+      ok = parse_unary (ps);
+      ps->nesting--;
+      if (!ok)
         return FALSE;
       emit (ps, OP_NEG, 0, 0, 0);
       return TRUE;
@@ -278,6 +288,18 @@ parse_term (Parser *ps)
 
 static gboolean
 parse_expression (Parser *ps)
+{
+  gboolean ok;
+
+  if (++ps->nesting > MAX_NESTING)
+    return fail (ps, ps->p, "the expression nests more than %d deep", MAX_NESTING);
+  ok = parse_sum (ps);
+  ps->nesting--;
+  return ok;
+}
+
+static gboolean
+parse_sum (Parser *ps)
 {
   if (!parse_term (ps))
     return FALSE;
@@ -521,7 +543,7 @@ parse_lines (BslSynapsesCode *code, const char *text_name, const char *text,
 
   for (guint l = 0; lines[l] != NULL; l++)
     {
-      Parser ps = { code, text_name, lines[l], lines[l], l + 1, NULL, 0, 0, FALSE, error, FALSE };
+      Parser ps = { code, text_name, lines[l], lines[l], l + 1, NULL, 0, 0, 0, FALSE, error, FALSE };
 
       if (!parse_line (&ps, data))
         return FALSE;
