@@ -241,6 +241,16 @@ test_connectivity (void)
   g_assert_no_error (error);
   for (guint s = 0; s < 4; s++)
     g_assert_cmpfloat (bsl_array_get (w, s), ==, expected_w[s]);
+
+  /* a reset returns w, lastupdate and what is under way to their start */
+  bsl_runtime_reset (runtime);
+  bsl_runtime_run (runtime, 2);
+  g_clear_pointer (&w, bsl_array_free);
+  w = bsl_runtime_get_var (runtime, "syn", "w", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (bsl_array_get (w, 0), ==, 2);
+  g_assert_cmpfloat (bsl_array_get (w, 3), ==, 5);
+  g_assert_cmpfloat (bsl_probe_get_row (out, bsl_probe_get_n_steps (out) - 1)[1], ==, 3.5);
 }
 
 /* A bad statement names the process, the text, the line and the column. */
