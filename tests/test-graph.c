@@ -30,7 +30,7 @@ test_registry (void)
   const char *expected[] = { "LIF", "LIFReset", "LIFRefractory", "TernaryLIF", "ATRLIF", "RF",
                              "SigmaDelta", "Izhikevich", "AdEx", "CondLIF", "Equations", "Dense", "Sparse",
                              "RandomSparse",
-                             "DelayDense", "LearningDense", "RingBuffer", "Spiker", "PoissonSource",
+                             "DelayDense", "LearningDense", "Synapses", "RingBuffer", "Spiker", "PoissonSource",
                              "CurrentSource", "Monitor" };
 
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (expected));

@@ -18,11 +18,12 @@
 #include "bsl-network-file.h"
 #include "bsl-packed-arrays.h"
 #include "equations/bsl-equations.h"
+#include "bsl-proc-synapses.h"
 
 static const char *top_level_keys[] = { "format", "version", "run", "processes", "connections",
                                         "groups", "probes", NULL };
-static const char *process_keys[] = { "name", "type", "shape", "equations", "params", "model", "ui",
-                                      NULL };
+static const char *process_keys[] = { "name", "type", "shape", "equations", "synapses", "params",
+                                      "model", "ui", NULL };
 static const char *equations_keys[] = { "model", "threshold", "reset", "refractory", "input",
                                         "method" };
 
@@ -505,6 +506,9 @@ read_process (BslGraph              *graph,
 
   if ((member = json_object_get_member (object, "equations")) != NULL &&
       !read_process_equations (process, type, type_name, member, base_dir, error))
+    return FALSE;
+  if ((member = json_object_get_member (object, "synapses")) != NULL &&
+      !bsl_process_read_synapses_json (process, member, error))
     return FALSE;
   if ((member = json_object_get_member (object, "params")) != NULL &&
       !read_process_params (process, type_name, member, base_dir, packed, error))
@@ -1068,6 +1072,7 @@ process_to_json (const BslProcess *process,
   JsonObject *params = json_object_new ();
   JsonArray *shape = json_array_new ();
   BslEquationsText text;
+  JsonObject *synapses;
   JsonNode *node;
 
   json_object_set_string_member (object, "name", process->name);
@@ -1088,6 +1093,8 @@ process_to_json (const BslProcess *process,
         json_object_set_member (eq, "tables", bsl_equations_tables_to_json (text.tables));
       json_object_set_object_member (object, "equations", eq);
     }
+  if ((synapses = bsl_process_synapses_to_json (process)) != NULL)
+    json_object_set_object_member (object, "synapses", synapses);
   for (guint v = 0; v < process->type->n_vars; v++)
     {
       const BslArray *value = bsl_process_get_param (process, process->type->vars[v].name);

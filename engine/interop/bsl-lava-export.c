@@ -14,6 +14,7 @@
 #include "bsl-interop-output.h"
 #include "bsl-lava-custom.h"
 #include "bsl-lava-export.h"
+#include "bsl-proc-synapses.h"
 #include "bsl-random-sparse-lower.h"
 #include "bsl-runtime.h"
 
@@ -355,10 +356,13 @@ classify_processes (Ctx *ctx, const BslGraph *graph, GError **error)
         }
       if (!g_strv_contains (known, p->type->name))
         {
+          /* the C export runs every type but Synapses */
           g_set_error (error, BSL_ERROR, BSL_ERROR_UNSUPPORTED,
-                       "process '%s' (%s): Lava's process library has no %s process; "
-                       "the C export (--format c) runs it", p->name, p->type->name,
-                       p->type->name);
+                       "process '%s' (%s): Lava's process library has no %s process; %s",
+                       p->name, p->type->name, p->type->name,
+                       bsl_proc_type_is_synapses (p->type)
+                       ? "it runs in Basalt only"
+                       : "the C export (--format c) runs it");
           return FALSE;
         }
     }

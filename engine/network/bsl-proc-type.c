@@ -6,6 +6,7 @@
 #include "bsl-equations-type.h"
 #include "bsl-model.h"
 #include "bsl-proc-type.h"
+#include "bsl-proc-synapses.h"
 
 static const BslProcType *registry[] = {
   &bsl_proc_type_lif,
@@ -24,6 +25,7 @@ static const BslProcType *registry[] = {
   &bsl_proc_type_random_sparse,
   &bsl_proc_type_delay_dense,
   &bsl_proc_type_learning_dense,
+  &bsl_proc_type_synapses,
   &bsl_proc_type_ring_buffer,
   &bsl_proc_type_spiker,
   &bsl_proc_type_poisson_source,
