@@ -18,6 +18,19 @@ held_now (const BslEquations *eq,
   return eq->m->refractory != NULL && bsl_eq_state (eq, k)->held;
 }
 
+/* One of the arrays the step is given (states, params or inputs), as the loops name it: in
+ * machine code whose spikes have loops of their own, a restrict-qualified local, which tells the
+ * compiler that the arrays do not overlap (they are distinct variables and ports of the
+ * process). */
+static char *
+array_of (const BslEqSource *g,
+          const char        *arrays,
+          guint              k)
+{
+  return g->locals ? g_strdup_printf ("bsl_%s_%u", arrays, k)
+                   : g_strdup_printf ("%s[%u]", arrays, k);
+}
+
 /* The matrix M of the coefficients in r (for the neurons of `kind`: 1 in their refractory
  * period, with the rows of held variables zero), then E = its e^M, computed only when M is not
  * the last one of its kind. */
@@ -172,6 +185,65 @@ c_source_exact (BslEqSource *g)
   g_string_append_printf (s, "%s}\n", ind);
 }
 
+/* Whether a port on a parameter is copied in a loop of its own before the step's loop (which
+ * the compiler vectorises more readily): where the arrays are locals and the refractory period,
+ * found before the port is read, does not read the parameter. */
+static gboolean
+param_port_apart (const BslEqSource *g,
+                  const BslEqInput  *in)
+{
+  const BslEqCode *code = g->eq->code;
+  const GArray *prog = code->refractory.code;
+  guint slot = code->first_param + (guint) MAX (in->param, 0);
+
+  if (!g->locals || in->param < 0)
+    return FALSE;
+  for (guint k = 0; g->eq->m->refractory != NULL && prog != NULL && k < prog->len; k++)
+    {
+      const BslEqInstr *ins = &g_array_index (prog, BslEqInstr, k);
+      const guint operands[3] = { ins->a, ins->b, ins->c };
+
+      for (guint o = 0; o < operands_read (ins->op); o++)
+        if (operands[o] == slot)
+          return FALSE;
+    }
+  return TRUE;
+}
+
+/* The copies of param_port_apart, before the step's loop. */
+static void
+c_source_param_ports (BslEqSource *g)
+{
+  const BslEqModel *m = g->eq->m;
+
+  for (guint p = 0; p < m->inputs->len; p++)
+    {
+      const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, p);
+
+      if (param_port_apart (g, in))
+        g_string_append_printf (g->s, "  if (bsl_inputs_%u != NULL)\n"
+                                "    for (size_t i = 0; i < n; i++)\n"
+                                "      bsl_params_%d[i] = bsl_inputs_%u[i];\n", p, in->param, p);
+    }
+}
+
+/* Before the loops: each array as a restrict-qualified local. */
+static void
+c_source_locals (BslEqSource *g)
+{
+  const BslEqModel *m = g->eq->m;
+  GString *s = g->s;
+
+  for (guint k = 0; k < m->states->len; k++)
+    g_string_append_printf (s, "  double *restrict bsl_states_%u = states[%u];\n", k, k);
+  for (guint j = 0; j < m->params->len; j++)
+    g_string_append_printf (s, "  double *restrict bsl_params_%u = params[%u];\n", j, j);
+  for (guint p = 0; p < m->inputs->len; p++)
+    g_string_append_printf (s, "  const double *restrict bsl_inputs_%u = inputs != NULL ?"
+                            " inputs[%u] : NULL;\n", p, p);
+  g_string_append (s, "\n");
+}
+
 /* The comment naming states and parameters, the function's head and the loads of x. */
 static void
 c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
@@ -220,8 +292,11 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
     native ? ", size_t first, size_t n_total, const double *const *tables" : "",
     native || stochastic ? ", uint64_t key" : "", tables_local,
     native || stochastic ? "  (void) key;\n" : "");
+  if (g->locals)
+    c_source_locals (g);
   if (eq->method == BSL_EQUATIONS_EXACT)
     c_source_exact_setup (g, native);
+  c_source_param_ports (g);
   g_string_append_printf (s,
     "  for (size_t i = 0; i < n; i++)\n    {\n"
     "      double r[%u], x[%u], xs[%u], k1[%u], k2[%u], k3[%u];\n"
@@ -231,7 +306,11 @@ c_source_prologue (BslEqSource *g, const char *prefix, gboolean native)
     "      (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
     code->n_regs, ns, ns, ns, ns, ns, native ? "(first + i)" : "i", native ? "n_total" : "n");
   for (guint k = 0; k < ns; k++)
-    g_string_append_printf (s, "%sx[%u] = states[%u][i];\n", ind, k, k);
+    {
+      g_autofree char *states_k = array_of (g, "states", k);
+
+      g_string_append_printf (s, "%sx[%u] = %s[i];\n", ind, k, states_k);
+    }
   if (bsl_eq_refractory_is_condition (m))
     g_string_append_printf (s, "%snr = last_spike_step[i] != floor (last_spike_step[i])"
                             " || isinf (last_spike_step[i]) ? 1.0 : 0.0;\n", ind);
@@ -259,16 +338,21 @@ c_source_input (BslEqSource *g)
     {
       const BslEqInput *in = &g_array_index (m->inputs, BslEqInput, p);
       g_autoptr (GString) cond = NULL;
+      g_autofree char *port = array_of (g, "inputs", p);
+      g_autofree char *given = g->locals ? g_strdup_printf ("%s != NULL", port)
+        : g_strdup_printf ("inputs != NULL && %s != NULL", port);
 
+      if (param_port_apart (g, in))
+        continue;
       if (in->param >= 0)
         {
-          g_string_append_printf (s, "%sif (inputs != NULL && inputs[%u] != NULL)\n"
-                                  "%s  params[%d][i] = inputs[%u][i];\n", ind, p, ind,
-                                  in->param, p);
+          g_autofree char *param = array_of (g, "params", in->param);
+
+          g_string_append_printf (s, "%sif (%s)\n%s  %s[i] = %s[i];\n", ind, given, ind, param,
+                                  port);
           continue;
         }
-      cond = g_string_new (NULL);
-      g_string_append_printf (cond, "inputs != NULL && inputs[%u] != NULL", p);
+      cond = g_string_new (given);
       g_string_append_printf (s, "%s{\n%s  double since = dstep - 1.0 - last_spike_step[i];\n\n"
                               "%s  (void) since;\n", ind, ind, ind);
       if (bsl_eq_refractory_is_condition (m) && bsl_eq_state (eq, in->state)->held)
@@ -278,8 +362,8 @@ c_source_input (BslEqSource *g)
                                 code->refractory.out[0]);
       if (in->reset_effect == BSL_EQ_RESET_OVERWRITES)
         g_string_append (cond, " && since != 0.0");
-      g_string_append_printf (s, "%s  if (%s)\n%s    x[%d] = x[%d] + inputs[%u][i];\n%s}\n", ind,
-                              cond->str, ind, in->state, in->state, p, ind);
+      g_string_append_printf (s, "%s  if (%s)\n%s    x[%d] = x[%d] + %s[i];\n%s}\n", ind,
+                              cond->str, ind, in->state, in->state, port, ind);
     }
 }
 
@@ -432,6 +516,116 @@ c_source_spikes (BslEqSource *g)
   g_string_append (s, "    }\n}\n");
 }
 
+/* Whether a program reads no register it does not write first, and draws no random number and
+ * reads no table (a table's row is cached from neuron to neuron): then it gives the same bits in
+ * a loop of its own, after the integration of all neurons. */
+static gboolean
+program_is_self_contained (const BslEqCode    *code,
+                           const BslEqProgram *prog,
+                           gboolean            may_write_slots)
+{
+  g_autofree gboolean *written = g_new0 (gboolean, MAX (code->first_state, 1));
+
+  for (guint k = 0; k < prog->code->len; k++)
+    {
+      const BslEqInstr *in = &g_array_index (prog->code, BslEqInstr, k);
+      const guint operands[3] = { in->a, in->b, in->c };
+
+      if (in->op == BSL_EQ_OP_RAND || in->op == BSL_EQ_OP_RANDN ||
+          in->op == BSL_EQ_OP_TABLE_ROW || in->op == BSL_EQ_OP_TABLE_AT)
+        return FALSE;
+      for (guint o = 0; o < operands_read (in->op); o++)
+        if (operands[o] < code->first_state && !written[operands[o]])
+          return FALSE;
+      if (in->dst < code->first_state)
+        written[in->dst] = TRUE;
+      else if (!may_write_slots)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether the threshold and the reset can run in loops of their own after the integration of
+ * every neuron, which leaves the integration's loop free of branches and lets the compiler
+ * vectorise it. t is back at t0 after every method but the stochastic ones; nr and ls are found
+ * again from what the first loop keeps, except under a refractory condition, which moves
+ * last_spike_step within the step. */
+static gboolean
+spikes_in_loops_of_their_own (const BslEquations *eq)
+{
+  const BslEqCode *code = eq->code;
+
+  return eq->m->threshold != NULL && !bsl_eq_refractory_is_condition (eq->m) &&
+         eq->method != BSL_EQUATIONS_HEUN && eq->method != BSL_EQUATIONS_MILSTEIN &&
+         program_is_self_contained (code, &code->threshold, FALSE) &&
+         program_is_self_contained (code, &code->reset, TRUE);
+}
+
+/* The locals a later loop declares as the first one does, with the states loaded. */
+static void
+c_source_later_loop_head (BslEqSource *g,
+                          const char  *ind,
+                          const char  *nr,
+                          const char  *sp,
+                          const char  *ls)
+{
+  const BslEquations *eq = g->eq;
+  guint ns = eq->m->states->len;
+
+  g_string_append_printf (g->s,
+    "%sdouble r[%u], x[%u];\n"
+    "%sdouble t = t0, nr = %s, sp = %s, ls = %s;\n"
+    "%sdouble idx = (double) (first + i), nn = (double) n_total;\n\n"
+    "%s(void) r; (void) t; (void) nr; (void) sp; (void) ls; (void) idx; (void) nn;\n",
+    ind, MAX (eq->code->n_regs, 1), ns, ind, nr, sp, ls, ind, ind);
+  for (guint k = 0; k < ns; k++)
+    {
+      g_autofree char *states_k = array_of (g, "states", k);
+
+      g_string_append_printf (g->s, "%sx[%u] = %s[i];\n", ind, k, states_k);
+    }
+}
+
+/* The stores of the new states, at the end of a loop. */
+static void
+c_source_store_states (BslEqSource *g,
+                       const char  *ind)
+{
+  for (guint k = 0; k < g->eq->m->states->len; k++)
+    {
+      g_autofree char *states_k = array_of (g, "states", k);
+
+      g_string_append_printf (g->s, "%s%s[i] = x[%u];\n", ind, states_k, k);
+    }
+}
+
+/* The stores of the new states (with nr kept in spikes_out when it can be 0), then a loop finding the spikes and
+ * one resetting the neurons that spiked, in the order the single loop has them for each neuron. */
+static void
+c_source_spikes_apart (BslEqSource *g)
+{
+  const BslEquations *eq = g->eq;
+  const BslEqCode *code = eq->code;
+  gboolean refr = eq->m->refractory != NULL;
+  GString *s = g->s;
+
+  c_source_store_states (g, "      ");
+  if (refr)
+    g_string_append (s, "      spikes_out[i] = nr;\n");
+  g_string_append (s, "    }\n  for (size_t i = 0; i < n; i++)\n    {\n");
+  c_source_later_loop_head (g, "      ", refr ? "spikes_out[i]" : "1.0", "0.0",
+                            "floor (last_spike_step[i]) * dt");
+  bsl_eq_source_program (g, &code->threshold, "      ");
+  g_string_append_printf (s, "      spikes_out[i] = r[%u] != 0.0 && nr != 0.0 ? 1.0 : 0.0;\n    }\n"
+                          "  for (size_t i = 0; i < n; i++)\n    if (spikes_out[i] != 0.0)\n"
+                          "      {\n", code->threshold.out[0]);
+  c_source_later_loop_head (g, "        ", "1.0", "1.0", "t0");
+  g_string_append (s, "        last_spike_step[i] = dstep;\n");
+  bsl_eq_source_program (g, &code->reset, "        ");
+  c_source_store_states (g, "        ");
+  g_string_append (s, "      }\n}\n");
+}
+
 /* native: the function the engine loads (bsl-equations-native.c), exported, with the index of
  * the first neuron and the population's size as two more arguments (i and N of a part). */
 char *
@@ -449,6 +643,7 @@ bsl_eq_c_source (const BslEquations  *eq,
       return NULL;
     }
   g.s = g_string_new (NULL);
+  g.locals = native && spikes_in_loops_of_their_own (eq);
   c_source_prologue (&g, prefix, native);
   c_source_input (&g);
   bsl_eq_source_start_of_step (&g, "      ",
@@ -477,7 +672,10 @@ bsl_eq_c_source (const BslEquations  *eq,
       c_source_rk4 (&g);
       break;
     }
-  c_source_spikes (&g);
+  if (g.locals)
+    c_source_spikes_apart (&g);
+  else
+    c_source_spikes (&g);
   return g_string_free (g.s, FALSE);
 }
 

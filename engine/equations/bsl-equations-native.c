@@ -15,7 +15,7 @@
 #define SYMBOL "bsl_native_step"
 
 /* The same floating-point rules as the engine's build, so that both give the same bits. */
-static const char *const cc_flags[] = { "-O2", "-fPIC", "-shared", "-ffp-contract=off", NULL };
+static const char *const cc_flags[] = { "-O3", "-fPIC", "-shared", "-ffp-contract=off", NULL };
 
 static gint native_enabled = -1;
 

@@ -388,6 +388,7 @@ typedef struct
   GString             *s;
   const char          *state_array;  /* which copy of the states the operands read: x or xs */
   const char          *prefix;       /* of the helpers the source defines (draws, tables) */
+  gboolean             locals;       /* arrays read through restrict locals (machine code) */
 } BslEqSource;
 
 /* The tables' data and lookup functions, named after src->prefix, before the step function:

@@ -127,7 +127,8 @@ operand (const BslEqSource *src,
   if (slot < code->first_param)
     return g_strdup_printf ("%s[%u]", src->state_array, slot - code->first_state);
   if (slot < code->first_builtin)
-    return g_strdup_printf ("params[%u][i]", slot - code->first_param);
+    return g_strdup_printf (src->locals ? "bsl_params_%u[i]" : "params[%u][i]",
+                            slot - code->first_param);
   if (slot < code->first_const)
     return g_strdup (builtin[slot - code->first_builtin]);
   return src->language->literal (g_array_index (code->consts, double, slot - code->first_const));

@@ -19,6 +19,13 @@ typedef struct
   gboolean uniform;             /* every neuron has the same parameters */
 } Model;
 
+/* A refractory model whose threshold reads v (not held), t and lastspike. */
+#define THRESHOLD_IN_REFRACTORINESS \
+  "dv/dt = (v_rest - v + I)/tau : volt\n" \
+  "dw/dt = -w/tau : volt (unless refractory)\n" \
+  "tau : second\nv_rest : volt\nI : volt\n", \
+  "v > -50*mV and t - lastspike > 0.3*ms", "v = -52*mV; w += 1*mV"
+
 /* Noise whose factor depends on the states and on t, and a held variable. */
 #define MULTIPLICATIVE \
   "dv/dt = (v_rest - v)/tau + (1 + (v - v_rest)/(10*mV))*sigma*xi*tau**-0.5 : volt " \
@@ -89,6 +96,15 @@ static const Model models[] = {
     "v_rest : volt\nR : ohm\nI0 : amp\ntau : second\ntau_u : second\na : 1\nk : 1\n",
     "v > -50*mV", "v = -70*mV; u += 5*mV", "u > 2*mV", "v", "rk4",
     { -65e-3, 100e6, 0.3e-9, 10e-3, 30e-3, 0.2, 0.1 }, { -65e-3, 0 } },
+  /* v is not held, so the threshold is true within the refractory period, where only nr keeps
+   * the neuron from spiking; the port sets a parameter */
+  { "a threshold on v, t and lastspike within a refractory period that reads the port's "
+    "parameter, euler",
+    THRESHOLD_IN_REFRACTORINESS, "(1 + I/mV)*ms", "I", "euler",
+    { 10e-3, -40e-3, 0 }, { -65e-3, 0 } },
+  { "a threshold on v, t and lastspike within a refractory period, a port on a parameter, rk2",
+    THRESHOLD_IN_REFRACTORINESS, "2*ms", "I", "rk2",
+    { 10e-3, -40e-3, 0 }, { -65e-3, 0 } },
   { "a table of one column per neuron (TimedArray), rk4, past the table's end",
     "dv/dt = (stim(t, i) - v)/tau : volt\ntau : second\n",
     "v > -50*mV", "v = -65*mV", NULL, "v", "rk4", { 10e-3 }, { -65e-3 }, 400 },
