@@ -71,6 +71,15 @@ operands_read (BslEqOp op)
   return strstr (format, "%2$s") != NULL ? 2 : 1;
 }
 
+static gboolean
+param_set_by_port (const BslEquations *eq, guint j)
+{
+  for (guint p = 0; p < eq->m->inputs->len; p++)
+    if (g_array_index (eq->m->inputs, BslEqInput, p).param == (int) j)
+      return TRUE;
+  return FALSE;
+}
+
 /* Whether the coefficients can differ from neuron to neuron only through parameters: the
  * parameters they read are added to `read`. */
 static gboolean
@@ -94,6 +103,10 @@ exact_reads_params_only (const BslEquations *eq, GArray *read)
           if (slot < code->first_state && !written[slot])
             return FALSE;
           if (slot >= code->first_state && slot < code->first_param)
+            return FALSE;
+          /* a parameter an input port sets changes within the call, after this check */
+          if (slot >= code->first_param && slot < code->first_builtin &&
+              param_set_by_port (eq, slot - code->first_param))
             return FALSE;
           if (slot >= code->first_param && slot < code->first_builtin)
             {

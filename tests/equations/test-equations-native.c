@@ -66,6 +66,11 @@ static const Model models[] = {
     "taum : second\ntaue : second\ntaui : second\nEl : volt\nVt : volt\nVr : volt\n",
     "v > Vt", "v = Vr", "5*ms", "a_ge: ge, a_gi: gi", "exact",
     { 20e-3, 5e-3, 10e-3, -45e-3, -50e-3, -60e-3 }, { -55e-3, 0, 0 }, 0, TRUE },
+  { "exact, a port that sets a parameter the coefficients read, one parameter set",
+    "dv/dt = (v_rest - v + R*I_ext)/tau : volt (unless refractory)\n"
+    "tau : second\nv_rest : volt\nR : ohm\nI_ext : amp\n",
+    "v > -50*mV", "v = -70*mV", "2*ms", "I_ext", "exact",
+    { 10e-3, -49e-3, 5.0, 0 }, { -65e-3 }, 0, TRUE },
   { "LIF with a current, rk2, refractory",
     "dv/dt = (v_rest - v + R*I)/tau : volt (unless refractory)\n"
     "dI/dt = -I/tau_syn : amp\n"
