@@ -449,6 +449,14 @@ equations_prepare (BslProcRuntime *pr, GError **error)
   return TRUE;
 }
 
+/* floor (step), without a call to libm for every neuron of every step: a step is 0 or more
+ * (a refractory condition adds 0.5), or -inf before the first spike. */
+static inline double
+whole_steps (double step)
+{
+  return step >= 0 && step < 9007199254740992.0 ? (double) (gint64) step : floor (step);
+}
+
 static void
 equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
 {
@@ -475,7 +483,7 @@ equations_step (BslProcRuntime *pr, gint64 t, gsize begin, gsize end)
   bsl_equations_step_full (et->equations, end - begin, dt, t - 1, states, params, &ctx,
                            last_spike, pr->ports[MAX (layout->n_inputs, 1)].f + begin);
   for (gsize i = 0; i < end - begin; i++)
-    lastspike[i] = floor (last_spike[i]) * dt;  /* a refractory condition adds 0.5 */
+    lastspike[i] = whole_steps (last_spike[i]) * dt;
   if (layout->n_subexprs > 0)
     {
       double **values = g_newa (double *, layout->n_subexprs);
