@@ -253,6 +253,38 @@ test_connectivity (void)
   g_assert_cmpfloat (bsl_probe_get_row (out, bsl_probe_get_n_steps (out) - 1)[1], ==, 3.5);
 }
 
+/* A bad declaration of the model names the process, the text, the line and the column (and
+ * leaves nothing allocated behind: the sanitizer build checks). */
+static void
+test_bad_model (void)
+{
+  static const struct { const char *model, *message; } cases[] = {
+    { "w : 1 (shared)", "m.basalt: process 'syn' (Synapses): model, line 1, column 7: the only "
+      "flag of a synapse variable is (event-driven)" },
+    { "w : 1 (event-driven) x", "m.basalt: process 'syn' (Synapses): model, line 1, column 22: "
+      "unexpected 'x'" },
+    { "dw/dt = -w/tau : 1 (shared)", "m.basalt: process 'syn' (Synapses): model, line 1, "
+      "column 20: the only flag of a synapse variable is (event-driven)" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) model = json_node_init_string (json_node_alloc (), cases[c].model);
+      g_autofree char *model_json = json_to_string (model, FALSE);
+      g_autofree char *json = g_strdup_printf (
+        "{\"format\": \"basalt\", \"version\": 1, \"processes\": [{\"name\": \"syn\","
+        " \"type\": \"Synapses\", \"shape\": [1, 2], \"synapses\": {\"model\": %s,"
+        " \"on_pre\": \"ge += w\", \"on_post\": \"\"}}]}", model_json);
+      g_autoptr (BslGraph) graph = bsl_graph_load_data (json, -1, "m.basalt", NULL, &error);
+
+      g_assert_null (graph);
+      g_assert_error (error, BSL_ERROR, BSL_ERROR_PARSE);
+      if (!g_str_has_prefix (error->message, cases[c].message))
+        g_error ("expected '%s...', got '%s'", cases[c].message, error->message);
+    }
+}
+
 /* A bad statement names the process, the text, the line and the column. */
 static void
 test_bad_statement (void)
@@ -307,5 +339,6 @@ main (int argc, char **argv)
   g_test_add_func ("/synapses/connectivity", test_connectivity);
   g_test_add_func ("/synapses/round-trip", test_round_trip);
   g_test_add_func ("/synapses/bad-statement", test_bad_statement);
+  g_test_add_func ("/synapses/bad-model", test_bad_model);
   return g_test_run ();
 }

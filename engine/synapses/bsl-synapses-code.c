@@ -338,17 +338,19 @@ parse_to_end (Parser *ps)
 
 /* ---------------- the model: "x : unit" and "dx/dt = -x/tau : unit (event-driven)" --------- */
 
+/* *unit is set only when the line is whole. */
 static gboolean
 parse_unit (Parser *ps, char **unit, gboolean *event_driven)
 {
   const char *start;
+  g_autofree char *text = NULL;
 
   skip_space (ps);
   start = ps->p;
   while (*ps->p != '\0' && *ps->p != '(' && *ps->p != '#' && *ps->p != '\n')
     ps->p++;
-  *unit = g_strstrip (g_strndup (start, ps->p - start));
-  if (**unit == '\0')
+  text = g_strstrip (g_strndup (start, ps->p - start));
+  if (*text == '\0')
     return fail (ps, ps->p, "expected a unit after ':' (1 for none)");
   *event_driven = FALSE;
   if (*ps->p == '(')
@@ -365,6 +367,7 @@ parse_unit (Parser *ps, char **unit, gboolean *event_driven)
   skip_space (ps);
   if (*ps->p != '\0' && *ps->p != '#' && *ps->p != '\n')
     return fail (ps, ps->p, "unexpected '%c'", *ps->p);
+  *unit = g_steal_pointer (&text);
   return TRUE;
 }
 
